@@ -1,0 +1,55 @@
+# Bench Strength: two commands do all set-up on a fresh machine with Python 3.11 and apt.
+#   make run   - create .venv, install pinned requirements, start the app on the demo
+#   make test  - install test requirements (and Debian's chromium when missing), run every test
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test test-unit test-app test-e2e lint demo bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
+
+test: $(VENV)/.dev $(CHROMIUM)
+	$(PY) -m pytest
+
+test-unit: $(VENV)/.dev
+	$(PY) -m pytest tests/unit
+
+test-app: $(VENV)/.dev
+	$(PY) -m pytest tests/app
+
+test-e2e: $(VENV)/.dev $(CHROMIUM)
+	$(PY) -m pytest tests/e2e
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+
+# Regenerate the committed demo exports from the seeded generator.
+demo: $(VENV)/.runtime
+	$(PY) -m analytics.demo
+
+bench: $(VENV)/.dev
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""Bench Strength's engine: plain Python (pandas, DuckDB), never imports the app."""

@@ -1,0 +1,180 @@
+"""The import path every file takes, uploads and the demo alike.
+
+``analyse_file`` reads and recognises a file (nothing is loaded yet, so the user can check
+the mapping); ``import_file`` validates it under the chosen mapping and loads it into the
+workspace, returning an :class:`ImportReport` in which read = loaded + rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from analytics import schema
+from analytics.ingest.errors import ExportError
+from analytics.ingest.readers import RawTable, Reject, read_export
+from analytics.ingest.recognise import Recognition, missing_required, recognise
+from analytics.ingest.validate import Prepared, prepare, unknown_people_warnings
+from analytics.workspace import Workspace
+
+Progress = Callable[[float, str], None]
+REPORT_COLUMNS = ["file", "row", "column", "value", "reason"]
+
+
+@dataclass
+class FileAnalysis:
+    """A file read and recognised, not yet loaded. ``error`` is set when it cannot be read."""
+
+    file_name: str
+    size: int
+    raw: RawTable | None = None
+    recognition: Recognition | None = None
+    error: str | None = None
+
+    @property
+    def headers(self) -> list[str]:
+        return self.raw.headers if self.raw else []
+
+    def preview(self, rows: int = 5) -> pd.DataFrame:
+        """The first rows, with canonical column names over the mapped source columns."""
+        if not self.raw or not self.recognition:
+            return pd.DataFrame()
+        m = self.recognition.mapping
+        head = self.raw.frame.head(rows)
+        return pd.DataFrame({f"{c} ← {s}": head[s].values for c, s in m.items()})
+
+
+@dataclass
+class ImportReport:
+    """What happened to one file."""
+
+    file: str
+    table: str | None
+    shape: str | None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    inserted: int = 0
+    replaced: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    warnings: list[Reject] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def rejects_frame(self) -> pd.DataFrame:
+        return _frame(self.rejects)
+
+    def warnings_frame(self) -> pd.DataFrame:
+        return _frame(self.warnings)
+
+    def summary(self) -> dict:
+        d = asdict(self)
+        d.pop("rejects"), d.pop("warnings")
+        return d
+
+
+def _frame(items: list[Reject]) -> pd.DataFrame:
+    if not items:
+        return pd.DataFrame({c: pd.Series([], dtype="str" if c != "row" else "int64") for c in REPORT_COLUMNS})
+    df = pd.DataFrame([asdict(r) for r in items], columns=REPORT_COLUMNS)
+    return df.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
+
+
+def all_rejects(reports: list[ImportReport]) -> pd.DataFrame:
+    """Every reject of a batch, one line per problem (a row with two problems has two)."""
+    return _frame([r for rep in reports for r in rep.rejects])
+
+
+def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None = None) -> FileAnalysis:
+    """Read and recognise a file; a file that cannot be read gets ``error``, never an exception."""
+    analysis = FileAnalysis(file_name, len(data))
+    try:
+        analysis.raw = read_export(file_name, data)
+    except ExportError as exc:
+        analysis.error = str(exc)
+        return analysis
+    if not analysis.raw.headers:
+        analysis.error = f"{file_name}: the file has no header row."
+        return analysis
+    analysis.recognition = recognise(analysis.raw.headers, saved_mappings)
+    return analysis
+
+
+def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = None,
+                mapping: dict[str, str] | None = None, progress: Progress | None = None,
+                check_people: bool = True) -> ImportReport:
+    """Validate and load one analysed file. ``table_name``/``mapping`` override recognition."""
+    rec = analysis.recognition
+    table_name = table_name or (rec.table if rec else None)
+    report = ImportReport(analysis.file_name, table_name, rec.shape if rec else None)
+    if analysis.error or analysis.raw is None:
+        report.error = analysis.error or f"{analysis.file_name}: the file could not be read."
+        return report
+    if table_name is None:
+        report.error = f"{analysis.file_name}: the app did not recognise this file; choose its table and columns."
+        return report
+    mapping = dict(mapping if mapping is not None else rec.mapping if rec else {})
+    mapping = {c: s for c, s in mapping.items() if s in analysis.raw.headers}
+    missing = missing_required(table_name, mapping)
+    if missing:
+        report.error = (f"{analysis.file_name}: choose a column for "
+                        + ", ".join(m.replace("_", " ") for m in missing)
+                        + f" (required for {schema.table(table_name).label.lower()}).")
+        report.rows_read = analysis.raw.rows_read
+        return report
+    if mapping != (rec.mapping if rec else None):
+        report.shape = "Column mapping chosen by hand"
+    prepared: Prepared = prepare(analysis.raw, table_name, mapping, progress)
+    known = ws.known_people() if check_people and table_name in schema.PERSON_REFERENCES else set()
+    people_warnings = unknown_people_warnings(prepared, mapping, known, analysis.file_name)
+    if progress:
+        progress(0.85, "Loading into the workspace")
+    result = ws.load(table_name, prepared.frame)
+    report.rows_read = prepared.rows_read
+    report.rows_loaded = prepared.rows_loaded
+    report.rows_rejected = prepared.rows_rejected
+    report.inserted, report.replaced = result.inserted, result.replaced
+    report.rejects = prepared.rejects
+    report.warnings = prepared.warnings + people_warnings
+    report.notes = prepared.notes
+    if not known and table_name in schema.PERSON_REFERENCES and check_people:
+        report.notes.append("No roster loaded: owners were not checked against a people file.")
+    assert report.rows_read == report.rows_loaded + report.rows_rejected, "every row must be accounted for"
+    ws.log_import(report.file, table_name, report.shape, report.rows_read, report.rows_loaded,
+                  report.rows_rejected, report.inserted, report.replaced)
+    if progress:
+        progress(1.0, "Done")
+    return report
+
+
+def load_order(analysis: FileAnalysis) -> int:
+    table_name = analysis.recognition.table if analysis.recognition else None
+    return schema.LOAD_ORDER.index(table_name) if table_name in schema.LOAD_ORDER else len(schema.LOAD_ORDER)
+
+
+def import_files(ws: Workspace, analyses: list[FileAnalysis], progress: Progress | None = None,
+                 overrides: dict[str, tuple[str, dict[str, str]]] | None = None) -> list[ImportReport]:
+    """Load a batch: the roster first, so owners in the other files can be checked."""
+    overrides = overrides or {}
+    ordered = sorted(analyses, key=load_order)
+    reports = []
+    for i, a in enumerate(ordered):
+        def sub(frac: float, text: str, i=i, a=a) -> None:
+            if progress:
+                progress((i + frac) / len(ordered), f"{a.file_name}: {text}")
+        table_name, mapping = overrides.get(a.file_name, (None, None))
+        reports.append(import_file(ws, a, table_name, mapping, sub))
+    return reports
+
+
+def import_directory(ws: Workspace, directory: Path, pattern: str = "*.csv") -> list[ImportReport]:
+    """Import every file in a folder (the demo, a test fixture) through the upload path."""
+    analyses = [analyse_file(p.name, p.read_bytes()) for p in sorted(Path(directory).glob(pattern))]
+    return import_files(ws, analyses)

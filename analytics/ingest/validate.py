@@ -1,0 +1,173 @@
+"""Validation: a mapped raw table -> typed canonical rows, rejects and warnings.
+
+Rules, the same for every table:
+- a cell with text that is not a valid value of its column's type rejects the row (the
+  value is wrong, and the app does not guess what was meant);
+- a blank required cell rejects the row;
+- a blank optional cell loads as missing ("not measured" downstream, never zero);
+- a repeated key rejects the later row (the first is loaded);
+- warnings (close date before created date, negative amount, unknown owner) load the row
+  and are listed beside it.
+Every row read is either loaded or rejected: ``rows_read == loaded + rejected``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema
+from analytics.ingest.readers import RawTable, Reject
+from analytics.ingest.values import PARSERS, TYPE_WORDS
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Prepared:
+    """Rows ready to load, with what was kept out and why."""
+
+    table: str
+    frame: pd.DataFrame
+    rows: np.ndarray
+    rejects: list[Reject] = field(default_factory=list)
+    warnings: list[Reject] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def rows_rejected(self) -> int:
+        return len({r.row for r in self.rejects})
+
+    @property
+    def rows_loaded(self) -> int:
+        return len(self.frame)
+
+
+def _short(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _derive_key(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """A stable key from several columns: a hash of their text plus the occurrence number, so
+    that identical rows stay distinct and the same row gets the same key next cycle."""
+    joined = frame[cols].astype("str").fillna("").agg("\x1f".join, axis=1)
+    occurrence = joined.groupby(joined).cumcount()
+    text = joined + "\x1e" + occurrence.astype("str")
+    return text.map(lambda t: "~" + hashlib.sha1(t.encode("utf-8")).hexdigest()[:16])
+
+
+def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
+            progress: Progress | None = None) -> Prepared:
+    """Parse, check and key the rows of ``raw`` for ``table_name`` under ``mapping``."""
+    t = schema.table(table_name)
+    n = len(raw.frame)
+    rows = raw.rows
+    rejects: list[Reject] = list(raw.rejects)
+    warnings: list[Reject] = []
+    notes: list[str] = list(raw.notes)
+    rejected = np.zeros(n, dtype=bool)
+    typed: dict[str, pd.Series] = {}
+    mapped = [c for c in t.columns if c.name in mapping]
+    for i, col in enumerate(mapped):
+        src = mapping[col.name]
+        if progress:
+            progress(0.1 + 0.6 * i / max(1, len(mapped)), f"Reading {src}")
+        text = raw.frame[src]
+        parsed = PARSERS[col.type](text)
+        typed[col.name] = parsed.values
+        if parsed.note:
+            notes.append(f"{src}: {parsed.note}.")
+        bad = parsed.bad.to_numpy(dtype=bool)
+        for j in np.flatnonzero(bad):
+            rejects.append(Reject(raw.file_name, int(rows[j]), src, _short(text.iat[j]),
+                                  f"'{_short(text.iat[j])}' is not {TYPE_WORDS.get(col.type, 'valid')}"))
+        rejected |= bad
+        if col.required:
+            missing = (parsed.values.isna().to_numpy(dtype=bool)) & ~bad
+            for j in np.flatnonzero(missing):
+                rejects.append(Reject(raw.file_name, int(rows[j]), src, "",
+                                      f"{col.name.replace('_', ' ')} is required but blank"))
+            rejected |= missing
+
+    # Key: from the export, or derived when the export has no ID column.
+    key_cols = list(t.key)
+    if not all(k in typed for k in key_cols):
+        basis = [c for c in t.derived_key_from if c in mapping]
+        if len(t.key) == 1 and len(basis) == 1:
+            typed[t.key[0]] = typed[basis[0]].astype("str").where(typed[basis[0]].notna(), None)
+            notes.append(f"No ID column: rows are identified by {mapping[basis[0]]}.")
+        elif basis:
+            typed[t.key[0]] = _derive_key(raw.frame[[mapping[c] for c in basis]], [mapping[c] for c in basis])
+            notes.append(
+                "No ID column: rows are identified by "
+                + ", ".join(mapping[c] for c in basis)
+                + " (a later upload replaces rows that match on all of them)."
+            )
+    key_frame = pd.DataFrame({k: typed[k] for k in key_cols if k in typed})
+    if len(key_frame.columns) == len(key_cols) and n:
+        key_missing = key_frame.isna().any(axis=1).to_numpy() & ~rejected
+        for j in np.flatnonzero(key_missing):
+            rejects.append(Reject(raw.file_name, int(rows[j]), mapping.get(key_cols[0], key_cols[0]), "",
+                                  "the row has no ID"))
+        rejected |= key_missing
+        live = ~rejected
+        keys = key_frame.astype("str").agg("\x1f".join, axis=1) if len(key_cols) > 1 else key_frame.iloc[:, 0].astype("str")
+        dup = keys.duplicated(keep="first").to_numpy() & live
+        if dup.any():
+            first_row = pd.Series(rows[live], index=keys[live].values)
+            first_row = first_row[~first_row.index.duplicated(keep="first")]
+            label = ", ".join(mapping.get(k, k) for k in key_cols)
+            for j in np.flatnonzero(dup):
+                k = keys.iat[j]
+                rejects.append(Reject(raw.file_name, int(rows[j]), label, _short(k.replace("\x1f", " / ")),
+                                      f"duplicate ID: the same {label} is already on row {int(first_row[k])}"))
+            rejected |= dup
+
+    keep = ~rejected
+    out = pd.DataFrame(index=range(int(keep.sum())))
+    for col in t.columns:
+        if col.name in typed:
+            out[col.name] = typed[col.name][keep].reset_index(drop=True)
+        else:
+            out[col.name] = pd.Series([None] * len(out), dtype="object")
+    kept_rows = rows[keep]
+
+    # Row warnings: the row loads, the user sees it.
+    if table_name in ("opportunities",):
+        if "close_date" in typed and "created_date" in typed:
+            early = (out["close_date"] < out["created_date"]).fillna(False).to_numpy(dtype=bool)
+            for j in np.flatnonzero(early):
+                warnings.append(Reject(raw.file_name, int(kept_rows[j]), mapping["close_date"],
+                                       str(out["close_date"].iat[j].date()),
+                                       f"close date is before the created date ({out['created_date'].iat[j].date()})"))
+    for money_col in [c.name for c in t.columns if c.type == "money" and c.name in typed]:
+        neg = (out[money_col] < 0).fillna(False).to_numpy(dtype=bool)
+        for j in np.flatnonzero(neg):
+            warnings.append(Reject(raw.file_name, int(kept_rows[j]), mapping[money_col],
+                                   str(out[money_col].iat[j]), "negative amount"))
+    if progress:
+        progress(0.75, "Checked")
+    return Prepared(table_name, out, kept_rows, rejects, warnings, notes, raw.rows_read)
+
+
+def unknown_people_warnings(prepared: Prepared, mapping: dict[str, str], known: set[str],
+                            file_name: str) -> list[Reject]:
+    """Warnings for person references (owner, rep, manager) that the roster does not know."""
+    out: list[Reject] = []
+    if not known:
+        return out
+    for col in schema.PERSON_REFERENCES.get(prepared.table, ()):
+        if col not in mapping:
+            continue
+        values = prepared.frame[col]
+        unknown = values.notna() & ~values.isin(known)
+        for j in np.flatnonzero(unknown.to_numpy(dtype=bool)):
+            out.append(Reject(file_name, int(prepared.rows[j]), mapping[col], _short(values.iat[j]),
+                              f"{col} '{_short(values.iat[j])}' is not in the roster"))
+    return out

@@ -1,0 +1,224 @@
+"""Value parsers: text cells -> typed values, and a mask of the cells that could not be read.
+
+Each parser takes a text Series (blank = missing) and returns ``Parsed(values, bad, note)``:
+``values`` holds the typed values (missing where blank or bad), ``bad`` is True where a cell
+had text that is not a valid value of the type. Nothing is guessed: a bad cell is reported,
+never silently set to a default.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Parsed:
+    values: pd.Series
+    bad: pd.Series
+    note: str = ""
+
+
+def blank_mask(s: pd.Series) -> pd.Series:
+    return s.isna() | (s.str.strip() == "")
+
+
+# --------------------------------------------------------------------------- text
+
+
+def parse_text(s: pd.Series) -> Parsed:
+    """Trim and collapse inner whitespace; blank -> missing."""
+    out = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    out = out.where(out != "", None)
+    return Parsed(out, pd.Series(False, index=s.index))
+
+
+def parse_id(s: pd.Series) -> Parsed:
+    """Identifiers keep their case and inner characters; only surrounding space goes."""
+    out = s.str.strip()
+    out = out.where(out != "", None)
+    return Parsed(out, pd.Series(False, index=s.index))
+
+
+# --------------------------------------------------------------------------- numbers
+
+_CURRENCY = re.compile(r"(?i)(us\$|usd|eur|gbp|chf|cad|aud|jpy|inr|[$€£¥₹]|\s|\u00a0|\u202f|')")
+_US_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_EU_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+_EU_DECIMAL = re.compile(r"^-?\d+,\d{1,2}$")
+_PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def _clean_number_text(s: pd.Series) -> pd.Series:
+    t = s.str.strip().str.replace(_CURRENCY, "", regex=True).str.rstrip("%")
+    # (1,234.00) and 1,234.00- are accountants' negatives
+    t = t.str.replace(r"^\((.*)\)$", r"-\1", regex=True).str.replace(r"^(.*\d)-$", r"-\1", regex=True)
+    return t
+
+
+def decimal_comma_proven(cleaned: pd.Series) -> bool:
+    """True when the column's values prove commas are decimal marks (``1.234,50`` or ``12,5``)."""
+    vals = cleaned.dropna()
+    vals = vals[vals != ""]
+    if vals.empty:
+        return False
+    eu = vals.str.match(_EU_THOUSANDS) & vals.str.contains(",", regex=False) | vals.str.match(_EU_DECIMAL)
+    us = vals.str.match(_US_THOUSANDS) & vals.str.contains(".", regex=False)
+    return bool(eu.any()) and not bool(us.any())
+
+
+def parse_number(s: pd.Series) -> Parsed:
+    """Money and plain numbers: ``"$450,000.00 "``, ``1.234,50 €``, ``(200)``, ``12%``."""
+    blank = blank_mask(s)
+    t = _clean_number_text(s.fillna(""))
+    note = ""
+    if decimal_comma_proven(t):
+        t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        note = "decimal commas"
+    else:
+        us = t.str.match(_US_THOUSANDS)
+        t = t.where(~us, t.str.replace(",", "", regex=False))
+    ok_shape = t.str.match(_PLAIN)
+    values = pd.to_numeric(t.where(ok_shape & ~blank), errors="coerce").astype("float64")
+    values = values.where(np.isfinite(values))
+    bad = ~blank & values.isna()
+    return Parsed(values, bad, note)
+
+
+def parse_integer(s: pd.Series) -> Parsed:
+    p = parse_number(s)
+    frac = p.values.notna() & (p.values % 1 != 0)
+    values = p.values.where(~frac).round().astype("Int64")
+    return Parsed(values, p.bad | frac, p.note)
+
+
+# --------------------------------------------------------------------------- booleans
+
+TRUE_WORDS = {"true", "t", "yes", "y", "1", "x", "checked", "✓", "✔", "on", "ja", "oui", "si", "sí"}
+FALSE_WORDS = {"false", "f", "no", "n", "0", "unchecked", "off", "nein", "non"}
+
+
+def parse_bool(s: pd.Series) -> Parsed:
+    """TRUE/FALSE, Yes/No, Y/N, 1/0; and 1/blank, where blank means false.
+
+    A blank cell means *false* only when the column marks truth with values and never
+    writes false (Salesforce API exports write ``1`` or nothing); otherwise blank is unknown.
+    """
+    blank = blank_mask(s)
+    key = s.fillna("").str.strip().str.lower()
+    is_true = key.isin(TRUE_WORDS)
+    is_false = key.isin(FALSE_WORDS)
+    values = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    values[is_true] = True
+    values[is_false] = False
+    note = ""
+    if is_true.any() and not is_false.any() and blank.any():
+        values[blank] = False
+        note = "blank read as false"
+    bad = ~blank & ~is_true & ~is_false
+    return Parsed(values, bad, note)
+
+
+# --------------------------------------------------------------------------- dates
+
+ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%Y%m%d")
+US_FORMATS = (
+    "%m/%d/%Y", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%m/%d/%Y %I:%M %p",
+    "%m/%d/%y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%m-%d-%Y",
+)
+DAY_FIRST_FORMATS = (
+    "%d/%m/%Y", "%d/%m/%y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%y",
+    "%d.%m.%Y %H:%M", "%d-%m-%Y",
+)
+NAMED_MONTH_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d-%b-%y", "%b %d %Y")
+_ISO_ZONED = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+_SLASHED = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def day_first_proven(texts: pd.Series) -> bool | None:
+    """For n/n/yyyy dates: True if some first part exceeds 12 (so days come first), False if
+    some second part does (months first), None when the values cannot tell."""
+    parts = texts.str.extract(_SLASHED)
+    if parts.empty or parts[0].isna().all():
+        return None
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    first_big, second_big = bool((first > 12).any()), bool((second > 12).any())
+    if first_big and not second_big:
+        return True
+    if second_big and not first_big:
+        return False
+    return None
+
+
+def parse_datetime(s: pd.Series) -> Parsed:
+    """Parse dates and timestamps in the formats real exports use, to naive UTC timestamps.
+
+    ISO dates and timestamps (with or without zone), US m/d/yy and m/d/yyyy with or without
+    time, d/m/yyyy when the values prove days come first, dotted European dates, and named
+    months. Each distinct text is tried against the formats in that order.
+    """
+    blank = blank_mask(s)
+    text = s.fillna("").str.strip()
+    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    todo = ~blank
+    if not todo.any():
+        return Parsed(result, pd.Series(False, index=s.index))
+    uniques = pd.Series(text[todo].unique())
+    day_first = day_first_proven(uniques)
+    formats = list(ISO_FORMATS)
+    formats += list(DAY_FIRST_FORMATS + US_FORMATS) if day_first else list(US_FORMATS + DAY_FIRST_FORMATS)
+    formats += list(NAMED_MONTH_FORMATS)
+    parsed_u = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
+    zoned = uniques.str.match(_ISO_ZONED)
+    if zoned.any():
+        z = pd.to_datetime(uniques[zoned].str.replace(r"([+-]\d{2})(\d{2})$", r"\1:\2", regex=True),
+                           format="ISO8601", utc=True, errors="coerce")
+        parsed_u[zoned] = z.dt.tz_localize(None).astype("datetime64[us]")
+    for fmt in formats:
+        remaining = parsed_u.isna()
+        if not remaining.any():
+            break
+        attempt = pd.to_datetime(uniques[remaining], format=fmt, errors="coerce")
+        parsed_u[remaining] = attempt.astype("datetime64[us]")
+    remaining = parsed_u.isna()
+    if remaining.any():  # ISO with fractions / a 'T' but no zone
+        attempt = pd.to_datetime(uniques[remaining], format="ISO8601", errors="coerce", utc=True)
+        parsed_u[remaining] = attempt.dt.tz_localize(None).astype("datetime64[us]")
+    years = parsed_u.dt.year
+    parsed_u = parsed_u.where((years >= MIN_YEAR) & (years <= MAX_YEAR))
+    lookup = pd.Series(parsed_u.values, index=uniques.values)
+    result[todo] = text[todo].map(lookup).astype("datetime64[us]").values
+    bad = todo & result.isna()
+    note = "days first (d/m/y)" if day_first else ""
+    return Parsed(result, bad, note)
+
+
+def parse_date(s: pd.Series) -> Parsed:
+    p = parse_datetime(s)
+    return Parsed(p.values.dt.normalize(), p.bad, p.note)
+
+
+PARSERS = {
+    "text": parse_text,
+    "id": parse_id,
+    "date": parse_date,
+    "timestamp": parse_datetime,
+    "money": parse_number,
+    "number": parse_number,
+    "integer": parse_integer,
+    "bool": parse_bool,
+}
+
+TYPE_WORDS = {
+    "date": "a date",
+    "timestamp": "a date and time",
+    "money": "an amount",
+    "number": "a number",
+    "integer": "a whole number",
+    "bool": "yes/no (TRUE/FALSE, 1/0)",
+}

@@ -1,0 +1,324 @@
+"""The workspace: one sandboxed, in-memory DuckDB per browser session.
+
+It holds the canonical tables of :mod:`analytics.schema`, the editable stage mapping and a
+log of imports. The connection cannot read or write server files, install extensions or
+change its own limits, so SQL run on it can only see this session's data.
+
+Views resolve what exports store as references: ``v_opportunities`` gives each deal its
+owner's name (an ID resolved through People), the owner's manager, team and region, the
+account name, and closed/won flags (the export's own flags, else the stage mapping).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analytics import schema
+
+#: Guard rails for a session's engine; the deployment may raise them.
+MEMORY_LIMIT = os.environ.get("BENCH_DUCKDB_MEMORY_LIMIT", "1GB")
+THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
+MAX_WORKSPACE_FILE_BYTES = 2 * 1024**3
+
+WORKSPACE_FORMAT = "bench-strength-workspace"
+WORKSPACE_VERSION = 1
+
+STAGE_MAP = "_stage_map"
+IMPORT_LOG = "_imports"
+
+
+def quote_ident(name: str) -> str:
+    """Quote an SQL identifier (the one helper every module uses)."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+@dataclass
+class LoadResult:
+    inserted: int
+    replaced: int
+
+
+class WorkspaceFileError(ValueError):
+    """A workspace file that cannot be opened; the message is for the user."""
+
+
+_VIEWS = """
+CREATE OR REPLACE VIEW v_person_ref AS
+SELECT ref, any_value(name) AS name FROM (
+    SELECT person_id AS ref, name FROM people WHERE person_id IS NOT NULL
+    UNION ALL SELECT name AS ref, name FROM people WHERE name IS NOT NULL
+) GROUP BY ref;
+
+CREATE OR REPLACE VIEW v_people AS
+SELECT p.person_id, p.name, coalesce(m.name, p.manager) AS manager_name, p.team, p.region,
+       p.segment, p.role, p.email, p.start_date, p.end_date, p.is_active
+FROM people p LEFT JOIN v_person_ref m ON m.ref = p.manager;
+
+CREATE OR REPLACE VIEW v_roster AS
+SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,
+       any_value(region) AS region, any_value(segment) AS segment, any_value(role) AS role,
+       min(start_date) AS start_date, max(end_date) AS end_date
+FROM v_people GROUP BY name;
+
+CREATE OR REPLACE VIEW v_opportunities AS
+SELECT o.opportunity_id, o.name, o.owner, coalesce(r.name, o.owner) AS owner_name,
+       ro.manager_name, ro.team, ro.region, coalesce(ro.segment, o.segment) AS segment,
+       o.account, coalesce(a.name, o.account) AS account_name, o.stage,
+       coalesce(o.is_closed, sm.is_closed, false) OR coalesce(o.is_won, false) AS is_closed,
+       coalesce(o.is_won, sm.is_won, false) AS is_won,
+       CASE WHEN coalesce(o.is_won, sm.is_won, false) AND o.actual_amount IS NOT NULL
+            THEN o.actual_amount ELSE o.amount END AS amount,
+       o.probability, o.created_date, o.close_date, o.product, o.lead_source,
+       o.is_complex, o.manager_involved
+FROM opportunities o
+LEFT JOIN v_person_ref r ON r.ref = o.owner
+LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, o.owner)
+LEFT JOIN (SELECT account_id, any_value(name) AS name FROM accounts GROUP BY account_id) a
+       ON a.account_id = o.account
+LEFT JOIN _stage_map sm ON sm.stage = o.stage;
+
+CREATE OR REPLACE VIEW v_quotas AS
+SELECT coalesce(r.name, q.owner) AS owner_name, ro.manager_name, ro.team, ro.region,
+       q.period_start, q.period_end, q.amount
+FROM quotas q
+LEFT JOIN v_person_ref r ON r.ref = q.owner
+LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner);
+
+CREATE OR REPLACE VIEW v_activities AS
+SELECT a.*, coalesce(r.name, a.owner) AS owner_name
+FROM activities a LEFT JOIN v_person_ref r ON r.ref = a.owner;
+"""
+
+
+class Workspace:
+    """A session's data.
+
+    Parameters
+    ----------
+    memory_limit, threads : the engine's limits (locked once set).
+
+    Examples
+    --------
+    >>> ws = Workspace()
+    >>> ws.counts()["opportunities"]
+    0
+    """
+
+    def __init__(self, memory_limit: str = MEMORY_LIMIT, threads: int = THREADS) -> None:
+        self.con = duckdb.connect(
+            ":memory:",
+            config={
+                "enable_external_access": False,
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "memory_limit": memory_limit,
+                "threads": threads,
+            },
+        )
+        self.con.execute("SET lock_configuration = true")
+        self.source = "empty"
+        self.label = "Empty workspace"
+        self._create()
+
+    # ----------------------------------------------------------------- structure
+    def _create(self) -> None:
+        for t in schema.TABLES.values():
+            cols = ", ".join(f"{quote_ident(c.name)} {c.sql_type}" for c in t.columns)
+            self.con.execute(f"CREATE TABLE {quote_ident(t.name)} ({cols})")
+        self.con.execute(
+            f"CREATE TABLE {STAGE_MAP} (stage VARCHAR PRIMARY KEY, is_closed BOOLEAN NOT NULL, is_won BOOLEAN NOT NULL)"
+        )
+        self.con.execute(
+            f"""CREATE TABLE {IMPORT_LOG} (file VARCHAR, table_name VARCHAR, shape VARCHAR,
+                rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, inserted BIGINT,
+                replaced BIGINT, imported_at TIMESTAMP)"""
+        )
+        self.con.execute(_VIEWS)
+
+    def close(self) -> None:
+        self.con.close()
+
+    # ----------------------------------------------------------------- reading
+    def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+        """Run SQL with bound parameters and return a DataFrame."""
+        return self.con.execute(sql, params or []).df()
+
+    def scalar(self, sql: str, params: list | dict | None = None):
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def counts(self) -> dict[str, int]:
+        return {name: int(self.scalar(f"SELECT count(*) FROM {quote_ident(name)}")) for name in schema.TABLES}
+
+    def column_filled(self, table_name: str) -> dict[str, int]:
+        """Non-missing values per column of a table (the coverage panel reads this)."""
+        t = schema.table(table_name)
+        exprs = ", ".join(f"count({quote_ident(c.name)})" for c in t.columns)
+        row = self.con.execute(f"SELECT {exprs} FROM {quote_ident(t.name)}").fetchone()
+        return {c.name: int(v) for c, v in zip(t.columns, row)}
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.counts().values())
+
+    def known_people(self) -> set[str]:
+        """Every person ID and name in the roster."""
+        return set(self.query("SELECT ref FROM v_person_ref")["ref"].dropna())
+
+    # ----------------------------------------------------------------- writing
+    def load(self, table_name: str, frame: pd.DataFrame) -> LoadResult:
+        """Add rows; a row whose key is already present replaces the old one."""
+        t = schema.table(table_name)
+        if frame.empty:
+            return LoadResult(0, 0)
+        cols = t.column_names
+        staged = frame[cols]
+        tq = quote_ident(t.name)
+        keys = ", ".join(quote_ident(k) for k in t.key)
+        select = ", ".join(f"CAST(s.{quote_ident(c.name)} AS {c.sql_type})" for c in t.columns)
+        self.con.register("_staging", staged)
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            replaced = int(self.scalar(
+                f"SELECT count(*) FROM {tq} WHERE ({keys}) IN (SELECT ({keys}) FROM _staging)"
+            ) if len(t.key) > 1 else self.scalar(
+                f"SELECT count(*) FROM {tq} WHERE {keys} IN (SELECT {keys} FROM _staging)"))
+            if replaced:
+                if len(t.key) > 1:
+                    self.con.execute(f"DELETE FROM {tq} WHERE ({keys}) IN (SELECT ({keys}) FROM _staging)")
+                else:
+                    self.con.execute(f"DELETE FROM {tq} WHERE {keys} IN (SELECT {keys} FROM _staging)")
+            self.con.execute(f"INSERT INTO {tq} ({', '.join(quote_ident(c) for c in cols)}) SELECT {select} FROM _staging s")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        finally:
+            self.con.unregister("_staging")
+        if table_name == "opportunities" or table_name == "stage_history":
+            self.refresh_stage_map()
+        return LoadResult(len(staged) - replaced, replaced)
+
+    def log_import(self, file: str, table_name: str, shape: str | None, rows_read: int, rows_loaded: int,
+                   rows_rejected: int, inserted: int, replaced: int) -> None:
+        self.con.execute(
+            f"INSERT INTO {IMPORT_LOG} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [file, table_name, shape, rows_read, rows_loaded, rows_rejected, inserted, replaced,
+             datetime.now(timezone.utc).replace(tzinfo=None)],
+        )
+
+    def import_log(self) -> pd.DataFrame:
+        return self.query(f"SELECT * FROM {IMPORT_LOG} ORDER BY imported_at")
+
+    # ----------------------------------------------------------------- stage mapping
+    def refresh_stage_map(self) -> None:
+        """Give every stage seen in the data an entry (the default outcome) in the mapping."""
+        stages = self.query(
+            f"""SELECT DISTINCT stage FROM (SELECT stage FROM opportunities UNION ALL SELECT stage FROM stage_history)
+                WHERE stage IS NOT NULL AND stage NOT IN (SELECT stage FROM {STAGE_MAP})"""
+        )["stage"]
+        rows = [(s, *schema.default_stage_outcome(s)) for s in stages]
+        if rows:
+            self.con.executemany(f"INSERT INTO {STAGE_MAP} VALUES (?, ?, ?)", rows)
+
+    def stage_map(self) -> pd.DataFrame:
+        """Stages with their outcome and how many deals are at each (explicit flags noted)."""
+        return self.query(
+            f"""SELECT m.stage, m.is_closed, m.is_won,
+                       count(o.opportunity_id) AS deals,
+                       count(o.is_closed) + count(o.is_won) > 0 AS export_has_flags
+                FROM {STAGE_MAP} m LEFT JOIN opportunities o ON o.stage = m.stage
+                GROUP BY ALL ORDER BY deals DESC, m.stage"""
+        )
+
+    def set_stage_outcomes(self, outcomes: dict[str, tuple[bool, bool]]) -> None:
+        """Set (is_closed, is_won) per stage; won implies closed."""
+        for stage, (closed, won) in outcomes.items():
+            self.con.execute(
+                f"INSERT OR REPLACE INTO {STAGE_MAP} VALUES (?, ?, ?)", [stage, bool(closed or won), bool(won)]
+            )
+
+    # ----------------------------------------------------------------- whole workspace
+    def clear(self) -> None:
+        for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG):
+            self.con.execute(f"DELETE FROM {quote_ident(name)}")
+        self.source, self.label = "empty", "Empty workspace"
+
+    def save(self) -> bytes:
+        """Everything loaded, as one zip: a manifest and one Parquet file per table."""
+        buf = io.BytesIO()
+        counts = self.counts()
+        manifest = {
+            "format": WORKSPACE_FORMAT,
+            "version": WORKSPACE_VERSION,
+            "schema_version": schema.SCHEMA_VERSION,
+            "label": self.label,
+            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "tables": counts,
+        }
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+            for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG):
+                arrow = self.con.execute(f"SELECT * FROM {quote_ident(name)}").fetch_arrow_table()
+                out = io.BytesIO()
+                pq.write_table(arrow, out)
+                zf.writestr(f"tables/{name}.parquet", out.getvalue())
+        return buf.getvalue()
+
+    @classmethod
+    def open(cls, data: bytes, file_name: str = "workspace.zip") -> "Workspace":
+        """Restore a workspace saved by :meth:`save`."""
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace (not a zip file).") from None
+        with zf:
+            infos = {i.filename: i for i in zf.infolist()}
+            if sum(i.file_size for i in infos.values()) > MAX_WORKSPACE_FILE_BYTES:
+                raise WorkspaceFileError(f"{file_name}: the workspace unpacks to more than the 2 GB the app accepts.")
+            if "manifest.json" not in infos:
+                raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace (no manifest).")
+            try:
+                manifest = json.loads(zf.read("manifest.json"))
+            except ValueError:
+                raise WorkspaceFileError(f"{file_name}: the workspace manifest is damaged.") from None
+            if not isinstance(manifest, dict) or manifest.get("format") != WORKSPACE_FORMAT:
+                raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace.")
+            if manifest.get("schema_version", 0) > schema.SCHEMA_VERSION:
+                raise WorkspaceFileError(f"{file_name}: saved by a newer version of Bench Strength; update the app to open it.")
+            ws = cls()
+            try:
+                for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG):
+                    member = f"tables/{name}.parquet"
+                    if member not in infos:
+                        continue
+                    arrow = pq.read_table(io.BytesIO(zf.read(member)))
+                    known = set(schema.table(name).column_names) if name in schema.TABLES else None
+                    cols = [c for c in arrow.column_names if known is None or c in known]
+                    ws._insert_arrow(name, arrow.select(cols))
+            except (pa.ArrowException, duckdb.Error, OSError) as exc:
+                ws.close()
+                raise WorkspaceFileError(f"{file_name}: a table in the workspace is damaged ({type(exc).__name__}).") from None
+        ws.source = "saved"
+        ws.label = manifest.get("label") or "Saved workspace"
+        return ws
+
+    def _insert_arrow(self, name: str, arrow: pa.Table) -> None:
+        if arrow.num_rows == 0:
+            return
+        self.con.register("_restore", arrow)
+        try:
+            cols = ", ".join(quote_ident(c) for c in arrow.column_names)
+            self.con.execute(f"INSERT INTO {quote_ident(name)} ({cols}) SELECT {cols} FROM _restore")
+        finally:
+            self.con.unregister("_restore")
