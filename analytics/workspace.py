@@ -257,22 +257,27 @@ class Workspace:
     def save(self) -> bytes:
         """Everything loaded, as one zip: a manifest and one Parquet file per table."""
         buf = io.BytesIO()
-        counts = self.counts()
-        manifest = {
-            "format": WORKSPACE_FORMAT,
-            "version": WORKSPACE_VERSION,
-            "schema_version": schema.SCHEMA_VERSION,
-            "label": self.label,
-            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "tables": counts,
-        }
-        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("manifest.json", json.dumps(manifest, indent=2))
-            for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG):
-                arrow = self.con.execute(f"SELECT * FROM {quote_ident(name)}").fetch_arrow_table()
-                out = io.BytesIO()
-                pq.write_table(arrow, out)
-                zf.writestr(f"tables/{name}.parquet", out.getvalue())
+        cur = self.con.cursor()  # its own handle: save may run on a download thread
+        counts: dict[str, int] = {}
+        try:
+            with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG):
+                    arrow = cur.sql(f"SELECT * FROM {quote_ident(name)}").to_arrow_table()
+                    counts[name] = arrow.num_rows
+                    out = io.BytesIO()
+                    pq.write_table(arrow, out)
+                    zf.writestr(f"tables/{name}.parquet", out.getvalue())
+                manifest = {
+                    "format": WORKSPACE_FORMAT,
+                    "version": WORKSPACE_VERSION,
+                    "schema_version": schema.SCHEMA_VERSION,
+                    "label": self.label,
+                    "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "tables": {k: v for k, v in counts.items() if k in schema.TABLES},
+                }
+                zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+        finally:
+            cur.close()
         return buf.getvalue()
 
     @classmethod

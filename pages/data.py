@@ -1,0 +1,300 @@
+"""Data: upload exports, check how they were recognised, load them, and see what came in."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from analytics import schema
+from analytics.coverage import coverage
+from analytics.ingest.pipeline import FileAnalysis, all_rejects, analyse_file, import_files
+from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping_to_json, missing_required
+from analytics.workspace import Workspace, WorkspaceFileError
+from ui.components import download_csv, guarded
+from ui.session import get_workspace, reports, set_reports, set_workspace
+
+NOT_IN_FILE = "— not in this file —"
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "xlsm", "json"]
+
+
+def _state(key: str, default):
+    return st.session_state.setdefault(key, default)
+
+
+def _analyse(fid: str, f, mappings_key: str, mappings: list[dict]) -> FileAnalysis:
+    """Read and recognise an upload once per session (held in session state, never in a
+    cache shared with other sessions); only the current uploads are kept."""
+    cache = st.session_state.setdefault("analyses", {})
+    key = f"{fid}:{mappings_key}"
+    if key not in cache:
+        cache[key] = analyse_file(f.name, f.getvalue(), mappings)
+    return cache[key]
+
+
+def _file_key(f) -> str:
+    return hashlib.sha1(f"{f.name}:{f.size}:{getattr(f, 'file_id', '')}".encode()).hexdigest()[:12]
+
+
+def mapping_form(a: FileAnalysis, fid: str, expanded: bool) -> tuple[str | None, dict[str, str]]:
+    """Let the user pick the table and a source column for each canonical column."""
+    rec = a.recognition
+    table_names = list(schema.TABLES)
+    labels = {t: schema.table(t).label for t in table_names}
+    default_table = rec.table if rec and rec.table else None
+    with st.expander("Check or change the column mapping" if expanded is False else "Choose the table and columns",
+                     expanded=expanded):
+        table_name = st.selectbox(
+            "This file holds", table_names, index=table_names.index(default_table) if default_table else None,
+            format_func=lambda t: labels[t], key=f"map-table-{fid}", placeholder="Choose a table…",
+        )
+        if table_name is None:
+            st.caption("Pick the kind of data this file holds; the app then suggests a column for each field.")
+            return None, {}
+        guess = rec.mapping if rec and rec.table == table_name else guess_mapping(table_name, a.headers)
+        options = [NOT_IN_FILE, *a.headers]
+        mapping: dict[str, str] = {}
+        t = schema.table(table_name)
+        cols = st.columns(3)
+        for i, col in enumerate(t.columns):
+            default = guess.get(col.name)
+            required = col.required and not (col.name in t.key and t.derived_key_from)
+            with cols[i % 3]:
+                choice = st.selectbox(
+                    f"{col.name.replace('_', ' ')}{' *' if required else ''}", options,
+                    index=options.index(default) if default in options else 0,
+                    help=col.description, key=f"map-col-{fid}-{table_name}-{col.name}",
+                )
+            if choice != NOT_IN_FILE:
+                mapping[col.name] = choice
+        missing = missing_required(table_name, mapping)
+        if missing:
+            st.warning("Still needed: " + ", ".join(m.replace("_", " ") for m in missing), icon=":material/warning:")
+        st.download_button(
+            "Save this mapping (JSON)", mapping_to_json(table_name, mapping, a.headers, name=a.file_name),
+            file_name=f"mapping-{table_name}.json", mime="application/json", key=f"map-dl-{fid}",
+            icon=":material/save:", help="Upload this file with next cycle's export and the mapping applies at once.",
+        )
+    return table_name, mapping
+
+
+def file_card(a: FileAnalysis, fid: str) -> tuple[str | None, dict[str, str]] | None:
+    """One uploaded file: what it was recognised as, a preview, and the mapping form."""
+    if a.error:
+        st.error(a.error, icon=":material/block:")
+        return None
+    rec = a.recognition
+    n = a.raw.rows_read
+    if rec and rec.recognised:
+        label = schema.table(rec.table).label
+        st.success(f"**{a.file_name}**: {rec.shape} → **{label}**, {n:,} rows", icon=":material/check_circle:")
+        preview = a.preview()
+        st.dataframe(preview, hide_index=True, width="stretch", height=213)
+        if rec.unmapped_headers:
+            st.caption(f"Not used ({len(rec.unmapped_headers)}): " + ", ".join(rec.unmapped_headers[:25])
+                       + (" …" if len(rec.unmapped_headers) > 25 else ""))
+        for note in a.raw.notes:
+            st.caption(note)
+        return mapping_form(a, fid, expanded=False)
+    st.warning(
+        f"**{a.file_name}**: the app does not recognise this export ({n:,} rows, {len(a.headers)} columns). "
+        "Choose what it holds and which column is which; the best guesses are preselected.",
+        icon=":material/help:",
+    )
+    return mapping_form(a, fid, expanded=True)
+
+
+def upload_section(ws: Workspace) -> None:
+    st.subheader("1. Upload exports")
+    gen = _state("uploader_gen", 0)
+    files = st.file_uploader(
+        "Drop CRM, review, coaching-log or survey exports (CSV or XLSX), and any saved column mappings (JSON)",
+        type=UPLOAD_TYPES, accept_multiple_files=True, key=f"uploader-{gen}",
+    )
+    if not files:
+        st.caption("Recognised without set-up: Salesforce (Data Loader/API and report exports), HubSpot deals, "
+                   "Dynamics 365 opportunities, the Maven CRM sample, and Bench Strength's own templates.")
+        return
+    saved_mappings, data_files = [], []
+    for f in files:
+        if f.name.lower().endswith(".json"):
+            try:
+                saved_mappings.append(mapping_from_json(f.getvalue(), f.name))
+                st.info(f"Saved mapping **{f.name}** will be applied to matching files.", icon=":material/rule:")
+            except ValueError as exc:
+                st.error(str(exc), icon=":material/block:")
+        else:
+            data_files.append(f)
+    if not data_files:
+        return
+    mkey = hashlib.sha1(repr(saved_mappings).encode()).hexdigest()
+    choices: dict[str, tuple[str | None, dict[str, str]] | None] = {}
+    analyses: dict[str, FileAnalysis] = {}
+    current = {f"{_file_key(f)}:{mkey}" for f in data_files}
+    cache = st.session_state.setdefault("analyses", {})
+    for stale in set(cache) - current:
+        del cache[stale]
+    for f in data_files:
+        fid = _file_key(f)
+        with st.spinner(f"Reading {f.name}…"):
+            a = _analyse(fid, f, mkey, saved_mappings)
+        analyses[fid] = a
+        with st.container(border=True):
+            choices[fid] = file_card(a, fid)
+
+    loadable = {fid: c for fid, c in choices.items()
+                if c and c[0] and not missing_required(c[0], c[1])}
+    st.subheader("2. Load")
+    if ws.source == "demo":
+        mode = "new"
+        st.caption("Your files replace the demo in this session; the demo stays one click away in the sidebar.")
+    else:
+        mode = st.radio(
+            "Load into", ["add", "new"], horizontal=True, key="load-mode",
+            format_func=lambda m: {"add": "the current workspace (next cycle: rows with the same ID are replaced, new rows added)",
+                                   "new": "a new workspace with only these files"}[m],
+        )
+    skipped = len(data_files) - len(loadable)
+    if skipped:
+        st.caption(f"{skipped} file(s) cannot be loaded until their table and required columns are chosen.")
+    if st.button(f"Load {len(loadable)} file(s) into the workspace", type="primary",
+                 disabled=not loadable, icon=":material/play_arrow:"):
+        target = Workspace() if mode == "new" else ws
+        overrides = {analyses[fid].file_name: choice for fid, choice in loadable.items()}
+        bar = st.progress(0.0, text="Starting the import…")
+        batch = import_files(target, [analyses[fid] for fid in loadable],
+                             progress=lambda frac, text: bar.progress(min(1.0, frac), text=text),
+                             overrides=overrides)
+        bar.empty()
+        if mode == "new":
+            names = ", ".join(a.file_name for a in (analyses[fid] for fid in loadable))
+            target.source, target.label = "uploads", f"Your uploads ({names[:80]}{'…' if len(names) > 80 else ''})"
+            set_workspace(target)
+        else:
+            target.source = "uploads"
+            target.label = "Your uploads" if ws.label.startswith("Demo") else ws.label
+        set_reports(batch)
+        st.session_state["uploader_gen"] = gen + 1
+        st.session_state.pop("analyses", None)
+        st.rerun()
+
+
+def report_section() -> None:
+    batch = reports()
+    if not batch:
+        return
+    st.subheader("Validation report")
+    rows = []
+    for r in batch:
+        rows.append({
+            "file": r.file, "loaded into": schema.table(r.table).label if r.table else "—",
+            "recognised as": r.shape or "—", "rows read": r.rows_read, "rows loaded": r.rows_loaded,
+            "rows rejected": r.rows_rejected, "new": r.inserted, "replaced": r.replaced,
+            "warnings": len(r.warnings), "status": "not loaded" if r.error else "loaded",
+        })
+    summary = pd.DataFrame(rows)
+    total_read, total_loaded = int(summary["rows read"].sum()), int(summary["rows loaded"].sum())
+    st.markdown(f"**{total_read:,} rows read, {total_loaded:,} loaded, "
+                f"{int(summary['rows rejected'].sum()):,} rejected** across {len(batch)} file(s).")
+    st.dataframe(summary, hide_index=True, width="stretch")
+    download_csv(summary, "import-summary.csv", "Download summary")
+    rejects = all_rejects(batch)
+    if not rejects.empty:
+        download_csv(rejects, "rejected-rows.csv", f"Download all {len(rejects):,} rejects (CSV)", key="dl-all-rejects")
+    for r in batch:
+        if r.error:
+            st.error(r.error, icon=":material/block:")
+            continue
+        headline = (f"{r.file}: {r.rows_read:,} rows read · {r.rows_loaded:,} loaded · {r.rows_rejected:,} rejected"
+                    f" · {r.inserted:,} new · {r.replaced:,} replaced · {len(r.warnings):,} warnings")
+        with st.expander(headline, expanded=bool(r.rows_rejected)):
+            for note in r.notes:
+                st.caption(note)
+            if r.rejects:
+                st.markdown("**Rejected rows** (not loaded)")
+                st.dataframe(r.rejects_frame().head(1000), hide_index=True, width="stretch")
+                download_csv(r.rejects_frame(), f"rejects-{r.file}.csv", "Download rejects (CSV)",
+                             key=f"dl-rej-{r.file}")
+            if r.warnings:
+                w = r.warnings_frame()
+                counts = w["reason"].str.replace(r"'.*?'", "…", regex=True).str.replace(r"\(.*\)", "", regex=True)
+                st.markdown("**Warnings** (rows loaded): " + "; ".join(
+                    f"{n} × {reason.strip()}" for reason, n in counts.value_counts().items()))
+                st.dataframe(w.head(1000), hide_index=True, width="stretch")
+                download_csv(w, f"warnings-{r.file}.csv", "Download warnings (CSV)", key=f"dl-warn-{r.file}")
+            if not r.rejects and not r.warnings:
+                st.caption("Every row loaded with no warnings.")
+
+
+def coverage_section(ws: Workspace) -> None:
+    st.subheader("What your data supports")
+    cov = coverage(ws)
+    frame = pd.DataFrame([{"analysis": c.title, "status": "ready" if c.supported else "needs data",
+                           "missing": "; ".join(c.missing), "what it needs": c.explanation} for c in cov])
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={"status": st.column_config.TextColumn("status", width="small")})
+
+
+def stage_section(ws: Workspace) -> None:
+    stages = ws.stage_map()
+    if stages.empty:
+        return
+    with st.expander(f"Stage mapping ({len(stages)} stages): which stages count as closed and won"):
+        st.caption("Used for deals whose export has no IsClosed/IsWon flags. Tick to change; won implies closed.")
+        edited = st.data_editor(
+            stages, hide_index=True, width="stretch", key="stage-editor",
+            disabled=["stage", "deals", "export_has_flags"],
+            column_config={"is_closed": st.column_config.CheckboxColumn("closed"),
+                           "is_won": st.column_config.CheckboxColumn("won"),
+                           "export_has_flags": st.column_config.CheckboxColumn("export has its own flags")},
+        )
+        if st.button("Apply stage mapping", icon=":material/done_all:"):
+            ws.set_stage_outcomes({r.stage: (bool(r.is_closed), bool(r.is_won)) for r in edited.itertuples()})
+            st.toast("Stage mapping applied to every page.")
+            st.rerun()
+
+
+def workspace_file_section(ws: Workspace) -> None:
+    st.subheader("Workspace file")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown("**Save workspace**: everything loaded, in one file to open later.")
+        st.download_button("Save workspace", data=ws.save, file_name="bench-strength-workspace.zip",
+                           mime="application/zip", icon=":material/save:", key="save-ws",
+                           disabled=ws.is_empty)
+    with c2:
+        opened = st.file_uploader("**Open workspace**: a file saved from Bench Strength", type=["zip"], key="open-ws")
+        if opened is not None and st.session_state.get("opened-ws-id") != _file_key(opened):
+            st.session_state["opened-ws-id"] = _file_key(opened)
+            try:
+                new = Workspace.open(opened.getvalue(), opened.name)
+            except WorkspaceFileError as exc:
+                st.error(str(exc), icon=":material/block:")
+            else:
+                new.source = "saved"
+                set_workspace(new)
+                st.rerun()
+
+
+@guarded
+def render() -> None:
+    ws = get_workspace()
+    st.title("Data")
+    st.markdown(
+        "Bring the exports your revenue organisation already has: CRM opportunities, activities and stage "
+        "history, the roster, quotas, capability reviews, coaching logs, development actions and surveys."
+    )
+    upload_section(ws)
+    report_section()
+    ws = get_workspace()
+    coverage_section(ws)
+    stage_section(ws)
+    workspace_file_section(ws)
+    st.divider()
+    st.caption(
+        ":material/lock: Uploaded files stay in this browser session's in-memory database: they are not written to "
+        "disk and no other session can see them. They are gone when the session ends; save the workspace to keep them. "
+        "No login is configured on this server, so anyone who can reach it can use it: fine on your own machine."
+    )
+
+
+render()

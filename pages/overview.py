@@ -1,0 +1,77 @@
+"""Overview: who is in the workspace, what period it covers, revenue against quota."""
+
+import altair as alt
+import streamlit as st
+
+from analytics import charts
+from analytics.coverage import coverage
+from analytics.overview import headline, managers_summary, revenue_by_quarter
+from ui.components import download_csv, fmt_money, fmt_pct, guarded, metric, needs_data
+from ui.session import get_workspace
+
+
+@guarded
+def render() -> None:
+    ws = get_workspace()
+    st.title("Overview")
+    st.caption(ws.label)
+    if ws.is_empty:
+        needs_data("The workspace is empty. Upload CRM, review, coaching or survey exports to begin.")
+        return
+    h = headline(ws)
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        metric("Managers", f"{h.managers:,}" if h.managers else None,
+               "managers with at least one rep in the roster" if h.managers else "needs a roster with each rep's manager")
+    with c2:
+        metric("Reps", f"{h.reps:,}" if h.reps else None, "in the roster or owning deals")
+    with c3:
+        period = f"{h.first_quarter} – {h.last_quarter}" if h.first_quarter else None
+        metric("Quarters covered", f"{h.quarters}" if h.quarters else None,
+               period or "needs opportunity dates")
+    with c4:
+        if h.attainment is not None:
+            metric("Closed-won vs quota", fmt_pct(h.attainment),
+                   f"{fmt_money(h.won_in_quota_periods)} won in quota periods against {fmt_money(h.quota)} quota "
+                   f"({h.quota_reps} reps with quota)")
+        else:
+            metric("Closed-won vs quota", None,
+                   f"{fmt_money(h.won_revenue) or 0} won in {h.won_deals:,} deals; no quota export loaded")
+
+    st.subheader("Closed-won revenue by quarter")
+    by_q = revenue_by_quarter(ws)
+    if by_q.empty:
+        needs_data("No won deals with a close date yet.")
+    else:
+        st.altair_chart(charts.revenue_vs_quota(by_q), use_container_width=True)
+        download_csv(by_q, "revenue-by-quarter.csv")
+
+    st.subheader("Managers")
+    mgr = managers_summary(ws)
+    if mgr.empty:
+        needs_data("No roster with managers loaded: upload a people export (rep, manager) to see teams.")
+    else:
+        st.dataframe(
+            mgr, hide_index=True, use_container_width=True,
+            column_config={
+                "manager": "Manager", "reps": st.column_config.NumberColumn("Reps"),
+                "won_deals": st.column_config.NumberColumn("Won deals", format="%d"),
+                "won_revenue": st.column_config.NumberColumn("Closed-won revenue", format="%,.0f"),
+                "quota": st.column_config.NumberColumn("Quota", format="%,.0f"),
+                "attainment": st.column_config.ProgressColumn("Attainment", format="percent", min_value=0, max_value=1.5),
+            },
+        )
+        st.caption("Attainment counts deals won inside each rep's quota periods; blank where no quota was loaded.")
+        download_csv(mgr, "managers-overview.csv")
+
+    st.subheader("What your data supports")
+    cov = coverage(ws)
+    ready = [c for c in cov if c.supported]
+    st.markdown(f"**{len(ready)} of {len(cov)} analyses** have the data they need.")
+    for c in cov:
+        if not c.supported:
+            st.markdown(f"- :orange[needs data] **{c.title}**: {c.explanation}")
+    st.page_link("pages/data.py", label="Go to the Data page to add or check exports", icon=":material/upload:")
+
+
+render()

@@ -1,0 +1,80 @@
+"""The session's workspace and what belongs with it, held in ``st.session_state`` only.
+
+Uploaded data never goes through ``st.cache_resource`` or module-level state. The one shared
+cache holds the *demo* workspace as saved bytes (public, generated data), so that every new
+session opens the demo without re-parsing its exports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from analytics.ingest.pipeline import ImportReport, import_directory
+from analytics.workspace import Workspace
+
+log = logging.getLogger("bench_strength")
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
+DEMO_LABEL = "Demo: Northwind Cloud (fictional sales organisation)"
+WS_KEY = "workspace"
+REPORTS_KEY = "import_reports"
+
+
+def _demo_digest() -> str:
+    h = hashlib.sha256()
+    for p in sorted(DEMO_DIR.glob("*.csv")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@st.cache_data(max_entries=2, show_spinner="Opening the demo workspace…")
+def _demo_workspace_bytes(digest: str) -> tuple[bytes, list[dict]]:
+    """The demo, imported through the upload path once per demo version (keyed on content)."""
+    ws = Workspace()
+    try:
+        reports = import_directory(ws, DEMO_DIR)
+        ws.label = DEMO_LABEL
+        return ws.save(), [r.summary() for r in reports]
+    finally:
+        ws.close()
+
+
+def open_demo() -> Workspace:
+    data, _ = _demo_workspace_bytes(_demo_digest())
+    ws = Workspace.open(data, "demo")
+    ws.source, ws.label = "demo", DEMO_LABEL
+    return ws
+
+
+def demo_import_summaries() -> list[dict]:
+    return _demo_workspace_bytes(_demo_digest())[1]
+
+
+def get_workspace() -> Workspace:
+    """This session's workspace, opened on the demo the first time."""
+    ws = st.session_state.get(WS_KEY)
+    if ws is None:
+        ws = open_demo()
+        st.session_state[WS_KEY] = ws
+    return ws
+
+
+def set_workspace(ws: Workspace) -> None:
+    old = st.session_state.get(WS_KEY)
+    st.session_state[WS_KEY] = ws
+    st.session_state.pop(REPORTS_KEY, None)
+    if old is not None and old is not ws:
+        old.close()
+
+
+def reports() -> list[ImportReport]:
+    return st.session_state.get(REPORTS_KEY, [])
+
+
+def set_reports(items: list[ImportReport]) -> None:
+    st.session_state[REPORTS_KEY] = items
