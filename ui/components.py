@@ -49,7 +49,7 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     return out.to_csv(index=False).encode("utf-8")
 
 
-def needs_data(message: str, page: str = "pages/data.py") -> None:
+def needs_data(message: str, page: str = "views/data.py") -> None:
     """Say plainly what is missing and where to add it."""
     st.info(message, icon=":material/upload_file:")
     st.page_link(page, label="Add exports on the Data page", icon=":material/upload:")

@@ -71,7 +71,7 @@ def render() -> None:
     for c in cov:
         if not c.supported:
             st.markdown(f"- :orange[needs data] **{c.title}**: {c.explanation}")
-    st.page_link("pages/data.py", label="Go to the Data page to add or check exports", icon=":material/upload:")
+    st.page_link("views/data.py", label="Go to the Data page to add or check exports", icon=":material/upload:")
 
 
 render()

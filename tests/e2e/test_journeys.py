@@ -1,0 +1,38 @@
+"""User journeys in a real browser against a real server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import open_page, wait_for_app_run
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
+
+
+def test_opens_on_the_demo(page, app_url):
+    open_page(page, app_url)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    expect(page.get_by_text("Managers", exact=True).first).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+
+
+def test_upload_maven_crm_shows_validation_report(page, app_url):
+    open_page(page, app_url, "data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+    files = sorted((REAL / "maven-crm").glob("*.csv"))
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(f) for f in files])
+    wait_for_app_run(page)
+    expect(page.get_by_text("Maven CRM: sales pipeline").first).to_be_visible()
+    page.get_by_role("button", name="Load 5 file(s) into the workspace").click()
+    wait_for_app_run(page)
+    expect(page.get_by_role("heading", name="Validation report")).to_be_visible()
+    expect(page.get_by_text("sales_pipeline.csv: 8,800 rows read · 8,800 loaded · 0 rejected")).to_be_visible()
+    expect(page.get_by_text("Your uploads").first).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-after-maven.png"), full_page=True)
