@@ -1,0 +1,171 @@
+"""AppTest: every page runs without an exception, and the Data page's flows work end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT.parent / "shared" / "data" / "real"
+PAGES = ["views/overview.py", "views/data.py"]
+TIMEOUT = 120
+
+
+def app(workspace: Workspace | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if workspace is not None:
+        at.session_state["workspace"] = workspace
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.markdown, *at.caption, *at.success, *at.warning, *at.error, *at.info)]
+    parts += [e.label for e in at.expander]
+    return "\n".join(str(p) for p in parts)
+
+
+def uploads(*paths: Path) -> list[tuple[str, bytes, str]]:
+    return [(p.name, p.read_bytes(), "text/csv") for p in paths]
+
+
+def load_button(at: AppTest):
+    return next(b for b in at.button if b.label.startswith("Load "))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_on_the_demo(page):
+    at = app().run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert not at.error
+    assert "Demo: Northwind Cloud" in "\n".join(m.value for m in at.sidebar.markdown)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_on_an_empty_workspace(page):
+    at = app(Workspace()).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert not at.error
+
+
+def test_overview_on_the_demo_shows_headline_with_basis():
+    at = app().run()
+    labels = {m.label: m.value for m in at.metric}
+    assert set(labels) == {"Managers", "Reps", "Quarters covered", "Closed-won vs quota"}
+    assert 12 <= int(labels["Managers"]) <= 20
+    assert 100 <= int(labels["Reps"].replace(",", "")) <= 140
+    assert labels["Quarters covered"] == "8"
+    assert labels["Closed-won vs quota"].endswith("%")
+    assert "reps with quota" in texts(at)
+
+
+def test_overview_on_maven_only_says_what_is_not_measured():
+    ws = Workspace()
+    from analytics.ingest.pipeline import import_directory
+
+    import_directory(ws, REAL / "maven-crm")
+    at = app(ws).run()
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Managers"] == "6"
+    assert labels["Reps"] == "35"
+    assert labels["Closed-won vs quota"] == "not measured"
+    assert "no quota export loaded" in texts(at)
+    assert "Attainment against quota" in texts(at)
+
+
+def test_upload_maven_loads_every_row_and_reports_it():
+    at = app().run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader[0].set_value(uploads(*sorted((REAL / "maven-crm").glob("*.csv")))).run()
+    assert not at.exception
+    assert "Maven CRM: sales pipeline" in texts(at)
+    load_button(at).click().run()
+    assert not at.exception
+    report = texts(at)
+    assert "sales_pipeline.csv: 8,800 rows read · 8,800 loaded · 0 rejected" in report
+    assert "sales_teams.csv: 35 rows read · 35 loaded · 0 rejected" in report
+    ws = at.session_state["workspace"]
+    assert ws.source == "uploads"
+    assert ws.counts()["opportunities"] == 8800
+
+
+def test_unknown_file_gets_a_mapping_form_and_loads_with_it(tmp_path):
+    csv = b"Deal Ref,Seller Person,Phase,Value USD,Opened\nD1,Ann Lee,Won,100,2025-01-02\nD2,Bo Ek,Open,50,2025-02-03\n"
+    at = app(Workspace()).run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader[0].set_value([("mystery.csv", csv, "text/csv")]).run()
+    assert "does not recognise" in texts(at)
+    at.selectbox(key=next(k for k in _keys(at) if k.startswith("map-table-"))).set_value("opportunities").run()
+    keys = _keys(at)
+    pick = {"opportunity_id": "Deal Ref", "owner": "Seller Person", "stage": "Phase", "amount": "Value USD",
+            "created_date": "Opened"}
+    for col, header in pick.items():
+        at.selectbox(key=next(k for k in keys if k.endswith(f"-opportunities-{col}"))).set_value(header)
+    at.run()
+    assert any(d.label == "Save this mapping (JSON)" for d in at.get("download_button"))
+    load_button(at).click().run()
+    assert not at.exception
+    ws = at.session_state["workspace"]
+    assert ws.counts()["opportunities"] == 2
+    assert ws.scalar("SELECT sum(amount) FROM v_opportunities WHERE is_won") == 100
+    assert "Column mapping chosen by hand" in "\n".join(str(v) for v in at.dataframe[0].value.to_dict("list").values())
+
+
+def _keys(at: AppTest) -> list[str]:
+    return [s.key for s in at.selectbox if s.key]
+
+
+def test_next_cycle_upload_replaces_same_ids_and_appends_new():
+    first = b"opportunity_id,owner,stage,amount\nA,Ann,Prospecting,10\nB,Bo,Prospecting,20\n"
+    second = b"opportunity_id,owner,stage,amount\nB,Bo,Closed Won,25\nC,Cy,Prospecting,30\n"
+    ws = Workspace()
+    ws.source = "uploads"
+    at = app(ws).run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader[0].set_value([("cycle1.csv", first, "text/csv")]).run()
+    load_button(at).click().run()
+    uploader = next(u for u in at.file_uploader if u.key and u.key.startswith("uploader-"))
+    uploader.set_value([("cycle2.csv", second, "text/csv")]).run()
+    assert at.radio(key="load-mode").value == "add"  # next cycle goes on top by default
+    load_button(at).click().run()
+    assert not at.exception
+    assert "cycle2.csv: 2 rows read · 2 loaded · 0 rejected · 1 new · 1 replaced" in texts(at)
+    ws = at.session_state["workspace"]
+    assert ws.counts()["opportunities"] == 3
+    assert ws.scalar("SELECT amount FROM opportunities WHERE opportunity_id = 'B'") == 25
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.csv", b"", "empty.csv: the file is empty."),
+        ("junk.csv", bytes(range(256)) * 4, "junk.csv: the file is not text"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old Excel .xls workbook"),
+    ],
+)
+def test_a_bad_file_gets_a_plain_message(name, content, expected):
+    at = app(Workspace()).run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader[0].set_value([(name, content, "text/csv")]).run()
+    assert not at.exception
+    assert any(expected in e.value for e in at.error)
+
+
+def test_rejects_are_listed_with_file_row_column_and_reason():
+    csv = b"opportunity_id,owner,stage,amount,close_date\nA,Ann,Won,10,2025-01-01\nA,Ann,Won,11,2025-01-02\nB,Bo,Won,abc,2025-01-03\nC,Cy,Won,5,not a date\n"
+    at = app(Workspace()).run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader[0].set_value([("bad.csv", csv, "text/csv")]).run()
+    load_button(at).click().run()
+    assert not at.exception
+    assert "bad.csv: 4 rows read · 1 loaded · 3 rejected" in texts(at)
+    rejects = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert list(rejects["row"]) == [3, 4, 5]
+    assert list(rejects["column"]) == ["opportunity_id", "amount", "close_date"]
+    assert "duplicate ID" in rejects["reason"].iloc[0] and "row 2" in rejects["reason"].iloc[0]
+    assert any(d.label.startswith("Download all 3 rejects") for d in at.get("download_button"))
