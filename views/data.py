@@ -253,6 +253,17 @@ def stage_section(ws: Workspace) -> None:
             st.rerun()
 
 
+def templates_section() -> None:
+    with st.expander("Templates: the app's own CSV layout for each kind of export"):
+        st.caption("For a tool the app does not know: fill these headers (see docs/DATA.md for each column) "
+                   "and the file is recognised on upload. Required columns are marked in the mapping form.")
+        cols = st.columns(4)
+        for i, t in enumerate(schema.TABLES.values()):
+            with cols[i % 4]:
+                st.download_button(t.label, ",".join(t.column_names) + "\n", file_name=f"{t.name}.csv",
+                                   mime="text/csv", key=f"tpl-{t.name}", icon=":material/table:")
+
+
 def workspace_file_section(ws: Workspace) -> None:
     st.subheader("Workspace file")
     c1, c2 = st.columns(2)
@@ -288,6 +299,7 @@ def render() -> None:
     ws = get_workspace()
     coverage_section(ws)
     stage_section(ws)
+    templates_section()
     workspace_file_section(ws)
     st.divider()
     st.caption(

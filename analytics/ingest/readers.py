@@ -265,25 +265,28 @@ def _read_xlsx(file_name: str, data: bytes) -> RawTable:
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise ExportError(file_name, f"the workbook could not be opened ({type(exc).__name__}).") from None
     try:
-        sheet = next((ws for ws in wb.worksheets if ws.max_row and ws.max_row > 0), None)
-        if sheet is None:
-            raise ExportError(file_name, "the workbook has no sheet with data.")
+        sheet = None
         header_row, headers_raw, records, rows = None, [], [], []
-        for idx, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
-            if header_row is None:
-                if any(c.strip() for c in cells):
-                    header_row = idx
-                    while cells and not cells[-1].strip():
-                        cells.pop()
-                    headers_raw = cells
-                    if len(headers_raw) > MAX_COLUMNS:
-                        raise ExportError(file_name, f"the sheet has {len(headers_raw):,} columns; the app reads at most {MAX_COLUMNS:,}.")
-                continue
-            if not any(c.strip() for c in cells):
-                continue
-            records.append(cells)
-            rows.append(idx)
+        for candidate in wb.worksheets:  # the first sheet with a non-empty row
+            for idx, values in enumerate(candidate.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in values]
+                if header_row is None:
+                    if any(c.strip() for c in cells):
+                        header_row = idx
+                        while cells and not cells[-1].strip():
+                            cells.pop()
+                        headers_raw = cells
+                        if len(headers_raw) > MAX_COLUMNS:
+                            raise ExportError(file_name, f"the sheet has {len(headers_raw):,} columns; the app reads at most {MAX_COLUMNS:,}.")
+                    continue
+                if not any(c.strip() for c in cells):
+                    continue
+                records.append(cells)
+                rows.append(idx)
+            if header_row is not None:
+                sheet = candidate
+                break
+        sheet_names = wb.sheetnames
     finally:
         wb.close()
     if header_row is None:
@@ -303,7 +306,7 @@ def _read_xlsx(file_name: str, data: bytes) -> RawTable:
     frame = pd.DataFrame(kept, columns=headers, dtype="str") if kept else pd.DataFrame(
         {h: pd.Series([], dtype="str") for h in headers})
     notes = []
-    if len(wb.sheetnames) > 1:
-        notes.append(f"The workbook has {len(wb.sheetnames)} sheets; the first with data ('{sheet.title}') was read.")
+    if len(sheet_names) > 1:
+        notes.append(f"The workbook has {len(sheet_names)} sheets; the first with data ('{sheet.title}') was read.")
     return RawTable(file_name, headers, frame, np.array(kept_rows, dtype=np.int64), rejects, "xlsx",
                     "xlsx", "", notes)

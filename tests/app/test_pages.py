@@ -169,3 +169,28 @@ def test_rejects_are_listed_with_file_row_column_and_reason():
     assert list(rejects["column"]) == ["opportunity_id", "amount", "close_date"]
     assert "duplicate ID" in rejects["reason"].iloc[0] and "row 2" in rejects["reason"].iloc[0]
     assert any(d.label.startswith("Download all 3 rejects") for d in at.get("download_button"))
+
+
+def test_saved_workspace_opens_in_a_new_session():
+    from analytics.ingest.pipeline import import_directory
+
+    ws = Workspace()
+    import_directory(ws, REAL / "maven-crm")
+    ws.label = "Maven client"
+    saved = ws.save()
+    at = app(Workspace()).run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="open-ws").set_value(("client.zip", saved, "application/zip")).run()
+    assert not at.exception
+    opened = at.session_state["workspace"]
+    assert opened.source == "saved" and opened.label == "Maven client"
+    assert opened.counts() == ws.counts()
+    assert "Maven client" in "\n".join(m.value for m in at.sidebar.markdown)
+
+
+def test_a_file_that_is_not_a_workspace_gets_a_message():
+    at = app(Workspace()).run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="open-ws").set_value(("x.zip", b"not a zip", "application/zip")).run()
+    assert not at.exception
+    assert any("not a saved Bench Strength workspace" in e.value for e in at.error)
