@@ -16,7 +16,7 @@ import json
 import os
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
@@ -165,7 +165,7 @@ class Workspace:
         t = schema.table(table_name)
         exprs = ", ".join(f"count({quote_ident(c.name)})" for c in t.columns)
         row = self.con.execute(f"SELECT {exprs} FROM {quote_ident(t.name)}").fetchone()
-        return {c.name: int(v) for c, v in zip(t.columns, row)}
+        return {c.name: int(v) for c, v in zip(t.columns, row, strict=True)}
 
     @property
     def is_empty(self) -> bool:
@@ -214,7 +214,7 @@ class Workspace:
         self.con.execute(
             f"INSERT INTO {IMPORT_LOG} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [file, table_name, shape, rows_read, rows_loaded, rows_rejected, inserted, replaced,
-             datetime.now(timezone.utc).replace(tzinfo=None)],
+             datetime.now(UTC).replace(tzinfo=None)],
         )
 
     def import_log(self) -> pd.DataFrame:
@@ -272,7 +272,7 @@ class Workspace:
                     "version": WORKSPACE_VERSION,
                     "schema_version": schema.SCHEMA_VERSION,
                     "label": self.label,
-                    "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     "tables": {k: v for k, v in counts.items() if k in schema.TABLES},
                 }
                 zf.writestr("manifest.json", json.dumps(manifest, indent=2))
@@ -281,7 +281,7 @@ class Workspace:
         return buf.getvalue()
 
     @classmethod
-    def open(cls, data: bytes, file_name: str = "workspace.zip") -> "Workspace":
+    def open(cls, data: bytes, file_name: str = "workspace.zip") -> Workspace:
         """Restore a workspace saved by :meth:`save`."""
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))

@@ -57,7 +57,7 @@ def main() -> int:
             print(f"skipping {name}: {folder} not found", file=sys.stderr)
             continue
         n_rows = sum(sum(1 for _ in f.open("rb")) - 1 for f in folder.glob("*.csv"))
-        app_s, duck_s, pd_s = (median_time(lambda fn=fn: fn(folder)) for fn in (app_import, bare_duckdb, bare_pandas))
+        app_s, duck_s, pd_s = (median_time(lambda fn=fn, folder=folder: fn(folder)) for fn in (app_import, bare_duckdb, bare_pandas))
         rows.append((name, n_rows, app_s, duck_s, pd_s))
     print(f"{'data set':<12}{'rows':>10}{'app import s':>14}{'duckdb s':>10}{'pandas s':>10}{'app/duckdb':>12}{'app/pandas':>12}")
     for name, n, a, d, p in rows:

@@ -1,6 +1,5 @@
 """Overview: who is in the workspace, what period it covers, revenue against quota."""
 
-import altair as alt
 import streamlit as st
 
 from analytics import charts

@@ -7,9 +7,9 @@ workspace, returning an :class:`ImportReport` in which read = loaded + rejected.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -112,6 +112,12 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
                 check_people: bool = True) -> ImportReport:
     """Validate and load one analysed file. ``table_name``/``mapping`` override recognition."""
     rec = analysis.recognition
+    if table_name is None and rec is not None and not rec.recognised:
+        # a guess is only a starting point for the mapping form, never loaded unconfirmed
+        report = ImportReport(analysis.file_name, None, None)
+        report.error = analysis.error or (
+            f"{analysis.file_name}: the app did not recognise this export; choose its table and columns.")
+        return report
     table_name = table_name or (rec.table if rec else None)
     report = ImportReport(analysis.file_name, table_name, rec.shape if rec else None)
     if analysis.error or analysis.raw is None:

@@ -69,23 +69,24 @@ def unique_headers(raw_headers: list[str]) -> list[str]:
     """Trim headers, name empty ones, and number repeats so every column has its own name."""
     out: list[str] = []
     seen: dict[str, int] = {}
+    taken = {" ".join(str(h if h is not None else "").replace("\ufeff", "").split()).lower() for h in raw_headers}
     for i, h in enumerate(raw_headers, start=1):
         name = " ".join(str(h if h is not None else "").replace("\ufeff", "").split())
         if not name:
             name = f"Column {i}"
-        key = name.lower()
-        if key in seen:
-            seen[key] += 1
-            name = f"{name} ({seen[key]})"
-        else:
-            seen[key] = 1
+        base, n = name, 1
+        # a renamed repeat never takes a name that another header really has
+        while name.lower() in seen or (n > 1 and name.lower() in taken):
+            n += 1
+            name = f"{base} ({n})"
+        seen[name.lower()] = 1
         out.append(name)
     return out
 
 
 def read_export(file_name: str, data: bytes) -> RawTable:
     """Read an uploaded export (CSV or XLSX, recognised by content, not by name)."""
-    if not data or not data.strip():
+    if not data or not data.lstrip(b"\xef\xbb\xbf").strip():
         raise ExportError(file_name, "the file is empty.")
     head = data[:8]
     if head.startswith(b"PK\x03\x04"):
@@ -149,23 +150,68 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
+def _split_header(body: bytes) -> tuple[int, bytes, bytes]:
+    """(row number of the header, header line, the bytes after it); blank lines before the
+    header are skipped but counted, so row numbers match what a spreadsheet shows."""
+    row = 1
+    pos = 0
+    while True:
+        nl = body.find(b"\n", pos)
+        line = body[pos:] if nl < 0 else body[pos:nl]
+        if line.strip() or nl < 0:
+            rest = b"" if nl < 0 else body[nl + 1 :]
+            return row, line.rstrip(b"\r"), rest
+        row += 1
+        pos = nl + 1
+
+
+def _unclosed_quote_row(rest: bytes, header_row: int) -> int | None:
+    """The row where a quote opens and is never closed, or None when quotes balance.
+
+    In valid CSV every quote character is paired (a quote inside a quoted value is doubled),
+    so an odd count means the parser would swallow everything after the opening quote."""
+    if rest.count(b'"') % 2 == 0:
+        return None
+    parity, opened_at = 0, None
+    for i, line in enumerate(rest.split(b"\n"), start=header_row + 1):
+        n = line.count(b'"')
+        if n % 2:
+            parity ^= 1
+            opened_at = i if parity else None
+    return opened_at
+
+
 def _read_csv(file_name: str, data: bytes) -> RawTable:
     encoding, sample, skip = _decode_sample(file_name, data)
+    body = data[skip:]
+    if encoding == "utf-16":
+        body = body.decode("utf-16").encode("utf-8")
+        encoding = "utf-8"
+    if not body.strip():
+        raise ExportError(file_name, "the file is empty.")
     delimiter = _sniff_delimiter(sample)
-    first_line = next((ln for ln in sample.splitlines() if ln.strip()), "")
+    header_row, header_line, rest = _split_header(body)
     try:
-        raw_headers = next(csv.reader([first_line], delimiter=delimiter))
+        raw_headers = next(csv.reader([header_line.decode(encoding, errors="replace")], delimiter=delimiter))
     except (csv.Error, StopIteration):
-        raise ExportError(file_name, "the header row could not be read.", row=1) from None
+        raise ExportError(file_name, "the header row could not be read.", row=header_row) from None
     if len(raw_headers) > MAX_COLUMNS:
         raise ExportError(
             file_name, f"the file has {len(raw_headers):,} columns; the app reads at most {MAX_COLUMNS:,}."
         )
     headers = unique_headers(raw_headers)
-    body = data[skip:]
-    if encoding == "utf-16":
-        body = body.decode("utf-16").encode("utf-8")
-        encoding = "utf-8"
+    delim_name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
+    if not rest.strip():
+        empty = pd.DataFrame({h: pd.Series([], dtype="str") for h in headers})
+        return RawTable(file_name, headers, empty, np.array([], dtype=np.int64), [], "csv", encoding, delim_name)
+    unclosed = _unclosed_quote_row(rest, header_row)
+    if unclosed is not None:
+        raise ExportError(
+            file_name,
+            "a quoted value opens here and is never closed (an unmatched \" character), so the rows after it "
+            "cannot be told apart. Fix the quote or export the file again.",
+            row=unclosed,
+        )
 
     bad: list[tuple[int | None, int, int, str]] = []
 
@@ -175,13 +221,14 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body),
+            io.BytesIO(rest),
             read_options=pacsv.ReadOptions(
-                column_names=headers, skip_rows=1, encoding=encoding, use_threads=False,
-                block_size=max(1 << 20, min(len(body) + 1, 64 << 20)),
+                column_names=headers, encoding=encoding, use_threads=False,
+                block_size=max(1 << 20, min(len(rest) + 1, 64 << 20)),
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
+                ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in headers},
@@ -193,25 +240,26 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
 
     frame = pd.DataFrame({h: table.column(i).to_numpy(zero_copy_only=False) for i, h in enumerate(headers)})
     frame = frame.astype("str") if len(frame.columns) else frame
-    # pyarrow numbers records with the header as record 1; that is the spreadsheet row.
-    bad_rows = [b[0] for b in bad]
+    # pyarrow numbers the records after the header from 1, blank lines included.
+    bad_numbers = [b[0] for b in bad]
     rejects = [
-        Reject(
-            file_name, (n if n is not None else 0), "(whole row)", text[:200],
-            f"the row has {actual} fields where the header has {expected}",
-        )
+        Reject(file_name, header_row + (n or 0), "(whole row)", text[:200],
+               f"the row has {actual} fields where the header has {expected}")
         for n, expected, actual, text in bad
+        if text.strip()
     ]
-    if None in bad_rows:
-        rows = np.arange(2, len(frame) + 2)
+    if None in bad_numbers:
+        rows = np.arange(header_row + 1, header_row + 1 + len(frame))
     else:
-        total = len(frame) + len(bad_rows)
-        all_rows = np.arange(2, total + 2)
-        rows = all_rows[~np.isin(all_rows, np.array(bad_rows, dtype=np.int64))] if bad_rows else all_rows
-        if len(rows) != len(frame):  # blank lines skipped by the parser shift the count
-            rows = np.arange(2, len(frame) + 2)
-    delim_name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
-    return RawTable(file_name, headers, frame, rows, rejects, "csv", encoding, delim_name)
+        records = np.arange(1, len(frame) + len(bad_numbers) + 1)
+        rows = header_row + records[~np.isin(records, np.array(bad_numbers, dtype=np.int64))]
+    notes = []
+    blank = (frame == "").all(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), bool)
+    if blank.any():
+        frame = frame[~blank].reset_index(drop=True)
+        rows = rows[~blank]
+        notes.append(f"{int(blank.sum())} empty line(s) skipped.")
+    return RawTable(file_name, headers, frame, rows, rejects, "csv", encoding, delim_name, notes)
 
 
 def _explain_arrow_error(message: str) -> str:
@@ -295,7 +343,7 @@ def _read_xlsx(file_name: str, data: bytes) -> RawTable:
     width = len(headers)
     rejects: list[Reject] = []
     kept, kept_rows = [], []
-    for cells, row in zip(records, rows):
+    for cells, row in zip(records, rows, strict=True):
         extra = [c for c in cells[width:] if c.strip()]
         if extra:
             rejects.append(Reject(file_name, row, "(whole row)", ", ".join(cells)[:200],

@@ -257,7 +257,7 @@ def mapping_from_json(text: str | bytes, file_name: str = "mapping.json") -> dic
         raise ValueError(f"{file_name}: not a saved mapping (the file is not valid JSON).") from None
     if not isinstance(data, dict) or data.get("format") != MAPPING_FORMAT:
         raise ValueError(f"{file_name}: not a Bench Strength column mapping.")
-    if data.get("table") not in schema.TABLES:
+    if not isinstance(data.get("table"), str) or data["table"] not in schema.TABLES:
         raise ValueError(f"{file_name}: the mapping names an unknown table {data.get('table')!r}.")
     cols = data.get("columns")
     if not isinstance(cols, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in cols.items()):

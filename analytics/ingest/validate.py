@@ -14,8 +14,8 @@ Every row read is either loaded or rejected: ``rows_read == loaded + rejected``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -118,9 +118,12 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         rejected |= key_missing
         live = ~rejected
         keys = key_frame.astype("str").agg("\x1f".join, axis=1) if len(key_cols) > 1 else key_frame.iloc[:, 0].astype("str")
-        dup = keys.duplicated(keep="first").to_numpy() & live
+        # only rows still loading compete for a key: a rejected row does not claim its ID
+        live_keys = keys[live]
+        dup = np.zeros(n, dtype=bool)
+        dup[np.flatnonzero(live)[live_keys.duplicated(keep="first").to_numpy()]] = True
         if dup.any():
-            first_row = pd.Series(rows[live], index=keys[live].values)
+            first_row = pd.Series(rows[live], index=live_keys.values)
             first_row = first_row[~first_row.index.duplicated(keep="first")]
             label = ", ".join(mapping.get(k, k) for k in key_cols)
             for j in np.flatnonzero(dup):

@@ -1,0 +1,277 @@
+"""Readers: uploaded bytes -> text cells, every row accounted for, plain-language errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from analytics.ingest.errors import ExportError
+from analytics.ingest.readers import read_export, unique_headers
+
+
+def rows_of(table) -> list[list[str]]:
+    return table.frame.values.tolist()
+
+
+def row_numbers(table) -> list[int]:
+    return [int(r) for r in table.rows]
+
+
+def reject_rows(table) -> list[int]:
+    return [r.row for r in table.rejects]
+
+
+def assert_accounted(table) -> None:
+    assert table.rows_read == len(table.frame) + len({r.row for r in table.rejects})
+    assert len(table.rows) == len(table.frame)
+
+
+def assert_plain_error(exc: ExportError, file_name: str) -> None:
+    text = str(exc)
+    assert text.startswith(file_name), text
+    for leak in ("Traceback", "pyarrow", "Arrow", "Exception", "Error:"):
+        assert leak not in text, f"{leak!r} leaked into the user's message: {text}"
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def test_utf8_with_bom_header_has_no_bom():
+    t = read_export("bom.csv", "\ufeffId,Name\r\n1,Anna\r\n".encode("utf-8"))
+    assert t.headers == ["Id", "Name"]
+    assert rows_of(t) == [["1", "Anna"]]
+    assert t.encoding == "utf-8"
+    assert_accounted(t)
+
+
+def test_cp1252_bytes_are_decoded():
+    data = "Id,Name\n1,Müller\n2,Café – x\n".encode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")  # the input really is not UTF-8
+    t = read_export("cp.csv", data)
+    assert t.encoding == "cp1252"
+    assert rows_of(t) == [["1", "Müller"], ["2", "Café – x"]]
+
+
+def test_utf16_is_decoded():
+    t = read_export("u16.csv", "a,b\n1,Müller\n".encode("utf-16"))
+    assert t.headers == ["a", "b"]
+    assert rows_of(t) == [["1", "Müller"]]
+
+
+def test_crlf_line_endings_leave_no_carriage_returns():
+    t = read_export("crlf.csv", b"a,b\r\n1,x\r\n2,y\r\n")
+    assert t.headers == ["a", "b"]
+    assert rows_of(t) == [["1", "x"], ["2", "y"]]
+    assert row_numbers(t) == [2, 3]
+
+
+# --------------------------------------------------------------------------- delimiters and quoting
+
+
+def test_semicolon_delimiter_keeps_decimal_commas_in_one_cell():
+    t = read_export("semi.csv", b"a;b;c\n1;2,5;3\n4;5;6\n")
+    assert t.delimiter == "semicolon"
+    assert t.headers == ["a", "b", "c"]
+    assert rows_of(t) == [["1", "2,5", "3"], ["4", "5", "6"]]
+
+
+def test_tab_delimiter():
+    t = read_export("tab.tsv", b"a\tb\tc\n1\t2, x\t3\n4\t5\t6\n")
+    assert t.delimiter == "tab"
+    assert rows_of(t) == [["1", "2, x", "3"], ["4", "5", "6"]]
+
+
+def test_pipe_delimiter():
+    t = read_export("pipe.txt", b"a|b\n1|x,y\n")
+    assert t.delimiter == "pipe"
+    assert rows_of(t) == [["1", "x,y"]]
+
+
+def test_quoted_commas_and_newlines_inside_quotes():
+    t = read_export("q.csv", b'a,b,c\n1,"x, y",3\n2,"line1\nline2",4\n5,6,7\n')
+    assert rows_of(t) == [["1", "x, y", "3"], ["2", "line1\nline2", "4"], ["5", "6", "7"]]
+    assert row_numbers(t) == [2, 3, 4]
+    assert t.rejects == []
+    assert t.rows_read == 3
+
+
+# --------------------------------------------------------------------------- ragged rows
+
+
+def test_ragged_rows_are_rejects_with_spreadsheet_row_numbers():
+    data = b"a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n13,14,15\n"
+    t = read_export("rag.csv", data)
+    assert rows_of(t) == [["1", "2", "3"], ["6", "7", "8"], ["13", "14", "15"]]
+    assert row_numbers(t) == [2, 4, 6]
+    assert reject_rows(t) == [3, 5]
+    assert [r.column for r in t.rejects] == ["(whole row)", "(whole row)"]
+    assert "2 fields" in t.rejects[0].reason and "3" in t.rejects[0].reason
+    assert "4 fields" in t.rejects[1].reason
+    assert t.rejects[0].value == "4,5"
+    assert all(r.file == "rag.csv" for r in t.rejects)
+    assert t.rows_read == 5 == 3 + 2
+    assert_accounted(t)
+
+
+def test_ragged_row_after_a_multi_line_record_is_numbered_by_record():
+    t = read_export("ragq.csv", b'a,b,c\n1,"x\ny",3\n4,5\n6,7,8\n')
+    assert row_numbers(t) == [2, 4]
+    assert reject_rows(t) == [3]
+    assert t.rows_read == 3
+
+
+# --------------------------------------------------------------------------- headers
+
+
+def test_duplicate_and_empty_headers_are_made_unique():
+    t = read_export("dup.csv", b"Name,Name,,Id, name \n1,2,3,4,5\n")
+    assert t.headers == ["Name", "Name (2)", "Column 3", "Id", "name (3)"]
+    assert rows_of(t) == [["1", "2", "3", "4", "5"]]
+
+
+def test_unique_headers_trims_and_collapses_spaces():
+    assert unique_headers(["  Close   Date ", "\ufeffId", None]) == ["Close Date", "Id", "Column 3"]
+
+
+def test_numbered_duplicate_does_not_collide_with_an_existing_header():
+    t = read_export("dup2.csv", b"x,x,x (2)\n1,2,3\n")
+    assert len(set(t.headers)) == 3
+    assert sorted(rows_of(t)[0]) == ["1", "2", "3"]
+
+
+def test_header_only_file_reads_zero_rows():
+    t = read_export("hdr.csv", b"Id,Name,Amount\n")
+    assert t.headers == ["Id", "Name", "Amount"]
+    assert t.rows_read == 0
+    assert len(t.frame) == 0 and t.rejects == []
+
+
+def test_header_only_file_without_final_newline_reads_zero_rows():
+    t = read_export("hdr.csv", b"Id,Name,Amount")
+    assert t.headers == ["Id", "Name", "Amount"]
+    assert t.rows_read == 0
+
+
+def test_last_row_without_final_newline_is_read():
+    t = read_export("nonl.csv", b"a,b\n1,2")
+    assert rows_of(t) == [["1", "2"]]
+
+
+def test_blank_lines_before_the_header_are_not_data():
+    t = read_export("lead.csv", b"\n\na,b\n1,2\n")
+    assert t.headers == ["a", "b"]
+    assert rows_of(t) == [["1", "2"]]
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def _workbook_bytes() -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Deals"
+    ws.append(["Opportunity ID", "Opportunity Owner", "Stage", "Amount", "Close Date", "Created", "Won", None])
+    ws.append(["O1", "Ann", "Closed Won", 1234.5, dt.date(2024, 3, 1), dt.datetime(2024, 1, 2, 10, 30), True])
+    ws.append(["O2", "Bob", "Prospecting", 1000, dt.datetime(2024, 4, 1), dt.datetime(2024, 1, 3), False])
+    ws.append(["O3", "Cy", "Prospecting", 7, None, None, False, None, "extra"])  # ragged
+    ws.append([])  # a blank row is not a row read
+    ws.append(["O4", "Di", "Closed Lost", 0.1, None, None, None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_xlsx_cells_become_text():
+    t = read_export("deals.xlsx", _workbook_bytes())
+    assert t.kind == "xlsx"
+    assert t.headers == ["Opportunity ID", "Opportunity Owner", "Stage", "Amount", "Close Date", "Created", "Won"]
+    assert rows_of(t) == [
+        ["O1", "Ann", "Closed Won", "1234.5", "2024-03-01", "2024-01-02 10:30:00", "TRUE"],
+        ["O2", "Bob", "Prospecting", "1000", "2024-04-01", "2024-01-03", "FALSE"],
+        ["O4", "Di", "Closed Lost", "0.1", "", "", ""],
+    ]
+    assert row_numbers(t) == [2, 3, 6]
+
+
+def test_xlsx_extra_cell_rejects_the_row():
+    t = read_export("deals.xlsx", _workbook_bytes())
+    assert reject_rows(t) == [4]
+    assert t.rejects[0].column == "(whole row)"
+    assert "7" in t.rejects[0].reason
+    assert t.rows_read == 4 == 3 + 1
+    assert_accounted(t)
+
+
+def test_workbook_with_a_csv_name_is_read_as_xlsx_with_a_note():
+    t = read_export("deals.csv", _workbook_bytes())
+    assert t.kind == "xlsx"
+    assert len(t.frame) == 3
+    assert any("XLSX" in n for n in t.notes)
+
+
+def test_csv_renamed_xlsx_is_read_as_csv_with_a_note():
+    t = read_export("export.xlsx", b"a,b\n1,2\n")
+    assert t.kind == "csv"
+    assert rows_of(t) == [["1", "2"]]
+    assert any("CSV" in n for n in t.notes)
+
+
+# --------------------------------------------------------------------------- files that cannot be read
+
+
+def test_old_xls_workbook_is_refused_with_advice():
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"junk" * 200
+    with pytest.raises(ExportError) as exc:
+        read_export("old.xls", data)
+    assert ".xls" in str(exc.value)
+    assert_plain_error(exc.value, "old.xls")
+
+
+@pytest.mark.parametrize("data", [b"", b"   ", b"\r\n\r\n", b" \n\t \n"])
+def test_empty_and_whitespace_only_files(data):
+    with pytest.raises(ExportError) as exc:
+        read_export("empty.csv", data)
+    assert "empty" in str(exc.value)
+    assert_plain_error(exc.value, "empty.csv")
+
+
+def test_bom_and_line_break_only_is_empty():
+    with pytest.raises(ExportError) as exc:
+        read_export("bom.csv", b"\xef\xbb\xbf\r\n")
+    assert "empty" in str(exc.value)
+
+
+def test_binary_junk_is_refused():
+    data = bytes(range(256)) * 8
+    with pytest.raises(ExportError) as exc:
+        read_export("junk.csv", data)
+    assert "binary" in str(exc.value) or "not text" in str(exc.value)
+    assert_plain_error(exc.value, "junk.csv")
+
+
+def test_zip_that_is_not_a_workbook_is_refused():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(ExportError) as exc:
+        read_export("archive.xlsx", buf.getvalue())
+    assert "workbook" in str(exc.value)
+    assert_plain_error(exc.value, "archive.xlsx")
+
+
+def test_damaged_zip_is_refused():
+    with pytest.raises(ExportError) as exc:
+        read_export("broken.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50)
+    assert_plain_error(exc.value, "broken.xlsx")
+
+
+def test_unterminated_quote_is_a_plain_error():
+    with pytest.raises(ExportError) as exc:
+        read_export("quote.csv", b'a,b,c\n1,"abc,3\n4,5,6\n7,8,9\n')
+    assert "quote" in str(exc.value)
+    assert_plain_error(exc.value, "quote.csv")

@@ -1,0 +1,278 @@
+"""The workspace: replace-by-key loads, save/open round trip, the SQL sandbox, stage mapping."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import duckdb
+import pandas as pd
+import pytest
+
+from analytics.ingest.pipeline import analyse_file, import_file
+from analytics.workspace import LoadResult, Workspace, WorkspaceFileError
+
+
+@pytest.fixture
+def ws():
+    w = Workspace()
+    yield w
+    w.close()
+
+
+def load_csv(ws: Workspace, name: str, text: str):
+    report = import_file(ws, analyse_file(name, text.encode("utf-8")))
+    assert report.error is None, report.error
+    return report
+
+
+OPP_HEADER = "Id,Name,StageName,CloseDate,Amount,OwnerId,CreatedDate\n"
+
+
+# --------------------------------------------------------------------------- replace by key
+
+
+def test_next_cycle_replaces_same_ids_and_appends_new(ws):
+    first = load_csv(
+        ws,
+        "q1.csv",
+        OPP_HEADER
+        + "A1,One,Prospecting,2024-03-01,100,Ann,2024-01-01\n"
+        + "A2,Two,Prospecting,2024-03-01,200,Ann,2024-01-01\n"
+        + "A3,Three,Closed Won,2024-03-01,300,Bob,2024-01-01\n",
+    )
+    assert (first.inserted, first.replaced) == (3, 0)
+    second = load_csv(
+        ws,
+        "q2.csv",
+        OPP_HEADER
+        + "A2,Two,Closed Won,2024-04-01,250,Ann,2024-01-01\n"
+        + "A4,Four,Prospecting,2024-05-01,400,Bob,2024-02-01\n",
+    )
+    assert (second.inserted, second.replaced) == (1, 1)
+    assert ws.counts()["opportunities"] == 4
+    rows = ws.query("SELECT opportunity_id, stage, amount FROM opportunities ORDER BY opportunity_id")
+    assert rows.values.tolist() == [
+        ["A1", "Prospecting", 100.0],
+        ["A2", "Closed Won", 250.0],
+        ["A3", "Closed Won", 300.0],
+        ["A4", "Prospecting", 400.0],
+    ]
+    log = ws.import_log()
+    assert log[["file", "inserted", "replaced"]].values.tolist() == [["q1.csv", 3, 0], ["q2.csv", 1, 1]]
+
+
+def test_load_returns_counts(ws):
+    frame = pd.DataFrame({"product": ["P1", "P2"], "series": ["S", "S"], "list_price": [1.0, 2.0]})
+    assert ws.load("products", frame) == LoadResult(inserted=2, replaced=0)
+    frame2 = pd.DataFrame({"product": ["P2", "P3"], "series": ["T", "T"], "list_price": [5.0, 6.0]})
+    assert ws.load("products", frame2) == LoadResult(inserted=1, replaced=1)
+    assert ws.query("SELECT product, series FROM products ORDER BY product").values.tolist() == [
+        ["P1", "S"],
+        ["P2", "T"],
+        ["P3", "T"],
+    ]
+    assert ws.load("products", frame2.iloc[0:0]) == LoadResult(0, 0)
+
+
+def test_rows_without_an_id_replace_by_derived_key(ws):
+    # Maven-style roster: no ID, the name identifies the person
+    load_csv(ws, "team1.csv", "sales_agent,manager,regional_office\nAnn,Max,East\nBob,Max,East\n")
+    second = load_csv(ws, "team2.csv", "sales_agent,manager,regional_office\nAnn,Mia,West\nCy,Mia,West\n")
+    assert (second.inserted, second.replaced) == (1, 1)
+    assert ws.query("SELECT name, manager, region FROM people ORDER BY name").values.tolist() == [
+        ["Ann", "Mia", "West"],
+        ["Bob", "Max", "East"],
+        ["Cy", "Mia", "West"],
+    ]
+
+
+def test_composite_key_reviews(ws):
+    head = "Rep,Capability,Cycle,Score\n"
+    first = load_csv(ws, "r1.csv", head + "Ann,Discovery,2025-Q1,3\nAnn,Closing,2025-Q1,2\nBob,Discovery,2025-Q1,4\n")
+    assert first.table == "reviews"
+    assert (first.inserted, first.replaced) == (3, 0)
+    # same rep+capability+cycle replaces; same rep+capability in a new cycle is a new row
+    second = load_csv(ws, "r2.csv", head + "Ann,Discovery,2025-Q1,5\nAnn,Discovery,2025-Q2,4\n")
+    assert (second.inserted, second.replaced) == (1, 1)
+    rows = ws.query("SELECT rep, capability, cycle, score FROM reviews ORDER BY rep, capability, cycle")
+    assert rows.values.tolist() == [
+        ["Ann", "Closing", "2025-Q1", 2.0],
+        ["Ann", "Discovery", "2025-Q1", 5.0],
+        ["Ann", "Discovery", "2025-Q2", 4.0],
+        ["Bob", "Discovery", "2025-Q1", 4.0],
+    ]
+
+
+def test_composite_key_duplicate_within_a_file_is_rejected(ws):
+    report = load_csv(ws, "r.csv", "Rep,Capability,Cycle,Score\nAnn,Discovery,2025-Q1,3\nAnn,Discovery,2025-Q1,4\n")
+    assert (report.rows_loaded, report.rows_rejected) == (1, 1)
+    assert report.rejects[0].row == 3 and "row 2" in report.rejects[0].reason
+
+
+# --------------------------------------------------------------------------- save / open
+
+
+def _populated(ws: Workspace) -> None:
+    load_csv(ws, "users.csv", "Id,Username,Name,ManagerId\nU1,a@x,Ann Rep,U2\nU2,m@x,Max Boss,\n")
+    load_csv(
+        ws,
+        "opps.csv",
+        OPP_HEADER
+        + "A1,One,Closed Won,2024-03-01,100.5,U1,2024-01-01\n"
+        + "A2,Two,Negotiation,2024-04-01,,U1,2024-01-02\n",
+    )
+    load_csv(ws, "r.csv", "Rep,Capability,Cycle,Score\nAnn Rep,Discovery,2025-Q1,3\n")
+    ws.set_stage_outcomes({"Negotiation": (True, False)})
+
+
+def test_save_and_open_round_trip(ws):
+    _populated(ws)
+    data = ws.save()
+    other = Workspace.open(data, "mine.zip")
+    try:
+        assert other.counts() == ws.counts()
+        for table in ("people", "opportunities", "reviews"):
+            a = ws.query(f"SELECT * FROM {table} ORDER BY ALL")
+            b = other.query(f"SELECT * FROM {table} ORDER BY ALL")
+            pd.testing.assert_frame_equal(a, b)
+        pd.testing.assert_frame_equal(ws.stage_map(), other.stage_map())
+        pd.testing.assert_frame_equal(
+            ws.query("SELECT * FROM v_opportunities ORDER BY opportunity_id"),
+            other.query("SELECT * FROM v_opportunities ORDER BY opportunity_id"),
+        )
+        assert len(other.import_log()) == 3
+        assert other.source == "saved"
+    finally:
+        other.close()
+
+
+def test_saved_file_has_a_manifest_with_counts(ws):
+    _populated(ws)
+    with zipfile.ZipFile(io.BytesIO(ws.save())) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert manifest["format"] == "bench-strength-workspace"
+    assert manifest["tables"]["opportunities"] == 2
+    assert manifest["tables"]["people"] == 2
+
+
+def test_empty_workspace_round_trips():
+    w = Workspace()
+    try:
+        other = Workspace.open(w.save())
+        assert other.is_empty
+        other.close()
+    finally:
+        w.close()
+
+
+def _zip(members: dict[str, bytes | str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"this is not a workspace" * 10, id="junk"),
+        pytest.param(b"", id="empty"),
+        pytest.param(_zip({"tables/people.parquet": b"x"}), id="zip-without-manifest"),
+        pytest.param(_zip({"manifest.json": "{not json"}), id="damaged-manifest"),
+        pytest.param(_zip({"manifest.json": json.dumps({"format": "other"})}), id="foreign-manifest"),
+        pytest.param(
+            _zip({"manifest.json": json.dumps({"format": "bench-strength-workspace", "schema_version": 999})}),
+            id="newer-version",
+        ),
+        pytest.param(
+            _zip(
+                {
+                    "manifest.json": json.dumps({"format": "bench-strength-workspace", "schema_version": 1}),
+                    "tables/people.parquet": b"not parquet",
+                }
+            ),
+            id="damaged-table",
+        ),
+    ],
+)
+def test_open_refuses_what_is_not_a_workspace(data):
+    with pytest.raises(WorkspaceFileError) as exc:
+        Workspace.open(data, "upload.zip")
+    assert str(exc.value).startswith("upload.zip")
+
+
+# --------------------------------------------------------------------------- sandbox
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_text('/etc/hostname')",
+        "COPY opportunities TO '{tmp}/x.csv'",
+        "ATTACH '{tmp}/other.duckdb' AS other",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET memory_limit='10GB'",
+        "SET threads=64",
+        "SET enable_external_access=true",
+        "SET lock_configuration=false",
+    ],
+)
+def test_sandbox_refuses_files_extensions_and_settings(ws, tmp_path, sql):
+    with pytest.raises(duckdb.Error):
+        ws.con.execute(sql.format(tmp=tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sandbox_still_runs_ordinary_sql(ws):
+    assert ws.scalar("SELECT count(*) FROM opportunities") == 0
+    assert ws.scalar("SELECT current_setting('memory_limit')") is not None
+
+
+# --------------------------------------------------------------------------- stage mapping
+
+
+def test_stage_mapping_edits_change_is_won_for_rows_without_flags(ws):
+    load_csv(
+        ws,
+        "o.csv",
+        "Id,StageName,Amount,IsWon\n"
+        "A1,Signed Contract,10,\n"
+        "A2,Signed Contract,20,FALSE\n"
+        "A3,Closed Won,30,\n"
+        "A4,Closed Won,40,TRUE\n",
+    )
+
+    def won() -> dict[str, bool]:
+        df = ws.query("SELECT opportunity_id, is_won FROM v_opportunities ORDER BY opportunity_id")
+        return dict(zip(df["opportunity_id"], df["is_won"].astype(bool), strict=True))
+
+    # default mapping: "Signed Contract" is open, "Closed Won" is won
+    assert won() == {"A1": False, "A2": False, "A3": True, "A4": True}
+    sm = ws.stage_map().set_index("stage")
+    assert bool(sm.loc["Signed Contract", "is_won"]) is False
+    assert bool(sm.loc["Closed Won", "is_won"]) is True
+
+    ws.set_stage_outcomes({"Signed Contract": (True, True), "Closed Won": (True, False)})
+    # rows with an explicit flag keep it; rows without follow the edited mapping
+    assert won() == {"A1": True, "A2": False, "A3": False, "A4": True}
+    assert ws.scalar("SELECT is_closed FROM v_opportunities WHERE opportunity_id = 'A1'") is True
+
+
+def test_won_implies_closed_in_the_mapping(ws):
+    load_csv(ws, "o.csv", "Id,StageName\nA1,Booked Deal\n")
+    ws.set_stage_outcomes({"Booked Deal": (False, True)})
+    row = ws.query("SELECT is_closed, is_won FROM _stage_map WHERE stage = 'Booked Deal'").iloc[0]
+    assert bool(row["is_closed"]) and bool(row["is_won"])
+
+
+def test_stage_mapping_edits_survive_the_next_load(ws):
+    load_csv(ws, "o1.csv", "Id,StageName\nA1,Verbal\n")
+    ws.set_stage_outcomes({"Verbal": (True, True)})
+    load_csv(ws, "o2.csv", "Id,StageName\nA2,Verbal\nA3,Negotiation\n")
+    df = ws.query("SELECT opportunity_id, is_won FROM v_opportunities ORDER BY opportunity_id")
+    assert df["is_won"].astype(bool).tolist() == [True, True, False]
