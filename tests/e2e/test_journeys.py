@@ -36,3 +36,27 @@ def test_upload_maven_crm_shows_validation_report(page, app_url):
     expect(page.get_by_text("Your uploads").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "data-after-maven.png"), full_page=True)
+
+
+def test_rejected_rows_download_as_csv(page, app_url, tmp_path):
+    bad = tmp_path / "bad-deals.csv"
+    bad.write_text(
+        "opportunity_id,owner,stage,amount,close_date\n"
+        "A,Ann Lee,Closed Won,100,2025-01-05\n"
+        "B,Bo Ek,Closed Won,lots,2025-01-06\n"
+        "A,Ann Lee,Closed Won,120,2025-01-07\n",
+        encoding="utf-8",
+    )
+    open_page(page, app_url, "data")
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(bad))
+    wait_for_app_run(page)
+    page.get_by_role("button", name="Load 1 file(s) into the workspace").click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("bad-deals.csv: 3 rows read · 1 loaded · 2 rejected")).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download all 2 rejects (CSV)").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    lines = text.strip().splitlines()
+    assert lines[0] == "file,row,column,value,reason"
+    assert lines[1].startswith("bad-deals.csv,3,amount,lots,")
+    assert lines[2].startswith("bad-deals.csv,4,opportunity_id,A,duplicate ID")
