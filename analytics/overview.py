@@ -51,8 +51,10 @@ def headline(ws: Workspace) -> Headline:
             WHERE manager_name IS NOT NULL AND name IN ({REPS_SQL})"""
     )
     q = ws.con.execute(
+        # closed deals count in their close quarter; open deals' close dates are only expected
         """SELECT min(d), max(d), count(DISTINCT date_trunc('quarter', d)) FROM (
-               SELECT coalesce(close_date, created_date) AS d FROM opportunities) WHERE d IS NOT NULL"""
+               SELECT CASE WHEN is_closed THEN coalesce(close_date, created_date) ELSE created_date END AS d
+               FROM v_opportunities) WHERE d IS NOT NULL"""
     ).fetchone()
     won = ws.con.execute(
         "SELECT sum(amount), count(*) FROM v_opportunities WHERE is_won"
