@@ -26,16 +26,21 @@ Examples
 >>> tables = generate_demo()                                   # doctest: +SKIP
 >>> sorted(tables)[:3]                                         # doctest: +SKIP
 ['accounts', 'activities', 'coaching_sessions']
->>> python -m analytics.demo      # regenerates data/demo/     # doctest: +SKIP
+>>> ground_truth()["primary"]["developer"]                      # doctest: +SKIP
+
+``python -m analytics.demo`` rewrites ``data/demo/``.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import json
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -173,6 +178,11 @@ SEGMENT_PRODUCT_MIX = {
 #: Deal amount = list price x segment multiplier x lognormal(0, AMOUNT_SIGMA).
 SEGMENT_AMOUNT_MULT = {"SMB": 0.7, "Mid-Market": 1.0, "Enterprise": 1.5}
 AMOUNT_SIGMA = 0.45
+#: Expected deal amount per segment.
+_MEAN_AMOUNT = {
+    seg: sum(w * p[2] for w, p in zip(mix, PRODUCTS, strict=True)) * SEGMENT_AMOUNT_MULT[seg] * math.exp(AMOUNT_SIGMA**2 / 2)
+    for seg, mix in SEGMENT_PRODUCT_MIX.items()
+}
 #: Quarterly quota of a typical rep per segment (2026 quarters are 8% higher).
 SEGMENT_QUOTA = {"SMB": 110_000.0, "Mid-Market": 210_000.0, "Enterprise": 420_000.0}
 #: Median sales cycle in days per segment.
@@ -181,6 +191,8 @@ SEGMENT_CYCLE_DAYS = {"SMB": 35.0, "Mid-Market": 60.0, "Enterprise": 95.0}
 SEGMENT_COMPLEXITY = {"SMB": -0.35, "Mid-Market": 0.0, "Enterprise": 0.45}
 #: Share of all deals flagged complex.
 COMPLEX_SHARE = 0.25
+#: Days of a deal per logged activity (before the manager's activity factor).
+ACTIVITY_DAYS = 17.0
 LEAD_SOURCES: tuple[str, ...] = ("Inbound", "Outbound", "Partner", "Event", "Referral")
 
 # ---------------------------------------------------------------------------------------
@@ -218,15 +230,15 @@ PROFILES: dict[str, Profile] = {
     "developer": Profile(
         attainment=1.03, behaviours=(0.85, 0.76, 0.80, 0.72), skill_share=0.50,
         sessions_per_quarter=4.6, session_mix=(0.36, 0.16, 0.18, 0.14, 0.16),
-        actions_per_quarter=2.6, completion=0.86, revisit=0.72, gain=0.32, drift=0.03,
+        actions_per_quarter=3.4, completion=0.86, revisit=0.72, gain=0.32, drift=0.03,
         involve_complex=(0.60, 0.15), involve_other=(0.12, 0.04), lead_mean=4.05,
-        rep_agree=0.88, self_rating=(5.0, 4.0), leavers=(0, 1), activity_factor=1.0,
-        coverage=2.7, stale_share=0.12, window_lengths=(2, 3),
+        rep_agree=0.9, self_rating=(5.0, 4.0), leavers=(0, 1), activity_factor=1.0,
+        coverage=2.5, stale_share=0.14, window_lengths=(2, 3),
     ),
     "hero": Profile(
         attainment=1.03, behaviours=(0.24, 0.16, 0.20, 0.14), skill_share=0.15,
         sessions_per_quarter=2.0, session_mix=(0.32, 0.30, 0.04, 0.02, 0.32),
-        actions_per_quarter=0.8, completion=0.35, revisit=0.14, gain=0.0, drift=0.0,
+        actions_per_quarter=1.0, completion=0.35, revisit=0.14, gain=0.0, drift=0.0,
         involve_complex=(0.76, 0.88), involve_other=(0.30, 0.34), lead_mean=3.30,
         rep_agree=0.50, self_rating=(5.0, 5.0), leavers=(1, 2), activity_factor=0.95,
         coverage=2.2, stale_share=0.22, window_lengths=(2, 3, 4),
@@ -234,25 +246,25 @@ PROFILES: dict[str, Profile] = {
     "operator": Profile(
         attainment=0.95, behaviours=(0.18, 0.14, 0.14, 0.10), skill_share=0.10,
         sessions_per_quarter=6.0, session_mix=(0.24, 0.62, 0.04, 0.0, 0.10),
-        actions_per_quarter=0.8, completion=0.55, revisit=0.14, gain=0.0, drift=0.0,
+        actions_per_quarter=1.0, completion=0.55, revisit=0.14, gain=0.0, drift=0.0,
         involve_complex=(0.45, 0.45), involve_other=(0.12, 0.12), lead_mean=3.20,
-        rep_agree=0.45, self_rating=(4.0, 4.0), leavers=(1, 2), activity_factor=1.45,
-        coverage=3.3, stale_share=0.03, window_lengths=(2, 3, 4),
+        rep_agree=0.45, self_rating=(4.0, 4.0), leavers=(1, 2), activity_factor=1.75,
+        coverage=3.4, stale_share=0.03, window_lengths=(2, 3, 4),
     ),
     "motivator": Profile(
         attainment=0.90, behaviours=(0.50, 0.56, 0.40, 0.34), skill_share=0.30,
         sessions_per_quarter=3.4, session_mix=(0.46, 0.20, 0.12, 0.10, 0.12),
-        actions_per_quarter=2.3, completion=0.30, revisit=0.10, gain=0.07, drift=0.01,
-        involve_complex=(0.35, 0.35), involve_other=(0.10, 0.10), lead_mean=4.60,
+        actions_per_quarter=3.0, completion=0.30, revisit=0.10, gain=0.07, drift=0.01,
+        involve_complex=(0.35, 0.35), involve_other=(0.10, 0.10), lead_mean=4.65,
         rep_agree=0.62, self_rating=(5.0, 4.0), leavers=(0, 0), activity_factor=0.95,
         coverage=2.2, stale_share=0.22, window_lengths=(2, 3, 4),
     ),
     "overconfident": Profile(
         attainment=0.92, behaviours=(0.40, 0.34, 0.36, 0.30), skill_share=0.30,
         sessions_per_quarter=3.4, session_mix=(0.44, 0.22, 0.12, 0.08, 0.14),
-        actions_per_quarter=1.7, completion=0.50, revisit=0.30, gain=0.05, drift=0.005,
+        actions_per_quarter=2.3, completion=0.50, revisit=0.30, gain=0.05, drift=0.005,
         involve_complex=(0.50, 0.52), involve_other=(0.14, 0.14), lead_mean=3.60,
-        rep_agree=0.25, self_rating=(5.0, 5.0), leavers=(1, 2), activity_factor=1.0,
+        rep_agree=0.24, self_rating=(5.0, 5.0), leavers=(1, 2), activity_factor=1.0,
         coverage=2.3, stale_share=0.20, window_lengths=(2, 3, 4),
     ),
 }
@@ -394,7 +406,7 @@ class _Manager:
     leniency: float  # reviewer's constant offset on capability scores
     start: date
     accounts: list[int] = field(default_factory=list)  # indices into the account list
-    account_weights: np.ndarray | None = None
+    account_weights: tuple[float, ...] = ()
     reps: list[_Rep] = field(default_factory=list)
 
 
@@ -437,6 +449,26 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+def _durations(types: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Minutes each activity took, from uniform draws ``u``; e-mails have none (NaN)."""
+    out = np.full(len(types), np.nan)
+    call, meeting, demo = types == 0, types == 2, types == 3
+    out[call] = 4 + np.floor(u[call] * 32)
+    out[meeting] = np.array([30.0, 45.0, 60.0])[(u[meeting] * 3).astype(np.int64)]
+    out[demo] = np.array([45.0, 60.0, 90.0])[(u[demo] * 3).astype(np.int64)]
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _cdf(weights: tuple[float, ...]) -> list[float]:
+    return list(itertools.accumulate(weights))
+
+
+def _lowest_other(scores: np.ndarray, cap: int) -> int:
+    """The lowest-scoring capability other than ``cap``."""
+    return next(int(c) for c in np.argsort(scores, kind="stable") if int(c) != cap)
+
+
 def _business_day(d: date) -> date:
     """Move a weekend date to the Friday before."""
     wd = d.weekday()
@@ -450,6 +482,7 @@ class _Builder:
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.used_names: set[str] = set()
+        self.decks: dict[str, list[str]] = {"first": [], "last": []}
         self.next_person = 101
 
     # -- helpers ------------------------------------------------------------------------
@@ -458,10 +491,16 @@ class _Builder:
         self.next_person += 1
         return pid
 
+    def _draw(self, deck: str, names: tuple[str, ...]) -> str:
+        """Next name from a shuffled deck, so every name is used once before any repeats."""
+        if not self.decks[deck]:
+            self.decks[deck] = [names[int(i)] for i in self.rng.permutation(len(names))]
+        return self.decks[deck].pop()
+
     def _name(self) -> str:
-        rng = self.rng
+        """A unique full name that is not a well-known person's."""
         while True:
-            name = f"{FIRST_NAMES[rng.integers(len(FIRST_NAMES))]} {LAST_NAMES[rng.integers(len(LAST_NAMES))]}"
+            name = f"{self._draw('first', FIRST_NAMES)} {self._draw('last', LAST_NAMES)}"
             if name not in self.used_names and name not in AVOIDED_NAMES:
                 self.used_names.add(name)
                 return name
@@ -471,9 +510,17 @@ class _Builder:
             return lo
         return lo + timedelta(days=int(self.rng.integers(0, _days(lo, hi) + 1)))
 
-    def _time(self) -> tuple[int, int, int]:
-        rng = self.rng
-        return int(rng.integers(8, 18)), int(rng.integers(0, 60)), int(rng.integers(0, 60))
+    def _workday(self, lo: date, hi: date) -> date:
+        """A random weekday in [lo, hi] (lo itself when the span has none)."""
+        d = _business_day(self._date_between(lo, hi))
+        if d < lo:
+            d = d + timedelta(days=3)  # Friday before -> Monday after
+        return d if lo <= d <= hi else lo
+
+    def _pick(self, weights: tuple[float, ...]) -> int:
+        """Index drawn with the given weights (a faster ``rng.choice(n, p=...)``)."""
+        cdf = _cdf(tuple(weights))
+        return min(bisect.bisect_right(cdf, self.rng.random() * cdf[-1]), len(cdf) - 1)
 
     # -- organisation -------------------------------------------------------------------
     def build_org(self) -> None:
@@ -500,7 +547,7 @@ class _Builder:
                 ))
         sizes = self._team_sizes(len(self.managers))
         self.reps: list[_Rep] = []
-        for manager, size in zip(self.managers, sizes):
+        for manager, size in zip(self.managers, sizes, strict=True):
             for _ in range(size):
                 start = date(2017, 1, 1) + timedelta(days=int(rng.integers(0, _days(date(2017, 1, 1), date(2024, 8, 15)))))
                 manager.reps.append(self._new_rep(manager, start, new_hire=False))
@@ -530,12 +577,12 @@ class _Builder:
             drift=p.drift,
             involve_complex=(j(p.involve_complex[0], 0.025), j(p.involve_complex[1], 0.025)),
             involve_other=p.involve_other,
-            lead_mean=float(p.lead_mean + rng.normal(0.0, 0.06)),
-            rep_agree=j(p.rep_agree, 0.03),
+            lead_mean=float(p.lead_mean + rng.normal(0.0, 0.04)),
+            rep_agree=j(p.rep_agree, 0.02),
             self_rating=p.self_rating,
             leavers=p.leavers,
             activity_factor=p.activity_factor * float(rng.uniform(0.95, 1.05)),
-            coverage=p.coverage * float(rng.uniform(0.92, 1.08)),
+            coverage=p.coverage * float(rng.uniform(0.95, 1.05)),
             stale_share=p.stale_share,
             window_lengths=p.window_lengths,
         )
@@ -553,9 +600,9 @@ class _Builder:
 
     def _new_rep(self, manager: _Manager, start: date, new_hire: bool) -> _Rep:
         rng = self.rng
-        factor = float(np.exp(rng.normal(0.0, 0.2)))
-        if rng.random() < 0.08:
-            factor *= 1.35  # a star
+        factor = float(np.exp(rng.normal(0.0, 0.15)))
+        if rng.random() < 0.1:
+            factor *= float(rng.uniform(1.3, 1.55))  # a star: results are not a bell curve
         factor = float(np.clip(factor, 0.55, 1.9))
         base = rng.normal(2.65 if new_hire else 3.0, 0.42, len(CAPABILITIES))
         return _Rep(
@@ -573,12 +620,12 @@ class _Builder:
         heroes = [m for m in self.managers if m.archetype == "hero"]
         self.plants: dict[str, list[dict]] = {"moving_skill_gap": [], "fit_gap": [], "unworked_skill_gap": []}
         moving_caps = (0, 2, 1)  # Discovery, Stakeholder navigation, Value articulation
-        for manager, cap in zip(developers, moving_caps):
+        for manager, cap in zip(developers, moving_caps, strict=True):
             rep = manager.reps[int(rng.integers(len(manager.reps)))]
             rep.plant = "moving_skill_gap"
-            rep.base[cap] = float(rng.uniform(1.9, 2.2))
+            rep.base[cap] = float(rng.uniform(1.6, 1.8))
             # the gap is named from the second quarter, after a baseline review
-            rep.focus[0] = int(np.argsort(rep.base)[1])
+            rep.focus[0] = _lowest_other(rep.base, cap)
             rep.focus[1:4] = [cap] * 3
             self.plants["moving_skill_gap"].append({
                 "rep": rep.name, "capability": CAPABILITIES[cap], "manager": manager.name,
@@ -593,7 +640,7 @@ class _Builder:
         rep.base[cap] = float(rng.uniform(2.0, 2.2))
         rep.factor = 0.62
         rep.force_complete = True
-        other = int(np.argsort(rep.base)[1])
+        other = _lowest_other(rep.base, cap)
         rep.focus[0:2] = [other, other]
         rep.focus[2:] = [cap] * (N_QUARTERS - 2)
         self.plants["fit_gap"].append({
@@ -605,7 +652,7 @@ class _Builder:
         rep = manager.reps[int(rng.integers(len(manager.reps)))]
         cap = 4  # Negotiation
         rep.plant = "unworked_skill_gap"
-        rep.base[cap] = float(rng.uniform(1.7, 1.9))
+        rep.base[cap] = float(rng.uniform(1.6, 1.75))
         rep.excluded.add(cap)
         self.plants["unworked_skill_gap"].append({
             "rep": rep.name, "capability": CAPABILITIES[cap], "manager": manager.name,
@@ -641,7 +688,7 @@ class _Builder:
             planted = rep.plant in ("moving_skill_gap", "fit_gap")
             prev = -1
             while q <= last:
-                if planted:
+                if planted and rep.focus[q] >= 0:
                     cap = rep.focus[q]
                     length = 1
                 else:
@@ -652,7 +699,7 @@ class _Builder:
                     rep.focus[qq] = cap
                     gain = p.gain
                     if rep.plant == "moving_skill_gap" and qq in (1, 2, 3) and cap == rep.focus[1]:
-                        gain = max(gain, 0.35)
+                        gain = max(gain, 0.45)
                     if rep.plant == "fit_gap" and qq >= 2:
                         gain = 0.0
                     current = current + p.drift
@@ -706,11 +753,9 @@ class _Builder:
                 n = int(rng.poisson(p.sessions_per_quarter * frac))
                 if planted and focus >= 0:
                     n = max(n, 3)
-                dates = sorted(_business_day(self._date_between(lo, hi)) for _ in range(n))
+                dates = sorted(self._workday(lo, hi) for _ in range(n))
                 for i, d in enumerate(dates):
-                    if d < rep.start:
-                        d = lo
-                    stype = SESSION_TYPES[int(rng.choice(len(SESSION_TYPES), p=np.array(p.session_mix) / sum(p.session_mix)))]
+                    stype = SESSION_TYPES[self._pick(p.session_mix)]
                     minutes = int(minutes_choices[int(rng.integers(len(minutes_choices)))])
                     share = self._session_skill_share(p.skill_share, stype)
                     skill = int(round(minutes * share / 5.0)) * 5
@@ -739,11 +784,9 @@ class _Builder:
                     cap = focus
                     if m.archetype != "developer" and rng.random() < 0.3:
                         cap = self._other_capability(rep, focus)
-                    assigned = _business_day(self._date_between(lo, min(hi, QUARTERS[q][2] - timedelta(days=5))))
-                    if assigned < rep.start:
-                        assigned = lo
+                    assigned = self._workday(lo, min(hi, QUARTERS[q][2] - timedelta(days=5)))
                     due = assigned + timedelta(days=int(rng.integers(14, 31)))
-                    atype = ACTION_TYPES[int(rng.choice(4, p=[0.3, 0.3, 0.28, 0.12]))]
+                    atype = ACTION_TYPES[self._pick((0.3, 0.3, 0.28, 0.12))]
                     completion = 1.0 if rep.force_complete and cap == focus else p.completion
                     completed = revisited = None
                     if rng.random() < completion:
@@ -782,11 +825,12 @@ class _Builder:
         rng = self.rng
         rows = []
         used: set[str] = set()
+        stems: list[str] = []
         avoid = {"Harborview Capital", "Keystone Capital", "Meridian Health", "Evergreen Energy",
                  "Helix Biosciences", "Beacon Health", "Cobalt Robotics", "Lumen Systems"}
         for m in self.managers:
             start = len(rows)
-            for i in range(ACCOUNTS_PER_TEAM):
+            for _ in range(ACCOUNTS_PER_TEAM):
                 while True:
                     prefix = ACCOUNT_PREFIXES[int(rng.integers(len(ACCOUNT_PREFIXES)))]
                     suffix, industry = ACCOUNT_KINDS[int(rng.integers(len(ACCOUNT_KINDS)))]
@@ -804,9 +848,10 @@ class _Builder:
                     employees = int(np.exp(rng.uniform(np.log(2000), np.log(60000))))
                 revenue = round(employees * float(rng.uniform(120_000, 420_000)), -3)
                 rows.append([f"ACC-{len(rows) + 1:04d}", name, industry, country, employees, revenue, None])
+                stems.append(stem)
             m.accounts = list(range(start, len(rows)))
             w = 1.0 / np.arange(1, ACCOUNTS_PER_TEAM + 1) ** 0.9  # a few accounts carry most revenue
-            m.account_weights = w / w.sum()
+            m.account_weights = tuple(float(x) for x in w / w.sum())
         # a handful of subsidiaries of larger accounts in the same team
         for m in self.managers:
             if m.segment == "SMB":
@@ -815,6 +860,7 @@ class _Builder:
                 child, parent = rng.choice(m.accounts, size=2, replace=False)
                 rows[int(child)][6] = rows[int(parent)][1]
         self.account_names = [r[1] for r in rows]
+        self.account_stems = stems
         return [tuple(r) for r in rows]
 
     # -- opportunities ------------------------------------------------------------------
@@ -822,12 +868,11 @@ class _Builder:
         return PRODUCTS[product][2] * SEGMENT_AMOUNT_MULT[segment] * float(np.exp(self.rng.normal(0.0, AMOUNT_SIGMA)))
 
     def _mean_amount(self, segment: str) -> float:
-        mix = np.array(SEGMENT_PRODUCT_MIX[segment])
-        prices = np.array([p[2] for p in PRODUCTS])
-        return float((mix * prices).sum() * SEGMENT_AMOUNT_MULT[segment] * math.exp(AMOUNT_SIGMA**2 / 2))
+        return _MEAN_AMOUNT[segment]
 
     def _cycle_days(self, segment: str) -> int:
-        return int(max(3, round(SEGMENT_CYCLE_DAYS[segment] * float(np.exp(self.rng.normal(0.0, 0.45))))))
+        factor = min(max(math.exp(self.rng.normal(0.0, 0.4)), 0.3), 2.4)
+        return int(max(3, round(SEGMENT_CYCLE_DAYS[segment] * factor)))
 
     def quotas_and_deals(self) -> tuple[list[tuple], list[dict]]:
         """Quotas per rep and quarter, then closed deals that add up to each team's target."""
@@ -865,20 +910,19 @@ class _Builder:
             for rep, q, quota, qs, hi, att in cells:
                 won_total = quota * att * scale
                 deals.extend(self._closed_deals(rep, q, qs, hi, won_total))
-            for rep in m.reps:
-                if rep.end is None:
-                    deals.extend(self._open_deals(rep))
+            open_deals = [d for rep in m.reps if rep.end is None for d in self._open_deals(rep)]
+            self._stale(open_deals, p.stale_share)
+            deals.extend(open_deals)
         return quotas, deals
 
     def _deal(self, rep: _Rep, amount: float | None = None) -> dict:
-        rng = self.rng
         m = rep.manager
-        product = int(rng.choice(len(PRODUCTS), p=SEGMENT_PRODUCT_MIX[m.segment]))
-        account = int(rng.choice(m.accounts, p=m.account_weights))
+        product = self._pick(SEGMENT_PRODUCT_MIX[m.segment])
+        account = m.accounts[self._pick(m.account_weights)]
         return {
             "rep": rep, "manager": m, "product": product, "account": account,
             "amount": self._amount(m.segment, product) if amount is None else amount,
-            "lead_source": LEAD_SOURCES[int(rng.choice(5, p=[0.3, 0.35, 0.15, 0.1, 0.1]))],
+            "lead_source": LEAD_SOURCES[self._pick((0.3, 0.35, 0.15, 0.1, 0.1))],
         }
 
     def _closed_deals(self, rep: _Rep, q: int, lo: date, hi: date, won_total: float) -> list[dict]:
@@ -900,11 +944,11 @@ class _Builder:
                 close = lo
             created = close - timedelta(days=self._cycle_days(seg) // (1 if is_won else 2) + 1)
             created = max(created, rep.start)
-            d.update(close=close, created=created, won=is_won, closed=True)
+            d.update(close=close, created=created, won=is_won, closed=True, stale=False)
             if is_won:
                 d["stage_reached"] = len(OPEN_STAGES) - 1
             else:
-                d["stage_reached"] = int(rng.choice(5, p=[0.22, 0.26, 0.22, 0.18, 0.12]))
+                d["stage_reached"] = self._pick((0.22, 0.26, 0.22, 0.18, 0.12))
             d["stage"] = WON_STAGE if is_won else LOST_STAGE
             out.append(d)
         return out
@@ -920,26 +964,35 @@ class _Builder:
         for _ in range(n):
             d = self._deal(rep)
             created = self._date_between(lo, DEMO_TODAY - timedelta(days=2))
-            stage = int(rng.choice(5, p=[0.28, 0.25, 0.2, 0.16, 0.11]))
-            stale = rng.random() < p.stale_share and _days(created, DEMO_TODAY) > 25
-            if stale:
-                close = self._date_between(created + timedelta(days=10), DEMO_TODAY - timedelta(days=1))
-            else:
-                close = DEMO_TODAY + timedelta(days=int(rng.integers(5, 100)))
-            d.update(close=_business_day(close) if _business_day(close) >= created else close,
-                     created=created, won=False, closed=False, stage_reached=stage,
-                     stage=OPEN_STAGES[stage], stale=stale)
+            stage = self._pick((0.28, 0.25, 0.2, 0.16, 0.11))
+            close = DEMO_TODAY + timedelta(days=int(rng.integers(5, 93)))  # due next quarter
+            d.update(close=close, created=created, won=False, closed=False, stage_reached=stage,
+                     stage=OPEN_STAGES[stage], stale=False)
             out.append(d)
+        scale = target / sum(d["amount"] for d in out)  # the manager's planted coverage
+        for d in out:
+            d["amount"] *= scale
         return out
+
+    def _stale(self, deals: list[dict], share: float) -> None:
+        """Let the planted share of a team's open deals slip past their close date, untouched."""
+        rng = self.rng
+        eligible = [d for d in deals if _days(d["created"], DEMO_TODAY) > 25]
+        k = min(len(eligible), int(round(share * len(deals))))
+        for i in sorted(int(x) for x in rng.choice(len(eligible), size=k, replace=False)) if k else []:
+            d = eligible[i]
+            close = self._date_between(d["created"] + timedelta(days=10), DEMO_TODAY - timedelta(days=1))
+            d["close"] = _business_day(close) if _business_day(close) >= d["created"] else close
+            d["stale"] = True
 
     def flag_deals(self, deals: list[dict]) -> None:
         """Complexity (explicit flag, about the top quartile) and manager involvement."""
         rng = self.rng
-        for d in deals:
+        noise = rng.normal(0.0, 0.3, len(deals))
+        for d, e in zip(deals, noise.tolist(), strict=True):
             d["amount"] = round(d["amount"] / 10.0) * 10.0
             seg = d["manager"].segment
-            d["z"] = (math.log(d["amount"] / self._mean_amount(seg)) + SEGMENT_COMPLEXITY[seg]
-                      + float(rng.normal(0.0, 0.3)))
+            d["z"] = math.log(d["amount"] / self._mean_amount(seg)) + SEGMENT_COMPLEXITY[seg] + e
         cut = float(np.quantile([d["z"] for d in deals], 1 - COMPLEX_SHARE))
         for d in deals:
             d["complex"] = d["z"] >= cut
@@ -968,66 +1021,96 @@ class _Builder:
                 d["involved"] = bool(rng.random() < (share_c if d["complex"] else share_o))
 
     # -- activities and stage history ---------------------------------------------------
-    def activities_and_history(self, deals: list[dict]) -> tuple[list[tuple], list[tuple]]:
+    def stage_history(self, deals: list[dict]) -> dict[str, np.ndarray]:
+        """One row per stage each deal entered, in order, between its created and close dates.
+
+        Returns arrays: deal (index), stage (index into STAGES), changed_at (seconds).
+        """
         rng = self.rng
-        acts: list[tuple] = []
-        history: list[tuple] = []
-        type_p = np.array([0.33, 0.37, 0.2, 0.1])
-        for d in deals:
-            rep: _Rep = d["rep"]
-            m: _Manager = d["manager"]
-            created: date = d["created"]
-            close: date = d["close"]
-            # stage history
-            if d["closed"]:
-                path = list(OPEN_STAGES[: d["stage_reached"] + 1]) + [d["stage"]]
-                end = close
-            else:
-                path = list(OPEN_STAGES[: d["stage_reached"] + 1])
-                end = DEMO_TODAY - timedelta(days=1) if not d.get("stale") else max(created, DEMO_TODAY - timedelta(days=40))
-            span = max(0, _days(created, end))
-            stamps = [datetime.combine(created, datetime.min.time()).replace(hour=h, minute=mi, second=s)
-                      for h, mi, s in [self._time()]]
-            inner = sorted(int(x) for x in rng.integers(0, span + 1, len(path) - 1 - (1 if d["closed"] else 0)))
-            for off in inner:
-                h, mi, s = self._time()
-                stamps.append(datetime.combine(created + timedelta(days=off), datetime.min.time()).replace(hour=h, minute=mi, second=s))
-            if d["closed"]:
-                h, mi, s = self._time()
-                stamps.append(datetime.combine(close, datetime.min.time()).replace(hour=h, minute=mi, second=s))
-            stamps.sort()
-            for stage, ts in zip(path, stamps):
-                history.append((d, stage, ts))
+        nd = len(deals)
+        closed = np.array([d["closed"] for d in deals], dtype=bool)
+        won = np.array([d["won"] for d in deals], dtype=bool)
+        stale = np.array([d["stale"] for d in deals], dtype=bool)
+        reached = np.array([d["stage_reached"] for d in deals], dtype=np.int64)
+        created = np.array([d["created"] for d in deals], dtype="datetime64[D]")
+        close = np.array([d["close"] for d in deals], dtype="datetime64[D]")
+        today = np.datetime64(DEMO_TODAY, "D")
+        # the last day anything happened: the close, or for open deals yesterday (weeks ago if stale)
+        end = np.where(closed, close, np.where(stale, today - 40, today - 1))
+        end = np.maximum(end, created)
+        for d, e in zip(deals, end.tolist(), strict=True):
+            d["last_touch"] = e
             d["probability"] = STAGE_PROBABILITY[d["stage"]]
-            # activities
-            last = close if d["closed"] else end
-            if last < created:
-                last = created
-            days = _days(created, last)
-            n = 1 + int(rng.poisson(m.profile.activity_factor * min(days, 150) / 12.0 + 0.8))
-            offs = np.sort(rng.integers(0, days + 1, n))
-            types = rng.choice(4, size=n, p=type_p)
-            types[0] = int(rng.integers(0, 2))  # the first touch is a call or an e-mail
-            present = np.zeros(n, dtype=bool)
-            if d["involved"]:
-                meetings = [i for i in range(n) if types[i] >= 2]
-                for i in meetings[-2:]:
-                    present[i] = rng.random() < 0.6
-            for i in range(n):
-                atype = ACTIVITY_TYPES[int(types[i])]
-                if i == 0:
-                    subject = FIRST_TOUCH_SUBJECTS[atype]
-                else:
-                    options = ACTIVITY_SUBJECTS[atype]
-                    subject = options[int(rng.integers(len(options)))]
-                acts.append((rep.name, created + timedelta(days=int(offs[i])), atype, subject, d,
-                             self._duration(atype), bool(present[i])))
-            if d["involved"]:
-                for _ in range(int(rng.integers(1, 4))):
-                    atype, subject = MANAGER_SUBJECTS[int(rng.integers(len(MANAGER_SUBJECTS)))]
-                    when = created + timedelta(days=int(rng.integers(days // 2, days + 1)))
-                    acts.append((m.name, when, atype, subject, d, self._duration(atype), True))
-        # prospecting that is not yet tied to a deal
+        span = (end - created).astype(np.int64)
+        n_stages = reached + 1 + closed  # open stages passed, plus the closing stage
+        deal = np.repeat(np.arange(nd), n_stages)
+        first = np.concatenate(([0], np.cumsum(n_stages)[:-1]))
+        pos = np.arange(len(deal)) - first[deal]
+        # day offsets: created for the first stage, close for the closing one, random between
+        offs = np.floor(rng.random(len(deal)) * (span[deal] + 1)).astype(np.int64)
+        offs[first] = 0
+        terminal = closed[deal] & (pos == n_stages[deal] - 1)
+        offs[terminal] = span[deal][terminal]
+        stamps = offs * 86400 + 8 * 3600 + rng.integers(0, 10 * 3600, len(deal))
+        stamps = stamps[np.lexsort((stamps, deal))]  # chronological within each deal
+        stage = np.where(terminal, np.where(won[deal], STAGES.index(WON_STAGE), STAGES.index(LOST_STAGE)), pos)
+        base = created.astype("datetime64[s]").astype(np.int64)
+        return {"deal": deal, "stage": stage, "changed_at": base[deal] + stamps}
+
+    def activities(self, deals: list[dict]) -> dict[str, np.ndarray]:
+        """Calls, e-mails, meetings and demos on every deal (and some prospecting), as columns.
+
+        The rep logs activities across the deal's life; on a deal the manager joined, the
+        manager owns one to three activities in its second half and attends the rep's last
+        meetings. Returns arrays: owner, date, type, subject, deal (index, -1 for none),
+        duration, present.
+        """
+        rng = self.rng
+        nd = len(deals)
+        created = np.array([d["created"] for d in deals], dtype="datetime64[D]")
+        last = np.array([d["last_touch"] for d in deals], dtype="datetime64[D]")
+        days_open = np.maximum((last - created).astype(np.int64), 0)
+        factor = np.array([d["manager"].profile.activity_factor for d in deals])
+        involved = np.array([d["involved"] for d in deals], dtype=bool)
+        rep_names = np.array([d["rep"].name for d in deals], dtype=object)
+        mgr_names = np.array([d["manager"].name for d in deals], dtype=object)
+
+        # the rep's activities
+        n = 1 + rng.poisson(factor * np.minimum(days_open, 150) / ACTIVITY_DAYS + 0.8)
+        deal = np.repeat(np.arange(nd), n)
+        total = len(deal)
+        first = np.concatenate(([0], np.cumsum(n)[:-1]))
+        offs = np.floor(rng.random(total) * (days_open[deal] + 1)).astype(np.int64)
+        offs = offs[np.lexsort((offs, deal))]
+        type_cdf = np.cumsum([0.33, 0.37, 0.2, 0.1])
+        types = np.minimum(np.searchsorted(type_cdf, rng.random(total) * type_cdf[-1], side="right"), 3)
+        types[first] = rng.integers(0, 2, nd)  # the first touch is a call or an e-mail
+        picks = rng.random(total)
+        subjects = np.empty(total, dtype=object)
+        for t, atype in enumerate(ACTIVITY_TYPES):
+            mask = types == t
+            options = np.array(ACTIVITY_SUBJECTS[atype], dtype=object)
+            subjects[mask] = options[(picks[mask] * len(options)).astype(np.int64)]
+        subjects[first] = np.where(types[first] == 0, FIRST_TOUCH_SUBJECTS["Call"], FIRST_TOUCH_SUBJECTS["Email"])
+        # the manager sits in on the last two meetings of a deal they joined, mostly
+        meeting = types >= 2
+        cum = np.cumsum(meeting)
+        deal_end = cum[first + n - 1]
+        after = deal_end[deal] - cum  # meetings later in the same deal
+        present = involved[deal] & meeting & (after < 2) & (rng.random(total) < 0.6)
+
+        # the manager's own activities on deals they joined
+        joined = np.flatnonzero(involved)
+        k = rng.integers(1, 4, len(joined))
+        mdeal = np.repeat(joined, k)
+        half = days_open[mdeal] // 2
+        moffs = half + np.floor(rng.random(len(mdeal)) * (days_open[mdeal] - half + 1)).astype(np.int64)
+        mpick = rng.integers(0, len(MANAGER_SUBJECTS), len(mdeal))
+        mtypes = np.array([ACTIVITY_TYPES.index(MANAGER_SUBJECTS[i][0]) for i in mpick], dtype=np.int64)
+        msubjects = np.array([MANAGER_SUBJECTS[i][1] for i in mpick], dtype=object)
+
+        # prospecting not yet tied to a deal
+        powner, pdate, ptype, psubject = [], [], [], []
         for rep in self.reps:
             for q in range(N_QUARTERS):
                 span = rep.active_span(q)
@@ -1037,28 +1120,33 @@ class _Builder:
                 frac = (_days(lo, hi) + 1) / 92.0
                 for _ in range(int(rng.poisson(7.0 * rep.manager.profile.activity_factor * frac))):
                     atype, subject = PROSPECTING_SUBJECTS[int(rng.integers(len(PROSPECTING_SUBJECTS)))]
-                    acts.append((rep.name, _business_day(self._date_between(lo, hi)), atype, subject,
-                                 None, self._duration(atype), False))
-        return acts, history
+                    powner.append(rep.name)
+                    pdate.append(self._workday(lo, hi))
+                    ptype.append(ACTIVITY_TYPES.index(atype))
+                    psubject.append(subject)
 
-    def _duration(self, atype: str) -> float | None:
-        rng = self.rng
-        if atype == "Call":
-            return float(rng.integers(4, 36))
-        if atype == "Meeting":
-            return float((30, 45, 60)[int(rng.integers(3))])
-        if atype == "Demo":
-            return float((45, 60, 90)[int(rng.integers(3))])
-        return None
+        all_types = np.concatenate((types, mtypes, np.array(ptype, dtype=np.int64)))
+        durations = _durations(all_types, rng.random(len(all_types)))
+        return {
+            "owner": np.concatenate((rep_names[deal], mgr_names[mdeal], np.array(powner, dtype=object))),
+            "date": np.concatenate((created[deal] + offs, created[mdeal] + moffs,
+                                    np.array(pdate, dtype="datetime64[D]"))),
+            "type": np.array(ACTIVITY_TYPES, dtype=object)[all_types],
+            "subject": np.concatenate((subjects, msubjects, np.array(psubject, dtype=object))),
+            "deal": np.concatenate((deal, mdeal, np.full(len(powner), -1, dtype=np.int64))),
+            "duration": durations,
+            "present": np.concatenate((present, np.ones(len(mdeal), dtype=bool),
+                                       np.zeros(len(powner), dtype=bool))),
+        }
 
     # -- surveys ------------------------------------------------------------------------
     def surveys(self) -> list[tuple]:
         rng = self.rng
         ids = rng.choice(np.arange(1000, 10000), size=len(self.reps), replace=False)
-        for rep, i in zip(self.reps, ids):
+        for rep, i in zip(self.reps, ids, strict=True):
             rep.respondent_id = f"R-{int(i):04d}"
         rows = []
-        rep_offset = {rep.name: float(rng.normal(0.0, 0.25)) for rep in self.reps}
+        rep_offset = {rep.name: float(rng.normal(0.0, 0.15)) for rep in self.reps}
         for w, when in enumerate(SURVEY_DATES):
             for m in self.managers:
                 p = m.profile
@@ -1066,12 +1154,11 @@ class _Builder:
                                and (r.end is None or r.end >= when)]
                 rows.append((m.name, "manager", m.name, CONFIDENCE_ITEM_SELF, p.self_rating[w], when))
                 n = len(respondents)
-                k = int(round(p.rep_agree * n + rng.normal(0.0, 0.3)))
-                k = int(np.clip(k, 0, n))
+                k = int(np.clip(round(p.rep_agree * n), 0, n))
                 agree = set(int(i) for i in rng.choice(n, size=k, replace=False)) if k else set()
                 for i, rep in enumerate(respondents):
                     for item in LEAD_ITEMS:
-                        score = np.clip(round(rng.normal(p.lead_mean + rep_offset[rep.name], 0.55)), 1, 5)
+                        score = np.clip(round(rng.normal(p.lead_mean + rep_offset[rep.name], 0.5)), 1, 5)
                         rows.append((rep.respondent_id, "rep", m.name, item, float(score), when))
                     if i in agree:
                         score = 5.0 if rng.random() < (0.55 if m.archetype == "developer" else 0.35) else 4.0
@@ -1092,23 +1179,22 @@ def _frame(table: str, columns: list[str], rows: list[tuple]) -> pd.DataFrame:
     unknown = [c for c in columns if c not in schema.column_names]
     if unknown:
         raise ValueError(f"{table}: not canonical columns {unknown}")
-    raw = pd.DataFrame.from_records(rows, columns=columns)
+    values = dict(zip(columns, (list(v) for v in zip(*rows, strict=True)), strict=True)) if rows else {c: [] for c in columns}
     out = {}
     for col in schema.columns:
         if col.name not in columns:
             continue
-        s = raw[col.name]
+        v = values[col.name]
         if col.type in ("date", "timestamp"):
-            out[col.name] = pd.to_datetime(s.astype(object).where(s.notna(), None)).astype("datetime64[s]")
+            out[col.name] = pd.Series(pd.to_datetime(v), dtype="datetime64[s]")
         elif col.type in ("money", "number"):
-            out[col.name] = pd.to_numeric(s).astype("float64")
+            out[col.name] = pd.Series(v, dtype="float64")
         elif col.type == "integer":
-            out[col.name] = s.astype("Int64")
+            out[col.name] = pd.Series(v, dtype="Int64")
         elif col.type == "bool":
-            out[col.name] = pd.array(list(s), dtype="boolean")
+            out[col.name] = pd.Series(pd.array(v, dtype="boolean"))
         else:
-            out[col.name] = s.astype(object).where(s.notna(), None).astype("str")
-            out[col.name] = out[col.name].where(s.notna())
+            out[col.name] = pd.Series(v, dtype="str")
     return pd.DataFrame(out)
 
 
@@ -1141,7 +1227,8 @@ def _build(seed: int) -> tuple[dict[str, pd.DataFrame], dict]:
     session_rows, action_rows = b.coaching()
     quota_rows, deals = b.quotas_and_deals()
     b.flag_deals(deals)
-    act_rows, hist_rows = b.activities_and_history(deals)
+    hist = b.stage_history(deals)
+    acts = b.activities(deals)
     survey_rows = b.surveys()
 
     # opportunities, ids in order of creation
@@ -1153,7 +1240,7 @@ def _build(seed: int) -> tuple[dict[str, pd.DataFrame], dict]:
         account = b.account_names[d["account"]]
         product = PRODUCTS[d["product"]][0]
         opp_rows.append((
-            d["id"], f"{account.rsplit(' ', 1)[0] if account.endswith('.') else account} - {product}",
+            d["id"], f"{b.account_stems[d['account']]} - {product}",
             d["rep"].name, account, d["amount"], d["stage"], d["closed"], d["won"],
             d["probability"], d["created"], d["close"], product, d["manager"].segment,
             d["lead_source"], d["complex"], d["involved"],
@@ -1163,18 +1250,32 @@ def _build(seed: int) -> tuple[dict[str, pd.DataFrame], dict]:
         "probability", "created_date", "close_date", "product", "segment", "lead_source",
         "is_complex", "manager_involved"], opp_rows)
 
-    hist_rows.sort(key=lambda r: (r[2], r[0]["id"]))
-    stage_history = _frame("stage_history", [
-        "history_id", "opportunity_id", "stage", "changed_at", "amount", "close_date", "probability"],
-        [(f"HIST-{n:07d}", d["id"], stage, ts, d["amount"], d["close"], STAGE_PROBABILITY[stage])
-         for n, (d, stage, ts) in enumerate(hist_rows, start=1)])
+    opp_key = np.array([d["id"] for d in deals] + [""])
+    by = np.lexsort((opp_key[hist["deal"]], hist["changed_at"]))
+    h_deal = hist["deal"][by]
+    h_stage = np.array(STAGES, dtype=object)[hist["stage"][by]]
+    stage_history = pd.DataFrame({
+        "history_id": pd.Series([f"HIST-{n:07d}" for n in range(1, len(by) + 1)], dtype="str"),
+        "opportunity_id": pd.Series(opp_key[h_deal], dtype="str"),
+        "stage": pd.Series(h_stage, dtype="str"),
+        "changed_at": pd.Series(hist["changed_at"][by].astype("datetime64[s]")),
+    })
+    # amount, close_date and probability at the time of each change are left out: no analysis
+    # reads them, and with them the file's headers look more like an opportunities export.
 
-    act_rows.sort(key=lambda r: (r[1], r[4]["id"] if r[4] else "", r[0], r[3]))
-    activities = _frame("activities", [
-        "activity_id", "owner", "activity_date", "activity_type", "subject", "opportunity_id",
-        "duration_minutes", "manager_present"],
-        [(f"ACT-{n:07d}", owner, when, atype, subject, d["id"] if d else None, dur, present)
-         for n, (owner, when, atype, subject, d, dur, present) in enumerate(act_rows, start=1)])
+    opp_ids = np.array([d["id"] for d in deals] + [None], dtype=object)  # index -1: no deal
+    by = np.lexsort((acts["subject"].astype(str), acts["owner"].astype(str),
+                     opp_key[acts["deal"]], acts["date"]))
+    activities = pd.DataFrame({
+        "activity_id": pd.Series([f"ACT-{n:07d}" for n in range(1, len(by) + 1)], dtype="str"),
+        "owner": pd.Series(acts["owner"][by], dtype="str"),
+        "activity_date": pd.Series(acts["date"][by]).astype("datetime64[s]"),
+        "activity_type": pd.Series(acts["type"][by], dtype="str"),
+        "subject": pd.Series(acts["subject"][by], dtype="str"),
+        "opportunity_id": pd.Series(opp_ids[acts["deal"]][by], dtype="str"),
+        "duration_minutes": pd.Series(acts["duration"][by], dtype="float64"),
+        "manager_present": pd.Series(pd.array(acts["present"][by], dtype="boolean")),
+    })
 
     quotas = _frame("quotas", ["owner", "period_start", "period_end", "amount"],
                     sorted(quota_rows, key=lambda r: (r[1], r[0])))
@@ -1227,7 +1328,7 @@ def _build(seed: int) -> tuple[dict[str, pd.DataFrame], dict]:
 
 def _email(name: str) -> str:
     parts = _ascii(name).lower().replace(" ", ".")
-    return f"{parts}@example.com"
+    return f"{parts}@northwindcloud.example"
 
 
 def generate_demo(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:

@@ -207,7 +207,16 @@ def recognise(headers: list[str], saved_mappings: list[dict] | None = None) -> R
             mapping = {c: s for c, s in mapping.items() if c in cols}
             return _finish(saved["table"], f"Saved mapping: {saved.get('name') or saved['table']}",
                            headers, mapping, saved=True)
-    for shape in SHAPES:
+    # Templates compete: the table owning the largest share of its columns in the headers
+    # wins, so a stage-history file with amount and close-date columns is not read as
+    # opportunities. Named exports are tried first, in order.
+    def owned_share(shape: ExportShape) -> tuple[float, int]:
+        own = set(schema.table(shape.table).column_names)
+        return sum(1 for h in headers if h in own) / len(own), len(shape.signature)
+
+    named = [s for s in SHAPES if not s.exact]
+    templates = sorted((s for s in SHAPES if s.exact and s.matches(headers)), key=owned_share, reverse=True)
+    for shape in [*named, *templates[:1]]:
         if shape.matches(headers):
             by_norm = {normalise_header(h): h for h in headers}
             fixed = {c: by_norm[normalise_header(s)] for c, s in shape.columns if normalise_header(s) in by_norm}

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from analytics import schema
 from analytics.ingest.pipeline import analyse_file
 from analytics.ingest.recognise import (
     MAPPING_FORMAT,
@@ -347,3 +348,12 @@ def test_mapping_from_json_rejects_what_is_not_a_mapping(text, words):
         mapping_from_json(text, "mine.json")
     assert str(exc.value).startswith("mine.json")
     assert words in str(exc.value)
+
+
+@pytest.mark.parametrize("table_name", list(schema.TABLES))
+def test_every_full_template_is_recognised_as_its_own_table(table_name):
+    # A template with all its optional columns must not be claimed by a table that merely
+    # shares some of them (stage history carries amount and close_date, like opportunities).
+    rec = recognise(schema.table(table_name).column_names)
+    assert rec.table == table_name
+    assert rec.shape.startswith("Bench Strength template")
