@@ -75,8 +75,11 @@ def test_a_second_session_never_sees_the_first_sessions_upload(browser, app_url,
         first.get_by_role("button", name="Load 1 file(s) into the workspace").click()
         wait_for_app_run(first)
         expect(first.get_by_text("marker-deals.csv: 1 rows read · 1 loaded · 0 rejected")).to_be_visible()
-        open_page(first, app_url)
+        # in-app navigation keeps the session (a reload would start a new one, on the demo)
+        first.get_by_role("link", name="Overview").click()
+        wait_for_app_run(first)
         expect(first.get_by_text("Your uploads").first).to_be_visible()
+        expect(first.get_by_role("heading", name="Overview")).to_be_visible()
 
         open_page(second, app_url)
         expect(second.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
