@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics.people import REPS_SQL
 from analytics.workspace import Workspace
 
 
@@ -29,12 +30,6 @@ class Headline:
         return self.won_in_quota_periods / self.quota
 
 
-REPS_SQL = """
-SELECT DISTINCT name FROM (
-    SELECT name FROM v_roster WHERE manager_name IS NOT NULL
-    UNION ALL SELECT owner_name FROM v_opportunities WHERE owner_name IS NOT NULL
-) WHERE name NOT IN (SELECT manager_name FROM v_roster WHERE manager_name IS NOT NULL)
-"""
 
 
 def quarter_label(ts) -> str | None:

@@ -1,0 +1,45 @@
+"""Who is a rep and who is a manager, in one place for every metric.
+
+A *rep* is a person with a manager in the roster (or who owns deals) and who manages no one;
+a *manager* is the manager of at least one rep. Directors (managers of managers) are neither.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.filters import Filters
+from analytics.workspace import Workspace
+
+REPS_SQL = """
+SELECT DISTINCT name FROM (
+    SELECT name FROM v_roster WHERE manager_name IS NOT NULL
+    UNION ALL SELECT owner_name FROM v_opportunities WHERE owner_name IS NOT NULL
+) WHERE name NOT IN (SELECT manager_name FROM v_roster WHERE manager_name IS NOT NULL)
+"""
+
+
+def reps(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
+    """One row per rep in scope: name, manager, team, region, segment, start and end dates."""
+    where, params = filters.clause(region="r.region", team="r.team", manager="r.manager_name")
+    return ws.query(
+        f"""SELECT s.name AS rep, r.manager_name AS manager, r.team, r.region, r.segment,
+                   r.start_date, r.end_date
+            FROM ({REPS_SQL}) s LEFT JOIN v_roster r ON r.name = s.name
+            WHERE {where} ORDER BY manager, rep""",
+        params,
+    )
+
+
+def managers(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
+    """One row per manager in scope with their team size (reps in scope)."""
+    r = reps(ws, filters)
+    r = r[r["manager"].notna()]
+    if r.empty:
+        return pd.DataFrame({"manager": pd.Series([], dtype="str"), "team": pd.Series([], dtype="str"),
+                             "region": pd.Series([], dtype="str"), "reps": pd.Series([], dtype="int64")})
+    return (r.groupby("manager", as_index=False)
+             .agg(team=("team", lambda s: s.mode().iat[0] if s.notna().any() else None),
+                  region=("region", lambda s: s.mode().iat[0] if s.notna().any() else None),
+                  reps=("rep", "nunique"))
+             .sort_values("manager", ignore_index=True))
