@@ -1,0 +1,158 @@
+"""The Manage dial's evidence and attainment: quota, pipeline coverage, hygiene, activity standards.
+
+"As of" is never the wall clock: it is the filter's end date when set, else the latest close
+date of a closed deal in the data, so the same workspace always gives the same numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from analytics.filters import Filters
+from analytics.people import managers
+from analytics.settings import Settings
+from analytics.workspace import Workspace
+
+
+def as_of(ws: Workspace, filters: Filters = Filters()) -> date | None:
+    """The date the pipeline is judged at: the filter's end, else the last closed deal's close date."""
+    if filters.end is not None:
+        return filters.end
+    value = ws.scalar("SELECT max(close_date) FROM v_opportunities WHERE is_closed")
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _per_manager(ws: Workspace, filters: Filters, frame: pd.DataFrame, counts: tuple[str, ...]) -> pd.DataFrame:
+    """Every manager in scope, with the metric frame joined on (missing evidence stays NaN)."""
+    base = managers(ws, filters)[["manager"]]
+    out = base.merge(frame, on="manager", how="left")
+    for c in counts:
+        out[c] = out[c].fillna(0).astype("int64")
+    return out
+
+
+def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Attainment = closed-won amount in the quota periods ÷ quota for those periods.
+
+    Quota periods count when they lie inside the filter period (all periods when none is set);
+    a won deal counts toward its owner's quota period that contains its close date.
+
+    Columns: manager, won_in_quota, quota, attainment, n_reps_with_quota, n_quota_periods.
+    """
+    period, p_params = filters.with_(regions=(), teams=(), managers=()).clause(date="q.period_start")
+    end_ok, e_params = filters.with_(regions=(), teams=(), managers=(), start=None).clause(date="q.period_end")
+    people, r_params = filters.clause(person="q.owner_name")
+    frame = ws.query(
+        f"""WITH q AS (SELECT * FROM v_quotas q WHERE {period} AND {end_ok} AND {people}),
+                won AS (SELECT q.owner_name, q.period_start, sum(o.amount) AS won
+                        FROM q JOIN v_opportunities o ON o.owner_name = q.owner_name
+                         AND o.close_date BETWEEN q.period_start AND q.period_end
+                        WHERE o.is_won GROUP BY ALL)
+            SELECT q.manager_name AS manager, sum(coalesce(won.won, 0)) AS won_in_quota,
+                   sum(q.amount) AS quota, sum(coalesce(won.won, 0)) / nullif(sum(q.amount), 0) AS attainment,
+                   count(DISTINCT q.owner_name) AS n_reps_with_quota, count(*) AS n_quota_periods
+            FROM q LEFT JOIN won USING (owner_name, period_start)
+            WHERE q.manager_name IS NOT NULL GROUP BY 1""",
+        p_params + e_params + r_params,
+    )
+    return _per_manager(ws, filters, frame, ("n_reps_with_quota", "n_quota_periods"))
+
+
+def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Pipeline coverage and hygiene as of :func:`as_of`.
+
+    coverage = open pipeline closing in the quarter after as-of ÷ that quarter's quota; when no
+    quota was loaded for it, the latest quarter's quota stands in (``coverage_basis`` says which).
+    A deal is *past due* when open with a close date before as-of, *stale* when its last touch
+    (created, a stage change or an activity) is more than ``settings.stale_days`` before as-of.
+    hygiene = 1 − (past due or stale) ÷ open deals.
+
+    Columns: manager, open_pipeline, coverage_quota, coverage, coverage_basis, n_open_deals,
+    n_past_due, n_stale, hygiene.
+    """
+    when = as_of(ws, filters)
+    base = managers(ws, filters)[["manager"]]
+    if when is None:
+        empty = base.assign(open_pipeline=float("nan"), coverage_quota=float("nan"), coverage=float("nan"),
+                            coverage_basis=None, n_open_deals=0, n_past_due=0, n_stale=0, hygiene=float("nan"))
+        return empty
+    next_start = (pd.Timestamp(when) + pd.offsets.QuarterBegin(startingMonth=1)).date()
+    next_end = (pd.Timestamp(next_start) + pd.offsets.QuarterEnd(startingMonth=3)).date()
+    people, params = filters.clause(person="o.owner_name", segment="o.segment", product="o.product")
+    frame = ws.query(
+        f"""WITH open_deals AS (
+                SELECT o.opportunity_id, o.manager_name, o.amount, o.close_date, o.created_date
+                FROM v_opportunities o
+                WHERE NOT o.is_closed AND coalesce(o.created_date <= ?, true) AND o.manager_name IS NOT NULL AND {people}),
+            touch AS (
+                SELECT d.opportunity_id, greatest(d.created_date, max(CAST(h.changed_at AS DATE)),
+                                                  max(a.activity_date)) AS last_touch
+                FROM open_deals d
+                LEFT JOIN stage_history h ON h.opportunity_id = d.opportunity_id
+                     AND CAST(h.changed_at AS DATE) <= ?
+                LEFT JOIN activities a ON a.opportunity_id = d.opportunity_id AND a.activity_date <= ?
+                GROUP BY d.opportunity_id, d.created_date),
+            flagged AS (
+                SELECT d.manager_name AS manager, d.amount, d.close_date,
+                       coalesce(d.close_date BETWEEN ? AND ?, false) AS closing_next,
+                       coalesce(d.close_date < ?, false) AS past_due,
+                       coalesce(date_diff('day', t.last_touch, ?) > ?, false) AS stale
+                FROM open_deals d JOIN touch t USING (opportunity_id)),
+            per_manager AS (
+                SELECT manager,
+                       -- no open deal with a close date: the pipeline's timing is not measured
+                       CASE WHEN count(close_date) > 0 THEN sum(CASE WHEN closing_next THEN amount ELSE 0 END)
+                       END AS open_pipeline,
+                       count(*) AS n_open_deals, count(*) FILTER (WHERE past_due) AS n_past_due,
+                       count(*) FILTER (WHERE stale) AS n_stale,
+                       1 - count(*) FILTER (WHERE past_due OR stale) / count(*) AS hygiene
+                FROM flagged GROUP BY 1),
+            quota AS (
+                SELECT manager_name AS manager, period_start, sum(amount) AS quota
+                FROM v_quotas WHERE manager_name IS NOT NULL GROUP BY 1, 2),
+            chosen AS (
+                SELECT manager,
+                       max(quota) FILTER (WHERE period_start = ?) AS next_quota,
+                       arg_max(quota, period_start) FILTER (WHERE period_start <= ?) AS latest_quota
+                FROM quota GROUP BY 1)
+            SELECT p.manager, p.open_pipeline,
+                   coalesce(c.next_quota, c.latest_quota) AS coverage_quota,
+                   p.open_pipeline / nullif(coalesce(c.next_quota, c.latest_quota), 0) AS coverage,
+                   CASE WHEN c.next_quota IS NOT NULL THEN 'next quarter''s quota'
+                        WHEN c.latest_quota IS NOT NULL THEN 'latest quarter''s quota (none loaded for next quarter)'
+                   END AS coverage_basis,
+                   p.n_open_deals, p.n_past_due, p.n_stale, p.hygiene
+            FROM per_manager p LEFT JOIN chosen c USING (manager)""",
+        # bound in the order the placeholders appear
+        [when, *params, when, when, next_start, next_end, when, when, settings.stale_days, next_start, when],
+    )
+    return _per_manager(ws, filters, frame, ("n_open_deals", "n_past_due", "n_stale"))
+
+
+def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Activity standards: share of rep-weeks with at least the target number of activities.
+
+    Weeks count from each rep's first to last logged activity in scope (a rep-week with none
+    counts as a miss). Columns: manager, activity_standard_met, activities_per_rep_week, n_rep_weeks.
+    """
+    period, p_params = filters.clause(date="a.activity_date")
+    people, r_params = filters.clause(person="a.owner_name")
+    frame = ws.query(
+        f"""WITH reps AS (SELECT name, manager_name FROM v_roster WHERE manager_name IS NOT NULL
+                          AND name NOT IN (SELECT manager_name FROM v_roster WHERE manager_name IS NOT NULL)),
+            weekly AS (
+                SELECT a.owner_name, date_trunc('week', a.activity_date) AS week, count(*) AS n
+                FROM v_activities a WHERE {period} AND {people} GROUP BY ALL),
+            span AS (SELECT owner_name, min(week) AS w0, max(week) AS w1 FROM weekly GROUP BY 1),
+            grid AS (SELECT s.owner_name, CAST(w AS DATE) AS week FROM span s,
+                     generate_series(s.w0, s.w1, INTERVAL 7 DAY) AS g(w)),
+            filled AS (SELECT g.owner_name, g.week, coalesce(w.n, 0) AS n FROM grid g
+                       LEFT JOIN weekly w ON w.owner_name = g.owner_name AND w.week = g.week)
+            SELECT r.manager_name AS manager, avg(CASE WHEN f.n >= ? THEN 1.0 ELSE 0.0 END) AS activity_standard_met,
+                   avg(f.n) AS activities_per_rep_week, count(*) AS n_rep_weeks
+            FROM filled f JOIN reps r ON r.name = f.owner_name GROUP BY 1""",
+        p_params + r_params + [settings.activity_target_per_week],
+    )
+    return _per_manager(ws, filters, frame, ("n_rep_weeks",))
