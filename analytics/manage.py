@@ -67,16 +67,18 @@ def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
     quota was loaded for it, the latest quarter's quota stands in (``coverage_basis`` says which).
     A deal is *past due* when open with a close date before as-of, *stale* when its last touch
     (created, a stage change or an activity) is more than ``settings.stale_days`` before as-of.
-    hygiene = 1 − (past due or stale) ÷ open deals.
+    hygiene = 1 − (past due or stale) ÷ open deals whose last touch or close date is known
+    (``n_judged``; a deal with neither cannot be judged and is left out).
 
     Columns: manager, open_pipeline, coverage_quota, coverage, coverage_basis, n_open_deals,
-    n_past_due, n_stale, hygiene.
+    n_judged, n_past_due, n_stale, hygiene.
     """
     when = as_of(ws, filters)
     base = managers(ws, filters)[["manager"]]
     if when is None:
         empty = base.assign(open_pipeline=float("nan"), coverage_quota=float("nan"), coverage=float("nan"),
-                            coverage_basis=None, n_open_deals=0, n_past_due=0, n_stale=0, hygiene=float("nan"))
+                            coverage_basis=None, n_open_deals=0, n_judged=0, n_past_due=0, n_stale=0,
+                            hygiene=float("nan"))
         return empty
     next_start = (pd.Timestamp(when) + pd.offsets.QuarterBegin(startingMonth=1)).date()
     next_end = (pd.Timestamp(next_start) + pd.offsets.QuarterEnd(startingMonth=3)).date()
@@ -98,7 +100,8 @@ def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
                 SELECT d.manager_name AS manager, d.amount, d.close_date,
                        coalesce(d.close_date BETWEEN ? AND ?, false) AS closing_next,
                        coalesce(d.close_date < ?, false) AS past_due,
-                       coalesce(date_diff('day', t.last_touch, ?) > ?, false) AS stale
+                       coalesce(date_diff('day', t.last_touch, ?) > ?, false) AS stale,
+                       t.last_touch IS NOT NULL OR d.close_date IS NOT NULL AS judged
                 FROM open_deals d JOIN touch t USING (opportunity_id)),
             per_manager AS (
                 SELECT manager,
@@ -107,7 +110,9 @@ def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
                        END AS open_pipeline,
                        count(*) AS n_open_deals, count(*) FILTER (WHERE past_due) AS n_past_due,
                        count(*) FILTER (WHERE stale) AS n_stale,
-                       1 - count(*) FILTER (WHERE past_due OR stale) / count(*) AS hygiene
+                       count(*) FILTER (WHERE judged) AS n_judged,
+                       1 - count(*) FILTER (WHERE judged AND (past_due OR stale))
+                           / nullif(count(*) FILTER (WHERE judged), 0) AS hygiene
                 FROM flagged GROUP BY 1),
             quota AS (
                 SELECT manager_name AS manager, period_start, sum(amount) AS quota
@@ -123,12 +128,12 @@ def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
                    CASE WHEN c.next_quota IS NOT NULL THEN 'next quarter''s quota'
                         WHEN c.latest_quota IS NOT NULL THEN 'latest quarter''s quota (none loaded for next quarter)'
                    END AS coverage_basis,
-                   p.n_open_deals, p.n_past_due, p.n_stale, p.hygiene
+                   p.n_open_deals, p.n_judged, p.n_past_due, p.n_stale, p.hygiene
             FROM per_manager p LEFT JOIN chosen c USING (manager)""",
         # bound in the order the placeholders appear
         [when, *params, when, when, next_start, next_end, when, when, settings.stale_days, next_start, when],
     )
-    return _per_manager(ws, filters, frame, ("n_open_deals", "n_past_due", "n_stale"))
+    return _per_manager(ws, filters, frame, ("n_open_deals", "n_judged", "n_past_due", "n_stale"))
 
 
 def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
