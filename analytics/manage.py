@@ -46,10 +46,8 @@ def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings:
     people, r_params = filters.clause(person="q.owner_name")
     frame = ws.query(
         f"""WITH q AS (SELECT * FROM v_quotas q WHERE {period} AND {end_ok} AND {people}),
-                won AS (SELECT q.owner_name, q.period_start, sum(o.amount) AS won
-                        FROM q JOIN v_opportunities o ON o.owner_name = q.owner_name
-                         AND o.close_date BETWEEN q.period_start AND q.period_end
-                        WHERE o.is_won GROUP BY ALL)
+                won AS (SELECT owner_name, period_start, sum(amount) AS won
+                        FROM v_won_in_quota GROUP BY ALL)
             SELECT q.manager_name AS manager, sum(coalesce(won.won, 0)) AS won_in_quota,
                    sum(q.amount) AS quota, sum(coalesce(won.won, 0)) / nullif(sum(q.amount), 0) AS attainment,
                    count(DISTINCT q.owner_name) AS n_reps_with_quota, count(*) AS n_quota_periods

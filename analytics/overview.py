@@ -55,11 +55,7 @@ def headline(ws: Workspace) -> Headline:
         "SELECT sum(amount), count(*) FROM v_opportunities WHERE is_won"
     ).fetchone()
     quota = ws.con.execute("SELECT sum(amount), count(DISTINCT owner_name) FROM v_quotas").fetchone()
-    in_periods = ws.scalar(
-        """SELECT sum(o.amount) FROM v_opportunities o JOIN v_quotas q
-           ON q.owner_name = o.owner_name AND o.close_date BETWEEN q.period_start AND q.period_end
-           WHERE o.is_won"""
-    )
+    in_periods = ws.scalar("SELECT sum(amount) FROM v_won_in_quota")
     return Headline(
         managers=int(managers or 0), reps=int(reps or 0),
         first_quarter=quarter_label(q[0]), last_quarter=quarter_label(q[1]), quarters=int(q[2] or 0),
@@ -93,10 +89,7 @@ def managers_summary(ws: Workspace) -> pd.DataFrame:
            won AS (SELECT owner_name, count(*) AS won_deals, sum(amount) AS won_revenue
                    FROM v_opportunities WHERE is_won GROUP BY 1),
            quota AS (SELECT owner_name, sum(amount) AS quota FROM v_quotas GROUP BY 1),
-           won_q AS (SELECT o.owner_name, sum(o.amount) AS won_in_quota
-                     FROM v_opportunities o JOIN v_quotas q ON q.owner_name = o.owner_name
-                      AND o.close_date BETWEEN q.period_start AND q.period_end
-                     WHERE o.is_won GROUP BY 1)
+           won_q AS (SELECT owner_name, sum(amount) AS won_in_quota FROM v_won_in_quota GROUP BY 1)
            SELECT r.manager_name AS manager, count(*) AS reps,
                   sum(coalesce(won.won_deals, 0)) AS won_deals,
                   sum(won.won_revenue) AS won_revenue,

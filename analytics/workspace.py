@@ -29,6 +29,8 @@ from analytics import schema
 MEMORY_LIMIT = os.environ.get("BENCH_DUCKDB_MEMORY_LIMIT", "1GB")
 THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
 MAX_WORKSPACE_FILE_BYTES = 2 * 1024**3
+#: a saved workspace may not decode to more rows than this, whatever its zip sizes say
+MAX_WORKSPACE_ROWS = int(os.environ.get("BENCH_MAX_WORKSPACE_ROWS", "20000000"))
 
 WORKSPACE_FORMAT = "bench-strength-workspace"
 WORKSPACE_VERSION = 1
@@ -94,6 +96,15 @@ FROM quotas q
 LEFT JOIN v_person_ref r ON r.ref = q.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner);
 
+-- Each won deal counts toward one quota period of its owner: the first that holds its close
+-- date (periods that share a boundary day, or overlap, must not count it twice).
+CREATE OR REPLACE VIEW v_won_in_quota AS
+SELECT o.opportunity_id, o.owner_name, o.manager_name, o.amount, o.close_date, q.period_start, q.period_end
+FROM v_opportunities o JOIN v_quotas q
+  ON q.owner_name = o.owner_name AND o.close_date BETWEEN q.period_start AND q.period_end
+WHERE o.is_won
+QUALIFY row_number() OVER (PARTITION BY o.opportunity_id ORDER BY q.period_start) = 1;
+
 CREATE OR REPLACE VIEW v_activities AS
 SELECT a.*, coalesce(r.name, a.owner) AS owner_name
 FROM activities a LEFT JOIN v_person_ref r ON r.ref = a.owner;
@@ -123,6 +134,9 @@ class Workspace:
                 "autoload_known_extensions": False,
                 "memory_limit": memory_limit,
                 "threads": threads,
+                # never spill a session's data to a shared directory on disk: over its memory
+                # limit a query fails with a message instead
+                "temp_directory": "",
             },
         )
         self.con.execute("SET lock_configuration = true")
@@ -181,33 +195,25 @@ class Workspace:
         t = schema.table(table_name)
         if frame.empty:
             return LoadResult(0, 0)
-        cols = t.column_names
-        staged = frame[cols]
         tq = quote_ident(t.name)
-        keys = ", ".join(quote_ident(k) for k in t.key)
-        select = ", ".join(f"CAST(s.{quote_ident(c.name)} AS {c.sql_type})" for c in t.columns)
-        self.con.register("_staging", staged)
+        typed = ", ".join(f"CAST(s.{quote_ident(c.name)} AS {c.sql_type}) AS {quote_ident(c.name)}" for c in t.columns)
+        same_key = " AND ".join(f"{tq}.{quote_ident(k)} = i.{quote_ident(k)}" for k in t.key)
+        self.con.register("_staging", frame[t.column_names])
         try:
             self.con.execute("BEGIN TRANSACTION")
-            replaced = int(self.scalar(
-                f"SELECT count(*) FROM {tq} WHERE ({keys}) IN (SELECT ({keys}) FROM _staging)"
-            ) if len(t.key) > 1 else self.scalar(
-                f"SELECT count(*) FROM {tq} WHERE {keys} IN (SELECT {keys} FROM _staging)"))
-            if replaced:
-                if len(t.key) > 1:
-                    self.con.execute(f"DELETE FROM {tq} WHERE ({keys}) IN (SELECT ({keys}) FROM _staging)")
-                else:
-                    self.con.execute(f"DELETE FROM {tq} WHERE {keys} IN (SELECT {keys} FROM _staging)")
-            self.con.execute(f"INSERT INTO {tq} ({', '.join(quote_ident(c) for c in cols)}) SELECT {select} FROM _staging s")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _incoming AS SELECT {typed} FROM _staging s")
+            replaced = int(self.con.execute(f"DELETE FROM {tq} USING _incoming i WHERE {same_key}").fetchone()[0])
+            self.con.execute(f"INSERT INTO {tq} SELECT * FROM _incoming")
+            self.con.execute("DROP TABLE _incoming")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
             raise
         finally:
             self.con.unregister("_staging")
-        if table_name == "opportunities" or table_name == "stage_history":
+        if table_name in ("opportunities", "stage_history"):
             self.refresh_stage_map()
-        return LoadResult(len(staged) - replaced, replaced)
+        return LoadResult(len(frame) - replaced, replaced)
 
     def log_import(self, file: str, table_name: str, shape: str | None, rows_read: int, rows_loaded: int,
                    rows_rejected: int, inserted: int, replaced: int) -> None:
@@ -282,7 +288,18 @@ class Workspace:
 
     @classmethod
     def open(cls, data: bytes, file_name: str = "workspace.zip") -> Workspace:
-        """Restore a workspace saved by :meth:`save`."""
+        """Restore a workspace saved by :meth:`save`; anything else raises WorkspaceFileError."""
+        try:
+            return cls._open(data, file_name)
+        except WorkspaceFileError:
+            raise
+        except Exception as exc:  # damaged zips and Parquet raise many types; the user needs one message
+            raise WorkspaceFileError(
+                f"{file_name}: the workspace file is damaged and cannot be opened ({type(exc).__name__})."
+            ) from None
+
+    @classmethod
+    def _open(cls, data: bytes, file_name: str) -> Workspace:
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
@@ -299,23 +316,29 @@ class Workspace:
                 raise WorkspaceFileError(f"{file_name}: the workspace manifest is damaged.") from None
             if not isinstance(manifest, dict) or manifest.get("format") != WORKSPACE_FORMAT:
                 raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace.")
-            if manifest.get("schema_version", 0) > schema.SCHEMA_VERSION:
+            version = manifest.get("schema_version", 0)
+            if not isinstance(version, int) or version > schema.SCHEMA_VERSION:
                 raise WorkspaceFileError(f"{file_name}: saved by a newer version of Bench Strength; update the app to open it.")
+            members = [(name, f"tables/{name}.parquet") for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG)]
+            members = [(name, m) for name, m in members if m in infos]
+            files = {name: pq.ParquetFile(io.BytesIO(zf.read(m))) for name, m in members}
+            rows = sum(f.metadata.num_rows for f in files.values())
+            if rows > MAX_WORKSPACE_ROWS:
+                raise WorkspaceFileError(
+                    f"{file_name}: the workspace holds {rows:,} rows; this server opens at most {MAX_WORKSPACE_ROWS:,}.")
             ws = cls()
             try:
-                for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG):
-                    member = f"tables/{name}.parquet"
-                    if member not in infos:
-                        continue
-                    arrow = pq.read_table(io.BytesIO(zf.read(member)))
+                for name, f in files.items():
+                    arrow = f.read()
                     known = set(schema.table(name).column_names) if name in schema.TABLES else None
                     cols = [c for c in arrow.column_names if known is None or c in known]
                     ws._insert_arrow(name, arrow.select(cols))
-            except (pa.ArrowException, duckdb.Error, OSError) as exc:
+            except Exception:
                 ws.close()
-                raise WorkspaceFileError(f"{file_name}: a table in the workspace is damaged ({type(exc).__name__}).") from None
+                raise
+        label = manifest.get("label")
         ws.source = "saved"
-        ws.label = manifest.get("label") or "Saved workspace"
+        ws.label = label if isinstance(label, str) and label.strip() else "Saved workspace"
         return ws
 
     def _insert_arrow(self, name: str, arrow: pa.Table) -> None:

@@ -165,20 +165,24 @@ def _split_header(body: bytes) -> tuple[int, bytes, bytes]:
         pos = nl + 1
 
 
-def _unclosed_quote_row(rest: bytes, header_row: int) -> int | None:
-    """The row where a quote opens and is never closed, or None when quotes balance.
+def _unclosed_quote_row(rest: bytes, header_row: int, encoding: str, delimiter: str) -> int | None:
+    """The row where a quoted value opens and is never closed, or None.
 
-    In valid CSV every quote character is paired (a quote inside a quoted value is doubled),
-    so an odd count means the parser would swallow everything after the opening quote."""
+    Paired quotes cannot hide one (a quote inside a quoted value is doubled), so only an odd
+    count is checked, with the csv module in strict mode: it accepts a stray quote inside an
+    unquoted value (``Monitor 27" deal``) but fails at the end of the data when a quoted
+    value never closes. The row reported is where that record starts."""
     if rest.count(b'"') % 2 == 0:
         return None
-    parity, opened_at = 0, None
-    for i, line in enumerate(rest.split(b"\n"), start=header_row + 1):
-        n = line.count(b'"')
-        if n % 2:
-            parity ^= 1
-            opened_at = i if parity else None
-    return opened_at
+    reader = csv.reader(io.StringIO(rest.decode(encoding, errors="replace"), newline=""),
+                        delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        return header_row + start
+    return None
 
 
 def _read_csv(file_name: str, data: bytes) -> RawTable:
@@ -204,7 +208,7 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
     if not rest.strip():
         empty = pd.DataFrame({h: pd.Series([], dtype="str") for h in headers})
         return RawTable(file_name, headers, empty, np.array([], dtype=np.int64), [], "csv", encoding, delim_name)
-    unclosed = _unclosed_quote_row(rest, header_row)
+    unclosed = _unclosed_quote_row(rest, header_row, encoding, delimiter)
     if unclosed is not None:
         raise ExportError(
             file_name,

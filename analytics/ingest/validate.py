@@ -99,7 +99,7 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
     key_cols = list(t.key)
     if not all(k in typed for k in key_cols):
         basis = [c for c in t.derived_key_from if c in mapping]
-        if len(t.key) == 1 and len(basis) == 1:
+        if t.derived_key_from == ("name",) and basis:  # people and accounts: the name is the ID
             typed[t.key[0]] = typed[basis[0]].astype("str").where(typed[basis[0]].notna(), None)
             notes.append(f"No ID column: rows are identified by {mapping[basis[0]]}.")
         elif basis:

@@ -49,6 +49,8 @@ _CURRENCY = re.compile(r"(?i)(us\$|usd|eur|gbp|chf|cad|aud|jpy|inr|[$€£¥₹]
 _US_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _EU_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _EU_DECIMAL = re.compile(r"^-?\d+,\d{1,2}$")
+_EU_DOT_GROUPS = re.compile(r"^-?\d{1,3}(\.\d{3}){2,}$")
+_THREE_DECIMALS = re.compile(r"^-?\d{1,3}\.\d{3}$")
 _PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
@@ -65,9 +67,18 @@ def decimal_comma_proven(cleaned: pd.Series) -> bool:
     vals = vals[vals != ""]
     if vals.empty:
         return False
-    eu = vals.str.match(_EU_THOUSANDS) & vals.str.contains(",", regex=False) | vals.str.match(_EU_DECIMAL)
+    eu = (vals.str.match(_EU_THOUSANDS) & vals.str.contains(",", regex=False) | vals.str.match(_EU_DECIMAL)
+          | vals.str.match(_EU_DOT_GROUPS))
     us = vals.str.match(_US_THOUSANDS) & vals.str.contains(".", regex=False)
     return bool(eu.any()) and not bool(us.any())
+
+
+def dots_ambiguous(cleaned: pd.Series) -> bool:
+    """True when every value with a dot looks like ``1.500``: a decimal point or a thousands
+    separator, which the values alone cannot tell."""
+    vals = cleaned.dropna()
+    dotted = vals[vals.str.contains(".", regex=False)]
+    return not dotted.empty and bool(dotted.str.match(_THREE_DECIMALS).all()) and not vals.str.contains(",").any()
 
 
 def parse_number(s: pd.Series) -> Parsed:
@@ -79,6 +90,9 @@ def parse_number(s: pd.Series) -> Parsed:
         t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         note = "decimal commas"
     else:
+        if dots_ambiguous(t[~blank]):
+            note = ("every dotted value looks like 1.500: read with '.' as the decimal mark; if the export "
+                    "uses dots for thousands, change the number format and upload again")
         us = t.str.match(_US_THOUSANDS)
         t = t.where(~us, t.str.replace(",", "", regex=False))
     ok_shape = t.str.match(_PLAIN)
