@@ -240,7 +240,10 @@ def movement(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     DataFrame: rep, capability, manager, n_cycles, first_cycle_index, last_cycle_index,
     first_norm (score_norm in the first cycle), last_norm, slope.
     """
-    rs = review_scores(ws, filters)
+    return _movement(review_scores(ws, filters))
+
+
+def _movement(rs: pd.DataFrame) -> pd.DataFrame:
     rs = rs[rs["score_norm"].notna()]
     keys = ["rep", "capability", "manager"]
     if rs.empty:
@@ -331,50 +334,51 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
         cyc = cyc[cyc["cycle_date"].isna() | (cyc["cycle_date"] <= pd.Timestamp(filters.end))]
     scores = review_scores(ws, Filters(end=filters.end))
     scores = scores[scores["score_norm"].notna()].assign(cap_key=lambda d: d["capability"].str.strip().str.lower())
-    by_cap = {k: v.droplevel([0, 1]) for k, v in
-              scores.groupby(["rep", "cap_key", "cycle_index"])["score_norm"].mean().groupby(level=[0, 1])}
-    own_dates = {k: v.droplevel(0) for k, v in
-                 scores.groupby(["rep", "cycle_index"])["review_date"].min().groupby(level=0)}
+    by_cap: dict[tuple, dict[int, float]] = {}
+    for (rep, key, i), v in scores.groupby(["rep", "cap_key", "cycle_index"])["score_norm"].mean().items():
+        by_cap.setdefault((rep, key), {})[int(i)] = float(v)
+    own_dates: dict[str, dict[int, pd.Timestamp]] = {}
+    for (rep, i), d in scores.groupby(["rep", "cycle_index"])["review_date"].min().items():
+        if pd.notna(d):
+            own_dates.setdefault(rep, {})[int(i)] = pd.Timestamp(d)
+    held = [(int(i), pd.Timestamp(d) if pd.notna(d) else None)
+            for i, d in zip(cyc["cycle_index"], cyc["cycle_date"], strict=True)]
+    held.sort()
     n_within = int(settings.moved_within_cycles)
 
     rows = []
     for g in namings.itertuples(index=False):
-        dates = [pd.Timestamp(d) for d in g.dates]
+        dates = sorted(pd.Timestamp(d) for d in g.dates)
         first = pd.Timestamp(g.first_named_date)
         # the rep's calendar of cycles held: own review date where reviewed, else the cycle's
-        cal = cyc[["cycle_index", "cycle_date"]].copy()
-        if g.rep in own_dates:
-            cal["cycle_date"] = cal["cycle_index"].map(own_dates[g.rep]).fillna(cal["cycle_date"])
-        cal = cal.sort_values("cycle_index")
-        idx = cal["cycle_index"].to_numpy()
-        cdate = pd.to_datetime(cal["cycle_date"]).to_numpy()
-        dated = not pd.isna(cdate).any() and len(idx) > 0
-
+        own = own_dates.get(g.rep, {})
+        cal = [(i, own.get(i, d)) for i, d in held]
+        dated = bool(cal) and all(d is not None for _, d in cal)
         named = set()
         if dated:
             for d in dates:
-                hit = np.flatnonzero(cdate >= np.datetime64(d))
-                if len(hit):
-                    named.add(int(idx[hit[0]]))
-        s = by_cap.get((g.rep, g.cap_key), pd.Series(dtype=float))
-        s = s[s.index.isin(idx)]
+                hit = next((i for i, cd in cal if cd >= d), None)
+                if hit is not None:
+                    named.add(hit)
+        held_idx = {i for i, _ in cal}
+        s = {i: v for i, v in by_cap.get((g.rep, g.cap_key), {}).items() if i in held_idx}
 
         rec = dict(rep=g.rep, capability=g.capability, manager=g.manager, first_named_date=first,
                    n_namings=int(g.n_namings), named_cycles=float(len(named)) if dated else np.nan,
                    baseline_cycle_index=np.nan, baseline_norm=np.nan, n_window_cycles=0,
                    best_within=np.nan, rise=np.nan)
-        if s.empty or not dated:
+        if not s or not dated:
             rec["status"] = "not measured"
             rows.append(rec)
             continue
-        date_of = dict(zip(idx.tolist(), cdate, strict=True))
-        before = [i for i in s.index if date_of[i] <= np.datetime64(first)]
-        base = max(before) if before else min(s.index)
-        window = [i for i in idx.tolist() if i > base and date_of[i] > np.datetime64(first)][:n_within]
-        in_window = s[s.index.isin(window)]
-        best = float(in_window.max()) if len(in_window) else np.nan
-        rise = best - float(s.loc[base])
-        rec.update(baseline_cycle_index=float(base), baseline_norm=float(s.loc[base]),
+        date_of = dict(cal)
+        before = [i for i in s if date_of[i] <= first]
+        base = max(before) if before else min(s)
+        window = [i for i, d in cal if i > base and d > first][:n_within]
+        in_window = [s[i] for i in window if i in s]
+        best = max(in_window) if in_window else np.nan
+        rise = best - s[base]
+        rec.update(baseline_cycle_index=float(base), baseline_norm=s[base],
                    n_window_cycles=len(window), best_within=best, rise=rise)
         if not np.isnan(rise) and round(rise, RISE_DECIMALS) >= settings.moved_rise:
             status = "moved"
@@ -414,10 +418,10 @@ def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
     n_gaps_too_early, n_gaps_not_measured.
     """
     out = _manager_frame(ws, filters)
-    mv = movement(ws, filters, settings)
+    rs = review_scores(ws, filters)
+    mv = _movement(rs)
     mv = mv[mv["slope"].notna()]
     slopes = mv.groupby("manager").agg(capability_slope=("slope", "mean"), n_rep_capabilities=("slope", "size"))
-    rs = review_scores(ws, filters)
     rs = rs[rs["score_norm"].notna()]
     reviewed = rs.groupby("manager").agg(n_reps_reviewed=("rep", "nunique"), n_cycles=("cycle_index", "nunique"))
     gaps = named_gaps(ws, filters, settings)

@@ -6,8 +6,8 @@ the respondent's place in the roster.
 
 What an item measures comes from ``settings.survey_item_rules`` (:func:`classify_item`).
 An answer is the manager's *own* when the respondent is the subject manager (after
-resolving IDs) or the respondent role is ``manager`` or ``self``; every other answer is a
-rep's answer about their manager.
+resolving IDs), or when the respondent role is ``manager`` or ``self`` and the respondent is
+not another person of the roster; every other answer is a rep's answer about their manager.
 
 Scores are normalised to 0..1 by (score − 1) ÷ (scale_max − 1), with scale_max 5 when blank.
 An answer *agrees* when its normalised score is at least (agree_score − 1) ÷ 4, i.e.
@@ -53,7 +53,8 @@ RETENTION_COLUMNS = ["manager", "n_reps_in_period", "n_leavers", "retention"]
 #: Answers with respondent and subject manager resolved to names.
 _ANSWERS = """
 SELECT sv.response_id, sv.respondent, coalesce(pr.name, sv.respondent) AS respondent_name,
-       lower(trim(sv.respondent_role)) AS role, coalesce(pm.name, sv.subject_manager) AS manager,
+       pr.name IS NOT NULL AS respondent_known, lower(trim(sv.respondent_role)) AS role,
+       coalesce(pm.name, sv.subject_manager) AS manager,
        sv.item, sv.score, coalesce(sv.scale_max, ?) AS scale_max, sv.survey_date
 FROM surveys sv
 LEFT JOIN v_person_ref pr ON pr.ref = sv.respondent
@@ -111,7 +112,8 @@ def answers(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
 
     Columns: response_id, respondent, manager (the subject manager's name), item, kind,
     score, scale_max (5 when blank), survey_date, norm = (score − 1) ÷ (scale_max − 1),
-    agrees (norm ≥ :func:`agree_threshold`; NaN when norm is), is_self (the manager's own answer).
+    agrees (norm ≥ :func:`agree_threshold`; NaN when norm is), is_self (the manager's own answer,
+    see the module docstring).
     """
     period, p_params = Filters(start=filters.start, end=filters.end).clause(date="a.survey_date")
     params: list = [DEFAULT_SCALE_MAX, *p_params]
@@ -123,8 +125,8 @@ def answers(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
         params += w_params
     frame = ws.query(
         f"""WITH a AS ({_ANSWERS})
-            SELECT a.response_id, a.respondent, a.respondent_name, a.role, a.manager, a.item,
-                   a.score, a.scale_max, a.survey_date
+            SELECT a.response_id, a.respondent, a.respondent_name, a.respondent_known, a.role,
+                   a.manager, a.item, a.score, a.scale_max, a.survey_date
             FROM a WHERE a.manager IS NOT NULL AND {period} AND {who_sql}""",
         params,
     )
@@ -132,7 +134,10 @@ def answers(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     frame["kind"] = frame["item"].map(kinds).astype(object)
     frame["norm"] = normalised(frame["score"], frame["scale_max"])
     frame["agrees"] = (frame["norm"] >= agree_threshold(settings) - 1e-9).astype(float).where(frame["norm"].notna())
-    frame["is_self"] = (frame["respondent_name"] == frame["manager"]) | frame["role"].isin(SELF_ROLES)
+    same = frame["respondent_name"] == frame["manager"]
+    # a "manager" role marks a self-rating unless the respondent is someone else in the roster
+    # (a manager rating their own director is a report answering about their manager)
+    frame["is_self"] = same | (frame["role"].isin(SELF_ROLES) & ~frame["respondent_known"].astype(bool))
     return frame[["response_id", "respondent", "manager", "item", "kind", "score", "scale_max",
                   "survey_date", "norm", "agrees", "is_self"]]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -142,6 +143,8 @@ class Workspace:
         self.con.execute("SET lock_configuration = true")
         self.source = "empty"
         self.label = "Empty workspace"
+        #: distinguishes workspaces in widget keys (a new workspace must not inherit edits)
+        self.id = uuid.uuid4().hex[:12]
         self._create()
 
     # ----------------------------------------------------------------- structure
@@ -255,11 +258,6 @@ class Workspace:
             )
 
     # ----------------------------------------------------------------- whole workspace
-    def clear(self) -> None:
-        for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG):
-            self.con.execute(f"DELETE FROM {quote_ident(name)}")
-        self.source, self.label = "empty", "Empty workspace"
-
     def save(self) -> bytes:
         """Everything loaded, as one zip: a manifest and one Parquet file per table."""
         buf = io.BytesIO()

@@ -21,14 +21,20 @@ def metric(label: str, value: str | None, basis: str, help: str | None = None) -
     st.caption(basis)
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "table"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$|#])")
+
+
+def md_escape(text: object) -> str:
+    """User text (file names, labels, headers) shown in markdown as written, never as markup:
+    a workspace label cannot, say, embed a remote image."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:
     """Download a table as CSV. Values that a spreadsheet would run as formulas are written
     as text (a leading apostrophe), so a hostile cell cannot execute on the user's machine."""
-    st.download_button(label, data=safe_csv(frame), file_name=file_name, mime="text/csv",
+    # the CSV is built only when the user clicks, not on every rerun of the page
+    st.download_button(label, data=lambda: safe_csv(frame), file_name=file_name, mime="text/csv",
                        key=key or f"dl-{file_name}", icon=":material/download:")
 
 

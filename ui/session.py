@@ -33,26 +33,21 @@ def _demo_digest() -> str:
 
 
 @st.cache_data(max_entries=2, show_spinner="Opening the demo workspace…")
-def _demo_workspace_bytes(digest: str) -> tuple[bytes, list[dict]]:
+def _demo_workspace_bytes(digest: str) -> bytes:
     """The demo, imported through the upload path once per demo version (keyed on content)."""
     ws = Workspace()
     try:
-        reports = import_directory(ws, DEMO_DIR)
+        import_directory(ws, DEMO_DIR)
         ws.label = DEMO_LABEL
-        return ws.save(), [r.summary() for r in reports]
+        return ws.save()
     finally:
         ws.close()
 
 
 def open_demo() -> Workspace:
-    data, _ = _demo_workspace_bytes(_demo_digest())
-    ws = Workspace.open(data, "demo")
+    ws = Workspace.open(_demo_workspace_bytes(_demo_digest()), "demo")
     ws.source, ws.label = "demo", DEMO_LABEL
     return ws
-
-
-def demo_import_summaries() -> list[dict]:
-    return _demo_workspace_bytes(_demo_digest())[1]
 
 
 def get_workspace() -> Workspace:

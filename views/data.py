@@ -7,18 +7,14 @@ import streamlit as st
 
 from analytics import schema
 from analytics.coverage import coverage
-from analytics.ingest.pipeline import FileAnalysis, all_rejects, analyse_file, import_files
+from analytics.ingest.pipeline import FileAnalysis, ImportJob, all_rejects, analyse_file, import_files
 from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping_to_json, missing_required
 from analytics.workspace import Workspace, WorkspaceFileError
-from ui.components import download_csv, guarded
+from ui.components import download_csv, guarded, md_escape
 from ui.session import get_workspace, reports, set_reports, set_workspace
 
 NOT_IN_FILE = "— not in this file —"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "xlsm", "json"]
-
-
-def _state(key: str, default):
-    return st.session_state.setdefault(key, default)
 
 
 def _analyse(fid: str, f, mappings_key: str, mappings: list[dict]) -> FileAnalysis:
@@ -80,23 +76,24 @@ def mapping_form(a: FileAnalysis, fid: str, expanded: bool) -> tuple[str | None,
 def file_card(a: FileAnalysis, fid: str) -> tuple[str | None, dict[str, str]] | None:
     """One uploaded file: what it was recognised as, a preview, and the mapping form."""
     if a.error:
-        st.error(a.error, icon=":material/block:")
+        st.error(md_escape(a.error), icon=":material/block:")
         return None
     rec = a.recognition
     n = a.raw.rows_read
     if rec and rec.recognised:
         label = schema.table(rec.table).label
-        st.success(f"**{a.file_name}**: {rec.shape} → **{label}**, {n:,} rows", icon=":material/check_circle:")
+        st.success(f"**{md_escape(a.file_name)}**: {md_escape(rec.shape)} → **{label}**, {n:,} rows",
+                   icon=":material/check_circle:")
         preview = a.preview()
         st.dataframe(preview, hide_index=True, width="stretch", height=213)
         if rec.unmapped_headers:
-            st.caption(f"Not used ({len(rec.unmapped_headers)}): " + ", ".join(rec.unmapped_headers[:25])
+            st.caption(f"Not used ({len(rec.unmapped_headers)}): " + md_escape(", ".join(rec.unmapped_headers[:25]))
                        + (" …" if len(rec.unmapped_headers) > 25 else ""))
         for note in a.raw.notes:
-            st.caption(note)
+            st.caption(md_escape(note))
         return mapping_form(a, fid, expanded=False)
     st.warning(
-        f"**{a.file_name}**: the app does not recognise this export ({n:,} rows, {len(a.headers)} columns). "
+        f"**{md_escape(a.file_name)}**: the app does not recognise this export ({n:,} rows, {len(a.headers)} columns). "
         "Choose what it holds and which column is which; the best guesses are preselected.",
         icon=":material/help:",
     )
@@ -105,7 +102,7 @@ def file_card(a: FileAnalysis, fid: str) -> tuple[str | None, dict[str, str]] | 
 
 def upload_section(ws: Workspace) -> None:
     st.subheader("1. Upload exports")
-    gen = _state("uploader_gen", 0)
+    gen = st.session_state.setdefault("uploader_gen", 0)
     files = st.file_uploader(
         "Drop CRM, review, coaching-log or survey exports (CSV or XLSX), and any saved column mappings (JSON)",
         type=UPLOAD_TYPES, accept_multiple_files=True, key=f"uploader-{gen}",
@@ -119,9 +116,10 @@ def upload_section(ws: Workspace) -> None:
         if f.name.lower().endswith(".json"):
             try:
                 saved_mappings.append(mapping_from_json(f.getvalue(), f.name))
-                st.info(f"Saved mapping **{f.name}** will be applied to matching files.", icon=":material/rule:")
+                st.info(f"Saved mapping **{md_escape(f.name)}** will be applied to matching files.",
+                        icon=":material/rule:")
             except ValueError as exc:
-                st.error(str(exc), icon=":material/block:")
+                st.error(md_escape(exc), icon=":material/block:")
         else:
             data_files.append(f)
     if not data_files:
@@ -153,20 +151,26 @@ def upload_section(ws: Workspace) -> None:
             format_func=lambda m: {"add": "the current workspace (next cycle: rows with the same ID are replaced, new rows added)",
                                    "new": "a new workspace with only these files"}[m],
         )
-    skipped = len(data_files) - len(loadable)
-    if skipped:
-        st.caption(f"{skipped} file(s) cannot be loaded until their table and required columns are chosen.")
+    unreadable = sum(1 for fid in choices if analyses[fid].error)
+    unmapped = len(data_files) - len(loadable) - unreadable
+    if unreadable:
+        st.caption(f"{unreadable} file(s) cannot be read (see the messages above) and will be left out.")
+    if unmapped:
+        st.caption(f"{unmapped} file(s) cannot be loaded until their table and required columns are chosen.")
     if st.button(f"Load {len(loadable)} file(s) into the workspace", type="primary",
                  disabled=not loadable, icon=":material/play_arrow:"):
         target = Workspace() if mode == "new" else ws
-        overrides = {analyses[fid].file_name: choice for fid, choice in loadable.items()}
+        jobs = [ImportJob(analyses[fid], table, mapping) for fid, (table, mapping) in loadable.items()]
         bar = st.progress(0.0, text="Starting the import…")
-        batch = import_files(target, [analyses[fid] for fid in loadable],
-                             progress=lambda frac, text: bar.progress(min(1.0, frac), text=text),
-                             overrides=overrides)
+        try:
+            batch = import_files(target, jobs, progress=lambda frac, text: bar.progress(min(1.0, frac), text=text))
+        except Exception:
+            if target is not ws:
+                target.close()
+            raise
         bar.empty()
         if mode == "new":
-            names = ", ".join(a.file_name for a in (analyses[fid] for fid in loadable))
+            names = ", ".join(job.analysis.file_name for job in jobs)
             target.source, target.label = "uploads", f"Your uploads ({names[:80]}{'…' if len(names) > 80 else ''})"
             set_workspace(target)
         else:
@@ -183,44 +187,41 @@ def report_section() -> None:
     if not batch:
         return
     st.subheader("Validation report")
-    rows = []
-    for r in batch:
-        rows.append({
-            "file": r.file, "loaded into": schema.table(r.table).label if r.table else "—",
-            "recognised as": r.shape or "—", "rows read": r.rows_read, "rows loaded": r.rows_loaded,
-            "rows rejected": r.rows_rejected, "new": r.inserted, "replaced": r.replaced,
-            "warnings": len(r.warnings), "status": "not loaded" if r.error else "loaded",
-        })
-    summary = pd.DataFrame(rows)
-    total_read, total_loaded = int(summary["rows read"].sum()), int(summary["rows loaded"].sum())
-    st.markdown(f"**{total_read:,} rows read, {total_loaded:,} loaded, "
-                f"{int(summary['rows rejected'].sum()):,} rejected** across {len(batch)} file(s).")
+    loaded = [r for r in batch if not r.error]
+    summary = pd.DataFrame([{
+        "file": r.file, "loaded into": schema.table(r.table).label if r.table else "—",
+        "recognised as": r.shape or "—", "rows read": r.rows_read, "rows loaded": r.rows_loaded,
+        "rows rejected": r.rows_rejected, "new": r.inserted, "replaced": r.replaced,
+        "warnings": len(r.warnings), "status": "not loaded" if r.error else "loaded",
+    } for r in batch])
+    st.markdown(f"**{sum(r.rows_read for r in loaded):,} rows read, {sum(r.rows_loaded for r in loaded):,} loaded, "
+                f"{sum(r.rows_rejected for r in loaded):,} rejected** across {len(loaded)} loaded file(s)"
+                + (f"; {len(batch) - len(loaded)} file(s) not loaded." if len(loaded) < len(batch) else "."))
     st.dataframe(summary, hide_index=True, width="stretch")
-    download_csv(summary, "import-summary.csv", "Download summary")
+    download_csv(summary, "import-summary.csv", "Download summary", key="dl-summary")
     rejects = all_rejects(batch)
     if not rejects.empty:
         download_csv(rejects, "rejected-rows.csv", f"Download all {len(rejects):,} rejects (CSV)", key="dl-all-rejects")
-    for r in batch:
+    for i, r in enumerate(batch):
         if r.error:
-            st.error(r.error, icon=":material/block:")
+            st.error(md_escape(r.error), icon=":material/block:")
             continue
         headline = (f"{r.file}: {r.rows_read:,} rows read · {r.rows_loaded:,} loaded · {r.rows_rejected:,} rejected"
                     f" · {r.inserted:,} new · {r.replaced:,} replaced · {len(r.warnings):,} warnings")
-        with st.expander(headline, expanded=bool(r.rows_rejected)):
+        with st.expander(md_escape(headline), expanded=bool(r.rows_rejected)):
             for note in r.notes:
-                st.caption(note)
+                st.caption(md_escape(note))
             if r.rejects:
                 st.markdown("**Rejected rows** (not loaded)")
-                st.dataframe(r.rejects_frame().head(1000), hide_index=True, width="stretch")
-                download_csv(r.rejects_frame(), f"rejects-{r.file}.csv", "Download rejects (CSV)",
-                             key=f"dl-rej-{r.file}")
+                st.dataframe(r.rejects_frame.head(1000), hide_index=True, width="stretch")
+                download_csv(r.rejects_frame, f"rejects-{r.file}.csv", "Download rejects (CSV)", key=f"dl-rej-{i}")
             if r.warnings:
-                w = r.warnings_frame()
-                counts = w["reason"].str.replace(r"'.*?'", "…", regex=True).str.replace(r"\(.*\)", "", regex=True)
-                st.markdown("**Warnings** (rows loaded): " + "; ".join(
-                    f"{n} × {reason.strip()}" for reason, n in counts.value_counts().items()))
+                w = r.warnings_frame
+                kinds = w["reason"].str.replace(r"'.*?'", "…", regex=True).str.replace(r"\(.*\)", "", regex=True)
+                st.markdown("**Warnings** (rows loaded): " + md_escape("; ".join(
+                    f"{n} × {reason.strip()}" for reason, n in kinds.value_counts().items())))
                 st.dataframe(w.head(1000), hide_index=True, width="stretch")
-                download_csv(w, f"warnings-{r.file}.csv", "Download warnings (CSV)", key=f"dl-warn-{r.file}")
+                download_csv(w, f"warnings-{r.file}.csv", "Download warnings (CSV)", key=f"dl-warn-{i}")
             if not r.rejects and not r.warnings:
                 st.caption("Every row loaded with no warnings.")
 
@@ -228,7 +229,7 @@ def report_section() -> None:
 def coverage_section(ws: Workspace) -> None:
     st.subheader("What your data supports")
     cov = coverage(ws)
-    frame = pd.DataFrame([{"analysis": c.title, "status": "ready" if c.supported else "needs data",
+    frame = pd.DataFrame([{"analysis": c.title, "status": c.status,
                            "missing": "; ".join(c.missing), "what it needs": c.explanation} for c in cov])
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={"status": st.column_config.TextColumn("status", width="small")})
@@ -241,7 +242,7 @@ def stage_section(ws: Workspace) -> None:
     with st.expander(f"Stage mapping ({len(stages)} stages): which stages count as closed and won"):
         st.caption("Used for deals whose export has no IsClosed/IsWon flags. Tick to change; won implies closed.")
         edited = st.data_editor(
-            stages, hide_index=True, width="stretch", key="stage-editor",
+            stages, hide_index=True, width="stretch", key=f"stage-editor-{ws.id}",
             disabled=["stage", "deals", "export_has_flags"],
             column_config={"is_closed": st.column_config.CheckboxColumn("closed"),
                            "is_won": st.column_config.CheckboxColumn("won"),
@@ -274,16 +275,20 @@ def workspace_file_section(ws: Workspace) -> None:
                            disabled=ws.is_empty)
     with c2:
         opened = st.file_uploader("**Open workspace**: a file saved from Bench Strength", type=["zip"], key="open-ws")
-        if opened is not None and st.session_state.get("opened-ws-id") != _file_key(opened):
+        if opened is None:
+            st.session_state.pop("open-ws-error", None)
+        elif st.session_state.get("opened-ws-id") != _file_key(opened):
             st.session_state["opened-ws-id"] = _file_key(opened)
+            st.session_state.pop("open-ws-error", None)
             try:
                 new = Workspace.open(opened.getvalue(), opened.name)
             except WorkspaceFileError as exc:
-                st.error(str(exc), icon=":material/block:")
+                st.session_state["open-ws-error"] = str(exc)
             else:
-                new.source = "saved"
                 set_workspace(new)
                 st.rerun()
+        if st.session_state.get("open-ws-error"):
+            st.error(md_escape(st.session_state["open-ws-error"]), icon=":material/block:")
 
 
 @guarded

@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import charts
 from analytics.coverage import coverage
 from analytics.overview import headline, managers_summary, revenue_by_quarter
-from ui.components import download_csv, fmt_money, fmt_pct, guarded, metric, needs_data
+from ui.components import download_csv, fmt_money, fmt_pct, guarded, md_escape, metric, needs_data
 from ui.session import get_workspace
 
 
@@ -13,7 +13,7 @@ from ui.session import get_workspace
 def render() -> None:
     ws = get_workspace()
     st.title("Overview")
-    st.caption(ws.label)
+    st.caption(md_escape(ws.label))
     if ws.is_empty:
         needs_data("The workspace is empty. Upload CRM, review, coaching or survey exports to begin.")
         return
@@ -42,7 +42,7 @@ def render() -> None:
     if by_q.empty:
         needs_data("No won deals with a close date yet.")
     else:
-        st.altair_chart(charts.revenue_vs_quota(by_q), use_container_width=True)
+        st.altair_chart(charts.revenue_vs_quota(by_q), width="stretch")
         download_csv(by_q, "revenue-by-quarter.csv")
 
     st.subheader("Managers")
@@ -51,7 +51,7 @@ def render() -> None:
         needs_data("No roster with managers loaded: upload a people export (rep, manager) to see teams.")
     else:
         st.dataframe(
-            mgr, hide_index=True, use_container_width=True,
+            mgr, hide_index=True, width="stretch",
             column_config={
                 "manager": "Manager", "reps": st.column_config.NumberColumn("Reps"),
                 "won_deals": st.column_config.NumberColumn("Won deals", format="%d"),

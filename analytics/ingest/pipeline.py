@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -64,20 +65,15 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
+    @cached_property
     def rejects_frame(self) -> pd.DataFrame:
+        """The rejects as a table, built once (pages redraw often)."""
         return _frame(self.rejects)
 
+    @cached_property
     def warnings_frame(self) -> pd.DataFrame:
         return _frame(self.warnings)
 
-    def summary(self) -> dict:
-        d = asdict(self)
-        d.pop("rejects"), d.pop("warnings")
-        return d
 
 
 def _frame(items: list[Reject]) -> pd.DataFrame:
@@ -138,6 +134,9 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     if mapping != (rec.mapping if rec else None):
         report.shape = "Column mapping chosen by hand"
     prepared: Prepared = prepare(analysis.raw, table_name, mapping, progress)
+    if prepared.rows_read != prepared.rows_loaded + prepared.rows_rejected:  # checked before anything loads
+        report.error = f"{analysis.file_name}: the import could not account for every row, so nothing was loaded."
+        return report
     known = ws.known_people() if check_people and table_name in schema.PERSON_REFERENCES else set()
     people_warnings = unknown_people_warnings(prepared, mapping, known, analysis.file_name)
     if progress:
@@ -152,7 +151,6 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     report.notes = prepared.notes
     if not known and table_name in schema.PERSON_REFERENCES and check_people:
         report.notes.append("No roster loaded: owners were not checked against a people file.")
-    assert report.rows_read == report.rows_loaded + report.rows_rejected, "every row must be accounted for"
     ws.log_import(report.file, table_name, report.shape, report.rows_read, report.rows_loaded,
                   report.rows_rejected, report.inserted, report.replaced)
     if progress:
@@ -160,23 +158,36 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     return report
 
 
-def load_order(analysis: FileAnalysis) -> int:
-    table_name = analysis.recognition.table if analysis.recognition else None
-    return schema.LOAD_ORDER.index(table_name) if table_name in schema.LOAD_ORDER else len(schema.LOAD_ORDER)
+@dataclass
+class ImportJob:
+    """One file of a batch, with the table and mapping the user chose (None: as recognised)."""
+
+    analysis: FileAnalysis
+    table: str | None = None
+    mapping: dict[str, str] | None = None
+
+    @property
+    def target(self) -> str | None:
+        rec = self.analysis.recognition
+        return self.table or (rec.table if rec else None)
 
 
-def import_files(ws: Workspace, analyses: list[FileAnalysis], progress: Progress | None = None,
-                 overrides: dict[str, tuple[str, dict[str, str]]] | None = None) -> list[ImportReport]:
-    """Load a batch: the roster first, so owners in the other files can be checked."""
-    overrides = overrides or {}
-    ordered = sorted(analyses, key=load_order)
+def _load_rank(job: ImportJob) -> int:
+    order = schema.LOAD_ORDER
+    return order.index(job.target) if job.target in order else len(order)
+
+
+def import_files(ws: Workspace, jobs: list[ImportJob] | list[FileAnalysis],
+                 progress: Progress | None = None) -> list[ImportReport]:
+    """Load a batch: the roster first (as chosen, not only as recognised), so owners in the
+    other files can be checked against it."""
+    ordered = sorted((j if isinstance(j, ImportJob) else ImportJob(j) for j in jobs), key=_load_rank)
     reports = []
-    for i, a in enumerate(ordered):
-        def sub(frac: float, text: str, i=i, a=a) -> None:
+    for i, job in enumerate(ordered):
+        def sub(frac: float, text: str, i=i, job=job) -> None:
             if progress:
-                progress((i + frac) / len(ordered), f"{a.file_name}: {text}")
-        table_name, mapping = overrides.get(a.file_name, (None, None))
-        reports.append(import_file(ws, a, table_name, mapping, sub))
+                progress((i + frac) / len(ordered), f"{job.analysis.file_name}: {text}")
+        reports.append(import_file(ws, job.analysis, job.table, job.mapping, sub))
     return reports
 
 

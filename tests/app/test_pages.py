@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,8 @@ def app(workspace: Workspace | None = None) -> AppTest:
 def texts(at: AppTest) -> str:
     parts = [e.value for e in (*at.markdown, *at.caption, *at.success, *at.warning, *at.error, *at.info)]
     parts += [e.label for e in at.expander]
-    return "\n".join(str(p) for p in parts)
+    # markdown escapes (md_escape) as the reader sees them: without the backslashes
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
 
 
 def uploads(*paths: Path) -> list[tuple[str, bytes, str]]:

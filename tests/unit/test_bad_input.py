@@ -199,7 +199,7 @@ def test_two_problems_on_one_row_count_as_one_rejected_row():
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
     assert len(report.rejects) == 2
     assert {r.column for r in report.rejects} == {"CloseDate", "Amount"}
-    assert len(report.rejects_frame()) == 2
+    assert len(report.rejects_frame) == 2
 
 
 def test_required_blank_rejects_the_row():

@@ -1,0 +1,318 @@
+"""Capability movement and named gaps (analytics.capability), on hand-made tables.
+
+Normalised scores on the default 1..5 scale: 2.0 -> 0.25, 2.2 -> 0.30, 2.4 -> 0.35,
+3.0 -> 0.50, 4.0 -> 0.75, 5.0 -> 1.0.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import capability as cap
+from analytics.filters import Filters
+from analytics.ingest.pipeline import import_directory
+from analytics.settings import Settings
+from analytics.workspace import Workspace
+from tests.factories import workspace_with
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+CYCLE_DATES = {"2025-Q1": "2025-03-31", "2025-Q2": "2025-06-30", "2025-Q3": "2025-09-30", "2025-Q4": "2025-12-31"}
+
+
+def reviews_of(rep: str, capability: str, scores: dict[str, float], reviewer: str | None = None) -> list[dict]:
+    return [{"rep": rep, "reviewer": reviewer, "cycle": c, "review_date": CYCLE_DATES[c], "capability": capability,
+             "score": s} for c, s in scores.items()]
+
+
+def row(df: pd.DataFrame, **where) -> pd.Series:
+    m = pd.Series(True, index=df.index)
+    for k, v in where.items():
+        m &= df[k] == v
+    assert m.sum() == 1, f"expected one row for {where}, got {int(m.sum())}"
+    return df[m].iloc[0]
+
+
+# ------------------------------------------------------------------------- normalised scores
+def test_score_norm_uses_default_scale_and_rescales_explicit_scales():
+    ws = workspace_with(
+        people=[{"name": "Max"}, {"name": "Ann", "manager": "Max"}],
+        reviews=[
+            {"rep": "Ann", "cycle": "C1", "capability": "Discovery", "score": 3},                      # 1..5
+            {"rep": "Ann", "cycle": "C1", "capability": "Negotiation", "score": 7,
+             "scale_min": 0, "scale_max": 10},                                                          # 0..10
+            {"rep": "Ann", "cycle": "C1", "capability": "Value articulation", "score": 4,
+             "scale_max": 10},                                                                          # 1..10
+            {"rep": "Ann", "cycle": "C1", "capability": "Broken", "score": 4, "scale_min": 4, "scale_max": 4},
+        ],
+    )
+    rs = cap.review_scores(ws)
+    assert row(rs, capability="Discovery")["score_norm"] == pytest.approx(0.5)
+    assert row(rs, capability="Negotiation")["score_norm"] == pytest.approx(0.7)
+    assert row(rs, capability="Value articulation")["score_norm"] == pytest.approx(3 / 9)
+    assert math.isnan(row(rs, capability="Broken")["score_norm"])  # no scale: never a 0
+    assert list(rs.columns) == cap.REVIEW_COLUMNS
+    assert (rs["manager"] == "Max").all()  # no reviewer -> roster manager
+
+
+def test_cycle_index_follows_review_dates_not_labels():
+    ws = workspace_with(reviews=[
+        {"rep": "Ann", "cycle": "Spring", "review_date": "2025-04-01", "capability": "Discovery", "score": 3},
+        {"rep": "Ann", "cycle": "Autumn", "review_date": "2024-10-01", "capability": "Discovery", "score": 2},
+        {"rep": "Ann", "cycle": "Winter", "review_date": "2025-01-15", "capability": "Discovery", "score": 2},
+    ])
+    c = cap.cycles(ws)
+    assert c["cycle"].tolist() == ["Autumn", "Winter", "Spring"]
+    assert c["cycle_index"].tolist() == [0, 1, 2]
+
+
+def test_cycle_index_without_dates_uses_the_label_order():
+    ws = workspace_with(reviews=[
+        {"rep": "Ann", "cycle": c, "capability": "Discovery", "score": 3} for c in ("2025-Q2", "2024-Q4", "2025-Q1")
+    ])
+    assert cap.cycles(ws)["cycle"].tolist() == ["2024-Q4", "2025-Q1", "2025-Q2"]
+    assert cap.label_end_date("Q3 2025") == pd.Timestamp("2025-09-30")
+    assert pd.isna(cap.label_end_date("Mid-year"))
+
+
+# ------------------------------------------------------------------------- movement
+def test_slope_of_a_quarter_half_half_is_one_eighth():
+    ws = workspace_with(
+        people=[{"name": "Max"}, {"name": "Ann", "manager": "Max"}],
+        reviews=reviews_of("Ann", "Discovery", {"2025-Q1": 2, "2025-Q2": 3, "2025-Q3": 3}),
+    )
+    mv = cap.movement(ws)
+    r = row(mv, rep="Ann", capability="Discovery")
+    assert r["manager"] == "Max"
+    assert r["n_cycles"] == 3
+    assert r["first_norm"] == pytest.approx(0.25)
+    assert r["last_norm"] == pytest.approx(0.5)
+    assert r["slope"] == pytest.approx(0.125)
+    assert cap.least_squares_slope([0, 1, 2], [0.25, 0.5, 0.5]) == pytest.approx(0.125)
+
+
+def test_one_review_cycle_gives_no_slope():
+    ws = workspace_with(
+        people=[{"name": "Max"}, {"name": "Ann", "manager": "Max"}],
+        reviews=reviews_of("Ann", "Discovery", {"2025-Q1": 2}),
+    )
+    r = row(cap.movement(ws), rep="Ann")
+    assert r["n_cycles"] == 1
+    assert math.isnan(r["slope"])
+    by_mgr = row(cap.capability_by_manager(ws), manager="Max")
+    assert math.isnan(by_mgr["capability_slope"])
+    assert by_mgr["n_rep_capabilities"] == 0
+    assert by_mgr["n_reps_reviewed"] == 1
+
+
+def test_skipped_cycle_counts_as_a_cycle_in_the_slope():
+    ws = workspace_with(
+        people=[{"name": "Max"}, {"name": "Ann", "manager": "Max"}, {"name": "Bob", "manager": "Max"}],
+        reviews=reviews_of("Ann", "Discovery", {"2025-Q1": 2, "2025-Q3": 3})
+        + reviews_of("Bob", "Discovery", {"2025-Q2": 3}),
+    )
+    r = row(cap.movement(ws), rep="Ann")
+    assert (r["first_cycle_index"], r["last_cycle_index"]) == (0, 2)
+    assert r["slope"] == pytest.approx(0.125)  # +0.25 over two cycles
+
+
+@pytest.fixture(scope="module")
+def changed_manager() -> Workspace:
+    """Ann moved from Max (person U1) to Mia mid-year; Bob (Max) was reviewed once."""
+    return workspace_with(
+        people=[{"person_id": "U1", "name": "Max"}, {"person_id": "U2", "name": "Mia"},
+                {"person_id": "U3", "name": "Ann", "manager": "U2"}, {"person_id": "U4", "name": "Bob", "manager": "U1"}],
+        reviews=reviews_of("Ann", "Discovery", {"2025-Q1": 2}, reviewer="U1")          # ID -> Max
+        + reviews_of("Ann", "Discovery", {"2025-Q2": 3}, reviewer="Max")
+        + reviews_of("Ann", "Discovery", {"2025-Q3": 3}, reviewer="Mia")
+        + reviews_of("U3", "Discovery", {"2025-Q4": 5})                                  # no reviewer: roster (Mia)
+        + reviews_of("Bob", "Discovery", {"2025-Q1": 3}, reviewer="Max"),
+    )
+
+
+def test_history_stays_with_the_manager_at_the_time(changed_manager):
+    mv = cap.movement(changed_manager)
+    max_row = row(mv, rep="Ann", manager="Max")
+    mia_row = row(mv, rep="Ann", manager="Mia")
+    assert (max_row["n_cycles"], max_row["slope"]) == (2, pytest.approx(0.25))   # 0.25 -> 0.5
+    assert (mia_row["n_cycles"], mia_row["slope"]) == (2, pytest.approx(0.5))    # 0.5 -> 1.0
+    by = cap.capability_by_manager(changed_manager).set_index("manager")
+    assert by.loc["Max", "capability_slope"] == pytest.approx(0.25)              # Bob's single cycle: no slope
+    assert by.loc["Max", "n_rep_capabilities"] == 1
+    assert by.loc["Max", "n_reps_reviewed"] == 2
+    assert by.loc["Max", "n_cycles"] == 2
+    assert by.loc["Mia", "capability_slope"] == pytest.approx(0.5)
+    assert by.loc["Mia", "n_reps_reviewed"] == 1
+
+
+def test_manager_filter_selects_the_manager_at_the_time(changed_manager):
+    f = Filters(managers=("Max",))
+    rs = cap.review_scores(changed_manager, f)
+    assert sorted(rs["cycle"][rs["rep"] == "Ann"]) == ["2025-Q1", "2025-Q2"]
+    by = cap.capability_by_manager(changed_manager, f)
+    assert by["manager"].tolist() == ["Max"]
+    assert by.loc[0, "capability_slope"] == pytest.approx(0.25)
+
+
+def test_period_filter_on_review_date_keeps_cycle_indices(changed_manager):
+    rs = cap.review_scores(changed_manager, Filters(start=date(2025, 7, 1)))
+    assert sorted(rs["cycle_index"].unique()) == [2, 3]
+    assert row(cap.movement(changed_manager, Filters(start=date(2025, 7, 1))), rep="Ann")["slope"] == pytest.approx(0.5)
+
+
+# ------------------------------------------------------------------------- named gaps
+@pytest.fixture(scope="module")
+def gaps_ws() -> Workspace:
+    """Cycles 2025-Q1..Q4 reviewed at quarter end; each rep plants one status (see the tests)."""
+    people = [{"name": "Max"}, {"name": "Mia"}, {"name": "Fay", "manager": "Mia"}]
+    people += [{"name": n, "manager": "Max"} for n in ("Ann", "Bob", "Cat", "Dan", "Eve")]
+    reviews = (
+        reviews_of("Ann", "Discovery", {"2025-Q1": 2.0, "2025-Q2": 2.4, "2025-Q3": 2.2, "2025-Q4": 2.0})
+        + reviews_of("Bob", "Negotiation", {"2025-Q1": 2.0, "2025-Q2": 2.0, "2025-Q3": 2.2, "2025-Q4": 3.0})
+        + reviews_of("Cat", "Discovery", {"2025-Q1": 2.0, "2025-Q2": 2.0, "2025-Q3": 3.0, "2025-Q4": 3.0})
+        + reviews_of("Dan", "Discovery", {"2025-Q1": 2.0, "2025-Q2": 2.0, "2025-Q3": 2.0, "2025-Q4": 4.0})
+        + reviews_of("Eve", "Discovery", {"2025-Q1": 2.0, "2025-Q2": 3.0})
+    )
+    sessions = [
+        {"manager": "Max", "rep": "Ann", "session_date": "2025-04-10", "focus_capability": "Discovery"},
+        {"manager": "Max", "rep": "Bob", "session_date": "2025-04-10", "focus_capability": "Negotiation"},
+        {"manager": "Max", "rep": "Cat", "session_date": "2025-12-01", "focus_capability": "Discovery"},
+        {"manager": "Max", "rep": "Cat", "session_date": "2025-05-01", "focus_capability": "Negotiation"},
+        {"manager": "Max", "rep": "Dan", "session_date": "2025-04-10", "focus_capability": "Discovery"},
+        {"manager": "Max", "rep": "Eve", "session_date": "2025-01-15", "focus_capability": "Discovery"},
+        {"manager": "Max", "rep": "Eve", "session_date": "2025-01-20", "focus_capability": None},  # names nothing
+    ]
+    actions = [  # Bob's gap named again, next cycle, by an action (capability in other case)
+        {"rep": "Bob", "manager": "Max", "capability": "negotiation", "assigned_date": "2025-07-15"},
+    ]
+    return workspace_with(people=people, reviews=reviews, coaching_sessions=sessions, development_actions=actions)
+
+
+def test_named_gap_statuses(gaps_ws):
+    g = cap.named_gaps(gaps_ws)
+    assert list(g.columns) == cap.GAP_COLUMNS
+    assert len(g) == 6
+    # Ann: named in Q2; baseline Q1 0.25, best of Q2..Q3 0.35: a rise of exactly 0.1 -> moved
+    ann = row(g, rep="Ann")
+    assert (ann["status"], ann["named_cycles"], ann["baseline_cycle_index"]) == ("moved", 1, 0)
+    assert ann["baseline_norm"] == pytest.approx(0.25)
+    assert ann["best_within"] == pytest.approx(0.35)
+    assert ann["rise"] == pytest.approx(0.10)
+    assert ann["manager"] == "Max"
+    # Bob: named in Q2 (session) and Q3 (action); best of Q2..Q3 0.30 (+0.05); Q4's jump is too late
+    bob = row(g, rep="Bob")
+    assert (bob["status"], bob["named_cycles"], bob["n_namings"]) == ("stuck", 2, 2)
+    assert bob["rise"] == pytest.approx(0.05)
+    assert bob["first_named_date"] == pd.Timestamp("2025-04-10")
+    # Cat, Discovery: named in Q4; baseline Q3; only Q4 has been held since
+    cat = row(g, rep="Cat", capability="Discovery")
+    assert (cat["status"], cat["n_window_cycles"], cat["baseline_cycle_index"]) == ("too early", 1, 2)
+    assert cat["rise"] == pytest.approx(0.0)
+    # Cat, Negotiation: named but never scored
+    cat_n = row(g, rep="Cat", capability="Negotiation")
+    assert cat_n["status"] == "not measured"
+    assert math.isnan(cat_n["baseline_norm"]) and math.isnan(cat_n["rise"])
+    # Dan: named once, window Q2..Q3 passed flat (Q4's rise is outside it): neither moved nor stuck
+    dan = row(g, rep="Dan")
+    assert dan["status"] == "not moved"
+    assert dan["rise"] == pytest.approx(0.0)
+    # Eve: named before her first review -> baseline is that first review (Q1), window Q2..Q3
+    eve = row(g, rep="Eve")
+    assert (eve["status"], eve["baseline_cycle_index"]) == ("moved", 0)
+    assert eve["rise"] == pytest.approx(0.25)
+
+
+def test_named_gap_thresholds_come_from_settings(gaps_ws):
+    wider = cap.named_gaps(gaps_ws, settings=Settings(moved_within_cycles=3))
+    assert row(wider, rep="Dan")["status"] == "moved"            # Q4 now in the window: +0.5
+    assert row(wider, rep="Bob")["status"] == "moved"            # +0.25
+    stricter = cap.named_gaps(gaps_ws, settings=Settings(moved_rise=0.2, stuck_min_cycles=3))
+    assert row(stricter, rep="Ann")["status"] == "not moved"
+    assert row(stricter, rep="Bob")["status"] == "not moved"     # named in two cycles only
+    assert row(stricter, rep="Eve")["status"] == "moved"
+
+
+def test_named_gaps_as_of_the_filter_end(gaps_ws):
+    g = cap.named_gaps(gaps_ws, Filters(end=date(2025, 8, 1)))
+    assert set(zip(g["rep"], g["capability"], strict=True)) == {
+        ("Ann", "Discovery"), ("Bob", "Negotiation"), ("Cat", "Negotiation"), ("Dan", "Discovery"),
+        ("Eve", "Discovery")}
+    bob = row(g, rep="Bob")
+    # held by 1 Aug: Q1, Q2. The July naming falls in Q3, not yet held.
+    assert (bob["named_cycles"], bob["n_window_cycles"], bob["status"]) == (1, 1, "too early")
+    assert row(g, rep="Ann")["status"] == "moved"                # the rise already shows in Q2
+    assert row(g, rep="Dan")["status"] == "too early"
+
+
+def test_named_gaps_in_period_keep_their_history(gaps_ws):
+    g = cap.named_gaps(gaps_ws, Filters(start=date(2025, 7, 1)))
+    assert sorted(g["rep"]) == ["Bob", "Cat"]
+    assert row(g, rep="Bob")["first_named_date"] == pd.Timestamp("2025-04-10")
+    assert row(g, rep="Bob")["status"] == "stuck"
+
+
+def test_capability_by_manager_counts_and_shares(gaps_ws):
+    by = cap.capability_by_manager(gaps_ws)
+    assert list(by.columns) == cap.MANAGER_COLUMNS
+    assert by["manager"].tolist() == ["Max", "Mia"]
+    mx = row(by, manager="Max")
+    # slopes over cycles 0..3: Ann -0.005, Bob 0.08, Cat 0.1, Dan 0.15; Eve 0.25 over 0..1
+    assert mx["capability_slope"] == pytest.approx(0.115)
+    assert (mx["n_rep_capabilities"], mx["n_reps_reviewed"], mx["n_cycles"]) == (5, 5, 4)
+    assert (mx["n_named_gaps"], mx["n_gaps_moved"], mx["n_gaps_stuck"]) == (6, 2, 1)
+    assert (mx["n_gaps_not_moved"], mx["n_gaps_too_early"], mx["n_gaps_not_measured"]) == (1, 1, 1)
+    assert mx["share_gaps_moved"] == pytest.approx(2 / 3)
+    # Mia has a rep but no reviews and no gaps: present, NaN, zero counts
+    mia = row(by, manager="Mia")
+    assert math.isnan(mia["capability_slope"]) and math.isnan(mia["share_gaps_moved"])
+    assert (mia["n_named_gaps"], mia["n_reps_reviewed"], mia["n_cycles"]) == (0, 0, 0)
+    assert by["n_named_gaps"].dtype == "int64"
+
+
+def test_empty_workspace_gives_empty_frames_with_columns():
+    ws = Workspace()
+    assert list(cap.review_scores(ws).columns) == cap.REVIEW_COLUMNS
+    assert list(cap.movement(ws).columns) == cap.MOVEMENT_COLUMNS
+    assert list(cap.named_gaps(ws).columns) == cap.GAP_COLUMNS
+    assert cap.capability_by_manager(ws).empty
+
+
+# ------------------------------------------------------------------------- the demo's planted truths
+@pytest.fixture(scope="module")
+def demo_ws() -> Workspace:
+    ws = Workspace()
+    import_directory(ws, DEMO)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))
+
+
+def test_demo_developers_move_capability_more_than_heroes(demo_ws, truth):
+    by = cap.capability_by_manager(demo_ws).set_index("manager")
+    kinds = pd.Series(truth["managers"])
+    developers = by.loc[kinds[kinds == "developer"].index, "capability_slope"]
+    heroes = by.loc[kinds[kinds == "hero"].index, "capability_slope"]
+    assert developers.notna().all() and heroes.notna().all()
+    assert developers.mean() > heroes.mean()
+    assert len(by) == len(kinds)  # one row per manager
+
+
+def test_demo_planted_gaps(demo_ws, truth):
+    g = cap.named_gaps(demo_ws)
+    for plant in truth["reps"]["moving_skill_gap"]:
+        r = row(g, rep=plant["rep"], capability=plant["capability"])
+        assert r["status"] == "moved", plant
+        assert r["manager"] == plant["manager"]
+    for plant in truth["reps"]["fit_gap"]:
+        r = row(g, rep=plant["rep"], capability=plant["capability"])
+        assert r["status"] == "stuck", plant
+    for plant in truth["reps"]["unworked_skill_gap"]:  # never named: not a named gap at all
+        assert g[(g["rep"] == plant["rep"]) & (g["capability"] == plant["capability"])].empty
