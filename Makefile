@@ -1,7 +1,7 @@
 # Bench Strength: two commands do all set-up on a fresh machine with Python 3.11 and apt.
 #   make run   - create .venv, install pinned requirements, start the app on the demo
 #   make test  - install test requirements (and Debian's chromium when missing), run every test
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
@@ -9,8 +9,12 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test test-unit test-app test-e2e lint demo bench clean
 
+# Debian's system Python ships venv separately (python3.11-venv): install it when missing.
 $(VENV)/bin/activate:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3.11-venv && \
+	  $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(VENV)/bin/activate
