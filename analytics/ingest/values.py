@@ -169,12 +169,14 @@ def day_first_proven(texts: pd.Series) -> bool | None:
     return None
 
 
-def parse_datetime(s: pd.Series) -> Parsed:
+def parse_datetime(s: pd.Series, local: bool = False) -> Parsed:
     """Parse dates and timestamps in the formats real exports use, to naive UTC timestamps.
 
     ISO dates and timestamps (with or without zone), US m/d/yy and m/d/yyyy with or without
     time, d/m/yyyy when the values prove days come first, dotted European dates, and named
-    months. Each distinct text is tried against the formats in that order.
+    months. Each distinct text is tried against the formats in that order. Zoned timestamps
+    become UTC; with ``local=True`` (date columns) they keep the wall-clock time as written,
+    so a deal closed at 23:30 −08:00 closes that day, not the next.
     """
     blank = blank_mask(s)
     text = s.fillna("").str.strip()
@@ -190,9 +192,14 @@ def parse_datetime(s: pd.Series) -> Parsed:
     parsed_u = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
     zoned = uniques.str.match(_ISO_ZONED)
     if zoned.any():
-        z = pd.to_datetime(uniques[zoned].str.replace(r"([+-]\d{2})(\d{2})$", r"\1:\2", regex=True),
-                           format="ISO8601", utc=True, errors="coerce")
-        parsed_u[zoned] = z.dt.tz_localize(None).astype("datetime64[us]")
+        texts = uniques[zoned].str.replace(r"([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
+        if local:
+            texts = texts.str.replace(r"(Z|[+-]\d{2}:\d{2})$", "", regex=True)
+            z = pd.to_datetime(texts, format="ISO8601", errors="coerce")
+            parsed_u[zoned] = z.astype("datetime64[us]")
+        else:
+            z = pd.to_datetime(texts, format="ISO8601", utc=True, errors="coerce")
+            parsed_u[zoned] = z.dt.tz_localize(None).astype("datetime64[us]")
     for fmt in formats:
         remaining = parsed_u.isna()
         if not remaining.any():
@@ -213,7 +220,7 @@ def parse_datetime(s: pd.Series) -> Parsed:
 
 
 def parse_date(s: pd.Series) -> Parsed:
-    p = parse_datetime(s)
+    p = parse_datetime(s, local=True)
     return Parsed(p.values.dt.normalize(), p.bad, p.note)
 
 
