@@ -176,9 +176,15 @@ def test_parse_datetime_iso_with_zone_becomes_naive_utc():
     assert not any(bad(p))
 
 
-def test_parse_date_drops_the_time_after_converting_to_utc():
+def test_parse_date_keeps_the_date_as_written_in_its_zone():
+    # a deal closed at 23:30 at UTC-2 closed on the 22nd where it was closed
     p = parse_date(S("2024-01-22T16:14:25.000+0000", "2024-01-22T23:30:00.000-0200"))
-    assert vals(p) == [ts("2024-01-22"), ts("2024-01-23")]
+    assert vals(p) == [ts("2024-01-22"), ts("2024-01-22")]
+
+
+def test_parse_datetime_converts_zoned_timestamps_to_utc():
+    p = parse_datetime(S("2024-01-22T23:30:00.000-0200"))
+    assert vals(p) == [pd.Timestamp("2024-01-23 01:30:00")]
 
 
 def test_parse_datetime_short_us_date():
