@@ -145,6 +145,9 @@ class Workspace:
         self.label = "Empty workspace"
         #: distinguishes workspaces in widget keys (a new workspace must not inherit edits)
         self.id = uuid.uuid4().hex[:12]
+        #: bumped on every change of data or stage mapping: results computed for an older
+        #: version are stale
+        self.version = 0
         self._create()
 
     # ----------------------------------------------------------------- structure
@@ -216,6 +219,7 @@ class Workspace:
             self.con.unregister("_staging")
         if table_name in ("opportunities", "stage_history"):
             self.refresh_stage_map()
+        self.version += 1
         return LoadResult(len(frame) - replaced, replaced)
 
     def log_import(self, file: str, table_name: str, shape: str | None, rows_read: int, rows_loaded: int,
@@ -256,6 +260,7 @@ class Workspace:
             self.con.execute(
                 f"INSERT OR REPLACE INTO {STAGE_MAP} VALUES (?, ?, ?)", [stage, bool(closed or won), bool(won)]
             )
+        self.version += 1
 
     # ----------------------------------------------------------------- whole workspace
     def save(self) -> bytes:

@@ -1,0 +1,181 @@
+"""The three dials (Lead, Manage, Coach), the development index and the hero pattern.
+
+Each dial is the weighted mean of the percentile ranks, among the managers in the current
+filter, of the dial's *measured* signals (FRAMEWORK.md). A signal with no evidence for a
+manager is left out of that manager's dial and shown as "not measured"; a dial with no
+measured signal is not measured. Nothing is imputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics import capability, coaching, follow_through, independence, manage, surveys
+from analytics.filters import Filters
+from analytics.people import managers
+from analytics.settings import Settings
+from analytics.workspace import Workspace
+
+DIALS = {"lead": "Lead", "manage": "Manage", "coach": "Coach"}
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence behind a dial.
+
+    ``evidence`` names the count column it rests on and ``unit`` how to read it; ``needs``
+    says which export fills it when it is not measured.
+    """
+
+    key: str
+    dial: str
+    label: str
+    evidence: str
+    evidence_label: str
+    unit: str
+    needs: str
+    higher_is_better: bool = True
+
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal("lead_direction", "lead", "Direction (rep survey)", "n_survey_responses", "survey answers", "share",
+           "a survey export with reps' answers on direction"),
+    Signal("lead_motivation", "lead", "Motivation (rep survey)", "n_survey_responses", "survey answers", "share",
+           "a survey export with reps' answers on motivation"),
+    Signal("lead_buy_in", "lead", "Buy-in (rep survey)", "n_survey_responses", "survey answers", "share",
+           "a survey export with reps' answers on buy-in"),
+    Signal("retention", "lead", "Rep retention", "n_reps_in_period", "reps", "share",
+           "a roster with start and end dates"),
+    Signal("pipeline_reviews_per_rep_month", "manage", "Pipeline reviews per rep per month", "n_pipeline_reviews",
+           "pipeline reviews", "rate", "a coaching log with session types (pipeline reviews)"),
+    Signal("coverage_vs_standard", "manage", "Pipeline coverage against standard", "n_open_deals", "open deals",
+           "share", "open deals with close dates and a quota export"),
+    Signal("hygiene", "manage", "Pipeline hygiene (not stale or past due)", "n_judged", "open deals", "share",
+           "open deals with dates (and activities or stage history to see when they were touched)"),
+    Signal("activity_standard_met", "manage", "Activity standard met (rep-weeks)", "n_rep_weeks", "rep-weeks",
+           "share", "an activities export"),
+    Signal("capability_slope", "coach", "Capability movement (slope per cycle)", "n_rep_capabilities",
+           "rep-capability series", "slope", "a review export with rep, capability, cycle and score"),
+    Signal("share_gaps_moved", "coach", "Named gaps that moved", "n_named_gaps", "named gaps", "share",
+           "reviews plus coaching sessions or development actions that name capabilities"),
+    Signal("follow_through_rate", "coach", "Development follow-through", "n_due", "actions due", "share",
+           "a development-actions export with due and completed dates"),
+    Signal("revisit_rate", "coach", "Completed actions revisited", "n_completed", "completed actions", "share",
+           "a development-actions export with revisited dates"),
+    Signal("independence", "coach", "Execution independence (complex wins without manager)", "n_complex_won",
+           "complex won deals", "share", "closed deals with amounts and a manager-involved flag or activities"),
+    Signal("quality_index", "coach", "Coaching-quality index (four behaviours)", "n_sessions", "sessions",
+           "share", "a coaching log with the four behaviour flags"),
+    Signal("skill_time_closeness", "coach", "Skill time against the 50/50 rule", "n_sessions_with_split",
+           "sessions", "closeness", "a coaching log with pipeline and skill minutes"),
+)
+SIGNAL_BY_KEY = {s.key: s for s in SIGNALS}
+
+
+def manager_evidence(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """One wide row per manager in scope: every signal, its evidence counts, and the context
+    the pages show (team size, attainment, involvement, confidence gap, dependency trend)."""
+    base = managers(ws, filters)
+    frames = [
+        manage.attainment_by_manager(ws, filters, settings),
+        manage.pipeline_by_manager(ws, filters, settings),
+        manage.activity_by_manager(ws, filters, settings),
+        coaching.coaching_by_manager(ws, filters, settings),
+        surveys.survey_by_manager(ws, filters, settings),
+        surveys.retention_by_manager(ws, filters, settings),
+        capability.capability_by_manager(ws, filters, settings),
+        follow_through.follow_through_by_manager(ws, filters, settings),
+        independence.independence_by_manager(ws, filters, settings),
+    ]
+    out = base
+    for f in frames:
+        new = [c for c in f.columns if c == "manager" or c not in out.columns]
+        out = out.merge(f[new], on="manager", how="left")
+    out = out.copy()  # one block after the merges
+    out["coverage_vs_standard"] = (out["coverage"] / settings.coverage_standard).clip(upper=1.0)
+    out["skill_time_closeness"] = -(out["skill_time_share"] - settings.skill_time_target).abs()
+    for s in SIGNALS:
+        if s.evidence in out.columns:
+            out[s.evidence] = out[s.evidence].fillna(0).astype("int64")
+    return out
+
+
+def percentile_ranks(values: pd.Series) -> pd.Series:
+    """Percentile rank (0..100] among the measured values; missing stays missing."""
+    return values.rank(pct=True, method="average") * 100
+
+
+def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """Lead, Manage and Coach per manager, with how many signals each rests on.
+
+    Columns: manager, lead, manage, coach, n_signals_<dial>, of_signals_<dial>, and
+    rank_<signal> for every signal (its percentile rank, or NaN when not measured).
+    """
+    out = evidence[["manager"]].copy()
+    for s in SIGNALS:
+        values = evidence[s.key] if s.key in evidence.columns else pd.Series(np.nan, index=evidence.index)
+        ranked = percentile_ranks(values if s.higher_is_better else -values)
+        out[f"rank_{s.key}"] = ranked
+    for dial in DIALS:
+        keys = [s.key for s in SIGNALS if s.dial == dial]
+        ranks = out[[f"rank_{k}" for k in keys]]
+        weights = np.array([settings.weight(k) for k in keys], dtype=float)
+        present = ranks.notna().to_numpy()
+        w = present * weights
+        total = (ranks.fillna(0).to_numpy() * w).sum(axis=1)
+        denom = w.sum(axis=1)
+        out[dial] = np.where(denom > 0, total / np.where(denom > 0, denom, 1), np.nan)
+        out[f"n_signals_{dial}"] = present.sum(axis=1)
+        out[f"of_signals_{dial}"] = len(keys)
+    return out
+
+
+def development_index(evidence: pd.DataFrame) -> pd.Series:
+    """Mean percentile rank of capability movement and execution independence (the two
+    signals that show the team can perform without the manager); NaN when neither is measured."""
+    ranks = pd.concat([percentile_ranks(evidence["capability_slope"]),
+                       percentile_ranks(evidence["independence"])], axis=1)
+    return ranks.mean(axis=1, skipna=True)
+
+
+def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """The manager-B shape: at or above plan, high involvement in the team's won complex
+    deals, flat capability. Columns: manager, hero (True/False/None = cannot tell), reason.
+    """
+    rows = []
+    for r in evidence.itertuples(index=False):
+        att, inv, slope = r.attainment, r.involvement_won_complex, r.capability_slope
+        missing = [name for name, v in (("attainment", att), ("manager involvement", inv),
+                                        ("capability movement", slope)) if v is None or pd.isna(v)]
+        if missing:
+            rows.append((r.manager, None, f"Cannot tell: {', '.join(missing)} not measured."))
+            continue
+        at_plan = att >= settings.hero_attainment
+        involved = inv >= settings.hero_involvement
+        flat = slope < settings.flat_slope
+        if at_plan and involved and flat:
+            reason = (f"{att:.0%} of plan, but the manager was involved in {inv:.0%} of the team's "
+                      f"{int(r.n_complex_won)} won complex deals and capability is flat "
+                      f"({slope:+.3f} per cycle).")
+            rows.append((r.manager, True, reason))
+        else:
+            why = []
+            if not at_plan:
+                why.append(f"below plan ({att:.0%})")
+            if not involved:
+                why.append(f"involved in only {inv:.0%} of won complex deals")
+            if not flat:
+                why.append(f"capability moving ({slope:+.3f} per cycle)")
+            rows.append((r.manager, False, "Not the hero pattern: " + "; ".join(why) + "."))
+    return pd.DataFrame(rows, columns=["manager", "hero", "reason"])
+
+
+def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Everything the Managers page shows, one row per manager."""
+    ev = manager_evidence(ws, filters, settings)
+    dials = dial_scores(ev, settings)
+    out = ev.merge(dials, on="manager", how="left").assign(development_index=development_index(ev).to_numpy())
+    return out.merge(hero_pattern(ev, settings), on="manager", how="left")
