@@ -59,8 +59,8 @@ MOVEMENT_COLUMNS = ["rep", "capability", "manager", "n_cycles", "first_cycle_ind
 GAP_COLUMNS = ["rep", "capability", "manager", "first_named_date", "n_namings", "named_cycles",
                "baseline_cycle_index", "baseline_norm", "n_window_cycles", "best_within", "rise", "status"]
 MANAGER_COLUMNS = ["manager", "capability_slope", "n_rep_capabilities", "n_reps_reviewed", "n_cycles",
-                   "share_gaps_moved", "n_named_gaps", "n_gaps_moved", "n_gaps_stuck", "n_gaps_not_moved",
-                   "n_gaps_too_early", "n_gaps_not_measured"]
+                   "share_gaps_moved", "n_gaps_decided", "n_named_gaps", "n_gaps_moved", "n_gaps_stuck",
+                   "n_gaps_not_moved", "n_gaps_too_early", "n_gaps_not_measured"]
 
 _REVIEWS_SQL = f"""
 SELECT coalesce(pr.name, r.rep) AS rep,
@@ -212,7 +212,7 @@ def review_scores(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
         f"""SELECT x.*, (x.score - x.scale_min) / nullif(x.scale_max - x.scale_min, 0) AS score_norm
             FROM ({_REVIEWS_SQL}) x
             WHERE ({p_sql}) IS NOT FALSE AND {r_sql} AND {m_sql}
-              AND x.score IS NOT NULL AND x.capability IS NOT NULL""",
+              AND x.score IS NOT NULL AND x.capability IS NOT NULL AND x.cycle IS NOT NULL""",
         p_params + r_params + m_params,
     )
     c = cycles(ws)
@@ -277,8 +277,10 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
 
     Cycle of a naming
         the first cycle whose review date is on or after the naming date (the rep's own review
-        date in that cycle when they were reviewed, else the cycle's date; see :func:`cycles`).
-        A naming after the last cycle held falls in no cycle yet.
+        date in that cycle when they were reviewed, else the cycle's date: its earliest review
+        date, else the end of the period its label names; see :func:`cycles`). A naming after
+        the last cycle held falls in no cycle yet. Cycles with neither a date nor a period label
+        cannot be placed in time and are left out (their scores too).
     named_cycles
         number of distinct cycles the namings fall in.
     baseline_norm
@@ -291,13 +293,15 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
     rise
         best_within − baseline_norm.
 
-    status (first that applies)
-        ``"not measured"``  no review score for the capability (or the namings cannot be dated
-        against the cycles); ``"moved"``  rise ≥ moved_rise (rounded to 9 decimals);
-        ``"stuck"``  named in ≥ stuck_min_cycles cycles, a score exists in the window and no
-        such rise; ``"too early"``  fewer than moved_within_cycles cycles held since the naming;
-        ``"not measured"``  the window has passed with no score in it; ``"not moved"``  the
-        window has passed without the rise, but the gap was named in too few cycles to be stuck.
+    status (the first that applies)
+        1. ``"not measured"``: no review score for the capability in a cycle placed in time
+           (named_cycles is NaN when no cycle at all can be placed);
+        2. ``"moved"``: rise ≥ moved_rise (rise rounded to 9 decimals, so 0.35 − 0.25 counts);
+        3. ``"stuck"``: named in ≥ stuck_min_cycles cycles, a score in the window, no such rise;
+        4. ``"too early"``: fewer than moved_within_cycles cycles held since the naming;
+        5. ``"not measured"``: the window has passed with no score for the capability in it;
+        6. ``"not moved"``: the window has passed without the rise, but the gap was named in
+           fewer than stuck_min_cycles cycles, so it is not "stuck" either.
 
     Returns
     -------
@@ -353,7 +357,8 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
         # the rep's calendar of cycles held: own review date where reviewed, else the cycle's
         own = own_dates.get(g.rep, {})
         cal = [(i, own.get(i, d)) for i, d in held]
-        dated = bool(cal) and all(d is not None for _, d in cal)
+        cal = [(i, d) for i, d in cal if d is not None]  # an undated cycle cannot be placed in time
+        dated = bool(cal)
         named = set()
         if dated:
             for d in dates:
@@ -407,14 +412,15 @@ def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
 
     capability_slope = mean over the manager's (rep, capability) rows of :func:`movement` of
     their slope (rows with a slope only); n_rep_capabilities counts those rows.
-    share_gaps_moved = n_gaps_moved ÷ (n_gaps_moved + n_gaps_stuck) from :func:`named_gaps`
-    (NaN when neither). n_reps_reviewed and n_cycles count the distinct reps and cycles of the
-    reviews in scope under the manager.
+    share_gaps_moved = n_gaps_moved ÷ n_gaps_decided, n_gaps_decided = n_gaps_moved +
+    n_gaps_stuck, from :func:`named_gaps` (NaN when neither; n_gaps_decided is the evidence
+    count behind the share, n_named_gaps counts every status). n_reps_reviewed and n_cycles
+    count the distinct reps and cycles of the reviews in scope under the manager.
 
     Returns
     -------
     DataFrame: manager, capability_slope, n_rep_capabilities, n_reps_reviewed, n_cycles,
-    share_gaps_moved, n_named_gaps, n_gaps_moved, n_gaps_stuck, n_gaps_not_moved,
+    share_gaps_moved, n_gaps_decided, n_named_gaps, n_gaps_moved, n_gaps_stuck, n_gaps_not_moved,
     n_gaps_too_early, n_gaps_not_measured.
     """
     out = _manager_frame(ws, filters)
@@ -435,7 +441,8 @@ def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
     for col in MANAGER_COLUMNS:
         if col.startswith("n_"):
             out[col] = out[col].fillna(0).astype("int64") if col in out else 0
-    decided = out["n_gaps_moved"] + out["n_gaps_stuck"]
+    out["n_gaps_decided"] = (out["n_gaps_moved"] + out["n_gaps_stuck"]).astype("int64")
+    decided = out["n_gaps_decided"]
     out["share_gaps_moved"] = (out["n_gaps_moved"] / decided.where(decided > 0)).astype(float)
     out["capability_slope"] = out["capability_slope"].astype(float)
     return out[MANAGER_COLUMNS].reset_index(drop=True)

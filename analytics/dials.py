@@ -59,7 +59,7 @@ SIGNALS: tuple[Signal, ...] = (
            "share", "an activities export"),
     Signal("capability_slope", "coach", "Capability movement (slope per cycle)", "n_rep_capabilities",
            "rep-capability series", "slope", "a review export with rep, capability, cycle and score"),
-    Signal("share_gaps_moved", "coach", "Named gaps that moved", "n_named_gaps", "named gaps", "share",
+    Signal("share_gaps_moved", "coach", "Named gaps that moved", "n_gaps_decided", "gaps moved or stuck", "share",
            "reviews plus coaching sessions or development actions that name capabilities"),
     Signal("follow_through_rate", "coach", "Development follow-through", "n_due", "actions due", "share",
            "a development-actions export with due and completed dates"),

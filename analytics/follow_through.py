@@ -19,7 +19,8 @@ Attribution and scope
 ---------------------
 An action belongs to the manager who assigned it (its ``manager`` column, resolved through
 ``v_person_ref``), else the rep's roster manager. Period: ``assigned_date`` in the period;
-region / team: the rep's roster row; manager: the action's manager.
+region / team: the rep's roster row; manager: the action's manager (so an action keeps the
+manager who assigned it after the rep moves); segment / product filters do not apply.
 """
 
 from __future__ import annotations

@@ -95,3 +95,9 @@ def fmt_pct(value: float | None, digits: int = 0) -> str | None:
     if value is None or pd.isna(value):
         return None
     return f"{100 * float(value):.{digits}f}%"
+
+
+def page_header(title: str, filters) -> None:
+    """Title and the one-line summary of the filters every number on the page obeys."""
+    st.title(title)
+    st.caption(f":material/filter_alt: {md_escape(filters.summary())}")

@@ -22,6 +22,8 @@ from analytics.workspace import Workspace
 from tests.factories import workspace_with
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+#: the demo exports this module reads (imported alone, for speed)
+DEMO_TABLES = ("people", "opportunities", "reviews", "coaching_sessions", "development_actions")
 CYCLE_DATES = {"2025-Q1": "2025-03-31", "2025-Q2": "2025-06-30", "2025-Q3": "2025-09-30", "2025-Q4": "2025-12-31"}
 
 
@@ -256,6 +258,24 @@ def test_named_gaps_in_period_keep_their_history(gaps_ws):
     assert row(g, rep="Bob")["status"] == "stuck"
 
 
+def test_named_gaps_without_review_dates_place_namings_by_cycle_label():
+    people = [{"name": "Max"}, {"name": "Ann", "manager": "Max"}, {"name": "Bob", "manager": "Max"}]
+    reviews = [{"rep": "Ann", "cycle": c, "capability": "Discovery", "score": s}
+               for c, s in (("2025-Q1", 2.0), ("2025-Q2", 2.2), ("2025-Q3", 3.0))]
+    reviews += [{"rep": "Bob", "cycle": c, "capability": "Discovery", "score": 2.0} for c in ("Spring", "Autumn")]
+    sessions = [{"manager": "Max", "rep": r, "session_date": "2025-04-10", "focus_capability": "Discovery"}
+                for r in ("Ann", "Bob")]
+    g = cap.named_gaps(workspace_with(people=people, reviews=reviews, coaching_sessions=sessions))
+    ann = row(g, rep="Ann")   # 10 Apr falls in 2025-Q2 (ends 30 Jun): baseline Q1 0.25, best of Q2..Q3 0.5
+    assert (ann["status"], ann["baseline_cycle_index"], ann["named_cycles"]) == ("moved", 0, 1)
+    assert ann["rise"] == pytest.approx(0.25)
+    bob = row(g, rep="Bob")   # his cycles name no period and have no dates: cannot be placed in time
+    assert bob["status"] == "not measured" and math.isnan(bob["baseline_norm"])
+    only_undated = [r for r in reviews if r["rep"] == "Bob"]
+    g = cap.named_gaps(workspace_with(people=people, reviews=only_undated, coaching_sessions=sessions))
+    assert row(g, rep="Bob")["status"] == "not measured" and math.isnan(row(g, rep="Bob")["named_cycles"])
+
+
 def test_capability_by_manager_counts_and_shares(gaps_ws):
     by = cap.capability_by_manager(gaps_ws)
     assert list(by.columns) == cap.MANAGER_COLUMNS
@@ -267,6 +287,7 @@ def test_capability_by_manager_counts_and_shares(gaps_ws):
     assert (mx["n_named_gaps"], mx["n_gaps_moved"], mx["n_gaps_stuck"]) == (6, 2, 1)
     assert (mx["n_gaps_not_moved"], mx["n_gaps_too_early"], mx["n_gaps_not_measured"]) == (1, 1, 1)
     assert mx["share_gaps_moved"] == pytest.approx(2 / 3)
+    assert mx["n_gaps_decided"] == 3
     # Mia has a rep but no reviews and no gaps: present, NaN, zero counts
     mia = row(by, manager="Mia")
     assert math.isnan(mia["capability_slope"]) and math.isnan(mia["share_gaps_moved"])
@@ -285,8 +306,12 @@ def test_empty_workspace_gives_empty_frames_with_columns():
 # ------------------------------------------------------------------------- the demo's planted truths
 @pytest.fixture(scope="module")
 def demo_ws() -> Workspace:
+    """The demo through the upload path (the exports in DEMO_TABLES, each complete)."""
     ws = Workspace()
-    import_directory(ws, DEMO)
+    for table in DEMO_TABLES:
+        import_directory(ws, DEMO, f"{table}.csv")
+    counts = json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))["counts"]
+    assert all(ws.counts()[t] == counts[t] for t in DEMO_TABLES)
     return ws
 
 

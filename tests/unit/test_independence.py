@@ -1,0 +1,272 @@
+"""Execution independence and the dependency curve (analytics.independence), on hand-made tables."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import independence as ind
+from analytics.filters import Filters
+from analytics.ingest.pipeline import import_directory
+from analytics.settings import Settings
+from analytics.workspace import Workspace
+from tests.factories import workspace_with
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+#: the demo exports this module reads (imported alone, for speed)
+DEMO_TABLES = ("people", "opportunities", "activities")
+QUARTER_DAY = {1: "2025-02-15", 2: "2025-05-15", 3: "2025-08-15", 4: "2025-11-15"}
+
+
+def opp(oid, owner, amount=100.0, won=True, closed=True, close="2025-02-15", complex_=None, involved=None):
+    return {"opportunity_id": oid, "owner": owner, "amount": amount,
+            "stage": ("Closed Won" if won else "Closed Lost") if closed else "Prospecting",
+            "is_closed": closed, "is_won": won and closed, "close_date": close,
+            "is_complex": complex_, "manager_involved": involved}
+
+
+def deal_row(df: pd.DataFrame, oid: str) -> pd.Series:
+    return df.set_index("opportunity_id").loc[oid]
+
+
+# ------------------------------------------------------------------------- complexity
+@pytest.fixture(scope="module")
+def amounts_ws() -> Workspace:
+    people = [{"name": "Max", "region": "EMEA"}, {"name": "Ann", "manager": "Max", "region": "EMEA"},
+              {"name": "Mia", "region": "APAC"}, {"name": "Bea", "manager": "Mia", "region": "APAC"}]
+    opps = [
+        opp("o100", "Ann", 100, complex_=True),    # flag wins: complex although small
+        opp("o200", "Ann", 200),
+        opp("o300", "Bea", 300),
+        opp("o400", "Bea", 400),
+        opp("o500", "Ann", 500),                    # no flag: 500 >= 475
+        opp("o1000", "Ann", 1000, complex_=False),  # flag wins: not complex although large
+        opp("o0", "Ann", 0),                        # not an amount
+        opp("onull", "Ann", None),                  # no flag, no amount: unknown
+        opp("open", "Ann", 5000, closed=False),     # open deals are not closed amounts
+    ]
+    return workspace_with(people=people, opportunities=opps)
+
+
+def test_complex_threshold_is_the_75th_percentile_of_closed_amounts(amounts_ws):
+    # closed amounts > 0: 100 200 300 400 500 1000; linear: rank 0.75 * 5 = 3.75 -> 400 + 0.75 * 100
+    assert ind.complex_threshold(amounts_ws) == pytest.approx(475.0)
+    assert ind.complex_threshold(amounts_ws) == pytest.approx(np.quantile([100, 200, 300, 400, 500, 1000], 0.75))
+    assert ind.complex_threshold(amounts_ws, Settings(complexity_percentile=0.5)) == pytest.approx(350.0)
+    assert ind.complex_threshold(Workspace()) is None
+
+
+def test_explicit_flag_wins_over_amount(amounts_ws):
+    d = ind.closed_deals(amounts_ws)
+    assert "open" not in set(d["opportunity_id"])
+    assert (deal_row(d, "o100")["is_complex"], deal_row(d, "o100")["complexity_source"]) == (True, "flag")
+    assert (deal_row(d, "o1000")["is_complex"], deal_row(d, "o1000")["complexity_source"]) == (False, "flag")
+    assert (deal_row(d, "o500")["is_complex"], deal_row(d, "o500")["complexity_source"]) == (True, "amount")
+    assert (deal_row(d, "o400")["is_complex"], deal_row(d, "o400")["complexity_source"]) == (False, "amount")
+    assert pd.isna(deal_row(d, "onull")["is_complex"]) and deal_row(d, "onull")["complexity_source"] is None
+    assert list(d.columns) == ind.DEAL_COLUMNS
+
+
+def test_threshold_is_the_organisations_whatever_the_filter(amounts_ws):
+    d = ind.closed_deals(amounts_ws, Filters(regions=("APAC",)))
+    assert sorted(d["opportunity_id"]) == ["o300", "o400"]
+    assert not d["is_complex"].any()           # 400 < 475 (the APAC-only 75th percentile would be 375)
+
+
+# ------------------------------------------------------------------------- involvement
+@pytest.fixture(scope="module")
+def involvement_ws() -> Workspace:
+    people = [{"person_id": "U1", "name": "Max"}, {"person_id": "U2", "name": "Mia"},
+              {"person_id": "U3", "name": "Ann", "manager": "U1"}, {"name": "Bea", "manager": "Mia"}]
+    opps = [
+        opp("flag_yes", "Ann", involved=True),
+        opp("flag_no", "Ann", involved=False),       # activity owned by Max, but the flag stands
+        opp("owned", "Ann"),
+        opp("present", "Ann"),
+        opp("attendee", "Ann"),
+        opp("attendee_id", "Ann"),
+        opp("none_shown", "Ann"),
+        opp("no_evidence", "Ann"),
+    ]
+    acts = [
+        {"owner": "Ann", "activity_date": "2025-02-01", "opportunity_id": "flag_yes"},
+        {"owner": "Max", "activity_date": "2025-02-01", "opportunity_id": "flag_no"},
+        {"owner": "U3", "activity_date": "2025-02-01", "opportunity_id": "owned"},
+        {"owner": "U1", "activity_date": "2025-02-02", "opportunity_id": "owned"},                 # Max, by ID
+        {"owner": "Ann", "activity_date": "2025-02-01", "opportunity_id": "present", "manager_present": True},
+        {"owner": "Ann", "activity_date": "2025-02-01", "opportunity_id": "attendee",
+         "attendees": "Jo Buyer; max , Sam Buyer"},                                                  # name, any case
+        {"owner": "Ann", "activity_date": "2025-02-01", "opportunity_id": "attendee_id", "attendees": "Jo Buyer,U1"},
+        {"owner": "Ann", "activity_date": "2025-02-01", "opportunity_id": "none_shown", "manager_present": False,
+         "attendees": "Jo Buyer; Mia"},                                                              # not her manager
+        {"owner": "Mia", "activity_date": "2025-02-02", "opportunity_id": "none_shown"},
+    ]
+    return workspace_with(people=people, opportunities=opps, activities=acts)
+
+
+@pytest.mark.parametrize("oid, involved, source", [
+    ("flag_yes", True, "flag"),
+    ("flag_no", False, "flag"),
+    ("owned", True, "activities"),
+    ("present", True, "activities"),
+    ("attendee", True, "activities"),
+    ("attendee_id", True, "activities"),
+    ("none_shown", False, "activities"),
+])
+def test_involvement_sources(involvement_ws, oid, involved, source):
+    r = deal_row(ind.closed_deals(involvement_ws), oid)
+    assert r["manager"] == "Max" and r["owner"] == "Ann"
+    assert bool(r["involved"]) is involved
+    assert r["involvement_source"] == source
+
+
+def test_no_evidence_of_involvement_is_not_measured(involvement_ws):
+    r = deal_row(ind.closed_deals(involvement_ws), "no_evidence")
+    assert pd.isna(r["involved"]) and r["involvement_source"] is None
+    assert r["n_activities"] == 0
+
+
+# ------------------------------------------------------------------------- dependency curve
+@pytest.fixture(scope="module")
+def dep_ws() -> Workspace:
+    """Ann (Max): 2/2, 1/2, 0/2 complex deals involved in Q1..Q3 2025 -> shrinking.
+    Bea (Mia): 0/2, 1/2, 2/2 -> growing. Cal (Kim): 1/1 in Q1, 1/2 in Q3, 1/4 in Q4 -> gap-aware.
+    Eli (Lee): two quarters only. Dan (Zed): no deals."""
+    people = [{"name": m} for m in ("Max", "Mia", "Kim", "Lee", "Zed")]
+    people += [{"name": r, "manager": m} for r, m in
+               (("Ann", "Max"), ("Bea", "Mia"), ("Cal", "Kim"), ("Eli", "Lee"), ("Dan", "Zed"))]
+    opps = []
+
+    def add(owner, q, involved, won=True, complex_=True, n=1):
+        for _ in range(n):
+            opps.append(opp(f"{owner}-{len(opps)}", owner, close=QUARTER_DAY[q], won=won,
+                            complex_=complex_, involved=involved))
+
+    add("Ann", 1, True, n=2)
+    add("Ann", 2, True)
+    add("Ann", 2, False, won=False)
+    add("Ann", 3, False, n=2)
+    add("Ann", 3, True, complex_=False)        # not complex: never counted
+    add("Ann", 3, None)                        # complex, involvement unknown: not measured
+    opps.append(opp("Ann-open", "Ann", closed=False, close="2025-11-30", complex_=True, involved=True))
+    add("Bea", 1, False, n=2)
+    add("Bea", 2, True)
+    add("Bea", 2, False)
+    add("Bea", 3, True, n=2)
+    add("Cal", 1, True)
+    add("Cal", 3, True)
+    add("Cal", 3, False)
+    add("Cal", 4, True)
+    add("Cal", 4, False, n=3)
+    add("Eli", 1, True)
+    add("Eli", 2, False)
+    return workspace_with(people=people, opportunities=opps)
+
+
+def test_dependency_curve(dep_ws):
+    c = ind.dependency_curve(dep_ws)
+    assert list(c.columns) == ind.CURVE_COLUMNS
+    ann = c[c["manager"] == "Max"].set_index("quarter")
+    assert ann["dependency"].iloc[:3].tolist() == pytest.approx([1.0, 0.5, 0.0])
+    assert ann["n_complex_closed"].tolist() == [2, 2, 2, 0]
+    assert ann.loc[pd.Timestamp("2025-07-01"), "n_complex_not_measured"] == 1
+    assert math.isnan(ann.loc[pd.Timestamp("2025-10-01"), "dependency"])   # no deals in Q4: NaN, not 0
+    zed = c[c["manager"] == "Zed"]
+    assert len(zed) == 4 and zed["dependency"].isna().all() and (zed["n_complex_closed"] == 0).all()
+
+
+def test_dependency_slope_sign_and_trend(dep_ws):
+    t = ind.dependency_trend(dep_ws).set_index("manager")
+    assert list(ind.dependency_trend(dep_ws).columns) == ind.TREND_COLUMNS
+    assert t.loc["Max", "slope"] == pytest.approx(-0.5) and t.loc["Max", "trend"] == "shrinking"
+    assert t.loc["Mia", "slope"] == pytest.approx(0.5) and t.loc["Mia", "trend"] == "growing"
+    # Q1, Q3, Q4 at 1.0, 0.5, 0.25: x = 0, 2, 3 -> slope -0.25 (ignoring the gap would give -0.375)
+    assert t.loc["Kim", "slope"] == pytest.approx(-0.25) and t.loc["Kim", "n_quarters"] == 3
+    assert math.isnan(t.loc["Lee", "slope"]) and t.loc["Lee", "trend"] == "not measured"
+    assert t.loc["Lee", "n_quarters"] == 2
+    assert math.isnan(t.loc["Zed", "slope"]) and t.loc["Zed", "n_quarters"] == 0
+
+
+def test_flat_tolerance_is_a_keyword(dep_ws):
+    t = ind.dependency_trend(dep_ws, flat_tolerance=0.6).set_index("manager")
+    assert t.loc["Max", "trend"] == "flat" and t.loc["Mia", "trend"] == "flat"
+    assert ind.classify_trend(0.019) == "flat" and ind.classify_trend(-0.021) == "shrinking"
+    assert ind.classify_trend(0.01, flat_tolerance=0.005) == "growing"
+
+
+def test_independence_by_manager(dep_ws):
+    by = ind.independence_by_manager(dep_ws)
+    assert list(by.columns) == ind.MANAGER_COLUMNS
+    by = by.set_index("manager")
+    # Max: complex won with known involvement: Q1 2 involved, Q2 1 involved, Q3 2 not -> 2/5
+    mx = by.loc["Max"]
+    assert (mx["n_complex_won"], mx["n_complex_won_involved"], mx["n_complex_won_not_measured"]) == (5, 3, 1)
+    assert mx["independence"] == pytest.approx(0.4)
+    assert mx["involvement_won_complex"] == pytest.approx(0.6)
+    assert mx["dependency_trend"] == "shrinking" and mx["dependency_slope"] == pytest.approx(-0.5)
+    assert mx["n_quarters"] == 3
+
+
+def test_manager_with_no_deals_is_present_with_nan(dep_ws):
+    zed = ind.independence_by_manager(dep_ws).set_index("manager").loc["Zed"]
+    assert math.isnan(zed["independence"]) and math.isnan(zed["involvement_won_complex"])
+    assert math.isnan(zed["dependency_slope"])
+    assert (zed["n_complex_won"], zed["n_quarters"], zed["dependency_trend"]) == (0, 0, "not measured")
+
+
+def test_independence_by_rep(dep_ws):
+    r = ind.independence_by_rep(dep_ws)
+    assert list(r.columns) == ind.REP_COLUMNS
+    ann = r[r["rep"] == "Ann"].set_index("quarter")
+    assert ann["manager"].unique().tolist() == ["Max"]
+    assert ann["n_complex_won"].tolist() == [2, 1, 2]          # Q2's uninvolved deal was lost
+    assert ann["independence"].tolist() == pytest.approx([0.0, 0.0, 1.0])
+    assert "Dan" not in set(r["rep"])
+
+
+def test_period_and_manager_filters(dep_ws):
+    f = Filters(start=date(2025, 4, 1), end=date(2025, 9, 30))
+    d = ind.closed_deals(dep_ws, f)
+    assert set(d["quarter"]) == {pd.Timestamp("2025-04-01"), pd.Timestamp("2025-07-01")}
+    t = ind.dependency_trend(dep_ws, f).set_index("manager")
+    assert t.loc["Max", "trend"] == "not measured" and t.loc["Max", "n_quarters"] == 2
+    by = ind.independence_by_manager(dep_ws, Filters(managers=("Mia",)))
+    assert by["manager"].tolist() == ["Mia"]
+    assert by.loc[0, "independence"] == pytest.approx(0.5)     # 6 complex won, 3 involved
+
+
+def test_empty_workspace():
+    ws = Workspace()
+    assert ind.closed_deals(ws).empty and ind.dependency_curve(ws).empty
+    assert ind.independence_by_manager(ws).empty and ind.independence_by_rep(ws).empty
+
+
+# ------------------------------------------------------------------------- the demo
+@pytest.fixture(scope="module")
+def demo_ws() -> Workspace:
+    """The demo through the upload path (the exports in DEMO_TABLES, each complete)."""
+    w = Workspace()
+    for table in DEMO_TABLES:
+        import_directory(w, DEMO, f"{table}.csv")
+    counts = json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))["counts"]
+    assert all(w.counts()[t] == counts[t] for t in DEMO_TABLES)
+    return w
+
+
+def test_demo_dependency_trends_by_archetype(demo_ws):
+    truth = json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))
+    kinds = pd.Series(truth["managers"])
+    by = ind.independence_by_manager(demo_ws).set_index("manager")
+    assert len(by) == len(kinds)
+    for m in kinds[kinds == "developer"].index:
+        assert by.loc[m, "dependency_trend"] == "shrinking", m
+    for m in kinds[kinds == "hero"].index:
+        assert by.loc[m, "dependency_trend"] in ("flat", "growing"), m
+    dev, hero = kinds[kinds == "developer"].index, kinds[kinds == "hero"].index
+    assert by.loc[dev, "independence"].min() > by.loc[hero, "independence"].max()
