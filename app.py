@@ -8,6 +8,10 @@ st.set_page_config(page_title="Bench Strength", page_icon=":material/groups:", l
 
 pages = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("views/managers.py", title="Managers", icon=":material/groups:"),
+    st.Page("views/manager.py", title="Manager detail", icon=":material/person_search:"),
+    st.Page("views/coaching.py", title="Coaching evidence", icon=":material/record_voice_over:"),
+    st.Page("views/clusters.py", title="Manager clusters", icon=":material/bubble_chart:"),
     st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
 ]
 navigation = st.navigation(pages)

@@ -30,3 +30,134 @@ def revenue_vs_quota(by_quarter: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(*layers).properties(height=280, title=alt.TitleParams(
         "Closed-won revenue per quarter" + (" (red tick: quota)" if len(layers) > 1 else ""),
         anchor="start", fontSize=13))
+
+
+HERO_COLOURS = alt.Scale(domain=["Hero pattern", "Not flagged", "Cannot tell"], range=[QUOTA, WON, "#9aa5a0"])
+
+
+def same_quota_chart(diag: pd.DataFrame, plan: float = 1.0) -> alt.LayerChart:
+    """Attainment against the development index, one mark per manager sized by team size."""
+    df = diag[["manager", "team", "reps", "attainment", "development_index", "hero"]].dropna(
+        subset=["attainment", "development_index"]).copy()
+    df["flag"] = df["hero"].map({True: "Hero pattern", False: "Not flagged"}).fillna("Cannot tell")
+    df["label_dy"] = _label_offsets(df["attainment"], df["development_index"])
+    base = alt.Chart(df)
+    points = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1).encode(
+        x=alt.X("attainment:Q", title="Attainment (closed-won ÷ quota)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(zero=False, padding=20)),
+        y=alt.Y("development_index:Q", title="Development index (0–100)", scale=alt.Scale(domain=[0, 100])),
+        size=alt.Size("reps:Q", title="Reps in team", scale=alt.Scale(range=[80, 600]),
+                      legend=alt.Legend(orient="bottom", values=[5, 10, 15])),
+        color=alt.Color("flag:N", title=None, scale=HERO_COLOURS, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("manager:N", title="Manager"), alt.Tooltip("team:N", title="Team"),
+                 alt.Tooltip("attainment:Q", title="Attainment", format=".0%"),
+                 alt.Tooltip("development_index:Q", title="Development index", format=".0f"),
+                 alt.Tooltip("reps:Q", title="Reps"), alt.Tooltip("flag:N", title="Hero pattern")],
+    )
+    labels = alt.layer(*[
+        base.transform_filter(f"datum.label_dy == {dy}").mark_text(
+            align="left", dx=10, dy=dy, fontSize=11, color="#33403a").encode(
+            x="attainment:Q", y="development_index:Q", text="manager:N")
+        for dy in (-9, 12)])
+    rule = alt.Chart(pd.DataFrame({"plan": [plan]})).mark_rule(strokeDash=[4, 4], color="#777").encode(x="plan:Q")
+    return alt.layer(rule, points, labels).properties(height=420)
+
+
+def _label_offsets(x: pd.Series, y: pd.Series) -> list[int]:
+    """Put a name below its point when a neighbour's name would sit on top of it."""
+    xs = (x - x.min()) / max(1e-9, x.max() - x.min())
+    ys = (y - y.min()) / max(1e-9, y.max() - y.min())
+    placed: list[tuple[float, float, int]] = []
+    out = []
+    for xi, yi in zip(xs, ys, strict=True):
+        clash = any(abs(xi - px) < 0.12 and abs((yi + (0.04 if pdy < 0 else -0.05)) - py) < 0.06
+                    for px, py, pdy in placed)
+        dy = 12 if clash else -9
+        placed.append((xi, yi + (0.04 if dy < 0 else -0.05), dy))
+        out.append(dy)
+    return out
+
+
+def signal_heatmap(frame: pd.DataFrame, columns: dict[str, str], title: str, fmt: str = ".0%") -> alt.LayerChart:
+    """Managers × measures as coloured cells with the value written in; blank = not measured."""
+    long = frame.melt(id_vars="manager", value_vars=list(columns), var_name="measure", value_name="value")
+    long["measure"] = long["measure"].map(columns)
+    long["text"] = long["value"].map(lambda v: "n/m" if pd.isna(v) else format(v, fmt))
+    order = list(columns.values())
+    base = alt.Chart(long).encode(
+        x=alt.X("measure:N", sort=order, title=None,
+                axis=alt.Axis(labelAngle=0, labelLimit=200, labelOverlap=False, orient="top")),
+        y=alt.Y("manager:N", title=None, sort=alt.EncodingSortField("manager")),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("value:Q", title=title, scale=alt.Scale(scheme="greens", domain=[0, 1])),
+        tooltip=[alt.Tooltip("manager:N"), alt.Tooltip("measure:N"), alt.Tooltip("text:N", title="value")])
+    text = base.mark_text(fontSize=11).encode(
+        text="text:N", color=alt.condition("datum.value > 0.6", alt.value("white"), alt.value("#1d2a24")))
+    return alt.layer(cells, text).properties(height=max(200, 26 * frame["manager"].nunique()))
+
+
+def confidence_chart(survey: pd.DataFrame) -> alt.LayerChart:
+    """Each manager's self-rating beside the share of their reps who agree (the gap between)."""
+    df = survey.dropna(subset=["self_rating", "reps_agree"])[["manager", "self_rating", "reps_agree", "confidence_gap"]]
+    order = df.sort_values("confidence_gap", ascending=False)["manager"].tolist()
+    long = df.melt(id_vars=["manager", "confidence_gap"], value_vars=["self_rating", "reps_agree"],
+                   var_name="who", value_name="share")
+    long["who"] = long["who"].map({"self_rating": "Manager's own rating", "reps_agree": "Reps who agree"})
+    y = alt.Y("manager:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False))
+    height = max(200, 28 * len(df))
+    rule = alt.Chart(df).mark_rule(color="#b9c2bd", strokeWidth=3).encode(
+        y=y, x=alt.X("reps_agree:Q"), x2="self_rating:Q").properties(height=height)
+    dots = alt.Chart(long).mark_circle(size=140, opacity=1).encode(
+        y=y, x=alt.X("share:Q", title="Share agreeing that coaching is consistent", axis=alt.Axis(format="%"),
+                     scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("who:N", title=None, scale=alt.Scale(range=[QUOTA, WON]), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("manager:N"), alt.Tooltip("who:N"), alt.Tooltip("share:Q", format=".0%"),
+                 alt.Tooltip("confidence_gap:Q", title="Gap", format="+.0%")]).properties(height=height)
+    return alt.layer(rule, dots).properties(height=height)
+
+
+def skill_time_chart(coach: pd.DataFrame, target: float = 0.5) -> alt.LayerChart:
+    """Skill-development share of 1:1 minutes per manager against the 50/50 target."""
+    df = coach.dropna(subset=["skill_time_share"])[["manager", "skill_time_share", "n_sessions_with_split"]]
+    bars = alt.Chart(df).mark_bar(color=WON).encode(
+        y=alt.Y("manager:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
+        x=alt.X("skill_time_share:Q", title="Share of 1:1 minutes on skill development", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("manager:N"), alt.Tooltip("skill_time_share:Q", format=".0%", title="Skill time"),
+                 alt.Tooltip("n_sessions_with_split:Q", title="Sessions")])
+    rule = alt.Chart(pd.DataFrame({"t": [target]})).mark_rule(color=QUOTA, strokeDash=[4, 4]).encode(x="t:Q")
+    return alt.layer(bars, rule).properties(height=max(200, 24 * len(df)))
+
+
+def cluster_profile_chart(centers: pd.DataFrame, names: dict[int, str], labels: dict[str, str]) -> alt.LayerChart:
+    """Cluster centres in standard units: which features set each group apart."""
+    df = centers.copy()
+    df["cluster"] = [f"{i + 1}. {names[i]}" for i in df.index]
+    long = df.melt(id_vars="cluster", var_name="feature", value_name="z")
+    long["feature"] = long["feature"].map(lambda f: labels.get(f, f))
+    base = alt.Chart(long).encode(
+        x=alt.X("feature:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=160, labelOverlap=False)),
+        y=alt.Y("cluster:N", title=None, axis=alt.Axis(labelLimit=240)))
+    cells = base.mark_rect().encode(
+        color=alt.Color("z:Q", title="vs average (SD)", scale=alt.Scale(scheme="redblue", domain=[-2, 2], reverse=True)),
+        tooltip=["cluster:N", "feature:N", alt.Tooltip("z:Q", format="+.2f")])
+    text = base.mark_text(fontSize=10).encode(text=alt.Text("z:Q", format="+.1f"))
+    return alt.layer(cells, text).properties(height=56 * len(df))
+
+
+def line_over_time(frame: pd.DataFrame, x: str, y: str, colour: str | None, y_title: str,
+                   y_format: str = "%", domain: tuple[float, float] | None = (0, 1)) -> alt.Chart:
+    """A small trend chart (dependency curve, capability by cycle, follow-through by quarter)."""
+    enc = {
+        "x": alt.X(f"{x}:N", title=None, sort=None, axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
+        "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format),
+                   scale=alt.Scale(domain=list(domain)) if domain else alt.Undefined),
+        "tooltip": [alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{y}:Q", format=".2f")],
+    }
+    if colour:
+        enc["color"] = alt.Color(f"{colour}:N", title=None, legend=alt.Legend(orient="bottom"))
+        enc["tooltip"] = [*enc["tooltip"], alt.Tooltip(f"{colour}:N")]
+    mark = (alt.MarkDef(type="line", point=alt.OverlayMarkDef(color=WON), color=WON) if not colour
+            else alt.MarkDef(type="line", point=True))
+    return alt.Chart(frame, mark=mark).encode(**enc).properties(height=260)

@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 
@@ -85,38 +85,3 @@ class Filters:
                 shown = ", ".join(values[:3]) + (f" +{len(values) - 3}" if len(values) > 3 else "")
                 bits.append(f"{label}: {shown}")
         return "All data" if not bits else " · ".join(bits)
-
-
-@dataclass(frozen=True)
-class FilterOptions:
-    """What the filter widgets can offer, read from the workspace."""
-
-    first_date: date | None = None
-    last_date: date | None = None
-    regions: list[str] = field(default_factory=list)
-    teams: list[str] = field(default_factory=list)
-    managers: list[str] = field(default_factory=list)
-    segments: list[str] = field(default_factory=list)
-    products: list[str] = field(default_factory=list)
-
-
-def filter_options(ws) -> FilterOptions:
-    """Distinct values present in the workspace for each filter."""
-
-    def distinct(sql: str) -> list[str]:
-        return [v for v in ws.query(sql).iloc[:, 0].tolist() if v is not None]
-
-    span = ws.con.execute(
-        """SELECT min(d), max(d) FROM (
-               SELECT created_date AS d FROM opportunities UNION ALL SELECT close_date FROM opportunities
-               WHERE is_closed OR is_won) WHERE d IS NOT NULL"""
-    ).fetchone()
-    return FilterOptions(
-        first_date=span[0], last_date=span[1],
-        regions=distinct("SELECT DISTINCT region FROM v_roster ORDER BY 1"),
-        teams=distinct("SELECT DISTINCT team FROM v_roster ORDER BY 1"),
-        managers=distinct("SELECT DISTINCT manager_name FROM v_roster WHERE name IN "
-                          "(SELECT name FROM v_roster WHERE manager_name IS NOT NULL) ORDER BY 1"),
-        segments=distinct("SELECT DISTINCT segment FROM v_opportunities ORDER BY 1"),
-        products=distinct("SELECT DISTINCT product FROM opportunities ORDER BY 1"),
-    )

@@ -6,6 +6,9 @@ a *manager* is the manager of at least one rep. Directors (managers of managers)
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+
 import pandas as pd
 
 from analytics.filters import Filters
@@ -43,3 +46,34 @@ def managers(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
                   region=("region", lambda s: s.mode().iat[0] if s.notna().any() else None),
                   reps=("rep", "nunique"))
              .sort_values("manager", ignore_index=True))
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the filter widgets can offer, read from the workspace."""
+
+    first_date: date | None = None
+    last_date: date | None = None
+    regions: list[str] = field(default_factory=list)
+    teams: list[str] = field(default_factory=list)
+    managers: list[str] = field(default_factory=list)
+
+
+def _as_date(value) -> date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def filter_options(ws: Workspace) -> FilterOptions:
+    """The data's span (deal created and close dates) and the regions, teams and managers in it."""
+    span = ws.con.execute(
+        """SELECT min(d), max(d) FROM (
+               SELECT created_date AS d FROM v_opportunities
+               UNION ALL SELECT close_date FROM v_opportunities WHERE is_closed) WHERE d IS NOT NULL"""
+    ).fetchone()
+    r = reps(ws)
+    return FilterOptions(
+        first_date=_as_date(span[0]), last_date=_as_date(span[1]),
+        regions=sorted(r["region"].dropna().unique().tolist()),
+        teams=sorted(r["team"].dropna().unique().tolist()),
+        managers=sorted(r["manager"].dropna().unique().tolist()),
+    )

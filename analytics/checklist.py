@@ -1,0 +1,77 @@
+"""The next-1:1 checklist: a manager's weakest evidence, worded as things to do, each with
+the counts it rests on ("ask before telling: only 2 of 9 sessions started with a question")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.settings import Settings
+
+BEHAVIOUR_ITEMS = {
+    "named_specific_gap": ("Name the gap", "{s} of {o} sessions named a specific capability gap"),
+    "asked_before_telling": ("Ask before telling", "{s} of {o} sessions started with a question"),
+    "tied_to_plan": ("Tie it to the plan", "{s} of {o} sessions tied the point to a development plan"),
+    "tracked_application": ("Track independent application",
+                            "{s} of {o} sessions checked whether the rep applied it alone"),
+}
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    title: str
+    evidence: str
+    severity: float  # 0..1, how far below the bar; the list is sorted by it
+
+    def sentence(self) -> str:
+        return f"**{self.title}**: {self.evidence}."
+
+
+def _missing(v) -> bool:
+    return v is None or pd.isna(v)
+
+
+def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]], stuck_examples: list[str],
+                    settings: Settings = Settings(), limit: int = 6) -> list[ChecklistItem]:
+    """Checklist items for one manager's row of ``dials.diagnosis``, weakest first.
+
+    Only measured evidence produces an item; a behaviour shown in at least half of the
+    sessions, follow-through of 70% or more, and so on, produce none.
+    """
+    items: list[ChecklistItem] = []
+    for key, (title, text) in BEHAVIOUR_ITEMS.items():
+        shown, observed = behaviour_counts.get(key, (0, 0))
+        if observed and shown / observed < 0.5:
+            items.append(ChecklistItem(title, "only " + text.format(s=shown, o=observed), 1 - shown / observed))
+    share = row.get("skill_time_share")
+    if not _missing(share) and abs(share - settings.skill_time_target) > 0.15:
+        direction = "skills" if share < settings.skill_time_target else "pipeline"
+        items.append(ChecklistItem(
+            "Rebalance the 1:1", f"{share:.0%} of 1:1 minutes went to skill development against the "
+            f"{settings.skill_time_target:.0%} target (more time on {direction})",
+            abs(share - settings.skill_time_target) * 1.5))
+    ft, due, done = row.get("follow_through_rate"), row.get("n_due", 0), row.get("n_completed_due", 0)
+    if not _missing(ft) and ft < 0.7:
+        items.append(ChecklistItem("Close the loop on development actions",
+                                   f"{int(done)} of {int(due)} actions due were completed", 0.7 - ft + 0.2))
+    rv, comp, revisited = row.get("revisit_rate"), row.get("n_completed", 0), row.get("n_revisited", 0)
+    if not _missing(rv) and rv < 0.5:
+        items.append(ChecklistItem("Revisit what was practised",
+                                   f"{int(revisited)} of {int(comp)} completed actions were revisited", 0.5 - rv + 0.1))
+    inv, n_cw = row.get("involvement_won_complex"), row.get("n_complex_won", 0)
+    if not _missing(inv) and inv >= settings.hero_involvement:
+        items.append(ChecklistItem("Step back from complex deals",
+                                   f"involved in {inv:.0%} of the team's {int(n_cw)} won complex deals; "
+                                   "pick one the rep runs alone", inv - settings.hero_involvement + 0.3))
+    gap, self_r, agree = row.get("confidence_gap"), row.get("self_rating"), row.get("reps_agree")
+    if not _missing(gap) and gap > 0.25:
+        items.append(ChecklistItem("Check the coaching with the reps",
+                                   f"self-rating {self_r:.0%}, but {agree:.0%} of the reps agree they are coached "
+                                   "consistently", gap))
+    if stuck_examples:
+        items.append(ChecklistItem("Rethink stuck gaps",
+                                   f"{len(stuck_examples)} named gap(s) have not moved in two or more cycles "
+                                   f"(e.g. {stuck_examples[0]}): change the approach, or treat as a fit question",
+                                   0.5))
+    return sorted(items, key=lambda i: i.severity, reverse=True)[:limit]

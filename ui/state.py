@@ -1,0 +1,55 @@
+"""The session's filters and settings, and its memo of computed results.
+
+All three live in ``st.session_state`` only. Results are memoised per session, keyed on the
+workspace (its id and version), the filters and the settings, so a page redraw does not
+recompute a diagnosis that cannot have changed; no result is shared with another session.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from analytics.filters import Filters
+from analytics.settings import Settings
+from analytics.workspace import Workspace
+
+FILTERS_KEY = "filters"
+SETTINGS_KEY = "settings"
+MEMO_KEY = "memo"
+MEMO_SIZE = 24
+
+T = TypeVar("T")
+
+
+def get_filters() -> Filters:
+    return st.session_state.get(FILTERS_KEY, Filters())
+
+
+def set_filters(filters: Filters) -> None:
+    st.session_state[FILTERS_KEY] = filters
+
+
+def get_settings() -> Settings:
+    return st.session_state.get(SETTINGS_KEY, Settings())
+
+
+def set_settings(settings: Settings) -> None:
+    st.session_state[SETTINGS_KEY] = settings
+
+
+def memo(name: str, fn: Callable[..., T], ws: Workspace, *args) -> T:
+    """``fn(ws, *args)``, computed once per (workspace version, arguments) in this session."""
+    store: OrderedDict = st.session_state.setdefault(MEMO_KEY, OrderedDict())
+    key = (name, ws.id, ws.version, *args)
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
+    value = fn(ws, *args)
+    store[key] = value
+    while len(store) > MEMO_SIZE:
+        store.popitem(last=False)
+    return value

@@ -1,0 +1,84 @@
+"""Coaching evidence: the four behaviours, coaching quality, the 50/50 rule, cadence, and the
+confidence gap between what managers believe and what their reps say."""
+
+import streamlit as st
+
+from analytics import charts
+from analytics.coaching import BEHAVIOURS, coaching_by_manager
+from analytics.surveys import survey_by_manager
+from ui.components import download_csv, guarded, needs_data, page_header
+from ui.session import get_workspace
+from ui.state import get_filters, get_settings, memo
+
+SHORT = {"named_specific_gap": "Named the gap", "asked_before_telling": "Asked first",
+         "tied_to_plan": "Tied to plan", "tracked_application": "Tracked application"}
+RESEARCH_NOTE = ("External research, not computed from your data: most managers believe they coach "
+                 "consistently, while in published research only about six in ten of their reps agree.")
+
+
+@guarded
+def render() -> None:
+    ws = get_workspace()
+    filters, settings = get_filters(), get_settings()
+    page_header("Coaching evidence", filters)
+    coach = memo("coaching", coaching_by_manager, ws, filters, settings)
+    if coach.empty:
+        needs_data("No managers in scope: the roster needs each rep's manager.")
+        return
+
+    st.subheader("The four behaviours")
+    if int(coach["n_sessions"].sum()) == 0:
+        needs_data("Not measured: coaching evidence needs a coaching-session log with manager, rep, date and the "
+                   "four behaviour flags (named a gap, asked first, tied to a plan, tracked application).")
+    else:
+        st.caption("Share of each manager's logged sessions that showed each behaviour; n/m = not measured.")
+        rates = {f"rate_{k}": SHORT[k] for k in BEHAVIOURS}
+        rates["quality_index"] = "Quality index"
+        st.altair_chart(charts.signal_heatmap(coach[["manager", *rates]], rates, "share of sessions"), width="stretch")
+        table = coach[["manager", "n_sessions", "n_reps_coached", *rates, "skill_time_share",
+                       "sessions_per_rep_month", "pipeline_reviews_per_rep_month"]].rename(columns=rates)
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            **{v: st.column_config.NumberColumn(format="percent") for v in rates.values()},
+            "skill_time_share": st.column_config.NumberColumn("skill time", format="percent"),
+            "sessions_per_rep_month": st.column_config.NumberColumn("sessions per rep per month", format="%.2f"),
+            "pipeline_reviews_per_rep_month": st.column_config.NumberColumn("pipeline reviews per rep per month",
+                                                                            format="%.2f"),
+            "n_sessions": st.column_config.NumberColumn("sessions"),
+            "n_reps_coached": st.column_config.NumberColumn("reps coached")})
+        download_csv(table, "coaching-by-manager.csv", key="dl-coaching")
+
+        st.subheader("Skill time against the 50/50 rule")
+        if coach["skill_time_share"].notna().any():
+            st.caption(f"Share of 1:1 minutes spent on skill development rather than pipeline review; the dashed "
+                       f"line is the {settings.skill_time_target:.0%} target.")
+            st.altair_chart(charts.skill_time_chart(coach, settings.skill_time_target), width="stretch")
+        else:
+            needs_data("Not measured: the coaching log needs pipeline and skill minutes per session.")
+
+    st.subheader("Confidence is not evidence")
+    survey = memo("surveys", survey_by_manager, ws, filters, settings)
+    both = survey.dropna(subset=["self_rating", "reps_agree"])
+    if both.empty:
+        needs_data("Not measured: the confidence gap needs a survey where managers rate their own coaching and "
+                   "reps rate their manager's (e.g. 'My manager coaches me consistently').")
+    else:
+        st.caption("Each manager's own rating that they coach consistently, beside the share of their reps who "
+                   f"agree (a score of {settings.agree_score:g} or more of 5). Largest gap first.")
+        st.altair_chart(charts.confidence_chart(survey), width="stretch")
+        gap = survey[["manager", "self_rating", "n_self_ratings", "reps_agree", "n_rep_coaching_answers",
+                      "confidence_gap"]].sort_values("confidence_gap", ascending=False, na_position="last")
+        st.dataframe(gap, hide_index=True, width="stretch", column_config={
+            "self_rating": st.column_config.NumberColumn("self-rating", format="percent"),
+            "reps_agree": st.column_config.NumberColumn("reps who agree", format="percent"),
+            "confidence_gap": st.column_config.NumberColumn("gap", format="percent"),
+            "n_self_ratings": st.column_config.NumberColumn("self answers"),
+            "n_rep_coaching_answers": st.column_config.NumberColumn("rep answers")})
+        download_csv(gap, "confidence-gap.csv", key="dl-gap")
+    st.caption(f":material/menu_book: {RESEARCH_NOTE}")
+
+    missing = int((coach["n_sessions"] == 0).sum())
+    if 0 < missing < len(coach):
+        st.caption(f"{missing} manager(s) have no logged sessions in scope: their behaviours read 'not measured'.")
+
+
+render()

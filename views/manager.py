@@ -1,0 +1,137 @@
+"""Manager detail: one manager's dials and evidence, the three signals over time, the four
+behaviours with example sessions, the confidence gap, and a checklist for the next 1:1."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics import charts
+from analytics.capability import named_gaps, review_scores
+from analytics.checklist import next_one_on_one
+from analytics.coaching import BEHAVIOURS, behaviour_counts, session_examples
+from analytics.dials import DIALS, SIGNALS, diagnosis
+from analytics.follow_through import actions
+from analytics.independence import dependency_curve
+from ui.components import fmt_pct, guarded, md_escape, needs_data, page_header
+from ui.session import get_workspace
+from ui.state import get_filters, get_settings, memo
+
+
+def _quarter(ts) -> str:
+    ts = pd.Timestamp(ts)
+    return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
+
+
+@guarded
+def render() -> None:
+    ws = get_workspace()
+    filters, settings = get_filters(), get_settings()
+    page_header("Manager detail", filters)
+    diag = memo("diagnosis", diagnosis, ws, filters, settings)
+    if diag.empty:
+        needs_data("No managers in scope: the roster needs each rep's manager.")
+        return
+    names = diag["manager"].tolist()
+    wanted = st.query_params.get("manager")
+    manager = st.selectbox("Manager", names, index=names.index(wanted) if wanted in names else 0, key="detail-manager")
+    st.query_params["manager"] = manager
+    row = diag.set_index("manager").loc[manager]
+    st.caption(f"{md_escape(row['team'] or 'No team')} · {md_escape(row['region'] or 'no region')} · "
+               f"{int(row['reps'])} reps in scope")
+
+    cols = st.columns(4)
+    for col, (dial, label) in zip(cols, DIALS.items(), strict=False):
+        value = row[dial]
+        col.metric(label, "not measured" if pd.isna(value) else f"{value:.0f}",
+                   help="Mean percentile rank among the managers in scope (0–100)")
+        col.caption(f"{int(row[f'n_signals_{dial}'])} of {int(row[f'of_signals_{dial}'])} signals measured")
+    att = row["attainment"]
+    cols[3].metric("Attainment", fmt_pct(att) or "not measured")
+    cols[3].caption(f"{int(row['n_reps_with_quota'])} reps with quota" if pd.notna(att) else "needs a quota export")
+    if row["hero"] is True:
+        st.warning(f"**Hero pattern.** {md_escape(row['reason'])}", icon=":material/warning:")
+
+    st.subheader("Next 1:1 checklist")
+    counts = behaviour_counts(ws, manager, filters)
+    gaps = memo("named_gaps", named_gaps, ws, filters, settings)
+    stuck = gaps[(gaps["manager"] == manager) & (gaps["status"] == "stuck")]
+    examples = [f"{r.rep}: {r.capability}" for r in stuck.itertuples()]
+    items = next_one_on_one(row, counts, examples, settings)
+    if items:
+        for i, item in enumerate(items, start=1):
+            st.markdown(f"{i}. {md_escape(item.title)}: {md_escape(item.evidence)}.")
+    else:
+        st.caption("No weak spot in the measured evidence. Ask what the team's next stretch is.")
+
+    st.subheader("The three signals over time")
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.markdown("**Capability movement**")
+        scores = memo("review_scores", review_scores, ws, filters)
+        mine = scores[scores["manager"] == manager]
+        if mine.empty:
+            st.caption("Not measured: needs a review export (rep, capability, cycle, score).")
+        else:
+            trend = mine.groupby(["cycle_index", "cycle"], as_index=False)["score_norm"].mean()
+            st.altair_chart(charts.line_over_time(trend, "cycle", "score_norm", None, "Team mean (0–1)",
+                                                  y_format=".2f"), width="stretch")
+            st.caption(f"Slope {row['capability_slope']:+.3f} per cycle over {int(row['n_rep_capabilities'])} "
+                       "rep-capability series" if pd.notna(row["capability_slope"]) else "")
+    with c2:
+        st.markdown("**Dependency curve**")
+        curve = memo("dependency_curve", dependency_curve, ws, filters, settings)
+        mine = curve[(curve["manager"] == manager)].dropna(subset=["dependency"])
+        if mine.empty:
+            st.caption("Not measured: needs closed deals with a manager-involved flag or activities on them.")
+        else:
+            mine = mine.assign(quarter=mine["quarter"].map(_quarter))
+            st.altair_chart(charts.line_over_time(mine, "quarter", "dependency", None,
+                                                  "Complex deals with manager"), width="stretch")
+            st.caption(f"Trend: {row['dependency_trend']} ({int(mine['n_complex_closed'].sum())} complex closed deals)")
+    with c3:
+        st.markdown("**Development follow-through**")
+        acts = memo("actions", actions, ws, filters)
+        mine = acts[acts["manager"] == manager]
+        if mine.empty:
+            st.caption("Not measured: needs a development-actions export.")
+        else:
+            q = mine.assign(quarter=pd.to_datetime(mine["assigned_date"]).map(_quarter))
+            by_q = q.groupby("quarter", as_index=False).agg(due=("is_due", "sum"), done=("is_completed", "sum"))
+            by_q["completed"] = by_q["done"] / by_q["due"].where(by_q["due"] > 0)
+            st.altair_chart(charts.line_over_time(by_q.dropna(subset=["completed"]), "quarter", "completed", None,
+                                                  "Completed of due"), width="stretch")
+            st.caption(f"{int(row['n_completed_due'])} of {int(row['n_due'])} due completed · "
+                       f"{int(row['n_revisited'])} of {int(row['n_completed'])} completed revisited")
+
+    st.subheader("The four behaviours")
+    for key, label in BEHAVIOURS.items():
+        shown, observed = counts.get(key, (0, 0))
+        if not observed:
+            st.markdown(f"- **{label.capitalize()}**: not measured")
+            continue
+        with st.expander(f"{label.capitalize()}: {shown} of {observed} sessions ({shown / observed:.0%})"):
+            show = session_examples(ws, manager, key, True, 3, filters)
+            lack = session_examples(ws, manager, key, False, 3, filters)
+            st.caption("Sessions that showed it")
+            st.dataframe(show, hide_index=True, width="stretch")
+            st.caption("Sessions that did not")
+            st.dataframe(lack, hide_index=True, width="stretch")
+
+    st.subheader("Confidence gap")
+    if pd.isna(row["confidence_gap"]):
+        st.caption("Not measured: needs the manager's self-rating and reps' answers on coaching consistency.")
+    else:
+        st.markdown(f"Self-rating **{row['self_rating']:.0%}** ({int(row['n_self_ratings'])} answers) against "
+                    f"**{row['reps_agree']:.0%}** of reps agreeing ({int(row['n_rep_coaching_answers'])} answers): "
+                    f"a gap of **{row['confidence_gap']:+.0%}**.")
+
+    with st.expander("Every signal for this manager"):
+        rows = [{"dial": DIALS[s.dial], "signal": s.label,
+                 "value": None if pd.isna(row.get(s.key)) else round(float(row.get(s.key)), 3),
+                 "percentile rank": row.get(f"rank_{s.key}"),
+                 "rests on": f"{int(row.get(s.evidence, 0) or 0):,} {s.evidence_label}",
+                 "status": "measured" if pd.notna(row.get(s.key)) else f"not measured: needs {s.needs}"}
+                for s in SIGNALS]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+render()

@@ -1,0 +1,118 @@
+"""Managers: the three dials with their evidence, and "same quota, different manager"."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics import charts
+from analytics.dials import DIALS, SIGNALS, diagnosis
+from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from ui.session import get_workspace
+from ui.state import get_filters, get_settings, memo, set_settings
+
+
+def dial_basis(row: pd.Series, dial: str) -> str:
+    n, of = int(row[f"n_signals_{dial}"]), int(row[f"of_signals_{dial}"])
+    if n == 0:
+        return "not measured"
+    parts = []
+    for s in SIGNALS:
+        if s.dial == dial and pd.notna(row.get(s.key)):
+            parts.append(f"{int(row.get(s.evidence, 0)):,} {s.evidence_label}")
+    seen = list(dict.fromkeys(parts))
+    return f"{n} of {of} signals · " + ", ".join(seen[:2])
+
+
+def thresholds_form() -> None:
+    s = get_settings()
+    with st.expander("Thresholds and standards", icon=":material/tune:"):
+        st.caption("Every number below changes the diagnosis on every page of this session.")
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            hero_att = st.number_input("Hero pattern: attainment at or above", 0.5, 2.0, s.hero_attainment, 0.05,
+                                       format="%.2f", help="1.00 = at plan")
+            hero_inv = st.number_input("Hero pattern: involvement in won complex deals at or above", 0.0, 1.0,
+                                       s.hero_involvement, 0.05, format="%.2f")
+            flat = st.number_input("Flat capability: slope per cycle below", 0.0, 0.2, s.flat_slope, 0.005,
+                                   format="%.3f")
+        with c2:
+            pct = st.number_input("Complex deal: amount percentile", 0.5, 0.99, s.complexity_percentile, 0.05,
+                                  format="%.2f", help="Used where the export has no complexity flag")
+            rise = st.number_input("Named gap moved: rise of at least", 0.01, 0.5, s.moved_rise, 0.01, format="%.2f")
+            agree = st.number_input("Survey: agree at or above (1–5)", 1.0, 5.0, s.agree_score, 0.5, format="%.1f")
+        with c3:
+            cov = st.number_input("Pipeline coverage standard (× quota)", 0.5, 10.0, s.coverage_standard, 0.5,
+                                  format="%.1f")
+            stale = st.number_input("Stale deal: untouched for days", 1, 365, s.stale_days, 5)
+            act = st.number_input("Activity standard per rep per week", 0.5, 100.0, s.activity_target_per_week, 0.5,
+                                  format="%.1f")
+        new = s.with_(hero_attainment=hero_att, hero_involvement=hero_inv, flat_slope=flat,
+                      complexity_percentile=pct, moved_rise=rise, agree_score=agree, coverage_standard=cov,
+                      stale_days=int(stale), activity_target_per_week=act)
+        if new != s:
+            set_settings(new)
+            st.rerun()
+
+
+@guarded
+def render() -> None:
+    ws = get_workspace()
+    filters, settings = get_filters(), get_settings()
+    page_header("Managers", filters)
+    diag = memo("diagnosis", diagnosis, ws, filters, settings)
+    if diag.empty:
+        needs_data("No managers in scope: the roster needs each rep's manager (a people export with rep and manager).")
+        return
+    st.markdown("Each dial is the mean percentile rank, among the managers shown, of the signals measured for "
+                "that manager; **not measured** means no export holds the evidence yet.")
+    table = pd.DataFrame({
+        "manager": diag["manager"], "team": diag["team"], "reps": diag["reps"],
+        **{label: diag[d] for d, label in DIALS.items()},
+        "attainment": diag["attainment"], "development index": diag["development_index"],
+        "hero pattern": diag["hero"].map({True: "yes", False: "no"}).fillna("cannot tell"),
+        **{f"{label} rests on": diag.apply(dial_basis, axis=1, dial=d) for d, label in DIALS.items()},
+    })
+    dial_col = {label: st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%.0f")
+                for label in DIALS.values()}
+    st.dataframe(table.sort_values("Coach", ascending=False, na_position="last"), hide_index=True, width="stretch",
+                 column_config={**dial_col,
+                                "attainment": st.column_config.NumberColumn("attainment", format="percent"),
+                                "development index": st.column_config.NumberColumn(format="%.0f")})
+    download_csv(table, "managers-dials.csv", key="dl-dials")
+
+    st.subheader("Same quota, different manager")
+    st.caption("Attainment against the development index (capability movement and execution independence). "
+               "Managers at plan but low on development, who carried the complex deals themselves, are flagged.")
+    plotted = diag.dropna(subset=["attainment", "development_index"])
+    if plotted.empty:
+        needs_data("The chart needs attainment (a quota export) and either capability reviews or deals with "
+                   "manager involvement.")
+    else:
+        st.altair_chart(charts.same_quota_chart(diag, settings.hero_attainment), width="stretch")
+    flagged = diag[diag["hero"] == True]  # noqa: E712 - None means cannot tell
+    if not flagged.empty:
+        st.markdown("**Hero pattern**")
+        for r in flagged.itertuples():
+            st.markdown(f"- **{md_escape(r.manager)}**: {md_escape(r.reason)}")
+    unknown = diag[diag["hero"].isna()]
+    if not unknown.empty:
+        st.caption(f"{len(unknown)} manager(s) cannot be judged for the hero pattern: "
+                   + md_escape(unknown["reason"].iloc[0]))
+
+    with st.expander("Signals behind each dial", icon=":material/list:"):
+        rows = []
+        for r in diag.itertuples():
+            for s in SIGNALS:
+                value = getattr(r, s.key, None)
+                rows.append({"manager": r.manager, "dial": DIALS[s.dial], "signal": s.label,
+                             "value": None if pd.isna(value) else round(float(value), 3),
+                             "percentile rank": getattr(r, f"rank_{s.key}"),
+                             "rests on": f"{int(getattr(r, s.evidence, 0) or 0):,} {s.evidence_label}",
+                             "status": "measured" if pd.notna(value) else f"not measured: needs {s.needs}"})
+        signals = pd.DataFrame(rows)
+        st.dataframe(signals, hide_index=True, width="stretch",
+                     column_config={"percentile rank": st.column_config.NumberColumn(format="%.0f")})
+        download_csv(signals, "managers-signals.csv", key="dl-signals")
+    thresholds_form()
+
+
+render()
