@@ -170,7 +170,9 @@ def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.
             if not flat:
                 why.append(f"capability moving ({slope:+.3f} per cycle)")
             rows.append((r.manager, False, "Not the hero pattern: " + "; ".join(why) + "."))
-    return pd.DataFrame(rows, columns=["manager", "hero", "reason"])
+    out = pd.DataFrame(rows, columns=["manager", "hero", "reason"])
+    out["hero"] = pd.Series([r[1] for r in rows], index=out.index, dtype=object)  # True, False or None
+    return out
 
 
 def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:

@@ -12,7 +12,8 @@ from analytics.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real"
-PAGES = ["views/overview.py", "views/data.py"]
+PAGES = ["views/overview.py", "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
+         "views/data.py"]
 TIMEOUT = 120
 
 
@@ -196,3 +197,63 @@ def test_a_file_that_is_not_a_workspace_gets_a_message():
     at.file_uploader(key="open-ws").set_value(("x.zip", b"not a zip", "application/zip")).run()
     assert not at.exception
     assert any("not a saved Bench Strength workspace" in e.value for e in at.error)
+
+
+def test_managers_page_on_the_demo_ranks_and_flags():
+    at = app().run()
+    at.switch_page("views/managers.py").run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert len(table) == 15
+    assert set(table.columns[:6]) == {"manager", "team", "reps", "Lead", "Manage", "Coach"}
+    assert (table["hero pattern"] == "yes").sum() == 3
+    assert "Hero pattern" in texts(at) and "won complex deals" in texts(at)
+    assert any(d.label == "Download CSV" for d in at.get("download_button"))
+
+
+def test_a_region_filter_in_the_sidebar_scopes_the_managers_page():
+    at = app().run()
+    at.switch_page("views/managers.py").run()
+    region = next(m for m in at.sidebar.multiselect if m.label == "Region")
+    region.set_value(["EMEA"]).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 5
+    assert "region: EMEA" in texts(at)
+
+
+def test_manager_detail_shows_a_checklist_with_counts():
+    at = app().run()
+    at.switch_page("views/manager.py").run()
+    at.selectbox(key="detail-manager").set_value("Deepa Varga").run()
+    assert not at.exception and not at.error
+    page = texts(at)
+    assert "Hero pattern." in page
+    assert "Step back from complex deals" in page
+    assert " of " in page and "sessions" in page
+
+
+def test_clusters_page_names_groups_with_quality_figures():
+    at = app().run()
+    at.switch_page("views/clusters.py").run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Clusters"] == "5"
+    assert float(metrics["Silhouette"]) > 0.5 and float(metrics["Stability"]) > 0.8
+    page = texts(at)
+    for name in ("Developers", "Heroes", "Operators", "Motivators", "Over-confident coaches"):
+        assert name in page
+    at.selectbox(key="cluster-k").set_value(3).run()
+    assert {m.label: m.value for m in at.metric}["Clusters"] == "3"
+
+
+@pytest.mark.parametrize("page", ["views/managers.py", "views/coaching.py", "views/clusters.py", "views/manager.py"])
+def test_manager_pages_on_maven_only_say_what_is_not_measured(page):
+    from analytics.ingest.pipeline import import_directory
+
+    ws = Workspace()
+    import_directory(ws, REAL / "maven-crm")
+    at = app(ws).run()
+    at.switch_page(page).run()
+    assert not at.exception and not at.error
+    assert "not measured" in texts(at).lower() or "needs" in texts(at).lower()

@@ -89,3 +89,20 @@ def test_a_second_session_never_sees_the_first_sessions_upload(browser, app_url,
     finally:
         first.context.close()
         second.context.close()
+
+
+def test_manager_pages_open_on_the_demo(page, app_url):
+    open_page(page, app_url)
+    for link, heading, content in [
+        ("Managers", "Managers", "Same quota, different manager"),
+        ("Manager detail", "Manager detail", "Next 1:1 checklist"),
+        ("Coaching evidence", "Coaching evidence", "Confidence is not evidence"),
+        ("Manager clusters", "Manager clusters", "Profiles"),
+    ]:
+        page.get_by_role("link", name=link, exact=True).click()
+        wait_for_app_run(page)
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        expect(page.get_by_role("heading", name=content)).to_be_visible()
+        expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
