@@ -4,7 +4,7 @@ confidence gap between what managers believe and what their reps say."""
 import streamlit as st
 
 from analytics import charts
-from analytics.coaching import BEHAVIOURS, coaching_by_manager
+from analytics.coaching import BEHAVIOURS, coaching_by_manager, coaching_by_rep
 from analytics.surveys import survey_by_manager
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
@@ -54,6 +54,15 @@ def render() -> None:
             st.altair_chart(charts.skill_time_chart(coach, settings.skill_time_target), width="stretch")
         else:
             needs_data("Not measured: the coaching log needs pipeline and skill minutes per session.")
+
+        with st.expander("Coaching cadence per rep", icon=":material/event_repeat:"):
+            per_rep = memo("coaching_by_rep", coaching_by_rep, ws, filters, settings)
+            st.caption("Sessions per month for each rep and days since their last session (as of the latest "
+                       "session in scope). More often is not better: look for reps nobody coaches.")
+            st.dataframe(per_rep.sort_values(["manager", "sessions_per_month"]), hide_index=True, width="stretch",
+                         column_config={"sessions_per_month": st.column_config.NumberColumn(format="%.2f"),
+                                        "quality_index": st.column_config.NumberColumn(format="percent")})
+            download_csv(per_rep, "coaching-by-rep.csv", key="dl-coaching-rep")
 
     st.subheader("Confidence is not evidence")
     survey = memo("surveys", survey_by_manager, ws, filters, settings)
