@@ -181,3 +181,21 @@ def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = 
     dials = dial_scores(ev, settings)
     out = ev.merge(dials, on="manager", how="left").assign(development_index=development_index(ev).to_numpy())
     return out.merge(hero_pattern(ev, settings), on="manager", how="left")
+
+
+def signal_table(diag: pd.DataFrame) -> pd.DataFrame:
+    """Every signal of every manager in a diagnosis, long: value, percentile rank, what it
+    rests on, and, where not measured, the export that would fill it."""
+    rows = []
+    for r in diag.to_dict("records"):
+        for s in SIGNALS:
+            value = r.get(s.key)
+            measured = value is not None and not pd.isna(value)
+            rows.append({
+                "manager": r["manager"], "dial": DIALS[s.dial], "signal": s.label,
+                "value": round(float(value), 3) if measured else None,
+                "percentile rank": r.get(f"rank_{s.key}"),
+                "rests on": f"{int(r.get(s.evidence) or 0):,} {s.evidence_label}",
+                "status": "measured" if measured else f"not measured: needs {s.needs}",
+            })
+    return pd.DataFrame(rows)

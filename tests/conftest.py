@@ -20,3 +20,24 @@ def real_data() -> Path:
             pytrace=False,
         )
     return REAL_DATA
+
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+@pytest.fixture(scope="session")
+def demo_workspace():
+    """The whole demo, imported once through the upload path and shared read-only by every
+    test that checks the planted truth (every export must load complete)."""
+    import json
+
+    from analytics.ingest.pipeline import import_directory
+    from analytics.workspace import Workspace
+
+    ws = Workspace()
+    reports = import_directory(ws, DEMO_DIR)
+    assert all(r.rows_rejected == 0 and r.error is None for r in reports)
+    counts = json.loads((DEMO_DIR / "ground_truth.json").read_text(encoding="utf-8"))["counts"]
+    assert {t: n for t, n in ws.counts().items() if n} == counts
+    yield ws
+    ws.close()

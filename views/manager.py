@@ -8,7 +8,7 @@ from analytics import charts
 from analytics.capability import named_gaps, review_scores
 from analytics.checklist import next_one_on_one
 from analytics.coaching import BEHAVIOURS, behaviour_counts, session_examples
-from analytics.dials import DIALS, SIGNALS, diagnosis
+from analytics.dials import DIALS, diagnosis, signal_table
 from analytics.follow_through import actions
 from analytics.independence import dependency_curve
 from ui.components import fmt_pct, guarded, md_escape, needs_data, page_header
@@ -125,13 +125,8 @@ def render() -> None:
                     f"a gap of **{row['confidence_gap']:+.0%}**.")
 
     with st.expander("Every signal for this manager"):
-        rows = [{"dial": DIALS[s.dial], "signal": s.label,
-                 "value": None if pd.isna(row.get(s.key)) else round(float(row.get(s.key)), 3),
-                 "percentile rank": row.get(f"rank_{s.key}"),
-                 "rests on": f"{int(row.get(s.evidence, 0) or 0):,} {s.evidence_label}",
-                 "status": "measured" if pd.notna(row.get(s.key)) else f"not measured: needs {s.needs}"}
-                for s in SIGNALS]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(signal_table(diag[diag["manager"] == manager]).drop(columns="manager"), hide_index=True,
+                     width="stretch")
 
 
 render()

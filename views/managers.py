@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import charts
-from analytics.dials import DIALS, SIGNALS, diagnosis
+from analytics.dials import DIALS, SIGNALS, diagnosis, signal_table
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo, set_settings
@@ -99,16 +99,7 @@ def render() -> None:
                    + md_escape(unknown["reason"].iloc[0]))
 
     with st.expander("Signals behind each dial", icon=":material/list:"):
-        rows = []
-        for r in diag.itertuples():
-            for s in SIGNALS:
-                value = getattr(r, s.key, None)
-                rows.append({"manager": r.manager, "dial": DIALS[s.dial], "signal": s.label,
-                             "value": None if pd.isna(value) else round(float(value), 3),
-                             "percentile rank": getattr(r, f"rank_{s.key}"),
-                             "rests on": f"{int(getattr(r, s.evidence, 0) or 0):,} {s.evidence_label}",
-                             "status": "measured" if pd.notna(value) else f"not measured: needs {s.needs}"})
-        signals = pd.DataFrame(rows)
+        signals = signal_table(diag)
         st.dataframe(signals, hide_index=True, width="stretch",
                      column_config={"percentile rank": st.column_config.NumberColumn(format="%.0f")})
         download_csv(signals, "managers-signals.csv", key="dl-signals")

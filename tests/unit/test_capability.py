@@ -16,7 +16,6 @@ import pytest
 
 from analytics import capability as cap
 from analytics.filters import Filters
-from analytics.ingest.pipeline import import_directory
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 from tests.factories import workspace_with
@@ -305,14 +304,9 @@ def test_empty_workspace_gives_empty_frames_with_columns():
 
 # ------------------------------------------------------------------------- the demo's planted truths
 @pytest.fixture(scope="module")
-def demo_ws() -> Workspace:
-    """The demo through the upload path (the exports in DEMO_TABLES, each complete)."""
-    ws = Workspace()
-    for table in DEMO_TABLES:
-        import_directory(ws, DEMO, f"{table}.csv")
-    counts = json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))["counts"]
-    assert all(ws.counts()[t] == counts[t] for t in DEMO_TABLES)
-    return ws
+def demo_ws(demo_workspace) -> Workspace:
+    """The demo, imported once for the whole test session (tests/conftest.py)."""
+    return demo_workspace
 
 
 @pytest.fixture(scope="module")

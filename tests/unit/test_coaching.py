@@ -22,7 +22,6 @@ from analytics.coaching import (
     session_examples,
 )
 from analytics.filters import Filters
-from analytics.ingest.pipeline import import_directory
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 from tests.factories import workspace_with
@@ -306,10 +305,9 @@ def test_behaviours_in_framework_order():
 
 
 @pytest.fixture(scope="module")
-def demo_ws() -> Workspace:
-    ws = Workspace()
-    import_directory(ws, DEMO)
-    return ws
+def demo_ws(demo_workspace) -> Workspace:
+    """The demo, imported once for the whole test session (tests/conftest.py)."""
+    return demo_workspace
 
 
 @pytest.fixture(scope="module")

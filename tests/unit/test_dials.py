@@ -139,11 +139,8 @@ def test_clusters_estimator_is_deterministic():
 
 
 @pytest.fixture(scope="module")
-def demo_diagnosis():
-    ws = Workspace()
-    import_directory(ws, ROOT / "data" / "demo")
-    yield ws, diagnosis(ws)
-    ws.close()
+def demo_diagnosis(demo_workspace):
+    return demo_workspace, diagnosis(demo_workspace)
 
 
 def test_developers_hold_the_top_coach_dials(demo_diagnosis):

@@ -16,7 +16,6 @@ import pytest
 
 from analytics import follow_through as ft
 from analytics.filters import Filters
-from analytics.ingest.pipeline import import_directory
 from analytics.workspace import Workspace
 from tests.factories import workspace_with
 
@@ -154,14 +153,9 @@ def test_empty_workspace():
 
 # ------------------------------------------------------------------------- the demo
 @pytest.fixture(scope="module")
-def demo_ws() -> Workspace:
-    """The demo through the upload path (the exports in DEMO_TABLES, each complete)."""
-    w = Workspace()
-    for table in DEMO_TABLES:
-        import_directory(w, DEMO, f"{table}.csv")
-    counts = json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))["counts"]
-    assert all(w.counts()[t] == counts[t] for t in DEMO_TABLES)
-    return w
+def demo_ws(demo_workspace) -> Workspace:
+    """The demo, imported once for the whole test session (tests/conftest.py)."""
+    return demo_workspace
 
 
 def test_demo_developers_follow_through_and_revisit_more_than_heroes(demo_ws):

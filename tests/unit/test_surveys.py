@@ -13,7 +13,6 @@ import pytest
 
 from analytics.demo import CONFIDENCE_ITEM_REP, CONFIDENCE_ITEM_SELF, LEAD_ITEMS
 from analytics.filters import Filters
-from analytics.ingest.pipeline import import_directory
 from analytics.settings import Settings
 from analytics.surveys import (
     RETENTION_COLUMNS,
@@ -327,10 +326,9 @@ def test_retention_region_filter():
 
 
 @pytest.fixture(scope="module")
-def demo_ws() -> Workspace:
-    ws = Workspace()
-    import_directory(ws, DEMO)
-    return ws
+def demo_ws(demo_workspace) -> Workspace:
+    """The demo, imported once for the whole test session (tests/conftest.py)."""
+    return demo_workspace
 
 
 @pytest.fixture(scope="module")
