@@ -31,6 +31,11 @@ class Settings:
     hero_involvement : share of the team's won complex deals with the manager involved above
         which involvement is "high".
     min_managers_for_clusters : fewer managers than this and the page declines to cluster.
+    results_standard : a rep whose attainment is below this is below standard on results.
+    capability_standard : a rep whose latest normalised score on a capability is below this is
+        below standard on that capability.
+    fit_gap_min_cycles : cycles of real coaching and follow-through without movement before a gap
+        reads as a fit gap.
     """
 
     complexity_percentile: float = 0.75
@@ -46,6 +51,9 @@ class Settings:
     hero_attainment: float = 1.0
     hero_involvement: float = 0.6
     min_managers_for_clusters: int = 8
+    results_standard: float = 0.85
+    capability_standard: float = 0.5
+    fit_gap_min_cycles: int = 2
     #: weight of each signal inside its dial (a missing key weighs 1)
     signal_weights: tuple[tuple[str, float], ...] = ()
     #: survey item keywords -> what the item measures (first match wins); edited on the What-if page
