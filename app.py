@@ -6,14 +6,21 @@ from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="Bench Strength", page_icon=":material/groups:", layout="wide")
 
-pages = [
-    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("views/managers.py", title="Managers", icon=":material/groups:"),
-    st.Page("views/manager.py", title="Manager detail", icon=":material/person_search:"),
-    st.Page("views/coaching.py", title="Coaching evidence", icon=":material/record_voice_over:"),
-    st.Page("views/clusters.py", title="Manager clusters", icon=":material/bubble_chart:"),
-    st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
-]
+pages = {
+    "": [st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True)],
+    "Managers": [
+        st.Page("views/managers.py", title="Managers", icon=":material/groups:"),
+        st.Page("views/manager.py", title="Manager detail", icon=":material/person_search:"),
+        st.Page("views/coaching.py", title="Coaching evidence", icon=":material/record_voice_over:"),
+        st.Page("views/clusters.py", title="Manager clusters", icon=":material/bubble_chart:"),
+    ],
+    "Rep development": [
+        st.Page("views/capability.py", title="Capability trends", icon=":material/trending_up:"),
+        st.Page("views/follow_through.py", title="Follow-through", icon=":material/task_alt:"),
+        st.Page("views/independence.py", title="Execution independence", icon=":material/directions_walk:"),
+    ],
+    "Data": [st.Page("views/data.py", title="Data", icon=":material/upload_file:")],
+}
 navigation = st.navigation(pages)
 render_sidebar()
 navigation.run()

@@ -460,3 +460,33 @@ def _empty(columns: list[str], ints: tuple[str, ...] = (), dates: tuple[str, ...
         else:
             data[c] = pd.Series([], dtype=float)
     return pd.DataFrame(data)
+
+
+def naming_cycles(ws: Workspace, rep: str, filters: Filters = Filters()) -> pd.DataFrame:
+    """Where one rep's gaps were named: capability, cycle and the number of namings, from
+    coaching-session focus and development actions (a naming belongs to the first cycle dated
+    on or after it). For markers on the rep's trend lines."""
+    c = cycles(ws)
+    period, _, _ = _split(filters)
+    s_where, s_params = period.clause(date="session_date")
+    a_where, a_params = period.clause(date="assigned_date")
+    named = ws.query(
+        f"""SELECT capability, d FROM (
+                SELECT focus_capability AS capability, session_date AS d, coalesce(r.name, s.rep) AS rep
+                FROM coaching_sessions s LEFT JOIN v_person_ref r ON r.ref = s.rep
+                WHERE focus_capability IS NOT NULL AND {s_where}
+                UNION ALL
+                SELECT a.capability, assigned_date AS d, coalesce(r.name, a.rep) AS rep
+                FROM development_actions a LEFT JOIN v_person_ref r ON r.ref = a.rep
+                WHERE a.capability IS NOT NULL AND {a_where})
+            WHERE rep = ?""",
+        s_params + a_params + [rep],
+    )
+    if named.empty or c.empty or c["cycle_date"].isna().all():
+        return pd.DataFrame({"capability": [], "cycle": [], "cycle_index": [], "namings": []})
+    dated = c.dropna(subset=["cycle_date"]).sort_values("cycle_date")
+    named = named.assign(d=pd.to_datetime(named["d"])).sort_values("d")
+    placed = pd.merge_asof(named, dated.rename(columns={"cycle_date": "d"}), on="d", direction="forward")
+    placed = placed.dropna(subset=["cycle"])
+    return (placed.groupby(["capability", "cycle", "cycle_index"], as_index=False)
+                  .size().rename(columns={"size": "namings"}))

@@ -78,23 +78,24 @@ def _label_offsets(x: pd.Series, y: pd.Series) -> list[int]:
     return out
 
 
-def signal_heatmap(frame: pd.DataFrame, columns: dict[str, str], title: str, fmt: str = ".0%") -> alt.LayerChart:
-    """Managers × measures as coloured cells with the value written in; blank = not measured."""
-    long = frame.melt(id_vars="manager", value_vars=list(columns), var_name="measure", value_name="value")
+def signal_heatmap(frame: pd.DataFrame, columns: dict[str, str], title: str, fmt: str = ".0%",
+                   row: str = "manager") -> alt.LayerChart:
+    """Rows (managers, reps) × measures as coloured cells with the value written in; n/m = not measured."""
+    long = frame.melt(id_vars=row, value_vars=list(columns), var_name="measure", value_name="value")
     long["measure"] = long["measure"].map(columns)
     long["text"] = long["value"].map(lambda v: "n/m" if pd.isna(v) else format(v, fmt))
     order = list(columns.values())
     base = alt.Chart(long).encode(
         x=alt.X("measure:N", sort=order, title=None,
-                axis=alt.Axis(labelAngle=0, labelLimit=200, labelOverlap=False, orient="top")),
-        y=alt.Y("manager:N", title=None, sort=alt.EncodingSortField("manager")),
+                axis=alt.Axis(labelAngle=-20, labelAlign="left", labelLimit=200, labelOverlap=False, orient="top")),
+        y=alt.Y(f"{row}:N", title=None, sort=alt.EncodingSortField(row), axis=alt.Axis(labelOverlap=False)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("value:Q", title=title, scale=alt.Scale(scheme="greens", domain=[0, 1])),
-        tooltip=[alt.Tooltip("manager:N"), alt.Tooltip("measure:N"), alt.Tooltip("text:N", title="value")])
+        tooltip=[alt.Tooltip(f"{row}:N"), alt.Tooltip("measure:N"), alt.Tooltip("text:N", title="value")])
     text = base.mark_text(fontSize=11).encode(
         text="text:N", color=alt.condition("datum.value > 0.6", alt.value("white"), alt.value("#1d2a24")))
-    return alt.layer(cells, text).properties(height=max(200, 26 * frame["manager"].nunique()))
+    return alt.layer(cells, text).properties(height=max(200, 26 * frame[row].nunique()))
 
 
 def confidence_chart(survey: pd.DataFrame) -> alt.LayerChart:
@@ -161,3 +162,51 @@ def line_over_time(frame: pd.DataFrame, x: str, y: str, colour: str | None, y_ti
     mark = (alt.MarkDef(type="line", point=alt.OverlayMarkDef(color=WON), color=WON) if not colour
             else alt.MarkDef(type="line", point=True))
     return alt.Chart(frame, mark=mark).encode(**enc).properties(height=260)
+
+
+def rep_trend_chart(history: pd.DataFrame, namings: pd.DataFrame) -> alt.LayerChart:
+    """One rep's normalised score per capability across cycles; triangles mark the cycles in
+    which a capability was named as a gap (coaching focus or development action)."""
+    order = history.sort_values("cycle_index")["cycle"].drop_duplicates().tolist()
+    x = alt.X("cycle:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+    colour = alt.Color("capability:N", title=None, legend=alt.Legend(orient="bottom", columns=3))
+    lines = alt.Chart(history).mark_line(point=True).encode(
+        x=x, y=alt.Y("score_norm:Q", title="Score (0 = scale min, 1 = max)", scale=alt.Scale(domain=[0, 1])),
+        color=colour, tooltip=["capability:N", "cycle:N", alt.Tooltip("score:Q", title="score"),
+                               alt.Tooltip("score_norm:Q", format=".2f", title="normalised")])
+    layers = [lines]
+    if not namings.empty:
+        marks = namings.merge(history[["capability", "cycle", "score_norm"]], on=["capability", "cycle"], how="inner")
+        layers.append(alt.Chart(marks).mark_point(shape="triangle-up", size=160, filled=True, opacity=0.9).encode(
+            x=x, y="score_norm:Q", color=colour,
+            tooltip=["capability:N", "cycle:N", alt.Tooltip("namings:Q", title="times named in this cycle")]))
+    return alt.layer(*layers).properties(height=320)
+
+
+def dependency_small_multiples(curve: pd.DataFrame, trend: pd.DataFrame, columns: int = 5) -> alt.FacetChart:
+    """Each manager's dependency curve (share of the team's complex closed deals with the
+    manager involved, per quarter), titled with its trend."""
+    df = curve.dropna(subset=["dependency"]).merge(trend[["manager", "trend"]], on="manager", how="left")
+    df["panel"] = df["manager"] + " (" + df["trend"].fillna("not measured") + ")"
+    df["quarter_label"] = df["quarter"].map(lambda t: f"{t.year}-Q{(t.month - 1) // 3 + 1}")
+    colours = alt.Scale(domain=["shrinking", "flat", "growing", "not measured"],
+                        range=[WON, "#8a8f8c", QUOTA, "#c9cfcc"])
+    return alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("quarter_label:N", title=None, sort=None, axis=alt.Axis(labelAngle=-60, labelFontSize=9)),
+        y=alt.Y("dependency:Q", title=None, axis=alt.Axis(format="%", tickCount=3),
+                scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("trend:N", scale=colours, title="Trend", legend=alt.Legend(orient="top")),
+        tooltip=["manager:N", "quarter_label:N", alt.Tooltip("dependency:Q", format=".0%"),
+                 alt.Tooltip("n_complex_closed:Q", title="complex closed deals")],
+    ).properties(width=170, height=130).facet(
+        facet=alt.Facet("panel:N", title=None, header=alt.Header(labelFontSize=11, labelLimit=200)),
+        columns=columns)
+
+
+def funnel_chart(steps: pd.DataFrame) -> alt.LayerChart:
+    """Assigned → due → completed → revisited as horizontal bars with counts."""
+    base = alt.Chart(steps).encode(y=alt.Y("step:N", sort=None, title=None))
+    bars = base.mark_bar(color=WON).encode(x=alt.X("count:Q", title="Development actions"),
+                                           tooltip=["step:N", "count:Q"])
+    text = base.mark_text(align="left", dx=4).encode(x="count:Q", text="count:Q")
+    return alt.layer(bars, text).properties(height=160)

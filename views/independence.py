@@ -1,0 +1,79 @@
+"""Execution independence: do reps win their complex deals without the manager stepping in?"""
+
+import streamlit as st
+
+from analytics import charts
+from analytics.independence import (
+    closed_deals,
+    complex_threshold,
+    dependency_curve,
+    dependency_trend,
+    independence_by_manager,
+    independence_by_rep,
+)
+from ui.components import download_csv, fmt_money, guarded, needs_data, page_header
+from ui.session import get_workspace
+from ui.state import get_filters, get_settings, memo, set_settings
+
+
+@guarded
+def render() -> None:
+    ws = get_workspace()
+    filters, settings = get_filters(), get_settings()
+    page_header("Execution independence", filters)
+    st.markdown("**Independence** = share of a team's complex deals won without the manager involved. The "
+                "**dependency curve** is, per quarter, the share of the team's complex closed deals with the "
+                "manager involved; a shrinking curve is a team that is learning to win without them.")
+    flagged = int(ws.scalar("SELECT count(is_complex) FROM opportunities") or 0)
+    pct = st.slider("Complex deal: amount at or above this percentile of closed deals", 0.50, 0.95,
+                    float(settings.complexity_percentile), 0.05, key="complexity-percentile",
+                    help="Used for deals without an explicit complexity flag in the export")
+    if pct != settings.complexity_percentile:
+        settings = settings.with_(complexity_percentile=pct)
+        set_settings(settings)
+    threshold = memo("complex_threshold", complex_threshold, ws, settings)
+    basis = (f"{flagged:,} deals carry the export's own complexity flag; the rest are complex at "
+             f"{fmt_money(threshold) or 'no amount'} or more ({pct:.0%} percentile of closed amounts).")
+    st.caption(basis if flagged else
+               f"Complex = closed amount of {fmt_money(threshold) or 'n/a'} or more ({pct:.0%} percentile).")
+
+    deals = memo("closed_deals", closed_deals, ws, filters, settings)
+    if deals.empty or deals["involved"].isna().all():
+        needs_data("Not measured: independence needs closed deals with amounts, and a manager-involved flag or "
+                   "activities linked to the deals (to see who took part).")
+        return
+    curve = memo("dependency_curve", dependency_curve, ws, filters, settings)
+    trend = memo("dependency_trend", dependency_trend, ws, filters, settings)
+    st.subheader("Dependency curves")
+    st.caption("Per manager and quarter: the share of the team's complex closed deals with the manager involved.")
+    st.altair_chart(charts.dependency_small_multiples(curve, trend), width="content")
+
+    st.subheader("Per manager")
+    per_manager = memo("independence", independence_by_manager, ws, filters, settings)
+    table = per_manager[["manager", "independence", "n_complex_won", "dependency_slope", "dependency_trend",
+                         "n_quarters", "n_complex_won_not_measured"]]
+    st.dataframe(table.sort_values("dependency_slope"), hide_index=True, width="stretch", column_config={
+        "independence": st.column_config.ProgressColumn("independence", min_value=0, max_value=1, format="percent"),
+        "n_complex_won": "complex deals won",
+        "dependency_slope": st.column_config.NumberColumn("slope per quarter", format="%+.3f"),
+        "dependency_trend": "trend", "n_quarters": "quarters",
+        "n_complex_won_not_measured": "won complex deals with unknown involvement"})
+    download_csv(table, "independence-by-manager.csv", key="dl-ind-manager")
+
+    st.subheader("Per rep, by quarter")
+    per_rep = memo("independence_by_rep", independence_by_rep, ws, filters, settings)
+    manager = st.selectbox("Team of", table["manager"].tolist(), key="ind-manager")
+    mine = per_rep[per_rep["manager"] == manager].copy()
+    if mine.empty:
+        st.caption("No complex deals won by this team in scope.")
+    else:
+        mine["quarter"] = mine["quarter"].map(lambda t: f"{t.year}-Q{(t.month - 1) // 3 + 1}")
+        wide = mine.pivot_table(index="rep", columns="quarter", values="independence").reset_index()
+        quarters = [c for c in wide.columns if c != "rep"]
+        st.altair_chart(charts.signal_heatmap(wide, {q: q for q in quarters}, "independence", row="rep"),
+                        width="stretch")
+        st.caption("Share of each rep's complex won deals without the manager, per quarter (blank: no complex win).")
+    download_csv(per_rep, "independence-by-rep.csv", key="dl-ind-rep")
+
+
+render()
