@@ -127,6 +127,8 @@ def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings
         df[col] = pd.to_datetime(df[col])
     df["amount"] = df["amount"].astype(float)
     flag = df["complex_flag"].astype("boolean")
+    if not settings.use_complexity_flag:  # the user chose the amount rule for every deal
+        flag = pd.Series(pd.NA, index=df.index, dtype="boolean")
     by_amount = (df["amount"] >= threshold) if threshold is not None else pd.Series(False, index=df.index)
     amount_known = df["amount"].notna() & (threshold is not None)
     df["is_complex"] = flag.where(flag.notna(), by_amount.astype("boolean").where(amount_known))

@@ -17,7 +17,8 @@ class Settings:
     Attributes
     ----------
     complexity_percentile : a deal at or above this percentile of the organisation's closed
-        amounts is complex (when the export has no complexity flag).
+        amounts is complex (when the export has no complexity flag, or the flag is not used).
+    use_complexity_flag : use the export's own complexity flag where a deal has one.
     moved_rise : a named gap moved when its normalised score rose by at least this much ...
     moved_within_cycles : ... within this many cycles after it was named.
     stuck_min_cycles : a gap named in at least this many cycles without moving is stuck.
@@ -39,6 +40,7 @@ class Settings:
     """
 
     complexity_percentile: float = 0.75
+    use_complexity_flag: bool = True
     moved_rise: float = 0.10
     moved_within_cycles: int = 2
     stuck_min_cycles: int = 2

@@ -25,17 +25,25 @@ def render() -> None:
                 "**dependency curve** is, per quarter, the share of the team's complex closed deals with the "
                 "manager involved; a shrinking curve is a team that is learning to win without them.")
     flagged = int(ws.scalar("SELECT count(is_complex) FROM opportunities") or 0)
+    use_flag = settings.use_complexity_flag
+    if flagged:
+        use_flag = st.toggle(f"Use the export's own complexity flag ({flagged:,} deals carry it)",
+                             value=settings.use_complexity_flag, key="use-complexity-flag",
+                             help="Off: every deal is judged by the amount threshold below")
     pct = st.slider("Complex deal: amount at or above this percentile of closed deals", 0.50, 0.95,
                     float(settings.complexity_percentile), 0.05, key="complexity-percentile",
-                    help="Used for deals without an explicit complexity flag in the export")
-    if pct != settings.complexity_percentile:
-        settings = settings.with_(complexity_percentile=pct)
+                    disabled=bool(flagged and use_flag),
+                    help="Used for deals without an explicit complexity flag, or for all when the flag is off")
+    if pct != settings.complexity_percentile or use_flag != settings.use_complexity_flag:
+        settings = settings.with_(complexity_percentile=pct, use_complexity_flag=use_flag)
         set_settings(settings)
     threshold = memo("complex_threshold", complex_threshold, ws, settings)
-    basis = (f"{flagged:,} deals carry the export's own complexity flag; the rest are complex at "
-             f"{fmt_money(threshold) or 'no amount'} or more ({pct:.0%} percentile of closed amounts).")
-    st.caption(basis if flagged else
-               f"Complex = closed amount of {fmt_money(threshold) or 'n/a'} or more ({pct:.0%} percentile).")
+    if flagged and use_flag:
+        st.caption(f"Complex = the export's flag where a deal has one; other deals at {fmt_money(threshold) or 'n/a'} "
+                   f"or more ({pct:.0%} percentile of closed amounts).")
+    else:
+        st.caption(f"Complex = closed amount of {fmt_money(threshold) or 'n/a'} or more ({pct:.0%} percentile of "
+                   "the organisation's closed amounts).")
 
     deals = memo("closed_deals", closed_deals, ws, filters, settings)
     if deals.empty or deals["involved"].isna().all():

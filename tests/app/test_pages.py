@@ -13,7 +13,7 @@ from analytics.workspace import Workspace
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real"
 PAGES = ["views/overview.py", "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
-         "views/data.py"]
+         "views/capability.py", "views/follow_through.py", "views/independence.py", "views/data.py"]
 TIMEOUT = 120
 
 
@@ -247,8 +247,9 @@ def test_clusters_page_names_groups_with_quality_figures():
     assert {m.label: m.value for m in at.metric}["Clusters"] == "3"
 
 
-@pytest.mark.parametrize("page", ["views/managers.py", "views/coaching.py", "views/clusters.py", "views/manager.py"])
-def test_manager_pages_on_maven_only_say_what_is_not_measured(page):
+@pytest.mark.parametrize("page", ["views/managers.py", "views/coaching.py", "views/clusters.py", "views/manager.py",
+                                  "views/capability.py", "views/follow_through.py", "views/independence.py"])
+def test_analysis_pages_on_maven_only_say_what_is_not_measured(page):
     from analytics.ingest.pipeline import import_directory
 
     ws = Workspace()
@@ -257,3 +258,38 @@ def test_manager_pages_on_maven_only_say_what_is_not_measured(page):
     at.switch_page(page).run()
     assert not at.exception and not at.error
     assert "not measured" in texts(at).lower() or "needs" in texts(at).lower()
+
+
+def test_moving_the_complexity_slider_changes_the_threshold_and_the_curves():
+    at = app().run()
+    at.switch_page("views/independence.py").run()
+    assert not at.exception and not at.error
+    assert at.slider(key="complexity-percentile").disabled  # the demo's own flag rules first
+    at.toggle(key="use-complexity-flag").set_value(False).run()
+    assert not at.slider(key="complexity-percentile").disabled
+    at_75 = at.dataframe[0].value.set_index("manager")["n_complex_won"]
+    at.slider(key="complexity-percentile").set_value(0.5).run()
+    assert not at.exception and not at.error
+    assert at.session_state["settings"].complexity_percentile == 0.5
+    at_50 = at.dataframe[0].value.set_index("manager")["n_complex_won"]
+    # a lower bar makes more deals complex: more complex wins in total, never fewer per manager
+    assert at_50.sum() > at_75.sum() and (at_50 >= at_75.reindex(at_50.index)).all()
+    assert "(50% percentile" in texts(at)
+
+
+def test_capability_page_marks_stuck_gaps_and_moved_shares():
+    at = app().run()
+    at.switch_page("views/capability.py").run()
+    assert not at.exception and not at.error
+    headers = [h.value for h in at.subheader]
+    assert "The same gaps quarter after quarter" in headers
+    per_manager = next(d.value for d in at.dataframe if "share_gaps_moved" in d.value.columns)
+    assert len(per_manager) == 15 and per_manager["share_gaps_moved"].between(0, 1).all()
+
+
+def test_follow_through_page_lists_overdue_and_unrevisited():
+    at = app().run()
+    at.switch_page("views/follow_through.py").run()
+    assert not at.exception and not at.error
+    headers = " ".join(h.value for h in at.subheader)
+    assert "Overdue actions" in headers and "Completed but never revisited" in headers
