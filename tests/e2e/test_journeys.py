@@ -106,3 +106,24 @@ def test_manager_pages_open_on_the_demo(page, app_url):
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
         expect(page.get_by_test_id("stException")).to_have_count(0)
         expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+
+
+def test_rep_development_pages_and_the_complexity_slider(page, app_url):
+    open_page(page, app_url)
+    for link, content in [("Capability trends", "The same gaps quarter after quarter"),
+                          ("Follow-through", "One manager's funnel"),
+                          ("Execution independence", "Dependency curves")]:
+        page.get_by_role("link", name=link, exact=True).click()
+        wait_for_app_run(page)
+        expect(page.get_by_role("heading", name=content)).to_be_visible()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+    # use the amount rule, then lower the bar one step with the keyboard: the curves redraw
+    page.get_by_text("Use the export's own complexity flag").click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("(75% percentile of the organisation's closed amounts)")).to_be_visible()
+    thumb = page.get_by_test_id("stSlider").get_by_role("slider")
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    wait_for_app_run(page)
+    expect(page.get_by_text("(70% percentile of the organisation's closed amounts)")).to_be_visible()
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
