@@ -39,6 +39,7 @@ import pandas as pd
 
 from analytics import capability as cap
 from analytics import follow_through as ft
+from analytics.coaching import coaching_by_manager
 from analytics.filters import Filters
 from analytics.people import REPS_SQL
 from analytics.settings import Settings
@@ -235,7 +236,7 @@ def _work_on_gaps(ws: Workspace, filters: Filters, scores: pd.DataFrame) -> pd.D
     worked = []
     for rep, dates in zip(frame["rep"], frame["done_dates"], strict=True):
         cal = calendars.get(rep, calendars[None])
-        placed = {_cycle_of(cal, d) for d in (dates if dates is not None else [])}
+        placed = {_cycle_of(cal, d) for d in (dates if isinstance(dates, list | tuple | np.ndarray) else [])}
         worked.append(len(placed - {None}))
     frame["cycles_worked"] = worked
     for c in ("n_sessions_on_it", "n_actions", "n_actions_completed", "cycles_worked"):
@@ -245,16 +246,17 @@ def _work_on_gaps(ws: Workspace, filters: Filters, scores: pd.DataFrame) -> pd.D
 
 def _latest_scores(scores: pd.DataFrame) -> pd.DataFrame:
     """Per (rep, cap_key): the latest cycle's mean normalised score, its manager and the first score."""
-    s = scores[scores["score_norm"].notna()].assign(cap_key=lambda d: d["capability"].str.strip().str.lower())
-    if s.empty:
-        return pd.DataFrame(columns=["rep", "cap_key", "capability", "latest_norm", "latest_manager",
-                                     "first_norm", "n_cycles"])
-    per = (s.groupby(["rep", "cap_key", "cycle_index"], as_index=False)
-            .agg(score_norm=("score_norm", "mean"), manager=("manager", "last"), capability=("capability", "last"))
-            .sort_values(["rep", "cap_key", "cycle_index"]))
-    return per.groupby(["rep", "cap_key"], as_index=False).agg(
-        capability=("capability", "last"), latest_norm=("score_norm", "last"), latest_manager=("manager", "last"),
-        first_norm=("score_norm", "first"), n_cycles=("cycle_index", "nunique"))
+    s = scores[scores["score_norm"].notna()]
+    s = s.assign(cap_key=s["capability"].str.strip().str.lower()).sort_values(["rep", "cap_key", "cycle_index"])
+    keys = ["rep", "cap_key"]
+    mean = s.groupby([*keys, "cycle_index"])["score_norm"].transform("mean")
+    s = s.assign(score_norm=mean).drop_duplicates([*keys, "cycle_index"], keep="last")
+    last = s.drop_duplicates(keys, keep="last").set_index(keys)
+    first = s.drop_duplicates(keys, keep="first").set_index(keys)
+    out = pd.DataFrame({"capability": last["capability"], "latest_norm": last["score_norm"],
+                        "latest_manager": last["manager"], "first_norm": first["score_norm"],
+                        "n_cycles": s.groupby(keys)["cycle_index"].size()})
+    return out.reset_index()
 
 
 # ------------------------------------------------------------------------------ placement
@@ -305,8 +307,25 @@ def _place(r: dict, settings: Settings, namings_loaded: bool) -> tuple[str, str,
     if status == "moved" or status == "too early":
         return DEVELOPED, text, NEXT_STEP[DEVELOPED]
     if status in ("stuck", "not moved"):
+        share_done = r["n_actions_completed"] / r["n_actions"] if r["n_actions"] else 0.0
+        real_follow_through = share_done >= settings.fit_gap_min_follow_through
+        q = r.get("coaching_quality")
+        q_known = q is not None and not pd.isna(q)
+        if r["cycles_worked"] >= settings.fit_gap_min_cycles and real_follow_through:
+            if q_known and q < settings.fit_gap_min_coaching_quality:
+                return (NOT_WORKED,
+                        text + f" The naming manager's sessions show the four coaching behaviours {q:.0%} of the "
+                               f"time, under the {settings.fit_gap_min_coaching_quality:.0%} that real coaching needs "
+                               "before a fit-gap reading: the coaching is the first thing to change.",
+                        NEXT_STEP[NOT_WORKED])
+            note = "" if q_known else " (Coaching quality not measured: no behaviour flags in the coaching log.)"
+            return FIT_GAP, text + note, NEXT_STEP[FIT_GAP]
         if r["cycles_worked"] >= settings.fit_gap_min_cycles:
-            return FIT_GAP, text, NEXT_STEP[FIT_GAP]
+            return (NOT_WORKED,
+                    text + f" Only {int(r['n_actions_completed'])} of {int(r['n_actions'])} actions on it were "
+                           f"completed, under the {settings.fit_gap_min_follow_through:.0%} that real follow-through "
+                           "needs before a fit-gap reading: the development has not been sustained.",
+                    NEXT_STEP[NOT_WORKED])
         needed = _plural(int(settings.fit_gap_min_cycles), "cycle")
         done = (f"Completed follow-through in {_plural(r['cycles_worked'], 'cycle')}" if r["cycles_worked"]
                 else "No completed follow-through")
@@ -322,7 +341,7 @@ def _results_only(r: dict, settings: Settings, reviewed: int) -> tuple[str, str]
             f"below the results standard of {settings.results_standard:.2f}")
     if reviewed == 0:
         return head + "; no capability review for this rep.", NEXT_STEP_NEEDS["no_reviews"]
-    return (head + f"; all {_plural(reviewed, 'capability', 'capabilities')} reviewed score at or above "
+    return (head + f"; {_plural(reviewed, 'capability', 'capabilities')} reviewed, none below "
                    f"{settings.capability_standard:.2f}.", NEXT_STEP_NEEDS["reviews_at_standard"])
 
 
@@ -372,8 +391,11 @@ def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Se
        session on it and no completed action);
     3. "Skill gap being developed" when status is "moved", or "too early" with that work under
        way;
-    4. "Fit gap" when status is "stuck" or "not moved" and cycles_worked ≥
-       ``settings.fit_gap_min_cycles``;
+    4. "Fit gap" when status is "stuck" or "not moved", cycles_worked ≥
+       ``settings.fit_gap_min_cycles`` and at least ``settings.fit_gap_min_follow_through`` of the
+       actions on the gap were completed, and the naming manager's coaching-quality index is at
+       least ``settings.fit_gap_min_coaching_quality`` where measured (FRAMEWORK: no movement
+       despite *real* coaching and follow-through);
     5. "Skill gap not being worked" when status is "stuck" or "not moved" with follow-through in
        fewer cycles than that: talked about but not worked long enough to rule out a skill gap,
        so it stays the manager's action (the evidence says so);
@@ -421,9 +443,12 @@ def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Se
         "SELECT (SELECT count(*) FROM coaching_sessions WHERE nullif(trim(focus_capability), '') IS NOT NULL)"
         " + (SELECT count(*) FROM development_actions WHERE nullif(trim(capability), '') IS NOT NULL)"))
 
+    quality = coaching_by_manager(ws, Filters(start=filters.start, end=filters.end), settings)
+    quality = dict(zip(quality["manager"], quality["quality_index"], strict=True))
     rows = []
     for r in cand.to_dict("records"):
         r["n_window_cycles"] = 0 if pd.isna(r.get("n_window_cycles")) else int(r["n_window_cycles"])
+        r["coaching_quality"] = quality.get(r["named_manager"]) if r["named"] else None
         category, evidence, step = _place(r, settings, namings_loaded)
         rows.append(dict(
             rep=r["rep"], manager=r["named_manager"] if r["named"] and pd.notna(r["named_manager"]) else r["latest_manager"],
@@ -458,6 +483,8 @@ def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Se
         out[c] = out[c].astype(bool)
     out = out.assign(_none=out["capability"].isna()).sort_values(
         ["manager", "rep", "_none", "capability"], na_position="last", ignore_index=True)
+    for c in ("capability", "gap_status"):  # None stays None (not NaN) where there is no value
+        out[c] = out[c].astype(object).where(out[c].notna(), None)
     return out[GAP_COLUMNS]
 
 

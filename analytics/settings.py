@@ -37,6 +37,10 @@ class Settings:
         below standard on that capability.
     fit_gap_min_cycles : cycles of real coaching and follow-through without movement before a gap
         reads as a fit gap.
+    fit_gap_min_follow_through : share of the development actions on a gap that must be completed
+        for its follow-through to count as real.
+    fit_gap_min_coaching_quality : the naming manager's coaching-quality index (share of sessions
+        showing the four behaviours) below which the coaching is not yet real coaching.
     """
 
     complexity_percentile: float = 0.75
@@ -56,6 +60,8 @@ class Settings:
     results_standard: float = 0.85
     capability_standard: float = 0.5
     fit_gap_min_cycles: int = 2
+    fit_gap_min_follow_through: float = 0.7
+    fit_gap_min_coaching_quality: float = 0.5
     #: weight of each signal inside its dial (a missing key weighs 1)
     signal_weights: tuple[tuple[str, float], ...] = ()
     #: survey item keywords -> what the item measures (first match wins); edited on the What-if page

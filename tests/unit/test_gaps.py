@@ -38,8 +38,11 @@ def reviews_of(rep: str, capability: str, scores: list[float], reviewers: list[s
             for i, (c, s) in enumerate(zip(CYCLES, scores, strict=False))]
 
 
-def session(rep: str, day: str, capability: str, manager: str = "Max") -> dict:
-    return {"manager": manager, "rep": rep, "session_date": day, "session_type": "1:1", "focus_capability": capability}
+def session(rep: str, day: str, capability: str, manager: str = "Max", coached: bool = True) -> dict:
+    """A 1:1 on a capability; ``coached`` sets all four behaviours (real coaching) or none."""
+    return {"manager": manager, "rep": rep, "session_date": day, "session_type": "1:1", "focus_capability": capability,
+            "named_specific_gap": coached, "asked_before_telling": coached, "tied_to_plan": coached,
+            "tracked_application": coached}
 
 
 def action(rep: str, assigned: str, capability: str, completed: str | None = None, due: str | None = None,
@@ -122,6 +125,24 @@ def table(ws) -> pd.DataFrame:
     return gaps.gap_classification(ws)
 
 
+#: Two sets of standards, each computed once: stricter (capability 0.55, results 1.05, fit gap
+#: after 3 cycles) and more lenient (capability 0.30, results 0.50, fit gap after 1 cycle with half
+#: the actions completed).
+STRICT = Settings(capability_standard=0.55, results_standard=1.05, fit_gap_min_cycles=3)
+LENIENT = Settings(capability_standard=0.3, results_standard=0.5, fit_gap_min_cycles=1,
+                   fit_gap_min_follow_through=0.5)
+
+
+@pytest.fixture(scope="module")
+def strict(ws) -> pd.DataFrame:
+    return gaps.gap_classification(ws, settings=STRICT)
+
+
+@pytest.fixture(scope="module")
+def lenient(ws) -> pd.DataFrame:
+    return gaps.gap_classification(ws, settings=LENIENT)
+
+
 def test_columns_and_the_reps_listed(table):
     assert list(table.columns) == gaps.GAP_COLUMNS
     assert keys(table) == {
@@ -156,7 +177,7 @@ def test_fit_gap_needs_completed_follow_through_in_two_cycles_without_movement(t
                               "fit, with the evidence, in a direct conversation.")
 
 
-def test_follow_through_in_one_cycle_is_not_a_fit_gap_it_reads_as_not_worked(table, ws):
+def test_follow_through_in_one_cycle_is_not_a_fit_gap_it_reads_as_not_worked(table, strict, lenient):
     # Cat: same scores and sessions as Bob, but the second cycle's action was never completed.
     # Status "stuck" (named in 2 cycles, no rise), cycles_worked 1 < 2: "Skill gap not being worked",
     # because the development was not sustained long enough to rule out a skill gap.
@@ -165,10 +186,9 @@ def test_follow_through_in_one_cycle_is_not_a_fit_gap_it_reads_as_not_worked(tab
     assert r["evidence"].endswith("Completed follow-through in 1 cycle, fewer than the 2 cycles a fit-gap reading "
                                   "needs: the development has not been sustained.")
     assert r["next_step"] == gaps.NEXT_STEP[NOT_WORKED]
-    # the boundary is the setting: one cycle is enough when fit_gap_min_cycles = 1
-    lenient = gaps.gap_classification(ws, settings=Settings(fit_gap_min_cycles=1))
+    # the boundary is the setting: one cycle is enough when fit_gap_min_cycles = 1 ...
     assert row(lenient, rep="Cat")["category"] == FIT
-    strict = gaps.gap_classification(ws, settings=Settings(fit_gap_min_cycles=3))
+    # ... and Bob's two cycles are not when it is 3
     assert row(strict, rep="Bob")["category"] == NOT_WORKED
 
 
@@ -216,7 +236,7 @@ def test_below_standard_on_results_only_is_not_enough_evidence(table):
     assert r["capability"] is None and math.isnan(r["latest_norm"])
     assert (r["category"], r["below_on"], r["attainment"]) == (NOT_ENOUGH, "results", 0.5)
     assert r["evidence"] == ("Attainment 0.50 over 1 quota period, below the results standard of 0.85; "
-                             "all 1 capability reviewed score at or above 0.50.")
+                             "1 capability reviewed, none below 0.50.")
     assert r["next_step"] == gaps.NEXT_STEP_NEEDS["reviews_at_standard"]
 
 
@@ -239,24 +259,23 @@ def test_history_stays_with_the_manager_at_the_time(table, ws):
     assert row(only_mia, rep="Leo")["category"] == NOT_WORKED
 
 
-def test_capability_standard_moves_reps_in_and_out(ws):
-    higher = gaps.gap_classification(ws, settings=Settings(capability_standard=0.55))
-    assert row(higher, rep="Fay")["capability"] == "Discovery"  # 0.50 is now below
-    assert row(higher, rep="Fay")["below_on"] == "results and capability"
-    assert row(higher, rep="Lou")["category"] == FIT           # stuck, 0.50 < 0.55, worked in 2 cycles
-    lower = gaps.gap_classification(ws, settings=Settings(capability_standard=0.3))
-    assert "Dan" not in set(lower["rep"]) and "Ann" not in set(lower["rep"])
-    assert row(lower, rep="Bob")["capability"] == "Negotiation"  # 0.25 is still below 0.30
+def test_capability_standard_moves_reps_in_and_out(strict, lenient):
+    assert row(strict, rep="Fay")["capability"] == "Discovery"  # 0.50 is below 0.55
+    assert row(strict, rep="Fay")["below_on"] == "results and capability"
+    assert "Fay" not in set(strict.loc[strict["capability"].isna(), "rep"])  # no results-only row now
+    lou = row(strict, rep="Lou")  # stuck at 0.50 < 0.55, worked in 2 cycles (< 3 here)
+    assert (lou["category"], lou["cycles_worked"]) == (NOT_WORKED, 2)
+    assert "Dan" not in set(lenient["rep"])  # 0.35 meets 0.30
+    assert row(lenient, rep="Bob")["capability"] == "Negotiation"  # 0.25 is still below 0.30
+    assert row(lenient, rep="Ann")["reached_standard"]  # 0.25 when named, moved, 0.45 now
 
 
-def test_results_standard_moves_reps_in_and_out(ws):
-    strict = gaps.gap_classification(ws, settings=Settings(results_standard=1.05))
+def test_results_standard_moves_reps_in_and_out(strict, lenient):
     assert row(strict, rep="Hal")["category"] == NOT_ENOUGH  # 1.00 < 1.05, no reviews
-    assert row(strict, rep="Ann")["below_on"] == "results and capability"
-    lenient = gaps.gap_classification(ws, settings=Settings(results_standard=0.5))
+    assert row(strict, rep="Ann")["below_on"] == "results and capability"  # 0.90 < 1.05
     assert "Fay" not in set(lenient["rep"])  # 0.50 is not below 0.50
-    assert "Gus" not in set(lenient["rep"])
-    assert row(lenient, rep="Bob")["below_on"] == "capability"
+    assert "Gus" not in set(lenient["rep"])  # 0.60 meets 0.50
+    assert row(lenient, rep="Bob")["below_on"] == "capability"  # 0.80 meets 0.50
 
 
 def test_without_any_named_capability_the_gaps_cannot_be_placed():
@@ -375,3 +394,28 @@ def test_demo_top_movers_are_mostly_under_developers(demo_workspace, truth):
     assert tm["manager"].isin(developers).sum() >= 8
     by = gaps.movers_by_manager(demo_workspace)
     assert set(by.head(3)["manager"]) == developers
+
+
+def test_a_fit_gap_needs_most_actions_on_it_completed(ws):
+    # Cat with one cycle enough: 1 of 2 actions completed is under the 70% real follow-through needs
+    r = row(gaps.gap_classification(ws, settings=Settings(fit_gap_min_cycles=1)), rep="Cat")
+    assert r["category"] == NOT_WORKED
+    assert "Only 1 of 2 actions on it were completed, under the 70%" in r["evidence"]
+
+
+def test_a_fit_gap_needs_real_coaching_from_the_manager():
+    # Bob's history again, but his manager's sessions show none of the four behaviours
+    people = [{"name": "Mo"}, {"name": "Bob", "manager": "Mo"}]
+    reviews = reviews_of("Bob", "Negotiation", [2.0, 2.0, 2.2, 2.0])
+    for r in reviews:
+        r["reviewer"] = "Mo"
+    w = workspace_with(
+        people=people, reviews=reviews,
+        coaching_sessions=[session("Bob", "2025-01-20", "Negotiation", "Mo", coached=False),
+                           session("Bob", "2025-04-20", "Negotiation", "Mo", coached=False)],
+        development_actions=[action("Bob", "2025-01-15", "Negotiation", completed="2025-02-01", manager="Mo"),
+                             action("Bob", "2025-04-15", "Negotiation", completed="2025-05-01", manager="Mo")])
+    r = row(gaps.gap_classification(w), rep="Bob")
+    assert r["category"] == NOT_WORKED
+    assert "show the four coaching behaviours 0% of the time, under the 50%" in r["evidence"]
+    assert r["next_step"] == gaps.NEXT_STEP[NOT_WORKED]
