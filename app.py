@@ -18,6 +18,8 @@ pages = {
         st.Page("views/capability.py", title="Capability trends", icon=":material/trending_up:"),
         st.Page("views/follow_through.py", title="Follow-through", icon=":material/task_alt:"),
         st.Page("views/independence.py", title="Execution independence", icon=":material/directions_walk:"),
+        st.Page("views/gaps.py", title="Skill gap or fit gap", icon=":material/rule:"),
+        st.Page("views/movers.py", title="Top movers", icon=":material/military_tech:"),
     ],
     "Data": [st.Page("views/data.py", title="Data", icon=":material/upload_file:")],
 }

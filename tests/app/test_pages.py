@@ -13,7 +13,8 @@ from analytics.workspace import Workspace
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real"
 PAGES = ["views/overview.py", "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
-         "views/capability.py", "views/follow_through.py", "views/independence.py", "views/data.py"]
+         "views/capability.py", "views/follow_through.py", "views/independence.py", "views/gaps.py",
+         "views/movers.py", "views/data.py"]
 TIMEOUT = 120
 
 
@@ -248,7 +249,8 @@ def test_clusters_page_names_groups_with_quality_figures():
 
 
 @pytest.mark.parametrize("page", ["views/managers.py", "views/coaching.py", "views/clusters.py", "views/manager.py",
-                                  "views/capability.py", "views/follow_through.py", "views/independence.py"])
+                                  "views/capability.py", "views/follow_through.py", "views/independence.py",
+                                  "views/gaps.py", "views/movers.py"])
 def test_analysis_pages_on_maven_only_say_what_is_not_measured(page):
     from analytics.ingest.pipeline import import_directory
 
@@ -293,3 +295,25 @@ def test_follow_through_page_lists_overdue_and_unrevisited():
     assert not at.exception and not at.error
     headers = " ".join(h.value for h in at.subheader)
     assert "Overdue actions" in headers and "Completed but never revisited" in headers
+
+
+def test_gaps_page_places_the_planted_reps():
+    import json
+
+    truth = json.loads((ROOT / "data" / "demo" / "ground_truth.json").read_text())["reps"]
+    at = app().run()
+    at.switch_page("views/gaps.py").run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Fit gap"] == "1"
+    fit = next(d.value for d in at.dataframe if "evidence" in d.value.columns)
+    assert fit["rep"].tolist() == [truth["fit_gap"][0]["rep"]]
+    assert "not the person" in texts(at)
+
+
+def test_top_movers_page_ranks_reps():
+    at = app().run()
+    at.switch_page("views/movers.py").run()
+    assert not at.exception and not at.error
+    movers = at.dataframe[0].value
+    assert len(movers) == 10 and movers["mean_slope"].round(9).is_monotonic_decreasing  # ranked at 9 decimals
