@@ -47,6 +47,10 @@ def render() -> None:
         with st.expander(f"{cat} ({len(part)})", icon=ICONS[cat], expanded=cat == "Fit gap"):
             st.markdown(f"**Next step:** {md_escape(part['next_step'].iloc[0])}" if part["next_step"].nunique() == 1
                         else "**Next steps** differ per row (see the table).")
+            if len(part) <= 5:  # few rows: the evidence in full, as sentences
+                for r in part.itertuples():
+                    st.markdown(f"- **{md_escape(r.rep)}** ({md_escape(r.capability or 'results')}, "
+                                f"{md_escape(r.manager)}): {md_escape(r.evidence)}")
             st.dataframe(part[["rep", "manager", "capability", "latest_norm", "attainment", "below_on", "evidence",
                                "next_step"]],
                          hide_index=True, width="stretch",

@@ -112,6 +112,7 @@ def test_rep_development_pages_and_the_complexity_slider(page, app_url):
     open_page(page, app_url)
     for link, content in [("Capability trends", "The same gaps quarter after quarter"),
                           ("Follow-through", "One manager's funnel"),
+                          ("Skill gap or fit gap", "Per manager"), ("Top movers", "Whose reps move"),
                           ("Execution independence", "Dependency curves")]:
         page.get_by_role("link", name=link, exact=True).click()
         wait_for_app_run(page)
