@@ -41,3 +41,9 @@ def demo_workspace():
     assert {t: n for t, n in ws.counts().items() if n} == counts
     yield ws
     ws.close()
+
+
+@pytest.fixture(scope="session")
+def demo_ws(demo_workspace):
+    """Short name for :func:`demo_workspace` used by the metric tests."""
+    return demo_workspace

@@ -152,12 +152,6 @@ def test_empty_workspace():
 
 
 # ------------------------------------------------------------------------- the demo
-@pytest.fixture(scope="module")
-def demo_ws(demo_workspace) -> Workspace:
-    """The demo, imported once for the whole test session (tests/conftest.py)."""
-    return demo_workspace
-
-
 def test_demo_developers_follow_through_and_revisit_more_than_heroes(demo_ws):
     truth = json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))
     kinds = pd.Series(truth["managers"])

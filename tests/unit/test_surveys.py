@@ -326,12 +326,6 @@ def test_retention_region_filter():
 
 
 @pytest.fixture(scope="module")
-def demo_ws(demo_workspace) -> Workspace:
-    """The demo, imported once for the whole test session (tests/conftest.py)."""
-    return demo_workspace
-
-
-@pytest.fixture(scope="module")
 def truth() -> dict:
     return json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))
 
