@@ -1,4 +1,5 @@
-"""Headline figures of a workspace: who is in it, what period, revenue against quota."""
+"""Headline figures of a workspace under the current filters: who is in it, what period,
+revenue against quota."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.people import REPS_SQL
+from analytics.filters import Filters
+from analytics.manage import attainment_by_manager
+from analytics.people import managers, reps
 from analytics.workspace import Workspace
 
 
@@ -30,8 +33,6 @@ class Headline:
         return self.won_in_quota_periods / self.quota
 
 
-
-
 def quarter_label(ts) -> str | None:
     if ts is None or pd.isna(ts):
         return None
@@ -39,64 +40,78 @@ def quarter_label(ts) -> str | None:
     return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
 
 
-def headline(ws: Workspace) -> Headline:
-    reps = ws.scalar(f"SELECT count(*) FROM ({REPS_SQL})")
-    managers = ws.scalar(
-        f"""SELECT count(DISTINCT manager_name) FROM v_roster
-            WHERE manager_name IS NOT NULL AND name IN ({REPS_SQL})"""
-    )
+def deal_clause(filters: Filters, date: str = "o.close_date") -> tuple[str, list]:
+    """The filters on v_opportunities (alias ``o``): period on ``date``, people through the
+    owner's roster row, segment and product on the deal."""
+    return filters.clause(date=date, person="o.owner_name", segment="o.segment", product="o.product")
+
+
+def quota_clause(filters: Filters) -> tuple[str, list]:
+    """Quota periods inside the filter period, for the people in scope (alias ``q``)."""
+    start, p1 = Filters(start=filters.start).clause(date="q.period_start")
+    end, p2 = Filters(end=filters.end).clause(date="q.period_end")
+    people, p3 = filters.clause(person="q.owner_name")
+    return f"{start} AND {end} AND {people}", p1 + p2 + p3
+
+
+def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
+    n_reps = len(reps(ws, filters))
+    n_managers = len(managers(ws, filters))
+    # closed deals count in their close quarter; open deals' close dates are only expected
+    span_where, span_params = deal_clause(filters, "CASE WHEN o.is_closed THEN coalesce(o.close_date, o.created_date) "
+                                                   "ELSE o.created_date END")
     q = ws.con.execute(
-        # closed deals count in their close quarter; open deals' close dates are only expected
-        """SELECT min(d), max(d), count(DISTINCT date_trunc('quarter', d)) FROM (
-               SELECT CASE WHEN is_closed THEN coalesce(close_date, created_date) ELSE created_date END AS d
-               FROM v_opportunities) WHERE d IS NOT NULL"""
-    ).fetchone()
+        f"""SELECT min(d), max(d), count(DISTINCT date_trunc('quarter', d)) FROM (
+               SELECT CASE WHEN o.is_closed THEN coalesce(o.close_date, o.created_date) ELSE o.created_date END AS d
+               FROM v_opportunities o WHERE {span_where}) WHERE d IS NOT NULL""", span_params).fetchone()
+    won_where, won_params = deal_clause(filters)
     won = ws.con.execute(
-        "SELECT sum(amount), count(*) FROM v_opportunities WHERE is_won"
-    ).fetchone()
-    quota = ws.con.execute("SELECT sum(amount), count(DISTINCT owner_name) FROM v_quotas").fetchone()
-    in_periods = ws.scalar("SELECT sum(amount) FROM v_won_in_quota")
+        f"SELECT sum(o.amount), count(*) FROM v_opportunities o WHERE o.is_won AND {won_where}", won_params).fetchone()
+    q_where, q_params = quota_clause(filters)
+    quota = ws.con.execute(
+        f"SELECT sum(q.amount), count(DISTINCT q.owner_name) FROM v_quotas q WHERE {q_where}", q_params).fetchone()
+    in_periods = ws.scalar(
+        f"""SELECT sum(w.amount) FROM v_won_in_quota w JOIN v_quotas q
+            ON q.owner_name = w.owner_name AND q.period_start = w.period_start WHERE {q_where}""", q_params)
     return Headline(
-        managers=int(managers or 0), reps=int(reps or 0),
+        managers=n_managers, reps=n_reps,
         first_quarter=quarter_label(q[0]), last_quarter=quarter_label(q[1]), quarters=int(q[2] or 0),
         won_revenue=won[0], won_deals=int(won[1] or 0),
         quota=quota[0], quota_reps=int(quota[1] or 0),
-        won_in_quota_periods=in_periods if quota[0] else None,
+        won_in_quota_periods=(in_periods or 0.0) if quota[0] else None,
     )
 
 
-def revenue_by_quarter(ws: Workspace) -> pd.DataFrame:
+def revenue_by_quarter(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """Closed-won revenue and quota per quarter (quota missing where none was loaded)."""
+    won_where, won_params = deal_clause(filters)
+    q_where, q_params = quota_clause(filters)
     return ws.query(
-        """WITH won AS (
-               SELECT date_trunc('quarter', close_date) AS quarter, sum(amount) AS won_revenue,
+        f"""WITH won AS (
+               SELECT date_trunc('quarter', o.close_date) AS quarter, sum(o.amount) AS won_revenue,
                       count(*) AS won_deals
-               FROM v_opportunities WHERE is_won AND close_date IS NOT NULL GROUP BY 1),
+               FROM v_opportunities o WHERE o.is_won AND o.close_date IS NOT NULL AND {won_where} GROUP BY 1),
            quota AS (
-               SELECT date_trunc('quarter', period_start) AS quarter, sum(amount) AS quota
-               FROM v_quotas GROUP BY 1)
+               SELECT date_trunc('quarter', q.period_start) AS quarter, sum(q.amount) AS quota
+               FROM v_quotas q WHERE {q_where} GROUP BY 1)
            SELECT coalesce(won.quarter, quota.quarter) AS quarter, won_revenue, won_deals, quota
            FROM won FULL OUTER JOIN quota ON won.quarter = quota.quarter
-           ORDER BY 1"""
+           ORDER BY 1""",
+        won_params + q_params,
     )
 
 
-def managers_summary(ws: Workspace) -> pd.DataFrame:
-    """Per manager: reps, won deals and revenue, quota and attainment (quota periods only)."""
-    return ws.query(
-        f"""WITH reps AS (SELECT name, manager_name FROM v_roster WHERE manager_name IS NOT NULL
-                          AND name IN ({REPS_SQL})),
-           won AS (SELECT owner_name, count(*) AS won_deals, sum(amount) AS won_revenue
-                   FROM v_opportunities WHERE is_won GROUP BY 1),
-           quota AS (SELECT owner_name, sum(amount) AS quota FROM v_quotas GROUP BY 1),
-           won_q AS (SELECT owner_name, sum(amount) AS won_in_quota FROM v_won_in_quota GROUP BY 1)
-           SELECT r.manager_name AS manager, count(*) AS reps,
-                  sum(coalesce(won.won_deals, 0)) AS won_deals,
-                  sum(won.won_revenue) AS won_revenue,
-                  sum(quota.quota) AS quota,
-                  sum(won_q.won_in_quota) / nullif(sum(quota.quota), 0) AS attainment
-           FROM reps r LEFT JOIN won ON won.owner_name = r.name
-           LEFT JOIN quota ON quota.owner_name = r.name
-           LEFT JOIN won_q ON won_q.owner_name = r.name
-           GROUP BY 1 ORDER BY won_revenue DESC NULLS LAST"""
-    )
+def managers_summary(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
+    """Per manager in scope: reps, won deals and revenue, quota and attainment (quota periods only)."""
+    base = managers(ws, filters)[["manager", "reps"]]
+    if base.empty:
+        return base.assign(won_deals=pd.Series(dtype="int64"), won_revenue=pd.Series(dtype=float),
+                           quota=pd.Series(dtype=float), attainment=pd.Series(dtype=float))
+    won_where, won_params = deal_clause(filters)
+    won = ws.query(
+        f"""SELECT o.manager_name AS manager, count(*) AS won_deals, sum(o.amount) AS won_revenue
+            FROM v_opportunities o WHERE o.is_won AND {won_where} GROUP BY 1""", won_params)
+    att = attainment_by_manager(ws, filters)[["manager", "quota", "attainment"]]
+    out = base.merge(won, on="manager", how="left").merge(att, on="manager", how="left")
+    out["won_deals"] = out["won_deals"].fillna(0).astype("int64")
+    return out.sort_values("won_revenue", ascending=False, na_position="last", ignore_index=True)

@@ -57,6 +57,8 @@ class FilterOptions:
     regions: list[str] = field(default_factory=list)
     teams: list[str] = field(default_factory=list)
     managers: list[str] = field(default_factory=list)
+    segments: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
 
 
 def _as_date(value) -> date | None:
@@ -71,9 +73,12 @@ def filter_options(ws: Workspace) -> FilterOptions:
                UNION ALL SELECT close_date FROM v_opportunities WHERE is_closed) WHERE d IS NOT NULL"""
     ).fetchone()
     r = reps(ws)
+    deals = ws.query("SELECT DISTINCT segment, product FROM v_opportunities")
     return FilterOptions(
         first_date=_as_date(span[0]), last_date=_as_date(span[1]),
         regions=sorted(r["region"].dropna().unique().tolist()),
         teams=sorted(r["team"].dropna().unique().tolist()),
         managers=sorted(r["manager"].dropna().unique().tolist()),
+        segments=sorted(deals["segment"].dropna().unique().tolist()),
+        products=sorted(deals["product"].dropna().unique().tolist()),
     )

@@ -12,7 +12,8 @@ from ui.state import get_filters, memo, set_filters
 
 
 def render_filters(ws) -> None:
-    """Period, region and team: one Filters value in session state, applied by every page."""
+    """Period, region, team, manager, segment and product: one Filters value in session state,
+    applied by every page as bound SQL parameters."""
     opts = memo("filter_options", filter_options, ws)
     current = get_filters()
     st.markdown("**Filters**")
@@ -25,20 +26,26 @@ def render_filters(ws) -> None:
         start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (current.start, current.end))
     else:
         start = end = None
-    regions = st.multiselect("Region", opts.regions, default=[r for r in current.regions if r in opts.regions],
-                             key=f"f-region-{k}", placeholder="All regions")
-    team_choices = opts.teams
-    teams = st.multiselect("Team", team_choices, default=[t for t in current.teams if t in team_choices],
-                           key=f"f-team-{k}", placeholder="All teams")
+    def pick(label: str, options: list[str], chosen: tuple[str, ...], key: str) -> tuple[str, ...]:
+        if not options:
+            return ()
+        return tuple(st.multiselect(label, options, default=[v for v in chosen if v in options],
+                                    key=f"f-{key}-{k}", placeholder=f"All {label.lower()}s"))
+
+    regions = pick("Region", opts.regions, current.regions, "region")
+    teams = pick("Team", opts.teams, current.teams, "team")
+    managers = pick("Manager", opts.managers, current.managers, "manager")
+    segments = pick("Segment", opts.segments, current.segments, "segment")
+    products = pick("Product", opts.products, current.products, "product")
     filters = Filters(
         start=None if start == opts.first_date else start,
         end=None if end == opts.last_date else end,
-        regions=tuple(regions), teams=tuple(teams),
+        regions=regions, teams=teams, managers=managers, segments=segments, products=products,
     )
     if filters != current:
         set_filters(filters)
     if not filters.is_default and st.button("Clear filters", icon=":material/filter_alt_off:", width="stretch"):
-        for key in (f"f-period-{k}", f"f-region-{k}", f"f-team-{k}"):
+        for key in [f"f-{name}-{k}" for name in ("period", "region", "team", "manager", "segment", "product")]:
             st.session_state.pop(key, None)
         set_filters(Filters())
         st.rerun()

@@ -5,19 +5,20 @@ import streamlit as st
 from analytics import charts
 from analytics.coverage import coverage
 from analytics.overview import headline, managers_summary, revenue_by_quarter
-from ui.components import download_csv, fmt_money, fmt_pct, guarded, md_escape, metric, needs_data
+from ui.components import download_csv, fmt_money, fmt_pct, guarded, metric, needs_data, page_header
 from ui.session import get_workspace
+from ui.state import get_filters, memo
 
 
 @guarded
 def render() -> None:
     ws = get_workspace()
-    st.title("Overview")
-    st.caption(md_escape(ws.label))
+    filters = get_filters()
+    page_header("Overview", filters)
     if ws.is_empty:
         needs_data("The workspace is empty. Upload CRM, review, coaching or survey exports to begin.")
         return
-    h = headline(ws)
+    h = memo("headline", headline, ws, filters)
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         metric("Managers", f"{h.managers:,}" if h.managers else None,
@@ -38,7 +39,7 @@ def render() -> None:
                    f"{fmt_money(h.won_revenue) or 0} won in {h.won_deals:,} deals; no quota export loaded")
 
     st.subheader("Closed-won revenue by quarter")
-    by_q = revenue_by_quarter(ws)
+    by_q = memo("revenue_by_quarter", revenue_by_quarter, ws, filters)
     if by_q.empty:
         needs_data("No won deals with a close date yet.")
     else:
@@ -46,7 +47,7 @@ def render() -> None:
         download_csv(by_q, "revenue-by-quarter.csv")
 
     st.subheader("Managers")
-    mgr = managers_summary(ws)
+    mgr = memo("managers_summary", managers_summary, ws, filters)
     if mgr.empty:
         needs_data("No roster with managers loaded: upload a people export (rep, manager) to see teams.")
     else:

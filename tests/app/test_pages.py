@@ -317,3 +317,22 @@ def test_top_movers_page_ranks_reps():
     assert not at.exception and not at.error
     movers = at.dataframe[0].value
     assert len(movers) == 10 and movers["mean_slope"].round(9).is_monotonic_decreasing  # ranked at 9 decimals
+
+
+def test_filters_scope_the_overview_and_its_totals_agree():
+    at = app().run()
+    region = next(m for m in at.sidebar.multiselect if m.label == "Region")
+    region.set_value(["EMEA"]).run()
+    assert not at.exception and not at.error
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Managers"] == "5"
+    ws, filters = at.session_state["workspace"], at.session_state["filters"]
+    from analytics.overview import headline, managers_summary
+
+    h, per_manager = headline(ws, filters), managers_summary(ws, filters)
+    assert per_manager["won_revenue"].sum() == pytest.approx(h.won_revenue)
+    assert per_manager["won_deals"].sum() == h.won_deals
+    product = next(m for m in at.sidebar.multiselect if m.label == "Product")
+    product.set_value([product.options[0]]).run()
+    assert not at.exception
+    assert headline(ws, at.session_state["filters"]).won_revenue < h.won_revenue
