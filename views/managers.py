@@ -7,7 +7,8 @@ from analytics import charts
 from analytics.dials import DIALS, SIGNALS, diagnosis, signal_table
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
-from ui.state import get_filters, get_settings, memo, set_settings
+from ui.settings_form import thresholds_form
+from ui.state import get_filters, get_settings, memo
 
 
 def dial_basis(row: pd.Series, dial: str) -> str:
@@ -20,37 +21,6 @@ def dial_basis(row: pd.Series, dial: str) -> str:
             parts.append(f"{int(row.get(s.evidence, 0)):,} {s.evidence_label}")
     seen = list(dict.fromkeys(parts))
     return f"{n} of {of} signals · " + ", ".join(seen[:2])
-
-
-def thresholds_form() -> None:
-    s = get_settings()
-    with st.expander("Thresholds and standards", icon=":material/tune:"):
-        st.caption("Every number below changes the diagnosis on every page of this session.")
-        c1, c2, c3 = st.columns(3)
-        with c1:
-            hero_att = st.number_input("Hero pattern: attainment at or above", 0.5, 2.0, s.hero_attainment, 0.05,
-                                       format="%.2f", help="1.00 = at plan")
-            hero_inv = st.number_input("Hero pattern: involvement in won complex deals at or above", 0.0, 1.0,
-                                       s.hero_involvement, 0.05, format="%.2f")
-            flat = st.number_input("Flat capability: slope per cycle below", 0.0, 0.2, s.flat_slope, 0.005,
-                                   format="%.3f")
-        with c2:
-            pct = st.number_input("Complex deal: amount percentile", 0.5, 0.99, s.complexity_percentile, 0.05,
-                                  format="%.2f", help="Used where the export has no complexity flag")
-            rise = st.number_input("Named gap moved: rise of at least", 0.01, 0.5, s.moved_rise, 0.01, format="%.2f")
-            agree = st.number_input("Survey: agree at or above (1–5)", 1.0, 5.0, s.agree_score, 0.5, format="%.1f")
-        with c3:
-            cov = st.number_input("Pipeline coverage standard (× quota)", 0.5, 10.0, s.coverage_standard, 0.5,
-                                  format="%.1f")
-            stale = st.number_input("Stale deal: untouched for days", 1, 365, s.stale_days, 5)
-            act = st.number_input("Activity standard per rep per week", 0.5, 100.0, s.activity_target_per_week, 0.5,
-                                  format="%.1f")
-        new = s.with_(hero_attainment=hero_att, hero_involvement=hero_inv, flat_slope=flat,
-                      complexity_percentile=pct, moved_rise=rise, agree_score=agree, coverage_standard=cov,
-                      stale_days=int(stale), activity_target_per_week=act)
-        if new != s:
-            set_settings(new)
-            st.rerun()
 
 
 @guarded

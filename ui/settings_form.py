@@ -1,0 +1,76 @@
+"""The forms that change the session's Settings: thresholds, standards and dial weights."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from analytics.dials import DIALS, SIGNALS
+from analytics.settings import Settings
+from ui.state import get_settings, set_settings
+
+
+def thresholds_form(expanded: bool = False) -> None:
+    """Every threshold of the diagnosis; a change applies to every page of the session."""
+    s = get_settings()
+    with st.expander("Thresholds and standards", icon=":material/tune:", expanded=expanded):
+        st.caption("Every number below changes the diagnosis on every page of this session.")
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            hero_att = st.number_input("Hero pattern: attainment at or above", 0.5, 2.0, s.hero_attainment, 0.05,
+                                       format="%.2f", help="1.00 = at plan")
+            hero_inv = st.number_input("Hero pattern: involvement in won complex deals at or above", 0.0, 1.0,
+                                       s.hero_involvement, 0.05, format="%.2f")
+            flat = st.number_input("Flat capability: slope per cycle below", 0.0, 0.2, s.flat_slope, 0.005,
+                                   format="%.3f")
+        with c2:
+            pct = st.number_input("Complex deal: amount percentile", 0.5, 0.99, s.complexity_percentile, 0.05,
+                                  format="%.2f", help="Used where the export has no complexity flag")
+            rise = st.number_input("Named gap moved: rise of at least", 0.01, 0.5, s.moved_rise, 0.01, format="%.2f")
+            agree = st.number_input("Survey: agree at or above (1–5)", 1.0, 5.0, s.agree_score, 0.5, format="%.1f")
+        with c3:
+            cov = st.number_input("Pipeline coverage standard (× quota)", 0.5, 10.0, s.coverage_standard, 0.5,
+                                  format="%.1f")
+            stale = st.number_input("Stale deal: untouched for days", 1, 365, s.stale_days, 5)
+            act = st.number_input("Activity standard per rep per week", 0.5, 100.0, s.activity_target_per_week, 0.5,
+                                  format="%.1f")
+        new = s.with_(hero_attainment=hero_att, hero_involvement=hero_inv, flat_slope=flat,
+                      complexity_percentile=pct, moved_rise=rise, agree_score=agree, coverage_standard=cov,
+                      stale_days=int(stale), activity_target_per_week=act)
+        if new != s:
+            set_settings(new)
+            st.rerun()
+
+
+def weights_form() -> None:
+    """Weight of each signal inside its dial (1 = equal; 0 leaves the signal out)."""
+    s = get_settings()
+    current = dict(s.signal_weights)
+    new: dict[str, float] = {}
+    cols = st.columns(len(DIALS))
+    for col, (dial, label) in zip(cols, DIALS.items(), strict=True):
+        with col:
+            st.markdown(f"**{label}**")
+            for sig in (x for x in SIGNALS if x.dial == dial):
+                new[sig.key] = st.number_input(sig.label, 0.0, 5.0, float(current.get(sig.key, 1.0)), 0.5,
+                                               format="%.1f", key=f"w-{sig.key}")
+    weights = tuple((k, v) for k, v in new.items() if v != 1.0)
+    if weights != s.signal_weights:
+        set_settings(s.with_(signal_weights=weights))
+        st.rerun()
+
+
+def settings_actions() -> None:
+    """Reset to the framework's defaults, or download the session's settings as JSON."""
+    c1, c2 = st.columns(2)
+    with c1:
+        if st.button("Reset thresholds and weights", icon=":material/restart_alt:", key="reset-settings"):
+            set_settings(Settings())
+            for key in [k for k in st.session_state if str(k).startswith("w-")]:
+                del st.session_state[key]
+            st.rerun()
+    with c2:
+        st.download_button("Download settings (JSON)", json.dumps(get_settings().to_dict(), indent=2),
+                           file_name="bench-strength-settings.json", mime="application/json",
+                           icon=":material/download:", key="dl-settings")
