@@ -21,6 +21,9 @@ pages = {
         st.Page("views/gaps.py", title="Skill gap or fit gap", icon=":material/rule:"),
         st.Page("views/movers.py", title="Top movers", icon=":material/military_tech:"),
     ],
+    "Results": [
+        st.Page("views/whatif.py", title="What-if", icon=":material/science:"),
+    ],
     "Data": [st.Page("views/data.py", title="Data", icon=":material/upload_file:")],
 }
 navigation = st.navigation(pages)

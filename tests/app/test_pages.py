@@ -12,7 +12,7 @@ from analytics.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real"
-PAGES = ["views/overview.py", "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
+PAGES = ["views/overview.py", "views/whatif.py", "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
          "views/capability.py", "views/follow_through.py", "views/independence.py", "views/gaps.py",
          "views/movers.py", "views/data.py"]
 TIMEOUT = 120
@@ -336,3 +336,19 @@ def test_filters_scope_the_overview_and_its_totals_agree():
     product.set_value([product.options[0]]).run()
     assert not at.exception
     assert headline(ws, at.session_state["filters"]).won_revenue < h.won_revenue
+
+
+def test_weights_changed_on_the_whatif_page_change_the_managers_dials():
+    at = app().run()
+    at.switch_page("views/managers.py").run()
+    before = at.dataframe[0].value.set_index("manager")["Coach"]
+    at.switch_page("views/whatif.py").run()
+    assert not at.exception and not at.error
+    at.number_input(key="w-quality_index").set_value(5.0).run()
+    assert dict(at.session_state["settings"].signal_weights) == {"quality_index": 5.0}
+    at.switch_page("views/managers.py").run()
+    after = at.dataframe[0].value.set_index("manager")["Coach"]
+    assert not after.equals(before.reindex(after.index))
+    at.switch_page("views/whatif.py").run()
+    next(b for b in at.button if b.label == "Reset thresholds and weights").click().run()
+    assert at.session_state["settings"].signal_weights == ()
