@@ -59,6 +59,15 @@ class FilterOptions:
     managers: list[str] = field(default_factory=list)
     segments: list[str] = field(default_factory=list)
     products: list[str] = field(default_factory=list)
+    #: (region, team, manager) of every rep, so the widgets can narrow each other's choices
+    places: list[tuple] = field(default_factory=list)
+
+    def teams_in(self, regions: tuple[str, ...]) -> list[str]:
+        return sorted({t for r, t, _ in self.places if t and (not regions or r in regions)})
+
+    def managers_in(self, regions: tuple[str, ...], teams: tuple[str, ...]) -> list[str]:
+        return sorted({m for r, t, m in self.places
+                       if m and (not regions or r in regions) and (not teams or t in teams)})
 
 
 def _as_date(value) -> date | None:
@@ -81,4 +90,5 @@ def filter_options(ws: Workspace) -> FilterOptions:
         managers=sorted(r["manager"].dropna().unique().tolist()),
         segments=sorted(deals["segment"].dropna().unique().tolist()),
         products=sorted(deals["product"].dropna().unique().tolist()),
+        places=list(r[["region", "team", "manager"]].drop_duplicates().itertuples(index=False, name=None)),
     )

@@ -33,8 +33,8 @@ def render_filters(ws) -> None:
                                     key=f"f-{key}-{k}", placeholder=f"All {label.lower()}s"))
 
     regions = pick("Region", opts.regions, current.regions, "region")
-    teams = pick("Team", opts.teams, current.teams, "team")
-    managers = pick("Manager", opts.managers, current.managers, "manager")
+    teams = pick("Team", opts.teams_in(regions), current.teams, "team")
+    managers = pick("Manager", opts.managers_in(regions, teams), current.managers, "manager")
     segments = pick("Segment", opts.segments, current.segments, "segment")
     products = pick("Product", opts.products, current.products, "product")
     filters = Filters(
