@@ -22,10 +22,12 @@ pages = {
         st.Page("views/movers.py", title="Top movers", icon=":material/military_tech:"),
     ],
     "Results": [
+        st.Page("views/distribution.py", title="Distribution", icon=":material/bar_chart:"),
         st.Page("views/whatif.py", title="What-if", icon=":material/science:"),
     ],
     "Data": [st.Page("views/data.py", title="Data", icon=":material/upload_file:")],
 }
-navigation = st.navigation(pages)
+# every page visible: the sidebar holds the filters below, which would otherwise collapse the menu
+navigation = st.navigation(pages, expanded=True)
 render_sidebar()
 navigation.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 WON = "#2f6f4f"
@@ -210,3 +211,42 @@ def funnel_chart(steps: pd.DataFrame) -> alt.LayerChart:
                                            tooltip=["step:N", "count:Q"])
     text = base.mark_text(align="left", dx=4).encode(x="count:Q", text="count:Q")
     return alt.layer(bars, text).properties(height=160)
+
+
+def attainment_histogram(reps: pd.DataFrame, density: pd.DataFrame, skewed_label: str,
+                         bins: int = 20) -> alt.LayerChart:
+    """Attainment across reps as a histogram, with the fitted bell curve beside the fitted
+    skewed curve, both scaled to reps per bin so they share the axis."""
+    values = reps["attainment"].dropna().to_numpy(dtype=float)
+    counts, edges = np.histogram(values, bins=bins)
+    hist = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "reps": counts})
+    width = float(edges[1] - edges[0]) if len(edges) > 1 else 1.0
+    bars = alt.Chart(hist).mark_rect(color="#cfd8d3", stroke="white", strokeWidth=1).encode(
+        x=alt.X("start:Q", title="Attainment (closed-won ÷ quota)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(zero=False)), x2="end:Q",
+        y=alt.Y("reps:Q", title="Reps"), y2=alt.datum(0),
+        tooltip=[alt.Tooltip("start:Q", format=".0%", title="from"), alt.Tooltip("end:Q", format=".0%", title="to"),
+                 alt.Tooltip("reps:Q")])
+    curves = density.melt(id_vars="x", value_vars=["normal_pdf", "skewed_pdf"], var_name="curve", value_name="pdf")
+    curves["curve"] = curves["curve"].map({"normal_pdf": "Bell curve (normal)", "skewed_pdf": skewed_label})
+    curves["reps"] = curves["pdf"] * len(values) * width
+    lines = alt.Chart(curves.dropna()).mark_line(strokeWidth=2.5).encode(
+        x="x:Q", y="reps:Q",
+        color=alt.Color("curve:N", title=None, scale=alt.Scale(range=[QUOTA, WON]), legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("curve:N", legend=None, scale=alt.Scale(range=[[5, 3], [1, 0]])))
+    return alt.layer(bars, lines).properties(height=320)
+
+
+def pareto_chart(table: pd.DataFrame, by: str, top: float = 0.2) -> alt.LayerChart:
+    """Cumulative share of revenue against the share of entities, with the top-20% mark."""
+    df = pd.concat([pd.DataFrame({"entity_cumulative_share": [0.0], "cumulative_share": [0.0], "entity": [""]}),
+                    table[["entity_cumulative_share", "cumulative_share", "entity"]]], ignore_index=True)
+    line = alt.Chart(df).mark_area(line={"color": WON}, color=WON, opacity=0.15).encode(
+        x=alt.X("entity_cumulative_share:Q", title=f"Share of {by}s (largest first)", axis=alt.Axis(format="%")),
+        y=alt.Y("cumulative_share:Q", title="Share of closed-won revenue", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("entity:N", title=by), alt.Tooltip("cumulative_share:Q", format=".0%", title="cumulative")])
+    equal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="#9aa5a0", strokeDash=[4, 4]).encode(
+        x="x:Q", y="y:Q")
+    cut = alt.Chart(pd.DataFrame({"x": [top]})).mark_rule(color=QUOTA, strokeDash=[4, 4]).encode(x="x:Q")
+    return alt.layer(line, equal, cut).properties(height=300)

@@ -41,6 +41,8 @@ class Settings:
         for its follow-through to count as real.
     fit_gap_min_coaching_quality : the naming manager's coaching-quality index (share of sessions
         showing the four behaviours) below which the coaching is not yet real coaching.
+    stars_top, strugglers_bottom : shares of reps (by attainment percentile) shown as stars and
+        as strugglers.
     """
 
     complexity_percentile: float = 0.75
@@ -62,6 +64,8 @@ class Settings:
     fit_gap_min_cycles: int = 2
     fit_gap_min_follow_through: float = 0.7
     fit_gap_min_coaching_quality: float = 0.5
+    stars_top: float = 0.1
+    strugglers_bottom: float = 0.1
     #: weight of each signal inside its dial (a missing key weighs 1)
     signal_weights: tuple[tuple[str, float], ...] = ()
     #: survey item keywords -> what the item measures (first match wins); edited on the What-if page

@@ -1,0 +1,69 @@
+"""Distribution: results beyond the bell curve, the 80/20 pattern, stars and strugglers."""
+
+import streamlit as st
+
+from analytics import charts
+from analytics.distribution import attainment_distribution, pareto, stars_and_strugglers
+from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from ui.session import get_workspace
+from ui.state import get_filters, get_settings, memo
+
+
+@guarded
+def render() -> None:
+    ws = get_workspace()
+    filters, settings = get_filters(), get_settings()
+    page_header("Distribution", filters)
+    st.markdown("Sales results are rarely normally distributed: a few reps, accounts and products carry most of "
+                "the revenue, and stars and strugglers need different coaching.")
+
+    st.subheader("Attainment across reps")
+    dist = memo("attainment_distribution", attainment_distribution, ws, filters, settings)
+    if dist.reps.empty:
+        needs_data("Not measured: the attainment distribution needs a quota export (owner, period, amount) "
+                   "beside closed-won deals.")
+    else:
+        st.markdown(md_escape(dist.sentence))
+        if dist.winner is not None and not dist.density.empty:
+            skewed = dist.fits.loc[dist.fits["model"] != "normal"].sort_values("aic").iloc[0]["label"]
+            st.altair_chart(charts.attainment_histogram(dist.reps, dist.density, f"Skewed fit ({skewed})"),
+                            width="stretch")
+        st.dataframe(dist.fits[["label", "n", "n_params", "loglik", "aic", "note"]], hide_index=True, width="stretch",
+                     column_config={"loglik": st.column_config.NumberColumn("log-likelihood", format="%.1f"),
+                                    "aic": st.column_config.NumberColumn("AIC (lower fits better)", format="%.1f")})
+        download_csv(dist.reps, "rep-attainment.csv", key="dl-rep-attainment")
+
+    st.subheader("The 80/20 pattern")
+    tabs = st.tabs(["By rep", "By account", "By product"])
+    for tab, by in zip(tabs, ("rep", "account", "product"), strict=True):
+        with tab:
+            p = memo(f"pareto_{by}", pareto, ws, filters, by)
+            if p.n_entities == 0:
+                st.caption(f"Not measured: no closed-won deals with a {by} recorded in scope.")
+                continue
+            st.markdown(md_escape(p.sentence))
+            st.altair_chart(charts.pareto_chart(p.table, by, p.top), width="stretch")
+            download_csv(p.table, f"pareto-{by}.csv", key=f"dl-pareto-{by}")
+
+    st.subheader("Stars and strugglers")
+    st.caption(f"Top {settings.stars_top:.0%} and bottom {settings.strugglers_bottom:.0%} of reps by attainment "
+               "percentile. Open a rep's manager on the Manager detail page.")
+    ss = memo("stars", stars_and_strugglers, ws, filters, settings)
+    if ss.empty:
+        needs_data("Not measured: stars and strugglers need rep attainment (a quota export).")
+        return
+    c1, c2 = st.columns(2)
+    for col, group in ((c1, "star"), (c2, "struggler")):
+        part = ss[ss["group"] == group]
+        with col:
+            st.markdown(f"**{group.capitalize()}s** ({len(part)})")
+            st.dataframe(part[["rep", "manager", "attainment", "percentile"]], hide_index=True, width="stretch",
+                         column_config={"attainment": st.column_config.NumberColumn(format="percent"),
+                                        "percentile": st.column_config.NumberColumn(format="%.0f")})
+            for m in sorted(part["manager"].dropna().unique())[:4]:
+                st.page_link("views/manager.py", label=f"{m}'s team", icon=":material/person_search:",
+                             query_params={"manager": m})
+    download_csv(ss, "stars-and-strugglers.csv", key="dl-stars")
+
+
+render()
