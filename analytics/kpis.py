@@ -29,15 +29,15 @@ no open deal with a close date has NaN coverage. Columns starting ``n_`` (and ``
 Stage order
 -----------
 A stage history is collapsed first (consecutive rows with the same stage, such as Salesforce's
-amount edits, are one stay). Open stages are ordered by their mean position in the collapsed
-histories (ties by name); won stages come after every open stage; lost stages have no rank.
+amount edits, are one stay). Open stages are ordered by their median win probability when every
+one has a probability, else by their mean position in the collapsed histories
+(:func:`stage_order`); won stages come after every open stage; lost stages have no rank.
 A move **advances** a deal when it enters a won stage from a stage that is not won, or moves
 from one open stage to a later open stage. Moves into lost stages and reopenings do not.
 """
 
 from __future__ import annotations
 
-import weakref
 from datetime import date, timedelta
 
 import numpy as np
@@ -53,6 +53,8 @@ from analytics.workspace import STAGE_MAP, Workspace
 LEVELS = ("team", "rep", "org")
 #: the entity column(s) of each level
 KEYS = {"rep": ["rep", "manager"], "team": ["manager"], "org": ["scope"]}
+#: the column(s) that identify an entity (a rep's manager is an attribute, possibly empty)
+GROUP = {"rep": ["rep"], "team": ["manager"], "org": ["scope"]}
 ORG = "All in scope"
 #: below-standard rules that are not (yet) settings
 ACTIVITY_MET_STANDARD = 0.5
@@ -84,20 +86,10 @@ def period_start(values: pd.Series, grain: str) -> pd.Series:
     raise ValueError(f"unknown grain {grain!r}")
 
 
-#: reps in scope per workspace, for the life of the workspace object and its current version
-_REPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def rep_scope(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
-    """:func:`analytics.people.reps` (rep, manager), remembered per workspace version and filters:
-    one page asks for it many times."""
-    memo = _REPS.setdefault(ws, {})
-    key = (ws.version, filters)
-    if key not in memo:
-        if len(memo) > 16:
-            memo.clear()
-        memo[key] = reps(ws, filters)[["rep", "manager"]].reset_index(drop=True)
-    return memo[key].copy()
+    """:func:`analytics.people.reps` (rep, manager). Not cached here: the engine keeps no state
+    between calls (a session's results are memoised in that session, by the UI)."""
+    return reps(ws, filters)[["rep", "manager"]].reset_index(drop=True)
 
 
 def entities(ws: Workspace, filters: Filters, level: str) -> pd.DataFrame:
@@ -115,11 +107,18 @@ def _attribute(frame: pd.DataFrame, level: str, scope: pd.DataFrame, owner: str 
     """Owner-level rows with the level's key columns (rows outside the level's scope dropped)."""
     if level == "org":
         return frame.assign(scope=ORG)
-    sc = scope.rename(columns={"rep": owner})
-    out = frame.merge(sc, on=owner, how="inner")
     if level == "rep":
+        out = frame[frame[owner].isin(set(scope["rep"]))]
         return out.assign(rep=out[owner])
+    out = frame.merge(scope.rename(columns={"rep": owner}), on=owner, how="inner")
     return out[out["manager"].notna()]
+
+
+def _with_manager(frame: pd.DataFrame, scope: pd.DataFrame) -> pd.DataFrame:
+    """Rep-level rows with each rep's manager beside the rep."""
+    frame = frame.drop(columns=["manager"], errors="ignore")
+    frame.insert(frame.columns.get_loc("rep") + 1, "manager", frame["rep"].map(scope.set_index("rep")["manager"]))
+    return frame
 
 
 def _sum_known(frame: pd.DataFrame, keys: list[str], known: dict[str, str], plain: dict[str, str] | None = None,
@@ -151,7 +150,15 @@ def _ratio(num, den):
 
 # ----------------------------------------------------------------------------- stage history
 def stage_order(ws: Workspace) -> pd.DataFrame:
-    """Stages with their rank (see the module notes). Columns: stage, is_closed, is_won, rank, mean_position."""
+    """Stages with their rank (see the module notes).
+
+    Open stages are ordered by their median win probability (from the stage history and the
+    opportunities at that stage) when every open stage has one, as CRMs set probability to rise
+    through the stages; otherwise by their mean position in the collapsed histories. Ties go
+    to the mean position, then the name. ``order_basis`` says which.
+
+    Columns: stage, is_closed, is_won, rank, probability, mean_position, order_basis.
+    """
     frame = ws.query(
         f"""WITH h AS (
                 SELECT opportunity_id, stage, changed_at, history_id,
@@ -159,17 +166,27 @@ def stage_order(ws: Workspace) -> pd.DataFrame:
                 FROM stage_history WHERE stage IS NOT NULL AND changed_at IS NOT NULL),
             c AS (SELECT * FROM h WHERE prev IS NULL OR prev <> stage),
             p AS (SELECT stage, row_number() OVER (PARTITION BY opportunity_id ORDER BY changed_at, history_id) - 1
-                         AS pos FROM c)
-            SELECT p.stage, coalesce(any_value(m.is_closed), false) AS is_closed,
-                   coalesce(any_value(m.is_won), false) AS is_won, avg(p.pos) AS mean_position
-            FROM p LEFT JOIN {STAGE_MAP} m ON m.stage = p.stage GROUP BY p.stage"""
+                         AS pos FROM c),
+            pos AS (SELECT stage, avg(pos) AS mean_position FROM p GROUP BY stage),
+            prob AS (SELECT stage, median(probability) AS probability FROM (
+                         SELECT stage, probability FROM stage_history WHERE probability IS NOT NULL
+                         UNION ALL SELECT stage, probability FROM opportunities WHERE probability IS NOT NULL)
+                     GROUP BY stage)
+            SELECT pos.stage, coalesce(m.is_closed, false) AS is_closed, coalesce(m.is_won, false) AS is_won,
+                   CAST(prob.probability AS DOUBLE) AS probability, pos.mean_position
+            FROM pos LEFT JOIN {STAGE_MAP} m ON m.stage = pos.stage LEFT JOIN prob ON prob.stage = pos.stage"""
     )
-    frame = frame.sort_values(["mean_position", "stage"], ignore_index=True)
+    open_ = ~frame["is_closed"]
+    by_probability = bool(open_.any()) and bool(frame.loc[open_, "probability"].notna().all())
+    keys = ["probability", "mean_position", "stage"] if by_probability else ["mean_position", "stage"]
+    frame = frame.sort_values(keys, ignore_index=True)
     open_ = ~frame["is_closed"]
     frame["rank"] = np.nan
     frame.loc[open_, "rank"] = np.arange(1, int(open_.sum()) + 1, dtype=float)
     frame.loc[frame["is_won"], "rank"] = float(open_.sum() + 1)
-    return frame[["stage", "is_closed", "is_won", "rank", "mean_position"]]
+    frame["order_basis"] = "probability" if by_probability else "position in the histories"
+    cols = ["stage", "is_closed", "is_won", "rank", "probability", "mean_position", "order_basis"]
+    return frame.sort_values(["rank", "mean_position"], na_position="last", ignore_index=True)[cols]
 
 
 def stage_stays(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
@@ -336,6 +353,7 @@ def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
 
     out = _attribute(events, level, scope)
     if level == "rep":
+        out = _with_manager(out, scope)
         cols = ["rep", "manager", "period", "activities", "activity_target", "met", "pipeline_added",
                 "deals_created", "deals_advancing"]
         return out.sort_values(["manager", "rep", "period"], ignore_index=True)[cols]
@@ -419,7 +437,7 @@ def coverage_at(ws: Workspace, filters: Filters, settings: Settings, level: str,
     Columns: key columns, week, as_of, open_pipeline, n_open_deals, pipeline_next_quarter,
     coverage_quota, coverage, coverage_basis, meets_standard.
     """
-    k = KEYS[level]
+    k, g = KEYS[level], GROUP[level]
     pts = points[["week", "at"]].copy()
     pts["week"] = pd.to_datetime(pts["week"]).astype("datetime64[ns]")
     pts["at"] = pd.to_datetime(pts["at"]).astype("datetime64[ns]")
@@ -444,11 +462,11 @@ def coverage_at(ws: Workspace, filters: Filters, settings: Settings, level: str,
     owner["week"] = pd.to_datetime(owner["week"]).astype("datetime64[ns]")
     scope = rep_scope(ws, filters)
     owner = _attribute(owner, level, scope)
-    agg = _sum_known(owner, [*k, "week"], {"open_pipeline": "open_pipeline"},
+    agg = _sum_known(owner, [*g, "week"], {"open_pipeline": "open_pipeline"},
                      plain={"n_open_deals": "n_open_deals", "n_with_close": "n_with_close",
                             "pipeline_next_quarter": "pipeline_next_quarter"}).reset_index()
     base = entities(ws, filters, level).merge(pts, how="cross")
-    out = base.merge(agg, on=[*k, "week"], how="left")
+    out = base.merge(agg, on=[*g, "week"], how="left")
     out = _int(out, ("n_open_deals", "n_with_close"))
     # no open deal with a close date: the pipeline's timing is not measured
     out["pipeline_next_quarter"] = out["pipeline_next_quarter"].where(out["n_with_close"] > 0)
@@ -456,18 +474,18 @@ def coverage_at(ws: Workspace, filters: Filters, settings: Settings, level: str,
     q_people, q_params = filters.clause(person="q.owner_name")
     quotas = ws.query(f"SELECT q.owner_name, q.period_start, sum(q.amount) AS quota FROM v_quotas q "
                       f"WHERE {q_people} GROUP BY ALL", q_params)
-    quotas = _attribute(quotas, level, scope).groupby([*k, "period_start"], as_index=False)["quota"].sum()
+    quotas = _attribute(quotas, level, scope).groupby([*g, "period_start"], as_index=False)["quota"].sum()
     quotas["period_start"] = pd.to_datetime(quotas["period_start"]).astype("datetime64[ns]")
     nxt = quotas.rename(columns={"period_start": "next_start", "quota": "next_quota"})
-    out = out.merge(nxt, on=[*k, "next_start"], how="left")
+    out = out.merge(nxt, on=[*g, "next_start"], how="left")
     if quotas.empty:
         out["latest_quota"] = NAN
     else:
-        left = out[[*k, "at"]].reset_index().sort_values("at")
+        left = out[[*g, "at"]].reset_index().sort_values("at")
         right = quotas.sort_values("period_start").rename(columns={"quota": "latest_quota"})
-        for c in k:  # merge_asof needs the same dtypes on both sides
+        for c in g:  # merge_asof needs the same dtypes on both sides
             left[c], right[c] = left[c].astype(object), right[c].astype(object)
-        latest = pd.merge_asof(left, right, left_on="at", right_on="period_start", by=k, direction="backward")
+        latest = pd.merge_asof(left, right, left_on="at", right_on="period_start", by=g, direction="backward")
         out["latest_quota"] = latest.set_index("index")["latest_quota"].reindex(out.index)
     out["coverage_quota"] = out["next_quota"].fillna(out["latest_quota"])
     out["coverage"] = _ratio(out["pipeline_next_quarter"], out["coverage_quota"])
@@ -516,13 +534,17 @@ def _closed_deals(ws: Workspace, filters: Filters) -> pd.DataFrame:
     return ws.query(
         f"""SELECT o.opportunity_id, o.owner_name, o.amount, o.is_won, o.created_date, o.close_date,
                    CASE WHEN o.created_date IS NOT NULL AND o.close_date >= o.created_date
-                        THEN date_diff('day', o.created_date, o.close_date) END AS cycle_days
+                        THEN CAST(date_diff('day', o.created_date, o.close_date) AS DOUBLE) END AS cycle_days
             FROM v_opportunities o WHERE o.is_closed AND {where}""",
         params,
     )
 
 
 def _outcome_stats(deals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    stats = ["won", "lost", "won_amount", "n_won_amount", "n_cycle", "cycle_length_days"]
+    if deals.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=deals[c].dtype if c in deals else "float64")
+                             for c in [*keys, *stats]})
     d = deals.assign(
         won_=deals["is_won"].astype(bool), lost_=~deals["is_won"].astype(bool),
         won_amount=deals["amount"].where(deals["is_won"].astype(bool)),
@@ -611,40 +633,40 @@ def outcomes(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     avg_deal_size, cycle_length_days, n_cycle, n_won_amount.
     """
     _check(level, grain, ("month", "quarter"))
-    k = KEYS[level]
+    k, gk = KEYS[level], GROUP[level]
     scope = rep_scope(ws, filters)
     deals = _attribute(_closed_deals(ws, filters), level, scope)
     deals["period"] = period_start(deals["close_date"], grain)
-    g = _outcome_stats(deals, [*k, "period"])
+    g = _outcome_stats(deals, [*gk, "period"])
     quotas, won = _quota_frames(ws, filters)
-    alloc = _attribute(_allocate(quotas, grain), level, scope).groupby([*k, "period"])["quota"].sum()
+    alloc = _attribute(_allocate(quotas, grain), level, scope).groupby([*gk, "period"])["quota"].sum()
     won = _attribute(won, level, scope)
     won["period"] = period_start(won["close_date"], grain)
-    credited = won.groupby([*k, "period"])["amount"].sum().rename("won_in_quota")
+    credited = won.groupby([*gk, "period"])["amount"].sum().rename("won_in_quota")
     q = pd.concat([alloc, credited], axis=1).reset_index()
-    g = g.merge(q, on=[*k, "period"], how="outer")
+    g = g.merge(q, on=[*gk, "period"], how="outer")
     g["won_in_quota"] = g["won_in_quota"].where(g["quota"].isna(), g["won_in_quota"].fillna(0.0))
     g = _finish_outcomes(g)
+    if level == "rep":
+        g = _with_manager(g, scope)
     return g.sort_values([*k, "period"], ignore_index=True)[[*k, "period", *OUTCOME_COLUMNS]]
 
 
 def outcome_totals(ws: Workspace, filters: Filters = Filters(), level: str = "team") -> pd.DataFrame:
     """:func:`outcomes` over the whole period, one row per entity in scope (NaN without evidence)."""
     _check(level)
-    k = KEYS[level]
+    k, gk = KEYS[level], GROUP[level]
     scope = rep_scope(ws, filters)
     deals = _attribute(_closed_deals(ws, filters), level, scope)
-    g = _outcome_stats(deals, k) if len(deals) else pd.DataFrame(columns=k)
+    g = _outcome_stats(deals, gk)
     quotas, won = _quota_frames(ws, filters)
-    qa = _attribute(quotas, level, scope).groupby(k).agg(quota=("amount", "sum"), n_quota_periods=("amount", "size"))
-    credited = _attribute(won, level, scope).groupby(k)["amount"].sum().rename("won_in_quota")
-    out = entities(ws, filters, level).merge(g, on=k, how="left")
-    out = out.merge(qa, left_on=k, right_index=True, how="left").merge(credited, left_on=k, right_index=True,
-                                                                          how="left")
+    qa = _attribute(quotas, level, scope).groupby(gk).agg(quota=("amount", "sum"),
+                                                          n_quota_periods=("amount", "size"))
+    credited = _attribute(won, level, scope).groupby(gk)["amount"].sum().rename("won_in_quota")
+    out = entities(ws, filters, level).merge(g, on=gk, how="left")
+    out = out.merge(qa, left_on=gk, right_index=True, how="left").merge(credited, left_on=gk, right_index=True,
+                                                                           how="left")
     out["won_in_quota"] = out["won_in_quota"].where(out["quota"].isna(), out["won_in_quota"].fillna(0.0))
-    for c in ("won_amount", "cycle_length_days"):
-        if c not in out:
-            out[c] = NAN
     out = _finish_outcomes(_int(out, ("won", "lost", "n_won_amount", "n_cycle", "n_quota_periods")))
     # an entity with no closed deal at all has no evidence of revenue
     out.loc[out["won"] + out["lost"] == 0, "revenue"] = NAN
@@ -664,18 +686,18 @@ def velocity(ws: Workspace, filters: Filters = Filters(), level: str = "team") -
     won, lost, n_cycle.
     """
     _check(level)
-    k = KEYS[level]
     when = as_of(ws, filters)
     if when is None:
         n_open = entities(ws, filters, level).assign(n_open_deals=0)
     else:
         pts = pd.DataFrame({"week": [period_start(pd.Series([when]), "week").iat[0]], "at": [pd.Timestamp(when)]})
         n_open = coverage_at(ws, filters, Settings(), level, pts)
-    return _velocity(outcome_totals(ws, filters, level), n_open[[*k, "n_open_deals"]], k)
+    return _velocity(outcome_totals(ws, filters, level), n_open, level)
 
 
-def _velocity(tot: pd.DataFrame, n_open: pd.DataFrame, k: list[str]) -> pd.DataFrame:
-    tot = tot.merge(n_open.rename(columns={"n_open_deals": "n_open"}), on=k, how="left")
+def _velocity(tot: pd.DataFrame, n_open: pd.DataFrame, level: str) -> pd.DataFrame:
+    k, g = KEYS[level], GROUP[level]
+    tot = tot.merge(n_open[[*g, "n_open_deals"]].rename(columns={"n_open_deals": "n_open"}), on=g, how="left")
     tot = _int(tot, ("n_open",))
     cycle = tot["cycle_length_days"].where(tot["cycle_length_days"] > 0)
     tot["velocity_per_day"] = tot["n_open"] * tot["win_rate"] * tot["avg_deal_size"] / cycle
@@ -730,12 +752,13 @@ def below_standard(ws: Workspace, filters: Filters = Filters(), settings: Settin
     """
     frames = []
     for level in ("rep", "team"):
-        k = KEYS[level]
+        g = GROUP[level]
         f = entities(ws, filters, level)
-        f = f.merge(_current_coverage(ws, filters, settings, level, with_total=False)[[*k, "coverage"]], on=k, how="left")
-        f = f.merge(activity_standard(ws, filters, settings, level)[[*k, "activity_met_share", "n_rep_weeks"]],
-                    on=k, how="left")
-        f = f.merge(_attainment(ws, filters, settings, level)[[*k, "attainment", "quota"]], on=k, how="left")
+        f = f.merge(_current_coverage(ws, filters, settings, level, with_total=False)[[*g, "coverage"]], on=g,
+                    how="left")
+        f = f.merge(activity_standard(ws, filters, settings, level)[[*g, "activity_met_share", "n_rep_weeks"]],
+                    on=g, how="left")
+        f = f.merge(_attainment(ws, filters, settings, level)[[*g, "attainment", "quota"]], on=g, how="left")
         f["level"] = level
         f["name"] = f["rep"] if level == "rep" else f["manager"]
         if level == "team":
@@ -776,28 +799,38 @@ def kpi_summary(ws: Workspace, filters: Filters = Filters(), settings: Settings 
     _check(level)
     k = KEYS[level]
     out = entities(ws, filters, level)
+    if out.empty:
+        cols = [*k, *(["n_reps"] if level != "rep" else []), *SUMMARY_COLUMNS]
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
     if level != "rep":
         scope = rep_scope(ws, filters)
         sizes = (scope.groupby("manager").size() if level == "team"
                  else pd.Series({ORG: len(scope)}))
         out["n_reps"] = out[k[0]].map(sizes).fillna(0).astype("int64")
+    g = GROUP[level]
     lead = leading(ws, filters, settings, "week", level)
-    lead_tot = _sum_known(lead, k, {"activities": "activities", "pipeline_added": "pipeline_added",
+    lead_tot = _sum_known(lead, g, {"activities": "activities", "pipeline_added": "pipeline_added",
                                     "deals_advancing": "deals_advancing"}, plain={"deals_created": "deals_created"})
-    out = out.merge(lead_tot, left_on=k, right_index=True, how="left")
-    out = out.merge(activity_standard(ws, filters, settings, level)[[*k, "activities_per_rep_week",
+    out = out.merge(lead_tot, left_on=g, right_index=True, how="left")
+    out = out.merge(activity_standard(ws, filters, settings, level)[[*g, "activities_per_rep_week",
                                                                      "activity_met_share", "n_rep_weeks"]],
-                    on=k, how="left")
+                    on=g, how="left")
     cov = _current_coverage(ws, filters, settings, level)
-    out = out.merge(cov, on=k, how="left")
+    out = out.merge(cov.drop(columns=[c for c in k if c not in g]), on=g, how="left")
     tot = outcome_totals(ws, filters, level)
-    out = out.merge(_velocity(tot, cov[[*k, "n_open_deals"]], k)[[*k, "velocity_per_day"]], on=k, how="left")
+    out = out.merge(_velocity(tot, cov, level)[[*g, "velocity_per_day"]], on=g, how="left")
     if level == "team":
         att = _attainment(ws, filters, settings, level)
-        tot = tot.drop(columns=["quota", "won_in_quota", "attainment"]).merge(att, on=k, how="left")
-    out = out.merge(tot[[*k, "revenue", "quota", "attainment", "won", "lost", "win_rate", "avg_deal_size",
-                         "cycle_length_days", "n_cycle"]], on=k, how="left")
+        tot = tot.drop(columns=["quota", "won_in_quota", "attainment"]).merge(att, on=g, how="left")
+    out = out.merge(tot[[*g, "revenue", "quota", "attainment", "won", "lost", "win_rate", "avg_deal_size",
+                         "cycle_length_days", "n_cycle"]], on=g, how="left")
     out = _int(out, ("deals_created", "n_rep_weeks", "n_open_deals", "won", "lost", "n_cycle"))
     out["meets_coverage"] = (out["coverage"] >= settings.coverage_standard).astype("boolean").where(
         out["coverage"].notna())
-    return out.reset_index(drop=True)
+    return out.reset_index(drop=True)[[*k, *(["n_reps"] if level != "rep" else []), *SUMMARY_COLUMNS]]
+
+
+SUMMARY_COLUMNS = ["activities", "activities_per_rep_week", "activity_met_share", "n_rep_weeks", "pipeline_added",
+                   "deals_created", "deals_advancing", "open_pipeline", "pipeline_next_quarter", "coverage_quota",
+                   "coverage", "coverage_basis", "meets_coverage", "n_open_deals", "velocity_per_day", "revenue",
+                   "quota", "attainment", "won", "lost", "win_rate", "avg_deal_size", "cycle_length_days", "n_cycle"]

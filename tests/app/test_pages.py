@@ -12,7 +12,7 @@ from analytics.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real"
-PAGES = ["views/overview.py", "views/whatif.py", "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
+PAGES = ["views/overview.py", "views/whatif.py", "views/distribution.py", "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
          "views/capability.py", "views/follow_through.py", "views/independence.py", "views/gaps.py",
          "views/movers.py", "views/data.py"]
 TIMEOUT = 120
@@ -352,3 +352,35 @@ def test_weights_changed_on_the_whatif_page_change_the_managers_dials():
     at.switch_page("views/whatif.py").run()
     next(b for b in at.button if b.label == "Reset thresholds and weights").click().run()
     assert at.session_state["settings"].signal_weights == ()
+
+
+def test_goal_seek_and_quota_scenario_answer_and_reset():
+    at = app().run()
+    at.switch_page("views/whatif.py").run()
+    assert not at.exception and not at.error
+    at.selectbox(key="gs-lever").set_value("win_rate").run()
+    table = next(d.value for d in at.dataframe if "needed" in d.value.columns)
+    target = at.number_input(key="gs-target").value
+    row = table.iloc[0]
+    # the identity is linear in win rate: needed / current = target / implied revenue
+    from analytics.filters import Filters
+    from analytics.whatif import velocity_baseline
+
+    b = velocity_baseline(at.session_state["workspace"], Filters())
+    assert row["needed"] / row["current"] == pytest.approx(target / b.revenue_per_quarter)
+    before = {m.label: m.value for m in at.metric}["Reps at plan"]
+    at.slider(key="quota-change").set_value(-10).run()
+    after = {m.label: m.value for m in at.metric}["Reps at plan"]
+    assert int(after.split()[0]) > int(before.split()[0])
+    next(b for b in at.button if b.label == "Reset the quota scenario").click().run()
+    assert at.slider(key="quota-change").value == 0
+
+
+def test_distribution_page_compares_fits_and_pareto():
+    at = app().run()
+    at.switch_page("views/distribution.py").run()
+    assert not at.exception and not at.error
+    page = texts(at)
+    assert "fits better than the bell curve" in page
+    assert "The top 20% of reps" in page and "The top 20% of accounts" in page
+    assert any(h.value == "Stars and strugglers" for h in at.subheader)
