@@ -22,6 +22,8 @@ pages = {
         st.Page("views/movers.py", title="Top movers", icon=":material/military_tech:"),
     ],
     "Results": [
+        st.Page("views/kpis.py", title="Pipeline & KPIs", icon=":material/monitoring:"),
+        st.Page("views/needle.py", title="What moves the needle", icon=":material/linear_scale:"),
         st.Page("views/distribution.py", title="Distribution", icon=":material/bar_chart:"),
         st.Page("views/whatif.py", title="What-if", icon=":material/science:"),
     ],

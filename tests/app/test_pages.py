@@ -12,7 +12,8 @@ from analytics.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real"
-PAGES = ["views/overview.py", "views/whatif.py", "views/distribution.py", "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
+PAGES = ["views/overview.py", "views/kpis.py", "views/needle.py", "views/whatif.py", "views/distribution.py",
+         "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
          "views/capability.py", "views/follow_through.py", "views/independence.py", "views/gaps.py",
          "views/movers.py", "views/data.py"]
 TIMEOUT = 120
@@ -250,7 +251,8 @@ def test_clusters_page_names_groups_with_quality_figures():
 
 @pytest.mark.parametrize("page", ["views/managers.py", "views/coaching.py", "views/clusters.py", "views/manager.py",
                                   "views/capability.py", "views/follow_through.py", "views/independence.py",
-                                  "views/gaps.py", "views/movers.py"])
+                                  "views/gaps.py", "views/movers.py", "views/kpis.py", "views/needle.py",
+                                  "views/distribution.py", "views/whatif.py"])
 def test_analysis_pages_on_maven_only_say_what_is_not_measured(page):
     from analytics.ingest.pipeline import import_directory
 
@@ -384,3 +386,30 @@ def test_distribution_page_compares_fits_and_pareto():
     assert "fits better than the bell curve" in page
     assert "The top 20% of reps" in page and "The top 20% of accounts" in page
     assert any(h.value == "Stars and strugglers" for h in at.subheader)
+
+
+def test_kpi_page_and_overview_agree_under_the_same_filter():
+    at = app().run()
+    at.switch_page("views/kpis.py").run()
+    region = next(m for m in at.sidebar.multiselect if m.label == "Region")
+    region.set_value(["APAC"]).run()
+    assert not at.exception and not at.error
+    assert "region: APAC" in texts(at)
+    per_team = next(d.value for d in at.dataframe if {"manager", "revenue", "won"} <= set(d.value.columns))
+    at.switch_page("views/overview.py").run()
+    labels = {m.label: m.value for m in at.metric}
+    from analytics.overview import headline
+
+    h = headline(at.session_state["workspace"], at.session_state["filters"])
+    assert per_team["revenue"].sum() == pytest.approx(h.won_revenue)
+    assert per_team["won"].sum() == h.won_deals
+    assert labels["Managers"] == str(len(per_team))
+
+
+def test_needle_page_states_associations_not_causes():
+    at = app().run()
+    at.switch_page("views/needle.py").run()
+    assert not at.exception and not at.error
+    page = texts(at)
+    assert "not** proof" in page or "not proof" in page
+    assert "n = 12" in page  # every link says how many reps it rests on

@@ -1,0 +1,116 @@
+"""Pipeline & KPIs: leading, predictive and outcome measures, each at its cadence, per team or rep,
+against the standards the user sets."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analytics import charts, kpis
+from ui.components import download_csv, guarded, needs_data, page_header
+from ui.session import get_workspace
+from ui.settings_form import thresholds_form
+from ui.state import get_filters, get_settings, memo
+
+LEVELS = {"team": "Per team (manager)", "rep": "Per rep"}
+
+
+def trend(frame: pd.DataFrame, x: str, y: str, title: str, fmt: str, rule: float | None = None) -> alt.LayerChart:
+    base = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(color=charts.WON), color=charts.WON).encode(
+        x=alt.X(f"{x}:T", title=None), y=alt.Y(f"{y}:Q", title=title, axis=alt.Axis(format=fmt)),
+        tooltip=[alt.Tooltip(f"{x}:T"), alt.Tooltip(f"{y}:Q", format=fmt.replace("~s", ",.0f"))])
+    layers = [base]
+    if rule is not None:
+        layers.append(alt.Chart(pd.DataFrame({"r": [rule]})).mark_rule(color=charts.QUOTA, strokeDash=[4, 4])
+                      .encode(y="r:Q"))
+    return alt.layer(*layers).properties(height=220)
+
+
+@guarded
+def render() -> None:
+    ws = get_workspace()
+    filters, settings = get_filters(), get_settings()
+    page_header("Pipeline & KPIs", filters)
+    if not ws.counts()["opportunities"]:
+        needs_data("Not measured: KPIs need an opportunities export (owner, amount, stage, created and close dates).")
+        return
+    level = st.radio("Show", list(LEVELS), format_func=LEVELS.get, horizontal=True, key="kpi-level")
+    leading_tab, predictive_tab, outcome_tab, standards_tab = st.tabs(
+        ["Leading (daily / weekly)", "Predictive (weekly)", "Outcomes (monthly / quarterly)", "Below standard"])
+
+    with leading_tab:
+        grain = st.segmented_control("Grain", ["week", "day"], default="week", key="kpi-lead-grain") or "week"
+        org = memo("leading_org", kpis.leading, ws, filters, settings, grain, "org")
+        if org["activities"].notna().any():
+            st.altair_chart(trend(org, "period", "activities", f"Activities per {grain}", ",.0f",
+                                  org["activity_target"].iloc[-1] if grain == "week" else None), width="stretch")
+        else:
+            st.caption("Activities not measured: needs an activities export.")
+        st.altair_chart(trend(org, "period", "pipeline_added", f"Pipeline added per {grain}", "~s"), width="stretch")
+        per = memo("leading", kpis.leading, ws, filters, settings, grain, level)
+        st.dataframe(per, hide_index=True, width="stretch")
+        download_csv(per, f"leading-{grain}-{level}.csv", key="dl-leading")
+
+    with predictive_tab:
+        org = memo("predictive_org", kpis.predictive, ws, filters, settings, "org")
+        if org["coverage"].notna().any():
+            st.altair_chart(trend(org, "week", "coverage", "Pipeline coverage (× quota)", ".1f",
+                                  settings.coverage_standard), width="stretch")
+            st.caption(f"Dashed line: the coverage standard of {settings.coverage_standard:g}×. Basis: "
+                       f"{org['coverage_basis'].dropna().iloc[-1] if org['coverage_basis'].notna().any() else 'n/a'}.")
+        else:
+            st.caption("Coverage not measured: needs open deals with close dates and a quota export.")
+        st.markdown("**Stage-to-stage conversion**")
+        conv = memo("stage_conversion", kpis.stage_conversion, ws, filters)
+        if conv.empty:
+            st.caption("Not measured: needs an opportunity stage-history export.")
+        else:
+            st.dataframe(conv, hide_index=True, width="stretch",
+                         column_config={"rate": st.column_config.ProgressColumn(min_value=0, max_value=1,
+                                                                                format="percent")})
+            download_csv(conv, "stage-conversion.csv", key="dl-conv")
+            st.markdown("**Time in stage**")
+            tis = memo("time_in_stage", kpis.time_in_stage, ws, filters)
+            st.dataframe(tis, hide_index=True, width="stretch")
+            st.caption("The last stage of a deal still open has no end yet and is left out (n_open_ended).")
+            download_csv(tis, "time-in-stage.csv", key="dl-tis")
+        st.markdown("**Velocity** = open deals × win rate × average deal size ÷ cycle length (revenue per day)")
+        vel = memo("velocity", kpis.velocity, ws, filters, level)
+        st.dataframe(vel, hide_index=True, width="stretch")
+        download_csv(vel, f"velocity-{level}.csv", key="dl-velocity")
+
+    with outcome_tab:
+        grain = st.segmented_control("Grain", ["month", "quarter"], default="quarter", key="kpi-out-grain") or "quarter"
+        org = memo("outcomes_org", kpis.outcomes, ws, filters, settings, grain, "org")
+        st.altair_chart(trend(org, "period", "revenue", f"Closed-won revenue per {grain}", "~s"), width="stretch")
+        if org["win_rate"].notna().any():
+            st.altair_chart(trend(org, "period", "win_rate", "Win rate", ".0%"), width="stretch")
+        per = memo("kpi_summary", kpis.kpi_summary, ws, filters, settings, level)
+        cols = [c for c in ["manager", "rep", "revenue", "quota", "attainment", "won", "lost", "win_rate",
+                            "avg_deal_size", "cycle_length_days"] if c in per.columns]
+        st.dataframe(per[cols], hide_index=True, width="stretch", column_config={
+            "attainment": st.column_config.NumberColumn(format="percent"),
+            "win_rate": st.column_config.NumberColumn(format="percent"),
+            "revenue": st.column_config.NumberColumn(format="%,.0f"),
+            "avg_deal_size": st.column_config.NumberColumn(format="%,.0f"),
+            "cycle_length_days": st.column_config.NumberColumn("cycle length (days)", format="%.0f")})
+        download_csv(per, f"kpis-{level}.csv", key="dl-kpis")
+
+    with standards_tab:
+        below = memo("below_standard", kpis.below_standard, ws, filters, settings)
+        shown = below[below["level"] == level]
+        st.caption(f"Standards: coverage {settings.coverage_standard:g}× next quarter's quota; "
+                   f"{settings.activity_target_per_week:g} activities per rep per week in at least half the weeks; "
+                   "attainment of 100%.")
+        if shown.empty:
+            st.success("Nobody in scope is below a measured standard.", icon=":material/check:")
+        else:
+            st.dataframe(shown, hide_index=True, width="stretch", column_config={
+                "coverage": st.column_config.NumberColumn(format="%.1f×"),
+                "activity_met_share": st.column_config.NumberColumn("weeks meeting activity standard",
+                                                                    format="percent"),
+                "attainment": st.column_config.NumberColumn(format="percent")})
+        download_csv(below, "below-standard.csv", key="dl-below")
+        thresholds_form()
+
+
+render()

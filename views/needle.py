@@ -1,0 +1,60 @@
+"""What moves the needle: how activities relate to objectives, and objectives to results, across reps."""
+
+import altair as alt
+import streamlit as st
+
+from analytics import charts
+from analytics.needle import needle_chain
+from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from ui.session import get_workspace
+from ui.state import get_filters, get_settings, memo
+
+LABELS = {"activities_per_opportunity": "Activities per opportunity", "stage_conversion": "Stage conversion",
+          "win_rate": "Win rate", "revenue": "Revenue"}
+
+
+@guarded
+def render() -> None:
+    ws = get_workspace()
+    filters, settings = get_filters(), get_settings()
+    page_header("What moves the needle", filters)
+    st.markdown("Managers can only manage activities. This chain shows, across the reps in scope, how activities "
+                "relate to objectives and objectives to results: associations between reps, **not** proof that "
+                "one causes the other.")
+    chain = memo("needle", needle_chain, ws, filters, settings)
+    links = chain.links
+    if links.empty:
+        needs_data("Not measured: the chain needs opportunities per rep (and activities for its first link).")
+        return
+    cols = st.columns(len(links))
+    for col, link in zip(cols, links.itertuples(), strict=True):
+        with col:
+            st.markdown(f"**{LABELS.get(link.x, link.x)} → {LABELS.get(link.y, link.y)}**")
+            if link.measured:
+                st.metric("Spearman ρ", f"{link.rho:+.2f}", help="Rank correlation across reps (−1..1)")
+                st.caption(f"{link.strength} · n = {int(link.n)} reps · 95% interval "
+                           f"{link.ci_low:+.2f} to {link.ci_high:+.2f}")
+            else:
+                st.metric("Spearman ρ", "not measured")
+                st.caption(md_escape(link.reason))
+    for link in links.itertuples():
+        if link.measured:
+            st.markdown(f"- {md_escape(link.sentence)}")
+        else:
+            st.markdown(f"- **{LABELS.get(link.x, link.x)} → {LABELS.get(link.y, link.y)}: not measured.** "
+                        f"{md_escape(link.reason)}")
+    measured = links[links["measured"]]
+    if not measured.empty:
+        pick = st.selectbox("Look at one link", measured["link"].tolist(), key="needle-link")
+        row = measured.set_index("link").loc[pick]
+        data = chain.reps.dropna(subset=[row["x"], row["y"]])
+        st.altair_chart(alt.Chart(data).mark_circle(size=60, opacity=0.7, color=charts.WON).encode(
+            x=alt.X(f"{row['x']}:Q", title=LABELS.get(row["x"], row["x"])),
+            y=alt.Y(f"{row['y']}:Q", title=LABELS.get(row["y"], row["y"])),
+            tooltip=[c for c in ("rep", "manager") if c in data.columns] + [row["x"], row["y"]],
+        ).properties(height=320), width="stretch")
+    download_csv(links, "needle-chain.csv", key="dl-needle")
+    download_csv(chain.reps, "needle-reps.csv", "Download per-rep values", key="dl-needle-reps")
+
+
+render()
