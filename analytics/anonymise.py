@@ -1,0 +1,616 @@
+"""An anonymised copy of a workspace, for showing the app to an audience.
+
+:func:`anonymise` builds a *new* :class:`~analytics.workspace.Workspace` holding every table
+of a session's workspace with real people replaced by stable pseudonyms ("Manager 03",
+"Rep 041"), optionally accounts too ("Account 0007") and amounts as an index (the median won
+deal = 100). Every page run against the copy shows the same numbers under other names:
+
+* **People.** One pseudonym per person. A roster row's ID, name and e-mail map to the same
+  person; a reference (deal owner, coach, reviewer, attendee...) that matches a roster ID or
+  name exactly maps to that person, one that differs only in letter case maps to the same
+  pseudonym in that case (``"director 01"``), so exact and case-insensitive joins behave as
+  before. References not in the roster are still real people: they get their own pseudonym.
+  The role prefix says what the person does: *Director* (their reports include managers),
+  *Manager* (named as someone's manager, or as the manager of a coaching session,
+  development action, survey or review), *Rep* (anyone else in the roster), *Person*
+  (anyone else). Numbers follow ``sha256(salt + real name)`` within each role: stable for
+  one salt, shuffled by another, never alphabetical.
+* **Free text** (deal names, activity subjects, survey items, team names, file names...):
+  every known full name (and person ID, e-mail, contact or lead name) is replaced by its
+  pseudonym, then any remaining first or last name of a roster person by ``[name]``; other
+  e-mail addresses become ``[email]``. Team names keep their identity (two teams never merge).
+* **Accounts** (``AnonymiseOptions.accounts``): account IDs and names, parents, and the
+  account on deals, contacts and leads become one ``Account NNNN`` per account, and account
+  names (also without legal suffix, as deal names quote them) are replaced in free text.
+* **Money** (``AnonymiseOptions.amounts_as_index``): every money column is multiplied by one
+  factor, so ratios (attainment, win rate, shares) do not move.
+
+Everything else (stages, products, segments, regions, dates, numbers, other IDs) is copied
+unchanged, row for row. Values are mapped once per distinct value in Python and applied to
+whole Arrow columns; no value from the data is ever written into SQL text.
+
+Examples
+--------
+>>> from tests.factories import workspace_with
+>>> ws = workspace_with(people=[{"name": "Ann Lee", "manager": "Max Muster"}])
+>>> anon, names = anonymise(ws)
+>>> names.people["Ann Lee"], names.people["Max Muster"]
+('Rep 001', 'Manager 01')
+>>> names.scrub("Call with Ann Lee and Ann")
+'Call with Rep 001 and [name]'
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics import schema
+from analytics.filters import Filters
+from analytics.workspace import IMPORT_LOG, STAGE_MAP, Workspace, quote_ident
+
+
+@dataclass(frozen=True)
+class AnonymiseOptions:
+    """What to hide besides people."""
+
+    accounts: bool = False          # also replace account / company / contact / lead names
+    amounts_as_index: bool = False  # scale every money column so the median won deal = 100
+    salt: str = ""                  # per-session random salt: decides pseudonym numbering
+
+
+# ----------------------------------------------------------------------------- column roles
+def _columns(*maps: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for m in maps:
+        for t, cols in m.items():
+            out[t] = tuple(dict.fromkeys((*out.get(t, ()), *cols)))
+    return out
+
+
+#: Columns holding one person reference each (people.person_id, name and email are the roster).
+PERSON_COLUMNS = _columns(
+    {"people": ("manager",)}, schema.PERSON_REFERENCES,
+    {"reviews": ("reviewer",), "surveys": ("subject_manager",), "leads": ("owner",)},
+)
+#: Columns naming someone who manages reps.
+MANAGER_COLUMNS = {
+    "people": ("manager",), "coaching_sessions": ("manager",), "development_actions": ("manager",),
+    "surveys": ("subject_manager",), "reviews": ("reviewer",),
+}
+#: Free text: names in it are replaced wherever they occur.
+FREE_TEXT = {
+    "opportunities": ("name",), "activities": ("subject",), "surveys": ("item",),
+    "contacts": ("title", "department"), "data_dictionary": ("description",), IMPORT_LOG: ("file",),
+}
+#: Columns naming an account (an ID or a name).
+ACCOUNT_COLUMNS = {
+    "accounts": ("account_id", "name", "parent"), "opportunities": ("account",), "contacts": ("account",),
+    "leads": ("company",),
+}
+#: Always replaced: buyers are people too.
+NUMBERED_NAMES = {("contacts", "name"): "Contact", ("leads", "name"): "Lead"}
+NULLED = {("contacts", "email")}
+
+ROLES = ("Director", "Manager", "Rep", "Person")
+ROLE_WIDTH = {"Director": 2, "Manager": 2, "Rep": 3, "Person": 3}
+EMAIL_DOMAIN = "example.invalid"
+NAME_MARK = "[name]"
+EMAIL_MARK = "[email]"
+
+#: Lower-case name particles that identify no one on their own ("Naomi van Dijk").
+_PARTICLES = frozenset({"van", "von", "der", "den", "del", "della", "dos", "das", "ter", "ten", "bin", "ibn", "binti"})
+#: Words closing a company name, dropped to find the name as deal names quote it.
+_LEGAL_WORDS = frozenset({
+    "ltd", "limited", "inc", "incorporated", "llc", "llp", "lp", "plc", "co", "corp", "corporation", "company",
+    "gmbh", "ag", "sa", "nv", "bv", "pty", "pte", "pvt", "srl", "spa", "sas", "sl", "oy", "oyj", "ab", "as",
+    "kk", "kg", "sarl", "bhd", "sdn", "lda", "ltda", "group", "holdings",
+})
+
+_WORD = re.compile(r"[^\W_]+")
+_JOINER = re.compile(r"[\s.,'’&_\-/()]{1,4}")
+_EMAIL = re.compile(r"[\w.+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_ATTENDEE_SPLIT = re.compile(r"([;,])")
+_EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.S)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form of a word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_fold(w) for w in _WORD.findall(text))
+
+
+def _order(salt: str, name: str) -> tuple[str, str]:
+    return hashlib.sha256((salt + name).encode("utf-8")).hexdigest(), name
+
+
+def _number(keys: Iterable[str], prefix: str, width: int, salt: str) -> dict[str, str]:
+    """``prefix NN`` for each key, numbered in the order of sha256(salt + key)."""
+    ordered = sorted(set(keys), key=lambda k: _order(salt, k))
+    w = max(width, len(str(len(ordered))))
+    return {k: f"{prefix} {i:0{w}d}" for i, k in enumerate(ordered, start=1)}
+
+
+def _variant(ref: str, pseudonym: str) -> str:
+    """The pseudonym in the letter case of a reference that differs from the real value only
+    in case (so it still fails exact joins and still passes case-insensitive ones)."""
+    if ref == ref.lower():
+        return pseudonym.lower()
+    if ref == ref.upper():
+        return pseudonym.upper()
+    return pseudonym.swapcase()
+
+
+def _looks_like_person(value: str) -> bool:
+    """A survey respondent that is a name or an e-mail, not a code such as ``R-3239``."""
+    return "@" in value or (any(ch.isalpha() for ch in value) and not any(ch.isdigit() for ch in value))
+
+
+def _account_variants(name: str) -> list[tuple[str, ...]]:
+    """The name's words, then without each trailing legal word ("Lumen Capital Co., Ltd." ->
+    "Lumen Capital Co" -> "Lumen Capital")."""
+    words = list(_words(name))
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    out = [tuple(words)] if words else []
+    while len(words) > 1 and (words[-1] in _LEGAL_WORDS or len(words[-1]) == 1):
+        words.pop()
+        if any(w not in _LEGAL_WORDS and len(w) > 1 for w in words):
+            out.append(tuple(words))
+    return [v for v in out if sum(map(len, v)) >= 3]
+
+
+# ----------------------------------------------------------------------------- free text
+class _Scrubber:
+    """Replaces known phrases (sequences of words, case- and accent-insensitive, whole words)
+    and e-mail addresses in free text."""
+
+    def __init__(self, phrases: dict[tuple[str, ...], str], emails: dict[str, str]) -> None:
+        self.phrases = {k: v for k, v in phrases.items() if k}
+        self.starts = {k[0] for k in self.phrases}
+        self.longest = max(map(len, self.phrases), default=0)
+        self.emails = emails
+        self.cache: dict[str, str] = {}
+
+    def _email(self, m: re.Match) -> str:
+        found = m.group(0)
+        known = self.emails.get(found.casefold())
+        if known is not None:
+            return known
+        return found if found.casefold().endswith("@" + EMAIL_DOMAIN) else EMAIL_MARK
+
+    def __call__(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        done = self.cache.get(text)
+        if done is not None:
+            return done
+        work = _EMAIL.sub(self._email, text) if "@" in text else text
+        words = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(work)]
+        out: list[str] = []
+        pos = i = 0
+        while i < len(words):
+            step = 1
+            if words[i][2] in self.starts:
+                for n in range(min(self.longest, len(words) - i), 0, -1):
+                    seq = words[i:i + n]
+                    rep = self.phrases.get(tuple(w[2] for w in seq))
+                    if rep is not None and all(_JOINER.fullmatch(work[a[1]:b[0]]) for a, b in itertools.pairwise(seq)):
+                        out += [work[pos:seq[0][0]], rep]
+                        pos, step = seq[-1][1], n
+                        break
+            i += step
+        out.append(work[pos:])
+        result = "".join(out)
+        self.cache[text] = result
+        return result
+
+
+# ----------------------------------------------------------------------------- pseudonyms
+@dataclass
+class Pseudonyms:
+    """What :func:`anonymise` replaced, for translating filters and text between the real
+    and the anonymised workspace."""
+
+    people: dict[str, str]    # every real person reference seen (full names, person_ids, emails, unknown refs) -> pseudonym
+    accounts: dict[str, str]  # real account ids/names -> "Account 0007" (empty unless options.accounts)
+    teams: dict[str, str]     # real team name -> shown team name (identity unless the team name contained a person's name)
+    money_factor: float | None  # multiply real amounts by this to get index points; None unless amounts_as_index
+    _scrubber: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the first reference of a person is their name (anonymise inserts names first)
+        self._people_back: dict[str, str] = {}
+        for real, shown in self.people.items():
+            self._people_back.setdefault(shown, real)
+        self._teams_back = {shown: real for real, shown in self.teams.items()}
+
+    def forward(self, filters: Filters) -> Filters:
+        """Real filter values -> the anonymised workspace's (managers and teams; regions,
+        segments, products and dates are the same in both)."""
+        return filters.with_(managers=tuple(self.people.get(m, m) for m in filters.managers),
+                             teams=tuple(self.teams.get(t, t) for t in filters.teams))
+
+    def backward(self, filters: Filters) -> Filters:
+        """Anonymised filter values -> the real workspace's (inverse of :meth:`forward`)."""
+        return filters.with_(managers=tuple(self._people_back.get(m, m) for m in filters.managers),
+                             teams=tuple(self._teams_back.get(t, t) for t in filters.teams))
+
+    def scrub(self, text: str) -> str:
+        """Free text with every real name (and, when accounts are hidden, account name) replaced."""
+        if self._scrubber is None:
+            phrases = {_words(k): v for d in (self.accounts, self.people) for k, v in d.items() if "@" not in k}
+            emails = {k.casefold(): v for k, v in self.people.items() if "@" in k}
+            self._scrubber = _Scrubber(phrases, emails)
+        return self._scrubber(text)
+
+
+# ----------------------------------------------------------------------------- people
+class _Registry:
+    """Real references -> entities (a canonical real name), resolving exactly first, then by
+    letter case; anything else becomes an entity of its own."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, tuple[str, str]] = {}  # ref -> (entity, kind)
+        self.folded: dict[str, str] = {}  # casefold(ref) -> ref in exact
+        self.entities: dict[str, None] = {}
+
+    def add_alias(self, ref: str, entity: str, kind: str = "name") -> None:
+        if ref not in self.exact:
+            self.exact[ref] = (entity, kind)
+            self.folded.setdefault(ref.casefold(), ref)
+
+    def add_entity(self, name: str) -> None:
+        self.entities.setdefault(name, None)
+        self.add_alias(name, name)
+
+    def find(self, ref: str) -> tuple[str, str, str] | None:
+        """(entity, kind, the alias matched) or None."""
+        hit = self.exact.get(ref)
+        if hit is not None:
+            return hit[0], hit[1], ref
+        alias = self.folded.get(ref.casefold())
+        if alias is not None:
+            entity, kind = self.exact[alias]
+            return entity, kind, alias
+        return None
+
+    def settle(self, refs: Iterable[str]) -> None:
+        """Make an entity of every reference that matches none (sorted, so the canonical
+        spelling of a group differing only in case does not depend on table order)."""
+        for ref in sorted(set(refs)):
+            if self.find(ref) is None:
+                self.add_entity(ref)
+
+    def output(self, ref: str, names: dict[str, str], emails: dict[str, str] | None = None) -> str:
+        entity, kind, alias = self.find(ref)
+        shown = emails[entity] if kind == "email" and emails is not None else names[entity]
+        return shown if ref == alias else _variant(ref, shown)
+
+
+def _distinct(table: pa.Table, column: str) -> list[str]:
+    if column not in table.column_names or table.num_rows == 0:
+        return []
+    return [v for v in pc.unique(table.column(column)).to_pylist() if v is not None]
+
+
+def _split_attendees(value: str) -> list[tuple[str, str, str] | str]:
+    """Tokens (leading space, reference, trailing space) and the separators between them."""
+    parts: list[tuple[str, str, str] | str] = []
+    for i, part in enumerate(_ATTENDEE_SPLIT.split(value)):
+        parts.append(part if i % 2 else _EDGES.match(part).groups())
+    return parts
+
+
+class _People:
+    def __init__(self, tables: dict[str, pa.Table], salt: str) -> None:
+        reg = self.reg = _Registry()
+        people = tables["people"].select(["person_id", "name", "manager", "email"]).to_pylist()
+        for row in people:  # names first: a name wins over someone else's ID of the same text
+            if row["name"] is not None:
+                reg.add_entity(row["name"])
+        for row in people:
+            if row["name"] is not None and row["person_id"] is not None:
+                reg.add_alias(row["person_id"], row["name"])
+        for row in people:
+            if row["name"] is not None and row["email"] is not None:
+                reg.add_alias(row["email"], row["name"], "email")
+        self.roster = dict(reg.entities)
+
+        refs: list[str] = [v for row in people for v in (row["person_id"], row["email"]) if v is not None]
+        for t, cols in PERSON_COLUMNS.items():
+            for c in cols:
+                refs += _distinct(tables[t], c)
+        self.attendee_values = _distinct(tables["activities"], "attendees")
+        for value in self.attendee_values:
+            refs += [p[1] for p in _split_attendees(value) if isinstance(p, tuple) and p[1]]
+        reg.settle(refs)
+        # a survey respondent is a person when the data knows them or they look like one
+        self.respondents = {}
+        for value in _distinct(tables["surveys"], "respondent"):
+            self.respondents[value] = reg.find(value) is not None or _looks_like_person(value)
+            if self.respondents[value]:
+                refs.append(value)
+        reg.settle(refs)
+        self.refs = refs
+
+        managers = {reg.find(r)[0] for t, cols in MANAGER_COLUMNS.items() for c in cols
+                    for r in _distinct(tables[t], c)}
+        directors = {reg.find(row["manager"])[0] for row in people
+                     if row["manager"] is not None and row["name"] is not None
+                     and reg.find(row["name"])[0] in managers}
+        role = {}
+        for e in reg.entities:
+            role[e] = ("Director" if e in directors else "Manager" if e in managers
+                       else "Rep" if e in self.roster else "Person")
+        self.role = role
+        self.names: dict[str, str] = {}
+        for r in ROLES:
+            self.names.update(_number((e for e, x in role.items() if x == r), r, ROLE_WIDTH[r], salt))
+        self.emails = {e: p.lower().replace(" ", "") + "@" + EMAIL_DOMAIN for e, p in self.names.items()}
+        self.roster_rows = people
+
+    def out(self, ref: str | None) -> str | None:
+        return None if ref is None else self.reg.output(ref, self.names, self.emails)
+
+    def respondent(self, ref: str | None) -> str | None:
+        return ref if ref is None or not self.respondents.get(ref, True) else self.out(ref)
+
+    def attendee_list(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return "".join(p if isinstance(p, str) else (p[0] + (self.out(p[1]) if p[1] else "") + p[2])
+                       for p in _split_attendees(value))
+
+    def mapping(self) -> dict[str, str]:
+        """Every reference seen -> what replaced it (names first)."""
+        out: dict[str, str] = {}
+        for row in self.roster_rows:
+            for col in ("name", "person_id", "email"):
+                if row[col] is not None and row["name"] is not None:
+                    out.setdefault(row[col], self.out(row[col]))
+        for ref in self.refs:
+            out.setdefault(ref, self.out(ref))
+        return out
+
+    def phrases(self) -> tuple[dict[tuple[str, ...], str], dict[str, str]]:
+        """Free-text phrases (name tokens, then IDs and full names) and e-mails."""
+        phrases: dict[tuple[str, ...], str] = {}
+        token_sources = {e for e, r in self.role.items() if e in self.roster or r in ("Manager", "Director")}
+        for name in sorted(token_sources):
+            if "@" in name:
+                continue
+            for w in _WORD.findall(name):
+                if len(w) >= 3 and any(ch.isalpha() for ch in w) and not (w.islower() and w in _PARTICLES):
+                    phrases[(_fold(w),)] = NAME_MARK
+        emails: dict[str, str] = {}
+        for ref, (entity, kind) in self.reg.exact.items():
+            if kind == "email" or "@" in ref:
+                emails[ref.casefold()] = self.emails[entity] if kind == "email" else self.names[entity]
+                continue
+            key = _words(ref)
+            if sum(map(len, key)) >= 3 and any(ch.isalpha() for ch in ref):
+                phrases[key] = self.names[entity]
+        return phrases, emails
+
+
+# ----------------------------------------------------------------------------- accounts
+class _Accounts:
+    def __init__(self, tables: dict[str, pa.Table], salt: str) -> None:
+        reg = self.reg = _Registry()
+        rows = tables["accounts"].select(["account_id", "name"]).to_pylist()
+        for row in rows:
+            if row["name"] is not None:
+                reg.add_entity(row["name"])
+        for row in rows:
+            if row["account_id"] is not None:
+                if row["name"] is not None:
+                    reg.add_alias(row["account_id"], row["name"])
+                else:
+                    reg.add_entity(row["account_id"])
+        refs = [v for t, cols in ACCOUNT_COLUMNS.items() for c in cols for v in _distinct(tables[t], c)]
+        reg.settle(refs)
+        self.refs = refs
+        self.names = _number(reg.entities, "Account", 4, salt)
+
+    def out(self, ref: str | None) -> str | None:
+        return None if ref is None else self.reg.output(ref, self.names)
+
+    def mapping(self) -> dict[str, str]:
+        return {ref: self.out(ref) for ref in sorted(set(self.refs))}
+
+    def deal_name(self, name: str | None, account: str | None) -> str | None:
+        """A deal name opening with words of its own account's name ("United Oil Office
+        Generators" of "United Oil & Gas Corp."): those words replaced by the account's pseudonym."""
+        hit = None if name is None or account is None else self.reg.find(account)
+        if hit is None:
+            return name
+        real = _words(hit[0])
+        found = list(_WORD.finditer(name))
+        k = 0
+        while (k < min(len(found), len(real)) and _fold(found[k].group()) == real[k]
+               and (k == 0 or _JOINER.fullmatch(name[found[k - 1].end():found[k].start()]))):
+            k += 1
+        if k == 0 or sum(map(len, real[:k])) < 3:
+            return name
+        return name[:found[0].start()] + self.names[hit[0]] + name[found[k - 1].end():]
+
+    def phrases(self) -> dict[tuple[str, ...], str]:
+        """Account names without legal suffixes first (the first account claims a shared stem),
+        then full names and IDs."""
+        phrases: dict[tuple[str, ...], str] = {}
+        by_number = sorted(self.reg.entities, key=lambda e: self.names[e])
+        for e in by_number:
+            for v in _account_variants(e)[1:]:
+                phrases.setdefault(v, self.names[e])
+        for ref, (entity, _) in self.reg.exact.items():
+            key = _words(ref)
+            if sum(map(len, key)) >= 3:
+                phrases[key] = self.names[entity]
+        return phrases
+
+
+# ----------------------------------------------------------------------------- arrow helpers
+def _map_column(table: pa.Table, column: str, fn: Callable[[str], str | None]) -> pa.Table:
+    """Apply ``fn`` to each distinct value of a string column."""
+    if column not in table.column_names or table.num_rows == 0:
+        return table
+    encoded = pc.dictionary_encode(table.column(column).combine_chunks())
+    mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], type=pa.string())
+    i = table.column_names.index(column)
+    return table.set_column(i, column, mapped.take(encoded.indices))
+
+
+def _injective(values: Iterable[str], fn: Callable[[str], str]) -> dict[str, str]:
+    """``fn`` over values, made one-to-one: a changed value that lands on another's result
+    gets " (2)", " (3)"... (two teams or accounts never merge)."""
+    values = sorted(set(values))
+    out = {v: fn(v) for v in values}
+    taken = {v for v, r in out.items() if r == v}
+    for v in values:
+        r = out[v]
+        if r == v:
+            continue
+        candidate, n = r, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{r} ({n})"
+        out[v] = candidate
+        taken.add(candidate)
+    return out
+
+
+def _money_factor(cur) -> float | None:
+    """100 ÷ the median won deal (else the median deal, else the median quota)."""
+    for sql in ("SELECT median(amount) FROM v_opportunities WHERE is_won AND amount > 0",
+                "SELECT median(amount) FROM opportunities WHERE amount > 0",
+                "SELECT median(amount) FROM quotas WHERE amount > 0"):
+        value = cur.execute(sql).fetchone()[0]
+        if value is not None and value == value and value > 0:
+            return 100.0 / float(value)
+    return None
+
+
+# ----------------------------------------------------------------------------- the copy
+def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> tuple[Workspace, Pseudonyms]:
+    """A new workspace holding ``ws`` with people (and optionally accounts and amounts)
+    replaced, and the pseudonyms used. ``ws`` is not changed.
+
+    Parameters
+    ----------
+    ws : the session's workspace.
+    options : what else to hide, and the salt that numbers the pseudonyms.
+    """
+    names = (*schema.TABLES, STAGE_MAP, IMPORT_LOG)
+    cur = ws.con.cursor()  # its own handle, as Workspace.save: the UI may hold ws.con
+    try:
+        tables = {n: cur.sql(f"SELECT * FROM {quote_ident(n)}").to_arrow_table() for n in names}
+        factor = _money_factor(cur) if options.amounts_as_index else None
+    finally:
+        cur.close()
+
+    salt = options.salt
+    people = _People(tables, salt)
+    accounts = _Accounts(tables, salt) if options.accounts else None
+
+    # free text: persons' full names and IDs win over accounts, which win over name tokens
+    person_phrases, emails = people.phrases()
+    extra: dict[tuple[str, ...], str] = {}
+    for (t, c), prefix in NUMBERED_NAMES.items():
+        numbered = _number(_distinct(tables[t], c), prefix, 4, salt)
+        extra.update({_words(k): v for k, v in numbered.items() if sum(map(len, _words(k))) >= 3})
+        tables[t] = _map_column(tables[t], c, numbered.get)
+    for t, c in NULLED:
+        if tables[t].num_rows:
+            i = tables[t].column_names.index(c)
+            tables[t] = tables[t].set_column(i, c, pa.nulls(tables[t].num_rows, pa.string()))
+    tokens = {k: v for k, v in person_phrases.items() if v == NAME_MARK}
+    full = {k: v for k, v in person_phrases.items() if v != NAME_MARK}
+    phrases = {**tokens, **(accounts.phrases() if accounts else {}), **extra, **full}
+    scrub = _Scrubber(phrases, emails)
+
+    # people
+    p = tables["people"]
+    for c in ("person_id", "name", "email"):
+        p = _map_column(p, c, people.out)
+    tables["people"] = p
+    for t, cols in PERSON_COLUMNS.items():
+        for c in cols:
+            tables[t] = _map_column(tables[t], c, people.out)
+    tables["surveys"] = _map_column(tables["surveys"], "respondent", people.respondent)
+    tables["activities"] = _map_column(tables["activities"], "attendees", people.attendee_list)
+
+    # teams: scrubbed, one-to-one
+    teams = _injective(_distinct(tables["people"], "team"), scrub)
+    tables["people"] = _map_column(tables["people"], "team", teams.get)
+
+    # accounts: pseudonyms, or (hidden or not) no person's name in them
+    if accounts and tables["opportunities"].num_rows:
+        o = tables["opportunities"]
+        pairs: dict[tuple, str | None] = {}
+        named = []
+        for pair in zip(o.column("name").to_pylist(), o.column("account").to_pylist(), strict=True):
+            if pair not in pairs:
+                pairs[pair] = accounts.deal_name(*pair)
+            named.append(pairs[pair])
+        tables["opportunities"] = o.set_column(o.column_names.index("name"), "name", pa.array(named, pa.string()))
+    if accounts:
+        account_map = accounts.mapping()
+        account_fn = accounts.out
+    else:
+        account_map = {}
+        account_fn = _injective((v for t, cols in ACCOUNT_COLUMNS.items() for c in cols
+                                 for v in _distinct(tables[t], c)), scrub).get
+    for t, cols in ACCOUNT_COLUMNS.items():
+        for c in cols:
+            tables[t] = _map_column(tables[t], c, account_fn)
+
+    for t, cols in FREE_TEXT.items():
+        for c in cols:
+            tables[t] = _map_column(tables[t], c, scrub)
+
+    if factor is not None:
+        for t in schema.TABLES.values():
+            for col in t.columns:
+                if col.type == "money" and tables[t.name].num_rows:
+                    i = tables[t.name].column_names.index(col.name)
+                    scaled = pc.multiply(tables[t.name].column(col.name).cast(pa.float64()), factor)
+                    tables[t.name] = tables[t.name].set_column(i, col.name, scaled)
+
+    out = Workspace()
+    try:
+        for n in names:
+            _insert(out, n, tables[n])
+    except Exception:
+        out.close()
+        raise
+    out.source = ws.source
+    out.label = f"{ws.label} (anonymised)"
+    out.version = ws.version
+    pseudonyms = Pseudonyms(people=people.mapping(), accounts=account_map, teams=teams,
+                            money_factor=factor, _scrubber=scrub)
+    return out, pseudonyms
+
+
+def _insert(ws: Workspace, name: str, table: pa.Table) -> None:
+    if table.num_rows == 0:
+        return
+    ws.con.register("_anonymised", table)
+    try:
+        cols = ", ".join(quote_ident(c) for c in table.column_names)
+        ws.con.execute(f"INSERT INTO {quote_ident(name)} ({cols}) SELECT {cols} FROM _anonymised")
+    finally:
+        ws.con.unregister("_anonymised")
