@@ -27,6 +27,10 @@ pages = {
         st.Page("views/distribution.py", title="Distribution", icon=":material/bar_chart:"),
         st.Page("views/whatif.py", title="What-if", icon=":material/science:"),
     ],
+    "Workshop": [
+        st.Page("views/present.py", title="Presenter mode", icon=":material/co_present:"),
+        st.Page("views/share.py", title="Handouts and report", icon=":material/print:"),
+    ],
     "Data": [st.Page("views/data.py", title="Data", icon=":material/upload_file:")],
 }
 # every page visible: the sidebar holds the filters below, which would otherwise collapse the menu

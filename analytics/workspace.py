@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -127,7 +128,9 @@ class Workspace:
     """
 
     def __init__(self, memory_limit: str = MEMORY_LIMIT, threads: int = THREADS) -> None:
-        self.con = duckdb.connect(
+        self._lock = threading.Lock()
+        self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
+        self._root = duckdb.connect(
             ":memory:",
             config={
                 "enable_external_access": False,
@@ -140,7 +143,7 @@ class Workspace:
                 "temp_directory": "",
             },
         )
-        self.con.execute("SET lock_configuration = true")
+        self._root.execute("SET lock_configuration = true")
         self.source = "empty"
         self.label = "Empty workspace"
         #: distinguishes workspaces in widget keys (a new workspace must not inherit edits)
@@ -165,8 +168,37 @@ class Workspace:
         )
         self.con.execute(_VIEWS)
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """This thread's handle on the session's database.
+
+        A DuckDB connection serves one call at a time and refuses a second. Streamlit runs
+        each rerun of a page on a new thread, and an interrupted run can still be inside a
+        query when the next run starts; download callbacks run on threads of their own. So
+        each thread gets its own cursor on the same in-memory database (same data, same
+        sandbox), and cursors of finished threads are closed as new ones are made.
+        """
+        ident = threading.get_ident()
+        cur = self._cursors.get(ident)
+        if cur is not None:
+            return cur
+        with self._lock:
+            if self._root is None:
+                raise duckdb.ConnectionException("this workspace is closed")
+            alive = {t.ident for t in threading.enumerate()}
+            for gone in [i for i in self._cursors if i not in alive]:
+                self._cursors.pop(gone).close()
+            cur = self._cursors[ident] = self._root.cursor()
+            return cur
+
     def close(self) -> None:
-        self.con.close()
+        with self._lock:
+            for cur in self._cursors.values():
+                cur.close()
+            self._cursors.clear()
+            if self._root is not None:
+                self._root.close()
+                self._root = None
 
     # ----------------------------------------------------------------- reading
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:

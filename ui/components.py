@@ -10,6 +10,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from analytics.downloads import neutralise, safe_csv, safe_xlsx  # noqa: F401 - re-exported for pages
+from analytics.fmt import fmt_money as _fmt_money
+from analytics.fmt import fmt_pct  # noqa: F401 - re-exported for pages
+
 log = logging.getLogger("bench_strength")
 
 NOT_MEASURED = "not measured"
@@ -31,28 +35,28 @@ def md_escape(text: object) -> str:
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:
-    """Download a table as CSV. Values that a spreadsheet would run as formulas are written
-    as text (a leading apostrophe), so a hostile cell cannot execute on the user's machine."""
-    # the CSV is built only when the user clicks, not on every rerun of the page
-    st.download_button(label, data=lambda: safe_csv(frame), file_name=file_name, mime="text/csv",
-                       key=key or f"dl-{file_name}", icon=":material/download:")
+    """Download a table as CSV or as an Excel workbook. Both are built only when clicked, and
+    values a spreadsheet would run as formulas are written as text (see analytics.downloads):
+    a hostile cell cannot execute on the user's machine. The grid's own export is switched off
+    (``client.disableDataExport``), so these buttons are the only way out."""
+    stem = file_name.rsplit(".", 1)[0]
+    key = key or f"dl-{file_name}"
+    # one button per column: two deferred downloads in one container can lose the first one's file
+    csv_col, xlsx_col, _ = st.columns([2.2, 1.2, 6.6], gap="small")
+    with csv_col:
+        st.download_button(label, data=lambda: safe_csv(frame), file_name=f"{stem}.csv", mime="text/csv",
+                           key=key, icon=":material/download:", width="stretch")
+    with xlsx_col:
+        st.download_button("Excel", data=lambda: safe_xlsx({stem: frame}), file_name=f"{stem}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}-xlsx", icon=":material/table_view:", width="stretch")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def fmt_money(value: float | None) -> str | None:
+    """Amounts as the session shows them: "pts" while the workshop shows amounts as an index."""
+    from ui import privacy
 
-
-def neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def safe_csv(frame: pd.DataFrame) -> bytes:
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
-    return out.to_csv(index=False).encode("utf-8")
+    return _fmt_money(value, index=privacy.index_amounts())
 
 
 def needs_data(message: str, page: str = "views/data.py") -> None:
@@ -79,22 +83,6 @@ def guarded(render: Callable[[], None]) -> Callable[[], None]:
             )
 
     return wrapper
-
-
-def fmt_money(value: float | None) -> str | None:
-    if value is None or pd.isna(value):
-        return None
-    v = float(value)
-    for unit, div in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
-        if abs(v) >= div:
-            return f"{v / div:,.1f}{unit}"
-    return f"{v:,.0f}"
-
-
-def fmt_pct(value: float | None, digits: int = 0) -> str | None:
-    if value is None or pd.isna(value):
-        return None
-    return f"{100 * float(value):.{digits}f}%"
 
 
 def page_header(title: str, filters) -> None:

@@ -50,8 +50,9 @@ def open_demo() -> Workspace:
     return ws
 
 
-def get_workspace() -> Workspace:
-    """This session's workspace, opened on the demo the first time."""
+def get_source_workspace() -> Workspace:
+    """This session's workspace as loaded (real names), opened on the demo the first time.
+    Only the Data page reads it: it is where files are loaded into and saved from."""
     ws = st.session_state.get(WS_KEY)
     if ws is None:
         ws = open_demo()
@@ -59,10 +60,21 @@ def get_workspace() -> Workspace:
     return ws
 
 
+def get_workspace() -> Workspace:
+    """What every page shows: the session's workspace, or its anonymised copy while the
+    sidebar's Anonymise switch is on."""
+    from ui import privacy
+
+    return privacy.shown(get_source_workspace())
+
+
 def set_workspace(ws: Workspace) -> None:
     old = st.session_state.get(WS_KEY)
     st.session_state[WS_KEY] = ws
     st.session_state.pop(REPORTS_KEY, None)
+    from ui import privacy
+
+    privacy.release()
     if old is not None and old is not ws:
         old.close()
 

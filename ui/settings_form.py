@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
+from analytics import settings_file
 from analytics.dials import DIALS, SIGNALS
 from analytics.settings import Settings
-from ui.state import get_settings, set_settings
+from ui.state import get_settings, pending_stage_outcomes, session_mappings, set_settings
+
+
+def _number(label, lo, hi, value, step, **kwargs):
+    """A number input whose starting value is kept inside its bounds: a settings file from
+    another client may hold a value this form does not offer."""
+    value = type(value)(min(max(value, lo), hi)) if isinstance(value, (int, float)) else value
+    return st.number_input(label, lo, hi, value, step, **kwargs)
 
 
 def thresholds_form(expanded: bool = False) -> None:
@@ -18,22 +24,22 @@ def thresholds_form(expanded: bool = False) -> None:
         st.caption("Every number below changes the diagnosis on every page of this session.")
         c1, c2, c3 = st.columns(3)
         with c1:
-            hero_att = st.number_input("Hero pattern: attainment at or above", 0.5, 2.0, s.hero_attainment, 0.05,
+            hero_att = _number("Hero pattern: attainment at or above", 0.5, 2.0, s.hero_attainment, 0.05,
                                        format="%.2f", help="1.00 = at plan")
-            hero_inv = st.number_input("Hero pattern: involvement in won complex deals at or above", 0.0, 1.0,
+            hero_inv = _number("Hero pattern: involvement in won complex deals at or above", 0.0, 1.0,
                                        s.hero_involvement, 0.05, format="%.2f")
-            flat = st.number_input("Flat capability: slope per cycle below", 0.0, 0.2, s.flat_slope, 0.005,
+            flat = _number("Flat capability: slope per cycle below", 0.0, 0.2, s.flat_slope, 0.005,
                                    format="%.3f")
         with c2:
-            pct = st.number_input("Complex deal: amount percentile", 0.5, 0.99, s.complexity_percentile, 0.05,
+            pct = _number("Complex deal: amount percentile", 0.5, 0.99, s.complexity_percentile, 0.05,
                                   format="%.2f", help="Used where the export has no complexity flag")
-            rise = st.number_input("Named gap moved: rise of at least", 0.01, 0.5, s.moved_rise, 0.01, format="%.2f")
-            agree = st.number_input("Survey: agree at or above (1–5)", 1.0, 5.0, s.agree_score, 0.5, format="%.1f")
+            rise = _number("Named gap moved: rise of at least", 0.01, 0.5, s.moved_rise, 0.01, format="%.2f")
+            agree = _number("Survey: agree at or above (1–5)", 1.0, 5.0, s.agree_score, 0.5, format="%.1f")
         with c3:
-            cov = st.number_input("Pipeline coverage standard (× quota)", 0.5, 10.0, s.coverage_standard, 0.5,
+            cov = _number("Pipeline coverage standard (× quota)", 0.5, 10.0, s.coverage_standard, 0.5,
                                   format="%.1f")
-            stale = st.number_input("Stale deal: untouched for days", 1, 365, s.stale_days, 5)
-            act = st.number_input("Activity standard per rep per week", 0.5, 100.0, s.activity_target_per_week, 0.5,
+            stale = _number("Stale deal: untouched for days", 1, 365, s.stale_days, 5)
+            act = _number("Activity standard per rep per week", 0.5, 100.0, s.activity_target_per_week, 0.5,
                                   format="%.1f")
         new = s.with_(hero_attainment=hero_att, hero_involvement=hero_inv, flat_slope=flat,
                       complexity_percentile=pct, moved_rise=rise, agree_score=agree, coverage_standard=cov,
@@ -53,7 +59,7 @@ def weights_form() -> None:
         with col:
             st.markdown(f"**{label}**")
             for sig in (x for x in SIGNALS if x.dial == dial):
-                new[sig.key] = st.number_input(sig.label, 0.0, 5.0, float(current.get(sig.key, 1.0)), 0.5,
+                new[sig.key] = _number(sig.label, 0.0, 5.0, float(current.get(sig.key, 1.0)), 0.5,
                                                format="%.1f", key=f"w-{sig.key}")
     weights = tuple((k, v) for k, v in new.items() if v != 1.0)
     if weights != s.signal_weights:
@@ -71,6 +77,21 @@ def settings_actions() -> None:
                 del st.session_state[key]
             st.rerun()
     with c2:
-        st.download_button("Download settings (JSON)", json.dumps(get_settings().to_dict(), indent=2),
-                           file_name="bench-strength-settings.json", mime="application/json",
-                           icon=":material/download:", key="dl-settings")
+        settings_file_button(key="dl-settings")
+
+
+def settings_file_button(key: str) -> None:
+    """The session's settings file: thresholds, dial weights, stage mapping and the column
+    mappings made this session. Drop it on the Data page at the next client."""
+    from ui.session import get_source_workspace
+
+    def build_file() -> str:
+        stages = get_source_workspace().stage_map()
+        outcomes = {r.stage: (bool(r.is_closed), bool(r.is_won)) for r in stages.itertuples()}
+        outcomes = {**pending_stage_outcomes(), **outcomes}
+        return settings_file.build(get_settings(), outcomes, session_mappings())
+
+    st.download_button("Download settings file", data=build_file, file_name="bench-strength-settings.json",
+                       mime="application/json", icon=":material/download:", key=key,
+                       help="Thresholds, dial weights, stage mapping and column mappings in one file. "
+                            "Drop it on the Data page with the next client's exports.")

@@ -6,8 +6,9 @@ import streamlit as st
 
 from analytics.filters import Filters
 from analytics.people import filter_options
+from ui import privacy
 from ui.components import md_escape
-from ui.session import get_workspace, open_demo, set_workspace
+from ui.session import get_source_workspace, get_workspace, open_demo, set_workspace
 from ui.state import get_filters, memo, set_filters
 
 
@@ -51,24 +52,55 @@ def render_filters(ws) -> None:
         st.rerun()
 
 
+def render_workshop(base) -> None:
+    """The projector switch: pseudonyms for people (accounts and amounts optionally), for
+    every page, chart, table and download of this session until it is turned off."""
+    current = privacy.options()
+    on = st.toggle("Anonymise names", value=current is not None, key="anon-on",
+                   help="Every person on every page, chart, table and download becomes a pseudonym that "
+                        "stays the same for this session (\"Manager 03\", \"Rep 041\"). Turn off to see names.")
+    wanted = None
+    if on:
+        accounts = st.checkbox("Accounts too", value=bool(current and current.accounts), key="anon-accounts")
+        index = st.checkbox("Amounts as an index", value=bool(current and current.amounts_as_index),
+                            key="anon-index", help="Amounts are scaled so the median won deal is 100 points; "
+                                                   "shares and attainment do not change.")
+        wanted = privacy.new_options(accounts, index)
+    if wanted == current:
+        return
+    # the filters name people as the pages show them: carry the choice across the switch
+    filters = get_filters()
+    old_names = privacy.pseudonyms(base)
+    if old_names is not None:
+        filters = old_names.backward(filters)
+    st.session_state[privacy.OPTIONS_KEY] = wanted
+    new_names = privacy.pseudonyms(base)
+    if new_names is not None:
+        filters = new_names.forward(filters)
+    set_filters(filters)
+    st.rerun()
+
+
 def render_sidebar() -> None:
-    ws = get_workspace()
+    base = get_source_workspace()
     with st.sidebar:
         st.markdown("### Bench Strength")
         st.caption("Which managers develop their teams, and which only manage them.")
         icon = {"demo": ":material/science:", "uploads": ":material/folder_open:",
-                "saved": ":material/inventory_2:"}.get(ws.source, ":material/inbox:")
-        st.markdown(f"{icon} **Workspace:** {md_escape(ws.label)}")
-        counts = {k: v for k, v in ws.counts().items() if v}
+                "saved": ":material/inventory_2:"}.get(base.source, ":material/inbox:")
+        label = base.label if not privacy.is_on() else get_workspace().label
+        st.markdown(f"{icon} **Workspace:** {md_escape(label)}")
+        counts = {k: v for k, v in base.counts().items() if v}
         if counts:
             st.caption(" · ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items()))
         else:
             st.caption("Nothing loaded yet.")
-        if ws.source != "demo":
+        if base.source != "demo":
             if st.button("Back to the demo", icon=":material/restart_alt:", width="stretch"):
                 set_workspace(open_demo())
                 set_filters(Filters())
                 st.rerun()
         if counts:
+            render_workshop(base)
             st.divider()
-            render_filters(ws)
+            render_filters(get_workspace())

@@ -41,6 +41,33 @@ def set_settings(settings: Settings) -> None:
     st.session_state[SETTINGS_KEY] = settings
 
 
+MAPPINGS_KEY = "session_mappings"
+STAGES_KEY = "pending_stage_outcomes"
+
+
+def session_mappings() -> list[dict]:
+    """Column mappings made or loaded in this session (they go into the settings file)."""
+    return list(st.session_state.get(MAPPINGS_KEY, []))
+
+
+def add_session_mappings(mappings: list[dict]) -> None:
+    held = st.session_state.setdefault(MAPPINGS_KEY, [])
+    for m in mappings:
+        # one mapping per table and set of source columns; the newest wins
+        sig = (m.get("table"), tuple(sorted(m.get("columns", {}).values())))
+        held[:] = [h for h in held if (h.get("table"), tuple(sorted(h.get("columns", {}).values()))) != sig]
+        held.append(m)
+
+
+def pending_stage_outcomes() -> dict[str, tuple[bool, bool]]:
+    """Stage outcomes from a settings file, applied to every workspace loaded afterwards."""
+    return dict(st.session_state.get(STAGES_KEY, {}))
+
+
+def set_pending_stage_outcomes(outcomes: dict[str, tuple[bool, bool]]) -> None:
+    st.session_state[STAGES_KEY] = dict(outcomes)
+
+
 def memo(name: str, fn: Callable[..., T], ws: Workspace, *args) -> T:
     """``fn(ws, *args)``, computed once per (workspace version, arguments) in this session."""
     store: OrderedDict = st.session_state.setdefault(MEMO_KEY, OrderedDict())

@@ -5,13 +5,22 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics import schema
+from analytics import schema, settings_file
 from analytics.coverage import coverage
 from analytics.ingest.pipeline import FileAnalysis, ImportJob, all_rejects, analyse_file, import_files
 from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping_to_json, missing_required
 from analytics.workspace import Workspace, WorkspaceFileError
+from ui import privacy
 from ui.components import download_csv, guarded, md_escape
-from ui.session import get_workspace, reports, set_reports, set_workspace
+from ui.session import get_source_workspace, get_workspace, reports, set_reports, set_workspace
+from ui.settings_form import settings_file_button
+from ui.state import (
+    add_session_mappings,
+    pending_stage_outcomes,
+    session_mappings,
+    set_pending_stage_outcomes,
+    set_settings,
+)
 
 NOT_IN_FILE = "— not in this file —"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "xlsm", "json"]
@@ -84,8 +93,10 @@ def file_card(a: FileAnalysis, fid: str) -> tuple[str | None, dict[str, str]] | 
         label = schema.table(rec.table).label
         st.success(f"**{md_escape(a.file_name)}**: {md_escape(rec.shape)} → **{label}**, {n:,} rows",
                    icon=":material/check_circle:")
-        preview = a.preview()
-        st.dataframe(preview, hide_index=True, width="stretch", height=213)
+        if privacy.is_on():
+            st.caption(":material/visibility_off: Preview hidden while names are anonymised.")
+        else:
+            st.dataframe(a.preview(), hide_index=True, width="stretch", height=213)
         if rec.unmapped_headers:
             st.caption(f"Not used ({len(rec.unmapped_headers)}): " + md_escape(", ".join(rec.unmapped_headers[:25]))
                        + (" …" if len(rec.unmapped_headers) > 25 else ""))
@@ -114,6 +125,9 @@ def upload_section(ws: Workspace) -> None:
     saved_mappings, data_files = [], []
     for f in files:
         if f.name.lower().endswith(".json"):
+            if settings_file.is_settings_file(f.getvalue()):
+                apply_settings_file(f, ws)
+                continue
             try:
                 saved_mappings.append(mapping_from_json(f.getvalue(), f.name))
                 st.info(f"Saved mapping **{md_escape(f.name)}** will be applied to matching files.",
@@ -122,6 +136,7 @@ def upload_section(ws: Workspace) -> None:
                 st.error(md_escape(exc), icon=":material/block:")
         else:
             data_files.append(f)
+    saved_mappings = [*saved_mappings, *session_mappings()]
     if not data_files:
         return
     mkey = hashlib.sha1(repr(saved_mappings).encode()).hexdigest()
@@ -169,6 +184,8 @@ def upload_section(ws: Workspace) -> None:
                 target.close()
             raise
         bar.empty()
+        remember_mappings(jobs)
+        apply_stage_outcomes(target, pending_stage_outcomes())
         if mode == "new":
             names = ", ".join(job.analysis.file_name for job in jobs)
             target.source, target.label = "uploads", f"Your uploads ({names[:80]}{'…' if len(names) > 80 else ''})"
@@ -182,11 +199,61 @@ def upload_section(ws: Workspace) -> None:
         st.rerun()
 
 
+def apply_settings_file(f, ws: Workspace) -> None:
+    """A settings file dropped with the exports: thresholds, weights, stage mapping and column
+    mappings apply at once, once per file (later edits on the pages are not undone)."""
+    applied = st.session_state.setdefault("applied-settings-files", {})
+    fid = _file_key(f)
+    if fid not in applied:
+        try:
+            bundle = settings_file.parse(f.getvalue(), f.name)
+        except settings_file.SettingsFileError as exc:
+            applied[fid] = ("error", str(exc))
+        else:
+            set_settings(bundle.settings)
+            add_session_mappings(bundle.mappings)
+            set_pending_stage_outcomes({**pending_stage_outcomes(), **bundle.stage_outcomes})
+            apply_stage_outcomes(ws, bundle.stage_outcomes)
+            applied[fid] = ("ok", f"Settings file **{md_escape(f.name)}** applied: thresholds and dial weights, "
+                                  f"{len(bundle.stage_outcomes)} stage outcome(s) and {len(bundle.mappings)} "
+                                  "column mapping(s) for this session.")
+    kind, message = applied[fid]
+    if kind == "ok":
+        st.success(message, icon=":material/settings:")
+    else:
+        st.error(md_escape(message), icon=":material/block:")
+
+
+def apply_stage_outcomes(ws: Workspace, outcomes: dict[str, tuple[bool, bool]]) -> None:
+    """A settings file's stage outcomes, for the stages this workspace's deals use."""
+    present = set(ws.stage_map()["stage"])
+    mine = {stage: v for stage, v in outcomes.items() if stage in present}
+    if mine:
+        ws.set_stage_outcomes(mine)
+
+
+def remember_mappings(jobs: list[ImportJob]) -> None:
+    """Mappings the user chose for exports the app did not recognise (or changed) go into
+    the session's settings file, so the next client's export of the same tool loads at once."""
+    made = []
+    for job in jobs:
+        rec = job.analysis.recognition
+        if not job.table or not job.mapping:
+            continue
+        if rec is None or not rec.recognised or job.table != rec.table or job.mapping != rec.mapping:
+            made.append(mapping_from_json(mapping_to_json(job.table, job.mapping, job.analysis.headers,
+                                                          name=job.analysis.file_name)))
+    add_session_mappings(made)
+
+
 def report_section() -> None:
     batch = reports()
     if not batch:
         return
     st.subheader("Validation report")
+    if privacy.is_on():
+        st.caption(":material/visibility_off: Rejected values and warnings are hidden while names are anonymised; "
+                   "the counts below are complete.")
     loaded = [r for r in batch if not r.error]
     summary = pd.DataFrame([{
         "file": r.file, "loaded into": schema.table(r.table).label if r.table else "—",
@@ -200,7 +267,7 @@ def report_section() -> None:
     st.dataframe(summary, hide_index=True, width="stretch")
     download_csv(summary, "import-summary.csv", "Download summary", key="dl-summary")
     rejects = all_rejects(batch)
-    if not rejects.empty:
+    if not rejects.empty and not privacy.is_on():
         download_csv(rejects, "rejected-rows.csv", f"Download all {len(rejects):,} rejects (CSV)", key="dl-all-rejects")
     for i, r in enumerate(batch):
         if r.error:
@@ -211,6 +278,8 @@ def report_section() -> None:
         with st.expander(md_escape(headline), expanded=bool(r.rows_rejected)):
             for note in r.notes:
                 st.caption(md_escape(note))
+            if privacy.is_on():
+                continue
             if r.rejects:
                 st.markdown("**Rejected rows** (not loaded)")
                 st.dataframe(r.rejects_frame.head(1000), hide_index=True, width="stretch")
@@ -265,14 +334,33 @@ def templates_section() -> None:
                                    mime="text/csv", key=f"tpl-{t.name}", icon=":material/table:")
 
 
+def settings_file_section() -> None:
+    st.subheader("Settings file")
+    st.markdown("Thresholds, dial weights, the stage mapping and the column mappings made in this session, in one "
+                "file. At the next client, drop it into the upload box above **with** their exports: the same CRM "
+                "then loads in one upload.")
+    mappings = session_mappings()
+    st.caption(f"{len(mappings)} column mapping(s) held in this session"
+               + (": " + md_escape(", ".join(m.get("name") or m["table"] for m in mappings[:8])) if mappings else "."))
+    settings_file_button(key="dl-settings-file")
+
+
 def workspace_file_section(ws: Workspace) -> None:
     st.subheader("Workspace file")
     c1, c2 = st.columns(2)
     with c1:
-        st.markdown("**Save workspace**: everything loaded, in one file to open later.")
-        st.download_button("Save workspace", data=ws.save, file_name="bench-strength-workspace.zip",
-                           mime="application/zip", icon=":material/save:", key="save-ws",
-                           disabled=ws.is_empty)
+        if privacy.is_on():
+            shown = get_workspace()
+            st.markdown("**Save workspace**: names are anonymised, so the file holds the anonymised copy, "
+                        "safe to share.")
+            st.download_button("Save anonymised workspace", data=shown.save,
+                               file_name="bench-strength-workspace-anonymised.zip", mime="application/zip",
+                               icon=":material/save:", key="save-ws", disabled=ws.is_empty)
+        else:
+            st.markdown("**Save workspace**: everything loaded, in one file to open later.")
+            st.download_button("Save workspace", data=ws.save, file_name="bench-strength-workspace.zip",
+                               mime="application/zip", icon=":material/save:", key="save-ws",
+                               disabled=ws.is_empty)
     with c2:
         opened = st.file_uploader("**Open workspace**: a file saved from Bench Strength", type=["zip"], key="open-ws")
         if opened is None:
@@ -293,7 +381,7 @@ def workspace_file_section(ws: Workspace) -> None:
 
 @guarded
 def render() -> None:
-    ws = get_workspace()
+    ws = get_source_workspace()
     st.title("Data")
     st.markdown(
         "Bring the exports your revenue organisation already has: CRM opportunities, activities and stage "
@@ -301,10 +389,11 @@ def render() -> None:
     )
     upload_section(ws)
     report_section()
-    ws = get_workspace()
+    ws = get_source_workspace()
     coverage_section(ws)
     stage_section(ws)
     templates_section()
+    settings_file_section()
     workspace_file_section(ws)
     st.divider()
     st.caption(

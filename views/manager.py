@@ -10,8 +10,11 @@ from analytics.checklist import next_one_on_one
 from analytics.coaching import BEHAVIOURS, behaviour_counts, session_examples
 from analytics.dials import DIALS, diagnosis, signal_table
 from analytics.follow_through import actions
+from analytics.handout import handout_pdf
 from analytics.independence import dependency_curve
+from ui import privacy
 from ui.components import fmt_pct, guarded, md_escape, needs_data, page_header
+from ui.prepared import prepared_download
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -49,6 +52,12 @@ def render() -> None:
     cols[3].caption(f"{int(row['n_reps_with_quota'])} reps with quota" if pd.notna(att) else "needs a quota export")
     if row["hero"] is True:
         st.warning(f"**Hero pattern.** {md_escape(row['reason'])}", icon=":material/warning:")
+    index = privacy.index_amounts()
+    stem = "".join(c if c.isalnum() else "-" for c in manager.lower()).strip("-")[:40] or "manager"
+    prepared_download("handout (PDF)", lambda: handout_pdf(ws, filters, settings, [manager], index_amounts=index,
+                                                           workspace_label=ws.label),
+                      (ws.id, ws.version, filters, settings, index, manager), f"handout-{stem}.pdf",
+                      "application/pdf", key="manager-handout", icon=":material/picture_as_pdf:")
 
     st.subheader("Next 1:1 checklist")
     counts = behaviour_counts(ws, manager, filters)

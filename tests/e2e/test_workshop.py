@@ -1,0 +1,200 @@
+"""Workshop journeys in a real browser: with Anonymise on, nothing the server sends on any page
+(text, tables, chart data) nor the handouts and report holds a real name; the report opens
+offline. (Every table download is read back in tests/app/test_every_download.py: Chromium
+throttles a page's repeated automatic downloads, which makes clicking ~100 of them flaky.)"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from tests.e2e.conftest import open_page, wait_for_app_run
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "demo"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+#: every page reachable from the sidebar, in menu order (Presenter mode hides the sidebar and is walked apart)
+SIDEBAR_PAGES = {"Overview": "", "Managers": "managers", "Manager detail": "manager",
+                 "Coaching evidence": "coaching", "Manager clusters": "clusters", "Capability trends": "capability",
+                 "Follow-through": "follow_through", "Execution independence": "independence",
+                 "Skill gap or fit gap": "gaps", "Top movers": "movers", "Pipeline & KPIs": "kpis",
+                 "What moves the needle": "needle", "Distribution": "distribution", "What-if": "whatif",
+                 "Handouts and report": "share", "Data": "data"}
+
+
+def go(page: Page, link: str, slug: str) -> None:
+    """Open a page from the sidebar and wait until its own run (not the last page's) is done."""
+    page.get_by_role("link", name=link, exact=True).click()
+    page.wait_for_function("slug => location.pathname.replace(/\\/$/, '').endsWith('/' + slug) || (!slug && "
+                           "location.pathname.split('/').filter(Boolean).length === 0)", arg=slug)
+    wait_for_app_run(page)
+    page.wait_for_timeout(400)
+    wait_for_app_run(page)
+
+
+@dataclass
+class Download:
+    page: str
+    name: str
+    data: bytes
+
+    def text(self) -> str:
+        """Everything a person could read in the file, whatever its format."""
+        suffix = self.name.rsplit(".", 1)[-1].lower()
+        if suffix == "xlsx":
+            wb = load_workbook(io.BytesIO(self.data))
+            return "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
+        if suffix == "pdf":
+            return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(self.data)).pages)
+        if suffix == "zip":
+            parts = []
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+                for member in zf.namelist():
+                    raw = zf.read(member)
+                    if member.endswith(".parquet"):
+                        parts.append(pq.read_table(io.BytesIO(raw)).to_pandas().to_csv())
+                    else:
+                        parts.append(raw.decode("utf-8", "replace"))
+            return "\n".join(parts)
+        return self.data.decode("utf-8-sig", "replace")
+
+
+@dataclass
+class Walk:
+    frames: list[bytes] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+
+    def sent(self) -> str:
+        """Everything the server sent the browser (page text, tables, chart data) as text."""
+        return b"\n".join(self.frames).decode("utf-8", "replace")
+
+
+def record_frames(page: Page, walk: Walk) -> None:
+    """Keep every websocket message the app sends (must be set before the page opens)."""
+    def on_ws(ws) -> None:
+        ws.on("framereceived", lambda payload: walk.frames.append(
+            payload if isinstance(payload, bytes) else payload.encode("utf-8")))
+    page.on("websocket", on_ws)
+
+
+def check_page(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+ARTIFACTS.mkdir(exist_ok=True)
+MEDIA = re.compile(rb"/media/[A-Za-z0-9_\-]+\.(?:pdf|html)")
+
+
+def walk_pages(page: Page, walk: Walk) -> None:
+    for name, slug in SIDEBAR_PAGES.items():
+        go(page, name, slug)
+        check_page(page)
+        walk.pages.append(name)
+    go(page, "Presenter mode", "present")
+    check_page(page)
+    screens = 1
+    while page.get_by_role("button", name="Next").is_enabled():
+        page.get_by_role("button", name="Next").click()
+        wait_for_app_run(page)
+        check_page(page)
+        screens += 1
+    walk.pages.append(f"Presenter mode ({screens} screens)")
+    page.get_by_role("link", name="Leave presenter mode").click()
+    wait_for_app_run(page)
+
+
+def prepared_files(page: Page, app_url: str, walk: Walk) -> dict[str, bytes]:
+    """On the Handouts and report page: prepare the handouts and the report, then fetch the
+    files their download buttons point at (the same URLs the browser would save)."""
+    go(page, "Handouts and report", "share")
+    start = len(walk.frames)
+    for what in ("15 handouts (PDF)", "report (HTML)"):
+        page.get_by_role("button", name=f"Prepare {what}").click()
+        expect(page.get_by_role("button", name=f"Download {what}")).to_be_visible(timeout=120_000)
+        wait_for_app_run(page, timeout=120_000)
+    urls = dict.fromkeys(m.group(0).decode() for f in walk.frames[start:] for m in MEDIA.finditer(f))
+    files = {}
+    for url in urls:
+        response = page.request.get(app_url + url)
+        assert response.ok, url
+        files[url.rsplit(".", 1)[-1]] = response.body()
+    assert set(files) == {"pdf", "html"}, list(urls)
+    return files
+
+
+def real_names() -> list[str]:
+    people = pd.read_csv(DEMO / "people.csv")
+    accounts = pd.read_csv(DEMO / "accounts.csv")
+    return [*people["name"].dropna(), *people["email"].dropna(), *accounts["name"].dropna()]
+
+
+@pytest.mark.timeout(600)
+def test_anonymise_sends_no_real_name_to_the_browser_on_any_page(page, app_url):
+    walk = Walk()
+    record_frames(page, walk)
+    open_page(page, app_url)
+    assert "Thandiwe Jansen" in walk.sent()  # names before the switch
+    page.get_by_text("Anonymise names").click()
+    wait_for_app_run(page)
+    page.get_by_text("Accounts too").click()
+    wait_for_app_run(page)
+    walk.frames.clear()  # from here on, nothing the server sends may carry a real name
+    walk_pages(page, walk)
+    files = prepared_files(page, app_url, walk)
+    sent = walk.sent()
+    assert "Manager 0" in sent and "Rep 0" in sent and "Account 0" in sent
+    names = real_names()
+    leaks = [n for n in names if n in sent]
+    assert not leaks, f"sent to the browser while anonymised: {leaks[:10]}"
+    pdf_text = Download("all", "h.pdf", files["pdf"]).text()
+    html_text = files["html"].decode("utf-8")
+    assert pdf_text.count("Manager ") >= 15 and "Manager 0" in html_text
+    assert not [n for n in names if n in pdf_text or n in html_text]
+    page.screenshot(path=str(ARTIFACTS / "anonymised-share.png"), full_page=True)
+    # turning it off restores names
+    go(page, "Managers", "managers")
+    walk.frames.clear()
+    page.get_by_text("Anonymise names").click()
+    wait_for_app_run(page)
+    page.wait_for_timeout(500)
+    wait_for_app_run(page)
+    expect(page.get_by_text("Anonymise names")).to_be_visible()
+    for _ in range(60):  # the rerun's messages may still be arriving
+        if "Thandiwe Jansen" in walk.sent():
+            break
+        page.wait_for_timeout(500)
+    assert "Thandiwe Jansen" in walk.sent()
+
+
+@pytest.mark.timeout(600)
+def test_the_report_opens_offline_with_its_charts(page, app_url, browser, tmp_path):
+    walk = Walk()
+    record_frames(page, walk)
+    open_page(page, app_url)
+    report = prepared_files(page, app_url, walk)["html"]
+    path = tmp_path / "report.html"
+    path.write_bytes(report)
+    context = browser.new_context(offline=True)
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else route.abort())
+    offline = context.new_page()
+    offline.goto(path.as_uri())
+    assert offline.locator("svg").count() >= 5
+    assert offline.locator("figure svg").first.bounding_box()["width"] > 300
+    expect(offline.get_by_text("Connor Walsh").first).to_be_visible()
+    assert [u for u in requests if not u.startswith("file:")] == []
+    offline.screenshot(path=str(ARTIFACTS / "report-offline.png"))
+    context.close()

@@ -1,0 +1,78 @@
+"""Anonymise for a projector: this session's pages run on an anonymised copy of its workspace.
+
+The switch lives in the sidebar. While it is on, :func:`ui.session.get_workspace` hands every
+page the copy built by :func:`analytics.anonymise.anonymise` (stable pseudonyms for the
+session, accounts and amounts optionally too), so charts, tables and downloads cannot show a
+real name: there is none in the data they read. The copy is kept in ``st.session_state``
+only and rebuilt when the workspace changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import streamlit as st
+
+from analytics.anonymise import AnonymiseOptions, Pseudonyms, anonymise
+from analytics.workspace import Workspace
+
+OPTIONS_KEY = "anonymise_options"
+COPY_KEY = "anonymised_copy"
+SALT_KEY = "anonymise_salt"
+
+
+def options() -> AnonymiseOptions | None:
+    """The session's anonymise options; None when names are shown."""
+    return st.session_state.get(OPTIONS_KEY)
+
+
+def is_on() -> bool:
+    return options() is not None
+
+
+def index_amounts() -> bool:
+    opts = options()
+    return bool(opts and opts.amounts_as_index)
+
+
+def new_options(accounts: bool, amounts_as_index: bool) -> AnonymiseOptions:
+    salt = st.session_state.setdefault(SALT_KEY, secrets.token_hex(8))
+    return AnonymiseOptions(accounts=accounts, amounts_as_index=amounts_as_index, salt=salt)
+
+
+def _copy(base: Workspace, opts: AnonymiseOptions) -> tuple[Workspace, Pseudonyms]:
+    held = st.session_state.get(COPY_KEY)
+    if held is not None:
+        key, ws, names = held
+        if key == (base.id, base.version, opts):
+            return ws, names
+        ws.close()
+        st.session_state.pop(COPY_KEY, None)
+    with st.spinner("Anonymising…"):
+        ws, names = anonymise(base, opts)
+    tag = hashlib.sha1(repr((opts.accounts, opts.amounts_as_index)).encode()).hexdigest()[:6]
+    ws.id = f"{base.id}-anon{tag}"  # its own memo entries and widgets
+    ws.version = base.version
+    st.session_state[COPY_KEY] = ((base.id, base.version, opts), ws, names)
+    return ws, names
+
+
+def shown(base: Workspace) -> Workspace:
+    """What pages read: ``base`` itself, or its anonymised copy while the switch is on."""
+    opts = options()
+    if opts is None:
+        return base
+    return _copy(base, opts)[0]
+
+
+def pseudonyms(base: Workspace) -> Pseudonyms | None:
+    opts = options()
+    return None if opts is None else _copy(base, opts)[1]
+
+
+def release() -> None:
+    """Close the anonymised copy (the workspace changed or the session ends)."""
+    held = st.session_state.pop(COPY_KEY, None)
+    if held is not None:
+        held[1].close()
