@@ -55,7 +55,7 @@ def test_rejected_rows_download_as_csv(page, app_url, tmp_path):
     expect(page.get_by_text("bad-deals.csv: 3 rows read · 1 loaded · 2 rejected")).to_be_visible()
     with page.expect_download() as info:
         page.get_by_role("button", name="Download all 2 rejects (CSV)").click()
-    text = Path(info.value.path()).read_text(encoding="utf-8")
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0] == "file,row,column,value,reason"
     assert lines[1].startswith("bad-deals.csv,3,amount,lots,")
