@@ -33,8 +33,9 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
 
+# Two workers, one test file each at a time (browser tests start their own server per worker).
 test: $(VENV)/.dev $(CHROMIUM)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 test-unit: $(VENV)/.dev
 	$(PY) -m pytest tests/unit
