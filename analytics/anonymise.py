@@ -606,11 +606,4 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
 
 
 def _insert(ws: Workspace, name: str, table: pa.Table) -> None:
-    if table.num_rows == 0:
-        return
-    ws.con.register("_anonymised", table)
-    try:
-        cols = ", ".join(quote_ident(c) for c in table.column_names)
-        ws.con.execute(f"INSERT INTO {quote_ident(name)} ({cols}) SELECT {cols} FROM _anonymised")
-    finally:
-        ws.con.unregister("_anonymised")
+    ws.insert_arrow(name, table)

@@ -367,7 +367,7 @@ class Workspace:
                     arrow = f.read()
                     known = set(schema.table(name).column_names) if name in schema.TABLES else None
                     cols = [c for c in arrow.column_names if known is None or c in known]
-                    ws._insert_arrow(name, arrow.select(cols))
+                    ws.insert_arrow(name, arrow.select(cols))
             except Exception:
                 ws.close()
                 raise
@@ -376,7 +376,8 @@ class Workspace:
         ws.label = label if isinstance(label, str) and label.strip() else "Saved workspace"
         return ws
 
-    def _insert_arrow(self, name: str, arrow: pa.Table) -> None:
+    def insert_arrow(self, name: str, arrow: pa.Table) -> None:
+        """Append an Arrow table's rows to a table (columns by name)."""
         if arrow.num_rows == 0:
             return
         self.con.register("_restore", arrow)

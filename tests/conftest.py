@@ -47,3 +47,16 @@ def demo_workspace():
 def demo_ws(demo_workspace):
     """Short name for :func:`demo_workspace` used by the metric tests."""
     return demo_workspace
+
+
+@pytest.fixture(scope="session")
+def maven_ws(real_data):
+    """The real Maven CRM export, imported once through the upload path (read-only)."""
+    from analytics.ingest.pipeline import import_directory
+    from analytics.workspace import Workspace
+
+    ws = Workspace()
+    reports = import_directory(ws, real_data / "maven-crm")
+    assert all(r.error is None for r in reports)
+    yield ws
+    ws.close()

@@ -15,7 +15,6 @@ from analytics import kpis, people, schema
 from analytics.anonymise import AnonymiseOptions, Pseudonyms, anonymise
 from analytics.dials import diagnosis
 from analytics.filters import Filters
-from analytics.ingest.pipeline import import_directory
 from analytics.workspace import Workspace, quote_ident
 from tests.factories import workspace_with
 
@@ -77,12 +76,8 @@ def anon_all(demo_ws):
 
 
 @pytest.fixture(scope="module")
-def maven(real_data):
-    ws = Workspace()
-    reports = import_directory(ws, real_data / "maven-crm")
-    assert all(r.error is None for r in reports)
-    yield ws
-    ws.close()
+def maven(maven_ws):
+    return maven_ws
 
 
 # ----------------------------------------------------------------------------- the demo, people only

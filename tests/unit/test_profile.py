@@ -14,10 +14,8 @@ from analytics.checklist import next_one_on_one
 from analytics.coaching import BEHAVIOURS, behaviour_counts
 from analytics.dials import DIALS, diagnosis
 from analytics.filters import Filters
-from analytics.ingest.pipeline import import_directory
 from analytics.profile import ManagerProfile, manager_profiles
 from analytics.settings import Settings
-from analytics.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 TRUTH = json.loads((ROOT / "data" / "demo" / "ground_truth.json").read_text(encoding="utf-8"))
@@ -34,12 +32,8 @@ def profiles(demo_ws) -> dict[str, ManagerProfile]:
 
 
 @pytest.fixture(scope="module")
-def maven(real_data):
-    ws = Workspace()
-    reports = import_directory(ws, real_data / "maven-crm")
-    assert all(r.error is None for r in reports)
-    yield ws
-    ws.close()
+def maven(maven_ws):
+    return maven_ws
 
 
 def test_every_demo_manager_has_a_profile(profiles, demo_diag):
