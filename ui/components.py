@@ -75,6 +75,15 @@ def guarded(render: Callable[[], None]) -> Callable[[], None]:
         except Exception as exc:  # noqa: BLE001 - the last line of defence for the page
             if type(exc).__name__ in ("RerunException", "StopException"):
                 raise
+            if type(exc).__name__ == "OutOfMemoryException":
+                log.warning("page stopped at the session's memory limit: %s", exc)
+                st.error(
+                    "This page needs more memory than one session may use on this server, so it stopped. "
+                    "Your data is unchanged and other sessions are not affected. Narrow the period or the "
+                    "filters in the sidebar, or load fewer rows, and try again.",
+                    icon=":material/memory:",
+                )
+                return
             log.exception("page failed")
             st.error(
                 "Something went wrong while drawing this page. Your data is unchanged; "

@@ -413,3 +413,19 @@ def test_needle_page_states_associations_not_causes():
     page = texts(at)
     assert "not** proof" in page or "not proof" in page
     assert "n = 12" in page  # every link says how many reps it rests on
+
+
+def test_a_page_over_the_memory_limit_says_so_plainly(monkeypatch):
+    import duckdb
+
+    import analytics.dials
+
+    def too_big(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(analytics.dials, "diagnosis", too_big)
+    at = app().run()
+    at.switch_page("views/managers.py").run()
+    assert not at.exception
+    assert any("more memory than one session may use" in e.value for e in at.error)
+    assert "Traceback" not in texts(at)

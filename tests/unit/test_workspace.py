@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import zipfile
 
 import duckdb
@@ -212,6 +213,7 @@ def test_open_refuses_what_is_not_a_workspace(data):
     [
         "SELECT * FROM read_csv('/etc/passwd')",
         "SELECT * FROM read_text('/etc/hostname')",
+        "SELECT * FROM sniff_csv('/etc/passwd')",
         "COPY opportunities TO '{tmp}/x.csv'",
         "ATTACH '{tmp}/other.duckdb' AS other",
         "INSTALL httpfs",
@@ -226,6 +228,39 @@ def test_sandbox_refuses_files_extensions_and_settings(ws, tmp_path, sql):
     with pytest.raises(duckdb.Error):
         ws.con.execute(sql.format(tmp=tmp_path))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cursor_on_another_thread_is_sandboxed_too(ws):
+    """Each thread gets its own cursor (Workspace.con); the sandbox is the database's, not the cursor's."""
+    seen: dict[str, object] = {}
+
+    def other() -> None:
+        seen["cursor"] = ws.con
+        try:
+            ws.con.execute("SELECT * FROM read_csv('/etc/passwd')").fetchall()
+            seen["read"] = "read"
+        except duckdb.Error as exc:
+            seen["read"] = type(exc).__name__
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert seen["cursor"] is not ws.con
+    assert seen["read"] == "PermissionException"
+    assert ws.scalar("SELECT count(*) FROM opportunities") == 0
+
+
+def test_a_query_over_the_memory_limit_fails_alone_and_the_session_carries_on():
+    small = Workspace(memory_limit="64MB")
+    other = Workspace()
+    try:
+        with pytest.raises(duckdb.OutOfMemoryException):
+            small.scalar("SELECT count(*) FROM (SELECT md5(range::VARCHAR) AS h FROM range(20000000) ORDER BY h)")
+        assert small.scalar("SELECT 41 + 1") == 42
+        assert other.scalar("SELECT count(*) FROM range(1000)") == 1000
+    finally:
+        small.close()
+        other.close()
 
 
 def test_sandbox_still_runs_ordinary_sql(ws):
