@@ -191,7 +191,12 @@ class Workspace:
             cur = self._cursors[ident] = self._root.cursor()
             return cur
 
+    @property
+    def closed(self) -> bool:
+        return self._root is None
+
     def close(self) -> None:
+        """Close every cursor and the connection; the data is gone (calling it twice is fine)."""
         with self._lock:
             for cur in self._cursors.values():
                 cur.close()

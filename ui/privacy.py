@@ -16,6 +16,7 @@ import streamlit as st
 
 from analytics.anonymise import AnonymiseOptions, Pseudonyms, anonymise
 from analytics.workspace import Workspace
+from ui import lifecycle
 
 OPTIONS_KEY = "anonymise_options"
 COPY_KEY = "anonymised_copy"
@@ -55,6 +56,7 @@ def _copy(base: Workspace, opts: AnonymiseOptions) -> tuple[Workspace, Pseudonym
     ws.id = f"{base.id}-anon{tag}"  # its own memo entries and widgets
     ws.version = base.version
     st.session_state[COPY_KEY] = ((base.id, base.version, opts), ws, names)
+    lifecycle.track(ws)
     return ws, names
 
 

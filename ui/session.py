@@ -15,6 +15,7 @@ import streamlit as st
 
 from analytics.ingest.pipeline import ImportReport, import_directory
 from analytics.workspace import Workspace
+from ui import lifecycle
 
 log = logging.getLogger("bench_strength")
 
@@ -57,6 +58,7 @@ def get_source_workspace() -> Workspace:
     if ws is None:
         ws = open_demo()
         st.session_state[WS_KEY] = ws
+        lifecycle.track(ws)
     return ws
 
 
@@ -71,6 +73,7 @@ def get_workspace() -> Workspace:
 def set_workspace(ws: Workspace) -> None:
     old = st.session_state.get(WS_KEY)
     st.session_state[WS_KEY] = ws
+    lifecycle.track(ws)
     st.session_state.pop(REPORTS_KEY, None)
     from ui import privacy
 

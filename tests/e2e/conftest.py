@@ -14,6 +14,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -37,42 +39,61 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def start_server(*extra_args: str, env: dict[str, str] | None = None):
+    """A real ``streamlit run app.py`` on a free port, healthy when entered; stopped on exit.
+
+    ``extra_args`` are more ``streamlit run`` options (e.g. ``--server.maxUploadSize 1``)."""
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
-    url = f"http://127.0.0.1:{port}"
+    server = Server(f"http://127.0.0.1:{port}", proc, Path(log.name))
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if proc.poll() is not None:
-                raise RuntimeError("streamlit exited during start-up:\n" + Path(log.name).read_text())
+                raise RuntimeError("streamlit exited during start-up:\n" + server.log())
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy:\n" + Path(log.name).read_text())
+                raise RuntimeError("streamlit did not become healthy:\n" + server.log())
             time.sleep(0.25)
-        yield url
+        yield server
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        server_log = Path(log.name).read_text()
+        server_log = server.log()
         if "Traceback" in server_log:
             print("\n--- streamlit server log ---\n" + server_log[-5000:])
         os.unlink(log.name)
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    with start_server() as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

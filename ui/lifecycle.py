@@ -1,0 +1,149 @@
+"""Release a closed tab's workspace: its DuckDB connection closed, Streamlit's copy of its
+uploads dropped, a configured time after its browser disconnected.
+
+Streamlit keeps a disconnected session for ``server.disconnectedSessionTTL`` seconds so that a
+dropped connection can resume it, then forgets it without any hook: its session state (and so
+the session's in-memory DuckDB) stays in memory until the garbage collector or the next
+session lookup happens to drop it, and its uploaded files stay in the upload manager.
+
+This module closes that gap. Each workspace a session opens is *tracked* under the session's
+id by a weak reference (the registry holds no data and keeps nothing alive; no page reads
+it). A daemon thread, the janitor, looks at the tracked sessions every few seconds. Once a
+session has had no browser connected for ``server.disconnectedSessionTTL`` seconds it:
+
+1. asks Streamlit to close the session (``Runtime.clear_user_info_for_session``: the session
+   can no longer be resumed, and its uploaded files and media are removed), and
+2. closes each of the session's workspaces (every per-thread cursor and the connection).
+
+A session whose browser comes back in time is left alone.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from streamlit.logger import get_logger
+
+#: Streamlit's logger writes to the server log at its configured level (info by default)
+log = get_logger("bench_strength.lifecycle")
+
+#: seconds between two looks at the tracked sessions, at most
+MAX_TICK_S = 5.0
+
+
+@dataclass
+class _Tracked:
+    refs: list[weakref.ref] = field(default_factory=list)
+    #: monotonic time the janitor first saw the session without a browser; None while connected
+    disconnected_since: float | None = None
+
+
+class Janitor:
+    """Closes the workspaces of sessions that have been disconnected for ``release_after`` s.
+
+    ``is_active(session_id)`` says whether a browser is connected; ``forget(session_id)``
+    tells the server to drop the session. Both come from Streamlit's runtime in the app and
+    are fakes in unit tests, where ``clock`` is too.
+    """
+
+    def __init__(self, is_active: Callable[[str], bool], forget: Callable[[str], None],
+                 release_after: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._is_active = is_active
+        self._forget = forget
+        self.release_after = float(release_after)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._sessions: dict[str, _Tracked] = {}
+        self.released = 0
+
+    def track(self, session_id: str, workspace) -> None:
+        with self._lock:
+            entry = self._sessions.setdefault(session_id, _Tracked())
+            entry.refs = [r for r in entry.refs if r() is not None]
+            if not any(r() is workspace for r in entry.refs):
+                entry.refs.append(weakref.ref(workspace))
+
+    def tracked_sessions(self) -> int:
+        with self._lock:
+            return len(self._sessions)
+
+    def sweep(self) -> list[str]:
+        """One look: release what is due; returns the ids of the sessions released."""
+        now = self._clock()
+        due: list[tuple[str, _Tracked]] = []
+        with self._lock:
+            for sid, entry in list(self._sessions.items()):
+                if self._is_active(sid):
+                    entry.disconnected_since = None
+                    continue
+                if entry.disconnected_since is None:
+                    entry.disconnected_since = now
+                if now - entry.disconnected_since >= self.release_after:
+                    due.append((sid, self._sessions.pop(sid)))
+        for sid, entry in due:
+            try:
+                self._forget(sid)
+            except Exception:  # the server may already have dropped it
+                log.debug("session %s was already gone", sid, exc_info=True)
+            closed = 0
+            for ref in entry.refs:
+                ws = ref()
+                if ws is not None and not ws.closed:
+                    ws.close()
+                    closed += 1
+            self.released += 1
+            log.info("Released a closed session's data (%d workspace(s) closed; %d session(s) still held)",
+                     closed, self.tracked_sessions())
+        return [sid for sid, _ in due]
+
+    def run_forever(self, stop: threading.Event) -> None:
+        tick = max(0.2, min(MAX_TICK_S, self.release_after / 4))
+        while not stop.wait(tick):
+            try:
+                self.sweep()
+            except Exception:  # never let the janitor die; log and look again next tick
+                log.exception("releasing closed sessions failed")
+
+
+_start_lock = threading.Lock()
+_janitor: Janitor | None = None
+_stop = threading.Event()
+
+
+def _runtime_janitor() -> Janitor | None:
+    """The process's janitor, started on first use; None outside a Streamlit server."""
+    global _janitor
+    if _janitor is not None:
+        return _janitor
+    from streamlit import config
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return None
+    with _start_lock:
+        if _janitor is None:
+            runtime = Runtime.instance()
+            janitor = Janitor(runtime.is_active_session, runtime.clear_user_info_for_session,
+                              release_after=config.get_option("server.disconnectedSessionTTL"))
+            threading.Thread(target=janitor.run_forever, args=(_stop,), name="bench-janitor",
+                             daemon=True).start()
+            _janitor = janitor
+    return _janitor
+
+
+def track(workspace) -> None:
+    """Release ``workspace`` with the current session once its tab has gone.
+
+    Outside a running server (AppTest, scripts) there is no session to outlive: no-op."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return
+    janitor = _runtime_janitor()
+    if janitor is not None:
+        janitor.track(ctx.session_id, workspace)
