@@ -122,3 +122,13 @@ def wait_for_app_run(page: Page, timeout: int = RUN_TIMEOUT_MS) -> None:
 def open_page(page: Page, app_url: str, path: str = "") -> None:
     page.goto(f"{app_url}/{path}")
     wait_for_app_run(page)
+
+
+def go(page: Page, link: str, slug: str) -> None:
+    """Open a page from the sidebar and wait until its own run (not the last page's) is done."""
+    page.get_by_role("link", name=link, exact=True).click()
+    page.wait_for_function("slug => location.pathname.replace(/\\/$/, '').endsWith('/' + slug) || (!slug && "
+                           "location.pathname.split('/').filter(Boolean).length === 0)", arg=slug)
+    wait_for_app_run(page)
+    page.wait_for_timeout(200)
+    wait_for_app_run(page)

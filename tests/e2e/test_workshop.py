@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import open_page, wait_for_app_run
+from tests.e2e.conftest import go, open_page, wait_for_app_run
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
@@ -31,16 +31,6 @@ SIDEBAR_PAGES = {"Overview": "", "Managers": "managers", "Manager detail": "mana
                  "Skill gap or fit gap": "gaps", "Top movers": "movers", "Pipeline & KPIs": "kpis",
                  "What moves the needle": "needle", "Distribution": "distribution", "What-if": "whatif",
                  "Handouts and report": "share", "Data": "data"}
-
-
-def go(page: Page, link: str, slug: str) -> None:
-    """Open a page from the sidebar and wait until its own run (not the last page's) is done."""
-    page.get_by_role("link", name=link, exact=True).click()
-    page.wait_for_function("slug => location.pathname.replace(/\\/$/, '').endsWith('/' + slug) || (!slug && "
-                           "location.pathname.split('/').filter(Boolean).length === 0)", arg=slug)
-    wait_for_app_run(page)
-    page.wait_for_timeout(200)
-    wait_for_app_run(page)
 
 
 @dataclass
