@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from ui.auth import require_login
 from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="Bench Strength", page_icon=":material/groups:", layout="wide")
+require_login()  # with an [auth] section: nothing below runs until the user signs in
 
 pages = {
     "": [st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True)],

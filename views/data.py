@@ -11,6 +11,7 @@ from analytics.ingest.pipeline import FileAnalysis, ImportJob, all_rejects, anal
 from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping_to_json, missing_required
 from analytics.workspace import Workspace, WorkspaceFileError
 from ui import privacy
+from ui.auth import access_note
 from ui.components import download_csv, guarded, md_escape
 from ui.session import get_source_workspace, get_workspace, reports, set_reports, set_workspace
 from ui.settings_form import settings_file_button
@@ -387,6 +388,7 @@ def render() -> None:
         "Bring the exports your revenue organisation already has: CRM opportunities, activities and stage "
         "history, the roster, quotas, capability reviews, coaching logs, development actions and surveys."
     )
+    st.caption(access_note())
     upload_section(ws)
     report_section()
     ws = get_source_workspace()
@@ -398,8 +400,7 @@ def render() -> None:
     st.divider()
     st.caption(
         ":material/lock: Uploaded files stay in this browser session's in-memory database: they are not written to "
-        "disk and no other session can see them. They are gone when the session ends; save the workspace to keep them. "
-        "No login is configured on this server, so anyone who can reach it can use it: fine on your own machine."
+        "disk and no other session can see them. They are gone when the session ends; save the workspace to keep them."
     )
 
 
