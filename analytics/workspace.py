@@ -181,6 +181,10 @@ class Workspace:
         ident = threading.get_ident()
         cur = self._cursors.get(ident)
         if cur is not None:
+            # DuckDB 2.0 refuses register(), sql() and cursor() while a result from execute()
+            # is unfinished (a fetchone() leaves one): run it to its end first, as the next
+            # execute() would (a no-op when there is none; well under a microsecond)
+            cur.complete()
             return cur
         with self._lock:
             if self._root is None:
@@ -211,8 +215,8 @@ class Workspace:
         return self.con.execute(sql, params or []).df()
 
     def scalar(self, sql: str, params: list | dict | None = None):
-        row = self.con.execute(sql, params or []).fetchone()
-        return row[0] if row else None
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
 
     def counts(self) -> dict[str, int]:
         return {name: int(self.scalar(f"SELECT count(*) FROM {quote_ident(name)}")) for name in schema.TABLES}

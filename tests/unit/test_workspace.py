@@ -9,10 +9,13 @@ import zipfile
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 
+from analytics import schema
 from analytics.ingest.pipeline import analyse_file, import_file
 from analytics.workspace import LoadResult, Workspace, WorkspaceFileError
+from tests.factories import workspace_with
 
 
 @pytest.fixture
@@ -311,3 +314,18 @@ def test_stage_mapping_edits_survive_the_next_load(ws):
     load_csv(ws, "o2.csv", "Id,StageName\nA2,Verbal\nA3,Negotiation\n")
     df = ws.query("SELECT opportunity_id, is_won FROM v_opportunities ORDER BY opportunity_id")
     assert df["is_won"].astype(bool).tolist() == [True, True, False]
+
+
+def test_loading_after_a_single_row_read_works():
+    """DuckDB 2.0 refuses register() while a fetchone() result is unfinished: counts() then
+    another load (the Data page's "add to the current workspace") must still work."""
+    ws = workspace_with(people=[{"person_id": "P1", "name": "Ada"}])
+    assert ws.counts()["people"] == 1
+    ws.con.execute("SELECT count(*) FROM people").fetchone()  # as analytics modules do
+    frame = pd.DataFrame([{"person_id": "P2", "name": "Bo"}]).reindex(columns=schema.table("people").column_names)
+    assert ws.load("people", frame).inserted == 1
+    ws.con.execute("SELECT 1").fetchone()
+    assert ws.save()
+    ws.con.execute("SELECT 1").fetchone()
+    ws.insert_arrow("accounts", pa.table({"account_id": ["A1"], "name": ["Acme"]}))
+    assert ws.counts()["accounts"] == 1
