@@ -58,7 +58,7 @@ def is_settings_file(text: str | bytes) -> bool:
     """True when the JSON text claims to be a settings file (a column mapping is not)."""
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, RecursionError):
         return False
     return isinstance(data, dict) and data.get("format") == FORMAT
 
@@ -112,7 +112,7 @@ def parse(text: str | bytes, file_name: str = "settings.json") -> SettingsBundle
         raise SettingsFileError(f"{file_name}: too large for a settings file ({len(text):,} bytes).")
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise SettingsFileError(f"{file_name}: not a settings file (the file is not valid JSON).") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SettingsFileError(f"{file_name}: not a Bench Strength settings file.")

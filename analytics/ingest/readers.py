@@ -9,8 +9,11 @@ Row numbers follow the spreadsheet convention: the header is row 1, the first da
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -18,16 +21,46 @@ from datetime import date, datetime, time
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analytics.ingest.errors import ExportError
 
+log = logging.getLogger(__name__)
+
 #: Guard rails (named settings, not literals in code).
 MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 MAX_XLSX_COMPRESSION_RATIO = 200
+#: Parts (files) in a workbook's zip: a workbook has a few dozen, a few hundred with many sheets.
+MAX_XLSX_PARTS = 5000
 MAX_COLUMNS = 2000
+#: Longest column name: CRM field labels are short (Salesforce caps them at 40 characters);
+#: a longer "header" is a data line or a file that is not an export.
+MAX_HEADER_CHARS = 1000
+#: Longest cell: Salesforce's long text area, the largest field a CRM export carries, holds
+#: 131,072 characters (Excel's own cell limit is 32,767).
+MAX_CELL_CHARS = 131_072
 SNIFF_BYTES = 64 * 1024
+#: How much of each XML part of a workbook is checked for entity declarations (they can only
+#: appear in the prolog, before the first element).
+XML_PROLOG_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
+#: Share of control characters above which a file is binary, not text.
+MAX_CONTROL_SHARE = 0.05
+
+#: File signatures of things people upload by mistake, and what to call them.
+_MAGIC = (
+    (b"\x89PNG", "an image (PNG)"),
+    (b"\xff\xd8\xff", "an image (JPEG)"),
+    (b"GIF8", "an image (GIF)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "compressed (gzip)"),
+    (b"BZh", "compressed (bzip2)"),
+    (b"7z\xbc\xaf\x27\x1c", "compressed (7-Zip)"),
+    (b"Rar!", "compressed (RAR)"),
+    (b"\x28\xb5\x2f\xfd", "compressed (zstd)"),
+)
+WHAT_TO_UPLOAD = "Upload the CSV or XLSX file exported from your CRM or spreadsheet."
 
 
 @dataclass
@@ -89,17 +122,27 @@ def read_export(file_name: str, data: bytes) -> RawTable:
     if not data or not data.lstrip(b"\xef\xbb\xbf").strip():
         raise ExportError(file_name, "the file is empty.")
     head = data[:8]
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         table = _read_xlsx(file_name, data)
         if not file_name.lower().endswith((".xlsx", ".xlsm")):
             table.notes.append("The file holds an Excel workbook; it was read as XLSX.")
         return table
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if "EncryptionInfo".encode("utf-16-le") in data[:1 << 20]:
+            raise ExportError(
+                file_name,
+                "the workbook is protected with a password, so the app cannot read it. Open it in Excel, "
+                "save a copy without the password (File, Info, Protect Workbook) as .xlsx or CSV, and upload that.",
+            )
         raise ExportError(
             file_name,
             "this is an old Excel .xls workbook, which the app does not read. "
             "Open it in Excel and save it as .xlsx or CSV, then upload that.",
         )
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            advice = "Unpack it and upload the CSV or XLSX inside." if what.startswith("compressed") else WHAT_TO_UPLOAD
+            raise ExportError(file_name, f"this file is {what}, not an export. {advice}")
     table = _read_csv(file_name, data)
     if file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         table.notes.append("The file is named like an Excel workbook but holds CSV text; it was read as CSV.")
@@ -108,26 +151,111 @@ def read_export(file_name: str, data: bytes) -> RawTable:
 
 # --------------------------------------------------------------------------- CSV
 
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+_SEP_HINT = re.compile(rb"^\s*sep=(.)\s*$", re.IGNORECASE)
 
-def _decode_sample(file_name: str, data: bytes) -> tuple[str, str, int]:
-    """Return (encoding for pyarrow, decoded sample, bytes to skip for the BOM)."""
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return "utf-16", data[: SNIFF_BYTES * 2].decode("utf-16", errors="replace"), 0
-    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    sample = data[skip : skip + SNIFF_BYTES]
-    if b"\x00" in sample:
-        raise ExportError(file_name, "the file is not text (it holds binary data). Upload a CSV or XLSX export.")
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when every other byte is zero, as in UTF-16 text of mostly
+    Latin letters saved without a byte-order mark; None otherwise."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0 : pairs * 2 : 2].count(0), sample[1 : pairs * 2 : 2].count(0)
+    if odd >= 0.6 * pairs and even <= 0.05 * pairs:
+        return "utf-16-le"
+    if even >= 0.6 * pairs and odd <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _byte_as_cp1252(b: int) -> str:
+    return chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252")
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as Windows-1252."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(_byte_as_cp1252(b) for b in exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error("bench-strength-cp1252", _cp1252_fallback)
+
+
+def _decode_mixed(body: bytes) -> tuple[str, list[int]]:
+    """Decode UTF-8 text in which some lines are not UTF-8 (a Windows-1252 line pasted into a
+    UTF-8 file): valid UTF-8 stays as it is, every other byte is read as Windows-1252.
+    Returns the text and the numbers of the lines that were not all UTF-8."""
+    out: list[str] = []
+    lines: list[int] = []
+    for number, line in enumerate(body.split(b"\n"), start=1):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            if _UTF8_MULTIBYTE.search(line):  # both in one line: byte by byte
+                out.append(line.decode("utf-8", errors="bench-strength-cp1252"))
+            else:
+                out.append(line.decode("cp1252", errors="bench-strength-cp1252"))
+            lines.append(number)
+    return "\n".join(out), lines
+
+
+def _decode(file_name: str, data: bytes) -> tuple[bytes, str, list[str]]:
+    """The file as UTF-8 bytes without a byte-order mark, the encoding it was written in,
+    and notes for the user. Text in no known encoding is refused."""
+    raw, encoding = data, ""
+    for bom, bom_encoding in _BOMS:
+        if data.startswith(bom):
+            raw, encoding = data[len(bom) :], bom_encoding
+            break
+    if encoding and encoding != "utf-8":
+        try:
+            text = raw.decode(encoding)
+            notes = []
+        except UnicodeDecodeError:
+            text = raw.decode(encoding, errors="replace")
+            notes = [f"Some characters are not valid {encoding.upper()} and show as \ufffd; save the file as "
+                     "CSV UTF-8 and upload again if names look wrong."]
+        return text.lstrip("\ufeff").encode("utf-8"), encoding, notes
+    sample = raw[:SNIFF_BYTES]
+    if not encoding and b"\x00" in sample:
+        wide = _utf16_without_bom(sample)
+        if wide:
+            text = raw[: len(raw) - len(raw) % 2].decode(wide, errors="replace")
+            return text.lstrip("\ufeff").encode("utf-8"), wide, []
+    if len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+        raise ExportError(file_name, "the file is not text (it holds binary data). " + WHAT_TO_UPLOAD)
+    while raw.startswith(b"\xef\xbb\xbf"):  # a second byte-order mark, written by a second tool
+        raw = raw[3:]
     try:
-        data[skip:].decode("utf-8")
-        return "utf-8", sample.decode("utf-8", errors="ignore"), skip
+        raw.decode("utf-8")
+        return raw, "utf-8", []
     except UnicodeDecodeError:
         pass
-    # Exports saved by Excel on Windows: cp1252, whose gaps latin-1 fills.
+    if _UTF8_MULTIBYTE.search(raw):
+        text, lines = _decode_mixed(raw)
+        shown = ", ".join(str(n) for n in lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+        many = len(lines) > 1
+        note = (f"Line{'s' if many else ''} {shown} of the file {'are' if many else 'is'} not UTF-8 like the rest "
+                f"and {'were' if many else 'was'} read as Windows-1252 (Western European). Check the names there, "
+                "or save the file as CSV UTF-8 and upload again.")
+        return text.encode("utf-8"), "utf-8 and cp1252", [note]
+    # Exports saved by Excel on Windows: cp1252, whose five gaps Latin-1 fills.
     try:
-        data[skip:].decode("cp1252")
-        return "cp1252", sample.decode("cp1252"), skip
+        return raw.decode("cp1252").encode("utf-8"), "cp1252", []
     except UnicodeDecodeError:
-        return "latin-1", sample.decode("latin-1"), skip
+        return raw.decode("latin-1").encode("utf-8"), "latin-1", []
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -150,22 +278,50 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
-def _split_header(body: bytes) -> tuple[int, bytes, bytes]:
-    """(row number of the header, header line, the bytes after it); blank lines before the
-    header are skipped but counted, so row numbers match what a spreadsheet shows."""
-    row = 1
+def _first_line(body: bytes, row: int = 1) -> tuple[int, int]:
+    """(row number, byte offset) of the first line with text; blank lines before the header
+    are skipped but counted, so row numbers match what a spreadsheet shows."""
     pos = 0
     while True:
-        nl = body.find(b"\n", pos)
-        line = body[pos:] if nl < 0 else body[pos:nl]
-        if line.strip() or nl < 0:
-            rest = b"" if nl < 0 else body[nl + 1 :]
-            return row, line.rstrip(b"\r"), rest
+        m = _LINE_END.search(body, pos)
+        line = body[pos:] if m is None else body[pos : m.start()]
+        if line.strip() or m is None:
+            return row, pos
         row += 1
-        pos = nl + 1
+        pos = m.end()
 
 
-def _unclosed_quote_row(rest: bytes, header_row: int, encoding: str, delimiter: str) -> int | None:
+def _read_header(file_name: str, body: bytes, pos: int, row: int, delimiter: str) -> tuple[list[str], bytes]:
+    """The column names of the record starting at ``pos`` and the bytes after it. Lines end in
+    LF, CRLF or a lone CR (old Mac exports); a quoted column name may hold a line break."""
+    ends: list[int] = []
+
+    def lines():
+        start = pos
+        while start < len(body):
+            m = _LINE_END.search(body, start)
+            end = len(body) if m is None else m.end()
+            ends.append(end)
+            yield body[start:end].decode("utf-8", errors="replace")
+            start = end
+
+    try:
+        fields = next(csv.reader(lines(), delimiter=delimiter))
+    except csv.Error:  # a name longer than the csv module reads (csv.field_size_limit)
+        raise ExportError(file_name, f"a column name in the header row is longer than {csv.field_size_limit():,} "
+                                     "characters; real column names are short, so this row is not a header. Check "
+                                     "that the first row holds the column names.", row=row) from None
+    except StopIteration:
+        raise ExportError(file_name, "the header row could not be read. Check that the first row holds the "
+                                     "column names, or export the file again.", row=row) from None
+    end = ends[-1] if ends else len(body)
+    if len(ends) > 1 and end == len(body) and body.count(b'"', pos, end) % 2:
+        raise ExportError(file_name, "a quoted column name in the header row opens and is never closed (an "
+                                     "unmatched \" character). Fix the quote or export the file again.", row=row)
+    return fields, body[end:]
+
+
+def _unclosed_quote_row(rest: bytes, header_row: int, delimiter: str) -> int | None:
     """The row where a quoted value opens and is never closed, or None.
 
     Paired quotes cannot hide one (a quote inside a quoted value is doubled), so only an odd
@@ -174,7 +330,7 @@ def _unclosed_quote_row(rest: bytes, header_row: int, encoding: str, delimiter: 
     value never closes. The row reported is where that record starts."""
     if rest.count(b'"') % 2 == 0:
         return None
-    reader = csv.reader(io.StringIO(rest.decode(encoding, errors="replace"), newline=""),
+    reader = csv.reader(io.StringIO(rest.decode("utf-8", errors="replace"), newline=""),
                         delimiter=delimiter, strict=True)
     start = 1
     try:
@@ -185,30 +341,90 @@ def _unclosed_quote_row(rest: bytes, header_row: int, encoding: str, delimiter: 
     return None
 
 
+def _not_a_table(file_name: str, body: bytes) -> None:
+    """Refuse text that is plainly not a table: a web page, XML, JSON."""
+    start = body[:2048].lstrip().lower()
+    if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in start):
+        raise ExportError(
+            file_name,
+            "this is a web page (HTML), not an export; often a sign-in or error page saved in place of the "
+            "export, or a report's 'Excel' download that is really HTML. Export the report again as CSV or XLSX.",
+        )
+    if start.startswith(b"<?xml"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in body[:8192]:
+            raise ExportError(file_name, "this is an Excel 2003 XML spreadsheet, which the app does not read. "
+                                         "Open it in Excel and save it as .xlsx or CSV, then upload that.")
+        raise ExportError(file_name, "this file holds XML, not a table. " + WHAT_TO_UPLOAD)
+    end = body[-64:].rstrip()
+    if re.match(rb'(\[\s*[\[{"\d-]|\[\s*\]|\{\s*["}])', start) and end.endswith((b"]", b"}")):
+        raise ExportError(file_name, "this file holds JSON data, not a table. Export the data as CSV or XLSX "
+                                     "and upload that.")
+
+
+def _cell_problems(table: pa.Table, headers: list[str], check_nul: bool) -> dict[int, tuple[str, str, str]]:
+    """Rows with a cell no export writes: longer than any CRM field, or holding a NUL
+    character. {record index: (column, value shown, reason)}, the first problem of a row."""
+    found: dict[int, tuple[str, str, str]] = {}
+    for i, name in enumerate(headers):
+        col = table.column(i)
+        long = pc.greater(pc.utf8_length(col), MAX_CELL_CHARS)
+        if pc.any(long).as_py():
+            for j in np.flatnonzero(long.to_numpy(zero_copy_only=False)):
+                value = col[int(j)].as_py()
+                found.setdefault(int(j), (name, value[:60] + "…", (
+                    f"the value is {len(value):,} characters long, more than any CRM field holds "
+                    f"({MAX_CELL_CHARS:,}); the file may be damaged or not an export")))
+        if check_nul:
+            nul = pc.match_substring(col, "\x00")
+            if pc.any(nul).as_py():
+                for j in np.flatnonzero(nul.to_numpy(zero_copy_only=False)):
+                    value = col[int(j)].as_py().replace("\x00", "\\0")
+                    found.setdefault(int(j), (name, value[:80], (
+                        "the value holds a NUL character (a zero byte), a sign of a damaged file; "
+                        "export the file again")))
+    return found
+
+
 def _read_csv(file_name: str, data: bytes) -> RawTable:
-    encoding, sample, skip = _decode_sample(file_name, data)
-    body = data[skip:]
-    if encoding == "utf-16":
-        body = body.decode("utf-16").encode("utf-8")
-        encoding = "utf-8"
+    body, source_encoding, notes = _decode(file_name, data)
     if not body.strip():
         raise ExportError(file_name, "the file is empty.")
-    delimiter = _sniff_delimiter(sample)
-    header_row, header_line, rest = _split_header(body)
-    try:
-        raw_headers = next(csv.reader([header_line.decode(encoding, errors="replace")], delimiter=delimiter))
-    except (csv.Error, StopIteration):
-        raise ExportError(file_name, "the header row could not be read.", row=header_row) from None
+    _not_a_table(file_name, body)
+    header_row, pos = _first_line(body)
+    delimiter = None
+    first = _LINE_END.split(body[pos : pos + 64], maxsplit=1)[0]
+    hint = _SEP_HINT.match(first)
+    if hint and hint.group(1).decode("utf-8", errors="replace") in DELIMITERS:
+        delimiter = hint.group(1).decode()
+        notes.append(f"The first line '{first.strip().decode()}' (Excel's delimiter hint) set the delimiter.")
+        body = body[pos + len(first) :].lstrip(b"\r\n")
+        if not body.strip():
+            raise ExportError(file_name, "the file is empty.")
+        # Excel hides the hint line, so the header it shows as row 1 stays row 1
+        header_row, pos = _first_line(body, header_row)
+    if delimiter is None:
+        delimiter = _sniff_delimiter(body[pos : pos + SNIFF_BYTES].decode("utf-8", errors="ignore"))
+    raw_headers, rest = _read_header(file_name, body, pos, header_row, delimiter)
     if len(raw_headers) > MAX_COLUMNS:
         raise ExportError(
-            file_name, f"the file has {len(raw_headers):,} columns; the app reads at most {MAX_COLUMNS:,}."
-        )
+            file_name, f"the file has {len(raw_headers):,} columns; the app reads at most {MAX_COLUMNS:,}. "
+                       "Export only the columns you need, or split the file.")
+    longest = max((len(h) for h in raw_headers), default=0)
+    if longest > MAX_HEADER_CHARS:
+        raise ExportError(
+            file_name, f"a column name in the header row is {longest:,} characters long; real column names are "
+                       "short, so this row is not a header. Check that the first row holds the column names.",
+            row=header_row)
+    if not any(h.strip() for h in raw_headers):
+        raise ExportError(file_name, "the header row has no column names. The first row must name the columns; "
+                                     "export the file again with its headers.", row=header_row)
     headers = unique_headers(raw_headers)
     delim_name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
     if not rest.strip():
         empty = pd.DataFrame({h: pd.Series([], dtype="str") for h in headers})
-        return RawTable(file_name, headers, empty, np.array([], dtype=np.int64), [], "csv", encoding, delim_name)
-    unclosed = _unclosed_quote_row(rest, header_row, encoding, delimiter)
+        return RawTable(file_name, headers, empty, np.array([], dtype=np.int64), [], "csv", source_encoding,
+                        delim_name, notes)
+    unclosed = _unclosed_quote_row(rest, header_row, delimiter)
     if unclosed is not None:
         raise ExportError(
             file_name,
@@ -227,7 +443,7 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
         table = pacsv.read_csv(
             io.BytesIO(rest),
             read_options=pacsv.ReadOptions(
-                column_names=headers, encoding=encoding, use_threads=False,
+                column_names=headers, encoding="utf-8", use_threads=False,
                 block_size=max(1 << 20, min(len(rest) + 1, 64 << 20)),
             ),
             parse_options=pacsv.ParseOptions(
@@ -239,11 +455,10 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
         )
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        log.info("CSV not readable: %s: %s", file_name, exc)
         raise ExportError(file_name, _explain_arrow_error(str(exc))) from None
 
-    frame = pd.DataFrame({h: table.column(i).to_numpy(zero_copy_only=False) for i, h in enumerate(headers)})
-    frame = frame.astype("str") if len(frame.columns) else frame
     # pyarrow numbers the records after the header from 1, blank lines included.
     bad_numbers = [b[0] for b in bad]
     rejects = [
@@ -253,30 +468,44 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
         if text.strip()
     ]
     if None in bad_numbers:
-        rows = np.arange(header_row + 1, header_row + 1 + len(frame))
+        rows = np.arange(header_row + 1, header_row + 1 + table.num_rows)
     else:
-        records = np.arange(1, len(frame) + len(bad_numbers) + 1)
+        records = np.arange(1, table.num_rows + len(bad_numbers) + 1)
         rows = header_row + records[~np.isin(records, np.array(bad_numbers, dtype=np.int64))]
-    notes = []
+    problems = _cell_problems(table, headers, check_nul=b"\x00" in rest)
+    keep = np.ones(table.num_rows, dtype=bool)
+    for j, (column, value, reason) in problems.items():
+        rejects.append(Reject(file_name, int(rows[j]), column, value, reason))
+        keep[j] = False
+    if problems:
+        table = table.filter(pa.array(keep))
+        rows = rows[keep]
+    frame = pd.DataFrame({h: table.column(i).to_numpy(zero_copy_only=False) for i, h in enumerate(headers)})
+    frame = frame.astype("str") if len(frame.columns) else frame
     blank = (frame == "").all(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), bool)
     if blank.any():
         frame = frame[~blank].reset_index(drop=True)
         rows = rows[~blank]
         notes.append(f"{int(blank.sum())} empty line(s) skipped.")
-    return RawTable(file_name, headers, frame, rows, rejects, "csv", encoding, delim_name, notes)
+    return RawTable(file_name, headers, frame, rows, rejects, "csv", source_encoding, delim_name, notes)
 
 
 def _explain_arrow_error(message: str) -> str:
     low = message.lower()
     if "quote" in low or "unterminated" in low or "eof" in low:
-        return "a quoted value is never closed (an unmatched \" character), so the rows after it cannot be split. Fix the quote or re-export the file."
+        return ("a quoted value is never closed (an unmatched \" character), so the rows after it cannot be split. "
+                "Fix the quote or export the file again.")
     if "straddling" in low or "block" in low:
         return "a line is too long to read. Check that the file is a CSV export."
-    first = message.splitlines()[0] if message else "unknown problem"
-    return f"the file could not be read as CSV ({first[:160]})."
+    return "the file could not be read as CSV. Open it in a spreadsheet, save it as CSV UTF-8, and upload it again."
 
 
 # --------------------------------------------------------------------------- XLSX
+
+_DAMAGED = ("the workbook is damaged or is not a real Excel file, so it could not be read. Open it in Excel and "
+            "save it again as .xlsx, or export the sheet as CSV, and upload that.")
+_ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FORMULA_WITHOUT_VALUE = re.compile(rb"</f>\s*</c>|<f\b[^>]*/>\s*</c>")
 
 
 def _cell_text(value: object) -> str:
@@ -293,30 +522,81 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(file_name: str, data: bytes) -> RawTable:
+def _check_package(file_name: str, data: bytes) -> list[str]:
+    """Refuse a zip that is not a workbook, or one built to exhaust the reader, before any
+    XML is parsed: sizes are the zip's own declarations (Python's zip reader never reads
+    past them), and entity declarations, which Excel never writes, are looked for in the
+    prolog of every XML part. Returns the names of the sheets' XML parts."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             total = sum(i.file_size for i in infos)
             packed = max(1, sum(i.compress_size for i in infos))
             names = {i.filename for i in infos}
-    except zipfile.BadZipFile:
-        raise ExportError(file_name, "the file looks like an Excel workbook but is damaged (not a valid zip).") from None
-    if total > MAX_XLSX_UNCOMPRESSED_BYTES or total / packed > MAX_XLSX_COMPRESSION_RATIO:
-        raise ExportError(
-            file_name,
-            f"the workbook unpacks to {total / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB; "
-            "that is too large to be a real export (a 'zip bomb'). Export the sheet as CSV instead.",
-        )
-    if "xl/workbook.xml" not in names:
-        raise ExportError(file_name, "the zip file is not an Excel workbook. Upload a CSV or XLSX export.")
+            if total > MAX_XLSX_UNCOMPRESSED_BYTES or total / packed > MAX_XLSX_COMPRESSION_RATIO:
+                raise ExportError(
+                    file_name,
+                    f"the workbook unpacks to {total / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB; that is too large "
+                    "to be a real export (a 'zip bomb'), so it was not opened. Export the sheet as CSV instead.",
+                )
+            if len(infos) > MAX_XLSX_PARTS:
+                raise ExportError(file_name, f"the workbook is made of {len(infos):,} parts, far more than an export "
+                                             "has, so it was not opened. Export the sheet as CSV instead.")
+            if "xl/workbook.xml" not in names:
+                raise ExportError(file_name, "this is a zip archive, not an Excel workbook. Unzip it and upload "
+                                             "the CSV or XLSX files inside.")
+            for info in infos:
+                if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    continue
+                with zf.open(info) as part:
+                    prolog = part.read(XML_PROLOG_BYTES)
+                if _ENTITY.search(prolog) or _ENTITY.search(prolog.replace(b"\x00", b"")):
+                    raise ExportError(
+                        file_name,
+                        "the workbook contains XML entity declarations, which Excel never writes; they can make a "
+                        "reader expand a few bytes into gigabytes (an 'XML bomb') or read other files, so it was "
+                        "not opened. Open it in Excel and save it again, or export the sheet as CSV.",
+                    )
+    except ExportError:
+        raise
+    except Exception:  # a damaged zip raises several types (BadZipFile, EOFError, zlib.error)
+        log.info("workbook package not readable: %s", file_name, exc_info=True)
+        raise ExportError(file_name, "the file looks like an Excel workbook but is damaged (not a valid zip). "
+                                     "Open it in Excel and save it again, or export the sheet as CSV.") from None
+    return sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+
+
+def _formulas_without_values(data: bytes, sheet_parts: list[str]) -> bool:
+    """True when a sheet has formulas with no saved value (a workbook written by a program
+    and never opened in Excel): such cells read as blank."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in sheet_parts:
+                with zf.open(name) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 20):
+                        if _FORMULA_WITHOUT_VALUE.search(tail + chunk):
+                            return True
+                        tail = chunk[-256:]
+    except Exception:  # a damaged sheet the reader did not need: no note, the data read stands
+        log.info("formula check skipped: %s", sheet_parts, exc_info=True)
+    return False
+
+
+def _read_xlsx(file_name: str, data: bytes) -> RawTable:
+    sheet_parts = _check_package(file_name, data)
     import openpyxl  # imported here: only XLSX uploads pay for it
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise ExportError(file_name, f"the workbook could not be opened ({type(exc).__name__}).") from None
+    except Exception:  # openpyxl raises many types for damaged workbooks
+        log.info("workbook not readable: %s", file_name, exc_info=True)
+        raise ExportError(file_name, _DAMAGED) from None
     try:
+        sheet_names = wb.sheetnames
+        if not sheet_names:
+            raise ExportError(file_name, "the workbook has no sheets. Open it in Excel, check that the data is "
+                                         "there, and save it again.")
         sheet = None
         header_row, headers_raw, records, rows = None, [], [], []
         for candidate in wb.worksheets:  # the first sheet with a non-empty row
@@ -329,7 +609,14 @@ def _read_xlsx(file_name: str, data: bytes) -> RawTable:
                             cells.pop()
                         headers_raw = cells
                         if len(headers_raw) > MAX_COLUMNS:
-                            raise ExportError(file_name, f"the sheet has {len(headers_raw):,} columns; the app reads at most {MAX_COLUMNS:,}.")
+                            raise ExportError(file_name, f"the sheet has {len(headers_raw):,} columns; the app reads "
+                                                         f"at most {MAX_COLUMNS:,}. Export only the columns you need.")
+                        longest = max(len(h) for h in headers_raw)
+                        if longest > MAX_HEADER_CHARS:
+                            raise ExportError(
+                                file_name, f"a column name in the header row is {longest:,} characters long; real "
+                                           "column names are short, so this row is not a header. Check that the "
+                                           "first row holds the column names.", row=idx)
                     continue
                 if not any(c.strip() for c in cells):
                     continue
@@ -338,11 +625,16 @@ def _read_xlsx(file_name: str, data: bytes) -> RawTable:
             if header_row is not None:
                 sheet = candidate
                 break
-        sheet_names = wb.sheetnames
+    except ExportError:
+        raise
+    except Exception:  # damaged sheet XML, a bad checksum, a part that lies about its size
+        log.info("workbook sheet not readable: %s", file_name, exc_info=True)
+        raise ExportError(file_name, _DAMAGED) from None
     finally:
         wb.close()
     if header_row is None:
-        raise ExportError(file_name, "the sheet is empty.")
+        raise ExportError(file_name, "the sheet is empty. Check that the workbook's first sheet holds the data "
+                                     "with a header row, save it, and upload it again.")
     headers = unique_headers(headers_raw)
     width = len(headers)
     rejects: list[Reject] = []
@@ -353,12 +645,24 @@ def _read_xlsx(file_name: str, data: bytes) -> RawTable:
             rejects.append(Reject(file_name, row, "(whole row)", ", ".join(cells)[:200],
                                   f"the row has values in {len(cells)} columns where the header has {width}"))
             continue
-        kept.append((cells + [""] * width)[:width])
+        cells = (cells + [""] * width)[:width]
+        problem = next(((h, c) for h, c in zip(headers, cells, strict=True) if len(c) > MAX_CELL_CHARS or "\x00" in c),
+                       None)
+        if problem:
+            h, c = problem
+            reason = (f"the value is {len(c):,} characters long, more than any CRM field holds ({MAX_CELL_CHARS:,})"
+                      if len(c) > MAX_CELL_CHARS else "the value holds a NUL character (a zero byte)")
+            rejects.append(Reject(file_name, row, h, c[:60].replace("\x00", "\\0"), reason))
+            continue
+        kept.append(cells)
         kept_rows.append(row)
     frame = pd.DataFrame(kept, columns=headers, dtype="str") if kept else pd.DataFrame(
         {h: pd.Series([], dtype="str") for h in headers})
     notes = []
     if len(sheet_names) > 1:
         notes.append(f"The workbook has {len(sheet_names)} sheets; the first with data ('{sheet.title}') was read.")
+    if _formulas_without_values(data, sheet_parts):
+        notes.append("The workbook has formulas with no saved value (it was written by a program and never "
+                     "calculated), so those cells read as blank. Open it in Excel, save it, and upload it again.")
     return RawTable(file_name, headers, frame, np.array(kept_rows, dtype=np.int64), rejects, "xlsx",
                     "xlsx", "", notes)

@@ -17,6 +17,8 @@ from analytics.schema import normalise_header
 
 MAPPING_FORMAT = "bench-strength-mapping"
 MAPPING_VERSION = 1
+JSON_UPLOADS = ("JSON files are read as saved column mappings or settings files; upload data exports as CSV "
+                "or XLSX.")
 
 
 @dataclass(frozen=True)
@@ -263,9 +265,11 @@ def mapping_from_json(text: str | bytes, file_name: str = "mapping.json") -> dic
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ValueError(f"{file_name}: not a saved mapping (the file is not valid JSON).") from None
+        raise ValueError(f"{file_name}: not a saved mapping (the file is not valid JSON). {JSON_UPLOADS}") from None
+    except RecursionError:  # nested deeper than any mapping: not one
+        data = None
     if not isinstance(data, dict) or data.get("format") != MAPPING_FORMAT:
-        raise ValueError(f"{file_name}: not a Bench Strength column mapping.")
+        raise ValueError(f"{file_name}: not a Bench Strength column mapping. {JSON_UPLOADS}")
     if not isinstance(data.get("table"), str) or data["table"] not in schema.TABLES:
         raise ValueError(f"{file_name}: the mapping names an unknown table {data.get('table')!r}.")
     cols = data.get("columns")

@@ -56,6 +56,8 @@ def _short(value: object) -> str:
 def _derive_key(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
     """A stable key from several columns: a hash of their text plus the occurrence number, so
     that identical rows stay distinct and the same row gets the same key next cycle."""
+    if frame.empty:  # no rows (a header-only file): no keys, and agg would return a frame
+        return pd.Series([], index=frame.index, dtype="object")
     joined = frame[cols].astype("str").fillna("").agg("\x1f".join, axis=1)
     occurrence = joined.groupby(joined).cumcount()
     text = joined + "\x1e" + occurrence.astype("str")
@@ -84,9 +86,11 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         if parsed.note:
             notes.append(f"{src}: {parsed.note}.")
         bad = parsed.bad.to_numpy(dtype=bool)
+        reasons = parsed.reasons
         for j in np.flatnonzero(bad):
-            rejects.append(Reject(raw.file_name, int(rows[j]), src, _short(text.iat[j]),
-                                  f"'{_short(text.iat[j])}' is not {TYPE_WORDS.get(col.type, 'valid')}"))
+            reason = reasons.iat[j] if reasons is not None and isinstance(reasons.iat[j], str) else (
+                f"'{_short(text.iat[j])}' is not {TYPE_WORDS.get(col.type, 'valid')}")
+            rejects.append(Reject(raw.file_name, int(rows[j]), src, _short(text.iat[j]), reason))
         rejected |= bad
         if col.required:
             missing = (parsed.values.isna().to_numpy(dtype=bool)) & ~bad
@@ -117,7 +121,9 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
                                   "the row has no ID"))
         rejected |= key_missing
         live = ~rejected
-        keys = key_frame.astype("str").agg("\x1f".join, axis=1) if len(key_cols) > 1 else key_frame.iloc[:, 0].astype("str")
+        # a rejected row's key may be missing: as text it is empty (it competes for nothing)
+        text_keys = key_frame.astype("str").fillna("")
+        keys = text_keys.agg("\x1f".join, axis=1) if len(key_cols) > 1 else text_keys.iloc[:, 0]
         # only rows still loading compete for a key: a rejected row does not claim its ID
         live_keys = keys[live]
         dup = np.zeros(n, dtype=bool)

@@ -20,6 +20,8 @@ class Parsed:
     values: pd.Series
     bad: pd.Series
     note: str = ""
+    #: for some bad cells, why (where "not a date" would not say enough); None elsewhere
+    reasons: pd.Series | None = None
 
 
 def blank_mask(s: pd.Series) -> pd.Series:
@@ -102,9 +104,13 @@ def parse_number(s: pd.Series) -> Parsed:
     return Parsed(values, bad, note)
 
 
+#: Whole numbers are stored as 64-bit integers; a larger value is not a count of anything.
+MAX_INTEGER = 2.0**63
+
+
 def parse_integer(s: pd.Series) -> Parsed:
     p = parse_number(s)
-    frac = p.values.notna() & (p.values % 1 != 0)
+    frac = p.values.notna() & ((p.values % 1 != 0) | (p.values.abs() >= MAX_INTEGER))
     values = p.values.where(~frac).round().astype("Int64")
     return Parsed(values, p.bad | frac, p.note)
 
@@ -153,20 +159,43 @@ _SLASHED = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
+def _slashed_parts(texts: pd.Series, dotted: bool = False) -> tuple[pd.Series, pd.Series]:
+    """First and second numbers of n/n/yyyy and n-n-yyyy dates (NaN elsewhere); with
+    ``dotted``, of 14.03.2024 too, which are day-first by convention wherever written."""
+    parts = texts.str.extract(_SLASHED)
+    if parts.empty:
+        return pd.Series(dtype="float64"), pd.Series(dtype="float64")
+    keep = pd.Series(True, index=texts.index) if dotted else ~texts.str.match(r"^\d{1,2}\.")
+    first = pd.to_numeric(parts[0], errors="coerce").where(keep)
+    second = pd.to_numeric(parts[1], errors="coerce").where(keep)
+    return first, second
+
+
 def day_first_proven(texts: pd.Series) -> bool | None:
     """For n/n/yyyy dates: True if some first part exceeds 12 (so days come first), False if
-    some second part does (months first), None when the values cannot tell."""
-    parts = texts.str.extract(_SLASHED)
-    if parts.empty or parts[0].isna().all():
-        return None
-    first = pd.to_numeric(parts[0], errors="coerce")
-    second = pd.to_numeric(parts[1], errors="coerce")
-    first_big, second_big = bool((first > 12).any()), bool((second > 12).any())
-    if first_big and not second_big:
-        return True
-    if second_big and not first_big:
-        return False
+    some second part does (months first), None when the values cannot tell. Slashed dates
+    decide; dotted ones only when the slashed ones cannot."""
+    for dotted in (False, True):
+        first, second = _slashed_parts(texts, dotted)
+        if first.isna().all():
+            continue
+        first_big, second_big = bool((first > 12).any()), bool((second > 12).any())
+        if first_big and not second_big:
+            return True
+        if second_big and not first_big:
+            return False
     return None
+
+
+def _date_styles(texts: pd.Series, day_first: bool | None) -> list[str]:
+    """The ways of writing dates a column uses, as the note beside it names them."""
+    styles = [
+        ("yyyy-mm-dd", texts.str.match(r"^\d{4}-\d{1,2}-\d{1,2}")),
+        ("d/m/y" if day_first else "m/d/y", texts.str.match(r"^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}")),
+        ("d.m.y", texts.str.match(r"^\d{1,2}\.\d{1,2}\.\d{2,4}")),
+        ("month names", texts.str.contains(r"[A-Za-z]{3}", regex=True)),
+    ]
+    return [name for name, used in styles if bool(used.any())]
 
 
 def parse_datetime(s: pd.Series, local: bool = False) -> Parsed:
@@ -186,6 +215,11 @@ def parse_datetime(s: pd.Series, local: bool = False) -> Parsed:
         return Parsed(result, pd.Series(False, index=s.index))
     uniques = pd.Series(text[todo].unique())
     day_first = day_first_proven(uniques)
+    # A column with 13/01/2024 and 01/14/2024 proves both orders, so 03/04/2024 cannot be
+    # read without a guess: such dates are rejected with the reason, never guessed.
+    first, second = _slashed_parts(uniques)
+    both_orders = bool((first > 12).any()) and bool((second > 12).any())
+    ambiguous_u = (first <= 12) & (second <= 12) & (first != second) if both_orders else first > 99
     formats = list(ISO_FORMATS)
     formats += list(DAY_FIRST_FORMATS + US_FORMATS) if day_first else list(US_FORMATS + DAY_FIRST_FORMATS)
     formats += list(NAMED_MONTH_FORMATS)
@@ -212,16 +246,31 @@ def parse_datetime(s: pd.Series, local: bool = False) -> Parsed:
         parsed_u[remaining] = attempt.dt.tz_localize(None).astype("datetime64[us]")
     years = parsed_u.dt.year
     parsed_u = parsed_u.where((years >= MIN_YEAR) & (years <= MAX_YEAR))
+    ambiguous_u = ambiguous_u.reindex(uniques.index, fill_value=False).fillna(False).astype(bool)
+    parsed_u = parsed_u.where(~ambiguous_u)
     lookup = pd.Series(parsed_u.values, index=uniques.values)
     result[todo] = text[todo].map(lookup).astype("datetime64[us]").values
     bad = todo & result.isna()
-    note = "days first (d/m/y)" if day_first else ""
-    return Parsed(result, bad, note)
+    notes = ["days first (d/m/y)"] if day_first else []
+    styles = _date_styles(uniques, day_first)
+    if len(styles) > 1:
+        notes.append(f"dates are written in {len(styles)} formats ({', '.join(styles)}); each date was read in "
+                     "its own format")
+    reasons = None
+    if ambiguous_u.any():
+        unclear = set(uniques[ambiguous_u])
+        reasons = pd.Series(None, index=s.index, dtype="object")
+        hit = todo & text.isin(unclear)
+        reasons[hit] = text[hit].map(
+            lambda t: f"'{t}' could be read day first or month first, and this column has dates written both "
+                      "ways (such as 13/01 and 01/14), so the app does not guess; write it as yyyy-mm-dd")
+        notes.append("the column mixes day-first and month-first dates; dates that could be either were rejected")
+    return Parsed(result, bad, "; ".join(notes), reasons)
 
 
 def parse_date(s: pd.Series) -> Parsed:
     p = parse_datetime(s, local=True)
-    return Parsed(p.values.dt.normalize(), p.bad, p.note)
+    return Parsed(p.values.dt.normalize(), p.bad, p.note, p.reasons)
 
 
 PARSERS = {

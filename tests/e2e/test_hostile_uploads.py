@@ -1,0 +1,98 @@
+"""Hostile and broken uploads in a real browser (issue 7, parts 3 and 5).
+
+The whole corpus of tests/hostile_corpus.py is dropped on the Data page of a real server at
+once: every file gets a plain message naming it, no traceback reaches the page, the loadable
+files load, and another session keeps being served meanwhile. A second server with a 1 MB
+upload limit shows that an oversized file gets a clear message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import RUN_TIMEOUT_MS, open_page, start_server, wait_for_app_run
+from tests.hostile_corpus import build_corpus
+
+LEAKS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception)\b|BadZipFile|EntitiesForbidden|pyarrow|Errno")
+
+
+def _alerts(page) -> list[str]:
+    return page.locator("[data-testid^='stAlertContent']").all_inner_texts()
+
+
+def test_the_whole_hostile_corpus_gets_plain_messages(browser, app_url, tmp_path):
+    cases = build_corpus(tmp_path / "corpus")
+    first = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    second = browser.new_context().new_page()
+    first.set_default_timeout(RUN_TIMEOUT_MS)
+    try:
+        open_page(first, app_url, "data")
+        first.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(c.path) for c in cases])
+        # the cards are drawn one file after another: done when the Load step is drawn and the run ends
+        expect(first.get_by_role("heading", name="2. Load")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+        wait_for_app_run(first)
+        expect(first.get_by_test_id("stException")).to_have_count(0)
+
+        alerts = _alerts(first)
+        for alert in alerts:
+            assert not LEAKS.search(alert), f"a Python error leaked onto the page: {alert}"
+        for case in cases:
+            mine = [a for a in alerts if case.name in a]
+            assert mine, f"no message names {case.name} ({case.about})"
+            if case.outcome == "refused":
+                text = " ".join(mine).lower()
+                assert all(w.lower() in text for w in case.says), f"{case.name}: {mine}"
+                if case.row is not None:
+                    assert f"row {case.row}" in text, f"{case.name}: the message should name row {case.row}: {mine}"
+        assert "Traceback" not in first.content()
+
+        loadable = [c for c in cases if c.outcome == "loaded" and not c.name.endswith(".json")]
+        first.get_by_role("button", name=re.compile(r"Load \d+ file\(s\) into the workspace")).click()
+        # while the batch loads, another session opens on the demo as usual
+        open_page(second, app_url)
+        expect(second.get_by_role("heading", name="Overview")).to_be_visible()
+        expect(second.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
+        expect(second.get_by_test_id("stException")).to_have_count(0)
+
+        expect(first.get_by_role("heading", name="Validation report")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+        wait_for_app_run(first)
+        main = first.get_by_test_id("stMain").inner_text()
+        for case in loadable:
+            rejected = len(case.rejected_rows) if case.rejected_rows is not None else 0
+            headline = re.compile(re.escape(case.name) + r": [\d,]+ rows read · [\d,]+ loaded · " + f"{rejected} rejected")
+            assert headline.search(main), f"{case.name}: no validation headline with {rejected} rejected row(s)"
+        expect(first.get_by_test_id("stException")).to_have_count(0)
+        assert "Traceback" not in first.content()
+
+        open_page(second, app_url, "data")  # and after it, too
+        expect(second.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+    finally:
+        first.context.close()
+        second.context.close()
+
+
+def test_an_oversized_file_gets_a_clear_message(browser, tmp_path):
+    big = tmp_path / "too-big.csv"
+    line = "A{n},Deal {n},Closed Won,2024-03-01,100,Ann Lee,2024-01-01\n"
+    with big.open("w", encoding="utf-8") as f:
+        f.write("Id,Name,StageName,CloseDate,Amount,OwnerId,CreatedDate\n")
+        n = 0
+        while f.tell() < 2 * 1024 * 1024:
+            f.write(line.format(n=n))
+            n += 1
+    with start_server("--server.maxUploadSize", "1") as server:
+        page = browser.new_context().new_page()
+        page.set_default_timeout(RUN_TIMEOUT_MS)
+        try:
+            open_page(page, server.url, "data")
+            page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(big))
+            uploader = page.get_by_test_id("stFileUploader").first
+            expect(uploader.get_by_text(re.compile(r"File must be 1(\.0)? ?MB or smaller"))).to_be_visible()
+            expect(uploader.get_by_text("too-big.csv")).to_be_visible()
+            wait_for_app_run(page)
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            expect(page.get_by_role("heading", name="2. Load")).to_have_count(0)  # nothing reached the app
+        finally:
+            page.context.close()

@@ -1,0 +1,407 @@
+"""A corpus of hostile and broken uploads, built by the tests (nothing binary is committed).
+
+Each :class:`HostileCase` is one file as a user could drop it on the Data page, with what the
+user should be told: refused as a whole (``"refused"``), read but not recognised so the
+column-mapping form opens (``"unrecognised"``), or loaded, possibly with row-level rejects
+(``"loaded"``). ``says`` holds words the user's message must contain (compared without case),
+``row`` the row a refusal must name, and ``rejected_rows`` the rows a partial load must reject.
+
+The files are small except the few that must be large: a 2 MB line, 10,000 columns, a 100 KB
+header, and a zip bomb whose sheet unpacks to 1 GiB (its deflate stream is built from one
+compressed 1 MiB block repeated, so building it costs milliseconds, not a gigabyte).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+HEADER = "Id,Name,StageName,CloseDate,Amount,OwnerId,CreatedDate"
+ROW = "A{n},Deal {n},Closed Won,2024-03-01,{amount},Ann Lee,2024-01-01"
+
+
+@dataclass(frozen=True)
+class HostileCase:
+    """One hostile upload and what the user should be told about it."""
+
+    name: str
+    about: str
+    outcome: str  # "refused" | "unrecognised" | "loaded"
+    says: tuple[str, ...] = ()
+    row: int | None = None
+    rejected_rows: tuple[int, ...] | None = None
+    loaded: int | None = None
+    path: Path | None = None
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+def rows(n: int, start: int = 1, amount: str = "100") -> list[str]:
+    return [ROW.format(n=i, amount=amount) for i in range(start, start + n)]
+
+
+def text_csv(lines: list[str], header: str = HEADER, eol: str = "\n") -> str:
+    return eol.join([header, *lines]) + eol
+
+
+# --------------------------------------------------------------------------- zip and OLE helpers
+
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook {_NS} xmlns:r="{_REL_NS}">'
+    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_NO_SHEETS = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook {_NS} xmlns:r="{_REL_NS}">'
+    "<sheets/></workbook>"
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def _sheet_xml(cells: str) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {_NS}><sheetData>{cells}</sheetData></worksheet>'
+
+
+def _inline_row(r: int, values: list[str]) -> str:
+    cols = "ABCDEFGHIJ"
+    cells = "".join(f'<c r="{cols[i]}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values))
+    return f'<row r="{r}">{cells}</row>'
+
+
+def _package(sheet: str | bytes, workbook: str = _WORKBOOK, extra: dict[str, str] | None = None) -> bytes:
+    """A minimal workbook written by hand, so a test can put anything in its parts."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("xl/workbook.xml", workbook)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+        for name, text in (extra or {}).items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+def _raw_zip(members: list[tuple[str, bytes, int, int, int]]) -> bytes:
+    """A zip from pre-deflated members: (name, deflated bytes, crc, declared size, method)."""
+    out = io.BytesIO()
+    central = []
+    for name, packed, crc, size, method in members:
+        offset = out.tell()
+        nm = name.encode()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, len(packed), size,
+                              len(nm), 0))
+        out.write(nm)
+        out.write(packed)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc,
+                                   len(packed), size, len(nm), 0, 0, 0, 0, 0, offset) + nm)
+    start = out.tell()
+    for entry in central:
+        out.write(entry)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
+#: CRC-32 of 2**30 spaces (zlib.crc32, computed once): the bomb's checksum is right without
+#: spending a second on a gigabyte each time the corpus is built.
+_CRC_GIB_OF_SPACES = 0x9AC47FA6
+_BOMB_BLOCK = 1 << 20
+_BOMB_BLOCKS = 1 << 10
+
+
+def _zip_bomb(declared_size: int | None = None) -> bytes:
+    """An .xlsx whose sheet XML unpacks to 1 GiB: leading spaces (allowed before the root
+    element) and then a valid worksheet. One MiB of spaces is compressed once with a full
+    flush, which resets the compressor, so the same bytes stand for every further MiB.
+
+    With ``declared_size`` the zip lies about the sheet's size (declares it small)."""
+    tail = _sheet_xml("").split("?>", 1)[1].encode()
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(b" " * _BOMB_BLOCK) + c.flush(zlib.Z_FULL_FLUSH)
+    body = block * _BOMB_BLOCKS + c.compress(tail) + c.flush(zlib.Z_FINISH)
+    size = _BOMB_BLOCK * _BOMB_BLOCKS + len(tail)
+    crc = zlib.crc32(tail, _CRC_GIB_OF_SPACES)
+    small = [
+        ("[Content_Types].xml", _CONTENT_TYPES.encode()),
+        ("_rels/.rels", _ROOT_RELS.encode()),
+        ("xl/workbook.xml", _WORKBOOK.encode()),
+        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),
+    ]
+    members = [(n, _deflate(b), zlib.crc32(b), len(b), 8) for n, b in small]
+    members.append(("xl/worksheets/sheet1.xml", body, crc, declared_size or size, 8))
+    return _raw_zip(members)
+
+
+def _deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def _ole2(stream_names: list[str], payload: bytes = b"") -> bytes:
+    """A minimal OLE2 compound file header and directory naming ``stream_names``: enough for
+    the signature and the names a reader looks for (old .xls, encrypted .xlsx)."""
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIII", header, 44, 1, 0, 0, 0x1000)  # one FAT sector, directory at sector 0
+    struct.pack_into("<I", header, 60, 0xFFFFFFFE)
+    struct.pack_into("<I", header, 68, 0xFFFFFFFE)
+    struct.pack_into("<I", header, 76, 1)
+    directory = bytearray()
+    for i, name in enumerate(["Root Entry", *stream_names]):
+        entry = bytearray(128)
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        entry[0 : len(raw)] = raw
+        struct.pack_into("<HBB", entry, 64, len(raw), 5 if i == 0 else 2, 1)
+        directory += entry
+    directory += bytes(512 - len(directory) % 512) if len(directory) % 512 else b""
+    return bytes(header) + bytes(directory) + payload
+
+
+# --------------------------------------------------------------------------- the cases
+
+
+def _cases() -> list[tuple[HostileCase, bytes]]:
+    good3 = text_csv(rows(3))
+    out: list[tuple[HostileCase, bytes]] = []
+
+    def add(name, about, outcome, data, says=(), row=None, rejected_rows=None, loaded=None):
+        out.append((HostileCase(name, about, outcome, tuple(says), row,
+                                tuple(rejected_rows) if rejected_rows is not None else None, loaded), data))
+
+    # ---- encodings
+    add("utf8-bom.csv", "UTF-8 with a byte-order mark", "loaded", good3.encode("utf-8-sig"), loaded=3)
+    add("utf8-double-bom.csv", "two UTF-8 byte-order marks", "loaded", b"\xef\xbb\xbf" + good3.encode("utf-8-sig"),
+        loaded=3)
+    add("utf16le-bom.csv", "UTF-16 little-endian with BOM (Excel 'Unicode text')", "loaded",
+        good3.encode("utf-16"), loaded=3)
+    add("utf16be-bom.csv", "UTF-16 big-endian with BOM", "loaded", b"\xfe\xff" + good3.encode("utf-16-be"), loaded=3)
+    add("utf16le-nobom.csv", "UTF-16 little-endian without a BOM", "loaded", good3.encode("utf-16-le"), loaded=3)
+    add("utf16be-nobom.csv", "UTF-16 big-endian without a BOM", "loaded", good3.encode("utf-16-be"), loaded=3)
+    add("utf32-bom.csv", "UTF-32 with BOM", "loaded", good3.encode("utf-32"), loaded=3)
+    add("latin1.csv", "Latin-1 names (Müller, São Paulo)", "loaded",
+        text_csv(["A1,Müller São,Closed Won,2024-03-01,100,Jörg,2024-01-01", *rows(2, 2)]).encode("latin-1"),
+        loaded=3)
+    add("cp1252.csv", "Windows-1252 with euro sign and dashes", "loaded",
+        text_csv(["A1,Deal – €100 “quoted”,Closed Won,2024-03-01,100,Ann Lee,2024-01-01", *rows(2, 2)])
+        .encode("cp1252"), loaded=3)
+    mixed = (text_csv(["A1,Zoë Ångström,Closed Won,2024-03-01,100,Ann Lee,2024-01-01"]).encode("utf-8")
+             + "A2,Müller – Köln,Closed Won,2024-03-01,100,Ann Lee,2024-01-01\n".encode("cp1252")
+             + "A3,Ünal €,Closed Won,2024-03-01,100,Ann Lee,2024-01-01\n".encode())
+    add("mixed-utf8-cp1252.csv", "UTF-8 rows with one Windows-1252 row pasted in", "loaded", mixed,
+        says=("line 3", "Windows-1252"), loaded=3)
+    mixed_l1 = ("\ufeff" + text_csv(["A1,José,Closed Won,2024-03-01,100,Ann Lee,2024-01-01"])).encode("utf-8") + \
+        "A2,Françoise Ødegård,Closed Won,2024-03-01,100,Ann Lee,2024-01-01\n".encode("latin-1")
+    add("mixed-utf8-latin1.csv", "UTF-8 with BOM and a Latin-1 row", "loaded", mixed_l1, says=("line 3",), loaded=2)
+    add("nul-bytes.csv", "NUL bytes inside one row", "loaded",
+        text_csv([*rows(1), "A2,Deal\x00\x002,Closed Won,2024-03-01,100,Ann Lee,2024-01-01", *rows(1, 3)]).encode(),
+        says=("NUL",), rejected_rows=(3,), loaded=2)
+
+    # ---- empty and nearly empty
+    add("empty.csv", "a file of zero bytes", "refused", b"", says=("empty",))
+    add("whitespace-only.csv", "spaces, tabs and line breaks only", "refused", b" \t\r\n  \n\t\n", says=("empty",))
+    add("bom-only.csv", "a byte-order mark and nothing else", "refused", b"\xef\xbb\xbf\r\n", says=("empty",))
+    add("header-only.csv", "the header and no rows", "loaded", (HEADER + "\n").encode(), says=("0 rows",), loaded=0)
+    add("only-delimiters.csv", "commas and nothing else", "refused", b",,,,\n,,,,\n,,,,\n", says=("no column names",),
+        row=1)
+
+    # ---- structure
+    ragged = text_csv([*rows(1), "A2,short row", *rows(1, 3), "A4,Deal 4,Closed Won,2024-03-01,100,Ann Lee,2024-01-01,x,y"])
+    add("ragged-rows.csv", "rows shorter and longer than the header", "loaded", ragged.encode(),
+        says=("fields",), rejected_rows=(3, 5), loaded=2)
+    add("unterminated-quote.csv", "a quoted value that never closes", "refused",
+        text_csv([*rows(2), 'A3,"Deal 3,Closed Won,2024-03-01,100,Ann Lee,2024-01-01', *rows(2, 4)]).encode(),
+        says=("quote",), row=4)
+    add("quoted-newlines.csv", "names with line breaks inside quotes", "loaded",
+        text_csv(['A1,"Deal\non two lines",Closed Won,2024-03-01,100,Ann Lee,2024-01-01', *rows(2, 2)]).encode(),
+        loaded=3)
+    add("cr-only.csv", "old Mac line ends (carriage return only)", "loaded", text_csv(rows(3), eol="\r").encode(),
+        loaded=3)
+    add("blank-header-names.csv", "blank column names", "loaded",
+        text_csv([r + ",x," for r in rows(2)], header=HEADER + ",,").encode(), loaded=2)
+    add("duplicate-headers.csv", "the same column twice", "loaded",
+        text_csv([r + ",Other" for r in rows(2)], header=HEADER + ",Name").encode(), loaded=2)
+    add("line-2mb.csv", "one row with a 2 MB value", "loaded",
+        text_csv([*rows(1), "A2,Deal " + "x" * 2_000_000 + ",Closed Won,2024-03-01,100,Ann Lee,2024-01-01",
+                  *rows(1, 3)]).encode(),
+        says=("characters",), rejected_rows=(3,), loaded=2)
+    add("one-line-2mb.csv", "a single 2 MB line and no line break", "refused", b"x" * 2_000_000,
+        says=("column name",), row=1)
+    add("columns-10000.csv", "10,000 columns", "refused",
+        (",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join("1" for _ in range(10_000)) + "\n").encode(),
+        says=("10,000 columns",))
+    add("header-100kb.csv", "a column name of 100 KB", "refused",
+        ("Id,Name," + "H" * 100_000 + "\nA1,x,y\n").encode(), says=("column name",), row=1)
+    add("excel-sep-hint.csv", "Excel's 'sep=;' first line", "loaded",
+        ("sep=;\n" + text_csv(rows(2)).replace(",", ";")).encode(), loaded=2)
+    add("semicolon-decimal-comma.csv", "semicolons, decimal commas and day-first dates", "loaded",
+        text_csv(["A1;Deal 1;Closed Won;14.03.2024;1.234,56;Ann Lee;01.02.2024",
+                  "A2;Deal 2;Closed Won;15.03.2024;99,5;Ann Lee;01.02.2024"],
+                 header=HEADER.replace(",", ";")).encode(),
+        says=("decimal commas",), loaded=2)
+    add("decimal-comma-quoted.csv", "comma delimiter with quoted \"1.234,56\"", "loaded",
+        text_csv(['A1,Deal 1,Closed Won,2024-03-01,"1.234,56",Ann Lee,2024-01-01',
+                  'A2,Deal 2,Closed Won,2024-03-01,"12,50",Ann Lee,2024-01-01']).encode(),
+        says=("decimal commas",), loaded=2)
+    add("tab-delimited.tsv", "tab-separated", "loaded", text_csv(rows(2)).replace(",", "\t").encode(), loaded=2)
+    add("pipe-delimited.txt", "pipe-separated", "loaded", text_csv(rows(2)).replace(",", "|").encode(), loaded=2)
+    add("dates-three-formats.csv", "ISO, US and European dates in one column", "loaded",
+        text_csv(["A1,D1,Closed Won,2024-03-14,100,Ann Lee,2024-01-01",
+                  "A2,D2,Closed Won,03/15/2024,100,Ann Lee,2024-01-01",
+                  "A3,D3,Closed Won,16.03.2024,100,Ann Lee,2024-01-01",
+                  "A4,D4,Closed Won,04/03/2024,100,Ann Lee,2024-01-01"]).encode(),
+        says=("formats",), loaded=4)
+    add("dates-day-and-month-first.csv", "d/m/y and m/d/y in one column: 03/04/2024 cannot be told", "loaded",
+        text_csv(["A1,D1,Closed Won,13/01/2024,100,Ann Lee,2024-01-01",
+                  "A2,D2,Closed Won,01/14/2024,100,Ann Lee,2024-01-01",
+                  "A3,D3,Closed Won,03/04/2024,100,Ann Lee,2024-01-01"]).encode(),
+        says=("day",), rejected_rows=(4,), loaded=2)
+    add("numbers-extreme.csv", "negative, huge, overflowing and not-a-number amounts", "loaded",
+        text_csv(["A1,D1,Closed Won,2024-03-01,-250,Ann Lee,2024-01-01",
+                  "A2,D2,Closed Won,2024-03-01,99999999999999999999999,Ann Lee,2024-01-01",
+                  "A3,D3,Closed Won,2024-03-01,1e309,Ann Lee,2024-01-01",
+                  "A4,D4,Closed Won,2024-03-01,NaN,Ann Lee,2024-01-01",
+                  "A5,D5,Closed Won,2024-03-01,-Infinity,Ann Lee,2024-01-01"]).encode(),
+        says=("negative amount", "not an amount"), rejected_rows=(4, 5, 6), loaded=2)
+    add("accounts-huge-integers.csv", "an employee count beyond any integer type", "loaded",
+        b"account_id,name,industry,country,employees\nC1,Acme,Tech,DE,120\nC2,Big,Tech,US,1e30\n"
+        b"C3,Neg,Tech,US,-99999999999999999999\n",
+        says=("whole number",), rejected_rows=(3, 4), loaded=1)
+    add("control-characters.csv", "terminal escapes and right-to-left overrides in names", "loaded",
+        text_csv(["A1,\x1b[31mred\x1b[0m,Closed Won,2024-03-01,100,Ann Lee,2024-01-01",
+                  "A2,\u202egnp.exe,Closed Won,2024-03-01,100,Ann Lee,2024-01-01"]).encode(), loaded=2)
+
+    # ---- hostile headers and cells
+    add("hostile-header-sql.csv", "headers written as SQL and a DDE formula", "unrecognised",
+        (b"id integer); --,\"=cmd|' /C calc'!A0\",'; DROP TABLE opportunities; --\n1,2,3\n"),
+        says=("does not recognise",))
+    add("hostile-header-formula.csv", "a real export plus formula and SQL headers", "loaded",
+        text_csv([r + ",=1+1,x" for r in rows(2)], header=HEADER + ",\"=cmd|' /C calc'!A0\",id integer); --")
+        .encode(), loaded=2)
+    add("formula-cells.csv", "cells that a spreadsheet would run as formulas", "loaded",
+        text_csv(["A1,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",Closed Won,2024-03-01,100,+cmd,2024-01-01",
+                  "A2,@SUM(1),Closed Won,2024-03-01,100,-2+3,2024-01-01"]).encode(), loaded=2)
+
+    # ---- not CSV at all
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+    add("image.csv", "PNG image bytes named .csv", "refused", png, says=("image",))
+    add("document.csv", "a PDF named .csv", "refused", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+        says=("PDF",))
+    add("compressed.csv", "a gzip-compressed CSV", "refused", gzip.compress(good3.encode(), mtime=0),
+        says=("compressed",))
+    add("binary-garbage.csv", "every byte value", "refused", bytes(range(256)) * 16, says=("not text",))
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w") as zf:
+        zf.writestr("deals.csv", good3)
+    add("archive.csv", "a zip archive named .csv", "refused", zbuf.getvalue(), says=("zip",))
+    add("webpage.csv", "a login page saved instead of the export", "refused",
+        b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>Session expired</body></html>\n",
+        says=("web page",))
+    add("json-content.csv", "JSON text named .csv", "refused", json.dumps([{"Id": "A1"}]).encode(), says=("JSON",))
+
+    # ---- Excel-shaped trouble
+    add("csv-renamed.xlsx", "CSV text named .xlsx", "loaded", good3.encode(), says=("CSV",), loaded=3)
+    biff = _ole2(["Workbook"], b"\x09\x08\x10\x00\x00\x06\x05\x00" + bytes(504))
+    add("old-biff.xls", "an Excel 97-2003 workbook (BIFF8 in OLE2)", "refused", biff, says=(".xlsx", "CSV"))
+    add("password.xlsx", "a password-protected workbook (an encrypted OLE2 package)", "refused",
+        _ole2(["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"], bytes(1024)), says=("password",))
+    add("zip-bomb.xlsx", "a sheet that unpacks to 1 GiB", "refused", _zip_bomb(), says=("too large",))
+    add("zip-bomb-lying.xlsx", "a 1 GiB sheet whose zip entry claims 64 KB", "refused", _zip_bomb(64 * 1024),
+        says=("damaged",))
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+                        for i in range(1, 10))
+              + f"]><worksheet {_NS}><sheetData>{_inline_row(1, ['Id', 'StageName', 'CloseDate'])}"
+              + '<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+    add("xml-bomb.xlsx", "billion laughs in the sheet XML", "refused", _package(laughs), says=("entity",))
+    shared_bomb = laughs.replace("<worksheet", "<sst").split("<sst")[0] + f"<sst {_NS}><si><t>&lol9;</t></si></sst>"
+    add("xml-bomb-shared-strings.xlsx", "billion laughs in the shared strings", "refused",
+        _package(_sheet_xml(_inline_row(1, ["Id"])), extra={"xl/sharedStrings.xml": shared_bomb}), says=("entity",))
+    xxe = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+           f"<worksheet {_NS}><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&xxe;</t></is></c></row>"
+           "</sheetData></worksheet>")
+    add("xxe.xlsx", "an external entity reading a server file", "refused", _package(xxe), says=("entity",))
+    add("no-sheets.xlsx", "a workbook without sheets", "refused", _package(_sheet_xml(""), _WORKBOOK_NO_SHEETS),
+        says=("no sheets",))
+    add("empty-sheet.xlsx", "a workbook whose sheet is empty", "refused", _package(_sheet_xml("")), says=("empty",))
+    formulas = _sheet_xml(
+        _inline_row(1, HEADER.split(","))
+        + '<row r="2"><c r="A2" t="inlineStr"><is><t>A1</t></is></c><c r="B2" t="inlineStr"><is><t>Deal</t></is></c>'
+        '<c r="C2" t="inlineStr"><is><t>Closed Won</t></is></c><c r="D2" t="inlineStr"><is><t>2024-03-01</t></is></c>'
+        '<c r="E2"><f>SUM(1,2)</f></c><c r="F2" t="inlineStr"><is><t>Ann Lee</t></is></c>'
+        '<c r="G2" t="inlineStr"><is><t>2024-01-01</t></is></c></row>')
+    add("formulas.xlsx", "formulas never calculated (no saved values)", "loaded", _package(formulas),
+        says=("formula",), loaded=1)
+    hostile_cells = _sheet_xml(_inline_row(1, HEADER.split(","))
+                               + _inline_row(2, ["A1", "=cmd|' /C calc'!A0", "Closed Won", "2024-03-01", "100",
+                                                 "Ann Lee", "2024-01-01"]))
+    add("hostile-cells.xlsx", "a DDE formula as cell text", "loaded", _package(hostile_cells), loaded=1)
+    ragged_x = _sheet_xml(_inline_row(1, ["Id", "StageName", "CloseDate"])
+                          + _inline_row(2, ["A1", "Closed Won", "2024-03-01"])
+                          + _inline_row(3, ["A2", "Closed Won", "2024-03-01", "stray"]))
+    add("ragged.xlsx", "a row with a value beyond the header", "loaded", _package(ragged_x), rejected_rows=(3,),
+        loaded=1)
+    whole = _package(_sheet_xml(_inline_row(1, HEADER.split(",")) + _inline_row(2, rows(1)[0].split(","))))
+    add("truncated.xlsx", "the first half of a workbook", "refused", whole[: len(whole) // 2], says=("damaged",))
+    add("not-xml.xlsx", "a workbook whose sheet is not XML", "refused", _package("this is not xml <<<"),
+        says=("damaged",))
+
+    # ---- JSON on the Data page is for saved mappings and settings files
+    add("not-a-list.json", "JSON that is an object of junk", "refused", b'{"hello": "world"}', says=("mapping",))
+    add("a-list.json", "JSON that is a list, not a mapping", "refused", b'[1, 2, {"Id": "A1"}]', says=("mapping",))
+    add("a-number.json", "JSON that is a bare number", "refused", b"42", says=("mapping",))
+    add("deeply-nested.json", "JSON nested 100,000 levels deep", "refused", b"[" * 100_000 + b"]" * 100_000,
+        says=("mapping",))
+    add("csv-named.json", "a CSV export named .json", "refused", good3.encode(), says=("CSV",))
+    return out
+
+
+def case_names() -> list[str]:
+    """The corpus's file names, one per case (for parametrising tests by case)."""
+    return [case.name for case, _ in _cases()]
+
+
+def build_corpus(directory: Path) -> list[HostileCase]:
+    """Write every hostile file into ``directory``; return the cases with their paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    cases = []
+    for case, data in _cases():
+        path = directory / case.name
+        path.write_bytes(data)
+        cases.append(HostileCase(case.name, case.about, case.outcome, case.says, case.row, case.rejected_rows,
+                                 case.loaded, path))
+    names = [c.name for c in cases]
+    assert len(names) == len(set(names)), "case names must be unique"
+    return cases
