@@ -9,10 +9,13 @@ session lookup happens to drop it, and its uploaded files stay in the upload man
 This module closes that gap. Each workspace a session opens is *tracked* under the session's
 id by a weak reference (the registry holds no data and keeps nothing alive; no page reads
 it). A daemon thread, the janitor, looks at the tracked sessions every few seconds. Once a
-session has had no browser connected for ``server.disconnectedSessionTTL`` seconds it:
+session has had no browser connected for :func:`release_after` seconds (a little less than
+``server.disconnectedSessionTTL``, so that Streamlit still holds the session) it:
 
-1. asks Streamlit to close the session (``Runtime.clear_user_info_for_session``: the session
-   can no longer be resumed, and its uploaded files and media are removed), and
+1. asks Streamlit to close the session (``Runtime.clear_user_info_for_session``: it can no
+   longer be resumed, and it is shut down and dropped from the server's session store, so its
+   session state goes with it), and removes its uploaded files and media references itself
+   (in case the store had already let the session go);
 2. closes each of the session's workspaces (every per-thread cursor and the connection).
 
 A session whose browser comes back in time is left alone.
@@ -35,6 +38,18 @@ log = get_logger("bench_strength.lifecycle")
 MAX_TICK_S = 5.0
 
 
+def tick(ttl: float) -> float:
+    """Seconds between two looks, for a session TTL of ``ttl``."""
+    return max(0.2, min(MAX_TICK_S, ttl / 4))
+
+
+def release_after(ttl: float) -> float:
+    """Seconds of disconnection after which a session is released: two looks before
+    Streamlit's own TTL ends, because the janitor sees a disconnection up to one look late
+    and Streamlit forgets an expired session without shutting it down."""
+    return max(0.0, ttl - 2 * tick(ttl))
+
+
 @dataclass
 class _Tracked:
     refs: list[weakref.ref] = field(default_factory=list)
@@ -51,10 +66,12 @@ class Janitor:
     """
 
     def __init__(self, is_active: Callable[[str], bool], forget: Callable[[str], None],
-                 release_after: float, clock: Callable[[], float] = time.monotonic) -> None:
+                 release_after: float, clock: Callable[[], float] = time.monotonic,
+                 tick: float = MAX_TICK_S) -> None:
         self._is_active = is_active
         self._forget = forget
         self.release_after = float(release_after)
+        self.tick = tick
         self._clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, _Tracked] = {}
@@ -101,8 +118,7 @@ class Janitor:
         return [sid for sid, _ in due]
 
     def run_forever(self, stop: threading.Event) -> None:
-        tick = max(0.2, min(MAX_TICK_S, self.release_after / 4))
-        while not stop.wait(tick):
+        while not stop.wait(self.tick):
             try:
                 self.sweep()
             except Exception:  # never let the janitor die; log and look again next tick
@@ -127,8 +143,17 @@ def _runtime_janitor() -> Janitor | None:
     with _start_lock:
         if _janitor is None:
             runtime = Runtime.instance()
-            janitor = Janitor(runtime.is_active_session, runtime.clear_user_info_for_session,
-                              release_after=config.get_option("server.disconnectedSessionTTL"))
+            ttl = float(config.get_option("server.disconnectedSessionTTL"))
+
+            def forget(session_id: str) -> None:
+                # thread-safe calls: the close itself runs on the server's event loop
+                runtime.clear_user_info_for_session(session_id)
+                runtime.uploaded_file_mgr.remove_session_files(session_id)
+                runtime.media_file_mgr.clear_session_refs(session_id)
+                runtime.media_file_mgr.remove_orphaned_files()
+
+            janitor = Janitor(runtime.is_active_session, forget, release_after=release_after(ttl),
+                              tick=tick(ttl))
             threading.Thread(target=janitor.run_forever, args=(_stop,), name="bench-janitor",
                              daemon=True).start()
             _janitor = janitor

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from analytics.workspace import Workspace
-from ui.lifecycle import Janitor
+from ui.lifecycle import Janitor, release_after, tick
 
 
 class Clock:
@@ -126,3 +126,11 @@ def test_the_janitor_survives_a_failing_server_call(world):
     janitor.track("tab-a", ws)
     assert janitor.sweep() == ["tab-a"]
     assert ws.closed
+
+
+def test_release_comes_before_streamlit_forgets_the_session():
+    """Streamlit drops an expired session without shutting it down (its uploads would stay in
+    memory), so the janitor acts within the TTL even when it sees the disconnection a look late."""
+    for ttl in (1, 3, 10, 120, 3600):
+        assert 0 < release_after(ttl) + tick(ttl) < ttl
+    assert release_after(120) == 110
