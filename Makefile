@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-unit test-app test-e2e lint demo bench clean
+.PHONY: run test test-unit test-app test-e2e lint demo bench loadtest clean
 
 # Debian's system Python ships venv separately (python3.11-venv): install it when missing.
 $(VENV)/bin/activate:
@@ -55,6 +55,12 @@ demo: $(VENV)/.runtime
 
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks.run
+
+# Load test, not part of `make test`: SESSIONS real browser sessions for DURATION seconds against one server.
+SESSIONS ?= 8
+DURATION ?= 300
+loadtest: $(VENV)/.dev $(CHROMIUM)
+	$(PY) -m benchmarks.loadtest --sessions $(SESSIONS) --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
