@@ -244,14 +244,22 @@ class Workspace:
             return LoadResult(0, 0)
         tq = quote_ident(t.name)
         typed = ", ".join(f"CAST(s.{quote_ident(c.name)} AS {c.sql_type}) AS {quote_ident(c.name)}" for c in t.columns)
+        keys = {k: next(c for c in t.columns if c.name == k) for k in t.key}
+        incoming_keys = ", ".join(f"CAST(s.{quote_ident(k)} AS {c.sql_type}) AS {quote_ident(k)}" for k, c in keys.items())
         same_key = " AND ".join(f"{tq}.{quote_ident(k)} = i.{quote_ident(k)}" for k in t.key)
-        self.con.register("_staging", frame[t.column_names])
+        # Arrow, not the pandas frame: DuckDB scans Arrow columns directly (columns of Python
+        # objects, such as an unmapped column of None, are read value by value).
+        self.con.register("_staging", pa.Table.from_pandas(frame[t.column_names], preserve_index=False))
         try:
             self.con.execute("BEGIN TRANSACTION")
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _incoming AS SELECT {typed} FROM _staging s")
-            replaced = int(self.con.execute(f"DELETE FROM {tq} USING _incoming i WHERE {same_key}").fetchone()[0])
-            self.con.execute(f"INSERT INTO {tq} SELECT * FROM _incoming")
-            self.con.execute("DROP TABLE _incoming")
+            # rows with a key already present are replaced: delete them, then insert every row
+            # straight from the staged frame (one copy; a first load has nothing to delete)
+            replaced = 0
+            if self.con.execute(f"SELECT EXISTS (FROM {tq})").fetchall()[0][0]:
+                replaced = int(self.con.execute(
+                    f"DELETE FROM {tq} USING (SELECT {incoming_keys} FROM _staging s) i WHERE {same_key}"
+                ).fetchall()[0][0])
+            self.con.execute(f"INSERT INTO {tq} SELECT {typed} FROM _staging s")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from analytics import schema
 from analytics.ingest.readers import RawTable, Reject
-from analytics.ingest.values import PARSERS, TYPE_WORDS
+from analytics.ingest.values import TYPE_WORDS, parse
 
 Progress = Callable[[float, str], None]
 
@@ -58,10 +59,27 @@ def _derive_key(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
     that identical rows stay distinct and the same row gets the same key next cycle."""
     if frame.empty:  # no rows (a header-only file): no keys, and agg would return a frame
         return pd.Series([], index=frame.index, dtype="object")
-    joined = frame[cols].astype("str").fillna("").agg("\x1f".join, axis=1)
+    joined = _joined(frame[cols])
     occurrence = joined.groupby(joined).cumcount()
     text = joined + "\x1e" + occurrence.astype("str")
-    return text.map(lambda t: "~" + hashlib.sha1(t.encode("utf-8")).hexdigest()[:16])
+    return pd.Series(["~" + hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in text.tolist()],
+                     index=frame.index, dtype="str")
+
+
+def _distinct_count(values: pd.Series) -> int:
+    """How many distinct values (Arrow's hash count on text; 1M IDs in about 0.2 s)."""
+    arr = values.array
+    if isinstance(arr, pd.arrays.ArrowStringArray):
+        return len(pc.unique(arr._pa_array))
+    return int(values.nunique(dropna=False))
+
+
+def _joined(frame: pd.DataFrame) -> pd.Series:
+    """Each row's cells as text joined by the unit separator, column-wise (vectorised: a
+    row-wise join took 9 s for 400,000 rows)."""
+    text = frame.astype("str").fillna("")
+    first = text.iloc[:, 0]
+    return first.str.cat([text[c] for c in text.columns[1:]], sep="\x1f") if len(text.columns) > 1 else first
 
 
 def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
@@ -81,7 +99,7 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         if progress:
             progress(0.1 + 0.6 * i / max(1, len(mapped)), f"Reading {src}")
         text = raw.frame[src]
-        parsed = PARSERS[col.type](text)
+        parsed = parse(col.type, text)
         typed[col.name] = parsed.values
         if parsed.note:
             notes.append(f"{src}: {parsed.note}.")
@@ -122,12 +140,12 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         rejected |= key_missing
         live = ~rejected
         # a rejected row's key may be missing: as text it is empty (it competes for nothing)
-        text_keys = key_frame.astype("str").fillna("")
-        keys = text_keys.agg("\x1f".join, axis=1) if len(key_cols) > 1 else text_keys.iloc[:, 0]
+        keys = _joined(key_frame)
         # only rows still loading compete for a key: a rejected row does not claim its ID
         live_keys = keys[live]
         dup = np.zeros(n, dtype=bool)
-        dup[np.flatnonzero(live)[live_keys.duplicated(keep="first").to_numpy()]] = True
+        if _distinct_count(live_keys) < len(live_keys):  # counting is cheaper than marking, and usual
+            dup[np.flatnonzero(live)[live_keys.duplicated(keep="first").to_numpy()]] = True
         if dup.any():
             first_row = pd.Series(rows[live], index=live_keys.values)
             first_row = first_row[~first_row.index.duplicated(keep="first")]
@@ -175,6 +193,8 @@ def unknown_people_warnings(prepared: Prepared, mapping: dict[str, str], known: 
         if col not in mapping:
             continue
         values = prepared.frame[col]
+        if set(values.dropna().unique()) <= known:  # usual: checked once per distinct name
+            continue
         unknown = values.notna() & ~values.isin(known)
         for j in np.flatnonzero(unknown.to_numpy(dtype=bool)):
             out.append(Reject(file_name, int(prepared.rows[j]), mapping[col], _short(values.iat[j]),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 
 @dataclass
@@ -31,9 +32,25 @@ def blank_mask(s: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- text
 
 
+#: Python's \s on text, in RE2 (Arrow's regex engine, which pandas cannot be given \p{Z}).
+_SPACE_RE2 = r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]"
+
+
+def _arrow_replace(s: pd.Series, re2_pattern: str, python_pattern: str | re.Pattern, repl: str) -> pd.Series:
+    """``s.str.replace(python_pattern, repl)``, run in Arrow where the column is Arrow-backed."""
+    if isinstance(s.array, pd.arrays.ArrowStringArray):
+        out = pc.replace_substring_regex(s.array._pa_array, re2_pattern, repl)
+        return pd.Series(pd.array(out, dtype=s.dtype), index=s.index, name=s.name)
+    return s.str.replace(python_pattern, repl, regex=True)
+
+
+def _collapse_space(s: pd.Series) -> pd.Series:
+    return _arrow_replace(s, _SPACE_RE2 + "+", r"\s+", " ")
+
+
 def parse_text(s: pd.Series) -> Parsed:
     """Trim and collapse inner whitespace; blank -> missing."""
-    out = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    out = _collapse_space(s).str.strip()
     out = out.where(out != "", None)
     return Parsed(out, pd.Series(False, index=s.index))
 
@@ -48,16 +65,25 @@ def parse_id(s: pd.Series) -> Parsed:
 # --------------------------------------------------------------------------- numbers
 
 _CURRENCY = re.compile(r"(?i)(us\$|usd|eur|gbp|chf|cad|aud|jpy|inr|[$€£¥₹]|\s|\u00a0|\u202f|')")
-_US_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-_EU_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-_EU_DECIMAL = re.compile(r"^-?\d+,\d{1,2}$")
-_EU_DOT_GROUPS = re.compile(r"^-?\d{1,3}(\.\d{3}){2,}$")
-_THREE_DECIMALS = re.compile(r"^-?\d{1,3}\.\d{3}$")
-_PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+#: The same in RE2, Arrow's regex engine: Python's \s on text is exactly these characters.
+_CURRENCY_RE2 = r"(?i)(us\$|usd|eur|gbp|chf|cad|aud|jpy|inr|[$€£¥₹]|" + _SPACE_RE2 + "|')"
+# Plain strings, not compiled patterns, so that pandas runs them in Arrow (RE2) on Arrow-backed
+# text instead of cell by cell in Python (it still falls back where RE2 would differ).
+_US_THOUSANDS = r"^-?\d{1,3}(,\d{3})+(\.\d+)?$"
+_EU_THOUSANDS = r"^-?\d{1,3}(\.\d{3})+(,\d+)?$"
+_EU_DECIMAL = r"^-?\d+,\d{1,2}$"
+_EU_DOT_GROUPS = r"^-?\d{1,3}(\.\d{3}){2,}$"
+_THREE_DECIMALS = r"^-?\d{1,3}\.\d{3}$"
+_PLAIN = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def _strip_currency(s: pd.Series) -> pd.Series:
+    """Remove currency marks, spaces and apostrophes (Swiss thousands)."""
+    return _arrow_replace(s, _CURRENCY_RE2, _CURRENCY, "")
 
 
 def _clean_number_text(s: pd.Series) -> pd.Series:
-    t = s.str.strip().str.replace(_CURRENCY, "", regex=True).str.rstrip("%")
+    t = _strip_currency(s.str.strip()).str.rstrip("%")
     # (1,234.00) and 1,234.00- are accountants' negatives
     t = t.str.replace(r"^\((.*)\)$", r"-\1", regex=True).str.replace(r"^(.*\d)-$", r"-\1", regex=True)
     return t
@@ -283,6 +309,38 @@ PARSERS = {
     "integer": parse_integer,
     "bool": parse_bool,
 }
+
+#: A text column is parsed once per distinct value unless more than this share of its first
+#: SAMPLE cells are distinct.
+DISTINCT_SHARE = 0.5
+SAMPLE = 10_000
+
+
+def parse(kind: str, s: pd.Series) -> Parsed:
+    """Parse a column with the parser of its type, once per distinct text.
+
+    Exports repeat themselves (owners, stages, types, dates, flags): parsing the distinct
+    texts and spreading the results back gives the same values, masks and notes, because
+    every parser decides per cell and, for the column as a whole, only from which texts occur
+    (``any``/``all``), never from how often. A column of mostly distinct values (IDs) is
+    parsed as it is.
+    """
+    parser = PARSERS[kind]
+    if len(s) < 1000 or kind == "id" or (
+            kind == "text" and s.iloc[:SAMPLE].nunique(dropna=False) > DISTINCT_SHARE * min(len(s), SAMPLE)):
+        # few rows, IDs, names of deals: cheap to parse and mostly distinct, so finding the
+        # distinct texts would cost more than it saves
+        return parser(s)
+    codes, uniques = pd.factorize(s.array, use_na_sentinel=False)
+    p = parser(pd.Series(uniques))
+
+    def spread(part: pd.Series | None) -> pd.Series | None:
+        if part is None:
+            return None
+        return pd.Series(part.array.take(codes), index=s.index, name=s.name)
+
+    return Parsed(spread(p.values), spread(p.bad), p.note, spread(p.reasons))
+
 
 TYPE_WORDS = {
     "date": "a date",

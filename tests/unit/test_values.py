@@ -284,3 +284,58 @@ def test_parse_number_keeps_index_alignment():
     assert list(p.values.index) == [10, 20, 30]
     assert list(p.bad.index) == [10, 20, 30]
     assert p.values.loc[10] == 1.0 and math.isnan(p.values.loc[20])
+
+
+# --------------------------------------------------------------------------- parsing once per distinct text
+
+MESSY = {
+    "text": ["  Ana  Lima ", "Ana Lima", "", "Bo\tChen", None, "Zoë  Ng"],
+    "id": [" 006A ", "006a", "", None, "x-1"],
+    "money": ["$75,380.00", "(1,200.50)", "", "12%", "abc", "1.500", "€ 3 000", None],
+    "number": ["1.234,50", "12,5", "", "7", "x"],
+    "integer": ["3", "3.5", "", "9e30", "-2", "nope"],
+    "bool": ["1", "", "TRUE", "no", "maybe", None],
+    "date": ["13/01/2024", "01/14/2024", "03/04/2024", "2024-02-29", "", "2023-02-29", "Mar 5, 2024", None],
+    "timestamp": ["2024-03-01T23:30:00-08:00", "03/01/2024 11:30 PM", "", "1899-12-31", "later"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MESSY))
+def test_parsing_distinct_texts_once_gives_what_parsing_every_cell_gives(kind):
+    """``parse`` parses a repetitive column once per distinct text and spreads the results
+    back: values, bad cells, reasons and notes must equal those of the parser run on every cell."""
+    from analytics.ingest.values import PARSERS, parse
+
+    cells = MESSY[kind] * 400  # 2,000+ rows with a handful of distinct texts: the distinct path
+    column = pd.Series(cells, dtype="str", index=pd.RangeIndex(5, 5 + len(cells)), name="col")
+    each, once = PARSERS[kind](column), parse(kind, column)
+    pd.testing.assert_series_equal(once.values, each.values, check_names=False)
+    assert once.bad.tolist() == each.bad.tolist()
+    assert once.bad.index.equals(column.index) and once.values.index.equals(column.index)
+    assert once.note == each.note
+    if each.reasons is None:
+        assert once.reasons is None
+    else:
+        assert once.reasons.fillna("").tolist() == each.reasons.fillna("").tolist()
+    assert int(each.bad.sum()) > 0 or kind in ("text", "id")  # the corpus does hold bad cells
+
+
+def test_a_column_of_distinct_values_is_parsed_cell_by_cell():
+    from analytics.ingest.values import parse
+
+    column = pd.Series([f"{i:,}.00" for i in range(3000)], dtype="str")
+    parsed = parse("money", column)
+    assert parsed.values.iloc[2999] == 2999.0 and not parsed.bad.any()
+
+
+@pytest.mark.parametrize("name", ["_collapse_space", "_strip_currency"])
+def test_arrow_regexes_match_pythons_on_every_character(name):
+    """The RE2 patterns run in Arrow must remove exactly what Python's ``\\s`` and currency
+    pattern remove, for every character of the Basic Multilingual Plane's first 0x3100."""
+    from analytics.ingest import values
+
+    fn = getattr(values, name)
+    cells = [f"{chr(c)}1{chr(c)}{chr(c)}2" for c in range(0x3100) if not 0xD800 <= c < 0xE000]
+    arrow, python = fn(pd.Series(cells, dtype="str")), fn(pd.Series(cells, dtype=object))
+    assert isinstance(pd.Series(cells, dtype="str").array, pd.arrays.ArrowStringArray)
+    assert arrow.tolist() == python.tolist()
