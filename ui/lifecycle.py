@@ -23,9 +23,6 @@ A session whose browser comes back in time is left alone.
 
 from __future__ import annotations
 
-import ctypes
-import gc
-import sys
 import threading
 import time
 import weakref
@@ -33,6 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from streamlit.logger import get_logger
+
+from analytics.memory import return_memory
 
 #: Streamlit's logger writes to the server log at its configured level (info by default)
 log = get_logger("bench_strength.lifecycle")
@@ -129,26 +128,6 @@ class Janitor:
                 self.sweep()
             except Exception:  # never let the janitor die; log and look again next tick
                 log.exception("releasing closed sessions failed")
-
-
-def return_memory() -> None:
-    """Hand memory freed by a release back to the system.
-
-    Arrow's allocator (mimalloc) and glibc's malloc keep freed pages for reuse, so without
-    this the server's memory stays near its high point after the sessions that used it have
-    gone (the load test measures it: ``make loadtest``)."""
-    gc.collect()
-    try:
-        import pyarrow as pa
-
-        pa.default_memory_pool().release_unused()
-    except Exception:  # an Arrow build without the call: nothing to return
-        pass
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc (e.g. musl): nothing to trim
-            pass
 
 
 _start_lock = threading.Lock()

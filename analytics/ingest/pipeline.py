@@ -18,7 +18,8 @@ from analytics import schema
 from analytics.ingest.errors import ExportError
 from analytics.ingest.readers import RawTable, Reject, read_export
 from analytics.ingest.recognise import Recognition, missing_required, recognise
-from analytics.ingest.validate import Prepared, prepare, unknown_people_warnings
+from analytics.ingest.validate import LARGE, Prepared, prepare, unknown_people_warnings
+from analytics.memory import return_memory
 from analytics.workspace import Workspace
 
 Progress = Callable[[float, str], None]
@@ -105,8 +106,12 @@ def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None 
 
 def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = None,
                 mapping: dict[str, str] | None = None, progress: Progress | None = None,
-                check_people: bool = True) -> ImportReport:
-    """Validate and load one analysed file. ``table_name``/``mapping`` override recognition."""
+                check_people: bool = True, release_raw: bool = False) -> ImportReport:
+    """Validate and load one analysed file. ``table_name``/``mapping`` override recognition.
+
+    ``release_raw`` drops the file's text cells once they are parsed, before loading, for a
+    caller that will not show the file again (a folder import): for a 5,000,000-row file it
+    lowers the import's high point by ~700 MB."""
     rec = analysis.recognition
     if table_name is None and rec is not None and not rec.recognised:
         # a guess is only a starting point for the mapping form, never loaded unconfirmed
@@ -137,6 +142,10 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     if prepared.rows_read != prepared.rows_loaded + prepared.rows_rejected:  # checked before anything loads
         report.error = f"{analysis.file_name}: the import could not account for every row, so nothing was loaded."
         return report
+    if release_raw:
+        analysis.raw = None
+    if prepared.rows_read >= LARGE:
+        return_memory()
     known = ws.known_people() if check_people and table_name in schema.PERSON_REFERENCES else set()
     people_warnings = unknown_people_warnings(prepared, mapping, known, analysis.file_name)
     if progress:
@@ -151,6 +160,9 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     report.notes = prepared.notes
     if not known and table_name in schema.PERSON_REFERENCES and check_people:
         report.notes.append("No roster loaded: owners were not checked against a people file.")
+    if prepared.rows_read >= LARGE:
+        del prepared
+        return_memory()
     ws.log_import(report.file, table_name, report.shape, report.rows_read, report.rows_loaded,
                   report.rows_rejected, report.inserted, report.replaced)
     if progress:
@@ -209,6 +221,6 @@ def import_directory(ws: Workspace, directory: Path, pattern: str = "*.csv") -> 
     path, the roster first. Files are read one at a time, so memory holds one file, not all."""
     paths = sorted(Path(directory).glob(pattern))
     if pattern.lower().endswith(".csv"):
-        return [import_file(ws, analyse_file(p.name, p.read_bytes()))
+        return [import_file(ws, analyse_file(p.name, p.read_bytes()), release_raw=True)
                 for p in sorted(paths, key=_head_rank)]  # sorted() is stable: name order within a rank
     return import_files(ws, [analyse_file(p.name, p.read_bytes()) for p in paths])

@@ -41,6 +41,8 @@ MAX_HEADER_CHARS = 1000
 #: 131,072 characters (Excel's own cell limit is 32,767).
 MAX_CELL_CHARS = 131_072
 SNIFF_BYTES = 64 * 1024
+#: Block of a large CSV that each core parses (files over two blocks are read in parallel).
+PARALLEL_BLOCK_BYTES = 8 << 20
 #: How much of each XML part of a workbook is checked for entity declarations (they can only
 #: appear in the prolog, before the first element).
 XML_PROLOG_BYTES = 64 * 1024
@@ -211,6 +213,9 @@ def _decode_mixed(body: bytes) -> tuple[str, list[int]]:
     return "\n".join(out), lines
 
 
+_NOT_SPACE = re.compile(rb"\S")
+
+
 def _blank(data: bytes) -> bool:
     """True when the bytes hold nothing but whitespace (``not data.strip()``, without copying
     a file of hundreds of megabytes)."""
@@ -305,8 +310,8 @@ def _first_line(body: bytes, row: int = 1) -> tuple[int, int]:
         pos = m.end()
 
 
-def _read_header(file_name: str, body: bytes, pos: int, row: int, delimiter: str) -> tuple[list[str], bytes]:
-    """The column names of the record starting at ``pos`` and the bytes after it. Lines end in
+def _read_header(file_name: str, body: bytes, pos: int, row: int, delimiter: str) -> tuple[list[str], int]:
+    """The column names of the record starting at ``pos`` and the offset of the bytes after it. Lines end in
     LF, CRLF or a lone CR (old Mac exports); a quoted column name may hold a line break."""
     ends: list[int] = []
 
@@ -332,19 +337,19 @@ def _read_header(file_name: str, body: bytes, pos: int, row: int, delimiter: str
     if len(ends) > 1 and end == len(body) and body.count(b'"', pos, end) % 2:
         raise ExportError(file_name, "a quoted column name in the header row opens and is never closed (an "
                                      "unmatched \" character). Fix the quote or export the file again.", row=row)
-    return fields, body[end:]
+    return fields, end
 
 
-def _unclosed_quote_row(rest: bytes, header_row: int, delimiter: str) -> int | None:
+def _unclosed_quote_row(body: bytes, start_at: int, header_row: int, delimiter: str) -> int | None:
     """The row where a quoted value opens and is never closed, or None.
 
     Paired quotes cannot hide one (a quote inside a quoted value is doubled), so only an odd
     count is checked, with the csv module in strict mode: it accepts a stray quote inside an
     unquoted value (``Monitor 27" deal``) but fails at the end of the data when a quoted
     value never closes. The row reported is where that record starts."""
-    if rest.count(b'"') % 2 == 0:
+    if body.count(b'"', start_at) % 2 == 0:
         return None
-    reader = csv.reader(io.StringIO(rest.decode("utf-8", errors="replace"), newline=""),
+    reader = csv.reader(io.StringIO(body[start_at:].decode("utf-8", errors="replace"), newline=""),
                         delimiter=delimiter, strict=True)
     start = 1
     try:
@@ -421,7 +426,8 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
         header_row, pos = _first_line(body, header_row)
     if delimiter is None:
         delimiter = _sniff_delimiter(body[pos : pos + SNIFF_BYTES].decode("utf-8", errors="ignore"))
-    raw_headers, rest = _read_header(file_name, body, pos, header_row, delimiter)
+    raw_headers, data_at = _read_header(file_name, body, pos, header_row, delimiter)
+    rest = memoryview(body)[data_at:]  # the rows, without copying them
     if len(raw_headers) > MAX_COLUMNS:
         raise ExportError(
             file_name, f"the file has {len(raw_headers):,} columns; the app reads at most {MAX_COLUMNS:,}. "
@@ -437,11 +443,11 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
                                      "export the file again with its headers.", row=header_row)
     headers = unique_headers(raw_headers)
     delim_name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
-    if _blank(rest):
+    if _NOT_SPACE.search(body, data_at) is None:
         empty = pd.DataFrame({h: pd.Series([], dtype="str") for h in headers})
         return RawTable(file_name, headers, empty, np.array([], dtype=np.int64), [], "csv", source_encoding,
                         delim_name, notes)
-    unclosed = _unclosed_quote_row(rest, header_row, delimiter)
+    unclosed = _unclosed_quote_row(body, data_at, header_row, delimiter)
     if unclosed is not None:
         raise ExportError(
             file_name,
@@ -456,12 +462,13 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
         bad.append((row.number, row.expected_columns, row.actual_columns, row.text or ""))
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(rest),
+    def parse(threads: bool) -> pa.Table:
+        bad.clear()
+        return pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(rest)),
             read_options=pacsv.ReadOptions(
-                column_names=headers, encoding="utf-8", use_threads=False,
-                block_size=max(1 << 20, min(len(rest) + 1, 64 << 20)),
+                column_names=headers, encoding="utf-8", use_threads=threads,
+                block_size=PARALLEL_BLOCK_BYTES if threads else max(1 << 20, min(len(rest) + 1, 64 << 20)),
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
@@ -473,6 +480,14 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
         )
+
+    try:
+        # A large file is split across the cores; the rows that do not fit the header are only
+        # numbered when the file is read in order, so a file that has any is read again so.
+        threads = len(rest) > 2 * PARALLEL_BLOCK_BYTES
+        table = parse(threads)
+        if threads and bad:
+            table = parse(False)
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
         log.info("CSV not readable: %s: %s", file_name, exc)
         raise ExportError(file_name, _explain_arrow_error(str(exc))) from None
@@ -490,7 +505,7 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
     else:
         records = np.arange(1, table.num_rows + len(bad_numbers) + 1)
         rows = header_row + records[~np.isin(records, np.array(bad_numbers, dtype=np.int64))]
-    problems = _cell_problems(table, headers, check_nul=b"\x00" in rest)
+    problems = _cell_problems(table, headers, check_nul=body.find(b"\x00", data_at) >= 0)
     keep = np.ones(table.num_rows, dtype=bool)
     for j, (column, value, reason) in problems.items():
         rejects.append(Reject(file_name, int(rows[j]), column, value, reason))
@@ -502,7 +517,10 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
     # (building them from Python objects took 10 s for 5M rows x 9 columns).
     frame = pd.DataFrame({h: table.column(i).to_pandas().astype("str") for i, h in enumerate(headers)},
                          index=pd.RangeIndex(table.num_rows))
-    blank = (frame == "").all(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), bool)
+    # a blank line: every cell empty (summing the cells' byte lengths reads only Arrow's offsets)
+    blank = np.zeros(len(frame), bool)
+    if len(frame.columns):
+        blank = sum(pc.binary_length(col).to_numpy() for col in table.columns) == 0
     if blank.any():
         frame = frame[~blank].reset_index(drop=True)
         rows = rows[~blank]

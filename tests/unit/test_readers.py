@@ -275,3 +275,23 @@ def test_unterminated_quote_is_a_plain_error():
         read_export("quote.csv", b'a,b,c\n1,"abc,3\n4,5,6\n7,8,9\n')
     assert "quote" in str(exc.value)
     assert_plain_error(exc.value, "quote.csv")
+
+
+def test_a_large_file_read_in_parallel_still_numbers_its_ragged_rows(monkeypatch):
+    """Large files are parsed on all cores; rows that do not fit the header are only numbered
+    when read in order, so such a file is read again in order: the numbers stay right."""
+    from analytics.ingest import readers
+
+    monkeypatch.setattr(readers, "PARALLEL_BLOCK_BYTES", 1 << 16)  # files over 128 KB go parallel
+    lines = ["id,name,note"] + [f"{i},Rep {i},\"multi\nline {i}\"" if i % 1000 == 7 else f"{i},Rep {i},ok"
+                                for i in range(1, 20_001)]
+    clean = ("\n".join(lines) + "\n").encode()
+    assert len(clean) > 2 * readers.PARALLEL_BLOCK_BYTES
+    table = read_export("big.csv", clean)
+    assert len(table.frame) == 20_000 and not table.rejects
+    assert table.frame["note"].iloc[6] == "multi\nline 7"
+    assert row_numbers(table) == list(range(2, 20_002))  # a record spanning two lines is one row
+    lines[15_000] = "15000,Rep 15000,too,many,fields"
+    table = read_export("big.csv", ("\n".join(lines) + "\n").encode())
+    assert reject_rows(table) == [15_001] and len(table.frame) == 19_999
+    assert_accounted(table)

@@ -1,0 +1,29 @@
+"""Handing freed memory back to the system.
+
+Arrow's allocator (mimalloc) and glibc's malloc keep freed pages for reuse. That is right for
+small work, but after a session closes, or between the steps of a large import, the process
+would otherwise stay at its high point: a 5,000,000-row import held ~1 GB of freed pages from
+one step into the next (measured in ``make bench``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import sys
+
+
+def return_memory() -> None:
+    """Collect garbage, release Arrow's unused pool pages and trim the C heap."""
+    gc.collect()
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except Exception:  # an Arrow build without the call: nothing to return
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (e.g. musl): nothing to trim
+            pass
