@@ -309,7 +309,11 @@ def test_parsing_distinct_texts_once_gives_what_parsing_every_cell_gives(kind):
     cells = MESSY[kind] * 400  # 2,000+ rows with a handful of distinct texts: the distinct path
     column = pd.Series(cells, dtype="str", index=pd.RangeIndex(5, 5 + len(cells)), name="col")
     each, once = PARSERS[kind](column), parse(kind, column)
-    pd.testing.assert_series_equal(once.values, each.values, check_names=False)
+    if kind == "text":  # text comes back as a categorical (one copy of each name): same values
+        assert isinstance(once.values.dtype, pd.CategoricalDtype)
+        assert vals(once) == vals(each)
+    else:
+        pd.testing.assert_series_equal(once.values, each.values, check_names=False)
     assert once.bad.tolist() == each.bad.tolist()
     assert once.bad.index.equals(column.index) and once.values.index.equals(column.index)
     assert once.note == each.note
