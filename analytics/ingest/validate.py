@@ -91,6 +91,8 @@ def _surely_distinct(values: pd.Series) -> bool:
 def _joined(frame: pd.DataFrame) -> pd.Series:
     """Each row's cells as text joined by the unit separator, column-wise (vectorised: a
     row-wise join took 9 s for 400,000 rows)."""
+    if len(frame.columns) == 1 and isinstance(frame.iloc[:, 0].dtype, pd.StringDtype):
+        return frame.iloc[:, 0].fillna("")  # one text key (an ID): as it is
     text = frame.astype("str").fillna("")
     first = text.iloc[:, 0]
     return first.str.cat([text[c] for c in text.columns[1:]], sep="\x1f") if len(text.columns) > 1 else first
@@ -125,7 +127,7 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
             rejects.append(Reject(raw.file_name, int(rows[j]), src, _short(text.iat[j]), reason))
         rejected |= bad
         if n >= LARGE:
-            return_memory()  # the column's intermediate text is garbage: do not carry it to the next
+            return_memory(collect=False)  # the column's intermediate text is freed: do not carry it on
         if col.required:
             missing = (parsed.values.isna().to_numpy(dtype=bool)) & ~bad
             for j in np.flatnonzero(missing):
