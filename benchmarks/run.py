@@ -1,94 +1,321 @@
-"""`make bench`: the app's full import path against bare DuckDB and pandas on the same files.
+"""`make bench`: the large-organisation benchmark, printed as one table of medians.
 
-Medians over repeated runs, printed as one table. This is the starting point of the
-performance issue's suite; it measures the exports shipped with the app (the demo) and the
-real Maven CRM sample, so it runs anywhere in seconds.
+The data: :mod:`benchmarks.largeorg` writes a generated organisation (2,000 reps under 200
+managers, 8 quarters, 1,000,000 opportunities in a Salesforce report shape with US dates and
+currency strings, 5,000,000 activities, 400,000 review rows, 100,000 coaching sessions, 50,000
+development actions, 20,000 survey responses) at 1%, 10% and 100% into ``benchmarks/out``
+(git-ignored; made on the first run, ~15 s at full scale).
+
+What each row measures (medians of ``--repeats`` runs; every import run in a fresh process):
+
+* **import: app** - the app's whole import path for the folder (``import_directory``: read,
+  recognise, parse, validate, load into a session's sandboxed DuckDB), beside, in the same run,
+  **bare DuckDB** (``CREATE TABLE ... AS SELECT * FROM read_csv(file)`` per file, all cores)
+  and **pandas** (``pandas.read_csv(file)`` per file): the practical limit, and what an analyst
+  would otherwise use. Peak RSS is the import process's own high-water mark (``ru_maxrss``).
+* **analytics** - every computation each page shows (:mod:`benchmarks.analytics` lists them by
+  reading the views), called directly without the session memo, with the default filters and
+  after one filter change (the region with the most reps): what a user waits for on the page.
+  Peak RSS in a fresh process opening the saved workspace and computing every page twice.
+* **session holding the demo** - RSS increase of a process that imports the demo and computes
+  the Overview and Managers metrics.
+* **browser** (:mod:`benchmarks.browser`) - a real ``streamlit run`` server and Chromium: from
+  choosing people, quotas and the 1,000,000-row opportunities export on the Data page to the
+  validation report shown, and a region picked in the sidebar on the Managers page until the
+  page finished running.
+* **growth** - the exponent k fitted to time ~ rows^k over the three scales (1 = linear in the
+  data; below 1 where fixed costs, such as the roster, which does not grow, weigh at 1%).
+
+Targets (from the performance issue) are judged on the 100% column and printed beside it.
+``python -m benchmarks.run --quick`` runs 1% and 10% only, without the browser (~1 min).
+Speed is never asserted in tests; this prints. Results: ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import math
+import os
+import platform
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-import duckdb
-import pandas as pd
-
-from analytics.ingest.pipeline import import_directory
-from analytics.workspace import Workspace
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = {"demo": ROOT / "data" / "demo", "maven-crm": ROOT.parent / "shared" / "data" / "real" / "maven-crm"}
-REPEATS = 3
+OUT = ROOT / "benchmarks" / "out"
+SCALES = {0.01: "1pct", 0.1: "10pct", 1.0: "100pct"}
+MB = 1024 * 1024
 
 
-def median_time(fn) -> float:
-    times = []
-    for _ in range(REPEATS):
+# ----------------------------------------------------------------------------- workers
+def _worker(kind: str, folder: Path) -> dict:
+    """One import of ``folder`` by ``kind``, timed in this (fresh) process."""
+    files = sorted(folder.glob("*.csv"))
+    if kind == "app":
+        from analytics.ingest.pipeline import import_directory
+        from analytics.workspace import Workspace
+
+        ws = Workspace()
         t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        reports = import_directory(ws, folder)
+        seconds = time.perf_counter() - t0
+        rows = sum(r.rows_read for r in reports)
+        problems = [f"{r.file}: {r.error}" for r in reports if r.error]
+        problems += [f"{r.file}: {r.rows_rejected} rejected" for r in reports if r.rows_rejected]
+        ws.close()
+    elif kind == "duckdb":
+        import duckdb
+
+        con = duckdb.connect()
+        t0 = time.perf_counter()
+        for i, f in enumerate(files):
+            con.execute(f"CREATE TABLE t{i} AS SELECT * FROM read_csv(?)", [str(f)])
+        seconds = time.perf_counter() - t0
+        rows = sum(con.execute(f"SELECT count(*) FROM t{i}").fetchall()[0][0] for i in range(len(files)))
+        con.close()
+        problems = []
+    elif kind == "pandas":
+        import pandas as pd
+
+        t0 = time.perf_counter()
+        frames = [pd.read_csv(f) for f in files]
+        seconds = time.perf_counter() - t0
+        rows = sum(len(df) for df in frames)
+        problems = []
+    else:
+        raise ValueError(kind)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    return {"s": seconds, "peak_mb": peak / MB, "rows": rows, "problems": problems}
 
 
-def app_import(folder: Path) -> None:
-    ws = Workspace()
-    import_directory(ws, folder)
-    ws.close()
+def _run_worker(kind: str, folder: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "benchmarks.run", "--worker", kind, str(folder)],
+                         capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"{kind} import of {folder} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bare_duckdb(folder: Path) -> None:
-    con = duckdb.connect()
-    for i, f in enumerate(sorted(folder.glob("*.csv"))):
-        con.execute(f"CREATE TABLE t{i} AS SELECT * FROM read_csv(?)", [str(f)])
-    con.close()
+# ----------------------------------------------------------------------------- steps
+def ensure_data(scales: list[float]) -> dict[float, Path]:
+    from benchmarks.largeorg import generate
+
+    folders = {}
+    for scale in scales:
+        folder = OUT / f"largeorg-{SCALES[scale]}"
+        if not (folder / "ground_truth.json").exists():
+            t0 = time.perf_counter()
+            generate(folder, scale=scale, threads=2)
+            print(f"generated {folder.name} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        folders[scale] = folder
+    return folders
 
 
-def bare_pandas(folder: Path) -> None:
-    for f in sorted(folder.glob("*.csv")):
-        pd.read_csv(f)
-
-
-def main() -> int:
-    rows = []
-    for name, folder in SETS.items():
-        if not folder.exists():
-            print(f"skipping {name}: {folder} not found", file=sys.stderr)
-            continue
-        n_rows = sum(sum(1 for _ in f.open("rb")) - 1 for f in folder.glob("*.csv"))
-        app_s, duck_s, pd_s = (median_time(lambda fn=fn, folder=folder: fn(folder)) for fn in (app_import, bare_duckdb, bare_pandas))
-        rows.append((name, n_rows, app_s, duck_s, pd_s))
-    print(f"{'data set':<12}{'rows':>10}{'app import s':>14}{'duckdb s':>10}{'pandas s':>10}{'app/duckdb':>12}{'app/pandas':>12}")
-    for name, n, a, d, p in rows:
-        print(f"{name:<12}{n:>10,}{a:>14.3f}{d:>10.3f}{p:>10.3f}{a / d:>12.1f}{a / p:>12.1f}")
-    print(f"(medians of {REPEATS} runs; app import = read, recognise, parse, validate, load into a session DuckDB)")
-    workshop()
-    return 0
-
-
-def workshop() -> None:
-    """The workshop features on the demo: what a consultant waits for after a click."""
-    from analytics.anonymise import AnonymiseOptions, anonymise
-    from analytics.handout import handout_pdf
-    from analytics.insights import insights
-    from analytics.report import report_html
-
-    ws = Workspace()
-    import_directory(ws, SETS["demo"])
-    steps = {
-        "anonymise (people, accounts, index)": lambda: anonymise(
-            ws, AnonymiseOptions(accounts=True, amounts_as_index=True, salt="bench"))[0].close(),
-        "presenter findings (9 insights)": lambda: insights(ws),
-        "handouts, 15 managers (PDF)": lambda: handout_pdf(ws),
-        "report (HTML, offline)": lambda: report_html(ws),
+def measure_imports(folder: Path, repeats: int) -> dict:
+    runs: dict[str, list[dict]] = {"app": [], "duckdb": [], "pandas": []}
+    for _ in range(repeats):
+        for kind in runs:  # interleaved, so a busy moment of the machine hits all three alike
+            runs[kind].append(_run_worker(kind, folder))
+    med = {k: statistics.median(r["s"] for r in v) for k, v in runs.items()}
+    return {
+        "rows": runs["app"][0]["rows"],
+        "bytes": sum(f.stat().st_size for f in folder.glob("*.csv")),
+        "app_s": med["app"], "duckdb_s": med["duckdb"], "pandas_s": med["pandas"],
+        "app_peak_mb": statistics.median(r["peak_mb"] for r in runs["app"]),
+        "duckdb_peak_mb": statistics.median(r["peak_mb"] for r in runs["duckdb"]),
+        "pandas_peak_mb": statistics.median(r["peak_mb"] for r in runs["pandas"]),
+        "problems": runs["app"][0]["problems"],
+        "all_s": {k: [round(r["s"], 3) for r in v] for k, v in runs.items()},
     }
+
+
+def measure_analytics(scale: float, repeats: int) -> dict:
+    from benchmarks import analytics as A
+
+    tag = SCALES[scale]
+    ws = A.workspace_for(tag)
+    try:
+        rows = A.measure(ws, repeats=repeats)
+    finally:
+        ws.close()
+    totals = {r.page: (r.default_s, r.changed_s) for r in rows if r.metric == A.TOTAL}
+    slowest = sorted((r for r in rows if r.metric != A.TOTAL), key=lambda r: -max(r.default_s, r.changed_s or 0))
+    return {"totals": totals, "peak": A.analytics_peak_rss(tag),
+            "slowest": [(r.page, r.metric, r.default_s, r.changed_s) for r in slowest[:8]],
+            "rows": [(r.page, r.metric, r.default_s, r.changed_s) for r in rows]}
+
+
+# ----------------------------------------------------------------------------- table
+def growth(values: dict[float, float | None], rows: dict[float, int]) -> float | None:
+    """The fitted exponent k of value ~ rows^k over the scales (1: linear in the data)."""
+    pts = [(math.log10(rows[s]), math.log10(v)) for s, v in values.items() if v and v > 0 and s in rows]
+    x, y = zip(*pts, strict=True) if pts else ((), ())
+    if len(set(x)) < 2:  # fewer than two sizes: no slope
+        return None
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def judge(value: float | None, limit: float, below: bool = True) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not measured"
+    return "met" if (value < limit if below else value > limit) else "MISSED"
+
+
+def build_rows(scales: list[float], imports: dict, analytics: dict, demo: dict | None,
+               browser: dict) -> list[tuple]:
+    """(measure, {scale: value}, unit, target text, verdict) for the table."""
+    full = max(scales)
+    rows: list[tuple] = []
+
+    def add(name, values, unit, target="", verdict=""):
+        rows.append((name, values, unit, target, verdict))
+
+    def col(key):
+        return {s: imports[s][key] for s in scales}
+
+    add("rows in the exports", col("rows"), "n")
+    add("import: app (read, recognise, parse, validate, load)", col("app_s"), "s")
+    add("import: bare DuckDB read_csv", col("duckdb_s"), "s")
+    add("import: pandas.read_csv", col("pandas_s"), "s")
+    ratio_d = {s: imports[s]["app_s"] / imports[s]["duckdb_s"] for s in scales}
+    ratio_p = {s: imports[s]["app_s"] / imports[s]["pandas_s"] for s in scales}
+    add("import: app / DuckDB", ratio_d, "x", "<= 1.5", judge(ratio_d[full], 1.5 + 1e-9))
+    add("import: app / pandas", ratio_p, "x", "< 1", judge(ratio_p[full], 1.0))
+    add("import: peak RSS, app", col("app_peak_mb"), "MB", "< 2048", judge(imports[full]["app_peak_mb"], 2048))
+    add("import: peak RSS, bare DuckDB", col("duckdb_peak_mb"), "MB")
+    add("import: peak RSS, pandas", col("pandas_peak_mb"), "MB")
+    if analytics:
+        from benchmarks.analytics import MANAGER_PAGES
+
+        pages = list(analytics[full]["totals"])
+        for page in pages:
+            d = {s: analytics[s]["totals"].get(page, (None, None))[0] for s in scales if s in analytics}
+            c = {s: analytics[s]["totals"].get(page, (None, None))[1] for s in scales if s in analytics}
+            manager = page in MANAGER_PAGES
+            add(f"analytics: {page}", d, "s", "< 1" if manager else "", judge(d.get(full), 1.0) if manager else "")
+            add(f"analytics: {page}, after a filter change", c, "s", "< 0.5", judge(c.get(full), 0.5))
+        peak = {s: analytics[s]["peak"].get("peak_during_analytics_mb") for s in scales if s in analytics}
+        add("analytics: peak RSS", peak, "MB", "< 2048", judge(peak.get(full), 2048))
+    if demo:
+        held = demo.get("held_increase_mb")
+        add("session holding the demo (RSS increase)", {full: held}, "MB", "< 200", judge(held, 200))
+    for scale, res in browser.items():
+        if not res:
+            continue
+        add("browser: choose files -> validation report", {scale: res.get("choose_to_report_s")}, "s")
+        add("browser: Managers page, first visit", {scale: res.get("managers_first_visit_s")}, "s")
+        add("browser: filter change -> page finished", {scale: res.get("filter_pick_region_s")}, "s",
+            "< 0.5", judge(res.get("filter_pick_region_s"), 0.5) if scale == full else "")
+        add("browser: server peak RSS, upload + import", {scale: res.get("rss_mb", {}).get("peak_upload_import")}, "MB")
+    return rows
+
+
+def format_rows(rows: list[tuple], scales: list[float], n_rows: dict[float, int]) -> str:
+    width = max(len(r[0]) for r in rows) + 2
+    head = f"{'measure':<{width}}" + "".join(f"{SCALES[s]:>11}" for s in scales) + f"{'growth':>8}  {'target (100%)':<15}result"
+    lines = [head, "-" * len(head)]
+    for name, values, unit, target, verdict in rows:
+        cells = ""
+        for s in scales:
+            v = values.get(s)
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                cells += f"{'':>11}"
+            elif unit == "n":
+                cells += f"{int(v):>11,}"
+            elif unit == "MB":
+                cells += f"{v:>8,.0f} MB"
+            elif unit == "x":
+                cells += f"{v:>10.2f}x"
+            else:
+                cells += f"{v:>9.3f} s"
+        g = growth(values, n_rows) if unit == "s" and len([v for v in values.values() if v]) >= 3 else None
+        lines.append(f"{name:<{width}}{cells}{'' if g is None else f'{g:8.2f}':>8}  "
+                     f"{(target + ' ' + ('s' if unit == 's' else unit if unit != 'x' else 'x')) if target else '':<15}"
+                     f"{verdict}")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    import duckdb
+    import pandas as pd
+    import psutil
+    import pyarrow as pa
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name"))
+        cpu = model
+    except (OSError, StopIteration):
+        pass
+    return (f"{os.cpu_count()} cores ({cpu}), {psutil.virtual_memory().total / 1024**3:.0f} GB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}, duckdb {duckdb.__version__}, "
+            f"pandas {pd.__version__}, pyarrow {pa.__version__}; load average at start "
+            f"{os.getloadavg()[0]:.1f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--worker", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
+    ap.add_argument("--scales", type=float, nargs="+", default=list(SCALES), choices=list(SCALES))
+    ap.add_argument("--repeats", type=int, default=3, help="runs per import and per metric (median)")
+    ap.add_argument("--no-browser", action="store_true", help="leave out the browser rows")
+    ap.add_argument("--no-analytics", action="store_true", help="leave out the analytics rows")
+    ap.add_argument("--quick", action="store_true", help="1%% and 10%% only, no browser")
+    ap.add_argument("--json", type=Path, default=OUT / "bench.json", help="where the numbers are also written")
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(_worker(args.worker[0], Path(args.worker[1]))))
+        return 0
+    scales = [0.01, 0.1] if args.quick else sorted(args.scales)
+    print(f"machine: {machine()}", flush=True)
+    folders = ensure_data(scales)
+    t_start = time.perf_counter()
+    imports = {}
+    for s in scales:
+        print(f"... importing {SCALES[s]} ({args.repeats} runs each: app, DuckDB, pandas)", file=sys.stderr, flush=True)
+        imports[s] = measure_imports(folders[s], args.repeats)
+    analytics, demo = {}, None
+    if not args.no_analytics:
+        from benchmarks.analytics import demo_session_memory
+
+        for s in scales:
+            print(f"... analytics at {SCALES[s]}", file=sys.stderr, flush=True)
+            analytics[s] = measure_analytics(s, args.repeats)
+        demo = demo_session_memory()
+    browser: dict[float, dict] = {}
+    if not (args.no_browser or args.quick):
+        from benchmarks.browser import measure_browser
+
+        full = max(scales)
+        print(f"... browser at {SCALES[full]}", file=sys.stderr, flush=True)
+        browser[full] = measure_browser(folders[full])
+    rows = build_rows(scales, imports, analytics, demo, browser)
     print()
-    print(f"{'workshop step on the demo':<40}{'median s':>10}")
-    for label, fn in steps.items():
-        fn()  # warm: first use of the renderers
-        print(f"{label:<40}{median_time(fn):>10.3f}")
-    ws.close()
+    print(format_rows(rows, scales, {s: imports[s]["rows"] for s in scales}))
+    print(f"\n(medians of {args.repeats} runs; imports each in a fresh process; bench took "
+          f"{time.perf_counter() - t_start:.0f} s)")
+    for s in scales:
+        if imports[s]["problems"]:
+            print(f"import problems at {SCALES[s]}: {imports[s]['problems']}")
+    if analytics:
+        full = max(analytics)
+        print(f"\nslowest single computations at {SCALES[full]} (default s, after a filter change s):")
+        for page, metric, d, c in analytics[full]["slowest"]:
+            print(f"  {page:<22}{metric:<40}{d:8.3f}{'' if c is None else f'{c:8.3f}'}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"machine": machine(), "scales": scales, "imports": imports,
+                                     "analytics": {str(k): v for k, v in analytics.items()},
+                                     "demo": demo, "browser": {str(k): v for k, v in browser.items()}},
+                                    indent=2, default=str) + "\n", encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,46 @@
+"""`make bench`'s table (benchmarks/run.py): the numbers it prints are the ones it measured.
+
+Speed itself is never asserted (the machines are noisy): these check that each import worker
+really imports every row, and that the table's growth exponents and verdicts are computed right.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from benchmarks import largeorg, run
+
+
+def test_growth_exponent_is_the_slope_in_rows():
+    rows = {0.01: 1_000, 0.1: 10_000, 1.0: 100_000}
+    assert run.growth({0.01: 0.02, 0.1: 0.2, 1.0: 2.0}, rows) == pytest.approx(1.0)
+    assert run.growth({0.01: 0.01, 0.1: 0.1, 1.0: 10.0}, rows) == pytest.approx(1.5, abs=0.05)
+    assert run.growth({0.01: None, 0.1: 0.2, 1.0: None}, rows) is None  # one point: no slope
+
+
+def test_verdicts():
+    assert run.judge(0.9, 1.0) == "met" and run.judge(1.2, 1.0) == "MISSED"
+    assert run.judge(None, 1.0) == run.judge(math.nan, 1.0) == "not measured"
+
+
+def test_each_import_worker_reads_every_row_and_the_table_judges_the_full_scale(tmp_path):
+    written = largeorg.generate(tmp_path, scale=0.001, seed=7)
+    total = sum(written.values())
+    results = {kind: run._worker(kind, tmp_path) for kind in ("app", "duckdb", "pandas")}
+    assert {kind: r["rows"] for kind, r in results.items()} == {"app": total, "duckdb": total, "pandas": total}
+    assert results["app"]["problems"] == []
+    assert all(r["s"] > 0 and r["peak_mb"] > 0 for r in results.values())
+
+    imports = {s: {"rows": total, "app_s": 3.0 * s, "duckdb_s": 1.0 * s, "pandas_s": 4.0 * s,
+                   "app_peak_mb": 100.0 * s, "duckdb_peak_mb": 50.0, "pandas_peak_mb": 60.0} for s in (0.01, 0.1, 1.0)}
+    imports[1.0]["app_peak_mb"] = 2500.0
+    rows = run.build_rows([0.01, 0.1, 1.0], imports, {}, {"held_increase_mb": 150.0}, {})
+    verdicts = {name: verdict for name, _, _, _, verdict in rows}
+    assert verdicts["import: app / DuckDB"] == "MISSED"  # 3x
+    assert verdicts["import: app / pandas"] == "met"  # 0.75x
+    assert verdicts["import: peak RSS, app"] == "MISSED"
+    assert verdicts["session holding the demo (RSS increase)"] == "met"
+    table = run.format_rows(rows, [0.01, 0.1, 1.0], {s: total for s in (0.01, 0.1, 1.0)})
+    assert "3.00x" in table and "2,500 MB" in table and "MISSED" in table
