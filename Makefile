@@ -53,7 +53,7 @@ lint: $(VENV)/.dev
 demo: $(VENV)/.runtime
 	$(PY) -m analytics.demo
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev $(CHROMIUM)
 	$(PY) -m benchmarks.run
 
 # Load test, not part of `make test`: SESSIONS real browser sessions for DURATION seconds against one server.

@@ -36,7 +36,8 @@ def test_each_import_worker_reads_every_row_and_the_table_judges_the_full_scale(
     imports = {s: {"rows": total, "app_s": 3.0 * s, "duckdb_s": 1.0 * s, "pandas_s": 4.0 * s,
                    "app_peak_mb": 100.0 * s, "duckdb_peak_mb": 50.0, "pandas_peak_mb": 60.0} for s in (0.01, 0.1, 1.0)}
     imports[1.0]["app_peak_mb"] = 2500.0
-    rows = run.build_rows([0.01, 0.1, 1.0], imports, {}, {"held_increase_mb": 150.0}, {})
+    rows = run.build_rows([0.01, 0.1, 1.0], imports, {}, {"held_increase_mb": 150.0}, {},
+                          {"demo: import (9 exports)": 2.0})
     verdicts = {name: verdict for name, _, _, _, verdict in rows}
     assert verdicts["import: app / DuckDB"] == "MISSED"  # 3x
     assert verdicts["import: app / pandas"] == "met"  # 0.75x
@@ -44,3 +45,6 @@ def test_each_import_worker_reads_every_row_and_the_table_judges_the_full_scale(
     assert verdicts["session holding the demo (RSS increase)"] == "met"
     table = run.format_rows(rows, [0.01, 0.1, 1.0], {s: total for s in (0.01, 0.1, 1.0)})
     assert "3.00x" in table and "2,500 MB" in table and "MISSED" in table
+    assert table.splitlines()[0].split()[1:5] == ["1pct", "10pct", "100pct", "demo"]
+    demo_line = next(line for line in table.splitlines() if line.startswith("demo: import"))
+    assert demo_line.split()[-2:] == ["2.000", "s"]  # in the demo column, with no growth
