@@ -42,6 +42,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.people import managers
+from analytics.reuse import reused
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -156,6 +157,7 @@ def label_end_date(label) -> pd.Timestamp:
     return pd.NaT
 
 
+@reused
 def cycles(ws: Workspace) -> pd.DataFrame:
     """The review cycles of the whole workspace, numbered in chronological order.
 
@@ -190,6 +192,7 @@ def _manager_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ public
+@reused
 def review_scores(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """One row per review score in scope, with its cycle index and normalised score.
 
@@ -265,6 +268,7 @@ def _movement(rs: pd.DataFrame) -> pd.DataFrame:
     return out[MOVEMENT_COLUMNS].sort_values(keys, ignore_index=True)
 
 
+@reused
 def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Each capability named for a rep, and whether it moved.
 
@@ -338,37 +342,48 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
         cyc = cyc[cyc["cycle_date"].isna() | (cyc["cycle_date"] <= pd.Timestamp(filters.end))]
     scores = review_scores(ws, Filters(end=filters.end))
     scores = scores[scores["score_norm"].notna()].assign(cap_key=lambda d: d["capability"].str.strip().str.lower())
+    # Dates are compared as nanoseconds since the epoch (exactly what comparing the Timestamps
+    # compares) and each rep's calendar is built once, not once per gap: at 400k reviews and
+    # 20k gaps the per-gap Timestamps dominated the Managers page.
     by_cap: dict[tuple, dict[int, float]] = {}
-    for (rep, key, i), v in scores.groupby(["rep", "cap_key", "cycle_index"])["score_norm"].mean().items():
+    per_cap = scores.groupby(["rep", "cap_key", "cycle_index"])["score_norm"].mean()
+    for rep, key, i, v in zip(*_levels(per_cap.index), per_cap.tolist(), strict=True):
         by_cap.setdefault((rep, key), {})[int(i)] = float(v)
-    own_dates: dict[str, dict[int, pd.Timestamp]] = {}
-    for (rep, i), d in scores.groupby(["rep", "cycle_index"])["review_date"].min().items():
-        if pd.notna(d):
-            own_dates.setdefault(rep, {})[int(i)] = pd.Timestamp(d)
-    held = [(int(i), pd.Timestamp(d) if pd.notna(d) else None)
+    own_dates: dict[str, dict[int, int]] = {}
+    firsts = scores.groupby(["rep", "cycle_index"])["review_date"].min().dropna()
+    for rep, i, d in zip(*_levels(firsts.index), _ns(firsts), strict=True):
+        own_dates.setdefault(rep, {})[int(i)] = d
+    held = [(int(i), pd.Timestamp(d).value if pd.notna(d) else None)
             for i, d in zip(cyc["cycle_index"], cyc["cycle_date"], strict=True)]
     held.sort()
     n_within = int(settings.moved_within_cycles)
+    calendars: dict[str, tuple[list, set, dict, dict]] = {}
 
     rows = []
     for g in namings.itertuples(index=False):
-        dates = sorted(pd.Timestamp(d) for d in g.dates)
-        first = pd.Timestamp(g.first_named_date)
-        # the rep's calendar of cycles held: own review date where reviewed, else the cycle's
-        own = own_dates.get(g.rep, {})
-        cal = [(i, own.get(i, d)) for i, d in held]
-        cal = [(i, d) for i, d in cal if d is not None]  # an undated cycle cannot be placed in time
+        first_ts = pd.Timestamp(g.first_named_date)
+        first = first_ts.value
+        known = calendars.get(g.rep)
+        if known is None:
+            # the rep's calendar of cycles held: own review date where reviewed, else the cycle's
+            own = own_dates.get(g.rep, {})
+            cal = [(i, own.get(i, d)) for i, d in held]
+            cal = [(i, d) for i, d in cal if d is not None]  # an undated cycle cannot be placed in time
+            known = calendars[g.rep] = (cal, {i for i, _ in cal}, dict(cal), {})
+        cal, held_idx, date_of, hit_of = known
         dated = bool(cal)
         named = set()
         if dated:
-            for d in dates:
-                hit = next((i for i, cd in cal if cd >= d), None)
+            for at in _ns_list(g.dates):  # an undated naming falls in no cycle
+                if at in hit_of:
+                    hit = hit_of[at]
+                else:
+                    hit = hit_of[at] = next((i for i, cd in cal if cd >= at), None)
                 if hit is not None:
                     named.add(hit)
-        held_idx = {i for i, _ in cal}
         s = {i: v for i, v in by_cap.get((g.rep, g.cap_key), {}).items() if i in held_idx}
 
-        rec = dict(rep=g.rep, capability=g.capability, manager=g.manager, first_named_date=first,
+        rec = dict(rep=g.rep, capability=g.capability, manager=g.manager, first_named_date=first_ts,
                    n_namings=int(g.n_namings), named_cycles=float(len(named)) if dated else np.nan,
                    baseline_cycle_index=np.nan, baseline_norm=np.nan, n_window_cycles=0,
                    best_within=np.nan, rise=np.nan)
@@ -376,7 +391,6 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
             rec["status"] = "not measured"
             rows.append(rec)
             continue
-        date_of = dict(cal)
         before = [i for i in s if date_of[i] <= first]
         base = max(before) if before else min(s)
         window = [i for i, d in cal if i > base and d > first][:n_within]
@@ -446,6 +460,25 @@ def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
     out["share_gaps_moved"] = (out["n_gaps_moved"] / decided.where(decided > 0)).astype(float)
     out["capability_slope"] = out["capability_slope"].astype(float)
     return out[MANAGER_COLUMNS].reset_index(drop=True)
+
+
+def _ns(dates: pd.Series) -> list[int]:
+    """Datetimes as integer nanoseconds since the epoch (``Timestamp.value``), whatever their unit."""
+    return pd.to_datetime(dates).astype("datetime64[ns]").astype("int64").tolist()
+
+
+def _ns_list(values) -> list[int]:
+    """Dates (an array or list) as nanoseconds since the epoch, missing ones left out."""
+    a = np.asarray(values)
+    if a.dtype.kind == "M":
+        a = a.astype("datetime64[ns]")
+        return a[~np.isnat(a)].astype("int64").tolist()
+    return [pd.Timestamp(v).value for v in values if pd.notna(v)]
+
+
+def _levels(index: pd.MultiIndex) -> list[list]:
+    """A MultiIndex's levels as plain lists, row-aligned (faster than its tuples)."""
+    return [index.get_level_values(k).tolist() for k in range(index.nlevels)]
 
 
 def _empty(columns: list[str], ints: tuple[str, ...] = (), dates: tuple[str, ...] = ()) -> pd.DataFrame:

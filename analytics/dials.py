@@ -16,6 +16,7 @@ import pandas as pd
 from analytics import capability, coaching, follow_through, independence, manage, surveys
 from analytics.filters import Filters
 from analytics.people import managers
+from analytics.reuse import reusing
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -75,6 +76,7 @@ SIGNALS: tuple[Signal, ...] = (
 SIGNAL_BY_KEY = {s.key: s for s in SIGNALS}
 
 
+@reusing
 def manager_evidence(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """One wide row per manager in scope: every signal, its evidence counts, and the context
     the pages show (team size, attainment, involvement, confidence gap, dependency trend)."""
@@ -175,6 +177,7 @@ def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.
     return out
 
 
+@reusing
 def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Everything the Managers page shows, one row per manager."""
     ev = manager_evidence(ws, filters, settings)

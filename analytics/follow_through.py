@@ -30,6 +30,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.people import managers
+from analytics.reuse import reused
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -55,6 +56,7 @@ LEFT JOIN v_roster ro ON ro.name = coalesce(pr.name, a.rep)
 """
 
 
+@reused
 def as_of(ws: Workspace, filters: Filters = Filters()) -> pd.Timestamp | None:
     """The day follow-through is judged on: ``filters.end``, else the latest assigned, completed or
     revisited date in the whole development-actions table; None when there is none."""
@@ -65,6 +67,7 @@ def as_of(ws: Workspace, filters: Filters = Filters()) -> pd.Timestamp | None:
     return None if latest is None else pd.Timestamp(latest)
 
 
+@reused
 def actions(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """Development actions in scope, with what was true of each on the as-of day.
 

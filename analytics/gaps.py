@@ -42,6 +42,7 @@ from analytics import follow_through as ft
 from analytics.coaching import coaching_by_manager
 from analytics.filters import Filters
 from analytics.people import REPS_SQL
+from analytics.reuse import reusing
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -345,6 +346,7 @@ def _results_only(r: dict, settings: Settings, reviewed: int) -> tuple[str, str]
                    f"{settings.capability_standard:.2f}.", NEXT_STEP_NEEDS["reviews_at_standard"])
 
 
+@reusing
 def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Every rep below standard, placed as a skill gap or a fit gap, with the evidence beside it.
 

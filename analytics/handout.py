@@ -26,6 +26,7 @@ from analytics.dials import DIALS
 from analytics.filters import Filters
 from analytics.fmt import fmt_money, fmt_pct
 from analytics.profile import ManagerProfile, manager_profiles
+from analytics.reuse import reusing
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -428,6 +429,7 @@ def _page(doc: _Handout, p: ManagerProfile, *, page: int, pages: int, stamp: str
              align="C")
 
 
+@reusing
 def handout_pdf(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
                 managers: list[str] | None = None, *, generated_at: datetime | None = None,
                 index_amounts: bool = False, workspace_label: str | None = None,

@@ -28,6 +28,7 @@ import pandas as pd
 from analytics.capability import least_squares_slope
 from analytics.filters import Filters
 from analytics.people import managers
+from analytics.reuse import reused
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -83,6 +84,7 @@ ORDER BY d.close_date, d.opportunity_id
 """
 
 
+@reused
 def complex_threshold(ws: Workspace, settings: Settings = Settings()) -> float | None:
     """The amount at and above which a deal without an explicit flag is complex.
 
@@ -102,6 +104,7 @@ def complex_threshold(ws: Workspace, settings: Settings = Settings()) -> float |
     return float(np.quantile(amounts, settings.complexity_percentile))
 
 
+@reused
 def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Closed deals in scope, each with its complexity and manager involvement.
 
@@ -211,11 +214,15 @@ def dependency_trend(ws: Workspace, filters: Filters = Filters(), settings: Sett
 
 def _trend(curve: pd.DataFrame, mgrs: list[str], flat_tolerance: float, min_quarters: int) -> pd.DataFrame:
     curve = curve[curve["dependency"].notna()]
+    # one pass over the curve (a boolean mask per manager was quadratic in managers × quarters)
+    x = quarter_number(curve["quarter"]).to_numpy(dtype=float)
+    y = curve["dependency"].to_numpy(dtype=float)
+    positions = curve.groupby("manager", sort=False).indices
     rows = []
     for m in mgrs:
-        c = curve[curve["manager"] == m]
-        n = int(len(c))
-        slope = least_squares_slope(quarter_number(c["quarter"]), c["dependency"]) if n >= min_quarters else np.nan
+        at = positions.get(m)
+        n = 0 if at is None else int(len(at))
+        slope = least_squares_slope(x[at], y[at]) if n >= min_quarters else np.nan
         rows.append({"manager": m, "slope": slope, "n_quarters": n, "trend": classify_trend(slope, flat_tolerance)})
     out = pd.DataFrame(rows, columns=TREND_COLUMNS)
     out["slope"] = out["slope"].astype(float)

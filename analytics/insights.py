@@ -38,6 +38,7 @@ from analytics.gaps import CATEGORIES, DEVELOPED, FIT_GAP, NOT_ENOUGH, NOT_WORKE
 from analytics.independence import dependency_curve
 from analytics.needle import needle_chain
 from analytics.people import managers, reps
+from analytics.reuse import reusing
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -630,6 +631,7 @@ def needle_insight(ws: Workspace, filters: Filters, settings: Settings) -> Insig
 
 
 # ------------------------------------------------------------------------------ all of them
+@reusing
 def insights(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
              index_amounts: bool = False, *, diag: pd.DataFrame | None = None) -> list[Insight]:
     """The main findings of the workspace, one per screen, in story order (module docstring).

@@ -12,10 +12,12 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.people import managers
+from analytics.reuse import reused
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
 
+@reused
 def as_of(ws: Workspace, filters: Filters = Filters()) -> date | None:
     """The date the pipeline is judged at: the filter's end, else the last closed deal's close date."""
     if filters.end is not None:

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from analytics.filters import Filters
+from analytics.reuse import reused
 from analytics.workspace import Workspace
 
 REPS_SQL = """
@@ -22,6 +23,7 @@ SELECT DISTINCT name FROM (
 """
 
 
+@reused
 def reps(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """One row per rep in scope: name, manager, team, region, segment, start and end dates."""
     where, params = filters.clause(region="r.region", team="r.team", manager="r.manager_name")
@@ -34,6 +36,7 @@ def reps(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     )
 
 
+@reused
 def managers(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """One row per manager in scope with their team size (reps in scope)."""
     r = reps(ws, filters)
@@ -41,11 +44,25 @@ def managers(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     if r.empty:
         return pd.DataFrame({"manager": pd.Series([], dtype="str"), "team": pd.Series([], dtype="str"),
                              "region": pd.Series([], dtype="str"), "reps": pd.Series([], dtype="int64")})
-    return (r.groupby("manager", as_index=False)
-             .agg(team=("team", lambda s: s.mode().iat[0] if s.notna().any() else None),
-                  region=("region", lambda s: s.mode().iat[0] if s.notna().any() else None),
-                  reps=("rep", "nunique"))
-             .sort_values("manager", ignore_index=True))
+    out = r.groupby("manager", as_index=False).agg(reps=("rep", "nunique")).sort_values("manager", ignore_index=True)
+    team, region = _mode_by(r, "manager", "team"), _mode_by(r, "manager", "region")
+    # built from Python values, so the dtype is inferred as the per-group aggregation inferred it
+    return pd.DataFrame({
+        "manager": out["manager"],
+        "team": pd.Series([team.get(m) for m in out["manager"]], index=out.index),
+        "region": pd.Series([region.get(m) for m in out["manager"]], index=out.index),
+        "reps": out["reps"],
+    })
+
+
+def _mode_by(frame: pd.DataFrame, key: str, col: str) -> dict:
+    """The most frequent non-missing ``col`` per ``key``, ties to the smallest value (as
+    ``Series.mode().iat[0]`` picks); keys with no value are absent. One vectorised pass instead
+    of a Python call per group (managers() runs in nearly every metric)."""
+    d = frame[[key, col]].dropna()
+    n = d.groupby([key, col], sort=False).size().rename("_n").reset_index()
+    n = n.sort_values([key, "_n", col], ascending=[True, False, True], kind="mergesort")
+    return dict(n.drop_duplicates(key)[[key, col]].itertuples(index=False, name=None))
 
 
 @dataclass(frozen=True)

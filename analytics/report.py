@@ -33,6 +33,7 @@ from analytics.fmt import fmt_money, fmt_pct
 from analytics.insights import Insight, insights
 from analytics.people import reps
 from analytics.profile import ManagerProfile, manager_profiles
+from analytics.reuse import reusing
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -318,6 +319,7 @@ def _anchor_ids(names: list[str]) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------ the report
+@reusing
 def report_html(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(), *,
                 title: str = "Bench Strength report", generated_at: datetime | None = None,
                 index_amounts: bool = False) -> str:

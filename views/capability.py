@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
+from analytics.reuse import reuse
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -78,4 +79,6 @@ def render() -> None:
         download_csv(show, "stuck-gaps.csv", key="dl-stuck")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -6,6 +6,7 @@ import streamlit as st
 from analytics import charts
 from analytics.clustering import FEATURE_LABELS, cluster_managers, describe
 from analytics.dials import manager_evidence
+from analytics.reuse import reuse
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -62,4 +63,6 @@ def render() -> None:
                + ". Signals not measured for every manager are left out rather than filled in.")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -5,6 +5,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.coaching import BEHAVIOURS, coaching_by_manager, coaching_by_rep
+from analytics.reuse import reuse
 from analytics.surveys import survey_by_manager
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
@@ -90,4 +91,6 @@ def render() -> None:
         st.caption(f"{missing} manager(s) have no logged sessions in scope: their behaviours read 'not measured'.")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.distribution import attainment_distribution, pareto, stars_and_strugglers
+from analytics.reuse import reuse
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -66,4 +67,6 @@ def render() -> None:
     download_csv(ss, "stars-and-strugglers.csv", key="dl-stars")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

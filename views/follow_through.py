@@ -5,6 +5,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.follow_through import completed_not_revisited, follow_through_by_manager, overdue_actions
+from analytics.reuse import reuse
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -63,4 +64,6 @@ def render() -> None:
                  key="dl-not-revisited")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics.gaps import CATEGORIES, category_counts, gap_classification
+from analytics.reuse import reuse
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -63,4 +64,6 @@ def render() -> None:
     st.dataframe(category_counts(gaps), hide_index=True, width="stretch")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -11,6 +11,7 @@ from analytics.independence import (
     independence_by_manager,
     independence_by_rep,
 )
+from analytics.reuse import reuse
 from ui.components import download_csv, fmt_money, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo, set_settings
@@ -84,4 +85,6 @@ def render() -> None:
     download_csv(per_rep, "independence-by-rep.csv", key="dl-ind-rep")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

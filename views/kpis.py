@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import charts, kpis
+from analytics.reuse import reuse
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
@@ -113,4 +114,6 @@ def render() -> None:
         thresholds_form()
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -12,6 +12,7 @@ from analytics.dials import DIALS, diagnosis, signal_table
 from analytics.follow_through import actions
 from analytics.handout import handout_pdf
 from analytics.independence import dependency_curve
+from analytics.reuse import reuse
 from ui import privacy
 from ui.components import fmt_pct, guarded, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
@@ -138,4 +139,6 @@ def render() -> None:
                      width="stretch")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

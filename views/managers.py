@@ -5,6 +5,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.dials import DIALS, SIGNALS, diagnosis, signal_table
+from analytics.reuse import reuse
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
@@ -76,4 +77,6 @@ def render() -> None:
     thresholds_form()
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

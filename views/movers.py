@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics.gaps import movers_by_manager, top_movers
+from analytics.reuse import reuse
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -34,4 +35,6 @@ def render() -> None:
     download_csv(by_manager, "movers-by-manager.csv", key="dl-movers-manager")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -5,6 +5,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.needle import needle_chain
+from analytics.reuse import reuse
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -57,4 +58,6 @@ def render() -> None:
     download_csv(chain.reps, "needle-reps.csv", "Download per-rep values", key="dl-needle-reps")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -8,6 +8,7 @@ import altair as alt
 import streamlit as st
 
 from analytics.insights import insights
+from analytics.reuse import reuse
 from ui import privacy
 from ui.components import guarded, md_escape
 from ui.session import get_workspace
@@ -111,4 +112,6 @@ def render() -> None:
         missing_slide(slide["missing"])
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -12,6 +12,7 @@ import streamlit as st
 from analytics.dials import diagnosis
 from analytics.handout import handout_pdf
 from analytics.report import report_html
+from analytics.reuse import reuse
 from ui import privacy
 from ui.components import guarded, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
@@ -70,4 +71,6 @@ def render() -> None:
         basis, "bench-strength-report.html", "text/html", key="report", icon=":material/article:")
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -3,6 +3,7 @@ thresholds every page of this session uses."""
 
 import streamlit as st
 
+from analytics.reuse import reuse
 from analytics.whatif import goal_seek, quota_scenario, velocity_baseline
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
@@ -82,4 +83,6 @@ def render() -> None:
     settings_actions()
 
 
-render()
+# one run of the page computes each shared building block once (analytics.reuse)
+with reuse():
+    render()

@@ -1,0 +1,96 @@
+"""Compute a shared building block once per computation, not once per metric that needs it.
+
+A diagnosis asks for the managers in scope a dozen times (every signal joins its frame onto
+them), and the review scores and closed deals several times; each ask is a query over the
+session's tables. Inside a :func:`reuse` block, a function decorated with :func:`reused` runs
+once per workspace version and arguments and hands later callers the same result.
+
+The store lives only for the block, in a context variable of the running thread: nothing is
+kept between computations (a filter change can never see an old result), nor shared with
+another session.
+
+Examples
+--------
+>>> calls = []
+>>> @reused
+... def double(ws, x):
+...     calls.append(x)
+...     return 2 * x
+>>> class WS:
+...     version = 0
+>>> ws = WS()
+>>> with reuse():
+...     double(ws, 2), double(ws, x=2)
+(4, 4)
+>>> calls
+[2]
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
+
+import pandas as pd
+
+T = TypeVar("T")
+
+_STORE: ContextVar[dict | None] = ContextVar("analytics_reuse_store", default=None)
+
+
+@contextmanager
+def reuse() -> Iterator[None]:
+    """Within this block, :func:`reused` functions compute once per arguments (nested blocks
+    share the outer store)."""
+    if _STORE.get() is not None:
+        yield
+        return
+    token = _STORE.set({})
+    try:
+        yield
+    finally:
+        _STORE.reset(token)
+
+
+def reused(fn: Callable[..., T]) -> Callable[..., T]:
+    """Mark ``fn(ws, ...)`` as a pure building block whose result a :func:`reuse` block may share.
+
+    Callers get a shallow copy of a DataFrame result (copy-on-write: changing it never changes
+    the shared one); other results must be immutable or left unchanged by callers.
+    """
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(ws, *args, **kwargs):
+        store = _STORE.get()
+        if store is None:
+            return fn(ws, *args, **kwargs)
+        bound = signature.bind(ws, *args, **kwargs)
+        bound.apply_defaults()
+        key = (fn.__module__, fn.__qualname__, id(ws), getattr(ws, "version", None),
+               tuple(bound.arguments.items())[1:])
+        try:
+            hit = store.get(key)
+        except TypeError:  # unhashable arguments: nothing to share
+            return fn(ws, *args, **kwargs)
+        if hit is None:
+            hit = store[key] = (fn(ws, *args, **kwargs),)
+        value = hit[0]
+        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
+
+    return wrapper
+
+
+def reusing(fn: Callable[..., T]) -> Callable[..., T]:
+    """Run ``fn`` inside a :func:`reuse` block (for the entry points pages call)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with reuse():
+            return fn(*args, **kwargs)
+
+    return wrapper
