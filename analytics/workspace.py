@@ -27,8 +27,21 @@ import pyarrow.parquet as pq
 
 from analytics import schema
 
-#: Guard rails for a session's engine; the deployment may raise them.
-MEMORY_LIMIT = os.environ.get("BENCH_DUCKDB_MEMORY_LIMIT", "1GB")
+
+def _default_memory_limit() -> str:
+    """A quarter of the machine's memory, at least 1 GB: a large organisation's workspace (two
+    years, 2,000 reps, 1M deals, 5M activities) takes ~1 GB in the engine and its analyses need
+    room beyond that, while one session still cannot take the whole server (a ceiling, not a
+    reservation)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # no sysconf (not Linux/macOS): the floor
+        return "1GB"
+    return f"{max(1, total // 4 // 1024**3)}GB"
+
+
+#: Guard rails for a session's engine; the deployment may set them.
+MEMORY_LIMIT = os.environ.get("BENCH_DUCKDB_MEMORY_LIMIT") or _default_memory_limit()
 THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
 MAX_WORKSPACE_FILE_BYTES = 2 * 1024**3
 #: a saved workspace may not decode to more rows than this, whatever its zip sizes say
