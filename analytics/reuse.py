@@ -71,7 +71,8 @@ def reused(fn: Callable[..., T]) -> Callable[..., T]:
             return fn(ws, *args, **kwargs)
         bound = signature.bind(ws, *args, **kwargs)
         bound.apply_defaults()
-        key = (fn.__module__, fn.__qualname__, id(ws), getattr(ws, "version", None),
+        # the workspace's own id (a UUID), not id(): a freed workspace's address can be reused
+        key = (fn.__module__, fn.__qualname__, getattr(ws, "id", id(ws)), getattr(ws, "version", None),
                tuple(bound.arguments.items())[1:])
         try:
             hit = store.get(key)

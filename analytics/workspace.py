@@ -19,6 +19,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -29,14 +30,20 @@ from analytics import schema
 
 
 def _default_memory_limit() -> str:
-    """A quarter of the machine's memory, at least 1 GB: a large organisation's workspace (two
-    years, 2,000 reps, 1M deals, 5M activities) takes ~1 GB in the engine and its analyses need
-    room beyond that, while one session still cannot take the whole server (a ceiling, not a
-    reservation)."""
+    """A quarter of the memory the server may use (the container's limit where there is one,
+    else the machine's), at least 1 GB: a large organisation's workspace (two years, 2,000
+    reps, 1M deals, 5M activities) takes ~1 GB in the engine and its analyses need room beyond
+    that. A ceiling, not a reservation: no one session can take more than a quarter, and a
+    query over it fails with a message while the session carries on."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # no sysconf (not Linux/macOS): the floor
         return "1GB"
+    try:  # cgroup v2: the container's own limit ("max" when there is none)
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        total = min(total, int(limit)) if limit.isdigit() else total
+    except OSError:
+        pass
     return f"{max(1, total // 4 // 1024**3)}GB"
 
 

@@ -213,7 +213,10 @@ def _head_rank(path: Path) -> int:
         head = fh.read(HEAD_BYTES)
     if len(head) == HEAD_BYTES and b"\n" in head:
         head = head[: head.rindex(b"\n") + 1]  # whole lines only
-    return _load_rank(ImportJob(analyse_file(path.name, head)))
+    analysis = analyse_file(path.name, head)
+    if analysis.error:  # the cut fell inside a quoted value, or the file is not readable: read it all
+        analysis = analyse_file(path.name, path.read_bytes())
+    return _load_rank(ImportJob(analysis))
 
 
 def import_directory(ws: Workspace, directory: Path, pattern: str = "*.csv") -> list[ImportReport]:

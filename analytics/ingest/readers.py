@@ -485,8 +485,14 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
         # A large file is split across the cores; the rows that do not fit the header are only
         # numbered when the file is read in order, so a file that has any is read again so.
         threads = len(rest) > 2 * PARALLEL_BLOCK_BYTES
-        table = parse(threads)
-        if threads and bad:
+        try:
+            table = parse(threads)
+        except (pa.ArrowInvalid, pa.ArrowException):
+            if not threads:
+                raise
+            table, bad[:] = None, []  # a record longer than a block: the in-order read copes
+        if threads and (bad or table is None):
+            table = None  # let the parallel read go before the in-order one
             table = parse(False)
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
         log.info("CSV not readable: %s: %s", file_name, exc)

@@ -26,7 +26,7 @@ from analytics import schema
 from analytics.ingest.readers import RawTable, Reject
 from analytics.ingest.values import TYPE_WORDS, parse
 from analytics.memory import return_memory
-from analytics.workspace import THREADS
+from analytics.workspace import MEMORY_LIMIT, THREADS
 
 Progress = Callable[[float, str], None]
 #: Rows from which a file's steps hand freed memory back as they go (see analytics.memory).
@@ -78,9 +78,11 @@ def _surely_distinct(values: pd.Series) -> bool:
     table of the texts (pandas' or Arrow's) took 1-4 s and ~800 MB."""
     if len(values) < 100_000 or not isinstance(values.array, pd.arrays.ArrowStringArray):
         return not values.duplicated().any()
-    con = duckdb.connect(config={"threads": THREADS, "enable_external_access": False})
+    # the session engine's guard rails (never spill to disk, no file access)
+    con = duckdb.connect(config={"enable_external_access": False, "threads": THREADS, "memory_limit": MEMORY_LIMIT,
+                                 "temp_directory": ""})  # in this order: DuckDB applies them in turn
     try:
-        con.register("k", pa.table({"k": values.array._pa_array}))
+        con.register("k", pa.table({"k": values.array.__arrow_array__()}))
         hashes = con.execute("SELECT hash(k) AS h FROM k").fetchnumpy()["h"]
     finally:
         con.close()

@@ -295,3 +295,17 @@ def test_a_large_file_read_in_parallel_still_numbers_its_ragged_rows(monkeypatch
     table = read_export("big.csv", ("\n".join(lines) + "\n").encode())
     assert reject_rows(table) == [15_001] and len(table.frame) == 19_999
     assert_accounted(table)
+
+
+def test_a_record_longer_than_a_parallel_block_is_read_in_order(monkeypatch):
+    """A damaged file with one huge quoted value: the parallel read cannot split it, the
+    in-order read can, and only that row is rejected (it is longer than any CRM field)."""
+    from analytics.ingest import readers
+
+    monkeypatch.setattr(readers, "PARALLEL_BLOCK_BYTES", 1 << 16)
+    lines = ["id,name,note"] + [f"{i},Rep {i},ok" for i in range(1, 20_001)]
+    lines[500] = f'500,Rep 500,"{"x" * 200_000}"'
+    table = read_export("big.csv", ("\n".join(lines) + "\n").encode())
+    assert reject_rows(table) == [501] and "characters long" in table.rejects[0].reason
+    assert len(table.frame) == 19_999
+    assert_accounted(table)
