@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.people import managers
-from analytics.reuse import reused
+from analytics.people import managers, roster_names
+from analytics.reuse import per_version, reused
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -157,7 +157,7 @@ def label_end_date(label) -> pd.Timestamp:
     return pd.NaT
 
 
-@reused
+@per_version
 def cycles(ws: Workspace) -> pd.DataFrame:
     """The review cycles of the whole workspace, numbered in chronological order.
 
@@ -192,31 +192,13 @@ def _manager_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ public
-@reused
-def review_scores(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
-    """One row per review score in scope, with its cycle index and normalised score.
-
-    score_norm = (score − scale_min) / (scale_max − scale_min), blank scale_min = 1 and blank
-    scale_max = 5; NaN when scale_max = scale_min. ``manager`` is the manager at the time: the
-    reviewer (resolved through ``v_person_ref``) when present, else the rep's roster manager.
-    ``cycle_index`` comes from :func:`cycles` (the whole workspace, so it does not move with the
-    filters).
-
-    Returns
-    -------
-    DataFrame: rep, manager, capability, cycle, cycle_index, review_date, score, scale_min,
-    scale_max, score_norm; ordered by rep, capability, cycle_index.
-    """
-    period, people, mgr = _split(filters)
-    p_sql, p_params = period.clause(date="x.review_date")
-    r_sql, r_params = people.clause(person="x.rep")
-    m_sql, m_params = mgr.clause(manager="x.manager")
+@per_version
+def _all_review_scores(ws: Workspace) -> pd.DataFrame:
+    """Every review score with a capability, cycle and score (no filters), ordered."""
     df = ws.query(
         f"""SELECT x.*, (x.score - x.scale_min) / nullif(x.scale_max - x.scale_min, 0) AS score_norm
             FROM ({_REVIEWS_SQL}) x
-            WHERE ({p_sql}) IS NOT FALSE AND {r_sql} AND {m_sql}
-              AND x.score IS NOT NULL AND x.capability IS NOT NULL AND x.cycle IS NOT NULL""",
-        p_params + r_params + m_params,
+            WHERE x.score IS NOT NULL AND x.capability IS NOT NULL AND x.cycle IS NOT NULL"""
     )
     c = cycles(ws)
     df = df.merge(c[["cycle", "cycle_index"]], on="cycle", how="left")
@@ -225,6 +207,35 @@ def review_scores(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     for col in ("score", "scale_min", "scale_max", "score_norm"):
         df[col] = df[col].astype(float)
     return df[REVIEW_COLUMNS].sort_values(["rep", "capability", "cycle_index"], ignore_index=True)
+
+
+@reused
+def review_scores(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
+    """One row per review score in scope, with its cycle index and normalised score.
+
+    score_norm = (score − scale_min) / (scale_max − scale_min), blank scale_min = 1 and blank
+    scale_max = 5; NaN when scale_max = scale_min. ``manager`` is the manager at the time: the
+    reviewer (resolved through ``v_person_ref``) when present, else the rep's roster manager.
+    ``cycle_index`` comes from :func:`cycles` (the whole workspace, so it does not move with the
+    filters). The scores are read once per version of the data; the filters pick from them.
+
+    Returns
+    -------
+    DataFrame: rep, manager, capability, cycle, cycle_index, review_date, score, scale_min,
+    scale_max, score_norm; ordered by rep, capability, cycle_index.
+    """
+    period, people, mgr = _split(filters)
+    df = _all_review_scores(ws)
+    keep = pd.Series(True, index=df.index)
+    dates = df["review_date"]
+    if period.start is not None:  # a review with no date cannot be placed and is kept
+        keep &= ~(dates < pd.Timestamp(period.start)).fillna(False).astype(bool)
+    if period.end is not None:
+        keep &= ~(dates > pd.Timestamp(period.end)).fillna(False).astype(bool)
+    if people.regions or people.teams:
+        keep &= df["rep"].isin(roster_names(ws, people)).fillna(False).astype(bool)
+    keep &= mgr.mask(df, manager="manager")
+    return df if keep.all() else df[keep].reset_index(drop=True)
 
 
 def movement(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
@@ -314,28 +325,40 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
     best_within, rise, status.
     """
     _, people, mgr = _split(filters)
-    end_sql, end_params = Filters(end=filters.end).clause(date="n.named_date")
-    start_sql, start_params = Filters(start=filters.start).clause(date="m.named_date")
-    r_sql, r_params = people.clause(person="g.rep")
-    m_sql, m_params = mgr.clause(manager="g.manager")
+    gaps = _gaps_as_of(ws, filters.end, settings)
+    keep = pd.Series(True, index=gaps.index)
+    if filters.start is not None:  # in scope: named at least once in the period
+        keep &= (gaps["last_named_date"] >= pd.Timestamp(filters.start)).fillna(False).astype(bool)
+    if people.regions or people.teams:
+        keep &= gaps["rep"].isin(roster_names(ws, people)).fillna(False).astype(bool)
+    keep &= mgr.mask(gaps, manager="manager")
+    return gaps.loc[keep, GAP_COLUMNS].reset_index(drop=True)
+
+
+@per_version
+def _gaps_as_of(ws: Workspace, end, settings: Settings) -> pd.DataFrame:
+    """Every named gap of the workspace as of ``end`` (None: all the data), each with the date
+    it was last named by then (``last_named_date``); :func:`named_gaps` picks the ones in scope."""
+    end_sql, end_params = Filters(end=end).clause(date="n.named_date")
     namings = ws.query(
         f"""WITH n AS ({_NAMINGS_SQL}),
            m AS (SELECT n.*, lower(trim(n.capability)) AS cap_key FROM n WHERE {end_sql}),
            g AS (SELECT rep, cap_key,
                         first(capability ORDER BY named_date, source DESC, capability) AS capability,
                         first(manager ORDER BY named_date, source DESC, manager) AS manager,
-                        min(named_date) AS first_named_date, count(*) AS n_namings,
-                        bool_or({start_sql}) AS in_period
+                        min(named_date) AS first_named_date, max(named_date) AS last_named_date,
+                        count(*) AS n_namings
                  FROM m GROUP BY rep, cap_key)
-           SELECT g.rep, g.cap_key, g.capability, g.manager, g.first_named_date, g.n_namings,
-                  list(m.named_date ORDER BY m.named_date) AS dates
+           SELECT g.rep, g.cap_key, g.capability, g.manager, g.first_named_date, g.last_named_date,
+                  g.n_namings, list(m.named_date ORDER BY m.named_date) AS dates
            FROM g JOIN m ON m.rep = g.rep AND m.cap_key = g.cap_key
-           WHERE g.in_period AND {r_sql} AND {m_sql}
            GROUP BY ALL ORDER BY g.rep, g.cap_key""",
-        end_params + start_params + r_params + m_params,
+        end_params,
     )
     if namings.empty:
-        return _empty(GAP_COLUMNS, ints=("n_namings", "n_window_cycles"), dates=("first_named_date",))
+        return _empty([*GAP_COLUMNS, "last_named_date"], ints=("n_namings", "n_window_cycles"),
+                      dates=("first_named_date", "last_named_date"))
+    filters = Filters(end=end)
 
     cyc = cycles(ws)
     if filters.end is not None:  # cycles held by the as-of date (undated ones cannot be placed)
@@ -412,6 +435,7 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
         rec["status"] = status
         rows.append(rec)
     out = pd.DataFrame(rows, columns=GAP_COLUMNS)
+    out["last_named_date"] = pd.to_datetime(namings["last_named_date"]).to_numpy()
     out["first_named_date"] = pd.to_datetime(out["first_named_date"])
     out["n_namings"] = out["n_namings"].astype("int64")
     out["n_window_cycles"] = out["n_window_cycles"].astype("int64")

@@ -74,6 +74,26 @@ class Filters:
             params.extend(sub_params)
         return (" AND ".join(parts) if parts else "TRUE"), params
 
+    def mask(self, frame, *, date: str | None = None, region: str | None = None, team: str | None = None,
+             manager: str | None = None, segment: str | None = None, product: str | None = None):
+        """The rows of a DataFrame in scope, as :meth:`clause` selects them in SQL: each keyword
+        names the frame's column for that attribute; a missing value is never in a filtered
+        scope (as SQL's comparison with NULL). A boolean Series aligned on ``frame``.
+        """
+        import pandas as pd
+
+        keep = pd.Series(True, index=frame.index)
+        if date is not None:
+            if self.start is not None:
+                keep &= (frame[date] >= pd.Timestamp(self.start)).fillna(False).astype(bool)
+            if self.end is not None:
+                keep &= (frame[date] <= pd.Timestamp(self.end)).fillna(False).astype(bool)
+        for col, values in ((region, self.regions), (team, self.teams), (manager, self.managers),
+                            (segment, self.segments), (product, self.products)):
+            if col is not None and values:
+                keep &= frame[col].isin(values).fillna(False).astype(bool)
+        return keep
+
     def summary(self) -> str:
         """One line for the top of each page."""
         bits = []

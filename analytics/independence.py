@@ -28,7 +28,7 @@ import pandas as pd
 from analytics.capability import least_squares_slope
 from analytics.filters import Filters
 from analytics.people import managers
-from analytics.reuse import reused
+from analytics.reuse import per_version, reused
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -49,9 +49,10 @@ _DEALS_SQL = """
 WITH d AS (
     SELECT o.opportunity_id, o.owner_name AS owner, o.manager_name AS manager, o.close_date,
            date_trunc('quarter', o.close_date) AS quarter, o.amount, o.is_won,
-           o.is_complex AS complex_flag, o.manager_involved AS involved_flag
+           o.is_complex AS complex_flag, o.manager_involved AS involved_flag,
+           o.region AS f_region, o.team AS f_team, o.segment AS f_segment, o.product AS f_product
     FROM v_opportunities o
-    WHERE o.is_closed AND {where}
+    WHERE o.is_closed
 ),
 act AS (
     SELECT a.activity_id, a.opportunity_id, a.owner_name, a.manager_present, a.attendees
@@ -84,7 +85,7 @@ ORDER BY d.close_date, d.opportunity_id
 """
 
 
-@reused
+@per_version
 def complex_threshold(ws: Workspace, settings: Settings = Settings()) -> float | None:
     """The amount at and above which a deal without an explicit flag is complex.
 
@@ -122,9 +123,19 @@ def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings
     is_complex (nullable boolean), complexity_source, involved (nullable boolean),
     involvement_source, n_activities.
     """
-    where, params = filters.clause(date="o.close_date", region="o.region", team="o.team", manager="o.manager_name",
-                                   segment="o.segment", product="o.product")
-    df = ws.query(_DEALS_SQL.format(where=where), params)
+    deals = _all_closed_deals(ws, settings)
+    keep = filters.mask(deals, date="close_date", region="f_region", team="f_team", manager="manager",
+                        segment="f_segment", product="f_product")
+    return deals.loc[keep, DEAL_COLUMNS].reset_index(drop=True)
+
+
+#: the columns the filters pick deals by, beside :data:`DEAL_COLUMNS`
+_FILTER_COLUMNS = ["f_region", "f_team", "f_segment", "f_product"]
+
+
+@per_version
+def _all_closed_deals(ws: Workspace, settings: Settings) -> pd.DataFrame:
+    df = ws.query(_DEALS_SQL)
     threshold = complex_threshold(ws, settings)
     for col in ("close_date", "quarter"):
         df[col] = pd.to_datetime(df[col])
@@ -146,7 +157,9 @@ def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings
     df["involvement_source"] = df["involvement_source"].astype(object).where(df["involvement_source"].notna(), None)
     df["is_won"] = df["is_won"].astype(bool)
     df["n_activities"] = df["n_activities"].astype("int64")
-    return df[DEAL_COLUMNS].reset_index(drop=True)
+    for col in _FILTER_COLUMNS:  # only compared, never shown: held compactly
+        df[col] = df[col].astype("category")
+    return df[DEAL_COLUMNS + _FILTER_COLUMNS].reset_index(drop=True)
 
 
 def dependency_curve(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:

@@ -11,8 +11,8 @@ from datetime import date
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.people import managers
-from analytics.reuse import reused
+from analytics.people import managers, roster_names
+from analytics.reuse import per_version, reused
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -22,6 +22,11 @@ def as_of(ws: Workspace, filters: Filters = Filters()) -> date | None:
     """The date the pipeline is judged at: the filter's end, else the last closed deal's close date."""
     if filters.end is not None:
         return filters.end
+    return _last_close(ws)
+
+
+@per_version
+def _last_close(ws: Workspace) -> date | None:
     value = ws.scalar("SELECT max(close_date) FROM v_opportunities WHERE is_closed")
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
@@ -139,25 +144,60 @@ def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
 def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Activity standards: share of rep-weeks with at least the target number of activities.
 
-    Weeks count from each rep's first to last logged activity in scope (a rep-week with none
-    counts as a miss). Columns: manager, activity_standard_met, activities_per_rep_week, n_rep_weeks.
+    Weeks (Monday to Sunday) count from each rep's first to last logged activity in scope (a
+    rep-week with none counts as a miss); a rep is a roster member with a manager who manages
+    no one. Columns: manager, activity_standard_met, activities_per_rep_week, n_rep_weeks.
+
+    activity_standard_met = rep-weeks with n ≥ target ÷ n_rep_weeks and activities_per_rep_week
+    = activities ÷ n_rep_weeks, pooled over the manager's reps. The activities per person and
+    day are counted once per version of the data; the filters pick from those counts.
     """
-    period, p_params = filters.clause(date="a.activity_date")
-    people, r_params = filters.clause(person="a.owner_name")
-    frame = ws.query(
-        f"""WITH reps AS (SELECT name, manager_name FROM v_roster WHERE manager_name IS NOT NULL
-                          AND name NOT IN (SELECT manager_name FROM v_roster WHERE manager_name IS NOT NULL)),
-            weekly AS (
-                SELECT a.owner_name, date_trunc('week', a.activity_date) AS week, count(*) AS n
-                FROM v_activities a WHERE {period} AND {people} GROUP BY ALL),
-            span AS (SELECT owner_name, min(week) AS w0, max(week) AS w1 FROM weekly GROUP BY 1),
-            grid AS (SELECT s.owner_name, CAST(w AS DATE) AS week FROM span s,
-                     generate_series(s.w0, s.w1, INTERVAL 7 DAY) AS g(w)),
-            filled AS (SELECT g.owner_name, g.week, coalesce(w.n, 0) AS n FROM grid g
-                       LEFT JOIN weekly w ON w.owner_name = g.owner_name AND w.week = g.week)
-            SELECT r.manager_name AS manager, avg(CASE WHEN f.n >= ? THEN 1.0 ELSE 0.0 END) AS activity_standard_met,
-                   avg(f.n) AS activities_per_rep_week, count(*) AS n_rep_weeks
-            FROM filled f JOIN reps r ON r.name = f.owner_name GROUP BY 1""",
-        p_params + r_params + [settings.activity_target_per_week],
-    )
+    days = _activity_days(ws)
+    keep = filters.mask(days, date="day")
+    if filters.regions or filters.teams or filters.managers:
+        keep &= days["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
+    days = days[keep]
+    target = settings.activity_target_per_week
+    if days.empty:
+        frame = pd.DataFrame({"manager": pd.Series([], dtype="str"), "activity_standard_met": [],
+                              "activities_per_rep_week": [], "n_rep_weeks": []})
+        return _per_manager(ws, filters, frame, ("n_rep_weeks",))
+    week = days["day"] - pd.to_timedelta(days["day"].dt.day_of_week, unit="D")
+    weekly = days.assign(week=week).groupby(["owner_name", "week"], as_index=False, observed=True)["n"].sum()
+    weekly["met"] = weekly["n"] >= target
+    per_rep = weekly.groupby("owner_name", observed=True).agg(
+        w0=("week", "min"), w1=("week", "max"), n=("n", "sum"), met=("met", "sum"), n_active=("week", "size"))
+    per_rep["n_weeks"] = (per_rep["w1"] - per_rep["w0"]).dt.days // 7 + 1
+    if target <= 0:  # a week with no activity meets a target of none
+        per_rep["met"] += per_rep["n_weeks"] - per_rep["n_active"]
+    roster = _roster_managers(ws)
+    per_rep = per_rep.join(roster, how="inner")
+    g = per_rep.groupby("manager", observed=True).agg(met=("met", "sum"), n=("n", "sum"), n_rep_weeks=("n_weeks", "sum"))
+    frame = pd.DataFrame({
+        "manager": pd.Series(g.index, dtype="str"),
+        "activity_standard_met": (g["met"] / g["n_rep_weeks"]).astype(float).to_numpy(),
+        "activities_per_rep_week": (g["n"] / g["n_rep_weeks"]).astype(float).to_numpy(),
+        "n_rep_weeks": g["n_rep_weeks"].astype("int64").to_numpy(),
+    })
     return _per_manager(ws, filters, frame, ("n_rep_weeks",))
+
+
+@per_version
+def _activity_days(ws: Workspace) -> pd.DataFrame:
+    """Activities per owner (resolved through the roster) and day, over the whole workspace."""
+    df = ws.query(
+        """SELECT owner_name, activity_date AS day, count(*) AS n FROM v_activities
+           WHERE owner_name IS NOT NULL AND activity_date IS NOT NULL GROUP BY ALL ORDER BY ALL"""
+    )
+    df["day"] = pd.to_datetime(df["day"])
+    df["n"] = df["n"].astype("int64")
+    return df
+
+
+@per_version
+def _roster_managers(ws: Workspace) -> pd.DataFrame:
+    """The roster's reps (a manager, and managing no one), indexed by name: their manager."""
+    return ws.query(
+        """SELECT name, manager_name AS manager FROM v_roster WHERE manager_name IS NOT NULL
+           AND name NOT IN (SELECT manager_name FROM v_roster WHERE manager_name IS NOT NULL)"""
+    ).set_index("name")

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.reuse import reused
+from analytics.reuse import per_version, reused
 from analytics.workspace import Workspace
 
 REPS_SQL = """
@@ -23,17 +23,39 @@ SELECT DISTINCT name FROM (
 """
 
 
-@reused
-def reps(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
-    """One row per rep in scope: name, manager, team, region, segment, start and end dates."""
-    where, params = filters.clause(region="r.region", team="r.team", manager="r.manager_name")
+@per_version
+def _all_reps(ws: Workspace) -> pd.DataFrame:
     return ws.query(
         f"""SELECT s.name AS rep, r.manager_name AS manager, r.team, r.region, r.segment,
                    r.start_date, r.end_date
             FROM ({REPS_SQL}) s LEFT JOIN v_roster r ON r.name = s.name
-            WHERE {where} ORDER BY manager, rep""",
-        params,
+            ORDER BY manager, rep"""
     )
+
+
+@per_version
+def _roster(ws: Workspace) -> pd.DataFrame:
+    return ws.query("SELECT name, manager_name, team, region FROM v_roster")
+
+
+def roster_names(ws: Workspace, filters: Filters) -> list[str]:
+    """The names whose roster row is in the filters' region, team and manager (what
+    ``Filters.clause(person=...)`` selects in SQL)."""
+    r = _roster(ws)
+    scope = Filters(regions=filters.regions, teams=filters.teams, managers=filters.managers)
+    return r.loc[scope.mask(r, region="region", team="team", manager="manager_name"), "name"].dropna().tolist()
+
+
+@reused
+def reps(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
+    """One row per rep in scope: name, manager, team, region, segment, start and end dates.
+
+    Every rep of the workspace is found once per version of its data; the filters (region,
+    team, manager on the rep's roster row) then pick from them.
+    """
+    r = _all_reps(ws)
+    keep = filters.mask(r, region="region", team="team", manager="manager")
+    return r if keep.all() else r[keep].reset_index(drop=True)
 
 
 @reused

@@ -86,6 +86,33 @@ def reused(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def per_version(fn: Callable[..., T]) -> Callable[..., T]:
+    """Mark ``fn(ws, ...)`` as depending on the workspace's data and its arguments alone: it runs
+    once per workspace version and arguments, and the workspace holds the result
+    (:meth:`analytics.workspace.Workspace.derived`) for later page runs and filter changes.
+
+    Callers get a shallow copy of a DataFrame result, as with :func:`reused`.
+    """
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(ws, *args, **kwargs):
+        derived = getattr(ws, "derived", None)
+        bound = signature.bind(ws, *args, **kwargs)
+        bound.apply_defaults()
+        key = (fn.__module__, fn.__qualname__, tuple(bound.arguments.items())[1:])
+        try:
+            hash(key)
+        except TypeError:
+            derived = None
+        if derived is None:
+            return fn(ws, *args, **kwargs)
+        value = derived(key, lambda: fn(ws, *args, **kwargs))
+        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
+
+    return wrapper
+
+
 def reusing(fn: Callable[..., T]) -> Callable[..., T]:
     """Run ``fn`` inside a :func:`reuse` block (for the entry points pages call)."""
 

@@ -30,6 +30,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.people import managers, reps
+from analytics.reuse import per_version
 from analytics.settings import Settings, classify_item
 from analytics.workspace import Workspace
 
@@ -207,6 +208,7 @@ def _date(value) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
+@per_version
 def data_span(ws: Workspace) -> tuple[date | None, date | None]:
     """First and last date of the evidence: deals (created; closed deals' close dates),
     activities, coaching sessions, surveys, reviews and development actions assigned."""

@@ -17,6 +17,8 @@ import os
 import threading
 import uuid
 import zipfile
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +53,8 @@ def _default_memory_limit() -> str:
 MEMORY_LIMIT = os.environ.get("BENCH_DUCKDB_MEMORY_LIMIT") or _default_memory_limit()
 THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
 MAX_WORKSPACE_FILE_BYTES = 2 * 1024**3
+#: derived results a workspace holds at once (see :meth:`Workspace.derived`)
+DERIVED_SIZE = 12
 #: a saved workspace may not decode to more rows than this, whatever its zip sizes say
 MAX_WORKSPACE_ROWS = int(os.environ.get("BENCH_MAX_WORKSPACE_ROWS", "20000000"))
 
@@ -171,6 +175,9 @@ class Workspace:
         #: bumped on every change of data or stage mapping: results computed for an older
         #: version are stale
         self.version = 0
+        #: results that depend on the data alone (not on the filters), for the current version
+        self._derived: OrderedDict = OrderedDict()
+        self._derived_version = -1
         self._create()
 
     # ----------------------------------------------------------------- structure
@@ -255,6 +262,37 @@ class Workspace:
     def known_people(self) -> set[str]:
         """Every person ID and name in the roster."""
         return set(self.query("SELECT ref FROM v_person_ref")["ref"].dropna())
+
+    # ----------------------------------------------------------------- derived results
+    def derived(self, key: tuple, build: Callable[[], object]):
+        """``build()``, computed once per version of this workspace's data and held with it.
+
+        For building blocks that depend on the data alone (all closed deals with their
+        evidence, all review scores): the filters are applied to the held result afterwards,
+        so a filter change does not recompute them. Held by this workspace object, which lives
+        in its session's state only; any change of data or stage mapping (a new version)
+        drops everything held. At most :data:`DERIVED_SIZE` results are kept, least recently
+        used first out.
+        """
+        version = self.version
+        store = self._derived
+        if self._derived_version != version:
+            store.clear()
+            self._derived_version = version
+        hit = store.get(key)
+        if hit is not None:
+            store.move_to_end(key)
+            return hit[0]
+        value = build()
+        if self.version == version:  # data changed while building (another thread): not kept
+            store[key] = (value,)
+            while len(store) > DERIVED_SIZE:
+                store.popitem(last=False)
+        return value
+
+    def forget_derived(self) -> None:
+        """Drop every held derived result (benchmarks time the first visit with this)."""
+        self._derived.clear()
 
     # ----------------------------------------------------------------- writing
     def load(self, table_name: str, frame: pd.DataFrame) -> LoadResult:
@@ -423,3 +461,4 @@ class Workspace:
             self.con.execute(f"INSERT INTO {quote_ident(name)} ({cols}) SELECT {cols} FROM _restore")
         finally:
             self.con.unregister("_restore")
+        self.version += 1
