@@ -44,10 +44,10 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.manage import activity_by_manager, as_of, attainment_by_manager, pipeline_by_manager
+from analytics.manage import activity_by_manager, activity_days, as_of, attainment_by_manager, pipeline_by_manager
 from analytics.overview import deal_clause, quota_clause
-from analytics.people import reps
-from analytics.reuse import reusing
+from analytics.people import reps, roster_names
+from analytics.reuse import per_version, reusing
 from analytics.settings import Settings
 from analytics.workspace import STAGE_MAP, Workspace
 
@@ -150,6 +150,7 @@ def _ratio(num, den):
 
 
 # ----------------------------------------------------------------------------- stage history
+@per_version
 def stage_order(ws: Workspace) -> pd.DataFrame:
     """Stages with their rank (see the module notes).
 
@@ -201,10 +202,23 @@ def stage_stays(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     ended, to the entry date for the last stay; people, segment and product filters to the
     deal's row in ``v_opportunities``.
     """
-    where, params = filters.clause(date="CAST(coalesce(s.left_at, s.entered_at) AS DATE)", person="o.owner_name",
-                                   segment="o.segment", product="o.product")
+    stays = _all_stays(ws)
+    keep = filters.mask(stays, date="f_date", segment="f_segment", product="f_product")
+    if filters.regions or filters.teams or filters.managers:
+        keep &= stays["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
+    return stays.loc[keep, _STAY_COLUMNS].reset_index(drop=True)
+
+
+_STAY_COLUMNS = ["opportunity_id", "owner_name", "stage", "entered_at", "next_stage", "left_at", "days", "move_date",
+                 "is_advance", "stage_is_closed", "rank", "next_rank"]
+
+
+@per_version
+def _all_stays(ws: Workspace) -> pd.DataFrame:
+    """Every stay of the workspace, with the columns :func:`stage_stays` filters on (read once
+    per version of the data)."""
     stays = ws.query(
-        f"""WITH h AS (
+        """WITH h AS (
                 SELECT opportunity_id, stage, changed_at, history_id,
                        lag(stage) OVER (PARTITION BY opportunity_id ORDER BY changed_at, history_id) AS prev
                 FROM stage_history WHERE stage IS NOT NULL AND changed_at IS NOT NULL),
@@ -214,12 +228,13 @@ def stage_stays(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
                   FROM c WINDOW w AS (PARTITION BY opportunity_id ORDER BY changed_at, history_id))
             SELECT s.opportunity_id, o.owner_name, s.stage, s.entered_at, s.next_stage, s.left_at,
                    date_diff('second', s.entered_at, s.left_at) / 86400.0 AS days,
-                   CAST(s.left_at AS DATE) AS move_date
+                   CAST(s.left_at AS DATE) AS move_date,
+                   CAST(coalesce(s.left_at, s.entered_at) AS DATE) AS f_date,
+                   o.segment AS f_segment, o.product AS f_product
             FROM s LEFT JOIN v_opportunities o ON o.opportunity_id = s.opportunity_id
-            WHERE {where}
-            ORDER BY s.opportunity_id, s.entered_at""",
-        params,
+            ORDER BY s.opportunity_id, s.entered_at"""
     )
+    stays["f_date"] = pd.to_datetime(stays["f_date"])
     order = stage_order(ws).set_index("stage")
     rank = stays["stage"].map(order["rank"])
     next_rank = stays["next_stage"].map(order["rank"])
@@ -304,25 +319,21 @@ def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     """
     _check(level, grain, ("day", "week"))
     scope = rep_scope(ws, filters)
-    a_where, a_params = filters.clause(date="a.activity_date", person="a.owner_name")
-    acts = ws.query(f"SELECT a.owner_name, a.activity_date AS d FROM v_activities a "
-                    f"WHERE a.owner_name IS NOT NULL AND {a_where}", a_params)
+    acts = activity_days(ws)  # activities per owner and day, held per version of the data
+    keep = filters.mask(acts, date="day")
+    if filters.regions or filters.teams or filters.managers:
+        keep &= acts["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
+    acts = acts[keep]
     c_where, c_params = deal_clause(filters, "o.created_date")
     created = ws.query(f"SELECT o.owner_name, o.created_date AS d, o.amount FROM v_opportunities o "
                        f"WHERE o.owner_name IS NOT NULL AND o.created_date IS NOT NULL AND {c_where}", c_params)
     stays = stage_stays(ws, filters)
     moves = stays[stays["is_advance"] & stays["owner_name"].notna()]
-    evidence = ws.query(
-        """SELECT DISTINCT 'activities' AS kind, owner_name FROM v_activities
-           UNION ALL
-           SELECT DISTINCT 'history', o.owner_name FROM v_opportunities o
-           WHERE o.opportunity_id IN (SELECT opportunity_id FROM stage_history)""").dropna()
-    act_evidence = set(evidence.loc[evidence["kind"] == "activities", "owner_name"])
-    hist_evidence = set(evidence.loc[evidence["kind"] == "history", "owner_name"])
+    act_evidence, hist_evidence = _evidence_owners(ws)
 
     keys = ["owner_name", "period"]
     parts = [
-        acts.assign(period=period_start(acts["d"], grain)).groupby(keys).size().rename("activities"),
+        acts.assign(period=period_start(acts["day"], grain)).groupby(keys)["n"].sum().rename("activities"),
         _sum_known(created.assign(period=period_start(created["d"], grain)), keys, {"amount": "pipeline_added"},
                    size="deals_created"),
         moves.assign(period=period_start(moves["move_date"], grain)).groupby(keys)["opportunity_id"]
@@ -373,6 +384,18 @@ def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     cols = [*k, "period", "activities", "activity_target", "met", "pipeline_added", "deals_created",
             "deals_advancing", "n_reps", "n_reps_met"]
     return agg.sort_values([*k, "period"], ignore_index=True)[cols]
+
+
+@per_version
+def _evidence_owners(ws: Workspace) -> tuple[frozenset, frozenset]:
+    """Owners with any activity, and owners of a deal with a stage history, in the workspace."""
+    evidence = ws.query(
+        """SELECT DISTINCT 'activities' AS kind, owner_name FROM v_activities
+           UNION ALL
+           SELECT DISTINCT 'history', o.owner_name FROM v_opportunities o
+           WHERE o.opportunity_id IN (SELECT opportunity_id FROM stage_history)""").dropna()
+    return (frozenset(evidence.loc[evidence["kind"] == "activities", "owner_name"]),
+            frozenset(evidence.loc[evidence["kind"] == "history", "owner_name"]))
 
 
 def activity_standard(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),

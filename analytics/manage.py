@@ -152,7 +152,7 @@ def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
     = activities ÷ n_rep_weeks, pooled over the manager's reps. The activities per person and
     day are counted once per version of the data; the filters pick from those counts.
     """
-    days = _activity_days(ws)
+    days = activity_days(ws)
     keep = filters.mask(days, date="day")
     if filters.regions or filters.teams or filters.managers:
         keep &= days["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
@@ -183,7 +183,7 @@ def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
 
 
 @per_version
-def _activity_days(ws: Workspace) -> pd.DataFrame:
+def activity_days(ws: Workspace) -> pd.DataFrame:
     """Activities per owner (resolved through the roster) and day, over the whole workspace."""
     df = ws.query(
         """SELECT owner_name, activity_date AS day, count(*) AS n FROM v_activities

@@ -113,6 +113,7 @@ def _as_date(value) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
+@per_version
 def filter_options(ws: Workspace) -> FilterOptions:
     """The data's span (deal created and close dates) and the regions, teams and managers in it."""
     span = ws.con.execute(

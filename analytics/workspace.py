@@ -246,7 +246,10 @@ class Workspace:
         return rows[0][0] if rows else None
 
     def counts(self) -> dict[str, int]:
-        return {name: int(self.scalar(f"SELECT count(*) FROM {quote_ident(name)}")) for name in schema.TABLES}
+        """Rows per table (every page's sidebar shows them: counted once per version)."""
+        held = self.derived(("counts",), lambda: {
+            name: int(self.scalar(f"SELECT count(*) FROM {quote_ident(name)}")) for name in schema.TABLES})
+        return dict(held)
 
     def column_filled(self, table_name: str) -> dict[str, int]:
         """Non-missing values per column of a table (the coverage panel reads this)."""
