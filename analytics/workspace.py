@@ -228,6 +228,7 @@ class Workspace:
 
     def close(self) -> None:
         """Close every cursor and the connection; the data is gone (calling it twice is fine)."""
+        self._derived.clear()
         with self._lock:
             for cur in self._cursors.values():
                 cur.close()
