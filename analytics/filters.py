@@ -83,11 +83,14 @@ class Filters:
         import pandas as pd
 
         keep = pd.Series(True, index=frame.index)
-        if date is not None:
+        if date is not None and (self.start is not None or self.end is not None):
+            when = frame[date]
+            if not pd.api.types.is_datetime64_any_dtype(when):  # e.g. Python dates, as SQL's DATE
+                when = pd.to_datetime(when, errors="coerce")
             if self.start is not None:
-                keep &= (frame[date] >= pd.Timestamp(self.start)).fillna(False).astype(bool)
+                keep &= (when >= pd.Timestamp(self.start)).fillna(False).astype(bool)
             if self.end is not None:
-                keep &= (frame[date] <= pd.Timestamp(self.end)).fillna(False).astype(bool)
+                keep &= (when <= pd.Timestamp(self.end)).fillna(False).astype(bool)
         for col, values in ((region, self.regions), (team, self.teams), (manager, self.managers),
                             (segment, self.segments), (product, self.products)):
             if col is not None and values:

@@ -178,6 +178,7 @@ class Workspace:
         #: results that depend on the data alone (not on the filters), for the current version
         self._derived: OrderedDict = OrderedDict()
         self._derived_version = -1
+        self._derived_lock = threading.Lock()
         self._create()
 
     # ----------------------------------------------------------------- structure
@@ -228,7 +229,7 @@ class Workspace:
 
     def close(self) -> None:
         """Close every cursor and the connection; the data is gone (calling it twice is fine)."""
-        self._derived.clear()
+        self.forget_derived()
         with self._lock:
             for cur in self._cursors.values():
                 cur.close()
@@ -278,25 +279,29 @@ class Workspace:
         drops everything held. At most :data:`DERIVED_SIZE` results are kept, least recently
         used first out.
         """
-        version = self.version
         store = self._derived
-        if self._derived_version != version:
-            store.clear()
-            self._derived_version = version
-        hit = store.get(key)
-        if hit is not None:
-            store.move_to_end(key)
-            return hit[0]
+        with self._derived_lock:  # the build itself runs outside: it may take seconds
+            version = self.version
+            if self._derived_version != version:
+                store.clear()
+                self._derived_version = version
+            hit = store.get(key)
+            if hit is not None:
+                store.move_to_end(key)
+                return hit[0]
         value = build()
-        if self.version == version:  # data changed while building (another thread): not kept
-            store[key] = (value,)
-            while len(store) > DERIVED_SIZE:
-                store.popitem(last=False)
+        with self._derived_lock:
+            # data changed while building (another thread): the result is not kept
+            if self.version == version and self._derived_version == version:
+                store[key] = (value,)
+                while len(store) > DERIVED_SIZE:
+                    store.popitem(last=False)
         return value
 
     def forget_derived(self) -> None:
         """Drop every held derived result (benchmarks time the first visit with this)."""
-        self._derived.clear()
+        with self._derived_lock:
+            self._derived.clear()
 
     # ----------------------------------------------------------------- writing
     def load(self, table_name: str, frame: pd.DataFrame) -> LoadResult:
