@@ -47,7 +47,7 @@ from analytics.filters import Filters
 from analytics.manage import activity_by_manager, activity_days, as_of, attainment_by_manager, pipeline_by_manager
 from analytics.overview import deal_clause, quota_clause
 from analytics.people import reps, roster_names
-from analytics.reuse import per_version, reusing
+from analytics.reuse import per_version, reused, reusing
 from analytics.settings import Settings
 from analytics.workspace import STAGE_MAP, Workspace
 
@@ -557,6 +557,7 @@ def predictive(ws: Workspace, filters: Filters = Filters(), settings: Settings =
 
 
 # ----------------------------------------------------------------------------- outcomes
+@reused
 def _closed_deals(ws: Workspace, filters: Filters) -> pd.DataFrame:
     where, params = deal_clause(filters, "o.close_date")
     return ws.query(
@@ -680,6 +681,7 @@ def outcomes(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     return g.sort_values([*k, "period"], ignore_index=True)[[*k, "period", *OUTCOME_COLUMNS]]
 
 
+@reused
 def outcome_totals(ws: Workspace, filters: Filters = Filters(), level: str = "team") -> pd.DataFrame:
     """:func:`outcomes` over the whole period, one row per entity in scope (NaN without evidence)."""
     _check(level)

@@ -55,6 +55,8 @@ THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
 MAX_WORKSPACE_FILE_BYTES = 2 * 1024**3
 #: derived results a workspace holds at once (see :meth:`Workspace.derived`)
 DERIVED_SIZE = 12
+#: rows of a saved table decoded and inserted at a time when a workspace is opened
+OPEN_BATCH_ROWS = 1024 * 1024
 #: a saved workspace may not decode to more rows than this, whatever its zip sizes say
 MAX_WORKSPACE_ROWS = int(os.environ.get("BENCH_MAX_WORKSPACE_ROWS", "20000000"))
 
@@ -62,6 +64,8 @@ WORKSPACE_FORMAT = "bench-strength-workspace"
 WORKSPACE_VERSION = 1
 
 STAGE_MAP = "_stage_map"
+#: view -> the table holding its copy once resolved (in this order: the second reads the first)
+RESOLVED = {"v_opportunities": "_opportunities_resolved", "v_won_in_quota": "_won_in_quota_resolved"}
 IMPORT_LOG = "_imports"
 
 
@@ -98,7 +102,7 @@ SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,
        min(start_date) AS start_date, max(end_date) AS end_date
 FROM v_people GROUP BY name;
 
-CREATE OR REPLACE VIEW v_opportunities AS
+CREATE OR REPLACE VIEW v_opportunities_live AS
 SELECT o.opportunity_id, o.name, o.owner, coalesce(r.name, o.owner) AS owner_name,
        ro.manager_name, ro.team, ro.region, coalesce(ro.segment, o.segment) AS segment,
        o.account, coalesce(a.name, o.account) AS account_name, o.stage,
@@ -115,6 +119,10 @@ LEFT JOIN (SELECT account_id, any_value(name) AS name FROM accounts GROUP BY acc
        ON a.account_id = o.account
 LEFT JOIN _stage_map sm ON sm.stage = o.stage;
 
+-- what every analysis reads: the live view, or its copy resolved once per version of the data
+-- (Workspace.query switches it; any change of data switches it back); so for v_won_in_quota
+CREATE OR REPLACE VIEW v_opportunities AS SELECT * FROM v_opportunities_live;
+
 CREATE OR REPLACE VIEW v_quotas AS
 SELECT coalesce(r.name, q.owner) AS owner_name, ro.manager_name, ro.team, ro.region,
        q.period_start, q.period_end, q.amount
@@ -124,12 +132,13 @@ LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner);
 
 -- Each won deal counts toward one quota period of its owner: the first that holds its close
 -- date (periods that share a boundary day, or overlap, must not count it twice).
-CREATE OR REPLACE VIEW v_won_in_quota AS
+CREATE OR REPLACE VIEW v_won_in_quota_live AS
 SELECT o.opportunity_id, o.owner_name, o.manager_name, o.amount, o.close_date, q.period_start, q.period_end
 FROM v_opportunities o JOIN v_quotas q
   ON q.owner_name = o.owner_name AND o.close_date BETWEEN q.period_start AND q.period_end
 WHERE o.is_won
 QUALIFY row_number() OVER (PARTITION BY o.opportunity_id ORDER BY q.period_start) = 1;
+CREATE OR REPLACE VIEW v_won_in_quota AS SELECT * FROM v_won_in_quota_live;
 
 CREATE OR REPLACE VIEW v_activities AS
 SELECT a.*, coalesce(r.name, a.owner) AS owner_name
@@ -179,6 +188,9 @@ class Workspace:
         self._derived: OrderedDict = OrderedDict()
         self._derived_version = -1
         self._derived_lock = threading.Lock()
+        #: the version ``v_opportunities`` was resolved for (-1: it is the live view)
+        self._resolved_version = -1
+        self._resolve_lock = threading.RLock()
         self._create()
 
     # ----------------------------------------------------------------- structure
@@ -241,9 +253,11 @@ class Workspace:
     # ----------------------------------------------------------------- reading
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run SQL with bound parameters and return a DataFrame."""
+        self._resolve(sql)
         return self.con.execute(sql, params or []).df()
 
     def scalar(self, sql: str, params: list | dict | None = None):
+        self._resolve(sql)
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0][0] if rows else None
 
@@ -267,6 +281,53 @@ class Workspace:
     def known_people(self) -> set[str]:
         """Every person ID and name in the roster."""
         return set(self.query("SELECT ref FROM v_person_ref")["ref"].dropna())
+
+    # ----------------------------------------------------------------- resolved deals
+    def _resolve(self, sql: str) -> None:
+        """Point ``v_opportunities`` and ``v_won_in_quota`` at copies of their live views made
+        once per version of the data, when ``sql`` reads one (an import's own queries never do,
+        so loading stays one copy).
+
+        The live view resolves each deal's owner, roster manager, team, region, account and
+        stage outcome through four joins, and the deals credited to quota periods join those
+        with the quotas; every analysis of a page reads them, so at a million deals those joins
+        were most of each query's time. The copies are tables of this session's
+        database like any other, and :meth:`_changed` drops them on any change of data. Copies
+        that cannot be made (say, over the memory limit) leave the live views in place.
+        """
+        if self._resolved_version == self.version or self._root is None:
+            return
+        if not any(view in sql for view in RESOLVED):
+            return
+        with self._resolve_lock:
+            version = self.version
+            if self._resolved_version == version:
+                return
+            cur = self.con
+            try:
+                for view, table in RESOLVED.items():
+                    cur.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view}_live")
+                    cur.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {table}")
+            except duckdb.Error:
+                self._live_views()
+                return
+            if self.version == version:
+                self._resolved_version = version
+            else:  # the data changed meanwhile: back to the live view
+                self._live_views()
+
+    def _live_views(self) -> None:
+        for view, table in RESOLVED.items():
+            self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {view}_live")
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def _changed(self) -> None:
+        """The data or stage mapping changed: a new version, and nothing resolved is kept."""
+        with self._resolve_lock:
+            self.version += 1
+            if self._resolved_version != -1:
+                self._live_views()
+                self._resolved_version = -1
 
     # ----------------------------------------------------------------- derived results
     def derived(self, key: tuple, build: Callable[[], object]):
@@ -335,7 +396,7 @@ class Workspace:
             self.con.unregister("_staging")
         if table_name in ("opportunities", "stage_history"):
             self.refresh_stage_map()
-        self.version += 1
+        self._changed()
         return LoadResult(len(frame) - replaced, replaced)
 
     def log_import(self, file: str, table_name: str, shape: str | None, rows_read: int, rows_loaded: int,
@@ -376,7 +437,7 @@ class Workspace:
             self.con.execute(
                 f"INSERT OR REPLACE INTO {STAGE_MAP} VALUES (?, ?, ?)", [stage, bool(closed or won), bool(won)]
             )
-        self.version += 1
+        self._changed()
 
     # ----------------------------------------------------------------- whole workspace
     def save(self) -> bytes:
@@ -448,10 +509,11 @@ class Workspace:
             ws = cls()
             try:
                 for name, f in files.items():
-                    arrow = f.read()
                     known = set(schema.table(name).column_names) if name in schema.TABLES else None
-                    cols = [c for c in arrow.column_names if known is None or c in known]
-                    ws.insert_arrow(name, arrow.select(cols))
+                    cols = [c for c in f.schema_arrow.names if known is None or c in known]
+                    # a batch at a time: a 5M-row table never sits decoded in memory beside its copy
+                    for batch in f.iter_batches(batch_size=OPEN_BATCH_ROWS, columns=cols):
+                        ws.insert_arrow(name, pa.Table.from_batches([batch]))
             except Exception:
                 ws.close()
                 raise
@@ -470,4 +532,4 @@ class Workspace:
             self.con.execute(f"INSERT INTO {quote_ident(name)} ({cols}) SELECT {cols} FROM _restore")
         finally:
             self.con.unregister("_restore")
-        self.version += 1
+        self._changed()

@@ -710,3 +710,67 @@ def test_mask_takes_python_dates_as_sql_takes_a_date_column():
     assert keep.tolist() == [False, False, True, True]
     keep = Filters(end=dt.date(2025, 2, 1)).mask(frame, date="d")
     assert keep.tolist() == [True, False, False, True]
+
+
+# ------------------------------------------------------------------------------ resolved views
+def _won(ws: Workspace) -> list[str]:
+    return sorted(ws.query("SELECT opportunity_id FROM v_opportunities WHERE is_won")["opportunity_id"])
+
+
+def test_resolved_deals_are_a_copy_of_the_live_view(ws):
+    live = ws.con.execute("SELECT * FROM v_opportunities_live ORDER BY opportunity_id").df()
+    resolved = ws.query("SELECT * FROM v_opportunities ORDER BY opportunity_id")  # resolves
+    assert ws._resolved_version == ws.version
+    assert ws.scalar("SELECT count(*) FROM _opportunities_resolved") == len(live)
+    pd.testing.assert_frame_equal(resolved, live)
+    credited = ws.query("SELECT * FROM v_won_in_quota ORDER BY opportunity_id")
+    pd.testing.assert_frame_equal(credited, ws.query("SELECT * FROM v_won_in_quota_live ORDER BY opportunity_id"))
+
+
+def test_resolved_deals_follow_every_change_of_data_or_mapping(ws):
+    assert _won(ws) == ["o1", "o3"]
+    load(ws, "opportunities", [opp("o5", "Bea", 70)])  # a new won deal
+    assert _won(ws) == ["o1", "o3", "o5"]
+    # also for a reader that goes straight to the connection (never resolves)
+    assert ws.con.execute("SELECT count(*) FROM v_opportunities WHERE is_won").fetchone()[0] == 3
+    ws.set_stage_outcomes({"Signed Contract": (True, True)})  # o4 has no flags: now won
+    assert _won(ws) == ["o1", "o3", "o4", "o5"]
+    load(ws, "opportunities", [opp("o1", "Ann", 100, won=False)])  # replaced by key: now lost
+    assert _won(ws) == ["o3", "o4", "o5"]
+    load(ws, "people", [person("Bea", "Mia", "APAC", "T2")])  # Bea moves: her deals follow her
+    assert ws.scalar("SELECT manager_name FROM v_opportunities WHERE opportunity_id = 'o5'") == "Mia"
+
+
+def test_a_query_that_reads_no_deal_view_resolves_nothing(ws):
+    ws.query("SELECT count(*) FROM people")
+    assert ws._resolved_version == -1
+    assert ws.scalar("SELECT count(*) FROM v_won_in_quota") is not None
+    assert ws._resolved_version == ws.version
+
+
+def test_a_saved_workspace_holds_no_resolved_copy(ws):
+    ws.query("SELECT * FROM v_opportunities")
+    saved = ws.save()
+    import io
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(saved)).namelist()
+    assert not [n for n in names if "resolved" in n]
+    again = Workspace.open(saved)
+    try:
+        assert _won(again) == _won(ws)
+    finally:
+        again.close()
+
+
+def test_a_workspace_opens_a_batch_at_a_time_in_order(monkeypatch, saved_small):
+    from analytics import workspace as wsm
+
+    monkeypatch.setattr(wsm, "OPEN_BATCH_ROWS", 1)
+    small = Workspace.open(saved_small)
+    try:
+        assert small.query("SELECT opportunity_id FROM opportunities")["opportunity_id"].tolist() == [
+            o["opportunity_id"] for o in OPPS]
+        assert small.counts()["people"] == len(PEOPLE)
+    finally:
+        small.close()
