@@ -365,83 +365,143 @@ def _gaps_as_of(ws: Workspace, end, settings: Settings) -> pd.DataFrame:
         cyc = cyc[cyc["cycle_date"].isna() | (cyc["cycle_date"] <= pd.Timestamp(filters.end))]
     scores = review_scores(ws, Filters(end=filters.end))
     scores = scores[scores["score_norm"].notna()].assign(cap_key=lambda d: d["capability"].str.strip().str.lower())
-    # Dates are compared as nanoseconds since the epoch (exactly what comparing the Timestamps
-    # compares) and each rep's calendar is built once, not once per gap: at 400k reviews and
-    # 20k gaps the per-gap Timestamps dominated the Managers page.
-    by_cap: dict[tuple, dict[int, float]] = {}
-    per_cap = scores.groupby(["rep", "cap_key", "cycle_index"])["score_norm"].mean()
-    for rep, key, i, v in zip(*_levels(per_cap.index), per_cap.tolist(), strict=True):
-        by_cap.setdefault((rep, key), {})[int(i)] = float(v)
-    own_dates: dict[str, dict[int, int]] = {}
-    firsts = scores.groupby(["rep", "cycle_index"])["review_date"].min().dropna()
-    for rep, i, d in zip(*_levels(firsts.index), _ns(firsts), strict=True):
-        own_dates.setdefault(rep, {})[int(i)] = d
-    held = [(int(i), pd.Timestamp(d).value if pd.notna(d) else None)
-            for i, d in zip(cyc["cycle_index"], cyc["cycle_date"], strict=True)]
-    held.sort()
+    # Vectorised over the gaps (one row g each, in the SQL's order) and the cycles held (one
+    # column h each, by cycle index). Dates are compared as nanoseconds since the epoch (exactly
+    # what comparing the Timestamps compares).
+    n_gaps = len(namings)
+    rep_of, reps = pd.factorize(namings["rep"], use_na_sentinel=False)  # a missing rep has no scores
+    held = cyc.sort_values("cycle_index")
+    held_idx = held["cycle_index"].to_numpy(dtype="int64")
+    n_held = len(held_idx)
+    # each rep's calendar: the rep's own earliest review date in a cycle, else the cycle's date
+    cal_ns, cal_ok = _dates_ns(held["cycle_date"].to_numpy())
+    cal_ns = np.tile(cal_ns, (len(reps), 1))
+    cal_ok = np.tile(cal_ok, (len(reps), 1))  # an undated cycle cannot be placed in time
+    firsts = scores.groupby(["rep", "cycle_index"], sort=False)["review_date"].min().dropna()
+    if len(firsts):
+        r = pd.Index(reps).get_indexer(firsts.index.get_level_values(0))
+        h, found = _held_positions(held_idx, firsts.index.get_level_values(1))
+        keep = (r >= 0) & found
+        own_ns, _ = _dates_ns(firsts.to_numpy())
+        cal_ns[r[keep], h[keep]] = own_ns[keep]
+        cal_ok[r[keep], h[keep]] = True
+    dated = cal_ok.any(axis=1)[rep_of]  # per gap: the rep's calendar has a cycle
+    first_ns, _ = _dates_ns(namings["first_named_date"].to_numpy())
+    named = _named_cycle_counts(namings["dates"].tolist(), rep_of, cal_ns, cal_ok)
+
+    # s: the mean normalised score per (gap, cycle of the rep's calendar)
+    # (sort=False: the groups are looked up, not ordered; each mean is over the same rows in the same order)
+    per_cap = scores.groupby(["rep", "cap_key", "cycle_index"], sort=False)["score_norm"].mean()
+    s_val = np.full((n_gaps, n_held), np.nan)
+    s_ok = np.zeros((n_gaps, n_held), dtype=bool)
+    if len(per_cap):
+        keys = pd.MultiIndex.from_arrays([namings["rep"], namings["cap_key"]])
+        g = keys.get_indexer(per_cap.index.droplevel(2))
+        h, found = _held_positions(held_idx, per_cap.index.get_level_values(2))
+        keep = (g >= 0) & found
+        g, h, v = g[keep], h[keep], per_cap.to_numpy(dtype=float)[keep]
+        placed = cal_ok[rep_of[g], h]
+        s_val[g[placed], h[placed]] = v[placed]
+        s_ok[g[placed], h[placed]] = True
     n_within = int(settings.moved_within_cycles)
-    calendars: dict[str, tuple[list, set, dict, dict]] = {}
 
-    rows = []
-    for g in namings.itertuples(index=False):
-        first_ts = pd.Timestamp(g.first_named_date)
-        first = first_ts.value
-        known = calendars.get(g.rep)
-        if known is None:
-            # the rep's calendar of cycles held: own review date where reviewed, else the cycle's
-            own = own_dates.get(g.rep, {})
-            cal = [(i, own.get(i, d)) for i, d in held]
-            cal = [(i, d) for i, d in cal if d is not None]  # an undated cycle cannot be placed in time
-            known = calendars[g.rep] = (cal, {i for i, _ in cal}, dict(cal), {})
-        cal, held_idx, date_of, hit_of = known
-        dated = bool(cal)
-        named = set()
-        if dated:
-            for at in _ns_list(g.dates):  # an undated naming falls in no cycle
-                if at in hit_of:
-                    hit = hit_of[at]
-                else:
-                    hit = hit_of[at] = next((i for i, cd in cal if cd >= at), None)
-                if hit is not None:
-                    named.add(hit)
-        s = {i: v for i, v in by_cap.get((g.rep, g.cap_key), {}).items() if i in held_idx}
+    base_index = np.full(n_gaps, np.nan)
+    base_norm = np.full(n_gaps, np.nan)
+    n_window = np.zeros(n_gaps, dtype="int64")
+    best = np.full(n_gaps, np.nan)
+    measured = np.flatnonzero(s_ok.any(axis=1) & dated)
+    if len(measured):
+        rows = np.arange(len(measured))
+        cols = np.arange(n_held)
+        d, ok = cal_ns[rep_of[measured]], cal_ok[rep_of[measured]]
+        sv, sok, first = s_val[measured], s_ok[measured], first_ns[measured][:, None]
+        # baseline: the last cycle scored dated on or before the first naming, else the first scored
+        before = sok & (d <= first)
+        base = np.where(before.any(axis=1), n_held - 1 - np.argmax(before[:, ::-1], axis=1),
+                        np.argmax(sok, axis=1))
+        # window: the first n_within calendar cycles after the baseline and after the first naming
+        after = ok & (cols > base[:, None]) & (d > first)
+        rank = np.cumsum(after, axis=1)
+        limit = n_within if n_within >= 0 else np.maximum(rank[:, -1] + n_within, 0)[:, None]  # list[:n]
+        window = after & (rank <= limit)
+        # best: the first maximal score in the window (as max() over the window in cycle order)
+        scored = window & sok
+        top = np.where(scored, sv, -np.inf).max(axis=1)
+        at = np.argmax(scored & (sv == top[:, None]), axis=1)
+        base_index[measured] = held_idx[base].astype(float)
+        base_norm[measured] = sv[rows, base]
+        n_window[measured] = window.sum(axis=1)
+        best[measured] = np.where(scored.any(axis=1), sv[rows, at], np.nan)
+    rise = best - base_norm
 
-        rec = dict(rep=g.rep, capability=g.capability, manager=g.manager, first_named_date=first_ts,
-                   n_namings=int(g.n_namings), named_cycles=float(len(named)) if dated else np.nan,
-                   baseline_cycle_index=np.nan, baseline_norm=np.nan, n_window_cycles=0,
-                   best_within=np.nan, rise=np.nan)
-        if not s or not dated:
-            rec["status"] = "not measured"
-            rows.append(rec)
-            continue
-        before = [i for i in s if date_of[i] <= first]
-        base = max(before) if before else min(s)
-        window = [i for i, d in cal if i > base and d > first][:n_within]
-        in_window = [s[i] for i in window if i in s]
-        best = max(in_window) if in_window else np.nan
-        rise = best - s[base]
-        rec.update(baseline_cycle_index=float(base), baseline_norm=s[base],
-                   n_window_cycles=len(window), best_within=best, rise=rise)
-        if not np.isnan(rise) and round(rise, RISE_DECIMALS) >= settings.moved_rise:
-            status = "moved"
-        elif len(named) >= settings.stuck_min_cycles and not np.isnan(best):
-            status = "stuck"
-        elif len(window) < n_within:
-            status = "too early"
-        elif np.isnan(best):
-            status = "not measured"
-        else:
-            status = "not moved"
-        rec["status"] = status
-        rows.append(rec)
-    out = pd.DataFrame(rows, columns=GAP_COLUMNS)
+    is_measured = np.zeros(n_gaps, dtype=bool)
+    is_measured[measured] = True
+    # Python's round (correctly rounded), not numpy's: the same rises count as moved
+    rounded = np.array([round(r, RISE_DECIMALS) for r in rise.tolist()], dtype=float)
+    has_best = ~np.isnan(best)
+    status = np.select(
+        [~is_measured, ~np.isnan(rounded) & (rounded >= settings.moved_rise),
+         (named >= settings.stuck_min_cycles) & has_best, n_window < n_within, ~has_best],
+        ["not measured", "moved", "stuck", "too early", "not measured"], "not moved").tolist()
+    out = pd.DataFrame({
+        "rep": namings["rep"].tolist(), "capability": namings["capability"].tolist(),
+        "manager": namings["manager"].tolist(),
+        "first_named_date": pd.to_datetime(namings["first_named_date"]).to_numpy(),
+        "n_namings": namings["n_namings"].to_numpy(dtype="int64"),
+        "named_cycles": np.where(dated, named.astype(float), np.nan),
+        "baseline_cycle_index": base_index, "baseline_norm": base_norm, "n_window_cycles": n_window,
+        "best_within": best, "rise": rise, "status": status,
+    }, columns=GAP_COLUMNS)
     out["last_named_date"] = pd.to_datetime(namings["last_named_date"]).to_numpy()
-    out["first_named_date"] = pd.to_datetime(out["first_named_date"])
-    out["n_namings"] = out["n_namings"].astype("int64")
-    out["n_window_cycles"] = out["n_window_cycles"].astype("int64")
-    for col in ("named_cycles", "baseline_cycle_index", "baseline_norm", "best_within", "rise"):
-        out[col] = out[col].astype(float)
     return out
+
+
+def _dates_ns(values) -> tuple[np.ndarray, np.ndarray]:
+    """Dates (an array) as nanoseconds since the epoch (``Timestamp.value``), and which are present
+    (a missing one is 0 there)."""
+    a = np.asarray(values)
+    if a.dtype.kind != "M":
+        a = pd.to_datetime(pd.Series(a, dtype=object)).to_numpy()
+    a = a.astype("datetime64[ns]")
+    ok = ~np.isnat(a)
+    return np.where(ok, a.view("int64"), 0), ok
+
+
+def _held_positions(held_idx: np.ndarray, cycle_index) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of cycle indices in the sorted ``held_idx``, and which are held."""
+    i = np.asarray(cycle_index, dtype="int64")
+    if not len(held_idx):
+        return np.zeros(len(i), dtype="int64"), np.zeros(len(i), dtype=bool)
+    pos = np.minimum(np.searchsorted(held_idx, i), len(held_idx) - 1)
+    return pos, held_idx[pos] == i
+
+
+def _named_cycle_counts(dates: list, rep_of: np.ndarray, cal_ns: np.ndarray, cal_ok: np.ndarray) -> np.ndarray:
+    """Per gap, the number of distinct calendar cycles its namings fall in.
+
+    ``dates[g]`` holds gap g's naming dates, ``rep_of[g]`` its rep's row of the calendars
+    (``cal_ns``/``cal_ok``: reps × cycles held, by cycle index). A naming falls in the first cycle
+    (by index) of the rep's calendar dated on or after it: the first column where the running max
+    of the calendar's dates reaches the naming date, found for all namings with one searchsorted
+    over (rep, rank of running max) keys, each rep's row being non-decreasing."""
+    n_gaps = len(dates)
+    n_reps, n_held = cal_ns.shape
+    counts = np.fromiter(map(len, dates), dtype="int64", count=n_gaps)
+    if n_held == 0 or not counts.sum():
+        return np.zeros(n_gaps, dtype="int64")
+    at, at_ok = _dates_ns(np.concatenate([np.asarray(d) for d in dates]))
+    gap = np.repeat(np.arange(n_gaps), counts)
+    reach = np.maximum.accumulate(np.where(cal_ok, cal_ns, np.iinfo("int64").min), axis=1)
+    take = at_ok & cal_ok.any(axis=1)[rep_of[gap]]  # an undated naming falls in no cycle
+    gap, at = gap[take], at[take]
+    rep = rep_of[gap].astype("int64")
+    _, rank = np.unique(np.concatenate([reach.ravel(), at]), return_inverse=True)
+    width = int(rank.max()) + 1
+    keys = (np.arange(n_reps, dtype="int64")[:, None] * width + rank[:reach.size].reshape(n_reps, n_held)).ravel()
+    hit = np.searchsorted(keys, rep * width + rank[reach.size:], side="left") - rep * n_held
+    inside = hit < n_held  # a naming after the last cycle held falls in no cycle yet
+    pairs = np.unique(gap[inside] * n_held + hit[inside])
+    return np.bincount(pairs // n_held, minlength=n_gaps).astype("int64")
 
 
 def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
@@ -486,23 +546,10 @@ def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
     return out[MANAGER_COLUMNS].reset_index(drop=True)
 
 
-def _ns(dates: pd.Series) -> list[int]:
-    """Datetimes as integer nanoseconds since the epoch (``Timestamp.value``), whatever their unit."""
-    return pd.to_datetime(dates).astype("datetime64[ns]").astype("int64").tolist()
 
 
-def _ns_list(values) -> list[int]:
-    """Dates (an array or list) as nanoseconds since the epoch, missing ones left out."""
-    a = np.asarray(values)
-    if a.dtype.kind == "M":
-        a = a.astype("datetime64[ns]")
-        return a[~np.isnat(a)].astype("int64").tolist()
-    return [pd.Timestamp(v).value for v in values if pd.notna(v)]
 
 
-def _levels(index: pd.MultiIndex) -> list[list]:
-    """A MultiIndex's levels as plain lists, row-aligned (faster than its tuples)."""
-    return [index.get_level_values(k).tolist() for k in range(index.nlevels)]
 
 
 def _empty(columns: list[str], ints: tuple[str, ...] = (), dates: tuple[str, ...] = ()) -> pd.DataFrame:

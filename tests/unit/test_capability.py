@@ -275,6 +275,60 @@ def test_named_gaps_without_review_dates_place_namings_by_cycle_label():
     assert row(g, rep="Bob")["status"] == "not measured" and math.isnan(row(g, rep="Bob")["named_cycles"])
 
 
+@pytest.fixture(scope="module")
+def late_review_ws() -> Workspace:
+    """Ann's calendar is not in date order: her Q2 review was late (15 Oct), after Q3's date (30 Sep,
+    from Bob; Ann has no Q3 score, only a Q3 review without a usable scale, on 25 Oct)."""
+    people = [{"name": "Max"}] + [{"name": n, "manager": "Max"} for n in ("Ann", "Bob", "Cy")]
+    reviews = reviews_of("Bob", "Discovery", {"2025-Q1": 3.0, "2025-Q2": 3.0, "2025-Q3": 3.0, "2025-Q4": 3.0})
+    reviews += [
+        {"rep": "Ann", "cycle": "2025-Q1", "review_date": "2025-03-31", "capability": "Discovery", "score": 2.0},
+        {"rep": "Ann", "cycle": "2025-Q2", "review_date": "2025-10-15", "capability": "Discovery", "score": 3.0},
+        {"rep": "Ann", "cycle": "Offsite", "capability": "Discovery", "score": 5.0},  # cannot be placed in time
+        {"rep": "Ann", "cycle": "2025-Q3", "review_date": "2025-10-25", "capability": "Broken", "score": 3.0,
+         "scale_min": 3.0, "scale_max": 3.0},                                   # no normalised score: no date
+        {"rep": "Ann", "cycle": "2025-Q1", "review_date": "2025-03-31", "capability": "Negotiation", "score": 2.0},
+        {"rep": "Ann", "cycle": "2025-Q1", "review_date": "2025-03-31", "capability": " negotiation", "score": 3.0},
+        {"rep": "Ann", "cycle": "2025-Q4", "review_date": "2025-12-31", "capability": "Negotiation", "score": 2.0},
+        {"rep": "Ann", "cycle": "2025-Q4", "review_date": "2025-12-31", "capability": "Value", "score": 3.0},
+    ]
+    sessions = [{"manager": "Max", "rep": r, "session_date": d, "focus_capability": c} for r, d, c in (
+        ("Ann", "2025-09-01", "Discovery"), ("Ann", "2025-10-20", "Discovery"), ("Ann", "2026-02-01", "Value"),
+        ("Cy", "2025-05-01", "Discovery"))]
+    actions = [{"rep": "Ann", "manager": "Max", "capability": c, "assigned_date": "2025-10-01"}
+               for c in ("Discovery", "NEGOTIATION")]
+    return workspace_with(people=people, reviews=reviews, coaching_sessions=sessions, development_actions=actions)
+
+
+def test_named_gaps_follow_the_reps_own_calendar_in_cycle_order(late_review_ws):
+    g = cap.named_gaps(late_review_ws)
+    assert list(zip(g["rep"], g["capability"], strict=True)) == [
+        ("Ann", "Discovery"), ("Ann", "NEGOTIATION"), ("Ann", "Value"), ("Cy", "Discovery")]
+    assert g["n_namings"].dtype == "int64" and g["n_window_cycles"].dtype == "int64"
+    # Discovery named 1 Sep and 1 Oct (Q2: the first cycle in index order dated on or after them,
+    # though Q3 is dated earlier) and 20 Oct (Q4). Baseline Q1 0.25; window Q2, Q3 (Offsite ignored)
+    d = row(g, rep="Ann", capability="Discovery")
+    assert (d["named_cycles"], d["n_namings"], d["baseline_cycle_index"], d["n_window_cycles"]) == (2, 3, 0, 2)
+    assert (d["baseline_norm"], d["best_within"], d["status"]) == (0.25, 0.5, "moved")
+    # Negotiation (two spellings averaged in Q1: 0.375) named 1 Oct, in Q2; the window skips Q3
+    # (dated 30 Sep, before the naming) and is Q2, Q4: best 0.25 in Q4
+    n = row(g, rep="Ann", capability="NEGOTIATION")
+    assert (n["named_cycles"], n["baseline_cycle_index"], n["n_window_cycles"]) == (1, 0, 2)
+    assert (n["baseline_norm"], n["best_within"], n["rise"], n["status"]) == (0.375, 0.25, -0.125, "not moved")
+    assert row(cap.named_gaps(late_review_ws, settings=Settings(stuck_min_cycles=1)),
+               rep="Ann", capability="NEGOTIATION")["status"] == "stuck"
+    assert row(cap.named_gaps(late_review_ws, settings=Settings(moved_within_cycles=1)),
+               rep="Ann", capability="NEGOTIATION")["status"] == "not measured"  # Q2 passed unscored
+    # Value named after the last cycle held: in no cycle yet; baseline Q4, nothing since
+    v = row(g, rep="Ann", capability="Value")
+    assert (v["named_cycles"], v["baseline_cycle_index"], v["n_window_cycles"], v["status"]) == (0, 3, 0, "too early")
+    assert math.isnan(v["best_within"]) and math.isnan(v["rise"])
+    # Cy was never reviewed: the cycles' own dates place the naming (Q2), nothing to measure
+    cy = row(g, rep="Cy")
+    assert (cy["named_cycles"], cy["n_window_cycles"], cy["status"]) == (1, 0, "not measured")
+    assert math.isnan(cy["baseline_cycle_index"])
+
+
 def test_capability_by_manager_counts_and_shares(gaps_ws):
     by = cap.capability_by_manager(gaps_ws)
     assert list(by.columns) == cap.MANAGER_COLUMNS
