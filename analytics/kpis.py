@@ -329,7 +329,7 @@ def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
                        f"WHERE o.owner_name IS NOT NULL AND o.created_date IS NOT NULL AND {c_where}", c_params)
     stays = stage_stays(ws, filters)
     moves = stays[stays["is_advance"] & stays["owner_name"].notna()]
-    act_evidence, hist_evidence = _evidence_owners(ws)
+    act_evidence, hist_evidence = evidence_owners(ws)
 
     keys = ["owner_name", "period"]
     parts = [
@@ -387,7 +387,7 @@ def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
 
 
 @per_version
-def _evidence_owners(ws: Workspace) -> tuple[frozenset, frozenset]:
+def evidence_owners(ws: Workspace) -> tuple[frozenset, frozenset]:
     """Owners with any activity, and owners of a deal with a stage history, in the workspace."""
     evidence = ws.query(
         """SELECT DISTINCT 'activities' AS kind, owner_name FROM v_activities

@@ -36,8 +36,10 @@ import pandas as pd
 from scipy import stats
 
 from analytics.filters import Filters
-from analytics.kpis import outcome_totals, rep_scope, stage_stays
+from analytics.kpis import evidence_owners, outcome_totals, rep_scope, stage_stays
+from analytics.manage import activity_days
 from analytics.overview import deal_clause
+from analytics.people import roster_names
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -143,10 +145,13 @@ def link(x: pd.Series, y: pd.Series, x_name: str, y_name: str, min_n: int = MIN_
 def rep_chain(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """The per-rep numbers of the chain (module notes). Columns: :data:`REP_COLUMNS`."""
     scope = rep_scope(ws, filters)
-    a_where, a_params = filters.clause(date="a.activity_date", person="a.owner_name")
-    acts = ws.query(f"SELECT a.owner_name AS rep, count(*) AS activities FROM v_activities a "
-                    f"WHERE a.owner_name IS NOT NULL AND {a_where} GROUP BY 1", a_params)
-    evidence = set(ws.query("SELECT DISTINCT owner_name FROM v_activities")["owner_name"].dropna())
+    days = activity_days(ws)  # per owner and day, held per version of the data
+    keep = filters.mask(days, date="day")
+    if filters.regions or filters.teams or filters.managers:
+        keep &= days["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
+    acts = (days[keep].groupby("owner_name", as_index=False)["n"].sum()
+            .rename(columns={"owner_name": "rep", "n": "activities"}))
+    evidence = evidence_owners(ws)[0]
     c_where, c_params = deal_clause(filters, "o.created_date")
     created = ws.query(f"SELECT o.opportunity_id, o.owner_name AS rep, o.is_won FROM v_opportunities o "
                        f"WHERE o.owner_name IS NOT NULL AND {c_where}", c_params)
