@@ -186,9 +186,10 @@ def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
 def activity_days(ws: Workspace) -> pd.DataFrame:
     """Activities per owner (resolved through the roster) and day, over the whole workspace
     (activities without a date in one row per owner, day NaT: counted when no period is set)."""
+    # in no particular order: every reader groups them (sorting 1.5M rows cost a second)
     df = ws.query(
         """SELECT owner_name, activity_date AS day, count(*) AS n FROM v_activities
-           WHERE owner_name IS NOT NULL GROUP BY ALL ORDER BY ALL"""
+           WHERE owner_name IS NOT NULL GROUP BY ALL"""
     )
     df["day"] = pd.to_datetime(df["day"])
     df["n"] = df["n"].astype("int64")
