@@ -241,7 +241,8 @@ class Workspace:
 
     def close(self) -> None:
         """Close every cursor and the connection; the data is gone (calling it twice is fine)."""
-        self.forget_derived()
+        with self._derived_lock:
+            self._derived.clear()
         with self._lock:
             for cur in self._cursors.values():
                 cur.close()
@@ -360,9 +361,14 @@ class Workspace:
         return value
 
     def forget_derived(self) -> None:
-        """Drop every held derived result (benchmarks time the first visit with this)."""
+        """Drop every held derived result and the resolved copies of the deal views (benchmarks
+        time the first visit after an import with this)."""
         with self._derived_lock:
             self._derived.clear()
+        with self._resolve_lock:
+            if self._resolved_version != -1 and self._root is not None:
+                self._live_views()
+            self._resolved_version = -1
 
     # ----------------------------------------------------------------- writing
     def load(self, table_name: str, frame: pd.DataFrame) -> LoadResult:

@@ -327,7 +327,8 @@ def _held_derived(ws: Workspace) -> dict:
 
 
 def _restore_derived(ws: Workspace, held: dict) -> None:
-    ws.forget_derived()
+    """Back to what was held (the resolved deal views stay as the page's visit left them)."""
+    ws._derived.clear()
     ws._derived.update(held)
 
 

@@ -774,3 +774,13 @@ def test_a_workspace_opens_a_batch_at_a_time_in_order(monkeypatch, saved_small):
         assert small.counts()["people"] == len(PEOPLE)
     finally:
         small.close()
+
+
+def test_forget_derived_also_drops_the_resolved_copies(ws):
+    before = _won(ws)
+    assert ws._resolved_version == ws.version
+    ws.forget_derived()
+    assert ws._resolved_version == -1
+    assert ws.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%resolved'").fetchone()[0] == 0
+    assert _won(ws) == before  # resolved again on the next read
+    assert ws._resolved_version == ws.version
