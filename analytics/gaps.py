@@ -37,6 +37,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+try:  # what DataFrame.to_dict boxes values with (pandas is pinned; a private module may move)
+    from pandas.core.dtypes.cast import maybe_box_native
+except ImportError:  # pragma: no cover
+    def maybe_box_native(value):
+        return value.item() if isinstance(value, np.generic) else value
+
 from analytics import capability as cap
 from analytics import follow_through as ft
 from analytics.coaching import coaching_by_manager
@@ -86,6 +92,12 @@ GAP_COLUMNS = ["rep", "manager", "capability", "latest_norm", "attainment", "bel
 MOVER_COLUMNS = ["rep", "manager", "mean_slope", "best_capability", "best_rise", "n_capabilities", "n_cycles"]
 MOVERS_BY_MANAGER_COLUMNS = ["manager", "n_reps", "n_improving", "share_improving", "mean_slope", "n_top_movers"]
 
+#: The columns of a candidate row that the placement and the output row read.
+_PLACE_COLUMNS = ["rep", "named_manager", "latest_manager", "capability", "latest_norm", "attainment",
+                  "below_results", "named", "n_sessions_on_it", "n_actions", "n_actions_completed",
+                  "cycles_worked", "gap_status", "named_cycles", "baseline_norm", "reached_standard",
+                  "n_window_cycles", "n_cycles", "first_norm", "rise"]
+
 _NUMBER_WORDS = {0: "zero", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
                  8: "eight", 9: "nine", 10: "ten"}
 
@@ -105,6 +117,34 @@ def _words(n: int) -> str:
 
 def _fmt(x: float) -> str:
     return "n/a" if pd.isna(x) else f"{x:.2f}"
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """``frame[columns].to_dict("records")``, the same values, without iterating string columns
+    element by element (they are read as one object array)."""
+    columns = [c for c in columns if c in frame.columns]
+    values = []
+    for c in columns:
+        col = frame[c]
+        if isinstance(col.dtype, pd.StringDtype):  # str or NA value, as iterating the column gives
+            values.append(col.to_numpy(dtype=object, na_value=col.dtype.na_value).tolist())
+        elif col.dtype == object:
+            values.append([maybe_box_native(v) for v in col.tolist()])
+        else:
+            values.append(list(col))
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _names(values: pd.Series) -> set:
+    """``set(values)``, read as one object array (not value by value)."""
+    return set(values.to_numpy(dtype=object).tolist())
+
+
+def _isin(values: pd.Series, people: set) -> pd.Series:
+    """``values.isin(people)`` for a set of names (looked up in one hash table, not value by value)."""
+    return pd.Series(pd.Index(values.to_numpy(dtype=object), dtype=object).isin(list(people)), index=values.index)
 
 
 def _people_only(filters: Filters) -> Filters:
@@ -130,7 +170,7 @@ def _leavers(ws: Workspace, filters: Filters) -> set[str]:
     if day is None:
         return set()
     ends = ws.query("SELECT name, end_date FROM v_roster WHERE end_date IS NOT NULL")
-    return set(ends.loc[pd.to_datetime(ends["end_date"]) < day, "name"])
+    return set(ends.loc[pd.to_datetime(ends["end_date"]) < day, "name"].to_numpy(dtype=object).tolist())
 
 
 # ------------------------------------------------------------------------------ attainment
@@ -176,8 +216,11 @@ def rep_attainment(ws: Workspace, filters: Filters = Filters(), settings: Settin
 
 
 # ------------------------------------------------------------------------------ evidence per gap
-def _rep_calendars(ws: Workspace, filters: Filters, scores: pd.DataFrame) -> dict[str, list[tuple[int, pd.Timestamp]]]:
-    """Per rep, the review cycles held by as-of with the date a naming is compared with.
+def _rep_calendars(ws: Workspace, filters: Filters, scores: pd.DataFrame,
+                   reps) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per rep of ``reps`` (its row; the row after the last: anyone else), the review cycles held
+    by as-of with the date a naming is compared with, as (rep row of each of ``reps``, dates in
+    nanoseconds reps x cycles by cycle index, which are placed).
 
     Same rule as :func:`analytics.capability.named_gaps`: the rep's own review date in the cycle
     when reviewed, else the cycle's date; a cycle that cannot be placed in time is left out.
@@ -185,24 +228,22 @@ def _rep_calendars(ws: Workspace, filters: Filters, scores: pd.DataFrame) -> dic
     cyc = cap.cycles(ws)
     if filters.end is not None:
         cyc = cyc[cyc["cycle_date"].isna() | (cyc["cycle_date"] <= pd.Timestamp(filters.end))]
-    held = sorted((int(i), pd.Timestamp(d) if pd.notna(d) else None)
-                  for i, d in zip(cyc["cycle_index"], cyc["cycle_date"], strict=True))
-    own: dict[str, dict[int, pd.Timestamp]] = {}
-    for (rep, i), d in scores.groupby(["rep", "cycle_index"])["review_date"].min().items():
-        if pd.notna(d):
-            own.setdefault(rep, {})[int(i)] = pd.Timestamp(d)
-    reps = set(scores["rep"]) | {None}
-    out = {}
-    for rep in reps:
-        mine = own.get(rep, {})
-        out[rep] = [(i, mine.get(i, d)) for i, d in held if mine.get(i, d) is not None]
-    return out
-
-
-def _cycle_of(calendar: list[tuple[int, pd.Timestamp]], day) -> int | None:
-    """The first cycle whose date is on or after ``day`` (None: after the last cycle held)."""
-    day = pd.Timestamp(day)
-    return next((i for i, d in calendar if d >= day), None)
+    held = cyc.sort_values("cycle_index", kind="stable")
+    held_idx = held["cycle_index"].to_numpy(dtype="int64")
+    firsts = scores.groupby(["rep", "cycle_index"], sort=False)["review_date"].min().dropna()
+    known = pd.Index(pd.unique(firsts.index.get_level_values(0).to_numpy(dtype=object)), dtype=object)
+    rep_row = known.get_indexer(pd.Index(np.asarray(reps, dtype=object), dtype=object))
+    rep_row = np.where(rep_row < 0, len(known), rep_row)  # a rep without an own date: the cycles' dates
+    ns, ok = cap._dates_ns(held["cycle_date"].to_numpy())
+    cal_ns = np.tile(ns, (len(known) + 1, 1))
+    cal_ok = np.tile(ok, (len(known) + 1, 1))
+    if len(firsts) and len(held_idx):
+        r = known.get_indexer(firsts.index.get_level_values(0).to_numpy(dtype=object))
+        h, found = cap._held_positions(held_idx, firsts.index.get_level_values(1))
+        own_ns, _ = cap._dates_ns(firsts.to_numpy())
+        cal_ns[r[found], h[found]] = own_ns[found]
+        cal_ok[r[found], h[found]] = True
+    return rep_row, cal_ns, cal_ok
 
 
 def _work_on_gaps(ws: Workspace, filters: Filters, scores: pd.DataFrame) -> pd.DataFrame:
@@ -233,13 +274,12 @@ def _work_on_gaps(ws: Workspace, filters: Filters, scores: pd.DataFrame) -> pd.D
             FROM x WHERE {r_sql} GROUP BY ALL""",
         s_params + [None if day is None else day.date()] + a_params + r_params,
     )
-    calendars = _rep_calendars(ws, filters, scores)
-    worked = []
-    for rep, dates in zip(frame["rep"], frame["done_dates"], strict=True):
-        cal = calendars.get(rep, calendars[None])
-        placed = {_cycle_of(cal, d) for d in (dates if isinstance(dates, list | tuple | np.ndarray) else [])}
-        worked.append(len(placed - {None}))
-    frame["cycles_worked"] = worked
+    # each completed action falls in the first cycle (by index) of its rep's calendar dated on or
+    # after its assigned date; cycles_worked counts the distinct cycles (vectorised over all rows)
+    rep_row, cal_ns, cal_ok = _rep_calendars(ws, filters, scores, frame["rep"].to_numpy(dtype=object))
+    none = np.array([], dtype="datetime64[ns]")
+    dates = [d if isinstance(d, list | tuple | np.ndarray) and len(d) else none for d in frame["done_dates"].tolist()]
+    frame["cycles_worked"] = cap._named_cycle_counts(dates, rep_row, cal_ns, cal_ok)
     for c in ("n_sessions_on_it", "n_actions", "n_actions_completed", "cycles_worked"):
         frame[c] = frame[c].fillna(0).astype("int64")
     return frame[["rep", "cap_key", "n_sessions_on_it", "n_actions", "n_actions_completed", "cycles_worked"]]
@@ -422,14 +462,14 @@ def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Se
                                      teams=filters.teams), settings)
 
     # the reps: roster reps and reviewed people, minus managers and leavers
-    managers = set(ws.query("SELECT DISTINCT manager_name FROM v_roster WHERE manager_name IS NOT NULL")["manager_name"])
-    people = (set(att["rep"].dropna()) | set(latest["rep"])) - managers - _leavers(ws, filters)
+    managers = _names(ws.query("SELECT DISTINCT manager_name FROM v_roster WHERE manager_name IS NOT NULL")["manager_name"])
+    people = (_names(att["rep"].dropna()) | _names(latest["rep"])) - managers - _leavers(ws, filters)
 
     gaps = cap.named_gaps(ws, scope, settings)
     gaps = gaps.assign(cap_key=gaps["capability"].str.strip().str.lower())
     work = _work_on_gaps(ws, filters, scores)
 
-    cand = latest[latest["rep"].isin(people)].merge(
+    cand = latest[_isin(latest["rep"], people)].merge(
         gaps.drop(columns=["capability"]).rename(columns={"manager": "named_manager", "status": "gap_status"}),
         on=["rep", "cap_key"], how="left")
     cand["named"] = cand["named_manager"].notna() | cand["gap_status"].notna()
@@ -448,7 +488,7 @@ def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Se
     quality = coaching_by_manager(ws, Filters(start=filters.start, end=filters.end), settings)
     quality = dict(zip(quality["manager"], quality["quality_index"], strict=True))
     rows = []
-    for r in cand.to_dict("records"):
+    for r in _records(cand, _PLACE_COLUMNS):
         r["n_window_cycles"] = 0 if pd.isna(r.get("n_window_cycles")) else int(r["n_window_cycles"])
         r["coaching_quality"] = quality.get(r["named_manager"]) if r["named"] else None
         category, evidence, step = _place(r, settings, namings_loaded)
@@ -462,9 +502,9 @@ def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Se
             category=category, evidence=evidence, next_step=step, named_cycles=r["named_cycles"],
             baseline_norm=r["baseline_norm"], reached_standard=bool(r["reached_standard"])))
 
-    below_now = set(cand.loc[cand["latest_norm"].round(DECIMALS) < settings.capability_standard, "rep"])
+    below_now = _names(cand.loc[cand["latest_norm"].round(DECIMALS) < settings.capability_standard, "rep"])
     reviewed = latest.groupby("rep")["cap_key"].nunique()
-    for r in att[att["rep"].isin(people)].to_dict("records"):
+    for r in _records(att[_isin(att["rep"], people)], ATTAINMENT_COLUMNS):
         if not _below(r["attainment"], settings.results_standard) or r["rep"] in below_now:
             continue
         evidence, step = _results_only(r, settings, int(reviewed.get(r["rep"], 0)))

@@ -419,3 +419,28 @@ def test_a_fit_gap_needs_real_coaching_from_the_manager():
     assert r["category"] == NOT_WORKED
     assert "show the four coaching behaviours 0% of the time, under the 50%" in r["evidence"]
     assert r["next_step"] == gaps.NEXT_STEP[NOT_WORKED]
+
+
+def test_cycles_worked_place_completed_actions_on_each_reps_own_calendar():
+    # Cycle dates are the earliest review of the cycle (Bob's); Ann's own Q1 review is later, so
+    # her action of 2025-03-01 falls in Q1 while Bob's of the same day falls in Q2. Cat has no
+    # review: the cycles' dates. Two actions in one cycle count once; one after the last cycle
+    # held by the filter's end falls in no cycle yet.
+    reviews = [{"rep": r, "cycle": c, "review_date": d, "capability": "Discovery", "score": 2.0, "reviewer": None}
+               for r, c, d in (("Ann", "2025-Q1", "2025-03-31"), ("Ann", "2025-Q2", "2025-06-30"),
+                               ("Bob", "2025-Q1", "2025-02-15"), ("Bob", "2025-Q2", "2025-05-15"))]
+    acts = [action("Ann", "2025-03-01", "Discovery", completed="2025-03-05"),
+            action("Ann", "2025-03-20", "discovery", completed="2025-03-25"),
+            action("Ann", "2025-06-01", "Discovery", completed="2025-06-05"),
+            action("Bob", "2025-03-01", "Discovery", completed="2025-03-05"),
+            action("Bob", "2025-07-01", "Discovery", completed="2025-07-05"),
+            action("Cat", "2025-02-01", "Discovery", completed="2025-02-05"),
+            action("Cat", "2025-04-01", "Discovery", completed="2025-04-05"),
+            action("Cat", "2025-04-02", "Discovery")]
+    w = workspace_with(people=[{"name": "Max"}] + [{"name": n, "manager": "Max"} for n in ("Ann", "Bob", "Cat")],
+                       reviews=reviews, development_actions=acts)
+    for end, expected in ((None, {"Ann": 2, "Bob": 1, "Cat": 2}), (date(2025, 5, 31), {"Ann": 1, "Bob": 1, "Cat": 2})):
+        f = Filters(end=end)
+        scores = gaps.cap.review_scores(w, gaps._people_only(f))
+        work = gaps._work_on_gaps(w, f, scores)
+        assert dict(zip(work["rep"], work["cycles_worked"], strict=True)) == expected
