@@ -123,7 +123,8 @@ def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings
     is_complex (nullable boolean), complexity_source, involved (nullable boolean),
     involvement_source, n_activities.
     """
-    deals = _all_closed_deals(ws, settings)
+    # held per the two settings the evidence depends on: changing any other keeps it
+    deals = _all_closed_deals(ws, settings.complexity_percentile, settings.use_complexity_flag)
     keep = filters.mask(deals, date="close_date", region="f_region", team="f_team", manager="manager",
                         segment="f_segment", product="f_product")
     return deals.loc[keep, DEAL_COLUMNS].reset_index(drop=True)
@@ -134,7 +135,8 @@ _FILTER_COLUMNS = ["f_region", "f_team", "f_segment", "f_product"]
 
 
 @per_version
-def _all_closed_deals(ws: Workspace, settings: Settings) -> pd.DataFrame:
+def _all_closed_deals(ws: Workspace, complexity_percentile: float, use_complexity_flag: bool) -> pd.DataFrame:
+    settings = Settings(complexity_percentile=complexity_percentile, use_complexity_flag=use_complexity_flag)
     df = ws.query(_DEALS_SQL)
     threshold = complex_threshold(ws, settings)
     for col in ("close_date", "quarter"):

@@ -54,7 +54,7 @@ MEMORY_LIMIT = os.environ.get("BENCH_DUCKDB_MEMORY_LIMIT") or _default_memory_li
 THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
 MAX_WORKSPACE_FILE_BYTES = 2 * 1024**3
 #: derived results a workspace holds at once (see :meth:`Workspace.derived`)
-DERIVED_SIZE = 12
+DERIVED_SIZE = 32
 #: rows of a saved table decoded and inserted at a time when a workspace is opened
 OPEN_BATCH_ROWS = 1024 * 1024
 #: a saved workspace may not decode to more rows than this, whatever its zip sizes say
