@@ -74,6 +74,43 @@ def quote_ident(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+def _is_text(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+
+
+def result_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    """The DataFrame of a query, as DuckDB's ``.df()`` makes it, built faster.
+
+    ``.df()`` turns every text value into a Python string and back into pandas' ``str``
+    column: at a million deals that took longer than the query itself (1.1 of 2.1 s for the
+    closed deals). Through Arrow, text columns become the same pyarrow-backed ``str`` columns
+    without Python strings, and every other column is converted by DuckDB itself from the
+    Arrow copy (``from_arrow(...).df()``), so ints with NULLs stay ``Int32``/``Int64``, dates
+    become ``datetime64[us]`` and decimals floats exactly as before. As ``.df()`` does, a text
+    column that is empty or all NULL is an ``object`` column of ``None``.
+    """
+    rel = con.sql(sql, params=params or None)
+    if rel is None:  # not a query: nothing to show
+        return pd.DataFrame()
+    names = rel.columns
+    if "VARCHAR" not in (str(t) for t in rel.types) or len(set(names)) != len(names):
+        return rel.df()
+    table = rel.to_arrow_table()
+    n = table.num_rows
+    rest = [i for i, f in enumerate(table.schema) if not _is_text(f.type)]
+    other = con.from_arrow(table.select(rest)).df() if rest else None
+    columns = {}
+    for i, name in enumerate(table.column_names):
+        col = table.column(i)
+        if not _is_text(col.type):
+            columns[name] = other[name]
+        elif n == 0 or col.null_count == n:
+            columns[name] = pd.Series([None] * n, dtype=object)
+        else:
+            columns[name] = col.to_pandas()
+    return pd.DataFrame(columns, index=pd.RangeIndex(n))
+
+
 @dataclass
 class LoadResult:
     inserted: int
@@ -253,9 +290,10 @@ class Workspace:
 
     # ----------------------------------------------------------------- reading
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-        """Run SQL with bound parameters and return a DataFrame."""
+        """Run SQL with bound parameters and return a DataFrame (the frame DuckDB's ``.df()``
+        makes: same columns, dtypes and values; see :func:`result_frame`)."""
         self._resolve(sql)
-        return self.con.execute(sql, params or []).df()
+        return result_frame(self.con, sql, params)
 
     def scalar(self, sql: str, params: list | dict | None = None):
         self._resolve(sql)

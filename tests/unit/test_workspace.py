@@ -329,3 +329,23 @@ def test_loading_after_a_single_row_read_works():
     ws.con.execute("SELECT 1").fetchone()
     ws.insert_arrow("accounts", pa.table({"account_id": ["A1"], "name": ["Acme"]}))
     assert ws.counts()["accounts"] == 1
+
+
+@pytest.mark.parametrize("select", [
+    # text beside every other kind of column, with and without NULLs
+    "SELECT 'a' AS s, 1::INT AS i, 2::BIGINT AS b, true AS f, 1.5 AS d, DATE '2024-01-02' AS day, "
+    "TIMESTAMP '2024-01-02 10:00' AS ts, 1.25::DECIMAL(18, 2) AS dec, ['x'] AS l, {'k': 1} AS st "
+    "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL",
+    "SELECT 'a' AS s, NULL::VARCHAR AS empty_text, ? AS bound",  # an all-NULL text column; a parameter
+    "SELECT 'a' AS s WHERE false",  # no rows
+    "SELECT range AS i, range::VARCHAR AS s FROM range(5000)",
+    "SELECT 1 AS i, 2.5 AS d",  # no text at all
+])
+def test_query_frames_are_those_duckdb_df_makes(ws, select):
+    """Workspace.query reads results through Arrow (faster on text); the frame must be the one
+    DuckDB's own .df() makes: same dtypes (Int32 with NULLs, boolean, datetime64[us], object for
+    all-NULL text) and values."""
+    params = ["bound value"] if "?" in select else None
+    expected = ws.con.execute(select, params or []).df()
+    got = ws.query(select, params)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
