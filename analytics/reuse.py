@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
 from typing import TypeVar
 
 import pandas as pd
@@ -122,3 +123,23 @@ def reusing(fn: Callable[..., T]) -> Callable[..., T]:
             return fn(*args, **kwargs)
 
     return wrapper
+
+
+#: threads :func:`in_parallel` uses (a session's engine runs on two threads; see workspace.THREADS)
+PARALLEL_WORKERS = 2
+
+
+def in_parallel(calls: Sequence[Callable[[], T]], workers: int = PARALLEL_WORKERS) -> list[T]:
+    """Run independent computations on ``workers`` threads and return their results in order.
+
+    The engine runs queries without the GIL, so one computation's query overlaps another's
+    pandas work. Each call runs in a copy of the caller's context, so it shares the caller's
+    :func:`reuse` store (the same dict); each thread reads the workspace through a cursor of
+    its own (:attr:`analytics.workspace.Workspace.con`). An exception in any call is raised
+    here, as it would be had the calls run one after another.
+    """
+    if workers <= 1 or len(calls) <= 1:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analytics") as pool:
+        futures = [pool.submit(copy_context().run, call) for call in calls]
+        return [f.result() for f in futures]

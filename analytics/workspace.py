@@ -67,6 +67,8 @@ STAGE_MAP = "_stage_map"
 #: view -> the table holding its copy once resolved (in this order: the second reads the first)
 RESOLVED = {"v_opportunities": "_opportunities_resolved", "v_won_in_quota": "_won_in_quota_resolved"}
 IMPORT_LOG = "_imports"
+#: no value (a build that failed)
+_NOTHING = object()
 
 
 def quote_ident(name: str) -> str:
@@ -225,6 +227,8 @@ class Workspace:
         self._derived: OrderedDict = OrderedDict()
         self._derived_version = -1
         self._derived_lock = threading.Lock()
+        #: (version, key) -> (thread, Event) of the builds under way
+        self._building: dict[tuple, tuple[int, threading.Event]] = {}
         #: the version ``v_opportunities`` was resolved for (-1: it is the live view)
         self._resolved_version = -1
         self._resolve_lock = threading.RLock()
@@ -378,25 +382,47 @@ class Workspace:
         in its session's state only; any change of data or stage mapping (a new version)
         drops everything held. At most :data:`DERIVED_SIZE` results are kept, least recently
         used first out.
+
+        A result being built on another thread (a page's computations run on two, and the
+        warm-up after an import on one more) is waited for, not built a second time; a build
+        that fails, or whose data changed meanwhile, leaves the waiters to build their own.
         """
         store = self._derived
-        with self._derived_lock:  # the build itself runs outside: it may take seconds
-            version = self.version
-            if self._derived_version != version:
-                store.clear()
-                self._derived_version = version
-            hit = store.get(key)
-            if hit is not None:
-                store.move_to_end(key)
-                return hit[0]
-        value = build()
-        with self._derived_lock:
-            # data changed while building (another thread): the result is not kept
-            if self.version == version and self._derived_version == version:
-                store[key] = (value,)
-                while len(store) > DERIVED_SIZE:
-                    store.popitem(last=False)
+        me = threading.get_ident()
+        while True:
+            with self._derived_lock:  # the build itself runs outside: it may take seconds
+                version = self.version
+                if self._derived_version != version:
+                    store.clear()
+                    self._derived_version = version
+                hit = store.get(key)
+                if hit is not None:
+                    store.move_to_end(key)
+                    return hit[0]
+                pending = self._building.get((version, key))
+                if pending is None or pending[0] == me:  # none, or this thread's own (re-entered)
+                    pending = self._building[(version, key)] = (me, threading.Event())
+                    break
+            pending[1].wait()
+        try:
+            value = build()
+        except BaseException:
+            self._end_build(version, key, pending)
+            raise
+        # data changed while building (another thread): the result is not kept
+        self._end_build(version, key, pending, value)
         return value
+
+    def _end_build(self, version: int, key: tuple, pending: tuple, value=_NOTHING) -> None:
+        """Hold a finished build's result (if its data is still current), then wake its waiters."""
+        with self._derived_lock:
+            if self._building.get((version, key)) is pending:
+                del self._building[(version, key)]
+            if value is not _NOTHING and self.version == version and self._derived_version == version:
+                self._derived[key] = (value,)
+                while len(self._derived) > DERIVED_SIZE:
+                    self._derived.popitem(last=False)
+        pending[1].set()
 
     def forget_derived(self) -> None:
         """Drop every held derived result and the resolved copies of the deal views (benchmarks

@@ -206,6 +206,98 @@ def test_a_failed_build_holds_nothing(bare):
     assert b.n == 1
 
 
+def test_a_result_being_built_is_waited_for_not_built_twice(bare):
+    """Two threads (a page's two workers, or the warm-up beside a page) ask for the same
+    block: the second waits for the first's build and gets the same object."""
+    started, go = threading.Event(), threading.Event()
+    builds = []
+
+    def slow():
+        builds.append(threading.current_thread().name)
+        started.set()
+        assert go.wait(10)
+        return ["held"]
+
+    got = {}
+    first = threading.Thread(name="first", target=lambda: got.setdefault("first", bare.derived(("k",), slow)))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(name="second", target=lambda: got.setdefault("second", bare.derived(("k",), slow)))
+    second.start()
+    second.join(0.2)
+    assert second.is_alive()  # waiting for the first build, not building
+    go.set()
+    first.join(10)
+    second.join(10)
+    assert builds == ["first"] and got["first"] is got["second"]
+
+
+def test_a_failed_build_lets_its_waiter_build_its_own(bare):
+    started, go = threading.Event(), threading.Event()
+    calls = []
+
+    def build():
+        calls.append(threading.current_thread().name)
+        if threading.current_thread().name == "failing":
+            started.set()
+            assert go.wait(10)
+            raise RuntimeError("boom")
+        return "built by the waiter"
+
+    errors, got = [], []
+    failing = threading.Thread(name="failing", target=lambda: errors.append(_raises(lambda: bare.derived(("k",), build))))
+    failing.start()
+    assert started.wait(10)
+    waiter = threading.Thread(name="waiter", target=lambda: got.append(bare.derived(("k",), build)))
+    waiter.start()
+    waiter.join(0.2)
+    go.set()
+    failing.join(10)
+    waiter.join(10)
+    assert errors == ["boom"] and got == ["built by the waiter"] and calls == ["failing", "waiter"]
+
+
+def _raises(fn):
+    try:
+        fn()
+    except RuntimeError as e:
+        return str(e)
+    return None
+
+
+def test_a_build_that_asks_for_its_own_key_does_not_wait_for_itself(bare):
+    def outer():
+        return ("outer", bare.derived(("k",), lambda: "inner"))
+
+    assert bare.derived(("k",), outer) == ("outer", "inner")
+
+
+def test_in_parallel_keeps_the_order_shares_the_run_store_and_raises():
+    from analytics.reuse import in_parallel, reused
+
+    calls = []
+
+    @reused
+    def block(ws, x):
+        calls.append(x)
+        return x * 10
+
+    class WS:
+        id, version = "w", 0
+
+    w = WS()
+    with reuse():
+        block(w, 1)  # computed before the workers start
+        assert in_parallel([lambda: block(w, 1), lambda: block(w, 2), lambda: 3]) == [10, 20, 3]
+    assert calls == [1, 2]  # the workers found the run's store
+
+    def boom():
+        raise ValueError("in a worker")
+
+    with pytest.raises(ValueError, match="in a worker"):
+        in_parallel([lambda: 1, boom])
+
+
 def test_forget_derived_drops_everything(bare):
     b = Builds()
     bare.derived(("k",), b)
