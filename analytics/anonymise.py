@@ -498,7 +498,7 @@ def _money_factor(cur) -> float | None:
     for sql in ("SELECT median(amount) FROM v_opportunities WHERE is_won AND amount > 0",
                 "SELECT median(amount) FROM opportunities WHERE amount > 0",
                 "SELECT median(amount) FROM quotas WHERE amount > 0"):
-        value = cur.execute(sql).fetchone()[0]
+        value = cur.execute(sql).fetchall()[0][0]
         if value is not None and value == value and value > 0:
             return 100.0 / float(value)
     return None

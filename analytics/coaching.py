@@ -99,7 +99,7 @@ def observed_months(ws: Workspace, filters: Filters = Filters()) -> float | None
     ends when set, else the first/last session date in the coaching log. None when the log is
     empty and the filter period leaves an end open.
     """
-    first, last = ws.con.execute("SELECT min(session_date), max(session_date) FROM coaching_sessions").fetchone()
+    first, last = ws.row("SELECT min(session_date), max(session_date) FROM coaching_sessions")
     start = filters.start if filters.start is not None else _date(first)
     end = filters.end if filters.end is not None else _date(last)
     if start is None or end is None:
@@ -271,8 +271,8 @@ def behaviour_counts(ws: Workspace, manager: str, filters: Filters = Filters()) 
         f"count(*) FILTER (WHERE s.{quote_ident(b)}) AS {quote_ident(b + '_shown')}, "
         f"count(s.{quote_ident(b)}) AS {quote_ident(b + '_observed')}"
         for b in BEHAVIOURS)
-    row = ws.con.execute(
+    row = ws.row(
         f"SELECT {parts} FROM ({_SESSIONS}) s WHERE s.manager_name = ? AND {where}",
         [manager, *params],
-    ).fetchone()
+    )
     return {b: (int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i, b in enumerate(BEHAVIOURS)}

@@ -60,16 +60,16 @@ def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
     # closed deals count in their close quarter; open deals' close dates are only expected
     span_where, span_params = deal_clause(filters, "CASE WHEN o.is_closed THEN coalesce(o.close_date, o.created_date) "
                                                    "ELSE o.created_date END")
-    q = ws.con.execute(
+    q = ws.row(
         f"""SELECT min(d), max(d), count(DISTINCT date_trunc('quarter', d)) FROM (
                SELECT CASE WHEN o.is_closed THEN coalesce(o.close_date, o.created_date) ELSE o.created_date END AS d
-               FROM v_opportunities o WHERE {span_where}) WHERE d IS NOT NULL""", span_params).fetchone()
+               FROM v_opportunities o WHERE {span_where}) WHERE d IS NOT NULL""", span_params)
     won_where, won_params = deal_clause(filters)
-    won = ws.con.execute(
-        f"SELECT sum(o.amount), count(*) FROM v_opportunities o WHERE o.is_won AND {won_where}", won_params).fetchone()
+    won = ws.row(
+        f"SELECT sum(o.amount), count(*) FROM v_opportunities o WHERE o.is_won AND {won_where}", won_params)
     q_where, q_params = quota_clause(filters)
-    quota = ws.con.execute(
-        f"SELECT sum(q.amount), count(DISTINCT q.owner_name) FROM v_quotas q WHERE {q_where}", q_params).fetchone()
+    quota = ws.row(
+        f"SELECT sum(q.amount), count(DISTINCT q.owner_name) FROM v_quotas q WHERE {q_where}", q_params)
     in_periods = ws.scalar(
         f"""SELECT sum(w.amount) FROM v_won_in_quota w JOIN v_quotas q
             ON q.owner_name = w.owner_name AND q.period_start = w.period_start WHERE {q_where}""", q_params)

@@ -116,11 +116,11 @@ def _as_date(value) -> date | None:
 @per_version
 def filter_options(ws: Workspace) -> FilterOptions:
     """The data's span (deal created and close dates) and the regions, teams and managers in it."""
-    span = ws.con.execute(
+    span = ws.row(
         """SELECT min(d), max(d) FROM (
                SELECT created_date AS d FROM v_opportunities
                UNION ALL SELECT close_date FROM v_opportunities WHERE is_closed) WHERE d IS NOT NULL"""
-    ).fetchone()
+    )
     r = reps(ws)
     deals = ws.query("SELECT DISTINCT segment, product FROM v_opportunities")
     return FilterOptions(

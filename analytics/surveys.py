@@ -212,7 +212,7 @@ def _date(value) -> date | None:
 def data_span(ws: Workspace) -> tuple[date | None, date | None]:
     """First and last date of the evidence: deals (created; closed deals' close dates),
     activities, coaching sessions, surveys, reviews and development actions assigned."""
-    row = ws.con.execute(
+    row = ws.row(
         """SELECT min(d), max(d) FROM (
                SELECT created_date AS d FROM v_opportunities
                UNION ALL SELECT close_date FROM v_opportunities WHERE is_closed
@@ -221,7 +221,7 @@ def data_span(ws: Workspace) -> tuple[date | None, date | None]:
                UNION ALL SELECT survey_date FROM surveys
                UNION ALL SELECT review_date FROM reviews
                UNION ALL SELECT assigned_date FROM development_actions) WHERE d IS NOT NULL"""
-    ).fetchone()
+    )
     return _date(row[0]), _date(row[1])
 
 

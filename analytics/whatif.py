@@ -148,12 +148,12 @@ def velocity_baseline(ws: Workspace, filters: Filters = Filters()) -> VelocityBa
                                    segment="o.segment", product="o.product")
     created_in, c_params = Filters(start=filters.start, end=filters.end).clause(date="o.created_date")
     closed_in, d_params = Filters(start=filters.start, end=filters.end).clause(date="o.close_date")
-    created = ws.con.execute(
+    created = ws.row(
         f"""SELECT count(*), min(o.created_date), max(o.created_date) FROM v_opportunities o
             WHERE o.created_date IS NOT NULL AND {created_in} AND {where}""",
         c_params + params,
-    ).fetchone()
-    closed = ws.con.execute(
+    )
+    closed = ws.row(
         f"""SELECT count(*) FILTER (WHERE o.is_won), count(*) FILTER (WHERE NOT o.is_won),
                    sum(o.amount) FILTER (WHERE o.is_won), avg(o.amount) FILTER (WHERE o.is_won),
                    avg(date_diff('day', o.created_date, o.close_date))
@@ -163,7 +163,7 @@ def velocity_baseline(ws: Workspace, filters: Filters = Filters()) -> VelocityBa
             FROM v_opportunities o
             WHERE o.is_closed AND o.close_date IS NOT NULL AND {closed_in} AND {where}""",
         d_params + params,
-    ).fetchone()
+    )
     n_created = int(created[0] or 0)
     q_created = _quarters(filters.start or created[1], filters.end or created[2])
     n_won, n_lost = int(closed[0] or 0), int(closed[1] or 0)

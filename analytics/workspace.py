@@ -299,10 +299,17 @@ class Workspace:
         self._resolve(sql)
         return result_frame(self.con, sql, params)
 
-    def scalar(self, sql: str, params: list | dict | None = None):
+    def row(self, sql: str, params: list | dict | None = None) -> tuple | None:
+        """The first row of a query (None when there is none), its result read to the end: a
+        result left unfinished (``fetchone()``) keeps its cursor's snapshot open, and with it
+        the memory of every table dropped or replaced since."""
         self._resolve(sql)
         rows = self.con.execute(sql, params or []).fetchall()
-        return rows[0][0] if rows else None
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: list | dict | None = None):
+        row = self.row(sql, params)
+        return row[0] if row else None
 
     def counts(self) -> dict[str, int]:
         """Rows per table (every page's sidebar shows them: counted once per version)."""
@@ -314,7 +321,7 @@ class Workspace:
         """Non-missing values per column of a table (the coverage panel reads this)."""
         t = schema.table(table_name)
         exprs = ", ".join(f"count({quote_ident(c.name)})" for c in t.columns)
-        row = self.con.execute(f"SELECT {exprs} FROM {quote_ident(t.name)}").fetchone()
+        row = self.con.execute(f"SELECT {exprs} FROM {quote_ident(t.name)}").fetchall()[0]
         return {c.name: int(v) for c, v in zip(t.columns, row, strict=True)}
 
     @property

@@ -349,3 +349,26 @@ def test_query_frames_are_those_duckdb_df_makes(ws, select):
     expected = ws.con.execute(select, params or []).df()
     got = ws.query(select, params)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def _engine_mb(ws: Workspace) -> float:
+    return ws.con.execute("SELECT sum(memory_usage_bytes) / 1e6 FROM duckdb_memory()").fetchall()[0][0]
+
+
+@pytest.mark.parametrize("read", ["row", "scalar"])
+def test_a_finished_threads_one_row_read_keeps_no_replaced_table_in_memory(read):
+    """A one-row read left unfinished (fetchone) kept its cursor's snapshot open after its
+    thread ended, and with it every table replaced since: at a million deals each re-made copy
+    of the deal view stayed, until the session's engine ran out of memory."""
+    ws = Workspace()
+    try:
+        ws.con.execute("CREATE TABLE big AS SELECT range AS i FROM range(2000000)")
+        t = threading.Thread(target=lambda: getattr(ws, read)("SELECT min(i), max(i) FROM big"))
+        t.start()
+        t.join()
+        before = _engine_mb(ws)
+        for _ in range(3):
+            ws.con.execute("CREATE OR REPLACE TABLE big AS SELECT range AS i FROM range(2000000)")
+        assert _engine_mb(ws) - before < 5
+    finally:
+        ws.close()
