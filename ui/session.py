@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics import warm
 from analytics.ingest.pipeline import ImportReport, import_directory
 from analytics.workspace import Workspace
 from ui import lifecycle
@@ -80,6 +81,14 @@ def set_workspace(ws: Workspace) -> None:
     privacy.release()
     if old is not None and old is not ws:
         old.close()
+
+
+def warm_up(ws: Workspace) -> None:
+    """After an import or an opened workspace: build what the pages start from while the user
+    reads the report (:mod:`analytics.warm`), with the session's settings."""
+    from ui.state import get_settings
+
+    warm.warm_up(ws, get_settings())
 
 
 def reports() -> list[ImportReport]:

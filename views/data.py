@@ -13,7 +13,7 @@ from analytics.workspace import Workspace, WorkspaceFileError
 from ui import privacy
 from ui.auth import access_note
 from ui.components import download_csv, guarded, md_escape
-from ui.session import get_source_workspace, get_workspace, reports, set_reports, set_workspace
+from ui.session import get_source_workspace, get_workspace, reports, set_reports, set_workspace, warm_up
 from ui.settings_form import settings_file_button
 from ui.state import (
     add_session_mappings,
@@ -195,6 +195,7 @@ def upload_section(ws: Workspace) -> None:
             target.source = "uploads"
             target.label = "Your uploads" if ws.label.startswith("Demo") else ws.label
         set_reports(batch)
+        warm_up(target)
         st.session_state["uploader_gen"] = gen + 1
         st.session_state.pop("analyses", None)
         st.rerun()
@@ -375,6 +376,7 @@ def workspace_file_section(ws: Workspace) -> None:
                 st.session_state["open-ws-error"] = str(exc)
             else:
                 set_workspace(new)
+                warm_up(new)
                 st.rerun()
         if st.session_state.get("open-ws-error"):
             st.error(md_escape(st.session_state["open-ws-error"]), icon=":material/block:")

@@ -1,0 +1,52 @@
+"""Build what the pages start from in the background, straight after an import.
+
+The first page visit after an import builds the results that depend on the data alone (all
+closed deals with their manager-involvement evidence, activities per person and day, review
+scores and named gaps, the reps, the filter options): seconds at a million deals, most of the
+Managers page's first visit. :func:`warm_up` builds them on a thread of its own while the user
+reads the validation report. The workspace holds them (:meth:`Workspace.derived`); a page that
+asks for one still being built waits for that build instead of starting its own, so a user who
+clicks straight away waits no longer than without the warm-up.
+
+Nothing is shared: the thread reads only the workspace it was given, keeps nothing of its own,
+and ends on any error (a closed workspace, a change of data, the session's memory limit),
+leaving the page to compute as it would have.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from analytics.dials import diagnosis
+from analytics.filters import Filters
+from analytics.people import filter_options
+from analytics.reuse import reuse
+from analytics.settings import Settings
+from analytics.workspace import Workspace
+
+log = logging.getLogger("bench_strength")
+
+
+def warm(ws: Workspace, settings: Settings = Settings()) -> None:
+    """Build the sidebar's counts and options and the Managers page's building blocks for the
+    workspace's current data (what the manager pages, the coaching and capability pages and
+    Execution independence start from)."""
+    with reuse():
+        ws.counts()
+        filter_options(ws)
+        diagnosis(ws, Filters(), settings)
+
+
+def warm_up(ws: Workspace, settings: Settings = Settings()) -> threading.Thread:
+    """:func:`warm` on a daemon thread; returns the started thread."""
+
+    def run() -> None:
+        try:
+            warm(ws, settings)
+        except Exception as exc:  # noqa: BLE001 - the page computes what is missing, and reports its own errors
+            log.info("warm-up of workspace %s stopped: %s", ws.id, type(exc).__name__)
+
+    thread = threading.Thread(target=run, name=f"warm-up-{ws.id}", daemon=True)
+    thread.start()
+    return thread
