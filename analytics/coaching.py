@@ -28,8 +28,9 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.people import managers, reps
+from analytics.reuse import reused
 from analytics.settings import Settings
-from analytics.workspace import Workspace, quote_ident
+from analytics.workspace import Workspace, as_if_queried, quote_ident
 
 #: The four observable behaviours (column of ``coaching_sessions`` -> plain label), in FRAMEWORK order.
 BEHAVIOURS: dict[str, str] = {
@@ -236,6 +237,25 @@ def coaching_by_rep(ws: Workspace, filters: Filters = Filters(), settings: Setti
     return out[REP_COLUMNS]
 
 
+@reused
+def _manager_sessions(ws: Workspace, manager: str, filters: Filters = Filters()) -> pd.DataFrame:
+    """The manager's sessions in scope with the four behaviour flags, newest first: what
+    :func:`session_examples` and :func:`behaviour_counts` pick from (one query for the eight
+    example lists and the counts of a Manager detail page, not nine)."""
+    where, params = _scope(filters)
+    flags = ", ".join(f"s.{quote_ident(b)}" for b in BEHAVIOURS)
+    return ws.query(
+        f"""SELECT s.session_date, s.rep_name AS rep, s.session_type, s.focus_capability, s.minutes, {flags}
+            FROM ({_SESSIONS}) s
+            WHERE s.manager_name = ? AND {where}
+            ORDER BY s.session_date DESC, s.session_id DESC""",
+        [manager, *params],
+    )
+
+
+_EXAMPLE_COLUMNS = ["session_date", "rep", "session_type", "focus_capability", "minutes"]
+
+
 def session_examples(ws: Workspace, manager: str, behaviour: str, shows: bool, limit: int = 3,
                      filters: Filters = Filters()) -> pd.DataFrame:
     """The manager's sessions that show (``shows=True``) or lack the behaviour, newest first.
@@ -248,16 +268,11 @@ def session_examples(ws: Workspace, manager: str, behaviour: str, shows: bool, l
     pandas.DataFrame
         At most ``limit`` rows: session_date, rep, session_type, focus_capability, minutes.
     """
-    col = quote_ident(_behaviour(behaviour))
-    where, params = _scope(filters)
-    return ws.query(
-        f"""SELECT s.session_date, s.rep_name AS rep, s.session_type, s.focus_capability, s.minutes
-            FROM ({_SESSIONS}) s
-            WHERE s.manager_name = ? AND s.{col} = ? AND {where}
-            ORDER BY s.session_date DESC, s.session_id DESC
-            LIMIT ?""",
-        [manager, bool(shows), *params, max(0, int(limit))],
-    )
+    col = _behaviour(behaviour)
+    sessions = _manager_sessions(ws, manager, filters)
+    flag = sessions[col]
+    picked = sessions[flag.notna() & (flag.astype("boolean") == bool(shows)).fillna(False)]
+    return as_if_queried(picked.head(max(0, int(limit)))[_EXAMPLE_COLUMNS])
 
 
 def behaviour_counts(ws: Workspace, manager: str, filters: Filters = Filters()) -> dict[str, tuple[int, int]]:
@@ -266,13 +281,9 @@ def behaviour_counts(ws: Workspace, manager: str, filters: Filters = Filters()) 
     For the checklist sentence "only 2 of 9 sessions started with a question"; the rate of
     :func:`coaching_by_manager` is shown ÷ observed. Scope as in :func:`coaching_by_manager`.
     """
-    where, params = _scope(filters)
-    parts = ", ".join(
-        f"count(*) FILTER (WHERE s.{quote_ident(b)}) AS {quote_ident(b + '_shown')}, "
-        f"count(s.{quote_ident(b)}) AS {quote_ident(b + '_observed')}"
-        for b in BEHAVIOURS)
-    row = ws.row(
-        f"SELECT {parts} FROM ({_SESSIONS}) s WHERE s.manager_name = ? AND {where}",
-        [manager, *params],
-    )
-    return {b: (int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i, b in enumerate(BEHAVIOURS)}
+    sessions = _manager_sessions(ws, manager, filters)
+    out = {}
+    for b in BEHAVIOURS:
+        flag = sessions[b].astype("boolean")
+        out[b] = (int(flag.fillna(False).sum()), int(flag.notna().sum()))
+    return out

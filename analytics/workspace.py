@@ -113,6 +113,22 @@ def result_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict |
     return pd.DataFrame(columns, index=pd.RangeIndex(n))
 
 
+def as_if_queried(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows picked from a query's frame, typed as DuckDB's ``.df()`` types a query returning
+    just them: text with no value left is ``object`` (None), and whole numbers or flags with
+    no NULL left are plain numpy columns (``.df()`` makes ``Int32``/``boolean`` only when a
+    NULL is present)."""
+    out = frame.reset_index(drop=True)
+    for col in out.columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.StringDtype) and s.isna().all():
+            out[col] = pd.Series([None] * len(s), dtype=object)
+        elif (isinstance(s.dtype, pd.BooleanDtype) or isinstance(s.dtype, pd.api.extensions.ExtensionDtype)
+              and pd.api.types.is_integer_dtype(s.dtype)) and not s.isna().any():
+            out[col] = s.to_numpy(dtype=s.dtype.numpy_dtype)
+    return out
+
+
 @dataclass
 class LoadResult:
     inserted: int

@@ -372,3 +372,16 @@ def test_a_finished_threads_one_row_read_keeps_no_replaced_table_in_memory(read)
         assert _engine_mb(ws) - before < 5
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("keep", ["k = 1", "k = 2", "k = 3", "k > 0", "false"])
+def test_rows_picked_from_a_query_are_typed_as_a_query_of_just_them(ws, keep):
+    from analytics.workspace import as_if_queried
+
+    sql = """SELECT * FROM (VALUES (1, 'a', NULL::VARCHAR, 1::INT, true),
+                                   (2, 'b', 'x', NULL::INT, NULL::BOOLEAN),
+                                   (3, NULL, NULL, 3::INT, false)) t(k, s, sparse, n, flag)"""
+    whole = ws.query(sql)
+    picked = whole[whole.eval(keep.replace("=", "==").replace("false", "k < 0"))]
+    pd.testing.assert_frame_equal(as_if_queried(picked), ws.query(f"SELECT * FROM ({sql}) WHERE {keep}"),
+                                  check_exact=True)
