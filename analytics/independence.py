@@ -177,6 +177,13 @@ def dependency_curve(ws: Workspace, filters: Filters = Filters(), settings: Sett
     -------
     DataFrame: manager, quarter, n_complex_closed, n_involved, n_complex_not_measured, dependency.
     """
+    return _curve_in_scope(ws, filters, settings)
+
+
+@reused
+def _curve_in_scope(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """The dependency curve of the managers in scope (once per page run: the curve, the trend
+    and the managers' independence all start from it)."""
     return _curve(closed_deals(ws, filters, settings), managers(ws, filters)["manager"].tolist())
 
 
@@ -224,7 +231,7 @@ def dependency_trend(ws: Workspace, filters: Filters = Filters(), settings: Sett
     DataFrame: manager, slope, n_quarters (quarters with a dependency figure), trend.
     """
     mgrs = managers(ws, filters)["manager"].tolist()
-    return _trend(_curve(closed_deals(ws, filters, settings), mgrs), mgrs, flat_tolerance, min_quarters)
+    return _trend(_curve_in_scope(ws, filters, settings), mgrs, flat_tolerance, min_quarters)
 
 
 def _trend(curve: pd.DataFrame, mgrs: list[str], flat_tolerance: float, min_quarters: int) -> pd.DataFrame:
@@ -289,7 +296,7 @@ def independence_by_manager(ws: Workspace, filters: Filters = Filters(), setting
     n = out["n_complex_won"].where(out["n_complex_won"] > 0)
     out["independence"] = ((out["n_complex_won"] - out["n_complex_won_involved"]) / n).astype(float)
     out["involvement_won_complex"] = 1.0 - out["independence"]
-    trend = _trend(_curve(deals, mgrs), mgrs, flat_tolerance, min_quarters).rename(
+    trend = _trend(_curve_in_scope(ws, filters, settings), mgrs, flat_tolerance, min_quarters).rename(
         columns={"slope": "dependency_slope", "trend": "dependency_trend"})
     out = out.merge(trend, on="manager", how="left")
     return out[MANAGER_COLUMNS].reset_index(drop=True)
