@@ -36,9 +36,9 @@ from analytics.fmt import fmt_money, fmt_pct
 from analytics.follow_through import follow_through_by_manager
 from analytics.gaps import CATEGORIES, DEVELOPED, FIT_GAP, NOT_ENOUGH, NOT_WORKED, gap_classification, top_movers
 from analytics.independence import dependency_curve
-from analytics.needle import needle_chain
+from analytics.needle import NeedleChain, needle_chain
 from analytics.people import managers, reps
-from analytics.reuse import reusing
+from analytics.reuse import in_parallel, reusing
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -600,9 +600,9 @@ def needle_chart(links: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(zero, ci, dots, n).properties(width=WIDTH - 340, height=max(160, 60 * len(df)))
 
 
-def needle_insight(ws: Workspace, filters: Filters, settings: Settings) -> Insight:
+def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: NeedleChain | None = None) -> Insight:
     title = "What moves the needle"
-    chain = needle_chain(ws, filters, settings)
+    chain = chain if chain is not None else needle_chain(ws, filters, settings)
     links = chain.links
     measured = links[links["measured"]] if not links.empty else links
     if measured.empty:
@@ -640,20 +640,26 @@ def insights(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     workspace, filters and settings (it is the slowest part). Amounts are formatted with
     :func:`analytics.fmt.fmt_money` (``index=index_amounts``).
     """
-    if diag is None:
-        diag = diagnosis(ws, filters, settings)
+    # the four slowest parts are independent: computed on two threads (analytics.reuse.in_parallel)
+    given = diag
+    diag, gaps, chain, movers = in_parallel([
+        lambda: given if given is not None else diagnosis(ws, filters, settings),
+        lambda: gap_classification(ws, filters, settings),
+        lambda: needle_chain(ws, filters, settings),
+        lambda: top_movers(ws, filters, settings, TOP_MOVERS),
+    ])
     out = [hero_insight(diag, settings), coach_insight(diag), confidence_insight(diag)]
     curve = dependency_curve(ws, filters, settings) if not diag.empty else pd.DataFrame(
         columns=["manager", "quarter", "n_complex_closed", "n_involved", "n_complex_not_measured", "dependency"])
     out.append(dependency_insight(diag, curve))
-    out.append(gaps_insight(ws, gap_classification(ws, filters, settings), settings, len(reps(ws, filters))))
+    out.append(gaps_insight(ws, gaps, settings, len(reps(ws, filters))))
     ft_columns = {"n_actions", "n_due", "n_completed_due", "n_completed", "n_revisited", "n_overdue",
                   "follow_through_rate"}
     out.append(follow_through_insight(
         diag if ft_columns <= set(diag.columns) else follow_through_by_manager(ws, filters, settings)))
-    out.append(movers_insight(top_movers(ws, filters, settings, TOP_MOVERS)))
+    out.append(movers_insight(movers))
     out.append(pareto_insight(ws, filters, index_amounts))
-    out.append(needle_insight(ws, filters, settings))
+    out.append(needle_insight(ws, filters, settings, chain))
     narrowed = diag.empty and not filters.is_default and not managers(ws).empty
     for i in out:  # a chart and figures only beside measured evidence
         if not i.measured:

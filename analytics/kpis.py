@@ -298,6 +298,7 @@ def time_in_stage(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- leading
+@reused
 def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(), grain: str = "week",
             level: str = "rep") -> pd.DataFrame:
     """Leading indicators per entity per day or week.
@@ -319,6 +320,34 @@ def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     """
     _check(level, grain, ("day", "week"))
     scope = rep_scope(ws, filters)
+    events = _leading_events(ws, filters, grain)
+    target = settings.activity_target_per_week if grain == "week" else NAN
+    events["activity_target"] = target
+    events["met"] = (events["activities"] >= target).astype("boolean").where(events["activities"].notna() & (grain == "week"))
+
+    out = _attribute(events, level, scope)
+    if level == "rep":
+        out = _with_manager(out, scope)
+        cols = ["rep", "manager", "period", "activities", "activity_target", "met", "pipeline_added",
+                "deals_created", "deals_advancing"]
+        return out.sort_values(["manager", "rep", "period"], ignore_index=True)[cols]
+    k = KEYS[level]
+    agg = _sum_known(out, [*k, "period"], {"activities": "activities", "pipeline_added": "pipeline_added",
+                                            "deals_advancing": "deals_advancing"},
+                     plain={"deals_created": "deals_created", "met": "n_reps_met"},
+                     count={"activities": "n_reps"}).reset_index()
+    agg["activity_target"] = (target * agg["n_reps"]).where(agg["n_reps"] > 0)
+    agg["met"] = (agg["activities"] >= agg["activity_target"]).astype("boolean").where(agg["activity_target"].notna())
+    agg = _int(agg, ("deals_created", "n_reps", "n_reps_met"))
+    cols = [*k, "period", "activities", "activity_target", "met", "pipeline_added", "deals_created",
+            "deals_advancing", "n_reps", "n_reps_met"]
+    return agg.sort_values([*k, "period"], ignore_index=True)[cols]
+
+
+@reused
+def _leading_events(ws: Workspace, filters: Filters, grain: str) -> pd.DataFrame:
+    """Each owner's leading events per day or week, from their first to their last period with
+    any (the part of :func:`leading` every level shares: computed once per page run)."""
     acts = activity_days(ws)  # activities per owner and day, held per version of the data
     keep = filters.mask(acts, date="day")
     if filters.regions or filters.teams or filters.managers:
@@ -363,27 +392,7 @@ def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     has_hist = events["owner_name"].isin(hist_evidence)
     events["deals_advancing"] = events["deals_advancing"].astype(float).where(
         ~has_hist, events["deals_advancing"].fillna(0))
-    target = settings.activity_target_per_week if grain == "week" else NAN
-    events["activity_target"] = target
-    events["met"] = (events["activities"] >= target).astype("boolean").where(events["activities"].notna() & (grain == "week"))
-
-    out = _attribute(events, level, scope)
-    if level == "rep":
-        out = _with_manager(out, scope)
-        cols = ["rep", "manager", "period", "activities", "activity_target", "met", "pipeline_added",
-                "deals_created", "deals_advancing"]
-        return out.sort_values(["manager", "rep", "period"], ignore_index=True)[cols]
-    k = KEYS[level]
-    agg = _sum_known(out, [*k, "period"], {"activities": "activities", "pipeline_added": "pipeline_added",
-                                            "deals_advancing": "deals_advancing"},
-                     plain={"deals_created": "deals_created", "met": "n_reps_met"},
-                     count={"activities": "n_reps"}).reset_index()
-    agg["activity_target"] = (target * agg["n_reps"]).where(agg["n_reps"] > 0)
-    agg["met"] = (agg["activities"] >= agg["activity_target"]).astype("boolean").where(agg["activity_target"].notna())
-    agg = _int(agg, ("deals_created", "n_reps", "n_reps_met"))
-    cols = [*k, "period", "activities", "activity_target", "met", "pipeline_added", "deals_created",
-            "deals_advancing", "n_reps", "n_reps_met"]
-    return agg.sort_values([*k, "period"], ignore_index=True)[cols]
+    return events
 
 
 @per_version
@@ -398,6 +407,7 @@ def evidence_owners(ws: Workspace) -> tuple[frozenset, frozenset]:
             frozenset(evidence.loc[evidence["kind"] == "history", "owner_name"]))
 
 
+@reused
 def activity_standard(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
                       level: str = "rep") -> pd.DataFrame:
     """Share of rep-weeks at or above ``settings.activity_target_per_week``, the rule of
@@ -716,13 +726,20 @@ def velocity(ws: Workspace, filters: Filters = Filters(), level: str = "team") -
     won, lost, n_cycle.
     """
     _check(level)
-    when = as_of(ws, filters)
-    if when is None:
+    if as_of(ws, filters) is None:
         n_open = entities(ws, filters, level).assign(n_open_deals=0)
     else:
-        pts = pd.DataFrame({"week": [period_start(pd.Series([when]), "week").iat[0]], "at": [pd.Timestamp(when)]})
-        n_open = coverage_at(ws, filters, Settings(), level, pts)
+        n_open = _coverage_now(ws, filters, level)
     return _velocity(outcome_totals(ws, filters, level), n_open, level)
+
+
+@reused
+def _coverage_now(ws: Workspace, filters: Filters, level: str) -> pd.DataFrame:
+    """:func:`coverage_at` at :func:`analytics.manage.as_of` alone (velocity, the summary and the
+    standards all read it: computed once per page run). Its ``meets_standard`` is judged against
+    the default standard; callers read the pipeline, the coverage and the open deals only."""
+    when = pd.Timestamp(as_of(ws, filters))
+    return coverage_at(ws, filters, Settings(), level, pd.DataFrame({"week": [when], "at": [when]}))
 
 
 def _velocity(tot: pd.DataFrame, n_open: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -745,16 +762,14 @@ def _current_coverage(ws: Workspace, filters: Filters, settings: Settings, level
         # the Manage page's own figure (same rule as coverage_at)
         p = pipeline_by_manager(ws, filters, settings).rename(columns={"open_pipeline": "pipeline_next_quarter"})
         if when is not None and with_total:
-            pts = pd.DataFrame({"week": [pd.Timestamp(when)], "at": [pd.Timestamp(when)]})
-            total = coverage_at(ws, filters, settings, level, pts)[[*k, "open_pipeline"]]
+            total = _coverage_now(ws, filters, level)[[*k, "open_pipeline"]]
             p = p.merge(total, on=k, how="left")
         else:
             p["open_pipeline"] = NAN
         return p[[*k, *cols]]
     if when is None:
         return entities(ws, filters, level).assign(**{c: NAN for c in cols}, n_open_deals=0)
-    pts = pd.DataFrame({"week": [pd.Timestamp(when)], "at": [pd.Timestamp(when)]})
-    return coverage_at(ws, filters, settings, level, pts)[[*k, *cols]]
+    return _coverage_now(ws, filters, level)[[*k, *cols]]
 
 
 def _attainment(ws: Workspace, filters: Filters, settings: Settings, level: str) -> pd.DataFrame:

@@ -65,6 +65,7 @@ def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings:
     return _per_manager(ws, filters, frame, ("n_reps_with_quota", "n_quota_periods"))
 
 
+@reused
 def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Pipeline coverage and hygiene as of :func:`as_of`.
 
