@@ -44,7 +44,14 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.manage import activity_by_manager, activity_days, as_of, attainment_by_manager, pipeline_by_manager
+from analytics.manage import (
+    activity_by_manager,
+    activity_days,
+    as_of,
+    attainment_by_manager,
+    pipeline_by_manager,
+    rep_weeks,
+)
 from analytics.overview import deal_clause, quota_clause
 from analytics.people import reps, roster_names
 from analytics.reuse import per_version, reused, reusing
@@ -424,22 +431,8 @@ def activity_standard(ws: Workspace, filters: Filters = Filters(), settings: Set
         return _int(m, ("n_rep_weeks", "n_rep_weeks_met"))[
             ["manager", "activity_met_share", "activities_per_rep_week", "n_rep_weeks", "n_rep_weeks_met"]]
     base = entities(ws, filters, level)
-    period, p_params = filters.clause(date="a.activity_date")
-    people, r_params = filters.clause(person="a.owner_name")
-    per_rep = ws.query(
-        f"""WITH weekly AS (
-                SELECT a.owner_name, date_trunc('week', a.activity_date) AS week, count(*) AS n
-                FROM v_activities a WHERE a.owner_name IS NOT NULL AND {period} AND {people} GROUP BY ALL),
-            span AS (SELECT owner_name, min(week) AS w0, max(week) AS w1 FROM weekly GROUP BY 1),
-            grid AS (SELECT s.owner_name, CAST(w AS DATE) AS week FROM span s,
-                     generate_series(s.w0, s.w1, INTERVAL 7 DAY) AS g(w)),
-            filled AS (SELECT g.owner_name, coalesce(w.n, 0) AS n FROM grid g
-                       LEFT JOIN weekly w ON w.owner_name = g.owner_name AND w.week = g.week)
-            SELECT owner_name, count(*) AS n_rep_weeks, count(*) FILTER (WHERE n >= ?) AS n_rep_weeks_met,
-                   sum(n) AS n_activities
-            FROM filled GROUP BY 1""",
-        p_params + r_params + [settings.activity_target_per_week],
-    )
+    per_rep = rep_weeks(ws, filters, settings.activity_target_per_week).rename(
+        columns={"n_weeks": "n_rep_weeks", "met": "n_rep_weeks_met", "n": "n_activities"}).reset_index()
     scope = rep_scope(ws, filters)
     # rep-weeks are counted for reps only, at every level (as manage.activity_by_manager does)
     per_rep = _attribute(per_rep, "rep", scope)

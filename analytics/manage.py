@@ -153,24 +153,11 @@ def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
     = activities ÷ n_rep_weeks, pooled over the manager's reps. The activities per person and
     day are counted once per version of the data; the filters pick from those counts.
     """
-    days = activity_days(ws)
-    keep = filters.mask(days, date="day")
-    if filters.regions or filters.teams or filters.managers:
-        keep &= days["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
-    days = days[keep]
-    target = settings.activity_target_per_week
-    if days.empty:
+    per_rep = rep_weeks(ws, filters, settings.activity_target_per_week)
+    if per_rep.empty:
         frame = pd.DataFrame({"manager": pd.Series([], dtype="str"), "activity_standard_met": [],
                               "activities_per_rep_week": [], "n_rep_weeks": []})
         return _per_manager(ws, filters, frame, ("n_rep_weeks",))
-    week = days["day"] - pd.to_timedelta(days["day"].dt.day_of_week, unit="D")
-    weekly = days.assign(week=week).groupby(["owner_name", "week"], as_index=False, observed=True)["n"].sum()
-    weekly["met"] = weekly["n"] >= target
-    per_rep = weekly.groupby("owner_name", observed=True).agg(
-        w0=("week", "min"), w1=("week", "max"), n=("n", "sum"), met=("met", "sum"), n_active=("week", "size"))
-    per_rep["n_weeks"] = (per_rep["w1"] - per_rep["w0"]).dt.days // 7 + 1
-    if target <= 0:  # a week with no activity meets a target of none
-        per_rep["met"] += per_rep["n_weeks"] - per_rep["n_active"]
     roster = _roster_managers(ws)
     per_rep = per_rep.join(roster, how="inner")
     g = per_rep.groupby("manager", observed=True).agg(met=("met", "sum"), n=("n", "sum"), n_rep_weeks=("n_weeks", "sum"))
@@ -181,6 +168,32 @@ def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
         "n_rep_weeks": g["n_rep_weeks"].astype("int64").to_numpy(),
     })
     return _per_manager(ws, filters, frame, ("n_rep_weeks",))
+
+
+@reused
+def rep_weeks(ws: Workspace, filters: Filters, target: float) -> pd.DataFrame:
+    """Each person's activity weeks in scope (index owner_name): ``n_weeks`` from their first to
+    their last week (Monday to Sunday) with a logged activity, ``met`` those with at least
+    ``target`` activities (a week with none misses, unless the target is 0), ``n`` activities in
+    those weeks. From the held activities per person and day (the team and rep activity
+    standards both read it: computed once per page run)."""
+    days = activity_days(ws)
+    keep = filters.mask(days, date="day")
+    if filters.regions or filters.teams or filters.managers:
+        keep &= days["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
+    days = days[keep]
+    if days.empty:
+        return pd.DataFrame({"n_weeks": pd.Series([], dtype="int64"), "met": pd.Series([], dtype="int64"),
+                             "n": pd.Series([], dtype="int64")}, index=pd.Index([], name="owner_name", dtype="str"))
+    week = days["day"] - pd.to_timedelta(days["day"].dt.day_of_week, unit="D")
+    weekly = days.assign(week=week).groupby(["owner_name", "week"], as_index=False, observed=True)["n"].sum()
+    weekly["met"] = weekly["n"] >= target
+    per_rep = weekly.groupby("owner_name", observed=True).agg(
+        w0=("week", "min"), w1=("week", "max"), n=("n", "sum"), met=("met", "sum"), n_active=("week", "size"))
+    per_rep["n_weeks"] = (per_rep["w1"] - per_rep["w0"]).dt.days // 7 + 1
+    if target <= 0:  # a week with no activity meets a target of none
+        per_rep["met"] += per_rep["n_weeks"] - per_rep["n_active"]
+    return per_rep[["n_weeks", "met", "n"]]
 
 
 @per_version
