@@ -1,8 +1,10 @@
 """Build what the pages start from in the background, straight after an import.
 
-The first page visit after an import builds the results that depend on the data alone (all
-closed deals with their manager-involvement evidence, activities per person and day, review
-scores and named gaps, the reps, the filter options): seconds at a million deals, most of the
+A table loaded into the session's in-memory engine is held as loaded, uncompressed, until a
+checkpoint compresses it (:meth:`Workspace.compact`); :func:`warm` does that first. The first
+page visit after an import then builds the results that depend on the data alone (all closed
+deals with their manager-involvement evidence, activities per person and day, review scores
+and named gaps, the reps, the filter options): seconds at a million deals, most of the
 Managers page's first visit. :func:`warm_up` builds them on a thread of its own while the user
 reads the validation report. The workspace holds them (:meth:`Workspace.derived`); a page that
 asks for one still being built waits for that build instead of starting its own, so a user who
@@ -20,6 +22,7 @@ import threading
 
 from analytics.dials import diagnosis
 from analytics.filters import Filters
+from analytics.memory import return_memory
 from analytics.people import filter_options
 from analytics.reuse import reuse
 from analytics.settings import Settings
@@ -29,9 +32,12 @@ log = logging.getLogger("bench_strength")
 
 
 def warm(ws: Workspace, settings: Settings = Settings()) -> None:
-    """Build the sidebar's counts and options and the Managers page's building blocks for the
-    workspace's current data (what the manager pages, the coaching and capability pages and
-    Execution independence start from)."""
+    """Compress the freshly loaded tables (:meth:`Workspace.compact`: about a tenth of the
+    memory), then build the sidebar's counts and options and the Managers page's building
+    blocks for the workspace's current data (what the manager pages, the coaching and
+    capability pages and Execution independence start from)."""
+    ws.compact()
+    return_memory()
     with reuse():
         ws.counts()
         filter_options(ws)

@@ -370,7 +370,9 @@ def workspace_for(tag: str) -> Workspace:
             path.write_bytes(ws.save())
         finally:
             ws.close()
-    return Workspace.open(path.read_bytes(), path.name)
+    ws = Workspace.open(path.read_bytes(), path.name)
+    ws.compact()  # as the app's warm-up does after an import or an opened workspace (analytics.warm)
+    return ws
 
 
 def tag_for(scale: float) -> str:
@@ -442,6 +444,7 @@ def _child_demo_memory() -> dict:
     with _RssSampler() as sampler:
         ws = Workspace()
         import_directory(ws, DEMO_DIR)
+        ws.compact()  # as a session's demo is (ui.session.open_demo)
         after_import = _rss()
         f, settings = Filters(), Settings()
         ctx = Context(settings, pd.DataFrame(), None, None)

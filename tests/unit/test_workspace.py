@@ -15,7 +15,7 @@ import pytest
 from analytics import schema
 from analytics.ingest.pipeline import analyse_file, import_file
 from analytics.workspace import LoadResult, Workspace, WorkspaceFileError
-from tests.factories import workspace_with
+from tests.factories import frame_for, workspace_with
 
 
 @pytest.fixture
@@ -385,3 +385,24 @@ def test_rows_picked_from_a_query_are_typed_as_a_query_of_just_them(ws, keep):
     picked = whole[whole.eval(keep.replace("=", "==").replace("false", "k < 0"))]
     pd.testing.assert_frame_equal(as_if_queried(picked), ws.query(f"SELECT * FROM ({sql}) WHERE {keep}"),
                                   check_exact=True)
+
+
+def test_compact_shrinks_the_engine_and_changes_nothing_else():
+    ws = Workspace()
+    try:
+        ws.con.execute("""INSERT INTO activities (activity_id, owner, activity_type)
+                          SELECT 'A' || range::VARCHAR, 'Owner ' || (range % 500)::VARCHAR, 'Call'
+                          FROM range(1000000)""")
+        before = ws.query("SELECT owner, count(*) AS n FROM activities GROUP BY owner ORDER BY owner")
+        version = ws.version
+        held = ws.derived(("k",), lambda: ["held"])
+        mb = _engine_mb(ws)
+        ws.compact()
+        assert _engine_mb(ws) < mb / 3
+        pd.testing.assert_frame_equal(
+            ws.query("SELECT owner, count(*) AS n FROM activities GROUP BY owner ORDER BY owner"), before)
+        assert ws.version == version and ws.derived(("k",), lambda: ["rebuilt"]) is held
+        ws.load("activities", frame_for("activities", [{"activity_id": "new", "owner": "Owner 1"}]))  # still writable
+        assert ws.scalar("SELECT count(*) FROM activities") == 1_000_001
+    finally:
+        ws.close()
