@@ -84,12 +84,25 @@ def set_workspace(ws: Workspace) -> None:
         old.close()
 
 
+WARM_KEY = "warm-up-pending"
+
+
 def warm_up(ws: Workspace) -> None:
-    """After an import or an opened workspace: build what the pages start from while the user
-    reads the report (:mod:`analytics.warm`), with the session's settings."""
+    """After an import or an opened workspace: compress it and build what the pages start from
+    while the user reads the report (:mod:`analytics.warm`), with the session's settings. It
+    starts once the next run has drawn the report (:func:`start_pending_warm_up`), so the two
+    do not compete for the cores."""
+    st.session_state[WARM_KEY] = ws.id
+
+
+def start_pending_warm_up() -> None:
+    """Start the warm-up asked for by :func:`warm_up`, if its workspace is still the session's."""
     from ui.state import get_settings
 
-    warm.warm_up(ws, get_settings())
+    pending = st.session_state.pop(WARM_KEY, None)
+    ws = st.session_state.get(WS_KEY)
+    if pending is not None and ws is not None and ws.id == pending and not ws.closed:
+        warm.warm_up(ws, get_settings())
 
 
 def reports() -> list[ImportReport]:

@@ -13,7 +13,15 @@ from analytics.workspace import Workspace, WorkspaceFileError
 from ui import privacy
 from ui.auth import access_note
 from ui.components import download_csv, guarded, md_escape
-from ui.session import get_source_workspace, get_workspace, reports, set_reports, set_workspace, warm_up
+from ui.session import (
+    get_source_workspace,
+    get_workspace,
+    reports,
+    set_reports,
+    set_workspace,
+    start_pending_warm_up,
+    warm_up,
+)
 from ui.settings_form import settings_file_button
 from ui.state import (
     add_session_mappings,
@@ -404,6 +412,7 @@ def render() -> None:
         ":material/lock: Uploaded files stay in this browser session's in-memory database: they are not written to "
         "disk and no other session can see them. They are gone when the session ends; save the workspace to keep them."
     )
+    start_pending_warm_up()  # the report is drawn: the warm-up has the cores to itself
 
 
 render()
