@@ -22,7 +22,6 @@ import threading
 
 from analytics.dials import diagnosis
 from analytics.filters import Filters
-from analytics.memory import return_memory
 from analytics.people import filter_options
 from analytics.reuse import reuse
 from analytics.settings import Settings
@@ -42,7 +41,6 @@ def warm(ws: Workspace, settings: Settings = Settings()) -> None:
         filter_options(ws)
         diagnosis(ws, Filters(), settings)
     ws.compact()
-    return_memory()
 
 
 def warm_up(ws: Workspace, settings: Settings = Settings()) -> threading.Thread:

@@ -88,8 +88,8 @@ WARM_KEY = "warm-up-pending"
 
 
 def warm_up(ws: Workspace) -> None:
-    """After an import or an opened workspace: compress it and build what the pages start from
-    while the user reads the report (:mod:`analytics.warm`), with the session's settings. It
+    """After an import or an opened workspace: build what the pages start from and compress the
+    tables while the user reads the report (:mod:`analytics.warm`), with the session's settings. It
     starts once the next run has drawn the report (:func:`start_pending_warm_up`), so the two
     do not compete for the cores."""
     st.session_state[WARM_KEY] = ws.id
