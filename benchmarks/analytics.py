@@ -420,9 +420,8 @@ MB = 1024 * 1024
 
 
 def _child_analytics_rss(tag: str, repeats: int) -> dict:
-    import resource
-
     from analytics.warm import warm
+    from benchmarks.run import own_peak_rss_mb
 
     before = _rss()
     ws = workspace_for(tag)
@@ -440,7 +439,7 @@ def _child_analytics_rss(tag: str, repeats: int) -> dict:
     return {"tag": tag, "rss_before_mb": before / MB, "rss_after_open_mb": after_open / MB,
             "peak_during_analytics_mb": sampler.peak / MB,
             "analytics_increase_mb": (sampler.peak - after_open) / MB,
-            "maxrss_process_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "maxrss_process_mb": own_peak_rss_mb()}
 
 
 def _child_demo_memory() -> dict:

@@ -7,6 +7,7 @@ really imports every row, and that the table's growth exponents and verdicts are
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,19 @@ def test_each_import_worker_reads_every_row_and_the_table_judges_the_full_scale(
     assert table.splitlines()[0].split()[1:5] == ["1pct", "10pct", "100pct", "demo"]
     demo_line = next(line for line in table.splitlines() if line.startswith("demo: import"))
     assert demo_line.split()[-2:] == ["2.000", "s"]  # in the demo column, with no growth
+
+
+def test_a_workers_peak_is_its_own_not_the_bench_processs():
+    """Workers are forked and exec'd from the bench; ru_maxrss carries the bench process's
+    high-water mark across exec (a trivial child read 1.9 GB beside a 2 GB parent), so the
+    peak is read from the worker's own VmHWM."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    held = np.ones(300 * 1024 * 1024 // 8)  # 300 MB resident in this (parent) process
+    code = "from benchmarks.run import own_peak_rss_mb; print(own_peak_rss_mb())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert float(out.stdout.strip()) < 200 < held.nbytes / 2**20
