@@ -30,8 +30,8 @@ What each row measures (medians of ``--repeats`` runs; every import run in a fre
   workshop steps a consultant waits for (anonymise, presenter findings, handouts, report).
 
 Targets (from the performance issue) are judged on the 100% column and printed beside it.
-A full run takes about half an hour on 2 cores (one pass over every page at 100% takes minutes,
-so analytics there run once unless ``--full-analytics-repeats`` says otherwise);
+A full run takes about 8 minutes on 2 cores (analytics at 100% run once unless
+``--full-analytics-repeats`` says otherwise);
 ``python -m benchmarks.run --quick`` runs 1% and 10% only, without the browser.
 Speed is never asserted in tests; this prints. Results: ``benchmarks/RESULTS.md``.
 """
