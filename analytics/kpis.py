@@ -53,7 +53,7 @@ from analytics.manage import (
     rep_weeks,
 )
 from analytics.overview import deal_clause, quota_clause
-from analytics.people import reps, roster_names
+from analytics.people import by_owner, reps, roster_names
 from analytics.reuse import per_version, reused, reusing
 from analytics.settings import Settings
 from analytics.workspace import STAGE_MAP, Workspace
@@ -351,15 +351,13 @@ def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     return agg.sort_values([*k, "period"], ignore_index=True)[cols]
 
 
-@reused
+@by_owner
 def _leading_events(ws: Workspace, filters: Filters, grain: str) -> pd.DataFrame:
     """Each owner's leading events per day or week, from their first to their last period with
-    any (the part of :func:`leading` every level shares: computed once per page run)."""
+    any (the part of :func:`leading` every level shares; held per period, segment and product,
+    the people filters pick from it: :func:`analytics.people.by_owner`)."""
     acts = activity_days(ws)  # activities per owner and day, held per version of the data
-    keep = filters.mask(acts, date="day")
-    if filters.regions or filters.teams or filters.managers:
-        keep &= acts["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
-    acts = acts[keep]
+    acts = acts[filters.mask(acts, date="day")]
     c_where, c_params = deal_clause(filters, "o.created_date")
     created = ws.query(f"SELECT o.owner_name, o.created_date AS d, o.amount FROM v_opportunities o "
                        f"WHERE o.owner_name IS NOT NULL AND o.created_date IS NOT NULL AND {c_where}", c_params)
@@ -473,24 +471,8 @@ def coverage_at(ws: Workspace, filters: Filters, settings: Settings, level: str,
     pts["week"] = pd.to_datetime(pts["week"]).astype("datetime64[ns]")
     pts["at"] = pd.to_datetime(pts["at"]).astype("datetime64[ns]")
     pts["next_start"], pts["next_end"] = _quarter_after(pts["at"])
-    people, params = deal_clause(filters, None)
-    owner = ws.query(
-        f"""WITH pts AS (
-                SELECT unnest(?::DATE[]) AS week, unnest(?::DATE[]) AS at, unnest(?::DATE[]) AS next_start,
-                       unnest(?::DATE[]) AS next_end),
-            deals AS (SELECT o.owner_name, o.amount, o.created_date, o.close_date, o.is_closed
-                      FROM v_opportunities o WHERE {people})
-            SELECT p.week, d.owner_name, sum(d.amount) AS open_pipeline, count(*) AS n_open_deals,
-                   count(d.close_date) AS n_with_close,
-                   sum(CASE WHEN d.close_date BETWEEN p.next_start AND p.next_end THEN d.amount ELSE 0 END)
-                       AS pipeline_next_quarter
-            FROM pts p JOIN deals d
-              ON coalesce(d.created_date <= p.at, true)
-             AND (NOT d.is_closed OR coalesce(d.close_date > p.at, false))
-            GROUP BY ALL""",
-        [[t.date() for t in pts[c]] for c in ("week", "at", "next_start", "next_end")] + params,
-    )
-    owner["week"] = pd.to_datetime(owner["week"]).astype("datetime64[ns]")
+    owner = _open_by_owner(ws, filters, tuple(tuple(t.date() for t in pts[c])
+                                              for c in ("week", "at", "next_start", "next_end")))
     scope = rep_scope(ws, filters)
     owner = _attribute(owner, level, scope)
     agg = _sum_known(owner, [*g, "week"], {"open_pipeline": "open_pipeline"},
@@ -502,9 +484,8 @@ def coverage_at(ws: Workspace, filters: Filters, settings: Settings, level: str,
     # no open deal with a close date: the pipeline's timing is not measured
     out["pipeline_next_quarter"] = out["pipeline_next_quarter"].where(out["n_with_close"] > 0)
 
-    q_people, q_params = filters.clause(person="q.owner_name")
-    quotas = ws.query(f"SELECT q.owner_name, q.period_start, sum(q.amount) AS quota FROM v_quotas q "
-                      f"WHERE {q_people} GROUP BY ALL", q_params)
+    # every quota period counts here, whatever the period filter: only the people part applies
+    quotas = _quotas_by_start(ws, Filters(regions=filters.regions, teams=filters.teams, managers=filters.managers))
     quotas = _attribute(quotas, level, scope).groupby([*g, "period_start"], as_index=False)["quota"].sum()
     quotas["period_start"] = pd.to_datetime(quotas["period_start"]).astype("datetime64[ns]")
     nxt = quotas.rename(columns={"period_start": "next_start", "quota": "next_quota"})
@@ -529,6 +510,39 @@ def coverage_at(ws: Workspace, filters: Filters, settings: Settings, level: str,
     cols = [*k, "week", "as_of", "open_pipeline", "n_open_deals", "pipeline_next_quarter", "coverage_quota",
             "coverage", "coverage_basis", "meets_standard"]
     return out.sort_values([*k, "week"], ignore_index=True)[cols]
+
+
+@by_owner
+def _quotas_by_start(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """Each owner's quota per period start (all periods; held, the people filters pick)."""
+    return ws.query("SELECT q.owner_name, q.period_start, sum(q.amount) AS quota FROM v_quotas q "
+                    "GROUP BY ALL ORDER BY ALL")
+
+
+@by_owner
+def _open_by_owner(ws: Workspace, filters: Filters, points: tuple[tuple[date, ...], ...]) -> pd.DataFrame:
+    """Each owner's deals open at each point (:func:`coverage_at`'s rule): ``points`` holds the
+    weeks, the dates judged at, and the next quarters' first and last days. Held per period,
+    segment, product and points; the people filters pick from it."""
+    people, params = deal_clause(filters, None)
+    owner = ws.query(
+        f"""WITH pts AS (
+                SELECT unnest(?::DATE[]) AS week, unnest(?::DATE[]) AS at, unnest(?::DATE[]) AS next_start,
+                       unnest(?::DATE[]) AS next_end),
+            deals AS (SELECT o.owner_name, o.amount, o.created_date, o.close_date, o.is_closed
+                      FROM v_opportunities o WHERE {people})
+            SELECT p.week, d.owner_name, sum(d.amount) AS open_pipeline, count(*) AS n_open_deals,
+                   count(d.close_date) AS n_with_close,
+                   sum(CASE WHEN d.close_date BETWEEN p.next_start AND p.next_end THEN d.amount ELSE 0 END)
+                       AS pipeline_next_quarter
+            FROM pts p JOIN deals d
+              ON coalesce(d.created_date <= p.at, true)
+             AND (NOT d.is_closed OR coalesce(d.close_date > p.at, false))
+            GROUP BY ALL""",
+        [list(c) for c in points] + params,
+    )
+    owner["week"] = pd.to_datetime(owner["week"]).astype("datetime64[ns]")
+    return owner
 
 
 def predictive(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
@@ -572,20 +586,44 @@ def _closed_deals(ws: Workspace, filters: Filters) -> pd.DataFrame:
     )
 
 
-def _outcome_stats(deals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    stats = ["won", "lost", "won_amount", "n_won_amount", "n_cycle", "cycle_length_days"]
+_SUMS = ["won", "lost", "won_amount", "n_won_amount", "won_cycle", "n_cycle"]
+
+
+@by_owner
+def _owner_outcomes(ws: Workspace, filters: Filters, grain: str | None = None) -> pd.DataFrame:
+    """Each owner's closed deals in scope, summed over the period (``grain`` None) or per
+    calendar month or quarter of the close date (column ``period``): won, lost, won_amount (NaN
+    when no won deal has an amount), n_won_amount, won_cycle (the won deals' cycle days summed,
+    NaN when none is known), n_cycle. Held per period, segment and product; the people filters
+    pick from it (:func:`analytics.people.by_owner`)."""
+    deals = _closed_deals(ws, filters)
+    keys = ["owner_name"]
+    if grain is not None:
+        deals["period"] = period_start(deals["close_date"], grain)
+        keys.append("period")
     if deals.empty:
         return pd.DataFrame({c: pd.Series([], dtype=deals[c].dtype if c in deals else "float64")
+                             for c in [*keys, *_SUMS]})
+    won = deals["is_won"].astype(bool)
+    d = deals.assign(won_=won, lost_=~won, won_amount=deals["amount"].where(won),
+                     won_cycle=deals["cycle_days"].where(won))
+    g = _sum_known(d, keys, {"won_amount": "won_amount", "won_cycle": "won_cycle"},
+                   plain={"won_": "won", "lost_": "lost"}, count={"won_amount": "n_won_amount", "won_cycle": "n_cycle"})
+    return g.reset_index()[[*keys, *_SUMS]]
+
+
+def _outcome_stats(owner: pd.DataFrame, level: str, scope: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """:func:`_owner_outcomes` summed per entity of ``level`` (and period), with
+    cycle_length_days = the won deals' cycle days ÷ n_cycle."""
+    d = _attribute(owner, level, scope)
+    stats = ["won", "lost", "won_amount", "n_won_amount", "n_cycle", "cycle_length_days"]
+    if d.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=d[c].dtype if c in keys and c in d else "float64")
                              for c in [*keys, *stats]})
-    d = deals.assign(
-        won_=deals["is_won"].astype(bool), lost_=~deals["is_won"].astype(bool),
-        won_amount=deals["amount"].where(deals["is_won"].astype(bool)),
-        won_cycle=deals["cycle_days"].where(deals["is_won"].astype(bool)),
-    )
-    g = _sum_known(d, keys, {"won_amount": "won_amount"}, plain={"won_": "won", "lost_": "lost"},
-                   count={"won_amount": "n_won_amount", "won_cycle": "n_cycle"})
-    g["cycle_length_days"] = d.groupby(keys, dropna=False)["won_cycle"].mean()
-    return g.reset_index()
+    g = _sum_known(d, keys, {"won_amount": "won_amount", "won_cycle": "won_cycle"},
+                   plain={"won": "won", "lost": "lost", "n_won_amount": "n_won_amount", "n_cycle": "n_cycle"})
+    g["cycle_length_days"] = g["won_cycle"] / g["n_cycle"].where(g["n_cycle"] > 0)
+    return g.reset_index()[[*keys, *stats]]
 
 
 def _finish_outcomes(g: pd.DataFrame) -> pd.DataFrame:
@@ -599,18 +637,37 @@ def _finish_outcomes(g: pd.DataFrame) -> pd.DataFrame:
     return g
 
 
-def _quota_frames(ws: Workspace, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Quota periods in scope and the won deals credited to them (manage.attainment_by_manager's rule)."""
+@by_owner
+def _owner_quotas(ws: Workspace, filters: Filters, grain: str | None = None) -> pd.DataFrame:
+    """Each owner's quota periods inside the filter period: summed (quota, n_quota_periods), or
+    with a grain spread over the calendar months or quarters they overlap, by days (period,
+    quota). Held per period; the people filters pick from it."""
     where, params = quota_clause(filters)
     quotas = ws.query(f"SELECT q.owner_name, q.period_start, q.period_end, q.amount FROM v_quotas q WHERE {where}",
                       params)
+    if grain is None:
+        return quotas.groupby("owner_name", dropna=False, as_index=False).agg(
+            quota=("amount", "sum"), n_quota_periods=("amount", "size"))
+    return _allocate(quotas, grain).groupby(["owner_name", "period"], dropna=False, as_index=False)["quota"].sum()
+
+
+@by_owner
+def _owner_credited(ws: Workspace, filters: Filters, grain: str | None = None) -> pd.DataFrame:
+    """Each owner's won deals credited to their quota periods inside the filter period
+    (manage.attainment_by_manager's rule), summed (won_in_quota), or per calendar month or
+    quarter of the close date (period). Held per period; the people filters pick from it."""
+    where, params = quota_clause(filters)
     won = ws.query(
         f"""SELECT w.owner_name, w.close_date, w.amount FROM v_won_in_quota w
             WHERE EXISTS (SELECT 1 FROM v_quotas q WHERE q.owner_name = w.owner_name
                           AND q.period_start = w.period_start AND {where})""",
         params,
     )
-    return quotas, won
+    keys = ["owner_name"]
+    if grain is not None:
+        won["period"] = period_start(won["close_date"], grain)
+        keys.append("period")
+    return won.groupby(keys, dropna=False, as_index=False)["amount"].sum().rename(columns={"amount": "won_in_quota"})
 
 
 def _months_after(d: date, months: int) -> date:
@@ -667,14 +724,10 @@ def outcomes(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     _check(level, grain, ("month", "quarter"))
     k, gk = KEYS[level], GROUP[level]
     scope = rep_scope(ws, filters)
-    deals = _attribute(_closed_deals(ws, filters), level, scope)
-    deals["period"] = period_start(deals["close_date"], grain)
-    g = _outcome_stats(deals, [*gk, "period"])
-    quotas, won = _quota_frames(ws, filters)
-    alloc = _attribute(_allocate(quotas, grain), level, scope).groupby([*gk, "period"])["quota"].sum()
-    won = _attribute(won, level, scope)
-    won["period"] = period_start(won["close_date"], grain)
-    credited = won.groupby([*gk, "period"])["amount"].sum().rename("won_in_quota")
+    g = _outcome_stats(_owner_outcomes(ws, filters, grain), level, scope, [*gk, "period"])
+    alloc = _attribute(_owner_quotas(ws, filters, grain), level, scope).groupby([*gk, "period"])["quota"].sum()
+    credited = _attribute(_owner_credited(ws, filters, grain), level, scope).groupby(
+        [*gk, "period"])["won_in_quota"].sum()
     q = pd.concat([alloc, credited], axis=1).reset_index()
     g = g.merge(q, on=[*gk, "period"], how="outer")
     g["won_in_quota"] = g["won_in_quota"].where(g["quota"].isna(), g["won_in_quota"].fillna(0.0))
@@ -690,12 +743,9 @@ def outcome_totals(ws: Workspace, filters: Filters = Filters(), level: str = "te
     _check(level)
     k, gk = KEYS[level], GROUP[level]
     scope = rep_scope(ws, filters)
-    deals = _attribute(_closed_deals(ws, filters), level, scope)
-    g = _outcome_stats(deals, gk)
-    quotas, won = _quota_frames(ws, filters)
-    qa = _attribute(quotas, level, scope).groupby(gk).agg(quota=("amount", "sum"),
-                                                          n_quota_periods=("amount", "size"))
-    credited = _attribute(won, level, scope).groupby(gk)["amount"].sum().rename("won_in_quota")
+    g = _outcome_stats(_owner_outcomes(ws, filters), level, scope, gk)
+    qa = _attribute(_owner_quotas(ws, filters), level, scope).groupby(gk)[["quota", "n_quota_periods"]].sum()
+    credited = _attribute(_owner_credited(ws, filters), level, scope).groupby(gk)["won_in_quota"].sum()
     out = entities(ws, filters, level).merge(g, on=gk, how="left")
     out = out.merge(qa, left_on=gk, right_index=True, how="left").merge(credited, left_on=gk, right_index=True,
                                                                            how="left")

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.people import managers, roster_names
+from analytics.people import by_owner, managers
 from analytics.reuse import per_version, reused
 from analytics.settings import Settings
 from analytics.workspace import Workspace
@@ -23,6 +24,9 @@ def as_of(ws: Workspace, filters: Filters = Filters()) -> date | None:
     if filters.end is not None:
         return filters.end
     return _last_close(ws)
+
+
+NAN = float("nan")
 
 
 @per_version
@@ -40,6 +44,7 @@ def _per_manager(ws: Workspace, filters: Filters, frame: pd.DataFrame, counts: t
     return out
 
 
+@reused
 def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Attainment = closed-won amount in the quota periods ÷ quota for those periods.
 
@@ -48,21 +53,99 @@ def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings:
 
     Columns: manager, won_in_quota, quota, attainment, n_reps_with_quota, n_quota_periods.
     """
-    period, p_params = filters.with_(regions=(), teams=(), managers=()).clause(date="q.period_start")
-    end_ok, e_params = filters.with_(regions=(), teams=(), managers=(), start=None).clause(date="q.period_end")
-    people, r_params = filters.clause(person="q.owner_name")
-    frame = ws.query(
-        f"""WITH q AS (SELECT * FROM v_quotas q WHERE {period} AND {end_ok} AND {people}),
+    o = _owner_attainment(ws, filters)
+    if o.empty:
+        frame = pd.DataFrame({"manager": pd.Series([], dtype="str"), "won_in_quota": [], "quota": [], "attainment": [],
+                              "n_reps_with_quota": pd.Series([], dtype="int64"),
+                              "n_quota_periods": pd.Series([], dtype="int64")})
+        return _per_manager(ws, filters, frame, ("n_reps_with_quota", "n_quota_periods"))
+    g = o.groupby("manager")
+    frame = pd.concat([g["won_in_quota"].sum(), g["quota"].sum(min_count=1), g["owner_name"].count(),
+                       g["n_quota_periods"].sum()], axis=1).rename(columns={"owner_name": "n_reps_with_quota"})
+    frame["attainment"] = frame["won_in_quota"] / frame["quota"].where(frame["quota"] != 0)
+    frame = frame.reset_index()[["manager", "won_in_quota", "quota", "attainment", "n_reps_with_quota",
+                                 "n_quota_periods"]]
+    return _per_manager(ws, filters, frame, ("n_reps_with_quota", "n_quota_periods"))
+
+
+@by_owner
+def _owner_attainment(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """Each owner's quota periods inside the filter period, per manager of the quota rows:
+    won_in_quota (won deals credited to them), quota (NaN when no period has an amount),
+    n_quota_periods. Held per period; the people filters pick from it."""
+    period, p_params = filters.clause(date="q.period_start")
+    end_ok, e_params = filters.with_(start=None).clause(date="q.period_end")
+    return ws.query(
+        f"""WITH q AS (SELECT * FROM v_quotas q WHERE {period} AND {end_ok} AND q.manager_name IS NOT NULL),
                 won AS (SELECT owner_name, period_start, sum(amount) AS won
                         FROM v_won_in_quota GROUP BY ALL)
-            SELECT q.manager_name AS manager, sum(coalesce(won.won, 0)) AS won_in_quota,
-                   sum(q.amount) AS quota, sum(coalesce(won.won, 0)) / nullif(sum(q.amount), 0) AS attainment,
-                   count(DISTINCT q.owner_name) AS n_reps_with_quota, count(*) AS n_quota_periods
+            SELECT q.owner_name, q.manager_name AS manager, sum(coalesce(won.won, 0)) AS won_in_quota,
+                   sum(q.amount) AS quota, count(*) AS n_quota_periods
             FROM q LEFT JOIN won USING (owner_name, period_start)
-            WHERE q.manager_name IS NOT NULL GROUP BY 1""",
-        p_params + e_params + r_params,
+            GROUP BY ALL ORDER BY ALL""",
+        p_params + e_params,
     )
-    return _per_manager(ws, filters, frame, ("n_reps_with_quota", "n_quota_periods"))
+
+
+@by_owner
+def _owner_pipeline(ws: Workspace, filters: Filters, when: date, stale_days: int) -> pd.DataFrame:
+    """Each owner's deals open at ``when`` per manager of the deal (:func:`pipeline_by_manager`'s
+    rules): n_open_deals, n_with_close (with a close date), closing_amount (amount of those
+    closing in the quarter after ``when``; NaN when none of them has one), n_closing (those
+    with an amount), n_not_closing (deals not closing then), n_past_due, n_stale, n_judged, n_judged_bad (judged, and past due or stale).
+    Held per period, segment, product, date and staleness; the people filters pick from it."""
+    next_start = (pd.Timestamp(when) + pd.offsets.QuarterBegin(startingMonth=1)).date()
+    next_end = (pd.Timestamp(next_start) + pd.offsets.QuarterEnd(startingMonth=3)).date()
+    deals, params = filters.clause(segment="o.segment", product="o.product")
+    return ws.query(
+        f"""WITH open_deals AS (
+                SELECT o.opportunity_id, o.owner_name, o.manager_name, o.amount, o.close_date, o.created_date
+                FROM v_opportunities o
+                WHERE NOT o.is_closed AND coalesce(o.created_date <= ?, true) AND o.manager_name IS NOT NULL AND {deals}),
+            touch AS (
+                SELECT d.opportunity_id, greatest(d.created_date, max(CAST(h.changed_at AS DATE)),
+                                                  max(a.activity_date)) AS last_touch
+                FROM open_deals d
+                LEFT JOIN stage_history h ON h.opportunity_id = d.opportunity_id
+                     AND CAST(h.changed_at AS DATE) <= ?
+                LEFT JOIN activities a ON a.opportunity_id = d.opportunity_id AND a.activity_date <= ?
+                GROUP BY d.opportunity_id, d.created_date),
+            flagged AS (
+                SELECT d.owner_name, d.manager_name AS manager, d.amount, d.close_date,
+                       coalesce(d.close_date BETWEEN ? AND ?, false) AS closing_next,
+                       coalesce(d.close_date < ?, false) AS past_due,
+                       coalesce(date_diff('day', t.last_touch, ?) > ?, false) AS stale,
+                       t.last_touch IS NOT NULL OR d.close_date IS NOT NULL AS judged
+                FROM open_deals d JOIN touch t USING (opportunity_id))
+            SELECT owner_name, manager,
+                   count(close_date) AS n_with_close,
+                   sum(amount) FILTER (WHERE closing_next) AS closing_amount,
+                   count(amount) FILTER (WHERE closing_next) AS n_closing,
+                   count(*) FILTER (WHERE NOT closing_next) AS n_not_closing,
+                   count(*) AS n_open_deals, count(*) FILTER (WHERE past_due) AS n_past_due,
+                   count(*) FILTER (WHERE stale) AS n_stale,
+                   count(*) FILTER (WHERE judged) AS n_judged,
+                   count(*) FILTER (WHERE judged AND (past_due OR stale)) AS n_judged_bad
+            FROM flagged GROUP BY ALL ORDER BY ALL""",
+        # bound in the order the placeholders appear
+        [when, *params, when, when, next_start, next_end, when, when, stale_days],
+    )
+
+
+@per_version
+def _manager_quotas(ws: Workspace, next_start: date, when: date) -> pd.DataFrame:
+    """Each manager's quota (all their reps') of the quarter starting ``next_start``
+    (next_quota), and of the latest quarter starting on or before ``when`` (latest_quota)."""
+    return ws.query(
+        """WITH quota AS (
+                SELECT manager_name AS manager, period_start, sum(amount) AS quota
+                FROM v_quotas WHERE manager_name IS NOT NULL GROUP BY 1, 2)
+            SELECT manager,
+                   max(quota) FILTER (WHERE period_start = ?) AS next_quota,
+                   arg_max(quota, period_start) FILTER (WHERE period_start <= ?) AS latest_quota
+            FROM quota GROUP BY 1""",
+        [next_start, when],
+    )
 
 
 @reused
@@ -87,58 +170,26 @@ def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
                             hygiene=float("nan"))
         return empty
     next_start = (pd.Timestamp(when) + pd.offsets.QuarterBegin(startingMonth=1)).date()
-    next_end = (pd.Timestamp(next_start) + pd.offsets.QuarterEnd(startingMonth=3)).date()
-    people, params = filters.clause(person="o.owner_name", segment="o.segment", product="o.product")
-    frame = ws.query(
-        f"""WITH open_deals AS (
-                SELECT o.opportunity_id, o.manager_name, o.amount, o.close_date, o.created_date
-                FROM v_opportunities o
-                WHERE NOT o.is_closed AND coalesce(o.created_date <= ?, true) AND o.manager_name IS NOT NULL AND {people}),
-            touch AS (
-                SELECT d.opportunity_id, greatest(d.created_date, max(CAST(h.changed_at AS DATE)),
-                                                  max(a.activity_date)) AS last_touch
-                FROM open_deals d
-                LEFT JOIN stage_history h ON h.opportunity_id = d.opportunity_id
-                     AND CAST(h.changed_at AS DATE) <= ?
-                LEFT JOIN activities a ON a.opportunity_id = d.opportunity_id AND a.activity_date <= ?
-                GROUP BY d.opportunity_id, d.created_date),
-            flagged AS (
-                SELECT d.manager_name AS manager, d.amount, d.close_date,
-                       coalesce(d.close_date BETWEEN ? AND ?, false) AS closing_next,
-                       coalesce(d.close_date < ?, false) AS past_due,
-                       coalesce(date_diff('day', t.last_touch, ?) > ?, false) AS stale,
-                       t.last_touch IS NOT NULL OR d.close_date IS NOT NULL AS judged
-                FROM open_deals d JOIN touch t USING (opportunity_id)),
-            per_manager AS (
-                SELECT manager,
-                       -- no open deal with a close date: the pipeline's timing is not measured
-                       CASE WHEN count(close_date) > 0 THEN sum(CASE WHEN closing_next THEN amount ELSE 0 END)
-                       END AS open_pipeline,
-                       count(*) AS n_open_deals, count(*) FILTER (WHERE past_due) AS n_past_due,
-                       count(*) FILTER (WHERE stale) AS n_stale,
-                       count(*) FILTER (WHERE judged) AS n_judged,
-                       1 - count(*) FILTER (WHERE judged AND (past_due OR stale))
-                           / nullif(count(*) FILTER (WHERE judged), 0) AS hygiene
-                FROM flagged GROUP BY 1),
-            quota AS (
-                SELECT manager_name AS manager, period_start, sum(amount) AS quota
-                FROM v_quotas WHERE manager_name IS NOT NULL GROUP BY 1, 2),
-            chosen AS (
-                SELECT manager,
-                       max(quota) FILTER (WHERE period_start = ?) AS next_quota,
-                       arg_max(quota, period_start) FILTER (WHERE period_start <= ?) AS latest_quota
-                FROM quota GROUP BY 1)
-            SELECT p.manager, p.open_pipeline,
-                   coalesce(c.next_quota, c.latest_quota) AS coverage_quota,
-                   p.open_pipeline / nullif(coalesce(c.next_quota, c.latest_quota), 0) AS coverage,
-                   CASE WHEN c.next_quota IS NOT NULL THEN 'next quarter''s quota'
-                        WHEN c.latest_quota IS NOT NULL THEN 'latest quarter''s quota (none loaded for next quarter)'
-                   END AS coverage_basis,
-                   p.n_open_deals, p.n_judged, p.n_past_due, p.n_stale, p.hygiene
-            FROM per_manager p LEFT JOIN chosen c USING (manager)""",
-        # bound in the order the placeholders appear
-        [when, *params, when, when, next_start, next_end, when, when, settings.stale_days, next_start, when],
-    )
+    o = _owner_pipeline(ws, filters, when, settings.stale_days)
+    counts = ["n_open_deals", "n_judged", "n_past_due", "n_stale"]
+    if o.empty:
+        return base.assign(open_pipeline=NAN, coverage_quota=NAN, coverage=NAN, coverage_basis=None,
+                           **{c: 0 for c in counts}, hygiene=NAN)
+    g = o.groupby("manager")
+    frame = pd.concat([g[["n_with_close", "n_closing", "n_not_closing", "n_judged_bad", *counts]].sum(),
+                       g["closing_amount"].sum(min_count=1)], axis=1)
+    # the amount closing next quarter: 0 when no open deal closes then (NaN when every open deal
+    # does and none has an amount); NaN when no open deal has a close date (timing not measured)
+    frame["open_pipeline"] = frame["closing_amount"].where(
+        frame["n_closing"] > 0, np.where(frame["n_not_closing"] > 0, 0.0, NAN)).where(frame["n_with_close"] > 0)
+    frame["hygiene"] = 1 - frame["n_judged_bad"] / frame["n_judged"].where(frame["n_judged"] > 0)
+    frame = frame.reset_index().merge(_manager_quotas(ws, next_start, when), on="manager", how="left")
+    frame["coverage_quota"] = frame["next_quota"].fillna(frame["latest_quota"])
+    frame["coverage"] = frame["open_pipeline"] / frame["coverage_quota"].where(frame["coverage_quota"] != 0)
+    frame["coverage_basis"] = np.where(frame["next_quota"].notna(), "next quarter's quota",
+                                       np.where(frame["latest_quota"].notna(),
+                                                "latest quarter's quota (none loaded for next quarter)", None))
+    frame = frame[["manager", "open_pipeline", "coverage_quota", "coverage", "coverage_basis", *counts, "hygiene"]]
     return _per_manager(ws, filters, frame, ("n_open_deals", "n_judged", "n_past_due", "n_stale"))
 
 
@@ -170,18 +221,15 @@ def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
     return _per_manager(ws, filters, frame, ("n_rep_weeks",))
 
 
-@reused
+@by_owner
 def rep_weeks(ws: Workspace, filters: Filters, target: float) -> pd.DataFrame:
     """Each person's activity weeks in scope (index owner_name): ``n_weeks`` from their first to
     their last week (Monday to Sunday) with a logged activity, ``met`` those with at least
     ``target`` activities (a week with none misses, unless the target is 0), ``n`` activities in
-    those weeks. From the held activities per person and day (the team and rep activity
-    standards both read it: computed once per page run)."""
+    those weeks. From the held activities per person and day; held per period (the people
+    filters pick from it: :func:`analytics.people.by_owner`)."""
     days = activity_days(ws)
-    keep = filters.mask(days, date="day")
-    if filters.regions or filters.teams or filters.managers:
-        keep &= days["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
-    days = days[keep]
+    days = days[filters.mask(days, date="day")]
     if days.empty:
         return pd.DataFrame({"n_weeks": pd.Series([], dtype="int64"), "met": pd.Series([], dtype="int64"),
                              "n": pd.Series([], dtype="int64")}, index=pd.Index([], name="owner_name", dtype="str"))

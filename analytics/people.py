@@ -6,6 +6,8 @@ a *manager* is the manager of at least one rep. Directors (managers of managers)
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,6 +46,47 @@ def roster_names(ws: Workspace, filters: Filters) -> list[str]:
     r = _roster(ws)
     scope = Filters(regions=filters.regions, teams=filters.teams, managers=filters.managers)
     return r.loc[scope.mask(r, region="region", team="team", manager="manager_name"), "name"].dropna().tolist()
+
+
+def has_people(filters: Filters) -> bool:
+    """Whether the filters pick people (region, team or manager)."""
+    return bool(filters.regions or filters.teams or filters.managers)
+
+
+def without_people(filters: Filters) -> Filters:
+    """The filters with their people part (region, team, manager) taken off."""
+    return filters.with_(regions=(), teams=(), managers=()) if has_people(filters) else filters
+
+
+def in_people(ws: Workspace, frame: pd.DataFrame, filters: Filters, owner: str = "owner_name") -> pd.DataFrame:
+    """The rows of ``frame`` whose ``owner`` (a column, or the index's name) is in the filters'
+    people, as ``Filters.clause(person=...)`` selects them in SQL (a missing owner is never in a
+    picked scope); every row when the filters pick no one."""
+    if not has_people(filters):
+        return frame
+    names = roster_names(ws, filters)
+    if owner in frame.columns:
+        return frame[frame[owner].isin(names).fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
+    return frame[frame.index.isin(names)]
+
+
+def by_owner(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """Mark ``fn(ws, filters, ...)`` as owner-level: its rows each belong to one owner
+    (``owner_name``, a column or the index) and depend on that owner's data alone.
+
+    The result for the filters without their people part is held with the workspace (pool
+    "filtered"), and the people part then picks its owners (:func:`in_people`): changing the
+    region, team or manager reads what is held instead of recomputing, and gives the rows the
+    people filters in SQL would have given. Changing the period, segment or product computes
+    (and holds) a new result.
+    """
+    held = per_version(fn, pool="filtered")
+
+    @functools.wraps(fn)
+    def wrapper(ws: Workspace, filters: Filters, *args, **kwargs) -> pd.DataFrame:
+        return in_people(ws, held(ws, without_people(filters), *args, **kwargs), filters)
+
+    return wrapper
 
 
 @reused

@@ -87,13 +87,16 @@ def reused(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-def per_version(fn: Callable[..., T]) -> Callable[..., T]:
+def per_version(fn: Callable[..., T] | None = None, *, pool: str = "data"):
     """Mark ``fn(ws, ...)`` as depending on the workspace's data and its arguments alone: it runs
     once per workspace version and arguments, and the workspace holds the result
-    (:meth:`analytics.workspace.Workspace.derived`) for later page runs and filter changes.
+    (:meth:`analytics.workspace.Workspace.derived`, in ``pool``) for later page runs and filter
+    changes. ``@per_version`` or ``@per_version(pool="filtered")``.
 
     Callers get a shallow copy of a DataFrame result, as with :func:`reused`.
     """
+    if fn is None:
+        return functools.partial(per_version, pool=pool)
     signature = inspect.signature(fn)
 
     @functools.wraps(fn)
@@ -108,7 +111,7 @@ def per_version(fn: Callable[..., T]) -> Callable[..., T]:
             derived = None
         if derived is None:
             return fn(ws, *args, **kwargs)
-        value = derived(key, lambda: fn(ws, *args, **kwargs))
+        value = derived(key, lambda: fn(ws, *args, **kwargs), pool)
         return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
     return wrapper

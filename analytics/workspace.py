@@ -55,6 +55,10 @@ THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
 MAX_WORKSPACE_FILE_BYTES = 2 * 1024**3
 #: derived results a workspace holds at once (see :meth:`Workspace.derived`)
 DERIVED_SIZE = 32
+#: results held per pool: "data" for blocks of the data alone, "filtered" for owner-level blocks
+#: of one period, segment and product (:func:`analytics.people.by_owner`), which come and go
+#: with the filters and must not push the data's blocks out
+POOL_SIZES = {"data": DERIVED_SIZE, "filtered": 32}
 #: rows of a saved table decoded and inserted at a time when a workspace is opened
 OPEN_BATCH_ROWS = 1024 * 1024
 #: a saved workspace may not decode to more rows than this, whatever its zip sizes say
@@ -241,6 +245,8 @@ class Workspace:
         self.version = 0
         #: results that depend on the data alone (not on the filters), for the current version
         self._derived: OrderedDict = OrderedDict()
+        #: key -> the pool (see POOL_SIZES) of each held result
+        self._derived_pool: dict[tuple, str] = {}
         self._derived_version = -1
         self._derived_lock = threading.Lock()
         #: (version, key) -> (thread, Event) of the builds under way
@@ -300,6 +306,7 @@ class Workspace:
         """Close every cursor and the connection; the data is gone (calling it twice is fine)."""
         with self._derived_lock:
             self._derived.clear()
+            self._derived_pool.clear()
         with self._lock:
             for cur in self._cursors.values():
                 cur.close()
@@ -396,15 +403,16 @@ class Workspace:
                 self._resolved_version = -1
 
     # ----------------------------------------------------------------- derived results
-    def derived(self, key: tuple, build: Callable[[], object]):
+    def derived(self, key: tuple, build: Callable[[], object], pool: str = "data"):
         """``build()``, computed once per version of this workspace's data and held with it.
 
         For building blocks that depend on the data alone (all closed deals with their
         evidence, all review scores): the filters are applied to the held result afterwards,
         so a filter change does not recompute them. Held by this workspace object, which lives
         in its session's state only; any change of data or stage mapping (a new version)
-        drops everything held. At most :data:`DERIVED_SIZE` results are kept, least recently
-        used first out.
+        drops everything held. At most ``POOL_SIZES[pool]`` results of a pool are kept (the
+        pool's least recently used first out): the "filtered" pool's results, one set per
+        period, segment and product filter, never push out the data's own.
 
         A result being built on another thread (a page's computations run on two, and the
         warm-up after an import on one more) is waited for, not built a second time; a build
@@ -417,6 +425,7 @@ class Workspace:
                 version = self.version
                 if self._derived_version != version:
                     store.clear()
+                    self._derived_pool.clear()
                     self._derived_version = version
                 hit = store.get(key)
                 if hit is not None:
@@ -433,18 +442,21 @@ class Workspace:
             self._end_build(version, key, pending)
             raise
         # data changed while building (another thread): the result is not kept
-        self._end_build(version, key, pending, value)
+        self._end_build(version, key, pending, value, pool)
         return value
 
-    def _end_build(self, version: int, key: tuple, pending: tuple, value=_NOTHING) -> None:
+    def _end_build(self, version: int, key: tuple, pending: tuple, value=_NOTHING, pool: str = "data") -> None:
         """Hold a finished build's result (if its data is still current), then wake its waiters."""
         with self._derived_lock:
             if self._building.get((version, key)) is pending:
                 del self._building[(version, key)]
             if value is not _NOTHING and self.version == version and self._derived_version == version:
                 self._derived[key] = (value,)
-                while len(self._derived) > DERIVED_SIZE:
-                    self._derived.popitem(last=False)
+                self._derived_pool[key] = pool
+                mine = [k for k in self._derived if self._derived_pool.get(k, "data") == pool]  # oldest first
+                for old in mine[:max(0, len(mine) - POOL_SIZES.get(pool, DERIVED_SIZE))]:
+                    del self._derived[old]
+                    self._derived_pool.pop(old, None)
         pending[1].set()
 
     def compact(self) -> None:
@@ -464,6 +476,7 @@ class Workspace:
         time the first visit after an import with this)."""
         with self._derived_lock:
             self._derived.clear()
+            self._derived_pool.clear()
         with self._resolve_lock:
             if self._resolved_version != -1 and self._root is not None:
                 self._live_views()

@@ -340,6 +340,30 @@ def test_store_holds_at_most_derived_size_least_recently_used_out():
         w.close()
 
 
+def test_filtered_pool_results_never_push_out_the_datas_own():
+    w = Workspace()
+    try:
+        size = workspace_module.POOL_SIZES["filtered"]
+        data = [Builds() for _ in range(3)]
+        for i, b in enumerate(data):
+            w.derived(("data", i), b)
+        filtered = [Builds() for _ in range(size + 5)]
+        for i, b in enumerate(filtered):  # many filter settings come and go
+            w.derived(("filtered", i), b, "filtered")
+        assert len(w._derived) == 3 + size
+        for i, b in enumerate(data):  # every block of the data alone is still held
+            w.derived(("data", i), b)
+            assert b.n == 1
+        w.derived(("filtered", size + 4), filtered[-1], "filtered")  # the newest filtered ones too
+        assert filtered[-1].n == 1
+        w.derived(("filtered", 0), filtered[0], "filtered")  # the oldest went
+        assert filtered[0].n == 2
+        w.forget_derived()
+        assert not w._derived and not w._derived_pool
+    finally:
+        w.close()
+
+
 def test_two_workspaces_never_share_held_results():
     a = workspace_with(people=PEOPLE, opportunities=[opp("o1", "Ann", 100)])
     b = workspace_with(people=PEOPLE, opportunities=[opp("x1", "Cal", 100)])

@@ -185,6 +185,52 @@ def test_deal_size_and_cycle_leave_out_what_they_cannot_measure():
     assert math.isnan(t["quota"]) and math.isnan(t["attainment"])  # no quota loaded: not measured
 
 
+def test_manage_pipeline_not_measured_when_every_open_deal_closes_next_quarter_without_an_amount():
+    people = [{"name": "Max"}, {"name": "Ann", "manager": "Max"}, {"name": "Liv"},
+              {"name": "Bea", "manager": "Liv"}]
+    w = workspace_with(people=people, opportunities=[
+        opp("w1", "Ann", 100, "2025-01-01", "2025-03-20", "won"),   # as of 2025-03-20
+        opp("n1", "Ann", None, "2025-02-01", "2025-05-01", "open"),  # closes next quarter, no amount
+        opp("n2", "Bea", None, "2025-02-01", "2025-05-01", "open"),
+        opp("n3", "Bea", 700, "2025-02-01", "2025-08-01", "open"),   # closes later: the sum is a real 0
+    ])
+    try:
+        m = manage.pipeline_by_manager(w).set_index("manager")
+        assert math.isnan(m.loc["Max", "open_pipeline"])
+        assert m.loc["Liv", "open_pipeline"] == 0.0
+        assert (m.loc["Max", "n_open_deals"], m.loc["Liv", "n_open_deals"]) == (1, 2)
+    finally:
+        w.close()
+
+
+def test_a_people_filter_change_reads_the_held_owner_blocks(ws, monkeypatch):
+    """Region, team and manager pick owners from what the period's results hold: the deals,
+    quotas and activities are not read again, and the results equal a first computation."""
+    emea, apac = Filters(regions=("EMEA",)), Filters(regions=("APAC",))
+    fresh = {}
+    for f in (emea, apac):
+        w = workspace_with(people=PEOPLE, opportunities=OPPS, quotas=QUOTAS, stage_history=HISTORY,
+                           activities=ACTIVITIES)
+        try:
+            fresh[f] = (kpis.kpi_summary(w, f, level="rep"), kpis.predictive(w, f, level="team"),
+                        kpis.outcomes(w, f, grain="month", level="org"), kpis.below_standard(w, f))
+        finally:
+            w.close()
+    ws.forget_derived()
+    kpis.kpi_summary(ws, level="rep"), kpis.predictive(ws, level="team"), kpis.outcomes(ws, grain="month", level="org")
+    kpis.below_standard(ws)
+    asked = []
+    query = Workspace.query
+    monkeypatch.setattr(Workspace, "query", lambda self, sql, params=None: asked.append(sql) or query(self, sql, params))
+    for f in (emea, apac):
+        got = (kpis.kpi_summary(ws, f, level="rep"), kpis.predictive(ws, f, level="team"),
+               kpis.outcomes(ws, f, grain="month", level="org"), kpis.below_standard(ws, f))
+        for a, b in zip(got, fresh[f], strict=True):
+            pd.testing.assert_frame_equal(a, b)
+    read_again = [q for q in asked if any(t in q for t in ("v_opportunities", "v_quotas", "v_won_in_quota"))]
+    assert read_again == [], "\n".join(read_again)
+
+
 # ------------------------------------------------------------------------- predictive
 def test_coverage_as_of_by_hand_and_same_as_manage(ws, summary_rep, summary_team):
     s = summary_rep
