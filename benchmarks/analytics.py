@@ -262,11 +262,13 @@ def _median_time(fn: Callable[[], object], repeats: int) -> float:
 
 def measure(ws: Workspace, filters_default: Filters | None = None, filters_changed: Filters | None = None,
             repeats: int = 3, pages: tuple[str, ...] | None = None, settings: Settings | None = None,
-            progress: Callable[[str], None] | None = None) -> list[Row]:
+            progress: Callable[[str], None] | None = None, changed_repeats: int | None = None) -> list[Row]:
     """Median seconds per metric with the default filters (nothing held: the first visit) and
     after one filter change (what the page's default visit held), plus a ``(page total)`` row per
-    page (one pass over its metrics as the page runs them)."""
+    page (one pass over its metrics as the page runs them). ``changed_repeats`` (default
+    ``repeats``) runs the short after-a-change measures more often than the first visits."""
     filters_default = filters_default or Filters()
+    changed_repeats = changed_repeats or repeats
     if filters_changed is None:
         filters_changed = changed_filters(ws)
     metrics = [m for m in page_metrics(ws) if pages is None or m.page in pages]
@@ -309,11 +311,11 @@ def measure(ws: Workspace, filters_default: Filters | None = None, filters_chang
         for m in metrics:
             if m.page == page:
                 results[(m.page, m.name)][1] = _median_time(
-                    after(held, lambda m=m: m.call(filters_changed, changed_ctx)), repeats)
+                    after(held, lambda m=m: m.call(filters_changed, changed_ctx)), changed_repeats)
                 if progress:
                     progress(f"changed {m.page} / {m.name}: {results[(m.page, m.name)][1]:.3f}s")
         totals[page][1] = _median_time(after(held, lambda p=page: page_pass(p, filters_changed, changed_ctx)),
-                                       repeats)
+                                       changed_repeats)
     rows: list[Row] = []
     for page in names:
         mine = [Row(page, name, *v) for (p, name), v in results.items() if p == page]
