@@ -22,6 +22,8 @@ presenter can enlarge fonts with ``chart.configure_axis(labelFontSize=...)`` on 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import altair as alt
@@ -78,10 +80,31 @@ NEEDS = {
 }
 
 
+class _LazyChart:
+    """The ``chart`` of an :class:`Insight`: a chart, or a function drawing it, called on first
+    read. Presenter mode shows one finding at a time, so the other charts (about a third of the
+    findings' time at 100% scale) are drawn only when shown; the report reads them all."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:  # the dataclass's default
+            return None
+        value = obj.__dict__.get(self.slot)
+        if value is not None and not isinstance(value, alt.TopLevelMixin) and callable(value):
+            value = obj.__dict__[self.slot] = value()
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass
 class Insight:
     """One finding, worded for a screen: a title with the names and numbers, the evidence,
-    what it rests on, up to three big numbers and a chart.
+    what it rests on, up to three big numbers and a chart (given drawn, or as a function that
+    draws it when first read).
 
     ``context`` holds external research quoted beside the finding (labelled as such, never a
     computed number); it is empty for most insights.
@@ -92,7 +115,7 @@ class Insight:
     detail: str
     basis: str
     figures: list[tuple[str, str]] = field(default_factory=list)
-    chart: alt.TopLevelMixin | None = None
+    chart: alt.TopLevelMixin | Callable[[], alt.TopLevelMixin] | None = _LazyChart()
     measured: bool = True
     missing: str = ""
     context: str = ""
@@ -214,7 +237,8 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
         _n(int(judged["n_complex_won"].sum()), "won complex deal"),
         _n(cycles, "review cycle") if cycles else "") if bit)
     plotted = diag.dropna(subset=["attainment", "development_index"])
-    chart = _sized(charts.same_quota_chart(diag, settings.hero_attainment), height=HEIGHT) if len(plotted) else None
+    chart = (lambda: _sized(charts.same_quota_chart(diag, settings.hero_attainment), height=HEIGHT)) \
+        if len(plotted) else None
     figures = [("Hero pattern", f"{len(heroes)} of {len(judged)}"),
                ("At or above plan", f"{len(at_plan)} of {len(judged)}")]
     if not heroes.empty:
@@ -282,7 +306,7 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
     unmeasured = len(diag) - len(measured)
     if unmeasured:
         detail += f" {_n(unmeasured, 'manager')} with no coaching evidence: not measured."
-    chart, trimmed = dial_chart(diag), _trim_rows(diag, "coach")[1]
+    chart, trimmed = functools.partial(dial_chart, diag), _trim_rows(diag, "coach")[1]
     detail += trimmed
     median_signals = int(np.median(measured["n_signals_coach"]))
     basis = (f"{len(measured)} of {_n(len(diag), 'manager')} measured · median {median_signals} of {of} coaching "
@@ -328,7 +352,7 @@ def confidence_insight(diag: pd.DataFrame) -> Insight:
                ("Reps who agree (all answers)",
                 _pct((both["reps_agree"] * both["n_rep_coaching_answers"]).sum()
                      / both["n_rep_coaching_answers"].sum()))]
-    chart = charts.confidence_chart(diag).properties(width=WIDTH)
+    chart = lambda: charts.confidence_chart(diag).properties(width=WIDTH)  # noqa: E731
     return Insight("confidence_gap", head, detail, basis, figures, chart, True, context=RESEARCH_CONFIDENCE)
 
 
@@ -418,7 +442,7 @@ def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
     if not shrinking.empty:
         figures.append(("Steepest fall, points per quarter",
                         _per_quarter(float(shrinking["dependency_slope"].iloc[0]))))
-    return Insight("dependency", head, detail, basis, figures, dependency_chart(curve, groups), True)
+    return Insight("dependency", head, detail, basis, figures, functools.partial(dependency_chart, curve, groups), True)
 
 
 # ------------------------------------------------------------------------------ 5. skill or fit gap
@@ -484,7 +508,7 @@ def gaps_insight(ws: Workspace, gaps: pd.DataFrame, settings: Settings, n_reps_i
              f"{_n(int(gaps['manager'].nunique()), 'manager')}")
     figures = [("Not being worked", f"{c[NOT_WORKED]:,}"), ("Being developed", f"{c[DEVELOPED]:,}"),
                ("Fit gap", f"{c[FIT_GAP]:,}")]
-    return Insight("gaps", head, detail, basis, figures, gaps_chart(gaps), True)
+    return Insight("gaps", head, detail, basis, figures, functools.partial(gaps_chart, gaps), True)
 
 
 # ------------------------------------------------------------------------------ 6. follow-through
@@ -514,7 +538,7 @@ def follow_through_insight(ft: pd.DataFrame) -> Insight:
                                              for r in lo.itertuples()) + ".")
     steps = pd.DataFrame({"step": ["Assigned", "Due", "Completed (of due)", "Revisited"],
                           "count": [assigned, due, done_due, revisited]})
-    chart = charts.funnel_chart(steps).properties(width=WIDTH, height=260)
+    chart = lambda: charts.funnel_chart(steps).properties(width=WIDTH, height=260)  # noqa: E731
     basis = f"{_n(assigned, 'development action')} · {_n(int((ft['n_actions'] > 0).sum()), 'manager')}"
     figures = [("Follow-through", _pct(rate) if due else "none due"),
                ("Revisited", _pct(revisit) if done else "none completed"), ("Overdue", f"{overdue:,}")]
@@ -555,7 +579,7 @@ def movers_insight(movers: pd.DataFrame) -> Insight:
     basis = (f"top {_n(n, 'rep')} by capability movement · up to {int(movers['n_cycles'].max())} cycles · "
              f"{int(movers['n_capabilities'].max())} capabilities")
     figures = [("Teams holding the top movers", f"{len(teams)}"), ("Top mover", f"{best['mean_slope']:+.3f}/cycle")]
-    return Insight("movers", head, detail, basis, figures, movers_chart(movers), True)
+    return Insight("movers", head, detail, basis, figures, functools.partial(movers_chart, movers), True)
 
 
 # ------------------------------------------------------------------------------ 8. Pareto
@@ -575,7 +599,7 @@ def pareto_insight(ws: Workspace, filters: Filters, index_amounts: bool) -> Insi
     figures = [(f"Revenue from the top {p.top:.0%}", f"{p.top_share:.0%}"),
                ("Closed-won revenue", fmt_money(p.revenue, index=index_amounts)),
                ("Reps in the top group", f"{p.n_top} of {p.n_entities}")]
-    chart = charts.pareto_chart(p.table, "rep", p.top).properties(width=WIDTH, height=HEIGHT - 60)
+    chart = lambda: charts.pareto_chart(p.table, "rep", p.top).properties(width=WIDTH, height=HEIGHT - 60)  # noqa: E731
     return Insight("pareto", head, detail, basis, figures, chart, True)
 
 
@@ -627,7 +651,7 @@ def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: N
     basis = (f"{n_reps} reps · {_n(len(measured), 'link')} measured of {len(links)} · Spearman rank correlation, "
              "association not cause")
     figures = [(r.link, f"ρ = {r.rho:+.2f}".replace("-", "−")) for r in measured.head(3).itertuples()]
-    return Insight("needle", head, detail, basis, figures, needle_chart(links), True)
+    return Insight("needle", head, detail, basis, figures, functools.partial(needle_chart, links), True)
 
 
 # ------------------------------------------------------------------------------ all of them

@@ -188,3 +188,18 @@ def test_filters_that_leave_no_one_say_so_instead_of_asking_for_a_roster(demo_ws
     for i in found:
         assert_not_measured(i)
     assert "filters" in by_key(found)["hero_pattern"].missing and "filters" in by_key(found)["gaps"].missing
+
+
+def test_charts_are_drawn_only_when_read(demo_ws, demo_diag):
+    """Presenter mode shows one finding at a time: each chart is drawn when first read, once."""
+    import altair as alt
+
+    found = insights(demo_ws, diag=demo_diag)
+    pending = [i for i in found if i.__dict__["_chart"] is not None]
+    assert len(pending) == len(found)
+    assert not any(isinstance(i.__dict__["_chart"], alt.TopLevelMixin) for i in pending)  # none drawn yet
+    first = found[0].chart
+    assert isinstance(first, alt.TopLevelMixin) and found[0].chart is first  # drawn once, then held
+    assert not isinstance(found[1].__dict__["_chart"], alt.TopLevelMixin)  # the others still wait
+    found[1].chart = None
+    assert found[1].chart is None
