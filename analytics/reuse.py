@@ -128,6 +128,22 @@ def reusing(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+_ONE_AT_A_TIME: ContextVar[bool] = ContextVar("analytics_one_at_a_time", default=False)
+
+
+@contextmanager
+def one_at_a_time() -> Iterator[None]:
+    """Within this block :func:`in_parallel` runs its calls one after another: for work nobody
+    waits on (the warm-up after an import), where two large builds at once only raise the peak
+    memory (at 100% scale: 1.76-1.83 GB one at a time against 2.07-2.14 GB two at a time, in
+    about the same time)."""
+    token = _ONE_AT_A_TIME.set(True)
+    try:
+        yield
+    finally:
+        _ONE_AT_A_TIME.reset(token)
+
+
 #: threads :func:`in_parallel` uses (a session's engine runs on two threads; see workspace.THREADS)
 PARALLEL_WORKERS = 2
 
@@ -141,7 +157,7 @@ def in_parallel(calls: Sequence[Callable[[], T]], workers: int = PARALLEL_WORKER
     its own (:attr:`analytics.workspace.Workspace.con`). An exception in any call is raised
     here, as it would be had the calls run one after another.
     """
-    if workers <= 1 or len(calls) <= 1:
+    if workers <= 1 or len(calls) <= 1 or _ONE_AT_A_TIME.get():
         return [call() for call in calls]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analytics") as pool:
         futures = [pool.submit(copy_context().run, call) for call in calls]

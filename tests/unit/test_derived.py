@@ -298,6 +298,23 @@ def test_in_parallel_keeps_the_order_shares_the_run_store_and_raises():
         in_parallel([lambda: 1, boom])
 
 
+def test_one_at_a_time_runs_the_parallel_calls_in_order_on_the_calling_thread():
+    from analytics.reuse import in_parallel, one_at_a_time
+
+    seen = []
+
+    def call(i):
+        seen.append((i, threading.get_ident()))
+        return i
+
+    with one_at_a_time():
+        assert in_parallel([lambda i=i: call(i) for i in range(4)]) == [0, 1, 2, 3]
+    assert seen == [(i, threading.get_ident()) for i in range(4)]
+    seen.clear()
+    in_parallel([lambda i=i: call(i) for i in range(4)])  # outside the block: on the workers again
+    assert threading.get_ident() not in {t for _, t in seen}
+
+
 def test_forget_derived_drops_everything(bare):
     b = Builds()
     bare.derived(("k",), b)
