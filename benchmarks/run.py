@@ -30,7 +30,7 @@ What each row measures (medians of ``--repeats`` runs; every import run in a fre
   workshop steps a consultant waits for (anonymise, presenter findings, handouts, report).
 
 Targets (from the performance issue) are judged on the 100% column and printed beside it.
-A full run takes about 8 minutes on 2 cores (first visits at 100% run once unless
+A full run takes 8 to 10 minutes on 2 cores (first visits at 100% run once unless
 ``--full-analytics-repeats`` says otherwise; the measures after a filter change run
 ``--repeats`` times at every scale);
 ``python -m benchmarks.run --quick`` runs 1% and 10% only, without the browser.
