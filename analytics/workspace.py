@@ -59,6 +59,10 @@ DERIVED_SIZE = 32
 #: of one period, segment and product (:func:`analytics.people.by_owner`), which come and go
 #: with the filters and must not push the data's blocks out
 POOL_SIZES = {"data": DERIVED_SIZE, "filtered": 32}
+#: and at most this many bytes of DataFrames per pool (the newest result is always kept): a
+#: period's day-by-day leading events for 2,000 reps take ~130 MB, and each period picked adds
+#: its own set
+POOL_BYTES = {"filtered": 256 * 1024**2}
 #: rows of a saved table decoded and inserted at a time when a workspace is opened
 OPEN_BATCH_ROWS = 1024 * 1024
 #: a saved workspace may not decode to more rows than this, whatever its zip sizes say
@@ -137,6 +141,15 @@ def as_if_queried(frame: pd.DataFrame) -> pd.DataFrame:
 class LoadResult:
     inserted: int
     replaced: int
+
+
+def _frame_bytes(value) -> int:
+    """Bytes a held DataFrame (or a tuple of them) takes, by its columns' buffers."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum())
+    if isinstance(value, tuple):
+        return sum(_frame_bytes(v) for v in value)
+    return 0
 
 
 class WorkspaceFileError(ValueError):
@@ -454,7 +467,15 @@ class Workspace:
                 self._derived[key] = (value,)
                 self._derived_pool[key] = pool
                 mine = [k for k in self._derived if self._derived_pool.get(k, "data") == pool]  # oldest first
-                for old in mine[:max(0, len(mine) - POOL_SIZES.get(pool, DERIVED_SIZE))]:
+                drop = max(0, len(mine) - POOL_SIZES.get(pool, DERIVED_SIZE))
+                budget = POOL_BYTES.get(pool)
+                if budget is not None:
+                    sizes = [_frame_bytes(self._derived[k][0]) for k in mine]
+                    total = sum(sizes[drop:])
+                    while drop < len(mine) - 1 and total > budget:
+                        total -= sizes[drop]
+                        drop += 1
+                for old in mine[:drop]:
                     del self._derived[old]
                     self._derived_pool.pop(old, None)
         pending[1].set()

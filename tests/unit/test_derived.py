@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -377,6 +378,25 @@ def test_filtered_pool_results_never_push_out_the_datas_own():
         assert filtered[0].n == 2
         w.forget_derived()
         assert not w._derived and not w._derived_pool
+    finally:
+        w.close()
+
+
+def test_filtered_pool_holds_at_most_its_bytes_keeping_the_newest(monkeypatch):
+    monkeypatch.setitem(workspace_module.POOL_BYTES, "filtered", 3 * 8 * 1000 + 500)
+    w = Workspace()
+    try:
+        def frame(rows):
+            return lambda: pd.DataFrame({"x": np.zeros(rows)})  # 8 bytes a row (+ a small index)
+
+        w.derived(("data",), frame(100_000))  # the data's own pool has no byte budget
+        for i in range(5):
+            w.derived(("f", i), frame(1000), "filtered")
+        held = [k for k in w._derived if w._derived_pool.get(k) == "filtered"]
+        assert held == [("f", 2), ("f", 3), ("f", 4)]  # three fit; the oldest went first
+        w.derived(("big",), frame(10_000), "filtered")  # over the budget alone: kept, the others go
+        assert [k for k in w._derived if w._derived_pool.get(k) == "filtered"] == [("big",)]
+        assert ("data",) in w._derived
     finally:
         w.close()
 
