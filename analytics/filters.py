@@ -37,6 +37,20 @@ class Filters:
     def is_default(self) -> bool:
         return self == Filters()
 
+    @property
+    def picks_people(self) -> bool:
+        """Whether the filters pick people (region, team or manager, through the roster)."""
+        return bool(self.regions or self.teams or self.managers)
+
+    @property
+    def people(self) -> Filters:
+        """The people part alone (region, team, manager)."""
+        return Filters(regions=self.regions, teams=self.teams, managers=self.managers)
+
+    def without_people(self) -> Filters:
+        """Everything but the people part (period, segment, product)."""
+        return replace(self, regions=(), teams=(), managers=()) if self.picks_people else self
+
     def clause(self, *, date: str | None = None, region: str | None = None, team: str | None = None,
                manager: str | None = None, segment: str | None = None, product: str | None = None,
                person: str | None = None) -> tuple[str, list]:
@@ -67,8 +81,8 @@ class Filters:
         member(manager, self.managers)
         member(segment, self.segments)
         member(product, self.products)
-        if person is not None and (self.regions or self.teams or self.managers):
-            sub, sub_params = Filters(regions=self.regions, teams=self.teams, managers=self.managers).clause(
+        if person is not None and self.picks_people:
+            sub, sub_params = self.people.clause(
                 region="region", team="team", manager="manager_name")
             parts.append(f"{person} IN (SELECT name FROM v_roster WHERE {sub})")
             params.extend(sub_params)

@@ -83,7 +83,8 @@ NEEDS = {
 class _LazyChart:
     """The ``chart`` of an :class:`Insight`: a chart, or a function drawing it, called on first
     read. Presenter mode shows one finding at a time, so the other charts (about a third of the
-    findings' time at 100% scale) are drawn only when shown; the report reads them all."""
+    findings' time at 100% scale) are drawn only when shown; the report reads them all. The
+    functions are partials of module-level ones, so an insight still pickles."""
 
     def __set_name__(self, owner, name: str) -> None:
         self.slot = "_" + name
@@ -98,6 +99,22 @@ class _LazyChart:
 
     def __set__(self, obj, value) -> None:
         obj.__dict__[self.slot] = value
+
+
+def _hero_chart(diag: pd.DataFrame, hero_attainment: float) -> alt.TopLevelMixin:
+    return _sized(charts.same_quota_chart(diag, hero_attainment), height=HEIGHT)
+
+
+def _confidence_chart(diag: pd.DataFrame) -> alt.TopLevelMixin:
+    return charts.confidence_chart(diag).properties(width=WIDTH)
+
+
+def _funnel_chart(steps: pd.DataFrame) -> alt.TopLevelMixin:
+    return charts.funnel_chart(steps).properties(width=WIDTH, height=260)
+
+
+def _pareto_chart(table: pd.DataFrame, top: float) -> alt.TopLevelMixin:
+    return charts.pareto_chart(table, "rep", top).properties(width=WIDTH, height=HEIGHT - 60)
 
 
 @dataclass
@@ -237,8 +254,7 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
         _n(int(judged["n_complex_won"].sum()), "won complex deal"),
         _n(cycles, "review cycle") if cycles else "") if bit)
     plotted = diag.dropna(subset=["attainment", "development_index"])
-    chart = (lambda: _sized(charts.same_quota_chart(diag, settings.hero_attainment), height=HEIGHT)) \
-        if len(plotted) else None
+    chart = functools.partial(_hero_chart, diag, settings.hero_attainment) if len(plotted) else None
     figures = [("Hero pattern", f"{len(heroes)} of {len(judged)}"),
                ("At or above plan", f"{len(at_plan)} of {len(judged)}")]
     if not heroes.empty:
@@ -352,7 +368,7 @@ def confidence_insight(diag: pd.DataFrame) -> Insight:
                ("Reps who agree (all answers)",
                 _pct((both["reps_agree"] * both["n_rep_coaching_answers"]).sum()
                      / both["n_rep_coaching_answers"].sum()))]
-    chart = lambda: charts.confidence_chart(diag).properties(width=WIDTH)  # noqa: E731
+    chart = functools.partial(_confidence_chart, diag)
     return Insight("confidence_gap", head, detail, basis, figures, chart, True, context=RESEARCH_CONFIDENCE)
 
 
@@ -538,7 +554,7 @@ def follow_through_insight(ft: pd.DataFrame) -> Insight:
                                              for r in lo.itertuples()) + ".")
     steps = pd.DataFrame({"step": ["Assigned", "Due", "Completed (of due)", "Revisited"],
                           "count": [assigned, due, done_due, revisited]})
-    chart = lambda: charts.funnel_chart(steps).properties(width=WIDTH, height=260)  # noqa: E731
+    chart = functools.partial(_funnel_chart, steps)
     basis = f"{_n(assigned, 'development action')} · {_n(int((ft['n_actions'] > 0).sum()), 'manager')}"
     figures = [("Follow-through", _pct(rate) if due else "none due"),
                ("Revisited", _pct(revisit) if done else "none completed"), ("Overdue", f"{overdue:,}")]
@@ -599,7 +615,7 @@ def pareto_insight(ws: Workspace, filters: Filters, index_amounts: bool) -> Insi
     figures = [(f"Revenue from the top {p.top:.0%}", f"{p.top_share:.0%}"),
                ("Closed-won revenue", fmt_money(p.revenue, index=index_amounts)),
                ("Reps in the top group", f"{p.n_top} of {p.n_entities}")]
-    chart = lambda: charts.pareto_chart(p.table, "rep", p.top).properties(width=WIDTH, height=HEIGHT - 60)  # noqa: E731
+    chart = functools.partial(_pareto_chart, p.table, p.top)
     return Insight("pareto", head, detail, basis, figures, chart, True)
 
 

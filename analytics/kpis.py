@@ -211,7 +211,7 @@ def stage_stays(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """
     stays = _all_stays(ws)
     keep = filters.mask(stays, date="f_date", segment="f_segment", product="f_product")
-    if filters.regions or filters.teams or filters.managers:
+    if filters.picks_people:
         keep &= stays["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
     return stays.loc[keep, _STAY_COLUMNS].reset_index(drop=True)
 
@@ -485,7 +485,7 @@ def coverage_at(ws: Workspace, filters: Filters, settings: Settings, level: str,
     out["pipeline_next_quarter"] = out["pipeline_next_quarter"].where(out["n_with_close"] > 0)
 
     # every quota period counts here, whatever the period filter: only the people part applies
-    quotas = _quotas_by_start(ws, Filters(regions=filters.regions, teams=filters.teams, managers=filters.managers))
+    quotas = _quotas_by_start(ws, filters.people)
     quotas = _attribute(quotas, level, scope).groupby([*g, "period_start"], as_index=False)["quota"].sum()
     quotas["period_start"] = pd.to_datetime(quotas["period_start"]).astype("datetime64[ns]")
     nxt = quotas.rename(columns={"period_start": "next_start", "quota": "next_quota"})

@@ -29,6 +29,12 @@ def as_of(ws: Workspace, filters: Filters = Filters()) -> date | None:
 NAN = float("nan")
 
 
+def _next_quarter(when: date) -> tuple[date, date]:
+    """The first and last day of the calendar quarter after ``when``."""
+    start = (pd.Timestamp(when) + pd.offsets.QuarterBegin(startingMonth=1)).date()
+    return start, (pd.Timestamp(start) + pd.offsets.QuarterEnd(startingMonth=3)).date()
+
+
 @per_version
 def _last_close(ws: Workspace) -> date | None:
     value = ws.scalar("SELECT max(close_date) FROM v_opportunities WHERE is_closed")
@@ -92,10 +98,10 @@ def _owner_pipeline(ws: Workspace, filters: Filters, when: date, stale_days: int
     """Each owner's deals open at ``when`` per manager of the deal (:func:`pipeline_by_manager`'s
     rules): n_open_deals, n_with_close (with a close date), closing_amount (amount of those
     closing in the quarter after ``when``; NaN when none of them has one), n_closing (those
-    with an amount), n_not_closing (deals not closing then), n_past_due, n_stale, n_judged, n_judged_bad (judged, and past due or stale).
-    Held per period, segment, product, date and staleness; the people filters pick from it."""
-    next_start = (pd.Timestamp(when) + pd.offsets.QuarterBegin(startingMonth=1)).date()
-    next_end = (pd.Timestamp(next_start) + pd.offsets.QuarterEnd(startingMonth=3)).date()
+    with an amount), n_not_closing (deals not closing then), n_past_due, n_stale, n_judged,
+    n_judged_bad (judged, and past due or stale). Held per period, segment, product, date and
+    staleness; the people filters pick from it."""
+    next_start, next_end = _next_quarter(when)
     deals, params = filters.clause(segment="o.segment", product="o.product")
     return ws.query(
         f"""WITH open_deals AS (
@@ -169,7 +175,7 @@ def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
                             coverage_basis=None, n_open_deals=0, n_judged=0, n_past_due=0, n_stale=0,
                             hygiene=float("nan"))
         return empty
-    next_start = (pd.Timestamp(when) + pd.offsets.QuarterBegin(startingMonth=1)).date()
+    next_start, _ = _next_quarter(when)
     o = _owner_pipeline(ws, filters, when, settings.stale_days)
     counts = ["n_open_deals", "n_judged", "n_past_due", "n_stale"]
     if o.empty:

@@ -147,7 +147,7 @@ def rep_chain(ws: Workspace, filters: Filters = Filters(), settings: Settings = 
     scope = rep_scope(ws, filters)
     days = activity_days(ws)  # per owner and day, held per version of the data
     keep = filters.mask(days, date="day")
-    if filters.regions or filters.teams or filters.managers:
+    if filters.picks_people:
         keep &= days["owner_name"].isin(roster_names(ws, filters)).fillna(False).astype(bool)
     acts = (days[keep].groupby("owner_name", as_index=False)["n"].sum()
             .rename(columns={"owner_name": "rep", "n": "activities"}))

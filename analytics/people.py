@@ -44,25 +44,15 @@ def roster_names(ws: Workspace, filters: Filters) -> list[str]:
     """The names whose roster row is in the filters' region, team and manager (what
     ``Filters.clause(person=...)`` selects in SQL)."""
     r = _roster(ws)
-    scope = Filters(regions=filters.regions, teams=filters.teams, managers=filters.managers)
+    scope = filters.people
     return r.loc[scope.mask(r, region="region", team="team", manager="manager_name"), "name"].dropna().tolist()
-
-
-def has_people(filters: Filters) -> bool:
-    """Whether the filters pick people (region, team or manager)."""
-    return bool(filters.regions or filters.teams or filters.managers)
-
-
-def without_people(filters: Filters) -> Filters:
-    """The filters with their people part (region, team, manager) taken off."""
-    return filters.with_(regions=(), teams=(), managers=()) if has_people(filters) else filters
 
 
 def in_people(ws: Workspace, frame: pd.DataFrame, filters: Filters, owner: str = "owner_name") -> pd.DataFrame:
     """The rows of ``frame`` whose ``owner`` (a column, or the index's name) is in the filters'
     people, as ``Filters.clause(person=...)`` selects them in SQL (a missing owner is never in a
     picked scope); every row when the filters pick no one."""
-    if not has_people(filters):
+    if not filters.picks_people:
         return frame
     names = roster_names(ws, filters)
     if owner in frame.columns:
@@ -84,7 +74,7 @@ def by_owner(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
 
     @functools.wraps(fn)
     def wrapper(ws: Workspace, filters: Filters, *args, **kwargs) -> pd.DataFrame:
-        return in_people(ws, held(ws, without_people(filters), *args, **kwargs), filters)
+        return in_people(ws, held(ws, filters.without_people(), *args, **kwargs), filters)
 
     return wrapper
 

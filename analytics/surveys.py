@@ -119,8 +119,8 @@ def answers(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     period, p_params = Filters(start=filters.start, end=filters.end).clause(date="a.survey_date")
     params: list = [DEFAULT_SCALE_MAX, *p_params]
     who_sql = "TRUE"
-    if filters.regions or filters.teams or filters.managers:
-        who, w_params = Filters(regions=filters.regions, teams=filters.teams, managers=filters.managers).clause(
+    if filters.picks_people:
+        who, w_params = filters.people.clause(
             region="x.region", team="x.team", manager="x.manager")
         who_sql = f"a.manager IN (SELECT x.manager FROM ({_SUBJECT_ATTRS}) x WHERE {who})"
         params += w_params
