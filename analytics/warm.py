@@ -17,8 +17,10 @@ leaving the page to compute as it would have.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import time
 
 from analytics.dials import diagnosis
 from analytics.filters import Filters
@@ -45,15 +47,42 @@ def warm(ws: Workspace, settings: Settings = Settings()) -> None:
     ws.compact()
 
 
-def warm_up(ws: Workspace, settings: Settings = Settings()) -> threading.Thread:
-    """:func:`warm` on a daemon thread; returns the started thread."""
+class _WarmUp(threading.Thread):
+    """A warm-up's daemon thread; it knows its workspace only while it runs."""
 
-    def run() -> None:
+    def __init__(self, ws: Workspace, settings: Settings) -> None:
+        super().__init__(name=f"warm-up-{ws.id}", daemon=True)
+        self.ws: Workspace | None = ws
+        self.settings = settings
+
+    def run(self) -> None:
+        ws = self.ws
         try:
-            warm(ws, settings)
+            warm(ws, self.settings)
         except Exception as exc:  # noqa: BLE001 - the page computes what is missing, and reports its own errors
             log.info("warm-up of workspace %s stopped: %s", ws.id, type(exc).__name__)
+        finally:
+            self.ws = None
 
-    thread = threading.Thread(target=run, name=f"warm-up-{ws.id}", daemon=True)
+
+def warm_up(ws: Workspace, settings: Settings = Settings()) -> threading.Thread:
+    """:func:`warm` on a daemon thread; returns the started thread."""
+    thread = _WarmUp(ws, settings)
     thread.start()
     return thread
+
+
+def stop_warm_ups(timeout: float = 5.0) -> None:
+    """Interrupt the warm-ups still running and wait for them (at most ``timeout`` seconds in
+    all). Run when the process exits: a daemon thread left inside a DuckDB query while the
+    interpreter shuts down can abort the process."""
+    deadline = time.monotonic() + timeout
+    for thread in [t for t in threading.enumerate() if isinstance(t, _WarmUp)]:
+        while thread.is_alive() and time.monotonic() < deadline:
+            ws = thread.ws
+            if ws is not None and not ws.closed:
+                ws.interrupt()  # between two queries it has nothing to stop: asked again below
+            thread.join(0.1)
+
+
+atexit.register(stop_warm_ups)

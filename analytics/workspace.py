@@ -315,6 +315,13 @@ class Workspace:
     def closed(self) -> bool:
         return self._root is None
 
+    def interrupt(self) -> None:
+        """Stop the queries running on this workspace's cursors now (each raises DuckDB's
+        ``InterruptException`` in its thread); the data and later queries are unaffected."""
+        with self._lock:
+            for cur in self._cursors.values():
+                cur.interrupt()
+
     def close(self) -> None:
         """Close every cursor and the connection; the data is gone (calling it twice is fine)."""
         with self._derived_lock:

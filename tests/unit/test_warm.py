@@ -3,6 +3,9 @@ pages then read exactly what they would have computed themselves."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pandas as pd
 
 from analytics.dials import diagnosis
@@ -56,5 +59,30 @@ def test_a_change_of_data_during_the_warm_up_leaves_nothing_stale(demo_workspace
             pd.testing.assert_frame_equal(diagnosis(ws, Filters()), diagnosis(fresh, Filters()))
         finally:
             fresh.close()
+    finally:
+        ws.close()
+
+
+def test_stopping_the_warm_ups_interrupts_a_running_one(demo_workspace, monkeypatch):
+    """At exit no warm-up is left inside a query (a daemon thread there can abort the process)."""
+    from analytics import warm as warm_module
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow(ws, settings):
+        started.set()
+        release.wait(5)  # pandas work between two queries: nothing to interrupt yet
+        ws.con.sql("SELECT count(*) FROM range(100000000000)").fetchall()  # minutes, unless interrupted
+
+    ws = Workspace.open(demo_workspace.save(), "demo")
+    monkeypatch.setattr(warm_module, "warm", slow)
+    try:
+        thread = warm_up(ws)
+        assert started.wait(5)
+        release.set()
+        t0 = time.monotonic()
+        warm_module.stop_warm_ups(timeout=10)
+        assert not thread.is_alive() and time.monotonic() - t0 < 10
+        assert ws.scalar("SELECT 1") == 1  # the workspace itself is untouched
     finally:
         ws.close()
