@@ -178,6 +178,12 @@ def _is_true(v) -> bool:
     return v is True or (isinstance(v, (bool, np.bool_)) and bool(v))
 
 
+def _true(values: pd.Series) -> pd.Series:
+    """A boolean mask of the values that are True (an empty one stays boolean: ``~`` on an empty
+    object Series, and indexing a frame with it, would pick columns instead of rows)."""
+    return values.map(_is_true).astype(bool)
+
+
 def _quarter(ts) -> str:
     ts = pd.Timestamp(ts)
     return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
@@ -223,9 +229,9 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
                              detail=f"Cannot tell for any of the {len(diag)} managers: "
                                     + diag["reason"].iloc[0].removeprefix("Cannot tell: "),
                              basis=f"{_n(len(diag), 'manager')} · attainment, involvement or capability not measured")
-    heroes = judged[judged["hero"].map(_is_true)].sort_values("manager")
+    heroes = judged[_true(judged["hero"])].sort_values("manager")
     at_plan = judged[judged["attainment"] >= settings.hero_attainment]
-    developers = at_plan[~at_plan["hero"].map(_is_true)].sort_values("development_index", ascending=False)
+    developers = at_plan[~_true(at_plan["hero"])].sort_values("development_index", ascending=False)
     if heroes.empty:
         head = (f"No manager hits plan by carrying the complex deals: of {len(at_plan)} at plan, none combines "
                 f"high involvement (≥{settings.hero_involvement:.0%}) with flat capability")
@@ -440,7 +446,7 @@ def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
     if not shrinking.empty:
         bits.append("Shrinking, in points per quarter: " + ", ".join(
             f"{r.manager} {_per_quarter(r.dependency_slope)}" for r in shrinking.itertuples()) + ".")
-    heroes = trend[trend["hero"].map(_is_true)]
+    heroes = trend[_true(trend["hero"])]
     if not heroes.empty:
         bits.append("Hero-pattern managers: " + ", ".join(
             f"{r.manager} {r.dependency_trend} ({_per_quarter(r.dependency_slope)})"

@@ -203,3 +203,13 @@ def test_charts_are_drawn_only_when_read(demo_ws, demo_diag):
     assert not isinstance(found[1].__dict__["_chart"], alt.TopLevelMixin)  # the others still wait
     found[1].chart = None
     assert found[1].chart is None
+
+
+def test_one_manager_below_plan_gets_every_finding(demo_ws):
+    """A manager filter whose one manager is below plan once raised KeyError('development_index')."""
+    mgr = demo_ws.scalar("SELECT manager_name FROM v_roster WHERE manager_name IS NOT NULL ORDER BY 1 LIMIT 1")
+    diag = diagnosis(demo_ws, Filters(managers=(mgr,)))
+    assert len(diag) == 1 and not (diag["attainment"] >= 1.0).any()  # the case: nobody at plan
+    found = by_key(insights(demo_ws, Filters(managers=(mgr,))))
+    hero = found["hero_pattern"]
+    assert hero.measured and "none combines" in hero.title and mgr not in hero.title
