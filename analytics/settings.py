@@ -2,17 +2,142 @@
 
 The defaults are FRAMEWORK.md's; the user changes them in the app (they live in the
 session's state, never in module state) and every page reads the same value.
+
+Every setting has a type and a range, declared once beside its default (:class:`Bound`, in
+the field's metadata). A :class:`Settings` checks itself against them when it is made, so a
+value out of range never reaches a page, whichever way it came in: the settings file
+(:mod:`analytics.settings_file`, through :meth:`Settings.from_dict`), the What-if page's forms
+(which take their minimum, maximum and step from the same bounds) or code. The message of the
+:class:`SettingError` names the setting and what it allows.
+
+>>> try:
+...     Settings(stars_top=3)
+... except SettingError as exc:
+...     print(exc)
+setting 'stars_top' must be a number from 0 to 0.5; it is 3 (stars: top share of reps).
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
+
+#: Caps on the lists a setting holds, so that no file or form can make one large.
+MAX_RULES = 20
+MAX_KEYWORDS_PER_RULE = 10
+MAX_KEYWORD_CHARS = 40
+#: Only the start of a survey item is read to classify it: items are questions, not essays.
+MAX_ITEM_CHARS = 300
+
+
+class SettingError(ValueError):
+    """A value a setting cannot take; the message (for the user) names the setting and what it allows."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The values a number setting may take: ``lo`` to ``hi`` (both allowed), whole numbers
+    only when ``whole``. ``step`` is what a form steps by; ``label`` what the user reads."""
+
+    lo: float
+    hi: float
+    step: float
+    label: str
+    whole: bool = False
+
+    def allowed(self) -> str:
+        kind = "a whole number" if self.whole else "a number"
+        return f"{kind} from {self.lo:g} to {self.hi:g}"
+
+    def check(self, key: str, value: object) -> float | int:
+        """The value as the setting holds it (a whole number as int); SettingError when not allowed."""
+        if type(value) is (int if self.whole else float) and self.lo <= value <= self.hi:
+            return value  # the common case, checked without the general path below
+
+        def refused() -> SettingError:
+            return SettingError(key, f"setting '{key}' must be {self.allowed()}; it is {_shown(value)} "
+                                     f"({self.label}).")
+
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise refused()
+        if isinstance(value, numbers.Integral):
+            value = int(value)  # compared exactly, however large: float() of 10**400 would overflow
+        elif not math.isfinite(value):
+            raise refused()
+        if not self.lo <= value <= self.hi or (self.whole and not float(value).is_integer()):
+            raise refused()
+        return int(value) if self.whole else float(value)
+
+
+def _shown(value: object) -> str:
+    """A value in a message: short, whatever it is (never a repr of a deep or huge structure)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        n = abs(int(value))
+        if n < 10**15:
+            return f"{int(value):,}"
+        # str() of an int refuses past 4,300 digits (about 14,000 bits)
+        return f"a number with {len(str(n)):,} digits" if n.bit_length() < 14_000 else "a number of thousands of digits"
+    if isinstance(value, numbers.Real):
+        return f"{float(value):g}"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:40] + "…")
+    if value is None:
+        return "empty"
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value):,}"
+    if isinstance(value, Mapping):
+        return "a set of named values"
+    return "not a number"
+
+
+def _number(default: float | int, lo: float, hi: float, step: float, label: str):
+    return field(default=default, metadata={"bound": Bound(lo, hi, step, label, whole=type(default) is int)})
+
+
+#: What a survey item can measure: "coaching_self" is a manager rating their own coaching,
+#: "coaching_rep" a rep rating their manager's; the rest feed the Lead dial.
+SURVEY_ITEM_KINDS: dict[str, str] = {
+    "coaching_self": "a manager rating their own coaching",
+    "coaching_rep": "a rep rating their manager's coaching",
+    "direction": "Lead: direction",
+    "motivation": "Lead: motivation",
+    "buy_in": "Lead: buy-in",
+}
+
+#: What a survey item measures, by the words in it (first rule that matches wins). A keyword
+#: matches an item with a word that starts with it ("priorit" matches "priorities"); a keyword
+#: of several words matches them in a row; case and punctuation are ignored ("buy-in" is
+#: "buy in"). Keywords, not regular expressions: nothing a user types is ever run as a pattern.
+SURVEY_ITEM_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("i coach", "my coaching"), "coaching_self"),
+    (("coach",), "coaching_rep"),
+    (("direction", "priorit", "vision", "goal"), "direction"),
+    (("motivat", "inspir", "want to perform", "energ"), "motivation"),
+    (("believe", "buy in", "buyin", "plan", "commit", "trust"), "buy_in"),
+)
+
+#: Characters that only a regular expression needs: a keyword holding one was written as a
+#: pattern, and is refused rather than read as something else.
+_PATTERN_CHARS = set("\\^$*+?{}[]()|")
+_WORD = re.compile(r"[^\W_]+")  # fixed, linear over the text it reads
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(str(text)[:MAX_ITEM_CHARS].casefold()))
 
 
 @dataclass(frozen=True)
 class Settings:
-    """All tunable numbers of the diagnosis, with their defaults.
+    """All tunable numbers of the diagnosis, with their defaults and the range each may take.
 
     Attributes
     ----------
@@ -43,33 +168,44 @@ class Settings:
         showing the four behaviours) below which the coaching is not yet real coaching.
     stars_top, strugglers_bottom : shares of reps (by attainment percentile) shown as stars and
         as strugglers.
+    signal_weights : (signal, weight) pairs; a signal not listed weighs 1 (:data:`WEIGHT`).
+    survey_item_rules : (keywords, kind) pairs: what a survey item measures
+        (:data:`SURVEY_ITEM_RULES`, :func:`item_classifier`).
     """
 
-    complexity_percentile: float = 0.75
+    complexity_percentile: float = _number(0.75, 0.5, 0.99, 0.05, "complex deal: amount percentile")
     use_complexity_flag: bool = True
-    moved_rise: float = 0.10
-    moved_within_cycles: int = 2
-    stuck_min_cycles: int = 2
-    flat_slope: float = 0.01
-    agree_score: float = 4.0
-    coverage_standard: float = 3.0
-    stale_days: int = 30
-    activity_target_per_week: float = 5.0
-    skill_time_target: float = 0.5
-    hero_attainment: float = 1.0
-    hero_involvement: float = 0.6
-    min_managers_for_clusters: int = 8
-    results_standard: float = 0.85
-    capability_standard: float = 0.5
-    fit_gap_min_cycles: int = 2
-    fit_gap_min_follow_through: float = 0.7
-    fit_gap_min_coaching_quality: float = 0.5
-    stars_top: float = 0.1
-    strugglers_bottom: float = 0.1
+    moved_rise: float = _number(0.10, 0.01, 0.5, 0.01, "named gap moved: rise of at least")
+    moved_within_cycles: int = _number(2, 1, 12, 1, "named gap moved: within this many cycles")
+    stuck_min_cycles: int = _number(2, 1, 12, 1, "named gap stuck: named in at least this many cycles")
+    flat_slope: float = _number(0.01, 0.0, 0.2, 0.005, "flat capability: slope per cycle below")
+    agree_score: float = _number(4.0, 1.0, 5.0, 0.5, "survey: agree at or above (1–5)")
+    coverage_standard: float = _number(3.0, 0.5, 10.0, 0.5, "pipeline coverage standard (× quota)")
+    stale_days: int = _number(30, 1, 365, 5, "stale deal: untouched for days")
+    activity_target_per_week: float = _number(5.0, 0.5, 100.0, 0.5, "activity standard per rep per week")
+    skill_time_target: float = _number(0.5, 0.0, 1.0, 0.05, "50/50 rule: share of 1:1 time on skills")
+    hero_attainment: float = _number(1.0, 0.5, 2.0, 0.05, "hero pattern: attainment at or above")
+    hero_involvement: float = _number(0.6, 0.0, 1.0, 0.05,
+                                     "hero pattern: involvement in won complex deals at or above")
+    min_managers_for_clusters: int = _number(8, 4, 1000, 1, "clusters: at least this many managers")
+    results_standard: float = _number(0.85, 0.0, 2.0, 0.05, "results standard: attainment of at least")
+    capability_standard: float = _number(0.5, 0.0, 1.0, 0.05, "capability standard: latest score of at least")
+    fit_gap_min_cycles: int = _number(2, 1, 12, 1, "fit gap: cycles of real coaching without movement")
+    fit_gap_min_follow_through: float = _number(0.7, 0.0, 1.0, 0.05, "fit gap: share of the actions completed")
+    fit_gap_min_coaching_quality: float = _number(0.5, 0.0, 1.0, 0.05, "fit gap: coaching-quality index of at least")
+    stars_top: float = _number(0.1, 0.0, 0.5, 0.05, "stars: top share of reps")
+    strugglers_bottom: float = _number(0.1, 0.0, 0.5, 0.05, "strugglers: bottom share of reps")
     #: weight of each signal inside its dial (a missing key weighs 1)
     signal_weights: tuple[tuple[str, float], ...] = ()
     #: survey item keywords -> what the item measures (first match wins); edited on the What-if page
-    survey_item_rules: tuple[tuple[str, str], ...] = field(default_factory=lambda: SURVEY_ITEM_RULES)
+    survey_item_rules: tuple[tuple[tuple[str, ...], str], ...] = field(default_factory=lambda: SURVEY_ITEM_RULES)
+
+    def __post_init__(self) -> None:
+        for name, check in _CHECKERS:
+            value = getattr(self, name)
+            checked = check(name, value)
+            if checked is not value:
+                object.__setattr__(self, name, checked)
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -81,27 +217,153 @@ class Settings:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> Settings:
+    def from_dict(cls, data: Mapping) -> Settings:
+        """Settings from named values (a settings file's JSON): keys not a setting are ignored,
+        lists become the pairs the settings hold, and any value the setting does not allow
+        raises :class:`SettingError` naming it."""
+        if not isinstance(data, Mapping):
+            raise SettingError("settings", "the settings are not a set of named values.")
         known = {f.name for f in fields(cls)}
-        clean = {k: v for k, v in data.items() if k in known}
-        for key in ("signal_weights", "survey_item_rules"):
-            if key in clean:
-                clean[key] = tuple(tuple(x) for x in clean[key])
-        return cls(**clean)
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
-#: What a survey item measures, by the words in it. "coaching_self" is a manager rating their
-#: own coaching; "coaching_rep" a rep rating their manager's; the rest feed the Lead dial.
-SURVEY_ITEM_RULES: tuple[tuple[str, str], ...] = (
-    (r"\bi coach\b|my coaching", "coaching_self"),
-    (r"coach", "coaching_rep"),
-    (r"direction|priorit|vision|goal", "direction"),
-    (r"motivat|inspir|want to perform|energ", "motivation"),
-    (r"believe|buy.?in|plan|commit|trust", "buy_in"),
-)
+def bound(name: str) -> Bound:
+    """The declared range of a number setting (what a form offers)."""
+    return _bound(name)
 
 
-def classify_item(item: str, rules: tuple[tuple[str, str], ...] = SURVEY_ITEM_RULES) -> str | None:
+def _bound(name: str) -> Bound:
+    f = _FIELDS[name]
+    if "bound" not in f.metadata:
+        raise KeyError(name)
+    return f.metadata["bound"]
+
+
+def number_settings() -> list[str]:
+    """The number settings, in their declared order."""
+    return [f.name for f in fields(Settings) if "bound" in f.metadata]
+
+
+#: the weight of one signal inside its dial: 1 is equal, 0 leaves it out
+WEIGHT = Bound(0.0, 10.0, 0.5, "weight of a signal in its dial")
+
+
+def _check_flag(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise SettingError(key, f"setting '{key}' must be true or false; it is {_shown(value)}.")
+    return value
+
+
+def _pairs(key: str, value: object, cap: int, what: str, pair: str) -> list:
+    """A list of at most ``cap`` pairs (``what``: the list's items; ``pair``: one, as written)."""
+    if not isinstance(value, (list, tuple)):
+        raise SettingError(key, f"setting '{key}' must be a list of {what}; it is {_shown(value)}.")
+    if len(value) > cap:
+        raise SettingError(key, f"setting '{key}' holds {len(value):,} {what}; at most {cap} are allowed.")
+    for i, entry in enumerate(value, start=1):
+        if not isinstance(entry, (list, tuple)) or len(entry) != 2:
+            raise SettingError(key, f"setting '{key}', entry {i}: must be a pair {pair}; it is {_shown(entry)}.")
+    return list(value)
+
+
+def _check_weights(key: str, value: object) -> tuple[tuple[str, float], ...]:
+    if value == ():
+        return ()
+    from analytics.dials import SIGNAL_BY_KEY  # dials reads the settings: imported when first checked
+
+    pairs = _pairs(key, value, len(SIGNAL_BY_KEY), "dial weights", "[signal, weight]")
+    out, seen = [], set()
+    for i, (signal, weight) in enumerate(pairs, start=1):
+        if not isinstance(signal, str) or signal not in SIGNAL_BY_KEY:
+            raise SettingError(key, f"setting '{key}', entry {i}: each dial weight names a signal, and "
+                                    f"{_shown(signal)} is not one (the signals: {', '.join(SIGNAL_BY_KEY)}).")
+        if signal in seen:
+            raise SettingError(key, f"setting '{key}': the dial weight of '{signal}' is given twice.")
+        seen.add(signal)
+        try:
+            w = WEIGHT.check(key, weight)
+        except SettingError:
+            raise SettingError(key, f"setting '{key}', entry {i}: the dial weight of '{signal}' must be "
+                                    f"{WEIGHT.allowed()}; it is {_shown(weight)}.") from None
+        out.append((signal, w))
+    return tuple(out)
+
+
+def check_keyword(key: str, rule: int, keyword: object) -> str:
+    """One keyword of a survey rule, as the rule holds it (trimmed)."""
+    where = f"setting '{key}', rule {rule}"
+    if not isinstance(keyword, str):
+        raise SettingError(key, f"{where}: a keyword must be text; it is {_shown(keyword)}.")
+    keyword = " ".join(keyword.split())
+    if len(keyword) > MAX_KEYWORD_CHARS:
+        raise SettingError(key, f"{where}: the keyword {_shown(keyword)} is {len(keyword):,} characters long; "
+                                f"at most {MAX_KEYWORD_CHARS} are allowed.")
+    if _PATTERN_CHARS & set(keyword):
+        raise SettingError(key, f"{where}: {_shown(keyword)} is written as a regular expression; survey rules "
+                                "are plain keywords (a word, or the start of one, such as 'coach' or 'priorit'; "
+                                "case and punctuation are ignored).")
+    if not _words(keyword):
+        raise SettingError(key, f"{where}: the keyword {_shown(keyword)} has no letter or digit to match.")
+    return keyword
+
+
+def _check_rules(key: str, value: object) -> tuple[tuple[tuple[str, ...], str], ...]:
+    if value is SURVEY_ITEM_RULES:
+        return value  # the defaults, as declared (most sessions never change them)
+    pairs = _pairs(key, value, MAX_RULES, "survey rules", "[[keywords], what the item measures]")
+    out = []
+    for i, (keywords, kind) in enumerate(pairs, start=1):
+        if not isinstance(kind, str) or kind not in SURVEY_ITEM_KINDS:
+            raise SettingError(key, f"setting '{key}', rule {i}: {_shown(kind)} is not something a survey item "
+                                    f"measures (one of: {', '.join(SURVEY_ITEM_KINDS)}).")
+        if isinstance(keywords, str) or not isinstance(keywords, (list, tuple)):
+            raise SettingError(key, f"setting '{key}', rule {i}: the keywords must be a list of words; "
+                                    f"they are {_shown(keywords)}.")
+        if not 1 <= len(keywords) <= MAX_KEYWORDS_PER_RULE:
+            raise SettingError(key, f"setting '{key}', rule {i}: a rule has 1 to {MAX_KEYWORDS_PER_RULE} "
+                                    f"keywords; it has {len(keywords):,}.")
+        out.append((tuple(dict.fromkeys(check_keyword(key, i, k) for k in keywords)), kind))
+    return tuple(out)
+
+
+CHECKS: dict[str, Callable[[str, object], object]] = {
+    "use_complexity_flag": _check_flag,
+    "signal_weights": _check_weights,
+    "survey_item_rules": _check_rules,
+}
+_FIELDS = {f.name: f for f in fields(Settings)}
+#: every setting with its check, in declared order (the numbers by their Bound)
+_CHECKERS = [(f.name, CHECKS.get(f.name) or f.metadata["bound"].check) for f in fields(Settings)]
+
+
+def _text(text: str) -> str:
+    """Text as keywords are matched in it: its words, lower case, each after one space."""
+    return " " + " ".join(_words(text))
+
+
+def item_classifier(rules: tuple[tuple[tuple[str, ...], str], ...] = SURVEY_ITEM_RULES) -> Callable[[str], str | None]:
+    """What a survey item measures, by ``rules`` (first matching rule wins): a function of the item.
+
+    Built once per call over a set of items (nothing is kept between calls). Item and keywords are
+    reduced to their words, each after one space, so a keyword matches when " keyword" is in the
+    item: at the start of a word, whole words before its last. Only plain substring tests run,
+    each over at most :data:`MAX_ITEM_CHARS` characters, at most ``MAX_RULES × MAX_KEYWORDS_PER_RULE``
+    of them per item: the time is bounded per item whatever the rules say.
+    """
+    compiled = [(tuple(_text(k) for k in keywords), kind) for keywords, kind in rules]
+
+    def classify(item: str) -> str | None:
+        text = _text(item)
+        for keywords, kind in compiled:
+            for keyword in keywords:
+                if keyword in text:
+                    return kind
+        return None
+
+    return classify
+
+
+def classify_item(item: str, rules: tuple[tuple[tuple[str, ...], str], ...] = SURVEY_ITEM_RULES) -> str | None:
     """What a survey item measures, or None when no rule matches.
 
     >>> classify_item("My manager coaches me consistently")
@@ -111,8 +373,4 @@ def classify_item(item: str, rules: tuple[tuple[str, str], ...] = SURVEY_ITEM_RU
     >>> classify_item("I believe in our team's plan")
     'buy_in'
     """
-    text = str(item).lower()
-    for pattern, kind in rules:
-        if re.search(pattern, text):
-            return kind
-    return None
+    return item_classifier(rules)(item)

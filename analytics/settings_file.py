@@ -6,7 +6,9 @@ the app did not recognise. Dropped on the Data page with the next client's expor
 a second workshop on the same CRM one upload.
 
 Everything read from a file is checked: an unknown key is ignored, a value of the wrong type
-or out of range is refused with a message naming it, never half-applied.
+or out of range (:class:`analytics.settings.Settings` declares each setting's range), a list
+longer than its cap, a duplicate or an overlong name is refused with a message naming it,
+never half-applied. Nothing in the file is run: survey rules are keywords, not patterns.
 
 >>> text = build(Settings(), {"Signed": (True, True)}, [])
 >>> bundle = parse(text)
@@ -17,16 +19,21 @@ or out of range is refused with a message naming it, never half-applied.
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass, fields
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from analytics.ingest.recognise import mapping_from_json
-from analytics.settings import Settings
+from analytics.ingest.recognise import MAX_JSON_BYTES, MAX_NAME_CHARS, mapping_from_data
+from analytics.settings import SURVEY_ITEM_RULES, SettingError, Settings
 
 FORMAT = "bench-strength-settings"
-VERSION = 1
-MAX_BYTES = 2 * 1024 * 1024
+#: 2: survey rules are keywords (version 1 held regular expressions; read and converted, see
+#: :func:`_rules_from_version_1`)
+VERSION = 2
+READS = (1, 2)
+MAX_BYTES = MAX_JSON_BYTES
+MAX_STAGES = 1000
+MAX_MAPPINGS = 50
 
 
 class SettingsFileError(ValueError):
@@ -54,89 +61,117 @@ def build(settings: Settings, stage_outcomes: dict[str, tuple[bool, bool]], mapp
     }, indent=2, ensure_ascii=False)
 
 
+def _load(text: str | bytes) -> object:
+    """The JSON of a file, or None when it is not JSON (bad text, a number of thousands of digits,
+    nesting deeper than the parser goes)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return None
+
+
 def is_settings_file(text: str | bytes) -> bool:
     """True when the JSON text claims to be a settings file (a column mapping is not)."""
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, RecursionError):
-        return False
+    if len(text) > MAX_BYTES:
+        return False  # read as a column mapping, which refuses it as too large
+    data = _load(text)
     return isinstance(data, dict) and data.get("format") == FORMAT
 
 
-def _settings(raw: object, file_name: str) -> Settings:
+#: The survey rules of version 1 (regular expressions) as the keywords that replaced them.
+_VERSION_1_RULES = dict(zip((r"\bi coach\b|my coaching", "coach", "direction|priorit|vision|goal",
+                             "motivat|inspir|want to perform|energ", r"believe|buy.?in|plan|commit|trust"),
+                            (keywords for keywords, _ in SURVEY_ITEM_RULES), strict=True))
+#: a version-1 rule that is only words separated by "|" reads as those keywords
+_PLAIN_ALTERNATIVES = re.compile(r"[\w' -]+(?:\|[\w' -]+)*")
+
+
+def _rules_from_version_1(rules: object, file_name: str) -> object:
+    """Version 1's survey rules ([pattern, kind] pairs, patterns run as regular expressions) as
+    keywords: the app's own patterns become its keywords, a pattern of plain words separated by
+    "|" becomes those words, and anything else is refused: no pattern from a file is run."""
+    if not isinstance(rules, list):
+        return rules  # the settings' own check says what is wrong
+    out = []
+    for i, rule in enumerate(rules, start=1):
+        if isinstance(rule, list) and len(rule) == 2 and isinstance(rule[0], str):
+            pattern = rule[0]
+            if pattern in _VERSION_1_RULES:
+                rule = [list(_VERSION_1_RULES[pattern]), rule[1]]
+            elif _PLAIN_ALTERNATIVES.fullmatch(pattern):  # fixed, linear; the file is at most MAX_BYTES
+                rule = [pattern.split("|"), rule[1]]
+            else:
+                shown = pattern if len(pattern) <= 40 else pattern[:40] + "…"
+                raise SettingsFileError(
+                    f"{file_name}: setting 'survey_item_rules', rule {i}: {shown!r} is a regular expression, which "
+                    "this app no longer runs; survey rules are keywords now. Write the rule as a list of words, "
+                    'such as [["coach", "mentor"], "coaching_rep"], or edit the rules on the What-if page and '
+                    "download the settings file again.")
+        out.append(rule)
+    return out
+
+
+def _settings(raw: object, version: int, file_name: str) -> Settings:
     if not isinstance(raw, dict):
         raise SettingsFileError(f"{file_name}: 'settings' is not a set of named values.")
-    default = Settings()
-    clean: dict = {}
-    for f in fields(Settings):
-        if f.name not in raw:
-            continue
-        value, current = raw[f.name], getattr(default, f.name)
-        if isinstance(current, bool):
-            if not isinstance(value, bool):
-                raise SettingsFileError(f"{file_name}: setting '{f.name}' must be true or false.")
-        elif isinstance(current, (int, float)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-                raise SettingsFileError(f"{file_name}: setting '{f.name}' must be a number of 0 or more.")
-            if isinstance(current, int) and not float(value).is_integer():
-                raise SettingsFileError(f"{file_name}: setting '{f.name}' must be a whole number.")
-            value = type(current)(value)
-        elif isinstance(current, tuple):
-            if not isinstance(value, list) or not all(isinstance(p, list) and len(p) == 2 for p in value):
-                raise SettingsFileError(f"{file_name}: setting '{f.name}' must be a list of pairs.")
-            if f.name == "signal_weights":
-                if not all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
-                           and math.isfinite(v) and 0 <= v <= 100 for k, v in value):
-                    raise SettingsFileError(f"{file_name}: each dial weight must be a signal name and a number 0-100.")
-                value = tuple((k, float(v)) for k, v in value)
-            else:
-                if not all(isinstance(k, str) and isinstance(v, str) for k, v in value):
-                    raise SettingsFileError(f"{file_name}: setting '{f.name}' must be pairs of text.")
-                value = tuple((k, v) for k, v in value)
-        clean[f.name] = value
-    settings = default.with_(**clean)
-    if "survey_item_rules" in clean:
-        import re
+    if version == 1 and "survey_item_rules" in raw:
+        raw = {**raw, "survey_item_rules": _rules_from_version_1(raw["survey_item_rules"], file_name)}
+    try:
+        return Settings.from_dict(raw)
+    except SettingError as exc:
+        raise SettingsFileError(f"{file_name}: {exc}") from None
 
-        for pattern, _ in settings.survey_item_rules:
-            try:
-                re.compile(pattern)
-            except re.error:
-                raise SettingsFileError(f"{file_name}: survey rule {pattern!r} is not a valid pattern.") from None
-    return settings
+
+def _stages(raw: object, file_name: str) -> dict[str, tuple[bool, bool]]:
+    if not isinstance(raw, list):
+        raise SettingsFileError(f"{file_name}: 'stage_mapping' is not a list.")
+    if len(raw) > MAX_STAGES:
+        raise SettingsFileError(f"{file_name}: 'stage_mapping' holds {len(raw):,} stages; at most {MAX_STAGES:,} "
+                                "are allowed.")
+    stages: dict[str, tuple[bool, bool]] = {}
+    for i, row in enumerate(raw, start=1):
+        if not (isinstance(row, dict) and isinstance(row.get("stage"), str)
+                and isinstance(row.get("is_closed"), bool) and isinstance(row.get("is_won"), bool)):
+            raise SettingsFileError(f"{file_name}: 'stage_mapping' entry {i} needs a stage name and true/false "
+                                    "for is_closed and is_won.")
+        stage = row["stage"]
+        if not stage.strip() or len(stage) > MAX_NAME_CHARS:
+            raise SettingsFileError(f"{file_name}: 'stage_mapping' entry {i}: a stage name has 1 to "
+                                    f"{MAX_NAME_CHARS} characters; this one has {len(stage):,}.")
+        if stage in stages:
+            shown = stage if len(stage) <= 40 else stage[:40] + "…"
+            raise SettingsFileError(f"{file_name}: 'stage_mapping' entry {i}: the stage {shown!r} is listed twice.")
+        stages[stage] = (row["is_closed"] or row["is_won"], row["is_won"])
+    return stages
 
 
 def parse(text: str | bytes, file_name: str = "settings.json") -> SettingsBundle:
     """Read and check a settings file; raises SettingsFileError with a message for the user."""
     if len(text) > MAX_BYTES:
-        raise SettingsFileError(f"{file_name}: too large for a settings file ({len(text):,} bytes).")
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        raise SettingsFileError(f"{file_name}: not a settings file (the file is not valid JSON).") from None
+        raise SettingsFileError(f"{file_name}: too large for a settings file ({len(text):,} bytes; at most "
+                                f"{MAX_BYTES:,}).")
+    data = _load(text)
+    if data is None:
+        raise SettingsFileError(f"{file_name}: not a settings file (the file is not valid JSON).")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SettingsFileError(f"{file_name}: not a Bench Strength settings file.")
-    if data.get("version") != VERSION:
-        raise SettingsFileError(f"{file_name}: settings file version {data.get('version')!r} is not one this app reads "
-                                f"(it reads version {VERSION}).")
-    settings = _settings(data.get("settings", {}), file_name)
-    stages: dict[str, tuple[bool, bool]] = {}
-    raw_stages = data.get("stage_mapping", [])
-    if not isinstance(raw_stages, list):
-        raise SettingsFileError(f"{file_name}: 'stage_mapping' is not a list.")
-    for i, row in enumerate(raw_stages, start=1):
-        if not (isinstance(row, dict) and isinstance(row.get("stage"), str)
-                and isinstance(row.get("is_closed"), bool) and isinstance(row.get("is_won"), bool)):
-            raise SettingsFileError(f"{file_name}: stage mapping entry {i} needs a stage name and true/false "
-                                    "for is_closed and is_won.")
-        stages[row["stage"]] = (row["is_closed"] or row["is_won"], row["is_won"])
+    version = data.get("version")
+    if type(version) is not int or version not in READS:
+        shown = version if type(version) is int and abs(version) < 10**9 else "of this kind"
+        raise SettingsFileError(f"{file_name}: settings file version {shown!r} is not one this app reads "
+                                f"(it reads versions {READS[0]} to {READS[-1]}).")
+    settings = _settings(data.get("settings", {}), version, file_name)
+    stages = _stages(data.get("stage_mapping", []), file_name)
     raw_maps = data.get("column_mappings", [])
     if not isinstance(raw_maps, list):
         raise SettingsFileError(f"{file_name}: 'column_mappings' is not a list.")
+    if len(raw_maps) > MAX_MAPPINGS:
+        raise SettingsFileError(f"{file_name}: 'column_mappings' holds {len(raw_maps):,} mappings; at most "
+                                f"{MAX_MAPPINGS} are allowed.")
     mappings = []
     for i, m in enumerate(raw_maps, start=1):
         try:
-            mappings.append(mapping_from_json(json.dumps(m), f"{file_name}, column mapping {i}"))
+            mappings.append(mapping_from_data(m, f"{file_name}, column mapping {i}"))
         except ValueError as exc:
             raise SettingsFileError(str(exc)) from None
     return SettingsBundle(settings, stages, mappings)

@@ -4,7 +4,7 @@ Respondents are often pseudonymous (``R-0452``), so an answer is attributed to t
 is about (``subject_manager``, resolved through ``v_person_ref`` when it is an ID), never to
 the respondent's place in the roster.
 
-What an item measures comes from ``settings.survey_item_rules`` (:func:`classify_item`).
+What an item measures comes from ``settings.survey_item_rules``, keywords (:func:`analytics.settings.item_classifier`).
 An answer is the manager's *own* when the respondent is the subject manager (after
 resolving IDs), or when the respondent role is ``manager`` or ``self`` and the respondent is
 not another person of the roster; every other answer is a rep's answer about their manager.
@@ -31,7 +31,7 @@ import pandas as pd
 from analytics.filters import Filters
 from analytics.people import managers, reps
 from analytics.reuse import per_version
-from analytics.settings import Settings, classify_item
+from analytics.settings import Settings, item_classifier
 from analytics.workspace import Workspace
 
 #: Item kinds that feed the Lead dial -> output column.
@@ -101,7 +101,8 @@ def classify_items(ws: Workspace, settings: Settings = Settings()) -> pd.DataFra
     """
     frame = ws.query("SELECT item, count(*) AS n_responses FROM surveys WHERE item IS NOT NULL "
                      "GROUP BY item ORDER BY n_responses DESC, item")
-    kinds = [classify_item(i, settings.survey_item_rules) for i in frame["item"]]
+    classify = item_classifier(settings.survey_item_rules)
+    kinds = [classify(i) for i in frame["item"]]
     out = pd.DataFrame({"item": frame["item"].astype(object),
                         "kind": pd.Series(kinds, index=frame.index, dtype=object),
                         "n_responses": frame["n_responses"].astype("int64")})
@@ -131,7 +132,8 @@ def answers(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
             FROM a WHERE a.manager IS NOT NULL AND {period} AND {who_sql}""",
         params,
     )
-    kinds = {i: classify_item(i, settings.survey_item_rules) for i in frame["item"].dropna().unique()}
+    classify = item_classifier(settings.survey_item_rules)
+    kinds = {i: classify(i) for i in frame["item"].dropna().unique()}
     frame["kind"] = frame["item"].map(kinds).astype(object)
     frame["norm"] = normalised(frame["score"], frame["scale_max"])
     frame["agrees"] = (frame["norm"] >= agree_threshold(settings) - 1e-9).astype(float).where(frame["norm"].notna())

@@ -13,10 +13,15 @@ import json
 from dataclasses import dataclass, field
 
 from analytics import schema
+from analytics.ingest.readers import MAX_COLUMNS, MAX_HEADER_CHARS
 from analytics.schema import normalise_header
 
 MAPPING_FORMAT = "bench-strength-mapping"
 MAPPING_VERSION = 1
+#: a saved mapping or settings file is small: larger JSON is refused before it is parsed
+MAX_JSON_BYTES = 2 * 1024 * 1024
+#: a mapping's or a stage's name, as a person would write it
+MAX_NAME_CHARS = 255
 JSON_UPLOADS = ("JSON files are read as saved column mappings or settings files; upload data exports as CSV "
                 "or XLSX.")
 
@@ -262,20 +267,57 @@ def mapping_to_json(table_name: str, mapping: dict[str, str], headers: list[str]
 
 def mapping_from_json(text: str | bytes, file_name: str = "mapping.json") -> dict:
     """Read a saved mapping; raises ValueError with a message for the user if it is not one."""
+    if len(text) > MAX_JSON_BYTES:
+        raise ValueError(f"{file_name}: too large for a saved column mapping or settings file ({len(text):,} bytes; "
+                         f"at most {MAX_JSON_BYTES:,}). {JSON_UPLOADS}")
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except ValueError:  # not JSON, not text, or a number of thousands of digits
         raise ValueError(f"{file_name}: not a saved mapping (the file is not valid JSON). {JSON_UPLOADS}") from None
     except RecursionError:  # nested deeper than any mapping: not one
         data = None
+    return mapping_from_data(data, file_name)
+
+
+def _names(values, most: int = 5) -> str:
+    shown = [repr(v if len(v) <= 40 else v[:40] + "…") if isinstance(v, str) else "a name that is not text"
+             for v in list(values)[:most]]
+    return ", ".join(shown) + (f" and {len(values) - most:,} more" if len(values) > most else "")
+
+
+def mapping_from_data(data: object, file_name: str = "mapping.json") -> dict:
+    """A saved mapping from its JSON (a mapping file's, or one inside a settings file), checked:
+    a known table, its own column names mapped to source headers of 1 to :data:`MAX_HEADER_CHARS`
+    characters, a name of at most :data:`MAX_NAME_CHARS`, at most :data:`MAX_COLUMNS` source
+    headers. Returns only the mapping's own keys; raises ValueError with a message for the user."""
     if not isinstance(data, dict) or data.get("format") != MAPPING_FORMAT:
         raise ValueError(f"{file_name}: not a Bench Strength column mapping. {JSON_UPLOADS}")
+    version = data.get("version", MAPPING_VERSION)
+    if type(version) is not int or version != MAPPING_VERSION:
+        raise ValueError(f"{file_name}: a column mapping of a version this app does not read (it reads version "
+                         f"{MAPPING_VERSION}).")
     if not isinstance(data.get("table"), str) or data["table"] not in schema.TABLES:
-        raise ValueError(f"{file_name}: the mapping names an unknown table {data.get('table')!r}.")
+        table = data.get("table")
+        shown = _names([table]) if isinstance(table, str) else "that is not a table name"
+        raise ValueError(f"{file_name}: the mapping names an unknown table {shown}.")
+    table = schema.table(data["table"])
+    name = data.get("name", "")
+    if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
+        raise ValueError(f"{file_name}: the mapping's 'name' must be text of at most {MAX_NAME_CHARS} characters.")
     cols = data.get("columns")
     if not isinstance(cols, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in cols.items()):
         raise ValueError(f"{file_name}: the mapping's columns are not a list of column names.")
-    unknown = [c for c in cols if c not in schema.table(data["table"]).column_names]
+    unknown = [c for c in cols if c not in table.column_names]
     if unknown:
-        raise ValueError(f"{file_name}: the mapping names columns the app does not know: {', '.join(unknown)}.")
-    return data
+        raise ValueError(f"{file_name}: the mapping names columns the app does not know: {_names(unknown)}.")
+    bad = [v for v in cols.values() if not v.strip() or len(v) > MAX_HEADER_CHARS]
+    if bad:
+        raise ValueError(f"{file_name}: the mapping's 'columns' must name source columns of 1 to "
+                         f"{MAX_HEADER_CHARS:,} characters.")
+    headers = data.get("source_headers", [])
+    if not isinstance(headers, list) or len(headers) > MAX_COLUMNS or not all(
+            isinstance(h, str) and len(h) <= MAX_HEADER_CHARS for h in headers):
+        raise ValueError(f"{file_name}: the mapping's 'source_headers' must be a list of at most {MAX_COLUMNS:,} "
+                         f"column names of at most {MAX_HEADER_CHARS:,} characters.")
+    return {"format": MAPPING_FORMAT, "version": MAPPING_VERSION, "name": name or table.name,
+            "table": table.name, "columns": dict(cols), "source_headers": list(headers)}

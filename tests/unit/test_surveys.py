@@ -254,7 +254,7 @@ def test_classify_items(small):
     assert out.iloc[0]["item"] == DIRECTION and out.iloc[0]["n_responses"] == 2
     assert out["n_responses"].dtype == "int64"
     # the rules are a setting: an unknown item can be taught, and then it counts
-    rules = (*Settings().survey_item_rules, (r"canteen", "motivation"))
+    rules = (*Settings().survey_item_rules, (("canteen",), "motivation"))
     taught = dict(zip(*classify_items(ws, Settings(survey_item_rules=rules))[["item", "kind"]].T.values, strict=True))
     assert taught["I would recommend the canteen"] == "motivation"
     assert row(survey_by_manager(ws, settings=Settings(survey_item_rules=rules)), "Max")[
