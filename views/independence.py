@@ -12,6 +12,7 @@ from analytics.independence import (
     independence_by_rep,
 )
 from analytics.reuse import reuse
+from analytics.settings import bound
 from ui.components import download_csv, fmt_money, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo, set_settings
@@ -31,8 +32,9 @@ def render() -> None:
         use_flag = st.toggle(f"Use the export's own complexity flag ({flagged:,} deals carry it)",
                              value=settings.use_complexity_flag, key="use-complexity-flag",
                              help="Off: every deal is judged by the amount threshold below")
-    pct = st.slider("Complex deal: amount at or above this percentile of closed deals", 0.50, 0.95,
-                    float(settings.complexity_percentile), 0.05, key="complexity-percentile",
+    b = bound("complexity_percentile")  # the range the settings file and the What-if page use
+    pct = st.slider("Complex deal: amount at or above this percentile of closed deals", b.lo, b.hi,
+                    float(settings.complexity_percentile), b.step, key="complexity-percentile",
                     disabled=bool(flagged and use_flag),
                     help="Used for deals without an explicit complexity flag, or for all when the flag is off")
     if pct != settings.complexity_percentile or use_flag != settings.use_complexity_flag:

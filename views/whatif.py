@@ -7,7 +7,7 @@ from analytics.reuse import reuse
 from analytics.whatif import goal_seek, quota_scenario, velocity_baseline
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
-from ui.settings_form import settings_actions, thresholds_form, weights_form
+from ui.settings_form import settings_actions, survey_rules_form, thresholds_form, weights_form
 from ui.state import get_filters, get_settings, memo
 
 LEVERS = {"win_rate": "Win rate alone", "opportunities": "More opportunities alone", "deal_size": "Deal size alone",
@@ -76,10 +76,13 @@ def render() -> None:
     quota_section(ws, filters, settings)
     st.subheader("Dial weights and thresholds")
     st.caption("Changed here, they apply to every page in this session: the Managers dials, the hero pattern, "
-               "the gap classification, the independence curves. Reset returns to the framework's defaults.")
+               "the gap classification, the independence curves, the survey measures. Reset returns to the "
+               "framework's defaults.")
     with st.expander("Weight of each signal in its dial", icon=":material/balance:"):
         weights_form()
     thresholds_form()
+    with st.expander("What a survey item measures", icon=":material/quiz:"):
+        survey_rules_form()
     settings_actions()
 
 
