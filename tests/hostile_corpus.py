@@ -384,7 +384,7 @@ def _cases() -> list[tuple[HostileCase, bytes]]:
     add("deeply-nested.json", "JSON nested 100,000 levels deep", "refused", b"[" * 100_000 + b"]" * 100_000,
         says=("mapping",))
     add("csv-named.json", "a CSV export named .json", "refused", good3.encode(), says=("CSV",))
-    return out
+    return out + settings_cases()
 
 
 def case_names() -> list[str]:
@@ -405,3 +405,86 @@ def build_corpus(directory: Path) -> list[HostileCase]:
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), "case names must be unique"
     return cases
+
+
+# --------------------------------------------------------------------------- settings and mapping files (issue 16)
+
+
+def settings_cases() -> list[tuple[HostileCase, bytes]]:
+    """Settings files and saved column mappings that ask for what the app will not run or hold:
+    patterns that backtrack for minutes, values out of range, lists and names without end, JSON
+    the parser cannot read. Each is refused as a whole, with a message naming the key."""
+    out: list[tuple[HostileCase, bytes]] = []
+
+    def raw(file, about, says, data: bytes):
+        out.append((HostileCase(file, about, "refused", tuple(says)), data))
+
+    def settings(file, about, says, version=1, **parts):  # 1: the version the app before this one read
+        raw(file, about, says, json.dumps({"format": "bench-strength-settings", "version": version, **parts}).encode())
+
+    def mapping(file, about, says, **parts):
+        raw(file, about, says, json.dumps({"format": "bench-strength-mapping", "version": 1, "table": "opportunities",
+                                           "columns": {"owner": "Rep"}, **parts}).encode())
+
+    settings("settings-catastrophic-regex.json", "a version-1 survey rule (.+)+! that backtracks for minutes",
+             ("survey_item_rules", "regular expression"),
+             settings={"survey_item_rules": [["(.+)+!", "coaching_rep"]]})
+    settings("settings-regex-as-keyword.json", "a pattern written where keywords go",
+             ("survey_item_rules", "regular expression"), version=2,
+             settings={"survey_item_rules": [[["(a+)+$"], "coaching_rep"]]})
+    settings("settings-percentile-2.json", "complexity_percentile: 2", ("complexity_percentile", "0.5 to 0.99"),
+             settings={"complexity_percentile": 2})
+    settings("settings-stars-3.json", "stars_top: 3", ("stars_top", "0 to 0.5"), settings={"stars_top": 3})
+    settings("settings-1e300.json", "stale_days: 1e300", ("stale_days", "1 to 365"), settings={"stale_days": 1e300})
+    raw("settings-huge-integer.json", "a 401-digit number", ("coverage_standard", "401 digits"),
+        b'{"format": "bench-strength-settings", "version": 1, "settings": {"coverage_standard": 1'
+        + b"0" * 400 + b"}}")
+    raw("settings-5000-digits.json", "a number past Python's 4,300-digit limit", ("JSON",),
+        b'{"format": "bench-strength-settings", "version": 1, "settings": {"stale_days": ' + b"9" * 5000 + b"}}")
+    raw("settings-nan.json", "NaN where a number goes", ("hero_attainment",),
+        b'{"format": "bench-strength-settings", "version": 1, "settings": {"hero_attainment": NaN}}')
+    settings("settings-text-for-number.json", "a word where a number goes", ("agree_score",),
+             settings={"agree_score": "agree"})
+    settings("settings-unknown-signal.json", "a dial weight for a signal that does not exist",
+             ("signal_weights", "no_such_signal"), settings={"signal_weights": [["no_such_signal", 2]]})
+    settings("settings-50k-weights.json", "50,000 dial weights", ("signal_weights", "at most"),
+             settings={"signal_weights": [["retention", 2]] * 50_000})
+    settings("settings-50k-rules.json", "50,000 survey rules", ("survey_item_rules", "at most"),
+             settings={"survey_item_rules": [["coach", "coaching_rep"]] * 50_000})
+    settings("settings-1mb-keyword.json", "a survey keyword of a million characters", ("survey_item_rules", "characters"),
+             version=2, settings={"survey_item_rules": [[["coach" * 200_000], "coaching_rep"]]})
+    settings("settings-unknown-measure.json", "a survey rule for something the app does not measure",
+             ("survey_item_rules", "happiness"), settings={"survey_item_rules": [["happy", "happiness"]]})
+    settings("settings-not-an-object.json", "settings as a list", ("settings",), settings=[1, 2, 3])
+    settings("settings-deep-value.json", "a setting nested 900 levels deep", ("hero_attainment",),
+             settings={"hero_attainment": json.loads("[" * 900 + "]" * 900)})
+    stage = {"stage": "Won", "is_closed": True, "is_won": True}
+    settings("settings-duplicate-stages.json", "the same stage twice", ("stage_mapping", "twice"),
+             stage_mapping=[stage, stage])
+    settings("settings-stage-not-text.json", "a stage name that is a number", ("stage_mapping",),
+             stage_mapping=[{**stage, "stage": 42}])
+    settings("settings-long-stage.json", "a stage name of 100,000 characters", ("stage_mapping", "255"),
+             stage_mapping=[{**stage, "stage": "W" * 100_000}])
+    settings("settings-20k-stages.json", "20,000 stages", ("stage_mapping", "at most"),
+             stage_mapping=[{**stage, "stage": f"S{i}"} for i in range(20_000)])
+    good_map = {"format": "bench-strength-mapping", "version": 1, "table": "opportunities", "columns": {"owner": "Rep"}}
+    settings("settings-mapping-name-list.json", "a column mapping whose name is a list", ("column mapping 1", "name"),
+             column_mappings=[{**good_map, "name": ["a", "list"]}])
+    settings("settings-mapping-deep.json", "a column mapping nested 900 levels deep", ("column mapping 1",),
+             column_mappings=[json.loads("[" * 900 + "]" * 900)])
+    settings("settings-1000-mappings.json", "1,000 column mappings", ("column_mappings", "at most"),
+             column_mappings=[good_map] * 1000)
+    settings("settings-version-true.json", "version: true", ("version",), version=True)
+    raw("settings-3mb.json", "a settings file of 3 MB", ("too large",),
+        b'{"format": "bench-strength-settings", "version": 1, "pad": "' + b"x" * (3 * 1024 * 1024) + b'"}')
+    mapping("mapping-name-list.json", "a saved mapping whose name is a list", ("name",), name=["a", "list"])
+    mapping("mapping-100k-headers.json", "100,000 source headers", ("source_headers",),
+            source_headers=[f"h{i}" for i in range(100_000)])
+    mapping("mapping-long-header.json", "a source column name of 100,000 characters", ("columns",),
+            columns={"owner": "R" * 100_000})
+    mapping("mapping-100k-columns.json", "100,000 unknown columns", ("more",),
+            columns={f"c{i}": "x" for i in range(100_000)})
+    mapping("mapping-version-99.json", "a mapping of a version the app does not read", ("version",), version=99)
+    raw("mapping-3mb.json", "a saved mapping of 3 MB", ("too large",),
+        b'{"format": "bench-strength-mapping", "pad": "' + b"x" * (3 * 1024 * 1024) + b'"}')
+    return out
