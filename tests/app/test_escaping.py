@@ -7,6 +7,7 @@ checked in tests/e2e/test_escaping.py."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -121,7 +122,32 @@ def test_every_presenter_screen_draws_the_data_escaped(saved):
         at.run()
         found += problems(at, f"screen {step + 1}")
         titles.append(at.title[0].value)
+        for kind, field, text in drawn(at):  # projector type, but a name's label still ends in "…"
+            if kind == "VegaLiteChart" and field == "spec":
+                config = json.loads(text).get("config", {})
+                limits = [config.get(part, {}).get("labelLimit") for part in ("axis", "legend", "header")]
+                if not all(limits):
+                    found.append(f"screen {step + 1}: a chart's labels have no length limit: {limits}")
     assert not found, "\n".join(found[:40])
     # the names are in the titles, escaped, and the long one shortened
     assert any("Longmanager" in t and "…" in t for t in titles), titles
     assert any("\\*\\*bold\\*\\* m3" in t or "\\[click\\]" in t for t in titles), titles
+
+
+def test_a_name_written_beside_a_mark_ends_in_an_ellipsis(saved):
+    """The Managers chart writes each manager's name beside their point: a 10,000-character one
+    would push the plot off the chart. Drawn as SVG, no label is longer than the limit allows."""
+    import vl_convert as vlc
+
+    from analytics import charts
+    from analytics.dials import diagnosis
+    from analytics.workspace import Workspace
+
+    ws = Workspace.open(saved, "hostile.zip")
+    try:
+        svg = vlc.vegalite_to_svg(charts.same_quota_chart(diagnosis(ws)).to_dict())
+    finally:
+        ws.close()
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert any(t.startswith("Longmanager") and t.endswith("…") for t in labels), labels
+    assert max(len(t) for t in labels) < 80
