@@ -5,7 +5,8 @@ import streamlit as st
 from ui.auth import require_login
 from ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="Bench Strength", page_icon=":material/groups:", layout="wide")
+# an emoji icon is drawn in the browser; a :material/...: one is fetched from fonts.gstatic.com on every visit
+st.set_page_config(page_title="Bench Strength", page_icon="👥", layout="wide")
 require_login()  # with an [auth] section: nothing below runs until the user signs in
 
 pages = {

@@ -8,6 +8,9 @@ import pandas as pd
 
 WON = "#2f6f4f"
 QUOTA = "#c8553d"
+#: the widest a name written beside a mark may be, in pixels (Vega ends it with "…"): a
+#: 10,000-character name would otherwise push the plot off the chart
+TEXT_LIMIT = 180
 
 
 def revenue_vs_quota(by_quarter: pd.DataFrame) -> alt.LayerChart:
@@ -57,7 +60,7 @@ def same_quota_chart(diag: pd.DataFrame, plan: float = 1.0) -> alt.LayerChart:
     )
     labels = alt.layer(*[
         base.transform_filter(f"datum.label_dy == {dy}").mark_text(
-            align="left", dx=10, dy=dy, fontSize=11, color="#33403a").encode(
+            align="left", dx=10, dy=dy, fontSize=11, color="#33403a", limit=TEXT_LIMIT).encode(
             x="attainment:Q", y="development_index:Q", text="manager:N")
         for dy in (-9, 12)])
     rule = alt.Chart(pd.DataFrame({"plan": [plan]})).mark_rule(strokeDash=[4, 4], color="#777").encode(x="plan:Q")

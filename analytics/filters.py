@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from analytics.fmt import clip
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -119,6 +121,6 @@ class Filters:
         for label, values in (("region", self.regions), ("team", self.teams), ("manager", self.managers),
                               ("segment", self.segments), ("product", self.products)):
             if values:
-                shown = ", ".join(values[:3]) + (f" +{len(values) - 3}" if len(values) > 3 else "")
+                shown = ", ".join(clip(v) for v in values[:3]) + (f" +{len(values) - 3}" if len(values) > 3 else "")
                 bits.append(f"{label}: {shown}")
         return "All data" if not bits else " · ".join(bits)

@@ -1,4 +1,4 @@
-"""How numbers read on pages, handouts and reports: one place, so they agree.
+r"""How numbers read on pages, handouts and reports: one place, so they agree.
 
 Amounts carry no currency symbol (exports rarely say which currency they hold). When a
 workshop shows amounts as an index (see :mod:`analytics.anonymise`), the same figures are
@@ -10,11 +10,22 @@ scaled and read "pts", so nobody mistakes them for money.
 '2.5k pts'
 >>> fmt_pct(0.4567, 1)
 '45.7%'
+
+Values from the data (names of people, teams, accounts, products...) are drawn through
+:func:`clip` (plain text: reports, PDFs, sentences built here) or :func:`md_escape` (anything
+Streamlit reads as markdown), so a 10,000-character name cannot wreck a slide and a name made of
+markup is shown as the text it is.
+
+>>> clip("Ann\n  Lee"), clip("x" * 100, 10)
+('Ann Lee', 'xxxxxxxxx…')
+>>> md_escape("**bold** [click](http://evil.example) $x$")
+'\\*\\*bold\\*\\* \\[click\\](http:\u2060//evil.example) \\$x\\$'
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 INDEX_UNIT = "pts"
 
@@ -45,3 +56,51 @@ def fmt_pct(value: float | None, digits: int = 0) -> str | None:
     if _missing(value):
         return None
     return f"{100 * float(value):.{digits}f}%"
+
+
+#: where a name from the data is drawn, it is shortened to this many characters (with "…")
+NAME_CHARS = 60
+#: a workspace's label (from its files' names, or a saved workspace) where it is drawn
+LABEL_CHARS = 120
+ELLIPSIS = "…"
+
+# C0/C1 controls and the bidirectional overrides and isolates, which can make a name read
+# backwards or hide part of it
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clip(value, limit: int | None = NAME_CHARS) -> str:
+    """A value from the data as one line of text, at most ``limit`` characters (the last one an
+    ellipsis when it was longer; None: any length). Line breaks and runs of spaces become one
+    space; control characters and bidirectional overrides are dropped."""
+    text = " ".join(_INVISIBLE.sub("", "" if value is None else str(value)).split())
+    if limit is not None and len(text) > limit:
+        text = text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+    return text
+
+
+#: an invisible character (word joiner) put between the characters of a pattern that
+#: Streamlit's markdown turns into something after the backslash escapes are read: a bare URL
+#: (http://, www.), an e-mail address, an emoji, icon or logo shortcode (:smile:,
+#: :material/home:, :streamlit:), a typographic arrow or dash (->, <-, --, >=, <=, ~=)
+JOINER = "\u2060"
+_AFTER_TEXT = re.compile(r"(:)(?=[\w+\-/])|(?<=[-<>~])(?=[->=])|(?i:(?<=www)(?=\.))|(?=@)")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$|#&{}])")
+_LINE_START = re.compile(r"[-+=]|\d+(?=[.)])")  # a list item or a heading's underline, at a line's start
+
+
+def md_escape(value, limit: int | None = None) -> str:
+    """A value from the data, safe to draw in anything Streamlit reads as markdown (st.markdown,
+    st.title, captions, alerts, metric, tab, expander, radio and page-link labels), shown as the
+    text it is: no link, image, emphasis, heading, list, code, table, HTML, LaTeX ($), colour
+    directive (:red[...]), icon (:material/...:) or emoji shortcode can be made of it.
+
+    ``limit`` shortens it first (:func:`clip`); give :data:`NAME_CHARS` for a name, None for a
+    sentence. Select boxes and multiselects draw options as plain text: give them ``clip``.
+    """
+    text = _AFTER_TEXT.sub(lambda m: (m.group(1) or "") + JOINER, clip(value, limit))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    start = _LINE_START.match(text)  # the value may open a line (or follow a list marker)
+    if start is None:
+        return text
+    return "\\" + text if start.group(0) in "-+=" else f"{text[:start.end()]}\\{text[start.end():]}"

@@ -34,7 +34,7 @@ from analytics import charts
 from analytics.dials import DIALS, diagnosis
 from analytics.distribution import pareto
 from analytics.filters import Filters
-from analytics.fmt import fmt_money, fmt_pct
+from analytics.fmt import clip, fmt_money, fmt_pct
 from analytics.follow_through import follow_through_by_manager
 from analytics.gaps import CATEGORIES, DEVELOPED, FIT_GAP, NOT_ENOUGH, NOT_WORKED, gap_classification, top_movers
 from analytics.independence import dependency_curve
@@ -140,12 +140,12 @@ class Insight:
 
 # ------------------------------------------------------------------------------ wording helpers
 def names(items) -> str:
-    """Names joined for a sentence.
+    """Names joined for a sentence, each shortened to :data:`analytics.fmt.NAME_CHARS` characters.
 
     >>> names(["A"]), names(["A", "B"]), names(["A", "B", "C"])
     ('A', 'A and B', 'A, B and C')
     """
-    items = [str(i) for i in items]
+    items = [clip(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -311,19 +311,19 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
     ranked = measured.sort_values(["coach", "manager"], ascending=[False, True])
     top = ranked.head(3)
     bottom = ranked.tail(3).iloc[::-1] if len(ranked) > 3 else ranked.iloc[0:0]
-    head = "Top coaches: " + ", ".join(f"{r.manager} ({r.coach:.0f})" for r in top.itertuples())
+    head = "Top coaches: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in top.itertuples())
     of = int(diag["of_signals_coach"].iloc[0])
     detail = (f"Coach dial = mean percentile rank, among the {len(diag)} managers in scope, of up to {of} "
               "coaching signals (capability movement, named gaps moved, follow-through, revisits, "
               "independence, coaching quality, the 50/50 rule).")
     if not bottom.empty:
-        detail += " Lowest: " + ", ".join(f"{r.manager} ({r.coach:.0f})" for r in bottom.itertuples()) + "."
+        detail += " Lowest: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in bottom.itertuples()) + "."
     manage = diag.dropna(subset=["manage"]).sort_values(["manage", "manager"], ascending=[False, True])
     if not manage.empty:
         m = manage.iloc[0]
         coach_of_m = "not measured" if pd.isna(m["coach"]) else f"{m['coach']:.0f}"
         if m["manager"] not in set(top["manager"]):
-            detail += (f" Highest Manage dial: {m['manager']} ({m['manage']:.0f}), whose Coach dial is "
+            detail += (f" Highest Manage dial: {clip(m['manager'])} ({m['manage']:.0f}), whose Coach dial is "
                        f"{coach_of_m}: the dial a dashboard rewards is not the one that builds capability.")
     unmeasured = len(diag) - len(measured)
     if unmeasured:
@@ -357,16 +357,16 @@ def confidence_insight(diag: pd.DataFrame) -> Insight:
         out.context = RESEARCH_CONFIDENCE
         return out
     w = both.iloc[0]
-    head = (f"Widest confidence gap: {w['manager']} rates their own coaching consistent "
+    head = (f"Widest confidence gap: {clip(w['manager'])} rates their own coaching consistent "
             f"({_pct(w['self_rating'])}); {_pct(w['reps_agree'])} of their reps agree")
     above = both[both["confidence_gap"] > 0]
     widest = both.head(3)
     detail = (f"{len(above)} of {_n(len(both), 'manager')} rate their own coaching higher than their reps do "
               f"(median gap {_points(float(both['confidence_gap'].median()))}). Widest: "
-              + ", ".join(f"{r.manager} {_points(r.confidence_gap)}" for r in widest.itertuples()) + ".")
+              + ", ".join(f"{clip(r.manager)} {_points(r.confidence_gap)}" for r in widest.itertuples()) + ".")
     narrow = both.iloc[-1]
     if len(both) > 3:
-        detail += f" Narrowest: {narrow['manager']} {_points(narrow['confidence_gap'])}."
+        detail += f" Narrowest: {clip(narrow['manager'])} {_points(narrow['confidence_gap'])}."
     basis = (f"{_n(len(both), 'manager')} · {_n(int(both['n_self_ratings'].sum()), 'self-rating')} · "
              f"{_n(int(both['n_rep_coaching_answers'].sum()), 'rep answer')} on coaching consistency")
     figures = [("Widest gap", _points(w["confidence_gap"])),
@@ -445,11 +445,11 @@ def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
     bits = []
     if not shrinking.empty:
         bits.append("Shrinking, in points per quarter: " + ", ".join(
-            f"{r.manager} {_per_quarter(r.dependency_slope)}" for r in shrinking.itertuples()) + ".")
+            f"{clip(r.manager)} {_per_quarter(r.dependency_slope)}" for r in shrinking.itertuples()) + ".")
     heroes = trend[_true(trend["hero"])]
     if not heroes.empty:
         bits.append("Hero-pattern managers: " + ", ".join(
-            f"{r.manager} {r.dependency_trend} ({_per_quarter(r.dependency_slope)})"
+            f"{clip(r.manager)} {r.dependency_trend} ({_per_quarter(r.dependency_slope)})"
             for r in heroes.itertuples()) + ".")
     rest = len(trend) - len(shrinking)
     bits.append(f"{len(flat)} flat and {len(growing)} growing of {len(trend)} with a trend"
@@ -522,10 +522,10 @@ def gaps_insight(ws: Workspace, gaps: pd.DataFrame, settings: Settings, n_reps_i
     fits = gaps[gaps["category"] == FIT_GAP]
     if 0 < len(fits) <= 3:
         detail += " Fit " + ("gap" if len(fits) == 1 else "gaps") + ": " + "; ".join(
-            f"{r.rep} ({r.capability or 'results'}, {r.manager})" for r in fits.itertuples()) + "."
+            f"{clip(r.rep)} ({clip(r.capability or 'results')}, {clip(r.manager)})" for r in fits.itertuples()) + "."
     worst = gaps[gaps["category"] == NOT_WORKED].groupby("manager").size().sort_values(ascending=False)
     if len(worst):
-        detail += f" Most unworked gaps: {worst.index[0]}'s team ({worst.iloc[0]})."
+        detail += f" Most unworked gaps: {clip(worst.index[0])}'s team ({worst.iloc[0]})."
     basis = (f"{_n(n_reps, 'rep')} below standard · {_n(total, 'gap')} · "
              f"{_n(int(gaps['manager'].nunique()), 'manager')}")
     figures = [("Not being worked", f"{c[NOT_WORKED]:,}"), ("Being developed", f"{c[DEVELOPED]:,}"),
@@ -554,9 +554,9 @@ def follow_through_insight(ft: pd.DataFrame) -> Insight:
               f"{done_due:,} of those completed, {revisited:,} of {done:,} completed revisited; {overdue:,} overdue.")
     if len(ranked) >= 2:
         hi, lo = ranked.head(2), ranked.tail(2).iloc[::-1]
-        detail += (" Highest follow-through: " + ", ".join(f"{r.manager} {_pct(r.follow_through_rate)} "
+        detail += (" Highest follow-through: " + ", ".join(f"{clip(r.manager)} {_pct(r.follow_through_rate)} "
                                                           f"({r.n_due} due)" for r in hi.itertuples())
-                   + "; lowest: " + ", ".join(f"{r.manager} {_pct(r.follow_through_rate)} ({r.n_due} due)"
+                   + "; lowest: " + ", ".join(f"{clip(r.manager)} {_pct(r.follow_through_rate)} ({r.n_due} due)"
                                              for r in lo.itertuples()) + ".")
     steps = pd.DataFrame({"step": ["Assigned", "Due", "Completed (of due)", "Revisited"],
                           "count": [assigned, due, done_due, revisited]})
@@ -587,7 +587,7 @@ def movers_insight(movers: pd.DataFrame) -> Insight:
         return _not_measured("movers", title, NEEDS["movers"])
     teams = movers.groupby("manager").size().sort_values(ascending=False)
     teams = teams.reindex(sorted(teams.index, key=lambda m: (-teams[m], m)))
-    listed = ", ".join(f"{m} ({k})" for m, k in teams.head(3).items())
+    listed = ", ".join(f"{clip(m)} ({k})" for m, k in teams.head(3).items())
     n = len(movers)
     if len(teams) <= 3:
         head = (f"The {n} reps whose capability rose most sit in {_n(len(teams), 'team')}: {listed}"
@@ -595,8 +595,8 @@ def movers_insight(movers: pd.DataFrame) -> Insight:
     else:
         head = f"The {n} reps whose capability rose most come from {_n(len(teams), 'team')}; most from {listed}"
     best = movers.iloc[0]
-    detail = (f"Ranked by the mean slope of each rep's capability scores per review cycle. Top: {best['rep']} "
-              f"({best['manager']}), {best['mean_slope']:+.3f} per cycle, best on {best['best_capability']} "
+    detail = (f"Ranked by the mean slope of each rep's capability scores per review cycle. Top: {clip(best['rep'])} "
+              f"({clip(best['manager'])}), {best['mean_slope']:+.3f} per cycle, best on {clip(best['best_capability'])} "
               f"({best['best_rise']:+.2f}). Recognise movement, not only revenue.")
     basis = (f"top {_n(n, 'rep')} by capability movement · up to {int(movers['n_cycles'].max())} cycles · "
              f"{int(movers['n_capabilities'].max())} capabilities")

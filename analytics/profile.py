@@ -18,7 +18,7 @@ from analytics.checklist import ChecklistItem, next_one_on_one
 from analytics.coaching import BEHAVIOURS, behaviour_counts
 from analytics.dials import DIALS, diagnosis
 from analytics.filters import Filters
-from analytics.fmt import fmt_pct
+from analytics.fmt import clip, fmt_pct
 from analytics.independence import dependency_curve
 from analytics.settings import Settings
 from analytics.workspace import Workspace
@@ -187,7 +187,7 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
         row = by_manager.loc[manager]
         counts = behaviour_counts(ws, manager, filters)
         mine = stuck[stuck["manager"] == manager]
-        examples = [f"{r.rep}: {r.capability}" for r in mine.itertuples()]
+        examples = [f"{clip(r.rep)}: {clip(r.capability)}" for r in mine.itertuples()]
         items = next_one_on_one(row, counts, examples, settings)
 
         attainment = _num(row.get("attainment"))

@@ -29,7 +29,7 @@ import vl_convert as vlc
 
 from analytics.dials import DIALS, diagnosis
 from analytics.filters import Filters
-from analytics.fmt import fmt_money, fmt_pct
+from analytics.fmt import LABEL_CHARS, clip, fmt_money, fmt_pct
 from analytics.insights import Insight, insights
 from analytics.people import reps
 from analytics.profile import ManagerProfile, manager_profiles
@@ -123,8 +123,9 @@ def _nm(text) -> str:
 
 
 def _text(value) -> str:
-    """Escaped text, or a dash when the roster leaves it blank (a label, not evidence)."""
-    return "—" if _missing(value) else e(value)
+    """A name (team, region) as escaped text, shortened to :data:`analytics.fmt.NAME_CHARS`
+    characters, or a dash when the roster leaves it blank (a label, not evidence)."""
+    return "—" if _missing(value) else e(clip(value))
 
 
 def _score(value) -> str | None:
@@ -233,7 +234,7 @@ def _manager_table(diag: pd.DataFrame, anchors: dict[str, str]) -> str:
         n = sum(int(r.get(f"n_signals_{d}") or 0) for d in DIALS)
         of = sum(int(r.get(f"of_signals_{d}") or 0) for d in DIALS)
         link = anchors.get(r["manager"])
-        name = f'<a href="#{link}">{e(r["manager"])}</a>' if link else e(r["manager"])
+        name = f'<a href="#{link}">{e(clip(r["manager"]))}</a>' if link else e(clip(r["manager"]))
         rows.append(
             f"<tr><td>{name}</td><td>{_text(r.get('team'))}</td><td>{_text(r.get('region'))}</td>"
             + "".join(f'<td class="num">{_nm(_score(r.get(d)))}</td>' for d in DIALS)
@@ -245,8 +246,9 @@ def _manager_table(diag: pd.DataFrame, anchors: dict[str, str]) -> str:
 
 
 def _manager_section(p: ManagerProfile, anchor: str, index_amounts: bool) -> str:
-    where = " · ".join(x for x in (p.team or "no team", p.region or "no region", f"{p.reps} reps in scope"))
-    out = [f'<section class="manager" id="{anchor}">', f"<h2>{e(p.manager)}</h2>", f'<p class="muted">{e(where)}</p>']
+    where = " · ".join(x for x in (clip(p.team or "no team"), clip(p.region or "no region"), f"{p.reps} reps in scope"))
+    out = [f'<section class="manager" id="{anchor}">', f"<h2>{e(clip(p.manager))}</h2>",
+           f'<p class="muted">{e(where)}</p>']
 
     dials = []
     for key, label in DIALS.items():
@@ -344,7 +346,7 @@ def report_html(ws: Workspace, filters: Filters = Filters(), settings: Settings 
     body = [
         '<header class="cover">',
         f"<h1>{e(title)}</h1>",
-        f'<p class="subtitle">Who develops their team, and who only manages it · <strong>{e(ws.label)}</strong></p>',
+        f'<p class="subtitle">Who develops their team, and who only manages it · <strong>{e(clip(ws.label, LABEL_CHARS))}</strong></p>',
         f"<p>Scope: {e(filters.summary())} · generated {e(generated_at.strftime('%Y-%m-%d %H:%M'))}</p>",
         "<p class='muted'>Rests on:</p>",
         '<ul class="counts">' + "".join(f"<li>{e(c)}</li>" for c in count_items) + "</ul>",
@@ -354,7 +356,7 @@ def report_html(ws: Workspace, filters: Filters = Filters(), settings: Settings 
         "<nav><h3>Contents</h3><ol>",
         '<li><a href="#findings">Key findings</a></li>',
         '<li><a href="#managers">Managers</a></li>',
-        *(f'<li><a href="#{anchors[p.manager]}">{e(p.manager)}</a></li>' for p in profiles),
+        *(f'<li><a href="#{anchors[p.manager]}">{e(clip(p.manager))}</a></li>' for p in profiles),
         "</ol></nav>",
         '<section id="findings"><h2>Key findings</h2>',
         *(_finding(i, item) for i, item in enumerate(measured, start=1)),
@@ -377,10 +379,10 @@ def report_html(ws: Workspace, filters: Filters = Filters(), settings: Settings 
         body.append(_manager_table(diag, anchors))
     body.append("</section>")
     body += [_manager_section(p, anchors[p.manager], index_amounts) for p in profiles]
-    body.append(f"<footer>{e(title)} · {e(ws.label)} · {e(filters.summary())} · generated "
+    body.append(f"<footer>{e(title)} · {e(clip(ws.label, LABEL_CHARS))} · {e(filters.summary())} · generated "
                 f"{e(generated_at.strftime('%Y-%m-%d %H:%M'))} by Bench Strength. Associations are not causes; "
                 "external research is labelled as such and never mixed with computed numbers.</footer>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{e(title)} · {e(ws.label)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<title>{e(title)} · {e(clip(ws.label, LABEL_CHARS))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from analytics.downloads import neutralise, safe_csv, safe_xlsx  # noqa: F401 - re-exported for pages
+from analytics.fmt import LABEL_CHARS, NAME_CHARS, clip, fmt_pct, md_escape  # noqa: F401 - re-exported for pages
 from analytics.fmt import fmt_money as _fmt_money
-from analytics.fmt import fmt_pct  # noqa: F401 - re-exported for pages
 
 log = logging.getLogger("bench_strength")
 
@@ -23,15 +22,6 @@ def metric(label: str, value: str | None, basis: str, help: str | None = None) -
     """A metric card that always says what it rests on; a missing value reads 'not measured'."""
     st.metric(label, value if value is not None else NOT_MEASURED, help=help)
     st.caption(basis)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!~$|#])")
-
-
-def md_escape(text: object) -> str:
-    """User text (file names, labels, headers) shown in markdown as written, never as markup:
-    a workspace label cannot, say, embed a remote image."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 #: tables up to this many rows have their CSV written with the page; larger ones when clicked

@@ -7,7 +7,7 @@ import streamlit as st
 from analytics.filters import Filters
 from analytics.people import filter_options
 from ui import privacy
-from ui.components import md_escape
+from ui.components import LABEL_CHARS, clip, md_escape
 from ui.session import get_source_workspace, get_workspace, open_demo, set_workspace
 from ui.state import get_filters, memo, set_filters
 
@@ -31,7 +31,7 @@ def render_filters(ws) -> None:
         if not options:
             return ()
         return tuple(st.multiselect(label, options, default=[v for v in chosen if v in options],
-                                    key=f"f-{key}-{k}", placeholder=f"All {label.lower()}s"))
+                                    key=f"f-{key}-{k}", placeholder=f"All {label.lower()}s", format_func=clip))
 
     regions = pick("Region", opts.regions, current.regions, "region")
     teams = pick("Team", opts.teams_in(regions), current.teams, "team")
@@ -89,7 +89,7 @@ def render_sidebar() -> None:
         icon = {"demo": ":material/science:", "uploads": ":material/folder_open:",
                 "saved": ":material/inventory_2:"}.get(base.source, ":material/inbox:")
         label = base.label if not privacy.is_on() else get_workspace().label
-        st.markdown(f"{icon} **Workspace:** {md_escape(label)}")
+        st.markdown(f"{icon} **Workspace:** {md_escape(label, LABEL_CHARS)}")
         counts = {k: v for k, v in base.counts().items() if v}
         if counts:
             st.caption(" · ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items()))

@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import charts
 from analytics.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
 from analytics.reuse import reuse
-from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -23,7 +23,7 @@ def render() -> None:
         return
     gaps = memo("named_gaps", named_gaps, ws, filters, settings)
     managers = sorted(scores["manager"].dropna().unique())
-    team = st.selectbox("Team of", managers, key="cap-manager")
+    team = st.selectbox("Team of", managers, key="cap-manager", format_func=clip)
     mine = scores[scores["manager"] == team]
 
     st.subheader("Reps by capability")
@@ -32,12 +32,12 @@ def render() -> None:
     caps = [c for c in wide.columns if c != "rep"]
     last_cycle = mine.loc[mine["cycle_index"].idxmax(), "cycle"]
     st.caption(f"Each rep's latest normalised score per capability (0 = bottom of the scale, 1 = top), "
-               f"up to {md_escape(last_cycle)}; n/m = not reviewed.")
+               f"up to {md_escape(last_cycle, NAME_CHARS)}; n/m = not reviewed.")
     st.altair_chart(charts.signal_heatmap(wide, {c: c for c in caps}, "score", ".2f", row="rep"), width="stretch")
 
     st.subheader("One rep across cycles")
     reps = sorted(mine["rep"].unique())
-    rep = st.selectbox("Rep", reps, key="cap-rep")
+    rep = st.selectbox("Rep", reps, key="cap-rep", format_func=clip)
     history = mine[mine["rep"] == rep]
     marks = naming_cycles(ws, rep, filters)
     st.altair_chart(charts.rep_trend_chart(history, marks), width="stretch")

@@ -7,7 +7,7 @@ from analytics import charts
 from analytics.clustering import FEATURE_LABELS, cluster_managers, describe
 from analytics.dials import manager_evidence
 from analytics.reuse import reuse
-from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from ui.components import clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -51,7 +51,7 @@ def render() -> None:
     members = result.members
     for cid in sorted(members["cluster"].unique()):
         names = members.loc[members["cluster"] == cid, "manager"].tolist()
-        st.markdown(f"**{cid + 1}. {m.names_[cid].capitalize()}** ({len(names)}): {md_escape(', '.join(names))}  \n"
+        st.markdown(f"**{cid + 1}. {m.names_[cid].capitalize()}** ({len(names)}): {md_escape(', '.join(clip(n) for n in names))}  \n"
                     f":gray[{describe(m.centers_.loc[cid])}]")
     table = members.assign(profile=members["cluster"].map(lambda c: describe(m.centers_.loc[c])),
                            cluster=members["cluster"] + 1)

@@ -12,7 +12,7 @@ from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping
 from analytics.workspace import Workspace, WorkspaceFileError
 from ui import privacy
 from ui.auth import access_note
-from ui.components import download_csv, guarded, md_escape
+from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape
 from ui.session import (
     get_source_workspace,
     get_workspace,
@@ -76,7 +76,7 @@ def mapping_form(a: FileAnalysis, fid: str, expanded: bool) -> tuple[str | None,
                 choice = st.selectbox(
                     f"{col.name.replace('_', ' ')}{' *' if required else ''}", options,
                     index=options.index(default) if default in options else 0,
-                    help=col.description, key=f"map-col-{fid}-{table_name}-{col.name}",
+                    help=col.description, key=f"map-col-{fid}-{table_name}-{col.name}", format_func=clip,
                 )
             if choice != NOT_IN_FILE:
                 mapping[col.name] = choice
@@ -107,7 +107,7 @@ def file_card(a: FileAnalysis, fid: str) -> tuple[str | None, dict[str, str]] | 
         else:
             st.dataframe(a.preview(), hide_index=True, width="stretch", height=213)
         if rec.unmapped_headers:
-            st.caption(f"Not used ({len(rec.unmapped_headers)}): " + md_escape(", ".join(rec.unmapped_headers[:25]))
+            st.caption(f"Not used ({len(rec.unmapped_headers)}): " + md_escape(", ".join(clip(h) for h in rec.unmapped_headers[:25]))
                        + (" …" if len(rec.unmapped_headers) > 25 else ""))
         for note in a.raw.notes:
             st.caption(md_escape(note))
@@ -157,7 +157,7 @@ def upload_section(ws: Workspace) -> None:
         del cache[stale]
     for f in data_files:
         fid = _file_key(f)
-        with st.spinner(f"Reading {f.name}…"):
+        with st.spinner(f"Reading {md_escape(f.name, NAME_CHARS)}…"):
             a = _analyse(fid, f, mkey, saved_mappings)
         analyses[fid] = a
         with st.container(border=True):
@@ -187,7 +187,7 @@ def upload_section(ws: Workspace) -> None:
         jobs = [ImportJob(analyses[fid], table, mapping) for fid, (table, mapping) in loadable.items()]
         bar = st.progress(0.0, text="Starting the import…")
         try:
-            batch = import_files(target, jobs, progress=lambda frac, text: bar.progress(min(1.0, frac), text=text))
+            batch = import_files(target, jobs, progress=lambda frac, text: bar.progress(min(1.0, frac), text=md_escape(text)))
         except Exception:
             if target is not ws:
                 target.close()

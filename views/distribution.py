@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import charts
 from analytics.distribution import attainment_distribution, pareto, stars_and_strugglers
 from analytics.reuse import reuse
-from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -62,7 +62,7 @@ def render() -> None:
                          column_config={"attainment": st.column_config.NumberColumn(format="percent"),
                                         "percentile": st.column_config.NumberColumn(format="%.0f")})
             for m in sorted(part["manager"].dropna().unique())[:4]:
-                st.page_link("views/manager.py", label=f"{m}'s team", icon=":material/person_search:",
+                st.page_link("views/manager.py", label=f"{md_escape(m, NAME_CHARS)}'s team", icon=":material/person_search:",
                              query_params={"manager": m})
     download_csv(ss, "stars-and-strugglers.csv", key="dl-stars")
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.gaps import CATEGORIES, category_counts, gap_classification
 from analytics.reuse import reuse
-from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -39,7 +39,7 @@ def render() -> None:
     cols[3].caption("what would place it is missing")
 
     managers = ["All managers", *sorted(gaps["manager"].dropna().unique())]
-    who = st.selectbox("Manager", managers, key="gaps-manager")
+    who = st.selectbox("Manager", managers, key="gaps-manager", format_func=clip)
     shown = gaps if who == "All managers" else gaps[gaps["manager"] == who]
     for cat in CATEGORIES:
         part = shown[shown["category"] == cat]
@@ -50,8 +50,8 @@ def render() -> None:
                         else "**Next steps** differ per row (see the table).")
             if len(part) <= 5:  # few rows: the evidence in full, as sentences
                 for r in part.itertuples():
-                    st.markdown(f"- **{md_escape(r.rep)}** ({md_escape(r.capability or 'results')}, "
-                                f"{md_escape(r.manager)}): {md_escape(r.evidence)}")
+                    st.markdown(f"- **{md_escape(r.rep, NAME_CHARS)}** ({md_escape(r.capability or 'results', NAME_CHARS)}, "
+                                f"{md_escape(r.manager, NAME_CHARS)}): {md_escape(r.evidence)}")
             st.dataframe(part[["rep", "manager", "capability", "latest_norm", "attainment", "below_on", "evidence",
                                "next_step"]],
                          hide_index=True, width="stretch",

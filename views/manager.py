@@ -14,7 +14,7 @@ from analytics.handout import handout_pdf
 from analytics.independence import dependency_curve
 from analytics.reuse import reuse
 from ui import privacy
-from ui.components import fmt_pct, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, clip, fmt_pct, guarded, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -36,10 +36,11 @@ def render() -> None:
         return
     names = diag["manager"].tolist()
     wanted = st.query_params.get("manager")
-    manager = st.selectbox("Manager", names, index=names.index(wanted) if wanted in names else 0, key="detail-manager")
+    manager = st.selectbox("Manager", names, index=names.index(wanted) if wanted in names else 0, key="detail-manager",
+                           format_func=clip)
     st.query_params["manager"] = manager
     row = diag.set_index("manager").loc[manager]
-    st.caption(f"{md_escape(row['team'] or 'No team')} · {md_escape(row['region'] or 'no region')} · "
+    st.caption(f"{md_escape(row['team'] or 'No team', NAME_CHARS)} · {md_escape(row['region'] or 'no region', NAME_CHARS)} · "
                f"{int(row['reps'])} reps in scope")
 
     cols = st.columns(4)
@@ -64,7 +65,7 @@ def render() -> None:
     counts = behaviour_counts(ws, manager, filters)
     gaps = memo("named_gaps", named_gaps, ws, filters, settings)
     stuck = gaps[(gaps["manager"] == manager) & (gaps["status"] == "stuck")]
-    examples = [f"{r.rep}: {r.capability}" for r in stuck.itertuples()]
+    examples = [f"{clip(r.rep)}: {clip(r.capability)}" for r in stuck.itertuples()]
     items = next_one_on_one(row, counts, examples, settings)
     if items:
         for i, item in enumerate(items, start=1):

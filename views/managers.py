@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import charts
 from analytics.dials import DIALS, SIGNALS, diagnosis, signal_table
 from analytics.reuse import reuse
-from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
 from ui.state import get_filters, get_settings, memo
@@ -63,7 +63,7 @@ def render() -> None:
     if not flagged.empty:
         st.markdown("**Hero pattern**")
         for r in flagged.itertuples():
-            st.markdown(f"- **{md_escape(r.manager)}**: {md_escape(r.reason)}")
+            st.markdown(f"- **{md_escape(r.manager, NAME_CHARS)}**: {md_escape(r.reason)}")
     unknown = diag[diag["hero"].isna()]
     if not unknown.empty:
         st.caption(f"{len(unknown)} manager(s) cannot be judged for the hero pattern: "

@@ -10,7 +10,7 @@ import streamlit as st
 from analytics.insights import insights
 from analytics.reuse import reuse
 from ui import privacy
-from ui.components import guarded, md_escape
+from ui.components import LABEL_CHARS, guarded, md_escape
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -31,15 +31,20 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 """
 
 
+#: the widest an axis, legend or header label may be on a slide, in pixels (Vega ends it with
+#: "…"): wide enough for a name in projector type, not for a 10,000-character one
+LABEL_LIMIT = 360
+
+
 def projector(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Fonts a back row can read; the plot keeps its height (the legend and axes are added to
     it, not squeezed into it) and its width fills the screen."""
     if not isinstance(chart, (alt.HConcatChart, alt.VConcatChart, alt.ConcatChart, alt.FacetChart)):
         chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return (chart.configure_axis(labelFontSize=17, titleFontSize=19, labelLimit=0)
-            .configure_legend(labelFontSize=16, titleFontSize=17, symbolSize=160, labelLimit=0)
+    return (chart.configure_axis(labelFontSize=17, titleFontSize=19, labelLimit=LABEL_LIMIT)
+            .configure_legend(labelFontSize=16, titleFontSize=17, symbolSize=160, labelLimit=LABEL_LIMIT)
             .configure_title(fontSize=22)
-            .configure_header(labelFontSize=17, titleFontSize=18)
+            .configure_header(labelFontSize=17, titleFontSize=18, labelLimit=LABEL_LIMIT)
             .configure_text(fontSize=16))
 
 
@@ -56,18 +61,18 @@ def slides(ws, filters, settings) -> list[dict]:
 
 def cover(ws, filters, measured) -> None:
     st.title("Who develops their team, and who only manages it")
-    st.markdown(f"**{md_escape(ws.label)}** · {md_escape(filters.summary())}")
+    st.markdown(f"**{md_escape(ws.label, LABEL_CHARS)}** · {md_escape(filters.summary())}")
     st.markdown(f"{len(measured)} findings from the data, one per screen. Use the arrow keys or the buttons.")
     for i, item in enumerate(measured, start=1):
         st.markdown(f"{i}. {md_escape(item.title)}")
 
 
 def insight_slide(item) -> None:
-    st.title(item.title)
+    st.title(md_escape(item.title))
     if item.figures:
         cols = st.columns(len(item.figures))
         for col, (label, value) in zip(cols, item.figures, strict=True):
-            col.metric(label, value)
+            col.metric(md_escape(label), md_escape(value))
     if item.chart is not None:
         st.altair_chart(projector(item.chart), width="stretch")
     if item.detail:

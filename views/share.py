@@ -14,7 +14,7 @@ from analytics.handout import handout_pdf
 from analytics.report import report_html
 from analytics.reuse import reuse
 from ui import privacy
-from ui.components import guarded, md_escape, needs_data, page_header
+from ui.components import LABEL_CHARS, clip, guarded, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -47,7 +47,7 @@ def render() -> None:
                 "development, the four coaching behaviours and the next-1:1 checklist.")
     names = diag["manager"].tolist()
     chosen = st.multiselect("Managers", names, default=names, key=f"handout-managers-{ws.id}",
-                            placeholder="Choose managers")
+                            placeholder="Choose managers", format_func=clip)
     if chosen:
         file_name = (f"handout-{_stem(chosen[0])}.pdf" if len(chosen) == 1
                      else f"handouts-{len(chosen)}-managers.pdf")
@@ -63,10 +63,10 @@ def render() -> None:
     st.markdown("The whole diagnosis as one file to e-mail after a workshop: the key findings with their charts, "
                 "every manager's dials, signals, behaviours and checklist. It opens in any browser, offline, and "
                 "prints one manager per page.")
-    st.caption(f"Workspace: {md_escape(ws.label)}")
+    st.caption(f"Workspace: {md_escape(ws.label, LABEL_CHARS)}")
     prepared_download(
         "report (HTML)",
-        lambda: report_html(ws, filters, settings, title=f"Bench Strength report: {ws.label}",
+        lambda: report_html(ws, filters, settings, title=f"Bench Strength report: {clip(ws.label, LABEL_CHARS)}",
                             generated_at=datetime.now(), index_amounts=index),
         basis, "bench-strength-report.html", "text/html", key="report", icon=":material/article:")
 
