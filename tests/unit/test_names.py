@@ -3,15 +3,19 @@
 Text is NFKC-folded, invisible characters go (a zero-width space is a space), whitespace runs
 become one space, and names, IDs and references are capped at 255 characters with the row
 listed. A value that held nothing visible is missing: a required one rejects its row with the
-reason, an optional one loads blank with a warning. Everything goes through the Data page's own
-import path into a real DuckDB workspace.
+reason, an optional one loads blank with a warning. Rows with nothing in them are listed as
+rejected with their row, so that read = loaded + rejected; blank lines after the last row with
+a value are named in a note and not read. Everything goes through the Data page's own import
+path into a real DuckDB workspace.
 """
 
 from __future__ import annotations
 
+import io
 import time
 import unicodedata
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -125,6 +129,53 @@ def test_free_text_is_cleaned_but_not_cut():
                                                 "description": "description"})
     assert prepared.frame["description"].iat[0] == "Long " + "d" * 600
     assert not prepared.warnings
+
+
+# --------------------------------------------------------------------------- rows with nothing in them
+
+
+def test_rows_of_spaces_and_empty_rows_among_the_data_are_rejected_with_their_rows(ws):
+    body = (DEALS + deal(1, "Ann Lee") + "   \n" + deal(2, "Ann Lee") + "\t\n" + ",,,,,,\n" + " , ,\t, , , , \n"
+            + "\n" + ",\n" + deal(3, "Ann Lee"))
+    (report,) = load(ws, ("deals.csv", body))
+    assert {r.row: r.reason for r in report.rejects} == {
+        3: "empty row (only spaces)", 5: "empty row (only spaces)", 6: "empty row", 7: "empty row (only spaces)",
+        8: "empty row", 9: "empty row"}
+    assert all(r.column == "(whole row)" for r in report.rejects)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (9, 3, 6)
+    assert ws.counts()["opportunities"] == 3
+
+
+def test_blank_lines_after_the_data_are_named_and_not_read(ws):
+    (report,) = load(ws, ("deals.csv", DEALS + deal(1, "Ann Lee") + deal(2, "Ann Lee") + "\n  \n\t\n,,\n\n"))
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 2, 0)
+    assert "5 empty rows after the last row with values (rows 4 to 8) were not read." in report.notes
+
+
+def test_a_million_blank_lines_after_the_data_cost_no_million_rows(ws):
+    started = time.monotonic()
+    (report,) = load(ws, ("deals.csv", DEALS + deal(1, "Ann Lee") + "\r\n" * 1_000_000))
+    assert time.monotonic() - started < 5
+    assert (report.rows_read, report.rows_loaded) == (1, 1)
+    assert "1,000,000 empty rows after the last row with values (rows 3 to 1,000,002) were not read." in report.notes
+
+
+def test_a_workbook_row_of_spaces_and_an_empty_row_are_rejected_with_their_rows(ws):
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(DEALS.strip().split(","))
+    sheet.append(deal(1, "Ann Lee").strip().split(","))
+    sheet.append(["   ", None, "\t"])
+    sheet.append([])
+    sheet.append(deal(2, "Ann\u200bLee").strip().split(","))
+    sheet.cell(row=9, column=1).value = " "  # below the data: padding
+    buf = io.BytesIO()
+    wb.save(buf)
+    (report,) = load(ws, ("deals.xlsx", buf.getvalue()))
+    assert {r.row: r.reason for r in report.rejects} == {3: "empty row (only spaces)", 4: "empty row"}
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (4, 2, 2)
+    assert owners(ws) == ["Ann Lee", "Ann Lee"]
+    assert any("not read" in n and "row" in n for n in report.notes)
 
 
 # --------------------------------------------------------------------------- the rules themselves
