@@ -217,6 +217,15 @@ def test_clean_text_in_arrow_matches_python_on_every_character():
     assert not wrong, wrong[:10]
 
 
+def test_characters_that_compose_with_the_one_before_are_composed():
+    """NFKC is skipped for cells it would not change; a cell whose marks or jamo compose with
+    the letter before them is not one of those."""
+    cells = ["Zoe\u0308", "Jose\u0301 Ñu\u0303", "\u1100\u1161\u11a8", "か\u3099", "ｶﾞ", "Ǆ", "ﬁn", "Zoë"]
+    got = clean_text(pd.Series(cells, dtype="str")).values.tolist()
+    assert got == [unicodedata.normalize("NFKC", c) for c in cells] == [
+        "Zoë", "José Ñũ", "각", "が", "ガ", "DŽ", "fin", "Zoë"]
+
+
 def test_parsing_once_per_distinct_text_reports_the_same_blank_and_cut_cells():
     cells = ["\u200b", "Ann Lee", "x" * 300, "", None, "Ann\u200bLee"] * 400
     column = pd.Series(cells, dtype="str", index=pd.RangeIndex(3, 3 + len(cells)))
