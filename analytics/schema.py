@@ -7,8 +7,11 @@ it, so that ``docs/DATA.md`` and the coverage panel are generated from the same 
 
 Types
 -----
-``text``      trimmed string, inner whitespace collapsed
-``id``        identifier kept verbatim apart from trimming (never re-cased)
+``text``      Unicode NFKC, invisible characters removed (zero-width, format and control
+              characters; a zero-width space is a space), whitespace runs collapsed to one
+              space, trimmed; nothing visible -> missing. Names (``NAMING_COLUMNS``) are
+              also capped at 255 characters, the row listed
+``id``        identifier, normalised as text and never re-cased
 ``date``      calendar date (time of day dropped)
 ``timestamp`` date and time (zone converted to UTC, then made naive)
 ``money``     amount in the export's currency (``"$450,000.00 "`` -> 450000.0)
@@ -594,6 +597,37 @@ PERSON_REFERENCES: dict[str, tuple[str, ...]] = {
     "coaching_sessions": ("manager", "rep"),
     "development_actions": ("rep", "manager"),
 }
+
+def _naming_columns() -> dict[str, tuple[str, ...]]:
+    """Per table, the text and ID columns that name a person, team, account, product or record.
+
+    Derived from the definitions above, so a new column is covered by what it is: every ID; the
+    columns of a table's key and those a key is derived from; the person references; and a text
+    column that shares its name, or one of its headers, with one of those in any table (the
+    roster's ``manager`` like a coaching session's, a review's ``reviewer``, recognised under
+    "Manager"), or whose recognised headers call it an ID or a name ("Team Name", "ParentId").
+    What is left is free text and categories (subject lines, descriptions, regions, statuses).
+    """
+    core = {
+        t.name: {c for c in (*[c.name for c in t.columns if c.type == "id"], *t.key, *t.derived_key_from,
+                             *PERSON_REFERENCES.get(t.name, ())) if t.column(c).type in ("text", "id")}
+        for t in TABLES.values()
+    }
+    vocabulary = {normalise_header(c) for cols in core.values() for c in cols}
+    out: dict[str, tuple[str, ...]] = {}
+    for t in TABLES.values():
+        names = core[t.name]
+        for col in t.columns:
+            headers = {normalise_header(s) for s in col.synonyms} | {normalise_header(col.name)}
+            if col.type == "text" and (headers & vocabulary or any(h.endswith(("id", "name")) for h in headers)):
+                names.add(col.name)
+        out[t.name] = tuple(c.name for c in t.columns if c.name in names)
+    return out
+
+
+#: Columns whose values are names (see ``_naming_columns``): the importers cap them at
+#: ``analytics.ingest.values.MAX_NAME_CHARS`` characters, as well as normalising them as all text.
+NAMING_COLUMNS: dict[str, tuple[str, ...]] = _naming_columns()
 
 #: Order in which a batch of files is loaded: the roster and reference tables first, so
 #: that the other files' owners can be checked against them.

@@ -384,7 +384,7 @@ def _cases() -> list[tuple[HostileCase, bytes]]:
     add("deeply-nested.json", "JSON nested 100,000 levels deep", "refused", b"[" * 100_000 + b"]" * 100_000,
         says=("mapping",))
     add("csv-named.json", "a CSV export named .json", "refused", good3.encode(), says=("CSV",))
-    return out + settings_cases()
+    return out + settings_cases() + name_cases()
 
 
 def case_names() -> list[str]:
@@ -487,4 +487,48 @@ def settings_cases() -> list[tuple[HostileCase, bytes]]:
     mapping("mapping-version-99.json", "a mapping of a version the app does not read", ("version",), version=99)
     raw("mapping-3mb.json", "a saved mapping of 3 MB", ("too large",),
         b'{"format": "bench-strength-mapping", "pad": "' + b"x" * (3 * 1024 * 1024) + b'"}')
+    return out
+
+
+# --------------------------------------------------------------------------- names (issue 16, item 11)
+
+
+def name_cases() -> list[tuple[HostileCase, bytes]]:
+    """Names that are not what they look like, and rows with nothing in them: each is normalised
+    at import (NFKC, invisible characters removed, whitespace collapsed, names capped at 255
+    characters) and every row left out is listed with its row and reason."""
+    out: list[tuple[HostileCase, bytes]] = []
+
+    def add(name, about, data, says=(), rejected_rows=(), loaded=None):
+        out.append((HostileCase(name, about, "loaded", tuple(says), None, tuple(rejected_rows), loaded), data))
+
+    def deal(n: int, owner: str, name: str | None = None) -> str:
+        return f"A{n},{name or f'Deal {n}'},Closed Won,2024-03-01,100,{owner},2024-01-01"
+
+    add("names-zero-width-owner.csv", "a deal owner that is one zero-width space, and one between the names",
+        text_csv([deal(1, "\u200b"), deal(2, "Ann\u200bLee"), deal(3, "\ufeff\u200b\u200d")]).encode(),
+        says=("invisible characters", "loaded as blank"), loaded=3)
+    add("names-zero-width-quota-owner.csv", "a required quota owner that is only zero-width spaces",
+        b"owner,period_start,period_end,amount\nAnn Lee,2024-01-01,2024-03-31,1000\n"
+        + "\u200b\u200b,2024-01-01,2024-03-31,1000\n".encode(),
+        says=("owner is required but blank", "invisible"), rejected_rows=(3,), loaded=1)
+    add("names-10000-characters.csv", "a 10,000-character deal owner and deal name",
+        text_csv([deal(1, "Ann Lee"), deal(2, "A" * 10_000, "N" * 10_000)]).encode(),
+        says=("longer than 255 characters (10,000)", "first 255"), loaded=2)
+    add("names-full-width.csv", "names typed in full-width letters (Ａｎｎ Ｌｅｅ)",
+        text_csv([deal(1, "Ａｎｎ Ｌｅｅ"), deal(2, "Ann Lee")]).encode(), loaded=2)
+    add("names-control-characters.csv", "tabs, escapes, bell and delete characters inside names",
+        text_csv([deal(1, '"Ann\tLee"'), deal(2, "\x07Ann \x7fLee\x1b"), deal(3, '"Ann\r\n Lee"')]).encode(),
+        loaded=3)
+    add("names-blank-rows.csv", "rows of spaces, tabs, delimiters and nothing among the data, blank lines after",
+        text_csv([deal(1, "Ann Lee"), "   ", deal(2, "Ann Lee"), "\t", ",,,,,,", " , ,\t, , , , ", "",
+                  deal(3, "Ann Lee"), "", "  ", ""]).encode(),
+        says=("empty row (only spaces)", "empty row", "not read"), rejected_rows=(3, 5, 6, 7, 8), loaded=3)
+    add("names-blank-rows.xlsx", "a sheet with a row of spaces and an empty row among the data",
+        _package(_sheet_xml(_inline_row(1, HEADER.split(",")) + _inline_row(2, deal(1, "Ann Lee").split(","))
+                            + _inline_row(3, ["  ", " "]) + '<row r="4"/>'
+                            + _inline_row(5, deal(2, "Ann\u200bLee").split(",")))),
+        says=("empty row (only spaces)",), rejected_rows=(3, 4), loaded=2)
+    add("names-million-blank-lines.csv", "a deal and a million blank lines after it",
+        (text_csv([deal(1, "Ann Lee")]) + "\n" * 1_000_000).encode(), says=("1,000,000 empty rows",), loaded=1)
     return out

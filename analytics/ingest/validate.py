@@ -24,8 +24,9 @@ import pyarrow as pa
 
 from analytics import schema
 from analytics.ingest.readers import RawTable, Reject
-from analytics.ingest.values import TYPE_WORDS, parse
+from analytics.ingest.values import MAX_NAME_CHARS, TYPE_WORDS, Parsed, parse
 from analytics.memory import return_memory
+from analytics.schema import Column
 from analytics.workspace import MEMORY_LIMIT, THREADS
 
 Progress = Callable[[float, str], None]
@@ -100,6 +101,45 @@ def _joined(frame: pd.DataFrame) -> pd.Series:
     return first.str.cat([text[c] for c in text.columns[1:]], sep="\x1f") if len(text.columns) > 1 else first
 
 
+def _mask(part: pd.Series | None, n: int) -> np.ndarray:
+    return np.zeros(n, dtype=bool) if part is None else part.to_numpy(dtype=bool)
+
+
+def _codepoints(value: object) -> str:
+    """Invisible characters as a reader can see them: ``"\u200b"`` -> ``"U+200B"``."""
+    text = "" if value is None else str(value)
+    return _short(" ".join(f"U+{ord(c):04X}" for c in text[:30]))
+
+
+def _altered_cells(file_name: str, altered: list[tuple[Column, pd.Series, Parsed]], mapping: dict[str, str],
+                   keep: np.ndarray, rows: np.ndarray, notes: list[str]) -> list[Reject]:
+    """Warnings for the loaded rows whose text was read as blank (it held only invisible
+    characters) or cut to the longest a name may be, and a note per column."""
+    out: list[Reject] = []
+    for col, text, parsed in altered:
+        src, label = mapping[col.name], col.name.replace("_", " ")
+        emptied = _mask(parsed.emptied, len(keep)) & keep
+        for j in np.flatnonzero(emptied):
+            out.append(Reject(file_name, int(rows[j]), src, _codepoints(text.iat[j]),
+                              f"{label} holds only invisible characters (such as zero-width spaces); "
+                              "loaded as blank"))
+        cut = _mask(parsed.cut, len(keep)) & keep
+        for j in np.flatnonzero(cut):
+            out.append(Reject(file_name, int(rows[j]), src, _short(text.iat[j]),
+                              f"{label} is longer than {MAX_NAME_CHARS} characters ({len(text.iat[j]):,}); its "
+                              f"first {MAX_NAME_CHARS} were kept"))
+        if emptied.any():
+            k = int(emptied.sum())
+            notes.append(f"{src}: {k:,} value{'s' if k > 1 else ''} held only invisible characters (such as "
+                         "zero-width spaces) and loaded as blank; the rows are listed under warnings.")
+        if cut.any():
+            k = int(cut.sum())
+            notes.append(f"{src}: {k:,} value{'s' if k > 1 else ''} longer than {MAX_NAME_CHARS} characters "
+                         f"{'were' if k > 1 else 'was'} cut to {MAX_NAME_CHARS}; the rows are listed under "
+                         "warnings.")
+    return out
+
+
 def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
             progress: Progress | None = None) -> Prepared:
     """Parse, check and key the rows of ``raw`` for ``table_name`` under ``mapping``."""
@@ -112,13 +152,17 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
     rejected = np.zeros(n, dtype=bool)
     typed: dict[str, pd.Series] = {}
     mapped = [c for c in t.columns if c.name in mapping]
+    naming = schema.NAMING_COLUMNS.get(table_name, ())
+    altered: list[tuple[Column, pd.Series, Parsed]] = []  # cells read as blank or cut: listed once rows are kept
     for i, col in enumerate(mapped):
         src = mapping[col.name]
         if progress:
             progress(0.1 + 0.6 * i / max(1, len(mapped)), f"Reading {src}")
         text = raw.frame[src]
-        parsed = parse(col.type, text)
+        parsed = parse(col.type, text, MAX_NAME_CHARS if col.name in naming else None)
         typed[col.name] = parsed.values
+        if parsed.emptied is not None or parsed.cut is not None:
+            altered.append((col, text, parsed))
         if parsed.note:
             notes.append(f"{src}: {parsed.note}.")
         bad = parsed.bad.to_numpy(dtype=bool)
@@ -132,9 +176,11 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
             return_memory(collect=False)  # the column's intermediate text is freed: do not carry it on
         if col.required:
             missing = (parsed.values.isna().to_numpy(dtype=bool)) & ~bad
+            invisible = _mask(parsed.emptied, n)
             for j in np.flatnonzero(missing):
-                rejects.append(Reject(raw.file_name, int(rows[j]), src, "",
-                                      f"{col.name.replace('_', ' ')} is required but blank"))
+                rejects.append(Reject(raw.file_name, int(rows[j]), src, _codepoints(text.iat[j]) if invisible[j] else "",
+                                      f"{col.name.replace('_', ' ')} is required but blank"
+                                      + (" (the cell holds only invisible characters)" if invisible[j] else "")))
             rejected |= missing
 
     # Key: from the export, or derived when the export has no ID column.
@@ -185,6 +231,7 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         else:
             out[col.name] = pd.Series(np.nan, index=out.index, dtype="float64")  # not in the file: NULL when loaded
     kept_rows = rows[keep]
+    warnings += _altered_cells(raw.file_name, altered, mapping, keep, rows, notes)
 
     # Row warnings: the row loads, the user sees it.
     if table_name in ("opportunities",):

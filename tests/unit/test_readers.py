@@ -179,7 +179,7 @@ def _workbook_bytes() -> bytes:
     ws.append(["O1", "Ann", "Closed Won", 1234.5, dt.date(2024, 3, 1), dt.datetime(2024, 1, 2, 10, 30), True])
     ws.append(["O2", "Bob", "Prospecting", 1000, dt.datetime(2024, 4, 1), dt.datetime(2024, 1, 3), False])
     ws.append(["O3", "Cy", "Prospecting", 7, None, None, False, None, "extra"])  # ragged
-    ws.append([])  # a blank row is not a row read
+    ws.append([])  # a blank row among the data: a row read, rejected as empty
     ws.append(["O4", "Di", "Closed Lost", 0.1, None, None, None])
     buf = io.BytesIO()
     wb.save(buf)
@@ -200,10 +200,11 @@ def test_xlsx_cells_become_text():
 
 def test_xlsx_extra_cell_rejects_the_row():
     t = read_export("deals.xlsx", _workbook_bytes())
-    assert reject_rows(t) == [4]
-    assert t.rejects[0].column == "(whole row)"
-    assert "7" in t.rejects[0].reason
-    assert t.rows_read == 4 == 3 + 1
+    ragged = next(r for r in t.rejects if r.row == 4)
+    assert ragged.column == "(whole row)"
+    assert "7" in ragged.reason
+    assert {r.row: r.reason for r in t.rejects} == {4: ragged.reason, 5: "empty row"}
+    assert t.rows_read == 5 == 3 + 2
     assert_accounted(t)
 
 

@@ -273,9 +273,16 @@ def test_parse_text_collapses_whitespace():
 
 
 def test_parse_id_keeps_case_and_inner_characters():
-    p = parse_id(S("  006Ec00000AieKFIAZ ", "a  b", ""))
-    assert vals(p) == ["006Ec00000AieKFIAZ", "a  b", None]
+    p = parse_id(S("  006Ec00000AieKFIAZ ", "a-b_c.d", ""))
+    assert vals(p) == ["006Ec00000AieKFIAZ", "a-b_c.d", None]
     assert not any(bad(p))
+
+
+def test_parse_id_is_normalised_as_a_name_is():
+    """An owner written as an ID is text, the roster's ID an id: both are normalised alike, so
+    they still join whichever way each file spaced or encoded it."""
+    cells = S("a  b", "ＡＢ１", "00\u200b5X", "\u200b")
+    assert vals(parse_id(cells)) == vals(parse_text(cells)) == ["a b", "AB1", "00 5X", None]
 
 
 def test_parse_number_keeps_index_alignment():
@@ -332,7 +339,7 @@ def test_a_column_of_distinct_values_is_parsed_cell_by_cell():
     assert parsed.values.iloc[2999] == 2999.0 and not parsed.bad.any()
 
 
-@pytest.mark.parametrize("name", ["_collapse_space", "_strip_currency"])
+@pytest.mark.parametrize("name", ["_strip_currency"])  # text: tests/unit/test_names.py
 def test_arrow_regexes_match_pythons_on_every_character(name):
     """The RE2 patterns run in Arrow must remove exactly what Python's ``\\s`` and currency
     pattern remove, for every character of the Basic Multilingual Plane's first 0x3100."""
