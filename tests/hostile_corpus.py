@@ -405,3 +405,31 @@ def build_corpus(directory: Path) -> list[HostileCase]:
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), "case names must be unique"
     return cases
+
+
+# --------------------------------------------------------------------------- size (issue 16, item 6)
+
+#: A JSON far above the settings file's 2 MB: refused by its size, never parsed.
+HUGE_JSON_BYTES = 190 * 1024 * 1024
+
+
+def size_cases(directory: Path) -> list[HostileCase]:
+    """Large files, written straight into ``directory`` (built in a second or two) and kept out
+    of :func:`build_corpus`: the browser test would spend longer uploading them than on the
+    rest of the corpus. A test reads them itself (and measures time and memory in a process of
+    its own)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    cases = []
+
+    huge = directory / "huge.json"
+    with huge.open("wb") as f:  # valid JSON that claims to be a saved mapping
+        f.write(b'{"format": "bench-strength-mapping", "pad": "')
+        block = b"x" * (1 << 20)
+        for _ in range(HUGE_JSON_BYTES >> 20):
+            f.write(block)
+        f.write(b'"}')
+    cases.append(HostileCase("huge.json", "a 190 MB JSON, 95 times a settings file's limit", "refused",
+                             ("too large",), path=huge))
+
+    return cases

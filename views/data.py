@@ -128,21 +128,26 @@ def upload_section(ws: Workspace) -> None:
         type=UPLOAD_TYPES, accept_multiple_files=True, key=f"uploader-{gen}",
     )
     if not files:
+        st.session_state.pop("json-uploads", None)
         st.caption("Recognised without set-up: Salesforce (Data Loader/API and report exports), HubSpot deals, "
                    "Dynamics 365 opportunities, the Maven CRM sample, and Bench Strength's own templates.")
         return
     saved_mappings, data_files = [], []
+    json_files = [f for f in files if f.name.lower().endswith(".json")]
+    held = st.session_state.setdefault("json-uploads", {})
+    for stale in set(held) - {_file_key(f) for f in json_files}:
+        del held[stale]
     for f in files:
         if f.name.lower().endswith(".json"):
-            if settings_file.is_settings_file(f.getvalue()):
-                apply_settings_file(f, ws)
-                continue
-            try:
-                saved_mappings.append(mapping_from_json(f.getvalue(), f.name))
+            upload = _json_upload(f)
+            if upload.bundle is not None:
+                apply_settings_file(f, ws, upload.bundle)
+            elif upload.mapping is not None:
+                saved_mappings.append(upload.mapping)
                 st.info(f"Saved mapping **{md_escape(f.name)}** will be applied to matching files.",
                         icon=":material/rule:")
-            except ValueError as exc:
-                st.error(md_escape(exc), icon=":material/block:")
+            else:
+                st.error(md_escape(upload.error), icon=":material/block:")
         else:
             data_files.append(f)
     saved_mappings = [*saved_mappings, *session_mappings()]
@@ -209,29 +214,31 @@ def upload_section(ws: Workspace) -> None:
         st.rerun()
 
 
-def apply_settings_file(f, ws: Workspace) -> None:
+def _json_upload(f) -> settings_file.JsonUpload:
+    """What a JSON upload is (settings file, saved mapping, or neither), read once per upload,
+    not on every rerun: held in this session's state under the upload's id, and only while it
+    is in the uploader. Its size is checked before it is read."""
+    held = st.session_state.setdefault("json-uploads", {})
+    fid = _file_key(f)
+    if fid not in held:
+        held[fid] = settings_file.read_json_upload(f.name, f.size, f.getvalue)
+    return held[fid]
+
+
+def apply_settings_file(f, ws: Workspace, bundle: settings_file.SettingsBundle) -> None:
     """A settings file dropped with the exports: thresholds, weights, stage mapping and column
     mappings apply at once, once per file (later edits on the pages are not undone)."""
     applied = st.session_state.setdefault("applied-settings-files", {})
     fid = _file_key(f)
     if fid not in applied:
-        try:
-            bundle = settings_file.parse(f.getvalue(), f.name)
-        except settings_file.SettingsFileError as exc:
-            applied[fid] = ("error", str(exc))
-        else:
-            set_settings(bundle.settings)
-            add_session_mappings(bundle.mappings)
-            set_pending_stage_outcomes({**pending_stage_outcomes(), **bundle.stage_outcomes})
-            apply_stage_outcomes(ws, bundle.stage_outcomes)
-            applied[fid] = ("ok", f"Settings file **{md_escape(f.name)}** applied: thresholds and dial weights, "
-                                  f"{len(bundle.stage_outcomes)} stage outcome(s) and {len(bundle.mappings)} "
-                                  "column mapping(s) for this session.")
-    kind, message = applied[fid]
-    if kind == "ok":
-        st.success(message, icon=":material/settings:")
-    else:
-        st.error(md_escape(message), icon=":material/block:")
+        set_settings(bundle.settings)
+        add_session_mappings(bundle.mappings)
+        set_pending_stage_outcomes({**pending_stage_outcomes(), **bundle.stage_outcomes})
+        apply_stage_outcomes(ws, bundle.stage_outcomes)
+        applied[fid] = ("ok", f"Settings file **{md_escape(f.name)}** applied: thresholds and dial weights, "
+                              f"{len(bundle.stage_outcomes)} stage outcome(s) and {len(bundle.mappings)} "
+                              "column mapping(s) for this session.")
+    st.success(applied[fid][1], icon=":material/settings:")
 
 
 def apply_stage_outcomes(ws: Workspace, outcomes: dict[str, tuple[bool, bool]]) -> None:

@@ -268,6 +268,11 @@ def mapping_from_json(text: str | bytes, file_name: str = "mapping.json") -> dic
         raise ValueError(f"{file_name}: not a saved mapping (the file is not valid JSON). {JSON_UPLOADS}") from None
     except RecursionError:  # nested deeper than any mapping: not one
         data = None
+    return mapping_from_data(data, file_name)
+
+
+def mapping_from_data(data: object, file_name: str = "mapping.json") -> dict:
+    """A saved mapping from its parsed JSON; raises ValueError with a message for the user."""
     if not isinstance(data, dict) or data.get("format") != MAPPING_FORMAT:
         raise ValueError(f"{file_name}: not a Bench Strength column mapping. {JSON_UPLOADS}")
     if not isinstance(data.get("table"), str) or data["table"] not in schema.TABLES:

@@ -16,9 +16,8 @@ import pytest
 
 from analytics import schema, settings_file
 from analytics.ingest.pipeline import FileAnalysis, ImportJob, ImportReport, analyse_file, import_files
-from analytics.ingest.recognise import mapping_from_json
 from analytics.workspace import Workspace
-from tests.hostile_corpus import HostileCase, build_corpus, case_names
+from tests.hostile_corpus import HostileCase, build_corpus, case_names, size_cases
 
 #: The issue's bound for a message to reach the user; the only timing check in the suite.
 MESSAGE_WITHIN_S = 10.0
@@ -45,16 +44,11 @@ class Upload:
 def upload(name: str, data: bytes) -> Upload:
     """Route one file as views/data.py does and collect the text the user would read."""
     if name.lower().endswith(".json"):
-        if settings_file.is_settings_file(data):
-            try:
-                settings_file.parse(data, name)
-            except settings_file.SettingsFileError as exc:
-                return Upload("refused", [str(exc)])
+        read = settings_file.read_json_upload(name, len(data), lambda: data)
+        if read.error:
+            return Upload("refused", [read.error])
+        if read.bundle:
             return Upload("loaded", [f"Settings file {name} applied"])
-        try:
-            mapping_from_json(data, name)
-        except ValueError as exc:
-            return Upload("refused", [str(exc)])
         return Upload("loaded", [f"Saved mapping {name} will be applied to matching files."])
     a = analyse_file(name, data)
     if a.error:
@@ -199,3 +193,20 @@ def test_server_limits_and_protections_stay_set():
     for key in ("maxUploadSize", "maxMessageSize", "enableXsrfProtection", "showErrorDetails"):
         i = next(i for i, line in enumerate(lines) if line.startswith(key))
         assert lines[i - 1].lstrip().startswith("#"), f"{key} has no comment giving its reason"
+
+
+# --------------------------------------------------------------------------- size (issue 16, item 6)
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> dict[str, HostileCase]:
+    return {c.name: c for c in size_cases(tmp_path_factory.mktemp("size"))}
+
+
+def test_a_190_mb_json_is_refused_by_its_size_not_parsed(large):
+    case = large["huge.json"]
+    assert case.path.stat().st_size >= 190 * 1024 * 1024
+    started = time.monotonic()
+    result = upload(case.name, case.path.read_bytes())
+    assert time.monotonic() - started < 1.0  # parsing it alone took ~4 s
+    assert result.kind == "refused"
+    assert result.messages[0].startswith("huge.json: too large") and "not read" in result.messages[0]
