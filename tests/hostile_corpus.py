@@ -407,10 +407,12 @@ def build_corpus(directory: Path) -> list[HostileCase]:
     return cases
 
 
-# --------------------------------------------------------------------------- size (issue 16, item 6)
+# --------------------------------------------------------------------------- size (issue 16, items 6 and 7)
 
 #: A JSON far above the settings file's 2 MB: refused by its size, never parsed.
 HUGE_JSON_BYTES = 190 * 1024 * 1024
+#: Rows of the ~100 MB CSV in which every row is rejected (its amounts are not numbers).
+ALL_REJECTED_ROWS = 2_000_000
 
 
 def size_cases(directory: Path) -> list[HostileCase]:
@@ -432,4 +434,18 @@ def size_cases(directory: Path) -> list[HostileCase]:
     cases.append(HostileCase("huge.json", "a 190 MB JSON, 95 times a settings file's limit", "refused",
                              ("too large",), path=huge))
 
+    rejected = directory / "all-rejected.csv"
+    with rejected.open("w", encoding="utf-8", newline="") as f:
+        f.write(HEADER + "\n")
+        step = 100_000
+        for start in range(1, ALL_REJECTED_ROWS + 1, step):
+            f.write("".join(f"D{n},Deal,Won,2024-03-01,n/a,Ann Lee,2024-01-01\n"
+                            for n in range(start, min(start + step, ALL_REJECTED_ROWS + 1))))
+    cases.append(HostileCase("all-rejected.csv", f"~100 MB, {ALL_REJECTED_ROWS:,} rows, every amount 'n/a'", "loaded",
+                             ("is not an amount",), loaded=0, path=rejected))
+
+    ragged = directory / "mostly-ragged.csv"  # each row ends with an extra separator
+    ragged.write_text(text_csv([line + "," for line in rows(20_000)]), encoding="utf-8")
+    cases.append(HostileCase("mostly-ragged.csv", "20,000 rows, each with one value more than the header",
+                             "refused", ("different number of values", "extra separator"), row=None, path=ragged))
     return cases
