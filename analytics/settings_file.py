@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from analytics.ingest.recognise import MAX_JSON_BYTES, MAX_NAME_CHARS, mapping_from_data
+from analytics.ingest.recognise import JSON_UPLOADS, MAX_JSON_BYTES, MAX_NAME_CHARS, mapping_from_data
 from analytics.settings import SURVEY_ITEM_RULES, SettingError, Settings
 
 FORMAT = "bench-strength-settings"
@@ -153,6 +154,11 @@ def parse(text: str | bytes, file_name: str = "settings.json") -> SettingsBundle
     data = _load(text)
     if data is None:
         raise SettingsFileError(f"{file_name}: not a settings file (the file is not valid JSON).")
+    return from_data(data, file_name)
+
+
+def from_data(data: object, file_name: str = "settings.json") -> SettingsBundle:
+    """A settings file from its parsed JSON; raises SettingsFileError with a message for the user."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SettingsFileError(f"{file_name}: not a Bench Strength settings file.")
     version = data.get("version")
@@ -175,3 +181,37 @@ def parse(text: str | bytes, file_name: str = "settings.json") -> SettingsBundle
         except ValueError as exc:
             raise SettingsFileError(str(exc)) from None
     return SettingsBundle(settings, stages, mappings)
+
+
+@dataclass(frozen=True)
+class JsonUpload:
+    """A JSON file dropped with the exports: a settings file (``bundle``), a saved column
+    mapping (``mapping``), or neither (``error``, a message for the user naming the file)."""
+
+    bundle: SettingsBundle | None = None
+    mapping: dict | None = None
+    error: str | None = None
+
+
+def read_json_upload(file_name: str, size: int, read: Callable[[], bytes]) -> JsonUpload:
+    """What a JSON upload is, from one parse of it. Its size is checked first: both kinds are
+    small, so a larger file is refused without being read or parsed (parsing a 190 MB JSON
+    held a server's core for ~4 s and took ~2 GB)."""
+    if size > MAX_BYTES:
+        return JsonUpload(error=f"{file_name}: too large for a settings file or a saved column mapping "
+                                f"({size:,} bytes; they are at most {MAX_BYTES // (1024 * 1024)} MB), so it was not read. "
+                                f"{JSON_UPLOADS}")
+    text = read()
+    try:
+        data = json.loads(text)
+    except ValueError:  # not JSON: bad text or encoding, or a number of thousands of digits
+        return JsonUpload(error=f"{file_name}: not a saved mapping or settings file (the file is not valid JSON). "
+                                f"{JSON_UPLOADS}")
+    except RecursionError:  # nested deeper than either: neither
+        data = None
+    try:
+        if isinstance(data, dict) and data.get("format") == FORMAT:
+            return JsonUpload(bundle=from_data(data, file_name))
+        return JsonUpload(mapping=mapping_from_data(data, file_name))
+    except ValueError as exc:  # SettingsFileError too: the message is for the user
+        return JsonUpload(error=str(exc))

@@ -532,3 +532,47 @@ def name_cases() -> list[tuple[HostileCase, bytes]]:
     add("names-million-blank-lines.csv", "a deal and a million blank lines after it",
         (text_csv([deal(1, "Ann Lee")]) + "\n" * 1_000_000).encode(), says=("1,000,000 empty rows",), loaded=1)
     return out
+
+
+# --------------------------------------------------------------------------- size (issue 16, items 6 and 7)
+
+#: A JSON far above the settings file's 2 MB: refused by its size, never parsed.
+HUGE_JSON_BYTES = 190 * 1024 * 1024
+#: Rows of the ~100 MB CSV in which every row is rejected (its amounts are not numbers).
+ALL_REJECTED_ROWS = 2_000_000
+
+
+def size_cases(directory: Path) -> list[HostileCase]:
+    """Large files, written straight into ``directory`` (built in a second or two) and kept out
+    of :func:`build_corpus`: the browser test would spend longer uploading them than on the
+    rest of the corpus. A test reads them itself (and measures time and memory in a process of
+    its own)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    cases = []
+
+    huge = directory / "huge.json"
+    with huge.open("wb") as f:  # valid JSON that claims to be a saved mapping
+        f.write(b'{"format": "bench-strength-mapping", "pad": "')
+        block = b"x" * (1 << 20)
+        for _ in range(HUGE_JSON_BYTES >> 20):
+            f.write(block)
+        f.write(b'"}')
+    cases.append(HostileCase("huge.json", "a 190 MB JSON, 95 times a settings file's limit", "refused",
+                             ("too large",), path=huge))
+
+    rejected = directory / "all-rejected.csv"
+    with rejected.open("w", encoding="utf-8", newline="") as f:
+        f.write(HEADER + "\n")
+        step = 100_000
+        for start in range(1, ALL_REJECTED_ROWS + 1, step):
+            f.write("".join(f"D{n},Deal,Won,2024-03-01,n/a,Ann Lee,2024-01-01\n"
+                            for n in range(start, min(start + step, ALL_REJECTED_ROWS + 1))))
+    cases.append(HostileCase("all-rejected.csv", f"~100 MB, {ALL_REJECTED_ROWS:,} rows, every amount 'n/a'", "loaded",
+                             ("is not an amount",), loaded=0, path=rejected))
+
+    ragged = directory / "mostly-ragged.csv"  # each row ends with an extra separator
+    ragged.write_text(text_csv([line + "," for line in rows(20_000)]), encoding="utf-8")
+    cases.append(HostileCase("mostly-ragged.csv", "20,000 rows, each with one value more than the header",
+                             "refused", ("different number of values", "extra separator"), row=None, path=ragged))
+    return cases

@@ -7,7 +7,16 @@ import streamlit as st
 
 from analytics import schema, settings_file
 from analytics.coverage import coverage
-from analytics.ingest.pipeline import FileAnalysis, ImportJob, all_rejects, analyse_file, import_files
+from analytics.downloads import safe_csv
+from analytics.ingest.pipeline import (
+    FileAnalysis,
+    ImportJob,
+    ImportReport,
+    all_rejects,
+    analyse_file,
+    import_files,
+    rejects_total,
+)
 from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping_to_json, missing_required
 from analytics.workspace import Workspace, WorkspaceFileError
 from ui import privacy
@@ -128,21 +137,26 @@ def upload_section(ws: Workspace) -> None:
         type=UPLOAD_TYPES, accept_multiple_files=True, key=f"uploader-{gen}",
     )
     if not files:
+        st.session_state.pop("json-uploads", None)
         st.caption("Recognised without set-up: Salesforce (Data Loader/API and report exports), HubSpot deals, "
                    "Dynamics 365 opportunities, the Maven CRM sample, and Bench Strength's own templates.")
         return
     saved_mappings, data_files = [], []
+    json_files = [f for f in files if f.name.lower().endswith(".json")]
+    held = st.session_state.setdefault("json-uploads", {})
+    for stale in set(held) - {_file_key(f) for f in json_files}:
+        del held[stale]
     for f in files:
         if f.name.lower().endswith(".json"):
-            if settings_file.is_settings_file(f.getvalue()):
-                apply_settings_file(f, ws)
-                continue
-            try:
-                saved_mappings.append(mapping_from_json(f.getvalue(), f.name))
+            upload = _json_upload(f)
+            if upload.bundle is not None:
+                apply_settings_file(f, ws, upload.bundle)
+            elif upload.mapping is not None:
+                saved_mappings.append(upload.mapping)
                 st.info(f"Saved mapping **{md_escape(f.name)}** will be applied to matching files.",
                         icon=":material/rule:")
-            except ValueError as exc:
-                st.error(md_escape(exc), icon=":material/block:")
+            else:
+                st.error(md_escape(upload.error), icon=":material/block:")
         else:
             data_files.append(f)
     saved_mappings = [*saved_mappings, *session_mappings()]
@@ -209,29 +223,31 @@ def upload_section(ws: Workspace) -> None:
         st.rerun()
 
 
-def apply_settings_file(f, ws: Workspace) -> None:
+def _json_upload(f) -> settings_file.JsonUpload:
+    """What a JSON upload is (settings file, saved mapping, or neither), read once per upload,
+    not on every rerun: held in this session's state under the upload's id, and only while it
+    is in the uploader. Its size is checked before it is read."""
+    held = st.session_state.setdefault("json-uploads", {})
+    fid = _file_key(f)
+    if fid not in held:
+        held[fid] = settings_file.read_json_upload(f.name, f.size, f.getvalue)
+    return held[fid]
+
+
+def apply_settings_file(f, ws: Workspace, bundle: settings_file.SettingsBundle) -> None:
     """A settings file dropped with the exports: thresholds, weights, stage mapping and column
     mappings apply at once, once per file (later edits on the pages are not undone)."""
     applied = st.session_state.setdefault("applied-settings-files", {})
     fid = _file_key(f)
     if fid not in applied:
-        try:
-            bundle = settings_file.parse(f.getvalue(), f.name)
-        except settings_file.SettingsFileError as exc:
-            applied[fid] = ("error", str(exc))
-        else:
-            set_settings(bundle.settings)
-            add_session_mappings(bundle.mappings)
-            set_pending_stage_outcomes({**pending_stage_outcomes(), **bundle.stage_outcomes})
-            apply_stage_outcomes(ws, bundle.stage_outcomes)
-            applied[fid] = ("ok", f"Settings file **{md_escape(f.name)}** applied: thresholds and dial weights, "
-                                  f"{len(bundle.stage_outcomes)} stage outcome(s) and {len(bundle.mappings)} "
-                                  "column mapping(s) for this session.")
-    kind, message = applied[fid]
-    if kind == "ok":
-        st.success(message, icon=":material/settings:")
-    else:
-        st.error(md_escape(message), icon=":material/block:")
+        set_settings(bundle.settings)
+        add_session_mappings(bundle.mappings)
+        set_pending_stage_outcomes({**pending_stage_outcomes(), **bundle.stage_outcomes})
+        apply_stage_outcomes(ws, bundle.stage_outcomes)
+        applied[fid] = ("ok", f"Settings file **{md_escape(f.name)}** applied: thresholds and dial weights, "
+                              f"{len(bundle.stage_outcomes)} stage outcome(s) and {len(bundle.mappings)} "
+                              "column mapping(s) for this session.")
+    st.success(applied[fid][1], icon=":material/settings:")
 
 
 def apply_stage_outcomes(ws: Workspace, outcomes: dict[str, tuple[bool, bool]]) -> None:
@@ -269,22 +285,26 @@ def report_section() -> None:
         "file": r.file, "loaded into": schema.table(r.table).label if r.table else "—",
         "recognised as": r.shape or "—", "rows read": r.rows_read, "rows loaded": r.rows_loaded,
         "rows rejected": r.rows_rejected, "new": r.inserted, "replaced": r.replaced,
-        "warnings": len(r.warnings), "status": "not loaded" if r.error else "loaded",
+        "warnings": r.warnings_total, "status": "not loaded" if r.error else "loaded",
     } for r in batch])
     st.markdown(f"**{sum(r.rows_read for r in loaded):,} rows read, {sum(r.rows_loaded for r in loaded):,} loaded, "
                 f"{sum(r.rows_rejected for r in loaded):,} rejected** across {len(loaded)} loaded file(s)"
                 + (f"; {len(batch) - len(loaded)} file(s) not loaded." if len(loaded) < len(batch) else "."))
     st.dataframe(summary, hide_index=True, width="stretch")
     download_csv(summary, "import-summary.csv", "Download summary", key="dl-summary")
-    rejects = all_rejects(batch)
-    if not rejects.empty and not privacy.is_on():
-        download_csv(rejects, "rejected-rows.csv", f"Download all {len(rejects):,} rejects (CSV)", key="dl-all-rejects")
+    total = rejects_total(batch)
+    if total and not privacy.is_on():
+        label = f"Download all {total:,} rejects (CSV)"
+        if any(r.more_rejects for r in batch):
+            full_list_download(lambda: all_rejects(batch), "rejected-rows.csv", label, key="dl-all-rejects")
+        else:
+            download_csv(all_rejects(batch), "rejected-rows.csv", label, key="dl-all-rejects")
     for i, r in enumerate(batch):
         if r.error:
             st.error(md_escape(r.error), icon=":material/block:")
             continue
         headline = (f"{r.file}: {r.rows_read:,} rows read · {r.rows_loaded:,} loaded · {r.rows_rejected:,} rejected"
-                    f" · {r.inserted:,} new · {r.replaced:,} replaced · {len(r.warnings):,} warnings")
+                    f" · {r.inserted:,} new · {r.replaced:,} replaced · {r.warnings_total:,} warnings")
         with st.expander(md_escape(headline), expanded=bool(r.rows_rejected)):
             for note in r.notes:
                 st.caption(md_escape(note))
@@ -292,17 +312,42 @@ def report_section() -> None:
                 continue
             if r.rejects:
                 st.markdown("**Rejected rows** (not loaded)")
-                st.dataframe(r.rejects_frame.head(1000), hide_index=True, width="stretch")
-                download_csv(r.rejects_frame, f"rejects-{r.file}.csv", "Download rejects (CSV)", key=f"dl-rej-{i}")
+                st.dataframe(r.rejects_frame, hide_index=True, width="stretch")
+                problems_download(r, i, "rejects")
             if r.warnings:
                 w = r.warnings_frame
                 kinds = w["reason"].str.replace(r"'.*?'", "…", regex=True).str.replace(r"\(.*\)", "", regex=True)
-                st.markdown("**Warnings** (rows loaded): " + md_escape("; ".join(
-                    f"{n} × {reason.strip()}" for reason, n in kinds.value_counts().items())))
-                st.dataframe(w.head(1000), hide_index=True, width="stretch")
-                download_csv(w, f"warnings-{r.file}.csv", "Download warnings (CSV)", key=f"dl-warn-{i}")
+                counted = "; ".join(f"{n:,} × {reason.strip()}" for reason, n in kinds.value_counts().items())
+                st.markdown("**Warnings** (rows loaded): " + md_escape(
+                    counted if not r.more_warnings else f"{r.warnings_total:,} in all; in the first {len(w):,}: {counted}"))
+                st.dataframe(w, hide_index=True, width="stretch")
+                problems_download(r, i, "warnings")
             if not r.rejects and not r.warnings:
                 st.caption("Every row loaded with no warnings.")
+
+
+def problems_download(r: ImportReport, i: int, kind: str) -> None:
+    """A file's rejects or warnings: those held, downloaded as they are; when there are more
+    than were held, the first ones and how many more, and a download of all of them derived
+    again from the file on the click (never held in the session)."""
+    held, more = (r.rejects, r.more_rejects) if kind == "rejects" else (r.warnings, r.more_warnings)
+    if not more:
+        frame = r.rejects_frame if kind == "rejects" else r.warnings_frame
+        download_csv(frame, f"{kind}-{r.file}.csv", f"Download {kind} (CSV)", key=f"dl-{kind[:3] if kind == 'rejects' else kind[:4]}-{i}")
+        return
+    st.caption(f"The first {len(held):,} by row, and {more:,} more: the download lists all "
+               f"{len(held) + more:,}, read again from the file when you click (this takes a few seconds "
+               "for a million rows).")
+    build = r.all_rejects if kind == "rejects" else r.all_warnings
+    full_list_download(build, f"{kind}-{r.file}.csv", f"Download all {len(held) + more:,} {kind} (CSV)",
+                       key=f"dl-{kind[:3] if kind == 'rejects' else kind[:4]}-{i}")
+
+
+def full_list_download(build, file_name: str, label: str, key: str) -> None:
+    """A CSV of a list too long to hold, built when clicked (CSV only: a workbook holds at most
+    1,048,576 rows, and writing millions of cells to one takes minutes)."""
+    st.download_button(label, data=lambda: safe_csv(build()), file_name=file_name, mime="text/csv", key=key,
+                       icon=":material/download:")
 
 
 def coverage_section(ws: Workspace) -> None:

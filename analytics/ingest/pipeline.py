@@ -3,6 +3,10 @@
 ``analyse_file`` reads and recognises a file (nothing is loaded yet, so the user can check
 the mapping); ``import_file`` validates it under the chosen mapping and loads it into the
 workspace, returning an :class:`ImportReport` in which read = loaded + rejected.
+
+A report holds the first :data:`REJECTS_KEPT` rejects and warnings of its file, with their
+totals; a file with more keeps a reference to its bytes instead (what the upload already
+held), and its full lists are derived from them again when downloaded (:meth:`ImportReport.all_rejects`).
 """
 
 from __future__ import annotations
@@ -16,25 +20,26 @@ import pandas as pd
 
 from analytics import schema
 from analytics.ingest.errors import ExportError
-from analytics.ingest.readers import RawTable, Reject, read_export
+from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject, read_export  # noqa: F401 - for pages
 from analytics.ingest.recognise import Recognition, missing_required, recognise
-from analytics.ingest.validate import LARGE, Prepared, prepare, unknown_people_warnings
+from analytics.ingest.validate import LARGE, REPORT_COLUMNS, Prepared, prepare, unknown_people_warnings
 from analytics.memory import return_memory
 from analytics.workspace import Workspace
 
 Progress = Callable[[float, str], None]
-REPORT_COLUMNS = ["file", "row", "column", "value", "reason"]
 
 
 @dataclass
 class FileAnalysis:
-    """A file read and recognised, not yet loaded. ``error`` is set when it cannot be read."""
+    """A file read and recognised, not yet loaded. ``error`` is set when it cannot be read.
+    ``data`` is the file's bytes (the upload's own, not a copy), or the path of a file on disk."""
 
     file_name: str
     size: int
     raw: RawTable | None = None
     recognition: Recognition | None = None
     error: str | None = None
+    data: bytes | Path | None = field(default=None, repr=False)
 
     @property
     def headers(self) -> list[str]:
@@ -49,9 +54,33 @@ class FileAnalysis:
         return pd.DataFrame({f"{c} ← {s}": head[s].values for c, s in m.items()})
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a file's full lists of rejects and warnings are derived from again: its bytes, the
+    table and mapping it was loaded with, and the roster names it was checked against."""
+
+    file_name: str
+    data: bytes | Path = field(repr=False)
+    table: str
+    mapping: dict[str, str]
+    known: frozenset[str] = frozenset()
+
+    def problems(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(every reject, every warning), as the import found them."""
+        data = self.data.read_bytes() if isinstance(self.data, Path) else self.data
+        raw = read_export(self.file_name, data, keep=None)
+        del data
+        prepared = prepare(raw, self.table, self.mapping, keep=None)
+        del raw
+        unknown_people_warnings(prepared, self.mapping, set(self.known))
+        return prepared.rejects.frame(), prepared.warnings.frame()
+
+
 @dataclass
 class ImportReport:
-    """What happened to one file."""
+    """What happened to one file. ``rejects`` and ``warnings`` are the first
+    :data:`REJECTS_KEPT` of each by row; ``rejects_total`` and ``warnings_total`` count them
+    all (a row with two problems has two)."""
 
     file: str
     table: str | None
@@ -65,16 +94,46 @@ class ImportReport:
     warnings: list[Reject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    rejects_total: int | None = None
+    warnings_total: int | None = None
+    #: set when there are more rejects or warnings than were written out
+    source: Source | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.rejects_total is None:
+            self.rejects_total = len(self.rejects)
+        if self.warnings_total is None:
+            self.warnings_total = len(self.warnings)
+
+    @property
+    def more_rejects(self) -> int:
+        """Rejects beyond those in ``rejects``: counted, listed only in the full download."""
+        return self.rejects_total - len(self.rejects)
+
+    @property
+    def more_warnings(self) -> int:
+        return self.warnings_total - len(self.warnings)
 
     @cached_property
     def rejects_frame(self) -> pd.DataFrame:
-        """The rejects as a table, built once (pages redraw often)."""
+        """The rejects written out as a table, built once (pages redraw often)."""
         return _frame(self.rejects)
 
     @cached_property
     def warnings_frame(self) -> pd.DataFrame:
         return _frame(self.warnings)
 
+    def all_rejects(self) -> pd.DataFrame:
+        """Every reject: those held, or, when there are more, all of them derived again from
+        the file (seconds for millions of rows; never held afterwards)."""
+        if not self.more_rejects or self.source is None:
+            return self.rejects_frame
+        return self.source.problems()[0]
+
+    def all_warnings(self) -> pd.DataFrame:
+        if not self.more_warnings or self.source is None:
+            return self.warnings_frame
+        return self.source.problems()[1]
 
 
 def _frame(items: list[Reject]) -> pd.DataFrame:
@@ -85,13 +144,23 @@ def _frame(items: list[Reject]) -> pd.DataFrame:
 
 
 def all_rejects(reports: list[ImportReport]) -> pd.DataFrame:
-    """Every reject of a batch, one line per problem (a row with two problems has two)."""
-    return _frame([r for rep in reports for r in rep.rejects])
+    """Every reject of a batch, one line per problem (a row with two problems has two); a file
+    with more rejects than were held has them derived again from its bytes."""
+    frames = [rep.all_rejects() for rep in reports if rep.rejects_total]
+    if not frames:
+        return _frame([])
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return out.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
+
+
+def rejects_total(reports: list[ImportReport]) -> int:
+    """How many lines :func:`all_rejects` has, without building it."""
+    return sum(rep.rejects_total for rep in reports)
 
 
 def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None = None) -> FileAnalysis:
     """Read and recognise a file; a file that cannot be read gets ``error``, never an exception."""
-    analysis = FileAnalysis(file_name, len(data))
+    analysis = FileAnalysis(file_name, len(data), data=data)
     try:
         analysis.raw = read_export(file_name, data)
     except ExportError as exc:
@@ -147,7 +216,7 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     if prepared.rows_read >= LARGE:
         return_memory()
     known = ws.known_people() if check_people and table_name in schema.PERSON_REFERENCES else set()
-    people_warnings = unknown_people_warnings(prepared, mapping, known, analysis.file_name)
+    unknown_people_warnings(prepared, mapping, known)
     if progress:
         progress(0.85, "Loading into the workspace")
     result = ws.load(table_name, prepared.frame)
@@ -155,8 +224,10 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     report.rows_loaded = prepared.rows_loaded
     report.rows_rejected = prepared.rows_rejected
     report.inserted, report.replaced = result.inserted, result.replaced
-    report.rejects = prepared.rejects
-    report.warnings = prepared.warnings + people_warnings
+    report.rejects, report.rejects_total = prepared.rejects.first(), prepared.rejects.total
+    report.warnings, report.warnings_total = prepared.warnings.first(), prepared.warnings.total
+    if (report.more_rejects or report.more_warnings) and analysis.data is not None:
+        report.source = Source(analysis.file_name, analysis.data, table_name, mapping, frozenset(known))
     report.notes = prepared.notes
     if not known and table_name in schema.PERSON_REFERENCES and check_people:
         report.notes.append("No roster loaded: owners were not checked against a people file.")
@@ -224,6 +295,13 @@ def import_directory(ws: Workspace, directory: Path, pattern: str = "*.csv") -> 
     path, the roster first. Files are read one at a time, so memory holds one file, not all."""
     paths = sorted(Path(directory).glob(pattern))
     if pattern.lower().endswith(".csv"):
-        return [import_file(ws, analyse_file(p.name, p.read_bytes()), release_raw=True)
+        return [import_file(ws, _analyse_path(p), release_raw=True)
                 for p in sorted(paths, key=_head_rank)]  # sorted() is stable: name order within a rank
-    return import_files(ws, [analyse_file(p.name, p.read_bytes()) for p in paths])
+    return import_files(ws, [_analyse_path(p) for p in paths])
+
+
+def _analyse_path(path: Path) -> FileAnalysis:
+    """A file on disk analysed; its path, not its bytes, is kept for deriving full reject lists."""
+    analysis = analyse_file(path.name, path.read_bytes())
+    analysis.data = path
+    return analysis

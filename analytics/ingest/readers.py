@@ -50,6 +50,14 @@ XML_PROLOG_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 #: Share of control characters above which a file is binary, not text.
 MAX_CONTROL_SHARE = 0.05
+#: A CSV in which more than this many rows, and more than half of the rows read so far, do not
+#: fit the header is refused as a whole: its header, delimiter or a trailing separator on every
+#: row is wrong, and listing its rows as rejects would only bury that.
+RAGGED_REFUSE_FROM = 10_000
+#: Rejects (and warnings) of one file written out for the page: the first this many by row.
+#: Beyond them only their number is held; the full list is derived again from the file when it
+#: is downloaded. (2,000,000 rejects written one by one took ~100 s and ~4 GB of a session.)
+REJECTS_KEPT = 1_000
 
 #: File signatures of things people upload by mistake, and what to call them.
 _MAGIC = (
@@ -83,7 +91,10 @@ class RawTable:
 
     ``frame`` has one text column per header (headers made unique and non-empty), ``rows``
     the row number of each line of ``frame``, and ``rejects`` the rows that could not be
-    read. ``rows_read`` = ``len(frame)`` + rejected rows.
+    read (the first :data:`REJECTS_KEPT` of each kind, unless read with ``keep=None``; the
+    rest are counted in ``more_rejects``). ``rows_read`` = ``len(frame)`` + rejected rows.
+    Read with ``keep=None``, the rows of a CSV that do not fit its header are in
+    ``whole_rows`` instead, as a table (row, value, reason), counted in ``more_rejects``.
     """
 
     file_name: str
@@ -95,10 +106,13 @@ class RawTable:
     encoding: str = "utf-8"
     delimiter: str = ","
     notes: list[str] = field(default_factory=list)
+    #: rows rejected beyond those in ``rejects`` (a reader rejects a row once)
+    more_rejects: int = 0
+    whole_rows: pd.DataFrame | None = None
 
     @property
     def rows_read(self) -> int:
-        return len(self.frame) + len({r.row for r in self.rejects})
+        return len(self.frame) + len({r.row for r in self.rejects}) + self.more_rejects
 
 
 def unique_headers(raw_headers: list[str]) -> list[str]:
@@ -120,13 +134,14 @@ def unique_headers(raw_headers: list[str]) -> list[str]:
     return out
 
 
-def read_export(file_name: str, data: bytes) -> RawTable:
-    """Read an uploaded export (CSV or XLSX, recognised by content, not by name)."""
+def read_export(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> RawTable:
+    """Read an uploaded export (CSV or XLSX, recognised by content, not by name). ``keep``:
+    how many rejects of each kind to write out (None: all of them)."""
     if _blank(data.lstrip(b"\xef\xbb\xbf")):
         raise ExportError(file_name, "the file is empty.")
     head = data[:8]
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        table = _read_xlsx(file_name, data)
+        table = _read_xlsx(file_name, data, keep)
         if not file_name.lower().endswith((".xlsx", ".xlsm")):
             table.notes.append("The file holds an Excel workbook; it was read as XLSX.")
         return table
@@ -146,7 +161,7 @@ def read_export(file_name: str, data: bytes) -> RawTable:
         if head.startswith(magic):
             advice = "Unpack it and upload the CSV or XLSX inside." if what.startswith("compressed") else WHAT_TO_UPLOAD
             raise ExportError(file_name, f"this file is {what}, not an export. {advice}")
-    table = _read_csv(file_name, data)
+    table = _read_csv(file_name, data, keep)
     if file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         table.notes.append("The file is named like an Excel workbook but holds CSV text; it was read as CSV.")
     return table
@@ -381,10 +396,13 @@ def _not_a_table(file_name: str, body: bytes) -> None:
                                      "and upload that.")
 
 
-def _cell_problems(table: pa.Table, headers: list[str], check_nul: bool) -> dict[int, tuple[str, str, str]]:
+def _cell_problems(table: pa.Table, headers: list[str], check_nul: bool,
+                   keep: int | None = REJECTS_KEPT) -> tuple[np.ndarray | None, dict[int, tuple[str, str, str]]]:
     """Rows with a cell no export writes: longer than any CRM field, or holding a NUL
-    character. {record index: (column, value shown, reason)}, the first problem of a row."""
-    found: dict[int, tuple[str, str, str]] = {}
+    character. (a mask of those records, or None when there are none; {record index: (column,
+    value shown, reason)} for the first ``keep`` of them, all when None: the first problem of a
+    row). The rows are found a column at a time; only the written ones are visited one by one."""
+    masks: list[tuple[str, pa.Array, np.ndarray, bool]] = []
     for i, name in enumerate(headers):
         col = table.column(i)
         # a character takes at least one byte: only a column with a cell of more bytes than
@@ -392,23 +410,30 @@ def _cell_problems(table: pa.Table, headers: list[str], check_nul: bool) -> dict
         too_many_bytes = (pc.max(pc.binary_length(col)).as_py() or 0) > MAX_CELL_CHARS
         long = pc.greater(pc.utf8_length(col), MAX_CELL_CHARS) if too_many_bytes else None
         if long is not None and pc.any(long).as_py():
-            for j in np.flatnonzero(long.to_numpy(zero_copy_only=False)):
-                value = col[int(j)].as_py()
-                found.setdefault(int(j), (name, value[:60] + "…", (
-                    f"the value is {len(value):,} characters long, more than any CRM field holds "
-                    f"({MAX_CELL_CHARS:,}); the file may be damaged or not an export")))
+            masks.append((name, col, long.to_numpy(zero_copy_only=False), True))
         if check_nul:
             nul = pc.match_substring(col, "\x00")
             if pc.any(nul).as_py():
-                for j in np.flatnonzero(nul.to_numpy(zero_copy_only=False)):
-                    value = col[int(j)].as_py().replace("\x00", "\\0")
-                    found.setdefault(int(j), (name, value[:80], (
-                        "the value holds a NUL character (a zero byte), a sign of a damaged file; "
-                        "export the file again")))
-    return found
+                masks.append((name, col, nul.to_numpy(zero_copy_only=False), False))
+    if not masks:
+        return None, {}
+    bad = np.logical_or.reduce([m for _, _, m, _ in masks])
+    written = np.flatnonzero(bad)[:keep]
+    found: dict[int, tuple[str, str, str]] = {}
+    for name, col, mask, is_long in masks:  # in column order, a long value before a NUL: the row's first problem
+        for j in written[mask[written]]:
+            if int(j) in found:
+                continue
+            value = col[int(j)].as_py()
+            found[int(j)] = (name, value[:60] + "…", (
+                f"the value is {len(value):,} characters long, more than any CRM field holds "
+                f"({MAX_CELL_CHARS:,}); the file may be damaged or not an export")) if is_long else (
+                name, value.replace("\x00", "\\0")[:80], (
+                    "the value holds a NUL character (a zero byte), a sign of a damaged file; export the file again"))
+    return bad, dict(sorted(found.items()))
 
 
-def _read_csv(file_name: str, data: bytes) -> RawTable:
+def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> RawTable:
     body, source_encoding, notes = _decode(file_name, data)
     if _blank(body):
         raise ExportError(file_name, "the file is empty.")
@@ -459,14 +484,50 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
             row=unclosed,
         )
 
-    bad: list[tuple[int | None, int, int, str]] = []
+    # rows that do not fit the header: every one's number, the first ``keep`` written out
+    # (numbers, fields, text) in three lists: no object per row for the collector to walk
+    bad: tuple[list[int | None], list[int], list[str]] = ([], [], [])
+    bad_numbers: list[int | None] = []
+    # of them, lines with no value (spaces, or delimiters only): empty rows, not ragged ones
+    empty_lines: tuple[array.array, array.array] = (array.array("q"), array.array("q"))  # EMPTY_ROW, SPACES_ROW
+    blank_bad = [0]
+    last_ragged = [0]
+    in_order = [True]
+    mostly_ragged: list[int] = []  # set when the file is refused: rows that did not fit, of rows read
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append((row.number, row.expected_columns, row.actual_columns, row.text or ""))
+        if not in_order[0]:
+            # the parallel read stops at the first such row: only the in-order read numbers
+            # them, and across threads each one cost ~40 us (500,000 of them: 20 s, not 1 s)
+            return "error"
+        bad_numbers.append(row.number)
+        text = row.text or ""
+        why = _no_value(text, delimiter)
+        if why is not None:
+            blank_bad[0] += 1
+            if row.number:
+                empty_lines[why == SPACES_ROW].append(header_row + row.number)
+            return "skip"
+        last_ragged[0] = max(last_ragged[0], row.number or 0)
+        if keep is None or len(bad[0]) < keep:
+            bad[0].append(row.number)
+            bad[1].append(row.actual_columns)
+            bad[2].append(text[:200])
+        ragged = len(bad_numbers) - blank_bad[0]
+        if ragged > RAGGED_REFUSE_FROM and row.number is not None and 2 * ragged > row.number:
+            mostly_ragged[:] = [ragged, row.number]
+            return "error"
         return "skip"
 
     def parse(threads: bool) -> pa.Table:
-        bad.clear()
+        for part in bad:
+            part.clear()
+        bad_numbers.clear()
+        blank_bad[0] = 0
+        last_ragged[0] = 0
+        for part in empty_lines:
+            del part[:]
+        in_order[0] = not threads
         return pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(rest)),
             read_options=pacsv.ReadOptions(
@@ -493,55 +554,75 @@ def _read_csv(file_name: str, data: bytes) -> RawTable:
         except (pa.ArrowInvalid, pa.ArrowException):
             if not threads:
                 raise
-            table, bad[:] = None, []  # a record longer than a block: the in-order read copes
-        if threads and (bad or table is None):
+            # a record longer than a block, or a row that does not fit the header: read in order
+            table = None
+        if threads and table is None:
             table = None  # let the parallel read go before the in-order one
             table = parse(False)
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        if mostly_ragged:
+            ragged, read = mostly_ragged
+            raise ExportError(
+                file_name,
+                f"{ragged:,} of its first {read:,} rows have a different number of values than the header's "
+                f"{len(headers):,} columns (row {header_row + (bad[0][0] or 0)} has {bad[1][0]:,}), so the values "
+                "cannot be matched to the columns. The header row or the delimiter is probably wrong, or every row "
+                "ends with an extra separator. Fix the header or export the file again.") from None
         log.info("CSV not readable: %s: %s", file_name, exc)
         raise ExportError(file_name, _explain_arrow_error(str(exc))) from None
 
     # pyarrow numbers the records after the header from 1, blank lines included.
-    bad_numbers = [b[0] for b in bad]
-    # a line of spaces or delimiters has fewer fields than the header: an empty row, not a ragged one
-    emptiness = {i: _no_value(text, delimiter) for i, (_, _, _, text) in enumerate(bad)}
-    rejects = [
-        Reject(file_name, header_row + (n or 0), "(whole row)", text[:200],
-               f"the row has {actual} fields where the header has {expected}")
-        for i, (n, expected, actual, text) in enumerate(bad)
-        if emptiness[i] is None
-    ]
-    empty_lines = [(header_row + n, emptiness[i]) for i, (n, _, _, _) in enumerate(bad) if n and emptiness[i]]
+    rejects: list[Reject] = []
+    whole_rows = None
+    numbers, fields, texts = bad
+    if keep is None:  # all of them: as a table (2,000,000 Reject objects took ~20 s)
+        whole_rows = pd.DataFrame({
+            "row": header_row + np.array([n or 0 for n in numbers], dtype=np.int64),
+            "value": pd.Series(texts, dtype="str"),
+            "reason": "the row has " + pd.Series(fields, dtype="int64").astype("str")
+                      + f" fields where the header has {len(headers)}"})
+        for part in bad:
+            part.clear()
+    rejects = [Reject(file_name, header_row + (n or 0), "(whole row)", text,
+                      f"the row has {actual} fields where the header has {len(headers)}")
+               for n, actual, text in zip(numbers, fields, texts, strict=True)]
+    more = len(bad_numbers) - blank_bad[0] - len(rejects)
     if None in bad_numbers:
         rows = np.arange(header_row + 1, header_row + 1 + table.num_rows)
     else:
         records = np.arange(1, table.num_rows + len(bad_numbers) + 1)
         rows = header_row + records[~np.isin(records, np.array(bad_numbers, dtype=np.int64))]
-    problems = _cell_problems(table, headers, check_nul=body.find(b"\x00", data_at) >= 0)
-    keep = np.ones(table.num_rows, dtype=bool)
+    n_lines = table.num_rows + len(bad_numbers)  # records and rows that did not fit, blank lines among them
+    del bad_numbers[:]
+    damaged, problems = _cell_problems(table, headers, check_nul=body.find(b"\x00", data_at) >= 0, keep=keep)
     for j, (column, value, reason) in problems.items():
         rejects.append(Reject(file_name, int(rows[j]), column, value, reason))
-        keep[j] = False
-    if problems:
-        table = table.filter(pa.array(keep))
-        rows = rows[keep]
+    last_rejected = header_row + last_ragged[0]
+    if damaged is not None:
+        more += int(damaged.sum()) - len(problems)
+        last_rejected = max(last_rejected, int(rows[damaged].max()))
+        table = table.filter(pa.array(~damaged))
+        rows = rows[~damaged]
     # Arrow's strings become pandas' Arrow-backed ``str`` columns without a copy per cell
     # (building them from Python objects took 10 s for 5M rows x 9 columns).
     frame = pd.DataFrame({h: table.column(i).to_pandas().astype("str") for i, h in enumerate(headers)},
                          index=pd.RangeIndex(table.num_rows))
     blank, spaces = _empty_records(table)
     empty = blank | spaces
-    if empty.any() or empty_lines or padding:
+    if empty.any() or len(empty_lines[0]) or len(empty_lines[1]) or padding:
         groups = [(rows[blank], EMPTY_ROW), (rows[spaces], SPACES_ROW),
-                  *((np.array([r for r, why in empty_lines if why == reason], dtype=np.int64), reason)
-                    for reason in (EMPTY_ROW, SPACES_ROW))]
+                  (np.frombuffer(empty_lines[0], np.int64), EMPTY_ROW),
+                  (np.frombuffer(empty_lines[1], np.int64), SPACES_ROW)]
         frame = frame[~empty].reset_index(drop=True)
         rows = rows[~empty]
-        last = max([header_row, *rows[-1:].tolist(), *(r.row for r in rejects)])
+        last = max(header_row, *rows[-1:].tolist(), last_rejected)
         # the blank lines the file ends with were never parsed: they follow its last record
-        rejects += _empty_rows(file_name, groups, last, notes,
-                               (header_row + table.num_rows + len(bad) + 1, padding))
-    return RawTable(file_name, headers, frame, rows, rejects, "csv", source_encoding, delim_name, notes)
+        empties, unwritten = _empty_rows(file_name, groups, last, notes,
+                                         (header_row + n_lines + 1, padding), keep)
+        rejects += empties
+        more += unwritten
+    return RawTable(file_name, headers, frame, rows, rejects, "csv", source_encoding, delim_name, notes, more,
+                    whole_rows)
 
 
 EMPTY_ROW = "empty row"
@@ -608,15 +689,20 @@ def _padding(body: bytes, start: int) -> tuple[int, int]:
 
 
 def _empty_rows(file_name: str, groups: list[tuple[np.ndarray, str]], last_with_values: int,
-                notes: list[str], padding: tuple[int, int] = (0, 0)) -> list[Reject]:
+                notes: list[str], padding: tuple[int, int] = (0, 0),
+                keep: int | None = REJECTS_KEPT) -> tuple[list[Reject], int]:
     """Empty rows among the data (``groups``: row numbers, reason) are rows read and rejected
     with the reason; those after the last row with a value, and ``padding`` (first row, count:
     blank lines the reader did not parse), are the file's padding (a sheet saved with formatted
     empty rows under its data, a trailing blank line): not rows read, and named in a note,
-    counted, not listed, so that a million blank lines cost no million objects."""
-    rejects = [Reject(file_name, int(row), "(whole row)", "", reason)
-               for rows, reason in groups for row in rows[rows < last_with_values].tolist()]
-    rejects.sort(key=lambda r: r.row)
+    counted, not listed, so that a million blank lines cost no million objects. Returns the
+    first ``keep`` of the rejected ones by row (all when None) and how many more there are."""
+    among = [(rows[rows < last_with_values], reason) for rows, reason in groups]
+    numbers = np.concatenate([r for r, _ in among]) if among else np.array([], np.int64)
+    reasons = np.concatenate([np.full(len(r), i) for i, (r, _) in enumerate(among)]) if among else numbers
+    order = np.argsort(numbers, kind="stable")
+    written = order if keep is None else order[:keep]
+    rejects = [Reject(file_name, int(numbers[i]), "(whole row)", "", among[int(reasons[i])][1]) for i in written]
     after = [rows[rows > last_with_values] for rows, _ in groups]
     k = sum(len(a) for a in after) + padding[1]
     if k:
@@ -624,7 +710,7 @@ def _empty_rows(file_name: str, groups: list[tuple[np.ndarray, str]], last_with_
         where = f"row {first:,}" if k == 1 else f"rows {first:,} to {first + k - 1:,}"
         notes.append(f"{'An empty row' if k == 1 else f'{k:,} empty rows'} after the last row with values ({where}) "
                      f"{'was' if k == 1 else 'were'} not read.")
-    return rejects
+    return rejects, len(numbers) - len(rejects)
 
 
 def _explain_arrow_error(message: str) -> str:
@@ -720,7 +806,7 @@ def _formulas_without_values(data: bytes, sheet_parts: list[str]) -> bool:
     return False
 
 
-def _read_xlsx(file_name: str, data: bytes) -> RawTable:
+def _read_xlsx(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> RawTable:
     sheet_parts = _check_package(file_name, data)
     import openpyxl  # imported here: only XLSX uploads pay for it
 
@@ -778,15 +864,26 @@ def _read_xlsx(file_name: str, data: bytes) -> RawTable:
     headers = unique_headers(headers_raw)
     width = len(headers)
     notes: list[str] = []
-    rejects = _empty_rows(file_name, [(np.frombuffer(empty_rows, np.int64), EMPTY_ROW),
-                                      (np.frombuffer(spaces_rows, np.int64), SPACES_ROW)],
-                          rows[-1] if rows else header_row, notes)
+    rejects, more = _empty_rows(file_name, [(np.frombuffer(empty_rows, np.int64), EMPTY_ROW),
+                                            (np.frombuffer(spaces_rows, np.int64), SPACES_ROW)],
+                                rows[-1] if rows else header_row, notes, keep=keep)
+    ragged = 0  # rows that do not fit the header or hold a damaged cell, written out or not
+
+    def written() -> bool:
+        nonlocal more, ragged
+        ragged += 1
+        if keep is None or ragged <= keep:
+            return True
+        more += 1
+        return False
+
     kept, kept_rows = [], []
     for cells, row in zip(records, rows, strict=True):
         extra = [c for c in cells[width:] if c.strip()]
         if extra:
-            rejects.append(Reject(file_name, row, "(whole row)", ", ".join(cells)[:200],
-                                  f"the row has values in {len(cells)} columns where the header has {width}"))
+            if written():
+                rejects.append(Reject(file_name, row, "(whole row)", ", ".join(cells)[:200],
+                                      f"the row has values in {len(cells)} columns where the header has {width}"))
             continue
         cells = (cells + [""] * width)[:width]
         problem = next(((h, c) for h, c in zip(headers, cells, strict=True) if len(c) > MAX_CELL_CHARS or "\x00" in c),
@@ -795,7 +892,8 @@ def _read_xlsx(file_name: str, data: bytes) -> RawTable:
             h, c = problem
             reason = (f"the value is {len(c):,} characters long, more than any CRM field holds ({MAX_CELL_CHARS:,})"
                       if len(c) > MAX_CELL_CHARS else "the value holds a NUL character (a zero byte)")
-            rejects.append(Reject(file_name, row, h, c[:60].replace("\x00", "\\0"), reason))
+            if written():
+                rejects.append(Reject(file_name, row, h, c[:60].replace("\x00", "\\0"), reason))
             continue
         kept.append(cells)
         kept_rows.append(row)
@@ -807,4 +905,4 @@ def _read_xlsx(file_name: str, data: bytes) -> RawTable:
         notes.append("The workbook has formulas with no saved value (it was written by a program and never "
                      "calculated), so those cells read as blank. Open it in Excel, save it, and upload it again.")
     return RawTable(file_name, headers, frame, np.array(kept_rows, dtype=np.int64), rejects, "xlsx",
-                    "xlsx", "", notes)
+                    "xlsx", "", notes, more)

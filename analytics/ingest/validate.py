@@ -9,6 +9,10 @@ Rules, the same for every table:
 - warnings (close date before created date, negative amount, unknown owner) load the row
   and are listed beside it.
 Every row read is either loaded or rejected: ``rows_read == loaded + rejected``.
+
+Rejects and warnings are found a column at a time, as masks; only the first
+:data:`~analytics.ingest.readers.REJECTS_KEPT` of each by row are written out as rows (all,
+with ``keep=None``: the full list a download derives again from the file), the rest counted.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -23,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import schema
-from analytics.ingest.readers import RawTable, Reject
+from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject
 from analytics.ingest.values import MAX_NAME_CHARS, TYPE_WORDS, Parsed, parse
 from analytics.memory import return_memory
 from analytics.schema import Column
@@ -34,6 +39,99 @@ Progress = Callable[[float, str], None]
 LARGE = 1_000_000
 
 
+#: The columns of a list of rejects or warnings, as shown and downloaded.
+REPORT_COLUMNS = ["file", "row", "column", "value", "reason"]
+#: What a group of problems says about the ones asked for (positions in the group): a value
+#: per column of REPORT_COLUMNS after "row", one for all or one per problem.
+Describe = Callable[[np.ndarray], dict[str, Any]]
+
+
+class Problems:
+    """The rejects or the warnings of one file, added a group at a time (one column's bad
+    cells, say) as the rows they are on and a function that words them. Only the first
+    ``keep`` by row are ever worded, one by one, in :meth:`first`; the rest are counted
+    (``total``). With ``keep=None``, :meth:`frame` words every one, a column at a time."""
+
+    def __init__(self, file_name: str, keep: int | None = REJECTS_KEPT) -> None:
+        self.file_name, self.keep = file_name, keep
+        self.total = 0
+        self._groups: list[tuple[np.ndarray, Describe]] = []
+
+    def add(self, rows: np.ndarray, describe: Describe, count: int | None = None) -> None:
+        """``count`` problems (default: ``len(rows)``), on ``rows`` (ascending; only the first
+        ``keep`` are needed)."""
+        count = len(rows) if count is None else count
+        if count:
+            self.total += count
+            self._groups.append((np.asarray(rows[: self.keep] if self.keep is not None else rows, dtype=np.int64),
+                                 describe))
+
+    def add_written(self, items: list[Reject], more: int = 0) -> None:
+        """Problems already written out (a reader's), and ``more`` of them that were not."""
+        self.add(*_written(sorted(items, key=lambda r: r.row)), len(items) + more)
+
+    def first(self) -> list[Reject]:
+        """The first ``keep`` problems by row (a row's in the order they were added)."""
+        if not self._groups:
+            return []
+        rows = np.concatenate([g[0] for g in self._groups])
+        group = np.concatenate([np.full(len(g[0]), i) for i, g in enumerate(self._groups)])
+        at = np.concatenate([np.arange(len(g[0])) for g in self._groups])
+        order = np.argsort(rows, kind="stable")[: self.keep]
+        out: list[Reject | None] = [None] * len(order)
+        for i, (_, describe) in enumerate(self._groups):
+            slots = np.flatnonzero(group[order] == i)
+            if not len(slots):
+                continue
+            sel = at[order][slots]
+            said = {k: list(_each(v, len(sel))) for k, v in describe(sel).items()}
+            for n, slot in enumerate(slots):
+                out[slot] = Reject(self.file_name, int(rows[order[slot]]), str(said["column"][n]),
+                                   str(said["value"][n]), str(said["reason"][n]))
+        written = [r for r in out if r is not None]
+        # what was written stands in for the groups: their text and masks can go
+        self._groups = [_written(written)] if written else []
+        return written
+
+    def frame(self) -> pd.DataFrame:
+        """Every problem as a table sorted by row, worded a group (a column) at a time."""
+        parts = []
+        for rows, describe in self._groups:
+            said = describe(np.arange(len(rows)))
+            parts.append(pd.DataFrame({
+                "file": pd.Series(self.file_name, index=range(len(rows)), dtype="str"), "row": rows,
+                **{k: _text(said[k], len(rows)) for k in REPORT_COLUMNS[2:]}}))
+        if not parts:
+            return pd.DataFrame({c: pd.Series([], dtype="str" if c != "row" else "int64") for c in REPORT_COLUMNS})
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return out.sort_values("row", kind="stable").reset_index(drop=True)
+
+
+def _written(items: list[Reject]) -> tuple[np.ndarray, Describe]:
+    """A group of problems already written out (in row order)."""
+    return np.array([r.row for r in items], dtype=np.int64), lambda sel: {
+        "column": [items[i].column for i in sel], "value": [items[i].value for i in sel],
+        "reason": [items[i].reason for i in sel]}
+
+
+def _each(value: Any, n: int) -> Any:
+    """One value per problem: a scalar repeated, a sequence as it is (by position)."""
+    if isinstance(value, str):
+        return [value] * n
+    if isinstance(value, pd.Series):
+        return value.reset_index(drop=True)
+    return value
+
+
+def _text(value: Any, n: int) -> pd.Series:
+    """A column of text for a table of problems, by position (a text column is not copied)."""
+    if isinstance(value, str):
+        return pd.Series(value, index=range(n), dtype="str")
+    if isinstance(value, pd.Series):
+        return value.reset_index(drop=True).astype("str")
+    return pd.Series(value, dtype="str")
+
+
 @dataclass
 class Prepared:
     """Rows ready to load, with what was kept out and why."""
@@ -41,23 +139,25 @@ class Prepared:
     table: str
     frame: pd.DataFrame
     rows: np.ndarray
-    rejects: list[Reject] = field(default_factory=list)
-    warnings: list[Reject] = field(default_factory=list)
+    rejects: Problems
+    warnings: Problems
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
-
-    @property
-    def rows_rejected(self) -> int:
-        return len({r.row for r in self.rejects})
+    rows_rejected: int = 0
 
     @property
     def rows_loaded(self) -> int:
         return len(self.frame)
 
 
-def _short(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+def _shorts(cells: pd.Series) -> pd.Series:
+    """Each cell of a text column as shown in a list of problems, at most 80 characters (by
+    position)."""
+    cells = cells.astype("str").fillna("").reset_index(drop=True)
+    long = (cells.str.len() > 80).to_numpy(dtype=bool)
+    if long.any():
+        cells = cells.where(~long, cells.str.slice(0, 77) + "...")
+    return cells
 
 
 def _derive_key(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
@@ -105,49 +205,76 @@ def _mask(part: pd.Series | None, n: int) -> np.ndarray:
     return np.zeros(n, dtype=bool) if part is None else part.to_numpy(dtype=bool)
 
 
-def _codepoints(value: object) -> str:
-    """Invisible characters as a reader can see them: ``"\u200b"`` -> ``"U+200B"``."""
-    text = "" if value is None else str(value)
-    return _short(" ".join(f"U+{ord(c):04X}" for c in text[:30]))
+def _codepoints(cells: pd.Series) -> pd.Series:
+    """Invisible characters as a reader can see them: ``"\u200b"`` -> ``"U+200B"`` (by position)."""
+    return _shorts(pd.Series([" ".join(f"U+{ord(c):04X}" for c in str(v)[:30]) if isinstance(v, str) else ""
+                              for v in cells], dtype="str"))
 
 
-def _altered_cells(file_name: str, altered: list[tuple[Column, pd.Series, Parsed]], mapping: dict[str, str],
-                   keep: np.ndarray, rows: np.ndarray, notes: list[str]) -> list[Reject]:
+def _altered_cells(warnings: Problems, altered: list[tuple[Column, pd.Series, Parsed]], mapping: dict[str, str],
+                   loads: np.ndarray, rows: np.ndarray, notes: list[str]) -> None:
     """Warnings for the loaded rows whose text was read as blank (it held only invisible
     characters) or cut to the longest a name may be, and a note per column."""
-    out: list[Reject] = []
+    keep = warnings.keep
     for col, text, parsed in altered:
         src, label = mapping[col.name], col.name.replace("_", " ")
-        emptied = _mask(parsed.emptied, len(keep)) & keep
-        for j in np.flatnonzero(emptied):
-            out.append(Reject(file_name, int(rows[j]), src, _codepoints(text.iat[j]),
-                              f"{label} holds only invisible characters (such as zero-width spaces); "
-                              "loaded as blank"))
-        cut = _mask(parsed.cut, len(keep)) & keep
-        for j in np.flatnonzero(cut):
-            out.append(Reject(file_name, int(rows[j]), src, _short(text.iat[j]),
-                              f"{label} is longer than {MAX_NAME_CHARS} characters ({len(text.iat[j]):,}); its "
-                              f"first {MAX_NAME_CHARS} were kept"))
-        if emptied.any():
-            k = int(emptied.sum())
+        emptied = np.flatnonzero(_mask(parsed.emptied, len(loads)) & loads)
+        written = emptied[:keep] if keep is not None else emptied
+        warnings.add(rows[written], lambda sel, text=text, written=written, src=src, label=label: {
+            "column": src, "value": _codepoints(text.iloc[written[sel]]),
+            "reason": f"{label} holds only invisible characters (such as zero-width spaces); loaded as blank"},
+            len(emptied))
+        cut = np.flatnonzero(_mask(parsed.cut, len(loads)) & loads)
+        written_cut = cut[:keep] if keep is not None else cut
+
+        def long_cells(sel: np.ndarray, text=text, written=written_cut, src=src, label=label) -> dict[str, Any]:
+            cells = text.iloc[written[sel]].astype("str").reset_index(drop=True)
+            return {"column": src, "value": _shorts(cells),
+                    "reason": f"{label} is longer than {MAX_NAME_CHARS} characters ("
+                              + cells.str.len().map("{:,}".format) + f"); its first {MAX_NAME_CHARS} were kept"}
+
+        warnings.add(rows[written_cut], long_cells, len(cut))
+        if len(emptied):
+            k = len(emptied)
             notes.append(f"{src}: {k:,} value{'s' if k > 1 else ''} held only invisible characters (such as "
                          "zero-width spaces) and loaded as blank; the rows are listed under warnings.")
-        if cut.any():
-            k = int(cut.sum())
+        if len(cut):
+            k = len(cut)
             notes.append(f"{src}: {k:,} value{'s' if k > 1 else ''} longer than {MAX_NAME_CHARS} characters "
                          f"{'were' if k > 1 else 'was'} cut to {MAX_NAME_CHARS}; the rows are listed under "
                          "warnings.")
-    return out
+
+
+def _bad_cells(text: pd.Series, at: np.ndarray, src: str, word: str, reasons: pd.Series | None) -> Describe:
+    """Words the bad cells at positions ``at`` of ``text``: the parser's reason, or 'is not'."""
+    def describe(sel: np.ndarray) -> dict[str, Any]:
+        shown = _shorts(text.iloc[at[sel]])
+        reason = "'" + shown + "' is not " + word
+        if reasons is not None:  # a parser's own reason, where it gave one
+            given = reasons.iloc[at[sel]].reset_index(drop=True)
+            has = given.map(lambda g: isinstance(g, str)).to_numpy(dtype=bool)
+            if has.any():
+                reason = reason.astype(object).where(~has, given)
+        return {"column": src, "value": shown, "reason": reason}
+    return describe
 
 
 def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
-            progress: Progress | None = None) -> Prepared:
-    """Parse, check and key the rows of ``raw`` for ``table_name`` under ``mapping``."""
+            progress: Progress | None = None, keep: int | None = REJECTS_KEPT) -> Prepared:
+    """Parse, check and key the rows of ``raw`` for ``table_name`` under ``mapping``. ``keep``:
+    how many rejects and warnings to write out (None: all, for :meth:`Problems.frame`)."""
     t = schema.table(table_name)
     n = len(raw.frame)
     rows = raw.rows
-    rejects: list[Reject] = list(raw.rejects)
-    warnings: list[Reject] = []
+    rejects = Problems(raw.file_name, keep)
+    whole = raw.whole_rows
+    rejects.add_written(raw.rejects, raw.more_rejects - (len(whole) if whole is not None else 0))
+    if whole is not None and len(whole):
+        order = np.argsort(whole["row"].to_numpy(), kind="stable")
+        rejects.add(whole["row"].to_numpy()[order], lambda sel: {
+            "column": "(whole row)", "value": whole["value"].iloc[order[sel]],
+            "reason": whole["reason"].iloc[order[sel]]})
+    warnings = Problems(raw.file_name, keep)
     notes: list[str] = list(raw.notes)
     rejected = np.zeros(n, dtype=bool)
     typed: dict[str, pd.Series] = {}
@@ -166,21 +293,28 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         if parsed.note:
             notes.append(f"{src}: {parsed.note}.")
         bad = parsed.bad.to_numpy(dtype=bool)
-        reasons = parsed.reasons
-        for j in np.flatnonzero(bad):
-            reason = reasons.iat[j] if reasons is not None and isinstance(reasons.iat[j], str) else (
-                f"'{_short(text.iat[j])}' is not {TYPE_WORDS.get(col.type, 'valid')}")
-            rejects.append(Reject(raw.file_name, int(rows[j]), src, _short(text.iat[j]), reason))
+        at = np.flatnonzero(bad)
+        if len(at):
+            written = at[:keep] if keep is not None else at
+            rejects.add(rows[written], _bad_cells(text, written, src, TYPE_WORDS.get(col.type, "valid"),
+                                                   parsed.reasons), len(at))
         rejected |= bad
         if n >= LARGE:
             return_memory(collect=False)  # the column's intermediate text is freed: do not carry it on
         if col.required:
             missing = (parsed.values.isna().to_numpy(dtype=bool)) & ~bad
-            invisible = _mask(parsed.emptied, n)
-            for j in np.flatnonzero(missing):
-                rejects.append(Reject(raw.file_name, int(rows[j]), src, _codepoints(text.iat[j]) if invisible[j] else "",
-                                      f"{col.name.replace('_', ' ')} is required but blank"
-                                      + (" (the cell holds only invisible characters)" if invisible[j] else "")))
+            at = np.flatnonzero(missing)
+            written = at[:keep] if keep is not None else at
+            invisible = _mask(parsed.emptied, n)[written]
+
+            def blank(sel: np.ndarray, src=src, col=col, text=text, written=written, invisible=invisible):
+                shown = _codepoints(text.iloc[written[sel]]).where(invisible[sel], "")
+                reason = pd.Series(f"{col.name.replace('_', ' ')} is required but blank", index=shown.index,
+                                   dtype="str").where(~invisible[sel], f"{col.name.replace('_', ' ')} is required "
+                                                      "but blank (the cell holds only invisible characters)")
+                return {"column": src, "value": shown, "reason": reason}
+
+            rejects.add(rows[written], blank, len(at))
             rejected |= missing
 
     # Key: from the export, or derived when the export has no ID column.
@@ -200,9 +334,8 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
     key_frame = pd.DataFrame({k: typed[k] for k in key_cols if k in typed})
     if len(key_frame.columns) == len(key_cols) and n:
         key_missing = key_frame.isna().any(axis=1).to_numpy() & ~rejected
-        for j in np.flatnonzero(key_missing):
-            rejects.append(Reject(raw.file_name, int(rows[j]), mapping.get(key_cols[0], key_cols[0]), "",
-                                  "the row has no ID"))
+        rejects.add(rows[key_missing], lambda sel: {"column": mapping.get(key_cols[0], key_cols[0]), "value": "",
+                                                    "reason": "the row has no ID"})
         rejected |= key_missing
         live = ~rejected
         # a rejected row's key may be missing: as text it is empty (it competes for nothing)
@@ -216,47 +349,64 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
             first_row = pd.Series(rows[live], index=live_keys.values)
             first_row = first_row[~first_row.index.duplicated(keep="first")]
             label = ", ".join(mapping.get(k, k) for k in key_cols)
-            for j in np.flatnonzero(dup):
-                k = keys.iat[j]
-                rejects.append(Reject(raw.file_name, int(rows[j]), label, _short(k.replace("\x1f", " / ")),
-                                      f"duplicate ID: the same {label} is already on row {int(first_row[k])}"))
+            at = np.flatnonzero(dup)
+            written = at[:keep] if keep is not None else at
+
+            def duplicates(sel: np.ndarray, written=written, keys=keys, first_row=first_row) -> dict[str, Any]:
+                ks = keys.iloc[written[sel]]
+                firsts = ks.map(first_row).astype("int64").astype("str").reset_index(drop=True)
+                return {"column": label, "value": _shorts(ks.str.replace("\x1f", " / ", regex=False)),
+                        "reason": f"duplicate ID: the same {label} is already on row " + firsts}
+
+            rejects.add(rows[written], duplicates, len(at))
             rejected |= dup
 
-    keep = ~rejected
-    everything = bool(keep.all())  # usual: no row rejected, so no copy of the columns
-    out = pd.DataFrame(index=range(int(keep.sum())))
+    loads = ~rejected
+    everything = bool(loads.all())  # usual: no row rejected, so no copy of the columns
+    out = pd.DataFrame(index=range(int(loads.sum())))
     for col in t.columns:
         if col.name in typed:
-            out[col.name] = (typed[col.name] if everything else typed[col.name][keep]).reset_index(drop=True)
+            out[col.name] = (typed[col.name] if everything else typed[col.name][loads]).reset_index(drop=True)
         else:
             out[col.name] = pd.Series(np.nan, index=out.index, dtype="float64")  # not in the file: NULL when loaded
-    kept_rows = rows[keep]
-    warnings += _altered_cells(raw.file_name, altered, mapping, keep, rows, notes)
+    kept_rows = rows[loads]
+    _altered_cells(warnings, altered, mapping, loads, rows, notes)
 
     # Row warnings: the row loads, the user sees it.
     if table_name in ("opportunities",):
         if "close_date" in typed and "created_date" in typed:
             early = (out["close_date"] < out["created_date"]).fillna(False).to_numpy(dtype=bool)
-            for j in np.flatnonzero(early):
-                warnings.append(Reject(raw.file_name, int(kept_rows[j]), mapping["close_date"],
-                                       str(out["close_date"].iat[j].date()),
-                                       f"close date is before the created date ({out['created_date'].iat[j].date()})"))
+            at = np.flatnonzero(early)
+            written = at[:keep] if keep is not None else at
+
+            def early_close(sel: np.ndarray, written=written) -> dict[str, Any]:
+                close = out["close_date"].iloc[written[sel]].dt.strftime("%Y-%m-%d").reset_index(drop=True)
+                created = out["created_date"].iloc[written[sel]].dt.strftime("%Y-%m-%d").reset_index(drop=True)
+                return {"column": mapping["close_date"], "value": close,
+                        "reason": "close date is before the created date (" + created + ")"}
+
+            warnings.add(kept_rows[written], early_close, len(at))
     for money_col in [c.name for c in t.columns if c.type == "money" and c.name in typed]:
         neg = (out[money_col] < 0).fillna(False).to_numpy(dtype=bool)
-        for j in np.flatnonzero(neg):
-            warnings.append(Reject(raw.file_name, int(kept_rows[j]), mapping[money_col],
-                                   str(out[money_col].iat[j]), "negative amount"))
+        at = np.flatnonzero(neg)
+        written = at[:keep] if keep is not None else at
+        warnings.add(kept_rows[written], lambda sel, money_col=money_col, written=written: {
+            "column": mapping[money_col], "value": [str(v) for v in out[money_col].iloc[written[sel]].tolist()],
+            "reason": "negative amount"}, len(at))
+    if keep is not None:  # written out now: the groups' hold on the file's text goes with them
+        rejects.first()
+        warnings.first()
     if progress:
         progress(0.75, "Checked")
-    return Prepared(table_name, out, kept_rows, rejects, warnings, notes, raw.rows_read)
+    rows_rejected = raw.rows_read - n + int(rejected.sum())
+    return Prepared(table_name, out, kept_rows, rejects, warnings, notes, raw.rows_read, rows_rejected)
 
 
-def unknown_people_warnings(prepared: Prepared, mapping: dict[str, str], known: set[str],
-                            file_name: str) -> list[Reject]:
-    """Warnings for person references (owner, rep, manager) that the roster does not know."""
-    out: list[Reject] = []
+def unknown_people_warnings(prepared: Prepared, mapping: dict[str, str], known: set[str]) -> None:
+    """Warnings for person references (owner, rep, manager) that the roster does not know,
+    added to ``prepared.warnings``."""
     if not known:
-        return out
+        return
     for col in schema.PERSON_REFERENCES.get(prepared.table, ()):
         if col not in mapping:
             continue
@@ -264,7 +414,14 @@ def unknown_people_warnings(prepared: Prepared, mapping: dict[str, str], known: 
         if set(values.dropna().unique()) <= known:  # usual: checked once per distinct name
             continue
         unknown = values.notna() & ~values.isin(known)
-        for j in np.flatnonzero(unknown.to_numpy(dtype=bool)):
-            out.append(Reject(file_name, int(prepared.rows[j]), mapping[col], _short(values.iat[j]),
-                              f"{col} '{_short(values.iat[j])}' is not in the roster"))
-    return out
+        at = np.flatnonzero(unknown.to_numpy(dtype=bool))
+        keep = prepared.warnings.keep
+        written = at[:keep] if keep is not None else at
+
+        def describe(sel: np.ndarray, values=values, written=written, col=col) -> dict[str, Any]:
+            shown = _shorts(values.iloc[written[sel]])
+            return {"column": mapping[col], "value": shown, "reason": f"{col} '" + shown + "' is not in the roster"}
+
+        prepared.warnings.add(prepared.rows[written], describe, len(at))
+    if prepared.warnings.keep is not None:
+        prepared.warnings.first()

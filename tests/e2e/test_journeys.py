@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -69,9 +71,10 @@ def test_rejected_rows_download_as_csv(page, app_url, tmp_path):
     assert download is not None, "the rejects never downloaded"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0] == "file,row,column,value,reason"
-    assert lines[1].startswith("bad-deals.csv,3,amount,lots,")
-    assert lines[2].startswith("bad-deals.csv,4,opportunity_id,A,duplicate ID")
+    assert lines[0] == '"file","row","column","value","reason"'  # every text cell quoted
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[1][:4] == ["bad-deals.csv", "3", "amount", "lots"]
+    assert rows[2][:4] == ["bad-deals.csv", "4", "opportunity_id", "A"] and rows[2][4].startswith("duplicate ID")
 
 
 def test_a_second_session_never_sees_the_first_sessions_upload(browser, app_url, tmp_path):

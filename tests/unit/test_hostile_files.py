@@ -16,9 +16,8 @@ import pytest
 
 from analytics import schema, settings_file
 from analytics.ingest.pipeline import FileAnalysis, ImportJob, ImportReport, analyse_file, import_files
-from analytics.ingest.recognise import mapping_from_json
 from analytics.workspace import Workspace
-from tests.hostile_corpus import HostileCase, build_corpus, case_names
+from tests.hostile_corpus import HostileCase, build_corpus, case_names, size_cases
 
 #: The issue's bound for a message to reach the user; the only timing check in the suite.
 MESSAGE_WITHIN_S = 10.0
@@ -45,16 +44,11 @@ class Upload:
 def upload(name: str, data: bytes) -> Upload:
     """Route one file as views/data.py does and collect the text the user would read."""
     if name.lower().endswith(".json"):
-        if settings_file.is_settings_file(data):
-            try:
-                settings_file.parse(data, name)
-            except settings_file.SettingsFileError as exc:
-                return Upload("refused", [str(exc)])
+        read = settings_file.read_json_upload(name, len(data), lambda: data)
+        if read.error:
+            return Upload("refused", [read.error])
+        if read.bundle:
             return Upload("loaded", [f"Settings file {name} applied"])
-        try:
-            mapping_from_json(data, name)
-        except ValueError as exc:
-            return Upload("refused", [str(exc)])
         return Upload("loaded", [f"Saved mapping {name} will be applied to matching files."])
     a = analyse_file(name, data)
     if a.error:
@@ -199,3 +193,153 @@ def test_server_limits_and_protections_stay_set():
     for key in ("maxUploadSize", "maxMessageSize", "enableXsrfProtection", "showErrorDetails"):
         i = next(i for i, line in enumerate(lines) if line.startswith(key))
         assert lines[i - 1].lstrip().startswith("#"), f"{key} has no comment giving its reason"
+
+
+# --------------------------------------------------------------------------- size (issue 16, items 6 and 7)
+
+#: The issue's bound for a large file: refused, or read, checked and reported, within this.
+LARGE_FILE_WITHIN_S = 30.0
+#: Peak memory of a process that reads the ~100 MB all-rejected file (its bytes included),
+#: imports it and draws its report: it reached ~2.2 GB while every reject was held as a row.
+LARGE_FILE_PEAK_MB = 1100
+
+_MEASURE = r"""
+import json, re, sys, time
+from pathlib import Path
+from analytics.downloads import safe_csv
+from tests.unit.test_hostile_files import upload
+
+def peak_mb():
+    return int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) // 1024
+
+path = Path(sys.argv[1])
+data = path.read_bytes()
+started = time.monotonic()
+result = upload(path.name, data)  # read, recognise, import into a workspace of its own
+report = result.report
+shown = report.rejects_frame  # what the Data page draws
+elapsed, peak = time.monotonic() - started, peak_mb()
+Path("/proc/self/clear_refs").write_text("5")  # the download's own peak from here
+started = time.monotonic()
+full = safe_csv(report.all_rejects())  # the full list, derived again from the file on the click
+print(json.dumps({
+    "kind": result.kind, "read": report.rows_read, "loaded": report.rows_loaded, "rejected": report.rows_rejected,
+    "held": len(report.rejects), "shown": len(shown), "total": report.rejects_total, "more": report.more_rejects,
+    "messages": len(result.messages), "elapsed": elapsed, "peak": peak,
+    "download_lines": full.count(b"\r\n") - 1, "download_rows": len({int(line.split(b",")[1]) for line in full.split(b"\r\n")[1:-1]}),
+    "download_elapsed": time.monotonic() - started, "download_peak": peak_mb(),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> dict[str, HostileCase]:
+    return {c.name: c for c in size_cases(tmp_path_factory.mktemp("size"))}
+
+
+def test_a_190_mb_json_is_refused_by_its_size_not_parsed(large):
+    case = large["huge.json"]
+    assert case.path.stat().st_size >= 190 * 1024 * 1024
+    started = time.monotonic()
+    result = upload(case.name, case.path.read_bytes())
+    assert time.monotonic() - started < 1.0  # parsing it alone took ~4 s
+    assert result.kind == "refused"
+    assert result.messages[0].startswith("huge.json: too large") and "not read" in result.messages[0]
+
+
+def test_a_csv_whose_rows_all_have_an_extra_value_is_refused_at_once(large):
+    case = large["mostly-ragged.csv"]
+    started = time.monotonic()
+    result = upload(case.name, case.path.read_bytes())
+    assert time.monotonic() - started < MESSAGE_WITHIN_S
+    assert result.kind == "refused", result.messages
+    message = result.messages[0]
+    assert message.startswith("mostly-ragged.csv: ") and "row 2 has 8" in message and "7 columns" in message
+    for word in case.says:
+        assert word in message, message
+    assert not LEAKS.search(message)
+
+
+def test_a_csv_with_some_rows_that_do_not_fit_is_still_loaded_with_them_rejected():
+    """The refusal is for a file that is mostly misread: 11,000 ragged rows of 33,000 load the rest."""
+    from tests.hostile_corpus import rows, text_csv
+
+    lines = [line + ",x" if i % 3 == 0 else line for i, line in enumerate(rows(33_000))]
+    result = upload("some-ragged.csv", text_csv(lines).encode())
+    report = result.report
+    assert result.kind == "loaded" and report.rows_rejected == 11_000 and report.rows_loaded == 22_000
+    assert report.rows_read == report.rows_loaded + report.rows_rejected
+    assert len(report.rejects) == 1_000 and report.rejects_total == 11_000
+    assert [r.row for r in report.rejects[:3]] == [2, 5, 8]  # the first, by row
+    full = report.all_rejects()
+    assert len(full) == 11_000 and list(full["row"][:3]) == [2, 5, 8]
+    assert (full["column"] == "(whole row)").all() and full["reason"].str.contains("8 fields").all()
+
+
+def test_a_100_mb_csv_whose_every_row_is_rejected_is_reported_in_time_and_memory(large):
+    """~100 MB, 2,000,000 rows, every one rejected: it took 112 s and ~4 GB of a session. The
+    first rejects are held with a count of the rest; the full list is derived again from the
+    file when downloaded, and still lists every rejected row. Measured in a process of its own."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from analytics.ingest.readers import REJECTS_KEPT
+    from tests.hostile_corpus import ALL_REJECTED_ROWS
+
+    case = large["all-rejected.csv"]
+    assert 90e6 < case.path.stat().st_size < 120e6
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _MEASURE, str(case.path)], cwd=root, capture_output=True,
+                          text=True, timeout=300, env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    n = ALL_REJECTED_ROWS
+    assert got["kind"] == "loaded"
+    assert (got["read"], got["loaded"], got["rejected"]) == (n, 0, n)  # read = loaded + rejected
+    assert got["held"] == got["shown"] == REJECTS_KEPT and got["total"] == n and got["more"] == n - REJECTS_KEPT
+    assert got["messages"] < REJECTS_KEPT + 10
+    assert got["elapsed"] < LARGE_FILE_WITHIN_S, got
+    assert got["peak"] < LARGE_FILE_PEAK_MB, got
+    assert got["download_lines"] == got["download_rows"] == n, got
+    assert got["download_elapsed"] < LARGE_FILE_WITHIN_S, got
+    assert got["download_peak"] < 2 * LARGE_FILE_PEAK_MB, got
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_readers_write_out_the_first_rejects_and_count_the_rest(kind):
+    """Rows a reader rejects (values beyond the header, a NUL character) beyond the first
+    REJECTS_KEPT are counted, not written; read = loaded + rejected still holds, and the full
+    list, derived again from the file, is the one an uncapped read gives."""
+    from analytics.ingest.readers import REJECTS_KEPT, read_export
+    from tests.hostile_corpus import HEADER, _inline_row, _package, _sheet_xml, rows, text_csv
+
+    lines = rows(4_000)
+    for i in range(0, 4_000, 3):  # 1,334 rows with a value too many
+        lines[i] += ",x"
+    for i in range(1, 4_000, 3):  # 1,333 with a NUL character
+        lines[i] = lines[i].replace("Deal", "De\x00al")
+    if kind == "csv":
+        name, data = "capped.csv", text_csv(lines).encode()
+    else:
+        sheet = _inline_row(1, HEADER.split(",")) + "".join(
+            _inline_row(r, line.replace("\x00", "").split(",")) for r, line in enumerate(lines, start=2))
+        name, data = "capped.xlsx", _package(_sheet_xml(sheet))
+    raw = read_export(name, data)
+    whole = read_export(name, data, keep=None)
+    assert raw.rows_read == whole.rows_read == 4_000
+    assert len(raw.frame) == len(whole.frame) == (1_333 if kind == "csv" else 2_666)
+    assert len(raw.rejects) <= 2 * REJECTS_KEPT and raw.more_rejects > 0
+    result = upload(name, data)
+    report = result.report
+    if kind == "xlsx":  # a workbook cannot hold a NUL: there, those rows load
+        assert report.rows_rejected == 1_334 and report.rows_loaded == 2_666
+    else:
+        assert report.rows_rejected == 2_667 and report.rows_loaded == 1_333
+    assert report.rows_read == report.rows_loaded + report.rows_rejected
+    assert len(report.rejects) == REJECTS_KEPT and report.rejects_total == report.rows_rejected
+    full = report.all_rejects()
+    assert len(full) == report.rows_rejected and full["row"].is_monotonic_increasing
+    assert [r.row for r in report.rejects] == list(full["row"][:REJECTS_KEPT])
+    assert [r.reason for r in report.rejects] == list(full["reason"][:REJECTS_KEPT])

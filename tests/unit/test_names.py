@@ -128,7 +128,7 @@ def test_free_text_is_cleaned_but_not_cut():
     prepared = prepare(raw, "data_dictionary", {"table_name": "table_name", "field": "field",
                                                 "description": "description"})
     assert prepared.frame["description"].iat[0] == "Long " + "d" * 600
-    assert not prepared.warnings
+    assert prepared.warnings.total == 0
 
 
 # --------------------------------------------------------------------------- rows with nothing in them

@@ -185,3 +185,32 @@ def test_a_mapping_keeps_only_its_own_keys():
     m = mapping_from_json(text, "m.json")
     assert m == {"format": "bench-strength-mapping", "version": 1, "name": "opportunities", "table": "opportunities",
                  "columns": {"owner": "Rep"}, "source_headers": []}
+
+
+# --------------------------------------------------------------------------- JSON uploads (issue 16, item 6)
+
+
+def test_a_json_upload_is_sorted_by_one_parse():
+    from analytics.settings_file import read_json_upload
+
+    settings = build(Settings().with_(stale_days=33), {}, []).encode()
+    mapping = mapping_to_json("opportunities", {"owner": "Rep"}, ["Rep"]).encode()
+    assert read_json_upload("s.json", len(settings), lambda: settings).bundle.settings.stale_days == 33
+    assert read_json_upload("m.json", len(mapping), lambda: mapping).mapping["columns"] == {"owner": "Rep"}
+    for bad, says in ((b"not json", "not valid JSON"), (b"[" * 100_000 + b"]" * 100_000, "column mapping"),
+                      (b'{"format": "bench-strength-settings", "version": 99}', "version 99")):
+        got = read_json_upload("x.json", len(bad), lambda bad=bad: bad)
+        assert got.error and got.error.startswith("x.json: ") and says in got.error, got.error
+
+
+def test_a_json_larger_than_a_settings_file_is_refused_unread():
+    from analytics.settings_file import MAX_BYTES, read_json_upload
+
+    def never() -> bytes:
+        raise AssertionError("a 190 MB upload was read")
+
+    got = read_json_upload("huge.json", 190 * 1024 * 1024, never)
+    assert got.bundle is None and got.mapping is None
+    assert got.error.startswith("huge.json: too large") and "199,229,440 bytes" in got.error
+    assert read_json_upload("edge.json", MAX_BYTES + 1, never).error
+    assert not is_settings_file(b" " * (MAX_BYTES + 1))  # and never parsed
