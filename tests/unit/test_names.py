@@ -243,3 +243,27 @@ def test_a_plain_column_costs_a_few_scans():
     out = clean_text(ids, MAX_NAME_CHARS)
     assert time.process_time() - started < 0.5  # ~25 ms here; the regular expressions would take ~200 ms
     assert out.emptied is None and out.cut is None and out.values.iat[999_999] == "006000000999999"
+
+
+def test_empty_rows_are_capped_like_every_reject_and_the_full_read_lists_them_all():
+    """3,000 empty rows among 3,000 deals and 1,000 ragged rows: the page's report writes the
+    first 1,000 of each kind and counts the rest; a read with keep=None lists every one; in both,
+    rows read = loaded + rejected."""
+    from analytics.ingest.readers import REJECTS_KEPT, read_export
+
+    lines = []
+    for i in range(3000):
+        lines.append(deal(i + 1, "Ann Lee").rstrip("\n"))
+        lines.append("   " if i % 2 else ",,,,,,")
+        if i % 3 == 0:
+            lines.append("x,y")
+    lines.append(deal(9999, "Ann Lee").rstrip("\n"))
+    body = (DEALS + "\n".join(lines) + "\n").encode()
+    capped = read_export("mixed.csv", body)
+    assert len(capped.rejects) == 2 * REJECTS_KEPT
+    assert capped.more_rejects == 3000 + 1000 - 2 * REJECTS_KEPT
+    assert capped.rows_read == 7001 == len(capped.frame) + len({r.row for r in capped.rejects}) + capped.more_rejects
+    full = read_export("mixed.csv", body, keep=None)
+    assert sorted(r.row for r in full.rejects if r.reason.startswith("empty row")) == sorted(
+        i + 2 for i, line in enumerate(lines) if not line.replace(",", "").strip())
+    assert len(full.whole_rows) == 1000 and full.rows_read == 7001
