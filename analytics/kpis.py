@@ -115,6 +115,13 @@ def _attribute(frame: pd.DataFrame, level: str, scope: pd.DataFrame, owner: str 
     """Owner-level rows with the level's key columns (rows outside the level's scope dropped)."""
     if level == "org":
         return frame.assign(scope=ORG)
+    # a row without an owner belongs to no rep and no team; the owner column takes the scope's
+    # type (an export without owners groups its rows under a float NaN, which merges with nothing)
+    missing = frame[owner].isna()
+    if missing.any():
+        frame = frame[~missing]
+    if frame[owner].dtype != scope["rep"].dtype:
+        frame = frame.astype({owner: scope["rep"].dtype})
     if level == "rep":
         out = frame[frame[owner].isin(set(scope["rep"]))]
         return out.assign(rep=out[owner])
