@@ -11,6 +11,7 @@ from analytics import kpis
 from analytics.filters import Filters
 from analytics.ingest.pipeline import import_directory
 from analytics.needle import needle_chain
+from analytics.people import filter_options
 from analytics.settings import Settings
 from analytics.workspace import Workspace
 
@@ -61,3 +62,15 @@ def test_the_needle_on_deals_without_an_owner_is_not_measured_and_says_why(devor
     assert links["rho"].isna().all()  # not measured, never a zero correlation
     assert all(r.startswith("No rep has both") for r in links["reason"])
 
+
+def test_filter_choices_with_owners_outside_the_roster_are_names_only(together):
+    opts = filter_options(together)
+    # the API export's owner is an ID no roster row knows: a rep with no region, team or manager
+    assert any(place == (None, None, None) for place in opts.places)
+    assert all(v is None or isinstance(v, str) for place in opts.places for v in place)
+    # was: TypeError sorting a float NaN among the managers' names (every page's sidebar)
+    assert opts.managers_in((), ()) == opts.managers
+    assert opts.teams_in(()) == opts.teams == []
+    assert opts.managers_in((opts.regions[0],), ()) == sorted(
+        together.query("SELECT DISTINCT manager_name FROM v_roster WHERE region = ? AND manager_name IS NOT NULL",
+                       [opts.regions[0]])["manager_name"])
