@@ -74,3 +74,19 @@ def test_filter_choices_with_owners_outside_the_roster_are_names_only(together):
     assert opts.managers_in((opts.regions[0],), ()) == sorted(
         together.query("SELECT DISTINCT manager_name FROM v_roster WHERE region = ? AND manager_name IS NOT NULL",
                        [opts.regions[0]])["manager_name"])
+
+
+def test_why_a_level_has_no_rows_is_said_in_words(devorg, together, real_data):
+    for level in ("rep", "team"):
+        assert kpis.level_not_measured(devorg, Filters(), level).startswith("no deal names its owner")
+    assert kpis.level_not_measured(devorg, Filters(), "org") is None  # the organisation counts every deal
+    assert kpis.level_not_measured(together, Filters(), "team") is None
+    nobody = Filters(regions=("Atlantis",))
+    assert "leaves no one in scope" in kpis.level_not_measured(together, nobody, "rep")
+    api = Workspace()
+    try:
+        import_directory(api, real_data / "salesforce-api-export")
+        assert kpis.level_not_measured(api, Filters(), "rep") is None  # its one owner is a rep
+        assert kpis.level_not_measured(api, Filters(), "team").startswith("no rep in scope has a manager")
+    finally:
+        api.close()
