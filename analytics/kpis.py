@@ -111,10 +111,34 @@ def entities(ws: Workspace, filters: Filters, level: str) -> pd.DataFrame:
     return pd.DataFrame({"scope": [ORG]})
 
 
+def level_not_measured(ws: Workspace, filters: Filters, level: str) -> str | None:
+    """Why ``level`` has no entity in scope, in words for "not measured" (a per-rep or per-team
+    table with no row is not evidence of anything); None when it has one. The organisation
+    always has one: its figures count every deal, owned or not."""
+    _check(level)
+    if level == "org" or not entities(ws, filters, level).empty:
+        return None
+    if filters.picks_people and not entities(ws, filters.without_people(), level).empty:
+        return "the region, team or manager picked in the sidebar leaves no one in scope; widen the filters"
+    if rep_scope(ws).empty:
+        if not ws.scalar("SELECT count(*) FROM v_opportunities WHERE owner_name IS NOT NULL"):
+            return ("no deal names its owner (the opportunities export has no owner column, such as OwnerId) and "
+                    "no roster names a rep's manager")
+        return "no rep in the roster or among the deal owners"
+    return "no rep in scope has a manager in the roster: load a people export naming each rep's manager"
+
+
 def _attribute(frame: pd.DataFrame, level: str, scope: pd.DataFrame, owner: str = "owner_name") -> pd.DataFrame:
     """Owner-level rows with the level's key columns (rows outside the level's scope dropped)."""
     if level == "org":
         return frame.assign(scope=ORG)
+    # a row without an owner belongs to no rep and no team; the owner column takes the scope's
+    # type (an export without owners groups its rows under a float NaN, which merges with nothing)
+    missing = frame[owner].isna()
+    if missing.any():
+        frame = frame[~missing]
+    if frame[owner].dtype != scope["rep"].dtype:
+        frame = frame.astype({owner: scope["rep"].dtype})
     if level == "rep":
         out = frame[frame[owner].isin(set(scope["rep"]))]
         return out.assign(rep=out[owner])

@@ -163,5 +163,7 @@ def filter_options(ws: Workspace) -> FilterOptions:
         managers=sorted(r["manager"].dropna().unique().tolist()),
         segments=sorted(deals["segment"].dropna().unique().tolist()),
         products=sorted(deals["product"].dropna().unique().tolist()),
-        places=list(r[["region", "team", "manager"]].drop_duplicates().itertuples(index=False, name=None)),
+        # a missing region, team or manager is None (a NaN would be truthy, and unsortable among names)
+        places=[tuple(None if pd.isna(v) else v for v in place)
+                for place in r[["region", "team", "manager"]].drop_duplicates().itertuples(index=False, name=None)],
     )

@@ -7,7 +7,7 @@ import streamlit as st
 from analytics.filters import Filters
 from analytics.people import filter_options
 from ui import privacy
-from ui.components import LABEL_CHARS, clip, md_escape
+from ui.components import LABEL_CHARS, clip, error_boundary, md_escape
 from ui.session import get_source_workspace, get_workspace, open_demo, set_workspace
 from ui.state import get_filters, memo, set_filters
 
@@ -103,4 +103,8 @@ def render_sidebar() -> None:
         if counts:
             render_workshop(base)
             st.divider()
-            render_filters(get_workspace())
+            # a failure here would otherwise stop every page: the pages still draw, with the filters held
+            with error_boundary("The filters could not be drawn for this workspace; the pages show the data "
+                                "with the filters already set. The details were written to the server log.",
+                                what="sidebar filters"):
+                render_filters(get_workspace())

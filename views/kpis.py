@@ -35,6 +35,10 @@ def render() -> None:
         needs_data("Not measured: KPIs need an opportunities export (owner, amount, stage, created and close dates).")
         return
     level = st.radio("Show", list(LEVELS), format_func=LEVELS.get, horizontal=True, key="kpi-level")
+    unmeasured = memo("kpi_level_missing", kpis.level_not_measured, ws, filters, level)
+    if unmeasured:  # an empty table per team or rep would read as if there were nothing to see
+        st.info(f"{LEVELS[level]}: not measured, because {unmeasured}. The charts for the whole organisation "
+                "below count every deal.", icon=":material/info:")
     leading_tab, predictive_tab, outcome_tab, standards_tab = st.tabs(
         ["Leading (daily / weekly)", "Predictive (weekly)", "Outcomes (monthly / quarterly)", "Below standard"])
 
@@ -47,9 +51,12 @@ def render() -> None:
         else:
             st.caption("Activities not measured: needs an activities export.")
         st.altair_chart(trend(org, "period", "pipeline_added", f"Pipeline added per {grain}", "~s"), width="stretch")
-        per = memo("leading", kpis.leading, ws, filters, settings, grain, level)
-        st.dataframe(per, hide_index=True, width="stretch")
-        download_csv(per, f"leading-{grain}-{level}.csv", key="dl-leading")
+        if unmeasured:
+            st.caption(f"{LEVELS[level]}: not measured.")
+        else:
+            per = memo("leading", kpis.leading, ws, filters, settings, grain, level)
+            st.dataframe(per, hide_index=True, width="stretch")
+            download_csv(per, f"leading-{grain}-{level}.csv", key="dl-leading")
 
     with predictive_tab:
         org = memo("predictive_org", kpis.predictive, ws, filters, settings, "org")
@@ -75,9 +82,12 @@ def render() -> None:
             st.caption("The last stage of a deal still open has no end yet and is left out (n_open_ended).")
             download_csv(tis, "time-in-stage.csv", key="dl-tis")
         st.markdown("**Velocity** = open deals × win rate × average deal size ÷ cycle length (revenue per day)")
-        vel = memo("velocity", kpis.velocity, ws, filters, level)
-        st.dataframe(vel, hide_index=True, width="stretch")
-        download_csv(vel, f"velocity-{level}.csv", key="dl-velocity")
+        if unmeasured:
+            st.caption(f"{LEVELS[level]}: not measured.")
+        else:
+            vel = memo("velocity", kpis.velocity, ws, filters, level)
+            st.dataframe(vel, hide_index=True, width="stretch")
+            download_csv(vel, f"velocity-{level}.csv", key="dl-velocity")
 
     with outcome_tab:
         grain = st.segmented_control("Grain", ["month", "quarter"], default="quarter", key="kpi-out-grain") or "quarter"
@@ -85,25 +95,41 @@ def render() -> None:
         st.altair_chart(trend(org, "period", "revenue", f"Closed-won revenue per {grain}", "~s"), width="stretch")
         if org["win_rate"].notna().any():
             st.altair_chart(trend(org, "period", "win_rate", "Win rate", ".0%"), width="stretch")
-        per = memo("kpi_summary", kpis.kpi_summary, ws, filters, settings, level)
-        cols = [c for c in ["manager", "rep", "revenue", "quota", "attainment", "won", "lost", "win_rate",
-                            "avg_deal_size", "cycle_length_days"] if c in per.columns]
-        st.dataframe(per[cols], hide_index=True, width="stretch", column_config={
-            "attainment": st.column_config.NumberColumn(format="percent"),
-            "win_rate": st.column_config.NumberColumn(format="percent"),
-            "revenue": st.column_config.NumberColumn(format="%,.0f"),
-            "avg_deal_size": st.column_config.NumberColumn(format="%,.0f"),
-            "cycle_length_days": st.column_config.NumberColumn("cycle length (days)", format="%.0f")})
-        download_csv(per, f"kpis-{level}.csv", key="dl-kpis")
+        if unmeasured:
+            st.caption(f"{LEVELS[level]}: not measured.")
+        else:
+            per = memo("kpi_summary", kpis.kpi_summary, ws, filters, settings, level)
+            cols = [c for c in ["manager", "rep", "revenue", "quota", "attainment", "won", "lost", "win_rate",
+                                "avg_deal_size", "cycle_length_days"] if c in per.columns]
+            st.dataframe(per[cols], hide_index=True, width="stretch", column_config={
+                "attainment": st.column_config.NumberColumn(format="percent"),
+                "win_rate": st.column_config.NumberColumn(format="percent"),
+                "revenue": st.column_config.NumberColumn(format="%,.0f"),
+                "avg_deal_size": st.column_config.NumberColumn(format="%,.0f"),
+                "cycle_length_days": st.column_config.NumberColumn("cycle length (days)", format="%.0f")})
+            download_csv(per, f"kpis-{level}.csv", key="dl-kpis")
 
     with standards_tab:
-        below = memo("below_standard", kpis.below_standard, ws, filters, settings)
+        judged = memo("standards", kpis.below_standard, ws, filters, settings, False)
+        below = judged[judged["n_below"] > 0].reset_index(drop=True)
         shown = below[below["level"] == level]
         st.caption(f"Standards: coverage {settings.coverage_standard:g}× next quarter's quota; "
                    f"{settings.activity_target_per_week:g} activities per rep per week in at least half the weeks; "
                    "attainment of 100%.")
-        if shown.empty:
-            st.success("Nobody in scope is below a measured standard.", icon=":material/check:")
+        mine = judged[judged["level"] == level]
+        evidence = {"coverage": ("coverage", "a quota export and open deals with close dates"),
+                    "activity_met_share": ("activity", "an activities export"),
+                    "attainment": ("attainment", "a quota export")}
+        measured = [word for col, (word, _) in evidence.items() if mine[col].notna().any()]
+        unjudged = [f"{word} (needs {needs})" for col, (word, needs) in evidence.items() if not mine[col].notna().any()]
+        if unmeasured:
+            st.info(f"Not measured: {unmeasured}.", icon=":material/info:")
+        elif not measured:
+            st.info("Not measured: no standard has evidence for anyone in scope. "
+                    + "; ".join(w[0].upper() + w[1:] for w in unjudged) + ".", icon=":material/info:")
+        elif shown.empty:
+            st.success(f"Nobody in scope is below a measured standard ({', '.join(measured)})."
+                       + (f" Not measured: {'; '.join(unjudged)}." if unjudged else ""), icon=":material/check:")
         else:
             st.dataframe(shown, hide_index=True, width="stretch", column_config={
                 "coverage": st.column_config.NumberColumn(format="%.1f×"),

@@ -1,7 +1,8 @@
 """Presenter mode: the workspace's main findings, one per screen, in type a projector can carry.
 
 The sidebar is hidden while presenting (the filters and the Anonymise switch set before still
-apply); Left and Right arrow keys step through the findings.
+apply); Left and Right arrow keys step through the findings. "Exit presenter mode" (or Esc) goes
+back to the Overview: it is drawn first, so it is there even when a finding fails.
 """
 
 import altair as alt
@@ -10,7 +11,7 @@ import streamlit as st
 from analytics.insights import insights
 from analytics.reuse import reuse
 from ui import privacy
-from ui.components import LABEL_CHARS, guarded, md_escape
+from ui.components import LABEL_CHARS, error_boundary, guarded, md_escape
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -87,34 +88,53 @@ def missing_slide(missing) -> None:
         st.markdown(f"- **{md_escape(item.title)}**: {md_escape(item.missing)}")
 
 
+EXIT_KEY = "exit-presenter"
+DECK_FAILED = ("The findings could not be put together from this workspace. Your data is unchanged; the details "
+               "were written to the server log. Exit presenter mode to carry on with the other pages.")
+SLIDE_FAILED = ("This finding could not be drawn. Your data is unchanged; the details were written to the server "
+                "log. Step on to the next finding, or exit presenter mode.")
+
+
+def way_out() -> None:
+    """Back to the Overview, with the sidebar. Drawn before anything that can fail: the sidebar is
+    hidden here, so this is the one way out besides the browser's Back button."""
+    if st.button("Exit presenter mode", icon=":material/close:", key=EXIT_KEY, shortcut="Escape",
+                 help="Back to the Overview and the sidebar (Esc)."):
+        st.switch_page("views/overview.py")
+
+
 @guarded
 def render() -> None:
-    ws = get_workspace()
-    filters, settings = get_filters(), get_settings()
-    st.html(PROJECTOR_CSS)
-    deck = slides(ws, filters, settings)
-    step = min(max(int(st.session_state.get(STEP_KEY, 0)), 0), len(deck) - 1)
-
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        if st.button("Previous", icon=":material/arrow_back:", disabled=step == 0, shortcut="Left", key="prev-slide"):
-            st.session_state[STEP_KEY] = step - 1
-            st.rerun()
-        if st.button("Next", icon=":material/arrow_forward:", disabled=step >= len(deck) - 1, shortcut="Right",
-                     key="next-slide", type="primary"):
-            st.session_state[STEP_KEY] = step + 1
-            st.rerun()
-        st.markdown(f"Screen {step + 1} of {len(deck)}")
-        if privacy.is_on():
-            st.markdown(":material/visibility_off: names anonymised")
-        st.page_link("views/managers.py", label="Leave presenter mode", icon=":material/close:")
+        steps = st.container(horizontal=True, vertical_alignment="center", gap="small", width="content")
+        way_out()
+    st.html(PROJECTOR_CSS)
+    with error_boundary(DECK_FAILED, what="presenter mode"):
+        ws = get_workspace()
+        filters, settings = get_filters(), get_settings()
+        deck = slides(ws, filters, settings)
+        step = min(max(int(st.session_state.get(STEP_KEY, 0)), 0), len(deck) - 1)
+        with steps:
+            if st.button("Previous", icon=":material/arrow_back:", disabled=step == 0, shortcut="Left",
+                         key="prev-slide"):
+                st.session_state[STEP_KEY] = step - 1
+                st.rerun()
+            if st.button("Next", icon=":material/arrow_forward:", disabled=step >= len(deck) - 1, shortcut="Right",
+                         key="next-slide", type="primary"):
+                st.session_state[STEP_KEY] = step + 1
+                st.rerun()
+            st.markdown(f"Screen {step + 1} of {len(deck)}")
+            if privacy.is_on():
+                st.markdown(":material/visibility_off: names anonymised")
 
-    slide = deck[step]
-    if slide["kind"] == "cover":
-        cover(ws, filters, slide["measured"])
-    elif slide["kind"] == "insight":
-        insight_slide(slide["insight"])
-    else:
-        missing_slide(slide["missing"])
+        slide = deck[step]
+        with error_boundary(SLIDE_FAILED, what="presenter slide"):  # one finding failing leaves the others
+            if slide["kind"] == "cover":
+                cover(ws, filters, slide["measured"])
+            elif slide["kind"] == "insight":
+                insight_slide(slide["insight"])
+            else:
+                missing_slide(slide["missing"])
 
 
 # one run of the page computes each shared building block once (analytics.reuse)

@@ -102,7 +102,7 @@ def walk_pages(page: Page, walk: Walk) -> None:
         check_page(page)
     expect(page.get_by_role("button", name="Next")).to_be_disabled()
     walk.pages.append(f"Presenter mode ({screens} screens)")
-    page.get_by_role("link", name="Leave presenter mode").click()
+    page.get_by_role("button", name="Exit presenter mode").click()
     wait_for_app_run(page)
 
 

@@ -1,0 +1,110 @@
+"""The real shared samples in a real browser: each sample folder alone, and all of them together,
+dropped on the Data page and loaded with the preselected guesses, then every page opened from the
+sidebar and every Presenter mode screen stepped through: no exception, no error, and Presenter
+mode's way out visible on every screen and taking the user back to the Overview and its sidebar.
+(The broad net, every page under filters, is tests/app/test_real_samples.py.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import go, open_page, wait_for_app_run
+from tests.e2e.test_journeys import REAL
+from tests.e2e.test_workshop import SIDEBAR_PAGES
+
+FOLDERS = ("maven-crm", "salesforce-api-export", "salesforce-devorg-export", "quota-pl300-mslearn",
+           "adventureworks-quota")
+SET = {folder: (folder,) for folder in FOLDERS} | {"all-together": FOLDERS}
+#: files that load with the preselected guesses (the quota files need the mapping form: a later issue)
+LOADABLE = {"maven-crm": 5, "salesforce-api-export": 3, "salesforce-devorg-export": 5, "quota-pl300-mslearn": 0,
+            "adventureworks-quota": 0, "all-together": 13}
+
+
+def files(case: str) -> list[str]:
+    return [str(p) for folder in SET[case] for p in sorted((REAL / folder).glob("*.csv"))]
+
+
+def check_clean(page: Page, where: str) -> None:
+    expect(page.get_by_test_id("stException"), where).to_have_count(0)
+    expect(page.get_by_test_id("stAlertContentError"), where).to_have_count(0)
+    expect(page.get_by_text("Something went wrong"), where).to_have_count(0)
+
+
+def present(page: Page, case: str) -> int:
+    """Step through every screen of Presenter mode; the way out is visible on each."""
+    go(page, "Presenter mode", "present")
+    counter = page.get_by_text(re.compile(r"^Screen \d+ of \d+$"))
+    expect(counter).to_have_text(re.compile(r"^Screen 1 of \d+$"))
+    screens = int(re.search(r"of (\d+)", counter.inner_text()).group(1))
+    way_out = page.get_by_role("button", name="Exit presenter mode")
+    for step in range(1, screens + 1):
+        if step > 1:
+            page.get_by_role("button", name="Next").click()
+            expect(counter).to_have_text(f"Screen {step} of {screens}")
+            wait_for_app_run(page)
+        check_clean(page, f"{case}: Presenter screen {step}")
+        expect(way_out).to_be_visible()
+        expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    expect(page.get_by_role("button", name="Next")).to_be_disabled()
+    return screens
+
+
+def back_on_the_overview(page: Page) -> None:
+    page.wait_for_function("() => location.pathname.replace(/\\/$/, '').split('/').filter(Boolean).length === 0")
+    wait_for_app_run(page)
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_be_visible()
+
+
+def upload(page: Page, case: str, waiting: int = 0) -> int:
+    """Drop the case's files on the Data page and load what loads with the preselected guesses;
+    ``waiting``: files dropped before and still in the upload box (none loaded). Returns how many
+    files the box now holds that could not be loaded."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(files(case))
+    wait_for_app_run(page)
+    check_clean(page, f"{case}: files dropped")
+    load = page.get_by_role("button", name=f"Load {LOADABLE[case]} file(s) into the workspace")
+    left_out = waiting + len(files(case)) - LOADABLE[case]
+    if left_out:  # said, not silently dropped
+        expect(page.get_by_text(f"{left_out} file(s) cannot be loaded until their table and required columns "
+                                "are chosen")).to_be_visible()
+    if LOADABLE[case]:
+        load.click()
+        wait_for_app_run(page)
+        expect(page.get_by_role("heading", name="Validation report")).to_be_visible()
+        expect(page.get_by_text("Your uploads").first).to_be_visible()
+    else:  # nothing loadable: the demo stays, nothing half-loaded
+        expect(load).to_be_disabled()
+        expect(page.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
+    check_clean(page, f"{case}: loaded")
+    return left_out if not LOADABLE[case] else 0
+
+
+#: one browser context each; the two quota folders, which load nothing yet (the session stays on
+#: the demo it had), are dropped one after the other in one context and the pages walked after both
+JOURNEYS = {"maven-crm": ("maven-crm",), "salesforce-api-export": ("salesforce-api-export",),
+            "salesforce-devorg-export": ("salesforce-devorg-export",),
+            "quota-files": ("quota-pl300-mslearn", "adventureworks-quota"), "all-together": ("all-together",)}
+
+
+@pytest.mark.parametrize("journey", list(JOURNEYS))
+def test_every_page_draws_after_loading_a_real_sample(page, app_url, journey):
+    open_page(page, app_url, "data")
+    waiting = 0
+    for case in JOURNEYS[journey]:  # a second drop adds to the files already in the box
+        waiting = upload(page, case, waiting)
+    for name, slug in SIDEBAR_PAGES.items():
+        go(page, name, slug)
+        check_clean(page, f"{journey}: {name}")
+    assert present(page, journey) >= 2
+    page.get_by_role("button", name="Exit presenter mode").click()
+    back_on_the_overview(page)
+    check_clean(page, f"{journey}: after Presenter mode")
+    if journey == "all-together":  # the keyboard way out (the deck reopens on the screen it was left on)
+        go(page, "Presenter mode", "present")
+        expect(page.get_by_role("button", name="Exit presenter mode")).to_be_visible()
+        page.keyboard.press("Escape")
+        back_on_the_overview(page)
