@@ -20,13 +20,14 @@ numbers under other names:
   manager names that manager.
 * **Every other text value** (deal names, subjects, survey items, regions, stages, products,
   lead sources, activity, action and session types, capabilities, cycles, file names, IDs...:
-  every ``text`` and ``id`` column of :mod:`analytics.schema`, and the import log): every
+  every ``text`` and ``id`` column of :mod:`analytics.schema`, and the import log's): every
   known full name (person ID, e-mail or its local part, contact, lead, team or account name)
   is replaced by its pseudonym, then any remaining first or last name of a person, of any
   length (``Li``, ``Jo``), by ``[name]``: whole words, in any letter case, with or without
   accents. Other e-mail addresses become ``[email]``. Values that are keys or categories stay
   one-to-one (two stages or products never merge: a second ``Stage [name]`` is
-  ``Stage [name] (2)``); an ID holding a name becomes ``ID NNNNNN``.
+  ``Stage [name] (2)``); an ID holding a name becomes ``ID NNNNNN``. Uploaded file names
+  (the import log) can hold any name, one the data does not know too: they become ``File 03``.
 * **Accounts** (``AnonymiseOptions.accounts``, on by default): account IDs and names, parents,
   and the account on deals, contacts and leads become one ``Account NNNN`` per account, and
   account names (also without legal suffix, as deal names quote them) are replaced in free text.
@@ -115,10 +116,12 @@ MANAGER_COLUMNS = {
     "surveys": ("subject_manager",), "reviews": ("reviewer",),
 }
 TEAM_COLUMNS = {"people": ("team",)}
+#: Uploaded file names: any text at all (a name the data does not hold, too), so "File 03".
+FILE_COLUMNS = {IMPORT_LOG: ("file",)}
 #: Free text: names in it are replaced wherever they occur (two values may become one).
 FREE_TEXT = {
     "opportunities": ("name",), "activities": ("subject",), "surveys": ("item",),
-    "contacts": ("title", "department"), "data_dictionary": ("description",), IMPORT_LOG: ("file", "shape"),
+    "contacts": ("title", "department"), "data_dictionary": ("description",), IMPORT_LOG: ("shape",),
 }
 #: Columns naming an account (an ID or a name).
 ACCOUNT_COLUMNS = {
@@ -135,7 +138,7 @@ def _rest(of: dict[str, tuple[str, ...]], *taken: dict[str, tuple[str, ...]]) ->
     return {t: rest for t, cols in of.items() if (rest := tuple(c for c in cols if (t, c) not in done))}
 
 
-_HANDLED = (ROSTER, PERSON_COLUMNS, PERSON_LISTS, TEAM_COLUMNS, FREE_TEXT, ACCOUNT_COLUMNS)
+_HANDLED = (ROSTER, PERSON_COLUMNS, PERSON_LISTS, TEAM_COLUMNS, FILE_COLUMNS, FREE_TEXT, ACCOUNT_COLUMNS)
 #: Every other text column (regions, roles, stages, products, lead sources, activity, action and
 #: session types, capabilities, cycles...): scrubbed one-to-one, so categories never merge.
 CATEGORY_COLUMNS = _rest(TEXT_COLUMNS, *_HANDLED)
@@ -315,6 +318,8 @@ class Pseudonyms:
     accounts: dict[str, str]  # real account ids/names -> "Account 0007" (empty unless options.accounts)
     teams: dict[str, str]     # real team name -> "Team 07"
     money_factor: float | None  # multiply real amounts by this to get index points; None unless amounts_as_index
+    files: dict[str, str] = field(default_factory=dict)  # uploaded file name -> "File 03"
+    categories: dict[str, str] = field(default_factory=dict)  # a stage, product, region... that held a name -> as shown
     _scrubber: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -715,6 +720,11 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
     tables["surveys"] = _map_column(tables["surveys"], "respondent", people.respondent)
     tables["activities"] = _map_column(tables["activities"], "attendees", people.attendee_list)
     tables["people"] = _map_column(tables["people"], "team", teams.get)
+    files = _number(_distinct(tables[IMPORT_LOG], "file"), "File", 2, salt)
+    tables[IMPORT_LOG] = _map_column(tables[IMPORT_LOG], "file", files.get)
+    # a saved mapping is named after its file: the recogniser's "Saved mapping: <name>" loses the name
+    tables[IMPORT_LOG] = _map_column(tables[IMPORT_LOG], "shape",
+                                     lambda v: "Saved mapping" if v.startswith("Saved mapping:") else v)
 
     # accounts: pseudonyms, or (when shown) no person's name in them
     if accounts and tables["opportunities"].num_rows:
@@ -733,7 +743,7 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
     for t, cols in FREE_TEXT.items():
         for c in cols:
             tables[t] = _scrub_column(tables[t], c, scrub)
-    _scrub_one_to_one(tables, CATEGORY_COLUMNS, scrub_values)
+    categories = _scrub_one_to_one(tables, CATEGORY_COLUMNS, scrub_values)
     _renumber_ids(tables, scrub, salt)
 
     if factor is not None:
@@ -755,11 +765,12 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
     out.label = f"{LABELS.get(ws.source, 'Workspace')} (anonymised)"
     out.version = ws.version
     pseudonyms = Pseudonyms(people=people.mapping(), accounts=account_map, teams=teams,
-                            money_factor=factor, _scrubber=scrub)
+                            money_factor=factor, files=files, categories=categories, _scrubber=scrub)
     return out, pseudonyms
 
 
-def _scrub_one_to_one(tables: dict[str, pa.Table], columns: dict[str, tuple[str, ...]], scrub: _Scrubber) -> None:
+def _scrub_one_to_one(tables: dict[str, pa.Table], columns: dict[str, tuple[str, ...]],
+                      scrub: _Scrubber) -> dict[str, str]:
     """Scrub columns that share values (a stage, a product, a capability...) with one map, made
     one-to-one over all of them, so the same value reads the same in every table and two never merge."""
     changed: dict[str, str] = {}
@@ -767,7 +778,7 @@ def _scrub_one_to_one(tables: dict[str, pa.Table], columns: dict[str, tuple[str,
         for c in cols:
             changed.update(_changed(tables[t], c, scrub, scrub))
     if not changed:
-        return
+        return {}
     present: set[str] = set()
     for t, cols in columns.items():
         for c in cols:
@@ -776,6 +787,7 @@ def _scrub_one_to_one(tables: dict[str, pa.Table], columns: dict[str, tuple[str,
     for t, cols in columns.items():
         for c in cols:
             tables[t] = _replace(tables[t], c, mapping)
+    return mapping
 
 
 def _renumber_ids(tables: dict[str, pa.Table], scrub: _Scrubber, salt: str) -> None:
