@@ -111,3 +111,33 @@ def test_a_settings_file_dropped_with_an_unknown_export_loads_it_in_one_upload()
     # and the session's settings file carries the mapping on to the next client
     saved = json.loads(build(at.session_state["settings"], {}, at.session_state["session_mappings"]))
     assert saved["column_mappings"][0]["columns"]["owner"] == "Seller Person"
+
+
+def _picked(at) -> str:
+    return next(s for s in at.selectbox if s.label == "Manager").value
+
+
+def test_manager_detail_keeps_its_manager_when_anonymise_is_flipped_on_and_off():
+    # issue 16 item 10: the page picked by name, so the switch jumped to another manager
+    at = app().run()
+    at.switch_page("views/manager.py").run()
+    pick = next(s for s in at.selectbox if s.label == "Manager")
+    managers = list(pick.options)
+    chosen = managers[len(managers) // 2]  # not the first: a reset to the first would pass otherwise
+    pick.set_value(chosen).run()
+    assert _picked(at) == chosen
+    reps = next(m for m in at.caption if m.value.endswith("reps in scope")).value.rsplit("·", 1)[1]
+    at.sidebar.toggle(key="anon-on").set_value(True).run()
+    assert not at.exception
+    shown = _picked(at)
+    names = at.session_state["anonymised_copy"][2]
+    assert shown == names.people[chosen] and shown.startswith("Manager ")
+    assert next(m for m in at.caption if m.value.endswith("reps in scope")).value.rsplit("·", 1)[1] == reps
+    assert not at.warning or "Session State" not in "".join(w.value for w in at.warning)
+    # another option changes the copy, not the manager
+    at.sidebar.checkbox(key="anon-index").check().run()
+    assert _picked(at) == shown
+    at.sidebar.toggle(key="anon-on").set_value(False).run()
+    assert not at.exception
+    assert _picked(at) == chosen
+
