@@ -257,27 +257,30 @@ class _Scrubber:
         """Which values this scrubber may change (a superset, computed in Arrow): those with an
         ``@``, those with a word a phrase starts with, and any value not in plain ASCII (whose
         words only Python folds). For ASCII text a word is a run of ``[A-Za-z0-9]`` in both
-        :data:`_WORD` and this split, and its folded form is its lower case, so the test is exact."""
+        :data:`_WORD` and this split, and its folded form is its lower case, so the test is exact.
+        A value of one word (an ID such as ``00T000000000001``) is looked up whole, without a
+        split: a column of 5,000,000 such IDs costs ~0.1 s."""
         if isinstance(values, pa.ChunkedArray):
             return np.concatenate([np.zeros(0, dtype=bool), *(self.candidates(c) for c in values.chunks)])
-        if len(values) == 0:
+        n = len(values)
+        if n == 0:
             return np.zeros(0, dtype=bool)
         if values.null_count:
             values = pc.fill_null(values, "")
-        mask = np.asarray(pc.invert(pc.string_is_ascii(values)), dtype=bool).copy()
-        mask |= np.asarray(pc.match_substring(values, "@"), dtype=bool)
-        if not len(self._ascii_starts):
+        single = pc.ascii_is_alnum(values)  # one ASCII word: no "@", no accent, no split needed
+        hit = pc.and_(single, pc.is_in(pc.ascii_lower(values), value_set=self._ascii_starts))
+        mask = np.asarray(hit, dtype=bool).copy() if pc.any(hit).as_py() else np.zeros(n, dtype=bool)
+        rest = np.asarray(pc.indices_nonzero(pc.invert(single)), dtype=np.int64)
+        if not len(rest):
             return mask
-        lower = pc.ascii_lower(values)
-        # one word (an ID such as 00T000000000001): the value itself is the word
-        single = np.asarray(pc.ascii_is_alnum(values), dtype=bool)
-        mask |= single & np.asarray(pc.is_in(lower, value_set=self._ascii_starts), dtype=bool)
-        several = np.flatnonzero(~single & ~mask)
-        if len(several):
-            words = pc.split_pattern_regex(lower.take(pa.array(several)), r"[^a-z0-9]+")
-            hit = pc.is_in(pc.list_flatten(words), value_set=self._ascii_starts)
-            rows = pc.filter(pc.list_parent_indices(words), hit)
-            mask[several[np.asarray(rows, dtype=np.int64)]] = True
+        others = values.take(pa.array(rest))
+        maybe = np.asarray(pc.invert(pc.string_is_ascii(others)), dtype=bool).copy()
+        maybe |= np.asarray(pc.match_substring(others, "@"), dtype=bool)
+        if len(self._ascii_starts):
+            words = pc.split_pattern_regex(pc.ascii_lower(others), r"[^a-z0-9]+")
+            found = pc.is_in(pc.list_flatten(words), value_set=self._ascii_starts)
+            maybe[np.asarray(pc.filter(pc.list_parent_indices(words), found), dtype=np.int64)] = True
+        mask[rest[maybe]] = True
         return mask
 
     def __call__(self, text: str | None) -> str | None:
@@ -646,11 +649,13 @@ def _pairs(left: pa.ChunkedArray, right: pa.ChunkedArray, fn: Callable[[str | No
     ia = np.asarray(pc.fill_null(a.indices, -1), dtype=np.int64) + 1
     ib = np.asarray(pc.fill_null(b.indices, -1), dtype=np.int64) + 1
     width = len(b.dictionary) + 1
-    keys, inverse = np.unique(ia * width + ib, return_inverse=True)
+    combined = pa.array(ia * width + ib)
+    keys = pc.unique(combined)
+    inverse = pc.index_in(combined, value_set=keys)
     da, db = a.dictionary.to_pylist(), b.dictionary.to_pylist()
     out = [fn(da[k // width - 1] if k // width else None, db[k % width - 1] if k % width else None)
-           for k in keys.tolist()]
-    return pa.array(out, pa.string()).take(pa.array(inverse.reshape(-1)))
+           for k in keys.to_pylist()]
+    return pa.array(out, pa.string()).take(inverse)
 
 
 def _money_factor(cur) -> float | None:
@@ -773,16 +778,16 @@ def _scrub_one_to_one(tables: dict[str, pa.Table], columns: dict[str, tuple[str,
                       scrub: _Scrubber) -> dict[str, str]:
     """Scrub columns that share values (a stage, a product, a capability...) with one map, made
     one-to-one over all of them, so the same value reads the same in every table and two never merge."""
+    distinct = [pc.unique(tables[t].column(c)) for t, cols in columns.items() for c in cols if tables[t].num_rows]
     changed: dict[str, str] = {}
-    for t, cols in columns.items():
-        for c in cols:
-            changed.update(_changed(tables[t], c, scrub, scrub))
+    for values in distinct:
+        maybe = scrub.candidates(values)
+        if maybe.any():
+            changed.update({v: r for v in pc.filter(values, pa.array(maybe)).to_pylist()
+                            if v is not None and (r := scrub(v)) != v})
     if not changed:
         return {}
-    present: set[str] = set()
-    for t, cols in columns.items():
-        for c in cols:
-            present.update(_distinct(tables[t], c))
+    present = {v for values in distinct for v in values.to_pylist()}
     mapping = _one_to_one(changed, present.__contains__)
     for t, cols in columns.items():
         for c in cols:
