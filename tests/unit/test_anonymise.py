@@ -647,8 +647,19 @@ def test_candidates_never_miss_a_value_the_scrubber_changes(planted):
     rng = np.random.default_rng(5)
     pieces = ["li", "LI", "Lí", "jo", "ng", "wei", "deepa", "varga", "client", "x", "7", "@corp.example", "dvarga",
               "Li-Wei", "ñ", "", " ", "-", ".", "_", "'", "(", "U1", "u2", "Team", "Deals"]
-    values = ["".join(rng.choice(pieces, size=rng.integers(1, 7))) for _ in range(5000)] + [None]
-    mask = scrub.candidates(pa.array(values, pa.string()))
-    missed = [v for v, m in zip(values, mask, strict=True) if v is not None and not m and scrub(v) != v]
-    assert missed == []
-    assert mask.sum() < len(values)  # and it does filter
+    words = [p for p in pieces if p.isascii() and p.isalnum()]
+    mixed = ["".join(rng.choice(pieces, size=rng.integers(1, 7))) for _ in range(5000)] + [None]
+    # mostly one word (IDs): looked up whole, the few others matched or split
+    ids = ["".join(rng.choice(words, size=rng.integers(1, 4))) for _ in range(4500)] + mixed[:500]
+    assert scrub._pattern is not None  # a few words: one regular expression
+    for values in (mixed, ids):
+        changed = np.array([v is not None and scrub(v) != v for v in values])
+        by_pattern = scrub.candidates(pa.array(values, pa.string()))
+        pattern, scrub._pattern = scrub._pattern, None  # many words: split into words
+        try:
+            by_split = scrub.candidates(pa.array(values, pa.string()))
+        finally:
+            scrub._pattern = pattern
+        for mask in (by_pattern, by_split):
+            assert not (changed & ~mask).any(), [v for v, m, c in zip(values, mask, changed, strict=True) if c and not m]
+            assert changed.any() and mask.sum() < len(values)  # and it does filter
