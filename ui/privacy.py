@@ -2,9 +2,12 @@
 
 The switch lives in the sidebar. While it is on, :func:`ui.session.get_workspace` hands every
 page the copy built by :func:`analytics.anonymise.anonymise` (stable pseudonyms for the
-session, accounts and amounts optionally too), so charts, tables and downloads cannot show a
-real name: there is none in the data they read. The copy is kept in ``st.session_state``
-only and rebuilt when the workspace changes.
+session's people and teams, accounts unless unticked, amounts optionally), so charts, tables
+and downloads cannot show a real name: there is none in the data they read. The copy and its
+:class:`~analytics.anonymise.Pseudonyms` are kept in ``st.session_state`` only and rebuilt
+when the workspace changes. What the pages draw from the session itself rather than from the
+copy (the import's file names and messages on the Data page, the people picked on a page) goes
+through the pseudonyms too.
 """
 
 from __future__ import annotations
