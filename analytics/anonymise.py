@@ -1,9 +1,10 @@
 """An anonymised copy of a workspace, for showing the app to an audience.
 
 :func:`anonymise` builds a *new* :class:`~analytics.workspace.Workspace` holding every table
-of a session's workspace with real people replaced by stable pseudonyms ("Manager 03",
-"Rep 041"), optionally accounts too ("Account 0007") and amounts as an index (the median won
-deal = 100). Every page run against the copy shows the same numbers under other names:
+of a session's workspace with real people, their teams and (by default) accounts replaced by
+stable pseudonyms ("Manager 03", "Rep 041", "Team 07", "Account 0007"), optionally amounts as
+an index too (the median won deal = 100). Every page run against the copy shows the same
+numbers under other names:
 
 * **People.** One pseudonym per person. A roster row's ID, name and e-mail map to the same
   person; a reference (deal owner, coach, reviewer, attendee...) that matches a roster ID or
@@ -15,25 +16,40 @@ deal = 100). Every page run against the copy shows the same numbers under other 
   development action, survey or review), *Rep* (anyone else in the roster), *Person*
   (anyone else). Numbers follow ``sha256(salt + real name)`` within each role: stable for
   one salt, shuffled by another, never alphabetical.
-* **Free text** (deal names, activity subjects, survey items, team names, file names...):
-  every known full name (and person ID, e-mail, contact or lead name) is replaced by its
-  pseudonym, then any remaining first or last name of a roster person by ``[name]``; other
-  e-mail addresses become ``[email]``. Team names keep their identity (two teams never merge).
-* **Accounts** (``AnonymiseOptions.accounts``): account IDs and names, parents, and the
-  account on deals, contacts and leads become one ``Account NNNN`` per account, and account
-  names (also without legal suffix, as deal names quote them) are replaced in free text.
+* **Teams** become ``Team NN`` (one per team, numbered like people), since a team with one
+  manager names that manager.
+* **Every other text value** (deal names, subjects, survey items, regions, stages, products,
+  lead sources, activity, action and session types, capabilities, cycles, file names, IDs...:
+  every ``text`` and ``id`` column of :mod:`analytics.schema`, and the import log's): every
+  known full name (person ID, e-mail or its local part, contact, lead, team or account name)
+  is replaced by its pseudonym, then any remaining first or last name of a person, of any
+  length (``Li``, ``Jo``), by ``[name]``: whole words, in any letter case, with or without
+  accents. Other e-mail addresses become ``[email]``. Values that are keys or categories stay
+  one-to-one (two stages or products never merge: a second ``Stage [name]`` is
+  ``Stage [name] (2)``); an ID holding a name becomes ``ID NNNNNN``. Uploaded file names
+  (the import log) can hold any name, one the data does not know too: they become ``File 03``.
+* **Accounts** (``AnonymiseOptions.accounts``, on by default): account IDs and names, parents,
+  and the account on deals, contacts and leads become one ``Account NNNN`` per account, and
+  account names (also without legal suffix, as deal names quote them) are replaced in free text.
 * **Money** (``AnonymiseOptions.amounts_as_index``): every money column is multiplied by one
   factor, so ratios (attainment, win rate, shares) do not move.
+* **The label** is not taken from the data (uploaded file names carry names): it says only
+  where the workspace came from ("Your uploads (anonymised)").
 
-Everything else (stages, products, segments, regions, dates, numbers, other IDs) is copied
-unchanged, row for row. Values are mapped once per distinct value in Python and applied to
-whole Arrow columns; no value from the data is ever written into SQL text.
+Dates, numbers and flags are copied unchanged, row for row. Values are mapped once per
+distinct value in Python and applied to whole Arrow columns; a column's values are first
+checked in Arrow for any word a name could start with, so a column of millions of IDs costs
+one vectorised pass. No value from the data is ever written into SQL text, and nothing of a
+session is kept in this module: every lookup table lives in the :class:`Pseudonyms` returned,
+which the caller holds in the session.
 
 Examples
 --------
 >>> from tests.factories import workspace_with
 >>> ws = workspace_with(people=[{"name": "Ann Lee", "manager": "Max Muster"}])
 >>> anon, names = anonymise(ws)
+>>> anon.label
+'Workspace (anonymised)'
 >>> names.people["Ann Lee"], names.people["Max Muster"]
 ('Rep 001', 'Manager 01')
 >>> names.scrub("Call with Ann Lee and Ann")
@@ -42,7 +58,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import re
@@ -50,6 +65,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -60,9 +76,9 @@ from analytics.workspace import IMPORT_LOG, STAGE_MAP, Workspace, quote_ident
 
 @dataclass(frozen=True)
 class AnonymiseOptions:
-    """What to hide besides people."""
+    """What to hide besides people (and their teams)."""
 
-    accounts: bool = False          # also replace account / company / contact / lead names
+    accounts: bool = True           # also replace account / company names (contacts and leads always)
     amounts_as_index: bool = False  # scale every money column so the median won deal = 100
     salt: str = ""                  # per-session random salt: decides pseudonym numbering
 
@@ -76,20 +92,36 @@ def _columns(*maps: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     return out
 
 
-#: Columns holding one person reference each (people.person_id, name and email are the roster).
+def _typed(kind: str) -> dict[str, tuple[str, ...]]:
+    return {t.name: tuple(c.name for c in t.columns if c.type == kind) for t in schema.TABLES.values()}
+
+
+#: Every column that can hold words: the schema's ``text`` and ``id`` columns, and the text of
+#: the two tables the workspace keeps beside them (the stage mapping and the import log).
+TEXT_COLUMNS = _columns(_typed("text"), {STAGE_MAP: ("stage",), IMPORT_LOG: ("file", "table_name", "shape")})
+ID_COLUMNS = _typed("id")
+
+#: The roster: each row's ID, name and e-mail are one person.
+ROSTER = {"people": ("person_id", "name", "email")}
+#: Columns holding one person reference each.
 PERSON_COLUMNS = _columns(
     {"people": ("manager",)}, schema.PERSON_REFERENCES,
     {"reviews": ("reviewer",), "surveys": ("subject_manager",), "leads": ("owner",)},
 )
+#: Columns holding people in their own way: a respondent may be a code, attendees are a list.
+PERSON_LISTS = {"surveys": ("respondent",), "activities": ("attendees",)}
 #: Columns naming someone who manages reps.
 MANAGER_COLUMNS = {
     "people": ("manager",), "coaching_sessions": ("manager",), "development_actions": ("manager",),
     "surveys": ("subject_manager",), "reviews": ("reviewer",),
 }
-#: Free text: names in it are replaced wherever they occur.
+TEAM_COLUMNS = {"people": ("team",)}
+#: Uploaded file names: any text at all (a name the data does not hold, too), so "File 03".
+FILE_COLUMNS = {IMPORT_LOG: ("file",)}
+#: Free text: names in it are replaced wherever they occur (two values may become one).
 FREE_TEXT = {
     "opportunities": ("name",), "activities": ("subject",), "surveys": ("item",),
-    "contacts": ("title", "department"), "data_dictionary": ("description",), IMPORT_LOG: ("file",),
+    "contacts": ("title", "department"), "data_dictionary": ("description",), IMPORT_LOG: ("shape",),
 }
 #: Columns naming an account (an ID or a name).
 ACCOUNT_COLUMNS = {
@@ -99,6 +131,20 @@ ACCOUNT_COLUMNS = {
 #: Always replaced: buyers are people too.
 NUMBERED_NAMES = {("contacts", "name"): "Contact", ("leads", "name"): "Lead"}
 NULLED = {("contacts", "email")}
+
+
+def _rest(of: dict[str, tuple[str, ...]], *taken: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    done = {(t, c) for m in taken for t, cols in m.items() for c in cols} | set(NUMBERED_NAMES) | NULLED
+    return {t: rest for t, cols in of.items() if (rest := tuple(c for c in cols if (t, c) not in done))}
+
+
+_HANDLED = (ROSTER, PERSON_COLUMNS, PERSON_LISTS, TEAM_COLUMNS, FILE_COLUMNS, FREE_TEXT, ACCOUNT_COLUMNS)
+#: Every other text column (regions, roles, stages, products, lead sources, activity, action and
+#: session types, capabilities, cycles...): scrubbed one-to-one, so categories never merge.
+CATEGORY_COLUMNS = _rest(TEXT_COLUMNS, *_HANDLED)
+#: Every other ID column: an ID holding a name becomes ``ID NNNNNN`` (one-to-one, the same in
+#: every table, so deals still join their activities and history).
+OTHER_ID_COLUMNS = _rest(ID_COLUMNS, *_HANDLED)
 
 ROLES = ("Director", "Manager", "Rep", "Person")
 ROLE_WIDTH = {"Director": 2, "Manager": 2, "Rep": 3, "Person": 3}
@@ -119,18 +165,31 @@ _WORD = re.compile(r"[^\W_]+")
 _JOINER = re.compile(r"[\s.,'’&_\-/()]{1,4}")
 _EMAIL = re.compile(r"[\w.+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _ATTENDEE_SPLIT = re.compile(r"([;,])")
+#: Up to this many distinct first words, one regular expression finds them in a column.
+_PATTERN_WORDS = 4000
 _EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.S)
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _fold(text: str) -> str:
-    """Case- and accent-insensitive form of a word."""
+    """Case- and accent-insensitive form of a word (no cache: a cache here would keep every
+    session's name words for the life of the process)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(_fold(w) for w in _WORD.findall(text))
+class _Folds(dict):
+    """Folded words, computed once each for one anonymised copy: an instance lives with the
+    copy's :class:`Pseudonyms` in its session, never in the module."""
+
+    def __missing__(self, word: str) -> str:
+        folded = self[word] = _fold(word)
+        return folded
+
+
+def _words(text: str, fold: Callable[[str], str] = _fold) -> tuple[str, ...]:
+    return tuple(fold(w) for w in _WORD.findall(text))
 
 
 def _order(salt: str, name: str) -> tuple[str, str]:
@@ -159,10 +218,10 @@ def _looks_like_person(value: str) -> bool:
     return "@" in value or (any(ch.isalpha() for ch in value) and not any(ch.isdigit() for ch in value))
 
 
-def _account_variants(name: str) -> list[tuple[str, ...]]:
+def _account_variants(name: str, fold: Callable[[str], str] = _fold) -> list[tuple[str, ...]]:
     """The name's words, then without each trailing legal word ("Lumen Capital Co., Ltd." ->
     "Lumen Capital Co" -> "Lumen Capital")."""
-    words = list(_words(name))
+    words = list(_words(name, fold))
     if words and words[0] == "the" and len(words) > 1:
         words = words[1:]
     out = [tuple(words)] if words else []
@@ -176,14 +235,23 @@ def _account_variants(name: str) -> list[tuple[str, ...]]:
 # ----------------------------------------------------------------------------- free text
 class _Scrubber:
     """Replaces known phrases (sequences of words, case- and accent-insensitive, whole words)
-    and e-mail addresses in free text."""
+    and e-mail addresses in free text. Its cache belongs to the instance (one anonymised copy,
+    held in its session), never to the module."""
 
-    def __init__(self, phrases: dict[tuple[str, ...], str], emails: dict[str, str]) -> None:
+    def __init__(self, phrases: dict[tuple[str, ...], str], emails: dict[str, str],
+                 folds: _Folds | None = None) -> None:
         self.phrases = {k: v for k, v in phrases.items() if k}
+        self.folds = _Folds() if folds is None else folds
         self.starts = {k[0] for k in self.phrases}
         self.longest = max(map(len, self.phrases), default=0)
         self.emails = emails
         self.cache: dict[str, str] = {}
+        ascii_starts = sorted(w for w in self.starts if w.isascii())
+        self._ascii_starts = pa.array(ascii_starts, pa.string())
+        # a word of the list between non-word characters (RE2, in one pass): ~3x a split's speed
+        # for a few thousand words; past that its automaton grows and the split is faster
+        words = "|(?:^|[^a-z0-9])(?:" + "|".join(map(re.escape, ascii_starts)) + ")(?:[^a-z0-9]|$)" if ascii_starts else ""
+        self._pattern = r"@|[^\x00-\x7f]" + words if len(ascii_starts) <= _PATTERN_WORDS else None
 
     def _email(self, m: re.Match) -> str:
         found = m.group(0)
@@ -192,6 +260,59 @@ class _Scrubber:
             return known
         return found if found.casefold().endswith("@" + EMAIL_DOMAIN) else EMAIL_MARK
 
+    def candidates(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Which values this scrubber may change (a superset, computed in Arrow): those with an
+        ``@``, those with a word a phrase starts with, and any value not in plain ASCII (whose
+        words only Python folds). For ASCII text a word is a run of ``[A-Za-z0-9]`` in both
+        :data:`_WORD` and this test, and its folded form is its lower case, so the test is exact.
+        A value of one word (an ID such as ``00T000000000001``) is looked up whole: a column of
+        5,000,000 such IDs costs ~0.1 s; values of several words go through one regular
+        expression (or, past a few thousand first words, a split into words)."""
+        if isinstance(values, pa.ChunkedArray):
+            return np.concatenate([np.zeros(0, dtype=bool), *(self.candidates(c) for c in values.chunks)])
+        n = len(values)
+        if n == 0:
+            return np.zeros(0, dtype=bool)
+        if values.null_count:
+            values = pc.fill_null(values, "")
+        single = pc.ascii_is_alnum(values)  # one ASCII word: no "@", no accent
+        several = n - (pc.sum(single).as_py() or 0)
+        lower = pc.ascii_lower(values)
+        if several > n // 2:  # mostly several words: one pass over all
+            found = self._match(lower)
+            if found is not None:
+                return found
+        # a whole value equal to a first word (which has no separator) is one word
+        hit = pc.is_in(lower, value_set=self._ascii_starts)
+        mask = np.asarray(hit, dtype=bool).copy() if pc.any(hit).as_py() else np.zeros(n, dtype=bool)
+        if several:
+            rest = np.asarray(pc.indices_nonzero(pc.invert(single)), dtype=np.int64)
+            others = values.take(pa.array(rest))
+            maybe = self._match(pc.ascii_lower(others))
+            mask[rest[self._split(others) if maybe is None else maybe]] = True
+        return mask
+
+    def _match(self, lower: pa.Array) -> np.ndarray | None:
+        """Lower-cased values holding an ``@``, a non-ASCII character or a first word, in one RE2
+        pass; None when there are too many words for one expression."""
+        if self._pattern is None:
+            return None
+        try:
+            return np.asarray(pc.match_substring_regex(lower, self._pattern), dtype=bool)
+        except pa.ArrowInvalid:  # beyond RE2's memory: split instead
+            self._pattern = None
+            return None
+
+    def _split(self, values: pa.Array) -> np.ndarray:
+        """:meth:`_match` by splitting each value into words."""
+        out = np.asarray(pc.invert(pc.string_is_ascii(values)), dtype=bool).copy()
+        out |= np.asarray(pc.match_substring(values, "@"), dtype=bool)
+        if len(self._ascii_starts):
+            words = pc.split_pattern_regex(pc.ascii_lower(values), r"[^a-z0-9]+")
+            found = pc.is_in(pc.list_flatten(words), value_set=self._ascii_starts)
+            out[np.asarray(pc.filter(pc.list_parent_indices(words), found), dtype=np.int64)] = True
+        return out
+
     def __call__(self, text: str | None) -> str | None:
         if text is None:
             return None
@@ -199,7 +320,8 @@ class _Scrubber:
         if done is not None:
             return done
         work = _EMAIL.sub(self._email, text) if "@" in text else text
-        words = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(work)]
+        fold = self.folds.__getitem__
+        words = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(work)]
         out: list[str] = []
         pos = i = 0
         while i < len(words):
@@ -227,8 +349,10 @@ class Pseudonyms:
 
     people: dict[str, str]    # every real person reference seen (full names, person_ids, emails, unknown refs) -> pseudonym
     accounts: dict[str, str]  # real account ids/names -> "Account 0007" (empty unless options.accounts)
-    teams: dict[str, str]     # real team name -> shown team name (identity unless the team name contained a person's name)
+    teams: dict[str, str]     # real team name -> "Team 07"
     money_factor: float | None  # multiply real amounts by this to get index points; None unless amounts_as_index
+    files: dict[str, str] = field(default_factory=dict)  # uploaded file name -> "File 03"
+    categories: dict[str, str] = field(default_factory=dict)  # a stage, product, region... that held a name -> as shown
     _scrubber: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -248,6 +372,14 @@ class Pseudonyms:
         """Anonymised filter values -> the real workspace's (inverse of :meth:`forward`)."""
         return filters.with_(managers=tuple(self._people_back.get(m, m) for m in filters.managers),
                              teams=tuple(self._teams_back.get(t, t) for t in filters.teams))
+
+    def person(self, real: str) -> str:
+        """A person as the anonymised pages show them (a value that is no one's stays as it is)."""
+        return self.people.get(real, real)
+
+    def real_person(self, shown: str) -> str:
+        """The person behind a pseudonym (inverse of :meth:`person`)."""
+        return self._people_back.get(shown, shown)
 
     def scrub(self, text: str) -> str:
         """Free text with every real name (and, when accounts are hidden, account name) replaced."""
@@ -316,7 +448,8 @@ def _split_attendees(value: str) -> list[tuple[str, str, str] | str]:
 
 
 class _People:
-    def __init__(self, tables: dict[str, pa.Table], salt: str) -> None:
+    def __init__(self, tables: dict[str, pa.Table], salt: str, folds: _Folds) -> None:
+        self.fold = folds.__getitem__
         reg = self.reg = _Registry()
         people = tables["people"].select(["person_id", "name", "manager", "email"]).to_pylist()
         for row in people:  # names first: a name wins over someone else's ID of the same text
@@ -387,29 +520,37 @@ class _People:
         return out
 
     def phrases(self) -> tuple[dict[tuple[str, ...], str], dict[str, str]]:
-        """Free-text phrases (name tokens, then IDs and full names) and e-mails."""
+        """Free-text phrases (name tokens, then IDs, e-mail local parts and full names) and e-mails.
+
+        Every word of 2 letters or more of every person's name is a token ("Li", "Jo"): of the
+        roster, and of any other reference that reads as a name (no digit, no ``@``; a code such
+        as ``0055g000ABC`` or ``R-3239`` names no one). Lower-case particles ("van") are not."""
         phrases: dict[tuple[str, ...], str] = {}
-        token_sources = {e for e, r in self.role.items() if e in self.roster or r in ("Manager", "Director")}
-        for name in sorted(token_sources):
-            if "@" in name:
+        for name in sorted(self.role):
+            if "@" in name or (name not in self.roster and any(ch.isdigit() for ch in name)):
                 continue
             for w in _WORD.findall(name):
-                if len(w) >= 3 and any(ch.isalpha() for ch in w) and not (w.islower() and w in _PARTICLES):
-                    phrases[(_fold(w),)] = NAME_MARK
+                if len(w) >= 2 and not any(ch.isdigit() for ch in w) and not (w.islower() and w in _PARTICLES):
+                    phrases[(self.fold(w),)] = NAME_MARK
         emails: dict[str, str] = {}
+        full: dict[tuple[str, ...], str] = {}
         for ref, (entity, kind) in self.reg.exact.items():
             if kind == "email" or "@" in ref:
                 emails[ref.casefold()] = self.emails[entity] if kind == "email" else self.names[entity]
+                local = _words(ref.rsplit("@", 1)[0], self.fold)  # "dvarga", "deepa.varga": a name too
+                if sum(map(len, local)) >= 3 and not any(ch.isdigit() for w in local for ch in w):
+                    phrases.setdefault(local, self.names[entity])
                 continue
-            key = _words(ref)
-            if sum(map(len, key)) >= 3 and any(ch.isalpha() for ch in ref):
-                phrases[key] = self.names[entity]
-        return phrases, emails
+            key = _words(ref, self.fold)  # a name or an ID of two characters or more ("Li", "U7")
+            if sum(map(len, key)) >= 2 and any(ch.isalpha() for ch in ref):
+                full[key] = self.names[entity]
+        return {**phrases, **full}, emails
 
 
 # ----------------------------------------------------------------------------- accounts
 class _Accounts:
-    def __init__(self, tables: dict[str, pa.Table], salt: str) -> None:
+    def __init__(self, tables: dict[str, pa.Table], salt: str, folds: _Folds) -> None:
+        self.fold = folds.__getitem__
         reg = self.reg = _Registry()
         rows = tables["accounts"].select(["account_id", "name"]).to_pylist()
         for row in rows:
@@ -438,10 +579,10 @@ class _Accounts:
         hit = None if name is None or account is None else self.reg.find(account)
         if hit is None:
             return name
-        real = _words(hit[0])
+        real = _words(hit[0], self.fold)
         found = list(_WORD.finditer(name))
         k = 0
-        while (k < min(len(found), len(real)) and _fold(found[k].group()) == real[k]
+        while (k < min(len(found), len(real)) and self.fold(found[k].group()) == real[k]
                and (k == 0 or _JOINER.fullmatch(name[found[k - 1].end():found[k].start()]))):
             k += 1
         if k == 0 or sum(map(len, real[:k])) < 3:
@@ -454,10 +595,10 @@ class _Accounts:
         phrases: dict[tuple[str, ...], str] = {}
         by_number = sorted(self.reg.entities, key=lambda e: self.names[e])
         for e in by_number:
-            for v in _account_variants(e)[1:]:
+            for v in _account_variants(e, self.fold)[1:]:
                 phrases.setdefault(v, self.names[e])
         for ref, (entity, _) in self.reg.exact.items():
-            key = _words(ref)
+            key = _words(ref, self.fold)
             if sum(map(len, key)) >= 3:
                 phrases[key] = self.names[entity]
         return phrases
@@ -474,23 +615,77 @@ def _map_column(table: pa.Table, column: str, fn: Callable[[str], str | None]) -
     return table.set_column(i, column, mapped.take(encoded.indices))
 
 
-def _injective(values: Iterable[str], fn: Callable[[str], str]) -> dict[str, str]:
-    """``fn`` over values, made one-to-one: a changed value that lands on another's result
-    gets " (2)", " (3)"... (two teams or accounts never merge)."""
-    values = sorted(set(values))
-    out = {v: fn(v) for v in values}
-    taken = {v for v, r in out.items() if r == v}
-    for v in values:
-        r = out[v]
-        if r == v:
-            continue
-        candidate, n = r, 1
-        while candidate in taken:
+def _scrub_column(table: pa.Table, column: str, scrub: _Scrubber) -> pa.Table:
+    """Free text scrubbed, once per distinct value the scrubber may change."""
+    if column not in table.column_names or table.num_rows == 0:
+        return table
+    encoded = pc.dictionary_encode(table.column(column).combine_chunks())
+    values = encoded.dictionary
+    maybe = np.flatnonzero(scrub.candidates(values))
+    if not len(maybe):
+        return table
+    texts = values.to_pylist()
+    for k in maybe.tolist():
+        texts[k] = scrub(texts[k])
+    i = table.column_names.index(column)
+    return table.set_column(i, column, pa.array(texts, pa.string()).take(encoded.indices))
+
+
+def _changed(table: pa.Table, column: str, fn: Callable[[str], str], scrub: _Scrubber,
+             distinct_first: bool = True) -> dict[str, str]:
+    """The values of a column that ``fn`` changes, looked for among the scrubber's candidates
+    only (``distinct_first=False`` tests every row, for IDs: no value repeats to dedupe)."""
+    if column not in table.column_names or table.num_rows == 0:
+        return {}
+    col = table.column(column)
+    found: set[str] = set()
+    for values in [pc.unique(col)] if distinct_first else col.chunks:
+        maybe = scrub.candidates(values)
+        if maybe.any():
+            found.update(pc.filter(values, pa.array(maybe)).to_pylist())
+    return {v: r for v in sorted(found - {None}) if (r := fn(v)) != v}
+
+
+def _replace(table: pa.Table, column: str, mapping: dict[str, str]) -> pa.Table:
+    """The values that are keys of ``mapping`` replaced, every other value left as it is."""
+    if not mapping or column not in table.column_names or table.num_rows == 0:
+        return table
+    col = table.column(column)
+    idx = pc.index_in(col, value_set=pa.array(list(mapping), pa.string()))
+    replaced = pc.take(pa.array(list(mapping.values()), pa.string()), idx)
+    i = table.column_names.index(column)
+    return table.set_column(i, column, pc.if_else(pc.is_null(idx), col, replaced))
+
+
+def _one_to_one(changed: dict[str, str], exists: Callable[[str], bool]) -> dict[str, str]:
+    """Changed values made one-to-one: a result that is a value staying as it is, or another
+    value's result, gets " (2)", " (3)"... (two stages, products or accounts never merge)."""
+    taken = {r for r in set(changed.values()) if r not in changed and exists(r)}
+    out: dict[str, str] = {}
+    for v in sorted(changed):
+        r = candidate = changed[v]
+        n = 1
+        while candidate in taken or (candidate != r and candidate not in changed and exists(candidate)):
             n += 1
             candidate = f"{r} ({n})"
         out[v] = candidate
         taken.add(candidate)
     return out
+
+
+def _pairs(left: pa.ChunkedArray, right: pa.ChunkedArray, fn: Callable[[str | None, str | None], str | None]) -> pa.Array:
+    """``fn(left, right)`` row by row, called once per distinct pair (in NumPy, not per row)."""
+    a, b = pc.dictionary_encode(left.combine_chunks()), pc.dictionary_encode(right.combine_chunks())
+    ia = np.asarray(pc.fill_null(a.indices, -1), dtype=np.int64) + 1
+    ib = np.asarray(pc.fill_null(b.indices, -1), dtype=np.int64) + 1
+    width = len(b.dictionary) + 1
+    combined = pa.array(ia * width + ib)
+    keys = pc.unique(combined)
+    inverse = pc.index_in(combined, value_set=keys)
+    da, db = a.dictionary.to_pylist(), b.dictionary.to_pylist()
+    out = [fn(da[k // width - 1] if k // width else None, db[k % width - 1] if k % width else None)
+           for k in keys.to_pylist()]
+    return pa.array(out, pa.string()).take(inverse)
 
 
 def _money_factor(cur) -> float | None:
@@ -505,8 +700,13 @@ def _money_factor(cur) -> float | None:
 
 
 # ----------------------------------------------------------------------------- the copy
+#: What the anonymised copy is called: where it came from, never a value from the data (an
+#: upload's label is made of its file names, which carry names).
+LABELS = {"demo": "Demo workspace", "uploads": "Your uploads", "saved": "Saved workspace"}
+
+
 def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> tuple[Workspace, Pseudonyms]:
-    """A new workspace holding ``ws`` with people (and optionally accounts and amounts)
+    """A new workspace holding ``ws`` with people, teams and accounts (and optionally amounts)
     replaced, and the pseudonyms used. ``ws`` is not changed.
 
     Parameters
@@ -523,15 +723,17 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
         cur.close()
 
     salt = options.salt
-    people = _People(tables, salt)
-    accounts = _Accounts(tables, salt) if options.accounts else None
+    folds = _Folds()
+    people = _People(tables, salt, folds)
+    accounts = _Accounts(tables, salt, folds) if options.accounts else None
+    teams = _number(_distinct(tables["people"], "team"), "Team", 2, salt)
 
-    # free text: persons' full names and IDs win over accounts, which win over name tokens
+    # free text: persons' full names and IDs win over accounts and teams, which win over name tokens
     person_phrases, emails = people.phrases()
     extra: dict[tuple[str, ...], str] = {}
     for (t, c), prefix in NUMBERED_NAMES.items():
         numbered = _number(_distinct(tables[t], c), prefix, 4, salt)
-        extra.update({_words(k): v for k, v in numbered.items() if sum(map(len, _words(k))) >= 3})
+        extra.update({w: v for k, v in numbered.items() if sum(map(len, w := _words(k, folds.__getitem__))) >= 3})
         tables[t] = _map_column(tables[t], c, numbered.get)
     for t, c in NULLED:
         if tables[t].num_rows:
@@ -539,48 +741,45 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
             tables[t] = tables[t].set_column(i, c, pa.nulls(tables[t].num_rows, pa.string()))
     tokens = {k: v for k, v in person_phrases.items() if v == NAME_MARK}
     full = {k: v for k, v in person_phrases.items() if v != NAME_MARK}
-    phrases = {**tokens, **(accounts.phrases() if accounts else {}), **extra, **full}
-    scrub = _Scrubber(phrases, emails)
+    team_phrases = {k: v for t, v in teams.items() if sum(map(len, k := _words(t, folds.__getitem__))) >= 2}
+    account_phrases = accounts.phrases() if accounts else {}
+    # categories (a segment called like a team stays a segment) and free text (a team named in
+    # a deal or a subject names the manager)
+    scrub_values = _Scrubber({**tokens, **account_phrases, **extra, **full}, emails, folds)
+    scrub = _Scrubber({**tokens, **account_phrases, **team_phrases, **extra, **full}, emails, folds)
 
     # people
-    p = tables["people"]
-    for c in ("person_id", "name", "email"):
-        p = _map_column(p, c, people.out)
-    tables["people"] = p
-    for t, cols in PERSON_COLUMNS.items():
+    for t, cols in _columns(ROSTER, PERSON_COLUMNS).items():
         for c in cols:
             tables[t] = _map_column(tables[t], c, people.out)
     tables["surveys"] = _map_column(tables["surveys"], "respondent", people.respondent)
     tables["activities"] = _map_column(tables["activities"], "attendees", people.attendee_list)
-
-    # teams: scrubbed, one-to-one
-    teams = _injective(_distinct(tables["people"], "team"), scrub)
     tables["people"] = _map_column(tables["people"], "team", teams.get)
+    files = _number(_distinct(tables[IMPORT_LOG], "file"), "File", 2, salt)
+    tables[IMPORT_LOG] = _map_column(tables[IMPORT_LOG], "file", files.get)
+    # a saved mapping is named after its file: the recogniser's "Saved mapping: <name>" loses the name
+    tables[IMPORT_LOG] = _map_column(tables[IMPORT_LOG], "shape",
+                                     lambda v: "Saved mapping" if v.startswith("Saved mapping:") else v)
 
-    # accounts: pseudonyms, or (hidden or not) no person's name in them
+    # accounts: pseudonyms, or (when shown) no person's name in them
     if accounts and tables["opportunities"].num_rows:
         o = tables["opportunities"]
-        pairs: dict[tuple, str | None] = {}
-        named = []
-        for pair in zip(o.column("name").to_pylist(), o.column("account").to_pylist(), strict=True):
-            if pair not in pairs:
-                pairs[pair] = accounts.deal_name(*pair)
-            named.append(pairs[pair])
-        tables["opportunities"] = o.set_column(o.column_names.index("name"), "name", pa.array(named, pa.string()))
+        named = _pairs(o.column("name"), o.column("account"), accounts.deal_name)
+        tables["opportunities"] = o.set_column(o.column_names.index("name"), "name", named)
     if accounts:
         account_map = accounts.mapping()
-        account_fn = accounts.out
+        for t, cols in ACCOUNT_COLUMNS.items():
+            for c in cols:
+                tables[t] = _map_column(tables[t], c, accounts.out)
     else:
         account_map = {}
-        account_fn = _injective((v for t, cols in ACCOUNT_COLUMNS.items() for c in cols
-                                 for v in _distinct(tables[t], c)), scrub).get
-    for t, cols in ACCOUNT_COLUMNS.items():
-        for c in cols:
-            tables[t] = _map_column(tables[t], c, account_fn)
+        _scrub_one_to_one(tables, ACCOUNT_COLUMNS, scrub_values)
 
     for t, cols in FREE_TEXT.items():
         for c in cols:
-            tables[t] = _map_column(tables[t], c, scrub)
+            tables[t] = _scrub_column(tables[t], c, scrub)
+    categories = _scrub_one_to_one(tables, CATEGORY_COLUMNS, scrub_values)
+    _renumber_ids(tables, scrub, salt)
 
     if factor is not None:
         for t in schema.TABLES.values():
@@ -598,11 +797,54 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
         out.close()
         raise
     out.source = ws.source
-    out.label = f"{ws.label} (anonymised)"
+    out.label = f"{LABELS.get(ws.source, 'Workspace')} (anonymised)"
     out.version = ws.version
     pseudonyms = Pseudonyms(people=people.mapping(), accounts=account_map, teams=teams,
-                            money_factor=factor, _scrubber=scrub)
+                            money_factor=factor, files=files, categories=categories, _scrubber=scrub)
     return out, pseudonyms
+
+
+def _scrub_one_to_one(tables: dict[str, pa.Table], columns: dict[str, tuple[str, ...]],
+                      scrub: _Scrubber) -> dict[str, str]:
+    """Scrub columns that share values (a stage, a product, a capability...) with one map, made
+    one-to-one over all of them, so the same value reads the same in every table and two never merge."""
+    distinct = [pc.unique(tables[t].column(c)) for t, cols in columns.items() for c in cols if tables[t].num_rows]
+    changed: dict[str, str] = {}
+    for values in distinct:
+        maybe = scrub.candidates(values)
+        if maybe.any():
+            changed.update({v: r for v in pc.filter(values, pa.array(maybe)).to_pylist()
+                            if v is not None and (r := scrub(v)) != v})
+    if not changed:
+        return {}
+    present = {v for values in distinct for v in values.to_pylist()}
+    mapping = _one_to_one(changed, present.__contains__)
+    for t, cols in columns.items():
+        for c in cols:
+            tables[t] = _replace(tables[t], c, mapping)
+    return mapping
+
+
+def _renumber_ids(tables: dict[str, pa.Table], scrub: _Scrubber, salt: str) -> None:
+    """An ID holding a name (``Deal-Li-2025``) becomes ``ID NNNNNN``: one number per ID, the same
+    in every table (a deal's ID on its activities and stage history follows it)."""
+    changed: dict[str, str] = {}
+    for t, cols in OTHER_ID_COLUMNS.items():
+        for c in cols:
+            changed.update(_changed(tables[t], c, scrub, scrub, distinct_first=False))
+    if not changed:
+        return
+    prefix = "ID"
+    while True:  # never onto an ID the data has
+        mapping = _number(changed, prefix, 6, salt)
+        shown = pa.array(list(mapping.values()), pa.string())
+        if not any(pc.any(pc.is_in(tables[t].column(c), value_set=shown)).as_py()
+                   for t, cols in OTHER_ID_COLUMNS.items() for c in cols if tables[t].num_rows):
+            break
+        prefix += "~"
+    for t, cols in OTHER_ID_COLUMNS.items():
+        for c in cols:
+            tables[t] = _replace(tables[t], c, mapping)
 
 
 def _insert(ws: Workspace, name: str, table: pa.Table) -> None:

@@ -2,9 +2,12 @@
 
 The switch lives in the sidebar. While it is on, :func:`ui.session.get_workspace` hands every
 page the copy built by :func:`analytics.anonymise.anonymise` (stable pseudonyms for the
-session, accounts and amounts optionally too), so charts, tables and downloads cannot show a
-real name: there is none in the data they read. The copy is kept in ``st.session_state``
-only and rebuilt when the workspace changes.
+session's people and teams, accounts unless unticked, amounts optionally), so charts, tables
+and downloads cannot show a real name: there is none in the data they read. The copy and its
+:class:`~analytics.anonymise.Pseudonyms` are kept in ``st.session_state`` only and rebuilt
+when the workspace changes. What the pages draw from the session itself rather than from the
+copy (the import's file names and messages on the Data page, the people picked on a page) goes
+through the pseudonyms too.
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ from ui import lifecycle
 OPTIONS_KEY = "anonymise_options"
 COPY_KEY = "anonymised_copy"
 SALT_KEY = "anonymise_salt"
+#: Widgets holding one person as the pages show them (a real name, or a pseudonym while the
+#: switch is on): carried across the switch so a page keeps the person it shows.
+PERSON_WIDGETS = ("ind-manager", "gaps-manager", "cap-manager", "cap-rep", "ft-manager")
+#: Manager detail's choice: the URL's ``?manager=`` (its selectbox starts from it).
+DETAIL_WIDGET, DETAIL_PARAM = "detail-manager", "manager"
 
 
 def options() -> AnonymiseOptions | None:
@@ -78,3 +86,25 @@ def release() -> None:
     held = st.session_state.pop(COPY_KEY, None)
     if held is not None:
         held[1].close()
+
+
+def carry_people(old: Pseudonyms | None, new: Pseudonyms | None) -> None:
+    """The people picked on the pages, as they read after the switch: back to the real name
+    through the old pseudonyms, then to the new ones. Manager detail keeps its manager."""
+
+    def move(value):
+        if not isinstance(value, str):
+            return value
+        if old is not None:
+            value = old.real_person(value)
+        return value if new is None else new.person(value)
+
+    for key in PERSON_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = move(st.session_state[key])
+    # Manager detail starts its selectbox from the URL: set that, and let the widget start over
+    # (a value set on the widget as well would make Streamlit warn about two defaults)
+    picked = st.session_state.pop(DETAIL_WIDGET, None) or st.query_params.get(DETAIL_PARAM)
+    if picked:
+        st.query_params[DETAIL_PARAM] = move(picked)
+

@@ -174,13 +174,23 @@ def settings_actions() -> None:
 def settings_file_button(key: str) -> None:
     """The session's settings file: thresholds, dial weights, stage mapping and the column
     mappings made this session. Drop it on the Data page at the next client."""
+    from ui import privacy
     from ui.session import get_source_workspace
 
+    base = get_source_workspace()
+    names = privacy.pseudonyms(base)
+    # while names are anonymised: the stages as the pages show them, and the mappings without
+    # their names (a mapping is named after the file it was made for)
+    staged = base if names is None else privacy.shown(base)
+
     def build_file() -> str:
-        stages = get_source_workspace().stage_map()
+        stages = staged.stage_map()
         outcomes = {r.stage: (bool(r.is_closed), bool(r.is_won)) for r in stages.itertuples()}
-        outcomes = {**pending_stage_outcomes(), **outcomes}
-        return settings_file.build(get_settings(), outcomes, session_mappings())
+        pending, mappings = pending_stage_outcomes(), session_mappings()
+        if names is not None:
+            pending = {names.scrub(stage): v for stage, v in pending.items()}
+            mappings = [{k: v for k, v in m.items() if k != "name"} for m in mappings]
+        return settings_file.build(get_settings(), {**pending, **outcomes}, mappings)
 
     st.download_button("Download settings file", data=build_file, file_name="bench-strength-settings.json",
                        mime="application/json", icon=":material/download:", key=key,

@@ -57,11 +57,14 @@ def render_workshop(base) -> None:
     every page, chart, table and download of this session until it is turned off."""
     current = privacy.options()
     on = st.toggle("Anonymise names", value=current is not None, key="anon-on",
-                   help="Every person on every page, chart, table and download becomes a pseudonym that "
-                        "stays the same for this session (\"Manager 03\", \"Rep 041\"). Turn off to see names.")
+                   help="Every person and team on every page, chart, table and download becomes a pseudonym "
+                        "that stays the same for this session (\"Manager 03\", \"Rep 041\", \"Team 07\"), and "
+                        "names inside any text (deal names, subjects, file names) are replaced. Turn off to see names.")
     wanted = None
     if on:
-        accounts = st.checkbox("Accounts too", value=bool(current and current.accounts), key="anon-accounts")
+        accounts = st.checkbox("Accounts too", value=True if current is None else current.accounts,
+                               key="anon-accounts", help="Customer account and company names become "
+                                                         "\"Account 0007\". Untick to show them.")
         index = st.checkbox("Amounts as an index", value=bool(current and current.amounts_as_index),
                             key="anon-index", help="Amounts are scaled so the median won deal is 100 points; "
                                                    "shares and attainment do not change.")
@@ -78,6 +81,7 @@ def render_workshop(base) -> None:
     if new_names is not None:
         filters = new_names.forward(filters)
     set_filters(filters)
+    privacy.carry_people(old_names, new_names)
     st.rerun()
 
 

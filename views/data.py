@@ -129,8 +129,15 @@ def file_card(a: FileAnalysis, fid: str) -> tuple[str | None, dict[str, str]] | 
     return mapping_form(a, fid, expanded=True)
 
 
+PAUSED = ("Uploading is paused while names are anonymised: the upload box lists your files' names on screen. "
+          "Turn **Anonymise names** off in the sidebar to add files.")
+
+
 def upload_section(ws: Workspace) -> None:
     st.subheader("1. Upload exports")
+    if privacy.is_on():
+        st.info(PAUSED, icon=":material/visibility_off:")
+        return
     gen = st.session_state.setdefault("uploader_gen", 0)
     files = st.file_uploader(
         "Drop CRM, review, coaching-log or survey exports (CSV or XLSX), and any saved column mappings (JSON)",
@@ -272,18 +279,36 @@ def remember_mappings(jobs: list[ImportJob]) -> None:
     add_session_mappings(made)
 
 
-def report_section() -> None:
+def _shown(ws: Workspace, batch: list):
+    """File names and messages of the import as the page may show them: as they are, or, while
+    names are anonymised, each file as its number ("File 03", the anonymised copy's; a file
+    not loaded has none) and any name of the data in a message replaced."""
+    names = privacy.pseudonyms(ws)
+    if names is None:
+        return (lambda file: file), (lambda text: text)
+    files = {**{r.file: "A file not loaded" for r in batch}, **names.files}
+
+    def text(message: str) -> str:
+        for real, shown in sorted(files.items(), key=lambda kv: -len(kv[0])):
+            message = message.replace(real, shown)
+        return names.scrub(message)
+
+    return files.__getitem__, text
+
+
+def report_section(ws: Workspace) -> None:
     batch = reports()
     if not batch:
         return
     st.subheader("Validation report")
+    file, text = _shown(ws, batch)
     if privacy.is_on():
-        st.caption(":material/visibility_off: Rejected values and warnings are hidden while names are anonymised; "
-                   "the counts below are complete.")
+        st.caption(":material/visibility_off: File names, rejected values and warnings are hidden while names are "
+                   "anonymised; the counts below are complete.")
     loaded = [r for r in batch if not r.error]
     summary = pd.DataFrame([{
-        "file": r.file, "loaded into": schema.table(r.table).label if r.table else "—",
-        "recognised as": r.shape or "—", "rows read": r.rows_read, "rows loaded": r.rows_loaded,
+        "file": file(r.file), "loaded into": schema.table(r.table).label if r.table else "—",
+        "recognised as": text(r.shape or "—"), "rows read": r.rows_read, "rows loaded": r.rows_loaded,
         "rows rejected": r.rows_rejected, "new": r.inserted, "replaced": r.replaced,
         "warnings": r.warnings_total, "status": "not loaded" if r.error else "loaded",
     } for r in batch])
@@ -301,13 +326,13 @@ def report_section() -> None:
             download_csv(all_rejects(batch), "rejected-rows.csv", label, key="dl-all-rejects")
     for i, r in enumerate(batch):
         if r.error:
-            st.error(md_escape(r.error), icon=":material/block:")
+            st.error(md_escape(text(r.error)), icon=":material/block:")
             continue
-        headline = (f"{r.file}: {r.rows_read:,} rows read · {r.rows_loaded:,} loaded · {r.rows_rejected:,} rejected"
-                    f" · {r.inserted:,} new · {r.replaced:,} replaced · {r.warnings_total:,} warnings")
+        headline = (f"{file(r.file)}: {r.rows_read:,} rows read · {r.rows_loaded:,} loaded · {r.rows_rejected:,} "
+                    f"rejected · {r.inserted:,} new · {r.replaced:,} replaced · {r.warnings_total:,} warnings")
         with st.expander(md_escape(headline), expanded=bool(r.rows_rejected)):
             for note in r.notes:
-                st.caption(md_escape(note))
+                st.caption(md_escape(text(note)))
             if privacy.is_on():
                 continue
             if r.rejects:
@@ -363,6 +388,10 @@ def stage_section(ws: Workspace) -> None:
     stages = ws.stage_map()
     if stages.empty:
         return
+    names = privacy.pseudonyms(ws)  # a stage named after someone reads as the pages show it
+    shown = {s: s if names is None else names.categories.get(s, s) for s in stages["stage"]}
+    real = {v: k for k, v in shown.items()}
+    stages = stages.assign(stage=stages["stage"].map(shown))
     with st.expander(f"Stage mapping ({len(stages)} stages): which stages count as closed and won"):
         st.caption("Used for deals whose export has no IsClosed/IsWon flags. Tick to change; won implies closed.")
         edited = st.data_editor(
@@ -373,7 +402,7 @@ def stage_section(ws: Workspace) -> None:
                            "export_has_flags": st.column_config.CheckboxColumn("export has its own flags")},
         )
         if st.button("Apply stage mapping", icon=":material/done_all:"):
-            ws.set_stage_outcomes({r.stage: (bool(r.is_closed), bool(r.is_won)) for r in edited.itertuples()})
+            ws.set_stage_outcomes({real[r.stage]: (bool(r.is_closed), bool(r.is_won)) for r in edited.itertuples()})
             st.toast("Stage mapping applied to every page.")
             st.rerun()
 
@@ -391,12 +420,14 @@ def templates_section() -> None:
 
 def settings_file_section() -> None:
     st.subheader("Settings file")
+    # mappings are named after the files they were made for: a count only while names are hidden
     st.markdown("Thresholds, dial weights, the stage mapping and the column mappings made in this session, in one "
                 "file. At the next client, drop it into the upload box above **with** their exports: the same CRM "
                 "then loads in one upload.")
     mappings = session_mappings()
     st.caption(f"{len(mappings)} column mapping(s) held in this session"
-               + (": " + md_escape(", ".join(m.get("name") or m["table"] for m in mappings[:8])) if mappings else "."))
+               + (": " + md_escape(", ".join(m.get("name") or m["table"] for m in mappings[:8]))
+                  if mappings and not privacy.is_on() else "."))
     settings_file_button(key="dl-settings-file")
 
 
@@ -417,6 +448,10 @@ def workspace_file_section(ws: Workspace) -> None:
                                mime="application/zip", icon=":material/save:", key="save-ws",
                                disabled=ws.is_empty)
     with c2:
+        if privacy.is_on():
+            st.markdown("**Open workspace**")
+            st.info(PAUSED, icon=":material/visibility_off:")
+            return
         opened = st.file_uploader("**Open workspace**: a file saved from Bench Strength", type=["zip"], key="open-ws")
         if opened is None:
             st.session_state.pop("open-ws-error", None)
@@ -445,7 +480,7 @@ def render() -> None:
     )
     st.caption(access_note())
     upload_section(ws)
-    report_section()
+    report_section(ws)
     ws = get_source_workspace()
     coverage_section(ws)
     stage_section(ws)

@@ -4,6 +4,7 @@ the settings file."""
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -111,3 +112,68 @@ def test_a_settings_file_dropped_with_an_unknown_export_loads_it_in_one_upload()
     # and the session's settings file carries the mapping on to the next client
     saved = json.loads(build(at.session_state["settings"], {}, at.session_state["session_mappings"]))
     assert saved["column_mappings"][0]["columns"]["owner"] == "Seller Person"
+
+
+def _picked(at) -> str:
+    return next(s for s in at.selectbox if s.label == "Manager").value
+
+
+def test_manager_detail_keeps_its_manager_when_anonymise_is_flipped_on_and_off():
+    # issue 16 item 10: the page picked by name, so the switch jumped to another manager
+    at = app().run()
+    at.switch_page("views/manager.py").run()
+    pick = next(s for s in at.selectbox if s.label == "Manager")
+    managers = list(pick.options)
+    chosen = managers[len(managers) // 2]  # not the first: a reset to the first would pass otherwise
+    pick.set_value(chosen).run()
+    assert _picked(at) == chosen
+    reps = next(m for m in at.caption if m.value.endswith("reps in scope")).value.rsplit("·", 1)[1]
+    at.sidebar.toggle(key="anon-on").set_value(True).run()
+    assert not at.exception
+    shown = _picked(at)
+    names = at.session_state["anonymised_copy"][2]
+    assert shown == names.people[chosen] and shown.startswith("Manager ")
+    assert next(m for m in at.caption if m.value.endswith("reps in scope")).value.rsplit("·", 1)[1] == reps
+    assert not at.warning or "Session State" not in "".join(w.value for w in at.warning)
+    # another option changes the copy, not the manager
+    at.sidebar.checkbox(key="anon-index").check().run()
+    assert _picked(at) == shown
+    at.sidebar.toggle(key="anon-on").set_value(False).run()
+    assert not at.exception
+    assert _picked(at) == chosen
+
+
+def test_the_data_page_while_anonymised_shows_no_file_name_and_keeps_the_real_stages():
+    from tests.factories import workspace_with
+
+    ws = workspace_with(people=[{"name": "Li Wei", "manager": "Jo Ng"}, {"name": "Jo Ng"}],
+                        opportunities=[{"opportunity_id": "O1", "owner": "Li Wei", "stage": "Waiting on Li",
+                                        "amount": 10.0},
+                                       {"opportunity_id": "O2", "owner": "Li Wei", "stage": "Closed Won", "amount": 5.0}])
+    ws.log_import("Deals - Li Wei.csv", "opportunities", "Saved mapping: Li's deals", 2, 2, 0, 2, 0)
+    ws.source, ws.label = "uploads", "Your uploads (Deals - Li Wei.csv)"
+    from analytics.ingest.pipeline import ImportReport
+
+    report = ImportReport("Deals - Li Wei.csv", "opportunities", "Saved mapping: Li's deals", rows_read=2, rows_loaded=2)
+    report.notes.append("Li Wei's sheet 'Jo' was read.")
+    failed = ImportReport("Bob Quist notes.csv", None, None)
+    failed.error = "Bob Quist notes.csv: the app did not recognise this export; choose its table and columns."
+    at = app(ws)
+    at.session_state["import_reports"] = [report, failed]
+    at.run()
+    at.switch_page("views/data.py").run()
+    assert len(at.file_uploader) == 2 and "Li Wei" in all_text(at)
+    at.sidebar.toggle(key="anon-on").set_value(True).run()
+    assert not at.exception
+    text = all_text(at) + "\n".join(e.value for e in at.error)
+    for word in ("Li", "Wei", "Jo", "Ng", "Bob", "Quist"):
+        assert not re.search(rf"\b{word}\b", text, re.I), word
+    assert len(at.file_uploader) == 0 and "Uploading is paused" in text  # the upload box lists file names
+    summary = next(d.value for d in at.dataframe if "file" in d.value.columns)
+    assert summary["file"].tolist() == ["File 01", "A file not loaded"]
+    stages = next(d.value for d in at.dataframe if "stage" in d.value.columns)
+    assert sorted(stages["stage"]) == ["Closed Won", "Waiting on [name]"]
+    # applying the mapping shown changes the real stages, never adds the shown ones
+    next(b for b in at.button if b.label == "Apply stage mapping").click().run()
+    assert not at.exception
+    assert sorted(ws.stage_map()["stage"]) == ["Closed Won", "Waiting on Li"]
