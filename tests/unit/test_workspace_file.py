@@ -1,0 +1,291 @@
+"""Opening a saved workspace file without trusting it (issue 16, item 2).
+
+Every hostile workspace of tests/hostile_corpus.py (``workspace_cases``) is opened in a child
+process the way the Data page opens one: each gets a plain message naming the file (and the
+limit it broke), or opens; none escapes as an exception; and the child's own peak resident
+memory (``VmHWM``, reset before each file) stays under 1.5 GB. Before this fix the 600-byte
+dictionary bomb alone took the process past 12 GB: a watchdog kills the child above 3 GB so a
+regression fails the test instead of the machine.
+
+Genuine saved workspaces (the demo, a generated organisation, tables of several row groups
+with dictionaries that overflow into plain pages) open identically, read in byte-bounded batches.
+"""
+
+from __future__ import annotations
+
+import doctest
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from analytics import schema, workspace_file
+from analytics.ingest.pipeline import import_directory
+from analytics.workspace import IMPORT_LOG, INTERNAL_COLUMNS, STAGE_MAP, Workspace
+from benchmarks import largeorg
+from tests.hostile_corpus import WORKSPACE_TEST_MEMORY, build_workspace_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "demo"
+PEAK_LIMIT_MB = 1536
+KILL_ABOVE_MB = 3072
+#: a message to the user that gives away a Python error
+LEAKS = re.compile(r"Traceback|File \"|\b[A-Z][A-Za-z]*(Error|Exception)\b|ArrowInvalid|pyarrow|Errno|<class ")
+
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from analytics.workspace import Workspace, WorkspaceFileError
+
+def peak_mb():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+
+for path in map(Path, sys.argv[1:]):
+    data = path.read_bytes()
+    Path("/proc/self/clear_refs").write_text("5")  # this file's own peak from here
+    print(json.dumps({"start": path.name}), flush=True)
+    t0 = time.perf_counter()
+    out = {"case": path.name}
+    try:
+        ws = Workspace.open(data, path.name)
+        out.update(opened=True, label=ws.label, counts=ws.counts(),
+                   tables=sorted(r[0] for r in ws.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()))
+        ws.close()
+    except WorkspaceFileError as exc:
+        out["message"] = str(exc)
+    except BaseException as exc:
+        out["escaped"] = f"{type(exc).__name__}: {exc}"
+    out.update(seconds=time.perf_counter() - t0, peak_mb=peak_mb())
+    del data
+    print(json.dumps(out), flush=True)
+"""
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _open_in_child(paths: list[Path]) -> tuple[dict[str, dict], str | None]:
+    """Each file opened in one child process; (results by file name, the file the watchdog
+    killed the child on, if it did)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_DUCKDB_MEMORY_LIMIT": WORKSPACE_TEST_MEMORY}
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, *map(str, paths)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed = threading.Event()
+
+    def watch():
+        while proc.poll() is None:
+            if _rss_mb(proc.pid) > KILL_ABOVE_MB:
+                killed.set()
+                proc.kill()
+                return
+            time.sleep(0.01)
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        stdout, stderr = proc.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stdout, stderr = proc.communicate()
+    results, running = {}, None
+    for line in stdout.splitlines():
+        row = json.loads(line)
+        if "start" in row:
+            running = row["start"]
+        else:
+            results[row["case"]] = row
+            running = None
+    if not killed.is_set() and proc.returncode != 0:
+        pytest.fail(f"the child failed ({proc.returncode}) on {running}:\n{stderr[-3000:]}")
+    return results, running if killed.is_set() else None
+
+
+def test_every_hostile_workspace_gets_a_plain_message_within_bounded_memory(tmp_path):
+    cases = build_workspace_corpus(tmp_path / "ws")
+    results, killed_on = _open_in_child([c.path for c in cases])
+    assert killed_on is None, f"{killed_on}: the open took more than {KILL_ABOVE_MB} MB and was killed"
+    for case in cases:
+        got = results[case.name]
+        assert "escaped" not in got, f"{case.name} ({case.about}): {got['escaped']}"
+        assert got["peak_mb"] < PEAK_LIMIT_MB, f"{case.name}: peak {got['peak_mb']:.0f} MB"
+        assert got["seconds"] < 10, f"{case.name}: {got['seconds']:.1f} s"
+        if case.outcome == "refused":
+            message = got.get("message")
+            assert message, f"{case.name} ({case.about}) opened: {got}"
+            assert message.startswith(f"{case.name}: "), message
+            assert all(w.lower() in message.lower() for w in case.says), f"{case.name}: {message}"
+            assert not LEAKS.search(message), message
+        else:
+            assert got.get("opened"), f"{case.name} ({case.about}): {got}"
+    long_label = results["ws-label-long.zip"]["label"]
+    assert len(long_label) <= workspace_file.MAX_LABEL_CHARS and "\n" not in long_label and "\x1b" not in long_label
+    assert long_label.startswith("Client")
+    unknown = results["ws-unknown-table.zip"]
+    assert unknown["counts"]["people"] == 2 and "evil" not in unknown["tables"]
+
+
+# --------------------------------------------------------------------------- genuine workspaces
+
+
+def _every_table(ws: Workspace) -> dict[str, pd.DataFrame]:
+    names = [*schema.TABLES, STAGE_MAP]
+    out = {n: ws.query(f"SELECT * FROM {n} ORDER BY ALL") for n in names}
+    out[IMPORT_LOG] = ws.query(f"SELECT * EXCLUDE (imported_at) FROM {IMPORT_LOG} ORDER BY ALL")
+    out["v_opportunities"] = ws.query("SELECT * FROM v_opportunities ORDER BY ALL")
+    return out
+
+
+def _assert_same(a: Workspace, b: Workspace) -> None:
+    left, right = _every_table(a), _every_table(b)
+    for name in left:
+        pd.testing.assert_frame_equal(left[name], right[name], obj=name)
+    assert b.label == a.label and b.source == "saved"
+
+
+def test_the_demo_opens_identically():
+    ws = Workspace()
+    try:
+        import_directory(ws, DEMO)
+        ws.label = "Demo: Northwind Cloud"
+        opened = Workspace.open(ws.save(), "demo.zip")
+        try:
+            assert opened.counts()["activities"] > 50_000
+            _assert_same(ws, opened)
+        finally:
+            opened.close()
+    finally:
+        ws.close()
+
+
+def test_a_generated_organisation_opens_identically(tmp_path):
+    largeorg.generate(tmp_path, scale=0.01, seed=7)
+    ws = Workspace()
+    try:
+        import_directory(ws, tmp_path)
+        ws.label = "largeorg 1%"
+        opened = Workspace.open(ws.save(), "largeorg.zip")
+        try:
+            assert opened.counts()["activities"] == 50_000
+            _assert_same(ws, opened)
+        finally:
+            opened.close()
+    finally:
+        ws.close()
+
+
+def _several_row_groups() -> tuple[bytes, pd.DataFrame]:
+    """A saved workspace whose activities table has 4 row groups, IDs that overflow the
+    dictionary into plain pages (200,000 distinct), a column stored only through its dictionary
+    and a long note in some rows."""
+    n = 200_000
+    frame = pd.DataFrame({
+        "activity_id": [f"ACT-{i:09d}" for i in range(n)],
+        "owner": [f"Rep {i % 300:03d}" for i in range(n)],
+        "activity_date": pd.to_datetime("2025-01-01") + pd.to_timedelta([i % 700 for i in range(n)], unit="D"),
+        "subject": [("note " * 2000 if i % 1000 == 0 else f"Call {i % 40}") for i in range(n)],
+        "duration_minutes": [float(i % 90) for i in range(n)],
+    })
+    frame["activity_date"] = frame["activity_date"].dt.date
+    out = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), out, row_group_size=60_000)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps({"format": "bench-strength-workspace", "schema_version": 1,
+                                                 "label": "Row groups"}))
+        zf.writestr("tables/activities.parquet", out.getvalue())
+    return buf.getvalue(), frame
+
+
+def test_several_row_groups_and_dictionary_overflow_open_identically_in_byte_bounded_batches(monkeypatch):
+    data, frame = _several_row_groups()
+    meta = pq.ParquetFile(io.BytesIO(zipfile.ZipFile(io.BytesIO(data)).read("tables/activities.parquet"))).metadata
+    assert meta.num_row_groups == 4
+    assert "PLAIN" in meta.row_group(0).column(0).encodings  # the IDs overflowed their dictionary
+    batches: list[pa.Table] = []
+    original = Workspace.insert_arrow
+
+    def spy(self, name, arrow):
+        batches.append(arrow)
+        return original(self, name, arrow)
+
+    monkeypatch.setattr(workspace_file, "OPEN_BATCH_BYTES", 2_000_000)
+    monkeypatch.setattr(Workspace, "insert_arrow", spy)
+    ws = Workspace.open(data, "groups.zip")
+    try:
+        got = ws.query("SELECT activity_id, owner, activity_date, subject, duration_minutes FROM activities "
+                       "ORDER BY activity_id")
+        want = frame.sort_values("activity_id").reset_index(drop=True)
+        assert got["activity_id"].tolist() == want["activity_id"].tolist()
+        assert got["subject"].tolist() == want["subject"].tolist()
+        assert got["owner"].tolist() == want["owner"].tolist()
+        assert got["duration_minutes"].tolist() == want["duration_minutes"].tolist()
+        assert [d.isoformat() for d in got["activity_date"].dt.date] == [d.isoformat() for d in want["activity_date"]]
+        assert ws.label == "Row groups"
+    finally:
+        ws.close()
+    # every batch within the byte budget (a dictionary-encoded column counts its indices), so
+    # more batches than row groups; the owner, stored only through a dictionary, stays encoded
+    assert len(batches) > 4
+    assert max(b.nbytes for b in batches) <= 2_000_000 * 1.1
+    assert pa.types.is_dictionary(batches[0].schema.field("owner").type)
+    assert sum(b.num_rows for b in batches) == len(frame)
+
+
+def test_the_tables_kept_beside_the_canonical_ones_are_described_as_created():
+    ws = Workspace()
+    try:
+        for table, columns in INTERNAL_COLUMNS.items():
+            got = dict(ws.con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                      "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall())
+            assert got == columns
+    finally:
+        ws.close()
+
+
+def test_the_examples_in_the_module_hold():
+    assert doctest.testmod(workspace_file).failed == 0
+
+
+def test_a_long_value_in_an_overflowing_dictionary_does_not_make_reading_crawl(monkeypatch):
+    """A row of IDs may take its dictionary's longest value: one 300 KB value would hold a
+    decoded batch to ~400 rows (a hostile file could make it 8); such a column is read
+    dictionary-encoded instead, in a few batches, and opens identically."""
+    n = 200_000
+    ids = ["x" * 300_000] + [f"ID-{i:010d}" for i in range(1, n)]
+    out = io.BytesIO()
+    pq.write_table(pa.table({"activity_id": ids, "owner": ["Rep"] * n}), out)
+    assert "PLAIN" in pq.ParquetFile(io.BytesIO(out.getvalue())).metadata.row_group(0).column(0).encodings
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps({"format": "bench-strength-workspace", "schema_version": 1}))
+        zf.writestr("tables/activities.parquet", out.getvalue())
+    calls = []
+    original = Workspace.insert_arrow
+    monkeypatch.setattr(Workspace, "insert_arrow", lambda self, name, arrow: (calls.append(arrow.num_rows),
+                                                                              original(self, name, arrow)))
+    ws = Workspace.open(buf.getvalue(), "long.zip")
+    try:
+        assert len(calls) <= 2
+        got = ws.query("SELECT activity_id FROM activities ORDER BY activity_id DESC")["activity_id"].tolist()
+        assert got == sorted(ids, reverse=True)
+    finally:
+        ws.close()
