@@ -488,6 +488,7 @@ class TablePlan:
     file: pq.ParquetFile
     rows: int
     columns: list[_Column] = field(default_factory=list)
+    pages: int = 0  # bytes of the pages to be read, unpacked
 
     @property
     def size(self) -> int:
@@ -621,6 +622,7 @@ def check_pages(plan: TablePlan, file_name: str, pages_left: int) -> int:
                 pos = body + packed
             if pos != end or unpacked != meta.total_uncompressed_size:
                 raise altered(col.name, "the unpacked size")
+            plan.pages += unpacked
             if values != meta.num_values:
                 raise altered(col.name, "the number of values")
     # the text sizes the footer declares, where bounds alone are loose enough to matter
@@ -740,7 +742,14 @@ def _text_bytes(arr: pa.Array) -> int:
 def check_budget(plans: list[TablePlan], budget: int, file_name: str) -> None:
     """Refuse a workspace whose columns would take more than ``budget`` bytes decoded. Bounds
     over it are tightened first (each dictionary's longest value, then exact counts through the
-    indices, largest first), so a genuine workspace is not refused for a loose bound."""
+    indices, largest first), so a genuine workspace is not refused for a loose bound. Its pages
+    may unpack to at most twice the budget (a page is unpacked once, one at a time a column,
+    but dictionary pages of a thousand row groups would each be unpacked in full)."""
+    pages = sum(p.pages for p in plans)
+    if pages > 2 * budget:
+        raise WorkspaceFileError(
+            f"{file_name}: its tables' pages unpack to {size_text(pages)}, more than twice this server's memory limit "
+            f"for a session ({size_text(budget)}), so it is not opened.")
     total = sum(p.size for p in plans)
     for p in sorted(plans, key=lambda p: -p.size):
         if total <= budget:

@@ -25,6 +25,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -356,3 +357,20 @@ def test_each_dictionarys_longest_value_is_what_a_row_can_take(ids, longest):
 ], ids=["int32", "sliced int8", "sliced dictionary", "large strings", "all null", "plain"])
 def test_a_batch_counts_the_bytes_its_indices_pick(arr):
     assert workspace_file._text_bytes(arr) == sum(len(v) for v in arr.to_pylist() if v is not None)
+
+
+def test_pages_unpacking_to_more_than_twice_the_budget_are_refused_though_they_decode_small():
+    """pyarrow writes a dictionary array's whole dictionary: 10 rows can carry 10 MB of unused
+    values, unpacked once per row group (a thousand row groups of 16 MB each would be hours of
+    unpacking for a few rows of data)."""
+    unused = pa.DictionaryArray.from_arrays(pa.array(np.zeros(10, np.int32)),
+                                            pa.array([f"{i:0100d}" for i in range(100_000)]))
+    out = io.BytesIO()
+    pq.write_table(pa.table({"name": unused}), out, compression="zstd")
+    raw = bytearray(out.getvalue())
+    plan = workspace_file.open_table("people", "tables/people.parquet", raw, {"name": "VARCHAR"}, "p.zip")
+    workspace_file.check_pages(plan, "p.zip", workspace_file.MAX_PAGES)
+    assert plan.pages > 10_000_000 and plan.size < 10_000
+    workspace_file.check_budget([plan], 6_000_000, "p.zip")  # within twice the budget: opens
+    with pytest.raises(workspace_file.WorkspaceFileError, match=r"^p\.zip: its tables' pages unpack to 10.4 MB"):
+        workspace_file.check_budget([plan], 4_000_000, "p.zip")
