@@ -15,6 +15,7 @@ import io
 import json
 import os
 import threading
+import time
 import uuid
 import zipfile
 from collections import OrderedDict
@@ -328,17 +329,30 @@ class Workspace:
                 cur.interrupt()
 
     def close(self) -> None:
-        """Close every cursor and the connection; the data is gone (calling it twice is fine)."""
+        """Close every cursor and the connection; the data is gone (calling it twice is fine).
+        A query still running on another thread (a warm-up) is interrupted first: DuckDB refuses
+        to close a connection busy with a call, so each close is retried until the call has
+        stopped (at most ~5 s; then the connection is left to close when its thread lets go)."""
         with self._derived_lock:
             self._derived.clear()
             self._derived_pool.clear()
         with self._lock:
-            for cur in self._cursors.values():
-                cur.close()
+            cursors = list(self._cursors.values())
             self._cursors.clear()
-            if self._root is not None:
-                self._root.close()
-                self._root = None
+            root, self._root = self._root, None
+        for cur in cursors:
+            cur.interrupt()
+        deadline = time.monotonic() + 5
+        for con in [*cursors, *([root] if root is not None else [])]:
+            while True:
+                try:
+                    con.close()
+                    break
+                except duckdb.ResourceInUseException:
+                    if time.monotonic() > deadline:
+                        break
+                    con.interrupt()
+                    time.sleep(0.01)
 
     # ----------------------------------------------------------------- reading
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:

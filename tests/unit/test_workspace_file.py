@@ -374,3 +374,31 @@ def test_pages_unpacking_to_more_than_twice_the_budget_are_refused_though_they_d
     workspace_file.check_budget([plan], 6_000_000, "p.zip")  # within twice the budget: opens
     with pytest.raises(workspace_file.WorkspaceFileError, match=r"^p\.zip: its tables' pages unpack to 10.4 MB"):
         workspace_file.check_budget([plan], 4_000_000, "p.zip")
+
+
+def test_a_workspace_closes_while_another_thread_is_inside_a_query():
+    """Opening a workspace replaces the session's (ui.session.set_workspace closes the old one),
+    whose warm-up may still be inside a query on its own thread: closing interrupts it instead
+    of failing with DuckDB's 'connection is busy' (which the browser test met opening two saved
+    workspaces in a row, one run in three)."""
+    ws = Workspace()
+    started, outcome = threading.Event(), {}
+
+    def long_query():
+        cur = ws.con
+        started.set()
+        try:
+            cur.execute("SELECT sum(hash(i)) FROM range(20000000000) t(i)").fetchall()
+            outcome["finished"] = True
+        except Exception as exc:  # noqa: BLE001 - what the query ends with is the point
+            outcome["error"] = type(exc).__name__
+
+    thread = threading.Thread(target=long_query, daemon=True)
+    thread.start()
+    started.wait(5)
+    time.sleep(0.3)  # inside the query
+    t0 = time.monotonic()
+    ws.close()
+    assert ws.closed and time.monotonic() - t0 < 5
+    thread.join(10)
+    assert not thread.is_alive() and "finished" not in outcome, outcome
