@@ -25,21 +25,26 @@ from what the decoder itself will read, and checked again while reading:
 *pages*
     Every page header of every column read is parsed (Thrift compact, the same bytes the
     Parquet reader reads before it allocates): each page at most :data:`MAX_PAGE_BYTES`
-    unpacked, and the page sizes and value counts must add up to the metadata's exactly, so
-    metadata that lies is refused. At most :data:`MAX_PAGES` pages in a workspace.
+    unpacked, no encoding that expands without bound (DELTA_BYTE_ARRAY), and the page sizes and
+    value counts must add up to the metadata's exactly, so metadata that lies is refused. At
+    most :data:`MAX_PAGES` pages in a workspace, unpacking to at most twice the budget below.
 *decoded size*
-    From the pages, an upper bound of each column once decoded: fixed-width columns rows x
-    width; text pages stored plainly their own unpacked size; text stored through a dictionary
-    (the bomb) values x the dictionary's longest value, read from the first row of the row
-    group (which decodes the dictionary page, not the rows). Where the bounds exceed the
-    session's memory budget (its DuckDB memory limit), the exact size is counted from the
-    dictionary indices (4 bytes a row), stopping once over. Over the budget, the workspace is
-    refused, naming the largest column and the limit.
+    What each column takes once decoded, before anything is decoded: fixed-width columns rows x
+    width; text, where the bounds below are loose, as the footer declares it (Parquet's size
+    statistics, which pyarrow writes, and which reading checks); otherwise bounded from the pages: plain
+    pages their own unpacked size, dictionary-encoded values (the bomb) values x the
+    dictionary's longest value (from the dictionary page when its values share one length, as
+    IDs do, else from the first row of the row group read dictionary-encoded, which decodes the
+    dictionary page but no rows), and where the bounds still exceed the budget, counted exactly
+    through the dictionary indices (4 bytes a row), stopping once over. The budget is the
+    session's memory limit (its DuckDB ``memory_limit``): over it, the workspace is refused,
+    naming the largest column and the limit.
 *reading*
     A row group at a time, in batches of at most :data:`OPEN_BATCH_BYTES` as decoded. Text
-    columns stored only through a dictionary reach DuckDB dictionary-encoded (never expanded in
-    pyarrow, and faster to insert). What each batch holds is counted against its column's bound,
-    and reading stops at once if the data holds more than its metadata declared.
+    stored only through a dictionary, or whose longest value would hold a batch under
+    :data:`MIN_DECODED_BATCH_ROWS` rows, reaches DuckDB dictionary-encoded (never expanded in
+    pyarrow, and faster to insert). Each batch's text is counted before it is inserted, and
+    reading stops at once when a column holds more than its metadata declared.
 """
 
 from __future__ import annotations
