@@ -15,6 +15,7 @@ import io
 import json
 import os
 import threading
+import time
 import uuid
 import zipfile
 from collections import OrderedDict
@@ -28,7 +29,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analytics import schema
+from analytics import schema, workspace_file
+from analytics.workspace_file import WorkspaceFileError
 
 
 def _default_memory_limit() -> str:
@@ -52,7 +54,6 @@ def _default_memory_limit() -> str:
 #: Guard rails for a session's engine; the deployment may set them.
 MEMORY_LIMIT = os.environ.get("BENCH_DUCKDB_MEMORY_LIMIT") or _default_memory_limit()
 THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
-MAX_WORKSPACE_FILE_BYTES = 2 * 1024**3
 #: derived results a workspace holds at once (see :meth:`Workspace.derived`)
 DERIVED_SIZE = 32
 #: results held per pool: "data" for blocks of the data alone, "filtered" for owner-level blocks
@@ -63,7 +64,8 @@ POOL_SIZES = {"data": DERIVED_SIZE, "filtered": 32}
 #: period's day-by-day leading events for 2,000 reps take 101 MB, and each period picked adds
 #: its own set
 POOL_BYTES = {"filtered": 256 * 1024**2}
-#: rows of a saved table decoded and inserted at a time when a workspace is opened
+#: rows of a saved table decoded and inserted at a time when a workspace is opened (at most:
+#: batches are also bounded in bytes, workspace_file.OPEN_BATCH_BYTES)
 OPEN_BATCH_ROWS = 1024 * 1024
 #: a saved workspace may not decode to more rows than this, whatever its zip sizes say
 MAX_WORKSPACE_ROWS = int(os.environ.get("BENCH_MAX_WORKSPACE_ROWS", "20000000"))
@@ -75,6 +77,14 @@ STAGE_MAP = "_stage_map"
 #: view -> the table holding its copy once resolved (in this order: the second reads the first)
 RESOLVED = {"v_opportunities": "_opportunities_resolved", "v_won_in_quota": "_won_in_quota_resolved"}
 IMPORT_LOG = "_imports"
+#: the columns of the two tables the app keeps beside the canonical ones (as created in
+#: Workspace._create), which a saved workspace holds too
+INTERNAL_COLUMNS = {
+    STAGE_MAP: {"stage": "VARCHAR", "is_closed": "BOOLEAN", "is_won": "BOOLEAN"},
+    IMPORT_LOG: {"file": "VARCHAR", "table_name": "VARCHAR", "shape": "VARCHAR", "rows_read": "BIGINT",
+                 "rows_loaded": "BIGINT", "rows_rejected": "BIGINT", "inserted": "BIGINT", "replaced": "BIGINT",
+                 "imported_at": "TIMESTAMP"},
+}
 #: no value (a build that failed)
 _NOTHING = object()
 
@@ -150,10 +160,6 @@ def _frame_bytes(value) -> int:
     if isinstance(value, tuple):
         return sum(_frame_bytes(v) for v in value)
     return 0
-
-
-class WorkspaceFileError(ValueError):
-    """A workspace file that cannot be opened; the message is for the user."""
 
 
 _VIEWS = """
@@ -323,17 +329,30 @@ class Workspace:
                 cur.interrupt()
 
     def close(self) -> None:
-        """Close every cursor and the connection; the data is gone (calling it twice is fine)."""
+        """Close every cursor and the connection; the data is gone (calling it twice is fine).
+        A query still running on another thread (a warm-up) is interrupted first: DuckDB refuses
+        to close a connection busy with a call, so each close is retried until the call has
+        stopped (at most ~5 s; then the connection is left to close when its thread lets go)."""
         with self._derived_lock:
             self._derived.clear()
             self._derived_pool.clear()
         with self._lock:
-            for cur in self._cursors.values():
-                cur.close()
+            cursors = list(self._cursors.values())
             self._cursors.clear()
-            if self._root is not None:
-                self._root.close()
-                self._root = None
+            root, self._root = self._root, None
+        for cur in cursors:
+            cur.interrupt()
+        deadline = time.monotonic() + 5
+        for con in [*cursors, *([root] if root is not None else [])]:
+            while True:
+                try:
+                    con.close()
+                    break
+                except duckdb.ResourceInUseException:
+                    if time.monotonic() > deadline:
+                        break
+                    con.interrupt()
+                    time.sleep(0.01)
 
     # ----------------------------------------------------------------- reading
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
@@ -614,11 +633,19 @@ class Workspace:
 
     @classmethod
     def open(cls, data: bytes, file_name: str = "workspace.zip") -> Workspace:
-        """Restore a workspace saved by :meth:`save`; anything else raises WorkspaceFileError."""
+        """Restore a workspace saved by :meth:`save`; anything else raises WorkspaceFileError.
+
+        Nothing in the file is trusted: sizes, counts and types are checked before anything is
+        decoded, and the decoded size against this session's memory limit
+        (:mod:`analytics.workspace_file`)."""
         try:
             return cls._open(data, file_name)
         except WorkspaceFileError:
             raise
+        except duckdb.OutOfMemoryException:
+            raise WorkspaceFileError(
+                f"{file_name}: the workspace does not fit in this server's memory limit for a session "
+                f"({workspace_file.size_text(workspace_file.memory_bytes(MEMORY_LIMIT))}), so it is not opened.") from None
         except Exception as exc:  # damaged zips and Parquet raise many types; the user needs one message
             raise WorkspaceFileError(
                 f"{file_name}: the workspace file is damaged and cannot be opened ({type(exc).__name__})."
@@ -626,46 +653,38 @@ class Workspace:
 
     @classmethod
     def _open(cls, data: bytes, file_name: str) -> Workspace:
+        names = [*schema.TABLES, STAGE_MAP, IMPORT_LOG]
+        members = workspace_file.read_members(data, file_name, names)
+        manifest = workspace_file.read_manifest(members.pop(workspace_file.MANIFEST), file_name)
+        if manifest.get("format") != WORKSPACE_FORMAT:
+            raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace.")
+        version = manifest.get("schema_version", 0)
+        if not isinstance(version, int) or version > schema.SCHEMA_VERSION:
+            raise WorkspaceFileError(f"{file_name}: saved by a newer version of Bench Strength; update the app to open it.")
+        ws = cls(memory_limit=MEMORY_LIMIT)
         try:
-            zf = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace (not a zip file).") from None
-        with zf:
-            infos = {i.filename: i for i in zf.infolist()}
-            if sum(i.file_size for i in infos.values()) > MAX_WORKSPACE_FILE_BYTES:
-                raise WorkspaceFileError(f"{file_name}: the workspace unpacks to more than the 2 GB the app accepts.")
-            if "manifest.json" not in infos:
-                raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace (no manifest).")
-            try:
-                manifest = json.loads(zf.read("manifest.json"))
-            except ValueError:
-                raise WorkspaceFileError(f"{file_name}: the workspace manifest is damaged.") from None
-            if not isinstance(manifest, dict) or manifest.get("format") != WORKSPACE_FORMAT:
-                raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace.")
-            version = manifest.get("schema_version", 0)
-            if not isinstance(version, int) or version > schema.SCHEMA_VERSION:
-                raise WorkspaceFileError(f"{file_name}: saved by a newer version of Bench Strength; update the app to open it.")
-            members = [(name, f"tables/{name}.parquet") for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG)]
-            members = [(name, m) for name, m in members if m in infos]
-            files = {name: pq.ParquetFile(io.BytesIO(zf.read(m))) for name, m in members}
-            rows = sum(f.metadata.num_rows for f in files.values())
+            types = {**{t.name: {c.name: c.sql_type for c in t.columns} for t in schema.TABLES.values()},
+                     **INTERNAL_COLUMNS}
+            plans = [workspace_file.open_table(name, f"tables/{name}.parquet", members.pop(f"tables/{name}.parquet"),
+                                               types[name], file_name)
+                     for name in names if f"tables/{name}.parquet" in members]
+            rows = sum(p.rows for p in plans)
             if rows > MAX_WORKSPACE_ROWS:
                 raise WorkspaceFileError(
                     f"{file_name}: the workspace holds {rows:,} rows; this server opens at most {MAX_WORKSPACE_ROWS:,}.")
-            ws = cls()
-            try:
-                for name, f in files.items():
-                    known = set(schema.table(name).column_names) if name in schema.TABLES else None
-                    cols = [c for c in f.schema_arrow.names if known is None or c in known]
-                    # a batch at a time: a 5M-row table never sits decoded in memory beside its copy
-                    for batch in f.iter_batches(batch_size=OPEN_BATCH_ROWS, columns=cols):
-                        ws.insert_arrow(name, pa.Table.from_batches([batch]))
-            except Exception:
-                ws.close()
-                raise
-        label = manifest.get("label")
+            pages_left = workspace_file.MAX_PAGES
+            for p in plans:
+                pages_left = workspace_file.check_pages(p, file_name, pages_left)
+            workspace_file.check_budget(plans, workspace_file.memory_bytes(MEMORY_LIMIT), file_name)
+            while plans:
+                p = plans.pop(0)  # each table's bytes are let go once it is in
+                for arrow in workspace_file.batches(p, file_name, OPEN_BATCH_ROWS):
+                    ws.insert_arrow(p.name, arrow)
+        except BaseException:
+            ws.close()
+            raise
         ws.source = "saved"
-        ws.label = label if isinstance(label, str) and label.strip() else "Saved workspace"
+        ws.label = workspace_file.clean_label(manifest.get("label"), "Saved workspace")
         return ws
 
     def insert_arrow(self, name: str, arrow: pa.Table) -> None:

@@ -575,4 +575,365 @@ def size_cases(directory: Path) -> list[HostileCase]:
     ragged.write_text(text_csv([line + "," for line in rows(20_000)]), encoding="utf-8")
     cases.append(HostileCase("mostly-ragged.csv", "20,000 rows, each with one value more than the header",
                              "refused", ("different number of values", "extra separator"), row=None, path=ragged))
+
+
+# =========================================================================== saved workspaces
+# Files dropped on the Data page's *Open workspace* uploader (a separate uploader from the
+# exports one): zips that claim to be a saved workspace and are built to cost memory or time,
+# or to lie. Each is built here, small: the Parquet bombs with pyarrow from a dictionary array
+# (a million rows of one 64 KB string take 4 MB of indices to write), the zip bombs from one
+# deflated block repeated, and the lying metadata by rewriting a Parquet footer with the small
+# Thrift codec below. ``outcome`` is "refused" or "opened".
+
+WORKSPACE_FORMAT = "bench-strength-workspace"
+#: the memory limit the workspace tests run the app with, so messages name a known limit
+WORKSPACE_TEST_MEMORY = "2GB"
+_BIG = "x" * 65536
+
+
+def _tc_uvarint(out: bytearray, n: int) -> None:
+    while True:
+        if n < 0x80:
+            out.append(n)
+            return
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+
+
+def _tc_zigzag(n: int) -> int:
+    return n << 1 if n >= 0 else ((-n) << 1) - 1
+
+
+def _tc_read(buf: bytes, pos: int, kind: int):
+    """A Thrift compact value, kept whole: a struct is {field id: (type, value)}, a list
+    (element type, [values]), a map (key type, value type, [(key, value)])."""
+    def varint(p):
+        r = s = 0
+        while True:
+            b = buf[p]
+            p += 1
+            r |= (b & 0x7F) << s
+            if b < 0x80:
+                return r, p
+            s += 7
+
+    if kind in (1, 2):
+        return buf[pos] == 1, pos + 1
+    if kind == 3:
+        return buf[pos], pos + 1
+    if kind in (4, 5, 6):
+        n, pos = varint(pos)
+        return (n >> 1) ^ -(n & 1), pos
+    if kind == 7:
+        return bytes(buf[pos:pos + 8]), pos + 8
+    if kind == 8:
+        n, pos = varint(pos)
+        return bytes(buf[pos:pos + n]), pos + n
+    if kind in (9, 10):
+        n, et = buf[pos] >> 4, buf[pos] & 0x0F
+        pos += 1
+        if n == 15:
+            n, pos = varint(pos)
+        items = []
+        for _ in range(n):
+            v, pos = _tc_read(buf, pos, et)
+            items.append(v)
+        return (et, items), pos
+    if kind == 11:
+        n, pos = varint(pos)
+        if n == 0:
+            return (0, 0, []), pos
+        kt, vt = buf[pos] >> 4, buf[pos] & 0x0F
+        pos += 1
+        pairs = []
+        for _ in range(n):
+            k, pos = _tc_read(buf, pos, kt)
+            v, pos = _tc_read(buf, pos, vt)
+            pairs.append((k, v))
+        return (kt, vt, pairs), pos
+    assert kind == 12, kind
+    fields, fid = {}, 0
+    while True:
+        head = buf[pos]
+        pos += 1
+        if head == 0:
+            return fields, pos
+        t = head & 0x0F
+        if head >> 4:
+            fid += head >> 4
+        else:
+            n, pos = varint(pos)
+            fid = (n >> 1) ^ -(n & 1)
+        if t in (1, 2):
+            fields[fid] = (1, t == 1)
+        else:
+            fields[fid], pos = _tc_read(buf, pos, t)
+            fields[fid] = (t, fields[fid])
+
+
+def _tc_write(out: bytearray, kind: int, value) -> None:
+    if kind in (1, 2):
+        out.append(1 if value else 2)
+    elif kind == 3:
+        out.append(value & 0xFF)
+    elif kind in (4, 5, 6):
+        _tc_uvarint(out, _tc_zigzag(value))
+    elif kind == 7:
+        out += value
+    elif kind == 8:
+        _tc_uvarint(out, len(value))
+        out += value
+    elif kind in (9, 10):
+        et, items = value
+        if len(items) < 15:
+            out.append(len(items) << 4 | et)
+        else:
+            out.append(0xF0 | et)
+            _tc_uvarint(out, len(items))
+        for v in items:
+            _tc_write(out, et, v)
+    elif kind == 11:
+        kt, vt, pairs = value
+        if not pairs:
+            out.append(0)
+            return
+        _tc_uvarint(out, len(pairs))
+        out.append(kt << 4 | vt)
+        for k, v in pairs:
+            _tc_write(out, kt, k)
+            _tc_write(out, vt, v)
+    else:
+        last = 0
+        for fid in sorted(value):
+            t, v = value[fid]
+            ct = (1 if v else 2) if t in (1, 2) else t
+            if 0 < fid - last <= 15:
+                out.append((fid - last) << 4 | ct)
+            else:
+                out.append(ct)
+                _tc_uvarint(out, _tc_zigzag(fid))
+            if t not in (1, 2):
+                _tc_write(out, t, v)
+            last = fid
+        out.append(0)
+
+
+def _rewrite_footer(parquet: bytes, edit) -> bytes:
+    """The Parquet file with its footer (FileMetaData) changed by ``edit(meta)``; the pages
+    are untouched, so the footer can be made to say anything about them."""
+    n = int.from_bytes(parquet[-8:-4], "little")
+    meta, _ = _tc_read(parquet, len(parquet) - 8 - n, 12)
+    edit(meta)
+    out = bytearray()
+    _tc_write(out, 12, meta)
+    return parquet[: len(parquet) - 8 - n] + bytes(out) + len(out).to_bytes(4, "little") + b"PAR1"
+
+
+def _chunks(meta: dict):
+    """(row group, ColumnMetaData) of every column chunk of a decoded footer."""
+    for rg in meta[4][1][1]:
+        for cc in rg[1][1][1]:
+            yield rg, cc[3][1]
+
+
+def _parquet(columns: dict, **options) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = io.BytesIO()
+    pq.write_table(pa.table(columns), out, **options)
+    return out.getvalue()
+
+
+def _repeated(rows: int, value: str = _BIG):
+    """``rows`` rows of one string, as a dictionary array: written through its dictionary,
+    never held decoded."""
+    import numpy as np
+    import pyarrow as pa
+
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, np.int32)), pa.array([value]))
+
+
+def _manifest(**extra) -> bytes:
+    from analytics.schema import SCHEMA_VERSION
+
+    return json.dumps({"format": WORKSPACE_FORMAT, "version": 1, "schema_version": SCHEMA_VERSION,
+                       "label": "Hostile", "tables": {}, **extra}).encode()
+
+
+def _workspace(tables: dict[str, bytes], manifest: bytes | None = None, extra=()) -> bytes:
+    """A saved-workspace zip: the manifest, ``tables/<name>.parquet`` members, then ``extra``
+    (name, bytes) members as they are."""
+    import warnings
+
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a duplicated member is on purpose
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", _manifest() if manifest is None else manifest)
+            for name, data in tables.items():
+                zf.writestr(f"tables/{name}.parquet", data)
+            for name, data in extra:
+                zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _people(rows: int = 2) -> bytes:
+    return _parquet({"person_id": [f"P{i}" for i in range(rows)], "name": [f"Rep {i}" for i in range(rows)]})
+
+
+def _encrypted_flag(data: bytes, member: str) -> bytes:
+    """The zip with ``member`` marked encrypted (general purpose flag bit 0) in its local and
+    central headers."""
+    out, name = bytearray(data), member.encode()
+    for sig, flags_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        at = out.find(sig)
+        while at >= 0:
+            if out[at + name_at: at + name_at + len(name)] == name:
+                out[at + flags_at] |= 0x01
+            at = out.find(sig, at + 4)
+    return bytes(out)
+
+
+def _inflating(size: int) -> bytes:
+    """A deflate stream of ``size`` zero bytes (1 MiB blocks, each ~1 KB packed)."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(bytes(_BOMB_BLOCK)) + c.flush(zlib.Z_FULL_FLUSH)
+    return block * (size // _BOMB_BLOCK) + c.flush(zlib.Z_FINISH)
+
+
+def workspace_cases() -> list[tuple[HostileCase, bytes]]:
+    """The hostile saved workspaces, with what the user must be told."""
+    import pyarrow as pa
+
+    out: list[tuple[HostileCase, bytes]] = []
+
+    def add(name, about, data, says=(), outcome="refused"):
+        out.append((HostileCase(name, about, outcome, tuple(says)), data))
+
+    def no_sizes(meta):
+        for _, cmd in _chunks(meta):
+            cmd.pop(16, None)
+
+    def tiny_sizes(meta):
+        for _, cmd in _chunks(meta):
+            if 16 in cmd:
+                cmd[16][1][1] = (6, 10)
+
+    def fewer_rows(meta):  # every count says 10; the pages hold 1,000 values
+        meta[3] = (6, 10)
+        for rg, cmd in _chunks(meta):
+            rg[3] = (6, 10)
+            cmd[5] = (6, 10)
+
+    def smaller_pages(meta):
+        for _, cmd in _chunks(meta):
+            cmd[6] = (6, 100)
+
+    def more_rows(meta):
+        meta[3] = (6, 10**12)
+        for rg, _ in _chunks(meta):
+            rg[3] = (6, 10**12)
+
+    memory = ("memory", WORKSPACE_TEST_MEMORY.replace("GB", " GB"))
+    bomb = _parquet({"person_id": _repeated(200_000, "P1"), "name": _repeated(200_000)}, compression="zstd",
+                    store_schema=False)
+    add("ws-dictionary-bomb.zip", "one 64 KB name repeated by 200,000 rows through a dictionary: ~600 bytes, 13 GB "
+        "decoded", _workspace({"people": bomb}), memory)
+    add("ws-dictionary-bomb-64gb.zip", "two columns of one 64 KB string over 500,000 rows: 64 GB decoded",
+        _workspace({"people": _parquet({"name": _repeated(500_000), "team": _repeated(500_000)},
+                                       compression="zstd", store_schema=False)}), memory)
+    add("ws-dictionary-bomb-no-sizes.zip", "the bomb with the footer's decoded sizes removed: bounded from the pages",
+        _workspace({"people": _rewrite_footer(bomb, no_sizes)}), memory)
+    add("ws-dictionary-bomb-lying-sizes.zip", "the bomb whose footer declares 10 bytes of text per column",
+        _workspace({"people": _rewrite_footer(bomb, tiny_sizes)}), ("more data than its metadata declares",))
+    spread = {t: _parquet({c: _repeated(22_000)}, compression="zstd")
+              for t, c in (("people", "name"), ("opportunities", "name"), ("activities", "subject"))}
+    add("ws-bombs-spread.zip", "three columns of 1.4 GB each, each under the limit, 4.3 GB in all",
+        _workspace(spread), memory)
+    add("ws-page-bomb.zip", "one page of 21 MB of numbers packed into a few KB",
+        _workspace({"opportunities": _parquet(
+            {"opportunity_id": _repeated(2_621_440, "O1"), "amount": pa.array([0.0] * 2_621_440)},
+            compression="zstd", use_dictionary=["opportunity_id"], data_page_size=1 << 30,
+            max_rows_per_page=1 << 30, row_group_size=1 << 30)}), ("page", "16 MB"))
+    add("ws-amplifying-zip.zip", "a 2 MB zip whose table declares and unpacks to 2 GB (just under the 2 GiB the app took)",
+        _raw_zip([("manifest.json", _deflate(_manifest()), zlib.crc32(_manifest()), len(_manifest()), 8),
+                  ("tables/activities.parquet", _inflating(1900 << 20), 0, 1900 << 20, 8)]),
+        ("zip bomb", "100 times"))
+    add("ws-zip-size-lies.zip", "a table declaring 1 KB that inflates to 64 MB",
+        _raw_zip([("manifest.json", _deflate(_manifest()), zlib.crc32(_manifest()), len(_manifest()), 8),
+                  ("tables/people.parquet", _inflating(64 << 20), 0, 1000, 8)]),
+        ("does not unpack", "1 KB"))
+    add("ws-many-members.zip", "5,000 files in the zip", _workspace({}, extra=[(f"x/{i}", b"") for i in range(5000)]),
+        ("5,001 files", "64"))
+    big_directory = io.BytesIO()
+    with zipfile.ZipFile(big_directory, "w") as zf:
+        zf.writestr("manifest.json", _manifest())
+        for i in range(20):
+            info = zipfile.ZipInfo(f"x/{i}")
+            info.comment = b"c" * 60_000
+            zf.writestr(info, b"")
+    add("ws-huge-directory.zip", "20 files listed with 60 KB comments each: a 1.2 MB list of files",
+        big_directory.getvalue(), ("list of files", "1 MB"))
+    add("ws-duplicate-member.zip", "tables/people.parquet twice",
+        _workspace({"people": _people()}, extra=[("tables/people.parquet", _people(5))]), ("more than once",))
+    add("ws-encrypted-member.zip", "a table marked encrypted",
+        _encrypted_flag(_workspace({"people": _people()}), "tables/people.parquet"), ("encrypted",))
+    add("ws-huge-manifest.zip", "a 5 MB manifest", _workspace({}, manifest=_manifest(padding="p" * 5_000_000)),
+        ("manifest", "1 MB"))
+    add("ws-deep-manifest.zip", "a manifest nested 100,000 levels deep", _workspace({}, manifest=b"[" * 100_000),
+        ("manifest is damaged",))
+    add("ws-label-10mb.zip", "a label of 10 MB", _workspace({}, manifest=_manifest(label="L" * 10_000_000)),
+        ("manifest", "1 MB"))
+    add("ws-label-long.zip", "a 100,000-character label over several lines: opens, the label cut to one line",
+        _workspace({"people": _people()}, manifest=_manifest(label="Client\n\x1b[31m" + "L" * 100_000)),
+        outcome="opened")
+    add("ws-unknown-table.zip", "a valid table beside an unknown one holding the 64 GB bomb: opens, the unknown one "
+        "never read", _workspace({"people": _people()}, extra=[("tables/evil.parquet", bomb)]), outcome="opened")
+    add("ws-nested-column.zip", "people.name as lists of text",
+        _workspace({"people": _parquet({"person_id": ["P1"], "name": pa.array([["a", "b"]])})}), ("nested",))
+    add("ws-wrong-type.zip", "opportunities.amount as text",
+        _workspace({"opportunities": _parquet({"opportunity_id": ["O1"], "amount": ["a lot"]})}),
+        ("amount", "holds text where a saved workspace holds numbers"))
+    add("ws-delta-byte-array.zip", "names stored with DELTA_BYTE_ARRAY (prefixes shared with the previous value: "
+        "a few bytes can decode to gigabytes)",
+        _workspace({"people": _parquet({"name": ["Ann", "Ann Lee"]}, use_dictionary=False,
+                                       column_encoding={"name": "DELTA_BYTE_ARRAY"})}), ("DELTA_BYTE_ARRAY",))
+    thousand = _parquet({"name": [f"Rep {i}" for i in range(1000)]})
+    add("ws-lying-counts.zip", "metadata saying 10 rows over pages of 1,000 values",
+        _workspace({"people": _rewrite_footer(thousand, fewer_rows)}), ("does not match",))
+    add("ws-lying-unpacked-size.zip", "metadata saying each column unpacks to 100 bytes",
+        _workspace({"people": _rewrite_footer(thousand, smaller_pages)}), ("does not match",))
+    add("ws-lying-row-count.zip", "metadata saying 10^12 rows",
+        _workspace({"people": _rewrite_footer(thousand, more_rows)}), ("20,000,000",))
+    add("ws-many-row-groups.zip", "2,000 row groups of one row",
+        _workspace({"people": _parquet({"name": [f"R{i}" for i in range(2000)]}, row_group_size=1)}),
+        ("2,000 row groups", "1,000"))
+    add("ws-huge-footer.zip", "a table whose metadata takes 17 MB (of random text, so the zip does not refuse it first)",
+        _workspace({"people": _parquet_with_metadata(17_000_000)}), ("metadata", "16 MB"))
+    return out
+
+
+def _parquet_with_metadata(size: int) -> bytes:
+    """A one-row table whose footer carries ``size`` bytes of key-value metadata."""
+    import random
+
+    text = random.Random(7).randbytes(size // 2).hex().encode()
+
+    def pad(meta):
+        meta[5] = (9, (12, [{1: (8, b"padding"), 2: (8, text)}]))
+
+    return _rewrite_footer(_parquet({"name": ["Ann"]}), pad)
+
+
+def build_workspace_corpus(directory: Path) -> list[HostileCase]:
+    """Write every hostile workspace into ``directory``; return the cases with their paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    cases = []
+    for case, data in workspace_cases():
+        path = directory / case.name
+        path.write_bytes(data)
+        cases.append(HostileCase(case.name, case.about, case.outcome, case.says, path=path))
+    assert len({c.name for c in cases}) == len(cases), "case names must be unique"
     return cases
