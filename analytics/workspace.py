@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import threading
 import time
@@ -31,6 +32,8 @@ import pyarrow.parquet as pq
 
 from analytics import schema, workspace_file
 from analytics.workspace_file import WorkspaceFileError
+
+log = logging.getLogger(__name__)
 
 
 def _default_memory_limit() -> str:
@@ -646,10 +649,11 @@ class Workspace:
             raise WorkspaceFileError(
                 f"{file_name}: the workspace does not fit in this server's memory limit for a session "
                 f"({workspace_file.size_text(workspace_file.memory_bytes(MEMORY_LIMIT))}), so it is not opened.") from None
-        except Exception as exc:  # damaged zips and Parquet raise many types; the user needs one message
+        except Exception:  # damaged zips and Parquet raise many types; the user needs one message
+            log.info("workspace file not readable: %s", file_name, exc_info=True)
             raise WorkspaceFileError(
-                f"{file_name}: the workspace file is damaged and cannot be opened ({type(exc).__name__})."
-            ) from None
+                f"{file_name}: the workspace file is damaged and cannot be opened. Open the last workspace you "
+                "saved, or load the exports again.") from None
 
     @classmethod
     def _open(cls, data: bytes, file_name: str) -> Workspace:

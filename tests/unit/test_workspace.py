@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import threading
 import zipfile
 
@@ -206,6 +207,8 @@ def test_open_refuses_what_is_not_a_workspace(data):
     with pytest.raises(WorkspaceFileError) as exc:
         Workspace.open(data, "upload.zip")
     assert str(exc.value).startswith("upload.zip")
+    # a message for the user: no Python or Arrow class name ("ArrowInvalid", "BadZipFile")
+    assert not re.search(r"\b(Arrow|BadZip|Error\b|Exception\b)", str(exc.value)), exc.value
 
 
 # --------------------------------------------------------------------------- sandbox
