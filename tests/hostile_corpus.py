@@ -575,6 +575,7 @@ def size_cases(directory: Path) -> list[HostileCase]:
     ragged.write_text(text_csv([line + "," for line in rows(20_000)]), encoding="utf-8")
     cases.append(HostileCase("mostly-ragged.csv", "20,000 rows, each with one value more than the header",
                              "refused", ("different number of values", "extra separator"), row=None, path=ragged))
+    return cases
 
 
 # =========================================================================== saved workspaces
