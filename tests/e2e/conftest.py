@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -29,6 +30,8 @@ CHROMIUM_ARGS = [
 ]
 START_TIMEOUT_S = 60
 RUN_TIMEOUT_MS = 60_000
+#: another client's /_stcore/health must answer within this while a hostile file is handled (issue 16)
+HEALTH_WITHIN_S = 2.0
 
 pytestmark = pytest.mark.e2e
 
@@ -132,3 +135,33 @@ def go(page: Page, link: str, slug: str) -> None:
     wait_for_app_run(page)
     page.wait_for_timeout(200)
     wait_for_app_run(page)
+
+
+class HealthWatch:
+    """Asks the server's health endpoint every 100 ms from another client; the slowest answer."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.slowest, self.failures = f"{url}/_stcore/health", 0.0, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            t0 = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url, timeout=10) as r:
+                    ok = r.status == 200
+            except OSError as exc:
+                ok, self.failures = False, [*self.failures, str(exc)]
+            took = time.monotonic() - t0
+            self.slowest = max(self.slowest, took if ok else float("inf"))
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> HealthWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()

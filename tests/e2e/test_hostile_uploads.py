@@ -12,8 +12,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import RUN_TIMEOUT_MS, open_page, start_server, wait_for_app_run
-from tests.hostile_corpus import build_corpus
+from tests.e2e.conftest import HEALTH_WITHIN_S, RUN_TIMEOUT_MS, HealthWatch, open_page, start_server, wait_for_app_run
+from tests.hostile_corpus import build_corpus, size_cases
 
 LEAKS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception)\b|BadZipFile|EntitiesForbidden|pyarrow|Errno")
 
@@ -27,6 +27,7 @@ def test_the_whole_hostile_corpus_gets_plain_messages(browser, app_url, tmp_path
     first = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     second = browser.new_context().new_page()
     first.set_default_timeout(RUN_TIMEOUT_MS)
+    health = HealthWatch(app_url).__enter__()  # another client, all the while the files are handled
     try:
         open_page(first, app_url, "data")
         first.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(c.path) for c in cases])
@@ -68,7 +69,11 @@ def test_the_whole_hostile_corpus_gets_plain_messages(browser, app_url, tmp_path
 
         open_page(second, app_url, "data")  # and after it, too
         expect(second.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+        health.__exit__()
+        assert not health.failures, health.failures
+        assert health.slowest < HEALTH_WITHIN_S, f"/_stcore/health took {health.slowest:.2f} s while files were handled"
     finally:
+        health.__exit__()
         first.context.close()
         second.context.close()
 
@@ -96,3 +101,30 @@ def test_an_oversized_file_gets_a_clear_message(browser, tmp_path):
             expect(page.get_by_role("heading", name="2. Load")).to_have_count(0)  # nothing reached the app
         finally:
             page.context.close()
+
+
+def test_the_large_hostile_files_keep_the_server_answering(browser, app_url, tmp_path):
+    """The 190 MB JSON (refused by its size, never parsed) and the ~100 MB CSV whose 2,000,000
+    rows are all rejected (reported with the first 1,000 shown) go through the Data page of a
+    real server while another client's /_stcore/health answers within 2 s throughout."""
+    cases = {c.name: c for c in size_cases(tmp_path / "size") if c.name in ("huge.json", "all-rejected.csv")}
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(RUN_TIMEOUT_MS)
+    try:
+        with HealthWatch(app_url) as health:
+            open_page(page, app_url, "data")
+            page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+                [str(c.path) for c in cases.values()])
+            expect(page.get_by_text(re.compile(r"huge\.json: too large"))).to_be_visible(timeout=2 * RUN_TIMEOUT_MS)
+            page.get_by_role("button", name=re.compile(r"Load \d+ file\(s\) into the workspace")).click()
+            expect(page.get_by_role("heading", name="Validation report")).to_be_visible(timeout=2 * RUN_TIMEOUT_MS)
+            wait_for_app_run(page)
+            main = page.get_by_test_id("stMain").inner_text()
+            assert "all-rejected.csv: 2,000,000 rows read · 0 loaded · 2,000,000 rejected" in main
+            expect(page.get_by_text("Download all 2,000,000 rejects (CSV)").first).to_be_visible()
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+        assert not health.failures, health.failures
+        assert health.slowest < HEALTH_WITHIN_S, f"/_stcore/health took {health.slowest:.2f} s"
+        print(f"slowest /_stcore/health answer while the large files were handled: {health.slowest:.3f} s")
+    finally:
+        page.context.close()

@@ -9,46 +9,13 @@ exception, no traceback), each opened one replaces the workspace, and meanwhile 
 from __future__ import annotations
 
 import re
-import threading
-import time
-import urllib.request
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import RUN_TIMEOUT_MS, open_page, start_server, wait_for_app_run
+from tests.e2e.conftest import HEALTH_WITHIN_S, RUN_TIMEOUT_MS, HealthWatch, open_page, start_server, wait_for_app_run
 from tests.hostile_corpus import WORKSPACE_TEST_MEMORY, build_workspace_corpus
 
 LEAKS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception)\b|BadZipFile|pyarrow|Errno")
-HEALTH_WITHIN_S = 2.0
-
-
-class HealthWatch:
-    """Asks the server's health endpoint every 100 ms from another client; the slowest answer."""
-
-    def __init__(self, url: str) -> None:
-        self.url, self.slowest, self.failures = f"{url}/_stcore/health", 0.0, []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            t0 = time.monotonic()
-            try:
-                with urllib.request.urlopen(self.url, timeout=10) as r:
-                    ok = r.status == 200
-            except OSError as exc:
-                ok, self.failures = False, [*self.failures, str(exc)]
-            took = time.monotonic() - t0
-            self.slowest = max(self.slowest, took if ok else float("inf"))
-            self._stop.wait(0.1)
-
-    def __enter__(self) -> HealthWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def test_every_hostile_workspace_gets_a_plain_message_through_the_page(browser, tmp_path):
