@@ -13,6 +13,7 @@ compressed 1 MiB block repeated, so building it costs milliseconds, not a gigaby
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -384,7 +385,7 @@ def _cases() -> list[tuple[HostileCase, bytes]]:
     add("deeply-nested.json", "JSON nested 100,000 levels deep", "refused", b"[" * 100_000 + b"]" * 100_000,
         says=("mapping",))
     add("csv-named.json", "a CSV export named .json", "refused", good3.encode(), says=("CSV",))
-    return out + settings_cases() + name_cases()
+    return out + settings_cases() + name_cases() + value_cases()
 
 
 def case_names() -> list[str]:
@@ -532,6 +533,34 @@ def name_cases() -> list[tuple[HostileCase, bytes]]:
     add("names-million-blank-lines.csv", "a deal and a million blank lines after it",
         (text_csv([deal(1, "Ann Lee")]) + "\n" * 1_000_000).encode(), says=("1,000,000 empty rows",), loaded=1)
     return out
+
+
+# --------------------------------------------------------------------------- values as they are drawn (issue 16, item 4)
+
+
+def value_cases() -> list[tuple[HostileCase, bytes]]:
+    """Exports whose names are markup (markdown, HTML, LaTeX, Streamlit colour directives, icons,
+    bare URLs; :data:`tests.hostile_names.MARKUP`): they load as they are, every row, and the
+    pages draw them as the text they are. The whole demo renamed this way
+    (:func:`tests.hostile_names.hostile_workspace`) is walked page by page in
+    tests/app/test_escaping.py and tests/e2e/test_escaping.py."""
+    from tests.hostile_names import MARKUP
+
+    def csv_text(rows: list[list[str]]) -> bytes:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        return buf.getvalue().encode()
+
+    deals = [HEADER.split(",")] + [[f"M{i}", f"{m} deal", "Closed Won", "2024-03-01", "100", f"{m} owner", "2024-01-01"]
+                                   for i, m in enumerate(MARKUP, start=1)]
+    people = [["Name", "Manager", "Team", "Region"]] + [[f"{m} rep", f"{m} manager", f"{m} team", f"{m} region"]
+                                                       for m in MARKUP]
+    return [
+        (HostileCase("markup-deals.csv", "deals whose names and owners are markdown, HTML, LaTeX and directives",
+                     "loaded", (), None, (), len(MARKUP)), csv_text(deals)),
+        (HostileCase("markup-people.csv", "a roster whose people, managers, teams and regions are markup",
+                     "loaded", (), None, (), len(MARKUP)), csv_text(people)),
+    ]
 
 
 # --------------------------------------------------------------------------- size (issue 16, items 6 and 7)
