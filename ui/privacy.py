@@ -29,6 +29,16 @@ SALT_KEY = "anonymise_salt"
 PERSON_WIDGETS = ("ind-manager", "gaps-manager", "cap-manager", "cap-rep", "ft-manager")
 #: Manager detail's choice: the URL's ``?manager=`` (its selectbox starts from it).
 DETAIL_WIDGET, DETAIL_PARAM = "detail-manager", "manager"
+#: how many times the names shown have changed in this session (the switch, its options)
+GENERATION_KEY = "anonymise_generation"
+
+
+def person_key(key: str) -> str:
+    """The key of a widget that shows a person, for the names shown now. It changes with every
+    flip of the switch, so the widget is drawn anew with the person carried across
+    (:func:`carry_people`): a widget kept under one key shows the browser's memory of its old
+    option (the real name) even when the server has moved its value to the pseudonym."""
+    return f"{key}@{st.session_state.get(GENERATION_KEY, 0)}"
 
 
 def options() -> AnonymiseOptions | None:
@@ -99,12 +109,14 @@ def carry_people(old: Pseudonyms | None, new: Pseudonyms | None) -> None:
             value = old.real_person(value)
         return value if new is None else new.person(value)
 
-    for key in PERSON_WIDGETS:
-        if key in st.session_state:
-            st.session_state[key] = move(st.session_state[key])
-    # Manager detail starts its selectbox from the URL: set that, and let the widget start over
-    # (a value set on the widget as well would make Streamlit warn about two defaults)
-    picked = st.session_state.pop(DETAIL_WIDGET, None) or st.query_params.get(DETAIL_PARAM)
+    held = {key: st.session_state.pop(person_key(key), None) for key in PERSON_WIDGETS}
+    picked = st.session_state.pop(person_key(DETAIL_WIDGET), None) or st.query_params.get(DETAIL_PARAM)
+    st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+    for key, value in held.items():
+        if value is not None:
+            st.session_state[person_key(key)] = move(value)
+    # Manager detail starts its selectbox from the URL: set that (a value set on the widget as
+    # well would make Streamlit warn about two defaults)
     if picked:
         st.query_params[DETAIL_PARAM] = move(picked)
 

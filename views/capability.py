@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import charts
 from analytics.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
 from analytics.reuse import reuse
+from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -23,7 +24,7 @@ def render() -> None:
         return
     gaps = memo("named_gaps", named_gaps, ws, filters, settings)
     managers = sorted(scores["manager"].dropna().unique())
-    team = st.selectbox("Team of", managers, key="cap-manager", format_func=clip)
+    team = st.selectbox("Team of", managers, key=privacy.person_key("cap-manager"), format_func=clip)
     mine = scores[scores["manager"] == team]
 
     st.subheader("Reps by capability")
@@ -37,7 +38,7 @@ def render() -> None:
 
     st.subheader("One rep across cycles")
     reps = sorted(mine["rep"].unique())
-    rep = st.selectbox("Rep", reps, key="cap-rep", format_func=clip)
+    rep = st.selectbox("Rep", reps, key=privacy.person_key("cap-rep"), format_func=clip)
     history = mine[mine["rep"] == rep]
     marks = naming_cycles(ws, rep, filters)
     st.altair_chart(charts.rep_trend_chart(history, marks), width="stretch")

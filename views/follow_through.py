@@ -6,6 +6,7 @@ import streamlit as st
 from analytics import charts
 from analytics.follow_through import completed_not_revisited, follow_through_by_manager, overdue_actions
 from analytics.reuse import reuse
+from ui import privacy
 from ui.components import clip, download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -37,7 +38,7 @@ def render() -> None:
     download_csv(table, "follow-through-by-manager.csv", key="dl-ft")
 
     st.subheader("One manager's funnel")
-    manager = st.selectbox("Manager", table["manager"].tolist(), key="ft-manager", format_func=clip)
+    manager = st.selectbox("Manager", table["manager"].tolist(), key=privacy.person_key("ft-manager"), format_func=clip)
     row = table.set_index("manager").loc[manager]
     steps = pd.DataFrame({"step": ["Assigned", "Due", "Completed (of due)", "Revisited"],
                           "count": [int(row["n_actions"]), int(row["n_due"]), int(row["n_completed_due"]),

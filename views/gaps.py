@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics.gaps import CATEGORIES, category_counts, gap_classification
 from analytics.reuse import reuse
+from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -39,7 +40,7 @@ def render() -> None:
     cols[3].caption("what would place it is missing")
 
     managers = ["All managers", *sorted(gaps["manager"].dropna().unique())]
-    who = st.selectbox("Manager", managers, key="gaps-manager", format_func=clip)
+    who = st.selectbox("Manager", managers, key=privacy.person_key("gaps-manager"), format_func=clip)
     shown = gaps if who == "All managers" else gaps[gaps["manager"] == who]
     for cat in CATEGORIES:
         part = shown[shown["category"] == cat]

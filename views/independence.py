@@ -13,6 +13,7 @@ from analytics.independence import (
 )
 from analytics.reuse import reuse
 from analytics.settings import bound
+from ui import privacy
 from ui.components import clip, download_csv, fmt_money, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo, set_settings
@@ -73,7 +74,7 @@ def render() -> None:
 
     st.subheader("Per rep, by quarter")
     per_rep = memo("independence_by_rep", independence_by_rep, ws, filters, settings)
-    manager = st.selectbox("Team of", table["manager"].tolist(), key="ind-manager", format_func=clip)
+    manager = st.selectbox("Team of", table["manager"].tolist(), key=privacy.person_key("ind-manager"), format_func=clip)
     mine = per_rep[per_rep["manager"] == manager].copy()
     if mine.empty:
         st.caption("No complex deals won by this team in scope.")

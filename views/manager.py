@@ -36,7 +36,7 @@ def render() -> None:
         return
     names = diag["manager"].tolist()
     wanted = st.query_params.get("manager")
-    manager = st.selectbox("Manager", names, index=names.index(wanted) if wanted in names else 0, key="detail-manager",
+    manager = st.selectbox("Manager", names, index=names.index(wanted) if wanted in names else 0, key=privacy.person_key("detail-manager"),
                            format_func=clip)
     st.query_params["manager"] = manager
     row = diag.set_index("manager").loc[manager]

@@ -234,7 +234,7 @@ def test_a_region_filter_in_the_sidebar_scopes_the_managers_page():
 def test_manager_detail_shows_a_checklist_with_counts():
     at = app().run()
     at.switch_page("views/manager.py").run()
-    at.selectbox(key="detail-manager").set_value("Deepa Varga").run()
+    at.selectbox(key="detail-manager@0").set_value("Deepa Varga").run()  # ui.privacy.person_key
     assert not at.exception and not at.error
     page = texts(at)
     assert "Hero pattern." in page

@@ -187,3 +187,44 @@ def test_anonymise_sends_no_real_name_to_the_browser_on_any_page(page, app_url, 
             break
         page.wait_for_timeout(500)
     assert "Thandiwe Jansen" in walk.sent()
+
+
+def test_a_picked_person_is_shown_by_pseudonym_when_anonymise_is_turned_on(page, app_url):
+    """The pickers of Manager detail and Capability trends keep their person across the switch,
+    and the browser shows the pseudonym: a widget kept under one key showed its old option (the
+    real name) while the page below it was about the pseudonym (issue 16, items 3 and 10)."""
+
+    def shown(label: str) -> str:
+        return page.get_by_test_id("stSelectbox").filter(has_text=label).first.locator("input").input_value()
+
+    def choose(label: str, index: int) -> str:
+        page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+        option = page.get_by_role("option").nth(index)
+        name = option.inner_text()
+        option.click()
+        wait_for_app_run(page)
+        return name
+
+    def flip() -> None:
+        page.get_by_text("Anonymise names").click()
+        wait_for_app_run(page)
+
+    def box(label: str):
+        return page.get_by_test_id("stSelectbox").filter(has_text=label).first.locator("input")
+
+    open_page(page, app_url, "manager")
+    manager = choose("Manager", 3)
+    assert shown("Manager") == manager
+    flip()
+    expect(box("Manager")).to_have_value(re.compile(r"^Manager \d+$"))
+    assert manager not in page.get_by_test_id("stMain").inner_text()
+    flip()
+    expect(box("Manager")).to_have_value(manager)
+
+    go(page, "Capability trends", "capability")
+    rep = choose("Rep", 2)
+    flip()
+    expect(box("Rep")).to_have_value(re.compile(r"^Rep \d+$"))
+    assert rep not in page.get_by_test_id("stMain").inner_text()
+    flip()
+    expect(box("Rep")).to_have_value(rep)
