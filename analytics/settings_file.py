@@ -49,17 +49,29 @@ class SettingsBundle:
 
 
 def build(settings: Settings, stage_outcomes: dict[str, tuple[bool, bool]], mappings: list[dict]) -> str:
-    """The settings file's text (JSON)."""
-    return json.dumps({
-        "format": FORMAT,
-        "version": VERSION,
-        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "settings": settings.to_dict(),
-        "stage_mapping": [{"stage": s, "is_closed": bool(c or w), "is_won": bool(w)}
-                          for s, (c, w) in sorted(stage_outcomes.items())],
-        "column_mappings": [{k: m[k] for k in ("format", "version", "name", "table", "columns", "source_headers")
-                             if k in m} for m in mappings],
-    }, indent=2, ensure_ascii=False)
+    """The settings file's text (JSON): always a file this app reads back. A session can hold
+    more than a file may (stages from several workspaces and files, mappings made over a long
+    workshop), so the file keeps the first :data:`MAX_STAGES` stages given (the caller puts the
+    workspace's own first) with names as a file may hold them, the newest :data:`MAX_MAPPINGS`
+    mappings (their names cut to :data:`MAX_NAME_CHARS`), and leaves out the oldest mappings
+    until it fits in :data:`MAX_BYTES`."""
+    stages = [(s, o) for s, o in stage_outcomes.items()
+              if isinstance(s, str) and s.strip() and len(s) <= MAX_NAME_CHARS][:MAX_STAGES]
+    kept = [{k: (m[k][:MAX_NAME_CHARS] if k == "name" and isinstance(m[k], str) else m[k])
+             for k in ("format", "version", "name", "table", "columns", "source_headers") if k in m}
+            for m in list(mappings)[-MAX_MAPPINGS:]]
+    while True:
+        text = json.dumps({
+            "format": FORMAT,
+            "version": VERSION,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "settings": settings.to_dict(),
+            "stage_mapping": [{"stage": s, "is_closed": bool(c or w), "is_won": bool(w)} for s, (c, w) in sorted(stages)],
+            "column_mappings": kept,
+        }, indent=2, ensure_ascii=False)
+        if not kept or len(text.encode("utf-8")) <= MAX_BYTES:
+            return text
+        kept = kept[1:]
 
 
 def _load(text: str | bytes) -> object:

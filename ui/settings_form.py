@@ -190,7 +190,9 @@ def settings_file_button(key: str) -> None:
         if names is not None:
             pending = {names.scrub(stage): v for stage, v in pending.items()}
             mappings = [{k: v for k, v in m.items() if k != "name"} for m in mappings]
-        return settings_file.build(get_settings(), {**pending, **outcomes}, mappings)
+        # the workspace's own stages first: a file keeps at most settings_file.MAX_STAGES
+        return settings_file.build(get_settings(), {**outcomes, **{s: v for s, v in pending.items() if s not in outcomes}},
+                                   mappings)
 
     st.download_button("Download settings file", data=build_file, file_name="bench-strength-settings.json",
                        mime="application/json", icon=":material/download:", key=key,

@@ -15,6 +15,7 @@ import streamlit as st
 
 from analytics.filters import Filters
 from analytics.settings import Settings
+from analytics.settings_file import MAX_MAPPINGS
 from analytics.workspace import Workspace
 
 FILTERS_KEY = "filters"
@@ -51,12 +52,14 @@ def session_mappings() -> list[dict]:
 
 
 def add_session_mappings(mappings: list[dict]) -> None:
+    """Hold mappings for the session's settings file: one per table and set of source columns
+    (the newest wins), and at most as many as a settings file holds (the oldest go first)."""
     held = st.session_state.setdefault(MAPPINGS_KEY, [])
     for m in mappings:
-        # one mapping per table and set of source columns; the newest wins
         sig = (m.get("table"), tuple(sorted(m.get("columns", {}).values())))
         held[:] = [h for h in held if (h.get("table"), tuple(sorted(h.get("columns", {}).values()))) != sig]
         held.append(m)
+    del held[: max(0, len(held) - MAX_MAPPINGS)]
 
 
 def pending_stage_outcomes() -> dict[str, tuple[bool, bool]]:

@@ -132,3 +132,25 @@ def test_survey_rules_are_edited_on_the_whatif_page_under_the_settings_files_che
     at.run()
     at.button(key="apply-survey-rules").click().run()
     assert any("rule 5: choose what the item measures" in e for e in errors(at)), errors(at)
+
+
+def test_settings_files_add_up_to_no_more_mappings_than_a_file_holds():
+    """Two settings files of 30 mappings each: the session keeps the newest 50 (it held 60, and
+    the settings file it then wrote was refused by the app itself)."""
+    from analytics.ingest.recognise import mapping_from_json, mapping_to_json
+    from analytics.settings import Settings
+    from analytics.settings_file import build, parse
+
+    def mapping(i: int) -> dict:
+        return mapping_from_json(mapping_to_json("opportunities", {"opportunity_id": f"Id{i}"}, [f"Id{i}"],
+                                                 name=f"m{i}"))
+
+    files = [(f"settings-{k}.json", build(Settings(), {}, [mapping(k * 30 + i) for i in range(30)]).encode(),
+              "application/json") for k in range(2)]
+    at = app().run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader[0].set_value(files).run()
+    assert not at.exception and not at.error
+    held = at.session_state["session_mappings"]
+    assert len(held) == 50 and held[-1]["name"] == "m59"
+    assert len(parse(build(Settings(), {}, held)).mappings) == 50

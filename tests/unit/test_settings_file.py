@@ -214,3 +214,23 @@ def test_a_json_larger_than_a_settings_file_is_refused_unread():
     assert got.error.startswith("huge.json: too large") and "199,229,440 bytes" in got.error
     assert read_json_upload("edge.json", MAX_BYTES + 1, never).error
     assert not is_settings_file(b" " * (MAX_BYTES + 1))  # and never parsed
+
+
+def _mapping(i: int, headers: int = 3) -> dict:
+    names = [f"Id{i}", *(f"Col{i}-{j}-" + "h" * 200 for j in range(headers - 1))]
+    return mapping_from_json(mapping_to_json("opportunities", {"opportunity_id": names[0]}, names, name=f"m{i}"))
+
+
+def test_the_file_the_app_writes_is_always_one_it_reads_back():
+    """A session can hold more than a file may: two files of 30 mappings each (60), stages of
+    several workspaces (1,200, some longer than a file's stage name), mappings whose headers
+    make the file larger than 2 MB. What the app writes keeps the workspace's first stages, the
+    newest mappings, and fits: its own reader takes it (it refused it: 'holds 60 mappings')."""
+    stages = {f"Stage {i:04}": (True, i % 2 == 0) for i in range(1200)} | {"S" * 300: (True, True)}
+    text = build(Settings(), stages, [_mapping(i) for i in range(60)])
+    bundle = parse(text.encode("utf-8"), "ours.json")
+    assert len(bundle.stage_outcomes) == 1000 and "Stage 0000" in bundle.stage_outcomes
+    assert [m["name"] for m in bundle.mappings] == [f"m{i}" for i in range(10, 60)]  # the newest 50
+    wide = build(Settings(), {}, [_mapping(i, headers=400) for i in range(50)])  # ~80 KB a mapping
+    kept = parse(wide.encode("utf-8"), "wide.json").mappings
+    assert len(wide.encode("utf-8")) <= 2 * 1024 * 1024 and kept and kept[-1]["name"] == "m49"
