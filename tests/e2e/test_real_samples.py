@@ -96,6 +96,10 @@ def test_every_page_draws_after_loading_a_real_sample(page, app_url, journey):
     waiting = 0
     for case in JOURNEYS[journey]:  # a second drop adds to the files already in the box
         waiting = upload(page, case, waiting)
+    if journey == "quota-files":  # nothing loaded: the session is still on the demo, walked by the other journeys
+        go(page, "Pipeline & KPIs", "kpis")
+        check_clean(page, f"{journey}: Pipeline & KPIs")
+        return
     for name, slug in SIDEBAR_PAGES.items():
         go(page, name, slug)
         check_clean(page, f"{journey}: {name}")
