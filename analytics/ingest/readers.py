@@ -965,6 +965,10 @@ def _read_cells(file_name: str, data: bytes, keep: int | None) -> tuple[dict, li
         log.info("workbook reader stopped after %s s: %s", XLSX_READER_SECONDS, file_name)
         raise ExportError(file_name, f"reading the workbook took longer than {XLSX_READER_SECONDS} seconds, so it "
                                      "was stopped. Export the sheet as CSV and upload that.") from None
+    except OSError:  # no process could be started (the machine is out of memory or processes)
+        log.warning("workbook reader could not start: %s", file_name, exc_info=True)
+        raise ExportError(file_name, "the server could not start reading the workbook just now. Try again in a "
+                                     "moment, or export the sheet as CSV and upload that.") from None
     out = done.stdout
     if done.returncode != 0 or out[:2] not in (b"OK", b"NO"):
         # killed at its memory or CPU limit (an allocation it cannot make aborts it)
@@ -972,16 +976,24 @@ def _read_cells(file_name: str, data: bytes, keep: int | None) -> tuple[dict, li
         if done.returncode < 0 or b"memory allocation" in done.stderr or b"MemoryError" in done.stderr:
             raise _out_of_memory(file_name)
         raise ExportError(file_name, _DAMAGED)
-    if out[:2] == b"NO":
-        refusal = json.loads(out[2:])
-        raise _child_refusal(file_name, refusal["message"], refusal["row"])
-    (size,) = struct.unpack("<Q", out[2:10])
-    meta = json.loads(out[10 : 10 + size])
-    view, at, parts = memoryview(out), 10 + size, []
-    for n in meta["parts"]:
-        parts.append(view[at : at + n])
-        at += n
-    return meta, parts
+    try:
+        if out[:2] == b"NO":
+            refusal = json.loads(out[2:])
+            error = _child_refusal(file_name, refusal["message"], refusal["row"])
+        else:
+            (size,) = struct.unpack("<Q", out[2:10])
+            meta = json.loads(out[10 : 10 + size])
+            view, at, parts = memoryview(out), 10 + size, []
+            for n in meta["parts"]:
+                parts.append(view[at : at + n])
+                at += n
+            if at != len(out) or len(parts) < 3:
+                raise ValueError("the reader's answer is cut short")
+            return meta, parts
+    except Exception:  # an answer this reader never writes: say so, never show the cause
+        log.warning("workbook reader answered oddly: %s", file_name, exc_info=True)
+        raise ExportError(file_name, _DAMAGED) from None
+    raise error
 
 
 def _text_column(offsets: memoryview, text: memoryview, rows: int) -> pd.Series:
@@ -1006,10 +1018,14 @@ def _read_xlsx(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> 
                                      "with a header row, save it, and upload it again.")
     header_row = meta["header_row"]
     headers = unique_headers(meta["headers"])
-    kept_rows, empty_rows, spaces_rows = (np.frombuffer(p, np.int64) for p in parts[:3])
-    n = len(kept_rows)
-    frame = pd.DataFrame({h: _text_column(parts[3 + 2 * j], parts[4 + 2 * j], n) for j, h in enumerate(headers)},
-                         index=pd.RangeIndex(n))
+    try:
+        kept_rows, empty_rows, spaces_rows = (np.frombuffer(p, np.int64) for p in parts[:3])
+        n = len(kept_rows)
+        frame = pd.DataFrame({h: _text_column(parts[3 + 2 * j], parts[4 + 2 * j], n) for j, h in enumerate(headers)},
+                             index=pd.RangeIndex(n))
+    except Exception:  # buffers that do not fit together: never from this reader
+        log.warning("workbook reader's columns do not fit: %s", file_name, exc_info=True)
+        raise ExportError(file_name, _DAMAGED) from None
     notes: list[str] = []
     rejects, more = _empty_rows(file_name, [(empty_rows, EMPTY_ROW), (spaces_rows, SPACES_ROW)],
                                 meta["last_row"] or header_row, notes, keep=keep)

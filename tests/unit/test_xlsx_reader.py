@@ -262,3 +262,29 @@ def test_the_reader_never_expands_an_entity(tmp_path):
     for name, data in bombs.items():
         with pytest.raises(ExportError, match="entity"):
             read_export(name, data)
+
+
+def test_whatever_happens_to_the_reader_process_the_user_gets_a_message(monkeypatch):
+    """Stopped at its time limit, not started at all, or answering what it never writes: a plain
+    message naming the file, never an exception."""
+    sheet = _sheet_xml(_inline_row(1, HEADER.split(",")) + _inline_row(2, ROW.format(n=1, amount=100).split(",")))
+    data = _package(sheet)
+    assert len(read_export("ok.xlsx", data).frame) == 1
+    monkeypatch.setattr(readers, "XLSX_READER_SECONDS", 0.001)
+    with pytest.raises(ExportError, match=r"^slow\.xlsx: reading the workbook took longer than 0\.001 seconds"):
+        read_export("slow.xlsx", data)
+    monkeypatch.undo()
+
+    def cannot_start(*args, **kwargs):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(readers.subprocess, "run", cannot_start)
+    with pytest.raises(ExportError, match=r"^nostart\.xlsx: the server could not start reading"):
+        read_export("nostart.xlsx", data)
+
+    def odd(*args, **kwargs):
+        return subprocess.CompletedProcess(args, 0, b"OK\x05\x00\x00\x00\x00\x00\x00\x00{}", b"")
+
+    monkeypatch.setattr(readers.subprocess, "run", odd)
+    with pytest.raises(ExportError, match=r"^odd\.xlsx: the workbook is damaged"):
+        read_export("odd.xlsx", data)
