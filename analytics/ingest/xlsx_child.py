@@ -51,7 +51,9 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        # a whole number is written whole while a double holds it exactly (2**53: 16-digit IDs);
+        # beyond, the workbook's digits were not kept (Excel itself keeps 15)
+        return str(int(value)) if value.is_integer() and abs(value) <= 2**53 else repr(value)
     if isinstance(value, timedelta):
         return str(value)
     return str(value)

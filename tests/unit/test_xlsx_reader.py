@@ -288,3 +288,14 @@ def test_whatever_happens_to_the_reader_process_the_user_gets_a_message(monkeypa
     monkeypatch.setattr(readers.subprocess, "run", odd)
     with pytest.raises(ExportError, match=r"^odd\.xlsx: the workbook is damaged"):
         read_export("odd.xlsx", data)
+
+
+def test_numbers_read_as_the_text_a_spreadsheet_shows():
+    """Whole numbers are written whole while a double holds them exactly (a 16-digit numeric ID
+    stays its digits), others as Python writes a float; dates as ISO dates, booleans as TRUE."""
+    values = ["1234567890123456", "9007199254740992", "1.5E+20", "0.1", "100", "-0", "1e-7"]
+    row = '<row r="2">' + "".join(f'<c r="{c}2"><v>{v}</v></c>' for c, v in zip("ABCDEFG", values, strict=True))
+    row += '<c r="H2" t="b"><v>1</v></c></row>'
+    t = read_export("numbers.xlsx", _package(_sheet_xml(_inline_row(1, list("abcdefgh")) + row)))
+    assert t.frame.iloc[0].tolist() == ["1234567890123456", "9007199254740992", "1.5e+20", "0.1", "100", "0",
+                                        "1e-07", "TRUE"]
