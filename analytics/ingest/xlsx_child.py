@@ -27,6 +27,7 @@ import struct
 import sys
 from array import array
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate, islice
 
 EMPTY_ROW = "empty row"
 SPACES_ROW = "empty row (only spaces)"
@@ -57,6 +58,28 @@ def cell_text(value: object) -> str:
     if isinstance(value, timedelta):
         return str(value)
     return str(value)
+
+
+#: Rows kept as Python strings before they are packed into each column's buffers.
+FLUSH_ROWS = 4096
+
+
+def _flush(rows: list[list[str]], data_parts: list[bytearray], offsets: list[array]) -> None:
+    """Pack the rows kept so far into each column's UTF-8 bytes and Arrow offsets (loops in C:
+    no Python work per cell), and empty ``rows``."""
+    if not rows:
+        return
+    for column, part, ends in zip(zip(*rows, strict=True), data_parts, offsets, strict=True):
+        text = "".join(column)
+        if text.isascii():
+            part += text.encode("ascii")
+            sizes = map(len, column)
+        else:
+            encoded = [c.encode("utf-8") for c in column]
+            part += b"".join(encoded)
+            sizes = map(len, encoded)
+        ends.extend(islice(accumulate(sizes, initial=ends[-1]), 1, None))
+    rows.clear()
 
 
 def _limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
@@ -99,6 +122,7 @@ def read(data: list[bytes], limits: dict) -> tuple[dict, list]:
     ragged = 0
     data_parts: list[bytearray] = []
     offsets: list[array] = []
+    pending: list[list[str]] = []
     width = 0
     for meta in sheets:
         try:
@@ -112,32 +136,35 @@ def read(data: list[bytes], limits: dict) -> tuple[dict, list]:
         first_row, lead = start[0] + 1, [""] * start[1]
         for i, values in enumerate(sheet.iter_rows()):
             idx = first_row + i
-            cells = lead + [cell_text(v) for v in values] if lead else [cell_text(v) for v in values]
+            cells = [v if v.__class__ is str else cell_text(v) for v in values]
+            if lead:
+                cells = lead + cells
             cells_read += len(cells)
-            # UTF-8 bytes, as the frame will hold them (``isascii`` is a flag: only other text is encoded)
-            text += sum(len(c) if c.isascii() else len(c.encode("utf-8")) for c in cells)
+            joined = "".join(cells)
+            # UTF-8 bytes, as the frame will hold them (``isascii`` is a flag: other text is encoded)
+            text += len(joined) if joined.isascii() else len(joined.encode("utf-8"))
             if text > max_text:
                 raise Refused(f"text:{idx}")
             if header_row is None:
-                if any(c.strip() for c in cells):
+                if joined.strip():
                     header_row, title = idx, meta.name
                     while cells and not cells[-1].strip():
                         cells.pop()
                     headers = cells
                     if len(headers) > max_columns:
                         raise Refused(f"columns:{len(headers)}")
-                    longest = max(len(h) for h in headers)
+                    longest = max(map(len, headers))
                     if longest > max_header_chars:
                         raise Refused(f"header:{longest}", row=idx)
                     width = len(headers)
                     data_parts = [bytearray() for _ in range(width)]
                     offsets = [array("q", [0]) for _ in range(width)]
                 continue
-            if not any(c.strip() for c in cells):
-                (spaces_rows if any(cells) else empty_rows).append(idx)
+            if not joined.strip():
+                (spaces_rows if joined else empty_rows).append(idx)
                 continue
             last_row = idx
-            if any(c.strip() for c in cells[width:]):
+            if len(cells) > width and "".join(cells[width:]).strip():
                 ragged += 1
                 if keep is None or ragged <= keep:
                     rejects.append([idx, "(whole row)", ", ".join(cells)[:200],
@@ -145,10 +172,10 @@ def read(data: list[bytes], limits: dict) -> tuple[dict, list]:
                 else:
                     more += 1
                 continue
-            if len(cells) < width:
-                cells += [""] * (width - len(cells))
-            problem = next((j for j in range(width) if len(cells[j]) > max_cell_chars or "\x00" in cells[j]), None)
-            if problem is not None:
+            if len(cells) != width:
+                cells = (cells + [""] * width)[:width]
+            if "\x00" in joined or (len(joined) > max_cell_chars and max(map(len, cells)) > max_cell_chars):
+                problem = next(j for j in range(width) if len(cells[j]) > max_cell_chars or "\x00" in cells[j])
                 c = cells[problem]
                 ragged += 1
                 if keep is None or ragged <= keep:
@@ -159,13 +186,14 @@ def read(data: list[bytes], limits: dict) -> tuple[dict, list]:
                 else:
                     more += 1
                 continue
-            for j in range(width):
-                part = data_parts[j]
-                part += cells[j].encode("utf-8")
-                offsets[j].append(len(part))
+            pending.append(cells)
             kept_rows.append(idx)
+            if len(pending) == FLUSH_ROWS:
+                _flush(pending, data_parts, offsets)
         if header_row is not None:
             break
+    if header_row is not None:
+        _flush(pending, data_parts, offsets)
     meta = {"sheets": len(names), "title": title, "header_row": header_row, "headers": headers,
             "last_row": last_row, "rejects": rejects, "more": more, "cells": cells_read, "text": text}
     blobs = [kept_rows.tobytes(), empty_rows.tobytes(), spaces_rows.tobytes()]
