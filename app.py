@@ -38,5 +38,7 @@ pages = {
 }
 # every page visible: the sidebar holds the filters below, which would otherwise collapse the menu
 navigation = st.navigation(pages, expanded=True)
+if navigation.url_path != "data":  # other pages do not draw the uploader, so it keeps no file: nor do we
+    st.session_state.pop("analyses", None)
 render_sidebar()
 navigation.run()

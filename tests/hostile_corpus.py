@@ -385,7 +385,7 @@ def _cases() -> list[tuple[HostileCase, bytes]]:
     add("deeply-nested.json", "JSON nested 100,000 levels deep", "refused", b"[" * 100_000 + b"]" * 100_000,
         says=("mapping",))
     add("csv-named.json", "a CSV export named .json", "refused", good3.encode(), says=("CSV",))
-    return out + settings_cases() + name_cases() + value_cases()
+    return out + settings_cases() + name_cases() + value_cases() + xlsx_cases()
 
 
 def case_names() -> list[str]:
@@ -527,7 +527,7 @@ def name_cases() -> list[tuple[HostileCase, bytes]]:
         says=("empty row (only spaces)", "empty row", "not read"), rejected_rows=(3, 5, 6, 7, 8), loaded=3)
     add("names-blank-rows.xlsx", "a sheet with a row of spaces and an empty row among the data",
         _package(_sheet_xml(_inline_row(1, HEADER.split(",")) + _inline_row(2, deal(1, "Ann Lee").split(","))
-                            + _inline_row(3, ["  ", " "]) + '<row r="4"/>'
+                            + _inline_row(3, ["  ", " "]).replace("<t>", '<t xml:space="preserve">') + '<row r="4"/>'
                             + _inline_row(5, deal(2, "Ann\u200bLee").split(",")))),
         says=("empty row (only spaces)",), rejected_rows=(3, 4), loaded=2)
     add("names-million-blank-lines.csv", "a deal and a million blank lines after it",
@@ -967,3 +967,105 @@ def build_workspace_corpus(directory: Path) -> list[HostileCase]:
         cases.append(HostileCase(case.name, case.about, case.outcome, case.says, path=path))
     assert len({c.name for c in cases}) == len(cases), "case names must be unique"
     return cases
+
+
+# =========================================================================== workbooks that cost more than they hold
+# XLSX files small on disk and under the zip checks (unpacked size, ratio) that would still cost
+# the reader gigabytes or minutes: one long shared string named by every cell, millions of tiny
+# cells, a stray cell that makes the reader's grid enormous; and a cell longer than Excel holds.
+# Each is built here in milliseconds: the tiny cells from one deflated block repeated (as
+# ``_zip_bomb``), with stored random padding that keeps the package under the 200x ratio check.
+
+_XLSX_CONTENT_TYPES = _CONTENT_TYPES.replace(
+    "</Types>",
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+_XLSX_WORKBOOK_RELS = _WORKBOOK_RELS.replace(
+    "</Relationships>",
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+#: cells of the tiny-cells workbook: just past the reader's cap (analytics.ingest.readers.MAX_XLSX_CELLS)
+TINY_CELLS = 10_200_000
+
+
+def shared_string_bomb(rows: int, chars: int) -> bytes:
+    """A workbook whose ``rows`` data rows each name one shared string of ``chars`` letters (as the
+    review's make_sst_bomb.py): ~100 KB for 3,000 rows of 100,000 characters, 300 MB decoded."""
+    import random
+
+    text = "".join(random.Random(1).choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(chars))
+    heads = HEADER.split(",")
+    strings = [*heads, text]
+    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst {_NS} count="{rows + len(heads)}" '
+           f'uniqueCount="{len(strings)}">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
+    cols = "ABCDEFG"
+    body = '<row r="1">' + "".join(f'<c r="{cols[i]}1" t="s"><v>{i}</v></c>' for i in range(len(heads))) + "</row>"
+    body += "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" t="s"><v>{len(heads)}</v></c>'
+                    f'<c r="E{r}"><v>100</v></c></row>' for r in range(2, rows + 2))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", _XLSX_CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", _XLSX_WORKBOOK_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml", _sheet_xml(body))
+        zf.writestr("xl/sharedStrings.xml", sst)
+    return buf.getvalue()
+
+
+def tiny_cells_bomb(cells: int = TINY_CELLS, columns: int = 20) -> bytes:
+    """A ~1 MB workbook of ``cells`` one-digit cells (as the review's make_cells_bomb.py, whose
+    500 MB sheet took openpyxl 8 minutes): a header, then one deflated block of 3,000 rows repeated."""
+    import random
+
+    head = _sheet_xml(_inline_row(1, HEADER.split(","))).replace("</sheetData></worksheet>", "").encode()
+    row = ("<row>" + "<c><v>1</v></c>" * columns + "</row>").encode()
+    block_rows = 3_000
+    block = row * block_rows
+    blocks = -(-cells // (columns * block_rows))
+    tail = b"</sheetData></worksheet>"
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = c.compress(head) + c.flush(zlib.Z_FULL_FLUSH)
+    packed_block = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+    body += packed_block * blocks + c.compress(tail) + c.flush(zlib.Z_FINISH)
+    crc = zlib.crc32(head)
+    for _ in range(blocks):
+        crc = zlib.crc32(block, crc)
+    crc = zlib.crc32(tail, crc)
+    size = len(head) + len(block) * blocks + len(tail)
+    small = [("[Content_Types].xml", _CONTENT_TYPES.encode()), ("_rels/.rels", _ROOT_RELS.encode()),
+             ("xl/workbook.xml", _WORKBOOK.encode()), ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode())]
+    members = [(n, _deflate(b), zlib.crc32(b), len(b), 8) for n, b in small]
+    members.append(("xl/worksheets/sheet1.xml", body, crc, size, 8))
+    packed = sum(len(m[1]) for m in members)
+    pad = random.Random(2).randbytes(max(0, size // 150 - packed))  # incompressible: the ratio stays under 200
+    members.append(("docProps/pad.bin", pad, zlib.crc32(pad), len(pad), 0))
+    return _raw_zip(members)
+
+
+def xlsx_cases() -> list[tuple[HostileCase, bytes]]:
+    """Workbooks that pass the zip checks and would still cost the reader gigabytes or minutes,
+    each refused with a message naming the file and the bound and advising CSV; and a cell longer
+    than Excel holds, whose row is rejected."""
+    out: list[tuple[HostileCase, bytes]] = []
+
+    def add(name, about, outcome, data, says=(), rejected_rows=None, loaded=None):
+        out.append((HostileCase(name, about, outcome, says, None, rejected_rows, loaded), data))
+
+    add("shared-string-bomb.xlsx", "3,000 cells naming one 100,000-character shared string (300 MB decoded)",
+        "refused", shared_string_bomb(3_000, 100_000), says=("200 MB", "CSV"))
+    add("tiny-cells-bomb.xlsx", f"{TINY_CELLS:,} one-digit cells in ~1 MB (unpacks to ~165 MB, ratio under 200)",
+        "refused", tiny_cells_bomb(), says=("10,000,000 cells", "CSV"))
+    stray = (_inline_row(1, HEADER.split(",")) + _inline_row(2, ROW.format(n=1, amount=100).split(","))
+             + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    add("stray-cell-xfd1048576.xlsx", "a value at XFD1048576: a reader's grid of 17 billion cells (512 GB)",
+        "refused", _package(_sheet_xml(stray)), says=("memory", "CSV"))
+    far = (_inline_row(1, HEADER.split(",")) + _inline_row(2, ROW.format(n=1, amount=100).split(","))
+           + '<row r="400000"><c r="Z400000"><v>1</v></c></row>')
+    add("stray-cell-z400000.xlsx", "a value at Z400000: a used area of 10.4 million cells for two rows of data",
+        "refused", _package(_sheet_xml(far)), says=("used area", "10,000,000", "CSV"))
+    long_cell = (_inline_row(1, HEADER.split(",")) + _inline_row(2, ROW.format(n=1, amount=100).split(","))
+                 + _inline_row(3, ROW.format(n=2, amount=100).replace("Deal 2", "D" * 40_000).split(",")))
+    add("cell-longer-than-excel.xlsx", "a 40,000-character cell (Excel holds 32,767)", "loaded",
+        _package(_sheet_xml(long_cell)), says=("32,767",), rejected_rows=(3,), loaded=1)
+    return out

@@ -133,9 +133,21 @@ PAUSED = ("Uploading is paused while names are anonymised: the upload box lists 
           "Turn **Anonymise names** off in the sidebar to add files.")
 
 
+def forget_gone_uploads(files) -> None:
+    """An upload's analysis (its bytes and every decoded cell) is held only while its file is in
+    the uploader: one taken out (or dropped by the uploader, which anonymising hides) goes at the
+    next run of this page, not at the next import."""
+    cache = st.session_state.get("analyses")
+    if cache:
+        present = {_file_key(f) for f in files}
+        for key in [k for k in cache if k.split(":", 1)[0] not in present]:
+            del cache[key]
+
+
 def upload_section(ws: Workspace) -> None:
     st.subheader("1. Upload exports")
     if privacy.is_on():
+        forget_gone_uploads([])  # the uploader is not drawn, so it keeps no file
         st.info(PAUSED, icon=":material/visibility_off:")
         return
     gen = st.session_state.setdefault("uploader_gen", 0)
@@ -145,6 +157,7 @@ def upload_section(ws: Workspace) -> None:
     )
     if not files:
         st.session_state.pop("json-uploads", None)
+        forget_gone_uploads([])
         st.caption("Recognised without set-up: Salesforce (Data Loader/API and report exports), HubSpot deals, "
                    "Dynamics 365 opportunities, the Maven CRM sample, and Bench Strength's own templates.")
         return
@@ -167,6 +180,7 @@ def upload_section(ws: Workspace) -> None:
         else:
             data_files.append(f)
     saved_mappings = [*saved_mappings, *session_mappings()]
+    forget_gone_uploads(data_files)
     if not data_files:
         return
     mkey = hashlib.sha1(repr(saved_mappings).encode()).hexdigest()

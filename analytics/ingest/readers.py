@@ -13,11 +13,15 @@ import array
 import codecs
 import csv
 import io
+import json
 import logging
 import re
+import struct
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,9 +42,26 @@ MAX_COLUMNS = 2000
 #: Longest column name: CRM field labels are short (Salesforce caps them at 40 characters);
 #: a longer "header" is a data line or a file that is not an export.
 MAX_HEADER_CHARS = 1000
-#: Longest cell: Salesforce's long text area, the largest field a CRM export carries, holds
-#: 131,072 characters (Excel's own cell limit is 32,767).
+#: Longest cell of a CSV: Salesforce's long text area, the largest field a CRM export carries,
+#: holds 131,072 characters.
 MAX_CELL_CHARS = 131_072
+#: Longest cell of a workbook: Excel's own limit. A longer cell was not written by Excel (nor
+#: can Excel open it whole); such a row is rejected, and exporting as CSV keeps the value.
+MAX_XLSX_CELL_CHARS = 32_767
+#: Text a workbook's cells may decode to, in UTF-8 bytes as the frame holds it: no more than the
+#: largest upload (``server.maxUploadSize``, 200 MB) could hold as CSV. Shared strings let a
+#: 239 KB workbook name one 130,000-character value in 10,000 cells: 1.3 GB once decoded.
+MAX_XLSX_TEXT_BYTES = 200 * 1024 * 1024
+#: Cells read from a workbook (a sheet's used area, empty cells in it included): 10 million
+#: (650,000 rows of 15 columns) are read in ~19 s on 2 cores, ~1 GB in the reader's process;
+#: CSV has no such limit. The reader before this one (openpyxl) took 16 to 38 s for 1.5 million,
+#: and 8 minutes for a 2.6 MB file of 33 million tiny cells.
+MAX_XLSX_CELLS = 10_000_000
+#: The process that reads a workbook's cells may use this much memory (address space) and CPU
+#: time, and is stopped after ``XLSX_READER_SECONDS`` of wall time, the issue's bound for a file
+#: to be read or refused (a 10-million-cell sheet takes ~1 GB and ~13 s of it).
+XLSX_READER_MEMORY_BYTES = 3 << 30
+XLSX_READER_SECONDS = 30
 SNIFF_BYTES = 64 * 1024
 #: Block of a large CSV that each core parses (files over two blocks are read in parallel).
 PARALLEL_BLOCK_BYTES = 8 << 20
@@ -731,25 +752,13 @@ _ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORMULA_WITHOUT_VALUE = re.compile(rb"</f>\s*</c>|<f\b[^>]*/>\s*</c>")
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
-
-
-def _check_package(file_name: str, data: bytes) -> list[str]:
+def _check_package(file_name: str, data: bytes) -> tuple[list[str], list[str]]:
     """Refuse a zip that is not a workbook, or one built to exhaust the reader, before any
     XML is parsed: sizes are the zip's own declarations (Python's zip reader never reads
     past them), and entity declarations, which Excel never writes, are looked for in the
-    prolog of every XML part. Returns the names of the sheets' XML parts."""
+    prolog of every XML part. Returns the names of the parts whose cells are counted (every part
+    but the shared strings: the reader follows the workbook's relationships wherever they point)
+    and of the shared strings part."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -786,123 +795,245 @@ def _check_package(file_name: str, data: bytes) -> list[str]:
         log.info("workbook package not readable: %s", file_name, exc_info=True)
         raise ExportError(file_name, "the file looks like an Excel workbook but is damaged (not a valid zip). "
                                      "Open it in Excel and save it again, or export the sheet as CSV.") from None
-    return sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    # the reader finds parts by name without case, and a sheet wherever the relationships point
+    strings = sorted(n for n in names if n.lower() == "xl/sharedstrings.xml")
+    return sorted(n for n in names if n not in strings and not n.endswith("/")), strings
 
 
-def _formulas_without_values(data: bytes, sheet_parts: list[str]) -> bool:
-    """True when a sheet has formulas with no saved value (a workbook written by a program
-    and never opened in Excel): such cells read as blank."""
+#: Counted in the sheet XML before it is parsed: a cell's start tag (``<c`` also begins a few
+#: other, rare tags, and ``:c`` a prefixed one and its end: counted too, which only errs high),
+#: and a cell naming a shared string as every writer spells it (``t="s"`` and then ``<v>``; a
+#: cell spelled otherwise is still counted by the reader as it reads, see ``xlsx_child.py``).
+_CELL_TAGS = (b"<c", b":c")
+_SHARED_TYPE = (b't="s"', b"t='s'")
+_SHARED_CELL = re.compile(rb't="s"[^>]*>\s*<v>(\d{1,10})</v>')
+_PREFIXED_STRING_ITEM = re.compile(rb"<[A-Za-z_][\w.-]*:si[\s/>]")
+#: Bytes of a part read at a time while it is scanned, and carried over between pieces (longer
+#: than any pattern counted, so none is missed or counted twice at a boundary).
+_SCAN_BLOCK = 1 << 20
+_SCAN_OVERLAP = 64
+
+
+def _pieces(zf: zipfile.ZipFile, name: str):
+    """(overlap, piece) of a part, unpacked a block at a time: never beyond its declared size
+    (Python's zip reader, like calamine's, refuses a part larger than it declares)."""
+    with zf.open(name) as part:
+        before = b""
+        while piece := part.read(_SCAN_BLOCK):
+            yield before, piece
+            before = piece[-_SCAN_OVERLAP:]
+
+
+def _count(before: bytes, piece: bytes, needles: tuple[bytes, ...]) -> int:
+    """Occurrences of ``needles`` that end in ``piece``, counting those that start in the
+    ``before`` carried over (and not those wholly in it, counted with the piece before)."""
+    edge = before[-16:] + piece[:16]
+    return sum(piece.count(n) + edge.count(n) - before[-16:].count(n) - piece[:16].count(n) for n in needles)
+
+
+def _string_item_starts(joined: bytes, skip: int) -> np.ndarray:
+    """Offsets of the ``<si`` start tags (any prefix) in ``joined`` that end after ``skip``."""
+    b = np.frombuffer(joined, np.uint8)
+    if len(b) < 4:
+        return np.zeros(0, np.int64)
+    after = b[3:]
+    at = np.flatnonzero((b[:-3] == 60) & (b[1:-2] == 115) & (b[2:-1] == 105)
+                        & ((after == 62) | (after == 47) | (after == 32) | (after == 9) | (after == 10) | (after == 13)))
+    if b":si" in joined:
+        at = np.union1d(at, [m.start() for m in _PREFIXED_STRING_ITEM.finditer(joined)])
+    return at[at + 4 > skip].astype(np.int64)
+
+
+def _string_lengths(zf: zipfile.ZipFile, names: list[str]) -> np.ndarray:
+    """An upper bound of the decoded size of each shared string, in UTF-8 bytes: the bytes of
+    its XML (entities, escapes and markup only shrink when decoded)."""
+    longest = np.zeros(0, np.int64)
+    for name in names:  # one, xl/sharedStrings.xml; the reader takes the first of any case
+        starts: list = []
+        offset = 0
+        for before, piece in _pieces(zf, name):
+            joined = before + piece
+            starts.append(offset - len(before) + _string_item_starts(joined, len(before)))
+            offset += len(piece)
+        starts = np.unique(np.concatenate(starts)) if starts else np.zeros(0, np.int64)
+        # at least 11 bytes of each span are tags (<si>, <t> and </t>, which hold its text)
+        lengths = np.maximum(np.diff(np.append(starts, offset)) - 11, 0) if len(starts) else np.zeros(0, np.int64)
+        if len(lengths) > len(longest):
+            lengths, longest = longest, lengths
+        longest[: len(lengths)] = np.maximum(longest[: len(lengths)], lengths)
+    return longest
+
+
+def _scan_sheets(file_name: str, data: bytes, parts: list[str], string_parts: list[str]) -> bool:
+    """Bound the work and memory of reading a workbook before it is parsed, from its XML itself
+    (never from what the file declares): the cells of its parts are counted, and the text its
+    shared strings would expand to (each cell naming one is decoded as a copy of it) is bounded,
+    in one pass that unpacks each part a block at a time. Returns True when a sheet has formulas
+    with no saved value (a workbook written by a program and never calculated)."""
+    cells = shared = matched = named = 0
+    formulas = False
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        lengths = _string_lengths(zf, string_parts)
+        longest = int(lengths.max()) if len(lengths) else 0
+        # which string each cell names is read only when the longest could pass the bound: a
+        # cell naming one takes at least 21 bytes (<c t="s"><v>0</v></c>) of what the parts declare
+        declared = sum(zf.getinfo(n).file_size for n in parts)
+        exact = longest * (declared // 21) > MAX_XLSX_TEXT_BYTES
+        for name in parts:
+            for before, piece in _pieces(zf, name):
+                cells += _count(before, piece, _CELL_TAGS)
+                if longest:
+                    shared += _count(before, piece, _SHARED_TYPE)
+                if exact and (found := _SHARED_CELL.findall(piece)):
+                    refs = np.array(found, dtype="S10").astype(np.int64)
+                    inside = refs < len(lengths)
+                    named += int(lengths[refs[inside]].sum()) + int((~inside).sum()) * longest
+                    matched += len(found)
+                if not formulas and _FORMULA_WITHOUT_VALUE.search(before + piece):
+                    formulas = True
+                if cells > MAX_XLSX_CELLS:
+                    raise ExportError(
+                        file_name,
+                        f"the workbook holds more than {MAX_XLSX_CELLS:,} cells, the most the app reads from a "
+                        "workbook (reading more would hold a processor for minutes). Export the sheet as CSV, "
+                        "which has no such limit, and upload that.")
+    # a cell whose reference was not read (cut by a block boundary) counts as naming the longest
+    total = named + max(0, shared - matched) * longest
+    if total > MAX_XLSX_TEXT_BYTES:
+        raise ExportError(
+            file_name,
+            f"its cells repeat shared text that decodes to about {total / (1 << 20):,.0f} MB, more than the "
+            f"{MAX_XLSX_TEXT_BYTES // (1 << 20)} MB the largest upload could hold as CSV, so it was not read. "
+            "Export the sheet as CSV and upload that.")
+    return formulas
+
+
+_CHILD = Path(__file__).with_name("xlsx_child.py")
+
+
+def _child_refusal(file_name: str, code: str, row: int | None) -> ExportError:
+    kind, _, rest = code.partition(":")
+    if kind == "damaged":
+        return ExportError(file_name, _DAMAGED)
+    if kind == "no sheets":
+        return ExportError(file_name, "the workbook has no sheets. Open it in Excel, check that the data is "
+                                      "there, and save it again.")
+    if kind == "area":
+        height, width = (int(x) for x in rest.split(":"))
+        return ExportError(
+            file_name,
+            f"a sheet's used area spans {height:,} rows and {width:,} columns ({height * width:,} cells), more than "
+            f"the {MAX_XLSX_CELLS:,} cells the app reads from a workbook; often a stray value far below or to the "
+            "right of the data. Delete it and save, or export the sheet as CSV, and upload that.")
+    if kind == "text":
+        return ExportError(
+            file_name,
+            f"its cells hold more than {MAX_XLSX_TEXT_BYTES // (1 << 20)} MB of text by row {int(rest):,}, more "
+            f"than the largest upload ({MAX_XLSX_TEXT_BYTES // (1 << 20)} MB) could hold as CSV, so it was not "
+            "read. Export the sheet as CSV and upload that.")
+    if kind == "columns":
+        return ExportError(file_name, f"the sheet has {int(rest):,} columns; the app reads at most {MAX_COLUMNS:,}. "
+                                      "Export only the columns you need.")
+    if kind == "header":
+        return ExportError(file_name, f"a column name in the header row is {int(rest):,} characters long; real "
+                                      "column names are short, so this row is not a header. Check that the first "
+                                      "row holds the column names.", row=row)
+    if kind == "memory":
+        return _out_of_memory(file_name)
+    raise ValueError(code)
+
+
+def _out_of_memory(file_name: str) -> ExportError:
+    return ExportError(
+        file_name,
+        f"reading the workbook needed more than {XLSX_READER_MEMORY_BYTES / (1 << 30):,.0f} GB of memory, the most "
+        "the app gives one file, so it was stopped; its sheet probably spans far more cells than it holds values "
+        "(a stray value far from the data). Export the sheet as CSV and upload that.")
+
+
+def _read_cells(file_name: str, data: bytes, keep: int | None) -> tuple[dict, list[memoryview]]:
+    """The first sheet with data, read by ``xlsx_child.py`` in a process of its own (capped in
+    memory and time; see there): its meta and binary parts."""
+    limits = {"max_cells": MAX_XLSX_CELLS, "max_text_bytes": MAX_XLSX_TEXT_BYTES,
+              "max_cell_chars": MAX_XLSX_CELL_CHARS, "max_columns": MAX_COLUMNS,
+              "max_header_chars": MAX_HEADER_CHARS, "keep": keep,
+              "memory_bytes": XLSX_READER_MEMORY_BYTES, "cpu_seconds": XLSX_READER_SECONDS}
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for name in sheet_parts:
-                with zf.open(name) as part:
-                    tail = b""
-                    while chunk := part.read(1 << 20):
-                        if _FORMULA_WITHOUT_VALUE.search(tail + chunk):
-                            return True
-                        tail = chunk[-256:]
-    except Exception:  # a damaged sheet the reader did not need: no note, the data read stands
-        log.info("formula check skipped: %s", sheet_parts, exc_info=True)
-    return False
+        done = subprocess.run([sys.executable, "-I", str(_CHILD), json.dumps(limits)], input=data,
+                              capture_output=True, timeout=XLSX_READER_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        log.info("workbook reader stopped after %s s: %s", XLSX_READER_SECONDS, file_name)
+        raise ExportError(file_name, f"reading the workbook took longer than {XLSX_READER_SECONDS} seconds, so it "
+                                     "was stopped. Export the sheet as CSV and upload that.") from None
+    except OSError:  # no process could be started (the machine is out of memory or processes)
+        log.warning("workbook reader could not start: %s", file_name, exc_info=True)
+        raise ExportError(file_name, "the server could not start reading the workbook just now. Try again in a "
+                                     "moment, or export the sheet as CSV and upload that.") from None
+    out = done.stdout
+    if done.returncode != 0 or out[:2] not in (b"OK", b"NO"):
+        # killed at its memory or CPU limit (an allocation it cannot make aborts it)
+        log.info("workbook reader ended with %s: %s: %s", done.returncode, file_name, done.stderr[-2000:])
+        if done.returncode < 0 or b"memory allocation" in done.stderr or b"MemoryError" in done.stderr:
+            raise _out_of_memory(file_name)
+        raise ExportError(file_name, _DAMAGED)
+    try:
+        if out[:2] == b"NO":
+            refusal = json.loads(out[2:])
+            error = _child_refusal(file_name, refusal["message"], refusal["row"])
+        else:
+            (size,) = struct.unpack("<Q", out[2:10])
+            meta = json.loads(out[10 : 10 + size])
+            view, at, parts = memoryview(out), 10 + size, []
+            for n in meta["parts"]:
+                parts.append(view[at : at + n])
+                at += n
+            if at != len(out) or len(parts) < 3:
+                raise ValueError("the reader's answer is cut short")
+            return meta, parts
+    except Exception:  # an answer this reader never writes: say so, never show the cause
+        log.warning("workbook reader answered oddly: %s", file_name, exc_info=True)
+        raise ExportError(file_name, _DAMAGED) from None
+    raise error
+
+
+def _text_column(offsets: memoryview, text: memoryview, rows: int) -> pd.Series:
+    """One column as pandas' Arrow-backed ``str``, wrapping the reader's buffers (no copy per cell)."""
+    array = pa.Array.from_buffers(pa.large_string(), rows, [None, pa.py_buffer(offsets), pa.py_buffer(text)])
+    array.validate(full=True)
+    return array.to_pandas().astype("str")
 
 
 def _read_xlsx(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> RawTable:
-    sheet_parts = _check_package(file_name, data)
-    import openpyxl  # imported here: only XLSX uploads pay for it
-
+    sheet_parts, string_parts = _check_package(file_name, data)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for damaged workbooks
-        log.info("workbook not readable: %s", file_name, exc_info=True)
-        raise ExportError(file_name, _DAMAGED) from None
-    try:
-        sheet_names = wb.sheetnames
-        if not sheet_names:
-            raise ExportError(file_name, "the workbook has no sheets. Open it in Excel, check that the data is "
-                                         "there, and save it again.")
-        sheet = None
-        header_row, headers_raw, records, rows = None, [], [], []
-        empty_rows: array.array = array.array("q")  # compact: a sheet may declare a million empty rows
-        spaces_rows: array.array = array.array("q")
-        for candidate in wb.worksheets:  # the first sheet with a non-empty row
-            for idx, values in enumerate(candidate.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
-                if header_row is None:
-                    if any(c.strip() for c in cells):
-                        header_row = idx
-                        while cells and not cells[-1].strip():
-                            cells.pop()
-                        headers_raw = cells
-                        if len(headers_raw) > MAX_COLUMNS:
-                            raise ExportError(file_name, f"the sheet has {len(headers_raw):,} columns; the app reads "
-                                                         f"at most {MAX_COLUMNS:,}. Export only the columns you need.")
-                        longest = max(len(h) for h in headers_raw)
-                        if longest > MAX_HEADER_CHARS:
-                            raise ExportError(
-                                file_name, f"a column name in the header row is {longest:,} characters long; real "
-                                           "column names are short, so this row is not a header. Check that the "
-                                           "first row holds the column names.", row=idx)
-                    continue
-                if not any(c.strip() for c in cells):
-                    (spaces_rows if any(cells) else empty_rows).append(idx)
-                    continue
-                records.append(cells)
-                rows.append(idx)
-            if header_row is not None:
-                sheet = candidate
-                break
+        formulas = _scan_sheets(file_name, data, sheet_parts, string_parts)
     except ExportError:
         raise
-    except Exception:  # damaged sheet XML, a bad checksum, a part that lies about its size
+    except Exception:  # a damaged part (a bad checksum, a part that lies about its size)
         log.info("workbook sheet not readable: %s", file_name, exc_info=True)
         raise ExportError(file_name, _DAMAGED) from None
-    finally:
-        wb.close()
-    if header_row is None:
+    meta, parts = _read_cells(file_name, data, keep)
+    if meta["header_row"] is None:
         raise ExportError(file_name, "the sheet is empty. Check that the workbook's first sheet holds the data "
                                      "with a header row, save it, and upload it again.")
-    headers = unique_headers(headers_raw)
-    width = len(headers)
+    header_row = meta["header_row"]
+    headers = unique_headers(meta["headers"])
+    try:
+        kept_rows, empty_rows, spaces_rows = (np.frombuffer(p, np.int64) for p in parts[:3])
+        n = len(kept_rows)
+        frame = pd.DataFrame({h: _text_column(parts[3 + 2 * j], parts[4 + 2 * j], n) for j, h in enumerate(headers)},
+                             index=pd.RangeIndex(n))
+    except Exception:  # buffers that do not fit together: never from this reader
+        log.warning("workbook reader's columns do not fit: %s", file_name, exc_info=True)
+        raise ExportError(file_name, _DAMAGED) from None
     notes: list[str] = []
-    rejects, more = _empty_rows(file_name, [(np.frombuffer(empty_rows, np.int64), EMPTY_ROW),
-                                            (np.frombuffer(spaces_rows, np.int64), SPACES_ROW)],
-                                rows[-1] if rows else header_row, notes, keep=keep)
-    ragged = 0  # rows that do not fit the header or hold a damaged cell, written out or not
-
-    def written() -> bool:
-        nonlocal more, ragged
-        ragged += 1
-        if keep is None or ragged <= keep:
-            return True
-        more += 1
-        return False
-
-    kept, kept_rows = [], []
-    for cells, row in zip(records, rows, strict=True):
-        extra = [c for c in cells[width:] if c.strip()]
-        if extra:
-            if written():
-                rejects.append(Reject(file_name, row, "(whole row)", ", ".join(cells)[:200],
-                                      f"the row has values in {len(cells)} columns where the header has {width}"))
-            continue
-        cells = (cells + [""] * width)[:width]
-        problem = next(((h, c) for h, c in zip(headers, cells, strict=True) if len(c) > MAX_CELL_CHARS or "\x00" in c),
-                       None)
-        if problem:
-            h, c = problem
-            reason = (f"the value is {len(c):,} characters long, more than any CRM field holds ({MAX_CELL_CHARS:,})"
-                      if len(c) > MAX_CELL_CHARS else "the value holds a NUL character (a zero byte)")
-            if written():
-                rejects.append(Reject(file_name, row, h, c[:60].replace("\x00", "\\0"), reason))
-            continue
-        kept.append(cells)
-        kept_rows.append(row)
-    frame = pd.DataFrame(kept, columns=headers, dtype="str") if kept else pd.DataFrame(
-        {h: pd.Series([], dtype="str") for h in headers})
-    if len(sheet_names) > 1:
-        notes.append(f"The workbook has {len(sheet_names)} sheets; the first with data ('{sheet.title}') was read.")
-    if _formulas_without_values(data, sheet_parts):
+    rejects, more = _empty_rows(file_name, [(empty_rows, EMPTY_ROW), (spaces_rows, SPACES_ROW)],
+                                meta["last_row"] or header_row, notes, keep=keep)
+    rejects += [Reject(file_name, row, column, value, reason) for row, column, value, reason in meta["rejects"]]
+    more += meta["more"]
+    if meta["sheets"] > 1:
+        notes.append(f"The workbook has {meta['sheets']} sheets; the first with data ('{meta['title']}') was read.")
+    if formulas:
         notes.append("The workbook has formulas with no saved value (it was written by a program and never "
                      "calculated), so those cells read as blank. Open it in Excel, save it, and upload it again.")
-    return RawTable(file_name, headers, frame, np.array(kept_rows, dtype=np.int64), rejects, "xlsx",
-                    "xlsx", "", notes, more)
+    return RawTable(file_name, headers, frame, kept_rows.astype(np.int64), rejects, "xlsx", "xlsx", "", notes, more)
