@@ -755,6 +755,10 @@ def test_a_name_in_a_script_written_without_spaces_is_found_inside_a_word(review
     assert got["与王伟通话"] == f"与{names.people['王伟']}通话"
     assert got["김민수가 전화했다"] == f"{names.people['김민수']}가 전화했다"
     assert got["คุณสมศักดิ์โทรมา"] == "คุณ[name]โทรมา"
+    # a run of such letters is read letter by letter only where a name could start in it: the
+    # longest cell an import keeps (131,072 characters) costs one piece, not 131,072
+    scrub = names._scrubber
+    assert len(scrub._pieces("通话国大" * 32_768)[0]) == 1 and len(scrub._pieces("通话王伟")[0]) == 4
     assert f"与{names.people['王伟']}一起的目标 {names.people['Deepa Varga']}" in column_values(anon_ws, "surveys", "item")
 
 
