@@ -22,9 +22,14 @@ numbers under other names:
   lead sources, activity, action and session types, capabilities, cycles, file names, IDs...:
   every ``text`` and ``id`` column of :mod:`analytics.schema`, and the import log's): every
   known full name (person ID, e-mail or its local part, contact, lead, team or account name)
-  is replaced by its pseudonym, then any remaining first or last name of a person, of any
-  length (``Li``, ``Jo``), by ``[name]``: whole words, in any letter case, with or without
-  accents. Other e-mail addresses become ``[email]``. Values that are keys or categories stay
+  is replaced by its pseudonym, then any remaining first or last name of a person (the roster,
+  every reference, every contact and lead), of any length (``Li``, ``Jo``), by ``[name]``: in any
+  letter case, with or without accents, as a word, glued to digits or to another word
+  (``Deepa2``, ``DeepaVarga``, ``SyncDeepa``; a surname prefix keeps its capital, so
+  ``McDonald`` is not ``Donald``), through characters that draw nothing (``Dee\u034fpa``), and in
+  scripts written without spaces (Han, kana, Hangul, Thai...) inside a run of letters
+  (``与王伟通话``; a name word of one such letter alone is not looked for). Titles (``Ms``, ``Dr``)
+  and lower-case particles (``van``) are no one's name. Other e-mail addresses become ``[email]``. Values that are keys or categories stay
   one-to-one (two stages or products never merge: a second ``Stage [name]`` is
   ``Stage [name] (2)``); an ID holding a name becomes ``ID NNNNNN``. Uploaded file names
   (the import log) can hold any name, one the data does not know too: they become ``File 03``.
@@ -71,6 +76,7 @@ import pyarrow.compute as pc
 
 from analytics import schema
 from analytics.filters import Filters
+from analytics.fmt import BLANK_RANGES
 from analytics.workspace import IMPORT_LOG, STAGE_MAP, Workspace, quote_ident
 
 
@@ -161,6 +167,7 @@ _LEGAL_WORDS = frozenset({
     "kk", "kg", "sarl", "bhd", "sdn", "lda", "ltda", "group", "holdings",
 })
 
+#: A word of plain ASCII text: a run of letters and digits.
 _WORD = re.compile(r"[^\W_]+")
 _JOINER = re.compile(r"[\s.,'’&_\-/()]{1,4}")
 _EMAIL = re.compile(r"[\w.+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
@@ -168,14 +175,65 @@ _ATTENDEE_SPLIT = re.compile(r"([;,])")
 #: Up to this many distinct first words, one regular expression finds them in a column.
 _PATTERN_WORDS = 4000
 _EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.S)
+#: Titles written beside a name ("Ms. Quennell"): they name no one.
+_NOT_NAMES = frozenset({"mr", "mrs", "ms", "mx", "dr", "prof", "sir", "jr", "sr"})
+#: Where a surname starts with one of these, a capital inside it does not start another word:
+#: "McDonald", "MacArthur", "DeShawn", "LaToya", "VanDyke", "OBrien" are each one name.
+_SURNAME_PREFIXES = frozenset({"mc", "mac", "o", "de", "di", "da", "du", "del", "la", "le", "van", "von", "fitz"})
+
+
+def _mark_ranges() -> list[tuple[int, int]]:
+    """Code points of combining marks (Unicode's M categories) below U+20000, as ranges: built
+    once at import from Python's Unicode tables (~10 ms); it holds no data."""
+    ranges: list[list[int]] = []
+    for code in range(0x300, 0x20000):
+        if unicodedata.category(chr(code))[0] == "M":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return [(lo, hi) for lo, hi in ranges]
+
+
+def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
+    return "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" if lo != hi else re.escape(chr(lo)) for lo, hi in ranges)
+
+
+#: A word of any text: letters and digits, with the marks that belong to them (the vowel signs of
+#: Devanagari or Thai, accents written apart) and the characters that draw nothing ("Dee\u034fpa"
+#: is one word, read "deepa").
+_MARKS = _char_class([*_mark_ranges(), *BLANK_RANGES])
+_WORD_ANY = re.compile(f"(?:[^\\W_]|[{_MARKS}])+")
+_BLANK = re.compile(f"[{_char_class(BLANK_RANGES)}]+")
+
+#: Scripts written without spaces between words (Thai, Lao, Tibetan, Myanmar, Khmer, the Tai
+#: scripts, Han, kana, Hangul, Yi): a name written in them is found inside a longer run of letters
+#: ("与王伟通话", "김민수가"), so they are read letter by letter (each with the marks after it).
+_UNSPACED_RANGES = (
+    (0x0E00, 0x0FFF), (0x1000, 0x109F), (0x1100, 0x11FF), (0x1780, 0x17FF), (0x1950, 0x1AAF),
+    (0x2E80, 0x2FDF), (0x3005, 0x3007), (0x3021, 0x3029), (0x3031, 0x3035), (0x3038, 0x303C),
+    (0x3040, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA000, 0xA4CF), (0xA960, 0xA97F),
+    (0xA980, 0xA9FF), (0xAA60, 0xAADF), (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFF66, 0xFFDC),
+    (0x1B000, 0x1B2FF), (0x20000, 0x323AF),
+)
+_UNSPACED = re.compile(f"[{_char_class(_UNSPACED_RANGES)}]")
+#: A word all of such letters (and marks), and one of its letters with its marks: a run of
+#: 131,072 Chinese characters (the longest cell an import keeps) is split in ~30 ms
+_UNSPACED_WORD = re.compile(f"[{_char_class(_UNSPACED_RANGES)}{_MARKS}]+")
+_LETTER = re.compile(f"[{_MARKS}]*[^{_MARKS}][{_MARKS}]*")
+#: Where a plain ASCII word splits into the words it may be glued from: at a change between
+#: letters and digits, before a capital that follows a small letter, and before the last capital
+#: of a run followed by a small letter ("ABCDeepa"): "Deepa2" -> "Deepa" "2", "DeepaVarga" ->
+#: "Deepa" "Varga".
+_ASCII_PIECE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 
 def _fold(text: str) -> str:
-    """Case- and accent-insensitive form of a word (no cache: a cache here would keep every
-    session's name words for the life of the process)."""
+    """Case- and accent-insensitive form of a word, without the characters that draw nothing (no
+    cache: a cache here would keep every session's name words for the life of the process)."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", _BLANK.sub("", text).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -188,8 +246,117 @@ class _Folds(dict):
         return folded
 
 
+def _word_matches(text: str) -> Iterable[re.Match]:
+    return (_WORD if text.isascii() else _WORD_ANY).finditer(text)
+
+
+def _kind(ch: str) -> str:
+    """A character's part in splitting a word: a mark (or nothing drawn), a letter of a script
+    written without spaces, a digit, a capital, a small letter, or another letter."""
+    if unicodedata.category(ch)[0] == "M" or _BLANK.match(ch):
+        return "m"
+    if _UNSPACED.match(ch):
+        return "x"
+    if ch.isdigit():
+        return "d"
+    if ch.isupper() or ch.istitle():
+        return "U"
+    return "l" if ch.islower() else "o"
+
+
+def _split_word(word: str, glued: bool) -> list[tuple[int, int]]:
+    """Spans of ``word``: each letter of a script written without spaces (with its marks) apart;
+    with ``glued``, also at changes between letters and digits, between scripts, and of case as
+    :data:`_ASCII_PIECE` says (a surname prefix kept with what follows: "McDonald")."""
+    if word.isascii():
+        if not glued or word.isdigit() or (word.isalpha() and (word.islower() or word.isupper() or word[1:].islower())):
+            return [(0, len(word))]
+        spans = [m.span() for m in _ASCII_PIECE.finditer(word)]
+    elif not glued and not _UNSPACED.search(word):
+        return [(0, len(word))]
+    elif glued and word.isalpha() and not _UNSPACED.search(word) and (
+            word.islower() or word.isupper() or word[1:].islower()):
+        return [(0, len(word))]
+    elif _UNSPACED_WORD.fullmatch(word):
+        return [m.span() for m in _LETTER.finditer(word)] or [(0, len(word))]
+    else:
+        kinds = [_kind(ch) for ch in word]
+        letters = [k for k, kind in enumerate(kinds) if kind != "m"]
+        spans, start, prev = [], 0, None
+        for n, k in enumerate(letters):
+            kind = kinds[k]
+            if prev is not None and (kind == "x" or prev == "x" or (glued and (
+                    (kind == "d") != (prev == "d")
+                    or (prev == "l" and kind == "U")
+                    or (prev == "U" and kind == "U" and n + 1 < len(letters) and kinds[letters[n + 1]] == "l")
+                    or ((kind == "o") != (prev == "o") and "d" not in (kind, prev))))):
+                spans.append((start, k))
+                start = k
+            prev = kind
+        spans.append((start, len(word)))
+    if glued and len(spans) > 1:  # a surname prefix keeps the capital after it: "McDonald"
+        merged: list[tuple[int, int]] = []
+        i = 0
+        while i < len(spans):
+            a, b = spans[i]
+            if (i + 1 < len(spans) and b - a <= 4 and word[a:b].isascii() and word[a:b].lower() in _SURNAME_PREFIXES
+                    and word[spans[i + 1][0]].isupper() and word[spans[i + 1][0]:spans[i + 1][1]].isalpha()):
+                merged.append((a, spans[i + 1][1]))
+                i += 2
+            else:
+                merged.append((a, b))
+                i += 1
+        spans = merged
+    return spans
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Where the words of a name or phrase are: each word, but a word of a script written without
+    spaces letter by letter (so "王伟" is found inside "与王伟通话")."""
+    if text.isascii():
+        return [m.span() for m in _WORD.finditer(text)]
+    if not _UNSPACED.search(text):
+        return [m.span() for m in _WORD_ANY.finditer(text)]
+    out: list[tuple[int, int]] = []
+    for m in _WORD_ANY.finditer(text):
+        s = m.start()
+        out.extend((s + a, s + b) for a, b in _split_word(m.group(), glued=False))
+    return out
+
+
 def _words(text: str, fold: Callable[[str], str] = _fold) -> tuple[str, ...]:
-    return tuple(fold(w) for w in _WORD.findall(text))
+    if text.isascii():
+        return tuple(fold(w) for w in _WORD.findall(text))
+    return tuple(f for a, b in _spans(text) if (f := fold(text[a:b])))
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """Whether two words of a phrase are written as one: glued ("DeepaVarga", "王伟") or joined by
+    at most four spaces or punctuation marks ("Deepa Varga", "Varga, Deepa")."""
+    return end == start or _JOINER.fullmatch(text, end, start) is not None
+
+
+def _name_tokens(name: str, fold: Callable[[str], str]) -> dict[tuple[str, ...], str]:
+    """A person's name words as free-text phrases of their own, replaced by ``[name]``: every word of
+    two letters or more (not a lower-case particle such as "van", not a title such as "Ms"), the
+    same word split where its capitals are ("JoAnne" -> "Jo" "Anne") and written without its
+    apostrophe or hyphen ("O'Brien" -> "OBrien"). A word of a script written without spaces is a
+    phrase of its letters, so it is found inside longer text."""
+    out: dict[tuple[str, ...], str] = {}
+    matches = list(_word_matches(name))
+    for m in matches:
+        w = m.group()
+        if len(w) < 2 or any(ch.isdigit() for ch in w) or (w.islower() and w in _PARTICLES) or fold(w) in _NOT_NAMES:
+            continue
+        if key := _words(w, fold):
+            out[key] = NAME_MARK
+        glued = _split_word(w, glued=True)
+        if len(glued) > 1 and all(w[a:b].isalpha() for a, b in glued):
+            out[tuple(fold(w[a:b]) for a, b in glued)] = NAME_MARK
+    for a, b in itertools.pairwise(matches):  # O'Brien, Jean-Luc
+        if name[a.end():b.start()] in ("'", "’", "-") and not any(ch.isdigit() for ch in a.group() + b.group()):
+            out[(fold(a.group() + b.group()),)] = NAME_MARK
+    return out
 
 
 def _order(salt: str, name: str) -> tuple[str, str]:
@@ -233,25 +400,103 @@ def _account_variants(name: str, fold: Callable[[str], str] = _fold) -> list[tup
 
 
 # ----------------------------------------------------------------------------- free text
+def _whole_words(words: list[str]) -> str:
+    """One RE2 expression (on lower-cased text) true for a value holding an ``@``, a character
+    beyond ASCII, or one of ``words`` (lower-case ASCII) as a whole word."""
+    found = "|(?:^|[^a-z0-9])(?:" + "|".join(map(re.escape, words)) + ")(?:[^a-z0-9]|$)" if words else ""
+    return r"@|[^\x00-\x7f]" + found
+
+
+def _glued_words(words: list[str]) -> str | None:
+    """One RE2 expression (on the text as written) true for a value holding one of ``words``
+    (lower-case ASCII letters, two or more) where the scrubber may read it as a piece of a glued
+    word: after a non-letter ("2Deepa") or from a capital on ("SyncDeepa", "ABCDeepa"), and
+    before anything but a small letter ("Deepa2", "DeepaVarga")."""
+    glued = [w for w in words if len(w) >= 2 and w.isalpha()]
+    if not glued:
+        return None
+    by_first: dict[str, list[str]] = {}
+    for w in glued:
+        by_first.setdefault(w[0], []).append(w[1:])
+    caps = "|".join(f"{c.upper()}(?i:{'|'.join(rest)})" for c, rest in sorted(by_first.items()))
+    return r"(?:(?:^|[^A-Za-z])(?i:" + "|".join(glued) + r")|" + caps + r")(?:[^a-z]|$)"
+
+
+#: Separators put where an ASCII word may be glued from words (\x02 at a change between letters and
+#: digits, \x01 at a change of case), then taken out after a surname prefix ("McDonald"): the
+#: pieces :func:`_split_word` finds, in Arrow.
+_SEPARATE = (
+    (r"([A-Za-z])([0-9])", "\\1\x02\\2"), (r"([0-9])([A-Za-z])", "\\1\x02\\2"),
+    (r"([a-z])([A-Z])", "\\1\x01\\2"), (r"([A-Z])([A-Z][a-z])", "\\1\x01\\2"),
+    (r"(^|[^A-Za-z])((?i:" + "|".join(sorted(_SURNAME_PREFIXES)) + r"))\x01", "\\1\\2"),
+)
+#: An ASCII word with a piece of two letters or more beside a place it may be glued at.
+_GLUED_PIECE = r"[0-9][A-Za-z]{2}|[A-Za-z]{2}[0-9]|[A-Za-z][a-z][A-Z]|[a-z][A-Z][A-Za-z]|[A-Z][A-Z][a-z]"
+
+
+def _glued_rows(values: pa.Array) -> np.ndarray:
+    """Which values :data:`_GLUED_PIECE` matches (two ASCII letters in a row beside a digit or a
+    change of case), by a scan of their bytes with NumPy: ~60 ms for 5,000,000 IDs without two
+    letters in a row, ~10 ms for the demo's 260,000 activity IDs (a regular expression: 5x that)."""
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return np.asarray(pc.match_substring_regex(values, _GLUED_PIECE), dtype=bool)
+    n = len(values)
+    _, offsets, data = values.buffers()
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    off = np.frombuffer(offsets, dtype=width, count=n + 1, offset=values.offset * np.dtype(width).itemsize)
+    out = np.zeros(n, dtype=bool)
+    base, end = int(off[0]), int(off[-1])
+    if data is None or end - base < 3:
+        return out
+    text = np.frombuffer(data, dtype=np.uint8, count=end - base, offset=base)
+    letter = (text | 32) - 97 < 26
+    pair = letter[:-1] & letter[1:]
+    if not pair.any():  # (IDs such as 00T000000000001: done)
+        return out
+    digit = text - 48 < 10
+    upper = letter & (text < 97)
+    lower = letter & ~upper
+    glued = ((digit[:-2] & pair[1:]) | (pair[:-1] & digit[2:]) | (letter[:-2] & lower[1:-1] & upper[2:])
+             | (lower[:-2] & upper[1:-1] & letter[2:]) | (upper[:-2] & upper[1:-1] & lower[2:]))
+    ends = off[1:] - base
+    for back in (1, 2):  # three bytes that run into the next value
+        cut = ends - back
+        glued[cut[(cut >= 0) & (cut < len(glued))]] = False
+    pos = np.flatnonzero(glued)
+    if len(pos):
+        out[np.searchsorted(off, pos + base, side="right") - 1] = True
+    return out
+
+
 class _Scrubber:
-    """Replaces known phrases (sequences of words, case- and accent-insensitive, whole words)
-    and e-mail addresses in free text. Its cache belongs to the instance (one anonymised copy,
-    held in its session), never to the module."""
+    """Replaces known phrases (sequences of words, case- and accent-insensitive) and e-mail
+    addresses in free text. A phrase is found as whole words, and also where its words are glued
+    to digits or to other words ("Deepa2", "DeepaVarga", "SyncDeepa"; not "McDonald" for
+    "Donald", a surname prefix keeps its capital) and, in scripts written without spaces, inside
+    a run of letters ("与王伟通话"). Its cache belongs to the instance (one anonymised copy, held
+    in its session), never to the module."""
 
     def __init__(self, phrases: dict[tuple[str, ...], str], emails: dict[str, str],
                  folds: _Folds | None = None) -> None:
         self.phrases = {k: v for k, v in phrases.items() if k}
         self.folds = _Folds() if folds is None else folds
         self.starts = {k[0] for k in self.phrases}
+        self.prefixes = {k[:n] for k in self.phrases for n in range(1, len(k) + 1)}
         self.longest = max(map(len, self.phrases), default=0)
         self.emails = emails
         self.cache: dict[str, str] = {}
+        # the letters a phrase in a script written without spaces starts with: a word of such
+        # letters holding none of them is one piece, not a piece per letter
+        firsts = {first for k in self.starts if (first := unicodedata.normalize("NFC", k)[:1]) and _UNSPACED.match(first)}
+        self._unspaced_first = re.compile(f"[{''.join(map(re.escape, sorted(firsts)))}]") if firsts else None
         ascii_starts = sorted(w for w in self.starts if w.isascii())
         self._ascii_starts = pa.array(ascii_starts, pa.string())
-        # a word of the list between non-word characters (RE2, in one pass): ~3x a split's speed
-        # for a few thousand words; past that its automaton grows and the split is faster
-        words = "|(?:^|[^a-z0-9])(?:" + "|".join(map(re.escape, ascii_starts)) + ")(?:[^a-z0-9]|$)" if ascii_starts else ""
-        self._pattern = r"@|[^\x00-\x7f]" + words if len(ascii_starts) <= _PATTERN_WORDS else None
+        # the words of the list as whole words, and where a glued word's piece may be one (RE2, in
+        # one pass each): ~3x a split's speed for a few thousand words; past that their automata
+        # grow and the split is faster
+        few = len(ascii_starts) <= _PATTERN_WORDS
+        self._pattern = _whole_words(ascii_starts) if few else None
+        self._glued_pattern = _glued_words(ascii_starts) if few else None
 
     def _email(self, m: re.Match) -> str:
         found = m.group(0)
@@ -262,12 +507,15 @@ class _Scrubber:
 
     def candidates(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         """Which values this scrubber may change (a superset, computed in Arrow): those with an
-        ``@``, those with a word a phrase starts with, and any value not in plain ASCII (whose
-        words only Python folds). For ASCII text a word is a run of ``[A-Za-z0-9]`` in both
-        :data:`_WORD` and this test, and its folded form is its lower case, so the test is exact.
-        A value of one word (an ID such as ``00T000000000001``) is looked up whole: a column of
-        5,000,000 such IDs costs ~0.1 s; values of several words go through one regular
-        expression (or, past a few thousand first words, a split into words)."""
+        ``@``, those with a word a phrase starts with, those with a piece of a glued word a phrase
+        starts with, and any value not in plain ASCII (whose words only Python folds). For ASCII
+        text a word is a run of ``[A-Za-z0-9]`` in both :data:`_WORD` and this test, a glued
+        word's pieces are :data:`_ASCII_PIECE`'s (and :data:`_SEPARATE`'s), and its folded form is
+        its lower case, so the test is exact. A value of one word (an ID such as
+        ``00T000000000001``) is looked up whole; values of several words go through one regular
+        expression (or, past a few thousand first words, a split into words); only a value with
+        two letters in a row beside a digit or a change of case is read for glued words
+        (a column of 5,000,000 IDs without: ~0.15 s)."""
         if isinstance(values, pa.ChunkedArray):
             return np.concatenate([np.zeros(0, dtype=bool), *(self.candidates(c) for c in values.chunks)])
         n = len(values)
@@ -278,18 +526,24 @@ class _Scrubber:
         single = pc.ascii_is_alnum(values)  # one ASCII word: no "@", no accent
         several = n - (pc.sum(single).as_py() or 0)
         lower = pc.ascii_lower(values)
-        if several > n // 2:  # mostly several words: one pass over all
-            found = self._match(lower)
-            if found is not None:
-                return found
-        # a whole value equal to a first word (which has no separator) is one word
-        hit = pc.is_in(lower, value_set=self._ascii_starts)
-        mask = np.asarray(hit, dtype=bool).copy() if pc.any(hit).as_py() else np.zeros(n, dtype=bool)
-        if several:
-            rest = np.asarray(pc.indices_nonzero(pc.invert(single)), dtype=np.int64)
-            others = values.take(pa.array(rest))
-            maybe = self._match(pc.ascii_lower(others))
-            mask[rest[self._split(others) if maybe is None else maybe]] = True
+        mask = self._match(lower) if several > n // 2 else None  # mostly several words: one pass over all
+        if mask is None:
+            # a whole value equal to a first word (which has no separator) is one word
+            hit = pc.is_in(lower, value_set=self._ascii_starts)
+            mask = np.asarray(hit, dtype=bool).copy() if pc.any(hit).as_py() else np.zeros(n, dtype=bool)
+            if several:
+                rest = np.asarray(pc.indices_nonzero(pc.invert(single)), dtype=np.int64)
+                others = values.take(pa.array(rest))
+                maybe = self._match(pc.ascii_lower(others))
+                mask[rest[self._split(others) if maybe is None else maybe]] = True
+        else:
+            mask = mask.copy()
+        # a name glued to digits or to another word ("Deepa2", "DeepaVarga")
+        look = np.flatnonzero(~mask & _glued_rows(values))
+        if len(look):
+            glued = values.take(pa.array(look))
+            maybe = self._match_glued(glued)
+            mask[look[self._split_glued(glued) if maybe is None else maybe]] = True
         return mask
 
     def _match(self, lower: pa.Array) -> np.ndarray | None:
@@ -303,6 +557,17 @@ class _Scrubber:
             self._pattern = None
             return None
 
+    def _match_glued(self, values: pa.Array) -> np.ndarray | None:
+        """Values (as written) holding a first word as a piece of a glued word, in one RE2 pass;
+        None when there are too many words for one expression."""
+        if self._glued_pattern is None:
+            return None if self._pattern is None else np.zeros(len(values), dtype=bool)
+        try:
+            return np.asarray(pc.match_substring_regex(values, self._glued_pattern), dtype=bool)
+        except pa.ArrowInvalid:
+            self._glued_pattern = self._pattern = None
+            return None
+
     def _split(self, values: pa.Array) -> np.ndarray:
         """:meth:`_match` by splitting each value into words."""
         out = np.asarray(pc.invert(pc.string_is_ascii(values)), dtype=bool).copy()
@@ -313,6 +578,69 @@ class _Scrubber:
             out[np.asarray(pc.filter(pc.list_parent_indices(words), found), dtype=np.int64)] = True
         return out
 
+    def _split_glued(self, values: pa.Array) -> np.ndarray:
+        """:meth:`_match_glued` by splitting each value into the pieces of its glued words
+        (:data:`_SEPARATE`)."""
+        separated = values
+        for pattern, replacement in _SEPARATE:
+            separated = pc.replace_substring_regex(separated, pattern, replacement)
+        return self._split(separated)
+
+    def _pieces(self, text: str) -> tuple[list[tuple[int, int, str, int]], dict[int, tuple[str, int]]]:
+        """The words of ``text`` split into the pieces they may be glued from, as (start, end,
+        folded, word number); and for each word of several pieces, at its first piece's index,
+        the whole word folded and the index of its last piece."""
+        fold = self.folds.__getitem__
+        pieces: list[tuple[int, int, str, int]] = []
+        whole: dict[int, tuple[str, int]] = {}
+        for k, m in enumerate(_word_matches(text)):
+            w, s = m.group(), m.start()
+            if (not w.isascii() and _UNSPACED_WORD.fullmatch(w) and (
+                    self._unspaced_first is None or not self._unspaced_first.search(unicodedata.normalize("NFKC", w)))):
+                pieces.append((s, m.end(), fold(w), k))
+                continue
+            spans = _split_word(w, glued=True)
+            if len(spans) == 1:
+                pieces.append((s, m.end(), fold(w), k))
+                continue
+            whole[len(pieces)] = (fold(w), len(pieces) + len(spans) - 1)
+            pieces.extend((s + a, s + b, fold(w[a:b]), k) for a, b in spans)
+        return pieces, whole
+
+    def _longest(self, text: str, pieces: list[tuple[int, int, str, int]], whole: dict[int, tuple[str, int]],
+                 i: int) -> tuple[int, str | None]:
+        """The phrase starting at piece ``i`` that reaches furthest (a person's pseudonym over
+        ``[name]`` where both do): the index of its last piece and its replacement."""
+        first: list[tuple[tuple[str, ...], int]] = []
+        if i in whole and whole[i][0] in self.starts:
+            first.append(((whole[i][0],), whole[i][1]))
+        start, end, folded, word = pieces[i]
+        if folded in self.starts:
+            alone = (i + 1 == len(pieces) or pieces[i + 1][3] != word) and (i == 0 or pieces[i - 1][3] != word)
+            piece = text[start:end]
+            # a piece of a glued word starts a phrase if it is two letters or more, or a letter
+            # of a script written without spaces (the Arrow pre-check relies on it)
+            if alone or (piece.isalpha() and len(piece) >= 2) or _UNSPACED.match(piece):
+                first.append(((folded,), i))
+        best, found = -1, None
+        stack = first
+        while stack:
+            key, last = stack.pop()
+            if key not in self.prefixes:
+                continue
+            rep = self.phrases.get(key)
+            if rep is not None and (last > best or (last == best and found == NAME_MARK)):
+                best, found = last, rep
+            nxt = last + 1
+            if len(key) >= self.longest or nxt >= len(pieces):
+                continue
+            if pieces[nxt][3] != pieces[last][3] and not _joined(text, pieces[last][1], pieces[nxt][0]):
+                continue
+            if nxt in whole:
+                stack.append(((*key, whole[nxt][0]), whole[nxt][1]))
+            stack.append(((*key, pieces[nxt][2]), nxt))
+        return best, found
+
     def __call__(self, text: str | None) -> str | None:
         if text is None:
             return None
@@ -320,21 +648,18 @@ class _Scrubber:
         if done is not None:
             return done
         work = _EMAIL.sub(self._email, text) if "@" in text else text
-        fold = self.folds.__getitem__
-        words = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(work)]
+        pieces, whole = self._pieces(work)
+        starts = self.starts
         out: list[str] = []
         pos = i = 0
-        while i < len(words):
-            step = 1
-            if words[i][2] in self.starts:
-                for n in range(min(self.longest, len(words) - i), 0, -1):
-                    seq = words[i:i + n]
-                    rep = self.phrases.get(tuple(w[2] for w in seq))
-                    if rep is not None and all(_JOINER.fullmatch(work[a[1]:b[0]]) for a, b in itertools.pairwise(seq)):
-                        out += [work[pos:seq[0][0]], rep]
-                        pos, step = seq[-1][1], n
-                        break
-            i += step
+        while i < len(pieces):
+            if pieces[i][2] in starts or (i in whole and whole[i][0] in starts):
+                last, rep = self._longest(work, pieces, whole, i)
+                if rep is not None:
+                    out += [work[pos:pieces[i][0]], rep]
+                    pos, i = pieces[last][1], last + 1
+                    continue
+            i += 1
         out.append(work[pos:])
         result = "".join(out)
         self.cache[text] = result
@@ -529,9 +854,7 @@ class _People:
         for name in sorted(self.role):
             if "@" in name or (name not in self.roster and any(ch.isdigit() for ch in name)):
                 continue
-            for w in _WORD.findall(name):
-                if len(w) >= 2 and not any(ch.isdigit() for ch in w) and not (w.islower() and w in _PARTICLES):
-                    phrases[(self.fold(w),)] = NAME_MARK
+            phrases.update(_name_tokens(name, self.fold))
         emails: dict[str, str] = {}
         full: dict[tuple[str, ...], str] = {}
         for ref, (entity, kind) in self.reg.exact.items():
@@ -580,14 +903,14 @@ class _Accounts:
         if hit is None:
             return name
         real = _words(hit[0], self.fold)
-        found = list(_WORD.finditer(name))
+        found = _spans(name)
         k = 0
-        while (k < min(len(found), len(real)) and self.fold(found[k].group()) == real[k]
-               and (k == 0 or _JOINER.fullmatch(name[found[k - 1].end():found[k].start()]))):
+        while (k < min(len(found), len(real)) and self.fold(name[found[k][0]:found[k][1]]) == real[k]
+               and (k == 0 or _joined(name, found[k - 1][1], found[k][0]))):
             k += 1
         if k == 0 or sum(map(len, real[:k])) < 3:
             return name
-        return name[:found[0].start()] + self.names[hit[0]] + name[found[k - 1].end():]
+        return name[:found[0][0]] + self.names[hit[0]] + name[found[k - 1][1]:]
 
     def phrases(self) -> dict[tuple[str, ...], str]:
         """Account names without legal suffixes first (the first account claims a shared stem),
@@ -731,15 +1054,19 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
     # free text: persons' full names and IDs win over accounts and teams, which win over name tokens
     person_phrases, emails = people.phrases()
     extra: dict[tuple[str, ...], str] = {}
+    buyer_tokens: dict[tuple[str, ...], str] = {}  # contacts and leads are people: their name words go too
     for (t, c), prefix in NUMBERED_NAMES.items():
         numbered = _number(_distinct(tables[t], c), prefix, 4, salt)
         extra.update({w: v for k, v in numbered.items() if sum(map(len, w := _words(k, folds.__getitem__))) >= 3})
+        for name in numbered:
+            if "@" not in name and not any(ch.isdigit() for ch in name):
+                buyer_tokens.update(_name_tokens(name, folds.__getitem__))
         tables[t] = _map_column(tables[t], c, numbered.get)
     for t, c in NULLED:
         if tables[t].num_rows:
             i = tables[t].column_names.index(c)
             tables[t] = tables[t].set_column(i, c, pa.nulls(tables[t].num_rows, pa.string()))
-    tokens = {k: v for k, v in person_phrases.items() if v == NAME_MARK}
+    tokens = {**buyer_tokens, **{k: v for k, v in person_phrases.items() if v == NAME_MARK}}
     full = {k: v for k, v in person_phrases.items() if v != NAME_MARK}
     team_phrases = {k: v for t, v in teams.items() if sum(map(len, k := _words(t, folds.__getitem__))) >= 2}
     account_phrases = accounts.phrases() if accounts else {}

@@ -64,16 +64,36 @@ NAME_CHARS = 60
 LABEL_CHARS = 120
 ELLIPSIS = "…"
 
-# C0/C1 controls and the bidirectional overrides and isolates, which can make a name read
-# backwards or hide part of it
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Characters that draw nothing and are not spaces, as code point ranges: Unicode's
+#: default-ignorable code points (format characters such as the soft hyphen, zero-width joiners
+#: and bidirectional controls; the combining grapheme joiner U+034F; the Hangul fillers U+115F,
+#: U+1160, U+3164, U+FFA0; the Mongolian and other variation selectors U+180B-U+180F, U+FE00-U+FE0F,
+#: U+E0100-U+E01EF; tags...) and the Braille blank U+2800. A name made of them shows as nothing
+#: and one split by them reads as another ("Dee\u034fpa" is drawn "Deepa"): the import removes
+#: them (:mod:`analytics.ingest.values`), :func:`clip` drops them where a value is drawn, and the
+#: anonymiser reads words through them. The zero-width space U+200B is not here: it separates
+#: words, so it is read as a space.
+BLANK_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200C, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800),
+    (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)
+#: :data:`BLANK_RANGES` inside a regular expression's character class (Python's ``re`` and RE2)
+BLANK_CLASS = "".join(f"\\x{{{lo:X}}}-\\x{{{hi:X}}}" if lo != hi else f"\\x{{{lo:X}}}" for lo, hi in BLANK_RANGES)
+BLANK_CLASS_PY = "".join(f"{chr(lo)}-{chr(hi)}" if lo != hi else chr(lo) for lo, hi in BLANK_RANGES)
+
+# C0/C1 controls (the bidirectional overrides and isolates, which can make a name read backwards
+# or hide part of it, are among the blank characters)
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + BLANK_CLASS_PY + "]")
 
 
 def clip(value, limit: int | None = NAME_CHARS) -> str:
     """A value from the data as one line of text, at most ``limit`` characters (the last one an
     ellipsis when it was longer; None: any length). Line breaks and runs of spaces become one
-    space; control characters and bidirectional overrides are dropped."""
-    text = " ".join(_INVISIBLE.sub("", "" if value is None else str(value)).split())
+    space (a zero-width space is a space); control characters, bidirectional overrides and every
+    other character that draws nothing (:data:`BLANK_RANGES`) are dropped."""
+    text = " ".join(_INVISIBLE.sub("", "" if value is None else str(value)).replace("\u200b", " ").split())
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
     return text

@@ -385,7 +385,7 @@ def _cases() -> list[tuple[HostileCase, bytes]]:
     add("deeply-nested.json", "JSON nested 100,000 levels deep", "refused", b"[" * 100_000 + b"]" * 100_000,
         says=("mapping",))
     add("csv-named.json", "a CSV export named .json", "refused", good3.encode(), says=("CSV",))
-    return out + settings_cases() + name_cases() + value_cases() + xlsx_cases()
+    return out + settings_cases() + name_cases() + value_cases() + xlsx_cases() + anon2_cases()
 
 
 def case_names() -> list[str]:
@@ -1069,3 +1069,28 @@ def xlsx_cases() -> list[tuple[HostileCase, bytes]]:
     add("cell-longer-than-excel.xlsx", "a 40,000-character cell (Excel holds 32,767)", "loaded",
         _package(_sheet_xml(long_cell)), says=("32,767",), rejected_rows=(3,), loaded=1)
     return out
+
+
+# --------------------------------------------------------------------------- names drawn as nothing (issue 16 review, item 5)
+
+
+def anon2_cases() -> list[tuple[HostileCase, bytes]]:
+    """Owners made only of characters a browser draws as nothing that are not format characters
+    (the combining grapheme joiner, Hangul fillers, the Braille blank, variation selectors): each
+    is blank at import, loaded blank with a warning where optional and rejected where required,
+    and a name split by them is the name it shows."""
+    blanks = ["\u034f", "\u3164", "\u115f\u1160", "\uffa0", "\u2800", "\ufe0f", "\U000e0100",
+              "\u034f\u034f\u034f"]
+    owners = [*blanks, "Dee\u034fpa Var\ufe0fga"]
+    deals = [f"A{i},Deal {i},Closed Won,2024-03-01,100,{o},2024-01-01" for i, o in enumerate(owners, start=1)]
+    quotas = ("owner,period_start,period_end,amount\nAnn Lee,2024-01-01,2024-03-31,1000\n"
+              "\u2800\u3164,2024-01-01,2024-03-31,1000\n\ufe0f\u034f,2024-01-01,2024-03-31,1000\n")
+    return [
+        (HostileCase("names-drawn-as-nothing.csv", "deal owners of joiners, Hangul fillers, Braille blanks, "
+                     "variation selectors; one name split by them", "loaded",
+                     ("invisible characters", "loaded as blank"), None, (), len(owners)),
+         text_csv(deals).encode()),
+        (HostileCase("names-drawn-as-nothing-quota-owner.csv", "required quota owners of a Braille blank, "
+                     "a Hangul filler, a variation selector", "loaded",
+                     ("owner is required but blank", "invisible"), None, (3, 4), 1), quotas.encode()),
+    ]

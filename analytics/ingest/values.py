@@ -18,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics.fmt import BLANK_CLASS
+
 
 @dataclass
 class Parsed:
@@ -60,8 +62,10 @@ MAX_NAME_CHARS = 255
 
 #: Characters that show nothing: format characters (zero-width joiners, the byte-order mark, soft
 #: hyphens, right-to-left overrides: Unicode's Cf, less the zero-width space, which separates
-#: words) and the control characters that are not whitespace (terminal escapes, NUL...).
-_INVISIBLE_RE2 = r"(?:[^\P{Cf}\x{200B}]|[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f])+"
+#: words), the control characters that are not whitespace (terminal escapes, NUL...) and every
+#: other character a browser draws as nothing (:data:`analytics.fmt.BLANK_RANGES`: the combining
+#: grapheme joiner, variation selectors, Hangul fillers, the Braille blank...).
+_INVISIBLE_RE2 = r"(?:[^\P{Cf}\x{200B}]|[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f" + BLANK_CLASS + "])+"
 #: Whitespace as Python's ``\s`` has it, and the zero-width space: a run becomes one space. Only
 #: the runs that are not one space already match (two or more, or one other whitespace character):
 #: a name's single spaces are left alone, which costs a quarter of replacing each with itself.
@@ -123,9 +127,11 @@ def _nfkc(arr: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _cleanup(arr: pa.ChunkedArray) -> pa.ChunkedArray:
-    """NFKC, invisible characters removed, whitespace runs made one space (not yet trimmed)."""
-    arr = _nfkc(arr)
+    """Invisible characters removed, NFKC, whitespace runs made one space (not yet trimmed).
+    Removed first, so that an accent split from its letter by a combining grapheme joiner is
+    composed with it (NFKC makes no invisible character of a visible one)."""
     arr = pc.replace_substring_regex(arr, _INVISIBLE_RE2, "")
+    arr = _nfkc(arr)
     return pc.replace_substring_regex(arr, _SPACES_RE2, " ")
 
 

@@ -1,12 +1,14 @@
 """Anonymise, end to end: a workspace whose file names and every text column carry real names
-(the demo, with people renamed "Jo Li", "Bo Wu", "Ed Ng" and names planted in regions, stages,
-products, lead sources, activity, action and session types, capabilities, cycles, subjects,
-deal names, survey items and IDs) is loaded as an upload; with Anonymise on, EVERYTHING the
+(the demo, with people renamed "Jo Li", "Bo Wu", "Ed Ng", "王伟", a contact and a lead added,
+and names planted in regions, stages, products, lead sources, activity, action and session
+types, capabilities, cycles, subjects, deal names, survey items and IDs, some glued to other
+names or digits, "BoWu2", or inside Chinese, "与王伟通话", and buyers quoted by first or last
+name alone) is loaded as an upload; with Anonymise on, EVERYTHING the
 app produces is read back: every element of every page and of every Presenter screen (its
 protobuf, Arrow tables and chart data included), every CSV and XLSX download, the PDF
 handouts, the HTML report, the settings file and the saved anonymised workspace (every Parquet
 value and the manifest). No real name word (2 letters or more, any case, with or without
-accents) may appear in any of them.
+accents, glued or inside a run of Chinese) may appear in any of them.
 """
 
 from __future__ import annotations
@@ -37,17 +39,24 @@ FILE_NAMES = {
     "reviews.csv": "Reviews by ED NG.csv",
 }
 NOT_IN_DATA = {"zelda", "quist"}
+#: Buyers are people too: a contact and a lead, quoted by first or last name alone in subjects,
+#: products and survey items (with a rep written in Chinese, and names glued to others and digits)
+BUYERS = {"contacts.csv": "contact_id,account,name,title,email,department\n"
+                          "C1,Crescent Hotels Ltd,Xiomara Quennell,CFO,xiomara.quennell@crescent.example,Finance\n",
+          "leads.csv": "lead_id,name,company,owner,status,lead_source\nL1,Thaddeus Brightwater,Ford Widgets,Jo Li,Open,Web\n"}
+BUYER_WORDS = {"xiomara", "quennell", "thaddeus", "brightwater"}
 #: Per column, values renamed to quote a person (the same column name in every file).
 COLUMN_RENAMES = {
     "region": {"EMEA": "EMEA (Bo Wu)"},
     "role": {"Account Executive": "Account Executive, Ed's team"},
     "stage": {"Qualification": "Qualification - Jo Li"},
-    "product": {"Pulse Starter": "Pulse Starter for BO"},
+    "product": {"Pulse Starter": "Pulse Starter for BO", "Pulse Professional": "Pulse Professional for Thaddeus"},
     "series": {"Relay": "Relay by Jó"},
     "segment": {"SMB": "SMB (li)"},
     "lead_source": {"Partner": "Referral from Deepa Varga"},
     "activity_type": {"Email": "Email to Ed"},
-    "subject": {"Intro call": "Intro call with Ed NG"},
+    "subject": {"Intro call": "Intro call with Ed NG", "Follow-up call": "Follow-up call with Xiomara, then BoWu2",
+                "Follow-up email": "与王伟通话 follow-up", "Pricing call": "Pricing call: Thaddeus asked, EdNg2 answered"},
     "session_type": {"1:1": "1:1 with Jo"},
     "focus_capability": {"Negotiation": "Negotiation (Bo)"},
     "capability": {"Negotiation": "Negotiation (Bo)"},
@@ -55,7 +64,8 @@ COLUMN_RENAMES = {
     "cycle": {"2025-Q1": "2025-Q1 Li"},
     "industry": {"Healthcare": "Healthcare (Wu)"},
     "country": {"United States": "United States, Jo's patch"},
-    "item": {"My manager gives me a clear direction": "My manager gives me a clear direction (Bo Wu)"},
+    "item": {"My manager gives me a clear direction": "My manager gives me a clear direction (Bo Wu)",
+             "My manager coaches me consistently": "Ms. Quennell's feedback drives my goals"},
     "team": {},  # filled with the renamed manager's team
 }
 WORD = re.compile(r"[^\W_]+")
@@ -70,8 +80,8 @@ def planted_folder(folder: Path) -> tuple[set[str], dict[str, str]]:
     name word (of the roster, its e-mails and the file names) and the people renamed."""
     people = pd.read_csv(DEMO / "people.csv", dtype=str, keep_default_na=False)
     manager = people.loc[people["role"] == "Sales Manager", "name"].iloc[0]
-    reps = people.loc[people["manager"] == manager, "name"].iloc[:2].tolist()
-    swaps = {manager: "Jo Li", reps[0]: "Bo Wu", reps[1]: "Ed Ng"}
+    reps = people.loc[people["manager"] == manager, "name"].iloc[:3].tolist()
+    swaps = {manager: "Jo Li", reps[0]: "Bo Wu", reps[1]: "Ed Ng", reps[2]: "王伟"}
     emails = {people.loc[people["name"] == old, "email"].iloc[0]: f"{new.lower().replace(' ', '.')}@northwindcloud.example"
               for old, new in swaps.items()}
     team = people.loc[people["name"] == manager, "team"].iloc[0]
@@ -88,10 +98,12 @@ def planted_folder(folder: Path) -> tuple[set[str], dict[str, str]]:
             if col in frame.columns:
                 frame[col] = frame[col].map(lambda v: v.replace("OPP-0000", "OPP-Li-") if v.startswith("OPP-00000") else v)
         frame.to_csv(folder / FILE_NAMES.get(src.name, src.name), index=False)
+    for name, text in BUYERS.items():
+        (folder / name).write_text(text, encoding="utf-8")
     roster = pd.read_csv(folder / FILE_NAMES["people.csv"], dtype=str, keep_default_na=False)
     words = {fold(w) for n in roster["name"] for w in WORD.findall(n) if len(w) >= 2 and w != "van"}
     words |= {fold(w) for e in roster["email"] for w in WORD.findall(e.split("@")[0]) if len(w) >= 2}
-    words |= NOT_IN_DATA
+    words |= NOT_IN_DATA | BUYER_WORDS
     return words, swaps
 
 
@@ -156,11 +168,19 @@ STYLE = re.compile(r"<style\b.*?</style>", re.S | re.I)
 TAG_NAME = re.compile(r"</?[A-Za-z][\w:.-]*")
 
 
+#: A word's pieces where it may glue names together: "BoWu2" -> "Bo" "Wu" "2"
+PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
 def found(text: str, words: set[str]) -> set[str]:
-    """Real name words in ``text``, whole words in any case and accent; the app's own markup
-    (style sheets, tag names such as ``<li>``) is not data and is left out, attribute values stay."""
+    """Real name words in ``text``, in any case and accent: whole words, pieces of words that glue
+    them to others or to digits ("BoWu2"), and a name in a script written without spaces
+    anywhere ("与王伟通话"). The app's own markup (style sheets, tag names such as ``<li>``) is
+    not data and is left out, attribute values stay."""
     text = TAG_NAME.sub(" ", STYLE.sub(" ", text))
-    return {fold(w) for w in WORD.findall(text)} & words
+    seen = {fold(w) for w in WORD.findall(text)}
+    seen |= {fold(p) for w in WORD.findall(text) if w.isascii() and not w.islower() for p in PIECE.findall(w)}
+    return (seen & words) | {w for w in words if not w.isascii() and w in text}
 
 
 # ----------------------------------------------------------------------------- the test
@@ -168,10 +188,12 @@ def found(text: str, words: set[str]) -> set[str]:
 def test_with_anonymise_on_nothing_the_app_produces_holds_a_real_name(downloads, tmp_path):  # noqa: F811
     words, _ = planted_folder(tmp_path)
     ws, batch = uploaded(tmp_path)
-    assert {"li", "jo", "bo", "wu", "ed", "ng"} <= words
+    assert {"li", "jo", "bo", "wu", "ed", "ng", "王伟"} | BUYER_WORDS <= words
     # the planted names reached the workspace: the scan below has something to find
     assert ws.scalar("SELECT count(*) FROM people WHERE name IN ('Jo Li', 'Bo Wu', 'Ed Ng')") == 3
     assert ws.scalar("SELECT count(*) FROM opportunities WHERE lead_source = 'Referral from Deepa Varga'") > 0
+    assert ws.scalar("SELECT count(*) FROM activities WHERE subject LIKE '%Xiomara, then BoWu2'") > 0
+    assert ws.scalar("SELECT count(*) FROM contacts") == ws.scalar("SELECT count(*) FROM leads") == 1
     seen, current = downloads
     at = app(ws)
     at.session_state["import_reports"] = batch

@@ -433,9 +433,14 @@ PLANTED = [
     {"person_id": "U2", "name": "Jo Ng", "manager": "Deepa Varga", "email": "jo.ng@corp.example"},
     {"person_id": "Deepa Varga", "name": "Deepa Varga", "email": "dvarga@corp.example"},  # the name as ID
 ]
-PLANTED_WORDS = {"li", "wei", "jo", "ng", "deepa", "varga", "lwei", "dvarga"}
+#: Buyers are people too: each contact's and lead's first and last name goes on its own.
+BUYERS = {("contacts", "name"): ["Xiomara Quennell", "Ms. Jo Quennell"],
+          ("leads", "name"): ["Thaddeus Brightwater", "Mr Li Brightwater"]}
+PLANTED_WORDS = {"li", "wei", "jo", "ng", "deepa", "varga", "lwei", "dvarga", "xiomara", "quennell", "thaddeus",
+                 "brightwater"}
 #: The same names as text quotes them: any case, with accents, inside longer values.
-SPELLINGS = ["Li", "LI", "jo", "Deepa Varga", "VARGA", "Lí", "Referral from Deepa Varga", "ng", "Jó Ng", "wei"]
+SPELLINGS = ["Li", "LI", "jo", "Deepa Varga", "VARGA", "Lí", "Referral from Deepa Varga", "ng", "Jó Ng", "wei",
+             "Xiomara", "QUENNELL", "Pulse for Thaddeus", "brightwater"]
 #: Words that contain a short name and must survive its scrubbing.
 KEPT_WORDS = ["client", "Lima", "joke", "Ngong", "weight", "Deepavali"]
 
@@ -465,6 +470,8 @@ def planted_workspace() -> Workspace:
             for k, col in enumerate(t.columns):
                 if (t.name, col.name) in person_cols:
                     row[col.name] = ["Li Wei", "U2", "deepa varga"][i % 3] if col.name != "attendees" else "Li Wei; U2"
+                elif (t.name, col.name) in BUYERS:
+                    row[col.name] = BUYERS[(t.name, col.name)][i]
                 else:
                     row[col.name] = _planted_value(col, k, i)
             rows.append(row)
@@ -646,20 +653,158 @@ def test_candidates_never_miss_a_value_the_scrubber_changes(planted):
     scrub = names._scrubber
     rng = np.random.default_rng(5)
     pieces = ["li", "LI", "Lí", "jo", "ng", "wei", "deepa", "varga", "client", "x", "7", "@corp.example", "dvarga",
-              "Li-Wei", "ñ", "", " ", "-", ".", "_", "'", "(", "U1", "u2", "Team", "Deals"]
+              "Li-Wei", "ñ", "", " ", "-", ".", "_", "'", "(", "U1", "u2", "Team", "Deals",
+              # glued: "DeepaVarga", "Deepa2", "2Deepa", "ABCDeepa", "McDeepa" (a prefix keeps its capital)
+              "Deepa", "VARGA", "Xiomara", "Quennell", "Mc", "O", "Li"]
     words = [p for p in pieces if p.isascii() and p.isalnum()]
     mixed = ["".join(rng.choice(pieces, size=rng.integers(1, 7))) for _ in range(5000)] + [None]
     # mostly one word (IDs): looked up whole, the few others matched or split
     ids = ["".join(rng.choice(words, size=rng.integers(1, 4))) for _ in range(4500)] + mixed[:500]
-    assert scrub._pattern is not None  # a few words: one regular expression
+    assert scrub._pattern is not None and scrub._glued_pattern is not None  # a few words: regular expressions
     for values in (mixed, ids):
         changed = np.array([v is not None and scrub(v) != v for v in values])
         by_pattern = scrub.candidates(pa.array(values, pa.string()))
-        pattern, scrub._pattern = scrub._pattern, None  # many words: split into words
+        patterns = scrub._pattern, scrub._glued_pattern
+        scrub._pattern = scrub._glued_pattern = None  # many words: split into words and pieces
         try:
             by_split = scrub.candidates(pa.array(values, pa.string()))
         finally:
-            scrub._pattern = pattern
+            scrub._pattern, scrub._glued_pattern = patterns
         for mask in (by_pattern, by_split):
             assert not (changed & ~mask).any(), [v for v, m, c in zip(values, mask, changed, strict=True) if c and not m]
             assert changed.any() and mask.sum() < len(values)  # and it does filter
+        # names glued to digits or words ("xDeepa7") were among them: no whole word of theirs is a name
+        glued = [v for v, c in zip(values, changed, strict=True)
+                 if c and v.isascii() and "@" not in v and not set(re.findall("[a-z0-9]+", v.lower())) & scrub.starts]
+        assert len(glued) > 100, glued
+
+
+# ----------------------------------------------------------------------------- issue 16 review: names as text writes them
+#: A rep with a Chinese name, a manager, another rep whose surname starts with a prefix, a contact
+#: and a lead (buyers), and the text that quotes them as people write it
+REVIEW_PEOPLE = [{"person_id": "U1", "name": "Deepa Varga"},
+                 {"person_id": "U2", "name": "王伟", "manager": "Deepa Varga"},
+                 {"person_id": "U3", "name": "Ronald McDonald", "manager": "Deepa Varga"},
+                 {"person_id": "U4", "name": "김민수", "manager": "Deepa Varga"},
+                 {"person_id": "U5", "name": "Somchai สมศักดิ์", "manager": "Deepa Varga"}]
+REVIEW_BUYERS = {"contacts": [{"contact_id": "C1", "name": "Xiomara Quennell", "account": "Crescent Hotels Ltd"}],
+                 "leads": [{"lead_id": "L1", "name": "Mr. Thaddeus Brightwater", "owner": "Deepa Varga",
+                            "company": "Ford Widgets"}]}
+
+
+@pytest.fixture(scope="module")
+def review():
+    """The review's subjects, products and survey items, in a workspace, and its anonymised copy."""
+    subjects = ["Call with Xiomara about renewal", "Send quote to Ms. Quennell", "Thaddeus asked for pricing",
+                "与王伟通话", "Deepa2 follow-up", "Sync DeepaVarga re plan", "2DEEPA", "SyncDeepa",
+                "Lunch with RonaldMcDonald", "MCDONALD and Mcdonald, McDonald2", "김민수가 전화했다",
+                "คุณสมศักดิ์โทรมา", "Plan the iPhone demo for Q4 in PowerPoint", "王国 report, B2B H2O x10"]
+    ws = workspace_with(
+        people=REVIEW_PEOPLE, **REVIEW_BUYERS,
+        activities=[{"activity_id": f"A{i}", "owner": "Deepa Varga", "activity_date": "2025-01-02", "subject": s}
+                    for i, s in enumerate(subjects)],
+        opportunities=[{"opportunity_id": "O1", "owner": "王伟", "product": "Pulse for Thaddeus", "stage": "Won"},
+                       {"opportunity_id": "O2", "owner": "Deepa Varga", "product": "Pulse", "stage": "Won"}],
+        surveys=[{"response_id": "R1", "respondent": "R-1", "subject_manager": "Deepa Varga", "score": 4,
+                  "item": "Xiomara's feedback drives my goals"},
+                 {"response_id": "R2", "respondent": "R-2", "subject_manager": "Deepa Varga", "score": 4,
+                  "item": "与王伟一起的目标 DeepaVarga"}])
+    anon_ws, names = anonymise(ws, AnonymiseOptions(salt="review"))
+    got = dict(zip(subjects, column_values(anon_ws, "activities", "subject"), strict=True))
+    yield got, anon_ws, names
+    anon_ws.close()
+    ws.close()
+
+
+def test_a_contacts_or_leads_first_or_last_name_goes_on_its_own(review):
+    # issue 16 review, item 4: only buyers' full names were replaced
+    got, anon_ws, names = review
+    assert got["Call with Xiomara about renewal"] == "Call with [name] about renewal"
+    assert got["Send quote to Ms. Quennell"] == "Send quote to Ms. [name]"  # a title names no one
+    assert got["Thaddeus asked for pricing"] == "[name] asked for pricing"
+    assert sorted(column_values(anon_ws, "opportunities", "product")) == ["Pulse", "Pulse for [name]"]
+    assert "[name]'s feedback drives my goals" in column_values(anon_ws, "surveys", "item")
+    assert names.scrub("Mr Brightwater") == "Mr [name]"
+
+
+def test_a_name_glued_to_digits_or_another_word_goes(review):
+    got, _, names = review
+    manager = names.people["Deepa Varga"]
+    assert got["Deepa2 follow-up"] == "[name]2 follow-up"
+    assert got["Sync DeepaVarga re plan"] == f"Sync {manager} re plan"  # the full name, glued
+    assert got["2DEEPA"] == "2[name]" and got["SyncDeepa"] == "Sync[name]"
+    assert got["Lunch with RonaldMcDonald"] == f"Lunch with {names.people['Ronald McDonald']}"
+
+
+def test_a_surname_with_a_prefix_is_one_word_and_ordinary_words_stay(review):
+    got, _, names = review
+    assert got["MCDONALD and Mcdonald, McDonald2"] == "[name] and [name], [name]2"
+    assert got["Plan the iPhone demo for Q4 in PowerPoint"] == "Plan the iPhone demo for Q4 in PowerPoint"
+    assert got["王国 report, B2B H2O x10"] == "王国 report, B2B H2O x10"  # 王 alone is no one's name
+    # "Donald" is someone's first name: McDonald's (another name) and MacDonald keep theirs
+    ws = workspace_with(people=[{"name": "Donald Duck"}])
+    _, only_donald = anonymise(ws)
+    ws.close()
+    text = "Lunch at McDonald's with Donald, then MacDonald and MacArthur; DonaldDuck and SyncDonald"
+    assert only_donald.scrub(text) == (f"Lunch at McDonald's with [name], then MacDonald and MacArthur; "
+                                       f"{only_donald.people['Donald Duck']} and Sync[name]")
+
+
+def test_a_name_in_a_script_written_without_spaces_is_found_inside_a_word(review):
+    got, anon_ws, names = review
+    assert got["与王伟通话"] == f"与{names.people['王伟']}通话"
+    assert got["김민수가 전화했다"] == f"{names.people['김민수']}가 전화했다"
+    assert got["คุณสมศักดิ์โทรมา"] == "คุณ[name]โทรมา"
+    # a run of such letters is read letter by letter only where a name could start in it: the
+    # longest cell an import keeps (131,072 characters) costs one piece, not 131,072
+    scrub = names._scrubber
+    assert len(scrub._pieces("通话国大" * 32_768)[0]) == 1 and len(scrub._pieces("通话王伟")[0]) == 4
+    assert f"与{names.people['王伟']}一起的目标 {names.people['Deepa Varga']}" in column_values(anon_ws, "surveys", "item")
+
+
+def test_a_name_split_by_characters_drawn_as_nothing_goes():
+    # the import removes them (test_names); a workspace saved before that may still hold them
+    ws = workspace_with(people=[{"name": "Deepa Varga"}],
+                        activities=[{"owner": "Deepa Varga", "activity_date": "2025-01-02",
+                                     "subject": "Call with Dee\u034fpa Var\u034fga, then Dee\ufe0fpa"}])
+    anon_ws, names = anonymise(ws)
+    try:
+        assert column_values(anon_ws, "activities", "subject") == [f"Call with {names.people['Deepa Varga']}, then [name]"]
+    finally:
+        anon_ws.close()
+        ws.close()
+
+
+def test_glued_words_split_the_same_in_arrow_and_python():
+    # the pre-check's split (past a few thousand first words) must find every piece the scrubber reads
+    rng = np.random.default_rng(11)
+    alphabet = [*"aAbBcCdDeElLoO019", "Mc", "Mac", "De", "La", "O", "van", "Van", "Deepa", "VARGA"]
+    words = ["".join(rng.choice(alphabet, size=rng.integers(1, 8))) for _ in range(20000)]
+    separated = pa.array(words)
+    for pattern, replacement in anonymise_module._SEPARATE:
+        separated = pa.compute.replace_substring_regex(separated, pattern, replacement)
+    by_arrow = [re.split("[\x01\x02]", s) for s in separated.to_pylist()]
+    by_python = [[w[a:b] for a, b in anonymise_module._split_word(w, glued=True)] for w in words]
+    assert by_arrow == by_python
+    assert [anonymise_module._split_word(w, glued=True) for w in ("DeepaVarga", "McDonaldSmith", "OBrien")] == [
+        [(0, 5), (5, 10)], [(0, 8), (8, 13)], [(0, 6)]]
+
+
+def test_a_name_written_with_vowel_signs_is_one_word():
+    # Devanagari and Thai write vowels as marks: a name was cut at each and never found
+    ws = workspace_with(people=[{"name": "दीपा वर्मा"}, {"name": "สมศักดิ์ ใจดี"}])
+    anon_ws, names = anonymise(ws)
+    anon_ws.close()
+    ws.close()
+    assert names.scrub("दीपा से बात, वर्मा जी; สมศักดิ์ โทรมา") == "[name] से बात, [name] जी; [name] โทรมา"
+    assert names.scrub("दीपा वर्मा") == names.people["दीपा वर्मा"]
+
+
+def test_glued_rows_are_found_in_bytes_as_the_expression_finds_them():
+    rng = np.random.default_rng(3)
+    values = ["".join(rng.choice([*"aAbB12 -", "é"], size=rng.integers(0, 7))) for _ in range(30000)]
+    want = np.array([re.search(anonymise_module._GLUED_PIECE, v) is not None for v in values])
+    for array in (pa.array(values), pa.array(values, pa.large_string())):
+        assert (anonymise_module._glued_rows(array) == want).all()
+    sliced = pa.array(values).slice(5, 1000)
+    assert (anonymise_module._glued_rows(sliced) == want[5:1005]).all()

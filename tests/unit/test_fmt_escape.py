@@ -67,3 +67,12 @@ def test_line_breaks_tabs_controls_and_bidi_overrides_are_flattened():
     assert md_escape("a\n\n# heading\n- item") == "a \\# heading - item"
     assert clip(None) == "" and md_escape(None) == ""
     assert clip(3.5) == "3.5"
+
+
+def test_characters_drawn_as_nothing_are_dropped_where_a_name_is_drawn():
+    # issue 16 review, item 5: a name split by them reads as another, and one made of them shows nothing
+    assert clip("Dee\u034fpa Var\ufe0fga") == "Deepa Varga"
+    assert clip("\u3164\u115f\u1160\uffa0\u2800\ufe00\U000e0100\U000e01ef\u180e\u034f") == ""
+    assert clip("Ann\u200bLee") == "Ann Lee"  # a zero-width space separates words, as at import
+    assert md_escape("\u2800[x](http://e.example)\u3164") == "\\[x\\](http:\u2060//e.example)"
+    assert clip("x" * 59 + "\u034f" * 10 + "y") == "x" * 59 + "y"  # nothing drawn counts toward the limit

@@ -107,6 +107,50 @@ def test_control_characters_go_and_whitespace_becomes_one_space(ws):
     assert report.rows_loaded == 5 and not report.warnings
 
 
+#: Cells a browser draws as nothing that are neither spaces nor format characters (issue 16
+#: review, item 5): each loaded as an owner that showed as nothing
+DRAWN_AS_NOTHING = {
+    "combining grapheme joiner": "\u034f", "Hangul filler": "\u3164", "Hangul choseong filler": "\u115f",
+    "Hangul jungseong filler": "\u1160", "halfwidth Hangul filler": "\uffa0", "Braille blank": "\u2800",
+    "variation selector 16": "\ufe0f", "variation selector 1": "\ufe00", "variation selector 17": "\U000e0100",
+    "variation selector 256": "\U000e01ef", "Mongolian vowel separator": "\u180e", "Mongolian selector": "\u180b",
+    "three joiners": "\u034f\u034f\u034f", "a mix between spaces": " \u3164\u2800\ufe0f\u034f ",
+}
+
+
+def test_owners_drawn_as_nothing_load_as_missing_with_a_warning_naming_the_row(ws):
+    cells = list(DRAWN_AS_NOTHING.values())
+    deals = DEALS + "".join(deal(i, v) for i, v in enumerate(cells, start=1)) + deal(99, "Ann Lee")
+    (report,) = load(ws, ("deals.csv", deals))
+    got = dict(ws.query("SELECT opportunity_id, owner FROM opportunities").itertuples(index=False))
+    shown = {k: got[f"A{i}"] for i, k in enumerate(DRAWN_AS_NOTHING, start=1) if not pd.isna(got[f"A{i}"])}
+    assert shown == {} and got["A99"] == "Ann Lee"  # missing, not a name nobody can see
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (len(cells) + 1, len(cells) + 1, 0)
+    warned = {w.row: w.value for w in report.warnings if "invisible" in w.reason and w.column == "OwnerId"}
+    assert sorted(warned) == list(range(2, len(cells) + 2))
+    assert warned[2] == "U+034F" and warned[4] == "U+115F"
+
+
+def test_a_required_owner_drawn_as_nothing_rejects_its_row_with_the_reason(ws):
+    quotas = ("owner,period_start,period_end,amount\nAnn Lee,2024-01-01,2024-03-31,1000\n"
+              "\u2800\u3164,2024-01-01,2024-03-31,900\n\ufe0f,2024-01-01,2024-03-31,800\n")
+    (report,) = load(ws, ("quotas.csv", quotas))
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 1, 2)
+    assert [(r.row, r.column, r.reason) for r in report.rejects] == [
+        (3, "owner", "owner is required but blank (the cell holds only invisible characters)"),
+        (4, "owner", "owner is required but blank (the cell holds only invisible characters)")]
+    assert ws.query("SELECT owner FROM quotas")["owner"].tolist() == ["Ann Lee"]
+
+
+def test_a_name_split_by_characters_drawn_as_nothing_is_the_name_it_shows(ws):
+    people = "person_id,name,manager\nP1,Deepa Varga,\nP2,José Ng,Deepa Varga\n"
+    deals = (DEALS + deal(1, "Dee\u034fpa Var\ufe0fga") + deal(2, "\u2800Deepa\u3164 Varga")
+             + deal(3, "Jose\u034f\u0301 Ng"))  # the accent, once the joiner is gone, is composed
+    _, report = load(ws, ("people.csv", people), ("deals.csv", deals))
+    assert owners(ws) == ["Deepa Varga", "Deepa Varga", "José Ng"]
+    assert not [w for w in report.warnings if "not in the roster" in w.reason]
+
+
 def test_a_10000_character_name_is_cut_to_255_with_its_row_listed(ws):
     long_owner, long_name = "Ann " + "A" * 9_996, "N" * 10_000
     (report,) = load(ws, ("deals.csv", DEALS + deal(1, "Ann Lee") + deal(2, long_owner, long_name)))
@@ -203,9 +247,21 @@ def _reference(text: str | None) -> str | None:
     """What clean_text does, written with Python's unicodedata, cell by cell."""
     if text is None:
         return None
+    text = "".join(c for c in text if c.isspace() or c == "\u200b"
+                   or (unicodedata.category(c) not in ("Cc", "Cf") and not _drawn_as_nothing(c)))
     text = unicodedata.normalize("NFKC", text).replace("\u200b", " ")
-    text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf"))
     return " ".join(text.split()) or None
+
+
+def _drawn_as_nothing(c: str) -> bool:
+    """Unicode's default-ignorable code points (DerivedCoreProperties.txt) and the Braille blank."""
+    return ord(c) in _DEFAULT_IGNORABLE or c == "\u2800"
+
+
+_DEFAULT_IGNORABLE = {c for lo, hi in (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F),
+    (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF)) for c in range(lo, hi + 1)}
 
 
 def test_clean_text_in_arrow_matches_python_on_every_character():
