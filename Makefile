@@ -51,7 +51,7 @@ lint: $(VENV)/.dev
 
 # Regenerate the committed demo exports from the seeded generator.
 demo: $(VENV)/.runtime
-	$(PY) -m analytics.demo
+	$(PY) -m tools.demo
 
 bench: $(VENV)/.dev $(CHROMIUM)
 	$(PY) -m benchmarks.run

@@ -124,3 +124,17 @@ class Filters:
                 shown = ", ".join(clip(v) for v in values[:3]) + (f" +{len(values) - 3}" if len(values) > 3 else "")
                 bits.append(f"{label}: {shown}")
         return "All data" if not bits else " · ".join(bits)
+
+
+def deal_clause(filters: Filters, date: str = "o.close_date") -> tuple[str, list]:
+    """The filters on v_opportunities (alias ``o``): period on ``date``, people through the
+    owner's roster row, segment and product on the deal."""
+    return filters.clause(date=date, person="o.owner_name", segment="o.segment", product="o.product")
+
+
+def quota_clause(filters: Filters) -> tuple[str, list]:
+    """Quota periods inside the filter period, for the people in scope (alias ``q``)."""
+    start, p1 = Filters(start=filters.start).clause(date="q.period_start")
+    end, p2 = Filters(end=filters.end).clause(date="q.period_end")
+    people, p3 = filters.clause(person="q.owner_name")
+    return f"{start} AND {end} AND {people}", p1 + p2 + p3

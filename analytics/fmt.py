@@ -1,7 +1,7 @@
 r"""How numbers read on pages, handouts and reports: one place, so they agree.
 
 Amounts carry no currency symbol (exports rarely say which currency they hold). When a
-workshop shows amounts as an index (see :mod:`analytics.anonymise`), the same figures are
+workshop shows amounts as an index (see :mod:`analytics.store.anonymise`), the same figures are
 scaled and read "pts", so nobody mistakes them for money.
 
 >>> fmt_money(1_234_567), fmt_money(950), fmt_money(None)
@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import math
 import re
+
+import pandas as pd
 
 INDEX_UNIT = "pts"
 
@@ -124,3 +126,10 @@ def md_escape(value, limit: int | None = None) -> str:
     if start is None:
         return text
     return "\\" + text if start.group(0) in "-+=" else f"{text[:start.end()]}\\{text[start.end():]}"
+
+
+def quarter_label(ts) -> str | None:
+    if ts is None or pd.isna(ts):
+        return None
+    ts = pd.Timestamp(ts)
+    return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"

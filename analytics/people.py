@@ -14,8 +14,8 @@ from datetime import date
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.reuse import per_version, reused
-from analytics.workspace import Workspace
+from analytics.store.caching import per_version, reused
+from analytics.store.workspace import Workspace
 
 REPS_SQL = """
 SELECT DISTINCT name FROM (
@@ -167,3 +167,12 @@ def filter_options(ws: Workspace) -> FilterOptions:
         places=[tuple(None if pd.isna(v) else v for v in place)
                 for place in r[["region", "team", "manager"]].drop_duplicates().itertuples(index=False, name=None)],
     )
+
+
+def per_manager(ws: Workspace, filters: Filters, frame: pd.DataFrame, counts: tuple[str, ...]) -> pd.DataFrame:
+    """Every manager in scope, with the metric frame joined on (missing evidence stays NaN)."""
+    base = managers(ws, filters)[["manager"]]
+    out = base.merge(frame, on="manager", how="left")
+    for c in counts:
+        out[c] = out[c].fillna(0).astype("int64")
+    return out

@@ -6,7 +6,7 @@ session's state, never in module state) and every page reads the same value.
 Every setting has a type and a range, declared once beside its default (:class:`Bound`, in
 the field's metadata). A :class:`Settings` checks itself against them when it is made, so a
 value out of range never reaches a page, whichever way it came in: the settings file
-(:mod:`analytics.settings_file`, through :meth:`Settings.from_dict`), the What-if page's forms
+(:mod:`analytics.ingest.settings_file`, through :meth:`Settings.from_dict`), the What-if page's forms
 (which take their minimum, maximum and step from the same bounds) or code. The message of the
 :class:`SettingError` names the setting and what it allows.
 
@@ -31,6 +31,63 @@ MAX_KEYWORDS_PER_RULE = 10
 MAX_KEYWORD_CHARS = 40
 #: Only the start of a survey item is read to classify it: items are questions, not essays.
 MAX_ITEM_CHARS = 300
+
+
+# --------------------------------------------------------------------------- what the dials are made of
+DIALS = {"lead": "Lead", "manage": "Manage", "coach": "Coach"}
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence behind a dial.
+
+    ``evidence`` names the count column it rests on and ``unit`` how to read it; ``needs``
+    says which export fills it when it is not measured.
+    """
+
+    key: str
+    dial: str
+    label: str
+    evidence: str
+    evidence_label: str
+    unit: str
+    needs: str
+    higher_is_better: bool = True
+
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal("lead_direction", "lead", "Direction (rep survey)", "n_survey_responses", "survey answers", "share",
+           "a survey export with reps' answers on direction"),
+    Signal("lead_motivation", "lead", "Motivation (rep survey)", "n_survey_responses", "survey answers", "share",
+           "a survey export with reps' answers on motivation"),
+    Signal("lead_buy_in", "lead", "Buy-in (rep survey)", "n_survey_responses", "survey answers", "share",
+           "a survey export with reps' answers on buy-in"),
+    Signal("retention", "lead", "Rep retention", "n_reps_in_period", "reps", "share",
+           "a roster with start and end dates"),
+    Signal("pipeline_reviews_per_rep_month", "manage", "Pipeline reviews per rep per month", "n_pipeline_reviews",
+           "pipeline reviews", "rate", "a coaching log with session types (pipeline reviews)"),
+    Signal("coverage_vs_standard", "manage", "Pipeline coverage against standard", "n_open_deals", "open deals",
+           "share", "open deals with close dates and a quota export"),
+    Signal("hygiene", "manage", "Pipeline hygiene (not stale or past due)", "n_judged", "open deals", "share",
+           "open deals with dates (and activities or stage history to see when they were touched)"),
+    Signal("activity_standard_met", "manage", "Activity standard met (rep-weeks)", "n_rep_weeks", "rep-weeks",
+           "share", "an activities export"),
+    Signal("capability_slope", "coach", "Capability movement (slope per cycle)", "n_rep_capabilities",
+           "rep-capability series", "slope", "a review export with rep, capability, cycle and score"),
+    Signal("share_gaps_moved", "coach", "Named gaps that moved", "n_gaps_decided", "gaps moved or stuck", "share",
+           "reviews plus coaching sessions or development actions that name capabilities"),
+    Signal("follow_through_rate", "coach", "Development follow-through", "n_due", "actions due", "share",
+           "a development-actions export with due and completed dates"),
+    Signal("revisit_rate", "coach", "Completed actions revisited", "n_completed", "completed actions", "share",
+           "a development-actions export with revisited dates"),
+    Signal("independence", "coach", "Execution independence (complex wins without manager)", "n_complex_won",
+           "complex won deals", "share", "closed deals with amounts and a manager-involved flag or activities"),
+    Signal("quality_index", "coach", "Coaching-quality index (four behaviours)", "n_sessions", "sessions",
+           "share", "a coaching log with the four behaviour flags"),
+    Signal("skill_time_closeness", "coach", "Skill time against the 50/50 rule", "n_sessions_with_split",
+           "sessions", "closeness", "a coaching log with pipeline and skill minutes"),
+)
+SIGNAL_BY_KEY = {s.key: s for s in SIGNALS}
 
 
 class SettingError(ValueError):
@@ -269,8 +326,6 @@ def _pairs(key: str, value: object, cap: int, what: str, pair: str) -> list:
 def _check_weights(key: str, value: object) -> tuple[tuple[str, float], ...]:
     if value == ():
         return ()
-    from analytics.dials import SIGNAL_BY_KEY  # dials reads the settings: imported when first checked
-
     pairs = _pairs(key, value, len(SIGNAL_BY_KEY), "dial weights", "[signal, weight]")
     out, seen = [], set()
     for i, (signal, weight) in enumerate(pairs, start=1):

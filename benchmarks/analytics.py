@@ -6,9 +6,9 @@ analytics function directly (no session memo, which is keyed on the filters), wi
 filters on a workspace holding nothing derived from its data yet (the first visit after an
 import), and again after one realistic filter change made on that page (the workspace then holds
 what the page's visit with the default filters derived from the data:
-:meth:`analytics.workspace.Workspace.derived`). Per page it adds ``(sum of metrics)`` and ``(page total)``: one pass
+:meth:`analytics.store.workspace.Workspace.derived`). Per page it adds ``(sum of metrics)`` and ``(page total)``: one pass
 over the page's metrics as the page runs them (building blocks such as the managers in scope or
-the closed deals computed once per run, ``analytics.reuse``), what a user waits for on that page.
+the closed deals computed once per run, ``analytics.store.caching``), what a user waits for on that page.
 
 Function API (the combined ``benchmarks/run.py`` table calls these)
 -------------------------------------------------------------------
@@ -28,12 +28,12 @@ Function API (the combined ``benchmarks/run.py`` table calls these)
     ``Row(page, metric, default_s, changed_s)``; medians of ``repeats`` calls. Each metric is
     timed on its own (cold: nothing shared). Per page, ``metric == SUM`` is the sum of those, and
     ``metric == TOTAL`` the time of one pass over the page's metrics in a single
-    ``analytics.reuse.reuse()`` block, as the page runs them: what a user waits for.
+    ``analytics.store.caching.reuse()`` block, as the page runs them: what a user waits for.
 ``format_table(rows, title="") -> str``
     The rows as a readable fixed-width table.
 ``analytics_peak_rss(tag, repeats=1) -> dict``
     In a fresh subprocess: RSS after opening the workspace and warming it as the app does
-    (:func:`analytics.warm.warm`: the building blocks built, every table compressed), and the
+    (:func:`analytics.store.warm.warm`: the building blocks built, every table compressed), and the
     peak RSS (sampled every 10 ms; and the process's exact high-water mark) while computing
     every page's metrics with both filter values. MB.
 ``demo_session_memory() -> dict``
@@ -66,17 +66,34 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import kpis
-from analytics.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
-from analytics.clustering import cluster_managers
-from analytics.coaching import BEHAVIOURS, behaviour_counts, coaching_by_manager, coaching_by_rep, session_examples
-from analytics.coverage import coverage
-from analytics.dials import diagnosis, manager_evidence, signal_table
-from analytics.distribution import attainment_distribution, pareto, stars_and_strugglers
+from analytics.diagnosis.clusters import cluster_managers
+from analytics.diagnosis.dials import diagnosis, manager_evidence, signal_table
+from analytics.diagnosis.gaps import category_counts, gap_classification, movers_by_manager, top_movers
 from analytics.filters import Filters
-from analytics.follow_through import actions, completed_not_revisited, follow_through_by_manager, overdue_actions
-from analytics.gaps import category_counts, gap_classification, movers_by_manager, top_movers
-from analytics.independence import (
+from analytics.ingest.supports import coverage
+from analytics.outputs.findings import insights
+from analytics.people import filter_options
+from analytics.results import kpis
+from analytics.results.distribution import attainment_distribution, pareto, stars_and_strugglers
+from analytics.results.needle import needle_chain
+from analytics.results.overview import headline, managers_summary, revenue_by_quarter
+from analytics.results.whatif import goal_seek, quota_scenario, velocity_baseline
+from analytics.settings import Settings
+from analytics.signals.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
+from analytics.signals.coaching import (
+    BEHAVIOURS,
+    behaviour_counts,
+    coaching_by_manager,
+    coaching_by_rep,
+    session_examples,
+)
+from analytics.signals.follow_through import (
+    actions,
+    completed_not_revisited,
+    follow_through_by_manager,
+    overdue_actions,
+)
+from analytics.signals.independence import (
     closed_deals,
     complex_threshold,
     dependency_curve,
@@ -84,15 +101,9 @@ from analytics.independence import (
     independence_by_manager,
     independence_by_rep,
 )
-from analytics.insights import insights
-from analytics.needle import needle_chain
-from analytics.overview import headline, managers_summary, revenue_by_quarter
-from analytics.people import filter_options
-from analytics.reuse import reuse
-from analytics.settings import Settings
-from analytics.surveys import survey_by_manager
-from analytics.whatif import goal_seek, quota_scenario, velocity_baseline
-from analytics.workspace import Workspace
+from analytics.signals.surveys import survey_by_manager
+from analytics.store.caching import reuse
+from analytics.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -277,7 +288,7 @@ def measure(ws: Workspace, filters_default: Filters | None = None, filters_chang
     totals: dict[str, list[float | None]] = {page: [None, None] for page in names}
 
     def page_pass(page: str, f: Filters, c: Context) -> None:
-        with reuse():  # as the page runs them (views wrap their run in analytics.reuse.reuse)
+        with reuse():  # as the page runs them (views wrap their run in analytics.store.caching.reuse)
             for m in metrics:
                 if m.page == page:
                     m.call(f, c)
@@ -376,7 +387,7 @@ def workspace_for(tag: str) -> Workspace:
         finally:
             ws.close()
     ws = Workspace.open(path.read_bytes(), path.name)
-    ws.compact()  # as the app's warm-up does after an import or an opened workspace (analytics.warm)
+    ws.compact()  # as the app's warm-up does after an import or an opened workspace (analytics.store.warm)
     return ws
 
 
@@ -422,8 +433,8 @@ MB = 1024 * 1024
 
 
 def _child_analytics_rss(tag: str, repeats: int) -> dict:
-    from analytics.warm import warm
-    from benchmarks.run import own_peak_rss_mb, reset_own_peak_rss
+    from analytics.store.warm import warm
+    from benchmarks.peak import own_peak_rss_mb, reset_own_peak_rss
 
     before = _rss()
     ws = workspace_for(tag)

@@ -22,7 +22,7 @@ so attainment stays near each manager's planted target at every scale; ``ground_
 names each manager's archetype and planted attainment.
 
 The vocabulary (names, teams, products, stages, capabilities, coaching behaviours, survey items)
-and the manager archetypes come from :mod:`analytics.demo`, so the analytics pages find the
+and the manager archetypes come from :mod:`tools.demo`, so the analytics pages find the
 same kinds of signal: heroes join most complex late-stage deals, developers' reps' capability
 rises and their coaching shows the four behaviours, and so on. Capability reviews score 28
 capabilities (the demo's six, on which coaching focuses, and 22 more), because 400,000 rows
@@ -54,8 +54,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics import demo as D
 from analytics.schema import TABLES
+from tools import demo as D
 
 # ---------------------------------------------------------------------------------------
 # Sizes

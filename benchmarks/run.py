@@ -44,7 +44,6 @@ import json
 import math
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -52,6 +51,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks.peak import own_peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -68,7 +69,7 @@ def _worker(kind: str, folder: Path) -> dict:
     files = sorted(folder.glob("*.csv"))
     if kind == "app":
         from analytics.ingest.pipeline import import_directory
-        from analytics.workspace import Workspace
+        from analytics.store.workspace import Workspace
 
         ws = Workspace()
         t0 = time.perf_counter()
@@ -100,33 +101,6 @@ def _worker(kind: str, folder: Path) -> dict:
     else:
         raise ValueError(kind)
     return {"s": seconds, "peak_mb": own_peak_rss_mb(), "rows": rows, "problems": problems}
-
-
-def own_peak_rss_mb() -> float:
-    """This process's own peak resident set since it started (``VmHWM``), in MB.
-
-    Not ``ru_maxrss``: a worker is started by fork and exec from the bench, and Linux carries
-    the larger of the old and new high-water marks across exec, so ``ru_maxrss`` reported the
-    bench process's own size when that was larger (the analytics child at 100% read 3.1 GB
-    where its own peak was 2.0 GB).
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: the best there is
-
-
-def reset_own_peak_rss() -> bool:
-    """Start this process's ``VmHWM`` again from its current resident set (Linux >= 4.0);
-    False when the kernel does not allow it (the peak then still counts from the start)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
 
 
 def _run_worker(kind: str, folder: Path) -> dict:
@@ -190,12 +164,12 @@ def measure_analytics(scale: float, repeats: int, changed_repeats: int | None = 
 
 def measure_demo(repeats: int) -> dict[str, float]:
     """On the demo workspace: its import, and the workshop steps a consultant waits for."""
-    from analytics.anonymise import AnonymiseOptions, anonymise
-    from analytics.handout import handout_pdf
     from analytics.ingest.pipeline import import_directory
-    from analytics.insights import insights
-    from analytics.report import report_html
-    from analytics.workspace import Workspace
+    from analytics.outputs.findings import insights
+    from analytics.outputs.handout import handout_pdf
+    from analytics.outputs.report import report_html
+    from analytics.store.anonymise import AnonymiseOptions, anonymise
+    from analytics.store.workspace import Workspace
 
     def timed(fn) -> float:
         fn()  # warm: first use of the renderers

@@ -32,7 +32,7 @@ def demo_workspace():
     import json
 
     from analytics.ingest.pipeline import import_directory
-    from analytics.workspace import Workspace
+    from analytics.store.workspace import Workspace
 
     ws = Workspace()
     reports = import_directory(ws, DEMO_DIR)
@@ -53,7 +53,7 @@ def demo_ws(demo_workspace):
 def maven_ws(real_data):
     """The real Maven CRM export, imported once through the upload path (read-only)."""
     from analytics.ingest.pipeline import import_directory
-    from analytics.workspace import Workspace
+    from analytics.store.workspace import Workspace
 
     ws = Workspace()
     reports = import_directory(ws, real_data / "maven-crm")

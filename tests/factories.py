@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics import schema
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 
 def frame_for(table_name: str, rows: list[dict] | pd.DataFrame) -> pd.DataFrame:

@@ -112,7 +112,7 @@ def hostile_exports(directory: Path) -> Path:
 def hostile_workspace(directory: Path):
     """A workspace of :func:`hostile_exports`, imported through the upload path, labelled with markup."""
     from analytics.ingest.pipeline import import_directory
-    from analytics.workspace import Workspace
+    from analytics.store.workspace import Workspace
 
     ws = Workspace()
     reports = import_directory(ws, hostile_exports(directory))

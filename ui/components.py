@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 import pandas as pd
 import streamlit as st
 
-from analytics.downloads import neutralise, safe_csv, safe_xlsx  # noqa: F401 - re-exported for pages
 from analytics.fmt import LABEL_CHARS, NAME_CHARS, clip, fmt_pct, md_escape  # noqa: F401 - re-exported for pages
 from analytics.fmt import fmt_money as _fmt_money
+from analytics.outputs.downloads import neutralise, safe_csv, safe_xlsx  # noqa: F401 - re-exported for pages
 
 log = logging.getLogger("bench_strength")
 
@@ -31,7 +31,7 @@ EAGER_CSV_ROWS = 2_000
 
 def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None) -> None:
     """Download a table as CSV or as an Excel workbook. The workbook, and the CSV of a table over
-    :data:`EAGER_CSV_ROWS` rows, are built only when clicked; values a spreadsheet would run as formulas are written as text (see analytics.downloads):
+    :data:`EAGER_CSV_ROWS` rows, are built only when clicked; values a spreadsheet would run as formulas are written as text (see analytics.outputs.downloads):
     a hostile cell cannot execute on the user's machine. The grid's own export is switched off
     (``client.disableDataExport``), so these buttons are the only way out."""
     stem = file_name.rsplit(".", 1)[0]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from streamlit.logger import get_logger
 
-from analytics.memory import return_memory
+from analytics.store.memory import return_memory
 
 #: Streamlit's logger writes to the server log at its configured level (info by default)
 log = get_logger("bench_strength.lifecycle")

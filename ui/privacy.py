@@ -1,10 +1,10 @@
 """Anonymise for a projector: this session's pages run on an anonymised copy of its workspace.
 
 The switch lives in the sidebar. While it is on, :func:`ui.session.get_workspace` hands every
-page the copy built by :func:`analytics.anonymise.anonymise` (stable pseudonyms for the
+page the copy built by :func:`analytics.store.anonymise.anonymise` (stable pseudonyms for the
 session's people and teams, accounts unless unticked, amounts optionally), so charts, tables
 and downloads cannot show a real name: there is none in the data they read. The copy and its
-:class:`~analytics.anonymise.Pseudonyms` are kept in ``st.session_state`` only and rebuilt
+:class:`~analytics.store.anonymise.Pseudonyms` are kept in ``st.session_state`` only and rebuilt
 when the workspace changes. What the pages draw from the session itself rather than from the
 copy (the import's file names and messages on the Data page, the people picked on a page) goes
 through the pseudonyms too.
@@ -17,8 +17,8 @@ import secrets
 
 import streamlit as st
 
-from analytics.anonymise import AnonymiseOptions, Pseudonyms, anonymise
-from analytics.workspace import Workspace
+from analytics.store.anonymise import AnonymiseOptions, Pseudonyms, anonymise
+from analytics.store.workspace import Workspace
 from ui import lifecycle
 
 OPTIONS_KEY = "anonymise_options"

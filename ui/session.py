@@ -7,15 +7,17 @@ session opens the demo without re-parsing its exports.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from pathlib import Path
 
 import streamlit as st
 
-from analytics import warm
+from analytics.diagnosis.dials import prepare_pages
 from analytics.ingest.pipeline import ImportReport, import_directory
-from analytics.workspace import Workspace
+from analytics.store import warm
+from analytics.store.workspace import Workspace
 from ui import lifecycle
 
 log = logging.getLogger("bench_strength")
@@ -89,7 +91,7 @@ WARM_KEY = "warm-up-pending"
 
 def warm_up(ws: Workspace) -> None:
     """After an import or an opened workspace: build what the pages start from and compress the
-    tables while the user reads the report (:mod:`analytics.warm`), with the session's settings. It
+    tables while the user reads the report (:mod:`analytics.store.warm`), with the session's settings. It
     starts once the next run has drawn the report (:func:`start_pending_warm_up`), so the two
     do not compete for the cores."""
     st.session_state[WARM_KEY] = ws.id
@@ -102,7 +104,7 @@ def start_pending_warm_up() -> None:
     pending = st.session_state.pop(WARM_KEY, None)
     ws = st.session_state.get(WS_KEY)
     if pending is not None and ws is not None and ws.id == pending and not ws.closed:
-        warm.warm_up(ws, get_settings())
+        warm.warm_up(ws, functools.partial(prepare_pages, settings=get_settings()))
 
 
 def reports() -> list[ImportReport]:

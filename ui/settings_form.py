@@ -11,8 +11,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from analytics import settings_file
-from analytics.dials import DIALS, SIGNALS
+from analytics.diagnosis.dials import DIALS, SIGNALS
+from analytics.ingest import settings_file
 from analytics.settings import (
     MAX_KEYWORD_CHARS,
     MAX_KEYWORDS_PER_RULE,
@@ -95,7 +95,7 @@ def _rules_key(rules) -> str:
 def survey_rules_form() -> None:
     """What a survey item measures, by keywords: the session's rules, the survey items of the
     workspace with what each counts as, and Apply. The rules are checked as a settings file's are."""
-    from analytics.surveys import classify_items
+    from analytics.signals.surveys import classify_items
     from ui.session import get_workspace
     from ui.state import memo
 

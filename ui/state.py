@@ -14,9 +14,9 @@ from typing import TypeVar
 import streamlit as st
 
 from analytics.filters import Filters
+from analytics.ingest.settings_file import MAX_MAPPINGS
 from analytics.settings import Settings
-from analytics.settings_file import MAX_MAPPINGS
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 FILTERS_KEY = "filters"
 SETTINGS_KEY = "settings"

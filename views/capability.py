@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from analytics import charts
-from analytics.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
-from analytics.reuse import reuse
+from analytics.outputs import charts
+from analytics.signals.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
+from analytics.store.caching import reuse
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
@@ -80,6 +80,6 @@ def render() -> None:
         download_csv(show, "stuck-gaps.csv", key="dl-stuck")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

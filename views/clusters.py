@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import charts
-from analytics.clustering import FEATURE_LABELS, cluster_managers, describe
-from analytics.dials import manager_evidence
-from analytics.reuse import reuse
+from analytics.diagnosis.clusters import FEATURE_LABELS, cluster_managers, describe
+from analytics.diagnosis.dials import manager_evidence
+from analytics.outputs import charts
+from analytics.store.caching import reuse
 from ui.components import clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -63,6 +63,6 @@ def render() -> None:
                + ". Signals not measured for every manager are left out rather than filled in.")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

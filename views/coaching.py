@@ -3,10 +3,10 @@ confidence gap between what managers believe and what their reps say."""
 
 import streamlit as st
 
-from analytics import charts
-from analytics.coaching import BEHAVIOURS, coaching_by_manager, coaching_by_rep
-from analytics.reuse import reuse
-from analytics.surveys import survey_by_manager
+from analytics.outputs import charts
+from analytics.signals.coaching import BEHAVIOURS, coaching_by_manager, coaching_by_rep
+from analytics.signals.surveys import survey_by_manager
+from analytics.store.caching import reuse
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -91,6 +91,6 @@ def render() -> None:
         st.caption(f"{missing} manager(s) have no logged sessions in scope: their behaviours read 'not measured'.")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

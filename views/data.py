@@ -5,9 +5,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics import schema, settings_file
-from analytics.coverage import coverage
-from analytics.downloads import safe_csv
+from analytics import schema
+from analytics.ingest import settings_file
 from analytics.ingest.pipeline import (
     FileAnalysis,
     ImportJob,
@@ -18,7 +17,9 @@ from analytics.ingest.pipeline import (
     rejects_total,
 )
 from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping_to_json, missing_required
-from analytics.workspace import Workspace, WorkspaceFileError
+from analytics.ingest.supports import coverage
+from analytics.outputs.downloads import safe_csv
+from analytics.store.workspace import Workspace, WorkspaceFileError
 from ui import privacy
 from ui.auth import access_note
 from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape

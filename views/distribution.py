@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from analytics import charts
-from analytics.distribution import attainment_distribution, pareto, stars_and_strugglers
-from analytics.reuse import reuse
+from analytics.outputs import charts
+from analytics.results.distribution import attainment_distribution, pareto, stars_and_strugglers
+from analytics.store.caching import reuse
 from ui.components import NAME_CHARS, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -67,6 +67,6 @@ def render() -> None:
     download_csv(ss, "stars-and-strugglers.csv", key="dl-stars")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

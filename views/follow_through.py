@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import charts
-from analytics.follow_through import completed_not_revisited, follow_through_by_manager, overdue_actions
-from analytics.reuse import reuse
+from analytics.outputs import charts
+from analytics.signals.follow_through import completed_not_revisited, follow_through_by_manager, overdue_actions
+from analytics.store.caching import reuse
 from ui import privacy
 from ui.components import clip, download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
@@ -65,6 +65,6 @@ def render() -> None:
                  key="dl-not-revisited")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from analytics.gaps import CATEGORIES, category_counts, gap_classification
-from analytics.reuse import reuse
+from analytics.diagnosis.gaps import CATEGORIES, category_counts, gap_classification
+from analytics.store.caching import reuse
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
@@ -65,6 +65,6 @@ def render() -> None:
     st.dataframe(category_counts(gaps), hide_index=True, width="stretch")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

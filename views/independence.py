@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from analytics import charts
-from analytics.independence import (
+from analytics.outputs import charts
+from analytics.settings import bound
+from analytics.signals.independence import (
     closed_deals,
     complex_threshold,
     dependency_curve,
@@ -11,8 +12,7 @@ from analytics.independence import (
     independence_by_manager,
     independence_by_rep,
 )
-from analytics.reuse import reuse
-from analytics.settings import bound
+from analytics.store.caching import reuse
 from ui import privacy
 from ui.components import clip, download_csv, fmt_money, guarded, needs_data, page_header
 from ui.session import get_workspace
@@ -88,6 +88,6 @@ def render() -> None:
     download_csv(per_rep, "independence-by-rep.csv", key="dl-ind-rep")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

@@ -5,8 +5,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analytics import charts, kpis
-from analytics.reuse import reuse
+from analytics.outputs import charts
+from analytics.results import kpis
+from analytics.store.caching import reuse
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
@@ -140,6 +141,6 @@ def render() -> None:
         thresholds_form()
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

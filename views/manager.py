@@ -4,15 +4,15 @@ behaviours with example sessions, the confidence gap, and a checklist for the ne
 import pandas as pd
 import streamlit as st
 
-from analytics import charts
-from analytics.capability import named_gaps, review_scores
-from analytics.checklist import next_one_on_one
-from analytics.coaching import BEHAVIOURS, behaviour_counts, session_examples
-from analytics.dials import DIALS, diagnosis, signal_table
-from analytics.follow_through import actions
-from analytics.handout import handout_pdf
-from analytics.independence import dependency_curve
-from analytics.reuse import reuse
+from analytics.diagnosis.checklist import next_one_on_one
+from analytics.diagnosis.dials import DIALS, diagnosis, signal_table
+from analytics.outputs import charts
+from analytics.outputs.handout import handout_pdf
+from analytics.signals.capability import named_gaps, review_scores
+from analytics.signals.coaching import BEHAVIOURS, behaviour_counts, session_examples
+from analytics.signals.follow_through import actions
+from analytics.signals.independence import dependency_curve
+from analytics.store.caching import reuse
 from ui import privacy
 from ui.components import NAME_CHARS, clip, fmt_pct, guarded, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
@@ -140,6 +140,6 @@ def render() -> None:
                      width="stretch")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

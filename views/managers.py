@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import charts
-from analytics.dials import DIALS, SIGNALS, diagnosis, signal_table
-from analytics.reuse import reuse
+from analytics.diagnosis.dials import DIALS, SIGNALS, diagnosis, signal_table
+from analytics.outputs import charts
+from analytics.store.caching import reuse
 from ui.components import NAME_CHARS, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
@@ -77,6 +77,6 @@ def render() -> None:
     thresholds_form()
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

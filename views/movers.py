@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from analytics.gaps import movers_by_manager, top_movers
-from analytics.reuse import reuse
+from analytics.diagnosis.gaps import movers_by_manager, top_movers
+from analytics.store.caching import reuse
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -35,6 +35,6 @@ def render() -> None:
     download_csv(by_manager, "movers-by-manager.csv", key="dl-movers-manager")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

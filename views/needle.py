@@ -3,9 +3,9 @@
 import altair as alt
 import streamlit as st
 
-from analytics import charts
-from analytics.needle import needle_chain
-from analytics.reuse import reuse
+from analytics.outputs import charts
+from analytics.results.needle import needle_chain
+from analytics.store.caching import reuse
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -58,6 +58,6 @@ def render() -> None:
     download_csv(chain.reps, "needle-reps.csv", "Download per-rep values", key="dl-needle-reps")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

@@ -8,8 +8,8 @@ back to the Overview: it is drawn first, so it is there even when a finding fail
 import altair as alt
 import streamlit as st
 
-from analytics.insights import insights
-from analytics.reuse import reuse
+from analytics.outputs.findings import insights
+from analytics.store.caching import reuse
 from ui import privacy
 from ui.components import LABEL_CHARS, error_boundary, guarded, md_escape
 from ui.session import get_workspace
@@ -137,6 +137,6 @@ def render() -> None:
                 missing_slide(slide["missing"])
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

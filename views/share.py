@@ -9,10 +9,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from analytics.dials import diagnosis
-from analytics.handout import handout_pdf
-from analytics.report import report_html
-from analytics.reuse import reuse
+from analytics.diagnosis.dials import diagnosis
+from analytics.outputs.handout import handout_pdf
+from analytics.outputs.report import report_html
+from analytics.store.caching import reuse
 from ui import privacy
 from ui.components import LABEL_CHARS, clip, guarded, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
@@ -71,6 +71,6 @@ def render() -> None:
         basis, "bench-strength-report.html", "text/html", key="report", icon=":material/article:")
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

@@ -3,8 +3,8 @@ thresholds every page of this session uses."""
 
 import streamlit as st
 
-from analytics.reuse import reuse
-from analytics.whatif import goal_seek, quota_scenario, velocity_baseline
+from analytics.results.whatif import goal_seek, quota_scenario, velocity_baseline
+from analytics.store.caching import reuse
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import settings_actions, survey_rules_form, thresholds_form, weights_form
@@ -86,6 +86,6 @@ def render() -> None:
     settings_actions()
 
 
-# one run of the page computes each shared building block once (analytics.reuse)
+# one run of the page computes each shared building block once (analytics.store.caching)
 with reuse():
     render()

@@ -23,8 +23,8 @@ from analytics.ingest.errors import ExportError
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject, read_export  # noqa: F401 - for pages
 from analytics.ingest.recognise import Recognition, missing_required, recognise
 from analytics.ingest.validate import LARGE, REPORT_COLUMNS, Prepared, prepare, unknown_people_warnings
-from analytics.memory import return_memory
-from analytics.workspace import Workspace
+from analytics.store.memory import return_memory
+from analytics.store.workspace import Workspace
 
 Progress = Callable[[float, str], None]
 

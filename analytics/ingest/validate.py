@@ -30,12 +30,12 @@ import pyarrow as pa
 from analytics import schema
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject
 from analytics.ingest.values import MAX_NAME_CHARS, TYPE_WORDS, Parsed, parse
-from analytics.memory import return_memory
 from analytics.schema import Column
-from analytics.workspace import MEMORY_LIMIT, THREADS
+from analytics.store.memory import return_memory
+from analytics.store.workspace import MEMORY_LIMIT, THREADS
 
 Progress = Callable[[float, str], None]
-#: Rows from which a file's steps hand freed memory back as they go (see analytics.memory).
+#: Rows from which a file's steps hand freed memory back as they go (see analytics.store.memory).
 LARGE = 1_000_000
 
 

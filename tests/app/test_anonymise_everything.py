@@ -23,7 +23,7 @@ import pyarrow as pa
 import pytest
 
 from analytics.ingest.pipeline import import_directory
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 from tests.app.test_every_download import downloads, file_text  # noqa: F401  (downloads is a fixture)
 from tests.app.test_pages import PAGES, ROOT, app
 

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from analytics import settings_file
+from analytics.ingest import settings_file
 from analytics.ingest.recognise import MAPPING_FORMAT, MAPPING_VERSION
 from analytics.settings import Settings
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 from tests.app.test_pages import app, texts
 from ui.session import REPORTS_KEY
 

@@ -94,7 +94,7 @@ def problems(at: AppTest, where: str) -> list[str]:
 
 
 def open_app(saved: bytes) -> AppTest:
-    from analytics.workspace import Workspace
+    from analytics.store.workspace import Workspace
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.session_state["workspace"] = Workspace.open(saved, "hostile.zip")
@@ -139,9 +139,9 @@ def test_a_name_written_beside_a_mark_ends_in_an_ellipsis(saved):
     would push the plot off the chart. Drawn as SVG, no label is longer than the limit allows."""
     import vl_convert as vlc
 
-    from analytics import charts
-    from analytics.dials import diagnosis
-    from analytics.workspace import Workspace
+    from analytics.diagnosis.dials import diagnosis
+    from analytics.outputs import charts
+    from analytics.store.workspace import Workspace
 
     ws = Workspace.open(saved, "hostile.zip")
     try:

@@ -19,9 +19,9 @@ import streamlit as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from analytics.downloads import FORMULA_START
 from analytics.ingest.pipeline import import_directory
-from analytics.workspace import Workspace
+from analytics.outputs.downloads import FORMULA_START
+from analytics.store.workspace import Workspace
 from tests.app.test_pages import PAGES, ROOT, app
 from tests.unit.test_downloads import LEAD, formula_fields
 

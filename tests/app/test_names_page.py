@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 from tests.app.test_pages import app, load_button, texts
 
 DEALS = "Id,Name,StageName,CloseDate,Amount,OwnerId,CreatedDate\n"

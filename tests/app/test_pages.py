@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real"
@@ -336,7 +336,7 @@ def test_filters_scope_the_overview_and_its_totals_agree():
     labels = {m.label: m.value for m in at.metric}
     assert labels["Managers"] == "5"
     ws, filters = at.session_state["workspace"], at.session_state["filters"]
-    from analytics.overview import headline, managers_summary
+    from analytics.results.overview import headline, managers_summary
 
     h, per_manager = headline(ws, filters), managers_summary(ws, filters)
     assert per_manager["won_revenue"].sum() == pytest.approx(h.won_revenue)
@@ -373,7 +373,7 @@ def test_goal_seek_and_quota_scenario_answer_and_reset():
     row = table.iloc[0]
     # the identity is linear in win rate: needed / current = target / implied revenue
     from analytics.filters import Filters
-    from analytics.whatif import velocity_baseline
+    from analytics.results.whatif import velocity_baseline
 
     b = velocity_baseline(at.session_state["workspace"], Filters())
     assert row["needed"] / row["current"] == pytest.approx(target / b.revenue_per_quarter)
@@ -405,7 +405,7 @@ def test_kpi_page_and_overview_agree_under_the_same_filter():
     per_team = next(d.value for d in at.dataframe if {"manager", "revenue", "won"} <= set(d.value.columns))
     at.switch_page("views/overview.py").run()
     labels = {m.label: m.value for m in at.metric}
-    from analytics.overview import headline
+    from analytics.results.overview import headline
 
     h = headline(at.session_state["workspace"], at.session_state["filters"])
     assert per_team["revenue"].sum() == pytest.approx(h.won_revenue)
@@ -425,12 +425,12 @@ def test_needle_page_states_associations_not_causes():
 def test_a_page_over_the_memory_limit_says_so_plainly(monkeypatch):
     import duckdb
 
-    import analytics.dials
+    import analytics.diagnosis.dials
 
     def too_big(*args, **kwargs):
         raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
 
-    monkeypatch.setattr(analytics.dials, "diagnosis", too_big)
+    monkeypatch.setattr(analytics.diagnosis.dials, "diagnosis", too_big)
     at = app().run()
     at.switch_page("views/managers.py").run()
     assert not at.exception

@@ -188,9 +188,9 @@ def _insights_with_a_broken_chart(real):
 
 
 def test_a_finding_that_fails_is_one_plain_message_and_the_others_and_the_way_out_stay(monkeypatch):
-    import analytics.insights
+    import analytics.outputs.findings
 
-    monkeypatch.setattr(analytics.insights, "insights", _insights_with_a_broken_chart(analytics.insights.insights))
+    monkeypatch.setattr(analytics.outputs.findings, "insights", _insights_with_a_broken_chart(analytics.outputs.findings.insights))
     at = app().run()
     at.switch_page("views/present.py").run()
     failed, drawn = 0, 0
@@ -211,12 +211,12 @@ def test_a_finding_that_fails_is_one_plain_message_and_the_others_and_the_way_ou
 
 
 def test_presenter_mode_whose_findings_fail_still_shows_the_way_out(monkeypatch):
-    import analytics.insights
+    import analytics.outputs.findings
 
     def broken(*args, **kwargs):
         raise KeyError("rep")
 
-    monkeypatch.setattr(analytics.insights, "insights", broken)
+    monkeypatch.setattr(analytics.outputs.findings, "insights", broken)
     at = app().run()
     at.switch_page("views/present.py").run()
     assert not at.exception

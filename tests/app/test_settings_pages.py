@@ -138,8 +138,8 @@ def test_settings_files_add_up_to_no_more_mappings_than_a_file_holds():
     """Two settings files of 30 mappings each: the session keeps the newest 50 (it held 60, and
     the settings file it then wrote was refused by the app itself)."""
     from analytics.ingest.recognise import mapping_from_json, mapping_to_json
+    from analytics.ingest.settings_file import build, parse
     from analytics.settings import Settings
-    from analytics.settings_file import build, parse
 
     def mapping(i: int) -> dict:
         return mapping_from_json(mapping_to_json("opportunities", {"opportunity_id": f"Id{i}"}, [f"Id{i}"],

@@ -8,9 +8,9 @@ import re
 
 import pandas as pd
 
+from analytics.ingest.settings_file import build
 from analytics.settings import Settings
-from analytics.settings_file import build
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 from tests.app.test_pages import ROOT, app, load_button, texts
 
 PEOPLE = pd.read_csv(ROOT / "data" / "demo" / "people.csv")

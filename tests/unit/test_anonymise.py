@@ -16,12 +16,13 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from analytics import anonymise as anonymise_module
-from analytics import kpis, people, schema
-from analytics.anonymise import AnonymiseOptions, Pseudonyms, anonymise
-from analytics.dials import diagnosis
+from analytics import people, schema
+from analytics.diagnosis.dials import diagnosis
 from analytics.filters import Filters
-from analytics.workspace import Workspace, quote_ident
+from analytics.results import kpis
+from analytics.store import anonymise as anonymise_module
+from analytics.store.anonymise import AnonymiseOptions, Pseudonyms, anonymise
+from analytics.store.workspace import Workspace, quote_ident
 from tests.factories import workspace_with
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from analytics.ingest.pipeline import analyse_file, import_file
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 HEADER = "Id,Name,StageName,CloseDate,Amount,OwnerId,CreatedDate\n"
 GOOD = "A{n},Deal {n},Closed Won,2024-03-01,100,Ann,2024-01-01\n"

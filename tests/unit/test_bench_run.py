@@ -61,7 +61,7 @@ def test_a_workers_peak_is_its_own_not_the_bench_processs():
     import numpy as np
 
     held = np.ones(300 * 1024 * 1024 // 8)  # 300 MB resident in this (parent) process
-    code = "from benchmarks.run import own_peak_rss_mb; print(own_peak_rss_mb())"
+    code = "from benchmarks.peak import own_peak_rss_mb; print(own_peak_rss_mb())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert float(out.stdout.strip()) < 200 < held.nbytes / 2**20

@@ -1,4 +1,4 @@
-"""Capability movement and named gaps (analytics.capability), on hand-made tables.
+"""Capability movement and named gaps (analytics.signals.capability), on hand-made tables.
 
 Normalised scores on the default 1..5 scale: 2.0 -> 0.25, 2.2 -> 0.30, 2.4 -> 0.35,
 3.0 -> 0.50, 4.0 -> 0.75, 5.0 -> 1.0.
@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import capability as cap
 from analytics.filters import Filters
 from analytics.settings import Settings
-from analytics.workspace import Workspace
+from analytics.signals import capability as cap
+from analytics.store.workspace import Workspace
 from tests.factories import workspace_with
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"

@@ -1,4 +1,4 @@
-"""Coaching metrics (analytics.coaching) on hand-made workspaces with hand-computed values,
+"""Coaching metrics (analytics.signals.coaching) on hand-made workspaces with hand-computed values,
 then the planted truths of the demo."""
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.coaching import (
+from analytics.filters import Filters
+from analytics.settings import Settings
+from analytics.signals.coaching import (
     BEHAVIOURS,
     MANAGER_COLUMNS,
     REP_COLUMNS,
@@ -21,9 +23,7 @@ from analytics.coaching import (
     observed_months,
     session_examples,
 )
-from analytics.filters import Filters
-from analytics.settings import Settings
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 from tests.factories import workspace_with
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"

@@ -1,9 +1,10 @@
-from analytics import data_docs, schema
+from analytics import schema
+from tools import data_docs
 
 
 def test_docs_data_md_is_generated_from_the_schema():
     assert data_docs.DOC_PATH.read_text(encoding="utf-8") == data_docs.render(), (
-        "docs/DATA.md is stale: run `python -m analytics.data_docs`"
+        "docs/DATA.md is stale: run `python -m tools.data_docs`"
     )
 
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import demo
 from analytics.schema import TABLES
+from tools import demo
 
 TODAY = pd.Timestamp(demo.DEMO_TODAY)
 

@@ -1,4 +1,4 @@
-"""Results held per workspace version (Workspace.derived, analytics.reuse.per_version) and the
+"""Results held per workspace version (Workspace.derived, analytics.store.caching.per_version) and the
 pandas filters that pick from them (Filters.mask): held once, dropped when the data changes,
 never shared between workspaces or changed by a caller, and picking exactly what SQL picks."""
 
@@ -16,15 +16,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics import workspace as workspace_module
-from analytics.capability import cycles, named_gaps, review_scores
 from analytics.filters import Filters
-from analytics.independence import closed_deals
 from analytics.ingest.pipeline import analyse_file, import_files
-from analytics.manage import activity_by_manager
 from analytics.people import reps, roster_names
-from analytics.reuse import per_version, reuse
-from analytics.workspace import DERIVED_SIZE, Workspace
+from analytics.signals.capability import cycles, named_gaps, review_scores
+from analytics.signals.independence import closed_deals
+from analytics.signals.manage import activity_by_manager
+from analytics.store import workspace as workspace_module
+from analytics.store.caching import per_version, reuse
+from analytics.store.workspace import DERIVED_SIZE, Workspace
 from tests.factories import frame_for, workspace_with
 
 
@@ -274,7 +274,7 @@ def test_a_build_that_asks_for_its_own_key_does_not_wait_for_itself(bare):
 
 
 def test_in_parallel_keeps_the_order_shares_the_run_store_and_raises():
-    from analytics.reuse import in_parallel, reused
+    from analytics.store.caching import in_parallel, reused
 
     calls = []
 
@@ -300,7 +300,7 @@ def test_in_parallel_keeps_the_order_shares_the_run_store_and_raises():
 
 
 def test_one_at_a_time_runs_the_parallel_calls_in_order_on_the_calling_thread():
-    from analytics.reuse import in_parallel, one_at_a_time
+    from analytics.store.caching import in_parallel, one_at_a_time
 
     seen = []
 
@@ -917,7 +917,7 @@ def test_a_saved_workspace_holds_no_resolved_copy(ws):
 
 
 def test_a_workspace_opens_a_batch_at_a_time_in_order(monkeypatch, saved_small):
-    from analytics import workspace as wsm
+    from analytics.store import workspace as wsm
 
     monkeypatch.setattr(wsm, "OPEN_BATCH_ROWS", 1)
     small = Workspace.open(saved_small)

@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analytics.checklist import next_one_on_one
-from analytics.clustering import ManagerClusters, cluster_managers
-from analytics.dials import SIGNALS, development_index, diagnosis, dial_scores, hero_pattern, percentile_ranks
+from analytics.diagnosis.checklist import next_one_on_one
+from analytics.diagnosis.clusters import ManagerClusters, cluster_managers
+from analytics.diagnosis.dials import SIGNALS, development_index, diagnosis, dial_scores, hero_pattern, percentile_ranks
 from analytics.filters import Filters
 from analytics.ingest.pipeline import import_directory
 from analytics.settings import Settings
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 TRUTH = json.loads((ROOT / "data" / "demo" / "ground_truth.json").read_text())
@@ -166,7 +166,7 @@ def test_overconfident_coach_has_the_largest_confidence_gap(demo_diagnosis):
 
 def test_clusters_recover_the_planted_archetypes(demo_diagnosis):
     ws, _ = demo_diagnosis
-    from analytics.dials import manager_evidence
+    from analytics.diagnosis.dials import manager_evidence
 
     result = cluster_managers(manager_evidence(ws))
     truth = result.members["manager"].map(TRUTH["managers"])

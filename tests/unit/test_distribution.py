@@ -1,4 +1,4 @@
-"""Beyond the bell curve (analytics.distribution): Pareto shares, stars and strugglers and the
+"""Beyond the bell curve (analytics.results.distribution): Pareto shares, stars and strugglers and the
 normal-versus-skewed fit, on hand-made tables and deterministic synthetic samples.
 
 Attainment is won amount in the quota period ÷ quota; every rep here has one quota of 100,000
@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import distribution as dist
 from analytics.filters import Filters
+from analytics.results import distribution as dist
 from analytics.settings import Settings
 from tests.factories import workspace_with
 

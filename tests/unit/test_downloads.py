@@ -8,7 +8,7 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
-from analytics.downloads import neutralise, safe_csv, safe_xlsx, sheet_name
+from analytics.outputs.downloads import neutralise, safe_csv, safe_xlsx, sheet_name
 
 HOSTILE = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3+cmd",
            "\t=1+1", "\r=1+1", "=1+1"]
@@ -90,7 +90,7 @@ def formula_fields(text: str) -> list[tuple[str, str]]:
     (quotes ignored, every line break a new row). A number is a number, not a formula."""
     import re
 
-    from analytics.downloads import FORMULA_START
+    from analytics.outputs.downloads import FORMULA_START
 
     found = []
     for sep in (",", ";", "\t", "|"):
@@ -137,7 +137,7 @@ def test_random_text_never_starts_a_formula_in_csv_or_xlsx():
     not a list of known attacks."""
     import random
 
-    from analytics.downloads import FORMULA_START
+    from analytics.outputs.downloads import FORMULA_START
 
     rng = random.Random(16)
     alphabet = "ab1 .,;|\t\r\n\"'=+-@\uff1d\uff0b\uff0d\uff20\ufe66\u3000\xa0\x01"

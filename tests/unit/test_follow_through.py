@@ -1,4 +1,4 @@
-"""Development follow-through (analytics.follow_through), on hand-made tables.
+"""Development follow-through (analytics.signals.follow_through), on hand-made tables.
 
 The latest date recorded in the fixture is a revisit on 2025-06-30, so that is "as of" unless
 the filter ends earlier; due dates later than it (a plan) never move it.
@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import follow_through as ft
 from analytics.filters import Filters
-from analytics.workspace import Workspace
+from analytics.signals import follow_through as ft
+from analytics.store.workspace import Workspace
 from tests.factories import workspace_with
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"

@@ -1,4 +1,4 @@
-"""Skill gap or fit gap, rep attainment and top movers (analytics.gaps), on hand-made tables.
+"""Skill gap or fit gap, rep attainment and top movers (analytics.diagnosis.gaps), on hand-made tables.
 
 Normalised scores on the default 1..5 scale: 2.0 -> 0.25, 2.2 -> 0.30, 2.4 -> 0.35, 2.6 -> 0.40,
 2.8 -> 0.45, 3.0 -> 0.50, 3.2 -> 0.55, 4.0 -> 0.75. Four review cycles, indices 0..3, reviewed on
@@ -19,8 +19,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import gaps
+from analytics.diagnosis import gaps
 from analytics.filters import Filters
+from analytics.results import attainment
 from analytics.settings import Settings
 from tests.factories import workspace_with
 
@@ -302,12 +303,12 @@ def test_rep_attainment_uses_quota_periods_and_is_nan_without_quota():
                        won("Ann", 50_000, "2024-12-15"),  # in no quota period
                        {**won("Ann", 70_000, "2025-03-01"), "is_won": False, "stage": "Closed Lost"}],
     )
-    att = gaps.rep_attainment(ws).set_index("rep")
-    assert list(gaps.rep_attainment(ws).columns) == gaps.ATTAINMENT_COLUMNS
+    att = attainment.rep_attainment(ws).set_index("rep")
+    assert list(attainment.rep_attainment(ws).columns) == attainment.ATTAINMENT_COLUMNS
     assert att.loc["Ann", ["won_in_quota", "quota", "attainment", "n_quota_periods"]].tolist() == [
         200_000, 200_000, 1.0, 2]
     assert math.isnan(att.loc["Bob", "attainment"]) and att.loc["Bob", "n_quota_periods"] == 0
-    q2 = gaps.rep_attainment(ws, Filters(start=date(2025, 4, 1))).set_index("rep")
+    q2 = attainment.rep_attainment(ws, Filters(start=date(2025, 4, 1))).set_index("rep")
     assert q2.loc["Ann", "attainment"] == pytest.approx(1.2)
 
 

@@ -13,13 +13,21 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from analytics.checklist import ChecklistItem
-from analytics.dials import diagnosis
+from analytics.diagnosis.checklist import ChecklistItem
+from analytics.diagnosis.dials import diagnosis
 from analytics.filters import Filters
-from analytics.handout import BOLD_FILE, DEFAULT_FONT_DIR, REGULAR_FILE, choose_font, handout_pdf, render_pdf, to_latin1
 from analytics.ingest.pipeline import import_directory
-from analytics.profile import manager_profiles
-from analytics.workspace import Workspace
+from analytics.outputs.handout import (
+    BOLD_FILE,
+    DEFAULT_FONT_DIR,
+    REGULAR_FILE,
+    choose_font,
+    handout_pdf,
+    render_pdf,
+    to_latin1,
+)
+from analytics.outputs.profile import manager_profiles
+from analytics.store.workspace import Workspace
 from tests.factories import workspace_with
 
 ROOT = Path(__file__).resolve().parents[2]

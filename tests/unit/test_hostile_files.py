@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from analytics import schema, settings_file
+from analytics import schema
+from analytics.ingest import settings_file
 from analytics.ingest.pipeline import FileAnalysis, ImportJob, ImportReport, analyse_file, import_files
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 from tests.hostile_corpus import HostileCase, build_corpus, case_names, size_cases
 
 #: The issue's bound for a message to reach the user; the only timing check in the suite.
@@ -206,7 +207,7 @@ LARGE_FILE_PEAK_MB = 1100
 _MEASURE = r"""
 import json, re, sys, time
 from pathlib import Path
-from analytics.downloads import safe_csv
+from analytics.outputs.downloads import safe_csv
 from tests.unit.test_hostile_files import upload
 
 def peak_mb():

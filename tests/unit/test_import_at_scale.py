@@ -6,7 +6,7 @@ import pandas as pd
 
 from analytics.ingest.pipeline import analyse_file, import_file
 from analytics.ingest.validate import _surely_distinct
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 
 def test_hashing_proves_distinct_ids_and_never_hides_a_repeat():

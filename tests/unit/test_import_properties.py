@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from analytics import schema
 from analytics.ingest.pipeline import ImportJob, analyse_file, import_files
 from analytics.ingest.recognise import missing_required
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 #: Headers a real export has: every canonical column and the labels of common exports.
 KNOWN_HEADERS = sorted({c.name for t in schema.TABLES.values() for c in t.columns} | {

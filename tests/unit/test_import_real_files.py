@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analytics.ingest.pipeline import analyse_file, import_directory, import_file
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 # Row counts from SOURCES.md (header left out): folder -> file -> (table, rows)
 EXPECTED = {

@@ -1,4 +1,4 @@
-"""Execution independence and the dependency curve (analytics.independence), on hand-made tables."""
+"""Execution independence and the dependency curve (analytics.signals.independence), on hand-made tables."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import independence as ind
 from analytics.filters import Filters
 from analytics.settings import Settings
-from analytics.workspace import Workspace
+from analytics.signals import independence as ind
+from analytics.store.workspace import Workspace
 from tests.factories import workspace_with
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"

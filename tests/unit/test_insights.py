@@ -1,4 +1,4 @@
-"""The main findings (analytics.insights): on the demo they name the planted truth, every chart
+"""The main findings (analytics.outputs.findings): on the demo they name the planted truth, every chart
 serialises (also after a presenter enlarges its fonts), and where the evidence is missing the
 finding says so instead of showing a number."""
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from analytics import distribution
-from analytics.dials import diagnosis
+from analytics.diagnosis.dials import diagnosis
 from analytics.filters import Filters
 from analytics.ingest.pipeline import import_directory
-from analytics.insights import RESEARCH_CONFIDENCE, Insight, insights
-from analytics.workspace import Workspace
+from analytics.outputs.findings import RESEARCH_CONFIDENCE, Insight, insights
+from analytics.results import distribution
+from analytics.store.workspace import Workspace
 from tests.factories import workspace_with
 
 TRUTH = json.loads((Path(__file__).resolve().parents[2] / "data" / "demo" / "ground_truth.json").read_text("utf-8"))

@@ -1,4 +1,4 @@
-"""KPIs at their cadence (analytics.kpis), on tiny hand-computed tables and on the real Maven CRM sample.
+"""KPIs at their cadence (analytics.results.kpis), on tiny hand-computed tables and on the real Maven CRM sample.
 
 The tiny workspace
 ------------------
@@ -32,11 +32,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics import kpis, manage, overview
 from analytics.filters import Filters
 from analytics.ingest.pipeline import import_directory
+from analytics.results import attainment, kpis, overview
 from analytics.settings import Settings
-from analytics.workspace import Workspace
+from analytics.signals import manage
+from analytics.store.workspace import Workspace
 from tests.factories import workspace_with
 
 Q1, Q2 = ("2025-01-01", "2025-03-31"), ("2025-04-01", "2025-06-30")
@@ -160,7 +161,7 @@ def test_outcome_totals_and_attainment_agree_with_the_manage_page(ws):
     assert t.loc["Max", "quota"] == 1900 and t.loc["Max", "won_in_quota"] == 600
     assert t.loc["Max", "attainment"] == pytest.approx(600 / 1900)
     assert t.loc["Mia", "attainment"] == pytest.approx(0.4)
-    a = manage.attainment_by_manager(ws).set_index("manager")
+    a = attainment.attainment_by_manager(ws).set_index("manager")
     assert a.loc[t.index, "attainment"].to_numpy() == pytest.approx(t["attainment"].to_numpy())
     r = kpis.outcome_totals(ws, level="rep").set_index("rep")
     assert r.loc["Ann", "attainment"] == pytest.approx(400 / 1300)
@@ -489,12 +490,12 @@ def test_filtered_coverage_and_rep_attainment_agree_with_manage(ws):
     m = manage.pipeline_by_manager(ws, emea).set_index("manager")
     assert list(m.index) == list(last.index) == ["Max"]
     assert last.loc["Max", "coverage"] == pytest.approx(m.loc["Max", "coverage"])
-    a = manage.attainment_by_manager(ws, emea).set_index("manager")
+    a = attainment.attainment_by_manager(ws, emea).set_index("manager")
     r = kpis.outcome_totals(ws, emea, "rep").groupby("manager")[["won_in_quota", "quota"]].sum()
     assert r.loc["Max", "won_in_quota"] == a.loc["Max", "won_in_quota"] == 600
     assert r.loc["Max", "quota"] == a.loc["Max", "quota"] == 1900
     # a period: quota periods inside it, deals closed in it
     q1 = Filters(start=pd.Timestamp("2025-01-01").date(), end=pd.Timestamp("2025-03-31").date())
-    a = manage.attainment_by_manager(ws, q1).set_index("manager")
+    a = attainment.attainment_by_manager(ws, q1).set_index("manager")
     t = kpis.outcome_totals(ws, q1, "team").set_index("manager")
     assert t.loc["Max", "attainment"] == pytest.approx(a.loc["Max", "attainment"]) == pytest.approx(0.5)

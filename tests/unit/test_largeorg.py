@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analytics.ingest.pipeline import analyse_file, import_files
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 from benchmarks import largeorg
 
 SCALE = 0.001

@@ -8,7 +8,7 @@ import threading
 import duckdb
 import pytest
 
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 from ui.lifecycle import Janitor, release_after, return_memory, tick
 
 

@@ -23,7 +23,7 @@ from analytics import schema
 from analytics.ingest.pipeline import ImportJob, ImportReport, analyse_file, import_files
 from analytics.ingest.readers import read_export
 from analytics.ingest.values import MAX_NAME_CHARS, PARSERS, clean_text, parse
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 DEALS = "Id,Name,StageName,CloseDate,Amount,OwnerId,CreatedDate\n"
 

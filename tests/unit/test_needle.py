@@ -1,4 +1,4 @@
-"""What moves the needle (analytics.needle): hand-solved Spearman links across reps."""
+"""What moves the needle (analytics.results.needle): hand-solved Spearman links across reps."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from analytics import needle
 from analytics.filters import Filters
+from analytics.results import needle
 from tests.factories import workspace_with
 from tests.unit.test_kpis import ACTIVITIES, HISTORY, OPPS, PEOPLE, QUOTAS
 

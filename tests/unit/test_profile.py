@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.capability import named_gaps
-from analytics.checklist import next_one_on_one
-from analytics.coaching import BEHAVIOURS, behaviour_counts
-from analytics.dials import DIALS, diagnosis
+from analytics.diagnosis.checklist import next_one_on_one
+from analytics.diagnosis.dials import DIALS, diagnosis
 from analytics.filters import Filters
-from analytics.profile import ManagerProfile, manager_profiles
+from analytics.outputs.profile import ManagerProfile, manager_profiles
 from analytics.settings import Settings
+from analytics.signals.capability import named_gaps
+from analytics.signals.coaching import BEHAVIOURS, behaviour_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 TRUTH = json.loads((ROOT / "data" / "demo" / "ground_truth.json").read_text(encoding="utf-8"))

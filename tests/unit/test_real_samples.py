@@ -7,13 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import kpis
 from analytics.filters import Filters
 from analytics.ingest.pipeline import import_directory
-from analytics.needle import needle_chain
 from analytics.people import filter_options
+from analytics.results import kpis
+from analytics.results.needle import needle_chain
 from analytics.settings import Settings
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 
 LOADABLE = ("maven-crm", "salesforce-api-export", "salesforce-devorg-export")
 

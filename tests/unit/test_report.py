@@ -1,4 +1,4 @@
-"""The HTML report (analytics.report): one self-contained file, no script, no external URL,
+"""The HTML report (analytics.outputs.report): one self-contained file, no script, no external URL,
 inline SVG charts, one section per manager with the same numbers as the diagnosis, and every
 user value escaped."""
 
@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from analytics.dials import DIALS, diagnosis
+from analytics.diagnosis.dials import DIALS, diagnosis
 from analytics.filters import Filters
 from analytics.fmt import fmt_pct
-from analytics.report import clean_svg, report_html
+from analytics.outputs.report import clean_svg, report_html
 from tests.factories import workspace_with
 
 WHEN = datetime(2026, 10, 1, 9, 30)

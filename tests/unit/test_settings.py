@@ -9,8 +9,7 @@ from dataclasses import fields
 
 import pytest
 
-from analytics.demo import CONFIDENCE_ITEM_REP, CONFIDENCE_ITEM_SELF, LEAD_ITEMS
-from analytics.dials import SIGNALS
+from analytics.diagnosis.dials import SIGNALS
 from analytics.settings import (
     MAX_KEYWORD_CHARS,
     MAX_KEYWORDS_PER_RULE,
@@ -25,6 +24,7 @@ from analytics.settings import (
     item_classifier,
     number_settings,
 )
+from tools.demo import CONFIDENCE_ITEM_REP, CONFIDENCE_ITEM_SELF, LEAD_ITEMS
 
 # ---------------------------------------------------------------------------------------
 # one declaration: a type and a range per setting

@@ -10,8 +10,8 @@ import pytest
 
 from analytics.ingest.pipeline import analyse_file
 from analytics.ingest.recognise import mapping_from_json, mapping_to_json
+from analytics.ingest.settings_file import SettingsFileError, build, is_settings_file, parse
 from analytics.settings import SURVEY_ITEM_RULES, Settings
-from analytics.settings_file import SettingsFileError, build, is_settings_file, parse
 
 
 def test_round_trip_keeps_everything():
@@ -191,7 +191,7 @@ def test_a_mapping_keeps_only_its_own_keys():
 
 
 def test_a_json_upload_is_sorted_by_one_parse():
-    from analytics.settings_file import read_json_upload
+    from analytics.ingest.settings_file import read_json_upload
 
     settings = build(Settings().with_(stale_days=33), {}, []).encode()
     mapping = mapping_to_json("opportunities", {"owner": "Rep"}, ["Rep"]).encode()
@@ -204,7 +204,7 @@ def test_a_json_upload_is_sorted_by_one_parse():
 
 
 def test_a_json_larger_than_a_settings_file_is_refused_unread():
-    from analytics.settings_file import MAX_BYTES, read_json_upload
+    from analytics.ingest.settings_file import MAX_BYTES, read_json_upload
 
     def never() -> bytes:
         raise AssertionError("a 190 MB upload was read")

@@ -1,4 +1,4 @@
-"""Survey metrics (analytics.surveys) on hand-made workspaces with hand-computed values,
+"""Survey metrics (analytics.signals.surveys) on hand-made workspaces with hand-computed values,
 then the planted truths of the demo."""
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.demo import CONFIDENCE_ITEM_REP, CONFIDENCE_ITEM_SELF, LEAD_ITEMS
 from analytics.filters import Filters
 from analytics.settings import Settings
-from analytics.surveys import (
+from analytics.signals.surveys import (
     RETENTION_COLUMNS,
     SURVEY_COLUMNS,
     answers,
@@ -22,8 +21,9 @@ from analytics.surveys import (
     retention_by_manager,
     survey_by_manager,
 )
-from analytics.workspace import Workspace
+from analytics.store.workspace import Workspace
 from tests.factories import workspace_with
+from tools.demo import CONFIDENCE_ITEM_REP, CONFIDENCE_ITEM_SELF, LEAD_ITEMS
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 DIRECTION, MOTIVATION, BUY_IN = LEAD_ITEMS

@@ -3,16 +3,17 @@ pages then read exactly what they would have computed themselves."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 
 import pandas as pd
 
-from analytics.dials import diagnosis
+from analytics.diagnosis.dials import diagnosis, prepare_pages
 from analytics.filters import Filters
 from analytics.settings import Settings
-from analytics.warm import warm_up
-from analytics.workspace import Workspace
+from analytics.store.warm import warm_up
+from analytics.store.workspace import Workspace
 
 
 def _copy(ws: Workspace) -> Workspace:
@@ -29,7 +30,7 @@ def test_warm_up_holds_the_building_blocks_and_the_pages_read_the_same_results(d
     cold, warmed = _copy(demo_workspace), _copy(demo_workspace)
     try:
         expected = diagnosis(cold, Filters(), settings)
-        warm_up(warmed, settings).join(60)
+        warm_up(warmed, functools.partial(prepare_pages, settings=settings)).join(60)
         assert {"_all_closed_deals", "activity_days", "_all_review_scores", "_all_reps", "filter_options",
                 "counts"} <= _held(warmed)
         before = set(warmed._derived)
@@ -43,7 +44,7 @@ def test_warm_up_holds_the_building_blocks_and_the_pages_read_the_same_results(d
 def test_warm_up_of_a_closed_workspace_ends_quietly(demo_workspace):
     ws = _copy(demo_workspace)
     ws.close()
-    thread = warm_up(ws)
+    thread = warm_up(ws, prepare_pages)
     thread.join(30)
     assert not thread.is_alive()
 
@@ -51,7 +52,7 @@ def test_warm_up_of_a_closed_workspace_ends_quietly(demo_workspace):
 def test_a_change_of_data_during_the_warm_up_leaves_nothing_stale(demo_workspace):
     ws = _copy(demo_workspace)
     try:
-        thread = warm_up(ws)
+        thread = warm_up(ws, prepare_pages)
         ws.set_stage_outcomes({"Negotiation": (True, True)})  # a new version while it runs
         thread.join(60)
         fresh = _copy(ws)
@@ -65,11 +66,11 @@ def test_a_change_of_data_during_the_warm_up_leaves_nothing_stale(demo_workspace
 
 def test_stopping_the_warm_ups_interrupts_a_running_one(demo_workspace, monkeypatch):
     """At exit no warm-up is left inside a query (a daemon thread there can abort the process)."""
-    from analytics import warm as warm_module
+    from analytics.store import warm as warm_module
 
     started, release = threading.Event(), threading.Event()
 
-    def slow(ws, settings):
+    def slow(ws, build):
         started.set()
         release.wait(5)  # pandas work between two queries: nothing to interrupt yet
         ws.con.sql("SELECT count(*) FROM range(100000000000)").fetchall()  # minutes, unless interrupted
@@ -77,7 +78,7 @@ def test_stopping_the_warm_ups_interrupts_a_running_one(demo_workspace, monkeypa
     ws = Workspace.open(demo_workspace.save(), "demo")
     monkeypatch.setattr(warm_module, "warm", slow)
     try:
-        thread = warm_up(ws)
+        thread = warm_up(ws, prepare_pages)
         assert started.wait(5)
         release.set()
         t0 = time.monotonic()

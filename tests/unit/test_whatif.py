@@ -1,4 +1,4 @@
-"""What-if (analytics.whatif): the velocity baseline, goal seek and quota scenarios, hand-solved.
+"""What-if (analytics.results.whatif): the velocity baseline, goal seek and quota scenarios, hand-solved.
 
 The identity per quarter: revenue = opportunities × win rate × deal size, and at the same
 deals in play revenue scales with current cycle ÷ new cycle.
@@ -12,8 +12,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from analytics import whatif as w
 from analytics.filters import Filters
+from analytics.results import whatif as w
 from analytics.settings import Settings
 from tests.factories import workspace_with
 

@@ -15,7 +15,7 @@ import pytest
 
 from analytics import schema
 from analytics.ingest.pipeline import analyse_file, import_file
-from analytics.workspace import LoadResult, Workspace, WorkspaceFileError
+from analytics.store.workspace import LoadResult, Workspace, WorkspaceFileError
 from tests.factories import frame_for, workspace_with
 
 
@@ -379,7 +379,7 @@ def test_a_finished_threads_one_row_read_keeps_no_replaced_table_in_memory(read)
 
 @pytest.mark.parametrize("keep", ["k = 1", "k = 2", "k = 3", "k > 0", "false"])
 def test_rows_picked_from_a_query_are_typed_as_a_query_of_just_them(ws, keep):
-    from analytics.workspace import as_if_queried
+    from analytics.store.workspace import as_if_queried
 
     sql = """SELECT * FROM (VALUES (1, 'a', NULL::VARCHAR, 1::INT, true),
                                    (2, 'b', 'x', NULL::INT, NULL::BOOLEAN),

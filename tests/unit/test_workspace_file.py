@@ -31,9 +31,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analytics import schema, workspace_file
+from analytics import schema
 from analytics.ingest.pipeline import import_directory
-from analytics.workspace import IMPORT_LOG, INTERNAL_COLUMNS, STAGE_MAP, Workspace
+from analytics.store import workspace_file
+from analytics.store.workspace import IMPORT_LOG, INTERNAL_COLUMNS, STAGE_MAP, Workspace
 from benchmarks import largeorg
 from tests.hostile_corpus import WORKSPACE_TEST_MEMORY, build_workspace_corpus
 
@@ -47,7 +48,7 @@ LEAKS = re.compile(r"Traceback|File \"|\b[A-Z][A-Za-z]*(Error|Exception)\b|Arrow
 CHILD = r"""
 import json, sys, time
 from pathlib import Path
-from analytics.workspace import Workspace, WorkspaceFileError
+from analytics.store.workspace import Workspace, WorkspaceFileError
 
 def peak_mb():
     for line in Path("/proc/self/status").read_text().splitlines():

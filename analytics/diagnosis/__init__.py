@@ -1,0 +1,27 @@
+"""Diagnosis: signals and results turned into judgements about managers: the three dials and the
+hero pattern, manager clusters, skill and fit gaps and movers, the next 1:1's checklist.
+
+May import: every layer below (vocabulary, ``store``, ``people``, ``periods``, ``signals``, ``results``).
+"""
+
+from analytics.diagnosis.checklist import next_one_on_one
+from analytics.diagnosis.clusters import FEATURE_LABELS, ManagerClusters, cluster_managers, describe
+from analytics.diagnosis.dials import diagnosis, manager_evidence, prepare_pages, signal_table
+from analytics.diagnosis.gaps import CATEGORIES, category_counts, gap_classification, movers_by_manager, top_movers
+
+__all__ = [
+    "CATEGORIES",
+    "category_counts",
+    "cluster_managers",
+    "describe",
+    "diagnosis",
+    "FEATURE_LABELS",
+    "gap_classification",
+    "manager_evidence",
+    "ManagerClusters",
+    "movers_by_manager",
+    "next_one_on_one",
+    "prepare_pages",
+    "signal_table",
+    "top_movers",
+]

@@ -1,0 +1,157 @@
+"""The three dials (Lead, Manage, Coach), the development index and the hero pattern.
+
+Each dial is the weighted mean of the percentile ranks, among the managers in the current
+filter, of the dial's *measured* signals (FRAMEWORK.md). A signal with no evidence for a
+manager is left out of that manager's dial and shown as "not measured"; a dial with no
+measured signal is not measured. Nothing is imputed.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from analytics.filters import Filters
+from analytics.people import filter_options, managers
+from analytics.results import attainment
+from analytics.settings import DIALS, SIGNAL_BY_KEY, SIGNALS, Settings, Signal  # noqa: F401 - the dials' vocabulary, read from here by pages
+from analytics.signals import capability, coaching, follow_through, independence, manage, surveys
+from analytics.store.caching import in_parallel, reusing
+from analytics.store.workspace import Workspace
+
+
+@reusing
+def manager_evidence(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """One wide row per manager in scope: every signal, its evidence counts, and the context
+    the pages show (team size, attainment, involvement, confidence gap, dependency trend)."""
+    base = managers(ws, filters)  # every signal needs it: computed once, before the others start
+    signals = (attainment.attainment_by_manager, manage.pipeline_by_manager, manage.activity_by_manager,
+               coaching.coaching_by_manager, surveys.survey_by_manager, surveys.retention_by_manager,
+               capability.capability_by_manager, follow_through.follow_through_by_manager,
+               independence.independence_by_manager)
+    # started slowest first, so the two threads finish together; merged in the order above
+    slowest_first = (8, 6, 2, 1, 7, 4, 3, 0, 5)
+    done = in_parallel([functools.partial(signals[i], ws, filters, settings) for i in slowest_first])
+    frames = [dict(zip(slowest_first, done, strict=True))[i] for i in range(len(signals))]
+    out = base
+    for f in frames:
+        new = [c for c in f.columns if c == "manager" or c not in out.columns]
+        out = out.merge(f[new], on="manager", how="left")
+    out = out.copy()  # one block after the merges
+    out["coverage_vs_standard"] = (out["coverage"] / settings.coverage_standard).clip(upper=1.0)
+    out["skill_time_closeness"] = -(out["skill_time_share"] - settings.skill_time_target).abs()
+    for s in SIGNALS:
+        if s.evidence in out.columns:
+            out[s.evidence] = out[s.evidence].fillna(0).astype("int64")
+    return out
+
+
+def percentile_ranks(values: pd.Series) -> pd.Series:
+    """Percentile rank (0..100] among the measured values; missing stays missing."""
+    return values.rank(pct=True, method="average") * 100
+
+
+def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """Lead, Manage and Coach per manager, with how many signals each rests on.
+
+    Columns: manager, lead, manage, coach, n_signals_<dial>, of_signals_<dial>, and
+    rank_<signal> for every signal (its percentile rank, or NaN when not measured).
+    """
+    out = evidence[["manager"]].copy()
+    for s in SIGNALS:
+        values = evidence[s.key] if s.key in evidence.columns else pd.Series(np.nan, index=evidence.index)
+        ranked = percentile_ranks(values if s.higher_is_better else -values)
+        out[f"rank_{s.key}"] = ranked
+    for dial in DIALS:
+        keys = [s.key for s in SIGNALS if s.dial == dial]
+        ranks = out[[f"rank_{k}" for k in keys]]
+        weights = np.array([settings.weight(k) for k in keys], dtype=float)
+        present = ranks.notna().to_numpy()
+        w = present * weights
+        total = (ranks.fillna(0).to_numpy() * w).sum(axis=1)
+        denom = w.sum(axis=1)
+        out[dial] = np.where(denom > 0, total / np.where(denom > 0, denom, 1), np.nan)
+        out[f"n_signals_{dial}"] = present.sum(axis=1)
+        out[f"of_signals_{dial}"] = len(keys)
+    return out
+
+
+def development_index(evidence: pd.DataFrame) -> pd.Series:
+    """Mean percentile rank of capability movement and execution independence (the two
+    signals that show the team can perform without the manager); NaN when neither is measured."""
+    ranks = pd.concat([percentile_ranks(evidence["capability_slope"]),
+                       percentile_ranks(evidence["independence"])], axis=1)
+    return ranks.mean(axis=1, skipna=True)
+
+
+def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """The manager-B shape: at or above plan, high involvement in the team's won complex
+    deals, flat capability. Columns: manager, hero (True/False/None = cannot tell), reason.
+    """
+    rows = []
+    for r in evidence.itertuples(index=False):
+        att, inv, slope = r.attainment, r.involvement_won_complex, r.capability_slope
+        missing = [name for name, v in (("attainment", att), ("manager involvement", inv),
+                                        ("capability movement", slope)) if v is None or pd.isna(v)]
+        if missing:
+            rows.append((r.manager, None, f"Cannot tell: {', '.join(missing)} not measured."))
+            continue
+        at_plan = att >= settings.hero_attainment
+        involved = inv >= settings.hero_involvement
+        flat = slope < settings.flat_slope
+        if at_plan and involved and flat:
+            reason = (f"{att:.0%} of plan, but the manager was involved in {inv:.0%} of the team's "
+                      f"{int(r.n_complex_won)} won complex deals and capability is flat "
+                      f"({slope:+.3f} per cycle).")
+            rows.append((r.manager, True, reason))
+        else:
+            why = []
+            if not at_plan:
+                why.append(f"below plan ({att:.0%})")
+            if not involved:
+                why.append(f"involved in only {inv:.0%} of won complex deals")
+            if not flat:
+                why.append(f"capability moving ({slope:+.3f} per cycle)")
+            rows.append((r.manager, False, "Not the hero pattern: " + "; ".join(why) + "."))
+    out = pd.DataFrame(rows, columns=["manager", "hero", "reason"])
+    out["hero"] = pd.Series([r[1] for r in rows], index=out.index, dtype=object)  # True, False or None
+    return out
+
+
+@reusing
+def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Everything the Managers page shows, one row per manager."""
+    ev = manager_evidence(ws, filters, settings)
+    dials = dial_scores(ev, settings)
+    out = ev.merge(dials, on="manager", how="left").assign(development_index=development_index(ev).to_numpy())
+    return out.merge(hero_pattern(ev, settings), on="manager", how="left")
+
+
+def signal_table(diag: pd.DataFrame) -> pd.DataFrame:
+    """Every signal of every manager in a diagnosis, long: value, percentile rank, what it
+    rests on, and, where not measured, the export that would fill it."""
+    rows = []
+    for r in diag.to_dict("records"):
+        for s in SIGNALS:
+            value = r.get(s.key)
+            measured = value is not None and not pd.isna(value)
+            rows.append({
+                "manager": r["manager"], "dial": DIALS[s.dial], "signal": s.label,
+                "value": round(float(value), 3) if measured else None,
+                "percentile rank": r.get(f"rank_{s.key}"),
+                "rests on": f"{int(r.get(s.evidence) or 0):,} {s.evidence_label}",
+                "status": "measured" if measured else f"not measured: needs {s.needs}",
+            })
+    return pd.DataFrame(rows)
+
+
+def prepare_pages(ws: Workspace, settings: Settings = Settings()) -> None:
+    """Build what the pages start from for the workspace's current data: the sidebar's counts and
+    options and the Managers page's building blocks (what the manager pages, the coaching and
+    capability pages and Execution independence start from). The warm-up after an import runs it
+    (:func:`analytics.store.warm.warm_up`)."""
+    ws.counts()
+    filter_options(ws)
+    diagnosis(ws, Filters(), settings)

@@ -1,0 +1,723 @@
+"""The main findings of a workspace, one per screen, in the order of the story a workshop tells.
+
+1. same quota, different manager: the hero pattern;
+2. who develops: the Coach dial (with Lead and Manage beside it);
+3. confidence is not evidence: self-rating against the reps' answers;
+4. dependency curves: do teams need their manager less over time;
+5. skill gap or fit gap: what is done about the reps below standard;
+6. development follow-through: assigned → due → completed → revisited;
+7. top movers, and whose teams they sit in;
+8. the 80/20 pattern of closed-won revenue by rep;
+9. what moves the needle (associations across reps, not causes).
+
+Every number comes from the existing analytics functions with the caller's filters and
+settings. Where the evidence is missing the insight says so (``measured=False``, no chart, no
+figure, and ``missing`` names the export that would fill it); nothing is zero-filled. Figures
+from published research appear only in ``context``, labelled "external research", never among
+the computed ``figures``.
+
+Charts are Altair charts sized for a 16:9 screen and carry no ``configure_*`` of their own, so a
+presenter can enlarge fonts with ``chart.configure_axis(labelFontSize=...)`` on any of them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from analytics.diagnosis.dials import DIALS, diagnosis
+from analytics.diagnosis.gaps import (
+    CATEGORIES,
+    DEVELOPED,
+    FIT_GAP,
+    NOT_ENOUGH,
+    NOT_WORKED,
+    gap_classification,
+    top_movers,
+)
+from analytics.filters import Filters
+from analytics.fmt import clip, fmt_money, fmt_pct
+from analytics.outputs import charts
+from analytics.people import managers, reps
+from analytics.results.distribution import pareto
+from analytics.results.needle import NeedleChain, needle_chain
+from analytics.settings import Settings
+from analytics.signals.follow_through import follow_through_by_manager
+from analytics.signals.independence import dependency_curve
+from analytics.store.caching import in_parallel, reusing
+from analytics.store.workspace import Workspace
+
+#: Chart size for a 16:9 screen (the plotting area; axes and legends add to it).
+WIDTH = 760
+HEIGHT = 400
+#: At most this many rows in a per-manager chart (the top and bottom halves beyond it).
+MAX_ROWS = 20
+#: How many top movers the movers insight looks at.
+TOP_MOVERS = 10
+
+WON, QUOTA, GREY, LIGHT = charts.WON, charts.QUOTA, "#8a8f8c", "#c9cfcc"
+
+RESEARCH_CONFIDENCE = ("External research, not computed from your data: most managers believe they coach "
+                       "consistently, while in published research only about six in ten of their reps agree.")
+
+#: What fills each piece of evidence when it is missing.
+NEEDS = {
+    "roster": "a people export naming each rep's manager",
+    "scope": "managers and reps in scope: the current filters leave none, so widen them",
+    "attainment": "a quota export (owner, period, amount) beside closed-won deals",
+    "manager involvement": "closed deals with a manager-involved flag, or activities linked to the deals",
+    "capability movement": "a review export (rep, capability, cycle, score) over at least two cycles",
+    "coach": ("coaching evidence: a review export (rep, capability, cycle, score), a coaching log with the four "
+              "behaviour flags and pipeline/skill minutes, development actions with due, completed and revisited "
+              "dates, or closed deals with a manager-involved flag"),
+    "confidence": ("a survey where managers rate their own coaching (e.g. 'I coach my reps consistently') and "
+                   "reps rate their manager's (e.g. 'My manager coaches me consistently')"),
+    "dependency": ("closed deals with amounts, and a manager-involved flag or activities linked to the deals, "
+                   "over at least three quarters"),
+    "gaps": ("a review export (rep, capability, cycle, score) or a quota export, plus coaching sessions and "
+             "development actions that name capabilities"),
+    "follow_through": "a development-actions export (rep, capability, assigned, due, completed, revisited dates)",
+    "movers": "a review export with scores per rep and capability over at least two cycles",
+    "pareto": "closed-won deals with an owner and an amount",
+    "needle": "opportunities per rep with activities, closed won and lost (at least 8 reps with both numbers)",
+}
+
+
+class _LazyChart:
+    """The ``chart`` of an :class:`Insight`: a chart, or a function drawing it, called on first
+    read. Presenter mode shows one finding at a time, so the other charts (about a third of the
+    findings' time at 100% scale) are drawn only when shown; the report reads them all. The
+    functions are partials of module-level ones, so an insight still pickles."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:  # the dataclass's default
+            return None
+        value = obj.__dict__.get(self.slot)
+        if value is not None and not isinstance(value, alt.TopLevelMixin) and callable(value):
+            value = obj.__dict__[self.slot] = value()
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.slot] = value
+
+
+def _hero_chart(diag: pd.DataFrame, hero_attainment: float) -> alt.TopLevelMixin:
+    return _sized(charts.same_quota_chart(diag, hero_attainment), height=HEIGHT)
+
+
+def _confidence_chart(diag: pd.DataFrame) -> alt.TopLevelMixin:
+    return charts.confidence_chart(diag).properties(width=WIDTH)
+
+
+def _funnel_chart(steps: pd.DataFrame) -> alt.TopLevelMixin:
+    return charts.funnel_chart(steps).properties(width=WIDTH, height=260)
+
+
+def _pareto_chart(table: pd.DataFrame, top: float) -> alt.TopLevelMixin:
+    return charts.pareto_chart(table, "rep", top).properties(width=WIDTH, height=HEIGHT - 60)
+
+
+@dataclass
+class Insight:
+    """One finding, worded for a screen: a title with the names and numbers, the evidence,
+    what it rests on, up to three big numbers and a chart (given drawn, or as a function that
+    draws it when first read).
+
+    ``context`` holds external research quoted beside the finding (labelled as such, never a
+    computed number); it is empty for most insights.
+    """
+
+    key: str
+    title: str
+    detail: str
+    basis: str
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    chart: alt.TopLevelMixin | Callable[[], alt.TopLevelMixin] | None = _LazyChart()
+    measured: bool = True
+    missing: str = ""
+    context: str = ""
+
+
+# ------------------------------------------------------------------------------ wording helpers
+def names(items) -> str:
+    """Names joined for a sentence, each shortened to :data:`analytics.fmt.NAME_CHARS` characters.
+
+    >>> names(["A"]), names(["A", "B"]), names(["A", "B", "C"])
+    ('A', 'A and B', 'A, B and C')
+    """
+    items = [clip(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _n(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+def _pct(v) -> str:
+    return fmt_pct(v) or "not measured"
+
+
+def _points(v: float) -> str:
+    """A difference of two shares in percentage points: +83 points."""
+    return f"{100 * v:+.0f} points".replace("-", "−")
+
+
+def _slope(v: float) -> str:
+    return f"{v:+.4f}".replace("-", "−")
+
+
+def _range(values, fmt) -> str:
+    lo, hi = min(values), max(values)
+    a, b = fmt(lo), fmt(hi)
+    return a if a == b else f"{a} to {b}"
+
+
+def _is_true(v) -> bool:
+    return v is True or (isinstance(v, (bool, np.bool_)) and bool(v))
+
+
+def _true(values: pd.Series) -> pd.Series:
+    """A boolean mask of the values that are True (an empty one stays boolean: ``~`` on an empty
+    object Series, and indexing a frame with it, would pick columns instead of rows)."""
+    return values.map(_is_true).astype(bool)
+
+
+def _quarter(ts) -> str:
+    ts = pd.Timestamp(ts)
+    return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
+
+
+def _not_measured(key: str, title: str, missing: str, detail: str = "", basis: str = "") -> Insight:
+    return Insight(key=key, title=f"{title}: not measured", detail=detail or f"Not measured: needs {missing}.",
+                   basis=basis or "no evidence in this workspace", figures=[], chart=None, measured=False,
+                   missing=missing)
+
+
+def _sized(chart, width: int = WIDTH, height: int | None = None):
+    props = {"width": width}
+    if height is not None:
+        props["height"] = height
+    return chart.properties(**props)
+
+
+def _trim_rows(frame: pd.DataFrame, by: str, ascending: bool = False) -> tuple[pd.DataFrame, str]:
+    """At most :data:`MAX_ROWS` rows: the top and bottom halves when there are more."""
+    frame = frame.sort_values(by, ascending=ascending, na_position="last")
+    if len(frame) <= MAX_ROWS:
+        return frame, ""
+    half = MAX_ROWS // 2
+    shown = pd.concat([frame.head(half), frame.dropna(subset=[by]).tail(half)]).drop_duplicates("manager")
+    return shown, f" The chart shows the top and bottom {half} of {len(frame)} managers."
+
+
+# ------------------------------------------------------------------------------ 1. hero pattern
+#: The evidence the hero pattern needs, as the diagnosis's "Cannot tell" reasons name it.
+_HERO_NEEDS = ("attainment", "manager involvement", "capability movement")
+
+
+def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight:
+    title = "Same quota, different manager"
+    if diag.empty:
+        return _not_measured("hero_pattern", title, NEEDS["roster"])
+    judged = diag[diag["hero"].notna()]
+    if judged.empty:
+        reasons = " ".join(diag["reason"].dropna().astype(str))
+        missing = "; ".join(NEEDS[k] for k in _HERO_NEEDS if k in reasons) or NEEDS["attainment"]
+        return _not_measured("hero_pattern", title, missing,
+                             detail=f"Cannot tell for any of the {len(diag)} managers: "
+                                    + diag["reason"].iloc[0].removeprefix("Cannot tell: "),
+                             basis=f"{_n(len(diag), 'manager')} · attainment, involvement or capability not measured")
+    heroes = judged[_true(judged["hero"])].sort_values("manager")
+    at_plan = judged[judged["attainment"] >= settings.hero_attainment]
+    developers = at_plan[~_true(at_plan["hero"])].sort_values("development_index", ascending=False)
+    if heroes.empty:
+        head = (f"No manager hits plan by carrying the complex deals: of {len(at_plan)} at plan, none combines "
+                f"high involvement (≥{settings.hero_involvement:.0%}) with flat capability")
+        detail = ""
+    else:
+        verb = "hits" if len(heroes) == 1 else "hit"
+        head = (f"{_n(len(heroes), 'manager')} {verb} plan by carrying the complex deals themselves: "
+                f"{names(heroes['manager'])}")
+        detail = (f"{'This manager is' if len(heroes) == 1 else 'Each is'} at "
+                  f"{_range(heroes['attainment'], _pct)} of plan, was involved in "
+                  f"{_range(heroes['involvement_won_complex'], _pct)} of the team's won complex deals, and the reps' "
+                  f"capability is flat ({_range(heroes['capability_slope'], _slope)} per cycle, under the "
+                  f"{settings.flat_slope:+.3f} bar).")
+    if not developers.empty:
+        shown = developers.head(3)
+        idx = names(f"{v:.0f}" for v in shown["development_index"].dropna())
+        detail += (f" {'Also' if not heroes.empty else 'Instead,'} at plan but developing the team: "
+                   f"{names(shown['manager'])}" + (f" (development index {idx})." if idx else "."))
+    unknown = len(diag) - len(judged)
+    if unknown:
+        detail += f" {_n(unknown, 'manager')} cannot be judged (evidence not measured)."
+    cycles = int(diag["n_cycles"].max()) if "n_cycles" in diag and diag["n_cycles"].notna().any() else 0
+    basis = " · ".join(bit for bit in (
+        _n(len(judged), "manager") + " judged",
+        _n(int(judged["n_reps_with_quota"].sum()), "rep") + " with quota",
+        _n(int(judged["n_complex_won"].sum()), "won complex deal"),
+        _n(cycles, "review cycle") if cycles else "") if bit)
+    plotted = diag.dropna(subset=["attainment", "development_index"])
+    chart = functools.partial(_hero_chart, diag, settings.hero_attainment) if len(plotted) else None
+    figures = [("Hero pattern", f"{len(heroes)} of {len(judged)}"),
+               ("At or above plan", f"{len(at_plan)} of {len(judged)}")]
+    if not heroes.empty:
+        figures.append(("Heroes' involvement in won complex deals",
+                        _pct(heroes["n_complex_won_involved"].sum() / max(1, heroes["n_complex_won"].sum()))))
+    return Insight("hero_pattern", head, detail.strip(), basis, figures, chart, True)
+
+
+# ------------------------------------------------------------------------------ 2. Coach dial
+def dial_chart(diag: pd.DataFrame) -> alt.HConcatChart:
+    """The three dials side by side, managers ordered by Coach (highest first)."""
+    rows, _ = _trim_rows(diag[["manager", *DIALS]], "coach")
+    order = rows["manager"].tolist()
+    long = rows.melt(id_vars="manager", value_vars=list(DIALS), var_name="dial", value_name="score")
+    long["text"] = long["score"].map(lambda v: "not measured" if pd.isna(v) else f"{v:.0f}")
+    colours = {"coach": WON, "lead": "#3c6e91", "manage": "#b07d2b"}
+    height = max(200, 26 * len(order))
+    panels = []
+    for i, dial in enumerate(("coach", "lead", "manage")):
+        part = long[long["dial"] == dial]
+        y = alt.Y("manager:N", sort=order, title=None,
+                  axis=alt.Axis(labelOverlap=False, labelLimit=220) if i == 0 else None)
+        x = alt.X("score:Q", title=f"{DIALS[dial]} (0–100)", scale=alt.Scale(domain=[0, 100]),
+                  axis=alt.Axis(tickCount=5))
+        bars = alt.Chart(part).transform_filter("isValid(datum.score)").mark_bar(color=colours[dial]).encode(
+            y=y, x=x, tooltip=[alt.Tooltip("manager:N"), alt.Tooltip("score:Q", title=DIALS[dial], format=".0f")])
+        text = alt.Chart(part).mark_text(align="left", dx=4, color="#33403a").encode(
+            y=y, x=alt.X("pos:Q", scale=alt.Scale(domain=[0, 100])), text="text:N").transform_calculate(
+            pos="isValid(datum.score) ? datum.score : 0")
+        panels.append(alt.layer(bars, text).properties(width=(WIDTH - 220) // 3 if i else (WIDTH - 220) // 3 + 20,
+                                                       height=height))
+    return alt.hconcat(*panels, spacing=12)
+
+
+def coach_insight(diag: pd.DataFrame) -> Insight:
+    title = "Who develops their team"
+    coach_needs = NEEDS["coach"]
+    if diag.empty:
+        return _not_measured("coach_dial", title, NEEDS["roster"])
+    measured = diag[diag["coach"].notna()]
+    if measured.empty:
+        other = [DIALS[d] for d in ("lead", "manage") if diag[d].notna().any()]
+        detail = "Not measured: no coaching signal has evidence for any manager."
+        if other:
+            detail += f" Only the {names(other)} dial{'s are' if len(other) > 1 else ' is'} measured here."
+        return _not_measured("coach_dial", title, coach_needs, detail=detail,
+                             basis=f"{_n(len(diag), 'manager')} · 0 coaching signals measured")
+    ranked = measured.sort_values(["coach", "manager"], ascending=[False, True])
+    top = ranked.head(3)
+    bottom = ranked.tail(3).iloc[::-1] if len(ranked) > 3 else ranked.iloc[0:0]
+    head = "Top coaches: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in top.itertuples())
+    of = int(diag["of_signals_coach"].iloc[0])
+    detail = (f"Coach dial = mean percentile rank, among the {len(diag)} managers in scope, of up to {of} "
+              "coaching signals (capability movement, named gaps moved, follow-through, revisits, "
+              "independence, coaching quality, the 50/50 rule).")
+    if not bottom.empty:
+        detail += " Lowest: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in bottom.itertuples()) + "."
+    manage = diag.dropna(subset=["manage"]).sort_values(["manage", "manager"], ascending=[False, True])
+    if not manage.empty:
+        m = manage.iloc[0]
+        coach_of_m = "not measured" if pd.isna(m["coach"]) else f"{m['coach']:.0f}"
+        if m["manager"] not in set(top["manager"]):
+            detail += (f" Highest Manage dial: {clip(m['manager'])} ({m['manage']:.0f}), whose Coach dial is "
+                       f"{coach_of_m}: the dial a dashboard rewards is not the one that builds capability.")
+    unmeasured = len(diag) - len(measured)
+    if unmeasured:
+        detail += f" {_n(unmeasured, 'manager')} with no coaching evidence: not measured."
+    chart, trimmed = functools.partial(dial_chart, diag), _trim_rows(diag, "coach")[1]
+    detail += trimmed
+    median_signals = int(np.median(measured["n_signals_coach"]))
+    basis = (f"{len(measured)} of {_n(len(diag), 'manager')} measured · median {median_signals} of {of} coaching "
+             f"signals · {_n(int(diag['n_sessions'].sum()), 'coaching session')}")
+    figures = [("Top Coach dial", f"{top.iloc[0]['coach']:.0f}"),
+               ("Managers measured", f"{len(measured)} of {len(diag)}"),
+               ("Signals per manager (median)", f"{median_signals} of {of}")]
+    return Insight("coach_dial", head, detail, basis, figures, chart, True)
+
+
+# ------------------------------------------------------------------------------ 3. confidence gap
+def confidence_insight(diag: pd.DataFrame) -> Insight:
+    title = "Confidence is not evidence"
+    if diag.empty:
+        return _not_measured("confidence_gap", title, NEEDS["roster"])
+    both = diag.dropna(subset=["confidence_gap"]).sort_values(["confidence_gap", "manager"],
+                                                                ascending=[False, True])
+    if both.empty:
+        part = []
+        if diag["self_rating"].notna().any():
+            part.append("managers' self-ratings are there, but no rep answered about their manager's coaching")
+        elif diag["reps_agree"].notna().any():
+            part.append("reps' answers are there, but no manager rated their own coaching")
+        detail = ("Not measured: " + part[0] + ".") if part else ""
+        out = _not_measured("confidence_gap", title, NEEDS["confidence"], detail=detail)
+        out.context = RESEARCH_CONFIDENCE
+        return out
+    w = both.iloc[0]
+    head = (f"Widest confidence gap: {clip(w['manager'])} rates their own coaching consistent "
+            f"({_pct(w['self_rating'])}); {_pct(w['reps_agree'])} of their reps agree")
+    above = both[both["confidence_gap"] > 0]
+    widest = both.head(3)
+    detail = (f"{len(above)} of {_n(len(both), 'manager')} rate their own coaching higher than their reps do "
+              f"(median gap {_points(float(both['confidence_gap'].median()))}). Widest: "
+              + ", ".join(f"{clip(r.manager)} {_points(r.confidence_gap)}" for r in widest.itertuples()) + ".")
+    narrow = both.iloc[-1]
+    if len(both) > 3:
+        detail += f" Narrowest: {clip(narrow['manager'])} {_points(narrow['confidence_gap'])}."
+    basis = (f"{_n(len(both), 'manager')} · {_n(int(both['n_self_ratings'].sum()), 'self-rating')} · "
+             f"{_n(int(both['n_rep_coaching_answers'].sum()), 'rep answer')} on coaching consistency")
+    figures = [("Widest gap", _points(w["confidence_gap"])),
+               ("Managers rating above their reps", f"{len(above)} of {len(both)}"),
+               ("Reps who agree (all answers)",
+                _pct((both["reps_agree"] * both["n_rep_coaching_answers"]).sum()
+                     / both["n_rep_coaching_answers"].sum()))]
+    chart = functools.partial(_confidence_chart, diag)
+    return Insight("confidence_gap", head, detail, basis, figures, chart, True, context=RESEARCH_CONFIDENCE)
+
+
+# ------------------------------------------------------------------------------ 4. dependency
+GROUP_COLOURS = {"Shrinking": WON, "Hero pattern": QUOTA, "Flat": GREY, "Growing": "#b07d2b"}
+
+
+def _per_quarter(slope: float) -> str:
+    """A dependency slope (share per quarter) in percentage points: −7.4."""
+    return f"{100 * slope:+.1f}".replace("-", "−")
+
+
+def dependency_chart(curve: pd.DataFrame, groups: dict[str, str]) -> alt.LayerChart:
+    """Each team's dependency curve as a thin line, and the pooled curve of each group as a
+    thick one (share of the group's complex closed deals with the manager involved)."""
+    df = curve.dropna(subset=["dependency"]).copy()
+    sizes = pd.Series(groups).value_counts()
+    groups = {m: f"{g} ({sizes[g]})" for m, g in groups.items()}
+    df["group"] = df["manager"].map(groups)
+    df = df[df["group"].notna()]
+    df["quarter_label"] = df["quarter"].map(_quarter)
+    pooled = df.groupby(["group", "quarter_label"], as_index=False).agg(
+        n_involved=("n_involved", "sum"), n_complex_closed=("n_complex_closed", "sum"),
+        n_managers=("manager", "nunique"))
+    pooled["dependency"] = pooled["n_involved"] / pooled["n_complex_closed"]
+    order = sorted(df["quarter_label"].unique())
+    present = sorted(set(df["group"]), key=lambda g: list(GROUP_COLOURS).index(g.rsplit(" (", 1)[0]))
+    scale = alt.Scale(domain=present, range=[GROUP_COLOURS[g.rsplit(" (", 1)[0]] for g in present])
+    colour = alt.Color("group:N", title=None, scale=scale, legend=alt.Legend(
+        orient="bottom", symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=4))
+    x = alt.X("quarter_label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("dependency:Q", title="Complex deals with the manager involved", axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, 1]))
+    thin = alt.Chart(df).mark_line(strokeWidth=1, opacity=0.35).encode(
+        x=x, y=y, color=colour, detail="manager:N",
+        tooltip=["manager:N", "quarter_label:N", alt.Tooltip("dependency:Q", format=".0%"),
+                 alt.Tooltip("n_complex_closed:Q", title="complex closed deals")])
+    thick = alt.Chart(pooled).mark_line(strokeWidth=4, point=alt.OverlayMarkDef(size=60)).encode(
+        x=x, y=y, color=colour,
+        tooltip=["group:N", "quarter_label:N", alt.Tooltip("dependency:Q", format=".0%"),
+                 alt.Tooltip("n_complex_closed:Q", title="complex closed deals"),
+                 alt.Tooltip("n_managers:Q", title="managers")])
+    return alt.layer(thin, thick).properties(width=WIDTH, height=HEIGHT)
+
+
+def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
+    title = "Dependency curves"
+    if diag.empty:
+        return _not_measured("dependency", title, NEEDS["roster"])
+    trend = diag[diag["dependency_trend"] != "not measured"]
+    if trend.empty or curve["dependency"].notna().sum() == 0:
+        n_known = int(curve["n_complex_closed"].sum()) if not curve.empty else 0
+        detail = ("Not measured: no closed complex deal shows whether the manager was involved."
+                  if n_known == 0 else
+                  "Not measured: fewer than three quarters with complex closed deals for every manager.")
+        return _not_measured("dependency", title, NEEDS["dependency"], detail=detail)
+    groups = {}
+    for r in trend.itertuples():
+        groups[r.manager] = "Hero pattern" if _is_true(r.hero) else str(r.dependency_trend).capitalize()
+    shrinking = trend[trend["dependency_trend"] == "shrinking"].sort_values("dependency_slope")
+    flat = trend[trend["dependency_trend"] == "flat"]
+    growing = trend[trend["dependency_trend"] == "growing"]
+    if shrinking.empty:
+        head = f"No team needs its manager less over time: {len(flat)} flat, {len(growing)} growing"
+    else:
+        verb = "needs its" if len(shrinking) == 1 else "need their"
+        head = f"{_n(len(shrinking), 'team')} {verb} manager less each quarter: {names(shrinking['manager'])}"
+    bits = []
+    if not shrinking.empty:
+        bits.append("Shrinking, in points per quarter: " + ", ".join(
+            f"{clip(r.manager)} {_per_quarter(r.dependency_slope)}" for r in shrinking.itertuples()) + ".")
+    heroes = trend[_true(trend["hero"])]
+    if not heroes.empty:
+        bits.append("Hero-pattern managers: " + ", ".join(
+            f"{clip(r.manager)} {r.dependency_trend} ({_per_quarter(r.dependency_slope)})"
+            for r in heroes.itertuples()) + ".")
+    rest = len(trend) - len(shrinking)
+    bits.append(f"{len(flat)} flat and {len(growing)} growing of {len(trend)} with a trend"
+                + (f"; {len(diag) - len(trend)} not measured." if len(diag) > len(trend) else "."))
+    detail = ("Share of each team's complex closed deals with the manager involved, per quarter; the trend is "
+              "the least-squares slope. " + " ".join(bits))
+    known = curve[curve["manager"].isin(trend["manager"])]
+    n_quarters = int(known.dropna(subset=["dependency"])["quarter"].nunique())
+    basis = (f"{_n(len(trend), 'manager')} with a trend · {_n(int(known['n_complex_closed'].sum()), 'complex closed deal')}"
+             f" with known involvement · {_n(n_quarters, 'quarter')}")
+    figures = [("Shrinking", f"{len(shrinking)} of {len(trend)}"), ("Flat or growing", f"{rest} of {len(trend)}")]
+    if not shrinking.empty:
+        figures.append(("Steepest fall, points per quarter",
+                        _per_quarter(float(shrinking["dependency_slope"].iloc[0]))))
+    return Insight("dependency", head, detail, basis, figures, functools.partial(dependency_chart, curve, groups), True)
+
+
+# ------------------------------------------------------------------------------ 5. skill or fit gap
+CATEGORY_COLOURS = {FIT_GAP: QUOTA, NOT_WORKED: "#e0a458", DEVELOPED: WON, NOT_ENOUGH: LIGHT}
+
+
+def gaps_chart(gaps: pd.DataFrame) -> alt.Chart:
+    counts = gaps.assign(manager=gaps["manager"].fillna("no manager")).groupby(
+        ["manager", "category"], as_index=False).size().rename(columns={"size": "gaps"})
+    totals = counts.groupby("manager")["gaps"].sum().sort_values(ascending=False)
+    order = totals.index.tolist()
+    if len(order) > MAX_ROWS:
+        order = order[:MAX_ROWS]
+        counts = counts[counts["manager"].isin(order)]
+    cats = [c for c in CATEGORIES if c in set(counts["category"])]
+    counts["order"] = counts["category"].map({c: i for i, c in enumerate(CATEGORIES)})
+    return alt.Chart(counts).mark_bar().encode(
+        y=alt.Y("manager:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
+        x=alt.X("gaps:Q", title="Gaps below standard (rep × capability)"),
+        color=alt.Color("category:N", title=None, legend=alt.Legend(orient="bottom", columns=2),
+                        scale=alt.Scale(domain=cats, range=[CATEGORY_COLOURS[c] for c in cats])),
+        order=alt.Order("order:Q"),
+        tooltip=["manager:N", "category:N", "gaps:Q"],
+    ).properties(width=WIDTH - 200, height=max(200, 26 * len(order)))
+
+
+def gaps_insight(ws: Workspace, gaps: pd.DataFrame, settings: Settings, n_reps_in_scope: int | None = None) -> Insight:
+    title = "Skill gap or fit gap"
+    evidence = ws.scalar("SELECT (SELECT count(*) FROM reviews) + (SELECT count(*) FROM quotas)") or 0
+    if not evidence:
+        return _not_measured("gaps", title, NEEDS["gaps"])
+    if gaps.empty and n_reps_in_scope == 0:
+        return _not_measured("gaps", title, NEEDS["scope"])
+    standards = (f"below standard on a capability (latest score under {settings.capability_standard:.2f}) or on "
+                 f"results (attainment under {settings.results_standard:.0%})")
+    if gaps.empty:
+        return Insight("gaps", "No rep is below standard", f"No rep in scope is {standards}.",
+                       "reviews and quotas in scope", [("Gaps below standard", "0")], None, True)
+    counts = gaps["category"].value_counts()
+    total = len(gaps)
+    n_reps = gaps["rep"].nunique()
+    c = {k: int(counts.get(k, 0)) for k in CATEGORIES}
+    if c[NOT_WORKED]:
+        head = f"{c[NOT_WORKED]:,} of {total:,} gaps below standard are not being worked"
+    elif c[DEVELOPED]:
+        head = f"{c[DEVELOPED]:,} of {total:,} gaps below standard are being developed"
+    else:
+        head = f"{total:,} gaps below standard, {c[NOT_ENOUGH]:,} without enough evidence to place"
+    if c[FIT_GAP]:
+        head += f"; {c[FIT_GAP]} {'reads' if c[FIT_GAP] == 1 else 'read'} as a fit gap"
+    detail = (f"{_n(n_reps, 'rep')} {standards}: {c[NOT_WORKED]:,} skill gaps not being worked (never named, or "
+              f"named without follow-through), {c[DEVELOPED]:,} being developed, {c[FIT_GAP]:,} fit "
+              f"{'gap' if c[FIT_GAP] == 1 else 'gaps'} (no movement despite real coaching and follow-through), "
+              f"{c[NOT_ENOUGH]:,} without enough evidence.")
+    fits = gaps[gaps["category"] == FIT_GAP]
+    if 0 < len(fits) <= 3:
+        detail += " Fit " + ("gap" if len(fits) == 1 else "gaps") + ": " + "; ".join(
+            f"{clip(r.rep)} ({clip(r.capability or 'results')}, {clip(r.manager)})" for r in fits.itertuples()) + "."
+    worst = gaps[gaps["category"] == NOT_WORKED].groupby("manager").size().sort_values(ascending=False)
+    if len(worst):
+        detail += f" Most unworked gaps: {clip(worst.index[0])}'s team ({worst.iloc[0]})."
+    basis = (f"{_n(n_reps, 'rep')} below standard · {_n(total, 'gap')} · "
+             f"{_n(int(gaps['manager'].nunique()), 'manager')}")
+    figures = [("Not being worked", f"{c[NOT_WORKED]:,}"), ("Being developed", f"{c[DEVELOPED]:,}"),
+               ("Fit gap", f"{c[FIT_GAP]:,}")]
+    return Insight("gaps", head, detail, basis, figures, functools.partial(gaps_chart, gaps), True)
+
+
+# ------------------------------------------------------------------------------ 6. follow-through
+def follow_through_insight(ft: pd.DataFrame) -> Insight:
+    title = "Development follow-through"
+    if ft.empty or int(ft["n_actions"].sum()) == 0:
+        return _not_measured("follow_through", title, NEEDS["follow_through"])
+    assigned, due = int(ft["n_actions"].sum()), int(ft["n_due"].sum())
+    done_due, done = int(ft["n_completed_due"].sum()), int(ft["n_completed"].sum())
+    revisited, overdue = int(ft["n_revisited"].sum()), int(ft["n_overdue"].sum())
+    rate = done_due / due if due else float("nan")
+    revisit = revisited / done if done else float("nan")
+    if due:
+        head = f"{_pct(rate)} of development actions due were completed"
+        head += f"; {_pct(revisit)} of completed ones were revisited" if done else "; none was completed"
+    else:
+        head = f"{assigned:,} development actions assigned, none due yet"
+    ranked = ft.dropna(subset=["follow_through_rate"]).sort_values(["follow_through_rate", "manager"],
+                                                                   ascending=[False, True])
+    detail = (f"Across {_n(int((ft['n_actions'] > 0).sum()), 'manager')}: {assigned:,} assigned, {due:,} due, "
+              f"{done_due:,} of those completed, {revisited:,} of {done:,} completed revisited; {overdue:,} overdue.")
+    if len(ranked) >= 2:
+        hi, lo = ranked.head(2), ranked.tail(2).iloc[::-1]
+        detail += (" Highest follow-through: " + ", ".join(f"{clip(r.manager)} {_pct(r.follow_through_rate)} "
+                                                          f"({r.n_due} due)" for r in hi.itertuples())
+                   + "; lowest: " + ", ".join(f"{clip(r.manager)} {_pct(r.follow_through_rate)} ({r.n_due} due)"
+                                             for r in lo.itertuples()) + ".")
+    steps = pd.DataFrame({"step": ["Assigned", "Due", "Completed (of due)", "Revisited"],
+                          "count": [assigned, due, done_due, revisited]})
+    chart = functools.partial(_funnel_chart, steps)
+    basis = f"{_n(assigned, 'development action')} · {_n(int((ft['n_actions'] > 0).sum()), 'manager')}"
+    figures = [("Follow-through", _pct(rate) if due else "none due"),
+               ("Revisited", _pct(revisit) if done else "none completed"), ("Overdue", f"{overdue:,}")]
+    return Insight("follow_through", head, detail, basis, figures, chart, True)
+
+
+# ------------------------------------------------------------------------------ 7. top movers
+def movers_chart(movers: pd.DataFrame) -> alt.LayerChart:
+    order = movers["rep"].tolist()
+    df = movers.assign(label=movers["mean_slope"].map(lambda v: f"{v:+.3f}"))
+    y = alt.Y("rep:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220))
+    bars = alt.Chart(df).mark_bar().encode(
+        y=y, x=alt.X("mean_slope:Q", title="Capability movement (normalised score per cycle)"),
+        color=alt.Color("manager:N", title="Manager", legend=alt.Legend(orient="bottom", columns=3)),
+        tooltip=["rep:N", "manager:N", alt.Tooltip("mean_slope:Q", format="+.3f"), "best_capability:N",
+                 alt.Tooltip("best_rise:Q", format="+.2f"), "n_cycles:Q"])
+    text = alt.Chart(df).mark_text(align="left", dx=4).encode(y=y, x="mean_slope:Q", text="label:N")
+    return alt.layer(bars, text).properties(width=WIDTH - 200, height=max(200, 30 * len(order)))
+
+
+def movers_insight(movers: pd.DataFrame) -> Insight:
+    title = "Top movers"
+    if movers.empty:
+        return _not_measured("movers", title, NEEDS["movers"])
+    teams = movers.groupby("manager").size().sort_values(ascending=False)
+    teams = teams.reindex(sorted(teams.index, key=lambda m: (-teams[m], m)))
+    listed = ", ".join(f"{clip(m)} ({k})" for m, k in teams.head(3).items())
+    n = len(movers)
+    if len(teams) <= 3:
+        head = (f"The {n} reps whose capability rose most sit in {_n(len(teams), 'team')}: {listed}"
+                if n > 1 else f"The top mover sits in {listed}")
+    else:
+        head = f"The {n} reps whose capability rose most come from {_n(len(teams), 'team')}; most from {listed}"
+    best = movers.iloc[0]
+    detail = (f"Ranked by the mean slope of each rep's capability scores per review cycle. Top: {clip(best['rep'])} "
+              f"({clip(best['manager'])}), {best['mean_slope']:+.3f} per cycle, best on {clip(best['best_capability'])} "
+              f"({best['best_rise']:+.2f}). Recognise movement, not only revenue.")
+    basis = (f"top {_n(n, 'rep')} by capability movement · up to {int(movers['n_cycles'].max())} cycles · "
+             f"{int(movers['n_capabilities'].max())} capabilities")
+    figures = [("Teams holding the top movers", f"{len(teams)}"), ("Top mover", f"{best['mean_slope']:+.3f}/cycle")]
+    return Insight("movers", head, detail, basis, figures, functools.partial(movers_chart, movers), True)
+
+
+# ------------------------------------------------------------------------------ 8. Pareto
+def pareto_insight(ws: Workspace, filters: Filters, index_amounts: bool) -> Insight:
+    title = "Revenue concentration across reps"
+    p = pareto(ws, filters, "rep")
+    if p.n_entities == 0 or not (p.top_share == p.top_share):  # NaN: revenue not positive
+        return _not_measured("pareto", title, NEEDS["pareto"],
+                             detail="Not measured: " + p.sentence if p.n_entities else "")
+    head = f"The top {p.top:.0%} of reps bring {p.top_share:.0%} of closed-won revenue"
+    detail = (f"{p.n_top} of {p.n_entities} reps, ranked by closed-won revenue, bring {p.top_share:.0%} of "
+              f"{fmt_money(p.revenue, index=index_amounts)} from {p.n_deals:,} won deals; an even spread would "
+              f"give them {p.n_top / p.n_entities:.0%}.")
+    if p.n_deals_unattributed:
+        detail += f" {_n(p.n_deals_unattributed, 'won deal')} with no rep recorded are left out."
+    basis = f"{_n(p.n_entities, 'rep')} with closed-won deals · {_n(p.n_deals, 'won deal')}"
+    figures = [(f"Revenue from the top {p.top:.0%}", f"{p.top_share:.0%}"),
+               ("Closed-won revenue", fmt_money(p.revenue, index=index_amounts)),
+               ("Reps in the top group", f"{p.n_top} of {p.n_entities}")]
+    chart = functools.partial(_pareto_chart, p.table, p.top)
+    return Insight("pareto", head, detail, basis, figures, chart, True)
+
+
+# ------------------------------------------------------------------------------ 9. the needle
+RHO_TITLE = "Spearman ρ across reps (95% interval)"
+
+
+def needle_chart(links: pd.DataFrame) -> alt.LayerChart:
+    df = links[links["measured"]].copy()
+    df["n_text"] = "n = " + df["n"].astype(str)
+    order = df["link"].tolist()
+    y = alt.Y("link:N", sort=order, title=None, axis=alt.Axis(labelLimit=480, labelOverlap=False))
+    x = alt.X("rho:Q", title=RHO_TITLE, scale=alt.Scale(domain=[-1, 1]))
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=GREY, strokeDash=[4, 4]).encode(x="x:Q")
+    ci = alt.Chart(df).mark_rule(strokeWidth=3, color=LIGHT).encode(
+        y=y, x=alt.X("ci_low:Q", title=RHO_TITLE, scale=alt.Scale(domain=[-1, 1])), x2="ci_high:Q")
+    dots = alt.Chart(df).mark_circle(size=200, color=WON, opacity=1).encode(
+        y=y, x=x, tooltip=["link:N", alt.Tooltip("rho:Q", format="+.2f"), "n:Q", "strength:N",
+                           alt.Tooltip("ci_low:Q", format="+.2f"), alt.Tooltip("ci_high:Q", format="+.2f")])
+    n = alt.Chart(df).mark_text(align="left", dx=6, color="#33403a").encode(
+        y=y, x=alt.X("ci_high:Q", scale=alt.Scale(domain=[-1, 1])), text="n_text:N")
+    return alt.layer(zero, ci, dots, n).properties(width=WIDTH - 340, height=max(160, 60 * len(df)))
+
+
+def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: NeedleChain | None = None) -> Insight:
+    title = "What moves the needle"
+    chain = chain if chain is not None else needle_chain(ws, filters, settings)
+    links = chain.links
+    measured = links[links["measured"]] if not links.empty else links
+    if measured.empty:
+        reasons = " ".join(links["reason"]) if not links.empty else ""
+        return _not_measured("needle", title, NEEDS["needle"], detail=("Not measured: " + reasons) if reasons else "")
+    clear = measured[measured["strength"] != "no clear link"]
+    n_reps = f"{measured['n'].min()}" if measured["n"].nunique() == 1 else \
+        f"{measured['n'].min()}–{measured['n'].max()}"
+    if clear.empty:
+        head = f"No clear link from activities to revenue across {n_reps} reps"
+    else:
+        best = clear.loc[clear["rho"].abs().idxmax()]
+        head = (f"Strongest link: {best['link']} (ρ = {best['rho']:+.2f}, n = {best['n']}), "
+                "an association, not a cause").replace("-", "−")
+    detail = " ".join(measured["sentence"])
+    if clear.empty:
+        detail += " These are associations between reps, not causes."
+    unmeasured = links[~links["measured"]]
+    for r in unmeasured.itertuples():
+        reason = r.reason.rstrip(".")
+        detail += f" Not measured: {r.link} ({reason[:1].lower() + reason[1:]})."
+    basis = (f"{n_reps} reps · {_n(len(measured), 'link')} measured of {len(links)} · Spearman rank correlation, "
+             "association not cause")
+    figures = [(r.link, f"ρ = {r.rho:+.2f}".replace("-", "−")) for r in measured.head(3).itertuples()]
+    return Insight("needle", head, detail, basis, figures, functools.partial(needle_chart, links), True)
+
+
+# ------------------------------------------------------------------------------ all of them
+@reusing
+def insights(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
+             index_amounts: bool = False, *, diag: pd.DataFrame | None = None) -> list[Insight]:
+    """The main findings of the workspace, one per screen, in story order (module docstring).
+
+    ``diag`` may pass a :func:`analytics.diagnosis.dials.diagnosis` already computed for the same
+    workspace, filters and settings (it is the slowest part). Amounts are formatted with
+    :func:`analytics.fmt.fmt_money` (``index=index_amounts``).
+    """
+    # the four slowest parts are independent: computed on two threads (analytics.store.caching.in_parallel)
+    given = diag
+    diag, gaps, chain, movers = in_parallel([
+        lambda: given if given is not None else diagnosis(ws, filters, settings),
+        lambda: gap_classification(ws, filters, settings),
+        lambda: needle_chain(ws, filters, settings),
+        lambda: top_movers(ws, filters, settings, TOP_MOVERS),
+    ])
+    out = [hero_insight(diag, settings), coach_insight(diag), confidence_insight(diag)]
+    curve = dependency_curve(ws, filters, settings) if not diag.empty else pd.DataFrame(
+        columns=["manager", "quarter", "n_complex_closed", "n_involved", "n_complex_not_measured", "dependency"])
+    out.append(dependency_insight(diag, curve))
+    out.append(gaps_insight(ws, gaps, settings, len(reps(ws, filters))))
+    ft_columns = {"n_actions", "n_due", "n_completed_due", "n_completed", "n_revisited", "n_overdue",
+                  "follow_through_rate"}
+    out.append(follow_through_insight(
+        diag if ft_columns <= set(diag.columns) else follow_through_by_manager(ws, filters, settings)))
+    out.append(movers_insight(movers))
+    out.append(pareto_insight(ws, filters, index_amounts))
+    out.append(needle_insight(ws, filters, settings, chain))
+    narrowed = diag.empty and not filters.is_default and not managers(ws).empty
+    for i in out:  # a chart and figures only beside measured evidence
+        if not i.measured:
+            i.chart, i.figures = None, []
+        if narrowed and i.missing == NEEDS["roster"]:  # the roster is there; the filters leave no one
+            i.missing, i.detail = NEEDS["scope"], f"Not measured: needs {NEEDS['scope']}."
+    return out

@@ -1,0 +1,97 @@
+"""Headline figures of a workspace under the current filters: who is in it, what period,
+revenue against quota."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.filters import Filters, deal_clause, quota_clause
+from analytics.fmt import quarter_label
+from analytics.people import managers, reps
+from analytics.results.attainment import attainment_by_manager
+from analytics.store.workspace import Workspace
+
+
+@dataclass
+class Headline:
+    managers: int
+    reps: int
+    first_quarter: str | None
+    last_quarter: str | None
+    quarters: int
+    won_revenue: float | None
+    won_deals: int
+    quota: float | None
+    quota_reps: int
+    won_in_quota_periods: float | None
+
+    @property
+    def attainment(self) -> float | None:
+        if not self.quota or self.won_in_quota_periods is None:
+            return None
+        return self.won_in_quota_periods / self.quota
+
+
+def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
+    n_reps = len(reps(ws, filters))
+    n_managers = len(managers(ws, filters))
+    # closed deals count in their close quarter; open deals' close dates are only expected
+    span_where, span_params = deal_clause(filters, "CASE WHEN o.is_closed THEN coalesce(o.close_date, o.created_date) "
+                                                   "ELSE o.created_date END")
+    q = ws.row(
+        f"""SELECT min(d), max(d), count(DISTINCT date_trunc('quarter', d)) FROM (
+               SELECT CASE WHEN o.is_closed THEN coalesce(o.close_date, o.created_date) ELSE o.created_date END AS d
+               FROM v_opportunities o WHERE {span_where}) WHERE d IS NOT NULL""", span_params)
+    won_where, won_params = deal_clause(filters)
+    won = ws.row(
+        f"SELECT sum(o.amount), count(*) FROM v_opportunities o WHERE o.is_won AND {won_where}", won_params)
+    q_where, q_params = quota_clause(filters)
+    quota = ws.row(
+        f"SELECT sum(q.amount), count(DISTINCT q.owner_name) FROM v_quotas q WHERE {q_where}", q_params)
+    in_periods = ws.scalar(
+        f"""SELECT sum(w.amount) FROM v_won_in_quota w JOIN v_quotas q
+            ON q.owner_name = w.owner_name AND q.period_start = w.period_start WHERE {q_where}""", q_params)
+    return Headline(
+        managers=n_managers, reps=n_reps,
+        first_quarter=quarter_label(q[0]), last_quarter=quarter_label(q[1]), quarters=int(q[2] or 0),
+        won_revenue=won[0], won_deals=int(won[1] or 0),
+        quota=quota[0], quota_reps=int(quota[1] or 0),
+        won_in_quota_periods=(in_periods or 0.0) if quota[0] else None,
+    )
+
+
+def revenue_by_quarter(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
+    """Closed-won revenue and quota per quarter (quota missing where none was loaded)."""
+    won_where, won_params = deal_clause(filters)
+    q_where, q_params = quota_clause(filters)
+    return ws.query(
+        f"""WITH won AS (
+               SELECT date_trunc('quarter', o.close_date) AS quarter, sum(o.amount) AS won_revenue,
+                      count(*) AS won_deals
+               FROM v_opportunities o WHERE o.is_won AND o.close_date IS NOT NULL AND {won_where} GROUP BY 1),
+           quota AS (
+               SELECT date_trunc('quarter', q.period_start) AS quarter, sum(q.amount) AS quota
+               FROM v_quotas q WHERE {q_where} GROUP BY 1)
+           SELECT coalesce(won.quarter, quota.quarter) AS quarter, won_revenue, won_deals, quota
+           FROM won FULL OUTER JOIN quota ON won.quarter = quota.quarter
+           ORDER BY 1""",
+        won_params + q_params,
+    )
+
+
+def managers_summary(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
+    """Per manager in scope: reps, won deals and revenue, quota and attainment (quota periods only)."""
+    base = managers(ws, filters)[["manager", "reps"]]
+    if base.empty:
+        return base.assign(won_deals=pd.Series(dtype="int64"), won_revenue=pd.Series(dtype=float),
+                           quota=pd.Series(dtype=float), attainment=pd.Series(dtype=float))
+    won_where, won_params = deal_clause(filters)
+    won = ws.query(
+        f"""SELECT o.manager_name AS manager, count(*) AS won_deals, sum(o.amount) AS won_revenue
+            FROM v_opportunities o WHERE o.is_won AND {won_where} GROUP BY 1""", won_params)
+    att = attainment_by_manager(ws, filters)[["manager", "quota", "attainment"]]
+    out = base.merge(won, on="manager", how="left").merge(att, on="manager", how="left")
+    out["won_deals"] = out["won_deals"].fillna(0).astype("int64")
+    return out.sort_values("won_revenue", ascending=False, na_position="last", ignore_index=True)

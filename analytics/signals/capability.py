@@ -1,0 +1,596 @@
+"""The Coach dial's first signal: capability movement and named gaps.
+
+Definitions (FRAMEWORK.md, thresholds from :class:`analytics.settings.Settings`)
+-----------------------------------------------------------------------------
+* **Normalised score** = (score − scale_min) / (scale_max − scale_min), with scale_min 1 and
+  scale_max 5 where the export leaves them blank (NaN when scale_max = scale_min).
+* **Movement** of a (rep, capability) under one manager = least-squares slope of the
+  normalised score on the cycle index, over at least two cycles under that manager.
+* A **named gap** is a capability named as the focus of a coaching session or as the capability
+  of a development action for that rep. It **moved** when the best normalised score within the
+  next ``moved_within_cycles`` cycles after it was named rose at least ``moved_rise`` above the
+  baseline; it is **stuck** when named in ``stuck_min_cycles`` or more cycles with no such rise.
+
+Attribution
+-----------
+A review belongs to the manager at the time: its ``reviewer`` (resolved through ``v_person_ref``)
+when present, else the rep's roster manager. A named gap belongs to the manager who first named
+it (the session's manager, the action's ``manager``, else the roster manager).
+
+Cycles
+------
+Cycles are numbered 0, 1, ... over the *whole* reviews table (unfiltered), ordered by their
+earliest ``review_date``; a cycle without any date is placed by its label when the label names a
+period (``2025-Q3``, ``Q3 2025``, ``2025-H1``, ``2025-07``, ``FY2025``), else after the dated
+ones in label order. The index is therefore the same whatever the filters, and a slope over
+cycles 0 and 2 spans two cycles.
+
+Scope
+-----
+* period: ``review_date`` in the period; a review with no date cannot be placed and is kept;
+* region / team: the rep's roster row (``Filters.clause(person=...)``);
+* manager: the manager at the time (so a rep's earlier manager keeps that history);
+* segment / product filters do not apply (reviews and coaching have neither).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from analytics.filters import Filters
+from analytics.people import managers, roster_names
+from analytics.settings import Settings
+from analytics.store.caching import per_version, reused
+from analytics.store.workspace import Workspace
+
+DEFAULT_SCALE_MIN = 1.0
+DEFAULT_SCALE_MAX = 5.0
+#: Rises are compared after rounding to this many decimals (0.6 − 0.5 is 0.0999...98 in floats).
+RISE_DECIMALS = 9
+
+STATUSES = ("moved", "stuck", "not moved", "too early", "not measured")
+
+REVIEW_COLUMNS = ["rep", "manager", "capability", "cycle", "cycle_index", "review_date", "score",
+                  "scale_min", "scale_max", "score_norm"]
+MOVEMENT_COLUMNS = ["rep", "capability", "manager", "n_cycles", "first_cycle_index", "last_cycle_index",
+                    "first_norm", "last_norm", "slope"]
+GAP_COLUMNS = ["rep", "capability", "manager", "first_named_date", "n_namings", "named_cycles",
+               "baseline_cycle_index", "baseline_norm", "n_window_cycles", "best_within", "rise", "status"]
+MANAGER_COLUMNS = ["manager", "capability_slope", "n_rep_capabilities", "n_reps_reviewed", "n_cycles",
+                   "share_gaps_moved", "n_gaps_decided", "n_named_gaps", "n_gaps_moved", "n_gaps_stuck",
+                   "n_gaps_not_moved", "n_gaps_too_early", "n_gaps_not_measured"]
+
+_REVIEWS_SQL = f"""
+SELECT coalesce(pr.name, r.rep) AS rep,
+       coalesce(pv.name, nullif(trim(r.reviewer), ''), ro.manager_name) AS manager,
+       r.capability, r.cycle, r.review_date, r.score,
+       coalesce(r.scale_min, {DEFAULT_SCALE_MIN}) AS scale_min,
+       coalesce(r.scale_max, {DEFAULT_SCALE_MAX}) AS scale_max
+FROM reviews r
+LEFT JOIN v_person_ref pr ON pr.ref = r.rep
+LEFT JOIN v_person_ref pv ON pv.ref = nullif(trim(r.reviewer), '')
+LEFT JOIN v_roster ro ON ro.name = coalesce(pr.name, r.rep)
+"""
+
+# A capability named for a rep: the focus of a coaching session, or a development action.
+_NAMINGS_SQL = """
+SELECT coalesce(pr.name, s.rep) AS rep, s.focus_capability AS capability,
+       coalesce(pm.name, nullif(trim(s.manager), ''), ro.manager_name) AS manager,
+       s.session_date AS named_date, 'session' AS source
+FROM coaching_sessions s
+LEFT JOIN v_person_ref pr ON pr.ref = s.rep
+LEFT JOIN v_person_ref pm ON pm.ref = nullif(trim(s.manager), '')
+LEFT JOIN v_roster ro ON ro.name = coalesce(pr.name, s.rep)
+WHERE nullif(trim(s.focus_capability), '') IS NOT NULL AND s.session_date IS NOT NULL
+UNION ALL
+SELECT coalesce(pr.name, a.rep), a.capability,
+       coalesce(pm.name, nullif(trim(a.manager), ''), ro.manager_name),
+       a.assigned_date, 'action'
+FROM development_actions a
+LEFT JOIN v_person_ref pr ON pr.ref = a.rep
+LEFT JOIN v_person_ref pm ON pm.ref = nullif(trim(a.manager), '')
+LEFT JOIN v_roster ro ON ro.name = coalesce(pr.name, a.rep)
+WHERE nullif(trim(a.capability), '') IS NOT NULL AND a.assigned_date IS NOT NULL
+"""
+
+
+# ------------------------------------------------------------------------------ helpers
+def least_squares_slope(x, y) -> float:
+    """Ordinary least-squares slope of ``y`` on ``x``.
+
+    slope = Σ (x − x̄)(y − ȳ) / Σ (x − x̄)²; NaN with fewer than two distinct ``x``.
+
+    >>> least_squares_slope([0, 1, 2], [0.25, 0.5, 0.5])
+    0.125
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[ok], y[ok]
+    if len(np.unique(x)) < 2:
+        return float("nan")
+    dx = x - x.mean()
+    return float((dx * (y - y.mean())).sum() / (dx * dx).sum())
+
+
+_LABEL_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^(?:fy)?(\d{4})[-_/ ]?q([1-4])$", "yq"),
+    (r"^q([1-4])[-_/ ]?(?:fy)?(\d{4})$", "qy"),
+    (r"^(\d{4})[-_/ ]?h([12])$", "yh"),
+    (r"^h([12])[-_/ ]?(\d{4})$", "hy"),
+    (r"^(\d{4})[-_/](\d{1,2})$", "ym"),
+    (r"^(?:fy)?(\d{4})$", "y"),
+)
+
+
+def label_end_date(label) -> pd.Timestamp:
+    """Last day of the period a cycle label names, NaT when the label names none.
+
+    >>> str(label_end_date("2025-Q1").date()), str(label_end_date("H2 2024").date())
+    ('2025-03-31', '2024-12-31')
+    >>> label_end_date("Spring review")
+    NaT
+    """
+    text = re.sub(r"\s+", " ", str(label).strip().lower())
+    for pattern, kind in _LABEL_PATTERNS:
+        m = re.match(pattern, text)
+        if not m:
+            continue
+        a, b = (int(g) for g in m.groups()) if len(m.groups()) == 2 else (int(m.group(1)), 0)
+        try:
+            if kind == "yq":
+                return pd.Period(year=a, quarter=b, freq="Q").end_time.normalize()
+            if kind == "qy":
+                return pd.Period(year=b, quarter=a, freq="Q").end_time.normalize()
+            if kind == "yh":
+                return pd.Timestamp(year=a, month=6 * b, day=1) + pd.offsets.MonthEnd(0)
+            if kind == "hy":
+                return pd.Timestamp(year=b, month=6 * a, day=1) + pd.offsets.MonthEnd(0)
+            if kind == "ym":
+                return pd.Timestamp(year=a, month=b, day=1) + pd.offsets.MonthEnd(0)
+            return pd.Timestamp(year=a, month=12, day=31)
+        except ValueError:
+            return pd.NaT
+    return pd.NaT
+
+
+@per_version
+def cycles(ws: Workspace) -> pd.DataFrame:
+    """The review cycles of the whole workspace, numbered in chronological order.
+
+    Returns
+    -------
+    DataFrame with ``cycle``, ``cycle_date`` (the earliest ``review_date`` of the cycle, else the
+    end of the period its label names, else NaT) and ``cycle_index`` (0, 1, ...), ordered by
+    ``cycle_date`` (NaT last) then label.
+    """
+    c = ws.query("SELECT cycle, min(review_date) AS first_date FROM reviews WHERE cycle IS NOT NULL GROUP BY cycle")
+    if c.empty:
+        return pd.DataFrame({"cycle": pd.Series([], dtype=object),
+                             "cycle_date": pd.Series([], dtype="datetime64[us]"),
+                             "cycle_index": pd.Series([], dtype="int64")})
+    dates = pd.to_datetime(c["first_date"])
+    labels = c["cycle"].map(label_end_date)
+    c["cycle_date"] = dates.where(dates.notna(), pd.to_datetime(labels))
+    c = c.sort_values(["cycle_date", "cycle"], na_position="last", ignore_index=True)
+    c["cycle_index"] = np.arange(len(c), dtype="int64")
+    return c[["cycle", "cycle_date", "cycle_index"]]
+
+
+def _split(filters: Filters) -> tuple[Filters, Filters, Filters]:
+    """(period, region/team through the roster, manager at the time) parts of the filters."""
+    return (Filters(start=filters.start, end=filters.end),
+            Filters(regions=filters.regions, teams=filters.teams),
+            Filters(managers=filters.managers))
+
+
+def _manager_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    return managers(ws, filters)[["manager"]]
+
+
+# ------------------------------------------------------------------------------ public
+@per_version
+def _all_review_scores(ws: Workspace) -> pd.DataFrame:
+    """Every review score with a capability, cycle and score (no filters), ordered."""
+    df = ws.query(
+        f"""SELECT x.*, (x.score - x.scale_min) / nullif(x.scale_max - x.scale_min, 0) AS score_norm
+            FROM ({_REVIEWS_SQL}) x
+            WHERE x.score IS NOT NULL AND x.capability IS NOT NULL AND x.cycle IS NOT NULL"""
+    )
+    c = cycles(ws)
+    df = df.merge(c[["cycle", "cycle_index"]], on="cycle", how="left")
+    df["cycle_index"] = df["cycle_index"].astype("int64")
+    df["review_date"] = pd.to_datetime(df["review_date"])
+    for col in ("score", "scale_min", "scale_max", "score_norm"):
+        df[col] = df[col].astype(float)
+    return df[REVIEW_COLUMNS].sort_values(["rep", "capability", "cycle_index"], ignore_index=True)
+
+
+@reused
+def review_scores(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
+    """One row per review score in scope, with its cycle index and normalised score.
+
+    score_norm = (score − scale_min) / (scale_max − scale_min), blank scale_min = 1 and blank
+    scale_max = 5; NaN when scale_max = scale_min. ``manager`` is the manager at the time: the
+    reviewer (resolved through ``v_person_ref``) when present, else the rep's roster manager.
+    ``cycle_index`` comes from :func:`cycles` (the whole workspace, so it does not move with the
+    filters). The scores are read once per version of the data; the filters pick from them.
+
+    Returns
+    -------
+    DataFrame: rep, manager, capability, cycle, cycle_index, review_date, score, scale_min,
+    scale_max, score_norm; ordered by rep, capability, cycle_index.
+    """
+    period, people, mgr = _split(filters)
+    df = _all_review_scores(ws)
+    keep = pd.Series(True, index=df.index)
+    dates = df["review_date"]
+    if period.start is not None:  # a review with no date cannot be placed and is kept
+        keep &= ~(dates < pd.Timestamp(period.start)).fillna(False).astype(bool)
+    if period.end is not None:
+        keep &= ~(dates > pd.Timestamp(period.end)).fillna(False).astype(bool)
+    if people.regions or people.teams:
+        keep &= df["rep"].isin(roster_names(ws, people)).fillna(False).astype(bool)
+    keep &= mgr.mask(df, manager="manager")
+    return df if keep.all() else df[keep].reset_index(drop=True)
+
+
+def movement(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Capability movement per (rep, capability, manager at the time).
+
+    For each cycle the normalised score is averaged (duplicates after resolving IDs), then
+
+    slope = Σ (i − ī)(s − s̄) / Σ (i − ī)², over the cycles i (``cycle_index``) the rep was scored
+    on the capability under that manager, only when n_cycles ≥ 2 (else NaN).
+
+    A rep who changed manager has one row per manager: each manager keeps the cycles scored
+    under them, and the slope never spans the change.
+
+    Returns
+    -------
+    DataFrame: rep, capability, manager, n_cycles, first_cycle_index, last_cycle_index,
+    first_norm (score_norm in the first cycle), last_norm, slope.
+    """
+    return _movement(review_scores(ws, filters))
+
+
+def _movement(rs: pd.DataFrame) -> pd.DataFrame:
+    rs = rs[rs["score_norm"].notna()]
+    keys = ["rep", "capability", "manager"]
+    if rs.empty:
+        return _empty(MOVEMENT_COLUMNS, ints=("n_cycles", "first_cycle_index", "last_cycle_index"))
+    per = (rs.groupby([*keys, "cycle_index"], as_index=False, dropna=False)["score_norm"].mean()
+             .sort_values([*keys, "cycle_index"], ignore_index=True))
+    g = per.groupby(keys, dropna=False)
+    x = per["cycle_index"].astype(float)
+    y = per["score_norm"]
+    dx = x - g["cycle_index"].transform("mean")
+    dy = y - g["score_norm"].transform("mean")
+    per["sxy"], per["sxx"] = dx * dy, dx * dx
+    out = per.groupby(keys, as_index=False, dropna=False).agg(
+        n_cycles=("cycle_index", "nunique"), first_cycle_index=("cycle_index", "first"),
+        last_cycle_index=("cycle_index", "last"), first_norm=("score_norm", "first"),
+        last_norm=("score_norm", "last"), sxy=("sxy", "sum"), sxx=("sxx", "sum"))
+    out["slope"] = np.where(out["n_cycles"] >= 2, out["sxy"] / out["sxx"].where(out["sxx"] > 0), np.nan)
+    out["n_cycles"] = out["n_cycles"].astype("int64")
+    return out[MOVEMENT_COLUMNS].sort_values(keys, ignore_index=True)
+
+
+@reused
+def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Each capability named for a rep, and whether it moved.
+
+    A (rep, capability) is a named gap when a coaching session has it as ``focus_capability`` or
+    a development action has it as ``capability`` (names compared case-insensitively). It is in
+    scope when at least one naming falls in the period; its history reaches back before the
+    period and stops at the period end ("as of" = ``filters.end``, else all the data). The
+    manager is the one who first named it (region/team filters apply to the rep's roster row,
+    the manager filter to this manager).
+
+    Cycle of a naming
+        the first cycle whose review date is on or after the naming date (the rep's own review
+        date in that cycle when they were reviewed, else the cycle's date: its earliest review
+        date, else the end of the period its label names; see :func:`cycles`). A naming after
+        the last cycle held falls in no cycle yet. Cycles with neither a date nor a period label
+        cannot be placed in time and are left out (their scores too).
+    named_cycles
+        number of distinct cycles the namings fall in.
+    baseline_norm
+        the rep's normalised score on the capability in the last cycle reviewed on or before the
+        first naming date; when the rep had no such review, the first review after it (the
+        baseline is then later than the naming and the rise understated, never overstated).
+    best_within
+        max normalised score in the next ``settings.moved_within_cycles`` cycles held after the
+        baseline cycle and after the first naming date.
+    rise
+        best_within − baseline_norm.
+
+    status (the first that applies)
+        1. ``"not measured"``: no review score for the capability in a cycle placed in time
+           (named_cycles is NaN when no cycle at all can be placed);
+        2. ``"moved"``: rise ≥ moved_rise (rise rounded to 9 decimals, so 0.35 − 0.25 counts);
+        3. ``"stuck"``: named in ≥ stuck_min_cycles cycles, a score in the window, no such rise;
+        4. ``"too early"``: fewer than moved_within_cycles cycles held since the naming;
+        5. ``"not measured"``: the window has passed with no score for the capability in it;
+        6. ``"not moved"``: the window has passed without the rise, but the gap was named in
+           fewer than stuck_min_cycles cycles, so it is not "stuck" either.
+
+    Returns
+    -------
+    DataFrame: rep, capability, manager, first_named_date, n_namings, named_cycles,
+    baseline_cycle_index, baseline_norm, n_window_cycles (cycles of the window held so far),
+    best_within, rise, status.
+    """
+    _, people, mgr = _split(filters)
+    gaps = _gaps_as_of(ws, filters.end, settings)
+    keep = pd.Series(True, index=gaps.index)
+    if filters.start is not None:  # in scope: named at least once in the period
+        keep &= (gaps["last_named_date"] >= pd.Timestamp(filters.start)).fillna(False).astype(bool)
+    if people.regions or people.teams:
+        keep &= gaps["rep"].isin(roster_names(ws, people)).fillna(False).astype(bool)
+    keep &= mgr.mask(gaps, manager="manager")
+    return gaps.loc[keep, GAP_COLUMNS].reset_index(drop=True)
+
+
+@per_version
+def _gaps_as_of(ws: Workspace, end, settings: Settings) -> pd.DataFrame:
+    """Every named gap of the workspace as of ``end`` (None: all the data), each with the date
+    it was last named by then (``last_named_date``); :func:`named_gaps` picks the ones in scope."""
+    end_sql, end_params = Filters(end=end).clause(date="n.named_date")
+    namings = ws.query(
+        f"""WITH n AS ({_NAMINGS_SQL}),
+           m AS (SELECT n.*, lower(trim(n.capability)) AS cap_key FROM n WHERE {end_sql}),
+           g AS (SELECT rep, cap_key,
+                        first(capability ORDER BY named_date, source DESC, capability) AS capability,
+                        first(manager ORDER BY named_date, source DESC, manager) AS manager,
+                        min(named_date) AS first_named_date, max(named_date) AS last_named_date,
+                        count(*) AS n_namings
+                 FROM m GROUP BY rep, cap_key)
+           SELECT g.rep, g.cap_key, g.capability, g.manager, g.first_named_date, g.last_named_date,
+                  g.n_namings, list(m.named_date ORDER BY m.named_date) AS dates
+           FROM g JOIN m ON m.rep = g.rep AND m.cap_key = g.cap_key
+           GROUP BY ALL ORDER BY g.rep, g.cap_key""",
+        end_params,
+    )
+    if namings.empty:
+        return _empty([*GAP_COLUMNS, "last_named_date"], ints=("n_namings", "n_window_cycles"),
+                      dates=("first_named_date", "last_named_date"))
+    filters = Filters(end=end)
+
+    cyc = cycles(ws)
+    if filters.end is not None:  # cycles held by the as-of date (undated ones cannot be placed)
+        cyc = cyc[cyc["cycle_date"].isna() | (cyc["cycle_date"] <= pd.Timestamp(filters.end))]
+    scores = review_scores(ws, Filters(end=filters.end))
+    scores = scores[scores["score_norm"].notna()].assign(cap_key=lambda d: d["capability"].str.strip().str.lower())
+    # Vectorised over the gaps (one row g each, in the SQL's order) and the cycles held (one
+    # column h each, by cycle index). Dates are compared as nanoseconds since the epoch (exactly
+    # what comparing the Timestamps compares).
+    n_gaps = len(namings)
+    rep_of, reps = pd.factorize(namings["rep"], use_na_sentinel=False)  # a missing rep has no scores
+    held = cyc.sort_values("cycle_index")
+    held_idx = held["cycle_index"].to_numpy(dtype="int64")
+    n_held = len(held_idx)
+    # each rep's calendar: the rep's own earliest review date in a cycle, else the cycle's date
+    cal_ns, cal_ok = _dates_ns(held["cycle_date"].to_numpy())
+    cal_ns = np.tile(cal_ns, (len(reps), 1))
+    cal_ok = np.tile(cal_ok, (len(reps), 1))  # an undated cycle cannot be placed in time
+    firsts = scores.groupby(["rep", "cycle_index"], sort=False)["review_date"].min().dropna()
+    if len(firsts):
+        r = pd.Index(reps).get_indexer(firsts.index.get_level_values(0))
+        h, found = _held_positions(held_idx, firsts.index.get_level_values(1))
+        keep = (r >= 0) & found
+        own_ns, _ = _dates_ns(firsts.to_numpy())
+        cal_ns[r[keep], h[keep]] = own_ns[keep]
+        cal_ok[r[keep], h[keep]] = True
+    dated = cal_ok.any(axis=1)[rep_of]  # per gap: the rep's calendar has a cycle
+    first_ns, _ = _dates_ns(namings["first_named_date"].to_numpy())
+    named = _named_cycle_counts(namings["dates"].tolist(), rep_of, cal_ns, cal_ok)
+
+    # s: the mean normalised score per (gap, cycle of the rep's calendar)
+    # (sort=False: the groups are looked up, not ordered; each mean is over the same rows in the same order)
+    per_cap = scores.groupby(["rep", "cap_key", "cycle_index"], sort=False)["score_norm"].mean()
+    s_val = np.full((n_gaps, n_held), np.nan)
+    s_ok = np.zeros((n_gaps, n_held), dtype=bool)
+    if len(per_cap):
+        keys = pd.MultiIndex.from_arrays([namings["rep"], namings["cap_key"]])
+        g = keys.get_indexer(per_cap.index.droplevel(2))
+        h, found = _held_positions(held_idx, per_cap.index.get_level_values(2))
+        keep = (g >= 0) & found
+        g, h, v = g[keep], h[keep], per_cap.to_numpy(dtype=float)[keep]
+        placed = cal_ok[rep_of[g], h]
+        s_val[g[placed], h[placed]] = v[placed]
+        s_ok[g[placed], h[placed]] = True
+    n_within = int(settings.moved_within_cycles)
+
+    base_index = np.full(n_gaps, np.nan)
+    base_norm = np.full(n_gaps, np.nan)
+    n_window = np.zeros(n_gaps, dtype="int64")
+    best = np.full(n_gaps, np.nan)
+    measured = np.flatnonzero(s_ok.any(axis=1) & dated)
+    if len(measured):
+        rows = np.arange(len(measured))
+        cols = np.arange(n_held)
+        d, ok = cal_ns[rep_of[measured]], cal_ok[rep_of[measured]]
+        sv, sok, first = s_val[measured], s_ok[measured], first_ns[measured][:, None]
+        # baseline: the last cycle scored dated on or before the first naming, else the first scored
+        before = sok & (d <= first)
+        base = np.where(before.any(axis=1), n_held - 1 - np.argmax(before[:, ::-1], axis=1),
+                        np.argmax(sok, axis=1))
+        # window: the first n_within calendar cycles after the baseline and after the first naming
+        after = ok & (cols > base[:, None]) & (d > first)
+        rank = np.cumsum(after, axis=1)
+        limit = n_within if n_within >= 0 else np.maximum(rank[:, -1] + n_within, 0)[:, None]  # list[:n]
+        window = after & (rank <= limit)
+        # best: the first maximal score in the window (as max() over the window in cycle order)
+        scored = window & sok
+        top = np.where(scored, sv, -np.inf).max(axis=1)
+        at = np.argmax(scored & (sv == top[:, None]), axis=1)
+        base_index[measured] = held_idx[base].astype(float)
+        base_norm[measured] = sv[rows, base]
+        n_window[measured] = window.sum(axis=1)
+        best[measured] = np.where(scored.any(axis=1), sv[rows, at], np.nan)
+    rise = best - base_norm
+
+    is_measured = np.zeros(n_gaps, dtype=bool)
+    is_measured[measured] = True
+    # Python's round (correctly rounded), not numpy's: the same rises count as moved
+    rounded = np.array([round(r, RISE_DECIMALS) for r in rise.tolist()], dtype=float)
+    has_best = ~np.isnan(best)
+    status = np.select(
+        [~is_measured, ~np.isnan(rounded) & (rounded >= settings.moved_rise),
+         (named >= settings.stuck_min_cycles) & has_best, n_window < n_within, ~has_best],
+        ["not measured", "moved", "stuck", "too early", "not measured"], "not moved").tolist()
+    out = pd.DataFrame({
+        "rep": namings["rep"].tolist(), "capability": namings["capability"].tolist(),
+        "manager": namings["manager"].tolist(),
+        "first_named_date": pd.to_datetime(namings["first_named_date"]).to_numpy(),
+        "n_namings": namings["n_namings"].to_numpy(dtype="int64"),
+        "named_cycles": np.where(dated, named.astype(float), np.nan),
+        "baseline_cycle_index": base_index, "baseline_norm": base_norm, "n_window_cycles": n_window,
+        "best_within": best, "rise": rise, "status": status,
+    }, columns=GAP_COLUMNS)
+    out["last_named_date"] = pd.to_datetime(namings["last_named_date"]).to_numpy()
+    return out
+
+
+def _dates_ns(values) -> tuple[np.ndarray, np.ndarray]:
+    """Dates (an array) as nanoseconds since the epoch (``Timestamp.value``), and which are present
+    (a missing one is 0 there)."""
+    a = np.asarray(values)
+    if a.dtype.kind != "M":
+        a = pd.to_datetime(pd.Series(a, dtype=object)).to_numpy()
+    a = a.astype("datetime64[ns]")
+    ok = ~np.isnat(a)
+    return np.where(ok, a.view("int64"), 0), ok
+
+
+def _held_positions(held_idx: np.ndarray, cycle_index) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of cycle indices in the sorted ``held_idx``, and which are held."""
+    i = np.asarray(cycle_index, dtype="int64")
+    if not len(held_idx):
+        return np.zeros(len(i), dtype="int64"), np.zeros(len(i), dtype=bool)
+    pos = np.minimum(np.searchsorted(held_idx, i), len(held_idx) - 1)
+    return pos, held_idx[pos] == i
+
+
+def _named_cycle_counts(dates: list, rep_of: np.ndarray, cal_ns: np.ndarray, cal_ok: np.ndarray) -> np.ndarray:
+    """Per gap, the number of distinct calendar cycles its namings fall in.
+
+    ``dates[g]`` holds gap g's naming dates, ``rep_of[g]`` its rep's row of the calendars
+    (``cal_ns``/``cal_ok``: reps × cycles held, by cycle index). A naming falls in the first cycle
+    (by index) of the rep's calendar dated on or after it: the first column where the running max
+    of the calendar's dates reaches the naming date, found for all namings with one searchsorted
+    over (rep, rank of running max) keys, each rep's row being non-decreasing."""
+    n_gaps = len(dates)
+    n_reps, n_held = cal_ns.shape
+    counts = np.fromiter(map(len, dates), dtype="int64", count=n_gaps)
+    if n_held == 0 or not counts.sum():
+        return np.zeros(n_gaps, dtype="int64")
+    at, at_ok = _dates_ns(np.concatenate([np.asarray(d) for d in dates]))
+    gap = np.repeat(np.arange(n_gaps), counts)
+    reach = np.maximum.accumulate(np.where(cal_ok, cal_ns, np.iinfo("int64").min), axis=1)
+    take = at_ok & cal_ok.any(axis=1)[rep_of[gap]]  # an undated naming falls in no cycle
+    gap, at = gap[take], at[take]
+    rep = rep_of[gap].astype("int64")
+    _, rank = np.unique(np.concatenate([reach.ravel(), at]), return_inverse=True)
+    width = int(rank.max()) + 1
+    keys = (np.arange(n_reps, dtype="int64")[:, None] * width + rank[:reach.size].reshape(n_reps, n_held)).ravel()
+    hit = np.searchsorted(keys, rep * width + rank[reach.size:], side="left") - rep * n_held
+    inside = hit < n_held  # a naming after the last cycle held falls in no cycle yet
+    pairs = np.unique(gap[inside] * n_held + hit[inside])
+    return np.bincount(pairs // n_held, minlength=n_gaps).astype("int64")
+
+
+def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
+                          settings: Settings = Settings()) -> pd.DataFrame:
+    """Capability movement and named gaps per manager (one row per manager in scope).
+
+    capability_slope = mean over the manager's (rep, capability) rows of :func:`movement` of
+    their slope (rows with a slope only); n_rep_capabilities counts those rows.
+    share_gaps_moved = n_gaps_moved ÷ n_gaps_decided, n_gaps_decided = n_gaps_moved +
+    n_gaps_stuck, from :func:`named_gaps` (NaN when neither; n_gaps_decided is the evidence
+    count behind the share, n_named_gaps counts every status). n_reps_reviewed and n_cycles
+    count the distinct reps and cycles of the reviews in scope under the manager.
+
+    Returns
+    -------
+    DataFrame: manager, capability_slope, n_rep_capabilities, n_reps_reviewed, n_cycles,
+    share_gaps_moved, n_gaps_decided, n_named_gaps, n_gaps_moved, n_gaps_stuck, n_gaps_not_moved,
+    n_gaps_too_early, n_gaps_not_measured.
+    """
+    out = _manager_frame(ws, filters)
+    rs = review_scores(ws, filters)
+    mv = _movement(rs)
+    mv = mv[mv["slope"].notna()]
+    slopes = mv.groupby("manager").agg(capability_slope=("slope", "mean"), n_rep_capabilities=("slope", "size"))
+    rs = rs[rs["score_norm"].notna()]
+    reviewed = rs.groupby("manager").agg(n_reps_reviewed=("rep", "nunique"), n_cycles=("cycle_index", "nunique"))
+    gaps = named_gaps(ws, filters, settings)
+    counts = pd.crosstab(gaps["manager"], gaps["status"]) if not gaps.empty else pd.DataFrame()
+    counts = counts.reindex(columns=list(STATUSES), fill_value=0)
+    counts.columns = [f"n_gaps_{s.replace(' ', '_')}" for s in STATUSES]
+    counts["n_named_gaps"] = counts.sum(axis=1)
+    out = out.merge(slopes, left_on="manager", right_index=True, how="left")
+    out = out.merge(reviewed, left_on="manager", right_index=True, how="left")
+    out = out.merge(counts, left_on="manager", right_index=True, how="left")
+    for col in MANAGER_COLUMNS:
+        if col.startswith("n_"):
+            out[col] = out[col].fillna(0).astype("int64") if col in out else 0
+    out["n_gaps_decided"] = (out["n_gaps_moved"] + out["n_gaps_stuck"]).astype("int64")
+    decided = out["n_gaps_decided"]
+    out["share_gaps_moved"] = (out["n_gaps_moved"] / decided.where(decided > 0)).astype(float)
+    out["capability_slope"] = out["capability_slope"].astype(float)
+    return out[MANAGER_COLUMNS].reset_index(drop=True)
+
+
+
+
+
+
+
+
+def _empty(columns: list[str], ints: tuple[str, ...] = (), dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    data = {}
+    for c in columns:
+        if c in ints:
+            data[c] = pd.Series([], dtype="int64")
+        elif c in dates:
+            data[c] = pd.Series([], dtype="datetime64[us]")
+        elif c in ("rep", "capability", "manager", "status", "cycle"):
+            data[c] = pd.Series([], dtype=object)
+        else:
+            data[c] = pd.Series([], dtype=float)
+    return pd.DataFrame(data)
+
+
+def naming_cycles(ws: Workspace, rep: str, filters: Filters = Filters()) -> pd.DataFrame:
+    """Where one rep's gaps were named: capability, cycle and the number of namings, from
+    coaching-session focus and development actions (a naming belongs to the first cycle dated
+    on or after it). For markers on the rep's trend lines."""
+    c = cycles(ws)
+    period, _, _ = _split(filters)
+    s_where, s_params = period.clause(date="session_date")
+    a_where, a_params = period.clause(date="assigned_date")
+    named = ws.query(
+        f"""SELECT capability, d FROM (
+                SELECT focus_capability AS capability, session_date AS d, coalesce(r.name, s.rep) AS rep
+                FROM coaching_sessions s LEFT JOIN v_person_ref r ON r.ref = s.rep
+                WHERE focus_capability IS NOT NULL AND {s_where}
+                UNION ALL
+                SELECT a.capability, assigned_date AS d, coalesce(r.name, a.rep) AS rep
+                FROM development_actions a LEFT JOIN v_person_ref r ON r.ref = a.rep
+                WHERE a.capability IS NOT NULL AND {a_where})
+            WHERE rep = ?""",
+        s_params + a_params + [rep],
+    )
+    if named.empty or c.empty or c["cycle_date"].isna().all():
+        return pd.DataFrame({"capability": [], "cycle": [], "cycle_index": [], "namings": []})
+    dated = c.dropna(subset=["cycle_date"]).sort_values("cycle_date")
+    named = named.assign(d=pd.to_datetime(named["d"])).sort_values("d")
+    placed = pd.merge_asof(named, dated.rename(columns={"cycle_date": "d"}), on="d", direction="forward")
+    placed = placed.dropna(subset=["cycle"])
+    return (placed.groupby(["capability", "cycle", "cycle_index"], as_index=False)
+                  .size().rename(columns={"size": "namings"}))

@@ -1,0 +1,330 @@
+"""The Coach dial's third signal: execution independence and the dependency curve.
+
+Definitions (FRAMEWORK.md, thresholds from :class:`analytics.settings.Settings`)
+-----------------------------------------------------------------------------
+* **Complex deal** = the export's explicit ``is_complex`` where it is filled for that deal, else
+  amount ≥ the ``complexity_percentile`` quantile of the organisation's closed deal amounts.
+* **Manager involvement** on a deal = the explicit ``manager_involved`` flag where it is filled,
+  else any activity on the deal owned by the rep's manager, marked ``manager_present``, or
+  listing the manager among its ``attendees``.
+* **Independence** = share of complex deals won without manager involvement.
+* **Dependency curve** = per manager and quarter, share of the team's complex closed deals with
+  manager involvement; its **trend** is the least-squares slope on the quarter index.
+
+Attribution and scope
+---------------------
+A deal belongs to its owner (the rep) and the owner's roster manager (``v_opportunities``).
+Only closed deals count, by ``close_date``: the period filter applies to it, region / team /
+manager / segment / product to the deal's row in ``v_opportunities``. A deal whose complexity
+or involvement is unknown is *not measured*: it is left out of the shares (and counted in the
+``n_..._not_measured`` columns), never counted as "not involved".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics.filters import Filters
+from analytics.people import managers
+from analytics.settings import Settings
+from analytics.signals.capability import least_squares_slope
+from analytics.store.caching import per_version, reused
+from analytics.store.workspace import Workspace
+
+#: |slope| below this (share per quarter) is a flat dependency curve.
+FLAT_TOLERANCE = 0.02
+#: A trend needs at least this many quarters with a dependency figure.
+MIN_QUARTERS = 3
+
+DEAL_COLUMNS = ["opportunity_id", "owner", "manager", "close_date", "quarter", "amount", "is_won", "is_complex",
+                "complexity_source", "involved", "involvement_source", "n_activities"]
+CURVE_COLUMNS = ["manager", "quarter", "n_complex_closed", "n_involved", "n_complex_not_measured", "dependency"]
+TREND_COLUMNS = ["manager", "slope", "n_quarters", "trend"]
+MANAGER_COLUMNS = ["manager", "independence", "involvement_won_complex", "n_complex_won", "n_complex_won_involved",
+                   "n_complex_won_not_measured", "dependency_slope", "dependency_trend", "n_quarters"]
+REP_COLUMNS = ["rep", "manager", "quarter", "n_complex_won", "n_complex_won_involved", "independence"]
+
+_DEALS_SQL = """
+WITH d AS (
+    SELECT o.opportunity_id, o.owner_name AS owner, o.manager_name AS manager, o.close_date,
+           date_trunc('quarter', o.close_date) AS quarter, o.amount, o.is_won,
+           o.is_complex AS complex_flag, o.manager_involved AS involved_flag,
+           o.region AS f_region, o.team AS f_team, o.segment AS f_segment, o.product AS f_product
+    FROM v_opportunities o
+    WHERE o.is_closed
+),
+act AS (
+    SELECT a.activity_id, a.opportunity_id, a.owner_name, a.manager_present, a.attendees
+    FROM v_activities a WHERE a.opportunity_id IN (SELECT opportunity_id FROM d)
+),
+att AS (  -- each name or ID listed in attendees, resolved through the roster
+    SELECT t.opportunity_id, coalesce(p.name, t.tok) AS who
+    FROM (SELECT opportunity_id, trim(unnest(string_split_regex(attendees, '[;,]'))) AS tok
+          FROM act WHERE attendees IS NOT NULL) t
+    LEFT JOIN v_person_ref p ON p.ref = t.tok
+    WHERE t.tok <> ''
+),
+ev AS (
+    SELECT d.opportunity_id, count(a.activity_id) AS n_activities,
+           coalesce(bool_or(lower(a.owner_name) = lower(d.manager)), false) AS by_owner,
+           coalesce(bool_or(a.manager_present), false) AS by_present
+    FROM d LEFT JOIN act a ON a.opportunity_id = d.opportunity_id
+    GROUP BY d.opportunity_id
+),
+ea AS (
+    SELECT DISTINCT att.opportunity_id FROM att JOIN d ON d.opportunity_id = att.opportunity_id
+    WHERE lower(att.who) = lower(d.manager)
+)
+SELECT d.*, coalesce(ev.n_activities, 0) AS n_activities,
+       coalesce(ev.by_owner, false) OR coalesce(ev.by_present, false) OR ea.opportunity_id IS NOT NULL
+           AS by_activity
+FROM d LEFT JOIN ev ON ev.opportunity_id = d.opportunity_id
+LEFT JOIN ea ON ea.opportunity_id = d.opportunity_id
+ORDER BY d.close_date, d.opportunity_id
+"""
+
+
+@per_version
+def complex_threshold(ws: Workspace, settings: Settings = Settings()) -> float | None:
+    """The amount at and above which a deal without an explicit flag is complex.
+
+    threshold = the ``settings.complexity_percentile`` quantile of the amounts of all the
+    organisation's closed deals with amount > 0 (no filters: it is the organisation's bar),
+    computed with ``numpy.quantile``'s default ``method="linear"`` (type 7: the value at rank
+    p·(n − 1) of the sorted amounts, interpolated linearly between neighbours).
+
+    Returns
+    -------
+    float, or None when no closed deal has an amount.
+    """
+    amounts = ws.query("SELECT amount FROM v_opportunities WHERE is_closed AND amount > 0")["amount"]
+    amounts = amounts.dropna().astype(float).to_numpy()
+    if len(amounts) == 0:
+        return None
+    return float(np.quantile(amounts, settings.complexity_percentile))
+
+
+@reused
+def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Closed deals in scope, each with its complexity and manager involvement.
+
+    is_complex = ``is_complex`` from the export when filled for the deal (source ``"flag"``),
+    else amount ≥ :func:`complex_threshold` (source ``"amount"``), else <NA> (source None).
+    involved = ``manager_involved`` from the export when filled (source ``"flag"``); else, when
+    the deal has activities (source ``"activities"``), True if any is owned by the rep's roster
+    manager, has ``manager_present`` TRUE or names the manager (name or person ID, ``;`` or
+    ``,`` separated, case-insensitive) in ``attendees``, False otherwise; else <NA> (source None:
+    not measured). quarter = first day of the close date's calendar quarter.
+
+    Returns
+    -------
+    DataFrame: opportunity_id, owner, manager, close_date, quarter, amount, is_won,
+    is_complex (nullable boolean), complexity_source, involved (nullable boolean),
+    involvement_source, n_activities.
+    """
+    # held per the two settings the evidence depends on: changing any other keeps it
+    deals = _all_closed_deals(ws, settings.complexity_percentile, settings.use_complexity_flag)
+    keep = filters.mask(deals, date="close_date", region="f_region", team="f_team", manager="manager",
+                        segment="f_segment", product="f_product")
+    return deals.loc[keep, DEAL_COLUMNS].reset_index(drop=True)
+
+
+#: the columns the filters pick deals by, beside :data:`DEAL_COLUMNS`
+_FILTER_COLUMNS = ["f_region", "f_team", "f_segment", "f_product"]
+
+
+@per_version
+def _all_closed_deals(ws: Workspace, complexity_percentile: float, use_complexity_flag: bool) -> pd.DataFrame:
+    settings = Settings(complexity_percentile=complexity_percentile, use_complexity_flag=use_complexity_flag)
+    df = ws.query(_DEALS_SQL)
+    threshold = complex_threshold(ws, settings)
+    for col in ("close_date", "quarter"):
+        df[col] = pd.to_datetime(df[col])
+    df["amount"] = df["amount"].astype(float)
+    flag = df["complex_flag"].astype("boolean")
+    if not settings.use_complexity_flag:  # the user chose the amount rule for every deal
+        flag = pd.Series(pd.NA, index=df.index, dtype="boolean")
+    by_amount = (df["amount"] >= threshold) if threshold is not None else pd.Series(False, index=df.index)
+    amount_known = df["amount"].notna() & (threshold is not None)
+    df["is_complex"] = flag.where(flag.notna(), by_amount.astype("boolean").where(amount_known))
+    df["complexity_source"] = np.where(flag.notna(), "flag", np.where(amount_known, "amount", None))
+    inv = df["involved_flag"].astype("boolean")
+    has_acts = df["n_activities"] > 0
+    df["involved"] = inv.where(inv.notna(), df["by_activity"].astype("boolean").where(has_acts))
+    df["involvement_source"] = np.where(inv.notna(), "flag", np.where(has_acts, "activities", None))
+    df["is_complex"] = df["is_complex"].astype("boolean")
+    df["involved"] = df["involved"].astype("boolean")
+    df["complexity_source"] = df["complexity_source"].astype(object).where(df["complexity_source"].notna(), None)
+    df["involvement_source"] = df["involvement_source"].astype(object).where(df["involvement_source"].notna(), None)
+    df["is_won"] = df["is_won"].astype(bool)
+    df["n_activities"] = df["n_activities"].astype("int64")
+    for col in _FILTER_COLUMNS:  # only compared, never shown: held compactly
+        df[col] = df[col].astype("category")
+    return df[DEAL_COLUMNS + _FILTER_COLUMNS].reset_index(drop=True)
+
+
+def dependency_curve(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """The dependency curve: per manager and quarter, the share of complex closed deals the
+    manager was involved in.
+
+    dependency = n_involved ÷ n_complex_closed, where n_complex_closed counts the team's complex
+    closed deals whose involvement is known (NaN when there are none); complex deals with
+    unknown involvement are counted in n_complex_not_measured. One row per manager in scope and
+    per quarter in which any deal in scope closed (so a quarter without complex deals shows NaN).
+
+    Returns
+    -------
+    DataFrame: manager, quarter, n_complex_closed, n_involved, n_complex_not_measured, dependency.
+    """
+    return _curve_in_scope(ws, filters, settings)
+
+
+@reused
+def _curve_in_scope(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """The dependency curve of the managers in scope (once per page run: the curve, the trend
+    and the managers' independence all start from it)."""
+    return _curve(closed_deals(ws, filters, settings), managers(ws, filters)["manager"].tolist())
+
+
+def _curve(deals: pd.DataFrame, mgrs: list[str]) -> pd.DataFrame:
+    quarters = sorted(deals["quarter"].dropna().unique())
+    grid = pd.MultiIndex.from_product([mgrs, quarters], names=["manager", "quarter"])
+    cx = deals[deals["is_complex"].fillna(False).astype(bool) & deals["quarter"].notna()]
+    known = cx[cx["involved"].notna()]
+    per = pd.DataFrame({
+        "n_complex_closed": known.groupby(["manager", "quarter"]).size(),
+        "n_involved": known.groupby(["manager", "quarter"])["involved"].sum(),
+        "n_complex_not_measured": cx[cx["involved"].isna()].groupby(["manager", "quarter"]).size(),
+    })
+    if not len(grid):
+        out = pd.DataFrame(columns=["manager", "quarter", *per.columns])
+    elif per.empty:
+        out = pd.DataFrame(index=grid, columns=per.columns).reset_index()
+    else:
+        out = per.reindex(grid).reset_index()
+    for col in ("n_complex_closed", "n_involved", "n_complex_not_measured"):
+        out[col] = pd.to_numeric(out[col]).fillna(0).astype("int64")
+    out["quarter"] = pd.to_datetime(out["quarter"])
+    out["dependency"] = (out["n_involved"] / out["n_complex_closed"].where(out["n_complex_closed"] > 0)).astype(float)
+    return out[CURVE_COLUMNS].sort_values(["manager", "quarter"], ignore_index=True)
+
+
+def quarter_number(ts: pd.Series) -> pd.Series:
+    """Calendar quarters as consecutive integers (year × 4 + quarter − 1), so gaps count."""
+    ts = pd.to_datetime(ts)
+    return ts.dt.year * 4 + (ts.dt.month - 1) // 3
+
+
+def dependency_trend(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(), *,
+                     flat_tolerance: float = FLAT_TOLERANCE, min_quarters: int = MIN_QUARTERS) -> pd.DataFrame:
+    """The trend of each manager's dependency curve.
+
+    slope = ordinary least-squares slope of dependency on the quarter index (calendar quarters
+    numbered consecutively, so a missing quarter is a gap, unweighted by deal counts), over the
+    quarters with a dependency figure; NaN with fewer than ``min_quarters`` (3) such quarters.
+    trend = "shrinking" when slope ≤ −flat_tolerance, "growing" when slope ≥ flat_tolerance,
+    "flat" when |slope| < flat_tolerance (0.02 per quarter), "not measured" when slope is NaN.
+
+    Returns
+    -------
+    DataFrame: manager, slope, n_quarters (quarters with a dependency figure), trend.
+    """
+    mgrs = managers(ws, filters)["manager"].tolist()
+    return _trend(_curve_in_scope(ws, filters, settings), mgrs, flat_tolerance, min_quarters)
+
+
+def _trend(curve: pd.DataFrame, mgrs: list[str], flat_tolerance: float, min_quarters: int) -> pd.DataFrame:
+    curve = curve[curve["dependency"].notna()]
+    # one pass over the curve (a boolean mask per manager was quadratic in managers × quarters)
+    x = quarter_number(curve["quarter"]).to_numpy(dtype=float)
+    y = curve["dependency"].to_numpy(dtype=float)
+    positions = curve.groupby("manager", sort=False).indices
+    rows = []
+    for m in mgrs:
+        at = positions.get(m)
+        n = 0 if at is None else int(len(at))
+        slope = least_squares_slope(x[at], y[at]) if n >= min_quarters else np.nan
+        rows.append({"manager": m, "slope": slope, "n_quarters": n, "trend": classify_trend(slope, flat_tolerance)})
+    out = pd.DataFrame(rows, columns=TREND_COLUMNS)
+    out["slope"] = out["slope"].astype(float)
+    out["n_quarters"] = out["n_quarters"].astype("int64")
+    return out
+
+
+def classify_trend(slope: float, flat_tolerance: float = FLAT_TOLERANCE) -> str:
+    """"shrinking" / "flat" / "growing" for a dependency slope, "not measured" for NaN.
+
+    >>> classify_trend(-0.05), classify_trend(0.01), classify_trend(0.02), classify_trend(float("nan"))
+    ('shrinking', 'flat', 'growing', 'not measured')
+    """
+    if slope is None or np.isnan(slope):
+        return "not measured"
+    if abs(slope) < flat_tolerance:
+        return "flat"
+    return "shrinking" if slope < 0 else "growing"
+
+
+def independence_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(), *,
+                            flat_tolerance: float = FLAT_TOLERANCE, min_quarters: int = MIN_QUARTERS) -> pd.DataFrame:
+    """Team independence and the dependency trend per manager (one row per manager in scope).
+
+    independence = (n_complex_won − n_complex_won_involved) ÷ n_complex_won over the team's
+    complex won deals in scope whose involvement is known (NaN when none);
+    involvement_won_complex = 1 − independence. dependency_slope, dependency_trend and
+    n_quarters come from :func:`dependency_trend`.
+
+    Returns
+    -------
+    DataFrame: manager, independence, involvement_won_complex, n_complex_won,
+    n_complex_won_involved, n_complex_won_not_measured, dependency_slope, dependency_trend,
+    n_quarters.
+    """
+    deals = closed_deals(ws, filters, settings)
+    won = deals[deals["is_won"] & deals["is_complex"].fillna(False).astype(bool)]
+    known = won[won["involved"].notna()]
+    per = pd.DataFrame({
+        "n_complex_won": known.groupby("manager").size(),
+        "n_complex_won_involved": known.groupby("manager")["involved"].sum(),
+        "n_complex_won_not_measured": won[won["involved"].isna()].groupby("manager").size(),
+    })
+    mgrs = managers(ws, filters)["manager"].tolist()
+    out = pd.DataFrame({"manager": pd.Series(mgrs, dtype=object)}).merge(
+        per, left_on="manager", right_index=True, how="left")
+    for col in ("n_complex_won", "n_complex_won_involved", "n_complex_won_not_measured"):
+        out[col] = pd.to_numeric(out[col]).fillna(0).astype("int64")
+    n = out["n_complex_won"].where(out["n_complex_won"] > 0)
+    out["independence"] = ((out["n_complex_won"] - out["n_complex_won_involved"]) / n).astype(float)
+    out["involvement_won_complex"] = 1.0 - out["independence"]
+    trend = _trend(_curve_in_scope(ws, filters, settings), mgrs, flat_tolerance, min_quarters).rename(
+        columns={"slope": "dependency_slope", "trend": "dependency_trend"})
+    out = out.merge(trend, on="manager", how="left")
+    return out[MANAGER_COLUMNS].reset_index(drop=True)
+
+
+def independence_by_rep(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Independence per rep and quarter.
+
+    independence = share of the rep's complex won deals in the quarter, with known involvement,
+    won without manager involvement (NaN when none). One row per (rep, quarter) in which the rep
+    closed any deal in scope; manager = the rep's roster manager.
+
+    Returns
+    -------
+    DataFrame: rep, manager, quarter, n_complex_won, n_complex_won_involved, independence.
+    """
+    deals = closed_deals(ws, filters, settings)
+    deals = deals[deals["quarter"].notna() & deals["owner"].notna()]
+    keys = ["owner", "manager", "quarter"]
+    counted = deals["is_won"] & deals["is_complex"].fillna(False).astype(bool) & deals["involved"].notna()
+    d = deals.assign(cw=counted.astype("int64"),
+                     cwi=(counted & deals["involved"].fillna(False).astype(bool)).astype("int64"))
+    out = d.groupby(keys, dropna=False, as_index=False).agg(n_complex_won=("cw", "sum"),
+                                                            n_complex_won_involved=("cwi", "sum"))
+    out = out.rename(columns={"owner": "rep"})
+    n = out["n_complex_won"].where(out["n_complex_won"] > 0)
+    out["independence"] = ((out["n_complex_won"] - out["n_complex_won_involved"]) / n).astype(float)
+    for col in ("n_complex_won", "n_complex_won_involved"):
+        out[col] = out[col].astype("int64")
+    out["quarter"] = pd.to_datetime(out["quarter"])
+    return out[REP_COLUMNS].sort_values(["manager", "rep", "quarter"], ignore_index=True)

@@ -1,0 +1,274 @@
+"""Survey evidence: the Lead dial (direction, motivation, buy-in), the confidence gap, retention.
+
+Respondents are often pseudonymous (``R-0452``), so an answer is attributed to the manager it
+is about (``subject_manager``, resolved through ``v_person_ref`` when it is an ID), never to
+the respondent's place in the roster.
+
+What an item measures comes from ``settings.survey_item_rules``, keywords (:func:`analytics.settings.item_classifier`).
+An answer is the manager's *own* when the respondent is the subject manager (after
+resolving IDs), or when the respondent role is ``manager`` or ``self`` and the respondent is
+not another person of the roster; every other answer is a rep's answer about their manager.
+
+Scores are normalised to 0..1 by (score − 1) ÷ (scale_max − 1), with scale_max 5 when blank.
+An answer *agrees* when its normalised score is at least (agree_score − 1) ÷ 4, i.e.
+``settings.agree_score`` on a 5-point scale, rescaled for other scales (5 of 7 does not agree
+with the default 4; 6 of 7 does).
+
+Scope of an answer
+------------------
+* period: ``survey_date`` inside the filter period;
+* region / team / manager: the subject manager's own row in the roster gives their region and
+  team; for a manager with no row (or a blank region/team there), their reps' rows do.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from analytics.filters import Filters
+from analytics.people import managers, reps
+from analytics.settings import Settings, item_classifier
+from analytics.store.caching import per_version
+from analytics.store.workspace import Workspace
+
+#: Item kinds that feed the Lead dial -> output column.
+LEAD_KINDS: dict[str, str] = {
+    "direction": "lead_direction",
+    "motivation": "lead_motivation",
+    "buy_in": "lead_buy_in",
+}
+#: Respondent roles (lower case) that mark a manager answering about themselves.
+SELF_ROLES: frozenset[str] = frozenset({"manager", "self"})
+DEFAULT_SCALE_MAX = 5.0
+
+SURVEY_COLUMNS = [
+    "manager", *LEAD_KINDS.values(), "lead_survey", "n_survey_responses", "n_respondents",
+    "self_rating", "n_self_ratings", "reps_agree", "n_rep_coaching_answers", "confidence_gap",
+]
+SURVEY_COUNTS = ("n_survey_responses", "n_respondents", "n_self_ratings", "n_rep_coaching_answers")
+RETENTION_COLUMNS = ["manager", "n_reps_in_period", "n_leavers", "retention"]
+
+#: Answers with respondent and subject manager resolved to names.
+_ANSWERS = """
+SELECT sv.response_id, sv.respondent, coalesce(pr.name, sv.respondent) AS respondent_name,
+       pr.name IS NOT NULL AS respondent_known, lower(trim(sv.respondent_role)) AS role,
+       coalesce(pm.name, sv.subject_manager) AS manager,
+       sv.item, sv.score, coalesce(sv.scale_max, ?) AS scale_max, sv.survey_date
+FROM surveys sv
+LEFT JOIN v_person_ref pr ON pr.ref = sv.respondent
+LEFT JOIN v_person_ref pm ON pm.ref = sv.subject_manager
+"""
+
+#: Region and team of each subject manager: their own roster row, else (per attribute) their reps'.
+_SUBJECT_ATTRS = """
+SELECT s.manager, coalesce(own.region, rp.region) AS region, coalesce(own.team, rp.team) AS team
+FROM (SELECT DISTINCT manager FROM a) s
+LEFT JOIN v_roster own ON own.name = s.manager
+LEFT JOIN v_roster rp ON rp.manager_name = s.manager
+"""
+
+
+def agree_threshold(settings: Settings = Settings()) -> float:
+    """Normalised score at or above which an answer agrees: (agree_score − 1) ÷ 4.
+
+    >>> agree_threshold()
+    0.75
+    """
+    return (settings.agree_score - 1.0) / 4.0
+
+
+def normalised(score: pd.Series, scale_max: pd.Series) -> pd.Series:
+    """(score − 1) ÷ (scale_max − 1); NaN where the scale has no range.
+
+    >>> normalised(pd.Series([4.0, 5.0]), pd.Series([5.0, 7.0])).round(4).tolist()
+    [0.75, 0.6667]
+    """
+    top = scale_max.astype(float)
+    return (score.astype(float) - 1.0) / (top - 1.0).where(top > 1.0)
+
+
+def classify_items(ws: Workspace, settings: Settings = Settings()) -> pd.DataFrame:
+    """Every distinct survey item with what it measures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        item, kind (``settings.classify_item`` rules: direction, motivation, buy_in,
+        coaching_rep, coaching_self; None when no rule matches), n_responses; most answered first.
+    """
+    frame = ws.query("SELECT item, count(*) AS n_responses FROM surveys WHERE item IS NOT NULL "
+                     "GROUP BY item ORDER BY n_responses DESC, item")
+    classify = item_classifier(settings.survey_item_rules)
+    kinds = [classify(i) for i in frame["item"]]
+    out = pd.DataFrame({"item": frame["item"].astype(object),
+                        "kind": pd.Series(kinds, index=frame.index, dtype=object),
+                        "n_responses": frame["n_responses"].astype("int64")})
+    return out
+
+
+def answers(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Survey answers in scope, one row each, with what they measure.
+
+    Columns: response_id, respondent, manager (the subject manager's name), item, kind,
+    score, scale_max (5 when blank), survey_date, norm = (score − 1) ÷ (scale_max − 1),
+    agrees (norm ≥ :func:`agree_threshold`; NaN when norm is), is_self (the manager's own answer,
+    see the module docstring).
+    """
+    period, p_params = Filters(start=filters.start, end=filters.end).clause(date="a.survey_date")
+    params: list = [DEFAULT_SCALE_MAX, *p_params]
+    who_sql = "TRUE"
+    if filters.picks_people:
+        who, w_params = filters.people.clause(
+            region="x.region", team="x.team", manager="x.manager")
+        who_sql = f"a.manager IN (SELECT x.manager FROM ({_SUBJECT_ATTRS}) x WHERE {who})"
+        params += w_params
+    frame = ws.query(
+        f"""WITH a AS ({_ANSWERS})
+            SELECT a.response_id, a.respondent, a.respondent_name, a.respondent_known, a.role,
+                   a.manager, a.item, a.score, a.scale_max, a.survey_date
+            FROM a WHERE a.manager IS NOT NULL AND {period} AND {who_sql}""",
+        params,
+    )
+    classify = item_classifier(settings.survey_item_rules)
+    kinds = {i: classify(i) for i in frame["item"].dropna().unique()}
+    frame["kind"] = frame["item"].map(kinds).astype(object)
+    frame["norm"] = normalised(frame["score"], frame["scale_max"])
+    frame["agrees"] = (frame["norm"] >= agree_threshold(settings) - 1e-9).astype(float).where(frame["norm"].notna())
+    same = frame["respondent_name"] == frame["manager"]
+    # a "manager" role marks a self-rating unless the respondent is someone else in the roster
+    # (a manager rating their own director is a report answering about their manager)
+    frame["is_self"] = same | (frame["role"].isin(SELF_ROLES) & ~frame["respondent_known"].astype(bool))
+    return frame[["response_id", "respondent", "manager", "item", "kind", "score", "scale_max",
+                  "survey_date", "norm", "agrees", "is_self"]]
+
+
+def survey_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Lead-dial survey scores and the confidence gap per manager.
+
+    Parameters
+    ----------
+    ws : the workspace.
+    filters : period on ``survey_date``; region/team/manager through the subject manager.
+    settings : ``survey_item_rules`` (what an item measures) and ``agree_score``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per manager of :func:`analytics.people.managers`, with
+
+        * ``lead_direction``, ``lead_motivation``, ``lead_buy_in`` = mean of
+          (score − 1) ÷ (scale_max − 1) over reps' answers about the manager to items of that
+          kind; ``lead_survey`` = mean of the three that are measured;
+          ``n_survey_responses`` = reps' answers to those items, ``n_respondents`` = distinct
+          respondents among them;
+        * ``self_rating`` = share of the manager's own ``coaching_self`` answers that agree,
+          over ``n_self_ratings`` answers;
+        * ``reps_agree`` = share of reps' ``coaching_rep`` answers about the manager that agree,
+          over ``n_rep_coaching_answers``;
+        * ``confidence_gap`` = self_rating − reps_agree (NaN unless both are measured).
+
+        Agree: (score − 1) ÷ (scale_max − 1) ≥ (agree_score − 1) ÷ 4. No answers: NaN, count 0.
+    """
+    base = managers(ws, filters)[["manager"]]
+    a = answers(ws, filters, settings)
+    a = a[a["norm"].notna()]
+    rep = a[~a["is_self"]]
+    lead = rep[rep["kind"].isin(list(LEAD_KINDS))]
+    out = base.copy()
+    if not lead.empty:
+        means = lead.pivot_table(index="manager", columns="kind", values="norm", aggfunc="mean")
+        out = out.merge(means.rename(columns=LEAD_KINDS), left_on="manager", right_index=True, how="left")
+        counts = lead.groupby("manager").agg(n_survey_responses=("norm", "size"),
+                                             n_respondents=("respondent", "nunique"))
+        out = out.merge(counts, left_on="manager", right_index=True, how="left")
+    own = a[a["is_self"] & (a["kind"] == "coaching_self")]
+    if not own.empty:
+        out = out.merge(own.groupby("manager").agg(self_rating=("agrees", "mean"), n_self_ratings=("agrees", "size")),
+                        left_on="manager", right_index=True, how="left")
+    theirs = rep[rep["kind"] == "coaching_rep"]
+    if not theirs.empty:
+        out = out.merge(theirs.groupby("manager").agg(reps_agree=("agrees", "mean"),
+                                                      n_rep_coaching_answers=("agrees", "size")),
+                        left_on="manager", right_index=True, how="left")
+    for c in SURVEY_COLUMNS[1:]:
+        if c not in out.columns:
+            out[c] = np.nan
+    for c in SURVEY_COUNTS:
+        out[c] = out[c].fillna(0).astype("int64")
+    lead_cols = list(LEAD_KINDS.values())
+    for c in (*lead_cols, "self_rating", "reps_agree"):
+        out[c] = out[c].astype(float)
+    out["lead_survey"] = out[lead_cols].mean(axis=1, skipna=True).where(out[lead_cols].notna().any(axis=1), np.nan)
+    out["confidence_gap"] = out["self_rating"] - out["reps_agree"]
+    return out[SURVEY_COLUMNS].reset_index(drop=True)
+
+
+def _date(value) -> date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+@per_version
+def data_span(ws: Workspace) -> tuple[date | None, date | None]:
+    """First and last date of the evidence: deals (created; closed deals' close dates),
+    activities, coaching sessions, surveys, reviews and development actions assigned."""
+    row = ws.row(
+        """SELECT min(d), max(d) FROM (
+               SELECT created_date AS d FROM v_opportunities
+               UNION ALL SELECT close_date FROM v_opportunities WHERE is_closed
+               UNION ALL SELECT activity_date FROM activities
+               UNION ALL SELECT session_date FROM coaching_sessions
+               UNION ALL SELECT survey_date FROM surveys
+               UNION ALL SELECT review_date FROM reviews
+               UNION ALL SELECT assigned_date FROM development_actions) WHERE d IS NOT NULL"""
+    )
+    return _date(row[0]), _date(row[1])
+
+
+def retention_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Rep retention per manager over the period.
+
+    The period is the filter period; an open end is taken from :func:`data_span` (the span of
+    the evidence tables), and stays open when the workspace holds no dated evidence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per manager of :func:`analytics.people.managers`, with
+
+        * ``n_reps_in_period`` = the manager's reps (roster, filters applied) whose
+          [start_date, end_date] overlaps the period (a blank start or end is open);
+        * ``n_leavers`` = those whose end_date lies inside the period;
+        * ``retention`` = 1 − n_leavers ÷ n_reps_in_period. NaN when the roster has no start or
+          end date at all (not measured), or the manager has no rep in the period.
+    """
+    base = managers(ws, filters)[["manager"]]
+    dated = ws.scalar("SELECT count(start_date) + count(end_date) FROM people")
+    lo, hi = data_span(ws)
+    start = filters.start if filters.start is not None else lo
+    end = filters.end if filters.end is not None else hi
+    r = reps(ws, filters)
+    r = r[r["manager"].notna()].copy()
+    starts = pd.to_datetime(r["start_date"])
+    ends = pd.to_datetime(r["end_date"])
+    in_period = pd.Series(True, index=r.index)
+    left = ends.notna()
+    if end is not None:
+        in_period &= starts.isna() | (starts <= pd.Timestamp(end))
+        left &= ends <= pd.Timestamp(end)
+    if start is not None:
+        in_period &= ends.isna() | (ends >= pd.Timestamp(start))
+        left &= ends >= pd.Timestamp(start)
+    r["in_period"] = in_period.astype("int64")
+    r["leaver"] = (left & in_period).astype("int64")
+    counts = r.groupby("manager", as_index=False).agg(n_reps_in_period=("in_period", "sum"),
+                                                      n_leavers=("leaver", "sum"))
+    out = base.merge(counts, on="manager", how="left")
+    for c in ("n_reps_in_period", "n_leavers"):
+        out[c] = out[c].fillna(0).astype("int64")
+    measured = bool(dated) and not out.empty
+    rate = 1.0 - out["n_leavers"] / out["n_reps_in_period"].where(out["n_reps_in_period"] > 0)
+    out["retention"] = rate.astype(float) if measured else np.nan
+    return out[RETENTION_COLUMNS]
