@@ -18,11 +18,11 @@ from analytics.people import filter_options, managers
 from analytics.results import attainment
 from analytics.settings import DIALS, SIGNAL_BY_KEY, SIGNALS, Settings, Signal  # noqa: F401 - the dials' vocabulary, read from here by pages
 from analytics.signals import capability, coaching, follow_through, independence, manage, surveys
-from analytics.store.caching import in_parallel, reusing
+from analytics.store.caching import in_parallel, opens_run
 from analytics.store.workspace import Workspace
 
 
-@reusing
+@opens_run
 def manager_evidence(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """One wide row per manager in scope: every signal, its evidence counts, and the context
     the pages show (team size, attainment, involvement, confidence gap, dependency trend)."""
@@ -120,7 +120,7 @@ def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.
     return out
 
 
-@reusing
+@opens_run
 def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Everything the Managers page shows, one row per manager."""
     ev = manager_evidence(ws, filters, settings)
