@@ -16,8 +16,9 @@ a block several metrics of one computation ask for     ``@per_run``, inside a :f
 (the managers in scope)                                computed once per run, dropped at its end
 an entry point pages or the engine call (a             ``@opens_run``, or the page frame's
 diagnosis, a report)                                   ``with one_run():``
-independent computations of one run                    :func:`in_parallel`: on two threads, results
-                                                       in the order asked
+independent computations of one run                    :func:`in_parallel`: on two threads, the
+                                                       costliest started first when each call has a
+                                                       cost, results in the order asked
 background work nobody waits on (the warm-up)          ``with one_at_a_time():``: its
                                                        :func:`in_parallel` calls run one after
                                                        another (a lower peak)
@@ -174,7 +175,8 @@ def one_at_a_time() -> Iterator[None]:
 PARALLEL_WORKERS = 2
 
 
-def in_parallel(calls: Sequence[Callable[[], T]], workers: int = PARALLEL_WORKERS) -> list[T]:
+def in_parallel(calls: Sequence[Callable[[], T]], workers: int = PARALLEL_WORKERS, *,
+                costs: Sequence[float] | None = None) -> list[T]:
     """Run independent computations on ``workers`` threads and return their results in order.
 
     The engine runs queries without the GIL, so one computation's query overlaps another's
@@ -182,9 +184,20 @@ def in_parallel(calls: Sequence[Callable[[], T]], workers: int = PARALLEL_WORKER
     :func:`one_run` store (the same dict); each thread reads the workspace through a cursor of
     its own (:attr:`analytics.store.workspace.Workspace.con`). An exception in any call is raised
     here, as it would be had the calls run one after another.
+
+    ``costs``, one per call (relative: only their order counts), starts the costliest first, so
+    the threads finish together (ties in the order of ``calls``); the results still come back in
+    the order of ``calls``.
+
+    >>> in_parallel([lambda: "cheap", lambda: "dear"], costs=[1, 9])
+    ['cheap', 'dear']
     """
+    if costs is not None and len(costs) != len(calls):
+        raise ValueError(f"{len(costs)} costs for {len(calls)} calls")
+    started = range(len(calls)) if costs is None else sorted(range(len(calls)), key=lambda i: -costs[i])
     if workers <= 1 or len(calls) <= 1 or _ONE_AT_A_TIME.get():
-        return [call() for call in calls]
+        done = {i: calls[i]() for i in started}
+        return [done[i] for i in range(len(calls))]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analytics") as pool:
-        futures = [pool.submit(copy_context().run, call) for call in calls]
-        return [f.result() for f in futures]
+        futures = {i: pool.submit(copy_context().run, calls[i]) for i in started}
+        return [futures[i].result() for i in range(len(calls))]

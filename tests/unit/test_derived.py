@@ -299,6 +299,40 @@ def test_in_parallel_keeps_the_order_shares_the_run_store_and_raises():
         in_parallel([lambda: 1, boom])
 
 
+def test_in_parallel_starts_the_costliest_first_and_answers_in_call_order():
+    from analytics.store.caching import in_parallel, one_at_a_time
+
+    costs = [2, 9, 1, 8, 5]
+    started = []
+
+    def call(i):
+        started.append(i)
+        return i
+
+    with one_at_a_time():
+        assert in_parallel([lambda i=i: call(i) for i in range(5)], costs=costs) == [0, 1, 2, 3, 4]
+    assert started == [1, 3, 4, 0, 2]
+    started.clear()
+    assert in_parallel([lambda i=i: call(i) for i in range(5)], workers=1, costs=[1, 1, 2, 1, 1]) == [0, 1, 2, 3, 4]
+    assert started == [2, 0, 1, 3, 4]  # ties start in call order
+
+    # on two threads the two costliest start first: each waits until the other has started (a
+    # cheaper call taken first would never reach the barrier, which then breaks)
+    started.clear()
+    both = threading.Barrier(2, timeout=10)
+
+    def dear(i):
+        started.append(i)
+        both.wait()
+        return i
+
+    calls = [lambda i=i: (dear if costs[i] >= 8 else call)(i) for i in range(5)]
+    assert in_parallel(calls, workers=2, costs=costs) == [0, 1, 2, 3, 4]
+    assert set(started[:2]) == {1, 3}
+    with pytest.raises(ValueError, match="2 costs for 3 calls"):
+        in_parallel([lambda: 1] * 3, costs=[1, 2])
+
+
 def test_one_at_a_time_runs_the_parallel_calls_in_order_on_the_calling_thread():
     from analytics.store.caching import in_parallel, one_at_a_time
 
