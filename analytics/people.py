@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.store.caching import per_version, reused
+from analytics.store.caching import per_data_version, per_run
 from analytics.store.workspace import Workspace
 
 REPS_SQL = """
@@ -25,7 +25,7 @@ SELECT DISTINCT name FROM (
 """
 
 
-@per_version
+@per_data_version
 def _all_reps(ws: Workspace) -> pd.DataFrame:
     return ws.query(
         f"""SELECT s.name AS rep, r.manager_name AS manager, r.team, r.region, r.segment,
@@ -35,7 +35,7 @@ def _all_reps(ws: Workspace) -> pd.DataFrame:
     )
 
 
-@per_version
+@per_data_version
 def _roster(ws: Workspace) -> pd.DataFrame:
     return ws.query("SELECT name, manager_name, team, region FROM v_roster")
 
@@ -60,17 +60,21 @@ def in_people(ws: Workspace, frame: pd.DataFrame, filters: Filters, owner: str =
     return frame[frame.index.isin(names)]
 
 
-def by_owner(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+def per_period_by_owner(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
     """Mark ``fn(ws, filters, ...)`` as owner-level: its rows each belong to one owner
-    (``owner_name``, a column or the index) and depend on that owner's data alone.
+    (``owner_name``, a column or the index) and depend on that owner's data alone. Held per data
+    version and per period (with segment and product); the people filters pick owners' rows.
 
     The result for the filters without their people part is held with the workspace (pool
     "filtered"), and the people part then picks its owners (:func:`in_people`): changing the
     region, team or manager reads what is held instead of recomputing, and gives the rows the
     people filters in SQL would have given. Changing the period, segment or product computes
     (and holds) a new result.
+
+    One of the caching decorators (the decision table: :mod:`analytics.store.caching`); it lives
+    here because it picks owners through the roster (:func:`in_people`), a layer above the store.
     """
-    held = per_version(fn, pool="filtered")
+    held = per_data_version(fn, pool="filtered")
 
     @functools.wraps(fn)
     def wrapper(ws: Workspace, filters: Filters, *args, **kwargs) -> pd.DataFrame:
@@ -79,7 +83,7 @@ def by_owner(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
     return wrapper
 
 
-@reused
+@per_run
 def reps(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """One row per rep in scope: name, manager, team, region, segment, start and end dates.
 
@@ -91,7 +95,7 @@ def reps(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     return r if keep.all() else r[keep].reset_index(drop=True)
 
 
-@reused
+@per_run
 def managers(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """One row per manager in scope with their team size (reps in scope)."""
     r = reps(ws, filters)
@@ -146,7 +150,7 @@ def _as_date(value) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-@per_version
+@per_data_version
 def filter_options(ws: Workspace) -> FilterOptions:
     """The data's span (deal created and close dates) and the regions, teams and managers in it."""
     span = ws.row(

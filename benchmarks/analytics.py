@@ -28,7 +28,7 @@ Function API (the combined ``benchmarks/run.py`` table calls these)
     ``Row(page, metric, default_s, changed_s)``; medians of ``repeats`` calls. Each metric is
     timed on its own (cold: nothing shared). Per page, ``metric == SUM`` is the sum of those, and
     ``metric == TOTAL`` the time of one pass over the page's metrics in a single
-    ``analytics.store.caching.reuse()`` block, as the page runs them: what a user waits for.
+    ``analytics.store.caching.one_run()`` block, as the page runs them: what a user waits for.
 ``format_table(rows, title="") -> str``
     The rows as a readable fixed-width table.
 ``analytics_peak_rss(tag, repeats=1) -> dict``
@@ -102,7 +102,7 @@ from analytics.signals.independence import (
     independence_by_rep,
 )
 from analytics.signals.surveys import survey_by_manager
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from analytics.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -288,7 +288,7 @@ def measure(ws: Workspace, filters_default: Filters | None = None, filters_chang
     totals: dict[str, list[float | None]] = {page: [None, None] for page in names}
 
     def page_pass(page: str, f: Filters, c: Context) -> None:
-        with reuse():  # as the page runs them (views wrap their run in analytics.store.caching.reuse)
+        with one_run():  # as the page runs them (views wrap their run in analytics.store.caching.one_run)
             for m in metrics:
                 if m.page == page:
                     m.call(f, c)
@@ -450,7 +450,7 @@ def _child_analytics_rss(tag: str, repeats: int) -> dict:
             for filters in (Filters(), changed_filters(ws)):
                 ctx = context(ws, filters)
                 for page in dict.fromkeys(m.page for m in metrics):
-                    with reuse():  # one page at a time, as the pages run
+                    with one_run():  # one page at a time, as the pages run
                         results = [m.call(filters, ctx) for m in metrics if m.page == page]
                     del results
     return {"tag": tag, "rss_before_mb": before / MB, "rss_after_open_mb": after_open / MB,

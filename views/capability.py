@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.signals.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
@@ -81,5 +81,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

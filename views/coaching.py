@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.outputs import charts
 from analytics.signals.coaching import BEHAVIOURS, coaching_by_manager, coaching_by_rep
 from analytics.signals.surveys import survey_by_manager
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -92,5 +92,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

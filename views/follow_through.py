@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.signals.follow_through import completed_not_revisited, follow_through_by_manager, overdue_actions
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui import privacy
 from ui.components import clip, download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
@@ -66,5 +66,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

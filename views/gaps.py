@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics.diagnosis.gaps import CATEGORIES, category_counts, gap_classification
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
@@ -66,5 +66,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

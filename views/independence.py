@@ -12,7 +12,7 @@ from analytics.signals.independence import (
     independence_by_manager,
     independence_by_rep,
 )
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui import privacy
 from ui.components import clip, download_csv, fmt_money, guarded, needs_data, page_header
 from ui.session import get_workspace
@@ -89,5 +89,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.results import kpis
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
@@ -142,5 +142,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

@@ -12,7 +12,7 @@ from analytics.signals.capability import named_gaps, review_scores
 from analytics.signals.coaching import BEHAVIOURS, behaviour_counts, session_examples
 from analytics.signals.follow_through import actions
 from analytics.signals.independence import dependency_curve
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui import privacy
 from ui.components import NAME_CHARS, clip, fmt_pct, guarded, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
@@ -141,5 +141,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

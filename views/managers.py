@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.diagnosis.dials import DIALS, SIGNALS, diagnosis, signal_table
 from analytics.outputs import charts
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui.components import NAME_CHARS, download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
@@ -78,5 +78,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics.diagnosis.gaps import movers_by_manager, top_movers
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui.components import download_csv, guarded, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -36,5 +36,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.results.needle import needle_chain
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -59,5 +59,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

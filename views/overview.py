@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.ingest.supports import coverage
 from analytics.outputs import charts
 from analytics.results.overview import headline, managers_summary, revenue_by_quarter
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui.components import download_csv, fmt_money, fmt_pct, guarded, metric, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, memo
@@ -76,5 +76,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

@@ -9,7 +9,7 @@ import altair as alt
 import streamlit as st
 
 from analytics.outputs.findings import insights
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui import privacy
 from ui.components import LABEL_CHARS, error_boundary, guarded, md_escape
 from ui.session import get_workspace
@@ -138,5 +138,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

@@ -12,7 +12,7 @@ import streamlit as st
 from analytics.diagnosis.dials import diagnosis
 from analytics.outputs.handout import handout_pdf
 from analytics.outputs.report import report_html
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui import privacy
 from ui.components import LABEL_CHARS, clip, guarded, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
@@ -72,5 +72,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

@@ -4,7 +4,7 @@ thresholds every page of this session uses."""
 import streamlit as st
 
 from analytics.results.whatif import goal_seek, quota_scenario, velocity_baseline
-from analytics.store.caching import reuse
+from analytics.store.caching import one_run
 from ui.components import download_csv, guarded, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import settings_actions, survey_rules_form, thresholds_form, weights_form
@@ -87,5 +87,5 @@ def render() -> None:
 
 
 # one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
+with one_run():
     render()

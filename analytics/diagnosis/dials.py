@@ -9,6 +9,7 @@ measured signal is not measured. Nothing is imputed.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -18,23 +19,34 @@ from analytics.people import filter_options, managers
 from analytics.results import attainment
 from analytics.settings import DIALS, SIGNAL_BY_KEY, SIGNALS, Settings, Signal  # noqa: F401 - the dials' vocabulary, read from here by pages
 from analytics.signals import capability, coaching, follow_through, independence, manage, surveys
-from analytics.store.caching import in_parallel, reusing
+from analytics.store.caching import in_parallel, opens_run
 from analytics.store.workspace import Workspace
 
+#: The frames a manager's evidence joins, ``fn(ws, filters, settings)`` each, in the order they are
+#: merged (the evidence's column order), each with its relative cost: :func:`in_parallel` starts
+#: the costliest first, so the two threads finish together. The costs are ranks (9 the slowest, the
+#: order the speed work tuned); only their order counts, so a new frame takes a cost between its
+#: neighbours' (tests/unit/test_dials.py fails on a ``*_by_manager`` frame missing here).
+EVIDENCE_FRAMES: tuple[tuple[Callable[..., pd.DataFrame], float], ...] = (
+    (attainment.attainment_by_manager, 2),
+    (manage.pipeline_by_manager, 6),
+    (manage.activity_by_manager, 7),
+    (coaching.coaching_by_manager, 3),
+    (surveys.survey_by_manager, 4),
+    (surveys.retention_by_manager, 1),
+    (capability.capability_by_manager, 8),
+    (follow_through.follow_through_by_manager, 5),
+    (independence.independence_by_manager, 9),
+)
 
-@reusing
+
+@opens_run
 def manager_evidence(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """One wide row per manager in scope: every signal, its evidence counts, and the context
     the pages show (team size, attainment, involvement, confidence gap, dependency trend)."""
     base = managers(ws, filters)  # every signal needs it: computed once, before the others start
-    signals = (attainment.attainment_by_manager, manage.pipeline_by_manager, manage.activity_by_manager,
-               coaching.coaching_by_manager, surveys.survey_by_manager, surveys.retention_by_manager,
-               capability.capability_by_manager, follow_through.follow_through_by_manager,
-               independence.independence_by_manager)
-    # started slowest first, so the two threads finish together; merged in the order above
-    slowest_first = (8, 6, 2, 1, 7, 4, 3, 0, 5)
-    done = in_parallel([functools.partial(signals[i], ws, filters, settings) for i in slowest_first])
-    frames = [dict(zip(slowest_first, done, strict=True))[i] for i in range(len(signals))]
+    frames = in_parallel([functools.partial(fn, ws, filters, settings) for fn, _ in EVIDENCE_FRAMES],
+                         costs=[cost for _, cost in EVIDENCE_FRAMES])
     out = base
     for f in frames:
         new = [c for c in f.columns if c == "manager" or c not in out.columns]
@@ -120,7 +132,7 @@ def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.
     return out
 
 
-@reusing
+@opens_run
 def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Everything the Managers page shows, one row per manager."""
     ev = manager_evidence(ws, filters, settings)

@@ -49,7 +49,7 @@ from analytics.settings import Settings
 from analytics.signals import capability as cap
 from analytics.signals import follow_through as ft
 from analytics.signals.coaching import coaching_by_manager
-from analytics.store.caching import reusing
+from analytics.store.caching import opens_run
 from analytics.store.workspace import Workspace
 
 #: Comparisons with a standard are made after rounding to this many decimals.
@@ -343,7 +343,7 @@ def _results_only(r: dict, settings: Settings, reviewed: int) -> tuple[str, str]
                    f"{settings.capability_standard:.2f}.", NEXT_STEP_NEEDS["reviews_at_standard"])
 
 
-@reusing
+@opens_run
 def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Every rep below standard, placed as a skill gap or a fit gap, with the evidence beside it.
 

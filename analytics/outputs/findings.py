@@ -49,7 +49,7 @@ from analytics.results.needle import NeedleChain, needle_chain
 from analytics.settings import Settings
 from analytics.signals.follow_through import follow_through_by_manager
 from analytics.signals.independence import dependency_curve
-from analytics.store.caching import in_parallel, reusing
+from analytics.store.caching import in_parallel, opens_run
 from analytics.store.workspace import Workspace
 
 #: Chart size for a 16:9 screen (the plotting area; axes and legends add to it).
@@ -685,7 +685,7 @@ def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: N
 
 
 # ------------------------------------------------------------------------------ all of them
-@reusing
+@opens_run
 def insights(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
              index_amounts: bool = False, *, diag: pd.DataFrame | None = None) -> list[Insight]:
     """The main findings of the workspace, one per screen, in story order (module docstring).

@@ -27,7 +27,7 @@ from analytics.filters import Filters
 from analytics.fmt import fmt_money, fmt_pct
 from analytics.outputs.profile import ManagerProfile, manager_profiles
 from analytics.settings import Settings
-from analytics.store.caching import reusing
+from analytics.store.caching import opens_run
 from analytics.store.workspace import Workspace
 
 DEFAULT_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -429,7 +429,7 @@ def _page(doc: _Handout, p: ManagerProfile, *, page: int, pages: int, stamp: str
              align="C")
 
 
-@reusing
+@opens_run
 def handout_pdf(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
                 managers: list[str] | None = None, *, generated_at: datetime | None = None,
                 index_amounts: bool = False, workspace_label: str | None = None,

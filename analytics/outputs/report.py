@@ -34,7 +34,7 @@ from analytics.outputs.findings import Insight, insights
 from analytics.outputs.profile import ManagerProfile, manager_profiles
 from analytics.people import reps
 from analytics.settings import Settings
-from analytics.store.caching import reusing
+from analytics.store.caching import opens_run
 from analytics.store.workspace import Workspace
 
 NOT_MEASURED = "not measured"
@@ -321,7 +321,7 @@ def _anchor_ids(names: list[str]) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------ the report
-@reusing
+@opens_run
 def report_html(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(), *,
                 title: str = "Bench Strength report", generated_at: datetime | None = None,
                 index_amounts: bool = False) -> str:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.people import REPS_SQL, by_owner, per_manager
+from analytics.people import REPS_SQL, per_manager, per_period_by_owner
 from analytics.settings import Settings
-from analytics.store.caching import reused
+from analytics.store.caching import per_run
 from analytics.store.workspace import Workspace
 
 ATTAINMENT_COLUMNS = ["rep", "manager", "attainment", "won_in_quota", "quota", "n_quota_periods"]
 
 
-@reused
+@per_run
 def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Attainment = closed-won amount in the quota periods ÷ quota for those periods.
 
@@ -38,7 +38,7 @@ def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings:
     return per_manager(ws, filters, frame, ("n_reps_with_quota", "n_quota_periods"))
 
 
-@by_owner
+@per_period_by_owner
 def _owner_attainment(ws: Workspace, filters: Filters) -> pd.DataFrame:
     """Each owner's quota periods inside the filter period, per manager of the quota rows:
     won_in_quota (won deals credited to them), quota (NaN when no period has an amount),

@@ -44,12 +44,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters, deal_clause, quota_clause
-from analytics.people import by_owner, reps, roster_names
+from analytics.people import per_period_by_owner, reps, roster_names
 from analytics.periods import as_of
 from analytics.results.attainment import attainment_by_manager
 from analytics.settings import Settings
 from analytics.signals.manage import activity_by_manager, activity_days, pipeline_by_manager, rep_weeks
-from analytics.store.caching import per_version, reused, reusing
+from analytics.store.caching import opens_run, per_data_version, per_run
 from analytics.store.workspace import STAGE_MAP, Workspace
 
 LEVELS = ("team", "rep", "org")
@@ -175,7 +175,7 @@ def _ratio(num, den):
 
 
 # ----------------------------------------------------------------------------- stage history
-@per_version
+@per_data_version
 def stage_order(ws: Workspace) -> pd.DataFrame:
     """Stages with their rank (see the module notes).
 
@@ -238,7 +238,7 @@ _STAY_COLUMNS = ["opportunity_id", "owner_name", "stage", "entered_at", "next_st
                  "is_advance", "stage_is_closed", "rank", "next_rank"]
 
 
-@per_version
+@per_data_version
 def _all_stays(ws: Workspace) -> pd.DataFrame:
     """Every stay of the workspace, with the columns :func:`stage_stays` filters on (read once
     per version of the data)."""
@@ -323,7 +323,7 @@ def time_in_stage(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- leading
-@reused
+@per_run
 def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(), grain: str = "week",
             level: str = "rep") -> pd.DataFrame:
     """Leading indicators per entity per day or week.
@@ -369,11 +369,11 @@ def leading(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     return agg.sort_values([*k, "period"], ignore_index=True)[cols]
 
 
-@by_owner
+@per_period_by_owner
 def _leading_events(ws: Workspace, filters: Filters, grain: str) -> pd.DataFrame:
     """Each owner's leading events per day or week, from their first to their last period with
     any (the part of :func:`leading` every level shares; held per period, segment and product,
-    the people filters pick from it: :func:`analytics.people.by_owner`)."""
+    the people filters pick from it: :func:`analytics.people.per_period_by_owner`)."""
     acts = activity_days(ws)  # activities per owner and day, held per version of the data
     acts = acts[filters.mask(acts, date="day")]
     c_where, c_params = deal_clause(filters, "o.created_date")
@@ -418,7 +418,7 @@ def _leading_events(ws: Workspace, filters: Filters, grain: str) -> pd.DataFrame
     return events
 
 
-@per_version
+@per_data_version
 def evidence_owners(ws: Workspace) -> tuple[frozenset, frozenset]:
     """Owners with any activity, and owners of a deal with a stage history, in the workspace."""
     evidence = ws.query(
@@ -430,7 +430,7 @@ def evidence_owners(ws: Workspace) -> tuple[frozenset, frozenset]:
             frozenset(evidence.loc[evidence["kind"] == "history", "owner_name"]))
 
 
-@reused
+@per_run
 def activity_standard(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
                       level: str = "rep") -> pd.DataFrame:
     """Share of rep-weeks at or above ``settings.activity_target_per_week``, the rule of
@@ -530,14 +530,14 @@ def coverage_at(ws: Workspace, filters: Filters, settings: Settings, level: str,
     return out.sort_values([*k, "week"], ignore_index=True)[cols]
 
 
-@by_owner
+@per_period_by_owner
 def _quotas_by_start(ws: Workspace, filters: Filters) -> pd.DataFrame:
     """Each owner's quota per period start (all periods; held, the people filters pick)."""
     return ws.query("SELECT q.owner_name, q.period_start, sum(q.amount) AS quota FROM v_quotas q "
                     "GROUP BY ALL ORDER BY ALL")
 
 
-@by_owner
+@per_period_by_owner
 def _open_by_owner(ws: Workspace, filters: Filters, points: tuple[tuple[date, ...], ...]) -> pd.DataFrame:
     """Each owner's deals open at each point (:func:`coverage_at`'s rule): ``points`` holds the
     weeks, the dates judged at, and the next quarters' first and last days. Held per period,
@@ -592,7 +592,7 @@ def predictive(ws: Workspace, filters: Filters = Filters(), settings: Settings =
 
 
 # ----------------------------------------------------------------------------- outcomes
-@reused
+@per_run
 def _closed_deals(ws: Workspace, filters: Filters) -> pd.DataFrame:
     where, params = deal_clause(filters, "o.close_date")
     return ws.query(
@@ -607,13 +607,13 @@ def _closed_deals(ws: Workspace, filters: Filters) -> pd.DataFrame:
 _SUMS = ["won", "lost", "won_amount", "n_won_amount", "won_cycle", "n_cycle"]
 
 
-@by_owner
+@per_period_by_owner
 def _owner_outcomes(ws: Workspace, filters: Filters, grain: str | None = None) -> pd.DataFrame:
     """Each owner's closed deals in scope, summed over the period (``grain`` None) or per
     calendar month or quarter of the close date (column ``period``): won, lost, won_amount (NaN
     when no won deal has an amount), n_won_amount, won_cycle (the won deals' cycle days summed,
     NaN when none is known), n_cycle. Held per period, segment and product; the people filters
-    pick from it (:func:`analytics.people.by_owner`)."""
+    pick from it (:func:`analytics.people.per_period_by_owner`)."""
     deals = _closed_deals(ws, filters)
     keys = ["owner_name"]
     if grain is not None:
@@ -655,7 +655,7 @@ def _finish_outcomes(g: pd.DataFrame) -> pd.DataFrame:
     return g
 
 
-@by_owner
+@per_period_by_owner
 def _owner_quotas(ws: Workspace, filters: Filters, grain: str | None = None) -> pd.DataFrame:
     """Each owner's quota periods inside the filter period: summed (quota, n_quota_periods), or
     with a grain spread over the calendar months or quarters they overlap, by days (period,
@@ -669,7 +669,7 @@ def _owner_quotas(ws: Workspace, filters: Filters, grain: str | None = None) -> 
     return _allocate(quotas, grain).groupby(["owner_name", "period"], dropna=False, as_index=False)["quota"].sum()
 
 
-@by_owner
+@per_period_by_owner
 def _owner_credited(ws: Workspace, filters: Filters, grain: str | None = None) -> pd.DataFrame:
     """Each owner's won deals credited to their quota periods inside the filter period
     (attainment_by_manager's rule), summed (won_in_quota), or per calendar month or
@@ -755,7 +755,7 @@ def outcomes(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     return g.sort_values([*k, "period"], ignore_index=True)[[*k, "period", *OUTCOME_COLUMNS]]
 
 
-@reused
+@per_run
 def outcome_totals(ws: Workspace, filters: Filters = Filters(), level: str = "team") -> pd.DataFrame:
     """:func:`outcomes` over the whole period, one row per entity in scope (NaN without evidence)."""
     _check(level)
@@ -794,7 +794,7 @@ def velocity(ws: Workspace, filters: Filters = Filters(), level: str = "team") -
     return _velocity(outcome_totals(ws, filters, level), n_open, level)
 
 
-@reused
+@per_run
 def _coverage_now(ws: Workspace, filters: Filters, level: str) -> pd.DataFrame:
     """:func:`coverage_at` at :func:`analytics.periods.as_of` alone (velocity, the summary and the
     standards all read it: computed once per page run). Its ``meets_standard`` is judged against
@@ -840,7 +840,7 @@ def _attainment(ws: Workspace, filters: Filters, settings: Settings, level: str)
     return outcome_totals(ws, filters, level)[[*k, "won_in_quota", "quota", "attainment"]]
 
 
-@reusing
+@opens_run
 def below_standard(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
                    only_below: bool = True) -> pd.DataFrame:
     """Reps and teams below the standards, with the numbers.
@@ -891,7 +891,7 @@ def below_standard(ws: Workspace, filters: Filters = Filters(), settings: Settin
     return out.sort_values(["level", "n_below", "name"], ascending=[False, False, True], ignore_index=True)[cols]
 
 
-@reusing
+@opens_run
 def kpi_summary(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(),
                 level: str = "team") -> pd.DataFrame:
     """One row per entity with the headline of each cadence over the filter period.

@@ -43,7 +43,7 @@ import pandas as pd
 from analytics.filters import Filters
 from analytics.people import managers, roster_names
 from analytics.settings import Settings
-from analytics.store.caching import per_version, reused
+from analytics.store.caching import per_data_version, per_run
 from analytics.store.workspace import Workspace
 
 DEFAULT_SCALE_MIN = 1.0
@@ -157,7 +157,7 @@ def label_end_date(label) -> pd.Timestamp:
     return pd.NaT
 
 
-@per_version
+@per_data_version
 def cycles(ws: Workspace) -> pd.DataFrame:
     """The review cycles of the whole workspace, numbered in chronological order.
 
@@ -192,7 +192,7 @@ def _manager_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ public
-@per_version
+@per_data_version
 def _all_review_scores(ws: Workspace) -> pd.DataFrame:
     """Every review score with a capability, cycle and score (no filters), ordered."""
     df = ws.query(
@@ -209,7 +209,7 @@ def _all_review_scores(ws: Workspace) -> pd.DataFrame:
     return df[REVIEW_COLUMNS].sort_values(["rep", "capability", "cycle_index"], ignore_index=True)
 
 
-@reused
+@per_run
 def review_scores(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """One row per review score in scope, with its cycle index and normalised score.
 
@@ -279,7 +279,7 @@ def _movement(rs: pd.DataFrame) -> pd.DataFrame:
     return out[MOVEMENT_COLUMNS].sort_values(keys, ignore_index=True)
 
 
-@reused
+@per_run
 def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Each capability named for a rep, and whether it moved.
 
@@ -335,7 +335,7 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
     return gaps.loc[keep, GAP_COLUMNS].reset_index(drop=True)
 
 
-@per_version
+@per_data_version
 def _gaps_as_of(ws: Workspace, end, settings: Settings) -> pd.DataFrame:
     """Every named gap of the workspace as of ``end`` (None: all the data), each with the date
     it was last named by then (``last_named_date``); :func:`named_gaps` picks the ones in scope."""

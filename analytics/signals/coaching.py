@@ -29,7 +29,7 @@ import pandas as pd
 from analytics.filters import Filters
 from analytics.people import managers, reps
 from analytics.settings import Settings
-from analytics.store.caching import reused
+from analytics.store.caching import per_run
 from analytics.store.workspace import Workspace, as_if_queried, quote_ident
 
 #: The four observable behaviours (column of ``coaching_sessions`` -> plain label), in FRAMEWORK order.
@@ -237,7 +237,7 @@ def coaching_by_rep(ws: Workspace, filters: Filters = Filters(), settings: Setti
     return out[REP_COLUMNS]
 
 
-@reused
+@per_run
 def _manager_sessions(ws: Workspace, manager: str, filters: Filters = Filters()) -> pd.DataFrame:
     """The manager's sessions in scope with the four behaviour flags, newest first: what
     :func:`session_examples` and :func:`behaviour_counts` pick from (one query for the eight

@@ -31,7 +31,7 @@ import pandas as pd
 from analytics.filters import Filters
 from analytics.people import managers
 from analytics.settings import Settings
-from analytics.store.caching import reused
+from analytics.store.caching import per_run
 from analytics.store.workspace import Workspace
 
 ACTION_COLUMNS = ["action_id", "rep", "manager", "capability", "action_type", "assigned_date", "due_date",
@@ -56,7 +56,7 @@ LEFT JOIN v_roster ro ON ro.name = coalesce(pr.name, a.rep)
 """
 
 
-@reused
+@per_run
 def as_of(ws: Workspace, filters: Filters = Filters()) -> pd.Timestamp | None:
     """The day follow-through is judged on: ``filters.end``, else the latest assigned, completed or
     revisited date in the whole development-actions table; None when there is none."""
@@ -67,7 +67,7 @@ def as_of(ws: Workspace, filters: Filters = Filters()) -> pd.Timestamp | None:
     return None if latest is None else pd.Timestamp(latest)
 
 
-@reused
+@per_run
 def actions(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """Development actions in scope, with what was true of each on the as-of day.
 

@@ -29,7 +29,7 @@ from analytics.filters import Filters
 from analytics.people import managers
 from analytics.settings import Settings
 from analytics.signals.capability import least_squares_slope
-from analytics.store.caching import per_version, reused
+from analytics.store.caching import per_data_version, per_run
 from analytics.store.workspace import Workspace
 
 #: |slope| below this (share per quarter) is a flat dependency curve.
@@ -85,7 +85,7 @@ ORDER BY d.close_date, d.opportunity_id
 """
 
 
-@per_version
+@per_data_version
 def complex_threshold(ws: Workspace, settings: Settings = Settings()) -> float | None:
     """The amount at and above which a deal without an explicit flag is complex.
 
@@ -105,7 +105,7 @@ def complex_threshold(ws: Workspace, settings: Settings = Settings()) -> float |
     return float(np.quantile(amounts, settings.complexity_percentile))
 
 
-@reused
+@per_run
 def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Closed deals in scope, each with its complexity and manager involvement.
 
@@ -134,7 +134,7 @@ def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings
 _FILTER_COLUMNS = ["f_region", "f_team", "f_segment", "f_product"]
 
 
-@per_version
+@per_data_version
 def _all_closed_deals(ws: Workspace, complexity_percentile: float, use_complexity_flag: bool) -> pd.DataFrame:
     settings = Settings(complexity_percentile=complexity_percentile, use_complexity_flag=use_complexity_flag)
     df = ws.query(_DEALS_SQL)
@@ -180,7 +180,7 @@ def dependency_curve(ws: Workspace, filters: Filters = Filters(), settings: Sett
     return _curve_in_scope(ws, filters, settings)
 
 
-@reused
+@per_run
 def _curve_in_scope(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFrame:
     """The dependency curve of the managers in scope (once per page run: the curve, the trend
     and the managers' independence all start from it)."""

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.people import by_owner, managers, per_manager
+from analytics.people import managers, per_manager, per_period_by_owner
 from analytics.periods import as_of
 from analytics.settings import Settings
-from analytics.store.caching import per_version, reused
+from analytics.store.caching import per_data_version, per_run
 from analytics.store.workspace import Workspace
 
 NAN = float("nan")
@@ -27,7 +27,7 @@ def _next_quarter(when: date) -> tuple[date, date]:
     return start, (pd.Timestamp(start) + pd.offsets.QuarterEnd(startingMonth=3)).date()
 
 
-@by_owner
+@per_period_by_owner
 def _owner_pipeline(ws: Workspace, filters: Filters, when: date, stale_days: int) -> pd.DataFrame:
     """Each owner's deals open at ``when`` per manager of the deal (:func:`pipeline_by_manager`'s
     rules): n_open_deals, n_with_close (with a close date), closing_amount (amount of those
@@ -72,7 +72,7 @@ def _owner_pipeline(ws: Workspace, filters: Filters, when: date, stale_days: int
     )
 
 
-@per_version
+@per_data_version
 def _manager_quotas(ws: Workspace, next_start: date, when: date) -> pd.DataFrame:
     """Each manager's quota (all their reps') of the quarter starting ``next_start``
     (next_quota), and of the latest quarter starting on or before ``when`` (latest_quota)."""
@@ -88,7 +88,7 @@ def _manager_quotas(ws: Workspace, next_start: date, when: date) -> pd.DataFrame
     )
 
 
-@reused
+@per_run
 def pipeline_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Pipeline coverage and hygiene as of :func:`as_of`.
 
@@ -161,13 +161,13 @@ def activity_by_manager(ws: Workspace, filters: Filters = Filters(), settings: S
     return per_manager(ws, filters, frame, ("n_rep_weeks",))
 
 
-@by_owner
+@per_period_by_owner
 def rep_weeks(ws: Workspace, filters: Filters, target: float) -> pd.DataFrame:
     """Each person's activity weeks in scope (index owner_name): ``n_weeks`` from their first to
     their last week (Monday to Sunday) with a logged activity, ``met`` those with at least
     ``target`` activities (a week with none misses, unless the target is 0), ``n`` activities in
     those weeks. From the held activities per person and day; held per period (the people
-    filters pick from it: :func:`analytics.people.by_owner`)."""
+    filters pick from it: :func:`analytics.people.per_period_by_owner`)."""
     days = activity_days(ws)
     days = days[filters.mask(days, date="day")]
     if days.empty:
@@ -184,7 +184,7 @@ def rep_weeks(ws: Workspace, filters: Filters, target: float) -> pd.DataFrame:
     return per_rep[["n_weeks", "met", "n"]]
 
 
-@per_version
+@per_data_version
 def activity_days(ws: Workspace) -> pd.DataFrame:
     """Activities per owner (resolved through the roster) and day, over the whole workspace
     (activities without a date in one row per owner, day NaT: counted when no period is set)."""
@@ -198,7 +198,7 @@ def activity_days(ws: Workspace) -> pd.DataFrame:
     return df
 
 
-@per_version
+@per_data_version
 def _roster_managers(ws: Workspace) -> pd.DataFrame:
     """The roster's reps (a manager, and managing no one), indexed by name: their manager."""
     return ws.query(

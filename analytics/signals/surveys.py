@@ -31,7 +31,7 @@ import pandas as pd
 from analytics.filters import Filters
 from analytics.people import managers, reps
 from analytics.settings import Settings, item_classifier
-from analytics.store.caching import per_version
+from analytics.store.caching import per_data_version
 from analytics.store.workspace import Workspace
 
 #: Item kinds that feed the Lead dial -> output column.
@@ -210,7 +210,7 @@ def _date(value) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-@per_version
+@per_data_version
 def data_span(ws: Workspace) -> tuple[date | None, date | None]:
     """First and last date of the evidence: deals (created; closed deals' close dates),
     activities, coaching sessions, surveys, reviews and development actions assigned."""

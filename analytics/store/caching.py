@@ -1,25 +1,50 @@
-"""Compute a shared building block once per computation, not once per metric that needs it.
+"""Caching in one vocabulary: each name says how long a result lives.
+
+Which to use when
+-----------------
+=====================================================  ==============================================
+What it is                                             Use
+=====================================================  ==============================================
+a result of the workspace's data alone (and its        ``@per_data_version``: held with the workspace
+arguments): all closed deals, review scores            until its data changes (pool "data")
+a result with rows per owner, filtered by people       ``@per_period_by_owner``
+(region, team, manager)                                (:func:`analytics.people.per_period_by_owner`):
+                                                       held per data version for the filters without
+                                                       their people part (pool "filtered"); the
+                                                       people filters then pick owners' rows
+a block several metrics of one computation ask for     ``@per_run``, inside a :func:`one_run` block:
+(the managers in scope)                                computed once per run, dropped at its end
+an entry point pages or the engine call (a             ``@opens_run``, or the page frame's
+diagnosis, a report)                                   ``with one_run():``
+independent computations of one run                    :func:`in_parallel`: on two threads, the
+                                                       costliest started first when each call has a
+                                                       cost, results in the order asked
+background work nobody waits on (the warm-up)          ``with one_at_a_time():``: its
+                                                       :func:`in_parallel` calls run one after
+                                                       another (a lower peak)
+=====================================================  ==============================================
 
 A diagnosis asks for the managers in scope a dozen times (every signal joins its frame onto
 them), and the review scores and closed deals several times; each ask is a query over the
-session's tables. Inside a :func:`reuse` block, a function decorated with :func:`reused` runs
+session's tables. Inside a :func:`one_run` block, a function decorated with :func:`per_run` runs
 once per workspace version and arguments and hands later callers the same result.
 
-The store lives only for the block, in a context variable of the running thread: nothing is
+The run's store lives only for the block, in a context variable of the running thread: nothing is
 kept between computations (a filter change can never see an old result), nor shared with
-another session.
+another session. What outlives a run is held by the workspace itself
+(:meth:`analytics.store.workspace.Workspace.derived`), which lives in its session's state only.
 
 Examples
 --------
 >>> calls = []
->>> @reused
+>>> @per_run
 ... def double(ws, x):
 ...     calls.append(x)
 ...     return 2 * x
 >>> class WS:
 ...     version = 0
 >>> ws = WS()
->>> with reuse():
+>>> with one_run():
 ...     double(ws, 2), double(ws, x=2)
 (4, 4)
 >>> calls
@@ -40,13 +65,13 @@ import pandas as pd
 
 T = TypeVar("T")
 
-_STORE: ContextVar[dict | None] = ContextVar("analytics_reuse_store", default=None)
+_STORE: ContextVar[dict | None] = ContextVar("analytics_run_store", default=None)
 
 
 @contextmanager
-def reuse() -> Iterator[None]:
-    """Within this block, :func:`reused` functions compute once per arguments (nested blocks
-    share the outer store)."""
+def one_run() -> Iterator[None]:
+    """One computation or page run: within this block, :func:`per_run` functions compute once per
+    arguments (nested blocks share the outer store); the store is dropped when the block ends."""
     if _STORE.get() is not None:
         yield
         return
@@ -57,8 +82,9 @@ def reuse() -> Iterator[None]:
         _STORE.reset(token)
 
 
-def reused(fn: Callable[..., T]) -> Callable[..., T]:
-    """Mark ``fn(ws, ...)`` as a pure building block whose result a :func:`reuse` block may share.
+def per_run(fn: Callable[..., T]) -> Callable[..., T]:
+    """Mark ``fn(ws, ...)`` as a pure building block computed once per :func:`one_run` block
+    (and workspace version and arguments); outside one, it computes on every call.
 
     Callers get a shallow copy of a DataFrame result (copy-on-write: changing it never changes
     the shared one); other results must be immutable or left unchanged by callers.
@@ -87,16 +113,16 @@ def reused(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-def per_version(fn: Callable[..., T] | None = None, *, pool: str = "data"):
+def per_data_version(fn: Callable[..., T] | None = None, *, pool: str = "data"):
     """Mark ``fn(ws, ...)`` as depending on the workspace's data and its arguments alone: it runs
     once per workspace version and arguments, and the workspace holds the result
     (:meth:`analytics.store.workspace.Workspace.derived`, in ``pool``) for later page runs and filter
-    changes. ``@per_version`` or ``@per_version(pool="filtered")``.
+    changes. ``@per_data_version`` or ``@per_data_version(pool="filtered")``.
 
-    Callers get a shallow copy of a DataFrame result, as with :func:`reused`.
+    Callers get a shallow copy of a DataFrame result, as with :func:`per_run`.
     """
     if fn is None:
-        return functools.partial(per_version, pool=pool)
+        return functools.partial(per_data_version, pool=pool)
     signature = inspect.signature(fn)
 
     @functools.wraps(fn)
@@ -117,12 +143,13 @@ def per_version(fn: Callable[..., T] | None = None, *, pool: str = "data"):
     return wrapper
 
 
-def reusing(fn: Callable[..., T]) -> Callable[..., T]:
-    """Run ``fn`` inside a :func:`reuse` block (for the entry points pages call)."""
+def opens_run(fn: Callable[..., T]) -> Callable[..., T]:
+    """Run ``fn`` inside a :func:`one_run` block of its own, or its caller's when there is one (for
+    the entry points pages and the engine call)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        with reuse():
+        with one_run():
             return fn(*args, **kwargs)
 
     return wrapper
@@ -148,17 +175,29 @@ def one_at_a_time() -> Iterator[None]:
 PARALLEL_WORKERS = 2
 
 
-def in_parallel(calls: Sequence[Callable[[], T]], workers: int = PARALLEL_WORKERS) -> list[T]:
+def in_parallel(calls: Sequence[Callable[[], T]], workers: int = PARALLEL_WORKERS, *,
+                costs: Sequence[float] | None = None) -> list[T]:
     """Run independent computations on ``workers`` threads and return their results in order.
 
     The engine runs queries without the GIL, so one computation's query overlaps another's
     pandas work. Each call runs in a copy of the caller's context, so it shares the caller's
-    :func:`reuse` store (the same dict); each thread reads the workspace through a cursor of
+    :func:`one_run` store (the same dict); each thread reads the workspace through a cursor of
     its own (:attr:`analytics.store.workspace.Workspace.con`). An exception in any call is raised
     here, as it would be had the calls run one after another.
+
+    ``costs``, one per call (relative: only their order counts), starts the costliest first, so
+    the threads finish together (ties in the order of ``calls``); the results still come back in
+    the order of ``calls``.
+
+    >>> in_parallel([lambda: "cheap", lambda: "dear"], costs=[1, 9])
+    ['cheap', 'dear']
     """
+    if costs is not None and len(costs) != len(calls):
+        raise ValueError(f"{len(costs)} costs for {len(calls)} calls")
+    started = range(len(calls)) if costs is None else sorted(range(len(calls)), key=lambda i: -costs[i])
     if workers <= 1 or len(calls) <= 1 or _ONE_AT_A_TIME.get():
-        return [call() for call in calls]
+        done = {i: calls[i]() for i in started}
+        return [done[i] for i in range(len(calls))]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analytics") as pool:
-        futures = [pool.submit(copy_context().run, call) for call in calls]
-        return [f.result() for f in futures]
+        futures = {i: pool.submit(copy_context().run, calls[i]) for i in started}
+        return [futures[i].result() for i in range(len(calls))]

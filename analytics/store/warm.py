@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from analytics.store.caching import one_at_a_time, reuse
+from analytics.store.caching import one_at_a_time, one_run
 from analytics.store.workspace import Workspace
 
 log = logging.getLogger("bench_strength")
@@ -39,7 +39,7 @@ def warm(ws: Workspace, build: Build) -> None:
     who opens a page straight away waits for the blocks, not for the compression. The blocks are
     built one at a time (:func:`analytics.store.caching.one_at_a_time`): the peak memory is lower,
     the time about the same."""
-    with reuse(), one_at_a_time():  # nobody waits on it yet: one large build at a time, a lower peak
+    with one_run(), one_at_a_time():  # nobody waits on it yet: one large build at a time, a lower peak
         build(ws)
     ws.compact()
 

@@ -61,7 +61,7 @@ THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
 #: derived results a workspace holds at once (see :meth:`Workspace.derived`)
 DERIVED_SIZE = 32
 #: results held per pool: "data" for blocks of the data alone, "filtered" for owner-level blocks
-#: of one period, segment and product (:func:`analytics.people.by_owner`), which come and go
+#: of one period, segment and product (:func:`analytics.people.per_period_by_owner`), which come and go
 #: with the filters and must not push the data's blocks out
 POOL_SIZES = {"data": DERIVED_SIZE, "filtered": 32}
 #: and at most this many bytes of DataFrames per pool (the newest result is always kept): a

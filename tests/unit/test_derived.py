@@ -1,4 +1,4 @@
-"""Results held per workspace version (Workspace.derived, analytics.store.caching.per_version) and the
+"""Results held per workspace version (Workspace.derived, analytics.store.caching.per_data_version) and the
 pandas filters that pick from them (Filters.mask): held once, dropped when the data changes,
 never shared between workspaces or changed by a caller, and picking exactly what SQL picks."""
 
@@ -23,7 +23,7 @@ from analytics.signals.capability import cycles, named_gaps, review_scores
 from analytics.signals.independence import closed_deals
 from analytics.signals.manage import activity_by_manager
 from analytics.store import workspace as workspace_module
-from analytics.store.caching import per_version, reuse
+from analytics.store.caching import one_run, per_data_version
 from analytics.store.workspace import DERIVED_SIZE, Workspace
 from tests.factories import frame_for, workspace_with
 
@@ -274,11 +274,11 @@ def test_a_build_that_asks_for_its_own_key_does_not_wait_for_itself(bare):
 
 
 def test_in_parallel_keeps_the_order_shares_the_run_store_and_raises():
-    from analytics.store.caching import in_parallel, reused
+    from analytics.store.caching import in_parallel, per_run
 
     calls = []
 
-    @reused
+    @per_run
     def block(ws, x):
         calls.append(x)
         return x * 10
@@ -287,7 +287,7 @@ def test_in_parallel_keeps_the_order_shares_the_run_store_and_raises():
         id, version = "w", 0
 
     w = WS()
-    with reuse():
+    with one_run():
         block(w, 1)  # computed before the workers start
         assert in_parallel([lambda: block(w, 1), lambda: block(w, 2), lambda: 3]) == [10, 20, 3]
     assert calls == [1, 2]  # the workers found the run's store
@@ -297,6 +297,40 @@ def test_in_parallel_keeps_the_order_shares_the_run_store_and_raises():
 
     with pytest.raises(ValueError, match="in a worker"):
         in_parallel([lambda: 1, boom])
+
+
+def test_in_parallel_starts_the_costliest_first_and_answers_in_call_order():
+    from analytics.store.caching import in_parallel, one_at_a_time
+
+    costs = [2, 9, 1, 8, 5]
+    started = []
+
+    def call(i):
+        started.append(i)
+        return i
+
+    with one_at_a_time():
+        assert in_parallel([lambda i=i: call(i) for i in range(5)], costs=costs) == [0, 1, 2, 3, 4]
+    assert started == [1, 3, 4, 0, 2]
+    started.clear()
+    assert in_parallel([lambda i=i: call(i) for i in range(5)], workers=1, costs=[1, 1, 2, 1, 1]) == [0, 1, 2, 3, 4]
+    assert started == [2, 0, 1, 3, 4]  # ties start in call order
+
+    # on two threads the two costliest start first: each waits until the other has started (a
+    # cheaper call taken first would never reach the barrier, which then breaks)
+    started.clear()
+    both = threading.Barrier(2, timeout=10)
+
+    def dear(i):
+        started.append(i)
+        both.wait()
+        return i
+
+    calls = [lambda i=i: (dear if costs[i] >= 8 else call)(i) for i in range(5)]
+    assert in_parallel(calls, workers=2, costs=costs) == [0, 1, 2, 3, 4]
+    assert set(started[:2]) == {1, 3}
+    with pytest.raises(ValueError, match="2 costs for 3 calls"):
+        in_parallel([lambda: 1] * 3, costs=[1, 2])
 
 
 def test_one_at_a_time_runs_the_parallel_calls_in_order_on_the_calling_thread():
@@ -424,23 +458,23 @@ def test_two_workspaces_never_share_held_results():
         b.close()
 
 
-# ------------------------------------------------------------------------------ 2. per_version
+# ------------------------------------------------------------------------------ 2. per_data_version
 _calls: list = []
 
 
-@per_version
+@per_data_version
 def _frame(ws, scale=1):
     _calls.append(scale)
     return pd.DataFrame({"a": [1 * scale, 2 * scale, 3 * scale], "s": ["x", "y", "z"]})
 
 
-@per_version
+@per_data_version
 def _unhashable(ws, values):
     _calls.append(tuple(values))
     return len(values)
 
 
-def test_per_version_runs_once_per_version_and_bound_arguments(bare):
+def test_per_data_version_runs_once_per_version_and_bound_arguments(bare):
     _calls.clear()
     _frame(bare)
     _frame(bare, 1)
@@ -597,9 +631,9 @@ def test_reps_follow_loads(ws):
     assert "Eve" not in set(reps(ws, Filters(regions=("EMEA",)))["rep"])
 
 
-def test_inside_one_reuse_block_a_load_is_seen_too(ws):
-    """Pages run inside a reuse() block, which holds results of its own (keyed by version)."""
-    with reuse():
+def test_inside_one_run_a_load_is_seen_too(ws):
+    """Pages run inside a one_run() block, which holds results of its own (keyed by version)."""
+    with one_run():
         assert ids(closed_deals(ws)) == ["o1", "o2", "o3"]
         n_reviews = len(review_scores(ws))
         n_reps = len(reps(ws))

@@ -14,9 +14,19 @@ from sklearn.metrics import adjusted_rand_score
 
 from analytics.diagnosis.checklist import next_one_on_one
 from analytics.diagnosis.clusters import ManagerClusters, cluster_managers
-from analytics.diagnosis.dials import SIGNALS, development_index, diagnosis, dial_scores, hero_pattern, percentile_ranks
+from analytics.diagnosis.dials import (
+    EVIDENCE_FRAMES,
+    SIGNALS,
+    development_index,
+    diagnosis,
+    dial_scores,
+    hero_pattern,
+    manager_evidence,
+    percentile_ranks,
+)
 from analytics.filters import Filters
 from analytics.ingest.pipeline import import_directory
+from analytics.people import managers
 from analytics.settings import Settings
 from analytics.store.workspace import Workspace
 
@@ -141,6 +151,50 @@ def test_clusters_estimator_is_deterministic():
 @pytest.fixture(scope="module")
 def demo_diagnosis(demo_workspace):
     return demo_workspace, diagnosis(demo_workspace)
+
+
+def _signal_frames() -> dict[str, object]:
+    """Every ``*_by_manager`` frame the signal modules define (and attainment's), by qualified name."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import analytics.signals
+    from analytics.results import attainment
+
+    modules = [importlib.import_module(f"analytics.signals.{m.name}")
+               for m in pkgutil.iter_modules(analytics.signals.__path__)] + [attainment]
+    return {f"{m.__name__}.{name}": fn for m in modules for name, fn in vars(m).items()
+            if name.endswith("_by_manager") and inspect.isfunction(fn) and fn.__module__ == m.__name__}
+
+
+def test_every_signal_frame_is_declared_once_with_a_cost():
+    """manager_evidence joins the frames of one declared list of (function, relative cost): a
+    signal frame added to the engine without its entry (and so without a cost to start it by) is
+    named here."""
+    declared = {f"{fn.__module__}.{fn.__name__}": cost for fn, cost in EVIDENCE_FRAMES}
+    assert len(declared) == len(EVIDENCE_FRAMES), "a frame declared twice"
+    offered = _signal_frames()
+    assert len(offered) >= 9  # the finder sees the signal modules
+    assert sorted(set(offered) - set(declared)) == [], "signal frames without a cost in dials.EVIDENCE_FRAMES"
+    assert sorted(set(declared) - set(offered)) == []
+    for name, cost in declared.items():
+        assert isinstance(cost, int | float) and not isinstance(cost, bool) and math.isfinite(cost) and cost > 0, name
+
+
+def test_evidence_columns_follow_the_declared_order(demo_diagnosis):
+    """The evidence is the managers, then each declared frame's new columns in the declared order
+    (the costliest frame starts first, but nothing about the result depends on that), then the two
+    derived signals; every signal of the catalogue and its evidence count is among them."""
+    ws, _ = demo_diagnosis
+    f, s = Filters(), Settings()
+    expected = list(managers(ws, f).columns)
+    for fn, _ in EVIDENCE_FRAMES:
+        expected += [c for c in fn(ws, f, s).columns if c not in expected]
+    expected += ["coverage_vs_standard", "skill_time_closeness"]
+    evidence = manager_evidence(ws, f, s)
+    assert list(evidence.columns) == expected
+    assert [c for sig in SIGNALS for c in (sig.key, sig.evidence) if c not in evidence.columns] == []
 
 
 def test_developers_hold_the_top_coach_dials(demo_diagnosis):

@@ -21,7 +21,7 @@ def _copy(ws: Workspace) -> Workspace:
 
 
 def _held(ws: Workspace) -> set[str]:
-    """The names of the building blocks a workspace holds (per_version keys are (module, name, args))."""
+    """The names of the building blocks a workspace holds (per_data_version keys are (module, name, args))."""
     return {key[1] if len(key) == 3 else key[0] for key in ws._derived}
 
 
