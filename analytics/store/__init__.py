@@ -13,6 +13,6 @@ May import: the vocabulary (``schema``, ``fmt``, ``filters``, ``settings``) only
 # not the function anonymise: as an attribute of the package it would hide the module of that name
 # (``from analytics.store import anonymise`` gave the function)
 from analytics.store.anonymise import AnonymiseOptions, Pseudonyms
-from analytics.store.workspace import LoadResult, Workspace, WorkspaceFileError
+from analytics.store.workspace import LoadResult, Origin, Workspace, WorkspaceFileError
 
-__all__ = ["AnonymiseOptions", "LoadResult", "Pseudonyms", "Workspace", "WorkspaceFileError"]
+__all__ = ["AnonymiseOptions", "LoadResult", "Origin", "Pseudonyms", "Workspace", "WorkspaceFileError"]

@@ -10,6 +10,7 @@ version every change of data bumps. Beside it, one job each: its tables' and vie
 (:mod:`~analytics.store.resolved`), the stage mapping (:mod:`~analytics.store.stages`), the
 results derived from its data (:mod:`~analytics.store.derived`), query results as DataFrames
 (:mod:`~analytics.store.frames`), the saved workspace file (:mod:`~analytics.store.workspace_file`).
+A copy of a workspace (the anonymised one) knows what it was made from (:class:`Origin`).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from analytics.store.schema_sql import IMPORT_LOG, INTERNAL_COLUMNS, STAGE_MAP, 
 from analytics.store.workspace_file import WorkspaceFileError
 
 #: names other modules import from here (defined beside the workspace, each in its own module)
-__all__ = ["IMPORT_LOG", "INTERNAL_COLUMNS", "MEMORY_LIMIT", "STAGE_MAP", "THREADS", "LoadResult", "Workspace",
-           "WorkspaceFileError", "as_if_queried", "quote_ident", "result_frame"]
+__all__ = ["IMPORT_LOG", "INTERNAL_COLUMNS", "MEMORY_LIMIT", "STAGE_MAP", "THREADS", "LoadResult", "Origin",
+           "Workspace", "WorkspaceFileError", "as_if_queried", "quote_ident", "result_frame"]
 
 
 def _default_memory_limit() -> str:
@@ -69,12 +70,28 @@ class LoadResult:
     replaced: int
 
 
+@dataclass(frozen=True)
+class Origin:
+    """What a copy of a workspace was made from, and how.
+
+    A copy made the same way (``how``) from the same workspace (``id``) is the same workspace to
+    the pages: its id is the origin's with ``how`` appended, so widgets keyed on it keep their
+    state when it is made again, and its version is the origin's ``version``, the version of the
+    data it was made from, so results memoised for an older copy are not read for a newer one.
+    """
+
+    id: str
+    version: int
+    how: str
+
+
 class Workspace:
     """A session's data.
 
     Parameters
     ----------
     memory_limit, threads : the engine's limits (locked once set).
+    origin : what this workspace is a copy of (None: it is no copy).
 
     Examples
     --------
@@ -83,7 +100,7 @@ class Workspace:
     0
     """
 
-    def __init__(self, memory_limit: str = MEMORY_LIMIT, threads: int = THREADS) -> None:
+    def __init__(self, memory_limit: str = MEMORY_LIMIT, threads: int = THREADS, origin: Origin | None = None) -> None:
         self._lock = threading.Lock()
         self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
         self._root = duckdb.connect(
@@ -102,16 +119,35 @@ class Workspace:
         self._root.execute("SET lock_configuration = true")
         self.source = "empty"
         self.label = "Empty workspace"
+        #: what this workspace is a copy of, if it is one
+        self.origin = origin
         #: distinguishes workspaces in widget keys (a new workspace must not inherit edits)
-        self.id = uuid.uuid4().hex[:12]
+        self.id = uuid.uuid4().hex[:12] if origin is None else f"{origin.id}-{origin.how}"
         #: bumped on every change of data or stage mapping: results computed for an older
-        #: version are stale
-        self.version = 0
+        #: version are stale (a copy starts at its origin's)
+        self.version = 0 if origin is None else origin.version
         #: results that depend on the data alone (not on the filters), for the current version
         self._results = DerivedResults()
         #: the version ``v_opportunities`` was resolved for
         self._resolved = ResolvedViews()
         schema_sql.create(self.con)
+
+    @classmethod
+    def copy_of(cls, origin: Origin, tables: dict[str, pa.Table]) -> Workspace:
+        """A new workspace holding ``tables`` (by name, columns by name) as the data of ``origin``
+        at its version: the anonymised copy of a workspace."""
+        ws = cls(origin=origin)
+        try:
+            for name, arrow in tables.items():
+                ws._append(name, arrow)
+        except BaseException:
+            ws.close()
+            raise
+        return ws
+
+    def made_from(self, other: Workspace) -> bool:
+        """Whether this is a copy of ``other`` as its data is now (same workspace, same version)."""
+        return self.origin is not None and (self.origin.id, self.origin.version) == (other.id, other.version)
 
     # ----------------------------------------------------------------- the engine
     @property
@@ -343,6 +379,12 @@ class Workspace:
 
     def insert_arrow(self, name: str, arrow: pa.Table) -> None:
         """Append an Arrow table's rows to a table (columns by name)."""
+        if arrow.num_rows:
+            self._append(name, arrow)
+            self._changed()
+
+    def _append(self, name: str, arrow: pa.Table) -> None:
+        """Rows into a table, the version unchanged (the caller says whether the data changed)."""
         if arrow.num_rows == 0:
             return
         self.con.register("_restore", arrow)
@@ -351,4 +393,3 @@ class Workspace:
             self.con.execute(f"INSERT INTO {quote_ident(name)} ({cols}) SELECT {cols} FROM _restore")
         finally:
             self.con.unregister("_restore")
-        self._changed()
