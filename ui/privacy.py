@@ -12,7 +12,6 @@ through the pseudonyms too.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 import streamlit as st
@@ -61,19 +60,19 @@ def new_options(accounts: bool, amounts_as_index: bool) -> AnonymiseOptions:
 
 
 def _copy(base: Workspace, opts: AnonymiseOptions) -> tuple[Workspace, Pseudonyms]:
+    """The anonymised copy of ``base`` as its data is now, made with ``opts`` (made again when
+    either changed). The copy's id and version come from its origin (``base``): its own memo
+    entries and widgets, kept when it is made again the same way from a newer version."""
     held = st.session_state.get(COPY_KEY)
     if held is not None:
-        key, ws, names = held
-        if key == (base.id, base.version, opts):
+        made_with, ws, names = held
+        if made_with == opts and ws.made_from(base):
             return ws, names
         ws.close()
         st.session_state.pop(COPY_KEY, None)
     with st.spinner("Anonymising…"):
         ws, names = anonymise(base, opts)
-    tag = hashlib.sha1(repr((opts.accounts, opts.amounts_as_index)).encode()).hexdigest()[:6]
-    ws.id = f"{base.id}-anon{tag}"  # its own memo entries and widgets
-    ws.version = base.version
-    st.session_state[COPY_KEY] = ((base.id, base.version, opts), ws, names)
+    st.session_state[COPY_KEY] = (opts, ws, names)
     lifecycle.track(ws)
     return ws, names
 

@@ -40,6 +40,10 @@ numbers under other names:
   factor, so ratios (attainment, win rate, shares) do not move.
 * **The label** is not taken from the data (uploaded file names carry names): it says only
   where the workspace came from ("Your uploads (anonymised)").
+* **Its origin**: the copy knows the workspace and the version of its data it was made from
+  (:class:`~analytics.store.workspace.Origin`): its id is that workspace's with the kind of copy
+  appended (:func:`copy_kind`) and its version is that version, so the pages' widgets and memos
+  treat a copy made again the same way as the same workspace, at the data's version.
 
 Dates, numbers and flags are copied unchanged, row for row. Values are mapped once per
 distinct value in Python and applied to whole Arrow columns; a column's values are first
@@ -77,7 +81,7 @@ import pyarrow.compute as pc
 from analytics import schema
 from analytics.filters import Filters
 from analytics.fmt import BLANK_RANGES
-from analytics.store.workspace import IMPORT_LOG, STAGE_MAP, Workspace, quote_ident
+from analytics.store.workspace import IMPORT_LOG, STAGE_MAP, Origin, Workspace, quote_ident
 
 
 @dataclass(frozen=True)
@@ -1028,9 +1032,22 @@ def _money_factor(cur) -> float | None:
 LABELS = {"demo": "Demo workspace", "uploads": "Your uploads", "saved": "Saved workspace"}
 
 
+def copy_kind(options: AnonymiseOptions) -> str:
+    """How an anonymised copy is made, as its :class:`~analytics.store.workspace.Origin` says: one
+    kind per choice of accounts and amounts (a session has one salt), so the copy made again from
+    a newer version of the same workspace keeps the pages' widgets.
+
+    >>> copy_kind(AnonymiseOptions()) == copy_kind(AnonymiseOptions(salt="other"))
+    True
+    """
+    tag = hashlib.sha1(repr((options.accounts, options.amounts_as_index)).encode()).hexdigest()[:6]
+    return f"anon{tag}"
+
+
 def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> tuple[Workspace, Pseudonyms]:
     """A new workspace holding ``ws`` with people, teams and accounts (and optionally amounts)
-    replaced, and the pseudonyms used. ``ws`` is not changed.
+    replaced, and the pseudonyms used. ``ws`` is not changed; the copy knows it was made from
+    ``ws`` as its data is now (``copy.origin``, ``copy.made_from(ws)``), and takes its version.
 
     Parameters
     ----------
@@ -1038,6 +1055,7 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
     options : what else to hide, and the salt that numbers the pseudonyms.
     """
     names = (*schema.TABLES, STAGE_MAP, IMPORT_LOG)
+    origin = Origin(ws.id, ws.version, copy_kind(options))  # before reading: never newer than what is read
     cur = ws.con.cursor()  # its own handle, as Workspace.save: the UI may hold ws.con
     try:
         tables = {n: cur.sql(f"SELECT * FROM {quote_ident(n)}").to_arrow_table() for n in names}
@@ -1116,16 +1134,9 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
                     scaled = pc.multiply(tables[t.name].column(col.name).cast(pa.float64()), factor)
                     tables[t.name] = tables[t.name].set_column(i, col.name, scaled)
 
-    out = Workspace()
-    try:
-        for n in names:
-            _insert(out, n, tables[n])
-    except Exception:
-        out.close()
-        raise
+    out = Workspace.copy_of(origin, {n: tables[n] for n in names})
     out.source = ws.source
     out.label = f"{LABELS.get(ws.source, 'Workspace')} (anonymised)"
-    out.version = ws.version
     pseudonyms = Pseudonyms(people=people.mapping(), accounts=account_map, teams=teams,
                             money_factor=factor, files=files, categories=categories, _scrubber=scrub)
     return out, pseudonyms
@@ -1173,6 +1184,3 @@ def _renumber_ids(tables: dict[str, pa.Table], scrub: _Scrubber, salt: str) -> N
         for c in cols:
             tables[t] = _replace(tables[t], c, mapping)
 
-
-def _insert(ws: Workspace, name: str, table: pa.Table) -> None:
-    ws.insert_arrow(name, table)

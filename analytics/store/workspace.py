@@ -1,25 +1,24 @@
-"""The workspace: one sandboxed, in-memory DuckDB per browser session.
+"""The workspace: one sandboxed, in-memory DuckDB per browser session, and the data in it.
 
-It holds the canonical tables of :mod:`analytics.schema`, the editable stage mapping and a
-log of imports. The connection cannot read or write server files, install extensions or
-change its own limits, so SQL run on it can only see this session's data.
-
-Views resolve what exports store as references: ``v_opportunities`` gives each deal its
-owner's name (an ID resolved through People), the owner's manager, team and region, the
-account name, and closed/won flags (the export's own flags, else the stage mapping).
+A :class:`Workspace` holds the canonical tables of :mod:`analytics.schema`, the editable stage
+mapping and a log of imports. Its connection cannot read or write server files, install
+extensions or change its own limits, so SQL run on it can only see this session's data; each
+thread reads it through a cursor of its own. This module is that engine and what changes or
+reads its data: loading (a row whose key is present replaces the old one), queries, and the
+version every change of data bumps. Beside it, one job each: its tables' and views' SQL
+(:mod:`~analytics.store.schema_sql`), the deal views resolved once per version
+(:mod:`~analytics.store.resolved`), the stage mapping (:mod:`~analytics.store.stages`), the
+results derived from its data (:mod:`~analytics.store.derived`), query results as DataFrames
+(:mod:`~analytics.store.frames`), the saved workspace file (:mod:`~analytics.store.workspace_file`).
+A copy of a workspace (the anonymised one) knows what it was made from (:class:`Origin`).
 """
 
 from __future__ import annotations
 
-import io
-import json
-import logging
 import os
 import threading
 import time
 import uuid
-import zipfile
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,13 +27,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from analytics import schema
-from analytics.store import workspace_file
+from analytics.store import schema_sql, stages, workspace_file
+from analytics.store.derived import DerivedResults
+from analytics.store.frames import as_if_queried, result_frame
+from analytics.store.resolved import ResolvedViews
+from analytics.store.schema_sql import IMPORT_LOG, INTERNAL_COLUMNS, STAGE_MAP, quote_ident
 from analytics.store.workspace_file import WorkspaceFileError
 
-log = logging.getLogger(__name__)
+#: names other modules import from here (defined beside the workspace, each in its own module)
+__all__ = ["IMPORT_LOG", "INTERNAL_COLUMNS", "MEMORY_LIMIT", "STAGE_MAP", "THREADS", "LoadResult", "Origin",
+           "Workspace", "WorkspaceFileError", "as_if_queried", "quote_ident", "result_frame"]
 
 
 def _default_memory_limit() -> str:
@@ -58,97 +62,6 @@ def _default_memory_limit() -> str:
 #: Guard rails for a session's engine; the deployment may set them.
 MEMORY_LIMIT = os.environ.get("BENCH_DUCKDB_MEMORY_LIMIT") or _default_memory_limit()
 THREADS = int(os.environ.get("BENCH_DUCKDB_THREADS", "2"))
-#: derived results a workspace holds at once (see :meth:`Workspace.derived`)
-DERIVED_SIZE = 32
-#: results held per pool: "data" for blocks of the data alone, "filtered" for owner-level blocks
-#: of one period, segment and product (:func:`analytics.people.per_period_by_owner`), which come and go
-#: with the filters and must not push the data's blocks out
-POOL_SIZES = {"data": DERIVED_SIZE, "filtered": 32}
-#: and at most this many bytes of DataFrames per pool (the newest result is always kept): a
-#: period's day-by-day leading events for 2,000 reps take 101 MB, and each period picked adds
-#: its own set
-POOL_BYTES = {"filtered": 256 * 1024**2}
-#: rows of a saved table decoded and inserted at a time when a workspace is opened (at most:
-#: batches are also bounded in bytes, workspace_file.OPEN_BATCH_BYTES)
-OPEN_BATCH_ROWS = 1024 * 1024
-#: a saved workspace may not decode to more rows than this, whatever its zip sizes say
-MAX_WORKSPACE_ROWS = int(os.environ.get("BENCH_MAX_WORKSPACE_ROWS", "20000000"))
-
-WORKSPACE_FORMAT = "bench-strength-workspace"
-WORKSPACE_VERSION = 1
-
-STAGE_MAP = "_stage_map"
-#: view -> the table holding its copy once resolved (in this order: the second reads the first)
-RESOLVED = {"v_opportunities": "_opportunities_resolved", "v_won_in_quota": "_won_in_quota_resolved"}
-IMPORT_LOG = "_imports"
-#: the columns of the two tables the app keeps beside the canonical ones (as created in
-#: Workspace._create), which a saved workspace holds too
-INTERNAL_COLUMNS = {
-    STAGE_MAP: {"stage": "VARCHAR", "is_closed": "BOOLEAN", "is_won": "BOOLEAN"},
-    IMPORT_LOG: {"file": "VARCHAR", "table_name": "VARCHAR", "shape": "VARCHAR", "rows_read": "BIGINT",
-                 "rows_loaded": "BIGINT", "rows_rejected": "BIGINT", "inserted": "BIGINT", "replaced": "BIGINT",
-                 "imported_at": "TIMESTAMP"},
-}
-#: no value (a build that failed)
-_NOTHING = object()
-
-
-def quote_ident(name: str) -> str:
-    """Quote an SQL identifier (the one helper every module uses)."""
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _is_text(t: pa.DataType) -> bool:
-    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
-
-
-def result_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-    """The DataFrame of a query, as DuckDB's ``.df()`` makes it, built faster.
-
-    ``.df()`` turns every text value into a Python string and back into pandas' ``str``
-    column: at a million deals that took longer than the query itself (1.1 of 2.1 s for the
-    closed deals). Through Arrow, text columns become the same pyarrow-backed ``str`` columns
-    without Python strings, and every other column is converted by DuckDB itself from the
-    Arrow copy (``from_arrow(...).df()``), so ints with NULLs stay ``Int32``/``Int64``, dates
-    become ``datetime64[us]`` and decimals floats exactly as before. As ``.df()`` does, a text
-    column that is empty or all NULL is an ``object`` column of ``None``.
-    """
-    rel = con.sql(sql, params=params or None)
-    if rel is None:  # not a query: nothing to show
-        return pd.DataFrame()
-    names = rel.columns
-    if "VARCHAR" not in (str(t) for t in rel.types) or len(set(names)) != len(names):
-        return rel.df()
-    table = rel.to_arrow_table()
-    n = table.num_rows
-    rest = [i for i, f in enumerate(table.schema) if not _is_text(f.type)]
-    other = con.from_arrow(table.select(rest)).df() if rest else None
-    columns = {}
-    for i, name in enumerate(table.column_names):
-        col = table.column(i)
-        if not _is_text(col.type):
-            columns[name] = other[name]
-        elif n == 0 or col.null_count == n:
-            columns[name] = pd.Series([None] * n, dtype=object)
-        else:
-            columns[name] = col.to_pandas()
-    return pd.DataFrame(columns, index=pd.RangeIndex(n))
-
-
-def as_if_queried(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows picked from a query's frame, typed as DuckDB's ``.df()`` types a query returning
-    just them: text with no value left is ``object`` (None), and whole numbers or flags with
-    no NULL left are plain numpy columns (``.df()`` makes ``Int32``/``boolean`` only when a
-    NULL is present)."""
-    out = frame.reset_index(drop=True)
-    for col in out.columns:
-        s = out[col]
-        if isinstance(s.dtype, pd.StringDtype) and s.isna().all():
-            out[col] = pd.Series([None] * len(s), dtype=object)
-        elif (isinstance(s.dtype, pd.BooleanDtype) or isinstance(s.dtype, pd.api.extensions.ExtensionDtype)
-              and pd.api.types.is_integer_dtype(s.dtype)) and not s.isna().any():
-            out[col] = s.to_numpy(dtype=s.dtype.numpy_dtype)
-    return out
 
 
 @dataclass
@@ -157,75 +70,19 @@ class LoadResult:
     replaced: int
 
 
-def _frame_bytes(value) -> int:
-    """Bytes a held DataFrame (or a tuple of them) takes, by its columns' buffers."""
-    if isinstance(value, pd.DataFrame):
-        return int(value.memory_usage(index=True, deep=False).sum())
-    if isinstance(value, tuple):
-        return sum(_frame_bytes(v) for v in value)
-    return 0
+@dataclass(frozen=True)
+class Origin:
+    """What a copy of a workspace was made from, and how.
 
+    A copy made the same way (``how``) from the same workspace (``id``) is the same workspace to
+    the pages: its id is the origin's with ``how`` appended, so widgets keyed on it keep their
+    state when it is made again, and its version is the origin's ``version``, the version of the
+    data it was made from, so results memoised for an older copy are not read for a newer one.
+    """
 
-_VIEWS = """
-CREATE OR REPLACE VIEW v_person_ref AS
-SELECT ref, any_value(name) AS name FROM (
-    SELECT person_id AS ref, name FROM people WHERE person_id IS NOT NULL
-    UNION ALL SELECT name AS ref, name FROM people WHERE name IS NOT NULL
-) GROUP BY ref;
-
-CREATE OR REPLACE VIEW v_people AS
-SELECT p.person_id, p.name, coalesce(m.name, p.manager) AS manager_name, p.team, p.region,
-       p.segment, p.role, p.email, p.start_date, p.end_date, p.is_active
-FROM people p LEFT JOIN v_person_ref m ON m.ref = p.manager;
-
-CREATE OR REPLACE VIEW v_roster AS
-SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,
-       any_value(region) AS region, any_value(segment) AS segment, any_value(role) AS role,
-       min(start_date) AS start_date, max(end_date) AS end_date
-FROM v_people GROUP BY name;
-
-CREATE OR REPLACE VIEW v_opportunities_live AS
-SELECT o.opportunity_id, o.name, o.owner, coalesce(r.name, o.owner) AS owner_name,
-       ro.manager_name, ro.team, ro.region, coalesce(ro.segment, o.segment) AS segment,
-       o.account, coalesce(a.name, o.account) AS account_name, o.stage,
-       coalesce(o.is_closed, sm.is_closed, false) OR coalesce(o.is_won, false) AS is_closed,
-       coalesce(o.is_won, sm.is_won, false) AS is_won,
-       CASE WHEN coalesce(o.is_won, sm.is_won, false) AND o.actual_amount IS NOT NULL
-            THEN o.actual_amount ELSE o.amount END AS amount,
-       o.probability, o.created_date, o.close_date, o.product, o.lead_source,
-       o.is_complex, o.manager_involved
-FROM opportunities o
-LEFT JOIN v_person_ref r ON r.ref = o.owner
-LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, o.owner)
-LEFT JOIN (SELECT account_id, any_value(name) AS name FROM accounts GROUP BY account_id) a
-       ON a.account_id = o.account
-LEFT JOIN _stage_map sm ON sm.stage = o.stage;
-
--- what every analysis reads: the live view, or its copy resolved once per version of the data
--- (Workspace.query switches it; any change of data switches it back); so for v_won_in_quota
-CREATE OR REPLACE VIEW v_opportunities AS SELECT * FROM v_opportunities_live;
-
-CREATE OR REPLACE VIEW v_quotas AS
-SELECT coalesce(r.name, q.owner) AS owner_name, ro.manager_name, ro.team, ro.region,
-       q.period_start, q.period_end, q.amount
-FROM quotas q
-LEFT JOIN v_person_ref r ON r.ref = q.owner
-LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner);
-
--- Each won deal counts toward one quota period of its owner: the first that holds its close
--- date (periods that share a boundary day, or overlap, must not count it twice).
-CREATE OR REPLACE VIEW v_won_in_quota_live AS
-SELECT o.opportunity_id, o.owner_name, o.manager_name, o.amount, o.close_date, q.period_start, q.period_end
-FROM v_opportunities o JOIN v_quotas q
-  ON q.owner_name = o.owner_name AND o.close_date BETWEEN q.period_start AND q.period_end
-WHERE o.is_won
-QUALIFY row_number() OVER (PARTITION BY o.opportunity_id ORDER BY q.period_start) = 1;
-CREATE OR REPLACE VIEW v_won_in_quota AS SELECT * FROM v_won_in_quota_live;
-
-CREATE OR REPLACE VIEW v_activities AS
-SELECT a.*, coalesce(r.name, a.owner) AS owner_name
-FROM activities a LEFT JOIN v_person_ref r ON r.ref = a.owner;
-"""
+    id: str
+    version: int
+    how: str
 
 
 class Workspace:
@@ -234,6 +91,7 @@ class Workspace:
     Parameters
     ----------
     memory_limit, threads : the engine's limits (locked once set).
+    origin : what this workspace is a copy of (None: it is no copy).
 
     Examples
     --------
@@ -242,7 +100,7 @@ class Workspace:
     0
     """
 
-    def __init__(self, memory_limit: str = MEMORY_LIMIT, threads: int = THREADS) -> None:
+    def __init__(self, memory_limit: str = MEMORY_LIMIT, threads: int = THREADS, origin: Origin | None = None) -> None:
         self._lock = threading.Lock()
         self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
         self._root = duckdb.connect(
@@ -261,39 +119,37 @@ class Workspace:
         self._root.execute("SET lock_configuration = true")
         self.source = "empty"
         self.label = "Empty workspace"
+        #: what this workspace is a copy of, if it is one
+        self.origin = origin
         #: distinguishes workspaces in widget keys (a new workspace must not inherit edits)
-        self.id = uuid.uuid4().hex[:12]
+        self.id = uuid.uuid4().hex[:12] if origin is None else f"{origin.id}-{origin.how}"
         #: bumped on every change of data or stage mapping: results computed for an older
-        #: version are stale
-        self.version = 0
+        #: version are stale (a copy starts at its origin's)
+        self.version = 0 if origin is None else origin.version
         #: results that depend on the data alone (not on the filters), for the current version
-        self._derived: OrderedDict = OrderedDict()
-        #: key -> the pool (see POOL_SIZES) of each held result
-        self._derived_pool: dict[tuple, str] = {}
-        self._derived_version = -1
-        self._derived_lock = threading.Lock()
-        #: (version, key) -> (thread, Event) of the builds under way
-        self._building: dict[tuple, tuple[int, threading.Event]] = {}
-        #: the version ``v_opportunities`` was resolved for (-1: it is the live view)
-        self._resolved_version = -1
-        self._resolve_lock = threading.RLock()
-        self._create()
+        self._results = DerivedResults()
+        #: the version ``v_opportunities`` was resolved for
+        self._resolved = ResolvedViews()
+        schema_sql.create(self.con)
 
-    # ----------------------------------------------------------------- structure
-    def _create(self) -> None:
-        for t in schema.TABLES.values():
-            cols = ", ".join(f"{quote_ident(c.name)} {c.sql_type}" for c in t.columns)
-            self.con.execute(f"CREATE TABLE {quote_ident(t.name)} ({cols})")
-        self.con.execute(
-            f"CREATE TABLE {STAGE_MAP} (stage VARCHAR PRIMARY KEY, is_closed BOOLEAN NOT NULL, is_won BOOLEAN NOT NULL)"
-        )
-        self.con.execute(
-            f"""CREATE TABLE {IMPORT_LOG} (file VARCHAR, table_name VARCHAR, shape VARCHAR,
-                rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, inserted BIGINT,
-                replaced BIGINT, imported_at TIMESTAMP)"""
-        )
-        self.con.execute(_VIEWS)
+    @classmethod
+    def copy_of(cls, origin: Origin, tables: dict[str, pa.Table]) -> Workspace:
+        """A new workspace holding ``tables`` (by name, columns by name) as the data of ``origin``
+        at its version: the anonymised copy of a workspace."""
+        ws = cls(origin=origin)
+        try:
+            for name, arrow in tables.items():
+                ws._append(name, arrow)
+        except BaseException:
+            ws.close()
+            raise
+        return ws
 
+    def made_from(self, other: Workspace) -> bool:
+        """Whether this is a copy of ``other`` as its data is now (same workspace, same version)."""
+        return self.origin is not None and (self.origin.id, self.origin.version) == (other.id, other.version)
+
+    # ----------------------------------------------------------------- the engine
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         """This thread's handle on the session's database.
@@ -337,9 +193,7 @@ class Workspace:
         A query still running on another thread (a warm-up) is interrupted first: DuckDB refuses
         to close a connection busy with a call, so each close is retried until the call has
         stopped (at most ~5 s; then the connection is left to close when its thread lets go)."""
-        with self._derived_lock:
-            self._derived.clear()
-            self._derived_pool.clear()
+        self._results.clear()
         with self._lock:
             cursors = list(self._cursors.values())
             self._cursors.clear()
@@ -362,14 +216,14 @@ class Workspace:
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run SQL with bound parameters and return a DataFrame (the frame DuckDB's ``.df()``
         makes: same columns, dtypes and values; see :func:`result_frame`)."""
-        self._resolve(sql)
+        self._resolved.before(self, sql)
         return result_frame(self.con, sql, params)
 
     def row(self, sql: str, params: list | dict | None = None) -> tuple | None:
         """The first row of a query (None when there is none), its result read to the end: a
         result left unfinished (``fetchone()``) keeps its cursor's snapshot open, and with it
         the memory of every table dropped or replaced since."""
-        self._resolve(sql)
+        self._resolved.before(self, sql)
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0] if rows else None
 
@@ -398,117 +252,29 @@ class Workspace:
         """Every person ID and name in the roster."""
         return set(self.query("SELECT ref FROM v_person_ref")["ref"].dropna())
 
-    # ----------------------------------------------------------------- resolved deals
-    def _resolve(self, sql: str) -> None:
-        """Point ``v_opportunities`` and ``v_won_in_quota`` at copies of their live views made
-        once per version of the data, when ``sql`` reads one (an import's own queries never do,
-        so loading stays one copy).
-
-        The live view resolves each deal's owner, roster manager, team, region, account and
-        stage outcome through four joins, and the deals credited to quota periods join those
-        with the quotas; every analysis of a page reads them, so at a million deals those joins
-        were most of each query's time. The copies are tables of this session's
-        database like any other, and :meth:`_changed` drops them on any change of data. Copies
-        that cannot be made (say, over the memory limit) leave the live views in place.
-        """
-        if self._resolved_version == self.version or self._root is None:
-            return
-        if not any(view in sql for view in RESOLVED):
-            return
-        with self._resolve_lock:
-            version = self.version
-            if self._resolved_version == version:
-                return
-            cur = self.con
-            try:
-                for view, table in RESOLVED.items():
-                    cur.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view}_live")
-                    cur.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {table}")
-            except duckdb.Error:
-                self._live_views()
-                return
-            if self.version == version:
-                self._resolved_version = version
-            else:  # the data changed meanwhile: back to the live view
-                self._live_views()
-
-    def _live_views(self) -> None:
-        for view, table in RESOLVED.items():
-            self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {view}_live")
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")
-
+    # ----------------------------------------------------------------- versions and derived results
     def _changed(self) -> None:
-        """The data or stage mapping changed: a new version, and nothing resolved is kept."""
-        with self._resolve_lock:
+        """The data or stage mapping changed: a new version, and nothing resolved is kept (the
+        deal views read their live views again: :mod:`analytics.store.resolved`)."""
+        with self._resolved.lock:
             self.version += 1
-            if self._resolved_version != -1:
-                self._live_views()
-                self._resolved_version = -1
+            self._resolved.forget(self)
 
-    # ----------------------------------------------------------------- derived results
     def derived(self, key: tuple, build: Callable[[], object], pool: str = "data"):
-        """``build()``, computed once per version of this workspace's data and held with it.
+        """``build()``, computed once per version of this workspace's data and held with it, in
+        ``pool`` (:class:`analytics.store.derived.DerivedResults`: pools bounded in results and
+        bytes; a result being built on another thread is waited for, not built twice).
 
-        For building blocks that depend on the data alone (all closed deals with their
-        evidence, all review scores): the filters are applied to the held result afterwards,
-        so a filter change does not recompute them. Held by this workspace object, which lives
-        in its session's state only; any change of data or stage mapping (a new version)
-        drops everything held. At most ``POOL_SIZES[pool]`` results of a pool are kept (the
-        pool's least recently used first out): the "filtered" pool's results, one set per
-        period, segment and product filter, never push out the data's own.
-
-        A result being built on another thread (a page's computations run on two, and the
-        warm-up after an import on one more) is waited for, not built a second time; a build
-        that fails, or whose data changed meanwhile, leaves the waiters to build their own.
+        For building blocks that depend on the data alone (all closed deals with their evidence,
+        all review scores): the filters are applied to the held result afterwards, so a filter
+        change does not recompute them. Any change of data or stage mapping drops everything held.
         """
-        store = self._derived
-        me = threading.get_ident()
-        while True:
-            with self._derived_lock:  # the build itself runs outside: it may take seconds
-                version = self.version
-                if self._derived_version != version:
-                    store.clear()
-                    self._derived_pool.clear()
-                    self._derived_version = version
-                hit = store.get(key)
-                if hit is not None:
-                    store.move_to_end(key)
-                    return hit[0]
-                pending = self._building.get((version, key))
-                if pending is None or pending[0] == me:  # none, or this thread's own (re-entered)
-                    pending = self._building[(version, key)] = (me, threading.Event())
-                    break
-            pending[1].wait()
-        try:
-            value = build()
-        except BaseException:
-            self._end_build(version, key, pending)
-            raise
-        # data changed while building (another thread): the result is not kept
-        self._end_build(version, key, pending, value, pool)
-        return value
+        return self._results.get(key, build, pool, version=lambda: self.version)
 
-    def _end_build(self, version: int, key: tuple, pending: tuple, value=_NOTHING, pool: str = "data") -> None:
-        """Hold a finished build's result (if its data is still current), then wake its waiters."""
-        with self._derived_lock:
-            if self._building.get((version, key)) is pending:
-                del self._building[(version, key)]
-            if value is not _NOTHING and self.version == version and self._derived_version == version:
-                self._derived[key] = (value,)
-                self._derived_pool[key] = pool
-                mine = [k for k in self._derived if self._derived_pool.get(k, "data") == pool]  # oldest first
-                drop = max(0, len(mine) - POOL_SIZES.get(pool, DERIVED_SIZE))
-                budget = POOL_BYTES.get(pool)
-                if budget is not None:
-                    sizes = [_frame_bytes(self._derived[k][0]) for k in mine]
-                    total = sum(sizes[drop:])
-                    while drop < len(mine) - 1 and total > budget:
-                        total -= sizes[drop]
-                        drop += 1
-                for old in mine[:drop]:
-                    del self._derived[old]
-                    self._derived_pool.pop(old, None)
-        pending[1].set()
+    @property
+    def _derived(self):
+        """What is held derived from the data, key -> ``(value,)`` (benchmarks and tests read it)."""
+        return self._results.held
 
     def compact(self) -> None:
         """Compress the session's tables in memory.
@@ -525,13 +291,8 @@ class Workspace:
     def forget_derived(self) -> None:
         """Drop every held derived result and the resolved copies of the deal views (benchmarks
         time the first visit after an import with this)."""
-        with self._derived_lock:
-            self._derived.clear()
-            self._derived_pool.clear()
-        with self._resolve_lock:
-            if self._resolved_version != -1 and self._root is not None:
-                self._live_views()
-            self._resolved_version = -1
+        self._results.clear()
+        self._resolved.forget(self)
 
     # ----------------------------------------------------------------- writing
     def load(self, table_name: str, frame: pd.DataFrame) -> LoadResult:
@@ -582,58 +343,27 @@ class Workspace:
     # ----------------------------------------------------------------- stage mapping
     def refresh_stage_map(self) -> None:
         """Give every stage seen in the data an entry (the default outcome) in the mapping."""
-        stages = self.query(
-            f"""SELECT DISTINCT stage FROM (SELECT stage FROM opportunities UNION ALL SELECT stage FROM stage_history)
-                WHERE stage IS NOT NULL AND stage NOT IN (SELECT stage FROM {STAGE_MAP})"""
-        )["stage"]
-        rows = [(s, *schema.default_stage_outcome(s)) for s in stages]
-        if rows:
-            self.con.executemany(f"INSERT INTO {STAGE_MAP} VALUES (?, ?, ?)", rows)
+        stages.refresh(self)
 
     def stage_map(self) -> pd.DataFrame:
         """Stages with their outcome and how many deals are at each (explicit flags noted)."""
-        return self.query(
-            f"""SELECT m.stage, m.is_closed, m.is_won,
-                       count(o.opportunity_id) AS deals,
-                       count(o.is_closed) + count(o.is_won) > 0 AS export_has_flags
-                FROM {STAGE_MAP} m LEFT JOIN opportunities o ON o.stage = m.stage
-                GROUP BY ALL ORDER BY deals DESC, m.stage"""
-        )
+        return stages.table(self)
 
     def set_stage_outcomes(self, outcomes: dict[str, tuple[bool, bool]]) -> None:
-        """Set (is_closed, is_won) per stage; won implies closed."""
-        for stage, (closed, won) in outcomes.items():
-            self.con.execute(
-                f"INSERT OR REPLACE INTO {STAGE_MAP} VALUES (?, ?, ?)", [stage, bool(closed or won), bool(won)]
-            )
+        """Set (is_closed, is_won) per stage; won implies closed (:mod:`analytics.store.stages`)."""
+        stages.set_outcomes(self, outcomes)
         self._changed()
 
     # ----------------------------------------------------------------- whole workspace
     def save(self) -> bytes:
-        """Everything loaded, as one zip: a manifest and one Parquet file per table."""
-        buf = io.BytesIO()
+        """Everything loaded, as one zip: a manifest and one Parquet file per table
+        (:func:`analytics.store.workspace_file.write`)."""
         cur = self.con.cursor()  # its own handle: save may run on a download thread
-        counts: dict[str, int] = {}
         try:
-            with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for name in (*schema.TABLES, STAGE_MAP, IMPORT_LOG):
-                    arrow = cur.sql(f"SELECT * FROM {quote_ident(name)}").to_arrow_table()
-                    counts[name] = arrow.num_rows
-                    out = io.BytesIO()
-                    pq.write_table(arrow, out)
-                    zf.writestr(f"tables/{name}.parquet", out.getvalue())
-                manifest = {
-                    "format": WORKSPACE_FORMAT,
-                    "version": WORKSPACE_VERSION,
-                    "schema_version": schema.SCHEMA_VERSION,
-                    "label": self.label,
-                    "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "tables": {k: v for k, v in counts.items() if k in schema.TABLES},
-                }
-                zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+            return workspace_file.write(self.label, lambda name: cur.sql(f"SELECT * FROM {quote_ident(name)}")
+                                        .to_arrow_table())
         finally:
             cur.close()
-        return buf.getvalue()
 
     @classmethod
     def open(cls, data: bytes, file_name: str = "workspace.zip") -> Workspace:
@@ -641,59 +371,20 @@ class Workspace:
 
         Nothing in the file is trusted: sizes, counts and types are checked before anything is
         decoded, and the decoded size against this session's memory limit
-        (:mod:`analytics.store.workspace_file`)."""
-        try:
-            return cls._open(data, file_name)
-        except WorkspaceFileError:
-            raise
-        except duckdb.OutOfMemoryException:
-            raise WorkspaceFileError(
-                f"{file_name}: the workspace does not fit in this server's memory limit for a session "
-                f"({workspace_file.size_text(workspace_file.memory_bytes(MEMORY_LIMIT))}), so it is not opened.") from None
-        except Exception:  # damaged zips and Parquet raise many types; the user needs one message
-            log.info("workspace file not readable: %s", file_name, exc_info=True)
-            raise WorkspaceFileError(
-                f"{file_name}: the workspace file is damaged and cannot be opened. Open the last workspace you "
-                "saved, or load the exports again.") from None
-
-    @classmethod
-    def _open(cls, data: bytes, file_name: str) -> Workspace:
-        names = [*schema.TABLES, STAGE_MAP, IMPORT_LOG]
-        members = workspace_file.read_members(data, file_name, names)
-        manifest = workspace_file.read_manifest(members.pop(workspace_file.MANIFEST), file_name)
-        if manifest.get("format") != WORKSPACE_FORMAT:
-            raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace.")
-        version = manifest.get("schema_version", 0)
-        if not isinstance(version, int) or version > schema.SCHEMA_VERSION:
-            raise WorkspaceFileError(f"{file_name}: saved by a newer version of Bench Strength; update the app to open it.")
-        ws = cls(memory_limit=MEMORY_LIMIT)
-        try:
-            types = {**{t.name: {c.name: c.sql_type for c in t.columns} for t in schema.TABLES.values()},
-                     **INTERNAL_COLUMNS}
-            plans = [workspace_file.open_table(name, f"tables/{name}.parquet", members.pop(f"tables/{name}.parquet"),
-                                               types[name], file_name)
-                     for name in names if f"tables/{name}.parquet" in members]
-            rows = sum(p.rows for p in plans)
-            if rows > MAX_WORKSPACE_ROWS:
-                raise WorkspaceFileError(
-                    f"{file_name}: the workspace holds {rows:,} rows; this server opens at most {MAX_WORKSPACE_ROWS:,}.")
-            pages_left = workspace_file.MAX_PAGES
-            for p in plans:
-                pages_left = workspace_file.check_pages(p, file_name, pages_left)
-            workspace_file.check_budget(plans, workspace_file.memory_bytes(MEMORY_LIMIT), file_name)
-            while plans:
-                p = plans.pop(0)  # each table's bytes are let go once it is in
-                for arrow in workspace_file.batches(p, file_name, OPEN_BATCH_ROWS):
-                    ws.insert_arrow(p.name, arrow)
-        except BaseException:
-            ws.close()
-            raise
+        (:func:`analytics.store.workspace_file.read`)."""
+        ws, label = workspace_file.read(data, file_name, lambda: cls(memory_limit=MEMORY_LIMIT), MEMORY_LIMIT)
         ws.source = "saved"
-        ws.label = workspace_file.clean_label(manifest.get("label"), "Saved workspace")
+        ws.label = label
         return ws
 
     def insert_arrow(self, name: str, arrow: pa.Table) -> None:
         """Append an Arrow table's rows to a table (columns by name)."""
+        if arrow.num_rows:
+            self._append(name, arrow)
+            self._changed()
+
+    def _append(self, name: str, arrow: pa.Table) -> None:
+        """Rows into a table, the version unchanged (the caller says whether the data changed)."""
         if arrow.num_rows == 0:
             return
         self.con.register("_restore", arrow)
@@ -702,4 +393,3 @@ class Workspace:
             self.con.execute(f"INSERT INTO {quote_ident(name)} ({cols}) SELECT {cols} FROM _restore")
         finally:
             self.con.unregister("_restore")
-        self._changed()

@@ -1,11 +1,14 @@
-"""Reading a saved workspace file without trusting it.
+"""The saved workspace file: writing it, and reading it back without trusting it.
 
-A saved workspace (:meth:`analytics.store.workspace.Workspace.save`) is a zip holding a manifest and
-one Parquet file per table. A file built to look like one can cost far more memory than its
-size: a zip member that inflates a thousandfold, or a Parquet text column whose dictionary holds
-one 64 KB string that a million rows repeat (under 1 KB on disk, 64 GB decoded, decoded by
-pyarrow outside DuckDB's memory limit). So every size is checked before anything is decoded,
-from what the decoder itself will read, and checked again while reading:
+A saved workspace (:func:`write`, for :meth:`analytics.store.workspace.Workspace.save`) is a zip
+holding a manifest and one Parquet file per table of :data:`TABLES`; :func:`read` (for
+:meth:`~analytics.store.workspace.Workspace.open`) opens one into a new workspace.
+
+A file built to look like one can cost far more memory than its size: a zip member that inflates
+a thousandfold, or a Parquet text column whose dictionary holds one 64 KB string that a million
+rows repeat (under 1 KB on disk, 64 GB decoded, decoded by pyarrow outside DuckDB's memory
+limit). So every size is checked before anything is decoded, from what the decoder itself will
+read, and checked again while reading:
 
 *zip*
     The end record is read first: at most :data:`MAX_MEMBERS` members listed in at most
@@ -51,19 +54,38 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import os
 import re
 import struct
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from analytics import schema
+from analytics.store.schema_sql import IMPORT_LOG, INTERNAL_COLUMNS, STAGE_MAP
+
+log = logging.getLogger(__name__)
+
+WORKSPACE_FORMAT = "bench-strength-workspace"
+WORKSPACE_VERSION = 1
 MANIFEST = "manifest.json"
+#: the tables a saved workspace holds, in the order they are written and read
+TABLES = (*schema.TABLES, STAGE_MAP, IMPORT_LOG)
+#: rows of a saved table decoded and inserted at a time when a workspace is opened (at most:
+#: batches are also bounded in bytes, OPEN_BATCH_BYTES)
+OPEN_BATCH_ROWS = 1024 * 1024
+#: a saved workspace may not decode to more rows than this, whatever its zip sizes say
+MAX_WORKSPACE_ROWS = int(os.environ.get("BENCH_MAX_WORKSPACE_ROWS", "20000000"))
 #: members a saved workspace holds: the manifest and one per table (the app saves 17)
 MAX_MEMBERS = 64
 #: the zip's list of members (a saved workspace's takes about 1.5 KB)
@@ -834,3 +856,93 @@ def batches(plan: TablePlan, file_name: str, max_rows: int) -> Iterator[pa.Table
         if got != rows:
             raise WorkspaceFileError(f"{file_name}: {plan.member} holds fewer rows than its metadata declares; the "
                                      "file is damaged or was altered.")
+
+
+# ----------------------------------------------------------------------------- the whole file
+class Target(Protocol):
+    """Where a saved workspace is opened into: a new, empty workspace."""
+
+    def insert_arrow(self, name: str, arrow: pa.Table) -> None: ...
+
+    def close(self) -> None: ...
+
+
+W = TypeVar("W", bound=Target)
+
+
+def write(label: str, read_table: Callable[[str], pa.Table]) -> bytes:
+    """A workspace as one zip: a manifest and one Parquet file per table of :data:`TABLES`, each
+    table read with ``read_table(name)`` when its turn comes (one held at a time)."""
+    buf = io.BytesIO()
+    counts: dict[str, int] = {}
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in TABLES:
+            arrow = read_table(name)
+            counts[name] = arrow.num_rows
+            out = io.BytesIO()
+            pq.write_table(arrow, out)
+            zf.writestr(f"tables/{name}.parquet", out.getvalue())
+        manifest = {
+            "format": WORKSPACE_FORMAT,
+            "version": WORKSPACE_VERSION,
+            "schema_version": schema.SCHEMA_VERSION,
+            "label": label,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "tables": {k: v for k, v in counts.items() if k in schema.TABLES},
+        }
+        zf.writestr(MANIFEST, json.dumps(manifest, indent=2))
+    return buf.getvalue()
+
+
+def read(data: bytes, file_name: str, new: Callable[[], W], memory_limit: str) -> tuple[W, str]:
+    """A saved workspace opened into ``new()``, and its label; anything else raises
+    :class:`WorkspaceFileError` with a message for the user (the new workspace closed).
+
+    Nothing in the file is trusted: sizes, counts and types are checked before anything is
+    decoded, and the decoded size against ``memory_limit`` (the session's DuckDB limit)."""
+    try:
+        return _read(data, file_name, new, memory_limit)
+    except WorkspaceFileError:
+        raise
+    except duckdb.OutOfMemoryException:
+        raise WorkspaceFileError(
+            f"{file_name}: the workspace does not fit in this server's memory limit for a session "
+            f"({size_text(memory_bytes(memory_limit))}), so it is not opened.") from None
+    except Exception:  # damaged zips and Parquet raise many types; the user needs one message
+        log.info("workspace file not readable: %s", file_name, exc_info=True)
+        raise WorkspaceFileError(
+            f"{file_name}: the workspace file is damaged and cannot be opened. Open the last workspace you "
+            "saved, or load the exports again.") from None
+
+
+def _read(data: bytes, file_name: str, new: Callable[[], W], memory_limit: str) -> tuple[W, str]:
+    members = read_members(data, file_name, list(TABLES))
+    manifest = read_manifest(members.pop(MANIFEST), file_name)
+    if manifest.get("format") != WORKSPACE_FORMAT:
+        raise WorkspaceFileError(f"{file_name}: not a saved Bench Strength workspace.")
+    version = manifest.get("schema_version", 0)
+    if not isinstance(version, int) or version > schema.SCHEMA_VERSION:
+        raise WorkspaceFileError(f"{file_name}: saved by a newer version of Bench Strength; update the app to open it.")
+    ws = new()
+    try:
+        types = {**{t.name: {c.name: c.sql_type for c in t.columns} for t in schema.TABLES.values()},
+                 **INTERNAL_COLUMNS}
+        plans = [open_table(name, f"tables/{name}.parquet", members.pop(f"tables/{name}.parquet"), types[name],
+                            file_name)
+                 for name in TABLES if f"tables/{name}.parquet" in members]
+        rows = sum(p.rows for p in plans)
+        if rows > MAX_WORKSPACE_ROWS:
+            raise WorkspaceFileError(
+                f"{file_name}: the workspace holds {rows:,} rows; this server opens at most {MAX_WORKSPACE_ROWS:,}.")
+        pages_left = MAX_PAGES
+        for p in plans:
+            pages_left = check_pages(p, file_name, pages_left)
+        check_budget(plans, memory_bytes(memory_limit), file_name)
+        while plans:
+            p = plans.pop(0)  # each table's bytes are let go once it is in
+            for arrow in batches(p, file_name, OPEN_BATCH_ROWS):
+                ws.insert_arrow(p.name, arrow)
+    except BaseException:
+        ws.close()
+        raise
+    return ws, clean_label(manifest.get("label"), "Saved workspace")

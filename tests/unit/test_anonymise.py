@@ -21,9 +21,9 @@ from analytics.diagnosis.dials import diagnosis
 from analytics.filters import Filters
 from analytics.results import kpis
 from analytics.store import anonymise as anonymise_module
-from analytics.store.anonymise import AnonymiseOptions, Pseudonyms, anonymise
-from analytics.store.workspace import Workspace, quote_ident
-from tests.factories import workspace_with
+from analytics.store.anonymise import AnonymiseOptions, Pseudonyms, anonymise, copy_kind
+from analytics.store.workspace import Origin, Workspace, quote_ident
+from tests.factories import frame_for, workspace_with
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_PEOPLE = pd.read_csv(DEMO / "people.csv")
@@ -98,6 +98,28 @@ def test_it_is_fast_and_a_new_workspace(anon, demo_ws):
     assert ws is not demo_ws and ws.con is not demo_ws.con and ws.id != demo_ws.id
     assert ws.label == "Workspace (anonymised)"  # never the data's own label (file names)
     assert ws.source == demo_ws.source and ws.version == demo_ws.version
+
+
+def test_the_copy_knows_the_workspace_and_version_it_was_made_from(anon, anon_all, demo_ws):
+    """What ui.privacy asks to keep or remake the copy, and what widgets and memos key on: the id is
+    the origin's with the kind of copy, the same for the same choices (a session has one salt)."""
+    ws, _, _ = anon
+    assert ws.origin == Origin(demo_ws.id, demo_ws.version, copy_kind(AnonymiseOptions(accounts=False)))
+    assert ws.made_from(demo_ws) and not demo_ws.made_from(ws) and demo_ws.origin is None
+    assert ws.id == f"{demo_ws.id}-{ws.origin.how}" != anon_all[0].id  # accounts and amounts hidden: another kind
+    small = workspace_with(people=[{"name": "Ann Lee", "manager": "Max Muster"}])
+    try:
+        first, _ = anonymise(small)
+        small.load("people", frame_for("people", [{"name": "Bo Wu", "manager": "Max Muster"}]))
+        again, _ = anonymise(small)
+        try:
+            assert not first.made_from(small) and again.made_from(small)  # the data changed: made again
+            assert (first.id, first.version + 1) == (again.id, again.version) == (again.id, small.version)
+        finally:
+            first.close()
+            again.close()
+    finally:
+        small.close()
 
 
 def test_the_real_workspace_is_untouched(anon, demo_ws):

@@ -22,9 +22,10 @@ from analytics.people import reps, roster_names
 from analytics.signals.capability import cycles, named_gaps, review_scores
 from analytics.signals.independence import closed_deals
 from analytics.signals.manage import activity_by_manager
-from analytics.store import workspace as workspace_module
+from analytics.store import derived as derived_module
 from analytics.store.caching import one_run, per_data_version
-from analytics.store.workspace import DERIVED_SIZE, Workspace
+from analytics.store.derived import DERIVED_SIZE
+from analytics.store.workspace import Workspace
 from tests.factories import frame_for, workspace_with
 
 
@@ -367,7 +368,7 @@ def test_closing_a_workspace_drops_what_it_held():
 
 
 def test_store_holds_at_most_derived_size_least_recently_used_out():
-    assert DERIVED_SIZE == workspace_module.DERIVED_SIZE and DERIVED_SIZE >= 2
+    assert DERIVED_SIZE == derived_module.DERIVED_SIZE and DERIVED_SIZE >= 2
     w = Workspace()
     try:
         builds = [Builds() for _ in range(DERIVED_SIZE + 2)]
@@ -395,7 +396,7 @@ def test_store_holds_at_most_derived_size_least_recently_used_out():
 def test_filtered_pool_results_never_push_out_the_datas_own():
     w = Workspace()
     try:
-        size = workspace_module.POOL_SIZES["filtered"]
+        size = derived_module.POOL_SIZES["filtered"]
         data = [Builds() for _ in range(3)]
         for i, b in enumerate(data):
             w.derived(("data", i), b)
@@ -411,13 +412,13 @@ def test_filtered_pool_results_never_push_out_the_datas_own():
         w.derived(("filtered", 0), filtered[0], "filtered")  # the oldest went
         assert filtered[0].n == 2
         w.forget_derived()
-        assert not w._derived and not w._derived_pool
+        assert not w._derived and not w._results.pool
     finally:
         w.close()
 
 
 def test_filtered_pool_holds_at_most_its_bytes_keeping_the_newest(monkeypatch):
-    monkeypatch.setitem(workspace_module.POOL_BYTES, "filtered", 3 * 8 * 1000 + 500)
+    monkeypatch.setitem(derived_module.POOL_BYTES, "filtered", 3 * 8 * 1000 + 500)
     w = Workspace()
     try:
         def frame(rows):
@@ -426,10 +427,10 @@ def test_filtered_pool_holds_at_most_its_bytes_keeping_the_newest(monkeypatch):
         w.derived(("data",), frame(100_000))  # the data's own pool has no byte budget
         for i in range(5):
             w.derived(("f", i), frame(1000), "filtered")
-        held = [k for k in w._derived if w._derived_pool.get(k) == "filtered"]
+        held = [k for k in w._derived if w._results.pool.get(k) == "filtered"]
         assert held == [("f", 2), ("f", 3), ("f", 4)]  # three fit; the oldest went first
         w.derived(("big",), frame(10_000), "filtered")  # over the budget alone: kept, the others go
-        assert [k for k in w._derived if w._derived_pool.get(k) == "filtered"] == [("big",)]
+        assert [k for k in w._derived if w._results.pool.get(k) == "filtered"] == [("big",)]
         assert ("data",) in w._derived
     finally:
         w.close()
@@ -907,7 +908,7 @@ def _won(ws: Workspace) -> list[str]:
 def test_resolved_deals_are_a_copy_of_the_live_view(ws):
     live = ws.con.execute("SELECT * FROM v_opportunities_live ORDER BY opportunity_id").df()
     resolved = ws.query("SELECT * FROM v_opportunities ORDER BY opportunity_id")  # resolves
-    assert ws._resolved_version == ws.version
+    assert ws._resolved.version == ws.version
     assert ws.scalar("SELECT count(*) FROM _opportunities_resolved") == len(live)
     pd.testing.assert_frame_equal(resolved, live)
     credited = ws.query("SELECT * FROM v_won_in_quota ORDER BY opportunity_id")
@@ -930,9 +931,9 @@ def test_resolved_deals_follow_every_change_of_data_or_mapping(ws):
 
 def test_a_query_that_reads_no_deal_view_resolves_nothing(ws):
     ws.query("SELECT count(*) FROM people")
-    assert ws._resolved_version == -1
+    assert ws._resolved.version == -1
     assert ws.scalar("SELECT count(*) FROM v_won_in_quota") is not None
-    assert ws._resolved_version == ws.version
+    assert ws._resolved.version == ws.version
 
 
 def test_a_saved_workspace_holds_no_resolved_copy(ws):
@@ -951,9 +952,9 @@ def test_a_saved_workspace_holds_no_resolved_copy(ws):
 
 
 def test_a_workspace_opens_a_batch_at_a_time_in_order(monkeypatch, saved_small):
-    from analytics.store import workspace as wsm
+    from analytics.store import workspace_file
 
-    monkeypatch.setattr(wsm, "OPEN_BATCH_ROWS", 1)
+    monkeypatch.setattr(workspace_file, "OPEN_BATCH_ROWS", 1)
     small = Workspace.open(saved_small)
     try:
         assert small.query("SELECT opportunity_id FROM opportunities")["opportunity_id"].tolist() == [
@@ -965,9 +966,9 @@ def test_a_workspace_opens_a_batch_at_a_time_in_order(monkeypatch, saved_small):
 
 def test_forget_derived_also_drops_the_resolved_copies(ws):
     before = _won(ws)
-    assert ws._resolved_version == ws.version
+    assert ws._resolved.version == ws.version
     ws.forget_derived()
-    assert ws._resolved_version == -1
+    assert ws._resolved.version == -1
     assert ws.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%resolved'").fetchone()[0] == 0
     assert _won(ws) == before  # resolved again on the next read
-    assert ws._resolved_version == ws.version
+    assert ws._resolved.version == ws.version

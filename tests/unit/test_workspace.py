@@ -15,7 +15,7 @@ import pytest
 
 from analytics import schema
 from analytics.ingest.pipeline import analyse_file, import_file
-from analytics.store.workspace import LoadResult, Workspace, WorkspaceFileError
+from analytics.store.workspace import LoadResult, Origin, Workspace, WorkspaceFileError
 from tests.factories import frame_for, workspace_with
 
 
@@ -209,6 +209,27 @@ def test_open_refuses_what_is_not_a_workspace(data):
     assert str(exc.value).startswith("upload.zip")
     # a message for the user: no Python or Arrow class name ("ArrowInvalid", "BadZipFile")
     assert not re.search(r"\b(Arrow|BadZip|Error\b|Exception\b)", str(exc.value)), exc.value
+
+
+# --------------------------------------------------------------------------- copies
+def test_a_copy_takes_its_id_and_version_from_its_origin():
+    """Filling a copy is not a change of its data: it stays at its origin's version, and its id
+    is its origin's with how it was made; a workspace that is no copy has no origin."""
+    people = pa.table({"person_id": ["P1"], "name": ["Ada"]})
+    copy = Workspace.copy_of(Origin("abc123", 7, "anonx"), {"people": people, "accounts": people.slice(0, 0)})
+    other = Workspace()
+    try:
+        assert (copy.id, copy.version, copy.counts()["people"]) == ("abc123-anonx", 7, 1)
+        assert other.origin is None and not other.made_from(copy) and not copy.made_from(other)
+        other.id, other.version = "abc123", 7  # as the workspace it was made from
+        assert copy.made_from(other)
+        other.version = 8
+        assert not copy.made_from(other)
+        copy.insert_arrow("accounts", pa.table({"account_id": ["A1"]}))  # a change of the copy's own data
+        assert copy.version == 8 and copy.id == "abc123-anonx"
+    finally:
+        copy.close()
+        other.close()
 
 
 # --------------------------------------------------------------------------- sandbox
