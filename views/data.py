@@ -22,7 +22,7 @@ from analytics.outputs.downloads import safe_csv
 from analytics.store.workspace import Workspace, WorkspaceFileError
 from ui import privacy
 from ui.auth import access_note
-from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape
+from ui.components import NAME_CHARS, clip, download_csv, md_escape
 from ui.session import (
     get_source_workspace,
     get_workspace,
@@ -485,7 +485,6 @@ def workspace_file_section(ws: Workspace) -> None:
             st.error(md_escape(st.session_state["open-ws-error"]), icon=":material/block:")
 
 
-@guarded
 def render() -> None:
     ws = get_source_workspace()
     st.title("Data")

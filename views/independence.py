@@ -12,14 +12,12 @@ from analytics.signals.independence import (
     independence_by_manager,
     independence_by_rep,
 )
-from analytics.store.caching import reuse
 from ui import privacy
-from ui.components import clip, download_csv, fmt_money, guarded, needs_data, page_header
+from ui.components import clip, download_csv, fmt_money, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo, set_settings
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -88,6 +86,4 @@ def render() -> None:
     download_csv(per_rep, "independence-by-rep.csv", key="dl-ind-rep")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
-    render()
+render()

@@ -12,9 +12,8 @@ from analytics.signals.capability import named_gaps, review_scores
 from analytics.signals.coaching import BEHAVIOURS, behaviour_counts, session_examples
 from analytics.signals.follow_through import actions
 from analytics.signals.independence import dependency_curve
-from analytics.store.caching import reuse
 from ui import privacy
-from ui.components import NAME_CHARS, clip, fmt_pct, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, clip, fmt_pct, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -25,7 +24,6 @@ def _quarter(ts) -> str:
     return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -140,6 +138,4 @@ def render() -> None:
                      width="stretch")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with reuse():
-    render()
+render()
