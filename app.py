@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui.auth import require_login
 from ui.frame import run_page
+from ui.imports import release_uploads
 from ui.pages import sections
 from ui.sidebar import render_sidebar
 
@@ -20,6 +21,6 @@ pages = {
 # every page visible: the sidebar holds the filters below, which would otherwise collapse the menu
 navigation = st.navigation(pages, expanded=True)
 if navigation.url_path != "data":  # other pages do not draw the uploader, so it keeps no file: nor do we
-    st.session_state.pop("analyses", None)
+    release_uploads()
 render_sidebar()
 run_page(navigation)

@@ -49,10 +49,13 @@ def test_the_page_list_holds_every_view_once_served_at_its_file_name():
         assert p.default or p.url_path == Path(p.file).stem  # a page's URL is its file's name
 
 
-def test_pages_keep_no_frame_of_their_own():
-    """The frame (page-run store, error boundary) is app.py's alone; a page is a storyboard."""
+def test_pages_keep_no_frame_of_their_own_and_stay_short():
+    """The frame (page-run store, error boundary) is app.py's alone; a page is a storyboard (read
+    state, call the engine and ui helpers, draw) of at most 200 lines."""
     for file in PAGES:
         source = (ROOT / file).read_text(encoding="utf-8")
+        assert len(source.splitlines()) <= 200, file
+        assert "try:" not in source, file
         assert not re.search(r"\b(guarded|reuse|reusing|one_run|opens_run)\b", source), file
 
 
