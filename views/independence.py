@@ -4,11 +4,12 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.settings import bound
-from analytics.signals.independence import (
+from analytics.signals import (
     closed_deals,
     complex_threshold,
     dependency_curve,
     dependency_trend,
+    flagged_deals,
     independence_by_manager,
     independence_by_rep,
 )
@@ -25,7 +26,7 @@ def render() -> None:
     st.markdown("**Independence** = share of a team's complex deals won without the manager involved. The "
                 "**dependency curve** is, per quarter, the share of the team's complex closed deals with the "
                 "manager involved; a shrinking curve is a team that is learning to win without them.")
-    flagged = int(ws.scalar("SELECT count(is_complex) FROM opportunities") or 0)
+    flagged = flagged_deals(ws)
     use_flag = settings.use_complexity_flag
     if flagged:
         use_flag = st.toggle(f"Use the export's own complexity flag ({flagged:,} deals carry it)",

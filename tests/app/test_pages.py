@@ -59,6 +59,13 @@ def test_pages_keep_no_frame_of_their_own_and_stay_short():
         assert not re.search(r"\b(guarded|reuse|reusing|one_run|opens_run)\b", source), file
 
 
+def test_pages_write_no_sql():
+    """A page asks the engine; the SQL, with its bound parameters, lives there."""
+    for file in PAGES:
+        source = (ROOT / file).read_text(encoding="utf-8")
+        assert not re.search(r"\b(SELECT|FROM)\b|\bws\.(scalar|query|row|con)\b", source), file
+
+
 def test_a_page_that_fails_shows_the_plain_message_and_the_way_back(monkeypatch, caplog):
     import analytics.results.overview
     from ui.frame import PAGE_FAILED
