@@ -8,6 +8,7 @@ import streamlit as st
 from analytics.fmt import LABEL_CHARS, NAME_CHARS, clip, fmt_pct, md_escape  # noqa: F401 - re-exported for pages
 from analytics.fmt import fmt_money as _fmt_money
 from analytics.outputs.downloads import neutralise, safe_csv, safe_xlsx  # noqa: F401 - re-exported for pages
+from ui import privacy
 
 NOT_MEASURED = "not measured"
 
@@ -45,8 +46,6 @@ def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
 
 def fmt_money(value: float | None) -> str | None:
     """Amounts as the session shows them: "pts" while the workshop shows amounts as an index."""
-    from ui import privacy
-
     return _fmt_money(value, index=privacy.index_amounts())
 
 
