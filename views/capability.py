@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.signals.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
+from analytics.signals import capability_by_manager, named_gaps, naming_cycles, review_scores
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace

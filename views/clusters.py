@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.diagnosis.clusters import FEATURE_LABELS, cluster_managers, describe
-from analytics.diagnosis.dials import manager_evidence
+from analytics.diagnosis import FEATURE_LABELS, cluster_managers, describe, manager_evidence
 from analytics.outputs import charts
 from ui.components import clip, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace

@@ -4,8 +4,7 @@ confidence gap between what managers believe and what their reps say."""
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.signals.coaching import BEHAVIOURS, coaching_by_manager, coaching_by_rep
-from analytics.signals.surveys import survey_by_manager
+from analytics.signals import BEHAVIOURS, coaching_by_manager, coaching_by_rep, survey_by_manager
 from ui.components import download_csv, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.results.distribution import attainment_distribution, pareto, stars_and_strugglers
+from analytics.results import attainment_distribution, pareto, stars_and_strugglers
 from ui.components import NAME_CHARS, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.signals.follow_through import completed_not_revisited, follow_through_by_manager, overdue_actions
+from analytics.signals import completed_not_revisited, follow_through_by_manager, overdue_actions
 from ui import privacy
 from ui.components import clip, download_csv, needs_data, page_header
 from ui.session import get_workspace

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.diagnosis.gaps import CATEGORIES, category_counts, gap_classification
+from analytics.diagnosis import CATEGORIES, category_counts, gap_classification
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.diagnosis.gaps import movers_by_manager, top_movers
+from analytics.diagnosis import movers_by_manager, top_movers
 from ui.components import download_csv, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo

@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.results.needle import needle_chain
+from analytics.results import needle_chain
 from ui.components import download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.ingest.supports import coverage
 from analytics.outputs import charts
-from analytics.results.overview import headline, managers_summary, revenue_by_quarter
+from analytics.results import headline, managers_summary, revenue_by_quarter
 from ui.components import download_csv, fmt_money, fmt_pct, metric, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, memo

@@ -9,9 +9,8 @@ from datetime import datetime
 
 import streamlit as st
 
-from analytics.diagnosis.dials import diagnosis
-from analytics.outputs.handout import handout_pdf
-from analytics.outputs.report import report_html
+from analytics.diagnosis import diagnosis
+from analytics.outputs import handout_pdf, report_html
 from ui import privacy
 from ui.components import LABEL_CHARS, clip, md_escape, needs_data, page_header
 from ui.prepared import prepared_download

@@ -3,7 +3,7 @@ thresholds every page of this session uses."""
 
 import streamlit as st
 
-from analytics.results.whatif import goal_seek, quota_scenario, velocity_baseline
+from analytics.results import goal_seek, quota_scenario, velocity_baseline
 from ui.components import download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import settings_actions, survey_rules_form, thresholds_form, weights_form

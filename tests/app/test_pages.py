@@ -67,13 +67,13 @@ def test_pages_write_no_sql():
 
 
 def test_a_page_that_fails_shows_the_plain_message_and_the_way_back(monkeypatch, caplog):
-    import analytics.results.overview
+    import analytics.results
     from ui.frame import PAGE_FAILED
 
     def broken(*args, **kwargs):
         raise ValueError("a headline that cannot be computed")
 
-    monkeypatch.setattr(analytics.results.overview, "headline", broken)
+    monkeypatch.setattr(analytics.results, "headline", broken)
     at = app().run()
     assert not at.exception
     assert [e.value for e in at.main.error] == [PAGE_FAILED]
@@ -87,18 +87,18 @@ def test_a_page_that_fails_shows_the_plain_message_and_the_way_back(monkeypatch,
 
 def test_every_page_runs_inside_one_page_run_store(monkeypatch):
     """A shared building block asked for twice in one run of a page is computed once."""
-    import analytics.results.overview
+    import analytics.results
     from analytics.store.caching import reused
 
     computed = []
     block = reused(lambda ws: computed.append(ws.version))
-    real = analytics.results.overview.headline
+    real = analytics.results.headline
 
     def observed(ws, *args, **kwargs):
         block(ws), block(ws)
         return real(ws, *args, **kwargs)
 
-    monkeypatch.setattr(analytics.results.overview, "headline", observed)
+    monkeypatch.setattr(analytics.results, "headline", observed)
     at = app().run()
     assert not at.exception and len(computed) == 1
 
