@@ -288,7 +288,7 @@ def measure(ws: Workspace, filters_default: Filters | None = None, filters_chang
     totals: dict[str, list[float | None]] = {page: [None, None] for page in names}
 
     def page_pass(page: str, f: Filters, c: Context) -> None:
-        with one_run():  # as the page runs them (views wrap their run in analytics.store.caching.one_run)
+        with one_run():  # as the page runs them (the page frame, ui/frame.py, runs each page in one_run)
             for m in metrics:
                 if m.page == page:
                     m.call(f, c)

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import logging
-from collections.abc import Callable, Iterator
-
 import pandas as pd
 import streamlit as st
 
 from analytics.fmt import LABEL_CHARS, NAME_CHARS, clip, fmt_pct, md_escape  # noqa: F401 - re-exported for pages
 from analytics.fmt import fmt_money as _fmt_money
 from analytics.outputs.downloads import neutralise, safe_csv, safe_xlsx  # noqa: F401 - re-exported for pages
-
-log = logging.getLogger("bench_strength")
+from ui import privacy
 
 NOT_MEASURED = "not measured"
 
@@ -52,8 +46,6 @@ def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
 
 def fmt_money(value: float | None) -> str | None:
     """Amounts as the session shows them: "pts" while the workshop shows amounts as an index."""
-    from ui import privacy
-
     return _fmt_money(value, index=privacy.index_amounts())
 
 
@@ -61,51 +53,6 @@ def needs_data(message: str, page: str = "views/data.py") -> None:
     """Say plainly what is missing and where to add it."""
     st.info(message, icon=":material/upload_file:")
     st.page_link(page, label="Add exports on the Data page", icon=":material/upload:")
-
-
-PAGE_FAILED = ("Something went wrong while drawing this page. Your data is unchanged; "
-               "the details were written to the server log. Try again, or reload the page.")
-
-
-def _plain_failure(exc: Exception, message: str, what: str = "page") -> None:
-    """An unexpected error as a plain message (the traceback goes to the server log only);
-    Streamlit's own control flow (rerun, stop, page switch) passes through."""
-    if type(exc).__name__ in ("RerunException", "StopException"):
-        raise exc
-    if type(exc).__name__ == "OutOfMemoryException":
-        log.warning("%s stopped at the session's memory limit: %s", what, exc)
-        st.error(
-            "This page needs more memory than one session may use on this server, so it stopped. "
-            "Your data is unchanged and other sessions are not affected. Narrow the period or the "
-            "filters in the sidebar, or load fewer rows, and try again.",
-            icon=":material/memory:",
-        )
-        return
-    log.exception("%s failed", what)
-    st.error(message, icon=":material/error:")
-
-
-def guarded(render: Callable[[], None]) -> Callable[[], None]:
-    """Run a page body; an unexpected error becomes a plain message, never a traceback."""
-
-    @functools.wraps(render)
-    def wrapper() -> None:
-        try:
-            render()
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for the page
-            _plain_failure(exc, PAGE_FAILED)
-
-    return wrapper
-
-
-@contextlib.contextmanager
-def error_boundary(message: str, what: str = "part of a page") -> Iterator[None]:
-    """One part of a page (a slide, the sidebar's filters) that may fail without taking what is
-    drawn around it: an unexpected error there becomes ``message``, and the page carries on."""
-    try:
-        yield
-    except Exception as exc:  # noqa: BLE001 - the boundary's purpose
-        _plain_failure(exc, message, what)
 
 
 def page_header(title: str, filters) -> None:

@@ -29,7 +29,10 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from streamlit import config
 from streamlit.logger import get_logger
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics.store.memory import return_memory
 
@@ -140,9 +143,6 @@ def _runtime_janitor() -> Janitor | None:
     global _janitor
     if _janitor is not None:
         return _janitor
-    from streamlit import config
-    from streamlit.runtime import Runtime
-
     if not Runtime.exists():
         return None
     with _start_lock:
@@ -169,8 +169,6 @@ def track(workspace) -> None:
     """Release ``workspace`` with the current session once its tab has gone.
 
     Outside a running server (AppTest, scripts) there is no session to outlive: no-op."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     ctx = get_script_run_ctx(suppress_warning=True)
     if ctx is None:
         return

@@ -18,7 +18,8 @@ from analytics.diagnosis.dials import prepare_pages
 from analytics.ingest.pipeline import ImportReport, import_directory
 from analytics.store import warm
 from analytics.store.workspace import Workspace
-from ui import lifecycle
+from ui import lifecycle, privacy
+from ui.state import get_settings
 
 log = logging.getLogger("bench_strength")
 
@@ -69,8 +70,6 @@ def get_source_workspace() -> Workspace:
 def get_workspace() -> Workspace:
     """What every page shows: the session's workspace, or its anonymised copy while the
     sidebar's Anonymise switch is on."""
-    from ui import privacy
-
     return privacy.shown(get_source_workspace())
 
 
@@ -79,8 +78,6 @@ def set_workspace(ws: Workspace) -> None:
     st.session_state[WS_KEY] = ws
     lifecycle.track(ws)
     st.session_state.pop(REPORTS_KEY, None)
-    from ui import privacy
-
     privacy.release()
     if old is not None and old is not ws:
         old.close()
@@ -99,8 +96,6 @@ def warm_up(ws: Workspace) -> None:
 
 def start_pending_warm_up() -> None:
     """Start the warm-up asked for by :func:`warm_up`, if its workspace is still the session's."""
-    from ui.state import get_settings
-
     pending = st.session_state.pop(WARM_KEY, None)
     ws = st.session_state.get(WS_KEY)
     if pending is not None and ws is not None and ws.id == pending and not ws.closed:

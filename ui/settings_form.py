@@ -25,8 +25,11 @@ from analytics.settings import (
     bound,
     number_settings,
 )
+from analytics.signals import classify_items
+from ui import privacy
 from ui.components import md_escape
-from ui.state import get_settings, pending_stage_outcomes, session_mappings, set_settings
+from ui.session import get_source_workspace, get_workspace
+from ui.state import get_settings, memo, pending_stage_outcomes, session_mappings, set_settings
 
 #: what the form says beside a setting, where its label needs it
 HELP = {"hero_attainment": "1.00 = at plan",
@@ -95,10 +98,6 @@ def _rules_key(rules) -> str:
 def survey_rules_form() -> None:
     """What a survey item measures, by keywords: the session's rules, the survey items of the
     workspace with what each counts as, and Apply. The rules are checked as a settings file's are."""
-    from analytics.signals.surveys import classify_items
-    from ui.session import get_workspace
-    from ui.state import memo
-
     s = get_settings()
     st.caption("An item counts towards the first rule with a keyword it holds: a keyword matches a word that "
                "starts with it (\"priorit\" matches \"priorities\"), words in a row match together, case and "
@@ -174,9 +173,6 @@ def settings_actions() -> None:
 def settings_file_button(key: str) -> None:
     """The session's settings file: thresholds, dial weights, stage mapping and the column
     mappings made this session. Drop it on the Data page at the next client."""
-    from ui import privacy
-    from ui.session import get_source_workspace
-
     base = get_source_workspace()
     names = privacy.pseudonyms(base)
     # while names are anonymised: the stages as the pages show them, and the mappings without

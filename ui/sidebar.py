@@ -7,7 +7,8 @@ import streamlit as st
 from analytics.filters import Filters
 from analytics.people import filter_options
 from ui import privacy
-from ui.components import LABEL_CHARS, clip, error_boundary, md_escape
+from ui.components import LABEL_CHARS, clip, md_escape
+from ui.frame import error_boundary
 from ui.session import get_source_workspace, get_workspace, open_demo, set_workspace
 from ui.state import get_filters, memo, set_filters
 

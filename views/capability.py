@@ -3,17 +3,15 @@
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.signals.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
-from analytics.store.caching import one_run
+from analytics.signals import capability_by_manager, named_gaps, naming_cycles, review_scores
 from ui import privacy
-from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, clip, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
 NEEDS = "Capability trends need a review export with rep, capability, cycle and score."
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -80,6 +78,4 @@ def render() -> None:
         download_csv(show, "stuck-gaps.csv", key="dl-stuck")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

@@ -3,11 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.diagnosis.clusters import FEATURE_LABELS, cluster_managers, describe
-from analytics.diagnosis.dials import manager_evidence
+from analytics.diagnosis import FEATURE_LABELS, cluster_managers, describe, manager_evidence
 from analytics.outputs import charts
-from analytics.store.caching import one_run
-from ui.components import clip, download_csv, guarded, md_escape, needs_data, page_header
+from ui.components import clip, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -16,7 +14,6 @@ def _clusters(ws, filters, settings, k):
     return cluster_managers(manager_evidence(ws, filters, settings), settings.min_managers_for_clusters, k=k)
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -63,6 +60,4 @@ def render() -> None:
                + ". Signals not measured for every manager are left out rather than filled in.")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

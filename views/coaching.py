@@ -4,10 +4,8 @@ confidence gap between what managers believe and what their reps say."""
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.signals.coaching import BEHAVIOURS, coaching_by_manager, coaching_by_rep
-from analytics.signals.surveys import survey_by_manager
-from analytics.store.caching import one_run
-from ui.components import download_csv, guarded, needs_data, page_header
+from analytics.signals import BEHAVIOURS, coaching_by_manager, coaching_by_rep, survey_by_manager
+from ui.components import download_csv, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -17,7 +15,6 @@ RESEARCH_NOTE = ("External research, not computed from your data: most managers 
                  "consistently, while in published research only about six in ten of their reps agree.")
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -91,6 +88,4 @@ def render() -> None:
         st.caption(f"{missing} manager(s) have no logged sessions in scope: their behaviours read 'not measured'.")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

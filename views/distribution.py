@@ -3,14 +3,12 @@
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.results.distribution import attainment_distribution, pareto, stars_and_strugglers
-from analytics.store.caching import one_run
-from ui.components import NAME_CHARS, download_csv, guarded, md_escape, needs_data, page_header
+from analytics.results import attainment_distribution, pareto, stars_and_strugglers
+from ui.components import NAME_CHARS, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -67,6 +65,4 @@ def render() -> None:
     download_csv(ss, "stars-and-strugglers.csv", key="dl-stars")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

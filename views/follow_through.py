@@ -4,15 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.signals.follow_through import completed_not_revisited, follow_through_by_manager, overdue_actions
-from analytics.store.caching import one_run
+from analytics.signals import completed_not_revisited, follow_through_by_manager, overdue_actions
 from ui import privacy
-from ui.components import clip, download_csv, guarded, needs_data, page_header
+from ui.components import clip, download_csv, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -65,6 +63,4 @@ def render() -> None:
                  key="dl-not-revisited")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

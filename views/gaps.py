@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from analytics.diagnosis.gaps import CATEGORIES, category_counts, gap_classification
-from analytics.store.caching import one_run
+from analytics.diagnosis import CATEGORIES, category_counts, gap_classification
 from ui import privacy
-from ui.components import NAME_CHARS, clip, download_csv, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, clip, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -13,7 +12,6 @@ ICONS = {"Fit gap": ":material/swap_horiz:", "Skill gap not being worked": ":mat
          "Skill gap being developed": ":material/trending_up:", "Not enough evidence": ":material/help:"}
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -65,6 +63,4 @@ def render() -> None:
     st.dataframe(category_counts(gaps), hide_index=True, width="stretch")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

@@ -4,22 +4,21 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.settings import bound
-from analytics.signals.independence import (
+from analytics.signals import (
     closed_deals,
     complex_threshold,
     dependency_curve,
     dependency_trend,
+    flagged_deals,
     independence_by_manager,
     independence_by_rep,
 )
-from analytics.store.caching import one_run
 from ui import privacy
-from ui.components import clip, download_csv, fmt_money, guarded, needs_data, page_header
+from ui.components import clip, download_csv, fmt_money, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo, set_settings
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -27,7 +26,7 @@ def render() -> None:
     st.markdown("**Independence** = share of a team's complex deals won without the manager involved. The "
                 "**dependency curve** is, per quarter, the share of the team's complex closed deals with the "
                 "manager involved; a shrinking curve is a team that is learning to win without them.")
-    flagged = int(ws.scalar("SELECT count(is_complex) FROM opportunities") or 0)
+    flagged = flagged_deals(ws)
     use_flag = settings.use_complexity_flag
     if flagged:
         use_flag = st.toggle(f"Use the export's own complexity flag ({flagged:,} deals carry it)",
@@ -88,6 +87,4 @@ def render() -> None:
     download_csv(per_rep, "independence-by-rep.csv", key="dl-ind-rep")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

@@ -7,8 +7,7 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.results import kpis
-from analytics.store.caching import one_run
-from ui.components import download_csv, guarded, needs_data, page_header
+from ui.components import download_csv, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
 from ui.state import get_filters, get_settings, memo
@@ -27,7 +26,6 @@ def trend(frame: pd.DataFrame, x: str, y: str, title: str, fmt: str, rule: float
     return alt.layer(*layers).properties(height=220)
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -141,6 +139,4 @@ def render() -> None:
         thresholds_form()
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

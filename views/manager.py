@@ -4,17 +4,20 @@ behaviours with example sessions, the confidence gap, and a checklist for the ne
 import pandas as pd
 import streamlit as st
 
-from analytics.diagnosis.checklist import next_one_on_one
-from analytics.diagnosis.dials import DIALS, diagnosis, signal_table
-from analytics.outputs import charts
-from analytics.outputs.handout import handout_pdf
-from analytics.signals.capability import named_gaps, review_scores
-from analytics.signals.coaching import BEHAVIOURS, behaviour_counts, session_examples
-from analytics.signals.follow_through import actions
-from analytics.signals.independence import dependency_curve
-from analytics.store.caching import one_run
+from analytics.diagnosis import diagnosis, next_one_on_one, signal_table
+from analytics.diagnosis.dials import DIALS
+from analytics.outputs import charts, handout_pdf
+from analytics.signals import (
+    BEHAVIOURS,
+    actions,
+    behaviour_counts,
+    dependency_curve,
+    named_gaps,
+    review_scores,
+    session_examples,
+)
 from ui import privacy
-from ui.components import NAME_CHARS, clip, fmt_pct, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, clip, fmt_pct, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -25,7 +28,6 @@ def _quarter(ts) -> str:
     return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -140,6 +142,4 @@ def render() -> None:
                      width="stretch")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

@@ -5,8 +5,7 @@ import streamlit as st
 
 from analytics.diagnosis.dials import DIALS, SIGNALS, diagnosis, signal_table
 from analytics.outputs import charts
-from analytics.store.caching import one_run
-from ui.components import NAME_CHARS, download_csv, guarded, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
 from ui.state import get_filters, get_settings, memo
@@ -24,7 +23,6 @@ def dial_basis(row: pd.Series, dial: str) -> str:
     return f"{n} of {of} signals · " + ", ".join(seen[:2])
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -77,6 +75,4 @@ def render() -> None:
     thresholds_form()
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

@@ -2,14 +2,12 @@
 
 import streamlit as st
 
-from analytics.diagnosis.gaps import movers_by_manager, top_movers
-from analytics.store.caching import one_run
-from ui.components import download_csv, guarded, needs_data, page_header
+from analytics.diagnosis import movers_by_manager, top_movers
+from ui.components import download_csv, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -35,6 +33,4 @@ def render() -> None:
     download_csv(by_manager, "movers-by-manager.csv", key="dl-movers-manager")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

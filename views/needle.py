@@ -4,9 +4,8 @@ import altair as alt
 import streamlit as st
 
 from analytics.outputs import charts
-from analytics.results.needle import needle_chain
-from analytics.store.caching import one_run
-from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from analytics.results import needle_chain
+from ui.components import download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -14,7 +13,6 @@ LABELS = {"activities_per_opportunity": "Activities per opportunity", "stage_con
           "win_rate": "Win rate", "revenue": "Revenue"}
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -58,6 +56,4 @@ def render() -> None:
     download_csv(chain.reps, "needle-reps.csv", "Download per-rep values", key="dl-needle-reps")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

@@ -4,14 +4,12 @@ import streamlit as st
 
 from analytics.ingest.supports import coverage
 from analytics.outputs import charts
-from analytics.results.overview import headline, managers_summary, revenue_by_quarter
-from analytics.store.caching import one_run
-from ui.components import download_csv, fmt_money, fmt_pct, guarded, metric, needs_data, page_header
+from analytics.results import headline, managers_summary, revenue_by_quarter
+from ui.components import download_csv, fmt_money, fmt_pct, metric, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, memo
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters = get_filters()
@@ -75,6 +73,4 @@ def render() -> None:
     st.page_link("views/data.py", label="Go to the Data page to add or check exports", icon=":material/upload:")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

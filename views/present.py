@@ -9,9 +9,9 @@ import altair as alt
 import streamlit as st
 
 from analytics.outputs.findings import insights
-from analytics.store.caching import one_run
 from ui import privacy
-from ui.components import LABEL_CHARS, error_boundary, guarded, md_escape
+from ui.components import LABEL_CHARS, md_escape
+from ui.frame import error_boundary
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -103,7 +103,6 @@ def way_out() -> None:
         st.switch_page("views/overview.py")
 
 
-@guarded
 def render() -> None:
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         steps = st.container(horizontal=True, vertical_alignment="center", gap="small", width="content")
@@ -137,6 +136,4 @@ def render() -> None:
                 missing_slide(slide["missing"])
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

@@ -9,12 +9,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from analytics.diagnosis.dials import diagnosis
-from analytics.outputs.handout import handout_pdf
-from analytics.outputs.report import report_html
-from analytics.store.caching import one_run
+from analytics.diagnosis import diagnosis
+from analytics.outputs import handout_pdf, report_html
 from ui import privacy
-from ui.components import LABEL_CHARS, clip, guarded, md_escape, needs_data, page_header
+from ui.components import LABEL_CHARS, clip, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -27,7 +25,6 @@ def _stem(text: str) -> str:
     return keep[:40] or "manager"
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -71,6 +68,4 @@ def render() -> None:
         basis, "bench-strength-report.html", "text/html", key="report", icon=":material/article:")
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

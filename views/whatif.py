@@ -3,9 +3,8 @@ thresholds every page of this session uses."""
 
 import streamlit as st
 
-from analytics.results.whatif import goal_seek, quota_scenario, velocity_baseline
-from analytics.store.caching import one_run
-from ui.components import download_csv, guarded, md_escape, needs_data, page_header
+from analytics.results import goal_seek, quota_scenario, velocity_baseline
+from ui.components import download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import settings_actions, survey_rules_form, thresholds_form, weights_form
 from ui.state import get_filters, get_settings, memo
@@ -67,7 +66,6 @@ def quota_section(ws, filters, settings) -> None:
         st.rerun()
 
 
-@guarded
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -86,6 +84,4 @@ def render() -> None:
     settings_actions()
 
 
-# one run of the page computes each shared building block once (analytics.store.caching)
-with one_run():
-    render()
+render()

@@ -23,6 +23,7 @@ from analytics.signals.independence import (
     complex_threshold,
     dependency_curve,
     dependency_trend,
+    flagged_deals,
     independence_by_manager,
     independence_by_rep,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "complex_threshold",
     "dependency_curve",
     "dependency_trend",
+    "flagged_deals",
     "follow_through_by_manager",
     "independence_by_manager",
     "independence_by_rep",

@@ -85,6 +85,12 @@ ORDER BY d.close_date, d.opportunity_id
 """
 
 
+def flagged_deals(ws: Workspace) -> int:
+    """How many deals, open or closed, carry the export's own complexity flag (``is_complex``
+    filled, true or false), whatever the filters: the flag is offered only when some deal has it."""
+    return int(ws.scalar("SELECT count(is_complex) FROM opportunities") or 0)
+
+
 @per_data_version
 def complex_threshold(ws: Workspace, settings: Settings = Settings()) -> float | None:
     """The amount at and above which a deal without an explicit flag is complex.

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.pages
 from analytics.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real"
-PAGES = ["views/overview.py", "views/kpis.py", "views/needle.py", "views/whatif.py", "views/distribution.py",
-         "views/managers.py", "views/manager.py", "views/coaching.py", "views/clusters.py",
-         "views/capability.py", "views/follow_through.py", "views/independence.py", "views/gaps.py",
-         "views/movers.py", "views/data.py", "views/present.py", "views/share.py"]
+#: every page, in menu order (the one list app.py builds its navigation from)
+PAGES = list(ui.pages.FILES)
 TIMEOUT = 120
 
 
@@ -40,6 +39,68 @@ def uploads(*paths: Path) -> list[tuple[str, bytes, str]]:
 
 def load_button(at: AppTest):
     return next(b for b in at.button if b.label.startswith("Load "))
+
+
+def test_the_page_list_holds_every_view_once_served_at_its_file_name():
+    views = sorted(f"views/{p.name}" for p in (ROOT / "views").glob("*.py"))
+    assert sorted(PAGES) == views and len(set(PAGES)) == len(PAGES)
+    assert [p.url_path for p in ui.pages.PAGES if p.default] == [""]  # the Overview, at the root
+    for p in ui.pages.PAGES:
+        assert p.default or p.url_path == Path(p.file).stem  # a page's URL is its file's name
+
+
+def test_pages_keep_no_frame_of_their_own_and_stay_short():
+    """The frame (page-run store, error boundary) is app.py's alone; a page is a storyboard (read
+    state, call the engine and ui helpers, draw) of at most 200 lines."""
+    for file in PAGES:
+        source = (ROOT / file).read_text(encoding="utf-8")
+        assert len(source.splitlines()) <= 200, file
+        assert "try:" not in source, file
+        assert not re.search(r"\b(guarded|reuse|reusing|one_run|opens_run)\b", source), file
+
+
+def test_pages_write_no_sql():
+    """A page asks the engine; the SQL, with its bound parameters, lives there."""
+    for file in PAGES:
+        source = (ROOT / file).read_text(encoding="utf-8")
+        assert not re.search(r"\b(SELECT|FROM)\b|\bws\.(scalar|query|row|con)\b", source), file
+
+
+def test_a_page_that_fails_shows_the_plain_message_and_the_way_back(monkeypatch, caplog):
+    import analytics.results
+    from ui.frame import PAGE_FAILED
+
+    def broken(*args, **kwargs):
+        raise ValueError("a headline that cannot be computed")
+
+    monkeypatch.setattr(analytics.results, "headline", broken)
+    at = app().run()
+    assert not at.exception
+    assert [e.value for e in at.main.error] == [PAGE_FAILED]
+    assert at.title[0].value == "Overview"  # what the page drew before it failed stays
+    assert "Demo: Northwind Cloud" in "\n".join(m.value for m in at.sidebar.markdown)  # and the way on
+    assert "Traceback" not in texts(at)
+    assert any(r.message == "page failed" and r.exc_info for r in caplog.records)
+    at.switch_page("views/managers.py").run()
+    assert not at.exception and not at.error
+
+
+def test_every_page_runs_inside_one_page_run_store(monkeypatch):
+    """A shared building block asked for twice in one run of a page is computed once."""
+    import analytics.results
+    from analytics.store.caching import per_run
+
+    computed = []
+    block = per_run(lambda ws: computed.append(ws.version))
+    real = analytics.results.headline
+
+    def observed(ws, *args, **kwargs):
+        block(ws), block(ws)
+        return real(ws, *args, **kwargs)
+
+    monkeypatch.setattr(analytics.results, "headline", observed)
+    at = app().run()
+    assert not at.exception and len(computed) == 1
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -19,18 +19,14 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import go, open_page, wait_for_app_run
+from ui.pages import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 #: every page reachable from the sidebar, in menu order (Presenter mode hides the sidebar and is walked apart)
-SIDEBAR_PAGES = {"Overview": "", "Managers": "managers", "Manager detail": "manager",
-                 "Coaching evidence": "coaching", "Manager clusters": "clusters", "Capability trends": "capability",
-                 "Follow-through": "follow_through", "Execution independence": "independence",
-                 "Skill gap or fit gap": "gaps", "Top movers": "movers", "Pipeline & KPIs": "kpis",
-                 "What moves the needle": "needle", "Distribution": "distribution", "What-if": "whatif",
-                 "Handouts and report": "share", "Data": "data"}
+SIDEBAR_PAGES = {p.title: p.url_path for p in PAGES if p.file != "views/present.py"}
 
 
 @dataclass

@@ -246,6 +246,14 @@ def test_empty_workspace():
     assert ind.independence_by_manager(ws).empty and ind.independence_by_rep(ws).empty
 
 
+def test_flagged_deals_counts_every_deal_with_the_exports_flag(amounts_ws, demo_ws):
+    # what the Execution independence page asked the workspace itself before
+    page = lambda ws: int(ws.scalar("SELECT count(is_complex) FROM opportunities") or 0)  # noqa: E731
+    assert ind.flagged_deals(amounts_ws) == page(amounts_ws) == 2  # o100 flagged true, o1000 false
+    assert ind.flagged_deals(demo_ws) == page(demo_ws) > 0
+    assert ind.flagged_deals(Workspace()) == page(Workspace()) == 0
+
+
 # ------------------------------------------------------------------------- the demo
 def test_demo_dependency_trends_by_archetype(demo_ws):
     truth = json.loads((DEMO / "ground_truth.json").read_text(encoding="utf-8"))

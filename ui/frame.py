@@ -1,0 +1,77 @@
+"""The one frame every page runs in (app.py calls :func:`run_page`), and the smaller boundaries a
+page may draw inside itself.
+
+The frame holds what every page needs around it and no page repeats: the page-run store (each
+shared building block is computed once per run, :mod:`analytics.store.caching`) and the error
+boundary (an unexpected error becomes a plain message with the way back, and its traceback goes
+to the server log only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from analytics.store.caching import one_run
+
+log = logging.getLogger("bench_strength")
+
+PAGE_FAILED = ("Something went wrong while drawing this page. Your data is unchanged; "
+               "the details were written to the server log. Try again, or reload the page.")
+
+
+def plain_failure(exc: Exception, message: str, what: str = "page") -> None:
+    """An unexpected error as a plain message (the traceback goes to the server log only);
+    Streamlit's own control flow (rerun, stop, page switch) passes through."""
+    if type(exc).__name__ in ("RerunException", "StopException"):
+        raise exc
+    if type(exc).__name__ == "OutOfMemoryException":
+        log.warning("%s stopped at the session's memory limit: %s", what, exc)
+        st.error(
+            "This page needs more memory than one session may use on this server, so it stopped. "
+            "Your data is unchanged and other sessions are not affected. Narrow the period or the "
+            "filters in the sidebar, or load fewer rows, and try again.",
+            icon=":material/memory:",
+        )
+        return
+    log.exception("%s failed", what)
+    st.error(message, icon=":material/error:")
+
+
+@contextlib.contextmanager
+def error_boundary(message: str, what: str = "part of a page") -> Iterator[None]:
+    """One part of a page (a slide, the sidebar's filters) that may fail without taking what is
+    drawn around it: an unexpected error there becomes ``message``, and the page carries on."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the boundary's purpose
+        plain_failure(exc, message, what)
+
+
+@contextlib.contextmanager
+def _on_the_page() -> Iterator[None]:
+    """Draw as the page being run, not as app.py: the browser clears a page's elements as soon as
+    the user leaves it, while app.py's (the sidebar) stay until the next page has run, so a failed
+    page's message would otherwise linger over the next page while it loads."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        yield
+        return
+    with ctx.run_with_active_hash(ctx.page_script_hash):
+        yield
+
+
+def run_page(page: StreamlitPage) -> None:
+    """Run the page ``st.navigation`` chose inside the frame: one page-run store, one error boundary."""
+    # one run of the page computes each shared building block once (analytics.store.caching)
+    with one_run():
+        try:
+            page.run()
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for the page
+            with _on_the_page():
+                plain_failure(exc, PAGE_FAILED)
