@@ -105,6 +105,7 @@ class ManagerClusters(ClusterMixin, BaseEstimator):
         """Cluster the rows of ``X`` (managers x features; a DataFrame names the features).
         ``y`` is ignored (scikit-learn's signature)."""
         # tens of managers: starting a thread pool per k-means costs far more than the work itself
+        # (benchmarks/RESULTS.md, measurements behind the code)
         with threadpool_limits(1):
             return self._fit(X)
 

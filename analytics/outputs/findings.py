@@ -90,9 +90,9 @@ NEEDS = {
 
 class _LazyChart:
     """The ``chart`` of an :class:`Insight`: a chart, or a function drawing it, called on first
-    read. Presenter mode shows one finding at a time, so the other charts (about a third of the
-    findings' time at 100% scale) are drawn only when shown; the report reads them all. The
-    functions are partials of module-level ones, so an insight still pickles."""
+    read. Presenter mode shows one finding at a time, so the other charts (a good part of the
+    findings' time at scale: benchmarks/RESULTS.md) are drawn only when shown; the report reads
+    them all. The functions are partials of module-level ones, so an insight still pickles."""
 
     def __set_name__(self, owner, name: str) -> None:
         self.slot = "_" + name
