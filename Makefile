@@ -38,7 +38,7 @@ test: $(VENV)/.dev $(CHROMIUM)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 test-unit: $(VENV)/.dev
-	$(PY) -m pytest tests/unit
+	$(PY) -m pytest tests/unit analytics
 
 test-app: $(VENV)/.dev
 	$(PY) -m pytest tests/app

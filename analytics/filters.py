@@ -53,6 +53,49 @@ class Filters:
         """Everything but the people part (period, segment, product)."""
         return replace(self, regions=(), teams=(), managers=()) if self.picks_people else self
 
+    def period(self) -> Filters:
+        """The period alone: the same dates, nobody picked, every segment and product.
+
+        >>> Filters(start=date(2025, 1, 1), end=date(2025, 3, 31), managers=("Max",), products=("Pulse",)).period().summary()
+        '2025-01-01 to 2025-03-31'
+        """
+        return Filters(start=self.start, end=self.end)
+
+    def until_end(self) -> Filters:
+        """Everything up to the period's end (a history as of that day): no start, nobody picked,
+        every segment and product.
+
+        >>> Filters(start=date(2025, 1, 1), end=date(2025, 3, 31), regions=("EMEA",)).until_end().summary()
+        '… to 2025-03-31'
+        """
+        return Filters(end=self.end)
+
+    def from_start(self) -> Filters:
+        """Everything from the period's start on: no end, nobody picked, every segment and product.
+
+        >>> Filters(start=date(2025, 1, 1), end=date(2025, 3, 31), regions=("EMEA",)).from_start().summary()
+        '2025-01-01 to …'
+        """
+        return Filters(start=self.start)
+
+    def regions_and_teams(self) -> Filters:
+        """The region and team picks alone: reps where the roster places them, whoever managed
+        them (for records that name their own manager at the time, filtered with
+        :meth:`managers_only`); every date, segment and product.
+
+        >>> Filters(end=date(2025, 3, 31), regions=("EMEA",), teams=("Core",), managers=("Max",)).regions_and_teams().summary()
+        'region: EMEA · team: Core'
+        """
+        return Filters(regions=self.regions, teams=self.teams)
+
+    def managers_only(self) -> Filters:
+        """The manager picks alone: every date, region, team, segment and product.
+
+        >>> Filters(end=date(2025, 3, 31), regions=("EMEA",), managers=("Max",)).managers_only().summary()
+        'manager: Max'
+        """
+        return Filters(managers=self.managers)
+
     def clause(self, *, date: str | None = None, region: str | None = None, team: str | None = None,
                manager: str | None = None, segment: str | None = None, product: str | None = None,
                person: str | None = None) -> tuple[str, list]:
@@ -134,7 +177,7 @@ def deal_clause(filters: Filters, date: str = "o.close_date") -> tuple[str, list
 
 def quota_clause(filters: Filters) -> tuple[str, list]:
     """Quota periods inside the filter period, for the people in scope (alias ``q``)."""
-    start, p1 = Filters(start=filters.start).clause(date="q.period_start")
-    end, p2 = Filters(end=filters.end).clause(date="q.period_end")
+    start, p1 = filters.from_start().clause(date="q.period_start")
+    end, p2 = filters.until_end().clause(date="q.period_end")
     people, p3 = filters.clause(person="q.owner_name")
     return f"{start} AND {end} AND {people}", p1 + p2 + p3

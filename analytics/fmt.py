@@ -129,6 +129,11 @@ def md_escape(value, limit: int | None = None) -> str:
 
 
 def quarter_label(ts) -> str | None:
+    """A date's calendar quarter as pages, charts and findings write it; None for a missing date.
+
+    >>> quarter_label(pd.Timestamp("2025-02-14")), quarter_label("2024-12-31"), quarter_label(pd.NaT)
+    ('2025-Q1', '2024-Q4', None)
+    """
     if ts is None or pd.isna(ts):
         return None
     ts = pd.Timestamp(ts)

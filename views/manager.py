@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.diagnosis import diagnosis, next_one_on_one, signal_table
 from analytics.diagnosis.dials import DIALS
 from analytics.outputs import charts, handout_pdf
+from analytics.outputs.downloads import file_stem
 from analytics.signals import (
     BEHAVIOURS,
     actions,
@@ -57,10 +58,9 @@ def render() -> None:
     if row["hero"] is True:
         st.warning(f"**Hero pattern.** {md_escape(row['reason'])}", icon=":material/warning:")
     index = privacy.index_amounts()
-    stem = "".join(c if c.isalnum() else "-" for c in manager.lower()).strip("-")[:40] or "manager"
     prepared_download("handout (PDF)", lambda: handout_pdf(ws, filters, settings, [manager], index_amounts=index,
                                                            workspace_label=ws.label),
-                      (ws.id, ws.version, filters, settings, index, manager), f"handout-{stem}.pdf",
+                      (ws.id, ws.version, filters, settings, index, manager), f"handout-{file_stem(manager, 'manager')}.pdf",
                       "application/pdf", key="manager-handout", icon=":material/picture_as_pdf:")
 
     st.subheader("Next 1:1 checklist")

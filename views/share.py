@@ -11,18 +11,12 @@ import streamlit as st
 
 from analytics.diagnosis import diagnosis
 from analytics.outputs import handout_pdf, report_html
+from analytics.outputs.downloads import file_stem
 from ui import privacy
 from ui.components import LABEL_CHARS, clip, md_escape, needs_data, page_header
 from ui.prepared import prepared_download
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
-
-
-def _stem(text: str) -> str:
-    keep = "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
-    while "--" in keep:
-        keep = keep.replace("--", "-")
-    return keep[:40] or "manager"
 
 
 def render() -> None:
@@ -46,7 +40,7 @@ def render() -> None:
     chosen = st.multiselect("Managers", names, default=names, key=f"handout-managers-{ws.id}",
                             placeholder="Choose managers", format_func=clip)
     if chosen:
-        file_name = (f"handout-{_stem(chosen[0])}.pdf" if len(chosen) == 1
+        file_name = (f"handout-{file_stem(chosen[0], 'manager')}.pdf" if len(chosen) == 1
                      else f"handouts-{len(chosen)}-managers.pdf")
         prepared_download(
             f"{len(chosen)} handout{'s' if len(chosen) > 1 else ''} (PDF)",

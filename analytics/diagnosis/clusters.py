@@ -8,9 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import validate_data
 from threadpoolctl import threadpool_limits
 
 #: The profile features clustering reads (a subset may be measured).
@@ -52,29 +54,44 @@ def usable_features(evidence: pd.DataFrame) -> list[str]:
     return out
 
 
-class ManagerClusters:
+class ManagerClusters(ClusterMixin, BaseEstimator):
     """k-means on standardised manager features, k chosen by silhouette unless given.
+
+    A scikit-learn estimator: ``__init__`` only stores the parameters, :meth:`fit` returns the
+    estimator with its fitted attributes (ending in ``_``), and every random draw (the k-means
+    starts and the bootstrap resamples) comes from ``random_state``, so ``clone``,
+    ``get_params``/``set_params`` and ``fit_predict`` work as for any scikit-learn clusterer.
 
     Parameters
     ----------
     k : number of clusters, or None to choose by silhouette over ``k_range``.
     k_range : candidate k (inclusive bounds); capped at n_managers − 1.
-    random_state : seed for k-means and the bootstrap.
+    random_state : seed for k-means and the bootstrap (an int gives the same result on every fit;
+        None draws afresh).
     n_bootstrap : resamples for the stability figure.
 
     Attributes
     ----------
-    labels_, k_, silhouette_, silhouette_by_k_, stability_, centers_ (standard units),
-    features_, names_ (cluster -> plain-language name).
+    labels_ : cluster of each manager (row of X).
+    k_ : the number of clusters fitted.
+    silhouette_ : silhouette of ``labels_`` (NaN for one cluster).
+    silhouette_by_k_ : silhouette of each candidate k.
+    stability_ : mean adjusted Rand index over the bootstrap resamples (NaN when none fits).
+    centers_ : cluster centres in standard units, a DataFrame with the features as columns.
+    features_ : the features clustered (X's columns; ``x0``, ``x1``... for an array).
+    names_ : cluster -> plain-language name (:func:`name_clusters`).
+    n_features_in_, feature_names_in_ : as scikit-learn records them (the latter for a DataFrame).
 
     Examples
     --------
     >>> X = pd.DataFrame({"a": [0, 0.1, 5, 5.1, 10, 10.2], "b": [0, 0.2, 5, 5.2, 0, 0.1]})
     >>> ManagerClusters(random_state=0).fit(X).k_
     3
+    >>> ManagerClusters(random_state=0).fit_predict(X).tolist() == ManagerClusters(random_state=0).fit(X).labels_.tolist()
+    True
     """
 
-    def __init__(self, k: int | None = None, k_range: tuple[int, int] = (2, 8), random_state: int = 0,
+    def __init__(self, k: int | None = None, k_range: tuple[int, int] = (2, 8), random_state: int | None = 0,
                  n_bootstrap: int = 30) -> None:
         self.k = k
         self.k_range = k_range
@@ -84,14 +101,19 @@ class ManagerClusters:
     def _kmeans(self, k: int) -> KMeans:
         return KMeans(n_clusters=k, n_init=10, random_state=self.random_state)
 
-    def fit(self, X: pd.DataFrame) -> ManagerClusters:
-        # tens of managers: starting a thread pool per k-means costs 10x the work itself
+    def fit(self, X, y=None) -> ManagerClusters:
+        """Cluster the rows of ``X`` (managers x features; a DataFrame names the features).
+        ``y`` is ignored (scikit-learn's signature)."""
+        # tens of managers: starting a thread pool per k-means costs far more than the work itself
+        # (benchmarks/RESULTS.md, measurements behind the code)
         with threadpool_limits(1):
             return self._fit(X)
 
-    def _fit(self, X: pd.DataFrame) -> ManagerClusters:
-        self.features_ = list(X.columns)
-        Z = StandardScaler().fit_transform(X.to_numpy(dtype=float))
+    def _fit(self, X) -> ManagerClusters:
+        Z = validate_data(self, X, dtype=float)
+        names = getattr(self, "feature_names_in_", None)
+        self.features_ = list(names) if names is not None else [f"x{i}" for i in range(Z.shape[1])]
+        Z = StandardScaler().fit_transform(Z)
         n = len(Z)
         lo, hi = self.k_range[0], min(self.k_range[1], n - 1)
         self.silhouette_by_k_ = {}
@@ -101,6 +123,8 @@ class ManagerClusters:
                 self.silhouette_by_k_[k] = float(silhouette_score(Z, labels))
         if self.k is not None:
             self.k_ = int(self.k)
+        elif not self.silhouette_by_k_:
+            raise ValueError(f"No k in {self.k_range} makes two or more clusters of n_samples={n} managers.")
         else:
             self.k_ = max(self.silhouette_by_k_, key=self.silhouette_by_k_.get)
         model = self._kmeans(self.k_).fit(Z)

@@ -148,7 +148,7 @@ def _isin(values: pd.Series, people: set) -> pd.Series:
 
 def _people_only(filters: Filters) -> Filters:
     """Region and team (through the roster) and the period's end: the rep's history up to as-of."""
-    return Filters(end=filters.end, regions=filters.regions, teams=filters.teams)
+    return filters.regions_and_teams().with_(end=filters.end)
 
 
 def gaps_as_of(ws: Workspace, filters: Filters = Filters()) -> pd.Timestamp | None:
@@ -211,9 +211,9 @@ def _work_on_gaps(ws: Workspace, filters: Filters, scores: pd.DataFrame) -> pd.D
     """
     scope = _people_only(filters)
     day = ft.as_of(ws, scope)
-    s_sql, s_params = Filters(end=filters.end).clause(date="s.session_date")
-    a_sql, a_params = Filters(end=filters.end).clause(date="a.assigned_date")
-    r_sql, r_params = Filters(regions=scope.regions, teams=scope.teams).clause(person="x.rep")
+    s_sql, s_params = filters.until_end().clause(date="s.session_date")
+    a_sql, a_params = filters.until_end().clause(date="a.assigned_date")
+    r_sql, r_params = scope.regions_and_teams().clause(person="x.rep")
     frame = ws.query(
         f"""WITH x AS (
                 SELECT coalesce(pr.name, s.rep) AS rep, lower(trim(s.focus_capability)) AS cap_key,
@@ -415,8 +415,7 @@ def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Se
     scope = _people_only(filters)
     scores = cap.review_scores(ws, scope)
     latest = _latest_scores(scores)
-    att = rep_attainment(ws, Filters(start=filters.start, end=filters.end, regions=filters.regions,
-                                     teams=filters.teams), settings)
+    att = rep_attainment(ws, filters.regions_and_teams().with_(start=filters.start, end=filters.end), settings)
 
     # the reps: roster reps and reviewed people, minus managers and leavers
     managers = _names(ws.query("SELECT DISTINCT manager_name FROM v_roster WHERE manager_name IS NOT NULL")["manager_name"])
@@ -442,7 +441,7 @@ def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Se
         "SELECT (SELECT count(*) FROM coaching_sessions WHERE nullif(trim(focus_capability), '') IS NOT NULL)"
         " + (SELECT count(*) FROM development_actions WHERE nullif(trim(capability), '') IS NOT NULL)"))
 
-    quality = coaching_by_manager(ws, Filters(start=filters.start, end=filters.end), settings)
+    quality = coaching_by_manager(ws, filters.period(), settings)
     quality = dict(zip(quality["manager"], quality["quality_index"], strict=True))
     rows = []
     for r in _records(cand, _PLACE_COLUMNS):

@@ -179,8 +179,8 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     """Validate and load one analysed file. ``table_name``/``mapping`` override recognition.
 
     ``release_raw`` drops the file's text cells once they are parsed, before loading, for a
-    caller that will not show the file again (a folder import): for a 5,000,000-row file it
-    lowers the import's high point by ~700 MB."""
+    caller that will not show the file again (a folder import): for a file of millions of rows it
+    lowers the import's high point by those cells' text (benchmarks/RESULTS.md)."""
     rec = analysis.recognition
     if table_name is None and rec is not None and not rec.recognised:
         # a guess is only a starting point for the mapping form, never loaded unconfirmed

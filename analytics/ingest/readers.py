@@ -53,13 +53,13 @@ MAX_XLSX_CELL_CHARS = 32_767
 #: 239 KB workbook name one 130,000-character value in 10,000 cells: 1.3 GB once decoded.
 MAX_XLSX_TEXT_BYTES = 200 * 1024 * 1024
 #: Cells read from a workbook (a sheet's used area, empty cells in it included): 10 million
-#: (650,000 rows of 15 columns) are read in ~19 s on 2 cores, ~1 GB in the reader's process;
-#: CSV has no such limit. The reader before this one (openpyxl) took 16 to 38 s for 1.5 million,
-#: and 8 minutes for a 2.6 MB file of 33 million tiny cells.
+#: (650,000 rows of 15 columns) are read within the reader's time and memory below on 2 cores;
+#: CSV has no such limit. The reader before this one (openpyxl) was many times slower, and took
+#: minutes over a small file of tens of millions of tiny cells (benchmarks/RESULTS.md).
 MAX_XLSX_CELLS = 10_000_000
 #: The process that reads a workbook's cells may use this much memory (address space) and CPU
 #: time, and is stopped after ``XLSX_READER_SECONDS`` of wall time, the issue's bound for a file
-#: to be read or refused (a 10-million-cell sheet takes ~1 GB and ~13 s of it).
+#: to be read or refused (a sheet of MAX_XLSX_CELLS cells fits within both: benchmarks/RESULTS.md).
 XLSX_READER_MEMORY_BYTES = 3 << 30
 XLSX_READER_SECONDS = 30
 SNIFF_BYTES = 64 * 1024
@@ -77,7 +77,8 @@ MAX_CONTROL_SHARE = 0.05
 RAGGED_REFUSE_FROM = 10_000
 #: Rejects (and warnings) of one file written out for the page: the first this many by row.
 #: Beyond them only their number is held; the full list is derived again from the file when it
-#: is downloaded. (2,000,000 rejects written one by one took ~100 s and ~4 GB of a session.)
+#: is downloaded. (Millions of rejects written one by one held a session for minutes and
+#: gigabytes: benchmarks/RESULTS.md.)
 REJECTS_KEPT = 1_000
 
 #: File signatures of things people upload by mistake, and what to call them.
@@ -519,7 +520,7 @@ def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> R
     def on_invalid(row: pacsv.InvalidRow) -> str:
         if not in_order[0]:
             # the parallel read stops at the first such row: only the in-order read numbers
-            # them, and across threads each one cost ~40 us (500,000 of them: 20 s, not 1 s)
+            # them, and across threads each one costs many times more (benchmarks/RESULTS.md)
             return "error"
         bad_numbers.append(row.number)
         text = row.text or ""
@@ -596,7 +597,7 @@ def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> R
     rejects: list[Reject] = []
     whole_rows = None
     numbers, fields, texts = bad
-    if keep is None:  # all of them: as a table (2,000,000 Reject objects took ~20 s)
+    if keep is None:  # all of them: as a table (millions of Reject objects are slow to build)
         whole_rows = pd.DataFrame({
             "row": header_row + np.array([n or 0 for n in numbers], dtype=np.int64),
             "value": pd.Series(texts, dtype="str"),
@@ -625,7 +626,7 @@ def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> R
         table = table.filter(pa.array(~damaged))
         rows = rows[~damaged]
     # Arrow's strings become pandas' Arrow-backed ``str`` columns without a copy per cell
-    # (building them from Python objects took 10 s for 5M rows x 9 columns).
+    # (building them from Python objects was far slower at millions of rows: benchmarks/RESULTS.md).
     frame = pd.DataFrame({h: table.column(i).to_pandas().astype("str") for i, h in enumerate(headers)},
                          index=pd.RangeIndex(table.num_rows))
     blank, spaces = _empty_records(table)
@@ -667,8 +668,8 @@ def _no_value(text: str, delimiter: str) -> str | None:
 def _empty_records(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     """Records with no value: ``blank`` where every cell is empty, ``spaces`` where every cell is
     empty or whitespace and one is not empty. Each column after the first is checked only on the
-    records still blank, so a file of filled rows costs a scan of its first column (~10 ms for
-    1,000,000 rows); summing the byte lengths reads only Arrow's offsets."""
+    records still blank, so a file of filled rows costs a scan of its first column (milliseconds:
+    benchmarks/RESULTS.md); summing the byte lengths reads only Arrow's offsets."""
     n = table.num_rows
     if not table.num_columns or not n:
         return np.zeros(n, bool), np.zeros(n, bool)

@@ -207,8 +207,8 @@ class JsonUpload:
 
 def read_json_upload(file_name: str, size: int, read: Callable[[], bytes]) -> JsonUpload:
     """What a JSON upload is, from one parse of it. Its size is checked first: both kinds are
-    small, so a larger file is refused without being read or parsed (parsing a 190 MB JSON
-    held a server's core for ~4 s and took ~2 GB)."""
+    small, so a larger file is refused without being read or parsed (parsing a large JSON holds
+    a server's core for seconds and takes many times its size in memory: benchmarks/RESULTS.md)."""
     if size > MAX_BYTES:
         return JsonUpload(error=f"{file_name}: too large for a settings file or a saved column mapping "
                                 f"({size:,} bytes; they are at most {MAX_BYTES // (1024 * 1024)} MB), so it was not read. "

@@ -175,8 +175,8 @@ def _derive_key(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
 def _surely_distinct(values: pd.Series) -> bool:
     """True when no value repeats, proven cheaply: distinct 64-bit hashes (DuckDB's, on the
     Arrow text without a copy) mean distinct values. False means "check exactly": a repeat,
-    or, rarely, two values with one hash. For 5,000,000 IDs: 0.4 s and ~130 MB, where a hash
-    table of the texts (pandas' or Arrow's) took 1-4 s and ~800 MB."""
+    or, rarely, two values with one hash. At millions of IDs it is several times faster and
+    smaller than a hash table of the texts (pandas' or Arrow's): benchmarks/RESULTS.md."""
     if len(values) < 100_000 or not isinstance(values.array, pd.arrays.ArrowStringArray):
         return not values.duplicated().any()
     # the session engine's guard rails (never spill to disk, no file access)
@@ -193,7 +193,7 @@ def _surely_distinct(values: pd.Series) -> bool:
 
 def _joined(frame: pd.DataFrame) -> pd.Series:
     """Each row's cells as text joined by the unit separator, column-wise (vectorised: a
-    row-wise join took 9 s for 400,000 rows)."""
+    row-wise join was far slower: benchmarks/RESULTS.md)."""
     if len(frame.columns) == 1 and isinstance(frame.iloc[:, 0].dtype, pd.StringDtype):
         return frame.iloc[:, 0].fillna("")  # one text key (an ID): as it is
     text = frame.astype("str").fillna("")

@@ -68,7 +68,8 @@ MAX_NAME_CHARS = 255
 _INVISIBLE_RE2 = r"(?:[^\P{Cf}\x{200B}]|[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f" + BLANK_CLASS + "])+"
 #: Whitespace as Python's ``\s`` has it, and the zero-width space: a run becomes one space. Only
 #: the runs that are not one space already match (two or more, or one other whitespace character):
-#: a name's single spaces are left alone, which costs a quarter of replacing each with itself.
+#: a name's single spaces are left alone, far cheaper than replacing each with itself
+#: (benchmarks/RESULTS.md).
 _SPACES_RE2 = (r"(?:" + _SPACE_RE2 + r"|\x{200B}){2,}|[\t\n\x0b\x0c\r\x1c-\x1f\x85\x{200B}]|[^\P{Z} ]")
 
 
@@ -80,7 +81,8 @@ def _as_arrow(s: pd.Series) -> pa.ChunkedArray:
 
 
 def _has_space(arr: pa.ChunkedArray) -> bool:
-    """Whether any cell may hold a space: a byte scan of the text buffers (~3 ms for 1,000,000 IDs)."""
+    """Whether any cell may hold a space: a byte scan of the text buffers (milliseconds at a million
+    IDs: benchmarks/RESULTS.md)."""
     for chunk in arr.chunks:
         data = chunk.buffers()[2]
         if data is not None and (np.frombuffer(data, dtype=np.uint8) == 32).any():
@@ -99,7 +101,7 @@ def _nfkc_stable_re2() -> str:
     """RE2 for a text of characters that NFKC leaves as they are, whatever surrounds them: ASCII
     and, in ``_NAME_BLOCKS``, every character that is its own NFKC form and is not a mark (a
     mark or a Hangul jamo may compose with the character before it). Built once per process from
-    Python's Unicode tables (~30 ms); it holds no data."""
+    Python's Unicode tables (a moment, once); it holds no data."""
     ranges: list[list[int]] = [[0, 0x7F]]
     for lo, hi in _NAME_BLOCKS:
         for code in range(lo, hi + 1):
@@ -116,8 +118,8 @@ def _nfkc_stable_re2() -> str:
 
 def _nfkc(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     """Unicode NFKC: full-width letters, ligatures and odd spaces folded, accents composed. Only
-    the cells with a character NFKC might change are normalised (utf8proc takes ~0.5 s for
-    1,000,000 accented names; the check, ~0.1 s)."""
+    the cells with a character NFKC might change are normalised (utf8proc costs several times
+    the check: benchmarks/RESULTS.md)."""
     stable = pc.fill_null(pc.match_substring_regex(arr, _nfkc_stable_re2()), True)
     if pc.all(stable).as_py():
         return arr
@@ -146,7 +148,7 @@ def clean_text(s: pd.Series, cap: int | None = None) -> Parsed:
 
     Vectorised in Arrow: only the cells that need more than trimming (anything beyond printable
     ASCII, or a double space) go through normalisation and the regular expressions, so a column of
-    plain names or IDs costs a few scans (~30 ms for 1,000,000 cells).
+    plain names or IDs costs a few scans (benchmarks/RESULTS.md).
     """
     arr = _as_arrow(s)
     n = len(arr)
@@ -476,8 +478,8 @@ def parse(kind: str, s: pd.Series, cap: int | None = None) -> Parsed:
 
 def _categorical(parsed_uniques: pd.Series, codes: np.ndarray, s: pd.Series) -> pd.Series:
     """Text parsed once per distinct value, spread back as a categorical: each row holds a
-    code, not its own copy of the text (5,000,000 activity rows: ~90 MB less per column, and
-    DuckDB reads the codes and the few names as they are)."""
+    code, not its own copy of the text (far less memory per column at millions of rows:
+    benchmarks/RESULTS.md; and DuckDB reads the codes and the few names as they are)."""
     cat_codes, categories = pd.factorize(parsed_uniques.array)  # two texts may trim to one; blank -> -1
     return pd.Series(pd.Categorical.from_codes(cat_codes[codes], categories=pd.Index(categories, dtype="str")),
                      index=s.index, name=s.name)

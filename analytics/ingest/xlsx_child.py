@@ -3,10 +3,11 @@
 The parent checks the package first (sizes, parts, entity declarations, the cells each sheet
 holds and the text its shared strings can expand to) and then runs this file with
 ``python -I``: it imports nothing but the standard library and ``python_calamine`` (a Rust
-reader, ~25 times faster than openpyxl), so it starts in ~40 ms. It caps its own address space
-and CPU time before it reads anything: a workbook that would make the reader allocate far beyond
-its data (a stray cell at XFD1048576 makes calamine ask for 512 GB and abort) ends this process,
-never the server's. The GIL of the server is never held by the parse.
+reader, many times faster than openpyxl), so it starts quickly (benchmarks/RESULTS.md). It caps
+its own address space and CPU time before it reads anything: a workbook that would make the
+reader allocate far beyond its data (a stray cell at XFD1048576 makes calamine ask for 512 GB
+and abort) ends this process, never the server's. The GIL of the server is never held by the
+parse.
 
 Input: the workbook's bytes on stdin; the limits as one JSON argument. Output on stdout, one of
   b"NO" + JSON {"message", "row"}: the file is refused (the parent adds the file's name);

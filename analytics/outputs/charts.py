@@ -6,6 +6,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from analytics.fmt import quarter_label
+
 WON = "#2f6f4f"
 QUOTA = "#c8553d"
 #: the widest a name written beside a mark may be, in pixels (Vega ends it with "…"): a
@@ -16,7 +18,7 @@ TEXT_LIMIT = 180
 def revenue_vs_quota(by_quarter: pd.DataFrame) -> alt.LayerChart:
     """Bars of closed-won revenue per quarter, with quota as a tick where it is known."""
     df = by_quarter.copy()
-    df["quarter_label"] = df["quarter"].map(lambda t: f"{t.year}-Q{(t.month - 1) // 3 + 1}")
+    df["quarter_label"] = df["quarter"].map(quarter_label)
     base = alt.Chart(df).encode(x=alt.X("quarter_label:N", title="Quarter", sort=None,
                                         axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar(color=WON, opacity=0.9).encode(
@@ -192,7 +194,7 @@ def dependency_small_multiples(curve: pd.DataFrame, trend: pd.DataFrame, columns
     manager involved, per quarter), titled with its trend."""
     df = curve.dropna(subset=["dependency"]).merge(trend[["manager", "trend"]], on="manager", how="left")
     df["panel"] = df["manager"] + " (" + df["trend"].fillna("not measured") + ")"
-    df["quarter_label"] = df["quarter"].map(lambda t: f"{t.year}-Q{(t.month - 1) // 3 + 1}")
+    df["quarter_label"] = df["quarter"].map(quarter_label)
     colours = alt.Scale(domain=["shrinking", "flat", "growing", "not measured"],
                         range=[WON, "#8a8f8c", QUOTA, "#c9cfcc"])
     return alt.Chart(df).mark_line(point=True).encode(

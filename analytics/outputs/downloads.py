@@ -121,6 +121,20 @@ def sheet_name(name: str, taken: set[str] | None = None) -> str:
     return candidate
 
 
+def file_stem(text: str, empty: str = "file") -> str:
+    """A value made fit to name a download: lower case, every run of characters other than
+    letters and digits one hyphen, none at either end, at most 40 characters; ``empty`` when
+    nothing is left.
+
+    >>> file_stem("Ann O'Brien-Lee"), file_stem("Søren  Dvořák"), file_stem("***", "manager")
+    ('ann-o-brien-lee', 'søren-dvořák', 'manager')
+    """
+    keep = "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+    while "--" in keep:
+        keep = keep.replace("--", "-")
+    return keep[:40] or empty
+
+
 def safe_xlsx(sheets: dict[str, pd.DataFrame] | pd.DataFrame) -> bytes:
     """An XLSX workbook, one sheet per table. Every text cell is a string cell holding the
     neutralised value, so nothing in it is ever a formula."""

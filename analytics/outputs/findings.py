@@ -41,7 +41,7 @@ from analytics.diagnosis.gaps import (
     top_movers,
 )
 from analytics.filters import Filters
-from analytics.fmt import clip, fmt_money, fmt_pct
+from analytics.fmt import clip, fmt_money, fmt_pct, quarter_label
 from analytics.outputs import charts
 from analytics.people import managers, reps
 from analytics.results.distribution import pareto
@@ -90,9 +90,9 @@ NEEDS = {
 
 class _LazyChart:
     """The ``chart`` of an :class:`Insight`: a chart, or a function drawing it, called on first
-    read. Presenter mode shows one finding at a time, so the other charts (about a third of the
-    findings' time at 100% scale) are drawn only when shown; the report reads them all. The
-    functions are partials of module-level ones, so an insight still pickles."""
+    read. Presenter mode shows one finding at a time, so the other charts (a good part of the
+    findings' time at scale: benchmarks/RESULTS.md) are drawn only when shown; the report reads
+    them all. The functions are partials of module-level ones, so an insight still pickles."""
 
     def __set_name__(self, owner, name: str) -> None:
         self.slot = "_" + name
@@ -190,11 +190,6 @@ def _true(values: pd.Series) -> pd.Series:
     """A boolean mask of the values that are True (an empty one stays boolean: ``~`` on an empty
     object Series, and indexing a frame with it, would pick columns instead of rows)."""
     return values.map(_is_true).astype(bool)
-
-
-def _quarter(ts) -> str:
-    ts = pd.Timestamp(ts)
-    return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
 
 
 def _not_measured(key: str, title: str, missing: str, detail: str = "", basis: str = "") -> Insight:
@@ -403,7 +398,7 @@ def dependency_chart(curve: pd.DataFrame, groups: dict[str, str]) -> alt.LayerCh
     groups = {m: f"{g} ({sizes[g]})" for m, g in groups.items()}
     df["group"] = df["manager"].map(groups)
     df = df[df["group"].notna()]
-    df["quarter_label"] = df["quarter"].map(_quarter)
+    df["quarter_label"] = df["quarter"].map(quarter_label)
     pooled = df.groupby(["group", "quarter_label"], as_index=False).agg(
         n_involved=("n_involved", "sum"), n_complex_closed=("n_complex_closed", "sum"),
         n_managers=("manager", "nunique"))

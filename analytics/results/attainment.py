@@ -44,7 +44,7 @@ def _owner_attainment(ws: Workspace, filters: Filters) -> pd.DataFrame:
     won_in_quota (won deals credited to them), quota (NaN when no period has an amount),
     n_quota_periods. Held per period; the people filters pick from it."""
     period, p_params = filters.clause(date="q.period_start")
-    end_ok, e_params = filters.with_(start=None).clause(date="q.period_end")
+    end_ok, e_params = filters.until_end().clause(date="q.period_end")
     return ws.query(
         f"""WITH q AS (SELECT * FROM v_quotas q WHERE {period} AND {end_ok} AND q.manager_name IS NOT NULL),
                 won AS (SELECT owner_name, period_start, sum(amount) AS won
@@ -77,8 +77,8 @@ def rep_attainment(ws: Workspace, filters: Filters = Filters(), settings: Settin
     DataFrame: rep, manager (roster), attainment, won_in_quota, quota, n_quota_periods; one row
     per rep of :func:`analytics.people.reps`, ordered by manager then rep.
     """
-    period, p_params = Filters(start=filters.start, end=filters.end).clause(date="q.period_start")
-    end_ok, e_params = Filters(end=filters.end).clause(date="q.period_end")
+    period, p_params = filters.period().clause(date="q.period_start")
+    end_ok, e_params = filters.until_end().clause(date="q.period_end")
     who, w_params = filters.clause(region="r.region", team="r.team", manager="r.manager_name")
     out = ws.query(
         f"""WITH q AS (SELECT * FROM v_quotas q WHERE {period} AND {end_ok} AND q.owner_name IS NOT NULL),

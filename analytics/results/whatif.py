@@ -145,8 +145,8 @@ def velocity_baseline(ws: Workspace, filters: Filters = Filters()) -> VelocityBa
     """
     where, params = filters.clause(region="o.region", team="o.team", manager="o.manager_name",
                                    segment="o.segment", product="o.product")
-    created_in, c_params = Filters(start=filters.start, end=filters.end).clause(date="o.created_date")
-    closed_in, d_params = Filters(start=filters.start, end=filters.end).clause(date="o.close_date")
+    created_in, c_params = filters.period().clause(date="o.created_date")
+    closed_in, d_params = filters.period().clause(date="o.close_date")
     created = ws.row(
         f"""SELECT count(*), min(o.created_date), max(o.created_date) FROM v_opportunities o
             WHERE o.created_date IS NOT NULL AND {created_in} AND {where}""",

@@ -182,9 +182,7 @@ def cycles(ws: Workspace) -> pd.DataFrame:
 
 def _split(filters: Filters) -> tuple[Filters, Filters, Filters]:
     """(period, region/team through the roster, manager at the time) parts of the filters."""
-    return (Filters(start=filters.start, end=filters.end),
-            Filters(regions=filters.regions, teams=filters.teams),
-            Filters(managers=filters.managers))
+    return filters.period(), filters.regions_and_teams(), filters.managers_only()
 
 
 def _manager_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
@@ -363,7 +361,7 @@ def _gaps_as_of(ws: Workspace, end, settings: Settings) -> pd.DataFrame:
     cyc = cycles(ws)
     if filters.end is not None:  # cycles held by the as-of date (undated ones cannot be placed)
         cyc = cyc[cyc["cycle_date"].isna() | (cyc["cycle_date"] <= pd.Timestamp(filters.end))]
-    scores = review_scores(ws, Filters(end=filters.end))
+    scores = review_scores(ws, filters.until_end())
     scores = scores[scores["score_norm"].notna()].assign(cap_key=lambda d: d["capability"].str.strip().str.lower())
     # Vectorised over the gaps (one row g each, in the SQL's order) and the cycles held (one
     # column h each, by cycle index). Dates are compared as nanoseconds since the epoch (exactly

@@ -74,12 +74,12 @@ def _scope(filters: Filters, *, people: bool = True) -> tuple[str, list]:
     Period on ``session_date``; region/team through the rep's roster row; manager filter on the
     session's own manager. ``people=False`` keeps the period only.
     """
-    period = Filters(start=filters.start, end=filters.end)
+    period = filters.period()
     if not people:
         return period.clause(date="s.session_date")
     where, params = period.with_(regions=filters.regions, teams=filters.teams).clause(
         date="s.session_date", person="s.rep_name")
-    who, who_params = Filters(managers=filters.managers).clause(manager="s.manager_name")
+    who, who_params = filters.managers_only().clause(manager="s.manager_name")
     return f"({where}) AND ({who})", params + who_params
 
 

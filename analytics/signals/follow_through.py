@@ -84,9 +84,9 @@ def actions(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     completed_date, revisited_date, as_of, is_due, is_completed, is_revisited, is_overdue,
     days_to_complete, days_to_revisit, days_overdue (days as floats, NaN when not applicable).
     """
-    d_sql, d_params = Filters(start=filters.start, end=filters.end).clause(date="x.assigned_date")
-    r_sql, r_params = Filters(regions=filters.regions, teams=filters.teams).clause(person="x.rep")
-    m_sql, m_params = Filters(managers=filters.managers).clause(manager="x.manager")
+    d_sql, d_params = filters.period().clause(date="x.assigned_date")
+    r_sql, r_params = filters.regions_and_teams().clause(person="x.rep")
+    m_sql, m_params = filters.managers_only().clause(manager="x.manager")
     df = ws.query(
         f"SELECT * FROM ({_ACTIONS_SQL}) x WHERE {d_sql} AND {r_sql} AND {m_sql} ORDER BY x.assigned_date, x.action_id",
         d_params + r_params + m_params,

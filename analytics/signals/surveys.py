@@ -117,7 +117,7 @@ def answers(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     agrees (norm ≥ :func:`agree_threshold`; NaN when norm is), is_self (the manager's own answer,
     see the module docstring).
     """
-    period, p_params = Filters(start=filters.start, end=filters.end).clause(date="a.survey_date")
+    period, p_params = filters.period().clause(date="a.survey_date")
     params: list = [DEFAULT_SCALE_MAX, *p_params]
     who_sql = "TRUE"
     if filters.picks_people:

@@ -188,7 +188,7 @@ _SURNAME_PREFIXES = frozenset({"mc", "mac", "o", "de", "di", "da", "du", "del", 
 
 def _mark_ranges() -> list[tuple[int, int]]:
     """Code points of combining marks (Unicode's M categories) below U+20000, as ranges: built
-    once at import from Python's Unicode tables (~10 ms); it holds no data."""
+    once at import from Python's Unicode tables (a moment, once); it holds no data."""
     ranges: list[list[int]] = []
     for code in range(0x300, 0x20000):
         if unicodedata.category(chr(code))[0] == "M":
@@ -222,7 +222,8 @@ _UNSPACED_RANGES = (
 )
 _UNSPACED = re.compile(f"[{_char_class(_UNSPACED_RANGES)}]")
 #: A word all of such letters (and marks), and one of its letters with its marks: a run of
-#: 131,072 Chinese characters (the longest cell an import keeps) is split in ~30 ms
+#: 131,072 Chinese characters (the longest cell an import keeps) is split by one expression,
+#: not a character at a time (benchmarks/RESULTS.md)
 _UNSPACED_WORD = re.compile(f"[{_char_class(_UNSPACED_RANGES)}{_MARKS}]+")
 _LETTER = re.compile(f"[{_MARKS}]*[^{_MARKS}][{_MARKS}]*")
 #: Where a plain ASCII word splits into the words it may be glued from: at a change between
@@ -440,8 +441,8 @@ _GLUED_PIECE = r"[0-9][A-Za-z]{2}|[A-Za-z]{2}[0-9]|[A-Za-z][a-z][A-Z]|[a-z][A-Z]
 
 def _glued_rows(values: pa.Array) -> np.ndarray:
     """Which values :data:`_GLUED_PIECE` matches (two ASCII letters in a row beside a digit or a
-    change of case), by a scan of their bytes with NumPy: ~60 ms for 5,000,000 IDs without two
-    letters in a row, ~10 ms for the demo's 260,000 activity IDs (a regular expression: 5x that)."""
+    change of case), by a scan of their bytes with NumPy: several times faster than a regular
+    expression (benchmarks/RESULTS.md)."""
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         return np.asarray(pc.match_substring_regex(values, _GLUED_PIECE), dtype=bool)
     n = len(values)
@@ -496,8 +497,8 @@ class _Scrubber:
         ascii_starts = sorted(w for w in self.starts if w.isascii())
         self._ascii_starts = pa.array(ascii_starts, pa.string())
         # the words of the list as whole words, and where a glued word's piece may be one (RE2, in
-        # one pass each): ~3x a split's speed for a few thousand words; past that their automata
-        # grow and the split is faster
+        # one pass each): faster than a split for up to a few thousand words; past that their
+        # automata grow and the split is faster (benchmarks/RESULTS.md)
         few = len(ascii_starts) <= _PATTERN_WORDS
         self._pattern = _whole_words(ascii_starts) if few else None
         self._glued_pattern = _glued_words(ascii_starts) if few else None
@@ -519,7 +520,7 @@ class _Scrubber:
         ``00T000000000001``) is looked up whole; values of several words go through one regular
         expression (or, past a few thousand first words, a split into words); only a value with
         two letters in a row beside a digit or a change of case is read for glued words
-        (a column of 5,000,000 IDs without: ~0.15 s)."""
+        (so a column of millions of IDs with none costs a byte scan: benchmarks/RESULTS.md)."""
         if isinstance(values, pa.ChunkedArray):
             return np.concatenate([np.zeros(0, dtype=bool), *(self.candidates(c) for c in values.chunks)])
         n = len(values)

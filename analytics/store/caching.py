@@ -162,8 +162,7 @@ _ONE_AT_A_TIME: ContextVar[bool] = ContextVar("analytics_one_at_a_time", default
 def one_at_a_time() -> Iterator[None]:
     """Within this block :func:`in_parallel` runs its calls one after another: for work nobody
     waits on (the warm-up after an import), where two large builds at once only raise the peak
-    memory (at 100% scale: 1.76-1.83 GB one at a time against 2.07-2.14 GB two at a time, in
-    about the same time)."""
+    memory, in about the same time (measured at 100% scale: benchmarks/RESULTS.md)."""
     token = _ONE_AT_A_TIME.set(True)
     try:
         yield

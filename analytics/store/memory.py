@@ -2,8 +2,8 @@
 
 Arrow's allocator (mimalloc) and glibc's malloc keep freed pages for reuse. That is right for
 small work, but after a session closes, or between the steps of a large import, the process
-would otherwise stay at its high point: a 5,000,000-row import held ~1 GB of freed pages from
-one step into the next (measured in ``make bench``).
+would otherwise stay at its high point: a large import held its freed pages from one step
+into the next (measured in ``make bench``; benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 
 def return_memory(collect: bool = True) -> None:
     """Collect garbage (unless ``collect`` is False: between steps that leave no reference
-    cycles, where a full collection costs ~0.1 s for nothing), release Arrow's unused pool
+    cycles, where a full collection costs time for nothing), release Arrow's unused pool
     pages and trim the C heap."""
     if collect:
         gc.collect()

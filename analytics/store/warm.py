@@ -35,10 +35,10 @@ Build = Callable[[Workspace], object]
 
 def warm(ws: Workspace, build: Build) -> None:
     """``build`` the workspace's building blocks for its current data, then compress the freshly
-    loaded tables (:meth:`Workspace.compact`: about a tenth of the memory). Building first: a user
-    who opens a page straight away waits for the blocks, not for the compression. The blocks are
-    built one at a time (:func:`analytics.store.caching.one_at_a_time`): the peak memory is lower,
-    the time about the same."""
+    loaded tables (:meth:`Workspace.compact`: a fraction of the memory, benchmarks/RESULTS.md).
+    Building first: a user who opens a page straight away waits for the blocks, not for the
+    compression. The blocks are built one at a time (:func:`analytics.store.caching.one_at_a_time`):
+    the peak memory is lower, the time about the same."""
     with one_run(), one_at_a_time():  # nobody waits on it yet: one large build at a time, a lower peak
         build(ws)
     ws.compact()

@@ -88,16 +88,17 @@ OPEN_BATCH_ROWS = 1024 * 1024
 MAX_WORKSPACE_ROWS = int(os.environ.get("BENCH_MAX_WORKSPACE_ROWS", "20000000"))
 #: members a saved workspace holds: the manifest and one per table (the app saves 17)
 MAX_MEMBERS = 64
-#: the zip's list of members (a saved workspace's takes about 1.5 KB)
+#: the zip's list of members (a saved workspace's is far smaller: benchmarks/RESULTS.md)
 MAX_DIRECTORY_BYTES = 1_000_000
-#: the manifest and tables unpacked, in all: a 1M-deal organisation saves ~40 MB of Parquet, and
-#: 20M rows (MAX_WORKSPACE_ROWS) about 250 MB
+#: the manifest and tables unpacked, in all: the largest workspace the app holds
+#: (MAX_WORKSPACE_ROWS) saves well under it (benchmarks/RESULTS.md)
 MAX_UNPACKED_BYTES = 500_000_000
-#: a member may unpack to at most this many times its packed size (saved tables pack 1.3-2.7
-#: times; deflate reaches ~1,000 on repeated bytes), checked above RATIO_FROM_BYTES
+#: a member may unpack to at most this many times its packed size (saved tables pack a few
+#: times, benchmarks/RESULTS.md; deflate reaches ~1,000 on repeated bytes), checked above
+#: RATIO_FROM_BYTES
 MAX_MEMBER_RATIO = 100
 RATIO_FROM_BYTES = 1_000_000
-#: a saved manifest takes about 500 bytes
+#: a saved manifest is far smaller (benchmarks/RESULTS.md)
 MAX_MANIFEST_BYTES = 1_000_000
 #: the workspace label shown in the sidebar, reports and handouts
 MAX_LABEL_CHARS = 200
@@ -109,7 +110,7 @@ MAX_ROW_GROUPS = 1000
 MAX_COLUMNS = 256
 #: a page unpacked (pyarrow writes pages of ~1 MB; a cell holds at most 131,072 characters)
 MAX_PAGE_BYTES = 16_000_000
-#: page headers parsed in one workspace (a 1M-deal organisation has ~5,000)
+#: page headers parsed in one workspace (a 1M-deal organisation has far fewer: benchmarks/RESULTS.md)
 MAX_PAGES = 200_000
 #: at most this many bytes decoded per batch when reading (and at most the rows the caller allows)
 OPEN_BATCH_BYTES = 128 * 1024**2
@@ -712,8 +713,8 @@ _CODECS = {"UNCOMPRESSED": None, "SNAPPY": "snappy", "GZIP": "gzip", "ZSTD": "zs
 def _uniform_length(raw: bytearray, c: _Chunk) -> int | None:
     """The length of every value of a dictionary page whose values all have one length (n
     values of L bytes take exactly n x (4 + L) bytes, each after its 4-byte length, and every
-    length says L), else None. A millisecond for a 1 MB dictionary of IDs, where reading it
-    through pyarrow takes several."""
+    length says L), else None. Several times faster than reading the dictionary through
+    pyarrow (benchmarks/RESULTS.md)."""
     if c.dictionary_page is None:
         return None
     at, packed, n, codec = c.dictionary_page

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
+from sklearn.utils.estimator_checks import check_estimator
 
 from analytics.diagnosis.checklist import next_one_on_one
 from analytics.diagnosis.clusters import ManagerClusters, cluster_managers
@@ -143,6 +145,25 @@ def test_clusters_estimator_is_deterministic():
     assert a.k_ == 3 and list(a.labels_) == list(b.labels_)
     assert a.silhouette_ > 0.8 and 0.9 <= a.stability_ <= 1.0
     assert ManagerClusters(k=2, random_state=0).fit(X).k_ == 2
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning")  # the array-API check needs SCIPY_ARRAY_API
+def test_clusters_estimator_follows_scikit_learn_conventions():
+    """ManagerClusters is a scikit-learn clusterer: parameters as given, clone, fit returning
+    itself, fit_predict as fit's labels_, and scikit-learn's own estimator checks."""
+    X = pd.DataFrame({"a": [0, 0.1, 5, 5.1, 10, 10.2, 0.2, 5.3], "b": [0, 0.2, 5, 5.2, 0, 0.1, 0.1, 4.9]})
+    est = ManagerClusters(k=None, k_range=(2, 5), random_state=3, n_bootstrap=7)
+    assert est.get_params() == {"k": None, "k_range": (2, 5), "random_state": 3, "n_bootstrap": 7}
+    assert not [a for a in vars(est) if a.endswith("_")]  # nothing fitted before fit
+    twin = clone(est)
+    assert twin is not est and twin.get_params() == est.get_params()
+    assert est.fit(X) is est
+    assert est.fit_predict(X).tolist() == clone(est).fit(X).labels_.tolist() == est.labels_.tolist()
+    assert est.features_ == ["a", "b"] and list(est.feature_names_in_) == ["a", "b"] and est.n_features_in_ == 2
+    assert list(est.centers_.columns) == ["a", "b"] and set(est.names_) == set(range(est.k_))
+    assert clone(est).set_params(k=2).fit(X).k_ == 2
+    assert ManagerClusters(random_state=0).fit(X.to_numpy()).features_ == ["x0", "x1"]
+    check_estimator(ManagerClusters(k_range=(2, 3), n_bootstrap=2))
 
 
 # ---------------------------------------------------------------- the demo's planted truth
