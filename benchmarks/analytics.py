@@ -70,7 +70,7 @@ from analytics.diagnosis.clusters import cluster_managers
 from analytics.diagnosis.dials import diagnosis, manager_evidence, signal_table
 from analytics.diagnosis.gaps import category_counts, gap_classification, movers_by_manager, top_movers
 from analytics.filters import Filters
-from analytics.ingest.supports import coverage
+from analytics.ingest.supports import analyses_supported
 from analytics.outputs.findings import insights
 from analytics.people import filter_options
 from analytics.results import kpis
@@ -185,7 +185,7 @@ def page_metrics(ws: Workspace) -> list[Metric]:
         M("Overview", "headline", lambda f, c: headline(ws, f)),
         M("Overview", "revenue_by_quarter", lambda f, c: revenue_by_quarter(ws, f)),
         M("Overview", "managers_summary", lambda f, c: managers_summary(ws, f)),
-        M("Overview", "coverage", lambda f, c: coverage(ws)),
+        M("Overview", "coverage", lambda f, c: analyses_supported(ws)),
         M("Managers", "diagnosis", lambda f, c: diagnosis(ws, f, s(c))),
         M("Managers", "signal_table", lambda f, c: signal_table(c.diag)),
         M("Manager detail", "diagnosis", lambda f, c: diagnosis(ws, f, s(c))),

@@ -33,7 +33,7 @@ def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
     # one button per column: two deferred downloads in one container can lose the first one's file
     csv_col, xlsx_col, _ = st.columns([2.2, 1.2, 6.6], gap="small")
     with csv_col:
-        # a small table's CSV is written with the page (~6 ms for 2,000 rows) and served as a
+        # a small table's CSV is written with the page (a few ms: benchmarks/RESULTS.md) and served as a
         # file: a deferred download was now and then never served in the browser tests
         data = safe_csv(frame) if len(frame) <= EAGER_CSV_ROWS else (lambda: safe_csv(frame))
         st.download_button(label, data=data, file_name=f"{stem}.csv", mime="text/csv",

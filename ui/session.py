@@ -51,7 +51,7 @@ def _demo_workspace_bytes(digest: str) -> bytes:
 
 def open_demo() -> Workspace:
     ws = Workspace.open(_demo_workspace_bytes(_demo_digest()), "demo")
-    ws.compact()  # a quarter of the engine memory for every session on the demo, in ~50 ms
+    ws.compact()  # much less engine memory for every session on the demo, quickly (benchmarks/RESULTS.md)
     ws.source, ws.label = "demo", DEMO_LABEL
     return ws
 

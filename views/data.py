@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import schema
-from analytics.ingest.supports import coverage
+from analytics.ingest import analyses_supported
 from analytics.store import Workspace
 from ui import privacy
 from ui.auth import access_note
@@ -21,7 +21,7 @@ from ui.state import session_mappings
 
 def coverage_section(ws: Workspace) -> None:
     st.subheader("What your data supports")
-    cov = coverage(ws)
+    cov = analyses_supported(ws)
     frame = pd.DataFrame([{"analysis": c.title, "status": c.status,
                            "missing": "; ".join(c.missing), "what it needs": c.explanation} for c in cov])
     st.dataframe(frame, hide_index=True, width="stretch",

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics.fmt import quarter_label
 from analytics.outputs import charts
 from analytics.settings import bound
 from analytics.signals import (
@@ -78,7 +79,7 @@ def render() -> None:
     if mine.empty:
         st.caption("No complex deals won by this team in scope.")
     else:
-        mine["quarter"] = mine["quarter"].map(lambda t: f"{t.year}-Q{(t.month - 1) // 3 + 1}")
+        mine["quarter"] = mine["quarter"].map(quarter_label)
         wide = mine.pivot_table(index="rep", columns="quarter", values="independence").reset_index()
         quarters = [c for c in wide.columns if c != "rep"]
         st.altair_chart(charts.signal_heatmap(wide, {q: q for q in quarters}, "independence", row="rep"),

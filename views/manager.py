@@ -6,6 +6,7 @@ import streamlit as st
 
 from analytics.diagnosis import diagnosis, next_one_on_one, signal_table
 from analytics.diagnosis.dials import DIALS
+from analytics.fmt import quarter_label
 from analytics.outputs import charts, handout_pdf
 from analytics.outputs.downloads import file_stem
 from analytics.signals import (
@@ -22,11 +23,6 @@ from ui.components import NAME_CHARS, clip, fmt_pct, md_escape, needs_data, page
 from ui.prepared import prepared_download
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
-
-
-def _quarter(ts) -> str:
-    ts = pd.Timestamp(ts)
-    return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
 
 
 def render() -> None:
@@ -96,7 +92,7 @@ def render() -> None:
         if mine.empty:
             st.caption("Not measured: needs closed deals with a manager-involved flag or activities on them.")
         else:
-            mine = mine.assign(quarter=mine["quarter"].map(_quarter))
+            mine = mine.assign(quarter=mine["quarter"].map(quarter_label))
             st.altair_chart(charts.line_over_time(mine, "quarter", "dependency", None,
                                                   "Complex deals with manager"), width="stretch")
             st.caption(f"Trend: {row['dependency_trend']} ({int(mine['n_complex_closed'].sum())} complex closed deals)")
@@ -107,7 +103,7 @@ def render() -> None:
         if mine.empty:
             st.caption("Not measured: needs a development-actions export.")
         else:
-            q = mine.assign(quarter=pd.to_datetime(mine["assigned_date"]).map(_quarter))
+            q = mine.assign(quarter=pd.to_datetime(mine["assigned_date"]).map(quarter_label))
             by_q = q.groupby("quarter", as_index=False).agg(due=("is_due", "sum"), done=("is_completed", "sum"))
             by_q["completed"] = by_q["done"] / by_q["due"].where(by_q["due"] > 0)
             st.altair_chart(charts.line_over_time(by_q.dropna(subset=["completed"]), "quarter", "completed", None,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.ingest.supports import coverage
+from analytics.ingest import analyses_supported
 from analytics.outputs import charts
 from analytics.results import headline, managers_summary, revenue_by_quarter
 from ui.components import download_csv, fmt_money, fmt_pct, metric, needs_data, page_header
@@ -64,7 +64,7 @@ def render() -> None:
         download_csv(mgr, "managers-overview.csv")
 
     st.subheader("What your data supports")
-    cov = coverage(ws)
+    cov = analyses_supported(ws)
     ready = [c for c in cov if c.supported]
     st.markdown(f"**{len(ready)} of {len(cov)} analyses** have the data they need.")
     for c in cov:

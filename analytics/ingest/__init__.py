@@ -3,3 +3,7 @@ loaded data supports, and the settings file a consultant carries between worksho
 
 May import: the vocabulary and ``store``; never ``signals`` or anything above.
 """
+
+from analytics.ingest.supports import AnalysisSupport, analyses_supported
+
+__all__ = ["AnalysisSupport", "analyses_supported"]

@@ -9,7 +9,9 @@ from analytics.store.workspace import Workspace
 
 
 @dataclass
-class Coverage:
+class AnalysisSupport:
+    """Whether the loaded data supports one analysis, and if not, what it is missing."""
+
     analysis: str
     title: str
     supported: bool
@@ -21,7 +23,7 @@ class Coverage:
         return "ready" if self.supported else "needs data"
 
 
-def coverage(ws: Workspace) -> list[Coverage]:
+def analyses_supported(ws: Workspace) -> list[AnalysisSupport]:
     """One line per analysis: supported, or the tables/columns that are missing."""
     filled = {t: ws.column_filled(t) for t in schema.TABLES}
     out = []
@@ -35,5 +37,5 @@ def coverage(ws: Workspace) -> list[Coverage]:
             empty = [c for c in cols if filled[table_name].get(c, 0) == 0]
             if empty:
                 missing.append(f"{', '.join(c.replace('_', ' ') for c in empty)} in {t.label.lower()}")
-        out.append(Coverage(req.analysis, schema.ANALYSES[req.analysis], not missing, missing, req.explanation))
+        out.append(AnalysisSupport(req.analysis, schema.ANALYSES[req.analysis], not missing, missing, req.explanation))
     return out

@@ -42,8 +42,8 @@ DERIVED_SIZE = 32
 #: with the filters and must not push the data's blocks out
 POOL_SIZES = {"data": DERIVED_SIZE, "filtered": 32}
 #: and at most this many bytes of DataFrames per pool (the newest result is always kept): a
-#: period's day-by-day leading events for 2,000 reps take 101 MB, and each period picked adds
-#: its own set
+#: period's day-by-day leading events for a large organisation take a sizeable share of it
+#: (benchmarks/RESULTS.md), and each period picked adds its own set
 POOL_BYTES = {"filtered": 256 * 1024**2}
 #: no value (a build that failed)
 _NOTHING = object()

@@ -22,8 +22,8 @@ def result_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict |
     """The DataFrame of a query, as DuckDB's ``.df()`` makes it, built faster.
 
     ``.df()`` turns every text value into a Python string and back into pandas' ``str``
-    column: at a million deals that took longer than the query itself (1.1 of 2.1 s for the
-    closed deals). Through Arrow, text columns become the same pyarrow-backed ``str`` columns
+    column: at a million deals that took about as long as the query itself (figures in
+    benchmarks/RESULTS.md). Through Arrow, text columns become the same pyarrow-backed ``str`` columns
     without Python strings, and every other column is converted by DuckDB itself from the
     Arrow copy (``from_arrow(...).df()``), so ints with NULLs stay ``Int32``/``Int64``, dates
     become ``datetime64[us]`` and decimals floats exactly as before. As ``.df()`` does, a text

@@ -44,8 +44,8 @@ __all__ = ["IMPORT_LOG", "INTERNAL_COLUMNS", "MEMORY_LIMIT", "STAGE_MAP", "THREA
 def _default_memory_limit() -> str:
     """A quarter of the memory the server may use (the container's limit where there is one,
     else the machine's), at least 1 GB: a large organisation's workspace (two years, 2,000
-    reps, 1M deals, 5M activities) takes ~1 GB in the engine and its analyses need room beyond
-    that. A ceiling, not a reservation: no one session can take more than a quarter, and a
+    reps, 1M deals, 5M activities) takes about that much in the engine (benchmarks/RESULTS.md)
+    and its analyses need room beyond it. A ceiling, not a reservation: no one session can take more than a quarter, and a
     query over it fails with a message while the session carries on."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -281,8 +281,8 @@ class Workspace:
 
         DuckDB compresses a table (dictionaries, FSST for text, bit-packing for numbers) when
         it checkpoints it; an in-memory database otherwise keeps every value as loaded. The
-        large organisation's 6.6 million rows take 1,273 MB as loaded and 128 MB checkpointed,
-        and the analyses read them as fast or faster. A checkpoint rewrites only tables changed
+        large organisation's tables take about a tenth of their loaded size once checkpointed
+        (benchmarks/RESULTS.md), and the analyses read them as fast or faster. A checkpoint rewrites only tables changed
         since the last one and runs beside readers; the data and its version do not change, so
         nothing held is dropped.
         """
