@@ -68,7 +68,8 @@ import pandas as pd
 
 from analytics.diagnosis.clusters import cluster_managers
 from analytics.diagnosis.dials import diagnosis, manager_evidence, signal_table
-from analytics.diagnosis.gaps import category_counts, gap_classification, movers_by_manager, top_movers
+from analytics.diagnosis.gaps import category_counts, gap_classification
+from analytics.diagnosis.movers import movers_by_manager, top_movers
 from analytics.filters import Filters
 from analytics.ingest.supports import analyses_supported
 from analytics.outputs.findings import insights

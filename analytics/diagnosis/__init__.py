@@ -7,7 +7,8 @@ May import: every layer below (vocabulary, ``store``, ``people``, ``periods``, `
 from analytics.diagnosis.checklist import next_one_on_one
 from analytics.diagnosis.clusters import FEATURE_LABELS, ManagerClusters, cluster_managers, describe
 from analytics.diagnosis.dials import diagnosis, manager_evidence, prepare_pages, signal_table
-from analytics.diagnosis.gaps import CATEGORIES, category_counts, gap_classification, movers_by_manager, top_movers
+from analytics.diagnosis.gaps import CATEGORIES, category_counts, gap_classification
+from analytics.diagnosis.movers import movers_by_manager, top_movers
 
 __all__ = [
     "CATEGORIES",

@@ -38,8 +38,8 @@ from analytics.diagnosis.gaps import (
     NOT_ENOUGH,
     NOT_WORKED,
     gap_classification,
-    top_movers,
 )
+from analytics.diagnosis.movers import top_movers
 from analytics.filters import Filters
 from analytics.fmt import clip, fmt_money, fmt_pct, quarter_label
 from analytics.outputs import charts

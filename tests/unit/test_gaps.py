@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.diagnosis import gaps
+from analytics.diagnosis import gaps, movers
 from analytics.filters import Filters
 from analytics.results import attainment
 from analytics.settings import Settings
@@ -290,8 +290,8 @@ def test_empty_workspace_gives_empty_frames():
     ws = workspace_with()
     assert gaps.gap_classification(ws).empty
     assert list(gaps.gap_classification(ws).columns) == gaps.GAP_COLUMNS
-    assert gaps.top_movers(ws).empty and list(gaps.top_movers(ws).columns) == gaps.MOVER_COLUMNS
-    assert gaps.movers_by_manager(ws).empty
+    assert movers.top_movers(ws).empty and list(movers.top_movers(ws).columns) == movers.MOVER_COLUMNS
+    assert movers.movers_by_manager(ws).empty
 
 
 # ------------------------------------------------------------------------------ attainment
@@ -328,8 +328,8 @@ def movers_ws():
 
 
 def test_top_movers_order_and_values(movers_ws):
-    tm = gaps.top_movers(movers_ws)
-    assert list(tm.columns) == gaps.MOVER_COLUMNS
+    tm = movers.top_movers(movers_ws)
+    assert list(tm.columns) == movers.MOVER_COLUMNS
     # Abe and Bea tie at a mean slope of 0.125: broken by name. Ed's history is split by manager.
     assert list(zip(tm["rep"], tm["manager"], strict=True)) == [
         ("Di", "Max"), ("Abe", "Max"), ("Bea", "Max"), ("Ed", "Max"), ("Ed", "Mia")]
@@ -339,11 +339,11 @@ def test_top_movers_order_and_values(movers_ws):
     assert (bea["best_capability"], bea["best_rise"], bea["n_capabilities"], bea["n_cycles"]) == (
         "Discovery", 0.5, 2, 2)
     assert "Cy" not in set(tm["rep"])  # fewer than two cycles
-    assert gaps.top_movers(movers_ws, n=2)["rep"].tolist() == ["Di", "Abe"]
+    assert movers.top_movers(movers_ws, n=2)["rep"].tolist() == ["Di", "Abe"]
 
 
 def test_movers_by_manager(movers_ws):
-    by = gaps.movers_by_manager(movers_ws, n=3).set_index("manager")
+    by = movers.movers_by_manager(movers_ws, n=3).set_index("manager")
     assert by.loc["Max", ["n_reps", "n_improving", "n_top_movers"]].tolist() == [4, 4, 3]
     assert by.loc["Max", "mean_slope"] == pytest.approx((0.25 + 0.125 + 0.125 + 0.1) / 4)
     assert by.loc["Mia", ["n_reps", "n_improving", "n_top_movers"]].tolist() == [1, 0, 0]
@@ -389,11 +389,11 @@ def test_demo_leaves_no_leaver_and_uses_every_category(demo_gaps, truth):
 
 
 def test_demo_top_movers_are_mostly_under_developers(demo_workspace, truth):
-    tm = gaps.top_movers(demo_workspace)
+    tm = movers.top_movers(demo_workspace)
     assert len(tm) == 10
     developers = {m for m, kind in truth["managers"].items() if kind == "developer"}
     assert tm["manager"].isin(developers).sum() >= 8
-    by = gaps.movers_by_manager(demo_workspace)
+    by = movers.movers_by_manager(demo_workspace)
     assert set(by.head(3)["manager"]) == developers
 
 
