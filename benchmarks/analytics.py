@@ -434,6 +434,7 @@ MB = 1024 * 1024
 
 
 def _child_analytics_rss(tag: str, repeats: int) -> dict:
+    from analytics.diagnosis.dials import prepare_pages
     from analytics.store.warm import warm
     from benchmarks.peak import own_peak_rss_mb, reset_own_peak_rss
 
@@ -443,7 +444,7 @@ def _child_analytics_rss(tag: str, repeats: int) -> dict:
     # reported on its own, and the high-water mark starts again before the warm-up
     open_peak = own_peak_rss_mb()
     reset = reset_own_peak_rss()
-    warm(ws)  # as the app does after an opened workspace: the blocks built, then every table compressed
+    warm(ws, prepare_pages)  # as the app does after an opened workspace: the blocks built, then every table compressed
     after_open = _rss()
     metrics = page_metrics(ws)
     with _RssSampler() as sampler:

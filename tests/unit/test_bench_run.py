@@ -65,3 +65,15 @@ def test_a_workers_peak_is_its_own_not_the_bench_processs():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert float(out.stdout.strip()) < 200 < held.nbytes / 2**20
+
+
+def test_the_analytics_child_runs_every_page_computation_on_a_small_organisation(tmp_path, monkeypatch):
+    """The bench's memory child (warm-up, then every page's computations under two filter
+    settings) calls the engine as the pages do: a renamed or re-shaped engine function fails
+    here, not half-way through ``make bench``."""
+    from benchmarks import analytics as A
+
+    largeorg.generate(tmp_path / "largeorg-tiny", scale=0.001, seed=3)
+    monkeypatch.setattr(A, "OUT", tmp_path)
+    out = A._child_analytics_rss("tiny", 1)
+    assert out["tag"] == "tiny" and out["analytics_peak_mb"] > 0
