@@ -1127,8 +1127,18 @@ def _read_xlsx(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> 
         log.warning("workbook reader's columns do not fit: %s", file_name, exc_info=True)
         raise ExportError(file_name, _DAMAGED) from None
     notes: list[str] = []
+    last_row = meta["last_row"] or header_row
+    footer = _xlsx_footer(frame, kept_rows, header_row, meta) if meta["more"] == 0 and len(headers) > 1 else []
+    if footer:
+        first = footer[0][0]
+        n = int(np.searchsorted(kept_rows, first))
+        frame, kept_rows = frame.iloc[:n], kept_rows[:n]
+        empty_rows, spaces_rows = empty_rows[empty_rows < first], spaces_rows[spaces_rows < first]
+        last_row = first - 1
     rejects, more = _empty_rows(file_name, [(empty_rows, EMPTY_ROW), (spaces_rows, SPACES_ROW)],
-                                meta["last_row"] or header_row, notes, keep=keep)
+                                last_row, notes, keep=keep)
+    if footer:
+        notes.append(_footer_note(footer))
     rejects += [Reject(file_name, row, column, value, reason) for row, column, value, reason in meta["rejects"]]
     more += meta["more"]
     if meta["sheets"] > 1:
@@ -1136,4 +1146,33 @@ def _read_xlsx(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> 
     if formulas:
         notes.append("The workbook has formulas with no saved value (it was written by a program and never "
                      "calculated), so those cells read as blank. Open it in Excel, save it, and upload it again.")
-    return RawTable(file_name, headers, frame, kept_rows.astype(np.int64), rejects, "xlsx", "xlsx", "", notes, more)
+    return RawTable(file_name, headers, frame, kept_rows.astype(np.int64), rejects, "xlsx", "xlsx", "", notes, more,
+                    footer=footer)
+
+
+#: Rows at the end of a sheet looked at for a report footer, and the most rows (blank ones among
+#: them) a footer may span.
+XLSX_FOOTER_ROWS = 200
+XLSX_FOOTER_SPAN = 10_000
+
+
+def _xlsx_footer(frame: pd.DataFrame, rows: np.ndarray, header_row: int, meta: dict) -> list[tuple[int, str]]:
+    """(row, text) of a report footer at the end of a sheet's rows (blank rows in it as ""),
+    or []: the same rule as a CSV's (:func:`_footer_start`), on the sheet's last rows."""
+    tail = frame.iloc[-XLSX_FOOTER_ROWS:]
+    if tail.empty:
+        return []
+    filled = [[v.strip() for v in r if isinstance(v, str) and v.strip()] for r in tail.itertuples(index=False)]
+    values = [f[0] if len(f) == 1 else None if f else "" for f in filled]
+    at = _footer_start(values)
+    if at is None:
+        return []
+    tail_rows = rows[-len(tail):]
+    before = rows[: len(rows) - len(tail) + at]
+    first = int(before[-1]) + 1 if len(before) else header_row + 1
+    last = int(tail_rows[-1])
+    # a row the reader rejected (an extra cell) inside the footer: not a footer as exports write it
+    if last - first >= XLSX_FOOTER_SPAN or any(r >= first for r, *_ in meta["rejects"]):
+        return []
+    text = {int(r): v for r, v in zip(tail_rows[at:], values[at:], strict=True)}
+    return [(r, text.get(r) or "") for r in range(first, last + 1)]
