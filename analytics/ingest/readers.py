@@ -505,7 +505,7 @@ def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> R
                                      "export the file again with its headers.", row=header_row)
     headers = unique_headers(raw_headers)
     delim_name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
-    footer = _csv_footer(body, data_at, delimiter) if len(headers) > 1 else None
+    footer = _csv_footer(body, data_at, delimiter, len(headers)) if len(headers) > 1 else None
     footer_at = footer[0] if footer else len(body)
     if _NOT_SPACE.search(body, data_at, footer_at) is None:
         empty = pd.DataFrame({h: pd.Series([], dtype="str") for h in headers})
@@ -702,9 +702,11 @@ def _footer_start(values: list[str | None]) -> int | None:
     return start
 
 
-def _csv_footer(body: bytes, start: int, delimiter: str) -> tuple[int, list[str]] | None:
+def _csv_footer(body: bytes, start: int, delimiter: str, columns: int) -> tuple[int, list[str]] | None:
     """(offset, lines) of a report footer at the end of a CSV's rows (from ``start``), read from
-    its last :data:`FOOTER_BYTES` only; None when there is none."""
+    its last :data:`FOOTER_BYTES` only; None when there is none. A line of fewer values than the
+    header's ``columns`` (an unquoted "Copyright (c) ... salesforce.com, inc." split at its comma)
+    counts as one value, its text: it could never be a row of data."""
     lo = max(start, len(body) - FOOTER_BYTES)
     if lo > start:  # the first line of the tail may be cut: start after it
         m = _LINE_END.search(body, lo)
@@ -722,6 +724,8 @@ def _csv_footer(body: bytes, start: int, delimiter: str) -> tuple[int, list[str]
         except csv.Error:
             fields = ["", ""]
         filled = [f for f in fields if f]
+        if len(filled) > 1 and len(fields) < columns:
+            filled = [line.strip()]
         offsets.append(pos)
         values.append(filled[0] if len(filled) == 1 else None if filled else "")
         pos = len(body) if m is None else m.end()

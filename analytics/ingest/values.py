@@ -319,7 +319,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 #: still "not a date".
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 SERIAL_MIN, SERIAL_MAX = 32874, 73415
-_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+_SERIAL = re.compile(r"^\d{5}([.,]\d+)?$")  # 45292,5 where Excel writes decimal commas
 
 
 def _slashed_parts(texts: pd.Series, dotted: bool = False) -> tuple[pd.Series, pd.Series]:
@@ -400,7 +400,7 @@ def parse_datetime(s: pd.Series, local: bool = False) -> Parsed:
             parsed_u[zoned] = z.dt.tz_localize(None).astype("datetime64[us]")
     serial = uniques.str.match(_SERIAL) & parsed_u.isna()
     if serial.any():
-        days = pd.to_numeric(uniques[serial], errors="coerce")
+        days = pd.to_numeric(uniques[serial].str.replace(",", ".", regex=False), errors="coerce")
         days = days.where((days >= SERIAL_MIN) & (days < SERIAL_MAX + 1))
         # to the second: a fraction of a day written to 15 digits is never an exact second
         stamps = EXCEL_EPOCH + pd.to_timedelta((days * 86400).round(), unit="s")

@@ -157,3 +157,16 @@ def test_a_workbook_whose_last_row_mentions_a_footer_word_keeps_it():
     pd.DataFrame(rows, columns=HEADER).to_excel(buf, index=False)
     t = read_export("deals.xlsx", buf.getvalue())
     assert t.rows_read == 3 and t.footer == []
+
+
+def test_an_unquoted_footer_split_at_its_comma_is_still_footer():
+    data = export(footer=[]) + b"\r\nCopyright (c) 2000-2025 salesforce.com, inc. All rights reserved.\r\n"
+    t = read_export("deals.csv", data)
+    assert t.rows_read == 2 and t.rejects == []
+    assert t.footer[-1][1].startswith("Copyright (c) 2000-2025 salesforce.com, inc.")
+
+
+def test_serial_dates_with_a_decimal_comma_in_a_semicolon_file():
+    rows = [["A1", "Müller GmbH", "Closed Won", "45292", "100,50", "Ann", "45292,75"]]
+    analysis, report = run("eu.csv", export(";", "cp1252", footer=[], rows=rows))
+    assert (report.rows_loaded, report.rows_rejected) == (1, 0)

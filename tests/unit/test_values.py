@@ -381,3 +381,7 @@ def test_excel_serials_outside_1990_2100_are_not_dates(text, ok):
 def test_excel_serials_are_never_read_in_amounts():
     p = parse_number(S("45292"))
     assert vals(p) == [45292.0]
+
+
+def test_excel_serial_with_a_decimal_comma():
+    assert vals(parse_datetime(S("45292,25"))) == [pd.Timestamp("2024-01-01 06:00")]
