@@ -682,8 +682,6 @@ _FOOTER_START = re.compile(
     r"generated (by|on)\b|report generated\b|exported (by|on|from)\b|run by\b)", re.IGNORECASE)
 #: The footer is looked for in the file's last this many bytes (a footer is a few lines).
 FOOTER_BYTES = 64 * 1024
-#: Footer lines shown in the note (all are in ``RawTable.footer``).
-FOOTER_SHOWN = 8
 
 
 def _footer_start(values: list[str | None]) -> int | None:
@@ -741,13 +739,20 @@ def _csv_footer(body: bytes, start: int, delimiter: str, columns: int) -> tuple[
 
 
 def _footer_note(footer: list[tuple[int, str]]) -> str:
-    shown = [(row, text) for row, text in footer if text][:FOOTER_SHOWN]
-    lines = "; ".join(f"row {row:,}: '{text[:80]}{'…' if len(text) > 80 else ''}'" for row, text in shown)
-    more = sum(1 for _, text in footer if text) - len(shown)
+    """The note for a footer: its rows and the kinds of its lines ("Filtered By", "Copyright
+    (c)"...), never their text, which can name people who are not in the data (the user who
+    generated the report) and so could not be anonymised; the lines are listed with the rejects."""
+    kinds: list[str] = []
+    for _, text in footer:
+        m = _FOOTER_START.match(text)
+        kind = " ".join(m.group(0).split()).rstrip(":") if m else ""
+        if kind and kind.lower() not in (k.lower() for k in kinds):
+            kinds.append(kind)
     first, last = footer[0][0], footer[-1][0]
     where = f"Row {first:,} is" if first == last else f"Rows {first:,} to {last:,} are"
-    return (f"{where} the report's footer, not data, and {'was' if first == last else 'were'} not read ("
-            f"{lines}{f' and {more} more' if more > 0 else ''}).")
+    return (f"{where} the report's footer ({', '.join(repr(k) for k in kinds)}), not data, and "
+            f"{'was' if first == last else 'were'} not read; {'it is' if first == last else 'they are'} listed "
+            "in the import report, beside the rejected rows.")
 
 
 EMPTY_ROW = "empty row"
