@@ -680,8 +680,10 @@ def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> R
 _FOOTER_START = re.compile(
     r"^(filtered by\b|applied filters?\b|filters?:|copyright\b|\u00a9|\(c\)\s*\d{4}|confidential information\b|"
     r"generated (by|on)\b|report generated\b|exported (by|on|from)\b|run by\b)", re.IGNORECASE)
-#: The footer is looked for in the file's last this many bytes (a footer is a few lines).
+#: The footer is looked for in the file's last this many bytes, and is at most this many lines (a
+#: footer is a few lines, its filters included: a longer run of one-value lines is data).
 FOOTER_BYTES = 64 * 1024
+FOOTER_LINES = 200
 
 
 def _footer_start(values: list[str | None]) -> int | None:
@@ -697,7 +699,7 @@ def _footer_start(values: list[str | None]) -> int | None:
         return None
     while start > run and values[start - 1] == "":
         start -= 1
-    return start
+    return start if len(values) - start <= FOOTER_LINES else None
 
 
 def _csv_footer(body: bytes, start: int, delimiter: str, columns: int) -> tuple[int, list[str]] | None:
