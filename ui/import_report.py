@@ -84,6 +84,9 @@ def report_section(ws: Workspace) -> None:
                     counted if not r.more_warnings else f"{r.warnings_total:,} in all; in the first {len(w):,}: {counted}"))
                 st.dataframe(w, hide_index=True, width="stretch")
                 problems_download(r, i, "warnings")
+            if r.footer:
+                st.markdown("**Report footer** (not data, not read)")
+                st.dataframe(pd.DataFrame(r.footer, columns=["row", "text"]), hide_index=True, width="stretch")
             if not r.rejects and not r.warnings:
                 st.caption("Every row loaded with no warnings.")
 

@@ -98,6 +98,8 @@ class ImportReport:
     warnings_total: int | None = None
     #: set when there are more rejects or warnings than were written out
     source: Source | None = field(default=None, repr=False)
+    #: (row, text) of the report footer the file ended with: not rows read (see RawTable.footer)
+    footer: list[tuple[int, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.rejects_total is None:
@@ -207,6 +209,7 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         return report
     if mapping != (rec.mapping if rec else None):
         report.shape = "Column mapping chosen by hand"
+    footer = list(analysis.raw.footer)
     prepared: Prepared = prepare(analysis.raw, table_name, mapping, progress)
     if prepared.rows_read != prepared.rows_loaded + prepared.rows_rejected:  # checked before anything loads
         report.error = f"{analysis.file_name}: the import could not account for every row, so nothing was loaded."
@@ -229,6 +232,7 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     if (report.more_rejects or report.more_warnings) and analysis.data is not None:
         report.source = Source(analysis.file_name, analysis.data, table_name, mapping, frozenset(known))
     report.notes = prepared.notes
+    report.footer = footer
     if not known and table_name in schema.PERSON_REFERENCES and check_people:
         report.notes.append("No roster loaded: owners were not checked against a people file.")
     if prepared.rows_read >= LARGE:

@@ -313,6 +313,13 @@ NAMED_MONTH_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-
 _ISO_ZONED = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 _SLASHED = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
 MIN_YEAR, MAX_YEAR = 1900, 2100
+#: Excel's serial dates (days since 1899-12-30, a fraction for the time of day), as a CSV saved
+#: from Excel or a workbook cell typed as a number holds them: read in date columns only (never
+#: amounts), and only from 1990-01-01 (32874) to 2100-12-31 (73415), so a stray count or ID is
+#: still "not a date".
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SERIAL_MIN, SERIAL_MAX = 32874, 73415
+_SERIAL = re.compile(r"^\d{5}([.,]\d+)?$")  # 45292,5 where Excel writes decimal commas
 
 
 def _slashed_parts(texts: pd.Series, dotted: bool = False) -> tuple[pd.Series, pd.Series]:
@@ -350,6 +357,7 @@ def _date_styles(texts: pd.Series, day_first: bool | None) -> list[str]:
         ("d/m/y" if day_first else "m/d/y", texts.str.match(r"^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}")),
         ("d.m.y", texts.str.match(r"^\d{1,2}\.\d{1,2}\.\d{2,4}")),
         ("month names", texts.str.contains(r"[A-Za-z]{3}", regex=True)),
+        ("Excel serial numbers", texts.str.match(_SERIAL)),
     ]
     return [name for name, used in styles if bool(used.any())]
 
@@ -390,6 +398,13 @@ def parse_datetime(s: pd.Series, local: bool = False) -> Parsed:
         else:
             z = pd.to_datetime(texts, format="ISO8601", utc=True, errors="coerce")
             parsed_u[zoned] = z.dt.tz_localize(None).astype("datetime64[us]")
+    serial = uniques.str.match(_SERIAL) & parsed_u.isna()
+    if serial.any():
+        days = pd.to_numeric(uniques[serial].str.replace(",", ".", regex=False), errors="coerce")
+        days = days.where((days >= SERIAL_MIN) & (days < SERIAL_MAX + 1))
+        # to the second: a fraction of a day written to 15 digits is never an exact second
+        stamps = EXCEL_EPOCH + pd.to_timedelta((days * 86400).round(), unit="s")
+        parsed_u[serial] = stamps.astype("datetime64[us]")
     for fmt in formats:
         remaining = parsed_u.isna()
         if not remaining.any():

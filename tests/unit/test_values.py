@@ -350,3 +350,38 @@ def test_arrow_regexes_match_pythons_on_every_character(name):
     arrow, python = fn(pd.Series(cells, dtype="str")), fn(pd.Series(cells, dtype=object))
     assert isinstance(pd.Series(cells, dtype="str").array, pd.arrays.ArrowStringArray)
     assert arrow.tolist() == python.tolist()
+
+
+# --------------------------------------------------------------------------- Excel serial dates
+
+
+def test_excel_serial_dates_read_as_dates_in_date_columns():
+    """45292 is 2024-01-01 as Excel counts days (a CSV saved from Excel, a workbook cell typed as
+    a number); a fraction is the time of day, which a date column drops."""
+    p = parse_date(S("45292", "45292.75", "2024-03-01", ""))
+    assert vals(p) == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-01"), None]
+    assert not p.bad.any()
+    assert "Excel serial numbers" in p.note
+
+
+def test_excel_serial_timestamps_keep_the_time_of_day():
+    p = parse_datetime(S("45292.5", "45292.75"))
+    assert vals(p) == [pd.Timestamp("2024-01-01 12:00"), pd.Timestamp("2024-01-01 18:00")]
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("32873", False), ("32874", True), ("73415", True), ("73416", False),  # 1990-01-01 .. 2100-12-31
+    ("1234", False), ("123456", False), ("45292.5.1", False), ("-45292", False),
+])
+def test_excel_serials_outside_1990_2100_are_not_dates(text, ok):
+    p = parse_date(S(text))
+    assert bool(p.bad.iloc[0]) is (not ok)
+
+
+def test_excel_serials_are_never_read_in_amounts():
+    p = parse_number(S("45292"))
+    assert vals(p) == [45292.0]
+
+
+def test_excel_serial_with_a_decimal_comma():
+    assert vals(parse_datetime(S("45292,25"))) == [pd.Timestamp("2024-01-01 06:00")]
