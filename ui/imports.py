@@ -134,11 +134,26 @@ def file_card(a: FileAnalysis, fid: str) -> Choice | None:
             st.caption(md_escape(note))
         return mapping_form(a, fid, expanded=False)
     st.warning(
-        f"**{md_escape(a.file_name)}**: the app does not recognise this export ({n:,} rows, {len(a.headers)} columns). "
+        f"**{md_escape(a.file_name)}**: {guess_sentence(a)} ({n:,} rows, {len(a.headers)} columns). "
         "Choose what it holds and which column is which; the best guesses are preselected.",
         icon=":material/help:",
     )
+    if rec and rec.candidates and rec.table:
+        st.caption("Why: " + md_escape("; ".join(rec.candidates[0].reasons[:3])))
     return mapping_form(a, fid, expanded=True)
+
+
+def guess_sentence(a: FileAnalysis) -> str:
+    """What the app makes of a file it did not recognise: its best guess and the runner-up, or
+    that it is no table of the app."""
+    rec = a.recognition
+    if rec is None or rec.table is None:
+        looks = f" (it looks like {rec.looks_like})" if rec and rec.looks_like else ""
+        return f"this file does not look like any table the app uses{looks}; it is not loaded unless you map it"
+    text = f"the app is not sure of this export: it looks like {schema.table(rec.table).label.lower()} " \
+           f"(score {rec.confidence:.2f})"
+    runner = rec.runner_up
+    return text + (f"; could also be {runner.label} (score {runner.score:.2f})" if runner else "")
 
 
 def upload_section(ws: Workspace) -> None:

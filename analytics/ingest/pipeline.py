@@ -171,7 +171,7 @@ def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None 
     if not analysis.raw.headers:
         analysis.error = f"{file_name}: the file has no header row."
         return analysis
-    analysis.recognition = recognise(analysis.raw.headers, saved_mappings)
+    analysis.recognition = recognise(analysis.raw.headers, saved_mappings, analysis.raw.frame)
     return analysis
 
 

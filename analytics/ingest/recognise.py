@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from analytics import schema
+from analytics.ingest.evidence import header_aliases, telltales, value_fit
 from analytics.ingest.readers import MAX_COLUMNS, MAX_HEADER_CHARS
 from analytics.schema import normalise_header
 
@@ -135,14 +138,48 @@ class Recognition:
     missing_required: list[str] = field(default_factory=list)
     unmapped_headers: list[str] = field(default_factory=list)
     from_saved_mapping: bool = False
+    #: 0-1: how sure the app is of ``table`` (1 for a saved mapping or a named layout)
+    confidence: float = 0.0
+    #: every table that scored, best first (the runner-up is ``candidates[1]``)
+    candidates: list[Candidate] = field(default_factory=list)
+    #: what the file looks like when it is no table of the app ("a role hierarchy")
+    looks_like: str | None = None
 
     @property
     def recognised(self) -> bool:
         return self.table is not None and self.shape is not None and not self.missing_required
 
+    @property
+    def runner_up(self) -> Candidate | None:
+        others = [c for c in self.candidates if c.table != self.table]
+        return others[0] if others and others[0].score >= FLOOR else None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One canonical table scored for a file: ``score`` 0-1 and the reasons, in plain sentences."""
+
+    table: str
+    score: float
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return schema.table(self.table).label.lower()
+
+
+#: A table scoring at least this, ahead of the runner-up by :data:`MARGIN`, with every required
+#: column found and nothing contradicting it, is recognised without asking.
+CONFIDENT = 0.75
+MARGIN = 0.2
+#: Below this no table is offered as a guess.
+FLOOR = 0.3
+#: rows of a file whose values are looked at
+SAMPLE_ROWS = 200
+
 
 def guess_mapping(table_name: str, headers: list[str],
-                  fixed: dict[str, str] | None = None) -> dict[str, str]:
+                  fixed: dict[str, str] | None = None, custom_fields: bool = True) -> dict[str, str]:
     """Map canonical columns of ``table_name`` to ``headers`` by synonyms.
 
     Each header is used at most once. ``fixed`` mappings are taken first. For each column
@@ -176,6 +213,24 @@ def guess_mapping(table_name: str, headers: list[str],
                 mapping[col.name] = src
                 used.add(src)
                 break
+    # Last, relationship and custom-field headers (``Owner.Name``, ``user_id/name``, ``Region__c``)
+    # by what they refer to: they only fill columns no plain header did.
+    by_alias: dict[str, str] = {}
+    for h in headers:
+        if not custom_fields and h.strip().endswith("__c") and "." not in h and "/" not in h:
+            continue  # a named layout keeps its mapping of today: its custom fields stay unused
+        for key in header_aliases(h):
+            by_alias.setdefault(key, h)
+    if by_alias:
+        for col in t.columns:
+            if col.name in mapping:
+                continue
+            for name in (col.name, *col.synonyms):
+                src = by_alias.get(normalise_header(name))
+                if src and src not in used:
+                    mapping[col.name] = src
+                    used.add(src)
+                    break
     return {c: mapping[c] for c in t.column_names if c in mapping}
 
 
@@ -199,21 +254,94 @@ def _finish(table_name: str, shape: str | None, headers: list[str], mapping: dic
                        [h for h in headers if h not in used], saved)
 
 
-def recognise(headers: list[str], saved_mappings: list[dict] | None = None) -> Recognition:
+def _sample(rows: pd.DataFrame | None, header: str) -> list[str]:
+    if rows is None or header not in rows.columns:
+        return []
+    col = rows[header].head(SAMPLE_ROWS)
+    col = col.iloc[:, 0] if isinstance(col, pd.DataFrame) else col
+    return [v for v in (str(x).strip() for x in col.dropna().tolist()) if v]
+
+
+def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
+                tells: dict[str, list[str]] | None = None) -> tuple[Candidate, dict[str, str]]:
+    """Score one canonical table for a file, from its headers and a sample of its rows.
+
+    Header evidence (0-1): 0.6 x the share of required columns found + 0.4 x optional columns found
+    (three or more, or all a table has, count in full). Tell-tale headers of this table add 0.05 each (at most 0.15);
+    those of another kind that this table does not use take 0.15 each (at most 0.6). Value evidence
+    scales the rest: each mapped column's sample is checked against its type (required columns
+    count twice), and the score is multiplied by 0.5 + 0.5 x that fit.
+    """
+    t = schema.table(name)
+    mapping = guess_mapping(name, headers)
+    missing = missing_required(name, mapping)
+    req = max(1, len(t.required_columns))
+    required = {c.name for c in t.required_columns}
+    optional = [c for c in mapping if c not in required]
+    found = (req - len(missing)) / req
+    n_optional = len(t.columns) - len(required)
+    header = 0.6 * found + 0.4 * (min(1.0, len(optional) / min(3, n_optional)) if n_optional else found)
+    reasons: list[str] = []
+    if mapping:
+        reasons.append(f"{len(mapping)} column{'s' if len(mapping) != 1 else ''} match"
+                       + (f"; {', '.join(m.replace('_', ' ') for m in missing)} not found" if missing else
+                          "; every required column found"))
+    tells = telltales(headers) if tells is None else tells
+    used = set(mapping.values())
+    own = tells.get(name, [])
+    bonus = min(0.15, 0.05 * len(own))
+    if own:
+        reasons.append(f"{', '.join(own[:3])} {'is' if len(own) == 1 else 'are'} typical of {t.label.lower()}")
+    against = {kind: [h for h in hs if h not in used] for kind, hs in tells.items() if kind != name}
+    against = {k: hs for k, hs in against.items() if hs}
+    penalty = min(0.6, 0.15 * sum(len(hs) for hs in against.values()))
+    for kind, hs in against.items():
+        what = kind[5:] if kind.startswith("not: ") else schema.table(kind).label.lower()
+        reasons.append(f"{', '.join(hs[:3])} {'says' if len(hs) == 1 else 'say'} {what}")
+    fits, weights = 0.0, 0.0
+    bad: list[str] = []
+    for canon, src in mapping.items():
+        fit = value_fit(canon, t.column(canon).type, _sample(rows, src))
+        if fit is None:
+            continue
+        w = 2.0 if canon in required else 1.0
+        fits, weights = fits + w * fit, weights + w
+        if fit < 0.5:
+            bad.append(f"{src} ({t.column(canon).type})")
+    value = fits / weights if weights else 1.0
+    if bad:
+        reasons.append("values do not look right for " + ", ".join(bad[:3]))
+    score = max(0.0, min(1.0, header * (0.5 + 0.5 * value) + bonus - penalty))
+    return Candidate(name, round(score, 2), tuple(reasons)), mapping
+
+
+def rank_tables(headers: list[str], rows: pd.DataFrame | None = None) -> list[Candidate]:
+    """Every canonical table scored for a file, best first."""
+    tells = telltales(headers)
+    scored = [score_table(name, headers, rows, tells)[0] for name in schema.TABLES]
+    return sorted(scored, key=lambda c: -c.score)
+
+
+def recognise(headers: list[str], saved_mappings: list[dict] | None = None,
+              rows: pd.DataFrame | None = None) -> Recognition:
     """Recognise an export from its headers.
 
     Saved mappings (from :func:`mapping_to_json`) are tried first: one applies when all the
-    source headers it maps are present. Then the known shapes, most specific first. When no
-    shape matches, the canonical table whose synonyms cover the most headers is returned as
-    a guess with ``shape=None``, for the column-mapping form.
+    source headers it maps are present. Then the known shapes, most specific first (confidence
+    1). When no shape matches, every canonical table is scored (:func:`score_table`, from the
+    headers and ``rows``, a sample of the file): the best is recognised only when it is
+    confident and well ahead of the runner-up; otherwise it is a guess (``shape=None``) for the
+    column-mapping form, or, when nothing scores, ``table=None`` with what the file looks like.
     """
     for saved in saved_mappings or []:
         cols = saved.get("columns", {})
         if cols and saved.get("table") in schema.TABLES and all(src in headers for src in cols.values()):
             mapping = guess_mapping(saved["table"], headers, fixed=cols)
             mapping = {c: s for c, s in mapping.items() if c in cols}
-            return _finish(saved["table"], f"Saved mapping: {saved.get('name') or saved['table']}",
-                           headers, mapping, saved=True)
+            rec = _finish(saved["table"], f"Saved mapping: {saved.get('name') or saved['table']}",
+                          headers, mapping, saved=True)
+            rec.confidence = 1.0
+            return rec
     # Templates compete: the table owning the largest share of its columns in the headers
     # wins, so a stage-history file with amount and close-date columns is not read as
     # opportunities. Named exports are tried first, in order.
@@ -227,27 +355,32 @@ def recognise(headers: list[str], saved_mappings: list[dict] | None = None) -> R
         if shape.matches(headers):
             by_norm = {normalise_header(h): h for h in headers}
             fixed = {c: by_norm[normalise_header(s)] for c, s in shape.columns if normalise_header(s) in by_norm}
-            mapping = guess_mapping(shape.table, headers, fixed)
+            mapping = guess_mapping(shape.table, headers, fixed, custom_fields=False)
             rec = _finish(shape.table, shape.label, headers, mapping)
             if not rec.missing_required:
+                rec.confidence = 1.0
+                rec.candidates = [Candidate(shape.table, 1.0, (f"the layout of {shape.label}",))]
                 return rec
-    # Not a known shape: the best-covered table, as a starting point for the user.
-    best: Recognition | None = None
-    best_score = (-1.0, -1)
-    for name in schema.TABLES:
-        mapping = guess_mapping(name, headers)
-        rec = _finish(name, None, headers, mapping)
-        t = schema.table(name)
-        req = max(1, len(t.required_columns))
-        score = ((req - len(rec.missing_required)) / req, len(mapping))
-        if score > best_score:
-            best, best_score = rec, score
-    assert best is not None
-    if not best.missing_required and best_score[1] >= 2:
-        best.shape = f"Columns recognised by name: {schema.table(best.table).label.lower()}"
-    elif best_score[1] == 0:
-        best.table = None
-    return best
+    # Not a known shape: a scored choice over every table.
+    tells = telltales(headers)
+    scored = [score_table(name, headers, rows, tells) for name in schema.TABLES]
+    scored.sort(key=lambda cm: -cm[0].score)
+    best, mapping = scored[0]
+    runner = scored[1][0].score if len(scored) > 1 else 0.0
+    rec = _finish(best.table, None, headers, mapping)
+    rec.confidence, rec.candidates = best.score, [c for c, _ in scored]
+    not_app = [k[5:] for k, hs in sorted(tells.items(), key=lambda kv: -len(kv[1]))
+               if k.startswith("not: ") and len(hs) >= 2]
+    if best.score < FLOOR or not mapping:
+        rec.table, rec.mapping, rec.unmapped_headers = None, {}, list(headers)
+        rec.missing_required = []
+        rec.looks_like = not_app[0] if not_app else None
+        return rec
+    contradicted = any(k != best.table for k in tells if any(h not in mapping.values() for h in tells[k]))
+    if (not rec.missing_required and len(mapping) >= 2 and best.score >= CONFIDENT
+            and best.score - runner >= MARGIN and not contradicted):
+        rec.shape = f"Columns recognised by name: {schema.table(best.table).label.lower()}"
+    return rec
 
 
 def mapping_to_json(table_name: str, mapping: dict[str, str], headers: list[str], name: str = "") -> str:
