@@ -148,8 +148,10 @@ def guess_sentence(a: FileAnalysis) -> str:
     that it is no table of the app."""
     rec = a.recognition
     if rec is None or rec.table is None:
-        looks = f" (it looks like {rec.looks_like})" if rec and rec.looks_like else ""
-        return f"this file does not look like any table the app uses{looks}; it is not loaded unless you map it"
+        if rec is not None and rec.looks_like:
+            return (f"this file does not look like any table the app uses (it looks like {rec.looks_like}); "
+                    "it is not loaded unless you map it")
+        return "the app does not recognise this export; choose its table and columns"
     text = f"the app is not sure of this export: it looks like {schema.table(rec.table).label.lower()} " \
            f"(score {rec.confidence:.2f})"
     runner = rec.runner_up

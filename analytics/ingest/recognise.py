@@ -266,8 +266,9 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
                 tells: dict[str, list[str]] | None = None) -> tuple[Candidate, dict[str, str]]:
     """Score one canonical table for a file, from its headers and a sample of its rows.
 
-    Header evidence (0-1): 0.6 x the share of required columns found + 0.4 x optional columns found
-    (three or more, or all a table has, count in full). Tell-tale headers of this table add 0.05 each (at most 0.15);
+    Header evidence (0-1): 0.6 x the share of required columns found + 0.4 x the more of: optional
+    columns found (three or more, or all a table has, count in full), and the share of the file's
+    headers the table explains. Tell-tale headers of this table add 0.05 each (at most 0.15);
     those of another kind that this table does not use take 0.15 each (at most 0.6). Value evidence
     scales the rest: each mapped column's sample is checked against its type (required columns
     count twice), and the score is multiplied by 0.5 + 0.5 x that fit.
@@ -280,7 +281,12 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     optional = [c for c in mapping if c not in required]
     found = (req - len(missing)) / req
     n_optional = len(t.columns) - len(required)
-    header = 0.6 * found + 0.4 * (min(1.0, len(optional) / min(3, n_optional)) if n_optional else found)
+    # the rest of the header credit: optional columns found, or the share of the file's own
+    # headers this table explains, whichever is more (a file of exactly a table's required
+    # columns is that table, with nothing optional in it)
+    explained = len(mapping) / max(1, len(headers))
+    extra = min(1.0, len(optional) / min(3, n_optional)) if n_optional else found
+    header = 0.6 * found + 0.4 * max(extra, explained)
     reasons: list[str] = []
     if mapping:
         reasons.append(f"{len(mapping)} column{'s' if len(mapping) != 1 else ''} match"

@@ -109,3 +109,21 @@ def test_values_that_do_not_fit_lower_the_score(tmp_path):
 def test_nothing_scores_is_no_table(tmp_path, headers):
     rec = _analyse(tmp_path, "n.csv", headers, [["a"] * len(headers)])
     assert rec.table is None and rec.mapping == {}
+
+
+def test_the_data_page_says_what_it_makes_of_a_file(tmp_path):
+    """The sentence on the file's card: unknown columns are asked about as before; a file that
+    is another kind of export says what it looks like; an uncertain guess names the runner-up."""
+    from ui.imports import guess_sentence
+
+    def sentence(name, headers, rows):
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows([headers, *rows])
+        return guess_sentence(analyse_file(name, path.read_bytes()))
+
+    assert sentence("m.csv", ["Deal Ref", "Seller Person"], [["D1", "Ann"]]) == (
+        "the app does not recognise this export; choose its table and columns")
+    assert "(it looks like a role hierarchy)" in sentence("UserRole.csv", *USER_ROLE)
+    uncertain = sentence("x.csv", ["Id", "Name", "Status"], [["1", "Acme deal", "Open"], ["2", "Beta", "Won"]])
+    assert uncertain.startswith("the app is not sure of this export: it looks like ") and "could also be" in uncertain
