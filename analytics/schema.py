@@ -333,7 +333,8 @@ QUOTAS = Table(
     columns=(
         _c("owner", "text", "Whose quota: a name, or an ID resolved through People.", required=True,
            synonyms=("Owner", "OwnerId", "QuotaOwnerId", "Rep", "Sales Rep", "Sales Agent",
-                     "Name", "Employee", "Quota Owner"),
+                     "Goal Owner", "Quota Owner", "Owner Name", "Assigned To", "Salesperson",
+                     "Sales Person", "Seller", "Name", "Employee"),
            used_by=("attainment",)),
         _c("period_start", "date", "First day of the quota period.", required=True,
            synonyms=("Period Start", "Start Date", "StartDate", "From", "Period", "Quarter Start"),

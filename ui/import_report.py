@@ -87,6 +87,9 @@ def report_section(ws: Workspace) -> None:
             if r.footer:
                 st.markdown("**Report footer** (not data, not read)")
                 st.dataframe(pd.DataFrame(r.footer, columns=["row", "text"]), hide_index=True, width="stretch")
+            if r.team_goals:
+                st.markdown("**Team roll-up goals** (kept apart, not a person's quota)")
+                st.dataframe(pd.DataFrame(r.team_goals, columns=["row", "why"]), hide_index=True, width="stretch")
             if not r.rejects and not r.warnings:
                 st.caption("Every row loaded with no warnings.")
 

@@ -67,6 +67,8 @@ TELLTALES: dict[str, tuple[str, ...]] = {
     "activities": ("ActivityDate", "ActivityDateTime", "WhoId", "WhatId", "Priority", "TaskSubtype",
                    "CallType", "CallDurationInSeconds", "IsReminderSet", "ReminderDateTime", "DurationInMinutes"),
     "stage_history": ("OpportunityId", "To Stage", "From Stage", "OldValue", "NewValue"),
+    "quotas": ("Target", "Quota", "Quota Amount", "QuotaAmount", "QuotaOwnerId", "Quota Owner", "Goal Owner",
+               "Target (Money)", "Goal Metric", "Parent Goal", "Rollup Only from Child Goals"),
     "not: a role hierarchy": ("ParentRoleId", "RollupDescription", "OpportunityAccessForAccountOwner",
                               "CaseAccessForAccountOwner", "ContactAccessForAccountOwner",
                               "MayForecastManagerShare", "PortalAccountId", "PortalType"),

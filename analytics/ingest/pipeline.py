@@ -20,6 +20,7 @@ import pandas as pd
 
 from analytics import schema
 from analytics.ingest.errors import ExportError
+from analytics.ingest.goals import split_team_goals
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject, read_export  # noqa: F401 - for pages
 from analytics.ingest.recognise import Recognition, missing_required, recognise
 from analytics.ingest.validate import LARGE, REPORT_COLUMNS, Prepared, prepare, unknown_people_warnings
@@ -70,6 +71,8 @@ class Source:
         data = self.data.read_bytes() if isinstance(self.data, Path) else self.data
         raw = read_export(self.file_name, data, keep=None)
         del data
+        if self.table == "quotas":
+            raw = split_team_goals(raw, self.mapping)[0]
         prepared = prepare(raw, self.table, self.mapping, keep=None)
         del raw
         unknown_people_warnings(prepared, self.mapping, set(self.known))
@@ -100,6 +103,9 @@ class ImportReport:
     source: Source | None = field(default=None, repr=False)
     #: (row, text) of the report footer the file ended with: not rows read (see RawTable.footer)
     footer: list[tuple[int, str]] = field(default_factory=list)
+    #: (row, why) of the team roll-up goals of a goal export: kept apart, not a person's quota,
+    #: not rows read (see :mod:`analytics.ingest.goals`)
+    team_goals: list[tuple[int, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.rejects_total is None:
@@ -210,7 +216,9 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     if mapping != (rec.mapping if rec else None):
         report.shape = "Column mapping chosen by hand"
     footer = list(analysis.raw.footer)
-    prepared: Prepared = prepare(analysis.raw, table_name, mapping, progress)
+    raw, team = (split_team_goals(analysis.raw, mapping) if table_name == "quotas" else (analysis.raw, []))
+    prepared: Prepared = prepare(raw, table_name, mapping, progress)
+    del raw
     if prepared.rows_read != prepared.rows_loaded + prepared.rows_rejected:  # checked before anything loads
         report.error = f"{analysis.file_name}: the import could not account for every row, so nothing was loaded."
         return report
@@ -233,6 +241,11 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         report.source = Source(analysis.file_name, analysis.data, table_name, mapping, frozenset(known))
     report.notes = prepared.notes
     report.footer = footer
+    report.team_goals = team
+    if team:
+        report.notes.append(f"{len(team):,} team roll-up goal{'s' if len(team) != 1 else ''} kept apart: each rolls up "
+                            "other goals (a manager's or a team's), so it is not loaded as a person's quota; listed "
+                            "by row below.")
     if not known and table_name in schema.PERSON_REFERENCES and check_people:
         report.notes.append("No roster loaded: owners were not checked against a people file.")
     if prepared.rows_read >= LARGE:

@@ -116,6 +116,9 @@ SHAPES: tuple[ExportShape, ...] = (
     ExportShape("HubSpot: deals", "opportunities", ("Deal Name", "Deal Stage", "Deal owner"),
                 columns=(("opportunity_id", "Record ID"), ("name", "Deal Name"))),
     # Dynamics 365
+    ExportShape("Dynamics 365: goals", "quotas", ("Goal Owner", "From", "To"),
+                columns=(("owner", "Goal Owner"), ("period_start", "From"), ("period_end", "To"),
+                         ("amount", "Target (Money)"))),
     ExportShape("Dynamics 365: opportunities", "opportunities", ("Est. revenue", "Status", "Owner"),
                 columns=(("opportunity_id", "(Do Not Modify) Opportunity"), ("name", "Topic"),
                          ("amount", "Est. revenue"), ("stage", "Status"),
@@ -204,10 +207,13 @@ def guess_mapping(table_name: str, headers: list[str],
         if src and src not in used:
             mapping[col.name] = src
             used.add(src)
+    weak = WEAK_SYNONYMS.get(table_name, {})
     for col in t.columns:
         if col.name in mapping:
             continue
         for syn in col.synonyms:
+            if syn in weak.get(col.name, ()):
+                continue  # a label: taken last, when nothing names the column better
             src = by_norm.get(normalise_header(syn))
             if src and src not in used:
                 mapping[col.name] = src
@@ -231,7 +237,23 @@ def guess_mapping(table_name: str, headers: list[str],
                     mapping[col.name] = src
                     used.add(src)
                     break
+    for col in t.columns:
+        if col.name in mapping:
+            continue
+        for syn in weak.get(col.name, ()):
+            src = by_norm.get(normalise_header(syn))
+            if src and src not in used:
+                mapping[col.name] = src
+                used.add(src)
+                break
     return {c: mapping[c] for c in t.column_names if c in mapping}
+
+
+#: Synonyms that are labels more often than the column: a goal's ``Name`` ("Sales Q1 FY2025 - Alex")
+#: is the quota's owner only when no header (``Goal Owner``, ``Owner.Name``...) names the owner.
+WEAK_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "quotas": {"owner": ("Name",)},
+}
 
 
 def missing_required(table_name: str, mapping: dict[str, str]) -> list[str]:
