@@ -107,3 +107,16 @@ def test_patterns_are_word_based():
     assert not looks_automated("Abbott Bottomley") and not looks_automated("Rapinoe Systemova")
     assert fold("Person, Ánna") == "anna person"
     assert near_miss("Bob Nobody", ["Anna Person"]) is None
+
+
+def test_the_data_page_line_names_the_unmatched_values():
+    from ui.data_health import link_line
+
+    deals = ([_deal(i, "Anna Person") for i in range(2)] + [_deal(10 + i, "Renewal Bot") for i in range(3)]
+             + [_deal(20 + i, "A. Person") for i in range(2)] + [_deal(30, "Zed Stranger")])
+    lk = _by(link_health(workspace_with(people=ROSTER, opportunities=deals)), "Deal owners")
+    assert link_line(lk) == ("Deal owners: 1 of 4 in the roster; 'Renewal Bot' on 3 deals, which looks like an "
+                             "automation or system user; 'A. Person' on 2 deals, not in the roster (did you mean "
+                             "'Anna Person'?); 'Zed Stranger' on 1 deals, not in the roster.")
+    hidden = link_line(lk, lambda v: "a name hidden while anonymised")
+    assert "Renewal" not in hidden and "Anna" not in hidden and "3 deals" in hidden
