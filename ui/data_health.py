@@ -17,6 +17,13 @@ from ui import privacy
 #: unmatched values named in a link's line (the rest are counted)
 NAMED = 3
 HIDDEN = "a name hidden while anonymised"
+#: a link's row word for one row
+ONE = {"deals": "deal", "activities": "activity", "quota rows": "quota row", "reviews": "review",
+       "sessions": "session", "actions": "action", "answers": "answer"}
+
+
+def _rows(n: int, unit: str) -> str:
+    return f"{n:,} {ONE.get(unit, unit) if n == 1 else unit}"
 
 
 def _namer(ws: Workspace):
@@ -36,7 +43,7 @@ def link_line(link: Link, name=lambda value: f"'{clip(value)}'") -> str:
         return head + f" (all {link.rows_total:,} {link.unit})."
     parts = []
     for u in link.unmatched[:NAMED]:
-        shown = f"{name(u.value)} on {u.rows:,} {link.unit}"
+        shown = f"{name(u.value)} on {_rows(u.rows, link.unit)}"
         if u.kind == NOT_A_PERSON_KIND:
             parts.append(f"{shown}, which looks like an automation or system user")
         elif u.kind == NEAR_MISS:
@@ -46,7 +53,7 @@ def link_line(link: Link, name=lambda value: f"'{clip(value)}'") -> str:
             parts.append(f"{shown}, not {'in the roster' if link.target == 'roster' else 'a deal owner'}")
     rest = link.n_unmatched - len(parts)
     rest_rows = link.rows_total - link.rows_matched - sum(u.rows for u in link.unmatched[:NAMED])
-    more = f"; {rest:,} more on {rest_rows:,} {link.unit}" if rest > 0 else ""
+    more = f"; {rest:,} more on {_rows(rest_rows, link.unit)}" if rest > 0 else ""
     return head + "; " + "; ".join(parts) + more + "."
 
 

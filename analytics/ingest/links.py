@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from analytics.store.caching import per_data_version
 from analytics.store.workspace import Workspace
 
 #: Owners that are not people: CRM automation, integration and system users (case-insensitive,
@@ -190,8 +191,10 @@ def _counts(ws: Workspace, table: str, column: str, resolved: bool) -> list[tupl
     return [(str(v), int(n), bool(ok)) for v, n, ok in ws.query(sql).itertuples(index=False)]
 
 
-def link_health(ws: Workspace) -> list[Link]:
-    """Each link between files the loaded data has (a link whose table holds no rows is left out)."""
+@per_data_version
+def link_health(ws: Workspace) -> tuple[Link, ...]:
+    """Each link between files the loaded data has (a link whose table holds no rows is left out);
+    held with the workspace until its data changes."""
     counts = ws.counts()
     roster = bool(counts.get("people"))
     names = ws.query("SELECT DISTINCT name FROM people WHERE name IS NOT NULL")["name"].tolist() if roster else []
@@ -220,4 +223,4 @@ def link_health(ws: Workspace) -> list[Link]:
             rows_matched=sum(n for _, n, ok in values if ok), rows_total=sum(n for _, n, _ in values),
             unmatched=unmatched, fix=_fix(table, column, target, roster, unmatched, len(missing)),
         ))
-    return out
+    return tuple(out)

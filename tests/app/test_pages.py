@@ -516,8 +516,8 @@ def test_data_health_names_unlinked_owners_and_hides_them_while_anonymised():
     assert not at.exception and not at.error
     shown = texts(at)
     assert "Deal owners: 1 of 3 in the roster; " in shown
-    assert "'Renewal Bot' on 1 deals, which looks like an automation" in shown
-    assert "'A. Person' on 1 deals, not in the roster (did you mean 'Anna Person'?)" in shown
+    assert "'Renewal Bot' on 1 deal, which looks like an automation" in shown
+    assert "'A. Person' on 1 deal, not in the roster (did you mean 'Anna Person'?)" in shown
     assert "Quota owners: 0 of 1 among the deal owners" in shown
     at.sidebar.toggle(key="anon-on").set_value(True).run()
     assert not at.exception

@@ -117,6 +117,6 @@ def test_the_data_page_line_names_the_unmatched_values():
     lk = _by(link_health(workspace_with(people=ROSTER, opportunities=deals)), "Deal owners")
     assert link_line(lk) == ("Deal owners: 1 of 4 in the roster; 'Renewal Bot' on 3 deals, which looks like an "
                              "automation or system user; 'A. Person' on 2 deals, not in the roster (did you mean "
-                             "'Anna Person'?); 'Zed Stranger' on 1 deals, not in the roster.")
+                             "'Anna Person'?); 'Zed Stranger' on 1 deal, not in the roster.")
     hidden = link_line(lk, lambda v: "a name hidden while anonymised")
     assert "Renewal" not in hidden and "Anna" not in hidden and "3 deals" in hidden
