@@ -12,6 +12,7 @@ from analytics.store import Workspace
 from ui import privacy
 from ui.auth import access_note
 from ui.components import md_escape
+from ui.data_health import health_section
 from ui.import_report import report_section
 from ui.imports import PAUSED, open_error, open_workspace_file, upload_section
 from ui.session import get_source_workspace, get_workspace, start_pending_warm_up
@@ -113,6 +114,7 @@ def render() -> None:
     upload_section(ws)
     report_section(ws)
     ws = get_source_workspace()
+    health_section(ws)
     coverage_section(ws)
     stage_section(ws)
     templates_section()

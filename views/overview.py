@@ -33,6 +33,8 @@ def render() -> None:
             metric("Closed-won vs quota", fmt_pct(h.attainment),
                    f"{fmt_money(h.won_in_quota_periods)} won in quota periods against {fmt_money(h.quota)} quota "
                    f"({h.quota_reps} reps with quota)")
+        elif h.quota_not_measured:
+            metric("Closed-won vs quota", None, h.quota_not_measured)
         else:
             metric("Closed-won vs quota", None,
                    f"{fmt_money(h.won_revenue) or 0} won in {h.won_deals:,} deals; no quota export loaded")

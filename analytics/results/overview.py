@@ -26,10 +26,12 @@ class Headline:
     quota: float | None
     quota_reps: int
     won_in_quota_periods: float | None
+    #: why closed-won vs quota is not measured though quotas are loaded (None: it is measured)
+    quota_not_measured: str | None = None
 
     @property
     def attainment(self) -> float | None:
-        if not self.quota or self.won_in_quota_periods is None:
+        if not self.quota or self.won_in_quota_periods is None or self.quota_not_measured:
             return None
         return self.won_in_quota_periods / self.quota
 
@@ -50,6 +52,12 @@ def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
     q_where, q_params = quota_clause(filters)
     quota = ws.row(
         f"SELECT sum(q.amount), count(DISTINCT q.owner_name) FROM v_quotas q WHERE {q_where}", q_params)
+    # a quota counts deals of its owner (v_won_in_quota joins resolved names): when no quota owner
+    # is a deal owner, 0% would be a wrong join, not a result
+    owners_meet = ws.scalar(
+        f"""SELECT count(*) FROM v_quotas q WHERE {q_where}
+               AND q.owner_name IN (SELECT owner_name FROM v_opportunities WHERE owner_name IS NOT NULL)""",
+        q_params)
     in_periods = ws.scalar(
         f"""SELECT sum(w.amount) FROM v_won_in_quota w JOIN v_quotas q
             ON q.owner_name = w.owner_name AND q.period_start = w.period_start WHERE {q_where}""", q_params)
@@ -59,6 +67,9 @@ def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
         won_revenue=won[0], won_deals=int(won[1] or 0),
         quota=quota[0], quota_reps=int(quota[1] or 0),
         won_in_quota_periods=(in_periods or 0.0) if quota[0] else None,
+        quota_not_measured=None if not quota[0] or owners_meet else (
+            "no quota owner matches a deal owner: the quota file names people differently from the deals "
+            "(see Data health on the Data page)"),
     )
 
 

@@ -497,3 +497,30 @@ def test_a_page_over_the_memory_limit_says_so_plainly(monkeypatch):
     assert not at.exception
     assert any("more memory than one session may use" in e.value for e in at.error)
     assert "Traceback" not in texts(at)
+
+
+def test_data_health_names_unlinked_owners_and_hides_them_while_anonymised():
+    from tests.factories import workspace_with
+
+    deal = {"stage": "Closed Won", "amount": 100.0, "created_date": "2025-01-05", "close_date": "2025-02-10",
+            "is_closed": True, "is_won": True}
+    ws = workspace_with(
+        people=[{"name": "Anna Person", "manager": "Max Boss"}, {"name": "Max Boss"}],
+        opportunities=[{**deal, "opportunity_id": "D1", "owner": "Anna Person"},
+                       {**deal, "opportunity_id": "D2", "owner": "Renewal Bot"},
+                       {**deal, "opportunity_id": "D3", "owner": "A. Person"}],
+        quotas=[{"owner": "ANNA PERSON", "period_start": "2025-01-01", "period_end": "2025-03-31", "amount": 1000}])
+    at = app(ws).run()
+    assert "no quota owner matches a deal owner" in texts(at)  # Overview: not measured, not 0%
+    at.switch_page("views/data.py").run()
+    assert not at.exception and not at.error
+    shown = texts(at)
+    assert "Deal owners: 1 of 3 in the roster; " in shown
+    assert "'Renewal Bot' on 1 deal, which looks like an automation" in shown
+    assert "'A. Person' on 1 deal, not in the roster (did you mean 'Anna Person'?)" in shown
+    assert "Quota owners: 0 of 1 among the deal owners" in shown
+    at.sidebar.toggle(key="anon-on").set_value(True).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Deal owners: 1 of 3 in the roster" in shown
+    assert "Renewal Bot" not in shown and "Anna Person" not in shown and "A. Person" not in shown

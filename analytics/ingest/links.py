@@ -1,0 +1,226 @@
+"""Data health: the links between files, and the values that link to no one.
+
+Every export names people (a deal's owner, a quota's owner, a review's rep...) and the pages
+resolve each name the way ``analytics/store/schema_sql.py`` does: the value equals a roster row's
+``person_id`` or ``name`` exactly (``v_person_ref``); a quota counts against a deal when their
+resolved owners are the same name (``v_won_in_quota``). :func:`link_health` measures each link the
+loaded data has by that same rule, so the panel agrees with what the pages compute, and says of
+each value that links to no one whether it looks like **not a person** (an automation, an
+integration user, a queue), a **near miss** of a name it could have meant (case, accents, spacing,
+"Last, First", an initial: suggested, never merged), or a name **not in the roster**.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from analytics.store.caching import per_data_version
+from analytics.store.workspace import Workspace
+
+#: Owners that are not people: CRM automation, integration and system users (case-insensitive,
+#: matched as whole words). Data, not code: add a pattern here.
+NOT_A_PERSON = (
+    "automation", "automated", "automated process", "integration", "integration user",
+    "platform integration", "system", "queue", "bot", "api", "deactivated user", "sales insights",
+    "workflow", "service account", "noreply", "no-reply", "admin",
+)
+_NOT_A_PERSON_RE = re.compile(
+    "|".join(r"(?<![0-9a-z])" + r"\s+".join(map(re.escape, p.split())) + r"(?![0-9a-z])" for p in NOT_A_PERSON),
+    re.IGNORECASE,
+)
+#: how close (rapidfuzz token-sort ratio, 0-100, on folded names) a value must be to a name to be suggested
+NEAR_MISS_SCORE = 88
+#: unmatched values listed per link
+TOP = 10
+
+NOT_A_PERSON_KIND, NEAR_MISS, NOT_IN_ROSTER = "not a person", "near miss", "not in the roster"
+_ROSTER = "roster"
+_DEAL_OWNERS = "deal owners"
+
+#: the links: (table, column, what it is, what a row is, target), in the order the panel lists them
+LINKS = (
+    ("opportunities", "owner", "Deal owners", "deals", _ROSTER),
+    ("activities", "owner", "Activity owners", "activities", _ROSTER),
+    ("quotas", "owner", "Quota owners", "quota rows", _ROSTER),
+    ("quotas", "owner", "Quota owners", "quota rows", _DEAL_OWNERS),
+    ("reviews", "rep", "Reviewed reps", "reviews", _ROSTER),
+    ("reviews", "reviewer", "Reviewers", "reviews", _ROSTER),
+    ("coaching_sessions", "manager", "Coaching managers", "sessions", _ROSTER),
+    ("coaching_sessions", "rep", "Coached reps", "sessions", _ROSTER),
+    ("development_actions", "rep", "Reps with development actions", "actions", _ROSTER),
+    ("development_actions", "manager", "Managers assigning development actions", "actions", _ROSTER),
+    ("surveys", "respondent", "Survey respondents", "answers", _ROSTER),
+    ("surveys", "subject_manager", "Surveyed managers", "answers", _ROSTER),
+)
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A value that links to no one: how many rows carry it, what it looks like, and the name it
+    may have meant (a near miss only)."""
+
+    value: str
+    rows: int
+    kind: str
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link between files: ``n_matched`` of ``n_total`` distinct values (``rows_matched`` of
+    ``rows_total`` rows) resolve to the target; the first :data:`TOP` unmatched values, most rows
+    first; and the fix, in a user's words (empty when every value matches)."""
+
+    table: str
+    column: str
+    what: str
+    unit: str
+    target: str
+    n_matched: int
+    n_total: int
+    rows_matched: int
+    rows_total: int
+    unmatched: tuple[Unmatched, ...]
+    fix: str
+
+    @property
+    def n_unmatched(self) -> int:
+        return self.n_total - self.n_matched
+
+    @property
+    def healthy(self) -> bool:
+        return self.n_matched == self.n_total
+
+
+def looks_automated(value: str) -> bool:
+    """Whether a value names an automation, integration or system user rather than a person.
+
+    >>> looks_automated("Renewal Bot"), looks_automated("Abbott Bottomley"), looks_automated("# Automated Process")
+    (True, False, True)
+    """
+    return bool(_NOT_A_PERSON_RE.search(str(value)))
+
+
+def fold(name: str) -> str:
+    """A name as compared for a near miss: accents and case dropped, "Last, First" turned round,
+    punctuation and spacing collapsed.
+
+    >>> fold("  PERSON,  Ánna ")
+    'anna person'
+    """
+    s = unicodedata.normalize("NFKD", str(name))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
+    if s.count(",") == 1:
+        last, first = s.split(",")
+        s = f"{first} {last}"
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", s).split())
+
+
+def _initial_match(value: str, names: dict[str, str]) -> str | None:
+    """"A. Person" or "A Person" -> the one folded name with that first initial and last name."""
+    parts = value.split()
+    if len(parts) < 2 or len(parts[0]) != 1:
+        return None
+    hits = [real for f, real in names.items()
+            if f.split() and len(f.split()) >= 2 and f.split()[-1] == parts[-1] and f[0] == parts[0]]
+    return hits[0] if len(hits) == 1 else None
+
+
+def near_miss(value: str, names: list[str]) -> str | None:
+    """The name ``value`` most likely meant, or None (never merged: a suggestion)."""
+    folded = {}
+    for n in names:
+        folded.setdefault(fold(n), n)
+    v = fold(value)
+    if not v or not folded:
+        return None
+    if v in folded:
+        return folded[v]
+    by_initial = _initial_match(v, folded)
+    if by_initial:
+        return by_initial
+    best = process.extractOne(v, list(folded), scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_MISS_SCORE)
+    return folded[best[0]] if best else None
+
+
+def classify(value: str, names: list[str]) -> tuple[str, str | None]:
+    if looks_automated(value):
+        return NOT_A_PERSON_KIND, None
+    meant = near_miss(value, names)
+    return (NEAR_MISS, meant) if meant else (NOT_IN_ROSTER, None)
+
+
+def _fix(table: str, column: str, target: str, roster: bool, unmatched: tuple[Unmatched, ...], n_unmatched: int) -> str:
+    if not n_unmatched:
+        return ""
+    if target == _ROSTER and not roster:
+        return "Upload a roster (People export) so these names resolve to people, managers and teams."
+    if target == _DEAL_OWNERS:
+        return ("Quota owners and deal owners must be the same people: check that both files name owners the same "
+                "way (name or the same ID), or map the quota file's owner column to the right column.")
+    kinds = {u.kind for u in unmatched}
+    parts = []
+    if NEAR_MISS in kinds:
+        parts.append("correct the spelling in the export or the roster (the names are suggested, never merged)")
+    if NOT_A_PERSON_KIND in kinds:
+        parts.append("reassign rows owned by automation or integration users in the CRM, or leave them out of the export")
+    if NOT_IN_ROSTER in kinds:
+        parts.append(f"add the missing people to the roster, or map the {column.replace('_', ' ')} column "
+                     "to the column that holds names or IDs")
+    return ("; ".join(parts) + ".").capitalize() if parts else ""
+
+
+def _counts(ws: Workspace, table: str, column: str, resolved: bool) -> list[tuple[str, int, bool]]:
+    """Distinct values of ``table.column`` with their rows and whether each resolves (to the roster,
+    or, ``resolved``, its resolved name to a deal owner)."""
+    col = f'"{column}"'
+    if resolved:  # quota owners -> deal owners, by resolved name as v_won_in_quota joins them
+        sql = f"""SELECT t.{col} AS v, count(*) AS n,
+                         bool_or(coalesce(r.name, t.{col}) IN (SELECT owner_name FROM v_opportunities
+                                                             WHERE owner_name IS NOT NULL)) AS ok
+                  FROM "{table}" t LEFT JOIN v_person_ref r ON r.ref = t.{col}
+                  WHERE nullif(trim(t.{col}), '') IS NOT NULL GROUP BY 1"""
+    else:
+        sql = f"""SELECT t.{col} AS v, count(*) AS n,
+                         bool_or(t.{col} IN (SELECT ref FROM v_person_ref)) AS ok
+                  FROM "{table}" t WHERE nullif(trim(t.{col}), '') IS NOT NULL GROUP BY 1"""
+    return [(str(v), int(n), bool(ok)) for v, n, ok in ws.query(sql).itertuples(index=False)]
+
+
+@per_data_version
+def link_health(ws: Workspace) -> tuple[Link, ...]:
+    """Each link between files the loaded data has (a link whose table holds no rows is left out);
+    held with the workspace until its data changes."""
+    counts = ws.counts()
+    roster = bool(counts.get("people"))
+    names = ws.query("SELECT DISTINCT name FROM people WHERE name IS NOT NULL")["name"].tolist() if roster else []
+    owners = None
+    out = []
+    for table, column, what, unit, target in LINKS:
+        if not counts.get(table):
+            continue
+        if target == _DEAL_OWNERS:
+            if not counts.get("opportunities"):
+                continue
+            if owners is None:
+                owners = ws.query("SELECT DISTINCT owner_name FROM v_opportunities "
+                                  "WHERE owner_name IS NOT NULL")["owner_name"].tolist()
+            candidates = owners
+        else:
+            candidates = names
+        values = _counts(ws, table, column, resolved=target == _DEAL_OWNERS)
+        if not values:
+            continue
+        missing = sorted((v for v in values if not v[2]), key=lambda v: (-v[1], v[0]))
+        unmatched = tuple(Unmatched(v, n, *classify(v, candidates)) for v, n, _ in missing[:TOP])
+        out.append(Link(
+            table=table, column=column, what=what, unit=unit, target=target,
+            n_matched=sum(ok for _, _, ok in values), n_total=len(values),
+            rows_matched=sum(n for _, n, ok in values if ok), rows_total=sum(n for _, n, _ in values),
+            unmatched=unmatched, fix=_fix(table, column, target, roster, unmatched, len(missing)),
+        ))
+    return tuple(out)

@@ -1,0 +1,78 @@
+"""The Data page's Data health: one line per link between the loaded files (deal owners to the
+roster, quota owners to deal owners...), from :func:`analytics.ingest.links.link_health`.
+
+Values from the data are drawn through ``md_escape``/``clip``. While names are anonymised, a value
+is shown as the pages show it (its pseudonym) when the anonymised copy knows it, else hidden;
+the counts are complete either way."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.fmt import clip, md_escape
+from analytics.ingest.links import NEAR_MISS, NOT_A_PERSON_KIND, Link, link_health
+from analytics.store import Workspace
+from ui import privacy
+
+#: unmatched values named in a link's line (the rest are counted)
+NAMED = 3
+HIDDEN = "a name hidden while anonymised"
+#: a link's row word for one row
+ONE = {"deals": "deal", "activities": "activity", "quota rows": "quota row", "reviews": "review",
+       "sessions": "session", "actions": "action", "answers": "answer"}
+
+
+def _rows(n: int, unit: str) -> str:
+    return f"{n:,} {ONE.get(unit, unit) if n == 1 else unit}"
+
+
+def _namer(ws: Workspace):
+    names = privacy.pseudonyms(ws)
+    if names is None:
+        return lambda value: f"'{clip(value)}'"
+    return lambda value: f"'{clip(names.people[value])}'" if value in names.people else HIDDEN
+
+
+def link_line(link: Link, name=lambda value: f"'{clip(value)}'") -> str:
+    """The line of one link, as plain text (the caller escapes it).
+
+    ``name`` draws a value from the data (quoted, or hidden while anonymised)."""
+    target = "in the roster" if link.target == "roster" else "among the deal owners"
+    head = f"{link.what}: {link.n_matched:,} of {link.n_total:,} {target}"
+    if link.healthy:
+        return head + f" (all {link.rows_total:,} {link.unit})."
+    parts = []
+    for u in link.unmatched[:NAMED]:
+        shown = f"{name(u.value)} on {_rows(u.rows, link.unit)}"
+        if u.kind == NOT_A_PERSON_KIND:
+            parts.append(f"{shown}, which looks like an automation or system user")
+        elif u.kind == NEAR_MISS:
+            where = "in the roster" if link.target == "roster" else "among the deal owners"
+            parts.append(f"{shown}, not {where} (did you mean {name(u.suggestion)}?)")
+        else:
+            parts.append(f"{shown}, not {'in the roster' if link.target == 'roster' else 'a deal owner'}")
+    rest = link.n_unmatched - len(parts)
+    rest_rows = link.rows_total - link.rows_matched - sum(u.rows for u in link.unmatched[:NAMED])
+    more = f"; {rest:,} more on {_rows(rest_rows, link.unit)}" if rest > 0 else ""
+    return head + "; " + "; ".join(parts) + more + "."
+
+
+def health_section(ws: Workspace) -> None:
+    if ws.is_empty:
+        return
+    links = link_health(ws)
+    if not links:
+        return
+    st.subheader("Data health: the links between files")
+    st.caption("Each file names people; the pages find them in the roster by ID or exact name, and count a quota "
+               "against its owner's deals. Values that link to no one are left out of every figure that needs the link. "
+               "Near misses are suggested, never merged.")
+    if privacy.is_on():
+        st.caption(":material/visibility_off: Values the anonymised pages do not show are hidden while names are "
+                   "anonymised; the counts are complete.")
+    name = _namer(ws)
+    for link in links:
+        icon = ":green[:material/check_circle:]" if link.healthy else ":orange[:material/warning:]"
+        st.markdown(f"{icon} {md_escape(link_line(link, name))}")
+        if link.fix:
+            st.caption(md_escape(link.fix))
