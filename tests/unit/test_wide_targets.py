@@ -130,3 +130,15 @@ def test_period_headers():
     assert period_of("2025/11") == ("month", 11, 2025)
     assert period_of("Q3-2025") == ("quarter", 3, 2025)
     assert period_of("Amount") is None and period_of("2025") is None and period_of("May Total") is None
+
+
+def test_a_wide_sheet_with_more_rejects_than_kept_lists_them_all_again():
+    from analytics.ingest.readers import REJECTS_KEPT
+    n = REJECTS_KEPT + 5
+    data = ("Rep,Year,Jan,Feb,Mar\n" + "".join(f"R{i},2025,1,1,{'x' if i % 3 == 0 else 2}\n"
+                                                for i in range(3 * n))).encode()
+    ws = Workspace()
+    report = import_file(ws, analyse_file("w.csv", data))
+    ws.close()
+    assert report.rows_read == 9 * n == report.rows_loaded + report.rows_rejected and report.rows_rejected == n
+    assert len(report.rejects) == REJECTS_KEPT and len(report.all_rejects()) == n
