@@ -24,6 +24,7 @@ from analytics.ingest.goals import split_team_goals
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject, read_export  # noqa: F401 - for pages
 from analytics.ingest.recognise import Recognition, missing_required, recognise
 from analytics.ingest.validate import LARGE, REPORT_COLUMNS, Prepared, prepare, unknown_people_warnings
+from analytics.ingest.wide import widen
 from analytics.store.memory import return_memory
 from analytics.store.workspace import Workspace
 
@@ -71,6 +72,8 @@ class Source:
         data = self.data.read_bytes() if isinstance(self.data, Path) else self.data
         raw = read_export(self.file_name, data, keep=None)
         del data
+        if self.table == "quotas" and not all(s in raw.headers for s in self.mapping.values()):
+            raw = (widen(raw) or (raw,))[0]  # loaded as a wide target sheet's periods
         if self.table == "quotas":
             raw = split_team_goals(raw, self.mapping)[0]
         prepared = prepare(raw, self.table, self.mapping, keep=None)
@@ -178,6 +181,11 @@ def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None 
         analysis.error = f"{file_name}: the file has no header row."
         return analysis
     analysis.recognition = recognise(analysis.raw.headers, saved_mappings, analysis.raw.frame)
+    if not (analysis.recognition.recognised and analysis.recognition.confidence >= 1.0):
+        # not a saved mapping or a named layout: a wide target sheet becomes quota periods
+        wide = widen(analysis.raw)
+        if wide is not None:
+            analysis.raw, analysis.recognition = wide
     return analysis
 
 

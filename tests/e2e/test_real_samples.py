@@ -18,9 +18,10 @@ from tests.e2e.test_workshop import SIDEBAR_PAGES
 FOLDERS = ("maven-crm", "salesforce-api-export", "salesforce-devorg-export", "quota-pl300-mslearn",
            "adventureworks-quota")
 SET = {folder: (folder,) for folder in FOLDERS} | {"all-together": FOLDERS}
-#: files that load with the preselected guesses (the quota files need the mapping form: a later issue)
-LOADABLE = {"maven-crm": 5, "salesforce-api-export": 3, "salesforce-devorg-export": 5, "quota-pl300-mslearn": 0,
-            "adventureworks-quota": 0, "all-together": 13}
+#: files that load with the preselected guesses (the AdventureWorks quota file needs the mapping
+#: form: a later issue; the PL-300 sheet loads as a wide target sheet)
+LOADABLE = {"maven-crm": 5, "salesforce-api-export": 3, "salesforce-devorg-export": 5, "quota-pl300-mslearn": 1,
+            "adventureworks-quota": 0, "all-together": 14}
 
 
 def files(case: str) -> list[str]:
