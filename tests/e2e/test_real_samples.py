@@ -1,7 +1,8 @@
-"""The real shared samples in a real browser: each sample folder alone, and all of them together,
-dropped on the Data page and loaded with the preselected guesses, then every page opened from the
-sidebar and every Presenter mode screen stepped through: no exception, no error, and Presenter
-mode's way out visible on every screen and taking the user back to the Overview and its sidebar.
+"""The real shared samples in a real browser: each sample folder alone (the pages that read it most),
+and all of them together (tests/e2e/test_real_samples_together.py: every page opened from the
+sidebar and every Presenter mode screen stepped through), dropped on the Data page and loaded with
+the preselected guesses: no exception, no error, and Presenter mode's way out visible on every
+screen and taking the user back to the Overview and its sidebar.
 (The broad net, every page under filters, is tests/app/test_real_samples.py.)"""
 
 from __future__ import annotations
@@ -92,6 +93,14 @@ JOURNEYS = {"maven-crm": ("maven-crm",), "salesforce-api-export": ("salesforce-a
             "quota-files": ("adventureworks-quota", "quota-pl300-mslearn"), "all-together": ("all-together",)}
 
 
+_DEALS = (("Overview", ""), ("Managers", "managers"), ("Manager detail", "manager"), ("Pipeline & KPIs", "kpis"))
+#: a sample alone in the browser opens the pages that read it most (every page of every sample alone,
+#: under filters, is tests/app/test_real_samples.py; every page and every Presenter screen of every
+#: sample together, in the browser, is tests/e2e/test_real_samples_together.py)
+QUICK = {"maven-crm": _DEALS, "salesforce-api-export": _DEALS, "salesforce-devorg-export": _DEALS,
+         "quota-files": (("Overview", ""), ("Pipeline & KPIs", "kpis"), ("Distribution", "distribution"))}
+
+
 #: the journeys run here; the longest, every sample together, is tests/e2e/test_real_samples_together.py
 #: (a file of its own, so it can run on the other worker)
 HERE = [j for j in JOURNEYS if j != "all-together"]
@@ -107,8 +116,8 @@ def walk_journey(page, app_url, journey: str) -> None:
     waiting = 0
     for case in JOURNEYS[journey]:  # a second drop adds to the files already in the box
         waiting = upload(page, case, waiting)
-    if journey == "quota-files":  # quotas alone: the pages that read them say what they need
-        for name, slug in (("Overview", ""), ("Pipeline & KPIs", "kpis"), ("Distribution", "distribution")):
+    if journey in QUICK:  # the pages that read this sample most; every page on it is tests/app
+        for name, slug in QUICK[journey]:
             go(page, name, slug)
             check_clean(page, f"{journey}: {name}")
         return
