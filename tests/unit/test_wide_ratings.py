@@ -174,6 +174,25 @@ def test_a_0_to_10_survey_keeps_each_questions_own_scale():
     assert report.rows_read == 120 == report.rows_loaded
     top = surveys.groupby("item")["scale_max"].first().to_dict()
     assert top[q10] == 10 and all(top[q] == 5 for q in q5)
+    bottom = surveys.groupby("item")["scale_min"].first().to_dict()
+    assert bottom[q10] == 0 and all(bottom[q] == 1 for q in q5)
+
+
+def test_a_0_to_10_answer_is_normalised_on_its_own_scale():
+    from analytics.signals.surveys import answers
+
+    q10 = "How likely are you to recommend your manager?"
+    rows = [["Respondent", "Manager", "Date", q10, *LIKERT_QS]]
+    rows += [["R1", "Bo Chen", "2025-05-02", "0", "Agree", "Agree", "Agree"],
+             ["R2", "Bo Chen", "2025-05-02", "10", "Agree", "Agree", "Agree"]]
+    ws = Workspace()
+    report = import_file(ws, analyse_file("s.csv", csv_bytes(rows)))
+    assert report.rows_loaded == 8
+    got = answers(ws)
+    ws.close()
+    norm = got[got["item"] == q10].sort_values("score")["norm"].tolist()
+    assert norm == [0.0, 1.0]  # (score - 0) / 10, not (score - 1) / 9
+    assert set(got[got["item"] != q10]["norm"]) == {0.75}
 
 
 def test_a_survey_without_a_manager_is_refused_with_the_reason_and_loads_as_reviews_if_chosen():
