@@ -179,7 +179,8 @@ def upload_section(ws: Workspace) -> None:
         st.session_state.pop(JSON_KEY, None)
         forget_gone_uploads([])
         st.caption("Recognised without set-up: Salesforce (Data Loader/API and report exports), HubSpot deals, "
-                   "Dynamics 365 opportunities, the Maven CRM sample, and Bench Strength's own templates.")
+                   "Dynamics 365 opportunities, the Maven CRM sample, wide review and survey exports (one column per "
+                   "rating or question), and Bench Strength's own templates.")
         return
     data_files, saved_mappings = json_uploads_section(files, ws)
     forget_gone_uploads(data_files)

@@ -33,6 +33,8 @@ def ratings_card(a: FileAnalysis, fid: str, mapping_form) -> tuple[str | None, d
             f"{'rating' if layout.table == 'reviews' else 'question'} ({n:,} lines, {len(a.wide_raw.headers)} "
             f"columns): each ticked column's cells become rows. The best guess is preselected.",
             icon=":material/table_rows:")
+    for note in a.wide_raw.notes:
+        st.caption(md_escape(note))
     table = st.radio("This file holds", options, format_func=lambda t: labels[t], horizontal=True,
                      key=f"ratings-table-{fid}")
     if table == AS_READ:

@@ -273,3 +273,13 @@ def test_a_reader_reject_stays_one_row_and_counts_hold():
     assert report.rows_read == report.rows_loaded + report.rows_rejected
     assert report.rows_loaded == 10 and 3 in {r.row for r in report.rejects}
     assert isinstance(reviews, pd.DataFrame)
+
+
+def test_a_wide_ratings_file_chosen_as_another_table_loads_as_it_was_read():
+    rows = [["Name", "Team", "Discovery", "Demo", "Closing"], ["Ann Lee", "East", "3", "4", "2"],
+            ["Cy Diaz", "West", "1", "2", "3"]]
+    analysis, report, people = load("matrix.csv", csv_bytes(rows), table_name="people",
+                                    mapping={"name": "Name", "team": "Team"})
+    assert analysis.ratings is not None
+    assert report.error is None and report.rows_read == 2 == report.rows_loaded
+    assert set(zip(people["name"], people["team"], strict=True)) == {("Ann Lee", "East"), ("Cy Diaz", "West")}
