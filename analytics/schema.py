@@ -481,6 +481,8 @@ SURVEYS = Table(
         _c("score", "number", "The answer.", required=True,
            synonyms=("Score", "Answer", "Rating", "Response", "Value"),
            used_by=("confidence_gap", "lead_dial")),
+        _c("scale_min", "number", "Bottom of the answer scale (default 1; 0 for a 0–10 question).",
+           synonyms=("Scale Min", "Min Score", "Minimum")),
         _c("scale_max", "number", "Top of the answer scale (default 5).",
            synonyms=("Scale Max", "Scale", "Out Of")),
         _c("survey_date", "date", "When the survey was answered.",

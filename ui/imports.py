@@ -19,6 +19,7 @@ from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping
 from analytics.store import Workspace, WorkspaceFileError
 from ui import privacy
 from ui.components import NAME_CHARS, clip, md_escape
+from ui.ratings_form import ratings_card
 from ui.session import set_reports, set_workspace, warm_up
 from ui.state import (
     add_session_mappings,
@@ -36,7 +37,8 @@ PAUSED = ("Uploading is paused while names are anonymised: the upload box lists 
 #: session keys: each upload's analysis, each JSON upload read, settings files applied, the uploader's generation
 ANALYSES_KEY, JSON_KEY, APPLIED_KEY, GENERATION_KEY = "analyses", "json-uploads", "applied-settings-files", "uploader_gen"
 
-Choice = tuple[str | None, dict[str, str]]  # the table a file holds, and its canonical -> source columns
+#: the table a file holds, its canonical -> source columns, and a wide ratings file's ticked columns
+Choice = tuple[str | None, dict[str, str], tuple[str, ...] | None]
 
 
 def file_key(f) -> str:
@@ -70,10 +72,11 @@ def forget_gone_uploads(files) -> None:
             del cache[key]
 
 
-def mapping_form(a: FileAnalysis, fid: str, expanded: bool) -> Choice:
-    """Let the user pick the table and a source column for each canonical column."""
+def mapping_form(a: FileAnalysis, fid: str, expanded: bool, tables: list[str] | None = None) -> Choice:
+    """Let the user pick the table (one of ``tables``, default all) and a source column for each
+    canonical column."""
     rec = a.recognition
-    table_names = list(schema.TABLES)
+    table_names = list(tables or schema.TABLES)
     labels = {t: schema.table(t).label for t in table_names}
     default_table = rec.table if rec and rec.table else None
     with st.expander("Check or change the column mapping" if expanded is False else "Choose the table and columns",
@@ -84,7 +87,7 @@ def mapping_form(a: FileAnalysis, fid: str, expanded: bool) -> Choice:
         )
         if table_name is None:
             st.caption("Pick the kind of data this file holds; the app then suggests a column for each field.")
-            return None, {}
+            return None, {}, None
         guess = rec.mapping if rec and rec.table == table_name else guess_mapping(table_name, a.headers)
         options = [NOT_IN_FILE, *a.headers]
         mapping: dict[str, str] = {}
@@ -109,7 +112,7 @@ def mapping_form(a: FileAnalysis, fid: str, expanded: bool) -> Choice:
             file_name=f"mapping-{table_name}.json", mime="application/json", key=f"map-dl-{fid}",
             icon=":material/save:", help="Upload this file with next cycle's export and the mapping applies at once.",
         )
-    return table_name, mapping
+    return table_name, mapping, None
 
 
 def file_card(a: FileAnalysis, fid: str) -> Choice | None:
@@ -117,6 +120,8 @@ def file_card(a: FileAnalysis, fid: str) -> Choice | None:
     if a.error:
         st.error(md_escape(a.error), icon=":material/block:")
         return None
+    if a.ratings is not None:
+        return ratings_card(a, fid, mapping_form)
     rec = a.recognition
     n = a.raw.rows_read
     if rec and rec.recognised:
@@ -174,7 +179,8 @@ def upload_section(ws: Workspace) -> None:
         st.session_state.pop(JSON_KEY, None)
         forget_gone_uploads([])
         st.caption("Recognised without set-up: Salesforce (Data Loader/API and report exports), HubSpot deals, "
-                   "Dynamics 365 opportunities, the Maven CRM sample, and Bench Strength's own templates.")
+                   "Dynamics 365 opportunities, the Maven CRM sample, wide review and survey exports (one column per "
+                   "rating or question), and Bench Strength's own templates.")
         return
     data_files, saved_mappings = json_uploads_section(files, ws)
     forget_gone_uploads(data_files)
@@ -245,7 +251,8 @@ def load_section(ws: Workspace, data_files: list, analyses: dict[str, FileAnalys
         st.caption(f"{unmapped} file(s) cannot be loaded until their table and required columns are chosen.")
     if st.button(f"Load {len(loadable)} file(s) into the workspace", type="primary",
                  disabled=not loadable, icon=":material/play_arrow:"):
-        load(ws, mode, [ImportJob(analyses[fid], table, mapping) for fid, (table, mapping) in loadable.items()], gen)
+        load(ws, mode, [ImportJob(analyses[fid], table, mapping, ticked)
+                        for fid, (table, mapping, ticked) in loadable.items()], gen)
 
 
 def load(ws: Workspace, mode: str, jobs: list[ImportJob], gen: int) -> None:
@@ -317,10 +324,12 @@ def remember_mappings(jobs: list[ImportJob]) -> None:
     made = []
     for job in jobs:
         rec = job.analysis.recognition
-        if not job.table or not job.mapping:
-            continue
+        if not job.table or not job.mapping or job.ratings is not None:
+            continue  # a wide ratings file's long rows are the app's own headers, no export's
         if rec is None or not rec.recognised or job.table != rec.table or job.mapping != rec.mapping:
-            made.append(mapping_from_json(mapping_to_json(job.table, job.mapping, job.analysis.headers,
+            read = job.analysis.wide_raw  # a wide ratings file mapped as another table: its own headers
+            made.append(mapping_from_json(mapping_to_json(job.table, job.mapping,
+                                                          read.headers if read is not None else job.analysis.headers,
                                                           name=job.analysis.file_name)))
     add_session_mappings(made)
 

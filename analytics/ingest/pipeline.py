@@ -21,8 +21,10 @@ import pandas as pd
 from analytics import schema
 from analytics.ingest.errors import ExportError
 from analytics.ingest.goals import split_team_goals
+from analytics.ingest.ratings import TABLES as RATING_TABLES
+from analytics.ingest.ratings import RatingsLayout, lengthen, widen_ratings
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject, read_export  # noqa: F401 - for pages
-from analytics.ingest.recognise import Recognition, missing_required, recognise
+from analytics.ingest.recognise import Recognition, guess_mapping, missing_required, recognise
 from analytics.ingest.validate import LARGE, REPORT_COLUMNS, Prepared, prepare, unknown_people_warnings
 from analytics.ingest.wide import widen
 from analytics.store.memory import return_memory
@@ -42,10 +44,19 @@ class FileAnalysis:
     recognition: Recognition | None = None
     error: str | None = None
     data: bytes | Path | None = field(default=None, repr=False)
+    #: a wide review or survey export (:mod:`analytics.ingest.ratings`): its layout, and the file
+    #: as read (``raw`` is then its long rows under the layout's guess and ticked columns)
+    ratings: RatingsLayout | None = None
+    wide_raw: RawTable | None = field(default=None, repr=False)
 
     @property
     def headers(self) -> list[str]:
         return self.raw.headers if self.raw else []
+
+    def as_ratings(self, table: str, columns: tuple[str, ...] | list[str] | None = None
+                   ) -> tuple[RawTable, Recognition]:
+        """A wide ratings file as long rows of ``table`` from the ``columns`` ticked."""
+        return lengthen(self.wide_raw, self.ratings, table, columns)
 
     def preview(self, rows: int = 5) -> pd.DataFrame:
         """The first rows, with canonical column names over the mapped source columns."""
@@ -66,12 +77,17 @@ class Source:
     table: str
     mapping: dict[str, str]
     known: frozenset[str] = frozenset()
+    #: a wide ratings file's layout and the columns loaded from it
+    ratings: RatingsLayout | None = None
+    columns: tuple[str, ...] | None = None
 
     def problems(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(every reject, every warning), as the import found them."""
         data = self.data.read_bytes() if isinstance(self.data, Path) else self.data
         raw = read_export(self.file_name, data, keep=None)
         del data
+        if self.ratings is not None and self.table in RATING_TABLES:
+            raw = lengthen(raw, self.ratings, self.table, self.columns)[0]  # loaded as long ratings
         if self.table == "quotas" and not all(s in raw.headers for s in self.mapping.values()):
             raw = (widen(raw) or (raw,))[0]  # loaded as a wide target sheet's periods
         if self.table == "quotas":
@@ -186,18 +202,43 @@ def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None 
         wide = widen(analysis.raw)
         if wide is not None:
             analysis.raw, analysis.recognition = wide
+        elif (ratings := widen_ratings(analysis.raw)) is not None:
+            # a wide review or survey export: one long row per person and rating column
+            analysis.wide_raw = analysis.raw
+            analysis.ratings, analysis.raw, analysis.recognition = ratings
     return analysis
 
 
 def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = None,
                 mapping: dict[str, str] | None = None, progress: Progress | None = None,
-                check_people: bool = True, release_raw: bool = False) -> ImportReport:
+                check_people: bool = True, release_raw: bool = False,
+                ratings: tuple[str, ...] | list[str] | None = None) -> ImportReport:
     """Validate and load one analysed file. ``table_name``/``mapping`` override recognition.
+
+    A wide review or survey export (``analysis.ratings``) loads as long rows of the table chosen
+    (reviews or surveys) from the ``ratings`` columns ticked (default: those that look like
+    ratings); chosen as any other table, it loads as the file was read, under ``mapping``.
 
     ``release_raw`` drops the file's text cells once they are parsed, before loading, for a
     caller that will not show the file again (a folder import): for a file of millions of rows it
     lowers the import's high point by those cells' text (benchmarks/RESULTS.md)."""
     rec = analysis.recognition
+    source_raw = analysis.raw
+    columns: tuple[str, ...] | None = None
+    if analysis.ratings is not None and analysis.wide_raw is not None:
+        chosen = table_name or (rec.table if rec else None)
+        if chosen in RATING_TABLES:
+            columns = tuple(ratings) if ratings is not None else analysis.ratings.ticked
+            if rec is None or chosen != rec.table or ratings is not None:
+                source_raw, rec = analysis.as_ratings(chosen, columns)
+            if not columns or missing_required(chosen, rec.mapping):
+                report = ImportReport(analysis.file_name, chosen, rec.shape)
+                report.error = _ratings_missing(analysis, chosen, rec, columns)
+                return report
+        else:
+            source_raw = analysis.wide_raw
+            if mapping is None and chosen is not None:
+                mapping = guess_mapping(chosen, source_raw.headers)
     if table_name is None and rec is not None and not rec.recognised:
         # a guess is only a starting point for the mapping form, never loaded unconfirmed
         report = ImportReport(analysis.file_name, None, None)
@@ -206,32 +247,33 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         return report
     table_name = table_name or (rec.table if rec else None)
     report = ImportReport(analysis.file_name, table_name, rec.shape if rec else None)
-    if analysis.error or analysis.raw is None:
+    if analysis.error or source_raw is None:
         report.error = analysis.error or f"{analysis.file_name}: the file could not be read."
         return report
     if table_name is None:
         report.error = f"{analysis.file_name}: the app did not recognise this file; choose its table and columns."
         return report
     mapping = dict(mapping if mapping is not None else rec.mapping if rec else {})
-    mapping = {c: s for c, s in mapping.items() if s in analysis.raw.headers}
+    mapping = {c: s for c, s in mapping.items() if s in source_raw.headers}
     missing = missing_required(table_name, mapping)
     if missing:
         report.error = (f"{analysis.file_name}: choose a column for "
                         + ", ".join(m.replace("_", " ") for m in missing)
                         + f" (required for {schema.table(table_name).label.lower()}).")
-        report.rows_read = analysis.raw.rows_read
+        report.rows_read = source_raw.rows_read
         return report
     if mapping != (rec.mapping if rec else None):
         report.shape = "Column mapping chosen by hand"
-    footer = list(analysis.raw.footer)
-    raw, team = (split_team_goals(analysis.raw, mapping) if table_name == "quotas" else (analysis.raw, []))
+    footer = list(source_raw.footer)
+    raw, team = (split_team_goals(source_raw, mapping) if table_name == "quotas" else (source_raw, []))
+    del source_raw
     prepared: Prepared = prepare(raw, table_name, mapping, progress)
     del raw
     if prepared.rows_read != prepared.rows_loaded + prepared.rows_rejected:  # checked before anything loads
         report.error = f"{analysis.file_name}: the import could not account for every row, so nothing was loaded."
         return report
     if release_raw:
-        analysis.raw = None
+        analysis.raw = analysis.wide_raw = None
     if prepared.rows_read >= LARGE:
         return_memory()
     known = ws.known_people() if check_people and table_name in schema.PERSON_REFERENCES else set()
@@ -246,7 +288,8 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     report.rejects, report.rejects_total = prepared.rejects.first(), prepared.rejects.total
     report.warnings, report.warnings_total = prepared.warnings.first(), prepared.warnings.total
     if (report.more_rejects or report.more_warnings) and analysis.data is not None:
-        report.source = Source(analysis.file_name, analysis.data, table_name, mapping, frozenset(known))
+        report.source = Source(analysis.file_name, analysis.data, table_name, mapping, frozenset(known),
+                               analysis.ratings if columns is not None else None, columns)
     report.notes = prepared.notes
     report.footer = footer
     report.team_goals = team
@@ -266,13 +309,26 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     return report
 
 
+def _ratings_missing(analysis: FileAnalysis, table: str, rec: Recognition, columns: tuple[str, ...]) -> str:
+    """Why a wide ratings file cannot load as ``table``."""
+    if not columns:
+        return f"{analysis.file_name}: no column is ticked as ratings; tick the columns to load."
+    if "subject_manager" in rec.missing_required:
+        return (f"{analysis.file_name}: survey answers need the manager they are about, and this file has no "
+                "manager column; add one to the export, or load the file as capability reviews.")
+    return (f"{analysis.file_name}: {', '.join(m.replace('_', ' ') for m in rec.missing_required)} not found "
+            f"(required for {schema.table(table).label.lower()}).")
+
+
 @dataclass
 class ImportJob:
-    """One file of a batch, with the table and mapping the user chose (None: as recognised)."""
+    """One file of a batch, with the table and mapping the user chose (None: as recognised), and
+    for a wide ratings file the columns ticked as ratings (None: those that look like ratings)."""
 
     analysis: FileAnalysis
     table: str | None = None
     mapping: dict[str, str] | None = None
+    ratings: tuple[str, ...] | None = None
 
     @property
     def target(self) -> str | None:
@@ -295,7 +351,7 @@ def import_files(ws: Workspace, jobs: list[ImportJob] | list[FileAnalysis],
         def sub(frac: float, text: str, i=i, job=job) -> None:
             if progress:
                 progress((i + frac) / len(ordered), f"{job.analysis.file_name}: {text}")
-        reports.append(import_file(ws, job.analysis, job.table, job.mapping, sub))
+        reports.append(import_file(ws, job.analysis, job.table, job.mapping, sub, ratings=job.ratings))
     return reports
 
 

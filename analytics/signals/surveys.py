@@ -9,7 +9,8 @@ An answer is the manager's *own* when the respondent is the subject manager (aft
 resolving IDs), or when the respondent role is ``manager`` or ``self`` and the respondent is
 not another person of the roster; every other answer is a rep's answer about their manager.
 
-Scores are normalised to 0..1 by (score − 1) ÷ (scale_max − 1), with scale_max 5 when blank.
+Scores are normalised to 0..1 by (score − scale_min) ÷ (scale_max − scale_min), with scale_min 1
+and scale_max 5 when blank (a 0–10 question carries scale_min 0).
 An answer *agrees* when its normalised score is at least (agree_score − 1) ÷ 4, i.e.
 ``settings.agree_score`` on a 5-point scale, rescaled for other scales (5 of 7 does not agree
 with the default 4; 6 of 7 does).
@@ -56,7 +57,8 @@ _ANSWERS = """
 SELECT sv.response_id, sv.respondent, coalesce(pr.name, sv.respondent) AS respondent_name,
        pr.name IS NOT NULL AS respondent_known, lower(trim(sv.respondent_role)) AS role,
        coalesce(pm.name, sv.subject_manager) AS manager,
-       sv.item, sv.score, coalesce(sv.scale_max, ?) AS scale_max, sv.survey_date
+       sv.item, sv.score, coalesce(sv.scale_max, ?) AS scale_max,
+       coalesce(sv.scale_min, 1) AS scale_min, sv.survey_date
 FROM surveys sv
 LEFT JOIN v_person_ref pr ON pr.ref = sv.respondent
 LEFT JOIN v_person_ref pm ON pm.ref = sv.subject_manager
@@ -80,14 +82,18 @@ def agree_threshold(settings: Settings = Settings()) -> float:
     return (settings.agree_score - 1.0) / 4.0
 
 
-def normalised(score: pd.Series, scale_max: pd.Series) -> pd.Series:
-    """(score − 1) ÷ (scale_max − 1); NaN where the scale has no range.
+def normalised(score: pd.Series, scale_max: pd.Series, scale_min: pd.Series | None = None) -> pd.Series:
+    """(score − scale_min) ÷ (scale_max − scale_min), scale_min 1 when not given; NaN where the
+    scale has no range.
 
     >>> normalised(pd.Series([4.0, 5.0]), pd.Series([5.0, 7.0])).round(4).tolist()
     [0.75, 0.6667]
+    >>> normalised(pd.Series([0.0, 10.0]), pd.Series([10.0, 10.0]), pd.Series([0.0, 0.0])).tolist()
+    [0.0, 1.0]
     """
     top = scale_max.astype(float)
-    return (score.astype(float) - 1.0) / (top - 1.0).where(top > 1.0)
+    low = pd.Series(1.0, index=score.index) if scale_min is None else scale_min.astype(float)
+    return (score.astype(float) - low) / (top - low).where(top > low)
 
 
 def classify_items(ws: Workspace, settings: Settings = Settings()) -> pd.DataFrame:
@@ -113,7 +119,8 @@ def answers(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     """Survey answers in scope, one row each, with what they measure.
 
     Columns: response_id, respondent, manager (the subject manager's name), item, kind,
-    score, scale_max (5 when blank), survey_date, norm = (score − 1) ÷ (scale_max − 1),
+    score, scale_max (5 when blank), survey_date, norm = (score − scale_min) ÷ (scale_max − scale_min)
+    (scale_min 1 when blank),
     agrees (norm ≥ :func:`agree_threshold`; NaN when norm is), is_self (the manager's own answer,
     see the module docstring).
     """
@@ -128,14 +135,14 @@ def answers(ws: Workspace, filters: Filters = Filters(), settings: Settings = Se
     frame = ws.query(
         f"""WITH a AS ({_ANSWERS})
             SELECT a.response_id, a.respondent, a.respondent_name, a.respondent_known, a.role,
-                   a.manager, a.item, a.score, a.scale_max, a.survey_date
+                   a.manager, a.item, a.score, a.scale_max, a.scale_min, a.survey_date
             FROM a WHERE a.manager IS NOT NULL AND {period} AND {who_sql}""",
         params,
     )
     classify = item_classifier(settings.survey_item_rules)
     kinds = {i: classify(i) for i in frame["item"].dropna().unique()}
     frame["kind"] = frame["item"].map(kinds).astype(object)
-    frame["norm"] = normalised(frame["score"], frame["scale_max"])
+    frame["norm"] = normalised(frame["score"], frame["scale_max"], frame["scale_min"])
     frame["agrees"] = (frame["norm"] >= agree_threshold(settings) - 1e-9).astype(float).where(frame["norm"].notna())
     same = frame["respondent_name"] == frame["manager"]
     # a "manager" role marks a self-rating unless the respondent is someone else in the roster
