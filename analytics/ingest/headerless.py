@@ -15,6 +15,7 @@ The rules are data (:data:`KIND_PREFERENCES`, :data:`NOT_BEFORE`): no file is a 
 
 from __future__ import annotations
 
+import calendar
 import re
 from functools import lru_cache
 
@@ -37,9 +38,11 @@ _CODE = re.compile(r"^[A-Za-z0-9_\-./:#]*\d[A-Za-z0-9_\-./:#]*$")
 _PERSON = re.compile(r"^[A-ZÀ-Ý][\w'’\-.]*(?: [A-ZÀ-Ý][\w'’\-.]*){1,3}$")
 _FLAGS = {"true", "false", "yes", "no", "y", "n", "t", "f", "0", "1"}
 #: period labels a wide target sheet's header row holds: never data (analytics.ingest.wide reads them)
+_MONTHS = "|".join(sorted({m.lower() for m in (*calendar.month_name, *calendar.month_abbr) if m} | {"sept"},
+                          key=len, reverse=True))
 _PERIOD_LABEL = re.compile(
-    r"^(m\d{1,2}|q[1-4]|h[12]|fy\s?\d{2,4}|(19|20)\d\d[\-/. ]?(0?[1-9]|1[0-2]|q[1-4]|h[12])"
-    r"|(q[1-4]|h[12])[\-/. ]?(19|20)\d\d|[a-z]{3,9}\.?([\-/ ']?\d{2,4})?)$", re.IGNORECASE)
+    r"^(m\d{1,2}|q[1-4]|h[12]|fy\s?\d{2,4}|(19|20)\d\d[\-/. ]?(0?[1-9]|1[0-2]|q[1-4]|h[12]|(" + _MONTHS + r")\.?)"
+    r"|(q[1-4]|h[12])[\-/. ]?(19|20)\d\d|(" + _MONTHS + r")\.?([\-/ ']?\d{2,4})?)$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -174,8 +177,10 @@ def _describe(values: pd.Series, first: bool) -> str:
     distinct = len(set(cells)) / len(cells)
     if all(_CODE.match(c) for c in cells) and (first or distinct >= 0.9):
         return "ID"
-    if sum(1 for c in cells if _PERSON.match(c)) >= 0.8 * len(cells) and distinct > 0.3:
-        return "name"
+    values = set(cells)
+    if (sum(1 for c in cells if _PERSON.match(c)) >= 0.8 * len(cells)
+            and len({v.split()[0] for v in values}) >= 0.8 * len(values)):
+        return "name"  # people's names: few share a first word ("Closed Won", "Closed Lost" do)
     if len(set(cells)) <= max(2, min(50, len(cells) // 2)):
         return "category"
     return "text"
