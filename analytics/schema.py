@@ -337,9 +337,11 @@ QUOTAS = Table(
                      "Sales Person", "Seller", "Name", "Employee"),
            used_by=("attainment",)),
         _c("period_start", "date", "First day of the quota period.", required=True,
-           synonyms=("Period Start", "Start Date", "StartDate", "From", "Period", "Quarter Start"),
+           synonyms=("Period Start", "Start Date", "StartDate", "From", "Period", "Quarter Start", "Quota Date",
+                     "Quota Month", "Quota Period", "Target Month", "Month"),
            used_by=("attainment",)),
-        _c("period_end", "date", "Last day of the quota period.", required=True,
+        _c("period_end", "date", "Last day of the quota period (derived from the spacing of an owner's period "
+           "starts when the file gives one date per period).", required=True,
            synonyms=("Period End", "End Date", "EndDate", "To", "Quarter End"),
            used_by=("attainment",)),
         _c("amount", "money", "Quota amount.", required=True,

@@ -37,6 +37,11 @@ PAUSED = ("Uploading is paused while names are anonymised: the upload box lists 
 #: session keys: each upload's analysis, each JSON upload read, settings files applied, the uploader's generation
 ANALYSES_KEY, JSON_KEY, APPLIED_KEY, GENERATION_KEY = "analyses", "json-uploads", "applied-settings-files", "uploader_gen"
 
+#: what the Data page says of a file without a header row
+HEADER_WORDS = "this file has no header row; the app guessed its columns from the values; check them"
+HEADERLESS = (HEADER_WORDS[0].upper() + HEADER_WORDS[1:] + ", then tick the box below the columns to load it. "
+              "Its first line is data and counts as a row.")
+
 #: the table a file holds, its canonical -> source columns, and a wide ratings file's ticked columns
 Choice = tuple[str | None, dict[str, str], tuple[str, ...] | None]
 
@@ -90,6 +95,10 @@ def mapping_form(a: FileAnalysis, fid: str, expanded: bool, tables: list[str] | 
             return None, {}, None
         guess = rec.mapping if rec and rec.table == table_name else guess_mapping(table_name, a.headers)
         options = [NOT_IN_FILE, *a.headers]
+        kinds = a.raw.column_kinds if a.raw is not None else {}
+
+        def shown(header: str) -> str:  # a headerless file's columns say what their values look like
+            return clip(f"{header} ({kinds[header]})" if header in kinds else header)
         mapping: dict[str, str] = {}
         t = schema.table(table_name)
         cols = st.columns(3)
@@ -100,7 +109,7 @@ def mapping_form(a: FileAnalysis, fid: str, expanded: bool, tables: list[str] | 
                 choice = st.selectbox(
                     f"{col.name.replace('_', ' ')}{' *' if required else ''}", options,
                     index=options.index(default) if default in options else 0,
-                    help=col.description, key=f"map-col-{fid}-{table_name}-{col.name}", format_func=clip,
+                    help=col.description, key=f"map-col-{fid}-{table_name}-{col.name}", format_func=shown,
                 )
             if choice != NOT_IN_FILE:
                 mapping[col.name] = choice
@@ -138,14 +147,22 @@ def file_card(a: FileAnalysis, fid: str) -> Choice | None:
         for note in a.raw.notes:
             st.caption(md_escape(note))
         return mapping_form(a, fid, expanded=False)
-    st.warning(
-        f"**{md_escape(a.file_name)}**: {guess_sentence(a)} ({n:,} rows, {len(a.headers)} columns). "
-        "Choose what it holds and which column is which; the best guesses are preselected.",
-        icon=":material/help:",
-    )
+    if a.raw.headerless:
+        guess = guess_sentence(a)
+        st.warning(f"**{md_escape(a.file_name)}**: {HEADERLESS} {guess[0].upper() + guess[1:]} ({n:,} rows, "
+                   f"{len(a.headers)} columns).", icon=":material/help:")
+    else:
+        st.warning(
+            f"**{md_escape(a.file_name)}**: {guess_sentence(a)} ({n:,} rows, {len(a.headers)} columns). "
+            "Choose what it holds and which column is which; the best guesses are preselected.",
+            icon=":material/help:",
+        )
     if rec and rec.candidates and rec.table:
         st.caption("Why: " + md_escape("; ".join(rec.candidates[0].reasons[:3])))
-    return mapping_form(a, fid, expanded=True)
+    choice = mapping_form(a, fid, expanded=True)
+    if a.raw.headerless and not st.checkbox("I checked these columns: load this file", key=f"map-ok-{fid}"):
+        return None  # a guess from values alone is loaded only once the user says it is right
+    return choice
 
 
 def guess_sentence(a: FileAnalysis) -> str:
@@ -244,9 +261,13 @@ def load_section(ws: Workspace, data_files: list, analyses: dict[str, FileAnalys
                                    "new": "a new workspace with only these files"}[m],
         )
     unreadable = sum(1 for fid in choices if analyses[fid].error)
-    unmapped = len(data_files) - len(loadable) - unreadable
+    unchecked = sum(1 for fid, c in choices.items() if c is None and analyses[fid].raw is not None
+                    and analyses[fid].raw.headerless)
+    unmapped = len(data_files) - len(loadable) - unreadable - unchecked
     if unreadable:
         st.caption(f"{unreadable} file(s) cannot be read (see the messages above) and will be left out.")
+    if unchecked:
+        st.caption(f"{unchecked} file(s) without a header row wait for you to check their columns.")
     if unmapped:
         st.caption(f"{unmapped} file(s) cannot be loaded until their table and required columns are chosen.")
     if st.button(f"Load {len(loadable)} file(s) into the workspace", type="primary",

@@ -114,6 +114,16 @@ def _number(text: str) -> float | None:
         return None
 
 
+def as_number(text: str) -> float | None:
+    """The number a cell holds (currency, thousands separators and accounting brackets aside), or None."""
+    return _number(text)
+
+
+def looks_like_date(text: str) -> bool:
+    """True when a cell is written like a date (in any of the forms exports use)."""
+    return bool(_DATE.match(text.strip()))
+
+
 def value_fit(column: str, kind: str, values: list[str]) -> float | None:
     """Share of ``values`` (non-empty text) that look like what a ``kind`` column holds; None when
     there is nothing to judge. ``column`` adds checks: a probability is 0–100 (or 0–1)."""

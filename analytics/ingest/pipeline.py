@@ -21,10 +21,11 @@ import pandas as pd
 from analytics import schema
 from analytics.ingest.errors import ExportError
 from analytics.ingest.goals import split_team_goals
+from analytics.ingest.quota_periods import derive_period_end
 from analytics.ingest.ratings import TABLES as RATING_TABLES
 from analytics.ingest.ratings import RatingsLayout, lengthen, widen_ratings
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject, read_export  # noqa: F401 - for pages
-from analytics.ingest.recognise import Recognition, guess_mapping, missing_required, recognise
+from analytics.ingest.recognise import Recognition, guess_mapping, missing_required, recognise, recognise_headerless
 from analytics.ingest.validate import LARGE, REPORT_COLUMNS, Prepared, prepare, unknown_people_warnings
 from analytics.ingest.wide import widen
 from analytics.store.memory import return_memory
@@ -90,11 +91,14 @@ class Source:
             raw = lengthen(raw, self.ratings, self.table, self.columns)[0]  # loaded as long ratings
         if self.table == "quotas" and not all(s in raw.headers for s in self.mapping.values()):
             raw = (widen(raw) or (raw,))[0]  # loaded as a wide target sheet's periods
+        mapping = self.mapping
         if self.table == "quotas":
-            raw = split_team_goals(raw, self.mapping)[0]
-        prepared = prepare(raw, self.table, self.mapping, keep=None)
+            raw = split_team_goals(raw, mapping)[0]
+            if "period_start" in mapping and "period_end" not in mapping:
+                raw, mapping, _ = derive_period_end(raw, mapping)
+        prepared = prepare(raw, self.table, mapping, keep=None)
         del raw
-        unknown_people_warnings(prepared, self.mapping, set(self.known))
+        unknown_people_warnings(prepared, mapping, set(self.known))
         return prepared.rejects.frame(), prepared.warnings.frame()
 
 
@@ -196,6 +200,10 @@ def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None 
     if not analysis.raw.headers:
         analysis.error = f"{file_name}: the file has no header row."
         return analysis
+    if analysis.raw.headerless:  # the columns guessed from their values, always for the user to check
+        analysis.recognition = recognise_headerless(analysis.raw.headers, analysis.raw.column_kinds,
+                                                    saved_mappings, analysis.raw.frame)
+        return analysis
     analysis.recognition = recognise(analysis.raw.headers, saved_mappings, analysis.raw.frame)
     if not (analysis.recognition.recognised and analysis.recognition.confidence >= 1.0):
         # not a saved mapping or a named layout: a wide target sheet becomes quota periods
@@ -264,10 +272,17 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         return report
     if mapping != (rec.mapping if rec else None):
         report.shape = "Column mapping chosen by hand"
+    elif source_raw.headerless:
+        report.shape = "No header row: the columns guessed from their values, checked in the mapping form"
     footer = list(source_raw.footer)
     raw, team = (split_team_goals(source_raw, mapping) if table_name == "quotas" else (source_raw, []))
     del source_raw
+    derived, chosen = None, mapping  # the mapping of the file's own columns, for Source
+    if table_name == "quotas" and "period_start" in mapping and "period_end" not in mapping:
+        raw, mapping, derived = derive_period_end(raw, mapping)
     prepared: Prepared = prepare(raw, table_name, mapping, progress)
+    if derived:
+        prepared.notes.append(derived)
     del raw
     if prepared.rows_read != prepared.rows_loaded + prepared.rows_rejected:  # checked before anything loads
         report.error = f"{analysis.file_name}: the import could not account for every row, so nothing was loaded."
@@ -288,7 +303,7 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     report.rejects, report.rejects_total = prepared.rejects.first(), prepared.rejects.total
     report.warnings, report.warnings_total = prepared.warnings.first(), prepared.warnings.total
     if (report.more_rejects or report.more_warnings) and analysis.data is not None:
-        report.source = Source(analysis.file_name, analysis.data, table_name, mapping, frozenset(known),
+        report.source = Source(analysis.file_name, analysis.data, table_name, chosen, frozenset(known),
                                analysis.ratings if columns is not None else None, columns)
     report.notes = prepared.notes
     report.footer = footer

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analytics import schema
 from analytics.ingest.evidence import header_aliases, telltales, value_fit
+from analytics.ingest.headerless import value_mapping
 from analytics.ingest.readers import MAX_COLUMNS, MAX_HEADER_CHARS
 from analytics.schema import normalise_header
 
@@ -256,12 +257,23 @@ WEAK_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+#: Required columns the import derives from another mapped column when the file has none:
+#: a quota period's end from the spacing of its starts (:mod:`analytics.ingest.quota_periods`).
+DERIVABLE: dict[str, dict[str, str]] = {
+    "quotas": {"period_end": "period_start"},
+}
+
+
 def missing_required(table_name: str, mapping: dict[str, str]) -> list[str]:
-    """Required columns with no source column; a key that can be derived is not missing."""
+    """Required columns with no source column; a key, or a column of :data:`DERIVABLE`, that can
+    be derived is not missing."""
     t = schema.table(table_name)
+    derivable = DERIVABLE.get(table_name, {})
     out = []
     for col in t.required_columns:
         if col.name in mapping:
+            continue
+        if col.name in derivable and derivable[col.name] in mapping:
             continue
         if col.name in t.key and t.derived_key_from and any(c in mapping for c in t.derived_key_from):
             continue
@@ -348,6 +360,34 @@ def rank_tables(headers: list[str], rows: pd.DataFrame | None = None) -> list[Ca
     tells = telltales(headers)
     scored = [score_table(name, headers, rows, tells)[0] for name in schema.TABLES]
     return sorted(scored, key=lambda c: -c.score)
+
+
+def recognise_headerless(headers: list[str], kinds: dict[str, str], saved_mappings: list[dict] | None = None,
+                         rows: pd.DataFrame | None = None) -> Recognition:
+    """A file without a header row: every table scored from what its columns' values look like
+    (``kinds``, :func:`analytics.ingest.headerless.value_mapping`), the best offered as a guess and
+    never recognised (``shape`` None): the user checks it in the mapping form. A saved mapping of a
+    headerless file with the same columns is the guess instead, still to be checked."""
+    for saved in saved_mappings or []:
+        cols = saved.get("columns", {})
+        if cols and saved.get("table") in schema.TABLES and saved.get("source_headers") == headers:
+            rec = _finish(saved["table"], None, headers, {c: s for c, s in cols.items() if s in headers})
+            rec.confidence = 0.9
+            rec.candidates = [Candidate(saved["table"], 0.9, (f"your saved mapping {saved.get('name') or ''}".strip(),))]
+            return rec
+    scored = []
+    for name in schema.TABLES:
+        mapping, fit = value_mapping(name, kinds, rows, DERIVABLE.get(name))
+        reasons = (("guessed from the values: " + ", ".join(f"{c.replace('_', ' ')} ← {s} ({kinds[s]})"
+                                                           for c, s in mapping.items()),) if mapping else ())
+        scored.append((Candidate(name, fit, reasons), mapping))
+    scored.sort(key=lambda cm: -cm[0].score)
+    best, mapping = scored[0]
+    rec = _finish(best.table, None, headers, mapping)
+    rec.confidence, rec.candidates = best.score, [c for c, _ in scored]
+    if best.score < FLOOR or not mapping:
+        rec.table, rec.mapping, rec.unmapped_headers, rec.missing_required = None, {}, list(headers), []
+    return rec
 
 
 def recognise(headers: list[str], saved_mappings: list[dict] | None = None,
