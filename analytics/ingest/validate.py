@@ -26,11 +26,18 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from analytics import schema
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject
-from analytics.ingest.values import MAX_NAME_CHARS, TYPE_WORDS, Parsed, blank_mask, currency_in_amounts, parse
+from analytics.ingest.values import (
+    MAX_NAME_CHARS,
+    TYPE_WORDS,
+    Parsed,
+    blank_mask,
+    currency_in_amounts,
+    has_marks,
+    parse,
+)
 from analytics.schema import Column, normalise_header
 from analytics.store.memory import return_memory
 from analytics.store.workspace import MEMORY_LIMIT, THREADS
@@ -277,9 +284,7 @@ def _currency_notes(raw: RawTable, t: schema.Table, mapping: dict[str, str], typ
     src = mapping["amount"]
     if "currency" not in mapping:
         cells = raw.frame[src]
-        marked = pc.match_substring_regex(pa.array(cells.to_numpy(dtype=object), type=pa.large_string(),
-                                                   from_pandas=True), r"[^0-9.,\s()+\-'%]")
-        if pc.any(pc.fill_null(marked, False)).as_py():
+        if has_marks(cells):
             found = currency_in_amounts(cells)
             if found.notna().any():
                 typed["currency"] = pd.Series(found.to_numpy(), index=cells.index, dtype="str")

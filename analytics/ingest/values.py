@@ -343,12 +343,25 @@ def currency_in_amounts(s: pd.Series) -> pd.Series:
     return mark.map({m: currency_code(m) for m in marks}).astype("object")
 
 
+def has_marks(s: pd.Series) -> bool:
+    """Whether any cell of an amount column holds more than digits, separators and signs (a
+    currency mark may be there): one scan in Arrow, on the column's own text where it is Arrow."""
+    marked = pc.match_substring_regex(_as_arrow(s), r"[^0-9.,\s()+\-'%]")
+    return bool(pc.any(pc.fill_null(marked, False)).as_py())
+
+
+def has_letters(s: pd.Series) -> bool:
+    """Whether any cell holds three letters in a row (a currency code may be there): one Arrow scan."""
+    found = pc.match_substring_regex(_as_arrow(s), r"[A-Za-z]{3}")
+    return bool(pc.any(pc.fill_null(found, False)).as_py())
+
+
 def parse_money(s: pd.Series) -> Parsed:
     """Amounts: :func:`parse_number`, with any ISO code of :data:`CURRENCY_CODES` at either end of
     a cell set aside first (``"1,200 SEK"``); the currency itself is read by
     :func:`currency_in_amounts`."""
-    text = s.astype("str")
-    if text.str.contains(r"[A-Za-z]{3}", regex=True, na=False).any():
+    if has_letters(s):  # (one scan in Arrow; plain amounts skip the rest)
+        text = s.astype("str")
         s = s.where(s.isna(), text.str.replace(_CODES_AT_EDGE, "", regex=True))
     return parse_number(s)
 
