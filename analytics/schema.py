@@ -14,7 +14,9 @@ Types
 ``id``        identifier, normalised as text and never re-cased
 ``date``      calendar date (time of day dropped)
 ``timestamp`` date and time (zone converted to UTC, then made naive)
-``money``     amount in the export's currency (``"$450,000.00 "`` -> 450000.0)
+``money``     amount in the export's currency (``"$450,000.00 "`` -> 450000.0; a currency mark
+              in the cell is read into the table's ``currency`` column when it has no other)
+``currency``  ISO 4217 code (``"eur"``, ``"€"``, ``"Euro"`` -> ``"EUR"``)
 ``number``    plain decimal number
 ``integer``   whole number
 ``bool``      TRUE/FALSE, 1/0/blank, Yes/No, Y/N
@@ -25,9 +27,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 1
+#: 2: opportunities and quotas carry a ``currency`` (files saved at 1 open with it blank)
+SCHEMA_VERSION = 2
 
-COLUMN_TYPES = ("text", "id", "date", "timestamp", "money", "number", "integer", "bool")
+COLUMN_TYPES = ("text", "id", "date", "timestamp", "money", "currency", "number", "integer", "bool")
 
 #: DuckDB type of each column type.
 SQL_TYPES = {
@@ -36,6 +39,7 @@ SQL_TYPES = {
     "date": "DATE",
     "timestamp": "TIMESTAMP",
     "money": "DOUBLE",
+    "currency": "VARCHAR",
     "number": "DOUBLE",
     "integer": "BIGINT",
     "bool": "BOOLEAN",
@@ -138,6 +142,37 @@ ANALYSES: dict[str, str] = {
 }
 
 
+#: ISO 4217 codes in use (data): a currency column holds one of these, and nothing else, so it can
+#: hold no one's name (the anonymised copy keeps it as it is, a code outside the list blanked).
+CURRENCY_CODES = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF
+CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD
+HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD
+MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
+PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY
+TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
+""".split())
+
+#: Headers that name a record's currency (Salesforce, HubSpot, Pipedrive, Zoho, Dynamics 365, Odoo).
+CURRENCY_SYNONYMS = ("Currency", "CurrencyIsoCode", "Currency ISO Code", "Currency Code", "Deal Currency",
+                     "deal_currency_code", "Deal currency code", "Value currency", "Amount Currency",
+                     "Opportunity Currency", "Currency Name", "company_currency", "Company Currency",
+                     "Quota Currency", "Target Currency")
+
+#: Headers of an amount the CRM has converted to one (the company's) currency: preferred as a
+#: deal's ``amount`` over the deal's own, so that totals are in one currency. The deal's own
+#: currency column is then not the amount's; the import report names it (data).
+CONVERTED_AMOUNT_HEADERS = ("ConvertedAmount", "Amount (converted)", "Converted Amount",
+                            "Est. Revenue (Base)", "Estimated Revenue (Base)", "Amount (Base)",
+                            "Amount in company currency", "Amount in home currency", "amount_home_currency",
+                            "Value in default currency", "Expected Revenue (Base)")
+#: Headers naming the currency of a converted amount (a Salesforce report's "Amount (converted)
+#: Currency"): the ``currency`` when the converted amount is the ``amount``.
+CONVERTED_CURRENCY_HEADERS = ("Amount (converted) Currency", "Converted Amount Currency",
+                              "ConvertedAmountCurrency", "Corporate Currency", "Base Currency",
+                              "Home Currency", "Default Currency")
+
+
 def _c(name, type_, description, required=False, synonyms=(), used_by=()):
     return Column(name, type_, description, required, tuple(synonyms), tuple(used_by))
 
@@ -218,6 +253,9 @@ OPPORTUNITIES = Table(
         _c("actual_amount", "money", "Actual revenue booked, where the export keeps it apart.",
            synonyms=("Actual Revenue", "Actual Amount", "Booked Amount"),
            used_by=("attainment",)),
+        _c("currency", "currency", "The deal's currency (ISO code); read from the amount cells ('€1.200,00', "
+           "'1,200 EUR') when the export has no currency column. Money is never summed across currencies.",
+           synonyms=CURRENCY_SYNONYMS, used_by=("attainment", "pipeline")),
         _c("stage", "text", "Sales stage as the CRM names it; mapped to open/won/lost.", required=True,
            synonyms=("Stage", "StageName", "Stage Name", "Deal Stage", "Status", "Opportunity Stage",
                      "Sales Stage", "Pipeline Stage", "Status Reason"),
@@ -347,6 +385,8 @@ QUOTAS = Table(
         _c("amount", "money", "Quota amount.", required=True,
            synonyms=("Amount", "Quota", "Quota Amount", "QuotaAmount", "Target", "Plan"),
            used_by=("attainment",)),
+        _c("currency", "currency", "The quota's currency (ISO code), where the quota file carries one.",
+           synonyms=CURRENCY_SYNONYMS, used_by=("attainment",)),
     ),
 )
 

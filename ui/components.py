@@ -8,7 +8,7 @@ import streamlit as st
 from analytics.fmt import LABEL_CHARS, NAME_CHARS, clip, fmt_pct, md_escape  # noqa: F401 - re-exported for pages
 from analytics.fmt import fmt_money as _fmt_money
 from analytics.outputs.downloads import neutralise, safe_csv, safe_xlsx  # noqa: F401 - re-exported for pages
-from ui import privacy
+from ui import currency, privacy, session
 
 NOT_MEASURED = "not measured"
 
@@ -45,8 +45,12 @@ def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
 
 
 def fmt_money(value: float | None) -> str | None:
-    """Amounts as the session shows them: "pts" while the workshop shows amounts as an index."""
-    return _fmt_money(value, index=privacy.index_amounts())
+    """Amounts as the session shows them: "pts" while the workshop shows amounts as an index; with
+    the currency after them when the data holds several (``"1.2m USD"``)."""
+    text = _fmt_money(value, index=privacy.index_amounts())
+    if text is None:
+        return None
+    return text + currency.suffix(session.get_workspace())
 
 
 def needs_data(message: str, page: str = "views/data.py") -> None:
@@ -59,3 +63,4 @@ def page_header(title: str, filters) -> None:
     """Title and the one-line summary of the filters every number on the page obeys."""
     st.title(title)
     st.caption(f":material/filter_alt: {md_escape(filters.summary())}")
+    currency.render_notice(session.get_workspace())

@@ -8,6 +8,7 @@ from analytics.filters import Filters
 from analytics.people import filter_options
 from ui import privacy
 from ui.components import LABEL_CHARS, clip, md_escape
+from ui.currency import render_picker as render_currency
 from ui.frame import error_boundary
 from ui.session import get_source_workspace, get_workspace, open_demo, set_workspace
 from ui.state import get_filters, memo, set_filters
@@ -112,4 +113,5 @@ def render_sidebar() -> None:
             with error_boundary("The filters could not be drawn for this workspace; the pages show the data "
                                 "with the filters already set. The details were written to the server log.",
                                 what="sidebar filters"):
+                render_currency(base)
                 render_filters(get_workspace())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from analytics.ingest.values import currency_code
 from analytics.schema import normalise_header
 
 #: ``Owner.Name``, ``Owner.External_Id__c``, ``Account__r.Name`` (Salesforce), ``user_id/name``,
@@ -141,6 +142,8 @@ def value_fit(column: str, kind: str, values: list[str]) -> float | None:
         return share(lambda v: _number(v) is not None)
     if kind == "bool":
         return share(lambda v: v.strip().lower() in _BOOL)
+    if kind == "currency":
+        return share(lambda v: currency_code(v) is not None)
     if kind == "id":
         return share(lambda v: len(v) <= 80)
     # text: a name, a stage, a subject; never a bare number or date (a person's

@@ -199,6 +199,18 @@ def guess_mapping(table_name: str, headers: list[str],
         if src in headers and canon in t.column_names:
             mapping[canon] = src
             used.add(src)
+    converted = _converted_amount(table_name, by_norm, mapping, used)
+    if converted:
+        # the amount is in the company's currency: the deal's own currency is not the amount's
+        mapping["amount"] = converted
+        used.add(converted)
+        base = next((by_norm[normalise_header(h)] for h in schema.CONVERTED_CURRENCY_HEADERS
+                     if normalise_header(h) in by_norm), None)
+        if base and "currency" not in mapping:
+            mapping["currency"] = base
+            used.add(base)
+        own = t.column("currency")
+        used.update(h for h in headers if own.matches(h) and h != mapping.get("currency"))
     # Two passes: exact canonical names first, so a synonym never steals a header that is
     # some other column's own name.
     for col in t.columns:
@@ -248,6 +260,29 @@ def guess_mapping(table_name: str, headers: list[str],
                 used.add(src)
                 break
     return {c: mapping[c] for c in t.column_names if c in mapping}
+
+
+def _converted_amount(table_name: str, by_norm: dict[str, str], mapping: dict[str, str],
+                      used: set[str]) -> str | None:
+    """The header of an amount converted to the company's currency
+    (:data:`analytics.schema.CONVERTED_AMOUNT_HEADERS`), when ``table_name`` is opportunities, the
+    amount is not fixed already and the file has one: preferred, so that every deal's amount is in
+    one currency."""
+    if table_name != "opportunities" or "amount" in mapping:
+        return None
+    for h in schema.CONVERTED_AMOUNT_HEADERS:
+        src = by_norm.get(normalise_header(h))
+        if src and src not in used:
+            return src
+    return None
+
+
+def converted_amount_header(headers: list[str]) -> str | None:
+    """The converted amount among ``headers`` that :func:`guess_mapping` prefers, if any."""
+    by_norm: dict[str, str] = {}
+    for h in headers:
+        by_norm.setdefault(normalise_header(h), h)
+    return _converted_amount("opportunities", by_norm, {}, set())
 
 
 #: Synonyms that are labels more often than the column: a goal's ``Name`` ("Sales Q1 FY2025 - Alex")
@@ -423,6 +458,8 @@ def recognise(headers: list[str], saved_mappings: list[dict] | None = None,
         if shape.matches(headers):
             by_norm = {normalise_header(h): h for h in headers}
             fixed = {c: by_norm[normalise_header(s)] for c, s in shape.columns if normalise_header(s) in by_norm}
+            if shape.table == "opportunities" and converted_amount_header(headers):
+                fixed.pop("amount", None)  # the converted amount, in one currency, is preferred
             mapping = guess_mapping(shape.table, headers, fixed, custom_fields=False)
             rec = _finish(shape.table, shape.label, headers, mapping)
             if not rec.missing_required:

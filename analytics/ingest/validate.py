@@ -29,8 +29,16 @@ import pyarrow as pa
 
 from analytics import schema
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject
-from analytics.ingest.values import MAX_NAME_CHARS, TYPE_WORDS, Parsed, parse
-from analytics.schema import Column
+from analytics.ingest.values import (
+    MAX_NAME_CHARS,
+    TYPE_WORDS,
+    Parsed,
+    blank_mask,
+    currency_in_amounts,
+    has_marks,
+    parse,
+)
+from analytics.schema import Column, normalise_header
 from analytics.store.memory import return_memory
 from analytics.store.workspace import MEMORY_LIMIT, THREADS
 
@@ -259,6 +267,46 @@ def _bad_cells(text: pd.Series, at: np.ndarray, src: str, word: str, reasons: pd
     return describe
 
 
+def _counted(values: pd.Series, most: int = 5) -> str:
+    """``"EUR 120, USD 30"``: the values of a column with how many rows hold each, most first."""
+    counts = values.dropna().value_counts()
+    shown = ", ".join(f"{k} {v:,}" for k, v in counts.head(most).items())
+    return shown + (f" and {len(counts) - most:,} more" if len(counts) > most else "")
+
+
+def _currency_notes(raw: RawTable, t: schema.Table, mapping: dict[str, str], typed: dict[str, pd.Series],
+                    notes: list[str]) -> None:
+    """A table with a ``currency`` column: when the file maps none, the currency each amount cell
+    carries (``"€1.200,00"``, ``"1,200 EUR"``) is read into it; when the amount is one the CRM
+    converted to the company's currency, the deals' own currencies are named, not used."""
+    if "currency" not in t.column_names or "amount" not in mapping:
+        return
+    src = mapping["amount"]
+    if "currency" not in mapping:
+        cells = raw.frame[src]
+        if has_marks(cells):
+            found = currency_in_amounts(cells)
+            if found.notna().any():
+                typed["currency"] = pd.Series(found.to_numpy(), index=cells.index, dtype="str")
+                unmarked = int((found.isna() & ~blank_mask(cells)).sum())
+                notes.append(f"{src}: the currency was read from the amount cells ({_counted(found)})"
+                             + (f"; {unmarked:,} amount{'s carry' if unmarked != 1 else ' carries'} no currency mark "
+                                "(currency not known)" if unmarked else "")
+                             + ("; '$' is read as US dollars" if cells.str.contains("$", regex=False).any()
+                                and not cells.str.contains(r"(?i)[a-z]{1,3}\$", regex=True).any() else "")
+                             + ".")
+    if normalise_header(src) in {normalise_header(h) for h in schema.CONVERTED_AMOUNT_HEADERS}:
+        own = t.column("currency")
+        theirs = [h for h in raw.headers if own.matches(h) and h != mapping.get("currency")]
+        in_what = f" ({mapping['currency']})" if "currency" in mapping else ""
+        note = (f"{src}: amounts are the CRM's conversion to the company's currency{in_what}, so totals are in one "
+                "currency")
+        if theirs:
+            own_values = parse("currency", raw.frame[theirs[0]]).values
+            note += f"; the deals' own currencies ({theirs[0]}: {_counted(own_values)}) are not used for totals"
+        notes.append(note + ".")
+
+
 def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
             progress: Progress | None = None, keep: int | None = REJECTS_KEPT) -> Prepared:
     """Parse, check and key the rows of ``raw`` for ``table_name`` under ``mapping``. ``keep``:
@@ -316,6 +364,8 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
 
             rejects.add(rows[written], blank, len(at))
             rejected |= missing
+
+    _currency_notes(raw, t, mapping, typed, notes)
 
     # Key: from the export, or derived when the export has no ID column.
     key_cols = list(t.key)

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.fmt import BLANK_CLASS
+from analytics.schema import CURRENCY_CODES as ISO_CODES
 
 
 @dataclass
@@ -260,6 +261,111 @@ def parse_number(s: pd.Series) -> Parsed:
     return Parsed(values, bad, note)
 
 
+# --------------------------------------------------------------------------- currencies
+
+#: Codes recognised inside an amount cell ("1,200 SEK"): those sales organisations report in (a
+#: currency column reads every code of :data:`analytics.schema.CURRENCY_CODES`).
+CURRENCY_CODES = (
+    "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "CNY", "HKD", "SGD", "INR", "SEK", "NOK",
+    "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ILS", "AED", "SAR", "QAR", "ZAR", "BRL", "MXN",
+    "ARS", "CLP", "COP", "PEN", "KRW", "TWD", "THB", "MYR", "IDR", "PHP", "VND", "RUB", "UAH", "EGP",
+    "NGN", "KES", "ISK",
+)
+
+#: How exports write a currency besides its code: symbols and names, folded to lower case without
+#: spaces or dots (data; ``$`` is read as US dollars, as spreadsheets and US-set CRMs write them,
+#: and the import note says so).
+CURRENCY_WORDS: dict[str, str] = {
+    "$": "USD", "us$": "USD", "usd$": "USD", "usdollar": "USD", "usdollars": "USD", "dollar": "USD",
+    "dollars": "USD", "unitedstatesdollar": "USD",
+    "€": "EUR", "euro": "EUR", "euros": "EUR",
+    "£": "GBP", "poundsterling": "GBP", "britishpound": "GBP", "pound": "GBP", "pounds": "GBP",
+    "¥": "JPY", "yen": "JPY", "japaneseyen": "JPY", "cn¥": "CNY", "rmb": "CNY", "yuan": "CNY", "yuanrenminbi": "CNY",
+    "₹": "INR", "rs": "INR", "indianrupee": "INR", "rupee": "INR",
+    "c$": "CAD", "ca$": "CAD", "can$": "CAD", "canadiandollar": "CAD",
+    "a$": "AUD", "au$": "AUD", "australiandollar": "AUD", "nz$": "NZD", "newzealanddollar": "NZD",
+    "hk$": "HKD", "hongkongdollar": "HKD", "s$": "SGD", "singaporedollar": "SGD",
+    "fr": "CHF", "sfr": "CHF", "swissfranc": "CHF", "r$": "BRL", "brazilianreal": "BRL",
+    "mex$": "MXN", "mexicanpeso": "MXN", "zł": "PLN", "polishzloty": "PLN", "₩": "KRW", "₺": "TRY",
+    "₪": "ILS", "₽": "RUB", "₴": "UAH", "swedishkrona": "SEK", "norwegiankrone": "NOK",
+    "danishkrone": "DKK", "southafricanrand": "ZAR", "₫": "VND", "฿": "THB", "₱": "PHP",
+}
+
+#: A currency mark at the start or end of an amount cell ("€1.200,00", "1,200 EUR", "USD 450",
+#: "CA$ 99"): an ISO code of :data:`CURRENCY_CODES` or a symbol of :data:`CURRENCY_WORDS` (the
+#: longest first, so "US$" is not read as "$").
+_MARKS = sorted({*CURRENCY_CODES, *(w for w in CURRENCY_WORDS if not w.isalpha())}, key=len, reverse=True)
+_MARK = "(?:" + "|".join(re.escape(m) for m in _MARKS) + ")"
+_MARK_AT_EDGE = re.compile(r"(?i)^\s*[-(]?\s*(" + _MARK + r")|(" + _MARK + r")\s*\)?\s*$")
+_CODES_AT_EDGE = re.compile(r"(?i)^\s*(?:" + "|".join(CURRENCY_CODES) + r")\b|\b(?:"
+                            + "|".join(CURRENCY_CODES) + r")\s*$")
+
+
+def currency_code(text: str | None) -> str | None:
+    """One written currency as its ISO code; None when it is blank or not a currency.
+
+    >>> [currency_code(t) for t in ("eur", "€", "US Dollar", "CA$", "chf", "Bitcoins", "")]
+    ['EUR', 'EUR', 'USD', 'CAD', 'CHF', None, None]
+    """
+    if not isinstance(text, str):
+        return None
+    key = re.sub(r"[\s.]", "", text).lower()
+    if not key:
+        return None
+    if key.upper() in ISO_CODES:
+        return key.upper()
+    return CURRENCY_WORDS.get(key)
+
+
+def parse_currency(s: pd.Series) -> Parsed:
+    """A currency column: ISO codes (any case), symbols and names (``"€"``, ``"US Dollar"``) read
+    as ISO codes; anything else is not a currency. Called once per distinct text (:func:`parse`),
+    so the per-value lookup is a dictionary's over the few currencies a column holds."""
+    blank = blank_mask(s)
+    uniques = pd.Series(s[~blank].unique())
+    lookup = {u: currency_code(u) for u in uniques}
+    values = s.map(lookup).where(~blank).astype("str")
+    bad = ~blank & values.isna()
+    return Parsed(values, bad, "")
+
+
+def currency_in_amounts(s: pd.Series) -> pd.Series:
+    """The currency each amount cell carries (``"€1.200,00"`` -> ``"EUR"``, ``"1,200 EUR"`` ->
+    ``"EUR"``), missing where it carries none; vectorised (a regular expression over the column,
+    then a lookup over the few marks found).
+
+    >>> currency_in_amounts(pd.Series(["€1.200,00", "1,200 eur", "USD 450", "450", "(£20)", None])).tolist()
+    ['EUR', 'EUR', 'USD', nan, 'GBP', nan]
+    """
+    found = s.astype("str").str.extract(_MARK_AT_EDGE)
+    mark = found[0].fillna(found[1])
+    marks = mark.dropna().unique()
+    return mark.map({m: currency_code(m) for m in marks}).astype("object")
+
+
+def has_marks(s: pd.Series) -> bool:
+    """Whether any cell of an amount column holds more than digits, separators and signs (a
+    currency mark may be there): one scan in Arrow, on the column's own text where it is Arrow."""
+    marked = pc.match_substring_regex(_as_arrow(s), r"[^0-9.,\s()+\-'%]")
+    return bool(pc.any(pc.fill_null(marked, False)).as_py())
+
+
+def has_letters(s: pd.Series) -> bool:
+    """Whether any cell holds three letters in a row (a currency code may be there): one Arrow scan."""
+    found = pc.match_substring_regex(_as_arrow(s), r"[A-Za-z]{3}")
+    return bool(pc.any(pc.fill_null(found, False)).as_py())
+
+
+def parse_money(s: pd.Series) -> Parsed:
+    """Amounts: :func:`parse_number`, with any ISO code of :data:`CURRENCY_CODES` at either end of
+    a cell set aside first (``"1,200 SEK"``); the currency itself is read by
+    :func:`currency_in_amounts`."""
+    if has_letters(s):  # (one scan in Arrow; plain amounts skip the rest)
+        text = s.astype("str")
+        s = s.where(s.isna(), text.str.replace(_CODES_AT_EDGE, "", regex=True))
+    return parse_number(s)
+
+
 #: Whole numbers are stored as 64-bit integers; a larger value is not a count of anything.
 MAX_INTEGER = 2.0**63
 
@@ -449,7 +555,8 @@ PARSERS = {
     "id": parse_id,
     "date": parse_date,
     "timestamp": parse_datetime,
-    "money": parse_number,
+    "money": parse_money,
+    "currency": parse_currency,
     "number": parse_number,
     "integer": parse_integer,
     "bool": parse_bool,
@@ -504,6 +611,7 @@ TYPE_WORDS = {
     "date": "a date",
     "timestamp": "a date and time",
     "money": "an amount",
+    "currency": "a currency (an ISO code such as EUR, or a symbol such as €)",
     "number": "a number",
     "integer": "a whole number",
     "bool": "yes/no (TRUE/FALSE, 1/0)",

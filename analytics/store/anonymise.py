@@ -81,6 +81,7 @@ import pyarrow.compute as pc
 from analytics import schema
 from analytics.filters import Filters
 from analytics.fmt import BLANK_RANGES
+from analytics.store.schema_sql import REPORTING_CURRENCY
 from analytics.store.workspace import IMPORT_LOG, STAGE_MAP, Origin, Workspace, quote_ident
 
 
@@ -155,6 +156,17 @@ CATEGORY_COLUMNS = _rest(TEXT_COLUMNS, *_HANDLED)
 #: Every other ID column: an ID holding a name becomes ``ID NNNNNN`` (one-to-one, the same in
 #: every table, so deals still join their activities and history).
 OTHER_ID_COLUMNS = _rest(ID_COLUMNS, *_HANDLED)
+#: Currency columns: ISO codes, kept as they are (a currency is no one's name); a value that is not
+#: a code of :data:`analytics.schema.CURRENCY_CODES` (a saved workspace is not re-validated) is blanked.
+CODE_COLUMNS = _columns(_typed("currency"), {REPORTING_CURRENCY: ("currency",)})
+
+
+def _codes_only(table: pa.Table, column: str) -> pa.Table:
+    """``column`` with every value that is not a known currency code made missing."""
+    i = table.column_names.index(column)
+    values = table.column(column)
+    known = pc.is_in(values, value_set=pa.array(sorted(schema.CURRENCY_CODES), type=values.type))
+    return table.set_column(i, column, pc.if_else(known, values, pa.scalar(None, type=values.type)))
 
 ROLES = ("Director", "Manager", "Rep", "Person")
 ROLE_WIDTH = {"Director": 2, "Manager": 2, "Rep": 3, "Person": 3}
@@ -1055,7 +1067,7 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
     ws : the session's workspace.
     options : what else to hide, and the salt that numbers the pseudonyms.
     """
-    names = (*schema.TABLES, STAGE_MAP, IMPORT_LOG)
+    names = (*schema.TABLES, STAGE_MAP, IMPORT_LOG, REPORTING_CURRENCY)  # the currency chosen: a code, kept
     origin = Origin(ws.id, ws.version, copy_kind(options))  # before reading: never newer than what is read
     cur = ws.con.cursor()  # its own handle, as Workspace.save: the UI may hold ws.con
     try:
@@ -1127,6 +1139,9 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
     categories = _scrub_one_to_one(tables, CATEGORY_COLUMNS, scrub_values)
     _renumber_ids(tables, scrub, salt)
 
+    for t, cols in CODE_COLUMNS.items():
+        for c in cols:
+            tables[t] = _codes_only(tables[t], c)
     if factor is not None:
         for t in schema.TABLES.values():
             for col in t.columns:

@@ -19,6 +19,9 @@ import duckdb
 from analytics import schema
 
 STAGE_MAP = "_stage_map"
+#: the currency the session reports money in, when the data holds several (empty: the one with the
+#: most won amount); a choice of the session, like a filter: not saved with the workspace
+REPORTING_CURRENCY = "_reporting_currency"
 IMPORT_LOG = "_imports"
 #: the columns of the two tables the app keeps beside the canonical ones (as :func:`create`
 #: makes them), which a saved workspace holds too
@@ -48,6 +51,7 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
             rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, inserted BIGINT,
             replaced BIGINT, imported_at TIMESTAMP)"""
     )
+    con.execute(f"CREATE TABLE {REPORTING_CURRENCY} (currency VARCHAR)")
     con.execute(_VIEWS)
 
 
@@ -69,17 +73,39 @@ SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,
        min(start_date) AS start_date, max(end_date) AS end_date
 FROM v_people GROUP BY name;
 
+-- Money is never summed across currencies. With one currency (or none named) every amount counts
+-- as today. With several, the amounts in the reporting currency count (the session's choice, else
+-- the currency with the most won amount) and every other amount reads as not known here (NULL):
+-- deals and quotas stay, so counts and win rates do not change, but sums and attainment are in one
+-- currency. Deals with no currency in data that has several are in no total.
+CREATE OR REPLACE VIEW v_currency_amounts AS
+SELECT o.currency, sum(CASE WHEN coalesce(o.is_won, sm.is_won, false) THEN
+           CASE WHEN o.actual_amount IS NOT NULL THEN o.actual_amount ELSE o.amount END END) AS won,
+       count(*) AS deals
+FROM opportunities o LEFT JOIN _stage_map sm ON sm.stage = o.stage
+GROUP BY o.currency;
+
+CREATE OR REPLACE VIEW v_currency AS
+WITH seen AS (SELECT currency FROM v_currency_amounts WHERE currency IS NOT NULL
+              UNION SELECT DISTINCT currency FROM quotas WHERE currency IS NOT NULL)
+SELECT (SELECT count(*) FROM seen) > 1 AS mixed,
+       coalesce((SELECT any_value(currency) FROM _reporting_currency WHERE currency IN (SELECT currency FROM seen)),
+                (SELECT s.currency FROM seen s LEFT JOIN v_currency_amounts a ON a.currency = s.currency
+                 ORDER BY a.won DESC NULLS LAST, a.deals DESC NULLS LAST, s.currency LIMIT 1)) AS reporting;
+
 CREATE OR REPLACE VIEW v_opportunities_live AS
 SELECT o.opportunity_id, o.name, o.owner, coalesce(r.name, o.owner) AS owner_name,
        ro.manager_name, ro.team, ro.region, coalesce(ro.segment, o.segment) AS segment,
        o.account, coalesce(a.name, o.account) AS account_name, o.stage,
        coalesce(o.is_closed, sm.is_closed, false) OR coalesce(o.is_won, false) AS is_closed,
        coalesce(o.is_won, sm.is_won, false) AS is_won,
-       CASE WHEN coalesce(o.is_won, sm.is_won, false) AND o.actual_amount IS NOT NULL
+       CASE WHEN cur.mixed AND o.currency IS DISTINCT FROM cur.reporting THEN NULL
+            WHEN coalesce(o.is_won, sm.is_won, false) AND o.actual_amount IS NOT NULL
             THEN o.actual_amount ELSE o.amount END AS amount,
        o.probability, o.created_date, o.close_date, o.product, o.lead_source,
-       o.is_complex, o.manager_involved
+       o.is_complex, o.manager_involved, o.currency
 FROM opportunities o
+CROSS JOIN v_currency cur
 LEFT JOIN v_person_ref r ON r.ref = o.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, o.owner)
 LEFT JOIN (SELECT account_id, any_value(name) AS name FROM accounts GROUP BY account_id) a
@@ -92,17 +118,22 @@ CREATE OR REPLACE VIEW v_opportunities AS SELECT * FROM v_opportunities_live;
 
 CREATE OR REPLACE VIEW v_quotas AS
 SELECT coalesce(r.name, q.owner) AS owner_name, ro.manager_name, ro.team, ro.region,
-       q.period_start, q.period_end, q.amount
+       q.period_start, q.period_end,
+       CASE WHEN cur.mixed AND q.currency IS DISTINCT FROM cur.reporting THEN NULL ELSE q.amount END AS amount,
+       q.currency
 FROM quotas q
+CROSS JOIN v_currency cur
 LEFT JOIN v_person_ref r ON r.ref = q.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner);
 
 -- Each won deal counts toward one quota period of its owner: the first that holds its close
--- date (periods that share a boundary day, or overlap, must not count it twice).
+-- date (periods that share a boundary day, or overlap, must not count it twice), in the same
+-- currency (a deal in another currency has no amount here, a quota in another none either).
 CREATE OR REPLACE VIEW v_won_in_quota_live AS
 SELECT o.opportunity_id, o.owner_name, o.manager_name, o.amount, o.close_date, q.period_start, q.period_end
 FROM v_opportunities o JOIN v_quotas q
   ON q.owner_name = o.owner_name AND o.close_date BETWEEN q.period_start AND q.period_end
+ AND q.amount IS NOT NULL  -- a quota in another currency than the reporting one is compared with nothing
 WHERE o.is_won
 QUALIFY row_number() OVER (PARTITION BY o.opportunity_id ORDER BY q.period_start) = 1;
 CREATE OR REPLACE VIEW v_won_in_quota AS SELECT * FROM v_won_in_quota_live;

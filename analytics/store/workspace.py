@@ -33,7 +33,7 @@ from analytics.store import schema_sql, stages, workspace_file
 from analytics.store.derived import DerivedResults
 from analytics.store.frames import as_if_queried, result_frame
 from analytics.store.resolved import ResolvedViews
-from analytics.store.schema_sql import IMPORT_LOG, INTERNAL_COLUMNS, STAGE_MAP, quote_ident
+from analytics.store.schema_sql import IMPORT_LOG, INTERNAL_COLUMNS, REPORTING_CURRENCY, STAGE_MAP, quote_ident
 from analytics.store.workspace_file import WorkspaceFileError
 
 #: names other modules import from here (defined beside the workspace, each in its own module)
@@ -352,6 +352,28 @@ class Workspace:
     def set_stage_outcomes(self, outcomes: dict[str, tuple[bool, bool]]) -> None:
         """Set (is_closed, is_won) per stage; won implies closed (:mod:`analytics.store.stages`)."""
         stages.set_outcomes(self, outcomes)
+        self._changed()
+
+    # ----------------------------------------------------------------- currencies
+    def currencies(self) -> pd.DataFrame:
+        """Per currency of the deals and quotas (None: none named): won amount, deals and quotas,
+        most won first; with ``reporting`` True on the currency money is reported in when there
+        are several (:data:`analytics.store.schema_sql` ``v_currency``). Held per version."""
+        return self.derived(("currencies",), lambda: self.query(
+            """WITH q AS (SELECT currency, count(*) AS quotas FROM quotas GROUP BY ALL)
+               SELECT coalesce(a.currency, q.currency) AS currency, coalesce(a.won, 0) AS won,
+                      coalesce(a.deals, 0) AS deals, coalesce(q.quotas, 0) AS quotas,
+                      (SELECT mixed FROM v_currency) AND coalesce(a.currency, q.currency)
+                          IS NOT DISTINCT FROM (SELECT reporting FROM v_currency) AS reporting
+               FROM v_currency_amounts a FULL JOIN q ON a.currency IS NOT DISTINCT FROM q.currency
+               ORDER BY won DESC, deals DESC, currency NULLS LAST"""))
+
+    def set_reporting_currency(self, currency: str | None) -> None:
+        """Report money in ``currency`` (None: the one with the most won amount). A new version:
+        every sum is recomputed in it."""
+        self.con.execute(f"DELETE FROM {REPORTING_CURRENCY}")
+        if currency is not None:
+            self.con.execute(f"INSERT INTO {REPORTING_CURRENCY} VALUES (?)", [currency])
         self._changed()
 
     # ----------------------------------------------------------------- whole workspace

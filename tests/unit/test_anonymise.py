@@ -570,7 +570,17 @@ def test_the_text_columns_are_the_schemas():
     varchar = ws.query("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
                        "AND data_type = 'VARCHAR' AND table_name NOT LIKE 'v\\_%' ESCAPE '\\'")
     ws.close()
-    assert sorted(map(tuple, varchar.values.tolist())) == EVERY_TEXT_COLUMN
+    codes = {(t, c) for t, cols in anonymise_module.CODE_COLUMNS.items() for c in cols}  # ISO codes, kept
+    assert sorted(map(tuple, varchar.values.tolist())) == sorted({*EVERY_TEXT_COLUMN, *codes})
+
+
+def test_a_currency_column_keeps_its_codes_and_blanks_anything_else():
+    ws = workspace_with(opportunities=[
+        {"opportunity_id": "1", "stage": "Won", "owner": "Li Wei", "amount": 1.0, "currency": "EUR"},
+        {"opportunity_id": "2", "stage": "Won", "owner": "Li Wei", "amount": 1.0, "currency": "Li Wei"}])
+    anon, _ = anonymise(ws, AnonymiseOptions(salt="codes"))
+    assert anon.query("SELECT currency FROM opportunities ORDER BY opportunity_id")["currency"].tolist()[0] == "EUR"
+    assert anon.scalar("SELECT count(currency) FROM opportunities") == 1
 
 
 def test_short_names_go_in_any_case_and_accent_but_words_containing_them_stay(planted):
