@@ -199,7 +199,7 @@ KIND_PREFERENCES: dict[str, tuple[str, ...]] = {
     "date": ("date",), "timestamp": ("date",), "money": ("money", "number"), "number": ("number", "money"),
     "integer": ("number", "money"), "bool": ("yes/no",), "id": ("ID", "GUID"),
     "person": ("name", "e-mail", "login", "ID"), "email": ("e-mail",),
-    "name": ("name", "login", "e-mail", "text", "ID"), "text": ("category", "text"),
+    "name": ("name", "login", "e-mail", "text", "ID"), "text": ("category", "text"), "currency": ("category",),
 }
 #: a column that is never before another on the same row (a guessed period end after its start)
 NOT_BEFORE: dict[str, tuple[tuple[str, str], ...]] = {
@@ -268,7 +268,7 @@ def value_mapping(table_name: str, kinds: dict[str, str], frame: pd.DataFrame | 
 
     for col in t.required_columns:
         role = _role(table_name, col)
-        prefs = KIND_PREFERENCES[role]
+        prefs = KIND_PREFERENCES.get(role, KIND_PREFERENCES["text"])
         for rank, kind in enumerate(prefs):
             src = next((h for h in order if kinds[h] == kind and h not in used and fits(col.name, h)), None)
             if src:
@@ -280,7 +280,7 @@ def value_mapping(table_name: str, kinds: dict[str, str], frame: pd.DataFrame | 
     for col in t.columns:
         if col.required or col.name in mapping:
             continue
-        kind = KIND_PREFERENCES[_role(table_name, col)][0]
+        kind = KIND_PREFERENCES.get(_role(table_name, col), KIND_PREFERENCES["text"])[0]
         if kind in ("text", "category", "ID", "GUID", "login"):
             continue  # a free word or a code: values alone cannot say which it is
         left = [h for h in order if kinds[h] == kind and h not in used]
