@@ -19,10 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema
+from analytics.ingest.enrich import Enrichment, Roster, enrichment, is_enrichment, reject_unmatched_people, roster_view
 from analytics.ingest.errors import ExportError
 from analytics.ingest.goals import split_team_goals
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject, read_export  # noqa: F401 - for pages
-from analytics.ingest.recognise import Recognition, missing_required, recognise
+from analytics.ingest.recognise import Recognition, guess_mapping, missing_required, recognise
 from analytics.ingest.validate import LARGE, REPORT_COLUMNS, Prepared, prepare, unknown_people_warnings
 from analytics.ingest.wide import widen
 from analytics.store.memory import return_memory
@@ -66,6 +67,8 @@ class Source:
     table: str
     mapping: dict[str, str]
     known: frozenset[str] = frozenset()
+    #: the roster a manager-link file was matched against
+    roster: Roster | None = None
 
     def problems(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(every reject, every warning), as the import found them."""
@@ -78,6 +81,8 @@ class Source:
             raw = split_team_goals(raw, self.mapping)[0]
         prepared = prepare(raw, self.table, self.mapping, keep=None)
         del raw
+        if self.roster is not None:
+            reject_unmatched_people(prepared, self.mapping, self.roster)
         unknown_people_warnings(prepared, self.mapping, set(self.known))
         return prepared.rejects.frame(), prepared.warnings.frame()
 
@@ -109,6 +114,10 @@ class ImportReport:
     #: (row, why) of the team roll-up goals of a goal export: kept apart, not a person's quota,
     #: not rows read (see :mod:`analytics.ingest.goals`)
     team_goals: list[tuple[int, str]] = field(default_factory=list)
+    #: what a manager-link file, role hierarchy or territory list did to the roster
+    enrichment: Enrichment | None = None
+    #: a manager-link file loaded as the roster, since there was none to enrich
+    as_roster: bool = False
 
     def __post_init__(self) -> None:
         if self.rejects_total is None:
@@ -214,6 +223,13 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         return report
     mapping = dict(mapping if mapping is not None else rec.mapping if rec else {})
     mapping = {c: s for c, s in mapping.items() if s in analysis.raw.headers}
+    as_roster = False
+    if table_name == "manager_links" and not ws.counts()["people"]:
+        # nothing to enrich: a file of people and their managers is the roster, as it always was
+        roster = guess_mapping("people", analysis.raw.headers)
+        if not missing_required("people", roster):
+            table_name, mapping, as_roster = "people", roster, True
+            report.table = "people"
     missing = missing_required(table_name, mapping)
     if missing:
         report.error = (f"{analysis.file_name}: choose a column for "
@@ -221,7 +237,9 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
                         + f" (required for {schema.table(table_name).label.lower()}).")
         report.rows_read = analysis.raw.rows_read
         return report
-    if mapping != (rec.mapping if rec else None):
+    if as_roster:
+        report.shape = "Manager links, loaded as the roster (no roster to enrich)"
+    elif mapping != (rec.mapping if rec else None):
         report.shape = "Column mapping chosen by hand"
     footer = list(analysis.raw.footer)
     raw, team = (split_team_goals(analysis.raw, mapping) if table_name == "quotas" else (analysis.raw, []))
@@ -236,9 +254,16 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         return_memory()
     known = ws.known_people() if check_people and table_name in schema.PERSON_REFERENCES else set()
     unknown_people_warnings(prepared, mapping, known)
+    roster = Roster.of(ws) if table_name == "manager_links" else None
+    if roster is not None:
+        reject_unmatched_people(prepared, mapping, roster)
+    before = roster_view(ws) if is_enrichment(table_name) else None
     if progress:
         progress(0.85, "Loading into the workspace")
     result = ws.load(table_name, prepared.frame)
+    if before is not None:
+        report.enrichment = enrichment(ws, table_name, before, prepared.rows_loaded)
+    report.as_roster = as_roster
     report.rows_read = prepared.rows_read
     report.rows_loaded = prepared.rows_loaded
     report.rows_rejected = prepared.rows_rejected
@@ -246,7 +271,7 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     report.rejects, report.rejects_total = prepared.rejects.first(), prepared.rejects.total
     report.warnings, report.warnings_total = prepared.warnings.first(), prepared.warnings.total
     if (report.more_rejects or report.more_warnings) and analysis.data is not None:
-        report.source = Source(analysis.file_name, analysis.data, table_name, mapping, frozenset(known))
+        report.source = Source(analysis.file_name, analysis.data, table_name, mapping, frozenset(known), roster)
     report.notes = prepared.notes
     report.footer = footer
     report.team_goals = team
