@@ -184,3 +184,13 @@ def test_roles_are_asked_about_not_taken_as_people_when_unsure():
     assert a.recognition.table == "roles"
     report = import_files(Workspace(), [ImportJob(a)])[0]
     assert report.table in ("roles", None)  # loaded as roles or asked about, never as people
+
+
+def test_data_health_names_territory_managers_not_in_the_roster():
+    from analytics.ingest.links import link_health
+    ws = Workspace()
+    terr = DYNAMICS_TERRITORIES.replace(b"South,,West", b"South,Vick Pres,West")
+    _load(ws, ("User.csv", USERS), ("Territories.csv", terr))
+    link = next(lk for lk in link_health(ws) if lk.table == "territories")
+    assert (link.n_matched, link.n_total) == (2, 3)
+    assert link.unmatched[0].value == "Vick Pres" and link.unmatched[0].suggestion == "Vic Pres"
