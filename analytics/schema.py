@@ -209,6 +209,10 @@ PEOPLE = Table(
         _c("role", "text", "Role or title (rep, manager...).",
            synonyms=("Role", "Title", "Job Title", "UserRole", "User Role", "Position", "UserType"),
            used_by=("overview",)),
+        _c("role_id", "id", "The person's role in a role hierarchy (Salesforce UserRoleId), read through "
+           "Roles: a person without a manager gets the one holder of the parent role.",
+           synonyms=("UserRoleId", "User Role ID", "Role ID", "RoleId"),
+           used_by=("overview",)),
         _c("email", "text", "Work e-mail.", synonyms=("Email", "E-mail", "Email Address")),
         _c("start_date", "date", "First day in the role.",
            synonyms=("Start Date", "Hire Date", "Joined", "StartDate", "Hired"),
@@ -612,6 +616,75 @@ LEADS = Table(
     ),
 )
 
+MANAGER_LINKS = Table(
+    name="manager_links",
+    label="Manager links",
+    description="Who manages whom: a person and their manager, from an HR tool. Sets the manager of "
+                "people already in the roster (matched by ID, name or e-mail); never adds people.",
+    key=("person",),
+    source_examples="HR export (Employee, Manager), Workday (Worker, Manager), User Email, Manager Email",
+    columns=(
+        _c("person", "text", "The person: their ID, name or e-mail as the roster holds it.", required=True,
+           synonyms=("Employee ID", "EmployeeId", "Employee Number", "Worker ID", "User ID", "UserId",
+                     "Person ID", "Employee", "Worker", "Employee Name", "Worker Name", "Person", "Name",
+                     "Full Name", "User", "User Name", "User Email", "Employee Email", "Work Email", "Email",
+                     "Email Address"),
+           used_by=("overview",)),
+        _c("person_name", "text", "The person's name, where the file also has their ID.",
+           synonyms=("Employee Name", "Worker Name", "Name", "Full Name", "Employee", "Worker", "User Name")),
+        _c("manager", "text", "Their manager: an ID, name or e-mail of someone in the roster (or a name).",
+           required=True,
+           synonyms=("Manager ID", "ManagerId", "Manager Employee ID", "Supervisor ID", "Manager", "Manager Name",
+                     "Supervisor", "Supervisor Name", "Line Manager", "Reports To", "Manager Email",
+                     "Supervisor Email", "Manager E-mail"),
+           used_by=("overview", "attainment", "independence", "capability", "coaching")),
+        _c("manager_name", "text", "The manager's name, where the file also has their ID.",
+           synonyms=("Manager Name", "Supervisor Name", "Manager", "Supervisor")),
+        _c("organisation", "text", "Supervisory organisation or department, as the HR tool names it.",
+           synonyms=("Supervisory Organization", "Supervisory Organisation", "Department", "Org Unit")),
+    ),
+)
+
+ROLES = Table(
+    name="roles",
+    label="Role hierarchy",
+    description="Roles and the role each reports to (Salesforce UserRole). A person whose role is here and who "
+                "has no manager gets as manager the one person holding the parent role.",
+    key=("role_id",),
+    derived_key_from=("name",),
+    source_examples="Salesforce UserRole (Id, Name, ParentRoleId)",
+    columns=(
+        _c("role_id", "id", "The role's ID; the name when the export has no ID.",
+           synonyms=("Id", "Role ID", "RoleId", "UserRoleId", "UserRole ID")),
+        _c("name", "text", "Role name.", required=True,
+           synonyms=("Name", "Role Name", "Role", "Label"), used_by=("overview",)),
+        _c("parent_role_id", "id", "The role it reports to (an ID, or a name).",
+           synonyms=("ParentRoleId", "Parent Role ID", "Parent Role", "Reports To Role", "Parent"),
+           used_by=("overview",)),
+    ),
+)
+
+TERRITORIES = Table(
+    name="territories",
+    label="Territories",
+    description="Sales territories with their manager and parent. People whose region is a territory and who "
+                "have no manager get its manager; a territory ID in people's region reads as its name.",
+    key=("territory_id",),
+    derived_key_from=("name",),
+    source_examples="Dynamics 365 Territory (Territory Name, Manager, Parent Territory), Salesforce Territory2",
+    columns=(
+        _c("territory_id", "text", "The territory's ID; the name when the export has no ID.",
+           synonyms=("(Do Not Modify) Territory", "Territory ID", "TerritoryId", "Id")),
+        _c("name", "text", "Territory name.", required=True,
+           synonyms=("Territory Name", "Territory", "Name"), used_by=("overview",)),
+        _c("manager", "text", "The territory's manager: a name, or an ID resolved through People.",
+           synonyms=("Manager", "Territory Manager", "ManagerId", "Manager ID", "Manager Name"),
+           used_by=("overview",)),
+        _c("parent", "text", "The parent territory (an ID or a name).",
+           synonyms=("Parent Territory", "ParentTerritoryId", "ParentTerritory2Id", "Parent")),
+    ),
+)
+
 DATA_DICTIONARY = Table(
     name="data_dictionary",
     label="Data dictionary",
@@ -631,6 +704,7 @@ TABLES: dict[str, Table] = {
     for t in (
         PEOPLE, OPPORTUNITIES, ACTIVITIES, STAGE_HISTORY, QUOTAS, REVIEWS, COACHING_SESSIONS,
         DEVELOPMENT_ACTIONS, SURVEYS, ACCOUNTS, PRODUCTS, CONTACTS, LEADS, DATA_DICTIONARY,
+        MANAGER_LINKS, ROLES, TERRITORIES,
     )
 }
 
@@ -644,6 +718,9 @@ PERSON_REFERENCES: dict[str, tuple[str, ...]] = {
     "coaching_sessions": ("manager", "rep"),
     "development_actions": ("rep", "manager"),
 }
+
+#: Tables that enrich the roster rather than add rows of their own to any analysis.
+ENRICHMENT_TABLES = ("manager_links", "roles", "territories")
 
 def _naming_columns() -> dict[str, tuple[str, ...]]:
     """Per table, the text and ID columns that name a person, team, account, product or record.
@@ -678,7 +755,9 @@ NAMING_COLUMNS: dict[str, tuple[str, ...]] = _naming_columns()
 
 #: Order in which a batch of files is loaded: the roster and reference tables first, so
 #: that the other files' owners can be checked against them.
-LOAD_ORDER = ("people", "accounts", "products", "opportunities", "stage_history", "activities",
+#: Manager links come right after the roster they enrich (they match people already loaded).
+LOAD_ORDER = ("people", "manager_links", "roles", "territories", "accounts", "products", "opportunities",
+              "stage_history", "activities",
               "quotas", "reviews", "coaching_sessions", "development_actions", "surveys",
               "contacts", "leads", "data_dictionary")
 

@@ -68,6 +68,8 @@ def report_section(ws: Workspace) -> None:
         headline = (f"{file(r.file)}: {r.rows_read:,} rows read · {r.rows_loaded:,} loaded · {r.rows_rejected:,} "
                     f"rejected · {r.inserted:,} new · {r.replaced:,} replaced · {r.warnings_total:,} warnings")
         with st.expander(md_escape(headline), expanded=bool(r.rows_rejected)):
+            if (enriched := enrichment_sentence(r)) is not None:
+                st.markdown(":material/account_tree: " + md_escape(enriched[0].upper() + enriched[1:]))
             for note in r.notes:
                 st.caption(md_escape(text(note)))
             if privacy.is_on():
@@ -92,6 +94,44 @@ def report_section(ws: Workspace) -> None:
                 st.dataframe(pd.DataFrame(r.team_goals, columns=["row", "why"]), hide_index=True, width="stretch")
             if not r.rejects and not r.warnings:
                 st.caption("Every row loaded with no warnings.")
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def enrichment_sentence(r: ImportReport) -> str | None:
+    """What a manager-link file, role hierarchy or territory list did to the roster, in a user's
+    words ("role hierarchy: 14 roles; set the manager of 9 people from it; 2 roles held by more
+    than one person, left unset")."""
+    if r.as_roster:
+        return ("manager links: no roster was loaded, so this file is the roster (each person with their "
+                "manager); load a people file to have it enrich that instead")
+    e = r.enrichment
+    if e is None:
+        return None
+    what = {"manager_links": ("manager links", _n(e.items, "person matched", "people matched")),
+            "roles": ("role hierarchy", _n(e.items, "role")),
+            "territories": ("territory list", _n(e.items, "territory", "territories"))}[e.table]
+    parts = [f"{what[0]}: {what[1]}"]
+    if e.set or e.changed:
+        done = [f"set the manager of {_n(e.set, 'person', 'people')}"] if e.set else []
+        done += [f"changed the manager of {_n(e.changed, 'person', 'people')}"] if e.changed else []
+        parts.append(" and ".join(done) + " from it")
+    else:
+        parts.append("no manager set or changed (everyone it names already had this manager, or has one of "
+                     "their own)" if e.table != "manager_links" else "no manager set or changed")
+    if e.regions_named:
+        parts.append(f"the region of {_n(e.regions_named, 'person', 'people')} now reads as the territory's name")
+    if e.roles_named:
+        parts.append(f"the role of {_n(e.roles_named, 'person', 'people')} now reads as the role's name")
+    if e.ambiguous_roles:
+        parts.append(f"{_n(e.ambiguous_roles, 'role')} held by more than one person, left unset "
+                     f"({_n(e.ambiguous_people, 'person', 'people')} without a manager)")
+    if e.unknown_managers:
+        parts.append(f"{_n(e.unknown_managers, 'manager')} named {'is' if e.unknown_managers == 1 else 'are'} "
+                     "not in the roster (kept as written)")
+    return "; ".join(parts) + "."
 
 
 def problems_download(r: ImportReport, i: int, kind: str) -> None:

@@ -55,6 +55,7 @@ LINKS = (
     ("development_actions", "manager", "Managers assigning development actions", "actions", _ROSTER),
     ("surveys", "respondent", "Survey respondents", "answers", _ROSTER),
     ("surveys", "subject_manager", "Surveyed managers", "answers", _ROSTER),
+    ("territories", "manager", "Territory managers", "territories", _ROSTER),
 )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema
+from analytics.ingest.enrich import Enrichment, Roster, enrichment, is_enrichment, reject_unmatched_people, roster_view
 from analytics.ingest.errors import ExportError
 from analytics.ingest.goals import split_team_goals
 from analytics.ingest.quota_periods import derive_period_end
@@ -81,6 +82,8 @@ class Source:
     #: a wide ratings file's layout and the columns loaded from it
     ratings: RatingsLayout | None = None
     columns: tuple[str, ...] | None = None
+    #: the roster a manager-link file was matched against
+    roster: Roster | None = None
 
     def problems(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(every reject, every warning), as the import found them."""
@@ -98,6 +101,8 @@ class Source:
                 raw, mapping, _ = derive_period_end(raw, mapping)
         prepared = prepare(raw, self.table, mapping, keep=None)
         del raw
+        if self.roster is not None:
+            reject_unmatched_people(prepared, mapping, self.roster)
         unknown_people_warnings(prepared, mapping, set(self.known))
         return prepared.rejects.frame(), prepared.warnings.frame()
 
@@ -129,6 +134,10 @@ class ImportReport:
     #: (row, why) of the team roll-up goals of a goal export: kept apart, not a person's quota,
     #: not rows read (see :mod:`analytics.ingest.goals`)
     team_goals: list[tuple[int, str]] = field(default_factory=list)
+    #: what a manager-link file, role hierarchy or territory list did to the roster
+    enrichment: Enrichment | None = None
+    #: a manager-link file loaded as the roster, since there was none to enrich
+    as_roster: bool = False
 
     def __post_init__(self) -> None:
         if self.rejects_total is None:
@@ -261,8 +270,17 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     if table_name is None:
         report.error = f"{analysis.file_name}: the app did not recognise this file; choose its table and columns."
         return report
+    if mapping is None and rec is not None and rec.table != table_name:  # another table chosen: its own guess
+        mapping = guess_mapping(table_name, source_raw.headers)
     mapping = dict(mapping if mapping is not None else rec.mapping if rec else {})
     mapping = {c: s for c, s in mapping.items() if s in source_raw.headers}
+    as_roster = False
+    if table_name == "manager_links" and not ws.counts()["people"]:
+        # nothing to enrich: a file of people and their managers is the roster, as it always was
+        roster = guess_mapping("people", source_raw.headers)
+        if not missing_required("people", roster):
+            table_name, mapping, as_roster = "people", roster, True
+            report.table = "people"
     missing = missing_required(table_name, mapping)
     if missing:
         report.error = (f"{analysis.file_name}: choose a column for "
@@ -270,7 +288,9 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
                         + f" (required for {schema.table(table_name).label.lower()}).")
         report.rows_read = source_raw.rows_read
         return report
-    if mapping != (rec.mapping if rec else None):
+    if as_roster:
+        report.shape = "Manager links, loaded as the roster (no roster to enrich)"
+    elif mapping != (rec.mapping if rec else None):
         report.shape = "Column mapping chosen by hand"
     elif source_raw.headerless:
         report.shape = "No header row: the columns guessed from their values, checked in the mapping form"
@@ -293,9 +313,16 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         return_memory()
     known = ws.known_people() if check_people and table_name in schema.PERSON_REFERENCES else set()
     unknown_people_warnings(prepared, mapping, known)
+    roster = Roster.of(ws) if table_name == "manager_links" else None
+    if roster is not None:
+        reject_unmatched_people(prepared, mapping, roster)
+    before = roster_view(ws) if is_enrichment(table_name) else None
     if progress:
         progress(0.85, "Loading into the workspace")
     result = ws.load(table_name, prepared.frame)
+    if before is not None:
+        report.enrichment = enrichment(ws, table_name, before, prepared.rows_loaded)
+    report.as_roster = as_roster
     report.rows_read = prepared.rows_read
     report.rows_loaded = prepared.rows_loaded
     report.rows_rejected = prepared.rows_rejected
@@ -304,7 +331,7 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     report.warnings, report.warnings_total = prepared.warnings.first(), prepared.warnings.total
     if (report.more_rejects or report.more_warnings) and analysis.data is not None:
         report.source = Source(analysis.file_name, analysis.data, table_name, chosen, frozenset(known),
-                               analysis.ratings if columns is not None else None, columns)
+                               analysis.ratings if columns is not None else None, columns, roster)
     report.notes = prepared.notes
     report.footer = footer
     report.team_goals = team

@@ -50,8 +50,15 @@ class ExportShape:
     columns: tuple[tuple[str, str], ...] = ()
     #: templates: headers compared exactly, and most of the file's headers must be the table's
     exact: bool = False
+    #: the whole file is the table: every header (two or more) maps to one of its columns and every
+    #: required column is found (a file of a person and their manager, nothing else)
+    whole: bool = False
 
     def matches(self, headers: list[str]) -> bool:
+        if self.whole:
+            mapping = guess_mapping(self.table, headers)
+            return (len(headers) >= 2 and len(set(mapping.values())) == len(set(headers))
+                    and not missing_required(self.table, mapping))
         if self.exact:
             present = set(headers)
             if not all(h in present for h in self.signature):
@@ -106,6 +113,10 @@ SHAPES: tuple[ExportShape, ...] = (
     ExportShape("Salesforce API: Account", "accounts", ("Id", "Name", "Industry"),
                 absent=("StageName", "LastName"),
                 columns=(("account_id", "Id"), ("parent", "ParentId"))),
+    ExportShape("Salesforce API: UserRole", "roles", ("Id", "Name", "ParentRoleId"),
+                columns=(("role_id", "Id"), ("parent_role_id", "ParentRoleId"))),
+    ExportShape("Salesforce API: Territory2", "territories", ("Id", "Name", "Territory2ModelId"),
+                columns=(("territory_id", "Id"), ("parent", "ParentTerritory2Id"))),
     # Salesforce report exports (field labels)
     ExportShape("Salesforce report: opportunities", "opportunities",
                 ("Opportunity Owner", "Stage", "Close Date", "Amount")),
@@ -124,6 +135,11 @@ SHAPES: tuple[ExportShape, ...] = (
                 columns=(("opportunity_id", "(Do Not Modify) Opportunity"), ("name", "Topic"),
                          ("amount", "Est. revenue"), ("stage", "Status"),
                          ("close_date", "Actual Close Date"))),
+    ExportShape("Dynamics 365: territories", "territories", ("(Do Not Modify) Territory",)),
+    ExportShape("Dynamics 365: territories", "territories", ("Manager", "Parent Territory")),
+    # HR: nothing but a person and their manager (Employee, Manager / User Email, Manager Email /
+    # Worker, Manager, Supervisory Organization): it enriches the roster, it is not one
+    ExportShape("HR: manager links", "manager_links", (), whole=True),
     *_template_shapes(),
 )
 
@@ -291,6 +307,11 @@ WEAK_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "quotas": {"owner": ("Name",)},
 }
 
+#: Tables a file is only when it is nearly all theirs: their header evidence is scaled by the share
+#: of the file's headers they explain (a roster with a name and a manager is neither a manager-link file
+#: nor a territory list).
+WHOLE_FILE_TABLES = ("manager_links", "roles", "territories")
+
 
 #: Required columns the import derives from another mapped column when the file has none:
 #: a quota period's end from the spacing of its starts (:mod:`analytics.ingest.quota_periods`).
@@ -356,6 +377,8 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     explained = len(mapping) / max(1, len(headers))
     extra = min(1.0, len(optional) / min(3, n_optional)) if n_optional else found
     header = 0.6 * found + 0.4 * max(extra, explained)
+    if name in WHOLE_FILE_TABLES:
+        header *= explained
     reasons: list[str] = []
     if mapping:
         reasons.append(f"{len(mapping)} column{'s' if len(mapping) != 1 else ''} match"
@@ -452,9 +475,10 @@ def recognise(headers: list[str], saved_mappings: list[dict] | None = None,
         own = set(schema.table(shape.table).column_names)
         return sum(1 for h in headers if h in own) / len(own), len(shape.signature)
 
-    named = [s for s in SHAPES if not s.exact]
+    named = [s for s in SHAPES if not s.exact and not s.whole]
     templates = sorted((s for s in SHAPES if s.exact and s.matches(headers)), key=owned_share, reverse=True)
-    for shape in [*named, *templates[:1]]:
+    whole = [s for s in SHAPES if s.whole]  # after the templates: the app's own headers name their table
+    for shape in [*named, *templates[:1], *whole]:
         if shape.matches(headers):
             by_norm = {normalise_header(h): h for h in headers}
             fixed = {c: by_norm[normalise_header(s)] for c, s in shape.columns if normalise_header(s) in by_norm}

@@ -117,14 +117,16 @@ ROSTER = {"people": ("person_id", "name", "email")}
 #: Columns holding one person reference each.
 PERSON_COLUMNS = _columns(
     {"people": ("manager",)}, schema.PERSON_REFERENCES,
-    {"reviews": ("reviewer",), "surveys": ("subject_manager",), "leads": ("owner",)},
+    {"reviews": ("reviewer",), "surveys": ("subject_manager",), "leads": ("owner",),
+     "manager_links": ("person", "person_name", "manager", "manager_name"), "territories": ("manager",)},
 )
 #: Columns holding people in their own way: a respondent may be a code, attendees are a list.
 PERSON_LISTS = {"surveys": ("respondent",), "activities": ("attendees",)}
 #: Columns naming someone who manages reps.
 MANAGER_COLUMNS = {
     "people": ("manager",), "coaching_sessions": ("manager",), "development_actions": ("manager",),
-    "surveys": ("subject_manager",), "reviews": ("reviewer",),
+    "surveys": ("subject_manager",), "reviews": ("reviewer",), "manager_links": ("manager",),
+    "territories": ("manager",),
 }
 TEAM_COLUMNS = {"people": ("team",)}
 #: Uploaded file names: any text at all (a name the data does not hold, too), so "File 03".

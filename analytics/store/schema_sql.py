@@ -4,7 +4,8 @@
 tables the app keeps beside them (the editable stage mapping and the log of imports, described
 by :data:`INTERNAL_COLUMNS`, which a saved workspace holds too) and the views that resolve what
 exports store as references: ``v_opportunities`` gives each deal its owner's name (an ID
-resolved through People), the owner's manager, team and region, the account name, and
+resolved through People), the owner's manager (``v_people``: a manager-link file's, else the roster's
+own, else the territory's or the role hierarchy's), team and region, the account name, and
 closed/won flags (the export's own flags, else the stage mapping); ``v_won_in_quota`` credits
 each won deal to one quota period of its owner. Both read a ``*_live`` view, or the copy of it
 resolved once per version of the data (:mod:`analytics.store.resolved`).
@@ -62,10 +63,69 @@ SELECT ref, any_value(name) AS name FROM (
     UNION ALL SELECT name AS ref, name FROM people WHERE name IS NOT NULL
 ) GROUP BY ref;
 
+-- A manager-link file's rows, one per roster person (matched by ID, name or e-mail), the manager
+-- given by e-mail read as that person's ID.
+CREATE OR REPLACE VIEW v_manager_link AS
+SELECT p.person_id, any_value(coalesce(me.person_id, l.manager) ORDER BY
+         CASE WHEN l.person = p.person_id THEN 0 WHEN l.person = p.name THEN 1 ELSE 2 END) AS manager
+FROM people p
+JOIN manager_links l ON l.person = p.person_id OR l.person = p.name OR lower(l.person) = lower(p.email)
+LEFT JOIN (SELECT lower(email) AS email, any_value(person_id) AS person_id FROM people
+           WHERE email IS NOT NULL GROUP BY lower(email)) me ON me.email = lower(l.manager)
+GROUP BY p.person_id;
+
+-- Each person's role (their role ID, else a role column holding a role's ID or name), the role's
+-- name and the one person holding its parent role (NULL when none or several hold it).
+CREATE OR REPLACE VIEW v_role_of AS
+SELECT p.person_id, r.role_id, r.name AS role_name, r.parent_role_id
+FROM people p JOIN roles r ON r.role_id = coalesce(p.role_id, p.role);
+
+CREATE OR REPLACE VIEW v_role_parent AS
+SELECT r.role_id, count(DISTINCT h.person_id) AS holders,
+       CASE WHEN count(DISTINCT h.person_id) = 1 THEN any_value(h.person_id) END AS holder
+FROM roles r LEFT JOIN v_role_of h ON h.role_id = r.parent_role_id
+WHERE r.parent_role_id IS NOT NULL
+GROUP BY r.role_id;
+
+-- A territory by its ID or its name, with its manager and its parent's manager.
+CREATE OR REPLACE VIEW v_territory_ref AS
+SELECT ref, any_value(name) AS name, any_value(manager) AS manager, any_value(parent_manager) AS parent_manager
+FROM (
+    SELECT t.territory_id AS ref, t.name, t.manager, pt.manager AS parent_manager
+    FROM territories t LEFT JOIN territories pt ON t.parent IN (pt.territory_id, pt.name)
+    UNION ALL
+    SELECT t.name AS ref, t.name, t.manager, pt.manager AS parent_manager
+    FROM territories t LEFT JOIN territories pt ON t.parent IN (pt.territory_id, pt.name)
+) GROUP BY ref;
+
+-- The roster as every page reads it. The manager: a manager-link file's, else the roster's own,
+-- else the manager of the person's territory (its parent's when they manage it themselves), else
+-- the one holder of the parent role. A territory ID in region reads as its name; a role ID as the
+-- role's name.
+CREATE OR REPLACE VIEW v_people_ref AS
+SELECT p.*, ml.manager AS link_manager, rl.role_name, rp.holder AS role_manager,
+       CASE WHEN t.manager IS NOT NULL AND t.manager NOT IN (p.person_id, p.name) THEN t.manager
+            WHEN t.parent_manager IS NOT NULL AND t.parent_manager NOT IN (p.person_id, p.name)
+            THEN t.parent_manager END AS territory_manager,
+       t.name AS territory_name,
+       coalesce(ml.manager, p.manager,
+                CASE WHEN t.manager IS NOT NULL AND t.manager NOT IN (p.person_id, p.name) THEN t.manager
+                     WHEN t.parent_manager IS NOT NULL AND t.parent_manager NOT IN (p.person_id, p.name)
+                     THEN t.parent_manager END,
+                CASE WHEN rp.holder <> p.person_id THEN rp.holder END) AS manager_ref
+FROM people p
+LEFT JOIN v_manager_link ml ON ml.person_id = p.person_id
+LEFT JOIN v_role_of rl ON rl.person_id = p.person_id
+LEFT JOIN v_role_parent rp ON rp.role_id = rl.role_id
+LEFT JOIN v_territory_ref t ON t.ref = p.region;
+
 CREATE OR REPLACE VIEW v_people AS
-SELECT p.person_id, p.name, coalesce(m.name, p.manager) AS manager_name, p.team, p.region,
-       p.segment, p.role, p.email, p.start_date, p.end_date, p.is_active
-FROM people p LEFT JOIN v_person_ref m ON m.ref = p.manager;
+SELECT p.person_id, p.name, coalesce(m.name, p.manager_ref) AS manager_name, p.team,
+       coalesce(p.territory_name, p.region) AS region, p.segment,
+       CASE WHEN p.role = p.role_id OR p.role IS NULL OR p.role IN (SELECT role_id FROM roles)
+            THEN coalesce(p.role_name, p.role) ELSE p.role END AS role,
+       p.email, p.start_date, p.end_date, p.is_active
+FROM v_people_ref p LEFT JOIN v_person_ref m ON m.ref = p.manager_ref;
 
 CREATE OR REPLACE VIEW v_roster AS
 SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,

@@ -503,7 +503,7 @@ def planted_workspace() -> Workspace:
     for t in ("activities", "stage_history"):  # linked to the deal whose ID holds a name
         tables[t][0]["opportunity_id"] = tables["opportunities"][0]["opportunity_id"]
     people = [{**p, "team": f"Team {p['name'].split()[0]}", "region": "APAC (Li)", "role": "Sales rep, Jo's team",
-               "segment": "SMB for LI"} for p in PLANTED]
+               "segment": "SMB for LI", "role_id": f"role-{p['name']}"} for p in PLANTED]
     ws = workspace_with(people=people, **tables)
     ws.log_import("Deals - Li Wei export (jo).csv", "opportunities", "Saved mapping: Deepa Varga's deals", 2, 2, 0, 2, 0)
     ws.source, ws.label = "uploads", "Your uploads (Deals - Li Wei export (jo).csv, people-Deepa.csv)"

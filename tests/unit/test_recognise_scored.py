@@ -68,10 +68,10 @@ def test_salesforce_task_with_relationship_headers_is_not_taken_as_opportunities
 
 
 def test_user_role_export_is_not_taken_as_people(tmp_path):
+    # since the role hierarchy enriches the roster it is a table of its own (it was "not a table")
     rec = _analyse(tmp_path, "UserRole.csv", *USER_ROLE)
-    assert not rec.recognised
-    assert rec.table != "people"
-    assert rec.looks_like == "a role hierarchy"
+    assert rec.recognised and rec.table == "roles"
+    assert rec.mapping == {"role_id": "Id", "name": "Name", "parent_role_id": "ParentRoleId"}
 
 
 def test_odoo_crm_lead_is_not_taken_as_people_and_guesses_opportunities(tmp_path):
@@ -124,6 +124,8 @@ def test_the_data_page_says_what_it_makes_of_a_file(tmp_path):
 
     assert sentence("m.csv", ["Deal Ref", "Seller Person"], [["D1", "Ann"]]) == (
         "the app does not recognise this export; choose its table and columns")
-    assert "(it looks like a role hierarchy)" in sentence("UserRole.csv", *USER_ROLE)
+    assert "(it looks like a list of territory assignments)" in sentence(
+        "UserTerritory2Association.csv", ["Id", "UserId", "Territory2Id", "RoleInTerritory2"],
+        [["0R5000000000001", "005000000000001", "0MI000000000001", "Sales Manager"]])
     uncertain = sentence("x.csv", ["Id", "Name", "Status"], [["1", "Acme deal", "Open"], ["2", "Beta", "Won"]])
     assert uncertain.startswith("the app is not sure of this export: it looks like ") and "could also be" in uncertain
