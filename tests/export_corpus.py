@@ -76,8 +76,8 @@ def _value(kind: str, r: random.Random, i: int) -> str:  # noqa: C901 - a table 
         case "sfid":
             return _sfid(arg or "006", r)
         case "guid":
-            return "%08x-%04x-%04x-%04x-%012x" % (r.getrandbits(32), r.getrandbits(16), r.getrandbits(16),
-                                                 r.getrandbits(16), r.getrandbits(48))
+            return (f"{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-{r.getrandbits(16):04x}-"
+                    f"{r.getrandbits(16):04x}-{r.getrandbits(48):012x}")
         case "int":
             return str(r.randint(1, 10 ** int(arg or 6)))
         case "seq":

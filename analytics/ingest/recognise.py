@@ -320,9 +320,11 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     bonus = min(0.15, 0.05 * len(own))
     if own:
         reasons.append(f"{', '.join(own[:3])} {'is' if len(own) == 1 else 'are'} typical of {t.label.lower()}")
-    against = {kind: [h for h in hs if h not in used] for kind, hs in tells.items() if kind != name}
+    # a header typical of this table too (First Name: a roster's and a contact's) is not against it
+    against = {kind: [h for h in hs if h not in used and h not in own] for kind, hs in tells.items() if kind != name}
     against = {k: hs for k, hs in against.items() if hs}
-    penalty = min(0.6, 0.15 * sum(len(hs) for hs in against.values()))
+    # each header once, though it may be typical of several other kinds (First Name: people, contacts, leads)
+    penalty = min(0.6, 0.15 * len({h for hs in against.values() for h in hs}))
     for kind, hs in against.items():
         what = kind[5:] if kind.startswith("not: ") else schema.table(kind).label.lower()
         reasons.append(f"{', '.join(hs[:3])} {'says' if len(hs) == 1 else 'say'} {what}")
@@ -399,12 +401,18 @@ def recognise(headers: list[str], saved_mappings: list[dict] | None = None,
     rec.confidence, rec.candidates = best.score, [c for c, _ in scored]
     not_app = [k[5:] for k, hs in sorted(tells.items(), key=lambda kv: -len(kv[1]))
                if k.startswith("not: ") and len(hs) >= 2]
-    if best.score < FLOOR or not mapping:
+    # a file that says what it is, and it is no table of the app: at least two of its tell-tales, more
+    # than any table's own (a Case export's CaseNumber and IsEscalated, an invoice's amount_total...)
+    own_best = max((len(hs) for k, hs in tells.items() if not k.startswith("not: ")), default=0)
+    said_not_app = bool(not_app) and max(len(tells[f"not: {k}"]) for k in not_app) > own_best
+    if best.score < FLOOR or not mapping or said_not_app:
         rec.table, rec.mapping, rec.unmapped_headers = None, {}, list(headers)
         rec.missing_required = []
         rec.looks_like = not_app[0] if not_app else None
         return rec
-    contradicted = any(k != best.table for k in tells if any(h not in mapping.values() for h in tells[k]))
+    own = set(tells.get(best.table, ()))
+    contradicted = any(k != best.table for k in tells
+                       if any(h not in mapping.values() and h not in own for h in tells[k]))
     if (not rec.missing_required and len(mapping) >= 2 and best.score >= CONFIDENT
             and best.score - runner >= MARGIN and not contradicted):
         rec.shape = f"Columns recognised by name: {schema.table(best.table).label.lower()}"
