@@ -492,6 +492,56 @@ SHAPES: tuple[Shape, ...] = (
 )
 
 
+#: Added after the evidence was fixed on SHAPES and measured once, never tuned to: how recognition
+#: fares on vendors it has still not seen.
+HELD_OUT: tuple[Shape, ...] = (
+    Shape("Freshsales: deals export", "opportunities",
+          "https://crmsupport.freshworks.com/support/solutions/articles/50000002285",
+          ("*Name:deal", "*Deal value:money", "*Deal stage:choice=New|Presentation scheduled|Won|Lost",
+           "Expected close date:iso", "*Owner:name", "Account name:company", "Probability (%):prob",
+           "Created at:datetime", "Deal pipeline:const=Default", "Closed date:iso")),
+    Shape("Copper: opportunities export", "opportunities", "https://support.copper.com/en/articles/8514366",
+          ("*Name:deal", "Company:company", "*Value:money", "Pipeline:const=Sales", "*Stage:choice=Qualified|Won",
+           "Status:choice=Open|Won|Lost", "*Close Date:us", "*Owned By:name", "Win Probability:prob",
+           "Date Created:us")),
+    Shape("Close: opportunities export", "opportunities",
+          "https://developer.close.com/resources/opportunities/",
+          ("*id:seq=oppo_", "*lead_name:company", "*status_label:choice=Active|Won|Lost", "status_type:choice=active|won|lost",
+           "*value:int=5", "value_period:choice=one_time|monthly", "confidence:prob", "*user_name:name",
+           "date_won:iso", "date_created:isotime", "expected_date:iso")),
+    Shape("SugarCRM: opportunities export", "opportunities",
+          "https://support.sugarcrm.com/documentation/sugar_versions/",
+          ("*Opportunity Name:deal", "Account Name:company", "*Sales Stage:choice=Prospecting|Closed Won|Closed Lost",
+           "*Expected Close Date:iso", "*Opportunity Amount:money", "*Assigned to:name", "Probability (%):prob",
+           "Lead Source:choice=Web Site|Cold Call", "Date Created:datetime")),
+    Shape("monday CRM: deals board export", "opportunities", "https://support.monday.com/hc/en-us/articles/360002305940",
+          ("*Name:deal", "*Stage:choice=New|Proposal|Won|Lost", "*Owner:name", "*Deal Value:money",
+           "Close Probability:frac", "Expected Close Date:iso", "Contacts:name", "Accounts:company",
+           "Creation log:datetime")),
+    Shape("Freshsales: sales activities export", "activities",
+          "https://crmsupport.freshworks.com/support/solutions/articles/50000002285",
+          ("*Title:subject", "*Activity type:choice=Meeting|Demo|Call", "*Owner:name", "*Start date:datetime",
+           "End date:datetime", "Outcome:choice=Interested|Not interested", "Targetable:name")),
+    Shape("Close: calls export", "activities", "https://developer.close.com/resources/activities/call/",
+          ("*id:seq=acti_", "*user_name:name", "lead_name:company", "direction:choice=outbound|inbound",
+           "duration:int=3", "*date_created:isotime", "disposition:choice=answered|no-answer", "note:text")),
+    Shape("HiBob: people export", "people", "https://apidocs.hibob.com/reference/get_people",
+          ("*Employee ID:int=6", "*Display name:name", "First name:first", "Last name:last", "Email:email",
+           "Department:dept", "Site:choice=London|Tel Aviv", "Job title:title", "*Reports to:name",
+           "Start date:ukdate")),
+    Shape("Rippling: directory export", "people", "https://help.rippling.com/s/article/How-do-I-export-employee-data",
+          ("*Employee:name", "*Title:title", "Department:dept", "*Manager:name", "Work Email:email",
+           "Start Date:us", "Employment Type:choice=Salaried, full-time|Hourly", "Work Location:choice=SF|NYC")),
+    Shape("Leapsome: review export", "reviews", "https://help.leapsome.com/en/articles/3318466",
+          ("*Reviewee:name", "Reviewer:name", "Relationship:choice=Self|Manager|Peer", "*Review cycle:cycle",
+           "*Competency:capability", "*Score:rating", "Comment:text")),
+    Shape("Zendesk: tickets export", NOT_APP, "https://support.zendesk.com/hc/en-us/articles/4408886165402",
+          ("*Id:int=6", "*Subject:subject", "*Status:choice=new|open|solved", "Priority:choice=low|high",
+           "*Requester:name", "Assignee:name", "Created at:datetime", "Updated at:datetime",
+           "Ticket type:choice=question|incident")),
+)
+
+
 # --------------------------------------------------------------------------- variants
 
 
@@ -544,8 +594,8 @@ def build(shape: Shape, variant: str) -> ExportFile:
     return ExportFile(shape, variant, name, text.encode("utf-8"))
 
 
-def corpus() -> list[ExportFile]:
-    return [build(s, v) for s in SHAPES for v in VARIANTS]
+def corpus(shapes: tuple[Shape, ...] = SHAPES + HELD_OUT) -> list[ExportFile]:
+    return [build(s, v) for s in shapes for v in VARIANTS]
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -579,8 +629,8 @@ def judge(f: ExportFile) -> Result:
                   rec.looks_like if rec else None)
 
 
-def measure() -> list[Result]:
-    return [judge(f) for f in corpus()]
+def measure(shapes: tuple[Shape, ...] = SHAPES + HELD_OUT) -> list[Result]:
+    return [judge(f) for f in corpus(shapes)]
 
 
 def summary(results: list[Result]) -> Counter:
@@ -589,11 +639,14 @@ def summary(results: list[Result]) -> Counter:
 
 def main() -> None:
     results = measure()
-    counts = summary(results)
-    right = sum(r.right for r in results)
-    print(f"{len(results)} files from {len(SHAPES)} documented shapes x {len(VARIANTS)} variants")
-    print("  " + ", ".join(f"{o} {counts.get(o, 0)}" for o in OUTCOMES))
-    print(f"  right first guess (silent-right + asked-right + not-app where right): {right}")
+    held = {s.source for s in HELD_OUT}
+    for label, part in (("tuned on", [r for r in results if r.file.shape.source not in held]),
+                        ("held out", [r for r in results if r.file.shape.source in held])):
+        counts = summary(part)
+        right = sum(r.right for r in part)
+        print(f"{label}: {len(part)} files from {len(part) // len(VARIANTS)} documented shapes x {len(VARIANTS)} variants")
+        print("  " + ", ".join(f"{o} {counts.get(o, 0)}" for o in OUTCOMES))
+        print(f"  right first guess (silent-right + asked-right + not-app where right): {right}")
     print("\nNot right:")
     for r in results:
         if not r.right:

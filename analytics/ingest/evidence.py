@@ -77,7 +77,7 @@ TELLTALES: dict[str, tuple[str, ...]] = {
     "people": ("Username", "First Name", "Last Name", "Primary Email", "Hire Date", "Employee ID",
                "ManagerId", "Reports To", "Business Unit", "Job Title",
                # HR directories (BambooHR, Workday, Personio, Odoo hr.employee)
-               "Employee #", "Employee Number", "EmployeeNumber", "Work Email", "Email - Work", "Work Phone",
+               "Employee Number", "EmployeeNumber", "Work Email", "Email - Work", "Work Phone",
                "Reporting To", "Supervisor", "Employment Status", "Employment Type", "Worker Type",
                "Business Title", "Supervisory Organization", "Cost Center", "Preferred Name",
                "(Do Not Modify) User",
@@ -116,7 +116,31 @@ TELLTALES: dict[str, tuple[str, ...]] = {
     "not: invoices or bills": ("invoice_date", "invoice_date_due", "Invoice Date", "Invoice Number",
                                "InvoiceNumber", "amount_total", "amount_residual", "payment_state", "move_type"),
 }
-_TELLTALE_KEYS = {kind: {normalise_header(h) for h in hs} for kind, hs in TELLTALES.items()}
+_TELLTALE_KEYS = {kind: {normalise_header(h): h for h in hs} for kind, hs in TELLTALES.items()}
+
+
+def _words(header: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", str(header))]
+
+
+def same_header(header: str, known: str) -> bool:
+    """Whether a file's ``header`` is the ``known`` one: folded alike (:func:`normalise_header`), and
+    where the file's header marks its words (separators, camel-case humps), word for word. ``user_name``
+    is a user's name, never Salesforce's ``Username``; ``stage_name``, ``STAGENAME`` and ``StageName``
+    are one field.
+
+    >>> [same_header(h, "Username") for h in ("Username", "USERNAME", "user_name", "UserName")]
+    [True, True, False, False]
+    >>> [same_header(h, "StageName") for h in ("stagename", "stage_name", "STAGE_NAME", "Stage Name")]
+    [True, True, True, True]
+    >>> same_header("OPPORTUNITY_OWNER", "Opportunity Owner"), same_header("Opportunity ID", "OpportunityId")
+    (True, True)
+    """
+    text = str(header).strip().lstrip("\ufeff")
+    if normalise_header(text) != normalise_header(known):
+        return False
+    marked = bool(re.search(r"[^0-9A-Za-z]", text) or re.search(r"[a-z][A-Z]", text))
+    return not marked or _words(text) == _words(known)
 
 
 def _names_related(header: str) -> bool:
@@ -136,11 +160,10 @@ def telltales(headers: Iterable[str]) -> dict[str, list[str]]:
     """
     out: dict[str, list[str]] = {}
     for h in headers:
-        keys = {normalise_header(h)}
-        if not _names_related(h):
-            keys.update(header_aliases(h))
+        base = normalise_header(h)
+        aliases = set() if _names_related(h) else set(header_aliases(h))
         for kind, tells in _TELLTALE_KEYS.items():
-            if keys & tells:
+            if (base in tells and same_header(h, tells[base])) or aliases & tells.keys():
                 out.setdefault(kind, []).append(h)
     return out
 

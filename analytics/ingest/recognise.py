@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics import schema
-from analytics.ingest.evidence import header_aliases, telltales, value_fit
+from analytics.ingest.evidence import header_aliases, same_header, telltales, value_fit
 from analytics.ingest.readers import MAX_COLUMNS, MAX_HEADER_CHARS
 from analytics.schema import normalise_header
 
@@ -58,9 +58,10 @@ class ExportShape:
             own = set(schema.table(self.table).column_names)
             return sum(1 for h in headers if h in own) >= 0.6 * len(headers)
         normalised = {normalise_header(h) for h in headers}
-        return all(normalise_header(h) in normalised for h in self.signature) and not any(
+        return all(any(same_header(f, h) for f in headers) for h in self.signature) and not any(
             normalise_header(h) in normalised for h in self.absent
         )
+
 
 
 def _template_shapes() -> list[ExportShape]:

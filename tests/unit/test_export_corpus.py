@@ -14,9 +14,10 @@ from analytics.ingest.evidence import header_aliases, telltales
 from analytics.ingest.pipeline import analyse_file
 from tests import export_corpus as ec
 
-#: measured on this corpus (244 files): before the fixes 111 silent-right, 206 right first guess
-SILENT_RIGHT_FLOOR = 163
-RIGHT_FIRST_GUESS_FLOOR = 234
+#: measured on this corpus (244 files tuned on + 44 held out): on the 244, before the fixes 111
+#: silent-right and 206 right first guess, after them 171 and 234; on the 44 held out, 25 and 32
+SILENT_RIGHT_FLOOR = 196
+RIGHT_FIRST_GUESS_FLOOR = 266
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +27,8 @@ def results():
 
 def test_the_corpus_is_varied_and_sourced():
     files = ec.corpus()
-    assert len(files) == len(ec.SHAPES) * len(ec.VARIANTS) >= 200
-    assert all(s.url.startswith("https://") for s in ec.SHAPES)
+    assert len(files) == len(ec.SHAPES + ec.HELD_OUT) * len(ec.VARIANTS) >= 250
+    assert all(s.url.startswith("https://") for s in ec.SHAPES + ec.HELD_OUT)
     assert {s.expected for s in ec.SHAPES} >= {"people", "opportunities", "activities", "quotas", "reviews",
                                                "surveys", "coaching_sessions", ec.NOT_APP, ec.ENRICHMENT}
     by_variant = {f.variant: f for f in files if f.shape is ec.SHAPES[0]}
@@ -66,6 +67,16 @@ def test_a_header_typical_of_several_kinds_counts_once_and_not_against_its_own()
 def test_a_relationship_header_that_names_the_related_record_is_no_telltale():
     assert "people" not in telltales(["user_id/name"])  # Odoo: the activity's user, not a user list
     assert telltales(["res_model", "res_id"]) == {"activities": ["res_model", "res_id"]}
+
+
+def test_a_named_layout_is_matched_word_for_word_where_the_file_marks_words():
+    # Close's user_name is a user's name, not Salesforce's Username: no "Salesforce API: User" layout
+    rec = _analyse(["id", "lead_name", "status_label", "value", "user_name", "date_created"],
+                   [["oppo_1", "Acme", "Won", "1000", "Ava Chen", "2025-01-02"]])
+    assert not (rec.recognised and rec.table == "people")
+    assert "Salesforce" not in (rec.shape or "")
+    rec = _analyse(["ID", "USERNAME", "NAME"], [["005000000000001AAA", "ava@acme.example.com", "Ava Chen"]])
+    assert rec.shape == "Salesforce API: User"
 
 
 def test_vendor_header_forms_are_read_as_what_they_refer_to():
