@@ -57,10 +57,11 @@ class ExportShape:
                 return False
             own = set(schema.table(self.table).column_names)
             return sum(1 for h in headers if h in own) >= 0.6 * len(headers)
-        normalised = {normalise_header(h) for h in headers}
-        return all(any(same_header(f, h) for f in headers) for h in self.signature) and not any(
-            normalise_header(h) in normalised for h in self.absent
-        )
+        by_fold: dict[str, list[str]] = {}
+        for h in headers:
+            by_fold.setdefault(normalise_header(h), []).append(h)
+        return all(any(same_header(f, s) for f in by_fold.get(normalise_header(s), ())) for s in self.signature) \
+            and not any(normalise_header(h) in by_fold for h in self.absent)
 
 
 
