@@ -109,7 +109,9 @@ def _synonyms(table: str, column: str) -> tuple[str, ...]:
 #: who a line is about (or who answered): an ID is preferred, then a name, then an e-mail
 PERSON_IDS = _keys("Employee ID", "EmployeeID", "Employee Number", "EmployeeNumber", "Employee No", "Emp ID",
                    "Emp No", "Staff ID", "Worker ID", "Rep ID", "User ID", "Person ID", "Respondent ID",
-                   "Reviewee ID", "Associate ID", "Id")
+                   "Reviewee ID", "Associate ID", "Id",
+                   # a de-identified survey names each response, not its respondent
+                   "Response ID", "ResponseId", "Submission ID", "Anonymous ID")
 PERSON_NAMES = _keys("Employee", "Employee Name", "Name", "Full Name", "Rep", "Rep Name", "Sales Rep",
                      "Salesperson", "Seller", "Account Executive", "Reviewee", "Respondent", "Respondent Name",
                      "Associate", "Staff", "Worker", "Team Member", "Participant")
@@ -252,12 +254,13 @@ def _sentence(header: str) -> bool:
 
 def detect(raw: RawTable) -> RatingsLayout | None:
     """The wide ratings layout of a file, or None (see the module docstring). A file holding
-    tell-tales of deals, activities, stage history or quotas is never one; nor is a wide target
+    tell-tales of deals, activities, stage history, quotas or any table but people, reviews and
+    surveys is never one; nor is a wide target
     sheet (its period columns are never ratings)."""
     headers, frame = raw.headers, raw.frame
     if not len(frame) or len(headers) < MIN_RATINGS + 1:
         return None
-    if set(telltales(headers)) - {"people"}:
+    if set(telltales(headers)) - {"people", "reviews", "surveys"}:
         return None
     taken: set[str] = set()
     person = (_first(headers, PERSON_IDS, taken) or _first(headers, PERSON_NAMES, taken)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics import schema
-from analytics.ingest.evidence import header_aliases, telltales, value_fit
+from analytics.ingest.evidence import header_aliases, same_header, telltales, value_fit
 from analytics.ingest.headerless import value_mapping
 from analytics.ingest.readers import MAX_COLUMNS, MAX_HEADER_CHARS
 from analytics.schema import normalise_header
@@ -65,10 +65,12 @@ class ExportShape:
                 return False
             own = set(schema.table(self.table).column_names)
             return sum(1 for h in headers if h in own) >= 0.6 * len(headers)
-        normalised = {normalise_header(h) for h in headers}
-        return all(normalise_header(h) in normalised for h in self.signature) and not any(
-            normalise_header(h) in normalised for h in self.absent
-        )
+        by_fold: dict[str, list[str]] = {}
+        for h in headers:
+            by_fold.setdefault(normalise_header(h), []).append(h)
+        return all(any(same_header(f, s) for f in by_fold.get(normalise_header(s), ())) for s in self.signature) \
+            and not any(normalise_header(h) in by_fold for h in self.absent)
+
 
 
 def _template_shapes() -> list[ExportShape]:
@@ -390,9 +392,11 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     bonus = min(0.15, 0.05 * len(own))
     if own:
         reasons.append(f"{', '.join(own[:3])} {'is' if len(own) == 1 else 'are'} typical of {t.label.lower()}")
-    against = {kind: [h for h in hs if h not in used] for kind, hs in tells.items() if kind != name}
+    # a header typical of this table too (First Name: a roster's and a contact's) is not against it
+    against = {kind: [h for h in hs if h not in used and h not in own] for kind, hs in tells.items() if kind != name}
     against = {k: hs for k, hs in against.items() if hs}
-    penalty = min(0.6, 0.15 * sum(len(hs) for hs in against.values()))
+    # each header once, though it may be typical of several other kinds (First Name: people, contacts, leads)
+    penalty = min(0.6, 0.15 * len({h for hs in against.values() for h in hs}))
     for kind, hs in against.items():
         what = kind[5:] if kind.startswith("not: ") else schema.table(kind).label.lower()
         reasons.append(f"{', '.join(hs[:3])} {'says' if len(hs) == 1 else 'say'} {what}")
@@ -500,12 +504,18 @@ def recognise(headers: list[str], saved_mappings: list[dict] | None = None,
     rec.confidence, rec.candidates = best.score, [c for c, _ in scored]
     not_app = [k[5:] for k, hs in sorted(tells.items(), key=lambda kv: -len(kv[1]))
                if k.startswith("not: ") and len(hs) >= 2]
-    if best.score < FLOOR or not mapping:
+    # a file that says what it is, and it is no table of the app: at least two of its tell-tales, more
+    # than any table's own (a Case export's CaseNumber and IsEscalated, an invoice's amount_total...)
+    own_best = max((len(hs) for k, hs in tells.items() if not k.startswith("not: ")), default=0)
+    said_not_app = bool(not_app) and max(len(tells[f"not: {k}"]) for k in not_app) > own_best
+    if best.score < FLOOR or not mapping or said_not_app:
         rec.table, rec.mapping, rec.unmapped_headers = None, {}, list(headers)
         rec.missing_required = []
         rec.looks_like = not_app[0] if not_app else None
         return rec
-    contradicted = any(k != best.table for k in tells if any(h not in mapping.values() for h in tells[k]))
+    own = set(tells.get(best.table, ()))
+    contradicted = any(k != best.table for k in tells
+                       if any(h not in mapping.values() and h not in own for h in tells[k]))
     if (not rec.missing_required and len(mapping) >= 2 and best.score >= CONFIDENT
             and best.score - runner >= MARGIN and not contradicted):
         rec.shape = f"Columns recognised by name: {schema.table(best.table).label.lower()}"
