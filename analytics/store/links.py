@@ -176,18 +176,20 @@ def link_status(ws: Workspace) -> dict[LinkKey, LinkStatus]:
 def broken(ws: Workspace, keys: tuple[LinkKey, ...]) -> str | None:
     """The reason a figure resting on ``keys`` is not measured (the first broken link's), or None.
 
-    A link the data does not have (its table not loaded) is no reason: the figure's own "needs
-    data" says what is missing."""
-    status = link_status(ws)
-    for k in keys:
-        s = status.get(k)
-        if s is not None and s.state == BROKEN:
+    A link the data does not have (its table not loaded, or no roster to link to) is no reason
+    here: the figure's own "needs data" says what is missing, as it did before links were counted."""
+    for s in _judged(ws, keys):
+        if s.state == BROKEN:
             return s.reason
     return None
 
 
+def _judged(ws: Workspace, keys: tuple[LinkKey, ...]) -> list[LinkStatus]:
+    status = link_status(ws)
+    return [status[k] for k in keys if k in status and (status[k].roster or status[k].target != ROSTER)]
+
+
 def rests_on(ws: Workspace, keys: tuple[LinkKey, ...]) -> str | None:
     """What a figure resting on ``keys`` rests on when a link is partial ("; "-joined), or None."""
-    status = link_status(ws)
-    said = [status[k].rests_on for k in keys if k in status and status[k].state == PARTIAL]
+    said = [s.rests_on for s in _judged(ws, keys) if s.state == PARTIAL]
     return "; ".join(said) or None
