@@ -40,7 +40,7 @@ class AnalysisSupport:
     @property
     def reason(self) -> str:
         """What the analysis needs: the missing data's explanation, or the broken link and its fix."""
-        if self.broken_link and not self.missing:
+        if self.broken_link:
             return f"not measured: {self.broken_link}. {LINK_FIX}"
         return self.explanation
 
