@@ -12,6 +12,7 @@ import streamlit as st
 from analytics.fmt import clip, md_escape
 from analytics.ingest.links import NEAR_MISS, NOT_A_PERSON_KIND, Link, link_health
 from analytics.store import Workspace
+from analytics.store.links import broken, rests_on
 from ui import privacy
 
 #: unmatched values named in a link's line (the rest are counted)
@@ -76,3 +77,19 @@ def health_section(ws: Workspace) -> None:
         st.markdown(f"{icon} {md_escape(link_line(link, name))}")
         if link.fix:
             st.caption(md_escape(link.fix))
+
+
+def link_notice(ws: Workspace, keys: tuple[tuple[str, str, str], ...], what: str) -> bool:
+    """Before a figure that rests on the links ``keys``: when one is broken, say the figure is not
+    measured and why (and return False: the caller draws nothing); when one is partial, say what
+    the figure rests on. The rule is the engine's (:func:`analytics.store.links.broken`)."""
+    why = broken(ws, keys)
+    if why:
+        st.info(f"{md_escape(what)}: not measured: {md_escape(why)}. See Data health on the Data page.",
+                icon=":material/link_off:")
+        st.page_link("views/data.py", label="Check Data health on the Data page", icon=":material/upload:")
+        return False
+    said = rests_on(ws, keys)
+    if said:
+        st.caption(f":material/link: {md_escape(what)} {md_escape(said)}; the other rows name no one in the roster.")
+    return True

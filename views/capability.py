@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from analytics.diagnosis.dials import RESTS_ON
 from analytics.outputs import charts
 from analytics.signals import capability_by_manager, named_gaps, naming_cycles, review_scores
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, md_escape, needs_data, page_header
+from ui.data_health import link_notice
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -19,6 +21,8 @@ def render() -> None:
     scores = memo("review_scores", review_scores, ws, filters)
     if scores.empty:
         needs_data(f"Not measured: {NEEDS}")
+        return
+    if not link_notice(ws, RESTS_ON["capability_slope"], "Capability trends"):
         return
     gaps = memo("named_gaps", named_gaps, ws, filters, settings)
     managers = sorted(scores["manager"].dropna().unique())

@@ -3,9 +3,11 @@ confidence gap between what managers believe and what their reps say."""
 
 import streamlit as st
 
+from analytics.diagnosis.dials import RESTS_ON
 from analytics.outputs import charts
 from analytics.signals import BEHAVIOURS, coaching_by_manager, coaching_by_rep, survey_by_manager
 from ui.components import download_csv, needs_data, page_header
+from ui.data_health import link_notice
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -25,10 +27,11 @@ def render() -> None:
         return
 
     st.subheader("The four behaviours")
-    if int(coach["n_sessions"].sum()) == 0:
+    linked = link_notice(ws, RESTS_ON["quality_index"], "Coaching evidence")
+    if linked and int(coach["n_sessions"].sum()) == 0:
         needs_data("Not measured: coaching evidence needs a coaching-session log with manager, rep, date and the "
                    "four behaviour flags (named a gap, asked first, tied to a plan, tracked application).")
-    else:
+    elif linked:
         st.caption("Share of each manager's logged sessions that showed each behaviour; n/m = not measured.")
         rates = {f"rate_{k}": SHORT[k] for k in BEHAVIOURS}
         rates["quality_index"] = "Quality index"
@@ -65,10 +68,11 @@ def render() -> None:
     st.subheader("Confidence is not evidence")
     survey = memo("surveys", survey_by_manager, ws, filters, settings)
     both = survey.dropna(subset=["self_rating", "reps_agree"])
-    if both.empty:
+    surveyed = link_notice(ws, RESTS_ON["confidence_gap"], "The confidence gap")
+    if surveyed and both.empty:
         needs_data("Not measured: the confidence gap needs a survey where managers rate their own coaching and "
                    "reps rate their manager's (e.g. 'My manager coaches me consistently').")
-    else:
+    elif surveyed:
         st.caption("Each manager's own rating that they coach consistently, beside the share of their reps who "
                    f"agree (a score of {settings.agree_score:g} or more of 5). Largest gap first.")
         st.altair_chart(charts.confidence_chart(survey), width="stretch")

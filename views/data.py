@@ -24,7 +24,7 @@ def coverage_section(ws: Workspace) -> None:
     st.subheader("What your data supports")
     cov = analyses_supported(ws)
     frame = pd.DataFrame([{"analysis": c.title, "status": c.status,
-                           "missing": "; ".join(c.missing), "what it needs": c.explanation} for c in cov])
+                           "missing": "; ".join(c.missing), "what it needs": c.reason} for c in cov])
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={"status": st.column_config.TextColumn("status", width="small")})
 

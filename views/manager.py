@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.diagnosis import diagnosis, next_one_on_one, signal_table
-from analytics.diagnosis.dials import DIALS
+from analytics.diagnosis.dials import DIALS, SIGNALS, link_notes, link_reasons
 from analytics.fmt import quarter_label
 from analytics.outputs import charts, handout_pdf
 from analytics.outputs.downloads import file_stem
@@ -47,10 +47,14 @@ def render() -> None:
         value = row[dial]
         col.metric(label, "not measured" if pd.isna(value) else f"{value:.0f}",
                    help="Mean percentile rank among the managers in scope (0–100)")
-        col.caption(f"{int(row[f'n_signals_{dial}'])} of {int(row[f'of_signals_{dial}'])} signals measured")
+        col.caption(f"{int(row[f'n_signals_{dial}'])} of {int(row[f'of_signals_{dial}'])} signals measured"
+                    + (f"; {len(off)} withheld: a broken link (see below)" if (off := [
+                        s.key for s in SIGNALS if s.dial == dial and s.key in link_reasons(ws)]) else ""))
     att = row["attainment"]
     cols[3].metric("Attainment", fmt_pct(att) or "not measured")
-    cols[3].caption(f"{int(row['n_reps_with_quota'])} reps with quota" if pd.notna(att) else "needs a quota export")
+    reasons = link_reasons(ws)
+    cols[3].caption(f"{int(row['n_reps_with_quota'])} reps with quota" if pd.notna(att) else
+                    md_escape(reasons["attainment"]) if "attainment" in reasons else "needs a quota export")
     if row["hero"] is True:
         st.warning(f"**Hero pattern.** {md_escape(row['reason'])}", icon=":material/warning:")
     index = privacy.index_amounts()
@@ -126,7 +130,9 @@ def render() -> None:
             st.dataframe(lack, hide_index=True, width="stretch")
 
     st.subheader("Confidence gap")
-    if pd.isna(row["confidence_gap"]):
+    if "confidence_gap" in reasons:
+        st.caption(f"Not measured: {md_escape(reasons['confidence_gap'])} (see Data health on the Data page).")
+    elif pd.isna(row["confidence_gap"]):
         st.caption("Not measured: needs the manager's self-rating and reps' answers on coaching consistency.")
     else:
         st.markdown(f"Self-rating **{row['self_rating']:.0%}** ({int(row['n_self_ratings'])} answers) against "
@@ -134,7 +140,8 @@ def render() -> None:
                     f"a gap of **{row['confidence_gap']:+.0%}**.")
 
     with st.expander("Every signal for this manager"):
-        st.dataframe(signal_table(diag[diag["manager"] == manager]).drop(columns="manager"), hide_index=True,
+        st.dataframe(signal_table(diag[diag["manager"] == manager], reasons, link_notes(ws)).drop(columns="manager"),
+                     hide_index=True,
                      width="stretch")
 
 

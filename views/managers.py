@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.diagnosis.dials import DIALS, SIGNALS, diagnosis, signal_table
+from analytics.diagnosis.dials import DIALS, SIGNALS, diagnosis, link_notes, link_reasons, signal_table
 from analytics.outputs import charts
 from ui.components import NAME_CHARS, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
@@ -68,7 +68,7 @@ def render() -> None:
                    + md_escape(unknown["reason"].iloc[0]))
 
     with st.expander("Signals behind each dial", icon=":material/list:"):
-        signals = signal_table(diag)
+        signals = signal_table(diag, link_reasons(ws), link_notes(ws))
         st.dataframe(signals, hide_index=True, width="stretch",
                      column_config={"percentile rank": st.column_config.NumberColumn(format="%.0f")})
         download_csv(signals, "managers-signals.csv", key="dl-signals")

@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.ingest import analyses_supported
 from analytics.outputs import charts
 from analytics.results import headline, managers_summary, revenue_by_quarter
-from ui.components import download_csv, fmt_money, fmt_pct, metric, needs_data, page_header
+from ui.components import download_csv, fmt_money, fmt_pct, md_escape, metric, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, memo
 
@@ -32,7 +32,7 @@ def render() -> None:
         if h.attainment is not None:
             metric("Closed-won vs quota", fmt_pct(h.attainment),
                    f"{fmt_money(h.won_in_quota_periods)} won in quota periods against {fmt_money(h.quota)} quota "
-                   f"({h.quota_reps} reps with quota)")
+                   f"({h.quota_reps} reps with quota)" + (f"; {h.quota_rests_on}" if h.quota_rests_on else ""))
         elif h.quota_not_measured:
             metric("Closed-won vs quota", None, h.quota_not_measured)
         else:
@@ -52,6 +52,11 @@ def render() -> None:
     if mgr.empty:
         needs_data("No roster with managers loaded: upload a people export (rep, manager) to see teams.")
     else:
+        if h.managers_not_measured:
+            needs_data(f"Won deals and revenue per manager: {h.managers_not_measured}.")
+        elif h.managers_rest_on:
+            st.caption(f"Won deals and revenue per manager {h.managers_rest_on}: the other deals' owners are not "
+                       "in the roster (see Data health on the Data page).")
         st.dataframe(
             mgr, hide_index=True, width="stretch",
             column_config={
@@ -71,7 +76,7 @@ def render() -> None:
     st.markdown(f"**{len(ready)} of {len(cov)} analyses** have the data they need.")
     for c in cov:
         if not c.supported:
-            st.markdown(f"- :orange[needs data] **{c.title}**: {c.explanation}")
+            st.markdown(f"- :orange[needs data] **{c.title}**: {md_escape(c.reason)}")
     st.page_link("views/data.py", label="Go to the Data page to add or check exports", icon=":material/upload:")
 
 

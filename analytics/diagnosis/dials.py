@@ -20,6 +20,7 @@ from analytics.results import attainment
 from analytics.settings import DIALS, SIGNAL_BY_KEY, SIGNALS, Settings, Signal  # noqa: F401 - the dials' vocabulary, read from here by pages
 from analytics.signals import capability, coaching, follow_through, independence, manage, surveys
 from analytics.store.caching import in_parallel, opens_run
+from analytics.store.links import DEAL_OWNERS, ROSTER, broken, rests_on
 from analytics.store.workspace import Workspace
 
 #: The frames a manager's evidence joins, ``fn(ws, filters, settings)`` each, in the order they are
@@ -39,6 +40,55 @@ EVIDENCE_FRAMES: tuple[tuple[Callable[..., pd.DataFrame], float], ...] = (
     (independence.independence_by_manager, 9),
 )
 
+_DEALS = ("opportunities", "owner", ROSTER)
+_QUOTAS = ("quotas", "owner", ROSTER)
+_QUOTAS_TO_DEALS = ("quotas", "owner", DEAL_OWNERS)
+_ACTIVITIES = ("activities", "owner", ROSTER)
+_REVIEWED = ("reviews", "rep", ROSTER)
+_ACTIONS = ("development_actions", "rep", ROSTER)
+_COACHING = ("coaching_sessions", "manager", ROSTER)
+_SURVEYED = ("surveys", "subject_manager", ROSTER)
+
+#: What each per-manager figure of the evidence rests on: the links between files (keys of
+#: :data:`analytics.store.links.LINKS`) its rows need to reach a manager. A figure on a broken link
+#: is not measured, with the link's reason (:func:`link_reasons`); data, not code: a new signal
+#: names its links here (tests/unit/test_link_figures.py fails on a signal missing).
+RESTS_ON: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "attainment": (_QUOTAS, _QUOTAS_TO_DEALS),
+    "lead_direction": (_SURVEYED,), "lead_motivation": (_SURVEYED,), "lead_buy_in": (_SURVEYED,),
+    "confidence_gap": (_SURVEYED,),
+    "retention": (),
+    "pipeline_reviews_per_rep_month": (_COACHING,),
+    "coverage_vs_standard": (_DEALS, _QUOTAS),
+    "hygiene": (_DEALS,),
+    "activity_standard_met": (_ACTIVITIES,),
+    "capability_slope": (_REVIEWED,), "share_gaps_moved": (_REVIEWED,),
+    "follow_through_rate": (_ACTIONS,), "revisit_rate": (_ACTIONS,),
+    "independence": (_DEALS,), "involvement_won_complex": (_DEALS,),
+    "quality_index": (_COACHING,), "skill_time_closeness": (_COACHING,), "skill_time_share": (_COACHING,),
+}
+
+
+def link_reasons(ws: Workspace) -> dict[str, str]:
+    """Each per-manager figure of :data:`RESTS_ON` whose link is broken, with the reason it is not
+    measured (the store's one rule, :func:`analytics.store.links.broken`)."""
+    out = {}
+    for key, keys in RESTS_ON.items():
+        why = broken(ws, keys)
+        if why:
+            out[key] = why
+    return out
+
+
+def link_notes(ws: Workspace) -> dict[str, str]:
+    """Each per-manager figure of :data:`RESTS_ON` that rests on a partial link, with what it rests on."""
+    out = {}
+    for key, keys in RESTS_ON.items():
+        said = rests_on(ws, keys)
+        if said:
+            out[key] = said
+    return out
+
 
 @opens_run
 def manager_evidence(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
@@ -57,6 +107,9 @@ def manager_evidence(ws: Workspace, filters: Filters = Filters(), settings: Sett
     for s in SIGNALS:
         if s.evidence in out.columns:
             out[s.evidence] = out[s.evidence].fillna(0).astype("int64")
+    for key in link_reasons(ws):  # built on a broken link: not measured, never a misleading number
+        if key in out.columns:
+            out[key] = np.nan
     return out
 
 
@@ -141,9 +194,13 @@ def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = 
     return out.merge(hero_pattern(ev, settings), on="manager", how="left")
 
 
-def signal_table(diag: pd.DataFrame) -> pd.DataFrame:
+def signal_table(diag: pd.DataFrame, reasons: dict[str, str] | None = None,
+                 notes: dict[str, str] | None = None) -> pd.DataFrame:
     """Every signal of every manager in a diagnosis, long: value, percentile rank, what it
-    rests on, and, where not measured, the export that would fill it."""
+    rests on, and, where not measured, the export that would fill it, or the broken link's reason
+    (``reasons``, from :func:`link_reasons`); a signal on a partial link says so (``notes``, from
+    :func:`link_notes`)."""
+    reasons, notes = reasons or {}, notes or {}
     rows = []
     for r in diag.to_dict("records"):
         for s in SIGNALS:
@@ -153,8 +210,10 @@ def signal_table(diag: pd.DataFrame) -> pd.DataFrame:
                 "manager": r["manager"], "dial": DIALS[s.dial], "signal": s.label,
                 "value": round(float(value), 3) if measured else None,
                 "percentile rank": r.get(f"rank_{s.key}"),
-                "rests on": f"{int(r.get(s.evidence) or 0):,} {s.evidence_label}",
-                "status": "measured" if measured else f"not measured: needs {s.needs}",
+                "rests on": f"{int(r.get(s.evidence) or 0):,} {s.evidence_label}"
+                            + (f" ({notes[s.key]})" if measured and s.key in notes else ""),
+                "status": "measured" if measured else (f"not measured: {reasons[s.key]}" if s.key in reasons
+                                                       else f"not measured: needs {s.needs}"),
             })
     return pd.DataFrame(rows)
 

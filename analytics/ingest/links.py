@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from analytics.store.caching import per_data_version
+from analytics.store.links import DEAL_OWNERS, LINKS, ROSTER, LinkStatus, link_status, value_counts
 from analytics.store.workspace import Workspace
 
 #: Owners that are not people: CRM automation, integration and system users (case-insensitive,
@@ -38,25 +39,8 @@ NEAR_MISS_SCORE = 88
 TOP = 10
 
 NOT_A_PERSON_KIND, NEAR_MISS, NOT_IN_ROSTER = "not a person", "near miss", "not in the roster"
-_ROSTER = "roster"
-_DEAL_OWNERS = "deal owners"
-
-#: the links: (table, column, what it is, what a row is, target), in the order the panel lists them
-LINKS = (
-    ("opportunities", "owner", "Deal owners", "deals", _ROSTER),
-    ("activities", "owner", "Activity owners", "activities", _ROSTER),
-    ("quotas", "owner", "Quota owners", "quota rows", _ROSTER),
-    ("quotas", "owner", "Quota owners", "quota rows", _DEAL_OWNERS),
-    ("reviews", "rep", "Reviewed reps", "reviews", _ROSTER),
-    ("reviews", "reviewer", "Reviewers", "reviews", _ROSTER),
-    ("coaching_sessions", "manager", "Coaching managers", "sessions", _ROSTER),
-    ("coaching_sessions", "rep", "Coached reps", "sessions", _ROSTER),
-    ("development_actions", "rep", "Reps with development actions", "actions", _ROSTER),
-    ("development_actions", "manager", "Managers assigning development actions", "actions", _ROSTER),
-    ("surveys", "respondent", "Survey respondents", "answers", _ROSTER),
-    ("surveys", "subject_manager", "Surveyed managers", "answers", _ROSTER),
-    ("territories", "manager", "Territory managers", "territories", _ROSTER),
-)
+_ROSTER = ROSTER
+_DEAL_OWNERS = DEAL_OWNERS
 
 
 @dataclass(frozen=True)
@@ -87,6 +71,12 @@ class Link:
     rows_total: int
     unmatched: tuple[Unmatched, ...]
     fix: str
+    #: the link counted, with the rule's verdict (joined, partial, broken) and its reason
+    status: LinkStatus | None = None
+
+    @property
+    def state(self) -> str:
+        return self.status.state if self.status else ("joined" if self.healthy else "partial")
 
     @property
     def n_unmatched(self) -> int:
@@ -175,23 +165,6 @@ def _fix(table: str, column: str, target: str, roster: bool, unmatched: tuple[Un
     return ("; ".join(parts) + ".").capitalize() if parts else ""
 
 
-def _counts(ws: Workspace, table: str, column: str, resolved: bool) -> list[tuple[str, int, bool]]:
-    """Distinct values of ``table.column`` with their rows and whether each resolves (to the roster,
-    or, ``resolved``, its resolved name to a deal owner)."""
-    col = f'"{column}"'
-    if resolved:  # quota owners -> deal owners, by resolved name as v_won_in_quota joins them
-        sql = f"""SELECT t.{col} AS v, count(*) AS n,
-                         bool_or(coalesce(r.name, t.{col}) IN (SELECT owner_name FROM v_opportunities
-                                                             WHERE owner_name IS NOT NULL)) AS ok
-                  FROM "{table}" t LEFT JOIN v_person_ref r ON r.ref = t.{col}
-                  WHERE nullif(trim(t.{col}), '') IS NOT NULL GROUP BY 1"""
-    else:
-        sql = f"""SELECT t.{col} AS v, count(*) AS n,
-                         bool_or(t.{col} IN (SELECT ref FROM v_person_ref)) AS ok
-                  FROM "{table}" t WHERE nullif(trim(t.{col}), '') IS NOT NULL GROUP BY 1"""
-    return [(str(v), int(n), bool(ok)) for v, n, ok in ws.query(sql).itertuples(index=False)]
-
-
 @per_data_version
 def link_health(ws: Workspace) -> tuple[Link, ...]:
     """Each link between files the loaded data has (a link whose table holds no rows is left out);
@@ -201,21 +174,18 @@ def link_health(ws: Workspace) -> tuple[Link, ...]:
     names = ws.query("SELECT DISTINCT name FROM people WHERE name IS NOT NULL")["name"].tolist() if roster else []
     owners = None
     out = []
-    for table, column, what, unit, target in LINKS:
-        if not counts.get(table):
+    status = link_status(ws)
+    for table, column, what, unit, target, _ in LINKS:
+        if (table, column, target) not in status:
             continue
         if target == _DEAL_OWNERS:
-            if not counts.get("opportunities"):
-                continue
             if owners is None:
                 owners = ws.query("SELECT DISTINCT owner_name FROM v_opportunities "
                                   "WHERE owner_name IS NOT NULL")["owner_name"].tolist()
             candidates = owners
         else:
             candidates = names
-        values = _counts(ws, table, column, resolved=target == _DEAL_OWNERS)
-        if not values:
-            continue
+        values = value_counts(ws, table, column, target)
         missing = sorted((v for v in values if not v[2]), key=lambda v: (-v[1], v[0]))
         unmatched = tuple(Unmatched(v, n, *classify(v, candidates)) for v, n, _ in missing[:TOP])
         out.append(Link(
@@ -223,5 +193,6 @@ def link_health(ws: Workspace) -> tuple[Link, ...]:
             n_matched=sum(ok for _, _, ok in values), n_total=len(values),
             rows_matched=sum(n for _, n, ok in values if ok), rows_total=sum(n for _, n, _ in values),
             unmatched=unmatched, fix=_fix(table, column, target, roster, unmatched, len(missing)),
+            status=status[(table, column, target)],
         ))
     return tuple(out)

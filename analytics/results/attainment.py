@@ -9,9 +9,18 @@ from analytics.filters import Filters
 from analytics.people import REPS_SQL, per_manager, per_period_by_owner
 from analytics.settings import Settings
 from analytics.store.caching import per_run
+from analytics.store.links import DEAL_OWNERS, ROSTER, broken
 from analytics.store.workspace import Workspace
 
 ATTAINMENT_COLUMNS = ["rep", "manager", "attainment", "won_in_quota", "quota", "n_quota_periods"]
+#: the links attainment rests on: quota owners to the roster (their manager) and to the deal owners
+#: (the deals counted against a quota); on a broken one attainment is not measured (analytics.store.links)
+ATTAINMENT_LINKS = (("quotas", "owner", ROSTER), ("quotas", "owner", DEAL_OWNERS))
+
+
+def attainment_withheld(ws: Workspace) -> str | None:
+    """Why attainment is not measured though quotas are loaded (a broken link), or None."""
+    return broken(ws, ATTAINMENT_LINKS)
 
 
 @per_run
@@ -33,6 +42,8 @@ def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings:
     frame = pd.concat([g["won_in_quota"].sum(), g["quota"].sum(min_count=1), g["owner_name"].count(),
                        g["n_quota_periods"].sum()], axis=1).rename(columns={"owner_name": "n_reps_with_quota"})
     frame["attainment"] = frame["won_in_quota"] / frame["quota"].where(frame["quota"] != 0)
+    if attainment_withheld(ws):  # 0% against a quota no deal joins is a wrong join, not a result
+        frame["attainment"] = float("nan")
     frame = frame.reset_index()[["manager", "won_in_quota", "quota", "attainment", "n_reps_with_quota",
                                  "n_quota_periods"]]
     return per_manager(ws, filters, frame, ("n_reps_with_quota", "n_quota_periods"))
@@ -95,4 +106,6 @@ def rep_attainment(ws: Workspace, filters: Filters = Filters(), settings: Settin
     out["won_in_quota"] = out["won_in_quota"].astype(float)
     out["quota"] = out["quota"].astype(float)
     out["attainment"] = (out["won_in_quota"] / out["quota"].where(out["quota"] > 0)).astype(float)
+    if attainment_withheld(ws):
+        out["attainment"] = float("nan")
     return out[ATTAINMENT_COLUMNS].reset_index(drop=True)

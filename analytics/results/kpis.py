@@ -46,7 +46,7 @@ import pandas as pd
 from analytics.filters import Filters, deal_clause, quota_clause
 from analytics.people import per_period_by_owner, reps, roster_names
 from analytics.periods import as_of
-from analytics.results.attainment import attainment_by_manager
+from analytics.results.attainment import attainment_by_manager, attainment_withheld
 from analytics.settings import Settings
 from analytics.signals.manage import activity_by_manager, activity_days, pipeline_by_manager, rep_weeks
 from analytics.store.caching import opens_run, per_data_version, per_run
@@ -644,7 +644,7 @@ def _outcome_stats(owner: pd.DataFrame, level: str, scope: pd.DataFrame, keys: l
     return g.reset_index()[[*keys, *stats]]
 
 
-def _finish_outcomes(g: pd.DataFrame) -> pd.DataFrame:
+def _finish_outcomes(g: pd.DataFrame, ws: Workspace) -> pd.DataFrame:
     g = _int(g, ("won", "lost", "n_won_amount", "n_cycle"))
     # revenue: a real 0 when nothing was won; unknown when won deals carry no amount
     g["revenue"] = g["won_amount"].where(g["won"] > 0, 0.0)
@@ -652,6 +652,8 @@ def _finish_outcomes(g: pd.DataFrame) -> pd.DataFrame:
     g["win_rate"] = _ratio(g["won"], g["won"] + g["lost"])
     g["avg_deal_size"] = _ratio(g["won_amount"], g["n_won_amount"])
     g["attainment"] = _ratio(g["won_in_quota"], g["quota"])
+    if attainment_withheld(ws):  # quotas that join no deal: not measured, never 0%
+        g["attainment"] = NAN
     return g
 
 
@@ -749,7 +751,7 @@ def outcomes(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     q = pd.concat([alloc, credited], axis=1).reset_index()
     g = g.merge(q, on=[*gk, "period"], how="outer")
     g["won_in_quota"] = g["won_in_quota"].where(g["quota"].isna(), g["won_in_quota"].fillna(0.0))
-    g = _finish_outcomes(g)
+    g = _finish_outcomes(g, ws)
     if level == "rep":
         g = _with_manager(g, scope)
     return g.sort_values([*k, "period"], ignore_index=True)[[*k, "period", *OUTCOME_COLUMNS]]
@@ -768,7 +770,7 @@ def outcome_totals(ws: Workspace, filters: Filters = Filters(), level: str = "te
     out = out.merge(qa, left_on=gk, right_index=True, how="left").merge(credited, left_on=gk, right_index=True,
                                                                            how="left")
     out["won_in_quota"] = out["won_in_quota"].where(out["quota"].isna(), out["won_in_quota"].fillna(0.0))
-    out = _finish_outcomes(_int(out, ("won", "lost", "n_won_amount", "n_cycle", "n_quota_periods")))
+    out = _finish_outcomes(_int(out, ("won", "lost", "n_won_amount", "n_cycle", "n_quota_periods")), ws)
     # an entity with no closed deal at all has no evidence of revenue
     out.loc[out["won"] + out["lost"] == 0, "revenue"] = NAN
     return out[[*k, *OUTCOME_COLUMNS, "n_quota_periods"]]

@@ -10,8 +10,12 @@ import pandas as pd
 from analytics.filters import Filters, deal_clause, quota_clause
 from analytics.fmt import quarter_label
 from analytics.people import managers, reps
-from analytics.results.attainment import attainment_by_manager
+from analytics.results.attainment import ATTAINMENT_LINKS, attainment_by_manager, attainment_withheld
+from analytics.store.links import ROSTER, broken, rests_on
 from analytics.store.workspace import Workspace
+
+#: the link the per-manager deal figures rest on: a deal reaches a manager through its owner's roster row
+MANAGER_LINKS = (("opportunities", "owner", ROSTER),)
 
 
 @dataclass
@@ -28,6 +32,13 @@ class Headline:
     won_in_quota_periods: float | None
     #: why closed-won vs quota is not measured though quotas are loaded (None: it is measured)
     quota_not_measured: str | None = None
+    #: what closed-won vs quota rests on when the quota owners join the deals only in part
+    quota_rests_on: str | None = None
+    #: why the per-manager figures (won deals, revenue) are not measured: the deal owners do not
+    #: join the roster (None: they are measured)
+    managers_not_measured: str | None = None
+    #: what the per-manager figures rest on when the deal owners join the roster only in part
+    managers_rest_on: str | None = None
 
     @property
     def attainment(self) -> float | None:
@@ -52,12 +63,9 @@ def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
     q_where, q_params = quota_clause(filters)
     quota = ws.row(
         f"SELECT sum(q.amount), count(DISTINCT q.owner_name) FROM v_quotas q WHERE {q_where}", q_params)
-    # a quota counts deals of its owner (v_won_in_quota joins resolved names): when no quota owner
-    # is a deal owner, 0% would be a wrong join, not a result
-    owners_meet = ws.scalar(
-        f"""SELECT count(*) FROM v_quotas q WHERE {q_where}
-               AND q.owner_name IN (SELECT owner_name FROM v_opportunities WHERE owner_name IS NOT NULL)""",
-        q_params)
+    # a quota counts deals of its owner (v_won_in_quota joins resolved names): when the quota owners
+    # do not join the deal owners (analytics.store.links' rule), 0% would be a wrong join, not a result
+    withheld = attainment_withheld(ws)
     in_periods = ws.scalar(
         f"""SELECT sum(w.amount) FROM v_won_in_quota w JOIN v_quotas q
             ON q.owner_name = w.owner_name AND q.period_start = w.period_start WHERE {q_where}""", q_params)
@@ -67,9 +75,13 @@ def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
         won_revenue=won[0], won_deals=int(won[1] or 0),
         quota=quota[0], quota_reps=int(quota[1] or 0),
         won_in_quota_periods=(in_periods or 0.0) if quota[0] else None,
-        quota_not_measured=None if not quota[0] or owners_meet else (
-            "no quota owner matches a deal owner: the quota file names people differently from the deals "
+        quota_not_measured=None if not quota[0] or not withheld else (
+            f"not measured: {withheld}; the quota file names people differently from the deals "
             "(see Data health on the Data page)"),
+        quota_rests_on=rests_on(ws, ATTAINMENT_LINKS) if quota[0] else None,
+        managers_not_measured=(f"not measured: {why}: see Data health on the Data page"
+                               if (why := broken(ws, MANAGER_LINKS)) else None),
+        managers_rest_on=rests_on(ws, MANAGER_LINKS),
     )
 
 
@@ -104,5 +116,9 @@ def managers_summary(ws: Workspace, filters: Filters = Filters()) -> pd.DataFram
             FROM v_opportunities o WHERE o.is_won AND {won_where} GROUP BY 1""", won_params)
     att = attainment_by_manager(ws, filters)[["manager", "quota", "attainment"]]
     out = base.merge(won, on="manager", how="left").merge(att, on="manager", how="left")
+    if broken(ws, MANAGER_LINKS):  # deals that reach no manager: not measured, never 0 won
+        out["won_deals"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["won_revenue"] = float("nan")
+        return out.sort_values("manager", ignore_index=True)
     out["won_deals"] = out["won_deals"].fillna(0).astype("int64")
     return out.sort_values("won_revenue", ascending=False, na_position="last", ignore_index=True)

@@ -511,7 +511,8 @@ def test_data_health_names_unlinked_owners_and_hides_them_while_anonymised():
                        {**deal, "opportunity_id": "D3", "owner": "A. Person"}],
         quotas=[{"owner": "ANNA PERSON", "period_start": "2025-01-01", "period_end": "2025-03-31", "amount": 1000}])
     at = app(ws).run()
-    assert "no quota owner matches a deal owner" in texts(at)  # Overview: not measured, not 0%
+    assert "not measured: no quota owner is in the roster" in texts(at)  # Overview: not measured, not 0%
+    assert "Won deals and revenue per manager: not measured: only 1 of 3 deals" in texts(at)
     at.switch_page("views/data.py").run()
     assert not at.exception and not at.error
     shown = texts(at)
