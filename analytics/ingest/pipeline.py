@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema
+from analytics.ingest.composite import add_full_names
 from analytics.ingest.errors import ExportError
 from analytics.ingest.goals import split_team_goals
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject, read_export  # noqa: F401 - for pages
@@ -70,7 +71,7 @@ class Source:
     def problems(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(every reject, every warning), as the import found them."""
         data = self.data.read_bytes() if isinstance(self.data, Path) else self.data
-        raw = read_export(self.file_name, data, keep=None)
+        raw = add_full_names(read_export(self.file_name, data, keep=None))  # as analyse_file read it
         del data
         if self.table == "quotas" and not all(s in raw.headers for s in self.mapping.values()):
             raw = (widen(raw) or (raw,))[0]  # loaded as a wide target sheet's periods
@@ -180,6 +181,7 @@ def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None 
     if not analysis.raw.headers:
         analysis.error = f"{file_name}: the file has no header row."
         return analysis
+    add_full_names(analysis.raw)  # "First Name + Last Name": a column the mapping can choose
     analysis.recognition = recognise(analysis.raw.headers, saved_mappings, analysis.raw.frame)
     if not (analysis.recognition.recognised and analysis.recognition.confidence >= 1.0):
         # not a saved mapping or a named layout: a wide target sheet becomes quota periods

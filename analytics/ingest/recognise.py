@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics import schema
+from analytics.ingest.composite import derived_prefix
 from analytics.ingest.evidence import header_aliases, telltales, value_fit
 from analytics.ingest.readers import MAX_COLUMNS, MAX_HEADER_CHARS
 from analytics.schema import normalise_header
@@ -192,6 +193,11 @@ def guess_mapping(table_name: str, headers: list[str],
     by_norm: dict[str, str] = {}
     for h in headers:
         by_norm.setdefault(normalise_header(h), h)
+    for h in headers:  # a name derived from first and last names reads as a plain "Name" header
+        whose = derived_prefix(h)
+        if whose is not None:
+            for key in header_aliases(h):
+                by_norm.setdefault(key, h)
     used: set[str] = set()
     mapping: dict[str, str] = {}
     for canon, src in (fixed or {}).items():
