@@ -161,7 +161,8 @@ PEOPLE = Table(
            used_by=("overview",)),
         _c("manager", "text", "The person's manager: a name, or an ID resolved through this table.",
            synonyms=("Manager", "ManagerId", "Manager ID", "Manager Name", "Reports To", "Reporting To",
-                     "Sales Manager", "Line Manager", "Supervisor", "Team Lead"),
+                     "Sales Manager", "Line Manager", "Supervisor", "Team Lead", "Manager Email",
+                     "Reports To Email"),
            used_by=("overview", "attainment", "independence", "capability", "coaching")),
         _c("team", "text", "Team name.", synonyms=("Team", "Sales Team", "Team Name", "Squad", "Pod"),
            used_by=("overview",)),
@@ -207,7 +208,8 @@ OPPORTUNITIES = Table(
         _c("owner", "text", "The rep who owns the deal: a name, or an ID resolved through People.",
            synonyms=("Owner", "OwnerId", "Owner ID", "Opportunity Owner", "Deal owner",
                      "Deal Owner Name", "Sales Agent", "Sales Rep", "Rep", "Account Executive",
-                     "Owner Name", "Salesperson"),
+                     "Owner Name", "Salesperson", "Owner Email", "Deal owner email",
+                     "Opportunity Owner Email", "Sales Rep Email", "Rep Email"),
            used_by=("attainment", "pipeline", "independence", "distribution")),
         _c("account", "text", "Customer account: a name, or an ID resolved through Accounts.",
            synonyms=("Account", "AccountId", "Account ID", "Account Name", "Company",
@@ -272,7 +274,8 @@ ACTIVITIES = Table(
         _c("owner", "text", "Who logged the activity: a name, or an ID resolved through People.",
            required=True,
            synonyms=("Owner", "OwnerId", "Owner ID", "Assigned To", "Activity Owner",
-                     "Activity assigned to", "Sales Rep", "Rep", "User"),
+                     "Activity assigned to", "Sales Rep", "Rep", "User", "Owner Email",
+                     "Assigned To Email", "Activity Owner Email", "User Email"),
            used_by=("activity", "independence")),
         _c("activity_date", "date", "Date of the activity.", required=True,
            synonyms=("ActivityDate", "Activity Date", "Date", "Due Date", "Start Date",
@@ -337,7 +340,8 @@ QUOTAS = Table(
         _c("owner", "text", "Whose quota: a name, or an ID resolved through People.", required=True,
            synonyms=("Owner", "OwnerId", "QuotaOwnerId", "Rep", "Sales Rep", "Sales Agent",
                      "Goal Owner", "Quota Owner", "Owner Name", "Assigned To", "Salesperson",
-                     "Sales Person", "Seller", "Name", "Employee"),
+                     "Sales Person", "Seller", "Name", "Employee", "Owner Email", "Goal Owner Email",
+                     "Quota Owner Email", "Rep Email", "Employee Email"),
            used_by=("attainment",)),
         _c("period_start", "date", "First day of the quota period.", required=True,
            synonyms=("Period Start", "Start Date", "StartDate", "From", "Period", "Quarter Start"),
@@ -359,10 +363,12 @@ REVIEWS = Table(
     source_examples="Performance review tool, enablement platform skill scores",
     columns=(
         _c("rep", "text", "The rep reviewed (name or ID).", required=True,
-           synonyms=("Rep", "Employee", "Reviewee", "Sales Rep", "Name", "Rep Name", "Person", "Seller"),
+           synonyms=("Rep", "Employee", "Reviewee", "Sales Rep", "Name", "Rep Name", "Person", "Seller",
+                     "Employee Email", "Rep Email", "Reviewee Email"),
            used_by=("capability",)),
         _c("reviewer", "text", "Who gave the score.",
-           synonyms=("Reviewer", "Manager", "Rated By", "Assessor", "Evaluator"),
+           synonyms=("Reviewer", "Manager", "Rated By", "Assessor", "Evaluator", "Reviewer Email",
+                     "Manager Email"),
            used_by=("capability",)),
         _c("cycle", "text", "Review cycle label (e.g. 2025-Q3).", required=True,
            synonyms=("Cycle", "Review Cycle", "Period", "Quarter", "Review Period"),
@@ -394,10 +400,11 @@ COACHING_SESSIONS = Table(
     columns=(
         _c("session_id", "id", "The session's ID.", synonyms=("Id", "Session ID", "SessionId")),
         _c("manager", "text", "The manager who ran the session.", required=True,
-           synonyms=("Manager", "Coach", "Manager Name", "Led By"),
+           synonyms=("Manager", "Coach", "Manager Name", "Led By", "Manager Email", "Coach Email"),
            used_by=("coaching",)),
         _c("rep", "text", "The rep coached.", required=True,
-           synonyms=("Rep", "Coachee", "Rep Name", "Sales Rep", "Employee", "Seller"),
+           synonyms=("Rep", "Coachee", "Rep Name", "Sales Rep", "Employee", "Seller", "Rep Email",
+                     "Coachee Email", "Employee Email"),
            used_by=("coaching",)),
         _c("session_date", "date", "Date of the session.", required=True,
            synonyms=("Date", "Session Date", "Meeting Date", "Held On"),
@@ -437,10 +444,12 @@ DEVELOPMENT_ACTIONS = Table(
     columns=(
         _c("action_id", "id", "The action's ID.", synonyms=("Id", "Action ID", "Assignment ID")),
         _c("rep", "text", "The rep it was assigned to.", required=True,
-           synonyms=("Rep", "Assignee", "Employee", "Rep Name", "Sales Rep"),
+           synonyms=("Rep", "Assignee", "Employee", "Rep Name", "Sales Rep", "Rep Email", "Assignee Email",
+                     "Employee Email"),
            used_by=("follow_through",)),
         _c("manager", "text", "The manager who assigned it.",
-           synonyms=("Manager", "Assigned By", "Coach"), used_by=("follow_through",)),
+           synonyms=("Manager", "Assigned By", "Coach", "Manager Email", "Assigned By Email"),
+           used_by=("follow_through",)),
         _c("capability", "text", "Capability the action develops.",
            synonyms=("Capability", "Skill", "Focus", "Competency"),
            used_by=("follow_through", "capability")),
@@ -470,13 +479,15 @@ SURVEYS = Table(
     columns=(
         _c("response_id", "id", "The response's ID.", synonyms=("Id", "Response ID", "ResponseId")),
         _c("respondent", "text", "Who answered (may be pseudonymous).", required=True,
-           synonyms=("Respondent", "Respondent ID", "Employee", "Rater"),
+           synonyms=("Respondent", "Respondent ID", "Employee", "Rater", "Respondent Email", "Employee Email",
+                     "Rater Email"),
            used_by=("confidence_gap",)),
         _c("respondent_role", "text", "rep or manager (a manager rating themselves).",
            synonyms=("Role", "Respondent Role", "Rater Role", "Relationship"),
            used_by=("confidence_gap",)),
         _c("subject_manager", "text", "The manager the answer is about.", required=True,
-           synonyms=("Subject Manager", "Manager", "About", "Ratee", "Subject"),
+           synonyms=("Subject Manager", "Manager", "About", "Ratee", "Subject", "Manager Email",
+                     "Subject Manager Email", "Ratee Email"),
            used_by=("confidence_gap", "lead_dial")),
         _c("item", "text", "Survey item (e.g. 'My manager coaches me consistently').", required=True,
            synonyms=("Item", "Question", "Statement", "Item Text"),
@@ -603,6 +614,21 @@ PERSON_REFERENCES: dict[str, tuple[str, ...]] = {
     "coaching_sessions": ("manager", "rep"),
     "development_actions": ("rep", "manager"),
 }
+
+#: Columns whose values may be a person's e-mail (besides a name or an ID): a value that is one is
+#: read in lower case at import, so it joins the roster's ``people.email`` (``v_person_ref``)
+#: whatever case either file wrote it in. IDs and names keep their case.
+PERSON_EMAIL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "people": ("person_id", "manager", "email"),
+    "opportunities": ("owner",),
+    "activities": ("owner",),
+    "quotas": ("owner",),
+    "reviews": ("rep", "reviewer"),
+    "coaching_sessions": ("manager", "rep"),
+    "development_actions": ("rep", "manager"),
+    "surveys": ("respondent", "subject_manager"),
+}
+
 
 def _naming_columns() -> dict[str, tuple[str, ...]]:
     """Per table, the text and ID columns that name a person, team, account, product or record.

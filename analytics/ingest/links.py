@@ -2,7 +2,7 @@
 
 Every export names people (a deal's owner, a quota's owner, a review's rep...) and the pages
 resolve each name the way ``analytics/store/schema_sql.py`` does: the value equals a roster row's
-``person_id`` or ``name`` exactly (``v_person_ref``); a quota counts against a deal when their
+``person_id`` or ``name`` exactly, or its ``email`` in any case (``v_person_ref``); a quota counts against a deal when their
 resolved owners are the same name (``v_won_in_quota``). :func:`link_health` measures each link the
 loaded data has by that same rule, so the panel agrees with what the pages compute, and says of
 each value that links to no one whether it looks like **not a person** (an automation, an
@@ -148,9 +148,22 @@ def near_miss(value: str, names: list[str]) -> str | None:
 
 
 def classify(value: str, names: list[str]) -> tuple[str, str | None]:
+    """What an unmatched value looks like, and the name or e-mail of ``names`` it may have meant: an
+    e-mail is compared with the e-mails, then its local part ("anna.person") with the names.
+
+    >>> classify("Anna.Persn@example.com", ["Anna Person", "anna.person@example.com"])
+    ('near miss', 'anna.person@example.com')
+    >>> classify("anna.person@old-domain.com", ["Anna Person", "anna.person@example.com"])
+    ('near miss', 'Anna Person')
+    """
     if looks_automated(value):
         return NOT_A_PERSON_KIND, None
-    meant = near_miss(value, names)
+    if "@" in value:
+        emails = [n for n in names if "@" in n]
+        meant = (near_miss(value, emails) if emails else None) or near_miss(
+            value.split("@")[0], [n for n in names if "@" not in n])
+    else:
+        meant = near_miss(value, [n for n in names if "@" not in n])
     return (NEAR_MISS, meant) if meant else (NOT_IN_ROSTER, None)
 
 
@@ -197,7 +210,9 @@ def link_health(ws: Workspace) -> tuple[Link, ...]:
     held with the workspace until its data changes."""
     counts = ws.counts()
     roster = bool(counts.get("people"))
-    names = ws.query("SELECT DISTINCT name FROM people WHERE name IS NOT NULL")["name"].tolist() if roster else []
+    names = ws.query("""SELECT DISTINCT name FROM people WHERE name IS NOT NULL
+                        UNION SELECT DISTINCT lower(email) FROM people WHERE email IS NOT NULL AND name IS NOT NULL""")[
+        "name"].tolist() if roster else []
     owners = None
     out = []
     for table, column, what, unit, target in LINKS:

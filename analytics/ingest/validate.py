@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from analytics import schema
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject
-from analytics.ingest.values import MAX_NAME_CHARS, TYPE_WORDS, Parsed, parse
+from analytics.ingest.values import MAX_NAME_CHARS, TYPE_WORDS, Parsed, fold_emails, parse
 from analytics.schema import Column
 from analytics.store.memory import return_memory
 from analytics.store.workspace import MEMORY_LIMIT, THREADS
@@ -280,6 +280,7 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
     typed: dict[str, pd.Series] = {}
     mapped = [c for c in t.columns if c.name in mapping]
     naming = schema.NAMING_COLUMNS.get(table_name, ())
+    emails = schema.PERSON_EMAIL_COLUMNS.get(table_name, ())
     altered: list[tuple[Column, pd.Series, Parsed]] = []  # cells read as blank or cut: listed once rows are kept
     for i, col in enumerate(mapped):
         src = mapping[col.name]
@@ -288,6 +289,8 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         text = raw.frame[src]
         parsed = parse(col.type, text, MAX_NAME_CHARS if col.name in naming else None)
         typed[col.name] = parsed.values
+        if col.name in emails:
+            typed[col.name] = fold_emails(parsed.values)
         if parsed.emptied is not None or parsed.cut is not None:
             altered.append((col, text, parsed))
         if parsed.note:

@@ -3,8 +3,8 @@
 :func:`create` makes, in a new database, the canonical tables of :mod:`analytics.schema`, the two
 tables the app keeps beside them (the editable stage mapping and the log of imports, described
 by :data:`INTERNAL_COLUMNS`, which a saved workspace holds too) and the views that resolve what
-exports store as references: ``v_opportunities`` gives each deal its owner's name (an ID
-resolved through People), the owner's manager, team and region, the account name, and
+exports store as references: ``v_opportunities`` gives each deal its owner's name (an ID or
+e-mail resolved through People), the owner's manager, team and region, the account name, and
 closed/won flags (the export's own flags, else the stage mapping); ``v_won_in_quota`` credits
 each won deal to one quota period of its owner. Both read a ``*_live`` view, or the copy of it
 resolved once per version of the data (:mod:`analytics.store.resolved`).
@@ -52,10 +52,13 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _VIEWS = """
+-- a person is named by their ID, their name, or their e-mail (held in lower case: e-mails in every
+-- person column are read in lower case at import, analytics.schema.PERSON_EMAIL_COLUMNS)
 CREATE OR REPLACE VIEW v_person_ref AS
 SELECT ref, any_value(name) AS name FROM (
     SELECT person_id AS ref, name FROM people WHERE person_id IS NOT NULL
     UNION ALL SELECT name AS ref, name FROM people WHERE name IS NOT NULL
+    UNION ALL SELECT lower(email) AS ref, name FROM people WHERE email IS NOT NULL AND name IS NOT NULL
 ) GROUP BY ref;
 
 CREATE OR REPLACE VIEW v_people AS
