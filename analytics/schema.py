@@ -630,6 +630,29 @@ PERSON_EMAIL_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Owners that are not people: CRM automation, integration and system users, queues (case-insensitive,
+#: matched as whole words). Data, not code: add a pattern here. Kept out of people metrics unless the
+#: setting ``include_non_person_owners`` is on (:data:`NOT_A_PERSON_SQL`).
+NOT_A_PERSON = (
+    "automation", "automated", "automated process", "integration", "integration user",
+    "platform integration", "system", "queue", "bot", "api", "deactivated user", "sales insights",
+    "workflow", "service account", "noreply", "no-reply", "admin",
+)
+_NOT_A_PERSON_WORDS = "|".join(r"\s+".join(map(re.escape, p.split())) for p in NOT_A_PERSON)
+_NOT_A_PERSON_RE = re.compile(r"(?<![0-9a-z])(?:" + _NOT_A_PERSON_WORDS + r")(?![0-9a-z])", re.IGNORECASE)
+#: the same test as a DuckDB (RE2) pattern: no look-behind, so the word's edges are matched instead
+NOT_A_PERSON_SQL = "(?i)(^|[^0-9a-z])(" + _NOT_A_PERSON_WORDS + ")([^0-9a-z]|$)"
+
+
+def looks_automated(value: str) -> bool:
+    """Whether a value names an automation, integration or system user rather than a person.
+
+    >>> looks_automated("Renewal Bot"), looks_automated("Abbott Bottomley"), looks_automated("# Automated Process")
+    (True, False, True)
+    """
+    return bool(_NOT_A_PERSON_RE.search(str(value)))
+
+
 def _naming_columns() -> dict[str, tuple[str, ...]]:
     """Per table, the text and ID columns that name a person, team, account, product or record.
 

@@ -18,20 +18,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from analytics.schema import NOT_A_PERSON, looks_automated  # noqa: F401 - the panel's words, in the vocabulary
 from analytics.store.caching import per_data_version
 from analytics.store.workspace import Workspace
 
-#: Owners that are not people: CRM automation, integration and system users (case-insensitive,
-#: matched as whole words). Data, not code: add a pattern here.
-NOT_A_PERSON = (
-    "automation", "automated", "automated process", "integration", "integration user",
-    "platform integration", "system", "queue", "bot", "api", "deactivated user", "sales insights",
-    "workflow", "service account", "noreply", "no-reply", "admin",
-)
-_NOT_A_PERSON_RE = re.compile(
-    "|".join(r"(?<![0-9a-z])" + r"\s+".join(map(re.escape, p.split())) + r"(?![0-9a-z])" for p in NOT_A_PERSON),
-    re.IGNORECASE,
-)
 #: how close (rapidfuzz token-sort ratio, 0-100, on folded names) a value must be to a name to be suggested
 NEAR_MISS_SCORE = 88
 #: unmatched values listed per link
@@ -94,15 +84,6 @@ class Link:
     @property
     def healthy(self) -> bool:
         return self.n_matched == self.n_total
-
-
-def looks_automated(value: str) -> bool:
-    """Whether a value names an automation, integration or system user rather than a person.
-
-    >>> looks_automated("Renewal Bot"), looks_automated("Abbott Bottomley"), looks_automated("# Automated Process")
-    (True, False, True)
-    """
-    return bool(_NOT_A_PERSON_RE.search(str(value)))
 
 
 def fold(name: str) -> str:

@@ -20,6 +20,10 @@ from analytics import schema
 
 STAGE_MAP = "_stage_map"
 IMPORT_LOG = "_imports"
+#: one row: whether owners that are not people (``schema.looks_automated``) count in the views, as the
+#: session's setting ``include_non_person_owners`` says (``Workspace.include_non_person_owners``);
+#: not saved with a workspace: the setting is the session's
+PEOPLE_SCOPE = "_people_scope"
 #: the columns of the two tables the app keeps beside the canonical ones (as :func:`create`
 #: makes them), which a saved workspace holds too
 INTERNAL_COLUMNS = {
@@ -48,7 +52,19 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
             rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, inserted BIGINT,
             replaced BIGINT, imported_at TIMESTAMP)"""
     )
-    con.execute(_VIEWS)
+    con.execute(f"CREATE TABLE {PEOPLE_SCOPE} (include_non_person BOOLEAN NOT NULL)")
+    con.execute(f"INSERT INTO {PEOPLE_SCOPE} VALUES (false)")
+    con.execute(_VIEWS.format(person_name=is_person("name"), person_owner=is_person("coalesce(r.name, o.owner)"),
+                              person_quota=is_person("coalesce(r.name, q.owner)"),
+                              person_activity=is_person("coalesce(r.name, a.owner)")))
+
+
+def is_person(expr: str) -> str:
+    """SQL: whether the name ``expr`` counts as a person's in the views (always, with the setting on).
+    The pattern is the engine's own constant (:data:`analytics.schema.NOT_A_PERSON_SQL`), never user text."""
+    pattern = schema.NOT_A_PERSON_SQL.replace("'", "''")
+    return (f"((SELECT include_non_person FROM {PEOPLE_SCOPE}) "
+            f"OR NOT regexp_matches(coalesce({expr}, ''), '{pattern}'))")
 
 
 _VIEWS = """
@@ -66,11 +82,12 @@ SELECT p.person_id, p.name, coalesce(m.name, p.manager) AS manager_name, p.team,
        p.segment, p.role, p.email, p.start_date, p.end_date, p.is_active
 FROM people p LEFT JOIN v_person_ref m ON m.ref = p.manager;
 
+-- owners that are not people (a "Renewal Bot" in the roster) are no one's rep, unless the setting says
 CREATE OR REPLACE VIEW v_roster AS
 SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,
        any_value(region) AS region, any_value(segment) AS segment, any_value(role) AS role,
        min(start_date) AS start_date, max(end_date) AS end_date
-FROM v_people GROUP BY name;
+FROM v_people WHERE {person_name} GROUP BY name;
 
 CREATE OR REPLACE VIEW v_opportunities_live AS
 SELECT o.opportunity_id, o.name, o.owner, coalesce(r.name, o.owner) AS owner_name,
@@ -87,7 +104,8 @@ LEFT JOIN v_person_ref r ON r.ref = o.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, o.owner)
 LEFT JOIN (SELECT account_id, any_value(name) AS name FROM accounts GROUP BY account_id) a
        ON a.account_id = o.account
-LEFT JOIN _stage_map sm ON sm.stage = o.stage;
+LEFT JOIN _stage_map sm ON sm.stage = o.stage
+WHERE {person_owner};
 
 -- what every analysis reads: the live view, or its copy resolved once per version of the data
 -- (Workspace.query switches it; any change of data switches it back); so for v_won_in_quota
@@ -98,7 +116,8 @@ SELECT coalesce(r.name, q.owner) AS owner_name, ro.manager_name, ro.team, ro.reg
        q.period_start, q.period_end, q.amount
 FROM quotas q
 LEFT JOIN v_person_ref r ON r.ref = q.owner
-LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner);
+LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner)
+WHERE {person_quota};
 
 -- Each won deal counts toward one quota period of its owner: the first that holds its close
 -- date (periods that share a boundary day, or overlap, must not count it twice).
@@ -112,5 +131,6 @@ CREATE OR REPLACE VIEW v_won_in_quota AS SELECT * FROM v_won_in_quota_live;
 
 CREATE OR REPLACE VIEW v_activities AS
 SELECT a.*, coalesce(r.name, a.owner) AS owner_name
-FROM activities a LEFT JOIN v_person_ref r ON r.ref = a.owner;
+FROM activities a LEFT JOIN v_person_ref r ON r.ref = a.owner
+WHERE {person_activity};
 """

@@ -248,6 +248,20 @@ class Workspace:
     def is_empty(self) -> bool:
         return not any(self.counts().values())
 
+    @property
+    def includes_non_person_owners(self) -> bool:
+        """Whether owners that are not people (``schema.looks_automated``) count in the views."""
+        return bool(self.scalar(f"SELECT include_non_person FROM {schema_sql.PEOPLE_SCOPE}"))
+
+    def include_non_person_owners(self, include: bool) -> None:
+        """Count owners that are not people in the views, or keep them out (the session's setting
+        ``include_non_person_owners``); a change is a change of the data's version."""
+        include = bool(include)
+        if self.closed or self.includes_non_person_owners == include:
+            return
+        self.con.execute(f"UPDATE {schema_sql.PEOPLE_SCOPE} SET include_non_person = ?", [include])
+        self._changed()
+
     def known_people(self) -> set[str]:
         """Every person ID and name in the roster."""
         return set(self.query("SELECT ref FROM v_person_ref")["ref"].dropna())
