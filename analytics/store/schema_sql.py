@@ -20,10 +20,6 @@ from analytics import schema
 
 STAGE_MAP = "_stage_map"
 IMPORT_LOG = "_imports"
-#: one row: whether owners that are not people (``schema.looks_automated``) count in the views, as the
-#: session's setting ``include_non_person_owners`` says (``Workspace.include_non_person_owners``);
-#: not saved with a workspace: the setting is the session's
-PEOPLE_SCOPE = "_people_scope"
 #: the columns of the two tables the app keeps beside the canonical ones (as :func:`create`
 #: makes them), which a saved workspace holds too
 INTERNAL_COLUMNS = {
@@ -52,19 +48,24 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
             rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, inserted BIGINT,
             replaced BIGINT, imported_at TIMESTAMP)"""
     )
-    con.execute(f"CREATE TABLE {PEOPLE_SCOPE} (include_non_person BOOLEAN NOT NULL)")
-    con.execute(f"INSERT INTO {PEOPLE_SCOPE} VALUES (false)")
+    create_views(con)
+
+
+def create_views(con: duckdb.DuckDBPyConnection, include_non_person: bool = False) -> None:
+    """Make (or make again) the views; ``include_non_person``: owners that are not people
+    (``schema.looks_automated``) count in them, as the session's setting ``include_non_person_owners``
+    says (``Workspace.include_non_person_owners`` makes them again when it changes). The choice is a
+    constant of the views, so the optimiser sees a plain filter (a scalar subquery here made the
+    quota joins' plans blow up at 100,000 deals)."""
+    def is_person(expr: str) -> str:
+        if include_non_person:
+            return "TRUE"
+        pattern = schema.NOT_A_PERSON_SQL.replace("'", "''")  # the engine's own constant, never user text
+        return f"NOT regexp_matches(coalesce({expr}, ''), '{pattern}')"
+
     con.execute(_VIEWS.format(person_name=is_person("name"), person_owner=is_person("coalesce(r.name, o.owner)"),
                               person_quota=is_person("coalesce(r.name, q.owner)"),
                               person_activity=is_person("coalesce(r.name, a.owner)")))
-
-
-def is_person(expr: str) -> str:
-    """SQL: whether the name ``expr`` counts as a person's in the views (always, with the setting on).
-    The pattern is the engine's own constant (:data:`analytics.schema.NOT_A_PERSON_SQL`), never user text."""
-    pattern = schema.NOT_A_PERSON_SQL.replace("'", "''")
-    return (f"((SELECT include_non_person FROM {PEOPLE_SCOPE}) "
-            f"OR NOT regexp_matches(coalesce({expr}, ''), '{pattern}'))")
 
 
 _VIEWS = """

@@ -130,6 +130,8 @@ class Workspace:
         self._results = DerivedResults()
         #: the version ``v_opportunities`` was resolved for
         self._resolved = ResolvedViews()
+        #: whether owners that are not people count in the views (:meth:`include_non_person_owners`)
+        self._include_non_person = False
         schema_sql.create(self.con)
 
     @classmethod
@@ -251,16 +253,18 @@ class Workspace:
     @property
     def includes_non_person_owners(self) -> bool:
         """Whether owners that are not people (``schema.looks_automated``) count in the views."""
-        return bool(self.scalar(f"SELECT include_non_person FROM {schema_sql.PEOPLE_SCOPE}"))
+        return self._include_non_person
 
     def include_non_person_owners(self, include: bool) -> None:
         """Count owners that are not people in the views, or keep them out (the session's setting
-        ``include_non_person_owners``); a change is a change of the data's version."""
+        ``include_non_person_owners``): the views are made again, and it is a change of the data's version."""
         include = bool(include)
-        if self.closed or self.includes_non_person_owners == include:
+        if self.closed or self._include_non_person == include:
             return
-        self.con.execute(f"UPDATE {schema_sql.PEOPLE_SCOPE} SET include_non_person = ?", [include])
-        self._changed()
+        with self._resolved.lock:
+            schema_sql.create_views(self.con, include)
+            self._include_non_person = include
+            self._changed()
 
     def known_people(self) -> set[str]:
         """Every person ID and name in the roster."""
