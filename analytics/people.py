@@ -2,6 +2,10 @@
 
 A *rep* is a person with a manager in the roster (or who owns deals) and who manages no one;
 a *manager* is the manager of at least one rep. Directors (managers of managers) are neither.
+Owners that are not people (a "Renewal Bot", an integration user) are no one: the workspace's views
+leave them out (``v_roster``, ``v_opportunities``, ``v_quotas``, ``v_activities``) unless the setting
+``include_non_person_owners`` is on (``Workspace.include_non_person_owners``), so no rep list, dial or
+total counts them; :func:`non_person_owners` says who they are and what they own.
 """
 
 from __future__ import annotations
@@ -13,9 +17,48 @@ from datetime import date
 
 import pandas as pd
 
+from analytics import schema
 from analytics.filters import Filters
 from analytics.store.caching import per_data_version, per_run
 from analytics.store.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class NonPersonOwners:
+    """Owners that are not people (``schema.looks_automated``: integration users, automation agents,
+    queues): by name, with their deals and the deals' amount, and the roster rows that look like one.
+    Counted whether or not the setting ``include_non_person_owners`` counts them in the figures."""
+
+    owners: tuple[tuple[str, int, float], ...] = ()
+    roster: tuple[str, ...] = ()
+    included: bool = False
+
+    @property
+    def deals(self) -> int:
+        return sum(n for _, n, _ in self.owners)
+
+    @property
+    def amount(self) -> float:
+        return float(sum(a for _, _, a in self.owners))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*(o for o, _, _ in self.owners), *self.roster]))
+
+
+@per_data_version
+def non_person_owners(ws: Workspace) -> NonPersonOwners:
+    """The owners of deals, and the roster's names, that are not people (the pattern bound as a parameter)."""
+    pattern = [schema.NOT_A_PERSON_SQL]
+    owners = ws.query(
+        """SELECT coalesce(r.name, o.owner) AS owner, count(*) AS deals, coalesce(sum(o.amount), 0) AS amount
+           FROM opportunities o LEFT JOIN v_person_ref r ON r.ref = o.owner
+           WHERE regexp_matches(coalesce(r.name, o.owner, ''), ?) GROUP BY 1 ORDER BY 2 DESC, 1""", pattern)
+    roster = ws.query("SELECT DISTINCT name FROM people WHERE regexp_matches(coalesce(name, ''), ?) ORDER BY 1",
+                      pattern)["name"].tolist()
+    return NonPersonOwners(tuple((str(o), int(n), float(a)) for o, n, a in owners.itertuples(index=False)),
+                           tuple(roster), ws.includes_non_person_owners)
+
 
 REPS_SQL = """
 SELECT DISTINCT name FROM (

@@ -195,8 +195,9 @@ PEOPLE = Table(
                      "Account Executive", "Seller", "Worker"),
            used_by=("overview",)),
         _c("manager", "text", "The person's manager: a name, or an ID resolved through this table.",
-           synonyms=("Manager", "ManagerId", "Manager ID", "Manager Name", "Reports To",
-                     "Sales Manager", "Line Manager", "Supervisor", "Team Lead"),
+           synonyms=("Manager", "ManagerId", "Manager ID", "Manager Name", "Reports To", "Reporting To",
+                     "Sales Manager", "Line Manager", "Supervisor", "Team Lead", "Manager Email",
+                     "Reports To Email"),
            used_by=("overview", "attainment", "independence", "capability", "coaching")),
         _c("team", "text", "Team name.", synonyms=("Team", "Sales Team", "Team Name", "Squad", "Pod"),
            used_by=("overview",)),
@@ -213,7 +214,10 @@ PEOPLE = Table(
            "Roles: a person without a manager gets the one holder of the parent role.",
            synonyms=("UserRoleId", "User Role ID", "Role ID", "RoleId"),
            used_by=("overview",)),
-        _c("email", "text", "Work e-mail.", synonyms=("Email", "E-mail", "Email Address")),
+        _c("email", "text", "Work e-mail; deals, quotas, reviews and surveys that name people by e-mail "
+           "join on it.",
+           synonyms=("Email", "E-mail", "Email Address", "Primary Email", "Work Email", "Business Email",
+                     "Work E-mail", "Internal Email Address", "Primary Work Email")),
         _c("start_date", "date", "First day in the role.",
            synonyms=("Start Date", "Hire Date", "Joined", "StartDate", "Hired"),
            used_by=("lead_dial",)),
@@ -243,7 +247,8 @@ OPPORTUNITIES = Table(
         _c("owner", "text", "The rep who owns the deal: a name, or an ID resolved through People.",
            synonyms=("Owner", "OwnerId", "Owner ID", "Opportunity Owner", "Deal owner",
                      "Deal Owner Name", "Sales Agent", "Sales Rep", "Rep", "Account Executive",
-                     "Owner Name", "Salesperson"),
+                     "Owner Name", "Salesperson", "Owner Email", "Deal owner email",
+                     "Opportunity Owner Email", "Sales Rep Email", "Rep Email"),
            used_by=("attainment", "pipeline", "independence", "distribution")),
         _c("account", "text", "Customer account: a name, or an ID resolved through Accounts.",
            synonyms=("Account", "AccountId", "Account ID", "Account Name", "Company",
@@ -311,7 +316,8 @@ ACTIVITIES = Table(
         _c("owner", "text", "Who logged the activity: a name, or an ID resolved through People.",
            required=True,
            synonyms=("Owner", "OwnerId", "Owner ID", "Assigned To", "Activity Owner",
-                     "Activity assigned to", "Sales Rep", "Rep", "User", "Task Owner", "Assigned to user"),
+                     "Activity assigned to", "Sales Rep", "Rep", "User", "Task Owner", "Assigned to user",
+                     "Owner Email", "Assigned To Email", "Activity Owner Email", "User Email"),
            used_by=("activity", "independence")),
         _c("activity_date", "date", "Date of the activity.", required=True,
            synonyms=("ActivityDate", "Activity Date", "Date", "Due Date", "Start Date",
@@ -376,7 +382,8 @@ QUOTAS = Table(
         _c("owner", "text", "Whose quota: a name, or an ID resolved through People.", required=True,
            synonyms=("Owner", "OwnerId", "QuotaOwnerId", "Rep", "Sales Rep", "Sales Agent",
                      "Goal Owner", "Quota Owner", "Owner Name", "Assigned To", "Salesperson",
-                     "Sales Person", "Seller", "Name", "Employee"),
+                     "Sales Person", "Seller", "Name", "Employee", "Owner Email", "Goal Owner Email",
+                     "Quota Owner Email", "Rep Email", "Employee Email"),
            used_by=("attainment",)),
         _c("period_start", "date", "First day of the quota period.", required=True,
            synonyms=("Period Start", "Start Date", "StartDate", "From", "Period", "Quarter Start", "Quota Date",
@@ -403,10 +410,11 @@ REVIEWS = Table(
     columns=(
         _c("rep", "text", "The rep reviewed (name or ID).", required=True,
            synonyms=("Rep", "Employee", "Reviewee", "Sales Rep", "Name", "Rep Name", "Person", "Seller",
-                     "Reviewee Name"),
+                     "Reviewee Name", "Employee Email", "Rep Email", "Reviewee Email"),
            used_by=("capability",)),
         _c("reviewer", "text", "Who gave the score.",
-           synonyms=("Reviewer", "Manager", "Rated By", "Assessor", "Evaluator", "Reviewer Name"),
+           synonyms=("Reviewer", "Manager", "Rated By", "Assessor", "Evaluator", "Reviewer Name", "Reviewer Email",
+                     "Manager Email"),
            used_by=("capability",)),
         _c("cycle", "text", "Review cycle label (e.g. 2025-Q3).", required=True,
            synonyms=("Cycle", "Review Cycle", "Period", "Quarter", "Review Period"),
@@ -438,10 +446,11 @@ COACHING_SESSIONS = Table(
     columns=(
         _c("session_id", "id", "The session's ID.", synonyms=("Id", "Session ID", "SessionId")),
         _c("manager", "text", "The manager who ran the session.", required=True,
-           synonyms=("Manager", "Coach", "Manager Name", "Led By"),
+           synonyms=("Manager", "Coach", "Manager Name", "Led By", "Manager Email", "Coach Email"),
            used_by=("coaching",)),
         _c("rep", "text", "The rep coached.", required=True,
-           synonyms=("Rep", "Coachee", "Rep Name", "Sales Rep", "Employee", "Seller", "Direct Report"),
+           synonyms=("Rep", "Coachee", "Rep Name", "Sales Rep", "Employee", "Seller", "Direct Report", "Rep Email",
+                     "Coachee Email", "Employee Email"),
            used_by=("coaching",)),
         _c("session_date", "date", "Date of the session.", required=True,
            synonyms=("Date", "Session Date", "Meeting Date", "Held On"),
@@ -481,10 +490,12 @@ DEVELOPMENT_ACTIONS = Table(
     columns=(
         _c("action_id", "id", "The action's ID.", synonyms=("Id", "Action ID", "Assignment ID")),
         _c("rep", "text", "The rep it was assigned to.", required=True,
-           synonyms=("Rep", "Assignee", "Employee", "Rep Name", "Sales Rep"),
+           synonyms=("Rep", "Assignee", "Employee", "Rep Name", "Sales Rep", "Rep Email", "Assignee Email",
+                     "Employee Email"),
            used_by=("follow_through",)),
         _c("manager", "text", "The manager who assigned it.",
-           synonyms=("Manager", "Assigned By", "Coach"), used_by=("follow_through",)),
+           synonyms=("Manager", "Assigned By", "Coach", "Manager Email", "Assigned By Email"),
+           used_by=("follow_through",)),
         _c("capability", "text", "Capability the action develops.",
            synonyms=("Capability", "Skill", "Focus", "Competency"),
            used_by=("follow_through", "capability")),
@@ -514,13 +525,15 @@ SURVEYS = Table(
     columns=(
         _c("response_id", "id", "The response's ID.", synonyms=("Id", "Response ID", "ResponseId")),
         _c("respondent", "text", "Who answered (may be pseudonymous).", required=True,
-           synonyms=("Respondent", "Respondent ID", "Employee", "Rater", "Employee ID"),
+           synonyms=("Respondent", "Respondent ID", "Employee", "Rater", "Employee ID", "Respondent Email",
+                     "Employee Email", "Rater Email"),
            used_by=("confidence_gap",)),
         _c("respondent_role", "text", "rep or manager (a manager rating themselves).",
            synonyms=("Role", "Respondent Role", "Rater Role", "Relationship"),
            used_by=("confidence_gap",)),
         _c("subject_manager", "text", "The manager the answer is about.", required=True,
-           synonyms=("Subject Manager", "Manager", "About", "Ratee", "Subject"),
+           synonyms=("Subject Manager", "Manager", "About", "Ratee", "Subject", "Manager Email",
+                     "Subject Manager Email", "Ratee Email"),
            used_by=("confidence_gap", "lead_dial")),
         _c("item", "text", "Survey item (e.g. 'My manager coaches me consistently').", required=True,
            synonyms=("Item", "Question", "Statement", "Item Text"),
@@ -722,6 +735,46 @@ PERSON_REFERENCES: dict[str, tuple[str, ...]] = {
 
 #: Tables that enrich the roster rather than add rows of their own to any analysis.
 ENRICHMENT_TABLES = ("manager_links", "roles", "territories")
+
+#: Columns whose values may be a person's e-mail (besides a name or an ID): a value that is one is
+#: read in lower case at import, so it joins the roster's ``people.email`` (``v_person_ref``)
+#: whatever case either file wrote it in. IDs and names keep their case.
+PERSON_EMAIL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "people": ("person_id", "manager", "email"),
+    "opportunities": ("owner",),
+    "activities": ("owner",),
+    "quotas": ("owner",),
+    "reviews": ("rep", "reviewer"),
+    "coaching_sessions": ("manager", "rep"),
+    "development_actions": ("rep", "manager"),
+    "surveys": ("respondent", "subject_manager"),
+    "manager_links": ("person", "manager"),
+    "territories": ("manager",),
+}
+
+
+#: Owners that are not people: CRM automation, integration and system users, queues (case-insensitive,
+#: matched as whole words). Data, not code: add a pattern here. Kept out of people metrics unless the
+#: setting ``include_non_person_owners`` is on (:data:`NOT_A_PERSON_SQL`).
+NOT_A_PERSON = (
+    "automation", "automated", "automated process", "integration", "integration user",
+    "platform integration", "system", "queue", "bot", "api", "deactivated user", "sales insights",
+    "workflow", "service account", "noreply", "no-reply", "admin",
+)
+_NOT_A_PERSON_WORDS = "|".join(r"\s+".join(map(re.escape, p.split())) for p in NOT_A_PERSON)
+_NOT_A_PERSON_RE = re.compile(r"(?<![0-9a-z])(?:" + _NOT_A_PERSON_WORDS + r")(?![0-9a-z])", re.IGNORECASE)
+#: the same test as a DuckDB (RE2) pattern: no look-behind, so the word's edges are matched instead
+NOT_A_PERSON_SQL = "(?i)(^|[^0-9a-z])(" + _NOT_A_PERSON_WORDS + ")([^0-9a-z]|$)"
+
+
+def looks_automated(value: str) -> bool:
+    """Whether a value names an automation, integration or system user rather than a person.
+
+    >>> looks_automated("Renewal Bot"), looks_automated("Abbott Bottomley"), looks_automated("# Automated Process")
+    (True, False, True)
+    """
+    return bool(_NOT_A_PERSON_RE.search(str(value)))
+
 
 def _naming_columns() -> dict[str, tuple[str, ...]]:
     """Per table, the text and ID columns that name a person, team, account, product or record.

@@ -201,6 +201,9 @@ class Settings:
     complexity_percentile : a deal at or above this percentile of the organisation's closed
         amounts is complex (when the export has no complexity flag, or the flag is not used).
     use_complexity_flag : use the export's own complexity flag where a deal has one.
+    include_non_person_owners : count owners that are not people (integration users, automation
+        agents, queues, "(Deactivated User)", "Renewal Bot") as reps; off by default, so their deals
+        move no one's dials and they are in no rep list.
     moved_rise : a named gap moved when its normalised score rose by at least this much ...
     moved_within_cycles : ... within this many cycles after it was named.
     stuck_min_cycles : a gap named in at least this many cycles without moving is stuck.
@@ -232,6 +235,7 @@ class Settings:
 
     complexity_percentile: float = _number(0.75, 0.5, 0.99, 0.05, "complex deal: amount percentile")
     use_complexity_flag: bool = True
+    include_non_person_owners: bool = False
     moved_rise: float = _number(0.10, 0.01, 0.5, 0.01, "named gap moved: rise of at least")
     moved_within_cycles: int = _number(2, 1, 12, 1, "named gap moved: within this many cycles")
     stuck_min_cycles: int = _number(2, 1, 12, 1, "named gap stuck: named in at least this many cycles")
@@ -383,6 +387,7 @@ def _check_rules(key: str, value: object) -> tuple[tuple[tuple[str, ...], str], 
 
 CHECKS: dict[str, Callable[[str, object], object]] = {
     "use_complexity_flag": _check_flag,
+    "include_non_person_owners": _check_flag,
     "signal_weights": _check_weights,
     "survey_item_rules": _check_rules,
 }

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.fmt import clip, md_escape
+from analytics.fmt import clip, fmt_money, md_escape
 from analytics.ingest.links import NEAR_MISS, NOT_A_PERSON_KIND, Link, link_health
+from analytics.people import NonPersonOwners, non_person_owners
 from analytics.store import Workspace
 from analytics.store.links import broken, rests_on
 from ui import privacy
+from ui.state import get_settings, set_settings
 
 #: unmatched values named in a link's line (the rest are counted)
 NAMED = 3
@@ -58,9 +60,38 @@ def link_line(link: Link, name=lambda value: f"'{clip(value)}'") -> str:
     return head + "; " + "; ".join(parts) + more + "."
 
 
+def non_person_line(found: NonPersonOwners, name=lambda value: f"'{clip(value)}'") -> str:
+    """What the owners that are not people own, and where their deals count (plain text)."""
+    shown = [f"{name(o)} ({n:,} deal{'s' if n != 1 else ''}, {fmt_money(a)})" for o, n, a in found.owners[:NAMED]]
+    shown += [name(r) for r in found.roster if r not in {o for o, _, _ in found.owners}][:max(0, NAMED - len(shown))]
+    more = len(found.names) - len(shown)
+    who = ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
+    owned = (f"; {found.deals:,} deal{'s' if found.deals != 1 else ''} ({fmt_money(found.amount)}) are theirs"
+             if found.deals else "")
+    where = ("counted as reps: their deals are in every figure, and move their managers' dials" if found.included
+             else "kept out of people metrics (rep lists, dials, managers' pages) and out of every total")
+    return f"Owners that are not people: {who}{owned}. They are {where}."
+
+
+def non_person_section(ws: Workspace, name) -> None:
+    found = non_person_owners(ws)
+    if not found.names:
+        return
+    st.markdown(f":orange[:material/smart_toy:] {md_escape(non_person_line(found, name))}")
+    settings = get_settings()
+    include = st.toggle("Count owners that are not people as reps", value=settings.include_non_person_owners,
+                        key="include-non-person-owners",
+                        help="Integration users, automation agents and queues own deals no person sold. Off by "
+                             "default: their deals move no manager's dials. Also in the settings file.")
+    if include != settings.include_non_person_owners:
+        set_settings(settings.with_(include_non_person_owners=include))
+        st.rerun()
+
+
 def health_section(ws: Workspace) -> None:
     if ws.is_empty:
         return
+    ws.include_non_person_owners(get_settings().include_non_person_owners)
     links = link_health(ws)
     if not links:
         return
@@ -72,6 +103,7 @@ def health_section(ws: Workspace) -> None:
         st.caption(":material/visibility_off: Values the anonymised pages do not show are hidden while names are "
                    "anonymised; the counts are complete.")
     name = _namer(ws)
+    non_person_section(ws, name)
     for link in links:
         icon = ":green[:material/check_circle:]" if link.healthy else ":orange[:material/warning:]"
         st.markdown(f"{icon} {md_escape(link_line(link, name))}")

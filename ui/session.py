@@ -69,8 +69,14 @@ def get_source_workspace() -> Workspace:
 
 def get_workspace() -> Workspace:
     """What every page shows: the session's workspace, or its anonymised copy while the
-    sidebar's Anonymise switch is on."""
-    return privacy.shown(get_source_workspace())
+    sidebar's Anonymise switch is on; either counts owners that are not people as the session's
+    setting ``include_non_person_owners`` says."""
+    include = get_settings().include_non_person_owners
+    source = get_source_workspace()
+    source.include_non_person_owners(include)
+    shown = privacy.shown(source)
+    shown.include_non_person_owners(include)
+    return shown
 
 
 def set_workspace(ws: Workspace) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from analytics.ingest.composite import derived_prefix
 from analytics.ingest.values import currency_code
 from analytics.schema import normalise_header
 
@@ -49,11 +50,20 @@ def header_aliases(header: str) -> list[str]:
     ['ownerid']
     >>> header_aliases("Activity - Due date")
     ['duedate']
+
+    A full name derived from a first and a last name (:mod:`analytics.ingest.composite`) answers to
+    the name of whose name it is:
+
+    >>> header_aliases("First Name + Last Name"), header_aliases("Employee First Name + Employee Last Name")
+    (['name', 'fullname'], ['employee', 'employeename', 'employeefullname'])
     """
     text = str(header).strip().lstrip("\ufeff")
     base = normalise_header(text)
     out: list[str] = []
-    if _RELATION.match(text):
+    whose = derived_prefix(text)
+    if whose is not None:
+        out = [whose, whose + "name", whose + "fullname"] if whose else ["name", "fullname"]
+    elif _RELATION.match(text):
         parts = [_part(p) for p in re.split(r"[./]", text)]
         parent = normalise_header(re.sub(r"(?:_ids?|_IDS?|Id|ID)$", "", parts[-2]))
         field = normalise_header(parts[-1])

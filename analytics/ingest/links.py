@@ -2,7 +2,7 @@
 
 Every export names people (a deal's owner, a quota's owner, a review's rep...) and the pages
 resolve each name the way ``analytics/store/schema_sql.py`` does: the value equals a roster row's
-``person_id`` or ``name`` exactly (``v_person_ref``); a quota counts against a deal when their
+``person_id`` or ``name`` exactly, or its ``email`` in any case (``v_person_ref``); a quota counts against a deal when their
 resolved owners are the same name (``v_won_in_quota``). :func:`link_health` measures each link the
 loaded data has by that same rule, so the panel agrees with what the pages compute, and says of
 each value that links to no one whether it looks like **not a person** (an automation, an
@@ -18,21 +18,11 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from analytics.schema import NOT_A_PERSON, looks_automated  # noqa: F401 - the panel's words, in the vocabulary
 from analytics.store.caching import per_data_version
 from analytics.store.links import DEAL_OWNERS, LINKS, ROSTER, LinkStatus, link_status, value_counts
 from analytics.store.workspace import Workspace
 
-#: Owners that are not people: CRM automation, integration and system users (case-insensitive,
-#: matched as whole words). Data, not code: add a pattern here.
-NOT_A_PERSON = (
-    "automation", "automated", "automated process", "integration", "integration user",
-    "platform integration", "system", "queue", "bot", "api", "deactivated user", "sales insights",
-    "workflow", "service account", "noreply", "no-reply", "admin",
-)
-_NOT_A_PERSON_RE = re.compile(
-    "|".join(r"(?<![0-9a-z])" + r"\s+".join(map(re.escape, p.split())) + r"(?![0-9a-z])" for p in NOT_A_PERSON),
-    re.IGNORECASE,
-)
 #: how close (rapidfuzz token-sort ratio, 0-100, on folded names) a value must be to a name to be suggested
 NEAR_MISS_SCORE = 88
 #: unmatched values listed per link
@@ -87,15 +77,6 @@ class Link:
         return self.n_matched == self.n_total
 
 
-def looks_automated(value: str) -> bool:
-    """Whether a value names an automation, integration or system user rather than a person.
-
-    >>> looks_automated("Renewal Bot"), looks_automated("Abbott Bottomley"), looks_automated("# Automated Process")
-    (True, False, True)
-    """
-    return bool(_NOT_A_PERSON_RE.search(str(value)))
-
-
 def fold(name: str) -> str:
     """A name as compared for a near miss: accents and case dropped, "Last, First" turned round,
     punctuation and spacing collapsed.
@@ -139,9 +120,22 @@ def near_miss(value: str, names: list[str]) -> str | None:
 
 
 def classify(value: str, names: list[str]) -> tuple[str, str | None]:
+    """What an unmatched value looks like, and the name or e-mail of ``names`` it may have meant: an
+    e-mail is compared with the e-mails, then its local part ("anna.person") with the names.
+
+    >>> classify("Anna.Persn@example.com", ["Anna Person", "anna.person@example.com"])
+    ('near miss', 'anna.person@example.com')
+    >>> classify("anna.person@old-domain.com", ["Anna Person", "anna.person@example.com"])
+    ('near miss', 'Anna Person')
+    """
     if looks_automated(value):
         return NOT_A_PERSON_KIND, None
-    meant = near_miss(value, names)
+    if "@" in value:
+        emails = [n for n in names if "@" in n]
+        meant = (near_miss(value, emails) if emails else None) or near_miss(
+            value.split("@")[0], [n for n in names if "@" not in n])
+    else:
+        meant = near_miss(value, [n for n in names if "@" not in n])
     return (NEAR_MISS, meant) if meant else (NOT_IN_ROSTER, None)
 
 
@@ -171,7 +165,9 @@ def link_health(ws: Workspace) -> tuple[Link, ...]:
     held with the workspace until its data changes."""
     counts = ws.counts()
     roster = bool(counts.get("people"))
-    names = ws.query("SELECT DISTINCT name FROM people WHERE name IS NOT NULL")["name"].tolist() if roster else []
+    names = ws.query("""SELECT DISTINCT name FROM people WHERE name IS NOT NULL
+                        UNION SELECT DISTINCT lower(email) FROM people WHERE email IS NOT NULL AND name IS NOT NULL""")[
+        "name"].tolist() if roster else []
     owners = None
     out = []
     status = link_status(ws)

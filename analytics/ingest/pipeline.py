@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema
+from analytics.ingest.composite import add_full_names
 from analytics.ingest.enrich import Enrichment, Roster, enrichment, is_enrichment, reject_unmatched_people, roster_view
 from analytics.ingest.errors import ExportError
 from analytics.ingest.goals import split_team_goals
@@ -88,7 +89,7 @@ class Source:
     def problems(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(every reject, every warning), as the import found them."""
         data = self.data.read_bytes() if isinstance(self.data, Path) else self.data
-        raw = read_export(self.file_name, data, keep=None)
+        raw = add_full_names(read_export(self.file_name, data, keep=None))  # as analyse_file read it
         del data
         if self.ratings is not None and self.table in RATING_TABLES:
             raw = lengthen(raw, self.ratings, self.table, self.columns)[0]  # loaded as long ratings
@@ -209,6 +210,7 @@ def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None 
     if not analysis.raw.headers:
         analysis.error = f"{file_name}: the file has no header row."
         return analysis
+    add_full_names(analysis.raw)  # "First Name + Last Name": a column the mapping can choose
     if analysis.raw.headerless:  # the columns guessed from their values, always for the user to check
         analysis.recognition = recognise_headerless(analysis.raw.headers, analysis.raw.column_kinds,
                                                     saved_mappings, analysis.raw.frame)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics import schema
+from analytics.ingest.composite import JOIN as COMPOSITE_JOIN
+from analytics.ingest.composite import derived_prefix
 from analytics.ingest.evidence import header_aliases, same_header, telltales, value_fit
 from analytics.ingest.headerless import value_mapping
 from analytics.ingest.readers import MAX_COLUMNS, MAX_HEADER_CHARS
@@ -211,6 +213,11 @@ def guess_mapping(table_name: str, headers: list[str],
     by_norm: dict[str, str] = {}
     for h in headers:
         by_norm.setdefault(normalise_header(h), h)
+    for h in headers:  # a name derived from first and last names reads as a plain "Name" header
+        whose = derived_prefix(h)
+        if whose is not None:
+            for key in header_aliases(h):
+                by_norm.setdefault(key, h)
     used: set[str] = set()
     mapping: dict[str, str] = {}
     for canon, src in (fixed or {}).items():
@@ -514,8 +521,10 @@ def recognise(headers: list[str], saved_mappings: list[dict] | None = None,
         rec.looks_like = not_app[0] if not_app else None
         return rec
     own = set(tells.get(best.table, ()))
+    used = set(mapping.values())
+    used |= {part for h in mapping.values() if derived_prefix(h) is not None for part in h.split(COMPOSITE_JOIN)}
     contradicted = any(k != best.table for k in tells
-                       if any(h not in mapping.values() and h not in own for h in tells[k]))
+                       if any(h not in used and h not in own for h in tells[k]))
     if (not rec.missing_required and len(mapping) >= 2 and best.score >= CONFIDENT
             and best.score - runner >= MARGIN and not contradicted):
         rec.shape = f"Columns recognised by name: {schema.table(best.table).label.lower()}"

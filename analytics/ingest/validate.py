@@ -35,6 +35,7 @@ from analytics.ingest.values import (
     Parsed,
     blank_mask,
     currency_in_amounts,
+    fold_emails,
     has_marks,
     parse,
 )
@@ -328,6 +329,7 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
     typed: dict[str, pd.Series] = {}
     mapped = [c for c in t.columns if c.name in mapping]
     naming = schema.NAMING_COLUMNS.get(table_name, ())
+    emails = schema.PERSON_EMAIL_COLUMNS.get(table_name, ())
     altered: list[tuple[Column, pd.Series, Parsed]] = []  # cells read as blank or cut: listed once rows are kept
     for i, col in enumerate(mapped):
         src = mapping[col.name]
@@ -336,6 +338,8 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         text = raw.frame[src]
         parsed = parse(col.type, text, MAX_NAME_CHARS if col.name in naming else None)
         typed[col.name] = parsed.values
+        if col.name in emails:
+            typed[col.name] = fold_emails(parsed.values)
         if parsed.emptied is not None or parsed.cut is not None:
             altered.append((col, text, parsed))
         if parsed.note:

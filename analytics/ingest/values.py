@@ -193,6 +193,21 @@ def parse_id(s: pd.Series, cap: int | None = None) -> Parsed:
     return clean_text(s, cap)
 
 
+def fold_emails(s: pd.Series) -> pd.Series:
+    """The values that are e-mail addresses (hold an ``@``) in lower case, the rest as they are: how a
+    person's e-mail joins across files (``schema.PERSON_EMAIL_COLUMNS``). Vectorised; a column
+    with no ``@`` is returned as it came.
+
+    >>> fold_emails(pd.Series(["Ann.Lee@Example.COM", "Ann Lee", "005ABC"])).tolist()
+    ['ann.lee@example.com', 'Ann Lee', '005ABC']
+    """
+    at = s.str.contains("@", regex=False)
+    at = at.fillna(False).astype(bool) if at.dtype != bool else at
+    if not at.any():
+        return s
+    return s.where(~at, s.str.lower())
+
+
 # --------------------------------------------------------------------------- numbers
 
 _CURRENCY = re.compile(r"(?i)(us\$|usd|eur|gbp|chf|cad|aud|jpy|inr|[$€£¥₹]|\s|\u00a0|\u202f|')")

@@ -170,8 +170,10 @@ def _codes_only(table: pa.Table, column: str) -> pa.Table:
     known = pc.is_in(values, value_set=pa.array(sorted(schema.CURRENCY_CODES), type=values.type))
     return table.set_column(i, column, pc.if_else(known, values, pa.scalar(None, type=values.type)))
 
-ROLES = ("Director", "Manager", "Rep", "Person")
-ROLE_WIDTH = {"Director": 2, "Manager": 2, "Rep": 3, "Person": 3}
+#: "Automation": an owner that is not a person (``schema.looks_automated``) keeps a pseudonym that is
+#: not a person's either, so the copy leaves it out of people metrics as the workspace does
+ROLES = ("Director", "Manager", "Rep", "Person", "Automation")
+ROLE_WIDTH = {"Director": 2, "Manager": 2, "Rep": 3, "Person": 3, "Automation": 2}
 EMAIL_DOMAIN = "example.invalid"
 NAME_MARK = "[name]"
 EMAIL_MARK = "[email]"
@@ -831,8 +833,8 @@ class _People:
                      and reg.find(row["name"])[0] in managers}
         role = {}
         for e in reg.entities:
-            role[e] = ("Director" if e in directors else "Manager" if e in managers
-                       else "Rep" if e in self.roster else "Person")
+            role[e] = ("Automation" if schema.looks_automated(e) else "Director" if e in directors
+                       else "Manager" if e in managers else "Rep" if e in self.roster else "Person")
         self.role = role
         self.names: dict[str, str] = {}
         for r in ROLES:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analytics import schema
 from analytics.store.caching import per_data_version
 from analytics.store.schema_sql import quote_ident
 from analytics.store.workspace import Workspace
@@ -166,6 +167,8 @@ def link_status(ws: Workspace) -> dict[LinkKey, LinkStatus]:
         values = value_counts(ws, table, column, target)
         if not values:
             continue
+        if not ws.includes_non_person_owners:  # kept out of every figure, so out of what the figures rest on
+            values = [v for v in values if not schema.looks_automated(v[0])]
         out[(table, column, target)] = LinkStatus(
             table, column, what, unit, target, noun,
             n_matched=sum(ok for _, _, ok in values), n_total=len(values),

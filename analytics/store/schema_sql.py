@@ -3,9 +3,9 @@
 :func:`create` makes, in a new database, the canonical tables of :mod:`analytics.schema`, the two
 tables the app keeps beside them (the editable stage mapping and the log of imports, described
 by :data:`INTERNAL_COLUMNS`, which a saved workspace holds too) and the views that resolve what
-exports store as references: ``v_opportunities`` gives each deal its owner's name (an ID
-resolved through People), the owner's manager (``v_people``: a manager-link file's, else the roster's
-own, else the territory's or the role hierarchy's), team and region, the account name, and
+exports store as references: ``v_opportunities`` gives each deal its owner's name (an ID or
+e-mail resolved through People), the owner's manager (``v_people``: a manager-link file's, else the
+roster's own, else the territory's or the role hierarchy's), team and region, the account name, and
 closed/won flags (the export's own flags, else the stage mapping); ``v_won_in_quota`` credits
 each won deal to one quota period of its owner. Both read a ``*_live`` view, or the copy of it
 resolved once per version of the data (:mod:`analytics.store.resolved`).
@@ -53,14 +53,34 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
             replaced BIGINT, imported_at TIMESTAMP)"""
     )
     con.execute(f"CREATE TABLE {REPORTING_CURRENCY} (currency VARCHAR)")
-    con.execute(_VIEWS)
+    create_views(con)
+
+
+def create_views(con: duckdb.DuckDBPyConnection, include_non_person: bool = False) -> None:
+    """Make (or make again) the views; ``include_non_person``: owners that are not people
+    (``schema.looks_automated``) count in them, as the session's setting ``include_non_person_owners``
+    says (``Workspace.include_non_person_owners`` makes them again when it changes). The choice is a
+    constant of the views, so the optimiser sees a plain filter (a scalar subquery here made the
+    quota joins' plans blow up at 100,000 deals)."""
+    def is_person(expr: str) -> str:
+        if include_non_person:
+            return "TRUE"
+        pattern = schema.NOT_A_PERSON_SQL.replace("'", "''")  # the engine's own constant, never user text
+        return f"NOT regexp_matches(coalesce({expr}, ''), '{pattern}')"
+
+    con.execute(_VIEWS.format(person_name=is_person("name"), person_owner=is_person("coalesce(r.name, o.owner)"),
+                              person_quota=is_person("coalesce(r.name, q.owner)"),
+                              person_activity=is_person("coalesce(r.name, a.owner)")))
 
 
 _VIEWS = """
+-- a person is named by their ID, their name, or their e-mail (held in lower case: e-mails in every
+-- person column are read in lower case at import, analytics.schema.PERSON_EMAIL_COLUMNS)
 CREATE OR REPLACE VIEW v_person_ref AS
 SELECT ref, any_value(name) AS name FROM (
     SELECT person_id AS ref, name FROM people WHERE person_id IS NOT NULL
     UNION ALL SELECT name AS ref, name FROM people WHERE name IS NOT NULL
+    UNION ALL SELECT lower(email) AS ref, name FROM people WHERE email IS NOT NULL AND name IS NOT NULL
 ) GROUP BY ref;
 
 -- A manager-link file's rows, one per roster person (matched by ID, name or e-mail), the manager
@@ -127,11 +147,12 @@ SELECT p.person_id, p.name, coalesce(m.name, p.manager_ref) AS manager_name, p.t
        p.email, p.start_date, p.end_date, p.is_active
 FROM v_people_ref p LEFT JOIN v_person_ref m ON m.ref = p.manager_ref;
 
+-- owners that are not people (a "Renewal Bot" in the roster) are no one's rep, unless the setting says
 CREATE OR REPLACE VIEW v_roster AS
 SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,
        any_value(region) AS region, any_value(segment) AS segment, any_value(role) AS role,
        min(start_date) AS start_date, max(end_date) AS end_date
-FROM v_people GROUP BY name;
+FROM v_people WHERE {person_name} GROUP BY name;
 
 -- Money is never summed across currencies. With one currency (or none named) every amount counts
 -- as today. With several, the amounts in the reporting currency count (the session's choice, else
@@ -170,7 +191,8 @@ LEFT JOIN v_person_ref r ON r.ref = o.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, o.owner)
 LEFT JOIN (SELECT account_id, any_value(name) AS name FROM accounts GROUP BY account_id) a
        ON a.account_id = o.account
-LEFT JOIN _stage_map sm ON sm.stage = o.stage;
+LEFT JOIN _stage_map sm ON sm.stage = o.stage
+WHERE {person_owner};
 
 -- what every analysis reads: the live view, or its copy resolved once per version of the data
 -- (Workspace.query switches it; any change of data switches it back); so for v_won_in_quota
@@ -184,7 +206,8 @@ SELECT coalesce(r.name, q.owner) AS owner_name, ro.manager_name, ro.team, ro.reg
 FROM quotas q
 CROSS JOIN v_currency cur
 LEFT JOIN v_person_ref r ON r.ref = q.owner
-LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner);
+LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner)
+WHERE {person_quota};
 
 -- Each won deal counts toward one quota period of its owner: the first that holds its close
 -- date (periods that share a boundary day, or overlap, must not count it twice), in the same
@@ -200,5 +223,6 @@ CREATE OR REPLACE VIEW v_won_in_quota AS SELECT * FROM v_won_in_quota_live;
 
 CREATE OR REPLACE VIEW v_activities AS
 SELECT a.*, coalesce(r.name, a.owner) AS owner_name
-FROM activities a LEFT JOIN v_person_ref r ON r.ref = a.owner;
+FROM activities a LEFT JOIN v_person_ref r ON r.ref = a.owner
+WHERE {person_activity};
 """

@@ -130,6 +130,8 @@ class Workspace:
         self._results = DerivedResults()
         #: the version ``v_opportunities`` was resolved for
         self._resolved = ResolvedViews()
+        #: whether owners that are not people count in the views (:meth:`include_non_person_owners`)
+        self._include_non_person = False
         schema_sql.create(self.con)
 
     @classmethod
@@ -247,6 +249,22 @@ class Workspace:
     @property
     def is_empty(self) -> bool:
         return not any(self.counts().values())
+
+    @property
+    def includes_non_person_owners(self) -> bool:
+        """Whether owners that are not people (``schema.looks_automated``) count in the views."""
+        return self._include_non_person
+
+    def include_non_person_owners(self, include: bool) -> None:
+        """Count owners that are not people in the views, or keep them out (the session's setting
+        ``include_non_person_owners``): the views are made again, and it is a change of the data's version."""
+        include = bool(include)
+        if self.closed or self._include_non_person == include:
+            return
+        with self._resolved.lock:
+            schema_sql.create_views(self.con, include)
+            self._include_non_person = include
+            self._changed()
 
     def known_people(self) -> set[str]:
         """Every person ID and name in the roster."""

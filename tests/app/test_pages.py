@@ -520,6 +520,11 @@ def test_data_health_names_unlinked_owners_and_hides_them_while_anonymised():
     assert "'Renewal Bot' on 1 deal, which looks like an automation" in shown
     assert "'A. Person' on 1 deal, not in the roster (did you mean 'Anna Person'?)" in shown
     assert "Quota owners: 0 of 1 among the deal owners" in shown
+    # the bot is named with its deals, kept out of people metrics, and the switch counts it
+    assert "Owners that are not people: 'Renewal Bot' (1 deal, " in shown and "kept out of people metrics" in shown
+    at.toggle(key="include-non-person-owners").set_value(True).run()
+    assert not at.exception and "counted as reps" in texts(at)
+    at.toggle(key="include-non-person-owners").set_value(False).run()
     at.sidebar.toggle(key="anon-on").set_value(True).run()
     assert not at.exception
     shown = texts(at)

@@ -111,10 +111,10 @@ def test_a_file_that_says_it_is_no_app_table_is_said_so_even_if_a_table_scores()
     assert rec.table is None and rec.looks_like == "support cases or tickets"
 
 
-def test_a_contacts_export_with_first_and_last_name_is_asked_as_contacts_not_people():
+def test_a_contacts_export_with_first_and_last_name_is_taken_as_contacts_not_people():
     rec = _analyse(["Record ID", "First Name", "Last Name", "Email", "Contact owner", "Lifecycle Stage"],
                    [["101", "Ava", "Chen", "ava@example.com", "Ben Okafor", "Lead"]])
-    assert rec.table == "contacts" and not rec.recognised
+    assert rec.table == "contacts"  # recognised, or asked with contacts first; never people
 
 
 def test_a_wide_review_sheet_is_not_silently_a_roster():

@@ -163,7 +163,7 @@ def test_most_rows_unmatched_is_broken_though_some_names_match():
     # 1 of 2 owner names matches, but on 3 of 12 deals: under half the rows
     rows = deals()
     for r in rows[3:]:
-        r["owner"] = "Integration User"
+        r["owner"] = "Pat Unknown"  # not in the roster (an automation would be set aside)
     ws = org(opportunities=rows)
     lk = link_status(ws)[("opportunities", "owner", "roster")]
     assert lk.state == BROKEN and (lk.n_matched, lk.n_total, lk.rows_matched, lk.rows_total) == (1, 2, 3, 12)

@@ -85,8 +85,11 @@ def test_odoo_crm_lead_is_not_taken_as_people_and_guesses_opportunities(tmp_path
 def test_dynamics_user_is_guessed_as_people_not_coaching(tmp_path):
     rec = _analyse(tmp_path, "User.csv", *DYNAMICS_USER)
     assert rec.table == "people"
-    assert not rec.recognised  # no full-name column: the user says which column is the name
+    # no full-name column: the name is derived from First Name + Last Name, so it loads as the roster
+    assert rec.recognised
+    assert rec.mapping["name"] == "First Name + Last Name"
     assert rec.mapping["manager"] == "Manager"
+    assert rec.mapping["email"] == "Primary Email"
 
 
 def test_uncertain_guess_names_a_runner_up(tmp_path):
