@@ -200,7 +200,14 @@ def fold_emails(s: pd.Series) -> pd.Series:
 
     >>> fold_emails(pd.Series(["Ann.Lee@Example.COM", "Ann Lee", "005ABC"])).tolist()
     ['ann.lee@example.com', 'Ann Lee', '005ABC']
+    >>> fold_emails(pd.Series(["A@X.io", "B", "A@X.io"], dtype="category")).tolist()
+    ['a@x.io', 'B', 'a@x.io']
     """
+    if isinstance(s.dtype, pd.CategoricalDtype):  # fold the categories, not every row
+        folded = fold_emails(pd.Series(s.cat.categories, dtype=object))
+        if folded.is_unique:
+            return s.cat.rename_categories(folded.tolist())
+        s = s.astype(object)
     at = s.str.contains("@", regex=False)
     at = at.fillna(False).astype(bool) if at.dtype != bool else at
     if not at.any():

@@ -20,6 +20,8 @@ import duckdb
 from analytics import schema
 
 STAGE_MAP = "_stage_map"
+#: the references that name owners who are not people (derived from the data; never saved)
+NOT_A_PERSON = "_not_a_person"
 #: the currency the session reports money in, when the data holds several (empty: the one with the
 #: most won amount); a choice of the session, like a filter: not saved with the workspace
 REPORTING_CURRENCY = "_reporting_currency"
@@ -53,24 +55,50 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
             replaced BIGINT, imported_at TIMESTAMP)"""
     )
     con.execute(f"CREATE TABLE {REPORTING_CURRENCY} (currency VARCHAR)")
+    con.execute(f"CREATE TABLE {NOT_A_PERSON} (ref VARCHAR)")
     create_views(con)
 
 
 def create_views(con: duckdb.DuckDBPyConnection, include_non_person: bool = False) -> None:
     """Make (or make again) the views; ``include_non_person``: owners that are not people
     (``schema.looks_automated``) count in them, as the session's setting ``include_non_person_owners``
-    says (``Workspace.include_non_person_owners`` makes them again when it changes). The choice is a
-    constant of the views, so the optimiser sees a plain filter (a scalar subquery here made the
-    quota joins' plans blow up at 100,000 deals)."""
+    says (``Workspace.include_non_person_owners`` makes them again when it changes). Left out, they
+    are the references listed in :data:`NOT_A_PERSON` (:func:`not_a_person_refs`, refreshed per
+    version of the data): an anti-join on a handful of values, where a pattern tested on every row
+    cost half a second per query over 5 million activities. The choice is a constant of the views,
+    so the optimiser sees a plain filter (a scalar subquery here made the quota joins' plans blow up
+    at 100,000 deals)."""
     def is_person(expr: str) -> str:
-        if include_non_person:
-            return "TRUE"
-        pattern = schema.NOT_A_PERSON_SQL.replace("'", "''")  # the engine's own constant, never user text
-        return f"NOT regexp_matches(coalesce({expr}, ''), '{pattern}')"
+        return "TRUE" if include_non_person else f"NOT EXISTS (SELECT 1 FROM {NOT_A_PERSON} n WHERE n.ref = {expr})"
 
-    con.execute(_VIEWS.format(person_name=is_person("name"), person_owner=is_person("coalesce(r.name, o.owner)"),
-                              person_quota=is_person("coalesce(r.name, q.owner)"),
-                              person_activity=is_person("coalesce(r.name, a.owner)")))
+    con.execute(_VIEWS.format(person_name=is_person("name"), person_owner=is_person("o.owner"),
+                              person_quota=is_person("q.owner"), person_activity=is_person("a.owner")))
+
+
+#: the values of the person columns the views filter (the roster's names, deal, quota and activity
+#: owners) with the name each resolves to through People
+_PERSON_VALUES = """
+SELECT v, r.name FROM (
+    SELECT name AS v FROM people UNION SELECT owner FROM opportunities
+    UNION SELECT owner FROM quotas UNION SELECT owner FROM activities
+) x LEFT JOIN v_person_ref r ON r.ref = x.v WHERE x.v IS NOT NULL
+"""
+
+
+def not_a_person_refs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The references (a roster name, an owner as an export wrote it) that name an owner who is not
+    a person, itself or through the name it resolves to (an ID of "Renewal Bot"): each distinct
+    value tested once."""
+    rows = con.execute(_PERSON_VALUES).fetchall()
+    return sorted({v for v, name in rows if schema.looks_automated(v) or (name and schema.looks_automated(name))})
+
+
+def refresh_not_a_person(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill :data:`NOT_A_PERSON` again from the data as it is now (its values as bound parameters)."""
+    refs = not_a_person_refs(con)
+    con.execute(f"DELETE FROM {NOT_A_PERSON}")
+    if refs:
+        con.executemany(f"INSERT INTO {NOT_A_PERSON} VALUES (?)", [[r] for r in refs])
 
 
 _VIEWS = """

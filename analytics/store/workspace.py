@@ -132,6 +132,8 @@ class Workspace:
         self._resolved = ResolvedViews()
         #: whether owners that are not people count in the views (:meth:`include_non_person_owners`)
         self._include_non_person = False
+        #: the version ``_not_a_person`` was filled for (-1: not yet)
+        self._not_a_person_version = -1
         schema_sql.create(self.con)
 
     @classmethod
@@ -218,14 +220,25 @@ class Workspace:
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run SQL with bound parameters and return a DataFrame (the frame DuckDB's ``.df()``
         makes: same columns, dtypes and values; see :func:`result_frame`)."""
-        self._resolved.before(self, sql)
+        self._before(sql)
         return result_frame(self.con, sql, params)
+
+    def _before(self, sql: str) -> None:
+        """Before ``sql`` runs: the owners who are not people listed for this version of the data
+        (the views leave them out), then the deal views resolved (:mod:`analytics.store.resolved`)."""
+        if self._not_a_person_version != self.version and "v_" in sql and not self.closed:
+            with self._resolved.lock:
+                version = self.version
+                if self._not_a_person_version != version:
+                    schema_sql.refresh_not_a_person(self.con)
+                    self._not_a_person_version = version
+        self._resolved.before(self, sql)
 
     def row(self, sql: str, params: list | dict | None = None) -> tuple | None:
         """The first row of a query (None when there is none), its result read to the end: a
         result left unfinished (``fetchone()``) keeps its cursor's snapshot open, and with it
         the memory of every table dropped or replaced since."""
-        self._resolved.before(self, sql)
+        self._before(sql)
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0] if rows else None
 

@@ -508,7 +508,8 @@ def test_data_health_names_unlinked_owners_and_hides_them_while_anonymised():
         people=[{"name": "Anna Person", "manager": "Max Boss"}, {"name": "Max Boss"}],
         opportunities=[{**deal, "opportunity_id": "D1", "owner": "Anna Person"},
                        {**deal, "opportunity_id": "D2", "owner": "Renewal Bot"},
-                       {**deal, "opportunity_id": "D3", "owner": "A. Person"}],
+                       {**deal, "opportunity_id": "D3", "owner": "A. Person"},
+                       {**deal, "opportunity_id": "D4", "owner": "A. Person"}],
         quotas=[{"owner": "ANNA PERSON", "period_start": "2025-01-01", "period_end": "2025-03-31", "amount": 1000}])
     at = app(ws).run()
     assert "not measured: no quota owner is in the roster" in texts(at)  # Overview: not measured, not 0%
@@ -518,7 +519,7 @@ def test_data_health_names_unlinked_owners_and_hides_them_while_anonymised():
     shown = texts(at)
     assert "Deal owners: 1 of 3 in the roster; " in shown
     assert "'Renewal Bot' on 1 deal, which looks like an automation" in shown
-    assert "'A. Person' on 1 deal, not in the roster (did you mean 'Anna Person'?)" in shown
+    assert "'A. Person' on 2 deals, not in the roster (did you mean 'Anna Person'?)" in shown
     assert "Quota owners: 0 of 1 among the deal owners" in shown
     # the bot is named with its deals, kept out of people metrics, and the switch counts it
     assert "Owners that are not people: 'Renewal Bot' (1 deal, " in shown and "kept out of people metrics" in shown

@@ -568,7 +568,8 @@ def test_the_text_columns_are_the_schemas():
     assert sorted(set(handled)) == EVERY_TEXT_COLUMN
     ws = Workspace()  # and every VARCHAR column the workspace has is one of them
     varchar = ws.query("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
-                       "AND data_type = 'VARCHAR' AND table_name NOT LIKE 'v\\_%' ESCAPE '\\'")
+                       "AND data_type = 'VARCHAR' AND table_name NOT LIKE 'v\\_%' ESCAPE '\\' "
+                       "AND table_name <> '_not_a_person'")  # derived from the data, never copied: made again
     ws.close()
     codes = {(t, c) for t, cols in anonymise_module.CODE_COLUMNS.items() for c in cols}  # ISO codes, kept
     assert sorted(map(tuple, varchar.values.tolist())) == sorted({*EVERY_TEXT_COLUMN, *codes})
