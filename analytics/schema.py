@@ -47,14 +47,15 @@ SQL_TYPES = {
 
 
 def normalise_header(header: str) -> str:
-    """Fold a header to the form synonyms are compared in: lower case, letters and digits.
+    """Fold a header to the form synonyms are compared in: lower case, letters and digits; a number
+    sign reads as the word (``Employee #`` is an employee's number, never the employee).
 
     >>> normalise_header(" Opportunity Owner ")
     'opportunityowner'
-    >>> normalise_header("\\ufeffId")
-    'id'
+    >>> normalise_header("\\ufeffId"), normalise_header("Employee #")
+    ('id', 'employeenumber')
     """
-    return re.sub(r"[^0-9a-z]", "", str(header).lower())
+    return re.sub(r"[^0-9a-z]", "", str(header).lower().replace("#", "number"))
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ PEOPLE = Table(
     columns=(
         _c("person_id", "id", "The person's ID in the CRM; the name when the export has no ID.",
            synonyms=("Id", "User ID", "UserId", "Employee ID", "EmployeeId", "Rep ID",
-                     "Person ID", "Owner ID", "Record ID"),
+                     "Person ID", "Owner ID", "Record ID", "Employee Number", "EmployeeNumber"),
            used_by=("overview",)),
         _c("name", "text", "Full name as shown on every page.", required=True,
            synonyms=("Name", "Full Name", "Sales Agent", "Sales Rep", "Rep", "Rep Name",

@@ -15,6 +15,7 @@ from analytics.people import NonPersonOwners, non_person_owners
 from analytics.store import Workspace
 from analytics.store.links import broken, rests_on
 from ui import privacy
+from ui.components import fmt_money as shown_money
 from ui.state import get_settings, set_settings
 
 #: unmatched values named in a link's line (the rest are counted)
@@ -71,6 +72,43 @@ def non_person_line(found: NonPersonOwners, name=lambda value: f"'{clip(value)}'
     where = ("counted as reps: their deals are in every figure, and move their managers' dials" if found.included
              else "kept out of people metrics (rep lists, dials, managers' pages) and out of every total")
     return f"Owners that are not people: {who}{owned}. They are {where}."
+
+
+#: where the switch that counts owners that are not people lives, as the pages name it
+SWITCH = ("the switch 'Count owners that are not people as reps' under Data health on the Data page "
+          "(or include_non_person_owners in a settings file)")
+
+
+def non_person_summary(found: NonPersonOwners, money=fmt_money) -> str | None:
+    """The Overview's word on owners that are not people: what they own, whether it is in the figures,
+    and where the switch is (plain text, no names: counts only); None when there are none.
+
+    >>> print(non_person_summary(NonPersonOwners((("Renewal Bot", 229, 1_180_000.0),))))
+    229 deals (1.2m) owned by 1 automation or integration user are left out of every figure; to count them, turn on the switch 'Count owners that are not people as reps' under Data health on the Data page (or include_non_person_owners in a settings file).
+    >>> non_person_summary(NonPersonOwners()) is None
+    True
+    """
+    if not found.names:
+        return None
+    n = len(found.names)
+    who = f"{n:,} automation or integration user{'s' if n != 1 else ''}"
+    if found.deals:
+        amount = money(found.amount)
+        owned = (f"{found.deals:,} deal{'s' if found.deals != 1 else ''}{f' ({amount})' if amount else ''} "
+                 f"owned by {who}")
+    else:
+        owned = f"{who} in the roster"
+    verb = "is" if found.deals == 1 or (not found.deals and n == 1) else "are"
+    if found.included:
+        return f"{owned} {verb} counted as reps in every figure; to leave them out, turn off {SWITCH}."
+    return f"{owned} {verb} left out of every figure; to count them, turn on {SWITCH}."
+
+
+def non_person_notice(ws: Workspace) -> None:
+    """The Overview's line on owners that are not people, with the way to the switch (nothing when none)."""
+    text = non_person_summary(non_person_owners(ws), shown_money)  # amounts as the pages show them
+    if text:
+        st.caption(f":material/smart_toy: {md_escape(text)}")
 
 
 def non_person_section(ws: Workspace, name) -> None:

@@ -6,6 +6,7 @@ from analytics.ingest import analyses_supported
 from analytics.outputs import charts
 from analytics.results import headline, managers_summary, revenue_by_quarter
 from ui.components import download_csv, fmt_money, fmt_pct, md_escape, metric, needs_data, page_header
+from ui.data_health import non_person_notice
 from ui.session import get_workspace
 from ui.state import get_filters, memo
 
@@ -38,6 +39,7 @@ def render() -> None:
         else:
             metric("Closed-won vs quota", None,
                    f"{fmt_money(h.won_revenue) or 0} won in {h.won_deals:,} deals; no quota export loaded")
+    non_person_notice(ws)
 
     st.subheader("Closed-won revenue by quarter")
     by_q = memo("revenue_by_quarter", revenue_by_quarter, ws, filters)

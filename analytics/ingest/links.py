@@ -183,11 +183,11 @@ def link_health(ws: Workspace) -> tuple[Link, ...]:
             candidates = names
         values = value_counts(ws, table, column, target)
         missing = sorted((v for v in values if not v[2]), key=lambda v: (-v[1], v[0]))
-        unmatched = tuple(Unmatched(v, n, *classify(v, candidates)) for v, n, _ in missing[:TOP])
+        unmatched = tuple(Unmatched(v, n, *classify(v, candidates)) for v, n, _, _ in missing[:TOP])
         out.append(Link(
             table=table, column=column, what=what, unit=unit, target=target,
-            n_matched=sum(ok for _, _, ok in values), n_total=len(values),
-            rows_matched=sum(n for _, n, ok in values if ok), rows_total=sum(n for _, n, _ in values),
+            n_matched=sum(ok for _, _, ok, _ in values), n_total=len(values),
+            rows_matched=sum(n for _, n, ok, _ in values if ok), rows_total=sum(n for _, n, _, _ in values),
             unmatched=unmatched, fix=_fix(table, column, target, roster, unmatched, len(missing)),
             status=status[(table, column, target)],
         ))

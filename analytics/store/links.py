@@ -138,20 +138,20 @@ def _status(n_matched: int, n_total: int, rows_matched: int, rows_total: int) ->
                       "coaching session's manager", n_matched, n_total, rows_matched, rows_total)
 
 
-def value_counts(ws: Workspace, table: str, column: str, target: str) -> list[tuple[str, int, bool]]:
-    """Distinct non-blank values of ``table.column`` with their rows and whether each resolves (to
-    the roster, or, for :data:`DEAL_OWNERS`, its resolved name to a deal owner)."""
+def value_counts(ws: Workspace, table: str, column: str, target: str) -> list[tuple[str, int, bool, str]]:
+    """Distinct non-blank values of ``table.column`` with their rows, whether each resolves (to
+    the roster, or, for :data:`DEAL_OWNERS`, its resolved name to a deal owner), and the name it
+    resolves to (the value itself when it resolves to no one): an owner written as an ID is judged
+    a person or not by the name the roster gives it."""
     t, col = quote_ident(table), quote_ident(column)
     if target == DEAL_OWNERS:  # quota owners -> deal owners, by resolved name as v_won_in_quota joins them
-        sql = f"""SELECT x.{col} AS v, count(*) AS n,
-                         bool_or(coalesce(r.name, x.{col}) IN (SELECT owner_name FROM v_opportunities
-                                                               WHERE owner_name IS NOT NULL)) AS ok
-                  FROM {t} x LEFT JOIN v_person_ref r ON r.ref = x.{col}
-                  WHERE nullif(trim(x.{col}), '') IS NOT NULL GROUP BY 1"""
+        ok = f"""coalesce(r.name, x.{col}) IN (SELECT owner_name FROM v_opportunities WHERE owner_name IS NOT NULL)"""
     else:
-        sql = f"""SELECT x.{col} AS v, count(*) AS n, bool_or(x.{col} IN (SELECT ref FROM v_person_ref)) AS ok
-                  FROM {t} x WHERE nullif(trim(x.{col}), '') IS NOT NULL GROUP BY 1"""
-    return [(str(v), int(n), bool(ok)) for v, n, ok in ws.query(sql).itertuples(index=False)]
+        ok = "r.ref IS NOT NULL"
+    sql = f"""SELECT x.{col} AS v, count(*) AS n, bool_or({ok}) AS ok, any_value(coalesce(r.name, x.{col})) AS shown
+              FROM {t} x LEFT JOIN v_person_ref r ON r.ref = x.{col}
+              WHERE nullif(trim(x.{col}), '') IS NOT NULL GROUP BY 1"""
+    return [(str(v), int(n), bool(ok), str(shown)) for v, n, ok, shown in ws.query(sql).itertuples(index=False)]
 
 
 @per_data_version
@@ -168,11 +168,11 @@ def link_status(ws: Workspace) -> dict[LinkKey, LinkStatus]:
         if not values:
             continue
         if not ws.includes_non_person_owners:  # kept out of every figure, so out of what the figures rest on
-            values = [v for v in values if not schema.looks_automated(v[0])]
+            values = [v for v in values if not schema.looks_automated(v[3])]
         out[(table, column, target)] = LinkStatus(
             table, column, what, unit, target, noun,
-            n_matched=sum(ok for _, _, ok in values), n_total=len(values),
-            rows_matched=sum(n for _, n, ok in values if ok), rows_total=sum(n for _, n, _ in values),
+            n_matched=sum(ok for _, _, ok, _ in values), n_total=len(values),
+            rows_matched=sum(n for _, n, ok, _ in values if ok), rows_total=sum(n for _, n, _, _ in values),
             roster=roster)
     return out
 
