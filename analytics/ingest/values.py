@@ -319,6 +319,8 @@ CURRENCY_WORDS: dict[str, str] = {
 _MARKS = sorted({*CURRENCY_CODES, *(w for w in CURRENCY_WORDS if not w.isalpha())}, key=len, reverse=True)
 _MARK = "(?:" + "|".join(re.escape(m) for m in _MARKS) + ")"
 _MARK_AT_EDGE = re.compile(r"(?i)^\s*[-(]?\s*(" + _MARK + r")|(" + _MARK + r")\s*\)?\s*$")
+_MARK_AT_START = re.compile(r"(?i)^\s*[-(]?\s*(" + _MARK + r")")
+_MARK_AT_END = re.compile(r"(?i)(" + _MARK + r")\s*\)?\s*$")
 _CODES_AT_EDGE = re.compile(r"(?i)^\s*(?:" + "|".join(CURRENCY_CODES) + r")\b|\b(?:"
                             + "|".join(CURRENCY_CODES) + r")\s*$")
 
@@ -359,10 +361,20 @@ def currency_in_amounts(s: pd.Series) -> pd.Series:
     >>> currency_in_amounts(pd.Series(["€1.200,00", "1,200 eur", "USD 450", "450", "(£20)", None])).tolist()
     ['EUR', 'EUR', 'USD', nan, 'GBP', nan]
     """
-    found = s.astype("str").str.extract(_MARK_AT_EDGE)
-    mark = found[0].fillna(found[1])
-    marks = mark.dropna().unique()
-    return mark.map({m: currency_code(m) for m in marks}).astype("object")
+    # marks hold no digit: a cell's mark is in the text before its first digit or after its last,
+    # cut in Arrow (two linear scans); the few distinct edges are then read once each
+    arr = _as_arrow(s)
+
+    def read(pattern: str, mark: re.Pattern, search: bool) -> pa.Array:
+        edges = pc.dictionary_encode(pc.struct_field(pc.extract_regex(arr, pattern), [0])).combine_chunks()
+        codes = []
+        for e in edges.dictionary.to_pylist():
+            m = (mark.search if search else mark.match)(e)
+            codes.append(currency_code(m.group(1)) if m else None)
+        return pa.array(codes, type=pa.string()).take(edges.indices)
+
+    code = pc.coalesce(read(r"^(?P<m>[^0-9]*)", _MARK_AT_START, False), read(r"(?P<m>[^0-9]*)$", _MARK_AT_END, True))
+    return pd.Series(code.to_numpy(zero_copy_only=False), index=s.index, dtype="object").fillna(np.nan)
 
 
 def has_marks(s: pd.Series) -> bool:

@@ -22,6 +22,9 @@ from analytics import schema
 STAGE_MAP = "_stage_map"
 #: the references that name owners who are not people (derived from the data; never saved)
 NOT_A_PERSON = "_not_a_person"
+#: the views that leave those owners out (and the views read through them): a query naming one
+#: needs :data:`NOT_A_PERSON` filled for the data as it is (``Workspace`` fills it once per version)
+FILTERED_VIEWS = ("v_roster", "v_opportunities", "v_quotas", "v_activities", "v_won_in_quota")
 #: the currency the session reports money in, when the data holds several (empty: the one with the
 #: most won amount); a choice of the session, like a filter: not saved with the workspace
 REPORTING_CURRENCY = "_reporting_currency"

@@ -226,7 +226,8 @@ class Workspace:
     def _before(self, sql: str) -> None:
         """Before ``sql`` runs: the owners who are not people listed for this version of the data
         (the views leave them out), then the deal views resolved (:mod:`analytics.store.resolved`)."""
-        if self._not_a_person_version != self.version and "v_" in sql and not self.closed:
+        if (self._not_a_person_version != self.version and not self.closed
+                and any(view in sql for view in schema_sql.FILTERED_VIEWS)):
             with self._resolved.lock:
                 version = self.version
                 if self._not_a_person_version != version:
