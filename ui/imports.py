@@ -103,7 +103,9 @@ def mapping_form(a: FileAnalysis, fid: str, expanded: bool, tables: list[str] | 
         cols = st.columns(3)
         for i, col in enumerate(t.columns):
             default = guess.get(col.name)
-            required = col.required and not (col.name in t.key and t.derived_key_from)
+            # required unless derived: a key from other columns, or (quotas) a period end from its start
+            required = (col.required and not (col.name in t.key and t.derived_key_from)
+                        and col.name in missing_required(table_name, {k: v for k, v in guess.items() if k != col.name}))
             with cols[i % 3]:
                 choice = st.selectbox(
                     f"{col.name.replace('_', ' ')}{' *' if required else ''}", options,
