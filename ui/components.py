@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics.fmt import LABEL_CHARS, NAME_CHARS, clip, fmt_pct, md_escape  # noqa: F401 - re-exported for pages
 from analytics.fmt import fmt_money as _fmt_money
+from analytics.ingest import analyses_supported
 from analytics.outputs.downloads import neutralise, safe_csv, safe_xlsx  # noqa: F401 - re-exported for pages
 from ui import currency, privacy, session
 
@@ -64,3 +65,17 @@ def page_header(title: str, filters) -> None:
     st.title(title)
     st.caption(f":material/filter_alt: {md_escape(filters.summary())}")
     currency.render_notice(session.get_workspace())
+
+
+def supports_list(ws) -> None:
+    """What your data supports: how many analyses are ready, then each one that is not, with what
+    it needs (a missing export, or a broken link between files and its fix)."""
+    cov = analyses_supported(ws)
+    ready = [c for c in cov if c.supported]
+    st.markdown(f"**{len(ready)} of {len(cov)} analyses** have the data they need.")
+    if ready and len(ready) < len(cov):
+        st.caption("Ready: " + "; ".join(c.title for c in ready) + ".")
+    for c in cov:
+        if not c.supported:
+            tag = ":orange[broken link]" if c.broken_link else ":orange[needs data]"
+            st.markdown(f"- {tag} **{c.title}**: {md_escape(c.reason)}")

@@ -46,3 +46,9 @@ def suffix(ws: Workspace) -> str:
     """`` USD`` after an amount when the data holds several currencies; empty with one."""
     now = scope(ws)
     return f" {now.reporting}" if now.mixed and not privacy.index_amounts() else ""
+
+
+def quotas_left_out(ws: Workspace) -> str | None:
+    """Why no quota is compared with won amounts when the quotas are in another currency or none
+    (None when that is not the reason); ask only when no quota counts."""
+    return scope(ws).quotas_left_out()

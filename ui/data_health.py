@@ -14,7 +14,7 @@ from analytics.ingest.links import NEAR_MISS, NOT_A_PERSON_KIND, Link, link_heal
 from analytics.people import NonPersonOwners, non_person_owners
 from analytics.store import Workspace
 from analytics.store.links import broken, rests_on
-from ui import privacy
+from ui import currency, privacy
 from ui.components import fmt_money as shown_money
 from ui.state import get_settings, set_settings
 
@@ -61,17 +61,21 @@ def link_line(link: Link, name=lambda value: f"'{clip(value)}'") -> str:
     return head + "; " + "; ".join(parts) + more + "."
 
 
-def non_person_line(found: NonPersonOwners, name=lambda value: f"'{clip(value)}'") -> str:
-    """What the owners that are not people own, and where their deals count (plain text)."""
-    shown = [f"{name(o)} ({n:,} deal{'s' if n != 1 else ''}, {fmt_money(a)})" for o, n, a in found.owners[:NAMED]]
+def non_person_line(found: NonPersonOwners, name=lambda value: f"'{clip(value)}'", money=fmt_money) -> str:
+    """What the owners that are not people own, and where their deals count (plain text).
+
+    ``money`` draws an amount; None leaves amounts out (deals in several currencies are never summed)."""
+    def owned(deals: int, amount: float) -> str:
+        return f"{deals:,} deal{'s' if deals != 1 else ''}" + (f", {money(amount)}" if money else "")
+    shown = [f"{name(o)} ({owned(n, a)})" for o, n, a in found.owners[:NAMED]]
     shown += [name(r) for r in found.roster if r not in {o for o, _, _ in found.owners}][:max(0, NAMED - len(shown))]
     more = len(found.names) - len(shown)
     who = ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
-    owned = (f"; {found.deals:,} deal{'s' if found.deals != 1 else ''} ({fmt_money(found.amount)}) are theirs"
-             if found.deals else "")
-    where = ("counted as reps: their deals are in every figure, and move their managers' dials" if found.included
-             else "kept out of people metrics (rep lists, dials, managers' pages) and out of every total")
-    return f"Owners that are not people: {who}{owned}. They are {where}."
+    total = f": {owned(found.deals, found.amount)} in all" if len(found.owners) > 1 else ""
+    where = ("They are counted as reps: their deals are in every figure and move their managers' dials."
+             if found.included else
+             "Their deals are kept out of people metrics (rep lists, dials, managers' pages) and out of every total.")
+    return f"Owners that are not people: {who}{total}. {where}"
 
 
 #: where the switch that counts owners that are not people lives, as the pages name it
@@ -93,7 +97,7 @@ def non_person_summary(found: NonPersonOwners, money=fmt_money) -> str | None:
     n = len(found.names)
     who = f"{n:,} automation or integration user{'s' if n != 1 else ''}"
     if found.deals:
-        amount = money(found.amount)
+        amount = money(found.amount) if money else ""  # never summed across currencies
         owned = (f"{found.deals:,} deal{'s' if found.deals != 1 else ''}{f' ({amount})' if amount else ''} "
                  f"owned by {who}")
     else:
@@ -106,7 +110,8 @@ def non_person_summary(found: NonPersonOwners, money=fmt_money) -> str | None:
 
 def non_person_notice(ws: Workspace) -> None:
     """The Overview's line on owners that are not people, with the way to the switch (nothing when none)."""
-    text = non_person_summary(non_person_owners(ws), shown_money)  # amounts as the pages show them
+    money = None if currency.scope(ws).mixed else shown_money  # amounts as the pages show them, in one currency
+    text = non_person_summary(non_person_owners(ws), money)
     if text:
         st.caption(f":material/smart_toy: {md_escape(text)}")
 
@@ -115,7 +120,8 @@ def non_person_section(ws: Workspace, name) -> None:
     found = non_person_owners(ws)
     if not found.names:
         return
-    st.markdown(f":orange[:material/smart_toy:] {md_escape(non_person_line(found, name))}")
+    money = None if currency.scope(ws).mixed else (lambda a: fmt_money(a, index=privacy.index_amounts()))
+    st.markdown(f":orange[:material/smart_toy:] {md_escape(non_person_line(found, name, money))}")
     settings = get_settings()
     include = st.toggle("Count owners that are not people as reps", value=settings.include_non_person_owners,
                         key="include-non-person-owners",
@@ -155,7 +161,7 @@ def link_notice(ws: Workspace, keys: tuple[tuple[str, str, str], ...], what: str
     the figure rests on. The rule is the engine's (:func:`analytics.store.links.broken`)."""
     why = broken(ws, keys)
     if why:
-        st.info(f"{md_escape(what)}: not measured: {md_escape(why)}. See Data health on the Data page.",
+        st.info(f"{md_escape(what)}: not measured: {md_escape(why)}.",
                 icon=":material/link_off:")
         st.page_link("views/data.py", label="Check Data health on the Data page", icon=":material/upload:")
         return False

@@ -66,9 +66,10 @@ def report_section(ws: Workspace) -> None:
             st.error(md_escape(text(r.error)), icon=":material/block:")
             continue
         headline = (f"{file(r.file)}: {r.rows_read:,} rows read · {r.rows_loaded:,} loaded · {r.rows_rejected:,} "
-                    f"rejected · {r.inserted:,} new · {r.replaced:,} replaced · {r.warnings_total:,} warnings")
-        with st.expander(md_escape(headline), expanded=bool(r.rows_rejected)):
-            if (enriched := enrichment_sentence(r)) is not None:
+                    f"rejected · {r.inserted:,} new · {r.replaced:,} replaced · {_n(r.warnings_total, 'warning')}")
+        enriched = enrichment_sentence(r)  # what a file did to the roster is said without a click
+        with st.expander(md_escape(headline), expanded=bool(r.rows_rejected) or enriched is not None):
+            if enriched is not None:
                 st.markdown(":material/account_tree: " + md_escape(enriched[0].upper() + enriched[1:]))
             for note in r.notes:
                 st.caption(md_escape(text(note)))

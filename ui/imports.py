@@ -14,6 +14,7 @@ import streamlit as st
 
 from analytics import schema
 from analytics.ingest import settings_file
+from analytics.ingest.composite import JOIN
 from analytics.ingest.pipeline import FileAnalysis, ImportJob, analyse_file, import_files
 from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping_to_json, missing_required
 from analytics.store import Workspace, WorkspaceFileError
@@ -37,10 +38,8 @@ PAUSED = ("Uploading is paused while names are anonymised: the upload box lists 
 #: session keys: each upload's analysis, each JSON upload read, settings files applied, the uploader's generation
 ANALYSES_KEY, JSON_KEY, APPLIED_KEY, GENERATION_KEY = "analyses", "json-uploads", "applied-settings-files", "uploader_gen"
 
-#: what the Data page says of a file without a header row
-HEADER_WORDS = "this file has no header row; the app guessed its columns from the values; check them"
-HEADERLESS = (HEADER_WORDS[0].upper() + HEADER_WORDS[1:] + ", then tick the box below the columns to load it. "
-              "Its first line is data and counts as a row.")
+#: the box a file without a header row is loaded by, once the user has checked its guessed columns
+CHECKED = "I checked these columns: load this file"
 
 #: the table a file holds, its canonical -> source columns, and a wide ratings file's ticked columns
 Choice = tuple[str | None, dict[str, str], tuple[str, ...] | None]
@@ -104,7 +103,9 @@ def mapping_form(a: FileAnalysis, fid: str, expanded: bool, tables: list[str] | 
         cols = st.columns(3)
         for i, col in enumerate(t.columns):
             default = guess.get(col.name)
-            required = col.required and not (col.name in t.key and t.derived_key_from)
+            # required unless derived: a key from other columns, or (quotas) a period end from its start
+            required = (col.required and not (col.name in t.key and t.derived_key_from)
+                        and col.name in missing_required(table_name, {k: v for k, v in guess.items() if k != col.name}))
             with cols[i % 3]:
                 choice = st.selectbox(
                     f"{col.name.replace('_', ' ')}{' *' if required else ''}", options,
@@ -137,32 +138,48 @@ def file_card(a: FileAnalysis, fid: str) -> Choice | None:
         label = schema.table(rec.table).label
         st.success(f"**{md_escape(a.file_name)}**: {md_escape(rec.shape)} → **{label}**, {n:,} rows",
                    icon=":material/check_circle:")
-        if privacy.is_on():
-            st.caption(":material/visibility_off: Preview hidden while names are anonymised.")
-        else:
-            st.dataframe(a.preview(), hide_index=True, width="stretch", height=213)
-        if rec.unmapped_headers:
-            st.caption(f"Not used ({len(rec.unmapped_headers)}): " + md_escape(", ".join(clip(h) for h in rec.unmapped_headers[:25]))
-                       + (" …" if len(rec.unmapped_headers) > 25 else ""))
+        raw_preview(a, a.preview())
+        unused = not_used(a)
+        if unused:
+            st.caption(f"Not used ({len(unused)}): " + md_escape(", ".join(clip(h) for h in unused[:25]))
+                       + (" …" if len(unused) > 25 else ""))
         for note in a.raw.notes:
             st.caption(md_escape(note))
         return mapping_form(a, fid, expanded=False)
     if a.raw.headerless:
-        guess = guess_sentence(a)
-        st.warning(f"**{md_escape(a.file_name)}**: {HEADERLESS} {guess[0].upper() + guess[1:]} ({n:,} rows, "
-                   f"{len(a.headers)} columns).", icon=":material/help:")
+        st.warning(f"**{md_escape(a.file_name)}** has no header row ({n:,} rows, {len(a.headers)} columns): "
+                   + (f"its columns were guessed from their values as **{schema.table(rec.table).label}**. "
+                      if rec and rec.table else "choose its table and columns below. ")
+                   + f"Check them, then tick **{CHECKED}**.", icon=":material/help:")
     else:
         st.warning(
             f"**{md_escape(a.file_name)}**: {guess_sentence(a)} ({n:,} rows, {len(a.headers)} columns). "
             "Choose what it holds and which column is which; the best guesses are preselected.",
             icon=":material/help:",
         )
-    if rec and rec.candidates and rec.table:
+    if rec and rec.candidates and rec.table and not a.raw.headerless:
         st.caption("Why: " + md_escape("; ".join(rec.candidates[0].reasons[:3])))
+    raw_preview(a, a.raw.frame.head(5)[a.headers])  # the values the user checks the guess against
     choice = mapping_form(a, fid, expanded=True)
-    if a.raw.headerless and not st.checkbox("I checked these columns: load this file", key=f"map-ok-{fid}"):
+    if a.raw.headerless and not st.checkbox(f"**{CHECKED}**", key=f"map-ok-{fid}"):
         return None  # a guess from values alone is loaded only once the user says it is right
     return choice
+
+
+def raw_preview(a: FileAnalysis, frame) -> None:
+    """A file's first rows, or a line that they are hidden while names are anonymised."""
+    if privacy.is_on():
+        st.caption(":material/visibility_off: Preview hidden while names are anonymised.")
+    elif not frame.empty:
+        st.dataframe(frame, hide_index=True, width="stretch", height=min(213, 38 + 35 * len(frame)))
+
+
+def not_used(a: FileAnalysis) -> list[str]:
+    """The file's columns the recognised mapping leaves out; a column read into a name made of
+    first and last name (``First Name + Last Name``) is used."""
+    rec = a.recognition
+    used = {part for source in rec.mapping.values() for part in source.split(JOIN)}
+    return [h for h in rec.unmapped_headers if h not in used]
 
 
 def guess_sentence(a: FileAnalysis) -> str:
@@ -174,10 +191,9 @@ def guess_sentence(a: FileAnalysis) -> str:
             return (f"this file does not look like any table the app uses (it looks like {rec.looks_like}); "
                     "it is not loaded unless you map it")
         return "the app does not recognise this export; choose its table and columns"
-    text = f"the app is not sure of this export: it looks like {schema.table(rec.table).label.lower()} " \
-           f"(score {rec.confidence:.2f})"
+    text = f"the app is not sure of this export: it looks like {schema.table(rec.table).label.lower()}"
     runner = rec.runner_up
-    return text + (f"; could also be {runner.label} (score {runner.score:.2f})" if runner else "")
+    return text + (f" but could also be {runner.label.lower()}" if runner else "")
 
 
 def upload_section(ws: Workspace) -> None:

@@ -3,15 +3,13 @@
 The import workflow (uploads, mappings, settings files, the load, opening a saved workspace) is
 ui.imports; the validation report is ui.import_report. This page draws the sections in order."""
 
-import pandas as pd
 import streamlit as st
 
 from analytics import schema
-from analytics.ingest import analyses_supported
 from analytics.store import Workspace
 from ui import privacy
 from ui.auth import access_note
-from ui.components import md_escape
+from ui.components import md_escape, supports_list
 from ui.data_health import health_section
 from ui.import_report import report_section
 from ui.imports import PAUSED, open_error, open_workspace_file, upload_section
@@ -22,11 +20,7 @@ from ui.state import session_mappings
 
 def coverage_section(ws: Workspace) -> None:
     st.subheader("What your data supports")
-    cov = analyses_supported(ws)
-    frame = pd.DataFrame([{"analysis": c.title, "status": c.status,
-                           "missing": "; ".join(c.missing), "what it needs": c.reason} for c in cov])
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={"status": st.column_config.TextColumn("status", width="small")})
+    supports_list(ws)
 
 
 def stage_section(ws: Workspace) -> None:

@@ -20,6 +20,7 @@ from analytics.signals import (
 )
 from ui import privacy
 from ui.components import NAME_CHARS, clip, fmt_pct, md_escape, needs_data, page_header
+from ui.currency import quotas_left_out
 from ui.prepared import prepared_download
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -54,7 +55,8 @@ def render() -> None:
     cols[3].metric("Attainment", fmt_pct(att) or "not measured")
     reasons = link_reasons(ws)
     cols[3].caption(f"{int(row['n_reps_with_quota'])} reps with quota" if pd.notna(att) else
-                    md_escape(reasons["attainment"]) if "attainment" in reasons else "needs a quota export")
+                    md_escape(reasons["attainment"]) if "attainment" in reasons else
+                    quotas_left_out(ws) or "needs a quota export")
     if row["hero"] is True:
         st.warning(f"**Hero pattern.** {md_escape(row['reason'])}", icon=":material/warning:")
     index = privacy.index_amounts()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from analytics.ingest import analyses_supported
 from analytics.outputs import charts
 from analytics.results import headline, managers_summary, revenue_by_quarter
-from ui.components import download_csv, fmt_money, fmt_pct, md_escape, metric, needs_data, page_header
+from ui.components import download_csv, fmt_money, fmt_pct, metric, needs_data, page_header, supports_list
+from ui.currency import quotas_left_out
 from ui.data_health import non_person_notice
 from ui.session import get_workspace
 from ui.state import get_filters, memo
@@ -36,6 +36,8 @@ def render() -> None:
                    f"({h.quota_reps} reps with quota)" + (f"; {h.quota_rests_on}" if h.quota_rests_on else ""))
         elif h.quota_not_measured:
             metric("Closed-won vs quota", None, h.quota_not_measured)
+        elif not h.quota and (why := quotas_left_out(ws)):
+            metric("Closed-won vs quota", None, why)
         else:
             metric("Closed-won vs quota", None,
                    f"{fmt_money(h.won_revenue) or 0} won in {h.won_deals:,} deals; no quota export loaded")
@@ -73,12 +75,7 @@ def render() -> None:
         download_csv(mgr, "managers-overview.csv")
 
     st.subheader("What your data supports")
-    cov = analyses_supported(ws)
-    ready = [c for c in cov if c.supported]
-    st.markdown(f"**{len(ready)} of {len(cov)} analyses** have the data they need.")
-    for c in cov:
-        if not c.supported:
-            st.markdown(f"- :orange[needs data] **{c.title}**: {md_escape(c.reason)}")
+    supports_list(ws)
     st.page_link("views/data.py", label="Go to the Data page to add or check exports", icon=":material/upload:")
 
 

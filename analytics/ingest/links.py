@@ -152,11 +152,13 @@ def _fix(table: str, column: str, target: str, roster: bool, unmatched: tuple[Un
     if NEAR_MISS in kinds:
         parts.append("correct the spelling in the export or the roster (the names are suggested, never merged)")
     if NOT_A_PERSON_KIND in kinds:
-        parts.append("reassign rows owned by automation or integration users in the CRM, or leave them out of the export")
+        parts.append("deals of automation or integration users are kept out of people metrics (the switch above "
+                     "counts them); reassign them in the CRM to credit a person")
     if NOT_IN_ROSTER in kinds:
         parts.append(f"add the missing people to the roster, or map the {column.replace('_', ' ')} column "
                      "to the column that holds names or IDs")
-    return ("; ".join(parts) + ".").capitalize() if parts else ""
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:] if parts else ""
 
 
 @per_data_version

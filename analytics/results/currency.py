@@ -67,6 +67,30 @@ class CurrencyScope:
                                                + (" are" if n != 1 else " is") + " not compared with won amounts")
         return text + ("; choose the currency in the sidebar." if bits or quotas else "")
 
+    def quotas_left_out(self) -> str | None:
+        """Why closed-won vs quota is not measured when no quota is in the reporting currency:
+        every quota loaded is in another currency or in none (None: there are no such quotas, or
+        the amounts are in one currency). The caller asks only when no quota counts.
+
+        >>> CurrencyScope("USD", ("USD", "EUR"), (("EUR", 9.0, 2, 0), (None, 0.0, 0, 112))).quotas_left_out()
+        'not measured: the 112 quotas give no currency and the deals are in several; add a currency column to the quota file'
+        >>> CurrencyScope("USD", ("USD", "EUR"), (("EUR", 9.0, 2, 12),)).quotas_left_out()
+        'not measured: the 12 quotas are in EUR and money is shown in USD; choose EUR in the sidebar'
+        """
+        if not self.mixed:
+            return None
+        quotas = [(c, q) for c, _, _, q in self.others if q]
+        if not quotas:
+            return None
+        n = sum(q for _, q in quotas)
+        the = f"the {n:,} quota{'s' if n != 1 else ''}" if n != 1 else "the quota"
+        named = [c for c, _ in quotas if c is not None]
+        if not named:
+            return (f"not measured: {the} give{'s' if n == 1 else ''} no currency and the deals are in several; "
+                    "add a currency column to the quota file")
+        return (f"not measured: {the} {'is' if n == 1 else 'are'} in {', '.join(named)} and money is shown in "
+                f"{self.reporting}; choose {named[0]} in the sidebar")
+
 
 def currency_scope(ws: Workspace) -> CurrencyScope:
     """The currencies of ``ws`` and the one its money is reported in (held per version of the data)."""
