@@ -288,7 +288,7 @@ def _currency_notes(raw: RawTable, t: schema.Table, mapping: dict[str, str], typ
         if has_marks(cells):
             found = currency_in_amounts(cells)
             if found.notna().any():
-                typed["currency"] = pd.Series(found.to_numpy(), index=cells.index, dtype="str")
+                typed["currency"] = found
                 unmarked = int((found.isna() & ~blank_mask(cells)).sum())
                 notes.append(f"{src}: the currency was read from the amount cells ({_counted(found)})"
                              + (f"; {unmarked:,} amount{'s carry' if unmarked != 1 else ' carries'} no currency mark "

@@ -374,7 +374,7 @@ def currency_in_amounts(s: pd.Series) -> pd.Series:
         return pa.array(codes, type=pa.string()).take(edges.indices)
 
     code = pc.coalesce(read(r"^(?P<m>[^0-9]*)", _MARK_AT_START, False), read(r"(?P<m>[^0-9]*)$", _MARK_AT_END, True))
-    return pd.Series(code.to_numpy(zero_copy_only=False), index=s.index, dtype="object").fillna(np.nan)
+    return pd.Series(pd.array(pa.chunked_array([code]), dtype="str"), index=s.index)  # stays in Arrow
 
 
 def has_marks(s: pd.Series) -> bool:
