@@ -16,8 +16,11 @@ from typing import Protocol
 
 import duckdb
 
-#: view -> the table holding its copy once resolved (in this order: the second reads the first)
-RESOLVED = {"v_opportunities": "_opportunities_resolved", "v_won_in_quota": "_won_in_quota_resolved"}
+#: view -> the table holding its copy once resolved (in this order: each reads those before it;
+#: the roster and the quotas are small, but their live views join the manager links, roles,
+#: territories and the reporting currency on every read)
+RESOLVED = {"v_roster": "_roster_resolved", "v_quotas": "_quotas_resolved",
+            "v_opportunities": "_opportunities_resolved", "v_won_in_quota": "_won_in_quota_resolved"}
 
 
 class _Data(Protocol):

@@ -179,11 +179,14 @@ SELECT p.person_id, p.name, coalesce(m.name, p.manager_ref) AS manager_name, p.t
 FROM v_people_ref p LEFT JOIN v_person_ref m ON m.ref = p.manager_ref;
 
 -- owners that are not people (a "Renewal Bot" in the roster) are no one's rep, unless the setting says
-CREATE OR REPLACE VIEW v_roster AS
+CREATE OR REPLACE VIEW v_roster_live AS
 SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,
        any_value(region) AS region, any_value(segment) AS segment, any_value(role) AS role,
        min(start_date) AS start_date, max(end_date) AS end_date
 FROM v_people WHERE {person_name} GROUP BY name;
+-- the roster every page reads: the live view, or its copy resolved once per version of the data
+-- (the manager links, roles and territories behind v_people are joins worth making once)
+CREATE OR REPLACE VIEW v_roster AS SELECT * FROM v_roster_live;
 
 -- Money is never summed across currencies. With one currency (or none named) every amount counts
 -- as today. With several, the amounts in the reporting currency count (the session's choice, else
@@ -229,7 +232,7 @@ WHERE {person_owner};
 -- (Workspace.query switches it; any change of data switches it back); so for v_won_in_quota
 CREATE OR REPLACE VIEW v_opportunities AS SELECT * FROM v_opportunities_live;
 
-CREATE OR REPLACE VIEW v_quotas AS
+CREATE OR REPLACE VIEW v_quotas_live AS
 SELECT coalesce(r.name, q.owner) AS owner_name, ro.manager_name, ro.team, ro.region,
        q.period_start, q.period_end,
        CASE WHEN cur.mixed AND q.currency IS DISTINCT FROM cur.reporting THEN NULL ELSE q.amount END AS amount,
@@ -239,6 +242,7 @@ CROSS JOIN v_currency cur
 LEFT JOIN v_person_ref r ON r.ref = q.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner)
 WHERE {person_quota};
+CREATE OR REPLACE VIEW v_quotas AS SELECT * FROM v_quotas_live;
 
 -- Each won deal counts toward one quota period of its owner: the first that holds its close
 -- date (periods that share a boundary day, or overlap, must not count it twice), in the same
