@@ -1,8 +1,8 @@
 """The real shared samples in a real browser, dropped on the Data page and loaded with the preselected
 guesses: the two quota folders (the AdventureWorks file waits for its guessed columns to be checked;
 the PL-300 sheet loads beside it) and the pages that read quotas; and all of them together
-(tests/e2e/test_real_samples_together.py: every page opened from the sidebar and every Presenter
-mode screen stepped through): no exception, no error, and Presenter mode's way out visible on every
+(tests/e2e/test_real_samples_together.py: the main pages opened from the sidebar and every
+Presenter mode screen stepped through): no exception, no error, and Presenter mode's way out visible on every
 screen and taking the user back to the Overview and its sidebar.
 (The broad net, every page under filters, is tests/app/test_real_samples.py.)"""
 
@@ -15,7 +15,6 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import go, open_page, wait_for_app_run
 from tests.e2e.test_journeys import REAL
-from tests.e2e.test_workshop import SIDEBAR_PAGES
 
 FOLDERS = ("maven-crm", "salesforce-api-export", "salesforce-devorg-export", "quota-pl300-mslearn",
            "adventureworks-quota")
@@ -105,6 +104,14 @@ JOURNEYS = {"quota-files": ("adventureworks-quota", "quota-pl300-mslearn"), "all
 QUICK = {"quota-files": (("Overview", ""), ("Pipeline & KPIs", "kpis"), ("Distribution", "distribution"))}
 
 
+#: the pages every sample together opens in the browser before Presenter mode (every page of it, under
+#: filters, is tests/app/test_real_samples.py's "all-together"; every page in the browser is walked on
+#: the demo by tests/e2e/test_workshop.py and on hostile names by tests/e2e/test_escaping.py)
+BROWSER_PAGES = (("Overview", ""), ("Managers", "managers"), ("Manager detail", "manager"),
+                 ("Coaching evidence", "coaching"), ("Capability trends", "capability"), ("Pipeline & KPIs", "kpis"),
+                 ("Data", "data"))
+
+
 #: the journey run here: the quota files, the one sample that asks (a file without a header row waits
 #: for its columns to be checked). Every deal sample loads in the browser in the journey of every
 #: sample together (tests/e2e/test_real_samples_together.py, a file of its own so it can run on the
@@ -127,7 +134,7 @@ def walk_journey(page, app_url, journey: str) -> None:
             go(page, name, slug)
             check_clean(page, f"{journey}: {name}")
         return
-    for name, slug in SIDEBAR_PAGES.items():
+    for name, slug in BROWSER_PAGES:
         go(page, name, slug)
         check_clean(page, f"{journey}: {name}")
     assert present(page, journey) >= 2
