@@ -228,6 +228,17 @@ class Settings:
         showing the four behaviours) below which the coaching is not yet real coaching.
     stars_top, strugglers_bottom : shares of reps (by attainment percentile) shown as stars and
         as strugglers.
+    min_signal_evidence : a signal counts in a dial only when it rests on at least this many
+        pieces of its evidence (survey answers, reps, sessions, actions due, ...): one answer or
+        one action says nothing about a manager's pattern; 3 is the least that can show one.
+    min_dial_signals : a dial is scored only on at least this many measured signals, else it reads
+        "not enough evidence": 2, so that no dial is one figure under another name.
+    pipeline_review_standard : pipeline reviews per rep per month that score 100 on that signal:
+        2 is a fortnightly review with each rep, the middle of the framework's cadence (forecast
+        and pipeline weekly, outcomes monthly).
+    capability_slope_target : capability slope per cycle (normalised units) that scores 100 on
+        capability movement: 0.05 is the 0.1 rise that makes a named gap "moved", spread over the
+        two cycles it may take.
     signal_weights : (signal, weight) pairs; a signal not listed weighs 1 (:data:`WEIGHT`).
     survey_item_rules : (keywords, kind) pairs: what a survey item measures
         (:data:`SURVEY_ITEM_RULES`, :func:`item_classifier`).
@@ -256,6 +267,10 @@ class Settings:
     fit_gap_min_coaching_quality: float = _number(0.5, 0.0, 1.0, 0.05, "fit gap: coaching-quality index of at least")
     stars_top: float = _number(0.1, 0.0, 0.5, 0.05, "stars: top share of reps")
     strugglers_bottom: float = _number(0.1, 0.0, 0.5, 0.05, "strugglers: bottom share of reps")
+    min_signal_evidence: int = _number(3, 1, 1000, 1, "dials: a signal needs at least this much evidence")
+    min_dial_signals: int = _number(2, 1, 7, 1, "dials: a dial needs at least this many measured signals")
+    pipeline_review_standard: float = _number(2.0, 0.25, 20.0, 0.25, "pipeline reviews per rep per month that meet the standard")
+    capability_slope_target: float = _number(0.05, 0.005, 0.5, 0.005, "capability movement: slope per cycle that scores 100")
     #: weight of each signal inside its dial (a missing key weighs 1)
     signal_weights: tuple[tuple[str, float], ...] = ()
     #: survey item keywords -> what the item measures (first match wins); edited on the What-if page

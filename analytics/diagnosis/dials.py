@@ -1,15 +1,21 @@
 """The three dials (Lead, Manage, Coach), the development index and the hero pattern.
 
-Each dial is the weighted mean of the percentile ranks, among the managers in the current
-filter, of the dial's *measured* signals (FRAMEWORK.md). A signal with no evidence for a
-manager is left out of that manager's dial and shown as "not measured"; a dial with no
-measured signal is not measured. Nothing is imputed.
+Every signal is scored on an absolute 0..100 scale anchored in FRAMEWORK.md (:data:`ANCHORS`:
+shares × 100, rates against their standard, capability slope against its target, skill time
+against the 50/50 rule), never against the other managers, so the same evidence reads the same
+in any filter and at any client. A signal counts only on at least ``min_signal_evidence`` of its
+evidence. Each dial is the weighted mean of its measured signal scores, scored only on at least
+``min_dial_signals`` of them (Coach also needs coaching evidence: sessions, development actions or
+named gaps); otherwise it reads "not enough evidence" and says why. A signal with no evidence is
+"not measured"; nothing is imputed. The rank among the managers in scope is context beside the
+score (``rank_in_scope_<dial>`` of ``n_ranked_<dial>``), never part of it.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -113,42 +119,216 @@ def manager_evidence(ws: Workspace, filters: Filters = Filters(), settings: Sett
     return out
 
 
-def percentile_ranks(values: pd.Series) -> pd.Series:
-    """Percentile rank (0..100] among the measured values; missing stays missing."""
-    return values.rank(pct=True, method="average") * 100
+@dataclass(frozen=True)
+class Anchor:
+    """How one signal's value reads on the absolute 0..100 scale (FRAMEWORK.md's standards).
 
+    ``kind`` is one of
 
-def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
-    """Lead, Manage and Coach per manager, with how many signals each rests on.
+    * ``"share"``: a share of 0..1 (an agreement, a rate, a share of deals), scored share × 100;
+    * ``"standard"``: a rate against the standard in the setting ``setting``, scored
+      min(value ÷ standard, 1) × 100;
+    * ``"ramp"``: 0 at or below 0, 100 at or above the setting ``setting``, linear between;
+    * ``"peak"``: 100 at the target in the setting ``setting``, falling linearly to 0 at 0 and at 1.
 
-    Columns: manager, lead, manage, coach, n_signals_<dial>, of_signals_<dial>, and
-    rank_<signal> for every signal (its percentile rank, or NaN when not measured).
+    ``column`` is the evidence column scored (the signal's own by default); ``why`` the anchor's
+    justification, shown with the signal table.
     """
-    out = evidence[["manager"]].copy()
+
+    kind: str
+    why: str
+    setting: str | None = None
+    column: str | None = None
+
+
+_SHARE = "a share of 0..1: every point of it counts the same wherever the manager works"
+
+#: Every signal's anchor: the same evidence scores the same in any filter and at any client,
+#: because nothing here depends on the other managers (tests/unit/test_dials.py fails on a signal
+#: missing). Lower-is-better signals would be read by their anchor, never by a rank.
+ANCHORS: dict[str, Anchor] = {
+    "lead_direction": Anchor("share", "reps' mean answer on direction, 0 at the scale's bottom, 100 at its top"),
+    "lead_motivation": Anchor("share", "reps' mean answer on motivation, 0 at the scale's bottom, 100 at its top"),
+    "lead_buy_in": Anchor("share", "reps' mean answer on buy-in, 0 at the scale's bottom, 100 at its top"),
+    "retention": Anchor("share", "share of the team's reps still there: " + _SHARE),
+    "pipeline_reviews_per_rep_month": Anchor(
+        "standard", "100 at the pipeline-review standard (a review with each rep every fortnight), "
+                    "in proportion below it", "pipeline_review_standard"),
+    "coverage_vs_standard": Anchor("share", "open pipeline against the coverage standard, 100 at the standard"),
+    "hygiene": Anchor("share", "share of open deals neither stale nor past due: " + _SHARE),
+    "activity_standard_met": Anchor("share", "share of rep-weeks at the activity standard: " + _SHARE),
+    "capability_slope": Anchor(
+        "ramp", "0 when capability is flat or falling, 100 at the target slope (the 'moved' rise "
+                "over two cycles), linear between", "capability_slope_target"),
+    "share_gaps_moved": Anchor("share", "share of decided named gaps that moved: " + _SHARE),
+    "follow_through_rate": Anchor("share", "development actions completed of those due: " + _SHARE),
+    "revisit_rate": Anchor("share", "completed actions revisited: " + _SHARE),
+    "independence": Anchor("share", "complex deals won without the manager: " + _SHARE),
+    "quality_index": Anchor("share", "mean share of sessions showing the four behaviours: " + _SHARE),
+    "skill_time_closeness": Anchor(
+        "peak", "the 50/50 rule: 100 at the target share of 1:1 time on skills, 0 at no skill time "
+                "or all of it, linear between", "skill_time_target", "skill_time_share"),
+}
+
+#: Coach signals that are coaching evidence (sessions, development actions or named gaps): the
+#: Coach dial needs at least one. Capability movement and independence alone never make a Coach
+#: score (flat reviews and a manager who never joins a deal say nothing of coaching).
+COACHING_EVIDENCE: tuple[str, ...] = ("quality_index", "skill_time_closeness", "follow_through_rate",
+                                      "revisit_rate", "share_gaps_moved")
+NO_COACHING_EVIDENCE = "not enough evidence: no coaching sessions, development actions or named gaps"
+
+#: The two signals that show a team can perform without the manager (the development index).
+DEVELOPMENT_SIGNALS: tuple[str, ...] = ("capability_slope", "independence")
+
+
+def anchored(key: str, values: pd.Series, settings: Settings = Settings()) -> pd.Series:
+    """A signal's values on its absolute 0..100 scale (:data:`ANCHORS`); missing stays missing.
+
+    >>> anchored("hygiene", pd.Series([0.0, 0.8, 1.0])).tolist()
+    [0.0, 80.0, 100.0]
+    >>> anchored("pipeline_reviews_per_rep_month", pd.Series([0.5, 2.0, 6.0])).tolist()
+    [25.0, 100.0, 100.0]
+    >>> anchored("capability_slope", pd.Series([-0.02, 0.0, 0.025, 0.1])).tolist()
+    [0.0, 0.0, 50.0, 100.0]
+    >>> anchored("skill_time_closeness", pd.Series([0.0, 0.25, 0.5, 0.75, 1.0])).tolist()
+    [0.0, 50.0, 100.0, 50.0, 0.0]
+    """
+    a = ANCHORS[key]
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    if a.kind == "share":
+        score = v.clip(0.0, 1.0)
+    elif a.kind == "standard":
+        score = (v / float(getattr(settings, a.setting))).clip(0.0, 1.0)
+    elif a.kind == "ramp":
+        score = (v / float(getattr(settings, a.setting))).clip(0.0, 1.0)
+    elif a.kind == "peak":
+        t = float(getattr(settings, a.setting))
+        v = v.clip(0.0, 1.0)
+        below = v / t if t > 0 else pd.Series(np.where(v <= 0, 1.0, 0.0), index=v.index)
+        above = (1 - v) / (1 - t) if t < 1 else pd.Series(np.where(v >= 1, 1.0, 0.0), index=v.index)
+        score = below.where(v <= t, above).where(v.notna())
+    else:  # pragma: no cover - the table is data, checked by tests
+        raise ValueError(f"unknown anchor kind {a.kind!r}")
+    return score * 100
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame.columns else pd.Series(np.nan, index=frame.index, dtype=float)
+
+
+def signal_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """``score_<signal>`` per manager (0..100, :func:`anchored`), NaN when the signal is not
+    measured or rests on less than ``settings.min_signal_evidence`` of its evidence (a missing
+    count column counts as none)."""
+    out = pd.DataFrame(index=evidence.index)
     for s in SIGNALS:
-        values = evidence[s.key] if s.key in evidence.columns else pd.Series(np.nan, index=evidence.index)
-        ranked = percentile_ranks(values if s.higher_is_better else -values)
-        out[f"rank_{s.key}"] = ranked
-    for dial in DIALS:
-        keys = [s.key for s in SIGNALS if s.dial == dial]
-        ranks = out[[f"rank_{k}" for k in keys]]
-        weights = np.array([settings.weight(k) for k in keys], dtype=float)
-        present = ranks.notna().to_numpy()
-        w = present * weights
-        total = (ranks.fillna(0).to_numpy() * w).sum(axis=1)
-        denom = w.sum(axis=1)
-        out[dial] = np.where(denom > 0, total / np.where(denom > 0, denom, 1), np.nan)
-        out[f"n_signals_{dial}"] = present.sum(axis=1)
-        out[f"of_signals_{dial}"] = len(keys)
+        a = ANCHORS[s.key]
+        value = _column(evidence, s.key)
+        scored = anchored(s.key, _column(evidence, a.column) if a.column else value, settings)
+        count = pd.to_numeric(_column(evidence, s.evidence), errors="coerce").fillna(0)
+        out[f"score_{s.key}"] = scored.where(value.notna() & (count >= settings.min_signal_evidence))
     return out
 
 
-def development_index(evidence: pd.DataFrame) -> pd.Series:
-    """Mean percentile rank of capability movement and execution independence (the two
-    signals that show the team can perform without the manager); NaN when neither is measured."""
-    ranks = pd.concat([percentile_ranks(evidence["capability_slope"]),
-                       percentile_ranks(evidence["independence"])], axis=1)
-    return ranks.mean(axis=1, skipna=True)
+def _rests_on(row: dict, keys: list[str], settings: Settings) -> tuple[list[str], list[str]]:
+    """The measured signals of a dial in words (label, n) and those below the minimum evidence."""
+    used, thin = [], []
+    for k in keys:
+        s = SIGNAL_BY_KEY[k]
+        count = row.get(s.evidence)
+        n = 0 if count is None or pd.isna(count) else int(count)
+        if not pd.isna(row.get(f"score_{k}")):
+            used.append(f"{s.label}: {n:,} {s.evidence_label}")
+        elif not pd.isna(row.get(k)) and n < settings.min_signal_evidence:
+            thin.append(f"{s.label}: {n:,} {s.evidence_label}")
+    return used, thin
+
+
+def dial_note(row: dict, dial: str, settings: Settings = Settings()) -> str:
+    """Why a dial of one manager (a diagnosis row with its ``score_*`` columns) is not scored: ""
+    when it is, else "not measured: ..." (no evidence at all) or "not enough evidence: ..."."""
+    keys = [s.key for s in SIGNALS if s.dial == dial and settings.weight(s.key) > 0]
+    used, thin = _rests_on(row, keys, settings)
+    coaching = [k for k in keys if k in COACHING_EVIDENCE and not pd.isna(row.get(f"score_{k}"))]
+    if len(used) >= settings.min_dial_signals and (dial != "coach" or coaching):
+        return ""
+    if not used and not thin:
+        return f"not measured: none of its {len(keys)} signals has evidence yet"
+    if dial == "coach" and len(used) >= settings.min_dial_signals:
+        return NO_COACHING_EVIDENCE
+    said = f"not enough evidence: rests on {len(used)} of {len(keys)} signals"
+    said += f" ({'; '.join(used)})" if used else ""
+    if thin:
+        said += f"; below the minimum of {settings.min_signal_evidence}: {'; '.join(thin)}"
+    if dial == "coach" and not coaching:
+        said += "; no coaching sessions, development actions or named gaps"
+    return said
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st ...
+
+    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 102)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '102nd']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_context(rank, n_ranked) -> str:
+    """The rank in scope as context ("3rd of 12 in scope"); "" when unranked or alone in scope.
+
+    >>> rank_context(3.0, 12), rank_context(1.0, 1), rank_context(float("nan"), 5)
+    ('3rd of 12 in scope', '', '')
+    """
+    if rank is None or n_ranked is None or pd.isna(rank) or pd.isna(n_ranked) or int(n_ranked) < 2:
+        return ""
+    return f"{ordinal(int(rank))} of {int(n_ranked)} in scope"
+
+
+def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """Lead, Manage and Coach per manager on the absolute 0..100 scale, with what each rests on.
+
+    Each dial is the weighted mean (``settings.weight``) of its measured signal scores
+    (:func:`signal_scores`); it is scored only on at least ``settings.min_dial_signals`` of them,
+    and Coach only with at least one signal of :data:`COACHING_EVIDENCE`; otherwise NaN, with
+    ``dial_note_<dial>`` saying why. The rank among the managers given (1 = best, ties share the
+    best rank) is context, never part of a score.
+
+    Columns: manager, every ``score_<signal>``, and per dial: <dial>, dial_note_<dial>,
+    n_signals_<dial> (measured signals it rests on), of_signals_<dial>, rank_in_scope_<dial>,
+    n_ranked_<dial>.
+    """
+    scores = signal_scores(evidence, settings)
+    out = pd.concat([evidence[["manager"]].reset_index(drop=True), scores.reset_index(drop=True)], axis=1)
+    rows = pd.concat([evidence.reset_index(drop=True), scores.reset_index(drop=True)], axis=1).to_dict("records")
+    for dial in DIALS:
+        keys = [s.key for s in SIGNALS if s.dial == dial]
+        weights = np.array([settings.weight(k) for k in keys], dtype=float)
+        block = out[[f"score_{k}" for k in keys]].to_numpy(dtype=float)
+        present = ~np.isnan(block) & (weights > 0)
+        w = present * weights
+        denom = w.sum(axis=1)
+        mean = (np.where(present, block, 0.0) * w).sum(axis=1) / np.where(denom > 0, denom, 1)
+        coaching = np.array([k in COACHING_EVIDENCE for k in keys])
+        enough = present.sum(axis=1) >= settings.min_dial_signals
+        if dial == "coach":
+            enough &= (present & coaching).any(axis=1)
+        out[dial] = np.where(enough & (denom > 0), mean, np.nan)
+        out[f"dial_note_{dial}"] = [dial_note(r, dial, settings) for r in rows]
+        out[f"n_signals_{dial}"] = present.sum(axis=1)
+        out[f"of_signals_{dial}"] = int((weights > 0).sum())
+        out[f"rank_in_scope_{dial}"] = out[dial].rank(ascending=False, method="min")
+        out[f"n_ranked_{dial}"] = int(out[dial].notna().sum())
+    return out
+
+
+def development_index(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.Series:
+    """Mean absolute score (0..100) of capability movement and execution independence (the two
+    signals that show the team can perform without the manager); NaN when neither is measured.
+    Like the dials, it does not depend on who else is in scope."""
+    scores = signal_scores(evidence, settings)
+    return scores[[f"score_{k}" for k in DEVELOPMENT_SIGNALS]].mean(axis=1, skipna=True)
 
 
 def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
@@ -187,33 +367,43 @@ def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.
 
 @opens_run
 def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
-    """Everything the Managers page shows, one row per manager."""
+    """Everything the Managers page shows, one row per manager: the evidence, the dials of
+    :func:`dial_scores` (with every ``score_<signal>``), the development index and the hero pattern."""
     ev = manager_evidence(ws, filters, settings)
     dials = dial_scores(ev, settings)
-    out = ev.merge(dials, on="manager", how="left").assign(development_index=development_index(ev).to_numpy())
+    out = ev.merge(dials, on="manager", how="left").assign(development_index=development_index(ev, settings).to_numpy())
     return out.merge(hero_pattern(ev, settings), on="manager", how="left")
 
 
 def signal_table(diag: pd.DataFrame, reasons: dict[str, str] | None = None,
-                 notes: dict[str, str] | None = None) -> pd.DataFrame:
-    """Every signal of every manager in a diagnosis, long: value, percentile rank, what it
-    rests on, and, where not measured, the export that would fill it, or the broken link's reason
-    (``reasons``, from :func:`link_reasons`); a signal on a partial link says so (``notes``, from
-    :func:`link_notes`)."""
+                 notes: dict[str, str] | None = None, settings: Settings = Settings()) -> pd.DataFrame:
+    """Every signal of every manager in a diagnosis, long: value, absolute score (0..100), what it
+    rests on, the standard it is scored against, and a status: "measured", "below the minimum of
+    3 ..." (evidence too thin to count), or "not measured" with the export that would fill it, or
+    the broken link's reason (``reasons``, from :func:`link_reasons`); a signal on a partial link
+    says so (``notes``, from :func:`link_notes`)."""
     reasons, notes = reasons or {}, notes or {}
     rows = []
     for r in diag.to_dict("records"):
         for s in SIGNALS:
-            value = r.get(s.key)
+            value, score = r.get(s.key), r.get(f"score_{s.key}")
             measured = value is not None and not pd.isna(value)
+            count = r.get(s.evidence)
+            n = 0 if count is None or pd.isna(count) else int(count)
+            if not measured:
+                status = f"not measured: {reasons[s.key]}" if s.key in reasons else f"not measured: needs {s.needs}"
+            elif score is None or pd.isna(score):
+                status = (f"below the minimum of {settings.min_signal_evidence} {s.evidence_label}: "
+                          "not counted in the dial")
+            else:
+                status = "measured"
             rows.append({
                 "manager": r["manager"], "dial": DIALS[s.dial], "signal": s.label,
                 "value": round(float(value), 3) if measured else None,
-                "percentile rank": r.get(f"rank_{s.key}"),
-                "rests on": f"{int(r.get(s.evidence) or 0):,} {s.evidence_label}"
-                            + (f" ({notes[s.key]})" if measured and s.key in notes else ""),
-                "status": "measured" if measured else (f"not measured: {reasons[s.key]}" if s.key in reasons
-                                                       else f"not measured: needs {s.needs}"),
+                "score": None if score is None or pd.isna(score) else round(float(score), 1),
+                "rests on": f"{n:,} {s.evidence_label}" + (f" ({notes[s.key]})" if measured and s.key in notes else ""),
+                "scored against": ANCHORS[s.key].why,
+                "status": status,
             })
     return pd.DataFrame(rows)
 
