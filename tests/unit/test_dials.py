@@ -17,14 +17,19 @@ from sklearn.utils.estimator_checks import check_estimator
 from analytics.diagnosis.checklist import next_one_on_one
 from analytics.diagnosis.clusters import ManagerClusters, cluster_managers
 from analytics.diagnosis.dials import (
+    ANCHORS,
+    COACHING_EVIDENCE,
     EVIDENCE_FRAMES,
     SIGNALS,
+    anchored,
     development_index,
     diagnosis,
     dial_scores,
     hero_pattern,
     manager_evidence,
-    percentile_ranks,
+    rank_context,
+    signal_scores,
+    signal_table,
 )
 from analytics.filters import Filters
 from analytics.ingest.pipeline import import_directory
@@ -36,63 +41,158 @@ ROOT = Path(__file__).resolve().parents[2]
 TRUTH = json.loads((ROOT / "data" / "demo" / "ground_truth.json").read_text())
 
 
-def evidence(**cols) -> pd.DataFrame:
-    """An evidence frame with every signal column (NaN unless given) and zero counts."""
+def evidence(n_evidence: int = 10, **cols) -> pd.DataFrame:
+    """An evidence frame with every signal column (NaN unless given) and ``n_evidence`` behind each."""
     n = len(next(iter(cols.values())))
     df = pd.DataFrame({"manager": [f"M{i}" for i in range(n)]})
     for s in SIGNALS:
         df[s.key] = cols.get(s.key, [np.nan] * n)
-        df[s.evidence] = 0
+        df[s.evidence] = n_evidence
     for k, v in cols.items():
         df[k] = v
     return df
 
 
-def test_percentile_rank_ignores_missing_and_averages_ties():
-    ranks = percentile_ranks(pd.Series([0.2, np.nan, 0.8, 0.8]))
-    # three measured values: 0.2 is rank 1 of 3, the tied 0.8s share ranks 2 and 3 -> 2.5 of 3
-    assert ranks.iloc[0] == pytest.approx(100 / 3)
-    assert math.isnan(ranks.iloc[1])
-    assert ranks.iloc[2] == ranks.iloc[3] == pytest.approx(250 / 3)
+def test_every_signal_has_an_anchor_with_a_reason():
+    assert set(ANCHORS) == {s.key for s in SIGNALS}
+    assert all(a.why and a.kind in {"share", "standard", "ramp", "peak"} for a in ANCHORS.values())
+    for a in ANCHORS.values():
+        if a.setting:
+            assert hasattr(Settings(), a.setting)
+    assert set(COACHING_EVIDENCE) <= {s.key for s in SIGNALS if s.dial == "coach"}
 
 
-def test_dial_is_the_mean_rank_of_measured_signals_only():
+@pytest.mark.parametrize(("key", "values", "expected"), [
+    ("lead_direction", [0.0, 0.5, 1.0, 1.2, -0.1], [0, 50, 100, 100, 0]),
+    ("hygiene", [0.0, 0.999, 1.0], [0, 99.9, 100]),
+    ("coverage_vs_standard", [0.0, 1 / 3, 1.0], [0, 100 / 3, 100]),
+    # pipeline reviews against the standard of 2 per rep per month: in proportion, capped at 100
+    ("pipeline_reviews_per_rep_month", [0.0, 1.0, 2.0, 4.0], [0, 50, 100, 100]),
+    # capability slope: 0 at or below flat, 100 at or above the target of 0.05, linear between
+    ("capability_slope", [-0.1, 0.0, 0.01, 0.05, 0.2], [0, 0, 20, 100, 100]),
+])
+def test_anchors_at_their_boundaries(key, values, expected):
+    assert anchored(key, pd.Series(values)).tolist() == pytest.approx(expected)
+
+
+def test_skill_time_scores_against_the_fifty_fifty_rule():
+    ev = evidence(skill_time_share=[0.0, 0.2, 0.5, 0.8, 1.0], skill_time_closeness=[-0.5, -0.3, 0.0, -0.3, -0.5])
+    assert signal_scores(ev)["score_skill_time_closeness"].tolist() == pytest.approx([0, 40, 100, 40, 0])
+    # a target of 0.6: 100 there, 0 at none and all of it, linear on each side
+    moved = signal_scores(ev, Settings(skill_time_target=0.6))["score_skill_time_closeness"]
+    assert moved.tolist() == pytest.approx([0, 100 / 3, 250 / 3, 50, 0])
+
+
+def test_standards_are_settings():
+    ev = evidence(pipeline_reviews_per_rep_month=[1.0], capability_slope=[0.02])
+    plain, strict = signal_scores(ev), signal_scores(ev, Settings(pipeline_review_standard=4.0,
+                                                                  capability_slope_target=0.1))
+    assert plain.loc[0, "score_pipeline_reviews_per_rep_month"] == pytest.approx(50)
+    assert strict.loc[0, "score_pipeline_reviews_per_rep_month"] == pytest.approx(25)
+    assert plain.loc[0, "score_capability_slope"] == pytest.approx(40)
+    assert strict.loc[0, "score_capability_slope"] == pytest.approx(20)
+
+
+def test_dial_is_the_mean_absolute_score_of_measured_signals_only():
     ev = evidence(lead_direction=[0.1, 0.9], retention=[np.nan, 0.5], lead_motivation=[0.5, 0.2])
     d = dial_scores(ev)
-    # M0: direction rank 50, motivation rank 100, retention not measured -> mean 75 over 2 signals
-    assert d.loc[0, "lead"] == pytest.approx(75)
-    assert d.loc[0, "n_signals_lead"] == 2
-    # M1: direction 100, motivation 50, retention 100 (only value) -> mean 83.33 over 3
-    assert d.loc[1, "lead"] == pytest.approx(250 / 3)
+    # M0: direction 10, motivation 50, retention not measured -> mean 30 over 2 signals
+    assert d.loc[0, "lead"] == pytest.approx(30)
+    assert d.loc[0, "n_signals_lead"] == 2 and d.loc[0, "dial_note_lead"] == ""
+    # M1: direction 90, motivation 20, retention 50 -> mean 53.33 over 3
+    assert d.loc[1, "lead"] == pytest.approx(160 / 3)
     assert d.loc[1, "n_signals_lead"] == 3
     assert d.loc[0, "of_signals_lead"] == 4
+    assert d["score_lead_direction"].tolist() == pytest.approx([10, 90])
+
+
+def test_a_score_does_not_depend_on_who_else_is_in_scope():
+    """The same evidence reads the same alone, among three or among many."""
+    cols = dict(lead_direction=[0.7, 0.2, 0.9], lead_motivation=[0.6, 0.3, 0.95], quality_index=[0.5, 0.1, 0.8],
+                follow_through_rate=[0.7, 0.2, 0.9], capability_slope=[0.01, 0.0, 0.03])
+    together = dial_scores(evidence(**cols))
+    alone = dial_scores(evidence(**{k: v[:1] for k, v in cols.items()}))
+    for dial in ("lead", "coach"):
+        assert alone.loc[0, dial] == pytest.approx(together.loc[0, dial])
+    assert alone.loc[0, "lead"] == pytest.approx(65)  # not 100 for being the only one
+    # the rank is context: 2nd of 3 together, no rank alone
+    assert together.loc[0, "rank_in_scope_lead"] == 2 and together.loc[0, "n_ranked_lead"] == 3
+    assert alone.loc[0, "rank_in_scope_lead"] == 1 and alone.loc[0, "n_ranked_lead"] == 1
+    assert rank_context(together.loc[0, "rank_in_scope_lead"], together.loc[0, "n_ranked_lead"]) == "2nd of 3 in scope"
+    assert rank_context(alone.loc[0, "rank_in_scope_lead"], alone.loc[0, "n_ranked_lead"]) == ""
 
 
 def test_a_dial_with_no_evidence_is_not_measured_not_zero():
     d = dial_scores(evidence(lead_direction=[0.1, 0.9]))
     assert d["coach"].isna().all()
     assert (d["n_signals_coach"] == 0).all()
+    assert d["dial_note_coach"].str.startswith("not measured: none of its 7 signals").all()
+    assert d["rank_in_scope_coach"].isna().all() and (d["n_ranked_coach"] == 0).all()
+
+
+def test_one_signal_is_not_enough_for_a_dial():
+    d = dial_scores(evidence(lead_direction=[0.8], hygiene=[0.9], activity_standard_met=[0.5]))
+    assert pd.isna(d.loc[0, "lead"]) and d.loc[0, "n_signals_lead"] == 1
+    assert d.loc[0, "dial_note_lead"] == ("not enough evidence: rests on 1 of 4 signals "
+                                          "(Direction (rep survey): 10 survey answers)")
+    assert d.loc[0, "manage"] == pytest.approx(70)
+    assert pd.isna(dial_scores(evidence(lead_direction=[0.8], lead_buy_in=[0.6]),
+                               Settings(min_dial_signals=3)).loc[0, "lead"])
+
+
+def test_signals_below_the_minimum_evidence_do_not_count():
+    ev = evidence(lead_direction=[0.9, 0.9], lead_motivation=[0.9, 0.9], retention=[0.2, 0.2])
+    ev["n_survey_responses"] = [2, 3]  # two answers are not a pattern, three are
+    d = dial_scores(ev)
+    assert pd.isna(d.loc[0, "score_lead_direction"]) and d.loc[1, "score_lead_direction"] == pytest.approx(90)
+    assert pd.isna(d.loc[0, "lead"]) and d.loc[1, "lead"] == pytest.approx((90 + 90 + 20) / 3)
+    note = d.loc[0, "dial_note_lead"]
+    assert note.startswith("not enough evidence: rests on 1 of 4 signals (Rep retention: 10 reps)")
+    assert "below the minimum of 3: Direction (rep survey): 2 survey answers" in note
+    assert dial_scores(ev, Settings(min_signal_evidence=2)).loc[0, "lead"] == pytest.approx((90 + 90 + 20) / 3)
+    table = signal_table(d.assign(**{k: ev[k] for k in ev.columns if k not in d.columns}))
+    row = table[(table["manager"] == "M0") & (table["signal"] == "Direction (rep survey)")].iloc[0]
+    assert row["value"] == 0.9 and pd.isna(row["score"]) and row["rests on"] == "2 survey answers"
+    assert row["status"].startswith("below the minimum of 3 survey answers")
+    ok = table[(table["manager"] == "M1") & (table["signal"] == "Direction (rep survey)")].iloc[0]
+    assert ok["status"] == "measured" and ok["score"] == 90
+
+
+def test_coach_needs_coaching_evidence():
+    """Flat-or-rising capability and a manager who never joins a deal say nothing of coaching: a
+    manager with no sessions, actions or named gaps never gets a Coach score, so never outranks one
+    who has them, whatever their movement and independence."""
+    ev = evidence(capability_slope=[0.05, 0.0], independence=[1.0, 0.3], quality_index=[np.nan, 0.3],
+                  follow_through_rate=[np.nan, 0.4])
+    d = dial_scores(ev)
+    assert pd.isna(d.loc[0, "coach"]) and d.loc[0, "n_signals_coach"] == 2
+    assert d.loc[0, "dial_note_coach"] == "not enough evidence: no coaching sessions, development actions or named gaps"
+    assert d.loc[1, "coach"] == pytest.approx((0 + 30 + 30 + 40) / 4)
+    assert d.loc[1, "rank_in_scope_coach"] == 1 and d.loc[1, "n_ranked_coach"] == 1
+    # one coaching signal is enough beside the others
+    one = dial_scores(evidence(capability_slope=[0.05], independence=[1.0], revisit_rate=[0.5]))
+    assert one.loc[0, "coach"] == pytest.approx((100 + 100 + 50) / 3)
 
 
 def test_signal_weights_change_the_dial():
     ev = evidence(lead_direction=[0.1, 0.9], lead_motivation=[0.9, 0.1])
     plain = dial_scores(ev)
     weighted = dial_scores(ev, Settings(signal_weights=(("lead_direction", 3.0),)))
-    assert plain.loc[0, "lead"] == pytest.approx(75)  # (50 + 100) / 2
-    assert weighted.loc[0, "lead"] == pytest.approx((3 * 50 + 100) / 4)
+    assert plain.loc[0, "lead"] == pytest.approx(50)  # (10 + 90) / 2
+    assert weighted.loc[0, "lead"] == pytest.approx((3 * 10 + 90) / 4)
+    # a weight of 0 leaves the signal out: one signal left is not enough
+    off = dial_scores(ev, Settings(signal_weights=(("lead_direction", 0.0),)))
+    assert pd.isna(off.loc[0, "lead"]) and off.loc[0, "of_signals_lead"] == 3
 
 
-def test_skill_time_closeness_prefers_fifty_fifty():
-    ev = evidence(skill_time_closeness=[-abs(0.5 - 0.5), -abs(0.2 - 0.5), -abs(0.9 - 0.5)])
-    d = dial_scores(ev)
-    assert d["rank_skill_time_closeness"].tolist() == pytest.approx([100, 200 / 3, 100 / 3])
-
-
-def test_development_index_averages_movement_and_independence_ranks():
-    ev = pd.DataFrame({"capability_slope": [0.02, 0.0], "independence": [np.nan, 0.5]})
+def test_development_index_averages_movement_and_independence_scores():
+    ev = evidence(capability_slope=[0.025, 0.0, np.nan], independence=[np.nan, 0.5, np.nan])
     idx = development_index(ev)
-    assert idx.iloc[0] == pytest.approx(100)  # only movement measured, top of two
-    assert idx.iloc[1] == pytest.approx((50 + 100) / 2)
+    assert idx.iloc[0] == pytest.approx(50)  # only movement measured: 0.025 of the 0.05 target
+    assert idx.iloc[1] == pytest.approx((0 + 50) / 2)
+    assert math.isnan(idx.iloc[2])
+    thin = ev.assign(n_rep_capabilities=2)
+    assert math.isnan(development_index(thin).iloc[0])  # two series are below the minimum
 
 
 def hero_frame(att, inv, slope, n=10):
@@ -256,9 +356,38 @@ def test_a_region_filter_scopes_every_manager_number(demo_diagnosis):
     emea = diagnosis(ws, Filters(regions=("EMEA",)))
     assert set(emea["manager"]) < set(d["manager"])
     assert set(emea["region"]) == {"EMEA"}
-    # ranks are among the managers in the filter: the best EMEA coach ranks 100 there
-    assert emea["rank_quality_index"].max() == pytest.approx(100)
-    assert len(emea) == 5 and emea["rank_quality_index"].min() == pytest.approx(20)
+    # ranks are context among the managers in the filter: 1st to 5th of 5 in EMEA
+    assert len(emea) == 5 and sorted(emea["rank_in_scope_coach"]) == [1, 2, 3, 4, 5]
+    assert (emea["n_ranked_coach"] == 5).all()
+
+
+DIAL_COLUMNS = [f"{c}{dial}" for dial in ("lead", "manage", "coach")
+                for c in ("", "dial_note_", "n_signals_", "of_signals_")] + ["development_index"]
+
+
+def test_the_same_manager_reads_the_same_in_any_filter(demo_diagnosis):
+    """A manager's dials, signal scores and development index are identical whether the filter is
+    everyone, their region, or only them (and only them no longer reads 100 on every dial)."""
+    ws, d = demo_diagnosis
+    scored = [c for c in d.columns if c.startswith("score_")] + DIAL_COLUMNS
+    everyone = d.set_index("manager")[scored]
+    for manager in (TRUTH["primary"]["hero"], TRUTH["primary"]["developer"], TRUTH["primary"]["operator"]):
+        region = d.set_index("manager").loc[manager, "region"]
+        for f in (Filters(regions=(region,)), Filters(managers=(manager,))):
+            got = diagnosis(ws, f).set_index("manager").loc[manager, scored]
+            pd.testing.assert_series_equal(got, everyone.loc[manager], check_names=False)
+    alone = diagnosis(ws, Filters(managers=(TRUTH["primary"]["hero"],))).iloc[0]
+    assert alone["coach"] < 50 and alone["n_ranked_coach"] == 1
+
+
+def test_the_planted_archetypes_lead_their_own_dial(demo_diagnosis):
+    _, d = demo_diagnosis
+    arch = d["manager"].map(TRUTH["managers"])
+    for dial, best in (("coach", "developer"), ("manage", "operator"), ("lead", "motivator")):
+        mine, others = d.loc[arch == best, dial], d.loc[arch != best, dial]
+        assert mine.min() > others.max(), dial
+    assert d[["lead", "manage", "coach"]].notna().all().all()  # the demo's evidence is strong everywhere
+    assert (d[[c for c in d.columns if c.startswith("dial_note_")]] == "").all().all()
 
 
 def test_maven_only_shows_what_it_can_and_names_the_rest(real_data):
@@ -267,6 +396,9 @@ def test_maven_only_shows_what_it_can_and_names_the_rest(real_data):
     d = diagnosis(ws)
     assert len(d) == 6
     assert d["coach"].isna().all() and d["lead"].isna().all()  # no reviews, coaching or surveys
-    assert d["manage"].notna().all() and (d["n_signals_manage"] >= 1).all()  # pipeline hygiene from deals
+    # pipeline hygiene from deals is one Manage signal: one signal is not a dial
+    assert d["manage"].isna().all() and (d["n_signals_manage"] == 1).all()
+    assert d["dial_note_manage"].str.startswith("not enough evidence: rests on 1 of 4 signals").all()
+    assert d["score_hygiene"].notna().all()
     assert d["attainment"].isna().all()  # no quota export: not measured, never 0
     assert d["hero"].isna().all() and d["reason"].str.startswith("Cannot tell").all()
