@@ -286,6 +286,29 @@ def rank_context(rank, n_ranked) -> str:
     return f"{ordinal(int(rank))} of {int(n_ranked)} in scope"
 
 
+def dial_rests_on(row, dial: str) -> str:
+    """The evidence behind each signal a dial of one manager rests on (its scored signals, each
+    count once): "48 survey answers, 10 reps"; "" when none is scored."""
+    parts = []
+    for s in SIGNALS:
+        score = row.get(f"score_{s.key}")
+        if s.dial == dial and score is not None and not pd.isna(score):
+            count = row.get(s.evidence)
+            parts.append(f"{0 if count is None or pd.isna(count) else int(count):,} {s.evidence_label}")
+    return ", ".join(dict.fromkeys(parts))
+
+
+def dial_summary(row, dial: str) -> str:
+    """A dial of one manager in words, with what it rests on and its rank as context:
+    "72 · 3 of 4 signals (48 survey answers, 10 reps) · 3rd of 12 in scope", or its note."""
+    value = row.get(dial)
+    if value is None or pd.isna(value):
+        return str(row.get(f"dial_note_{dial}") or "not measured")
+    n, of = int(row.get(f"n_signals_{dial}") or 0), int(row.get(f"of_signals_{dial}") or 0)
+    rank = rank_context(row.get(f"rank_in_scope_{dial}"), row.get(f"n_ranked_{dial}"))
+    return " · ".join(bit for bit in (f"{value:.0f}", f"{n} of {of} signals ({dial_rests_on(row, dial)})", rank) if bit)
+
+
 def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
     """Lead, Manage and Coach per manager on the absolute 0..100 scale, with what each rests on.
 

@@ -275,10 +275,14 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
 # ------------------------------------------------------------------------------ 2. Coach dial
 def dial_chart(diag: pd.DataFrame) -> alt.HConcatChart:
     """The three dials side by side, managers ordered by Coach (highest first)."""
-    rows, _ = _trim_rows(diag[["manager", *DIALS]], "coach")
+    note_cols = {d: f"dial_note_{d}" for d in DIALS if f"dial_note_{d}" in diag.columns}
+    rows, _ = _trim_rows(diag[["manager", *DIALS, *note_cols.values()]], "coach")
     order = rows["manager"].tolist()
+    thin = {(m, d) for d, c in note_cols.items() for m, note in zip(rows["manager"], rows[c], strict=True)
+            if str(note).startswith("not enough")}
     long = rows.melt(id_vars="manager", value_vars=list(DIALS), var_name="dial", value_name="score")
-    long["text"] = long["score"].map(lambda v: "not measured" if pd.isna(v) else f"{v:.0f}")
+    long["text"] = [f"{v:.0f}" if pd.notna(v) else "not enough evidence" if (m, d) in thin else "not measured"
+                    for m, d, v in zip(long["manager"], long["dial"], long["score"], strict=True)]
     colours = {"coach": WON, "lead": "#3c6e91", "manage": "#b07d2b"}
     height = max(200, 26 * len(order))
     panels = []
@@ -316,9 +320,10 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
     bottom = ranked.tail(3).iloc[::-1] if len(ranked) > 3 else ranked.iloc[0:0]
     head = "Top coaches: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in top.itertuples())
     of = int(diag["of_signals_coach"].iloc[0])
-    detail = (f"Coach dial = mean percentile rank, among the {len(diag)} managers in scope, of up to {of} "
-              "coaching signals (capability movement, named gaps moved, follow-through, revisits, "
-              "independence, coaching quality, the 50/50 rule).")
+    detail = (f"Coach dial = mean of up to {of} coaching signals (capability movement, named gaps moved, "
+              "follow-through, revisits, independence, coaching quality, the 50/50 rule), each scored 0–100 against "
+              "a fixed standard from the framework, not against the other managers"
+              + (f"; {len(measured)} of {len(diag)} managers in scope have a score." if len(diag) > 1 else "."))
     if not bottom.empty:
         detail += " Lowest: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in bottom.itertuples()) + "."
     manage = diag.dropna(subset=["manage"]).sort_values(["manage", "manager"], ascending=[False, True])
@@ -330,7 +335,8 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
                        f"{coach_of_m}: the dial a dashboard rewards is not the one that builds capability.")
     unmeasured = len(diag) - len(measured)
     if unmeasured:
-        detail += f" {_n(unmeasured, 'manager')} with no coaching evidence: not measured."
+        detail += (f" {_n(unmeasured, 'manager')} without a Coach score: not enough evidence (no coaching sessions, "
+                   "development actions or named gaps, or too few signals), never ranked below or above the others.")
     chart, trimmed = functools.partial(dial_chart, diag), _trim_rows(diag, "coach")[1]
     detail += trimmed
     median_signals = int(np.median(measured["n_signals_coach"]))

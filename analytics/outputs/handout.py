@@ -288,22 +288,30 @@ def _page(doc: _Handout, p: ManagerProfile, *, page: int, pages: int, stamp: str
     y += 3
 
     # dials --------------------------------------------------------------------------------
-    y = doc.heading(y, "The three dials", f"percentile rank among the {p.managers_in_scope} managers in scope, 0–100")
+    y = doc.heading(y, "The three dials", "0–100 against fixed standards; rank in scope as context")
     bar_x, bar_w = x0 + 22, 96
+    notes, evidence = p.dial_notes or {}, p.dial_evidence or {}
     for key, label in DIALS.items():
-        value = p.dials.get(key)
+        value, note = p.dials.get(key), notes.get(key, "")
         doc.style(10, bold=True)
         doc.cell(x0, y, 21, 6, label)
         if value is None:
             doc.style(9.5, color=MUTED)
-            doc.cell(bar_x, y, bar_w, 6, "not measured")
+            doc.cell(bar_x, y, bar_w, 6, "not enough evidence" if note.startswith("not enough") else "not measured")
         else:
             doc.bar(bar_x, y + 1.2, bar_w, 3.6, value / 100, mid=True)
             doc.style(11, bold=True)
             doc.cell(bar_x + bar_w + 2, y, 10, 6, f"{value:.0f}", align="R")
         doc.style(8, color=MUTED)
         doc.cell(bar_x + bar_w + 15, y + 0.3, w - (bar_w + 37), 6, p.dial_basis.get(key, ""))
-        y += 7
+        y += 6
+        rank = (p.dial_ranks or {}).get(key, "")
+        detail = (" · ".join(bit for bit in (rank, f"rests on {evidence[key]}") if bit)
+                  if value is not None and evidence.get(key) else note.split(": ", 1)[-1])
+        if detail and not detail.startswith("none of its"):
+            doc.style(7.5, color=MUTED)
+            y += doc.para(bar_x, y - 0.6, w - 22, 3.4, detail, max_lines=2)
+        y += 1
     y += 1
 
     # attainment and the hero pattern ------------------------------------------------------
@@ -323,7 +331,7 @@ def _page(doc: _Handout, p: ManagerProfile, *, page: int, pages: int, stamp: str
     doc.style(9.5)
     doc.cell(x0 + 30, y, w - 30, 5.5,
              "not measured: needs capability movement or execution independence" if p.development_index is None
-             else f"{p.development_index:.0f} of 100 (percentile of capability movement and independence)")
+             else f"{p.development_index:.0f} of 100 (capability movement and independence, against fixed standards)")
     y += 7
     if p.hero is True:
         verdict, fill = f"Hero pattern. {p.hero_reason}", HERO_BG
@@ -421,8 +429,9 @@ def _page(doc: _Handout, p: ManagerProfile, *, page: int, pages: int, stamp: str
     doc.rule(fy)
     doc.style(7, color=MUTED)
     doc.para(x0, fy + 1.2, w, 3.2,
-             f"Dials are percentile ranks (0–100) among the {p.managers_in_scope} managers in scope, from their "
-             "measured signals only; evidence that is missing reads \"not measured\" and is never imputed.",
+             "Each dial is the mean of its measured signals, each scored 0–100 against a fixed standard from the "
+             "framework, not against other managers. Thin evidence reads \"not enough evidence\", missing evidence "
+             "\"not measured\"; nothing is imputed.",
              max_lines=2)
     doc.style(7.5, bold=True, color=MUTED)
     doc.cell(x0, PAGE_H - MARGIN_BOTTOM - 4, w, 4, f"Bench Strength · generated {stamp} · page {page} of {pages}",

@@ -2,7 +2,8 @@
 and reports that are not Streamlit pages.
 
 :func:`manager_profiles` computes the diagnosis, the named gaps and the dependency curve once
-for every manager in scope (dials are percentile ranks among *those* managers), then builds one
+for every manager in scope (each dial on its absolute 0..100 scale; the rank among *those* managers
+is context beside it), then builds one
 :class:`ManagerProfile` per manager asked for. Every figure equals the one on the page; a
 figure with no evidence is None and its ``basis`` says which export would fill it.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.diagnosis.checklist import ChecklistItem, next_one_on_one
-from analytics.diagnosis.dials import DIALS, diagnosis
+from analytics.diagnosis.dials import DIALS, diagnosis, dial_rests_on, rank_context
 from analytics.filters import Filters
 from analytics.fmt import clip, fmt_pct
 from analytics.settings import Settings
@@ -87,7 +88,10 @@ class ManagerProfile:
     reps_agree: float | None = None
     won_in_quota: float | None = None  # closed-won amount in the quota periods
     quota: float | None = None
-    managers_in_scope: int = 0  # the managers the dials rank against
+    managers_in_scope: int = 0  # the managers in scope (the rank's context, never part of a score)
+    dial_notes: dict[str, str] | None = None  # key of dials.DIALS -> "" when scored, else why not
+    dial_evidence: dict[str, str] | None = None  # key of dials.DIALS -> "48 survey answers, 10 reps"
+    dial_ranks: dict[str, str] | None = None  # key of dials.DIALS -> "2nd of 15 in scope" ("" alone)
 
 
 def _num(value) -> float | None:
@@ -169,7 +173,8 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
     """A :class:`ManagerProfile` per manager in scope (alphabetical), or per name in
     ``managers`` (in that order; names not in scope are left out).
 
-    The dials are percentile ranks among all managers in scope, whichever are asked for.
+    The dials are absolute (the same evidence reads the same whoever is in scope); their rank among
+    all managers in scope, whichever are asked for, is context.
     """
     diag = diagnosis(ws, filters, settings)
     if diag.empty:
@@ -191,6 +196,7 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
         items = next_one_on_one(row, counts, examples, settings)
 
         attainment = _num(row.get("attainment"))
+        ranks = {d: rank_context(row.get(f"rank_in_scope_{d}"), row.get(f"n_ranked_{d}")) for d in DIALS}
         share = _num(row.get("skill_time_share"))
         gap = _num(row.get("confidence_gap"))
         self_rating, agree = _num(row.get("self_rating")), _num(row.get("reps_agree"))
@@ -208,6 +214,9 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
             dials={d: _num(row.get(d)) for d in DIALS},
             dial_basis={d: f"{_int(row.get(f'n_signals_{d}'))} of {_int(row.get(f'of_signals_{d}'))} "
                            "signals measured" for d in DIALS},
+            dial_notes={d: _text(row.get(f"dial_note_{d}")) or "" for d in DIALS},
+            dial_evidence={d: dial_rests_on(row, d) for d in DIALS},
+            dial_ranks=ranks,
             attainment=attainment,
             attainment_basis=(f"{_int(row.get('n_reps_with_quota'))} reps with quota" if attainment is not None
                               else NEEDS_QUOTA),

@@ -133,6 +133,11 @@ def _score(value) -> str | None:
     return None if _missing(value) else f"{float(value):.0f}"
 
 
+def _thin(note) -> str | None:
+    """ "not enough evidence" for a dial withheld for thin evidence; None when it is not measured."""
+    return "not enough evidence" if isinstance(note, str) and note.startswith("not enough") else None
+
+
 #: The SVG namespace declarations: they name the vocabulary, nothing is fetched from them.
 SVG_NAMESPACES = frozenset({"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"})
 _DANGEROUS_ELEMENTS = re.compile(r"<(script|foreignObject|image|iframe|object|embed|style|a)\b.*?(</\1\s*>|/>)",
@@ -237,7 +242,7 @@ def _manager_table(diag: pd.DataFrame, anchors: dict[str, str]) -> str:
         name = f'<a href="#{link}">{e(clip(r["manager"]))}</a>' if link else e(clip(r["manager"]))
         rows.append(
             f"<tr><td>{name}</td><td>{_text(r.get('team'))}</td><td>{_text(r.get('region'))}</td>"
-            + "".join(f'<td class="num">{_nm(_score(r.get(d)))}</td>' for d in DIALS)
+            + "".join(f'<td class="num">{_nm(_score(r.get(d)) or _thin(r.get(f"dial_note_{d}")))}</td>' for d in DIALS)
             + f'<td class="num">{_nm(_score(r.get("development_index")))}</td>'
             f'<td class="num">{_nm(fmt_pct(r.get("attainment")))}</td>'
             f"<td>{e(_hero_text(r.get('hero')))}</td>"
@@ -252,9 +257,15 @@ def _manager_section(p: ManagerProfile, anchor: str, index_amounts: bool) -> str
 
     dials = []
     for key, label in DIALS.items():
+        value, note = _score(p.dials.get(key)), (p.dial_notes or {}).get(key, "")
+        shown = value or _thin(note)
+        rank = (p.dial_ranks or {}).get(key, "")
+        rests = (" · ".join(bit for bit in (rank, f"rests on {(p.dial_evidence or {}).get(key)}") if bit)
+                 if value and (p.dial_evidence or {}).get(key) else note.split(": ", 1)[-1] if note else "")
         dials.append(f'<div class="dial" data-dial="{key}"><div class="label">{label}</div>'
-                     f'<div class="value">{_nm(_score(p.dials.get(key)))}</div>'
-                     f'<div class="label">{e(p.dial_basis.get(key, ""))}</div></div>')
+                     f'<div class="value">{_nm(shown)}</div>'
+                     f'<div class="label">{e(p.dial_basis.get(key, ""))}'
+                     + (f"<br>{e(rests)}" if rests else "") + "</div></div>")
     att = fmt_pct(p.attainment)
     amounts = ""
     if p.attainment is not None and p.won_in_quota is not None and p.quota is not None:
@@ -268,8 +279,8 @@ def _manager_section(p: ManagerProfile, anchor: str, index_amounts: bool) -> str
                  f'<div class="value">{_nm(dev)}</div><div class="label">capability movement and '
                  f"independence, 0–100</div></div>")
     out.append(f'<div class="dials">{"".join(dials)}</div>')
-    out.append(f'<p class="muted">Dials are percentile ranks among the {p.managers_in_scope} managers in scope '
-               "(0–100).</p>")
+    out.append('<p class="muted">Each dial is the mean of its measured signals, each scored 0–100 against a fixed '
+               "standard from the framework (not against the other managers); the rank in scope is context.</p>")
 
     if p.hero is True:
         out.append(f'<p class="hero"><strong>Hero pattern.</strong> {e(p.hero_reason)}</p>')
@@ -373,9 +384,11 @@ def report_html(ws: Workspace, filters: Filters = Filters(), settings: Settings 
         body.append(f"<p>{_nm(None)}: the roster needs each rep's manager (a people export with rep and "
                     "manager).</p>")
     else:
-        body.append("<p class='muted'>Each dial is the mean percentile rank, among the managers in scope, of the "
-                    "signals measured for that manager; <em>not measured</em> means no export holds the evidence "
-                    "yet. Ordered by the Coach dial.</p>")
+        body.append("<p class='muted'>Each dial is the mean of its measured signals, each scored 0–100 against a "
+                    "fixed standard from the framework (not against the other managers), so the same evidence reads "
+                    "the same in any filter; <em>not enough evidence</em> means too few signals (or, for Coach, no "
+                    "coaching sessions, development actions or named gaps), <em>not measured</em> that no export "
+                    "holds the evidence yet. Ordered by the Coach dial.</p>")
         body.append(_manager_table(diag, anchors))
     body.append("</section>")
     body += [_manager_section(p, anchors[p.manager], index_amounts) for p in profiles]

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from analytics.diagnosis.checklist import ChecklistItem
-from analytics.diagnosis.dials import diagnosis
+from analytics.diagnosis.dials import diagnosis, ordinal
 from analytics.filters import Filters
 from analytics.ingest.pipeline import import_directory
 from analytics.outputs.handout import (
@@ -75,7 +75,10 @@ def test_one_manager_page_carries_their_figures(demo_ws):
     assert "Hero pattern." in one  # the planted hero
     assert "Demo company" in one and "Scope: All data" in one and "2026-09-30 09:15" in one
     assert "Bench Strength · generated 2026-09-30 09:15 · page 1 of 1" in one
-    assert "percentile ranks (0–100) among the 15 managers in scope" in one
+    assert "percentile" not in one and "among the 15 managers" not in one
+    assert "scored 0–100 against a fixed standard from the framework, not against other managers" in one
+    assert f"{ordinal(int(row['rank_in_scope_coach']))} of 15 in scope" in one  # the rank, as context
+    assert "rests on " in one and "survey answers" in one  # the n behind each dial
     for b in profile.behaviours:
         assert f"{b.shown} of {b.observed} sessions" in one
     assert PdfReader(io.BytesIO(pdf)).metadata.title == f"Bench Strength handout: {manager}"

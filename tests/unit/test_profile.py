@@ -60,6 +60,10 @@ def test_dials_and_attainment_equal_the_diagnosis(profiles, demo_diag, manager):
         assert p.dials[dial] == pytest.approx(row[dial])
         assert p.dial_basis[dial] == (f"{int(row[f'n_signals_{dial}'])} of {int(row[f'of_signals_{dial}'])} "
                                       "signals measured")
+        rank = int(row[f"rank_in_scope_{dial}"])
+        assert p.dial_ranks[dial].endswith(f"of {int(row[f'n_ranked_{dial}'])} in scope")
+        assert p.dial_ranks[dial].startswith(f"{rank}")
+        assert p.dial_notes[dial] == "" and p.dial_evidence[dial]  # the demo's evidence is strong
     assert p.attainment == pytest.approx(row["attainment"])
     assert p.attainment_basis == f"{int(row['n_reps_with_quota'])} reps with quota"
     assert p.development_index == pytest.approx(row["development_index"])
@@ -136,6 +140,7 @@ def test_maven_has_no_coaching_evidence(maven):
         assert "development-actions export" in follow
         assert "manager-involved flag" in dependency
         assert p.dials["coach"] is None and p.dial_basis["coach"] == "0 of 7 signals measured"
+        assert p.dial_notes["coach"].startswith("not measured") and p.dial_evidence["coach"] == ""
         assert p.attainment is None and p.attainment_basis == "needs a quota export"
         assert p.hero is None and p.hero_reason.startswith("Cannot tell")
         assert p.confidence_gap is None and "self-rating" in p.confidence_basis
