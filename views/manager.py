@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.diagnosis import diagnosis, next_one_on_one, signal_table
-from analytics.diagnosis.dials import DIALS, SIGNALS, link_notes, link_reasons
+from analytics.diagnosis.dials import DIALS, SIGNALS, dial_basis, link_notes, link_reasons
 from analytics.fmt import quarter_label
 from analytics.outputs import charts, handout_pdf
 from analytics.outputs.downloads import file_stem
@@ -45,10 +45,12 @@ def render() -> None:
 
     cols = st.columns(4)
     for col, (dial, label) in zip(cols, DIALS.items(), strict=False):
-        value = row[dial]
-        col.metric(label, "not measured" if pd.isna(value) else f"{value:.0f}",
-                   help="Mean percentile rank among the managers in scope (0–100)")
-        col.caption(f"{int(row[f'n_signals_{dial}'])} of {int(row[f'of_signals_{dial}'])} signals measured"
+        value, note = row[dial], row[f"dial_note_{dial}"]
+        col.metric(label, f"{value:.0f}" if pd.notna(value) else
+                   "not enough evidence" if note.startswith("not enough") else "not measured",
+                   help="The mean of the dial's measured signals, each scored 0–100 against a fixed standard from "
+                        "the framework (not against the other managers): the same evidence reads the same in any filter")
+        col.caption(md_escape(dial_basis(row, dial))
                     + (f"; {len(off)} withheld: a broken link (see below)" if (off := [
                         s.key for s in SIGNALS if s.dial == dial and s.key in link_reasons(ws)]) else ""))
     att = row["attainment"]
@@ -142,7 +144,7 @@ def render() -> None:
                     f"a gap of **{row['confidence_gap']:+.0%}**.")
 
     with st.expander("Every signal for this manager"):
-        st.dataframe(signal_table(diag[diag["manager"] == manager], reasons, link_notes(ws)).drop(columns="manager"),
+        st.dataframe(signal_table(diag[diag["manager"] == manager], reasons, link_notes(ws), settings).drop(columns="manager"),
                      hide_index=True,
                      width="stretch")
 

@@ -3,24 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.diagnosis.dials import DIALS, SIGNALS, diagnosis, link_notes, link_reasons, signal_table
+from analytics.diagnosis.dials import DIALS, diagnosis, dial_basis, link_notes, link_reasons, signal_table
 from analytics.outputs import charts
 from ui.components import NAME_CHARS, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
 from ui.state import get_filters, get_settings, memo
-
-
-def dial_basis(row: pd.Series, dial: str) -> str:
-    n, of = int(row[f"n_signals_{dial}"]), int(row[f"of_signals_{dial}"])
-    if n == 0:
-        return "not measured"
-    parts = []
-    for s in SIGNALS:
-        if s.dial == dial and pd.notna(row.get(s.key)):
-            parts.append(f"{int(row.get(s.evidence, 0)):,} {s.evidence_label}")
-    seen = list(dict.fromkeys(parts))
-    return f"{n} of {of} signals · " + ", ".join(seen[:2])
 
 
 def render() -> None:
@@ -31,14 +19,16 @@ def render() -> None:
     if diag.empty:
         needs_data("No managers in scope: the roster needs each rep's manager (a people export with rep and manager).")
         return
-    st.markdown("Each dial is the mean percentile rank, among the managers shown, of the signals measured for "
-                "that manager; **not measured** means no export holds the evidence yet.")
+    st.markdown("Each dial is the mean of its measured signals, each scored 0–100 against a fixed standard from the "
+                "framework (not against the other managers), so the same evidence reads the same in any filter; the "
+                "rank in scope is context. **Not enough evidence** means too few signals (Coach also needs coaching "
+                "sessions, development actions or named gaps); **not measured** means no export holds the evidence yet.")
     table = pd.DataFrame({
         "manager": diag["manager"], "team": diag["team"], "reps": diag["reps"],
         **{label: diag[d] for d, label in DIALS.items()},
         "attainment": diag["attainment"], "development index": diag["development_index"],
         "hero pattern": diag["hero"].map({True: "yes", False: "no"}).fillna("cannot tell"),
-        **{f"{label} rests on": diag.apply(dial_basis, axis=1, dial=d) for d, label in DIALS.items()},
+        **{f"{label} rests on": [dial_basis(r, d) for r in diag.to_dict("records")] for d, label in DIALS.items()},
     })
     dial_col = {label: st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%.0f")
                 for label in DIALS.values()}
@@ -68,9 +58,9 @@ def render() -> None:
                    + md_escape(unknown["reason"].iloc[0]))
 
     with st.expander("Signals behind each dial", icon=":material/list:"):
-        signals = signal_table(diag, link_reasons(ws), link_notes(ws))
+        signals = signal_table(diag, link_reasons(ws), link_notes(ws), settings)
         st.dataframe(signals, hide_index=True, width="stretch",
-                     column_config={"percentile rank": st.column_config.NumberColumn(format="%.0f")})
+                     column_config={"score": st.column_config.NumberColumn(format="%.0f")})
         download_csv(signals, "managers-signals.csv", key="dl-signals")
     thresholds_form()
 

@@ -298,15 +298,23 @@ def dial_rests_on(row, dial: str) -> str:
     return ", ".join(dict.fromkeys(parts))
 
 
-def dial_summary(row, dial: str) -> str:
-    """A dial of one manager in words, with what it rests on and its rank as context:
-    "72 · 3 of 4 signals (48 survey answers, 10 reps) · 3rd of 12 in scope", or its note."""
+def dial_basis(row, dial: str) -> str:
+    """What a dial of one manager rests on, with its rank as context: "3 of 4 signals (48 survey
+    answers, 10 reps) · 3rd of 12 in scope"; when it is not scored, why (its ``dial_note_<dial>``)."""
     value = row.get(dial)
     if value is None or pd.isna(value):
         return str(row.get(f"dial_note_{dial}") or "not measured")
     n, of = int(row.get(f"n_signals_{dial}") or 0), int(row.get(f"of_signals_{dial}") or 0)
     rank = rank_context(row.get(f"rank_in_scope_{dial}"), row.get(f"n_ranked_{dial}"))
-    return " · ".join(bit for bit in (f"{value:.0f}", f"{n} of {of} signals ({dial_rests_on(row, dial)})", rank) if bit)
+    return " · ".join(bit for bit in (f"{n} of {of} signals ({dial_rests_on(row, dial)})", rank) if bit)
+
+
+def dial_summary(row, dial: str) -> str:
+    """A dial of one manager in words: "72 · 3 of 4 signals (48 survey answers, 10 reps) · 3rd of 12
+    in scope", or "not enough evidence: ..." / "not measured: ..."."""
+    value = row.get(dial)
+    basis = dial_basis(row, dial)
+    return basis if value is None or pd.isna(value) else f"{value:.0f} · {basis}"
 
 
 def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:

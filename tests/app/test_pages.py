@@ -6,6 +6,7 @@ import re
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -279,17 +280,36 @@ def test_managers_page_on_the_demo_ranks_and_flags():
     assert (table["hero pattern"] == "yes").sum() == 3
     assert "Hero pattern" in texts(at) and "won complex deals" in texts(at)
     assert any(d.label == "Download CSV" for d in at.get("download_button"))
+    page = texts(at)
+    assert "against a fixed standard from the framework" in page and "percentile" not in page
+    assert table["Coach rests on"].str.contains(r"of 7 signals \(.* sessions.*\) · \d+(?:st|nd|rd|th) of 15 in scope").all()
 
 
 def test_a_region_filter_in_the_sidebar_scopes_the_managers_page():
     at = app().run()
     at.switch_page("views/managers.py").run()
+    everyone = at.dataframe[0].value.set_index("manager")[["Lead", "Manage", "Coach"]]
     region = next(m for m in at.sidebar.multiselect if m.label == "Region")
     region.set_value(["EMEA"]).run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 5
     assert "region: EMEA" in texts(at)
+    # the same manager reads the same dials in the region as among everyone; only the rank's context changes
+    pd.testing.assert_frame_equal(table.set_index("manager")[["Lead", "Manage", "Coach"]],
+                                  everyone.loc[table["manager"]], check_names=False)
+    assert table["Coach rests on"].str.endswith("of 5 in scope").all()
+
+
+def test_one_manager_in_scope_is_not_top_of_everything():
+    at = app().run()
+    at.switch_page("views/managers.py").run()
+    manager = next(m for m in at.sidebar.multiselect if m.label == "Manager")
+    manager.set_value(["Deepa Varga"]).run()  # a planted hero
+    assert not at.exception and not at.error
+    row = at.dataframe[0].value.iloc[0]
+    assert row["Coach"] < 50 and row["Manage"] < 100 and row["Lead"] < 100
+    assert "in scope" not in row["Coach rests on"]  # no rank among one
 
 
 def test_manager_detail_shows_a_checklist_with_counts():
@@ -301,6 +321,7 @@ def test_manager_detail_shows_a_checklist_with_counts():
     assert "Hero pattern." in page
     assert "Step back from complex deals" in page
     assert " of " in page and "sessions" in page
+    assert "of 7 signals (" in page and "of 15 in scope" in page  # what the dial rests on, the rank as context
 
 
 def test_clusters_page_names_groups_with_quality_figures():
