@@ -402,3 +402,36 @@ def test_maven_only_shows_what_it_can_and_names_the_rest(real_data):
     assert d["score_hygiene"].notna().all()
     assert d["attainment"].isna().all()  # no quota export: not measured, never 0
     assert d["hero"].isna().all() and d["reason"].str.startswith("Cannot tell").all()
+
+
+def test_a_manager_with_no_coaching_log_gets_no_coach_score(demo_diagnosis, tmp_path):
+    """The issue's case: a manager who logs no coaching session and no development action rests on
+    capability movement and independence alone (independence that may only mean they never join a
+    deal): no Coach score, said why, never above a developer; every other manager reads the same
+    as in the full demo (scores are absolute, so one manager's missing log moves no one else). The
+    exports are re-shaped on the way (upper-case headers, columns reversed) to go through the
+    upload path as another client's would."""
+    import shutil
+
+    _, full = demo_diagnosis
+    quiet = TRUTH["primary"]["hero"]
+    for f in (ROOT / "data" / "demo").glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    for name in ("coaching_sessions", "development_actions"):
+        df = pd.read_csv(tmp_path / f"{name}.csv", dtype=str, keep_default_na=False)
+        df = df[df["manager"] != quiet]
+        df = df[list(reversed(df.columns))].rename(columns=str.upper)
+        df.to_csv(tmp_path / f"{name}.csv", index=False)
+    ws = Workspace()
+    import_directory(ws, tmp_path)
+    d = diagnosis(ws).set_index("manager")
+    assert d.loc[quiet, "n_sessions"] == 0 and d.loc[quiet, "n_due"] == 0
+    assert pd.isna(d.loc[quiet, "coach"])
+    assert d.loc[quiet, "dial_note_coach"] == "not enough evidence: no coaching sessions, development actions or named gaps"
+    assert d.loc[quiet, "n_signals_coach"] == 2  # capability movement and independence: not coaching evidence
+    developers = [m for m, a in TRUTH["managers"].items() if a == "developer"]
+    assert d.loc[developers, "coach"].notna().all()
+    assert d["n_ranked_coach"].iloc[0] == len(d) - 1
+    others = full.set_index("manager").drop(index=quiet)
+    pd.testing.assert_frame_equal(d.drop(index=quiet)[["lead", "manage", "coach"]],
+                                  others.loc[d.drop(index=quiet).index, ["lead", "manage", "coach"]])
