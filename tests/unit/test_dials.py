@@ -24,7 +24,9 @@ from analytics.diagnosis.dials import (
     anchored,
     development_index,
     diagnosis,
+    dial_basis,
     dial_scores,
+    dial_summary,
     hero_pattern,
     manager_evidence,
     rank_context,
@@ -120,6 +122,15 @@ def test_a_score_does_not_depend_on_who_else_is_in_scope():
     assert alone.loc[0, "rank_in_scope_lead"] == 1 and alone.loc[0, "n_ranked_lead"] == 1
     assert rank_context(together.loc[0, "rank_in_scope_lead"], together.loc[0, "n_ranked_lead"]) == "2nd of 3 in scope"
     assert rank_context(alone.loc[0, "rank_in_scope_lead"], alone.loc[0, "n_ranked_lead"]) == ""
+
+
+def test_a_dial_says_what_it_rests_on_and_its_rank_as_context():
+    ev = evidence(lead_direction=[0.7, 0.2], lead_motivation=[0.6, 0.3], retention=[0.9, np.nan])
+    ev["n_reps_in_period"] = [8, 0]
+    d = pd.concat([ev, dial_scores(ev).drop(columns="manager")], axis=1).to_dict("records")
+    assert dial_basis(d[0], "lead") == "3 of 4 signals (10 survey answers, 8 reps) · 1st of 2 in scope"
+    assert dial_summary(d[0], "lead") == "73 · 3 of 4 signals (10 survey answers, 8 reps) · 1st of 2 in scope"
+    assert dial_summary(d[0], "coach").startswith("not measured: none of its 7 signals")
 
 
 def test_a_dial_with_no_evidence_is_not_measured_not_zero():
