@@ -195,3 +195,18 @@ def test_clean_svg_strips_anything_that_could_reach_out():
     assert "evil" not in out and "<script" not in out and "onload" not in out and "<image" not in out
     assert 'id="c9-clip1"' in out and "url(#c9-clip1)" in out and 'href="#c9-clip1"' in out
     assert 'xmlns="http://www.w3.org/2000/svg"' in out
+
+
+def test_thin_evidence_reads_not_enough_evidence_with_what_it_rests_on(maven_ws):
+    """Maven's deals give each manager one Manage signal (pipeline hygiene): the dial reads "not
+    enough evidence" with the one signal and its n, in the table and each section, never a number."""
+    text = report_html(maven_ws, generated_at=WHEN)
+    table = text.split('<section id="managers">')[1].split("</section>")[0]
+    assert "percentile" not in text and "against a fixed standard from the framework" in text
+    assert table.split("<table")[1].count("not enough evidence") == 6
+    page = parse(text)
+    for parts in page.sections.values():
+        body = " ".join(p.strip() for p in parts if p.strip())
+        assert "Manage not enough evidence 1 of 4 signals measured" in body
+        assert re.search(r"rests on 1 of 4 signals \(Pipeline hygiene \(not stale or past due\): [\d,]+ open deals\)",
+                         body)
