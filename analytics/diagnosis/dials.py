@@ -255,7 +255,8 @@ def dial_note(row: dict, dial: str, settings: Settings = Settings()) -> str:
     if not used and not thin:
         return f"not measured: none of its {len(keys)} signals has evidence yet"
     if dial == "coach" and len(used) >= settings.min_dial_signals:
-        return NO_COACHING_EVIDENCE
+        return NO_COACHING_EVIDENCE + (f" (below the minimum of {settings.min_signal_evidence}: {'; '.join(thin)})"
+                                       if thin else "")
     said = f"not enough evidence: rests on {len(used)} of {len(keys)} signals"
     said += f" ({'; '.join(used)})" if used else ""
     if thin:

@@ -180,6 +180,12 @@ def test_coach_needs_coaching_evidence():
     assert d.loc[0, "dial_note_coach"] == "not enough evidence: no coaching sessions, development actions or named gaps"
     assert d.loc[1, "coach"] == pytest.approx((0 + 30 + 30 + 40) / 4)
     assert d.loc[1, "rank_in_scope_coach"] == 1 and d.loc[1, "n_ranked_coach"] == 1
+    # coaching evidence below the minimum does not count, and the note says so
+    thin = evidence(capability_slope=[0.05], independence=[1.0], quality_index=[0.9])
+    thin["n_sessions"] = 2
+    note = dial_scores(thin).loc[0, "dial_note_coach"]
+    assert note == ("not enough evidence: no coaching sessions, development actions or named gaps (below the "
+                    "minimum of 3: Coaching-quality index (four behaviours): 2 sessions)")
     # one coaching signal is enough beside the others
     one = dial_scores(evidence(capability_slope=[0.05], independence=[1.0], revisit_rate=[0.5]))
     assert one.loc[0, "coach"] == pytest.approx((100 + 100 + 50) / 3)
