@@ -15,7 +15,7 @@ What is planted (the archetypes' knobs are :data:`PROFILES`):
   capability flat: named gaps that never move.
 * **developers**: at plan (104%), coaching with the four behaviours, actions done and revisited,
   involvement shrinking; every named gap *moves*: it rises by at least two scale steps (and 30% of
-  the scale) over the two cycles after it is first named, and holds.
+  the scale, and three times the rating noise) over the two cycles after it is first named, and holds.
 * **operators / motivators / over-confident**: below plan; their named gaps never move (true score
   flat, ratings noisy around it). Over-confident managers rate their own coaching as consistent in
   every wave while few of their reps agree; everybody else's self-rating is within ~0.1 of what their
@@ -120,7 +120,7 @@ class Variation:
     next_quarter_quota: bool = False
     reorganisation: int = 0  # reps that move from one manager to another mid-data
     headers: str = "canonical"  # a key of DIALECTS
-    form: str = "csv"  # csv, tsv, xlsx, bom
+    form: str = "csv"  # csv, tsv, bom, or xlsx (the sheets of XLSX_TABLES as workbooks, the rest CSV)
 
 
 @dataclass
@@ -217,7 +217,8 @@ def build_tables(v: Variation) -> tuple[dict[str, pd.DataFrame], Truth]:
     # ---------------------------------------------------------------- named gaps and true scores
     smin, smax = 1, v.scale
     span = smax - smin
-    rise = max(2, math.ceil(0.3 * span))
+    # a clear rise: two scale steps at least, 30% of the scale, and three times the rating noise
+    rise = max(2, math.ceil(0.3 * span), math.ceil(3 * v.noise))
     named: dict[str, tuple[int, int]] = {}  # rep -> (capability index, first named quarter)
     movers, still = set(), set()
     for m, a in mgrs:
@@ -478,6 +479,11 @@ _FILE_NAMES = {"people": "users", "opportunities": "deals", "activities": "activ
                "development_actions": "development-plan", "surveys": "pulse-survey", "manager_links": "job-history"}
 
 
+#: the spreadsheets of a "xlsx" organisation (the planning and HR sheets; the CRM and review tools
+#: still export CSV, and openpyxl would take seconds on their tens of thousands of cells)
+XLSX_TABLES = ("people", "quotas", "development_actions", "manager_links")
+
+
 def write_files(tables: dict[str, pd.DataFrame], v: Variation) -> list[tuple[str, bytes]]:
     """Each table as an export file in the variation's header dialect and file form."""
     dialect = DIALECTS[v.headers]
@@ -496,7 +502,7 @@ def write_files(tables: dict[str, pd.DataFrame], v: Variation) -> list[tuple[str
             f["stage"] = f["stage"].map(_STAGES[v.headers])
         f = f.rename(columns=headers)
         name = f"{_FILE_NAMES[table]}"
-        if v.form == "xlsx":
+        if v.form == "xlsx" and table in XLSX_TABLES:
             buf = io.BytesIO()
             f.to_excel(buf, index=False)
             out.append((f"{name}.xlsx", buf.getvalue()))
@@ -523,6 +529,8 @@ class Measured:
     coach_ok: bool  # no manager without coaching evidence at or above a developer on Coach
     coach_wrong: list[str]
     coach_outranks: list[str]  # managers without coaching evidence at or above one with it
+    coach_notes: dict[str, str | None]  # dial_note_coach of the managers without coaching evidence (None: no column)
+    room: dict[str, tuple[float, float]]  # dial -> (score among everyone, score filtered to the manager alone)
     thin_verdicts: dict[str, object]  # hero verdict of the managers whose evidence is thin by construction
     over_rule: str  # "interval" (over_confident column) or "point" (gap > 0.25, before issue 19)
     over_precision: float
@@ -555,6 +563,7 @@ def measure(v: Variation) -> Measured:
 
     from analytics.diagnosis.clusters import cluster_managers
     from analytics.diagnosis.dials import diagnosis
+    from analytics.filters import Filters
     from analytics.settings import Settings
     from analytics.signals.capability import named_gaps
     from analytics.signals.independence import closed_deals
@@ -590,6 +599,15 @@ def measure(v: Variation) -> Measured:
     coached = [x for x in coached if not math.isnan(x)]
     outranks = [m for m in truth.absent if coached and not math.isnan(coach.get(m, float("nan")))
                 and coach[m] >= min(coached)]
+
+    notes = {m: (diag.set_index("manager").loc[m, "dial_note_coach"] if "dial_note_coach" in diag.columns else None)
+             for m in truth.absent}
+
+    # the same evidence reads the same in any room: a planted hero's dials, alone in the filter
+    alone = sorted(truth.heroes)[0] if truth.heroes else managers[0]
+    solo = diagnosis(ws, Filters(managers=(alone,)))
+    full = diag.set_index("manager").loc[alone]
+    room = {d: (float(full[d]), float(solo.set_index("manager").loc[alone, d])) for d in ("lead", "manage", "coach")}
 
     # over-confidence: the interval flag where the engine has it, else the point rule it had
     sv = survey_by_manager(ws)
@@ -635,7 +653,7 @@ def measure(v: Variation) -> Measured:
         attribution = _ratio(credited, total)
     ws.close() if hasattr(ws, "close") else None
     return Measured(
-        v, hero, not hero_wrong, hero_wrong, coach, not coach_wrong, coach_wrong, outranks,
+        v, hero, not hero_wrong, hero_wrong, coach, not coach_wrong, coach_wrong, outranks, notes, room,
         {m: hero.get(m) for m in truth.thin}, rule,
         _ratio(hit, len(flagged)), _ratio(hit, len(truth.overconfident)),
         _ratio(len(moved & movers), len(moved)), _ratio(len(moved & movers), len(movers)), len(moved), len(movers),

@@ -23,10 +23,11 @@ from tests.planted_orgs import DIALECTS, VARIATIONS, Measured, Variation, build,
 BY_NAME = {v.name: v for v in VARIATIONS}
 IDS = [v.name for v in VARIATIONS]
 #: adjusted Rand index of the clusters vs the planted archetypes before issue 19 (main at 186d6f1),
-#: per variation where clusters were drawn: agreement must stay as high (less a rounding margin)
-BASELINE_ARI = {"1-5 clean": 0.0, "1-7 noisy": 0.0, "1-10 noisy": 0.0, "absent managers": 0.0,
-                "next-quarter quota": 0.0, "reorganisation": 0.0}
-ARI_MARGIN = 0.05
+#: where clusters were drawn: agreement must stay as high, on average over the organisations (less
+#: a rounding margin) and in each (less a wider one: one manager moving group costs ~0.2 on 8)
+BASELINE_ARI = {"1-5 clean": 0.78, "1-7 noisy": 0.78, "1-10 noisy": 0.78, "absent managers": 1.0,
+                "next-quarter quota": 0.78, "reorganisation": 0.52, "16 managers, thin hero": 0.89}
+ARI_MARGIN, ARI_MARGIN_EACH = 0.05, 0.25
 
 
 @functools.cache
@@ -59,9 +60,9 @@ def test_every_header_of_every_dialect_is_a_synonym_the_app_knows(dialect):
             assert normalise_header(header) in known, (dialect, table, column, header)
 
 
-@pytest.mark.parametrize("scale,noise", [(5, 0.3), (7, 0.8), (10, 1.0)])
-def test_planted_movers_rise_two_steps_within_two_cycles_and_hold(scale, noise):
-    v = Variation("scales", seed=11, scale=scale, noise=0.0)
+@pytest.mark.parametrize("scale", [5, 7, 10])
+def test_planted_movers_rise_two_steps_within_two_cycles_and_hold(scale):
+    v = Variation("scales", seed=11, scale=scale, noise=0.0)  # the true scores, rounded
     tables, truth = build_tables(v)
     reviews = tables["reviews"]
     assert set(reviews["scale_max"]) == {scale}
@@ -86,8 +87,9 @@ def test_absent_managers_log_no_coaching_and_rarely_join_deals():
     assert len(truth.absent) == 3
     assert not set(tables["coaching_sessions"]["manager"]) & truth.absent
     assert not set(tables["development_actions"]["manager"]) & truth.absent
-    joined = tables["activities"][tables["activities"]["owner"].isin(truth.absent)]
-    assert len(joined) < 0.1 * len(tables["opportunities"]) / len(truth.archetype)
+    acts = tables["activities"]
+    joined = acts[acts["owner"].isin(truth.absent)]["opportunity_id"].nunique() / len(truth.absent)
+    assert joined < 0.1 * len(tables["opportunities"]) / len(truth.archetype)  # deals joined per manager
 
 
 def test_next_quarter_quota_row_is_after_every_closed_deal():
@@ -140,6 +142,22 @@ def test_no_manager_without_coaching_evidence_outranks_any_coached_manager(name)
     assert m.coach_outranks == [], m.coach
 
 
+@pytest.mark.parametrize("name", IDS)
+def test_a_dial_reads_the_same_with_the_manager_alone_in_the_filter(name):
+    m = _measured(name)  # issue 19, 2: "a dial must not depend on who else is in the filter"
+    for dial, (everyone, alone) in m.room.items():
+        assert (math.isnan(everyone) and math.isnan(alone)) or abs(everyone - alone) < 1e-9, (dial, m.room)
+
+
+@pytest.mark.parametrize("name", [n for n in IDS if "absent" in BY_NAME[n].mix])
+def test_a_coach_dial_without_coaching_evidence_says_why(name):
+    m = _measured(name)  # issue 19, 1: below the minimum it reads "not enough evidence"
+    for manager, note in m.coach_notes.items():
+        assert note is not None, "diagnosis has no dial_note_coach column"
+        if math.isnan(m.coach[manager]):
+            assert note.startswith(("not enough evidence", "not measured")), (manager, note)
+
+
 def test_a_hero_shape_on_thin_evidence_is_cannot_tell():
     m = _measured("16 managers, thin hero")
     assert m.thin_verdicts and all(h is None for h in m.thin_verdicts.values()), m.thin_verdicts
@@ -170,14 +188,19 @@ def test_moved_holds_on_a_noisy_scale_alone(name):
 
 
 @pytest.mark.parametrize("name", IDS)
-def test_clusters_agree_with_the_archetypes_as_well_as_before_and_name_no_small_group(name):
+def test_clusters_name_no_group_of_one_or_two_and_decline_below_eight_managers(name):
     m = _measured(name)
     assert m.small_named_groups == []
-    if name in BASELINE_ARI:
-        assert m.ari is not None, m.cluster_note
-        assert m.ari >= BASELINE_ARI[name] - ARI_MARGIN
     if m.variation.n_managers < 8:
         assert m.ari is None and m.cluster_note
+
+
+def test_clusters_agree_with_the_planted_archetypes_as_well_as_before():
+    results = {n: _measured(n) for n in BASELINE_ARI}
+    ari = {n: m.ari for n, m in results.items()}
+    assert all(a is not None for a in ari.values()), {n: m.cluster_note for n, m in results.items()}
+    assert np.mean(list(ari.values())) >= np.mean(list(BASELINE_ARI.values())) - ARI_MARGIN, ari
+    assert all(ari[n] >= BASELINE_ARI[n] - ARI_MARGIN_EACH for n in ari), ari
 
 
 @pytest.mark.parametrize("name", IDS)
