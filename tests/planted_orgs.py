@@ -119,6 +119,7 @@ class Variation:
     noise: float = 0.3  # rating noise, sd in scale steps
     next_quarter_quota: bool = False
     reorganisation: int = 0  # reps that move from one manager to another mid-data
+    flag_hides_activity: float = 0.0  # share of joined deals whose "manager involved" cell says FALSE anyway
     headers: str = "canonical"  # a key of DIALECTS
     form: str = "csv"  # csv, tsv, bom, or xlsx (the sheets of XLSX_TABLES as workbooks, the rest CSV)
 
@@ -130,12 +131,22 @@ class Truth:
     overconfident: set[str]
     absent: set[str]  # no coaching evidence by construction
     thin: set[str]  # hero-like on too little evidence: the hero verdict can only be "cannot tell"
+    involved: set[str] = field(default_factory=set)  # closed deals the rep's manager (at the time) joined
     developers: set[str]
     movers: set[tuple[str, str]]  # (rep, capability) named and planted to move
     still: set[tuple[str, str]]  # named, planted not to move
     attainment: dict[str, float]  # over the judgeable quarters (the data's own)
     moves: list[tuple[str, str, str, date]] = field(default_factory=list)  # (rep, from, to, effective)
     last_day: date = FIRST_QUARTER
+
+    def as_dict(self) -> dict:
+        """The planted truth as plain data (manager -> archetype, the sets as sorted lists)."""
+        return {"archetype": dict(self.archetype), "heroes": sorted(self.heroes),
+                "overconfident": sorted(self.overconfident), "absent": sorted(self.absent),
+                "thin": sorted(self.thin), "involved": sorted(self.involved), "developers": sorted(self.developers),
+                "movers": sorted(self.movers), "named_not_moving": sorted(self.still),
+                "attainment": dict(self.attainment),
+                "moves": [(r, a, b, d.isoformat()) for r, a, b, d in self.moves], "last_day": self.last_day.isoformat()}
 
 
 # --------------------------------------------------------------------------------------- calendar
@@ -325,10 +336,11 @@ def build_tables(v: Variation) -> tuple[dict[str, pd.DataFrame], Truth]:
                     cx = bool(rng.random() < (THIN[a][1] if a in THIN else COMPLEX_SHARE))
                     pc = bp.involve_complex[0] + (bp.involve_complex[1] - bp.involve_complex[0]) * t if boss != m else p_complex
                     involved = bool(rng.random() < (pc if cx else bp.involve_other))
+                    flag = involved and not (v.flag_hides_activity and rng.random() < v.flag_hides_activity)
                     deals.append(dict(owner=r, name=f"{r.split()[1]} {len(deals) + 1}", amount=amount,
                                       stage="Closed Won" if won else "Closed Lost",
                                       created_date=close - timedelta(days=int(rng.integers(20, 90))), close_date=close,
-                                      is_complex=cx, manager_involved=involved))
+                                      is_complex=cx, manager_involved=flag, involved=involved))
                     if involved:
                         for _ in range(int(rng.integers(1, 3))):
                             acts.append(dict(owner=boss, activity_date=close - timedelta(days=int(rng.integers(1, 15))),
@@ -352,6 +364,7 @@ def build_tables(v: Variation) -> tuple[dict[str, pd.DataFrame], Truth]:
         att_truth[m] = p.attainment
     for n_, d in enumerate(deals, start=1):
         d["opportunity_id"] = f"OPP-{n_:05d}"
+    involved_ids = {d["opportunity_id"] for d in deals if d.pop("involved", False)}
     for n_, x in enumerate(acts, start=1):
         x["activity_id"] = f"ACT-{n_:06d}"
         deal = x.pop("deal")
@@ -398,7 +411,7 @@ def build_tables(v: Variation) -> tuple[dict[str, pd.DataFrame], Truth]:
     truth = Truth(archetype=arch, heroes={m for m, a in mgrs if a == "hero"},
                   overconfident={m for m, a in mgrs if a == "overconfident"},
                   absent={m for m, a in mgrs if a == "absent"},
-                  thin={m for m, a in mgrs if a in THIN}, developers={m for m, a in mgrs if a == "developer"},
+                  thin={m for m, a in mgrs if a in THIN}, involved=involved_ids, developers={m for m, a in mgrs if a == "developer"},
                   movers=movers, still=still, attainment=att_truth, moves=moves, last_day=last_day)
     return tables, truth
 
@@ -548,8 +561,10 @@ class Measured:
     hero_attainment: dict[str, float]
     attainment_ok: bool  # every planted hero's attainment equals its planted (judgeable) attainment
     attribution: float | None  # share of moved reps' pre-move deals credited to the old manager
+    involvement: tuple[float, float]  # (recall, precision) of "manager involved" on closed deals
     rejected: int
     unbalanced: list[str]  # files whose rows read are not loaded + rejected, or that failed
+    misread: list[str]  # files taken as another table than the one written, or asked about
     seconds: float
 
 
@@ -577,6 +592,9 @@ def measure(v: Variation) -> Measured:
     up = upload(ws, files)
     rejected = sum(r.rows_rejected for r in up.reports.values())
     unbalanced = [f for f, r in up.reports.items() if r.rows_read != r.rows_loaded + r.rows_rejected or r.error]
+    table_of = {name: t for t, name in _FILE_NAMES.items()}
+    misread = [f"{f}: {how} {t}" for f, (how, t) in up.outcomes.items()
+               if how != "silent" or t != table_of[f.rsplit(".", 1)[0]]]
     settings = Settings()
     diag = diagnosis(ws)
     managers = list(truth.archetype)
@@ -642,9 +660,11 @@ def measure(v: Variation) -> Measured:
     att_ok = all(abs(hero_att[m] - truth.attainment[m]) < 0.005 for m in truth.heroes)
 
     # attribution after a reorganisation: deals closed before the move, credited to the old manager
+    deals = closed_deals(ws)
+    said = set(deals.loc[deals["involved"].fillna(False).astype(bool), "opportunity_id"])
+    inv = (_ratio(len(said & truth.involved), len(truth.involved)), _ratio(len(said & truth.involved), len(said)))
     attribution = None
     if truth.moves:
-        deals = closed_deals(ws)
         credited = total = 0
         for rep, src, _dst, when in truth.moves:
             before = deals[(deals["owner"] == rep) & (pd.to_datetime(deals["close_date"]) < pd.Timestamp(when))]
@@ -657,7 +677,8 @@ def measure(v: Variation) -> Measured:
         {m: hero.get(m) for m in truth.thin}, rule,
         _ratio(hit, len(flagged)), _ratio(hit, len(truth.overconfident)),
         _ratio(len(moved & movers), len(moved)), _ratio(len(moved & movers), len(movers)), len(moved), len(movers),
-        len(moved & movers), len(flagged), hit, ari, note, small, hero_att, att_ok, attribution, rejected, unbalanced, time.perf_counter() - t0)
+        len(moved & movers), len(flagged), hit, ari, note, small, hero_att, att_ok, attribution, inv, rejected, unbalanced, misread,
+        time.perf_counter() - t0)
 
 
 # --------------------------------------------------------------------------------------- the variations
@@ -668,7 +689,7 @@ VARIATIONS: tuple[Variation, ...] = (
     Variation("1-7 noisy", seed=102, scale=7, noise=0.8, headers="report", form="tsv"),
     Variation("1-10 noisy", seed=103, scale=10, noise=1.0, headers="lower", form="bom"),
     Variation("6 managers", seed=104, n_managers=6, headers="snake", form="xlsx"),
-    Variation("absent managers", seed=105, n_managers=10, headers="hubspot",
+    Variation("absent managers", seed=105, n_managers=10, headers="hubspot", flag_hides_activity=0.4,
               mix=("developer", "absent", "hero", "operator", "absent", "motivator", "overconfident", "absent",
                    "developer", "hero")),
     Variation("next-quarter quota", seed=106, next_quarter_quota=True, headers="salesforce"),
@@ -686,7 +707,7 @@ def _f(x, fmt: str = "{:.2f}") -> str:
 def table(results: list[Measured]) -> str:
     """One line per organisation: what the issue is judged on."""
     head = (f"{'variation':<20} {'heroes':<7} {'coach':<6} {'over P/R (rule)':<20} {'moved P/R (n)':<18} "
-            f"{'ARI':<5} {'small':<5} {'att':<5} {'attrib':<6} {'rej':>4} {'s':>5}")
+            f"{'ARI':<5} {'small':<5} {'att':<5} {'attrib':<6} {'inv R/P':<9} {'rej':>4} {'s':>5}")
     lines = [head, "-" * len(head)]
     for m in results:
         lines.append(
@@ -694,7 +715,8 @@ def table(results: list[Measured]) -> str:
             f"{_f(m.over_precision) + '/' + _f(m.over_recall) + ' (' + m.over_rule + ')':<20} "
             f"{_f(m.moved_precision) + '/' + _f(m.moved_recall) + f' ({m.n_moved}/{m.n_movers})':<18} "
             f"{_f(m.ari):<5} {len(m.small_named_groups):<5} {'ok' if m.attainment_ok else 'WRONG':<5} "
-            f"{_f(m.attribution):<6} {m.rejected:>4} {m.seconds:>5.1f}")
+            f"{_f(m.attribution):<6} {_f(m.involvement[0]) + '/' + _f(m.involvement[1]):<9} {m.rejected:>4} "
+            f"{m.seconds:>5.1f}")
         if m.coach_outranks:
             lines[-1] += f"  (Coach: {len(m.coach_outranks)} uncoached above a coached manager)"
         if m.thin_verdicts:

@@ -118,6 +118,11 @@ def test_reorganisation_writes_a_job_history_and_reviews_by_the_manager_at_the_t
 
 
 @pytest.mark.parametrize("name", IDS)
+def test_every_file_is_recognised_as_the_table_it_was_written_as(name):
+    assert _measured(name).misread == []
+
+
+@pytest.mark.parametrize("name", IDS)
 def test_every_row_is_loaded_or_rejected_and_none_is_rejected(name):
     m = _measured(name)
     assert m.unbalanced == []
@@ -207,6 +212,12 @@ def test_clusters_agree_with_the_planted_archetypes_as_well_as_before():
 def test_heroes_attainment_counts_only_the_quarters_the_data_can_judge(name):
     m = _measured(name)
     assert m.attainment_ok, m.hero_attainment
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_manager_involvement_is_the_flag_or_the_managers_activity(name):
+    m = _measured(name)  # FRAMEWORK.md: an explicit flag, or any activity on it owned by the manager
+    assert m.involvement == (1.0, 1.0), m.involvement
 
 
 def test_deals_before_a_reorganisation_are_credited_to_the_manager_at_the_time():
