@@ -131,13 +131,13 @@ class Truth:
     overconfident: set[str]
     absent: set[str]  # no coaching evidence by construction
     thin: set[str]  # hero-like on too little evidence: the hero verdict can only be "cannot tell"
-    involved: set[str] = field(default_factory=set)  # closed deals the rep's manager (at the time) joined
     developers: set[str]
     movers: set[tuple[str, str]]  # (rep, capability) named and planted to move
     still: set[tuple[str, str]]  # named, planted not to move
     attainment: dict[str, float]  # over the judgeable quarters (the data's own)
     moves: list[tuple[str, str, str, date]] = field(default_factory=list)  # (rep, from, to, effective)
     last_day: date = FIRST_QUARTER
+    involved: set[str] = field(default_factory=set)  # closed deals the rep's manager (at the time) joined
 
     def as_dict(self) -> dict:
         """The planted truth as plain data (manager -> archetype, the sets as sorted lists)."""
