@@ -564,7 +564,8 @@ class Measured:
     involvement: tuple[float, float]  # (recall, precision) of "manager involved" on closed deals
     rejected: int
     unbalanced: list[str]  # files whose rows read are not loaded + rejected, or that failed
-    misread: list[str]  # files taken as another table than the one written, or asked about
+    misread: list[str]  # files taken (silently or as the first guess) as another table than the one written
+    asked: list[str]  # files the Data page asks about (right first guess, not recognised silently)
     seconds: float
 
 
@@ -593,8 +594,8 @@ def measure(v: Variation) -> Measured:
     rejected = sum(r.rows_rejected for r in up.reports.values())
     unbalanced = [f for f, r in up.reports.items() if r.rows_read != r.rows_loaded + r.rows_rejected or r.error]
     table_of = {name: t for t, name in _FILE_NAMES.items()}
-    misread = [f"{f}: {how} {t}" for f, (how, t) in up.outcomes.items()
-               if how != "silent" or t != table_of[f.rsplit(".", 1)[0]]]
+    misread = [f"{f}: {how} {t}" for f, (how, t) in up.outcomes.items() if t != table_of[f.rsplit(".", 1)[0]]]
+    asked = [f for f, (how, t) in up.outcomes.items() if how != "silent" and t == table_of[f.rsplit(".", 1)[0]]]
     settings = Settings()
     diag = diagnosis(ws)
     managers = list(truth.archetype)
@@ -678,7 +679,7 @@ def measure(v: Variation) -> Measured:
         _ratio(hit, len(flagged)), _ratio(hit, len(truth.overconfident)),
         _ratio(len(moved & movers), len(moved)), _ratio(len(moved & movers), len(movers)), len(moved), len(movers),
         len(moved & movers), len(flagged), hit, ari, note, small, hero_att, att_ok, attribution, inv, rejected, unbalanced, misread,
-        time.perf_counter() - t0)
+        asked, time.perf_counter() - t0)
 
 
 # --------------------------------------------------------------------------------------- the variations
@@ -717,6 +718,12 @@ def table(results: list[Measured]) -> str:
             f"{_f(m.ari):<5} {len(m.small_named_groups):<5} {'ok' if m.attainment_ok else 'WRONG':<5} "
             f"{_f(m.attribution):<6} {_f(m.involvement[0]) + '/' + _f(m.involvement[1]):<9} {m.rejected:>4} "
             f"{m.seconds:>5.1f}")
+        if any(not (math.isnan(a) and math.isnan(b)) and abs(a - b) > 1e-9 for a, b in m.room.values()):
+            lines[-1] += "  (dials change with the manager alone in the filter)"
+        if m.misread:
+            lines[-1] += f"  (read as another table: {m.misread})"
+        if m.asked:
+            lines[-1] += f"  (asked: {m.asked})"
         if m.coach_outranks:
             lines[-1] += f"  (Coach: {len(m.coach_outranks)} uncoached above a coached manager)"
         if m.thin_verdicts:
