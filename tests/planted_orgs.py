@@ -53,7 +53,9 @@ CAPABILITIES = ("Discovery", "Value articulation", "Stakeholder navigation", "Ne
 LEAD_ITEMS = ("My manager gives me a clear direction", "I am motivated to perform for my manager",
               "I believe in our team's plan")
 COACH_ITEM_REP = "My manager coaches me consistently"
-COACH_ITEM_SELF = "I coach my reps consistently"
+#: what a manager answers about their own coaching, every wave (two items, so a self-rating rests on
+#: more than one answer a wave)
+COACH_ITEMS_SELF = ("I coach my reps consistently", "My coaching helps each rep build their skills")
 QUOTA = 100_000.0
 FIRST_QUARTER = date(2024, 1, 1)
 ARCHETYPES = ("developer", "hero", "operator", "motivator", "overconfident", "absent")
@@ -379,8 +381,10 @@ def build_tables(v: Variation) -> tuple[dict[str, pd.DataFrame], Truth]:
             p = PROFILES[a]
             if q < first_q[m]:
                 continue
-            surveys.append(dict(respondent=m, respondent_role="manager", subject_manager=m, item=COACH_ITEM_SELF,
-                                score=float(rng.choice((4, 5)) if rng.random() < p.self_agree else 3), survey_date=when))
+            for item in COACH_ITEMS_SELF:
+                surveys.append(dict(respondent=m, respondent_role="manager", subject_manager=m, item=item,
+                                    score=float(rng.choice((4, 5)) if rng.random() < p.self_agree else 3),
+                                    survey_date=when))
             for r in [x for mm, _ in mgrs for x in reps[mm] if manager_at(x, mm, when) == m]:
                 for item in LEAD_ITEMS:
                     surveys.append(dict(respondent=resp_id[r], respondent_role="rep", subject_manager=m, item=item,

@@ -18,7 +18,20 @@ import numpy as np
 import pytest
 
 from analytics.schema import TABLES, normalise_header
-from tests.planted_orgs import DIALECTS, VARIATIONS, Measured, Variation, build, build_tables, measure, quarters
+from analytics.settings import item_classifier
+from tests.planted_orgs import (
+    COACH_ITEM_REP,
+    COACH_ITEMS_SELF,
+    DIALECTS,
+    LEAD_ITEMS,
+    VARIATIONS,
+    Measured,
+    Variation,
+    build,
+    build_tables,
+    measure,
+    quarters,
+)
 
 BY_NAME = {v.name: v for v in VARIATIONS}
 IDS = [v.name for v in VARIATIONS]
@@ -79,6 +92,13 @@ def test_planted_movers_rise_two_steps_within_two_cycles_and_hold(scale):
         s = reviews[(reviews["rep"] == rep) & (reviews["capability"] == cap)]["score"]
         assert s.max() - s.min() <= 1  # flat but for the reviewer's rounding
     assert truth.movers and truth.still and not truth.movers & truth.still
+
+
+def test_survey_items_read_as_the_kinds_they_were_written_for():
+    classify = item_classifier()
+    assert {classify(i) for i in COACH_ITEMS_SELF} == {"coaching_self"}
+    assert classify(COACH_ITEM_REP) == "coaching_rep"
+    assert [classify(i) for i in LEAD_ITEMS] == ["direction", "motivation", "buy_in"]
 
 
 def test_absent_managers_log_no_coaching_and_rarely_join_deals():
