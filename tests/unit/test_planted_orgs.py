@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -118,6 +119,17 @@ def test_next_quarter_quota_row_is_after_every_closed_deal():
     closed = deals[deals["stage"] != "Proposal"]
     after = quotas[quotas["period_start"] > closed["close_date"].max()]
     assert len(after) == len(set(quotas["owner"])) and (after["period_start"] > truth.last_day).all()
+
+
+def test_the_next_quarter_quota_row_is_all_that_differs_from_the_same_org_without_it():
+    v = BY_NAME["next-quarter quota"]
+    with_row, truth = build_tables(v)
+    without, _ = build_tables(replace(v, next_quarter_quota=False))
+    for table, frame in without.items():
+        if table != "quotas":
+            assert frame.equals(with_row[table]), table
+    quotas = with_row["quotas"]
+    assert quotas[quotas["period_start"] <= truth.last_day].reset_index(drop=True).equals(without["quotas"])
 
 
 def test_reorganisation_writes_a_job_history_and_reviews_by_the_manager_at_the_time():
