@@ -39,8 +39,8 @@ IDS = [v.name for v in VARIATIONS]
 #: adjusted Rand index of the clusters vs the planted archetypes before issue 19 (main at 186d6f1),
 #: where clusters were drawn: agreement must stay as high, on average over the organisations (less
 #: a rounding margin) and in each (less a wider one: one manager moving group costs ~0.2 on 8)
-BASELINE_ARI = {"1-5 clean": 0.78, "1-7 noisy": 0.78, "1-10 noisy": 0.78, "absent managers": 1.0,
-                "next-quarter quota": 0.78, "reorganisation": 0.52, "16 managers, thin hero": 0.89}
+BASELINE_ARI = {"1-5 clean": 0.52, "1-7 noisy": 0.78, "1-10 noisy": 0.52, "absent managers": 0.90,
+                "next-quarter quota": 0.78, "reorganisation": 0.63, "16 managers, thin hero": 0.89}
 ARI_MARGIN, ARI_MARGIN_EACH = 0.05, 0.25
 
 
