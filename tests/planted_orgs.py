@@ -732,6 +732,15 @@ def table(results: list[Measured]) -> str:
             lines[-1] += f"  (Coach: {len(m.coach_outranks)} uncoached above a coached manager)"
         if m.thin_verdicts:
             lines[-1] += f"  (thin evidence: hero={list(m.thin_verdicts.values())})"
+    flagged, right = sum(m.n_flagged for m in results), sum(m.n_flagged_right for m in results)
+    moved, moved_right = sum(m.n_moved for m in results), sum(m.n_moved_right for m in results)
+    movers = sum(m.n_movers for m in results)
+    aris = [m.ari for m in results if m.ari is not None]
+    lines.append(f"{'all':<20} {sum(m.hero_exact for m in results)}/{len(results):<5} "
+                 f"{sum(m.coach_ok for m in results)}/{len(results):<4} "
+                 f"{_f(_ratio(right, flagged)) + ' precision':<20} "
+                 f"{_f(_ratio(moved_right, moved)) + '/' + _f(_ratio(moved_right, movers)):<18} "
+                 f"{_f(float(np.mean(aris)) if aris else None):<5}")
     for m in results:
         details = []
         if m.hero_wrong:
