@@ -82,7 +82,7 @@ def render() -> None:
         gap["over_confident"] = gap["over_confident"].map({True: "yes", False: "no"}).fillna(
             gap["confidence_gap"].map(lambda g: "not measured" if g != g else "cannot tell"))
         st.caption(f"Over-confident only when the gap's {settings.overconfidence_confidence:.0%} interval lies "
-                   f"wholly above {settings.overconfidence_min_gap:.0%} (a typical gap in published research); "
+                   f"wholly above {settings.overconfidence_min_gap:.0%} (published research finds about 40 points usual); "
                    f"with fewer than {settings.overconfidence_min_answers} reps answering, an unclear gap reads "
                    "'cannot tell'. Each rep counts once however many waves they answered.")
         st.dataframe(gap, hide_index=True, width="stretch", column_config={

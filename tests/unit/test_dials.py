@@ -270,3 +270,18 @@ def test_maven_only_shows_what_it_can_and_names_the_rest(real_data):
     assert d["manage"].notna().all() and (d["n_signals_manage"] >= 1).all()  # pipeline hygiene from deals
     assert d["attainment"].isna().all()  # no quota export: not measured, never 0
     assert d["hero"].isna().all() and d["reason"].str.startswith("Cannot tell").all()
+
+
+@pytest.mark.parametrize("flag, shown", [(True, True), (False, False), (None, False)])
+def test_checklist_checks_the_coaching_only_when_clearly_over_confident(flag, shown):
+    """A wide gap alone (0.6, over the old 0.25 rule) is not enough: the interval's flag decides,
+    and the item cites the n's on each side and the interval."""
+    row = pd.Series({"confidence_gap": 0.6, "self_rating": 1.0, "reps_agree": 0.4, "n_self_ratings": 2,
+                     "n_rep_coaching_answers": 10, "n_rep_coaching_respondents": 5, "confidence_gap_low": 0.5,
+                     "confidence_gap_high": 0.75, "over_confident": flag})
+    items = {i.title: i.evidence for i in next_one_on_one(row, {}, [])}
+    assert ("Check the coaching with the reps" in items) is shown
+    if shown:
+        assert items["Check the coaching with the reps"] == (
+            "self-rating 100% (2 answers), but 40% of 10 rep answers (5 reps) agree they are coached "
+            "consistently: a gap of 50% to 75%")
