@@ -5,8 +5,9 @@ Clusters only where they can be real:
 
 * at least ``settings.min_managers_for_clusters`` managers (12 by default: on the demo's 15
   planted managers, k-means on random subsets of 12 found the planted groups with a mean adjusted
-  Rand index of 0.97, of 10 only 0.87, of 6 0.70; benchmarks/RESULTS.md), and k at most about
-  one group per :data:`MIN_GROUP` managers (rounded: 14 managers may make 5 groups);
+  Rand index of 0.97, of 10 only 0.87, of 6 0.70; benchmarks/RESULTS.md), and k at most half
+  the managers (a cap of one group per three cost the planted groups when two managers were
+  listed apart: 13 managers, 4 groups for 5 archetypes);
 * a feature is used when it is measured for at least :data:`FEATURE_MIN_SHARE` of the managers
   and is not the same for all of them; a manager missing a used feature is never imputed but
   listed apart ("not clustered: missing revisits"), so one manager's gap never removes a feature
@@ -288,7 +289,7 @@ def cluster_managers(evidence: pd.DataFrame, min_managers: int = 12, k: int | No
     if n < min_managers:
         return ClusterResult(None, None, feats, f"Only {n} of {n_all} managers have every signal used measured: "
                                                 f"clustering needs at least {min_managers}.", left, apart)
-    k_range = (2, max(2, min(8, round(n / MIN_GROUP))))  # about one group per MIN_GROUP managers at most
+    k_range = (2, max(2, min(8, n // 2)))  # two managers a group on average at most
     model = ManagerClusters(k=k, k_range=k_range, random_state=random_state).fit(kept[feats])
     members = kept[["manager"]].reset_index(drop=True)
     members["cluster"] = model.labels_

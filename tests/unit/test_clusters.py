@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from analytics.diagnosis.clusters import (
@@ -124,11 +123,17 @@ def test_a_group_of_one_or_two_gets_no_archetype_name():
         assert (size < MIN_GROUP) == name.startswith("not a group"), (cid, size, name)
 
 
-@pytest.mark.parametrize("n_per", [3, 4])
-def test_k_never_exceeds_about_one_group_per_three_managers(n_per):
-    ev, _ = planted(n_per, seed=6, noise=1.0)
-    result = cluster_managers(ev.iloc[:13], min_managers=12)
-    assert max(result.model.silhouette_by_k_) == 4  # 13 managers: at most round(13 / 3) groups
+def test_two_managers_apart_keep_the_planted_groups():
+    """Two managers of different archetypes listed apart (13 left): the five planted groups are
+    still found; the two groups left with two members carry no archetype name."""
+    ev, truth = planted(3, seed=6)
+    ev.loc[[0, 3], ["quality_index", "skill_time_share"]] = np.nan  # a developer and a hero, no coaching log
+    result = cluster_managers(ev, min_managers=12)
+    assert len(result.apart) == 2 and {"quality_index", "skill_time_share"} <= set(result.features)
+    kept = [t for m, t in zip(ev["manager"], truth, strict=True) if m in set(result.members["manager"])]
+    assert result.model.k_ == 5 and adjusted_rand_score(kept, result.members["cluster"]) == 1.0
+    names = set(result.members["cluster_name"])
+    assert names == {"not a group (2 managers)", "operators", "motivators", "over-confident coaches"}
 
 
 def test_demo_clusters_recover_the_planted_archetypes(demo_ws):
