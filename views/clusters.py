@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.diagnosis import FEATURE_LABELS, cluster_managers, describe, manager_evidence
+from analytics.diagnosis.clusters import FEATURE_MIN_SHARE, MIN_GROUP
 from analytics.outputs import charts
 from ui.components import clip, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
@@ -27,11 +28,13 @@ def render() -> None:
     result = memo("clusters", _clusters, ws, filters, settings, k)
     if result.model is None:
         needs_data(result.reason)
+        _apart(result)
         return
     m = result.model
     c1, c2, c3 = st.columns(3)
     c1.metric("Clusters", m.k_, help="Chosen by silhouette unless set above")
-    c1.caption(f"{len(result.members)} managers, {len(result.features)} signals measured for all of them")
+    c1.caption(f"{len(result.members)} managers, {len(result.features)} signals measured for all of them"
+               + (f"; {len(result.apart)} listed apart" if len(result.apart) else ""))
     c2.metric("Silhouette", f"{m.silhouette_:.2f}", help="−1..1: how much closer managers are to their own group "
               "than to the next; above 0.5 is a clear structure, below 0.25 a weak one")
     c2.caption("clear structure" if m.silhouette_ >= 0.5 else "some structure" if m.silhouette_ >= 0.25
@@ -56,8 +59,22 @@ def render() -> None:
     with st.expander("Silhouette by number of clusters"):
         st.dataframe(pd.DataFrame({"clusters": list(m.silhouette_by_k_), "silhouette": list(m.silhouette_by_k_.values())}),
                      hide_index=True)
-    st.caption("Signals used: " + ", ".join(FEATURE_LABELS.get(f, f) for f in result.features)
-               + ". Signals not measured for every manager are left out rather than filled in.")
+    _apart(result)
+
+
+def _apart(result) -> None:
+    """The managers kept out (never filled in) and the signals used and left out, with why."""
+    if not result.apart.empty:
+        st.subheader("Not clustered")
+        st.caption("Nothing is filled in: a manager missing a signal the groups are drawn on is listed here instead.")
+        st.markdown("\n".join(f"- {md_escape(clip(r.manager))}: {md_escape(r.reason)}" for r in result.apart.itertuples()))
+    if result.features:
+        st.caption("Signals used: " + ", ".join(FEATURE_LABELS.get(f, f) for f in result.features)
+                   + f". A signal is used when measured for at least {FEATURE_MIN_SHARE:.0%} of the managers; "
+                   f"groups of fewer than {MIN_GROUP} managers get no name.")
+    if result.left_out:
+        st.caption("Left out: " + "; ".join(f"{FEATURE_LABELS.get(f, f)} ({why})" for f, why in result.left_out.items())
+                   + ".")
 
 
 render()

@@ -77,13 +77,24 @@ def render() -> None:
                    f"agree (a score of {settings.agree_score:g} or more of 5). Largest gap first.")
         st.altair_chart(charts.confidence_chart(survey), width="stretch")
         gap = survey[["manager", "self_rating", "n_self_ratings", "reps_agree", "n_rep_coaching_answers",
-                      "confidence_gap"]].sort_values("confidence_gap", ascending=False, na_position="last")
+                      "n_rep_coaching_respondents", "confidence_gap", "confidence_gap_low", "confidence_gap_high",
+                      "over_confident"]].sort_values("confidence_gap", ascending=False, na_position="last")
+        gap["over_confident"] = gap["over_confident"].map({True: "yes", False: "no"}).fillna(
+            gap["confidence_gap"].map(lambda g: "not measured" if g != g else "cannot tell"))
+        st.caption(f"Over-confident only when the gap's {settings.overconfidence_confidence:.0%} interval lies "
+                   f"wholly above {settings.overconfidence_min_gap:.0%} (published research finds about 40 points usual); "
+                   f"with fewer than {settings.overconfidence_min_answers} reps answering, an unclear gap reads "
+                   "'cannot tell'. Each rep counts once however many waves they answered.")
         st.dataframe(gap, hide_index=True, width="stretch", column_config={
             "self_rating": st.column_config.NumberColumn("self-rating", format="percent"),
             "reps_agree": st.column_config.NumberColumn("reps who agree", format="percent"),
             "confidence_gap": st.column_config.NumberColumn("gap", format="percent"),
+            "confidence_gap_low": st.column_config.NumberColumn("gap from", format="percent"),
+            "confidence_gap_high": st.column_config.NumberColumn("gap to", format="percent"),
+            "over_confident": st.column_config.TextColumn("over-confident"),
             "n_self_ratings": st.column_config.NumberColumn("self answers"),
-            "n_rep_coaching_answers": st.column_config.NumberColumn("rep answers")})
+            "n_rep_coaching_answers": st.column_config.NumberColumn("rep answers"),
+            "n_rep_coaching_respondents": st.column_config.NumberColumn("reps answering")})
         download_csv(gap, "confidence-gap.csv", key="dl-gap")
     st.caption(f":material/menu_book: {RESEARCH_NOTE}")
 

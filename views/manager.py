@@ -13,6 +13,7 @@ from analytics.signals import (
     BEHAVIOURS,
     actions,
     behaviour_counts,
+    confidence_verdict,
     dependency_curve,
     named_gaps,
     review_scores,
@@ -141,7 +142,7 @@ def render() -> None:
     else:
         st.markdown(f"Self-rating **{row['self_rating']:.0%}** ({int(row['n_self_ratings'])} answers) against "
                     f"**{row['reps_agree']:.0%}** of reps agreeing ({int(row['n_rep_coaching_answers'])} answers): "
-                    f"a gap of **{row['confidence_gap']:+.0%}**.")
+                    f"a gap of **{row['confidence_gap']:+.0%}**; {md_escape(confidence_verdict(row, settings))}.")
 
     with st.expander("Every signal for this manager"):
         st.dataframe(signal_table(diag[diag["manager"] == manager], reasons, link_notes(ws), settings).drop(columns="manager"),

@@ -64,11 +64,14 @@ def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]]
         items.append(ChecklistItem("Step back from complex deals",
                                    f"involved in {inv:.0%} of the team's {int(n_cw)} won complex deals; "
                                    "pick one the rep runs alone", inv - settings.hero_involvement + 0.3))
-    gap, self_r, agree = row.get("confidence_gap"), row.get("self_rating"), row.get("reps_agree")
-    if not _missing(gap) and gap > 0.25:
-        items.append(ChecklistItem("Check the coaching with the reps",
-                                   f"self-rating {self_r:.0%}, but {agree:.0%} of the reps agree they are coached "
-                                   "consistently", gap))
+    gap, flag = row.get("confidence_gap"), row.get("over_confident")
+    if not _missing(gap) and not _missing(flag) and bool(flag):  # the gap's interval clears the bar (surveys.over_confidence)
+        items.append(ChecklistItem(
+            "Check the coaching with the reps",
+            f"self-rating {row.get('self_rating'):.0%} ({int(row.get('n_self_ratings', 0))} answers), but "
+            f"{row.get('reps_agree'):.0%} of {int(row.get('n_rep_coaching_answers', 0))} rep answers "
+            f"({int(row.get('n_rep_coaching_respondents', 0))} reps) agree they are coached consistently: "
+            f"a gap of {row.get('confidence_gap_low'):.0%} to {row.get('confidence_gap_high'):.0%}", gap))
     if stuck_examples:
         items.append(ChecklistItem("Rethink stuck gaps",
                                    f"{len(stuck_examples)} named gap(s) have not moved in two or more cycles "

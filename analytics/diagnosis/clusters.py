@@ -1,9 +1,25 @@
 """Manager clusters: managers grouped by their evidence profile, named from it, with honest
-quality figures (silhouette, and stability across bootstrap resamples)."""
+quality figures (silhouette, and stability across bootstrap resamples).
+
+Clusters only where they can be real:
+
+* at least ``settings.min_managers_for_clusters`` managers (12 by default: on the demo's 15
+  planted managers, k-means on random subsets of 12 found the planted groups with a mean adjusted
+  Rand index of 0.97, of 10 only 0.87, of 6 0.70; benchmarks/RESULTS.md), and k at most half
+  the managers (a cap of one group per three cost the planted groups when two managers were
+  listed apart: 13 managers, 4 groups for 5 archetypes);
+* a feature is used when it is measured for at least :data:`FEATURE_MIN_SHARE` of the managers
+  and is not the same for all of them; a manager missing a used feature is never imputed but
+  listed apart ("not clustered: missing revisits"), so one manager's gap never removes a feature
+  for everyone; a manager with fewer than half of the profile's features measured is listed apart
+  as "little evidence";
+* a group of fewer than :data:`MIN_GROUP` managers carries no archetype name: it is "not a group"
+  (its managers are shown, but no pattern is claimed from one or two people).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,6 +49,15 @@ PROTOTYPES: dict[str, dict[str, int]] = {
     "over-confident coaches": {"confidence_gap": 1},
 }
 
+#: A group of fewer managers than this is not named as an archetype (one or two people are not a pattern).
+MIN_GROUP = 3
+#: A feature is clustered on when measured for at least this share of the managers in scope: below
+#: it, clustering would list most managers apart; above it one manager's gap no longer removes a
+#: feature for everyone (they are listed apart instead).
+FEATURE_MIN_SHARE = 0.8
+#: A manager with fewer than this share of the profile's features measured has "little evidence".
+LITTLE_EVIDENCE_SHARE = 0.5
+
 FEATURE_LABELS = {
     "lead_survey": "Lead survey", "retention": "retention", "pipeline_reviews_per_rep_month": "pipeline reviews",
     "activity_standard_met": "activity standard", "hygiene": "pipeline hygiene",
@@ -43,15 +68,61 @@ FEATURE_LABELS = {
 }
 
 
-def usable_features(evidence: pd.DataFrame) -> list[str]:
-    """Features measured for every manager and not constant (a gap would need imputing)."""
-    out = []
+def feature_choice(evidence: pd.DataFrame, min_share: float = FEATURE_MIN_SHARE) -> tuple[list[str], dict[str, str]]:
+    """The features to cluster on, and every feature left out with why.
+
+    A feature is used when measured for at least ``min_share`` of the managers and not the same
+    for all of them; a feature absent from the evidence is not measured for anyone.
+
+    >>> ev = pd.DataFrame({"retention": [0.9, 0.8, 0.7, 0.6, np.nan], "hygiene": [0.5] * 5,
+    ...                    "revisit_rate": [0.1, np.nan, np.nan, 0.4, 0.5], "attainment": [1, 0.9, 1.1, 0.8, 1.2]})
+    >>> used, left = feature_choice(ev)
+    >>> used
+    ['retention', 'attainment']
+    >>> left["revisit_rate"], left["hygiene"]
+    ('measured for 3 of 5 managers', 'the same for every manager')
+    """
+    used, left = [], {}
+    n = len(evidence)
     for f in FEATURES:
-        if f in evidence.columns:
-            col = evidence[f].astype(float)
-            if col.notna().all() and col.nunique() > 1:
-                out.append(f)
-    return out
+        col = evidence[f].astype(float) if f in evidence.columns else pd.Series(np.nan, index=evidence.index)
+        measured = int(col.notna().sum())
+        if measured == 0:
+            left[f] = "not measured"
+        elif measured < min_share * n:
+            left[f] = f"measured for {measured} of {n} managers"
+        elif col.nunique() < 2:
+            left[f] = "the same for every manager"
+        else:
+            used.append(f)
+    return used, left
+
+
+def usable_features(evidence: pd.DataFrame) -> list[str]:
+    """The features :func:`feature_choice` uses (measured for most managers, not constant)."""
+    return feature_choice(evidence)[0]
+
+
+def unclustered(evidence: pd.DataFrame, used: list[str]) -> pd.DataFrame:
+    """Managers kept out of the clustering, each with why: "little evidence" (fewer than half the
+    profile's features the data holds measured) or "not clustered: missing <features>" (a used feature missing;
+    never filled in). Columns: manager, reason."""
+    # the features the data holds for anyone: an export nobody loaded makes no one's evidence thin
+    present = [f for f in FEATURES if f in evidence.columns and evidence[f].notna().any()]
+    measured = evidence[present].notna().sum(axis=1) if present else pd.Series(0, index=evidence.index)
+    missing = evidence[used].isna() if used else pd.DataFrame(index=evidence.index)
+    thin = measured < LITTLE_EVIDENCE_SHARE * len(present)
+    gaps = missing.any(axis=1) if used else pd.Series(False, index=evidence.index)
+    out = evidence.loc[thin | gaps, ["manager"]].copy()
+    reasons = []
+    for i in out.index:  # a few managers at most, never the load path
+        if thin[i]:
+            reasons.append(f"little evidence: {int(measured[i])} of {len(present)} signals measured")
+        else:
+            reasons.append("not clustered: missing " + ", ".join(FEATURE_LABELS.get(f, f) for f in used
+                                                                 if missing.at[i, f]))
+    out["reason"] = reasons
+    return out.reset_index(drop=True)
 
 
 class ManagerClusters(ClusterMixin, BaseEstimator):
@@ -132,7 +203,7 @@ class ManagerClusters(ClusterMixin, BaseEstimator):
         self.silhouette_ = float(silhouette_score(Z, self.labels_)) if len(set(self.labels_)) > 1 else float("nan")
         self.centers_ = pd.DataFrame(model.cluster_centers_, columns=self.features_)
         self.stability_ = self._stability(Z)
-        self.names_ = name_clusters(self.centers_)
+        self.names_ = name_clusters(self.centers_, sizes=np.bincount(self.labels_, minlength=len(self.centers_)))
         return self
 
     def _stability(self, Z: np.ndarray) -> float:
@@ -149,20 +220,34 @@ class ManagerClusters(ClusterMixin, BaseEstimator):
         return float(np.mean(scores)) if scores else float("nan")
 
 
-def name_clusters(centers: pd.DataFrame, min_score: float = 0.25) -> dict[int, str]:
+def name_clusters(centers: pd.DataFrame, min_score: float = 0.25, sizes=None) -> dict[int, str]:
     """Match clusters to the named profiles (one name each) by how well their centres fit;
-    a cluster that fits none well is a "mixed profile"."""
+    a cluster that fits none well is a "mixed profile", and a cluster of fewer than
+    :data:`MIN_GROUP` managers (``sizes``, when given) is "not a group (n managers)", matched to no
+    profile.
+
+    >>> c = pd.DataFrame({"confidence_gap": [2.0, -1.0, 0.1], "capability_slope": [0.0, 1.5, 0.2]})
+    >>> name_clusters(c)
+    {0: 'over-confident coaches', 1: 'developers', 2: 'mixed profile'}
+    >>> name_clusters(c, sizes=[5, 1, 4])
+    {0: 'over-confident coaches', 1: 'not a group (1 manager)', 2: 'mixed profile'}
+    """
     names = list(PROTOTYPES)
+    small = {i: int(sizes[i]) for i in range(len(centers))
+             if sizes is not None and int(sizes[i]) < MIN_GROUP}
     score = np.full((len(centers), len(names)), -np.inf)
     for j, name in enumerate(names):
         feats = {f: s for f, s in PROTOTYPES[name].items() if f in centers.columns}
         if feats:
             score[:, j] = sum(centers[f].to_numpy() * s for f, s in feats.items()) / len(feats)
+    score[list(small), :] = -np.inf
     rows, cols = linear_sum_assignment(-np.where(np.isfinite(score), score, -1e6))
     out = {i: "mixed profile" for i in range(len(centers))}
     for r, c in zip(rows, cols, strict=True):
         if np.isfinite(score[r, c]) and score[r, c] >= min_score:
             out[r] = names[c]
+    for i, n in small.items():
+        out[i] = f"not a group ({n} manager{'s' if n != 1 else ''})"
     return out
 
 
@@ -174,27 +259,39 @@ def describe(center: pd.Series, top: int = 3) -> str:
 
 @dataclass
 class ClusterResult:
-    """What the page shows: either clusters, or why there are none."""
+    """What the page shows: either clusters, or why there are none; always which features were
+    used, which left out (and why), and which managers were kept apart (and why)."""
 
     members: pd.DataFrame | None
     model: ManagerClusters | None
     features: list[str]
     reason: str | None = None
+    left_out: dict[str, str] = field(default_factory=dict)
+    apart: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["manager", "reason"]))
 
 
-def cluster_managers(evidence: pd.DataFrame, min_managers: int = 8, k: int | None = None,
+def cluster_managers(evidence: pd.DataFrame, min_managers: int = 12, k: int | None = None,
                      random_state: int = 0) -> ClusterResult:
-    """Cluster the managers of an evidence frame (see ``dials.manager_evidence``)."""
-    feats = usable_features(evidence)
-    n = len(evidence)
-    if n < min_managers:
-        return ClusterResult(None, None, feats, f"Only {n} managers in scope: clustering needs at least "
-                                                f"{min_managers} for groups to mean anything.")
+    """Cluster the managers of an evidence frame (see ``dials.manager_evidence``) whose used
+    features are all measured; the others are listed apart (:func:`unclustered`)."""
+    feats, left = feature_choice(evidence)
+    apart = unclustered(evidence, feats)
+    n_all = len(evidence)
+    if n_all < min_managers:
+        return ClusterResult(None, None, feats, f"Only {n_all} managers in scope: clustering needs at least "
+                                                f"{min_managers} for groups to mean anything.", left, apart)
     if len(feats) < 2:
-        return ClusterResult(None, None, feats, "Fewer than two signals are measured for every manager; "
-                                                "load reviews, coaching logs or surveys to build profiles.")
-    model = ManagerClusters(k=k, random_state=random_state).fit(evidence[feats])
-    members = evidence[["manager"]].copy()
+        return ClusterResult(None, None, feats, "Fewer than two signals are measured for most managers; "
+                                                "load reviews, coaching logs or surveys to build profiles.",
+                             left, apart)
+    kept = evidence[~evidence["manager"].isin(apart["manager"])]
+    n = len(kept)
+    if n < min_managers:
+        return ClusterResult(None, None, feats, f"Only {n} of {n_all} managers have every signal used measured: "
+                                                f"clustering needs at least {min_managers}.", left, apart)
+    k_range = (2, max(2, min(8, n // 2)))  # two managers a group on average at most
+    model = ManagerClusters(k=k, k_range=k_range, random_state=random_state).fit(kept[feats])
+    members = kept[["manager"]].reset_index(drop=True)
     members["cluster"] = model.labels_
     members["cluster_name"] = members["cluster"].map(model.names_)
-    return ClusterResult(members, model, feats)
+    return ClusterResult(members, model, feats, None, left, apart)

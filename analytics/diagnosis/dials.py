@@ -75,6 +75,13 @@ RESTS_ON: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
+#: Figures read with a signal and blanked with it when its link is broken (the flag and interval of
+#: the confidence gap would otherwise outlive the gap they are drawn from).
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "confidence_gap": ("confidence_gap_low", "confidence_gap_high", "over_confident"),
+}
+
+
 def link_reasons(ws: Workspace) -> dict[str, str]:
     """Each per-manager figure of :data:`RESTS_ON` whose link is broken, with the reason it is not
     measured (the store's one rule, :func:`analytics.store.links.broken`)."""
@@ -114,8 +121,9 @@ def manager_evidence(ws: Workspace, filters: Filters = Filters(), settings: Sett
         if s.evidence in out.columns:
             out[s.evidence] = out[s.evidence].fillna(0).astype("int64")
     for key in link_reasons(ws):  # built on a broken link: not measured, never a misleading number
-        if key in out.columns:
-            out[key] = np.nan
+        for col in (key, *COMPANIONS.get(key, ())):
+            if col in out.columns:
+                out[col] = None if out[col].dtype == object else np.nan
     return out
 
 

@@ -349,7 +349,7 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
 
 
 # ------------------------------------------------------------------------------ 3. confidence gap
-def confidence_insight(diag: pd.DataFrame) -> Insight:
+def confidence_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight:
     title = "Confidence is not evidence"
     if diag.empty:
         return _not_measured("confidence_gap", title, NEEDS["roster"])
@@ -376,10 +376,24 @@ def confidence_insight(diag: pd.DataFrame) -> Insight:
     narrow = both.iloc[-1]
     if len(both) > 3:
         detail += f" Narrowest: {clip(narrow['manager'])} {_points(narrow['confidence_gap'])}."
+    flagged = both[both["over_confident"].eq(True)] if "over_confident" in both.columns else both.iloc[0:0]
+    unclear = int(both["over_confident"].isna().sum()) if "over_confident" in both.columns else 0
+    bar = f"{100 * settings.overconfidence_min_gap:.0f} points"
+    if flagged.empty:
+        detail += (f" No one is clearly over-confident: no gap's {settings.overconfidence_confidence:.0%} interval "
+                   f"lies wholly above {bar}.")
+    else:
+        detail += (f" Clearly over-confident (the gap's {settings.overconfidence_confidence:.0%} interval wholly "
+                   f"above {bar}): " + ", ".join(
+                       f"{clip(r.manager)} ({_points(r.confidence_gap_low)} to {_points(r.confidence_gap_high)}, "
+                       f"{int(r.n_rep_coaching_respondents)} reps)" for r in flagged.itertuples()) + ".")
+    if unclear:
+        detail += (f" {_n(unclear, 'manager')}: cannot tell (fewer than {settings.overconfidence_min_answers} "
+                   "reps answered).")
     basis = (f"{_n(len(both), 'manager')} · {_n(int(both['n_self_ratings'].sum()), 'self-rating')} · "
              f"{_n(int(both['n_rep_coaching_answers'].sum()), 'rep answer')} on coaching consistency")
     figures = [("Widest gap", _points(w["confidence_gap"])),
-               ("Managers rating above their reps", f"{len(above)} of {len(both)}"),
+               ("Clearly over-confident", f"{len(flagged)} of {len(both)}"),
                ("Reps who agree (all answers)",
                 _pct((both["reps_agree"] * both["n_rep_coaching_answers"]).sum()
                      / both["n_rep_coaching_answers"].sum()))]
@@ -703,7 +717,7 @@ def insights(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
         lambda: needle_chain(ws, filters, settings),
         lambda: top_movers(ws, filters, settings, TOP_MOVERS),
     ])
-    out = [hero_insight(diag, settings), coach_insight(diag), confidence_insight(diag)]
+    out = [hero_insight(diag, settings), coach_insight(diag), confidence_insight(diag, settings)]
     curve = dependency_curve(ws, filters, settings) if not diag.empty else pd.DataFrame(
         columns=["manager", "quarter", "n_complex_closed", "n_involved", "n_complex_not_measured", "dependency"])
     out.append(dependency_insight(diag, curve))

@@ -22,6 +22,7 @@ from analytics.settings import Settings
 from analytics.signals.capability import named_gaps
 from analytics.signals.coaching import BEHAVIOURS, behaviour_counts
 from analytics.signals.independence import dependency_curve
+from analytics.signals.surveys import confidence_verdict
 from analytics.store.workspace import Workspace
 
 #: What fills each of the three signals when it is not measured (worded as on the page).
@@ -205,7 +206,9 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
         else:
             confidence_basis = (f"self-rating {fmt_pct(self_rating)} ({_int(row.get('n_self_ratings'))} answers) "
                                 f"against {fmt_pct(agree)} of reps agreeing "
-                                f"({_int(row.get('n_rep_coaching_answers'))} answers)")
+                                f"({_int(row.get('n_rep_coaching_answers'))} answers from "
+                                f"{_int(row.get('n_rep_coaching_respondents'))} reps); "
+                                + confidence_verdict(row, settings))
         out.append(ManagerProfile(
             manager=manager,
             team=_text(row.get("team")),

@@ -28,7 +28,7 @@ from analytics.signals.independence import (
     independence_by_rep,
 )
 from analytics.signals.manage import activity_by_manager, pipeline_by_manager
-from analytics.signals.surveys import classify_items, survey_by_manager
+from analytics.signals.surveys import classify_items, confidence_verdict, survey_by_manager
 
 __all__ = [
     "actions",
@@ -55,4 +55,5 @@ __all__ = [
     "review_scores",
     "session_examples",
     "survey_by_manager",
+    "confidence_verdict",
 ]

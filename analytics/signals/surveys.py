@@ -15,6 +15,20 @@ An answer *agrees* when its normalised score is at least (agree_score − 1) ÷ 
 ``settings.agree_score`` on a 5-point scale, rescaled for other scales (5 of 7 does not agree
 with the default 4; 6 of 7 does).
 
+Over-confidence is a flag with its uncertainty
+-----------------------------------------------
+The confidence gap (self-rating − share of reps who agree) carries an interval
+(:func:`gap_interval`), and a manager is *over-confident* only when the whole interval lies above
+``settings.overconfidence_min_gap``. Two assumptions, stated because the answers are not
+independent draws:
+
+* a manager's own answers are one person's stated view, not a sample: their share is taken as the
+  claim being checked, and the interval is the reps' side's (Newcombe's hybrid score interval,
+  method 10, with the self side's interval of zero width);
+* one rep answering several waves is one voice heard several times, not several voices: the reps'
+  side's Wilson score interval counts each respondent once (``n_rep_coaching_respondents``; an answer
+  with no respondent counts as one), which widens it when the same reps answer every wave.
+
 Scope of an answer
 ------------------
 * period: ``survey_date`` inside the filter period;
@@ -25,6 +39,7 @@ Scope of an answer
 from __future__ import annotations
 
 from datetime import date
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -47,9 +62,11 @@ DEFAULT_SCALE_MAX = 5.0
 
 SURVEY_COLUMNS = [
     "manager", *LEAD_KINDS.values(), "lead_survey", "n_survey_responses", "n_respondents",
-    "self_rating", "n_self_ratings", "reps_agree", "n_rep_coaching_answers", "confidence_gap",
+    "self_rating", "n_self_ratings", "reps_agree", "n_rep_coaching_answers", "n_rep_coaching_respondents",
+    "confidence_gap", "confidence_gap_low", "confidence_gap_high", "over_confident",
 ]
-SURVEY_COUNTS = ("n_survey_responses", "n_respondents", "n_self_ratings", "n_rep_coaching_answers")
+SURVEY_COUNTS = ("n_survey_responses", "n_respondents", "n_self_ratings", "n_rep_coaching_answers",
+                 "n_rep_coaching_respondents")
 RETENTION_COLUMNS = ["manager", "n_reps_in_period", "n_leavers", "retention"]
 
 #: Answers with respondent and subject manager resolved to names.
@@ -80,6 +97,86 @@ def agree_threshold(settings: Settings = Settings()) -> float:
     0.75
     """
     return (settings.agree_score - 1.0) / 4.0
+
+
+def wilson_interval(share, n, confidence: float = 0.7) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion observed as ``share`` over ``n`` trials (arrays or
+    numbers; NaN where n is 0 or the share is missing).
+
+    >>> lo, hi = wilson_interval(0.5, 10, 0.95)
+    >>> round(float(lo), 3), round(float(hi), 3)
+    (0.237, 0.763)
+    >>> [round(float(x), 3) for x in wilson_interval(1.0, 4, 0.95)]
+    [0.51, 1.0]
+    """
+    p = np.asarray(share, dtype=float)
+    n = np.asarray(n, dtype=float)
+    n = np.where(n > 0, n, np.nan)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def gap_interval(self_rating, reps_agree, n_reps, confidence: float = 0.7) -> tuple[np.ndarray, np.ndarray]:
+    """Interval of the confidence gap self_rating − reps_agree: the self-rating as stated (one
+    person's view, see the module docstring), the reps' share by its Wilson score interval over
+    ``n_reps`` respondents (Newcombe's method 10 with a zero-width self side).
+
+    >>> lo, hi = gap_interval(1.0, 0.2, 10, 0.9)
+    >>> round(float(lo), 3), round(float(hi), 3)
+    (0.541, 0.931)
+    """
+    lo, hi = wilson_interval(reps_agree, n_reps, confidence)
+    own = np.asarray(self_rating, dtype=float)
+    return own - hi, own - lo
+
+
+def over_confidence(low, high, n_self, n_reps, settings: Settings = Settings()) -> pd.Series:
+    """The over-confidence flag from the gap's interval: True when its lower bound is above
+    ``overconfidence_min_gap``; False when its upper bound is not, or when it straddles the
+    minimum on at least ``overconfidence_min_answers`` reps and a self-answer (not clearly
+    over-confident); None (cannot tell) when it straddles on fewer answers or is not measured.
+
+    >>> over_confidence([0.5, 0.1, 0.2, 0.2, np.nan], [0.9, 0.3, 0.6, 0.6, np.nan],
+    ...                 [2, 2, 2, 2, 0], [10, 10, 10, 3, 0]).tolist()
+    [True, False, False, None, None]
+    """
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    bar = settings.overconfidence_min_gap
+    enough = (np.asarray(n_self) >= 1) & (np.asarray(n_reps) >= settings.overconfidence_min_answers)
+    flag = np.where(low > bar, True, np.where((high <= bar) | enough, False, None))
+    return pd.Series(flag, dtype=object).where(~np.isnan(low), None)
+
+
+def _points(x: float) -> str:
+    return f"{100 * x:+.0f}".replace("-", "−")
+
+
+def confidence_verdict(row, settings: Settings = Settings()) -> str:
+    """One manager's over-confidence in words, with the interval and the n it rests on (a row of
+    :func:`survey_by_manager`, or of the diagnosis that carries its columns).
+
+    >>> confidence_verdict({"confidence_gap": 0.8, "confidence_gap_low": 0.6, "confidence_gap_high": 0.93,
+    ...                     "over_confident": True, "n_self_ratings": 2, "n_rep_coaching_respondents": 7})
+    'gap +60 to +93 points (70% interval): over-confident, clearly wider than 45 points'
+    >>> confidence_verdict({"confidence_gap": 0.5, "confidence_gap_low": 0.1, "confidence_gap_high": 0.8,
+    ...                     "over_confident": None, "n_self_ratings": 2, "n_rep_coaching_respondents": 3})
+    'gap +10 to +80 points (70% interval): cannot tell, only 3 reps answered (5 needed)'
+    """
+    gap = row.get("confidence_gap")
+    if gap is None or pd.isna(gap):
+        return "not measured: needs the manager's self-rating and reps' answers on coaching consistency"
+    span = (f"gap {_points(row.get('confidence_gap_low'))} to {_points(row.get('confidence_gap_high'))} points "
+            f"({settings.overconfidence_confidence:.0%} interval)")
+    bar = f"{100 * settings.overconfidence_min_gap:.0f} points"
+    flag = row.get("over_confident")
+    if flag is None or pd.isna(flag):
+        n_self, n_reps = int(row.get("n_self_ratings") or 0), int(row.get("n_rep_coaching_respondents") or 0)
+        short = (f"only {n_reps} reps answered ({settings.overconfidence_min_answers} needed)" if n_self
+                 else "no self-answer")
+        return f"{span}: cannot tell, {short}"
+    return f"{span}: over-confident, clearly wider than {bar}" if flag else f"{span}: not clearly wider than {bar}"
 
 
 def normalised(score: pd.Series, scale_max: pd.Series, scale_min: pd.Series | None = None) -> pd.Series:
@@ -175,7 +272,12 @@ def survey_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Set
           over ``n_self_ratings`` answers;
         * ``reps_agree`` = share of reps' ``coaching_rep`` answers about the manager that agree,
           over ``n_rep_coaching_answers``;
-        * ``confidence_gap`` = self_rating − reps_agree (NaN unless both are measured).
+        * ``n_rep_coaching_respondents`` = distinct reps among those answers (an answer with no
+          respondent counts as one);
+        * ``confidence_gap`` = self_rating − reps_agree (NaN unless both are measured), with
+          ``confidence_gap_low``/``confidence_gap_high`` its interval (:func:`gap_interval` at
+          ``settings.overconfidence_confidence`` over the respondents);
+        * ``over_confident``: True / False / None = cannot tell (:func:`over_confidence`).
 
         Agree: (score − 1) ÷ (scale_max − 1) ≥ (agree_score − 1) ÷ 4. No answers: NaN, count 0.
     """
@@ -197,9 +299,12 @@ def survey_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Set
                         left_on="manager", right_index=True, how="left")
     theirs = rep[rep["kind"] == "coaching_rep"]
     if not theirs.empty:
-        out = out.merge(theirs.groupby("manager").agg(reps_agree=("agrees", "mean"),
-                                                      n_rep_coaching_answers=("agrees", "size")),
+        # one rep answering every wave is one voice: each respondent counts once (a blank one, once each)
+        out = out.merge(theirs.assign(blank=theirs["respondent"].isna()).groupby("manager").agg(
+                            reps_agree=("agrees", "mean"), n_rep_coaching_answers=("agrees", "size"),
+                            n_known=("respondent", "nunique"), n_blank=("blank", "sum")),
                         left_on="manager", right_index=True, how="left")
+        out["n_rep_coaching_respondents"] = out.pop("n_known") + out.pop("n_blank")
     for c in SURVEY_COLUMNS[1:]:
         if c not in out.columns:
             out[c] = np.nan
@@ -210,6 +315,14 @@ def survey_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Set
         out[c] = out[c].astype(float)
     out["lead_survey"] = out[lead_cols].mean(axis=1, skipna=True).where(out[lead_cols].notna().any(axis=1), np.nan)
     out["confidence_gap"] = out["self_rating"] - out["reps_agree"]
+    low, high = gap_interval(out["self_rating"], out["reps_agree"], out["n_rep_coaching_respondents"],
+                             settings.overconfidence_confidence)
+    measured = out["confidence_gap"].notna().to_numpy()
+    out["confidence_gap_low"] = np.where(measured, low, np.nan)
+    out["confidence_gap_high"] = np.where(measured, high, np.nan)
+    out["over_confident"] = over_confidence(out["confidence_gap_low"], out["confidence_gap_high"],
+                                            out["n_self_ratings"], out["n_rep_coaching_respondents"],
+                                            settings).to_numpy()
     return out[SURVEY_COLUMNS].reset_index(drop=True)
 
 

@@ -338,6 +338,27 @@ def test_clusters_page_names_groups_with_quality_figures():
     assert {m.label: m.value for m in at.metric}["Clusters"] == "3"
 
 
+def test_clusters_decline_on_a_region_and_the_coaching_page_shows_the_over_confidence_flag():
+    """Issue 19: five managers are too few for groups (the page says why and what it would use);
+    the confidence table carries the interval, the n on each side and the flag."""
+    at = app().run()
+    at.switch_page("views/clusters.py").run()
+    region = next(m for m in at.sidebar.multiselect if m.label == "Region")
+    region.set_value(["EMEA"]).run()
+    assert not at.exception and not at.error
+    page = texts(at)
+    assert "Only 5 managers in scope" in page and "Signals used:" in page
+    assert not at.metric
+    at.switch_page("views/coaching.py").run()
+    region = next(m for m in at.sidebar.multiselect if m.label == "Region")
+    region.set_value([]).run()
+    assert not at.exception and not at.error
+    gap = next(d.value for d in at.dataframe if "over_confident" in d.value.columns)
+    assert {"confidence_gap_low", "confidence_gap_high", "n_self_ratings", "n_rep_coaching_respondents"} <= set(gap.columns)
+    assert sorted(gap.loc[gap["over_confident"] == "yes", "manager"]) == ["Bao Krüger", "Sofia Bakker", "Uma Haddad"]
+    assert "Over-confident only when the gap's 70% interval" in texts(at)
+
+
 @pytest.mark.parametrize("page", ["views/managers.py", "views/coaching.py", "views/clusters.py", "views/manager.py",
                                   "views/capability.py", "views/follow_through.py", "views/independence.py",
                                   "views/gaps.py", "views/movers.py", "views/kpis.py", "views/needle.py",

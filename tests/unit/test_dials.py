@@ -452,3 +452,18 @@ def test_a_manager_with_no_coaching_log_gets_no_coach_score(demo_diagnosis, tmp_
     others = full.set_index("manager").drop(index=quiet)
     pd.testing.assert_frame_equal(d.drop(index=quiet)[["lead", "manage", "coach"]],
                                   others.loc[d.drop(index=quiet).index, ["lead", "manage", "coach"]])
+
+
+@pytest.mark.parametrize("flag, shown", [(True, True), (False, False), (None, False)])
+def test_checklist_checks_the_coaching_only_when_clearly_over_confident(flag, shown):
+    """A wide gap alone (0.6, over the old 0.25 rule) is not enough: the interval's flag decides,
+    and the item cites the n's on each side and the interval."""
+    row = pd.Series({"confidence_gap": 0.6, "self_rating": 1.0, "reps_agree": 0.4, "n_self_ratings": 2,
+                     "n_rep_coaching_answers": 10, "n_rep_coaching_respondents": 5, "confidence_gap_low": 0.5,
+                     "confidence_gap_high": 0.75, "over_confident": flag})
+    items = {i.title: i.evidence for i in next_one_on_one(row, {}, [])}
+    assert ("Check the coaching with the reps" in items) is shown
+    if shown:
+        assert items["Check the coaching with the reps"] == (
+            "self-rating 100% (2 answers), but 40% of 10 rep answers (5 reps) agree they are coached "
+            "consistently: a gap of 50% to 75%")

@@ -134,6 +134,8 @@ def test_surveys_naming_nobody():
     assert "no surveyed manager is in the roster" in link_reasons(ws)["lead_direction"]
     diag = diagnosis(ws)
     assert diag["lead_direction"].isna().all() and diag["confidence_gap"].isna().all()
+    # the flag and interval drawn from the gap go with it (never a verdict on a gap not shown)
+    assert diag["over_confident"].isna().all() and diag["confidence_gap_low"].isna().all()
     assert _support(ws, "lead_dial").status == "needs data"
     assert _support(ws, "confidence_gap").status == "needs data"
 

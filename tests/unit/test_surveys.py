@@ -361,3 +361,101 @@ def test_demo_retention_counts_every_leaver(demo_ws, truth):
     assert out["retention"].notna().all()
     by_type = out.assign(archetype=out["manager"].map(truth["managers"])).groupby("archetype")["retention"].mean()
     assert by_type.idxmax() == "motivator"
+
+
+# ---------------------------------------------------------------------------------------
+# over-confidence: a flag with its interval and its n (issue 19)
+# ---------------------------------------------------------------------------------------
+
+
+def team(manager: str, n_reps: int, n_agree: int, waves=(WAVE, "2026-03-13"), scale_max=5, self_score=5,
+         agree=4, disagree=2) -> list[dict]:
+    """A manager's self-answers and their reps' coaching answers, the same reps every wave."""
+    rows = [answer(manager, manager, CONFIDENCE_ITEM_SELF, self_score, role="manager", scale_max=scale_max, when=w)
+            for w in waves]
+    for w in waves:
+        rows += [answer(f"R-{manager}-{i}", manager, CONFIDENCE_ITEM_REP, agree if i < n_agree else disagree,
+                        scale_max=scale_max, when=w) for i in range(n_reps)]
+    return rows
+
+
+def people_for(*managers_and_sizes) -> list[dict]:
+    out = []
+    for m, n in managers_and_sizes:
+        out += [{"name": m}] + [{"name": f"{m} rep {i}", "manager": m} for i in range(n)]
+    return out
+
+
+def test_over_confidence_reads_the_interval_not_the_point():
+    ws = workspace_with(people=people_for(("Clear", 10), ("Fine", 10), ("Few", 3), ("Edge", 10)),
+                        surveys=[*team("Clear", 10, 1), *team("Fine", 10, 8), *team("Few", 3, 1), *team("Edge", 10, 5)])
+    out = survey_by_manager(ws).set_index("manager")
+    # each rep answered two waves: counted once on the reps' side
+    assert out.loc["Clear", "n_rep_coaching_answers"] == 20 and out.loc["Clear", "n_rep_coaching_respondents"] == 10
+    for m in out.index:
+        assert out.loc[m, "confidence_gap_low"] <= out.loc[m, "confidence_gap"] <= out.loc[m, "confidence_gap_high"]
+    assert out.loc["Clear", "over_confident"] is True  # gap 0.9, interval wholly above 0.4
+    assert out.loc["Fine", "over_confident"] is False  # gap 0.2, interval wholly below
+    # gap 0.67 on 3 reps: the interval straddles 0.4 and 3 reps are too few to say no
+    assert out.loc["Few", "confidence_gap"] == approx(0.6667) and out.loc["Few", "over_confident"] is None
+    # gap 0.5 on 10 reps: above the bar as a point, not clearly: the old rule (gap > 0.25) flagged it
+    assert out.loc["Edge", "confidence_gap"] == approx(0.5) and out.loc["Edge", "over_confident"] is False
+
+
+def test_over_confidence_settings_move_the_flag():
+    ws = workspace_with(people=people_for(("Edge", 10), ("Few", 3)),
+                        surveys=[*team("Edge", 10, 5), *team("Few", 3, 1)])
+    loose = survey_by_manager(ws, settings=Settings(overconfidence_min_gap=0.2)).set_index("manager")
+    assert loose.loc["Edge", "over_confident"] is True
+    wide = survey_by_manager(ws, settings=Settings(overconfidence_confidence=0.99)).set_index("manager")
+    base = survey_by_manager(ws).set_index("manager")
+    assert wide.loc["Edge", "confidence_gap_low"] < base.loc["Edge", "confidence_gap_low"]
+    few = survey_by_manager(ws, settings=Settings(overconfidence_min_answers=3)).set_index("manager")
+    assert few.loc["Few", "over_confident"] is False  # 3 reps now count as enough to say "not clearly"
+
+
+def test_over_confidence_without_one_side_is_not_measured(small):
+    ws = workspace_with(people=people_for(("Self", 4), ("Reps", 4)),
+                        surveys=[*team("Self", 0, 0), *[a for a in team("Reps", 8, 1) if a["respondent_role"] == "rep"]])
+    out = survey_by_manager(ws).set_index("manager")
+    for m in ("Self", "Reps"):
+        assert math.isnan(out.loc[m, "confidence_gap_low"]) and math.isnan(out.loc[m, "confidence_gap_high"])
+        assert out.loc[m, "over_confident"] is None
+    assert row(survey_by_manager(small), "Mia")["over_confident"] is None
+
+
+@pytest.mark.parametrize("scale_max, agree, disagree", [(5, 4, 2), (7, 6, 3), (10, 8, 4)])
+def test_planted_over_confidence_on_varied_scales_and_team_sizes(scale_max, agree, disagree):
+    """Managers planted as in the demo (reps agreeing 90%, 62%, 50% or 45% of the time; the
+    over-confident 24%), teams of 5 to 12 reps, two waves: every planted one is flagged, and
+    (precision ≥ 0.9) almost nobody else; the old point rule (gap > 0.25) flagged most of them."""
+    import numpy as np
+
+    rng = np.random.default_rng(scale_max)
+    plants = {}
+    rows, people = [], []
+    for i in range(40):
+        m = f"M{i:02d}"
+        over = i % 5 == 0
+        share = 0.24 if over else (0.9, 0.62, 0.5, 0.45)[i % 4]
+        n = int(rng.integers(5, 13))
+        plants[m] = over
+        people += people_for((m, n))
+        for w in (WAVE, "2026-03-13"):
+            rows.append(answer(m, m, CONFIDENCE_ITEM_SELF, scale_max, role="manager", scale_max=scale_max, when=w))
+            k = int(round(share * n))
+            yes = set(rng.choice(n, size=k, replace=False).tolist())
+            rows += [answer(f"R-{m}-{j}", m, CONFIDENCE_ITEM_REP, agree if j in yes else disagree,
+                            scale_max=scale_max, when=w) for j in range(n)]
+    out = survey_by_manager(workspace_with(people=people, surveys=rows))
+    truth = out["manager"].map(plants)
+    flagged = out["over_confident"].eq(True)
+    assert (flagged & truth).sum() == truth.sum()  # full recall
+    assert (flagged & truth).sum() / flagged.sum() >= 0.9
+    assert (out["confidence_gap"] > 0.25).sum() > 2 * truth.sum()  # what the old rule would have flagged
+
+
+def test_demo_flags_exactly_the_planted_over_confident_managers(demo_survey, truth):
+    overconfident = {m for m, a in truth["managers"].items() if a == "overconfident"}
+    assert set(demo_survey.loc[demo_survey["over_confident"].eq(True), "manager"]) == overconfident
+    assert demo_survey["over_confident"].notna().all()  # every demo team is large enough to say no
