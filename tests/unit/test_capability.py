@@ -509,3 +509,20 @@ def test_capability_slope_interval_decides_flat():
     # namers' teams never move: their interval holds 0 or the slope is under the bar
     assert flat[(kinds == "namer").to_numpy()].all()
     assert not flat[(kinds == "developer").to_numpy()].any()
+
+
+def test_demo_noise_keeps_the_fixed_rise_and_developers_still_move(demo_ws, truth):
+    """The demo's reviews carry decimals (noise sd 0.15 of a 1..5 point): the noise of a change is
+    about 0.05, so the bar stays moved_rise (0.10); developers' gaps still move, the others' rarely."""
+    noise = cap.rating_noise(demo_ws).iloc[0]
+    assert noise["basis"].startswith("rests on") and noise["step"] == pytest.approx(0.025)
+    assert 0.035 < noise["noise"] < 0.065 and Settings().noise_multiple * noise["noise"] < Settings().moved_rise
+    g = cap.named_gaps(demo_ws)
+    kinds = g["manager"].map(truth["managers"])
+    decided = g[g["status"].isin(["moved", "stuck", "not moved"])]
+    share = (decided["status"] == "moved").groupby(kinds[decided.index]).mean()
+    assert share["developer"] >= 0.85
+    assert share.drop("developer").max() <= 0.1
+    by = cap.capability_by_manager(demo_ws).set_index("manager")
+    dev = [m for m, k in truth["managers"].items() if k == "developer"]
+    assert (by.loc[dev, "capability_slope_low"] > 0).all()  # developers' movement is clear of the noise
