@@ -259,34 +259,37 @@ def dependency_trend(ws: Workspace, filters: Filters = Filters(), settings: Sett
 
 
 def _trend(curve: pd.DataFrame, mgrs: list[str], flat_tolerance: float, min_quarters: int) -> pd.DataFrame:
-    curve = curve[curve["dependency"].notna() & curve["manager"].isin(mgrs)]
-    # vectorised over managers: weighted sums per manager (one groupby, no loop per row)
-    c = pd.DataFrame({"manager": curve["manager"].to_numpy(),
-                      "x": quarter_number(curve["quarter"]).to_numpy(dtype=float),
-                      "y": curve["dependency"].to_numpy(dtype=float),
-                      "w": curve["n_complex_closed"].to_numpy(dtype=float),
-                      "k": curve["n_involved"].to_numpy(dtype=float)})
-    g = c.groupby("manager", sort=False)
-    sw = g["w"].transform("sum")
-    c["dx"] = c["x"] - (c["w"] * c["x"]).groupby(c["manager"]).transform("sum") / sw
-    c["dy"] = c["y"] - (c["w"] * c["y"]).groupby(c["manager"]).transform("sum") / sw
-    c["sxy"], c["sxx"] = c["w"] * c["dx"] * c["dy"], c["w"] * c["dx"] ** 2
-    per = c.groupby("manager").agg(n_quarters=("x", "size"), sxy=("sxy", "sum"), sxx=("sxx", "sum"),
-                                   k=("k", "sum"), n=("w", "sum"))
-    per["slope"] = per["sxy"] / per["sxx"].where(per["sxx"] > 0)
-    c["resid2"] = c["w"] * (c["dy"] - c["manager"].map(per["slope"]) * c["dx"]) ** 2
-    per["rss"] = c.groupby("manager")["resid2"].sum()
-    p = (per["k"] + 0.5) / (per["n"] + 1.0)
-    pq = p * (1 - p)
-    extra = per["rss"] / pq / (per["n_quarters"] - 2).where(per["n_quarters"] > 2)
-    phi = extra.where(extra > 1, 1.0).fillna(1.0)
-    se = np.sqrt(phi * pq / per["sxx"].where(per["sxx"] > 0))
-    out = pd.DataFrame({"manager": pd.Series(mgrs, dtype=object)})
-    out = out.merge(per[["slope", "n_quarters"]].assign(se=se), left_on="manager", right_index=True, how="left")
-    out["n_quarters"] = out["n_quarters"].fillna(0).astype("int64")
-    out["slope"] = out["slope"].where(out["n_quarters"] >= min_quarters).astype(float)
-    out["slope_low"] = (out["slope"] - Z95 * out["se"]).astype(float)
-    out["slope_high"] = (out["slope"] + Z95 * out["se"]).astype(float)
+    curve = curve[curve["dependency"].notna()]
+    # vectorised over managers: weighted sums per manager with bincount (no loop per row)
+    codes = pd.Index(mgrs).get_indexer(curve["manager"])
+    keep = codes >= 0
+    codes = codes[keep]
+    m = len(mgrs)
+    x = quarter_number(curve["quarter"]).to_numpy(dtype=float)[keep]
+    y = curve["dependency"].to_numpy(dtype=float)[keep]
+    w = curve["n_complex_closed"].to_numpy(dtype=float)[keep]
+    k = curve["n_involved"].to_numpy(dtype=float)[keep]
+
+    def per(values: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=values, minlength=m)
+
+    n_quarters = np.bincount(codes, minlength=m)
+    sw = per(w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dx = x - (per(w * x) / sw)[codes]
+        dy = y - (per(w * y) / sw)[codes]
+        sxy, sxx = per(w * dx * dy), per(w * dx * dx)
+        slope = np.where(sxx > 0, sxy / np.where(sxx > 0, sxx, 1), np.nan)
+        rss = per(w * (dy - slope[codes] * dx) ** 2)
+        p = (per(k) + 0.5) / (sw + 1.0)
+        pq = p * (1 - p)
+        extra = np.where(n_quarters > 2, rss / pq / np.maximum(n_quarters - 2, 1), np.nan)
+        phi = np.where(extra > 1, extra, 1.0)
+        se = np.sqrt(phi * pq / np.where(sxx > 0, sxx, np.nan))
+    slope = np.where(n_quarters >= min_quarters, slope, np.nan)
+    out = pd.DataFrame({"manager": pd.Series(mgrs, dtype=object), "slope": slope.astype(float),
+                        "slope_low": slope - Z95 * se, "slope_high": slope + Z95 * se,
+                        "n_quarters": n_quarters.astype("int64")})
     out["trend"] = [classify_trend(s_, flat_tolerance, lo, hi)
                     for s_, lo, hi in zip(out["slope"], out["slope_low"], out["slope_high"], strict=True)]
     return out[TREND_COLUMNS]
