@@ -306,3 +306,16 @@ def test_maven_only_shows_what_it_can_and_names_the_rest(real_data):
     assert d["manage"].notna().all() and (d["n_signals_manage"] >= 1).all()  # pipeline hygiene from deals
     assert d["attainment"].isna().all()  # no quota export: not measured, never 0
     assert d["hero"].isna().all() and d["reason"].str.startswith("Cannot tell").all()
+
+
+def test_hero_verdicts_do_not_depend_on_who_else_is_in_the_filter(demo_diagnosis):
+    """Issue 19: a planted hero filtered alone is still a hero, with the same reason; a developer
+    alone is still not one (the pattern reads the manager's own evidence, never a rank)."""
+    ws, d = demo_diagnosis
+    whole = d.set_index("manager")
+    for m in (TRUTH["primary"]["hero"], TRUTH["primary"]["developer"]):
+        alone = diagnosis(ws, Filters(managers=(m,))).set_index("manager")
+        assert alone.loc[m, "hero"] == whole.loc[m, "hero"] and alone.loc[m, "reason"] == whole.loc[m, "reason"]
+    hero = whole.loc[TRUTH["primary"]["hero"]]
+    assert hero["n_complex_won"] >= Settings().hero_min_complex_won and hero["n_cycles"] >= 3
+    assert "95% interval" in hero["reason"] and "won complex deals" in hero["reason"]
