@@ -206,8 +206,18 @@ class Settings:
         move no one's dials and they are in no rep list.
     moved_rise : a named gap moved when its normalised score rose by at least this much ...
     moved_within_cycles : ... within this many cycles after it was named.
+    noise_multiple : ... and by at least this many times the rating noise (the spread of the
+        change between two reviews of a capability nobody worked on,
+        :func:`analytics.signals.capability.rating_noise`), and the rise must hold the next cycle.
+        1.5 with the hold: on generated organisations with one-point rating noise, precision of
+        "moved" 0.92–0.95 on 1–10 scales (0.67–0.73 with the old fixed 0.10), recall 0.86–0.97;
+        2 asks three points of a 1–10 scale and misses a third of the real two-to-three-point rises.
     stuck_min_cycles : a gap named in at least this many cycles without moving is stuck.
-    flat_slope : a capability slope per cycle below this (normalised units) is flat.
+    flat_slope : a capability slope per cycle below this (normalised units) is flat; a slope
+        whose 95% interval contains 0 is flat whatever its size (never "moving" on noise).
+    dependency_flat_band : a dependency trend (share per quarter) smaller than this in size is
+        flat, and so is one whose 95% interval contains 0; 0.02 per quarter is 8 points a year,
+        less than the quarter-to-quarter spread of a team's share on ~10 complex deals.
     agree_score : a survey answer at or above this, on a 5-point scale, agrees.
     overconfidence_min_gap : a manager is over-confident when the confidence gap is clearly (the
         interval's lower bound) wider than this. Research finds a gap of about 0.4 usual (nearly
@@ -228,6 +238,11 @@ class Settings:
     hero_attainment : attainment at or above this is "at plan" for the hero pattern.
     hero_involvement : share of the team's won complex deals with the manager involved above
         which involvement is "high".
+    hero_min_complex_won : the hero pattern needs at least this many of the team's won complex
+        deals with known involvement, else "cannot tell": with 5 the involvement share moves by
+        20 points per deal, less would let one deal decide a career-relevant flag.
+    hero_min_review_cycles : ... and reviews in at least this many cycles under the manager: a
+        capability slope needs 2 points to exist and 3 to show it is flat rather than one change.
     min_managers_for_clusters : fewer managers than this (with every clustered signal measured) and
         the page declines to cluster. 12: on random subsets of the demo's 15 planted managers,
         k-means recovered the planted groups with a mean adjusted Rand index of 0.97 on 12, 0.87 on
@@ -264,8 +279,10 @@ class Settings:
     include_non_person_owners: bool = False
     moved_rise: float = _number(0.10, 0.01, 0.5, 0.01, "named gap moved: rise of at least")
     moved_within_cycles: int = _number(2, 1, 12, 1, "named gap moved: within this many cycles")
+    noise_multiple: float = _number(1.5, 0.0, 5.0, 0.25, "named gap moved: rise above this many times the rating noise")
     stuck_min_cycles: int = _number(2, 1, 12, 1, "named gap stuck: named in at least this many cycles")
     flat_slope: float = _number(0.01, 0.0, 0.2, 0.005, "flat capability: slope per cycle below")
+    dependency_flat_band: float = _number(0.02, 0.0, 0.2, 0.005, "flat dependency trend: slope per quarter below")
     agree_score: float = _number(4.0, 1.0, 5.0, 0.5, "survey: agree at or above (1–5)")
     overconfidence_min_gap: float = _number(0.45, 0.0, 1.0, 0.05, "over-confident: gap clearly wider than")
     overconfidence_confidence: float = _number(0.7, 0.5, 0.999, 0.01, "over-confident: confidence of the gap's interval")
@@ -277,6 +294,8 @@ class Settings:
     hero_attainment: float = _number(1.0, 0.5, 2.0, 0.05, "hero pattern: attainment at or above")
     hero_involvement: float = _number(0.6, 0.0, 1.0, 0.05,
                                      "hero pattern: involvement in won complex deals at or above")
+    hero_min_complex_won: int = _number(5, 1, 1000, 1, "hero pattern: at least this many won complex deals")
+    hero_min_review_cycles: int = _number(3, 2, 24, 1, "hero pattern: reviews in at least this many cycles")
     min_managers_for_clusters: int = _number(12, 4, 1000, 1, "clusters: at least this many managers")
     results_standard: float = _number(0.85, 0.0, 2.0, 0.05, "results standard: attainment of at least")
     capability_standard: float = _number(0.5, 0.0, 1.0, 0.05, "capability standard: latest score of at least")

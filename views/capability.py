@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.diagnosis.dials import RESTS_ON
 from analytics.outputs import charts
-from analytics.signals import capability_by_manager, named_gaps, naming_cycles, review_scores
+from analytics.signals import capability_by_manager, moved_rule, named_gaps, naming_cycles, review_scores
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, md_escape, needs_data, page_header
 from ui.data_health import link_notice
@@ -58,14 +58,18 @@ def render() -> None:
                                         f"best within {settings.moved_within_cycles} cycles", format="%.2f")})
 
     st.subheader("Named gaps: moved or stuck, per manager")
-    st.caption(f"A named gap **moved** when its score rose by at least {settings.moved_rise:.2f} within "
-               f"{settings.moved_within_cycles} cycles of being named; it is **stuck** when named in "
-               f"{settings.stuck_min_cycles} or more cycles without that rise.")
+    st.caption(memo("moved_rule", moved_rule, ws, settings) + f" It is **stuck** when named in "
+               f"{settings.stuck_min_cycles} or more cycles without that rise. The slope is flat when its 95% "
+               f"interval holds 0 or it is under {settings.flat_slope:.3f} per cycle.")
     per_manager = memo("capability_by_manager", capability_by_manager, ws, filters, settings)
-    table = per_manager[["manager", "capability_slope", "n_reps_reviewed", "n_named_gaps", "n_gaps_moved",
+    table = per_manager[["manager", "capability_slope", "capability_slope_low", "capability_slope_high",
+                         "n_rep_capabilities", "n_reps_reviewed", "n_named_gaps", "n_gaps_moved",
                          "n_gaps_stuck", "share_gaps_moved"]]
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "capability_slope": st.column_config.NumberColumn("slope per cycle", format="%+.3f"),
+        "capability_slope_low": st.column_config.NumberColumn("95% from", format="%+.3f"),
+        "capability_slope_high": st.column_config.NumberColumn("95% to", format="%+.3f"),
+        "n_rep_capabilities": "rep-capability series",
         "share_gaps_moved": st.column_config.ProgressColumn("share moved", min_value=0, max_value=1,
                                                             format="percent")})
     download_csv(table, "named-gaps-by-manager.csv", key="dl-gaps-manager")

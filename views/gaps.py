@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics.diagnosis import CATEGORIES, category_counts, gap_classification
+from analytics.signals import moved_rule
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
@@ -35,6 +36,7 @@ def render() -> None:
                     "no movement")
     cols[1].caption("never named, or named without sustained work: the manager's action")
     cols[2].caption("named, coached and moving")
+    st.caption(memo("moved_rule", moved_rule, ws, settings))
     cols[3].caption("what would place it is missing")
 
     managers = ["All managers", *sorted(gaps["manager"].dropna().unique())]

@@ -62,12 +62,16 @@ def render() -> None:
 
     st.subheader("Per manager")
     per_manager = memo("independence", independence_by_manager, ws, filters, settings)
-    table = per_manager[["manager", "independence", "n_complex_won", "dependency_slope", "dependency_trend",
-                         "n_quarters", "n_complex_won_not_measured"]]
+    st.caption(f"The trend is the slope of the curve, each quarter weighted by its deals, with its 95% interval: "
+               f"flat when the interval holds 0 or the slope is under {settings.dependency_flat_band:.3f} a quarter.")
+    table = per_manager[["manager", "independence", "n_complex_won", "dependency_slope", "dependency_slope_low",
+                         "dependency_slope_high", "dependency_trend", "n_quarters", "n_complex_won_not_measured"]]
     st.dataframe(table.sort_values("dependency_slope"), hide_index=True, width="stretch", column_config={
         "independence": st.column_config.ProgressColumn("independence", min_value=0, max_value=1, format="percent"),
         "n_complex_won": "complex deals won",
         "dependency_slope": st.column_config.NumberColumn("slope per quarter", format="%+.3f"),
+        "dependency_slope_low": st.column_config.NumberColumn("95% from", format="%+.3f"),
+        "dependency_slope_high": st.column_config.NumberColumn("95% to", format="%+.3f"),
         "dependency_trend": "trend", "n_quarters": "quarters",
         "n_complex_won_not_measured": "won complex deals with unknown involvement"})
     download_csv(table, "independence-by-manager.csv", key="dl-ind-manager")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics.diagnosis import movers_by_manager, top_movers
+from analytics.signals import moved_rule
 from ui.components import download_csv, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
@@ -14,6 +15,7 @@ def render() -> None:
     page_header("Top movers", filters)
     st.markdown("Recognition should reward behaviour and movement, not only results: these reps improved their "
                 "capabilities most (mean slope of their normalised scores per review cycle).")
+    st.caption(memo("moved_rule", moved_rule, ws, settings))
     n = st.slider("How many", 5, 30, 10, 5, key="movers-n")
     movers = memo("top_movers", top_movers, ws, filters, settings, n)
     if movers.empty:

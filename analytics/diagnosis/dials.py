@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.diagnosis.hero import hero_pattern  # noqa: F401 - the hero pattern, read from here by callers
 from analytics.filters import Filters
 from analytics.people import filter_options, managers
 from analytics.results import attainment
@@ -369,40 +370,6 @@ def development_index(evidence: pd.DataFrame, settings: Settings = Settings()) -
     Like the dials, it does not depend on who else is in scope."""
     scores = signal_scores(evidence, settings)
     return scores[[f"score_{k}" for k in DEVELOPMENT_SIGNALS]].mean(axis=1, skipna=True)
-
-
-def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
-    """The manager-B shape: at or above plan, high involvement in the team's won complex
-    deals, flat capability. Columns: manager, hero (True/False/None = cannot tell), reason.
-    """
-    rows = []
-    for r in evidence.itertuples(index=False):
-        att, inv, slope = r.attainment, r.involvement_won_complex, r.capability_slope
-        missing = [name for name, v in (("attainment", att), ("manager involvement", inv),
-                                        ("capability movement", slope)) if v is None or pd.isna(v)]
-        if missing:
-            rows.append((r.manager, None, f"Cannot tell: {', '.join(missing)} not measured."))
-            continue
-        at_plan = att >= settings.hero_attainment
-        involved = inv >= settings.hero_involvement
-        flat = slope < settings.flat_slope
-        if at_plan and involved and flat:
-            reason = (f"{att:.0%} of plan, but the manager was involved in {inv:.0%} of the team's "
-                      f"{int(r.n_complex_won)} won complex deals and capability is flat "
-                      f"({slope:+.3f} per cycle).")
-            rows.append((r.manager, True, reason))
-        else:
-            why = []
-            if not at_plan:
-                why.append(f"below plan ({att:.0%})")
-            if not involved:
-                why.append(f"involved in only {inv:.0%} of won complex deals")
-            if not flat:
-                why.append(f"capability moving ({slope:+.3f} per cycle)")
-            rows.append((r.manager, False, "Not the hero pattern: " + "; ".join(why) + "."))
-    out = pd.DataFrame(rows, columns=["manager", "hero", "reason"])
-    out["hero"] = pd.Series([r[1] for r in rows], index=out.index, dtype=object)  # True, False or None
-    return out
 
 
 @opens_run

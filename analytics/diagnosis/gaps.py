@@ -284,15 +284,20 @@ def _place(r: dict, settings: Settings, namings_loaded: bool) -> tuple[str, str,
         work += f" (follow-through in {_plural(r['cycles_worked'], 'cycle')})"
     status = r["gap_status"]
     score = f"score {_fmt(r['baseline_norm'])} → {_fmt(r['latest_norm'])}"
+    rose = pd.notna(r.get("rise"))
     if status == "moved":
-        move = f"a rise of {r['rise']:.2f} within {within} cycles"
+        move = f"a rise of {r['rise']:.2f} within {within} cycles, held the next cycle"
         if r["reached_standard"]:
             move += f", now at or above the {standard}"
     elif status in ("stuck", "not moved"):
-        move = f"no rise of {settings.moved_rise:.2f} within {within} cycles"
+        move = (f"no rise of {settings.moved_rise:.2f} above the rating noise that held, within {within} cycles")
+    elif status == "too early" and r["n_window_cycles"] >= settings.moved_within_cycles and rose:
+        move = f"too early to judge: a rise of {r['rise']:.2f}, whether it holds shows next cycle"
     elif status == "too early":
         move = (f"too early to judge: {r['n_window_cycles']} of {settings.moved_within_cycles} cycles held "
                 "since it was named")
+    elif rose:
+        move = f"a rise of {r['rise']:.2f}, but no review score since to show it held"
     else:
         score, move = f"score {_fmt(r['latest_norm'])} ({standard})", "no review score since it was named"
     text = f"{work}; {score}, {move}.{results}"

@@ -246,8 +246,8 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
         detail = (f"{'This manager is' if len(heroes) == 1 else 'Each is'} at "
                   f"{_range(heroes['attainment'], _pct)} of plan, was involved in "
                   f"{_range(heroes['involvement_won_complex'], _pct)} of the team's won complex deals, and the reps' "
-                  f"capability is flat ({_range(heroes['capability_slope'], _slope)} per cycle, under the "
-                  f"{settings.flat_slope:+.3f} bar).")
+                  f"capability is flat ({_range(heroes['capability_slope'], _slope)} per cycle: under the "
+                  f"{settings.flat_slope:+.3f} bar, or too close to 0 to tell from noise).")
     if not developers.empty:
         shown = developers.head(3)
         idx = names(f"{v:.0f}" for v in shown["development_index"].dropna())

@@ -136,8 +136,12 @@ def _capability_signal(row: pd.Series, settings: Settings) -> SignalLine:
     decided = _int(row.get("n_gaps_decided"))
     if decided:
         basis += f"; {_int(row.get('n_gaps_moved'))} of {decided} named gaps moved"
-    trend = ("moving" if slope >= settings.flat_slope else
-             "falling" if slope <= -settings.flat_slope else "flat")
+    low, high = _num(row.get("capability_slope_low")), _num(row.get("capability_slope_high"))
+    if low is not None and high is not None:
+        basis += f"; 95% interval {low:+.3f} to {high:+.3f}"
+    # never "moving" (or "falling") when the slope's interval holds 0
+    trend = ("moving" if slope >= settings.flat_slope and (low is None or low > 0) else
+             "falling" if slope <= -settings.flat_slope and (high is None or high < 0) else "flat")
     return SignalLine(label, f"{slope:+.3f} per cycle", basis, trend)
 
 

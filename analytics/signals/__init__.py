@@ -4,7 +4,14 @@ pipeline, activity), coaching, surveys, capability, follow-through, execution in
 May import: the vocabulary, ``store``, ``people`` and ``periods``; never ``ingest`` or anything above.
 """
 
-from analytics.signals.capability import capability_by_manager, named_gaps, naming_cycles, review_scores
+from analytics.signals.capability import (
+    capability_by_manager,
+    moved_rule,
+    named_gaps,
+    naming_cycles,
+    rating_noise,
+    review_scores,
+)
 from analytics.signals.coaching import (
     BEHAVIOURS,
     behaviour_counts,
@@ -48,10 +55,12 @@ __all__ = [
     "follow_through_by_manager",
     "independence_by_manager",
     "independence_by_rep",
+    "moved_rule",
     "named_gaps",
     "naming_cycles",
     "overdue_actions",
     "pipeline_by_manager",
+    "rating_noise",
     "review_scores",
     "session_examples",
     "survey_by_manager",

@@ -8,8 +8,15 @@ Definitions (FRAMEWORK.md, thresholds from :class:`analytics.settings.Settings`)
   normalised score on the cycle index, over at least two cycles under that manager.
 * A **named gap** is a capability named as the focus of a coaching session or as the capability
   of a development action for that rep. It **moved** when the best normalised score within the
-  next ``moved_within_cycles`` cycles after it was named rose at least ``moved_rise`` above the
-  baseline; it is **stuck** when named in ``stuck_min_cycles`` or more cycles with no such rise.
+  next ``moved_within_cycles`` cycles after it was named rose above the baseline by at least
+  ``moved_rise`` *and* by at least ``noise_multiple`` × the rating noise (:func:`rating_noise`:
+  the spread of the change between two reviews of capabilities nobody worked on), and the next
+  score after the best one still stands ``moved_rise`` above the baseline (one lucky review is
+  not movement); it is **stuck** when named in ``stuck_min_cycles`` or more cycles with no such
+  rise.
+* The **capability slope** of a manager is the mean of their (rep, capability) slopes, with a
+  95% interval (Student's t on the spread of those slopes); it is **flat** when the interval
+  contains 0 or the slope is below ``flat_slope``.
 
 Attribution
 -----------
@@ -59,7 +66,7 @@ MOVEMENT_COLUMNS = ["rep", "capability", "manager", "n_cycles", "first_cycle_ind
                     "first_norm", "last_norm", "slope"]
 GAP_COLUMNS = ["rep", "capability", "manager", "first_named_date", "n_namings", "named_cycles",
                "baseline_cycle_index", "baseline_norm", "n_window_cycles", "best_within", "rise", "status"]
-MANAGER_COLUMNS = ["manager", "capability_slope", "n_rep_capabilities", "n_reps_reviewed", "n_cycles",
+MANAGER_COLUMNS = ["manager", "capability_slope", "capability_slope_low", "capability_slope_high", "n_rep_capabilities", "n_reps_reviewed", "n_cycles",
                    "share_gaps_moved", "n_gaps_decided", "n_named_gaps", "n_gaps_moved", "n_gaps_stuck",
                    "n_gaps_not_moved", "n_gaps_too_early", "n_gaps_not_measured"]
 
@@ -277,6 +284,134 @@ def _movement(rs: pd.DataFrame) -> pd.DataFrame:
     return out[MOVEMENT_COLUMNS].sort_values(keys, ignore_index=True)
 
 
+NOISE_COLUMNS = ["scale_min", "scale_max", "noise", "step", "n_series", "n_changes", "basis"]
+#: the rating noise is estimated from the data when at least this many unnamed (rep, capability)
+#: series with at least two cycles, and twice as many changes between cycles, exist on the scale;
+#: with fewer, a robust spread rests on too little and the scale's step stands in.
+MIN_NOISE_SERIES = 10
+
+
+@per_data_version
+def _named_keys(ws: Workspace) -> pd.DataFrame:
+    """Every (rep, capability key) ever named as a gap, whatever the filters and dates."""
+    return ws.query(f"SELECT DISTINCT rep, lower(trim(capability)) AS cap_key FROM ({_NAMINGS_SQL}) n")
+
+
+@per_data_version
+def rating_noise(ws: Workspace) -> pd.DataFrame:
+    """The rating noise of each review scale, in normalised units, and what it rests on.
+
+    The noise is the spread of the change between two consecutive reviews of a capability that
+    nobody worked on: the (rep, capability) series never named in a coaching session's focus or
+    a development action, whatever the period (so it is the same under every filter). From the
+    changes d between consecutive scored cycles of those series (the cycle's mean score):
+
+        noise = √(mean (d − median d)²) over the changes within max(3 × 1.4826 × MAD, 2 × step)
+        of the median (a robust standard deviation: a real rise of a rep who grew on their own
+        is left out, while a scale of whole points keeps its one-point changes)
+
+    when the scale has at least :data:`MIN_NOISE_SERIES` such series with two cycles or more and
+    twice as many changes ("rests on N unnamed series"); else the scale's step stands in ("the
+    scale step"). step = the smallest gap between two distinct scores seen on the scale (at most
+    one point) ÷ (scale_max − scale_min): a one-point change on a 1–10 scale is 0.11.
+
+    It is the noise of a *difference* (a rise is one score minus another), so a named gap moved
+    only when its rise is above ``settings.noise_multiple`` × noise (:func:`named_gaps`).
+
+    Returns
+    -------
+    DataFrame: scale_min, scale_max, noise, step, n_series, n_changes, basis; one row per scale
+    (NaN noise only when the scale has no scores).
+
+    >>> from tests.factories import workspace_with
+    >>> ws = workspace_with(reviews=[{"rep": f"R{i}", "capability": "Discovery", "cycle": c,
+    ...                                "review_date": d, "score": 3 + (i + k) % 2}
+    ...                               for i in range(12) for k, (c, d) in
+    ...                               enumerate([("2025-Q1", "2025-03-31"), ("2025-Q2", "2025-06-30"),
+    ...                                          ("2025-Q3", "2025-09-30")])])
+    >>> rating_noise(ws)[["noise", "step", "n_series", "n_changes", "basis"]].to_dict("records")
+    [{'noise': 0.25, 'step': 0.25, 'n_series': 12, 'n_changes': 24, 'basis': 'rests on 12 unnamed series'}]
+    """
+    rs = _all_review_scores(ws)
+    rs = rs[rs["score_norm"].notna()]
+    if rs.empty:
+        return _empty(NOISE_COLUMNS, ints=("n_series", "n_changes"))
+    rs = rs.assign(cap_key=rs["capability"].str.strip().str.lower())
+    span = rs["scale_max"] - rs["scale_min"]
+    scales = rs.assign(span=span).groupby(["scale_min", "scale_max"], as_index=False).agg(span=("span", "first"))
+    # the step: the finest gap between distinct scores seen on the scale, at most one point
+    distinct = rs[["scale_min", "scale_max", "score"]].drop_duplicates().sort_values(["scale_min", "scale_max", "score"])
+    gap = distinct.groupby(["scale_min", "scale_max"])["score"].diff()
+    finest = distinct.assign(gap=gap.where(gap > 0)).groupby(["scale_min", "scale_max"], as_index=False)["gap"].min()
+    scales = scales.merge(finest, on=["scale_min", "scale_max"], how="left")
+    scales["step"] = scales["gap"].fillna(1.0).clip(upper=1.0) / scales["span"]
+    # the changes between consecutive cycles of series nobody named
+    named = _named_keys(ws)
+    key = pd.MultiIndex.from_frame(rs[["rep", "cap_key"]])
+    unnamed = rs[~key.isin(pd.MultiIndex.from_frame(named[["rep", "cap_key"]]))] if len(named) else rs
+    per = (unnamed.groupby(["scale_min", "scale_max", "rep", "cap_key", "cycle_index"], as_index=False)["score_norm"]
+                  .mean().sort_values(["scale_min", "scale_max", "rep", "cap_key", "cycle_index"], ignore_index=True))
+    per["d"] = per.groupby(["scale_min", "scale_max", "rep", "cap_key"])["score_norm"].diff()
+    ch = per[per["d"].notna()].merge(scales[["scale_min", "scale_max", "step"]], on=["scale_min", "scale_max"])
+    grp = ch.groupby(["scale_min", "scale_max"])
+    ch["dev"] = ch["d"] - grp["d"].transform("median")
+    ch["mad"] = ch["dev"].abs().groupby([ch["scale_min"], ch["scale_max"]]).transform("median")
+    kept = ch[ch["dev"].abs() <= np.maximum(3 * 1.4826 * ch["mad"], 2 * ch["step"]) + 1e-12]
+    est = kept.assign(sq=kept["dev"] ** 2).groupby(["scale_min", "scale_max"], as_index=False).agg(estimate=("sq", "mean"))
+    est["estimate"] = np.sqrt(est["estimate"])
+    counts = ch.groupby(["scale_min", "scale_max"], as_index=False).agg(
+        n_series=("rep", "size"), n_changes=("d", "size"))
+    counts["n_series"] = ch.drop_duplicates(["scale_min", "scale_max", "rep", "cap_key"]).groupby(
+        ["scale_min", "scale_max"]).size().reindex(pd.MultiIndex.from_frame(counts[["scale_min", "scale_max"]])).to_numpy()
+    out = scales.merge(counts, on=["scale_min", "scale_max"], how="left").merge(est, on=["scale_min", "scale_max"], how="left")
+    out["n_series"] = out["n_series"].fillna(0).astype("int64")
+    out["n_changes"] = out["n_changes"].fillna(0).astype("int64")
+    enough = (out["n_series"] >= MIN_NOISE_SERIES) & (out["n_changes"] >= 2 * MIN_NOISE_SERIES)
+    out["noise"] = np.where(enough, out["estimate"], out["step"]).astype(float)
+    out["basis"] = np.where(enough, "rests on " + out["n_series"].map("{:,}".format) + " unnamed series",
+                            "the scale step").astype(object)
+    out["noise"] = out["noise"].round(RISE_DECIMALS)
+    return out[NOISE_COLUMNS].reset_index(drop=True)
+
+
+def moved_rule(ws: Workspace, settings: Settings = Settings()) -> str:
+    """One sentence for the pages: when a rise counts as movement, with the noise level used.
+
+    >>> from tests.factories import workspace_with
+    >>> moved_rule(workspace_with())
+    'A named gap **moved** when its score rose by at least 0.10 within 2 cycles of being named and held the next cycle.'
+    """
+    noise = rating_noise(ws)
+    head = (f"A named gap **moved** when its score rose by at least {settings.moved_rise:.2f} within "
+            f"{settings.moved_within_cycles} cycles of being named")
+    if noise.empty or not settings.noise_multiple:
+        return head + " and held the next cycle."
+    parts = []
+    for r in noise.itertuples(index=False):
+        bar = max(settings.moved_rise, settings.noise_multiple * r.noise)
+        where = f" on the {r.scale_min:g}–{r.scale_max:g} scale" if len(noise) > 1 else ""
+        basis = ("the spread of changes in scores nobody worked on, " + r.basis if r.basis != "the scale step"
+                 else "one step of the scale: too few scores nobody worked on to measure it")
+        parts.append(f"above {bar:.2f}{where} ({settings.noise_multiple:g} × the rating noise of {r.noise:.2f}: {basis})")
+    return head + ", " + "; ".join(parts) + ", and held the next cycle."
+
+
+def _noise_per_gap(ws: Workspace, scores: pd.DataFrame, namings: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """The rise each gap must reach: max(moved_rise, noise_multiple × the noise of its scale)."""
+    bar = np.full(len(namings), float(settings.moved_rise))
+    noise = rating_noise(ws)
+    if noise.empty or scores.empty:
+        return bar
+    scale = scores.groupby(["rep", "cap_key"], sort=False)[["scale_min", "scale_max"]].first().reset_index()
+    scale = scale.merge(noise[["scale_min", "scale_max", "noise"]], on=["scale_min", "scale_max"], how="left")
+    at = pd.MultiIndex.from_frame(scale[["rep", "cap_key"]]).get_indexer(
+        pd.MultiIndex.from_arrays([namings["rep"], namings["cap_key"]]))
+    found = at >= 0
+    level = np.full(len(namings), np.nan)
+    level[found] = scale["noise"].to_numpy(dtype=float)[at[found]]
+    return np.fmax(bar, np.round(settings.noise_multiple * level, RISE_DECIMALS))
+
+
 @per_run
 def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Each capability named for a rep, and whether it moved.
@@ -305,15 +440,26 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
         baseline cycle and after the first naming date.
     rise
         best_within − baseline_norm.
+    bar
+        the rise that counts: max(moved_rise, noise_multiple × the rating noise of the gap's
+        scale, :func:`rating_noise`).
+    held
+        the rep's score on the capability in the first cycle scored after the best one, minus
+        baseline_norm: the rise holds when it is at least moved_rise.
 
     status (the first that applies)
         1. ``"not measured"``: no review score for the capability in a cycle placed in time
            (named_cycles is NaN when no cycle at all can be placed);
-        2. ``"moved"``: rise ≥ moved_rise (rise rounded to 9 decimals, so 0.35 − 0.25 counts);
-        3. ``"stuck"``: named in ≥ stuck_min_cycles cycles, a score in the window, no such rise;
-        4. ``"too early"``: fewer than moved_within_cycles cycles held since the naming;
-        5. ``"not measured"``: the window has passed with no score for the capability in it;
-        6. ``"not moved"``: the window has passed without the rise, but the gap was named in
+        2. ``"moved"``: rise ≥ bar (rise rounded to 9 decimals, so 0.35 − 0.25 counts) and the
+           rise holds the next cycle;
+        3. ``"too early"``: rise ≥ bar, but no cycle after the best one is held yet;
+        4. ``"not measured"``: rise ≥ bar, cycles after the best one are held, but the rep was
+           not scored on the capability in any of them (whether it held cannot be told);
+        5. ``"stuck"``: named in ≥ stuck_min_cycles cycles, a score in the window, no rise that
+           counts and holds;
+        6. ``"too early"``: fewer than moved_within_cycles cycles held since the naming;
+        7. ``"not measured"``: the window has passed with no score for the capability in it;
+        8. ``"not moved"``: the window has passed without the rise, but the gap was named in
            fewer than stuck_min_cycles cycles, so it is not "stuck" either.
 
     Returns
@@ -407,6 +553,8 @@ def _gaps_as_of(ws: Workspace, end, settings: Settings) -> pd.DataFrame:
     base_norm = np.full(n_gaps, np.nan)
     n_window = np.zeros(n_gaps, dtype="int64")
     best = np.full(n_gaps, np.nan)
+    held_next = np.full(n_gaps, np.nan)  # the score in the first scored cycle after the best one
+    later_held = np.zeros(n_gaps, dtype=bool)  # a cycle after the best one is held
     measured = np.flatnonzero(s_ok.any(axis=1) & dated)
     if len(measured):
         rows = np.arange(len(measured))
@@ -430,17 +578,28 @@ def _gaps_as_of(ws: Workspace, end, settings: Settings) -> pd.DataFrame:
         base_norm[measured] = sv[rows, base]
         n_window[measured] = window.sum(axis=1)
         best[measured] = np.where(scored.any(axis=1), sv[rows, at], np.nan)
+        # does the rise hold? the first cycle scored after the best one, and whether any is held
+        later = ok & (cols > at[:, None])
+        after_best = later & sok
+        nxt = np.argmax(after_best, axis=1)
+        held_next[measured] = np.where(after_best.any(axis=1), sv[rows, nxt], np.nan)
+        later_held[measured] = later.any(axis=1)
     rise = best - base_norm
+    bar = _noise_per_gap(ws, scores, namings, settings)
+    kept = np.array([round(r, RISE_DECIMALS) for r in (held_next - base_norm).tolist()], dtype=float)
 
     is_measured = np.zeros(n_gaps, dtype=bool)
     is_measured[measured] = True
     # Python's round (correctly rounded), not numpy's: the same rises count as moved
     rounded = np.array([round(r, RISE_DECIMALS) for r in rise.tolist()], dtype=float)
     has_best = ~np.isnan(best)
+    rose = ~np.isnan(rounded) & (rounded >= bar)
+    holds = ~np.isnan(kept) & (kept >= settings.moved_rise)
     status = np.select(
-        [~is_measured, ~np.isnan(rounded) & (rounded >= settings.moved_rise),
+        [~is_measured, rose & holds, rose & ~later_held, rose & np.isnan(kept),
          (named >= settings.stuck_min_cycles) & has_best, n_window < n_within, ~has_best],
-        ["not measured", "moved", "stuck", "too early", "not measured"], "not moved").tolist()
+        ["not measured", "moved", "too early", "not measured", "stuck", "too early", "not measured"],
+        "not moved").tolist()
     out = pd.DataFrame({
         "rep": namings["rep"].tolist(), "capability": namings["capability"].tolist(),
         "manager": namings["manager"].tolist(),
@@ -502,12 +661,45 @@ def _named_cycle_counts(dates: list, rep_of: np.ndarray, cal_ns: np.ndarray, cal
     return np.bincount(pairs // n_held, minlength=n_gaps).astype("int64")
 
 
+def slope_half_width(sd, n) -> np.ndarray:
+    """Half the 95% interval of a mean from its standard deviation and count (Student's t).
+
+    half = t(0.975, n − 1) × sd ÷ √n; NaN when n < 2 or sd is NaN.
+
+    >>> [round(float(h), 4) for h in slope_half_width([0.02, 0.02, 0.02], [2, 10, 1])]
+    [0.1797, 0.0143, nan]
+    """
+    from scipy.special import stdtrit  # the t quantile (scipy ships with scikit-learn)
+
+    sd = np.asarray(sd, dtype=float)
+    n = np.asarray(n, dtype=float)
+    ok = n >= 2
+    t = np.full(n.shape, np.nan)
+    t[ok] = stdtrit(n[ok] - 1, 0.975)
+    return np.where(ok, t * sd / np.sqrt(np.where(ok, n, 1)), np.nan)
+
+
+def is_flat(slope, low, high, flat_slope: float) -> np.ndarray:
+    """Flat capability: the slope is below ``flat_slope`` or its 95% interval contains 0 (never
+    "moving" on noise). A slope without an interval (one series) is judged by ``flat_slope`` alone.
+
+    >>> is_flat([0.03, 0.03, 0.005, 0.03], [0.01, -0.01, 0.001, float("nan")],
+    ...         [0.05, 0.07, 0.009, float("nan")], 0.01).tolist()
+    [False, True, True, False]
+    """
+    slope, low = np.asarray(slope, dtype=float), np.asarray(low, dtype=float)
+    return (slope < flat_slope) | (~np.isnan(low) & (low <= 0))
+
+
 def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
                           settings: Settings = Settings()) -> pd.DataFrame:
     """Capability movement and named gaps per manager (one row per manager in scope).
 
     capability_slope = mean over the manager's (rep, capability) rows of :func:`movement` of
     their slope (rows with a slope only); n_rep_capabilities counts those rows.
+    capability_slope_low / _high = its 95% interval, mean ± t(0.975, n − 1) × sd ÷ √n over
+    those n slopes (:func:`slope_half_width`; NaN with fewer than two): each series' slope
+    carries its own rating noise, so their spread is the slope's uncertainty.
     share_gaps_moved = n_gaps_moved ÷ n_gaps_decided, n_gaps_decided = n_gaps_moved +
     n_gaps_stuck, from :func:`named_gaps` (NaN when neither; n_gaps_decided is the evidence
     count behind the share, n_named_gaps counts every status). n_reps_reviewed and n_cycles
@@ -523,7 +715,12 @@ def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
     rs = review_scores(ws, filters)
     mv = _movement(rs)
     mv = mv[mv["slope"].notna()]
-    slopes = mv.groupby("manager").agg(capability_slope=("slope", "mean"), n_rep_capabilities=("slope", "size"))
+    slopes = mv.groupby("manager").agg(capability_slope=("slope", "mean"), n_rep_capabilities=("slope", "size"),
+                                       sd=("slope", "std"))
+    half = slope_half_width(slopes["sd"], slopes["n_rep_capabilities"])
+    slopes["capability_slope_low"] = slopes["capability_slope"] - half
+    slopes["capability_slope_high"] = slopes["capability_slope"] + half
+    slopes = slopes.drop(columns="sd")
     rs = rs[rs["score_norm"].notna()]
     reviewed = rs.groupby("manager").agg(n_reps_reviewed=("rep", "nunique"), n_cycles=("cycle_index", "nunique"))
     gaps = named_gaps(ws, filters, settings)
@@ -540,7 +737,8 @@ def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
     out["n_gaps_decided"] = (out["n_gaps_moved"] + out["n_gaps_stuck"]).astype("int64")
     decided = out["n_gaps_decided"]
     out["share_gaps_moved"] = (out["n_gaps_moved"] / decided.where(decided > 0)).astype(float)
-    out["capability_slope"] = out["capability_slope"].astype(float)
+    for col in ("capability_slope", "capability_slope_low", "capability_slope_high"):
+        out[col] = out[col].astype(float)
     return out[MANAGER_COLUMNS].reset_index(drop=True)
 
 

@@ -9,7 +9,9 @@ Definitions (FRAMEWORK.md, thresholds from :class:`analytics.settings.Settings`)
   listing the manager among its ``attendees``.
 * **Independence** = share of complex deals won without manager involvement.
 * **Dependency curve** = per manager and quarter, share of the team's complex closed deals with
-  manager involvement; its **trend** is the least-squares slope on the quarter index.
+  manager involvement; its **trend** is the least-squares slope on the quarter index, each
+  quarter weighted by its deals, with a 95% interval; it is **flat** when the interval contains
+  0 or the slope is smaller than ``dependency_flat_band`` (a setting).
 
 Attribution and scope
 ---------------------
@@ -28,21 +30,24 @@ import pandas as pd
 from analytics.filters import Filters
 from analytics.people import managers
 from analytics.settings import Settings
-from analytics.signals.capability import least_squares_slope
 from analytics.store.caching import per_data_version, per_run
 from analytics.store.workspace import Workspace
 
-#: |slope| below this (share per quarter) is a flat dependency curve.
-FLAT_TOLERANCE = 0.02
+#: |slope| below this (share per quarter) is a flat dependency curve: the default of
+#: ``Settings.dependency_flat_band``, kept for callers that name it.
+FLAT_TOLERANCE = Settings().dependency_flat_band
+#: the two-sided 95% normal quantile of the dependency slope's interval
+Z95 = 1.959964
 #: A trend needs at least this many quarters with a dependency figure.
 MIN_QUARTERS = 3
 
 DEAL_COLUMNS = ["opportunity_id", "owner", "manager", "close_date", "quarter", "amount", "is_won", "is_complex",
                 "complexity_source", "involved", "involvement_source", "n_activities"]
 CURVE_COLUMNS = ["manager", "quarter", "n_complex_closed", "n_involved", "n_complex_not_measured", "dependency"]
-TREND_COLUMNS = ["manager", "slope", "n_quarters", "trend"]
+TREND_COLUMNS = ["manager", "slope", "slope_low", "slope_high", "n_quarters", "trend"]
 MANAGER_COLUMNS = ["manager", "independence", "involvement_won_complex", "n_complex_won", "n_complex_won_involved",
-                   "n_complex_won_not_measured", "dependency_slope", "dependency_trend", "n_quarters"]
+                   "n_complex_won_not_measured", "dependency_slope", "dependency_slope_low", "dependency_slope_high",
+                   "dependency_trend", "n_quarters"]
 REP_COLUMNS = ["rep", "manager", "quarter", "n_complex_won", "n_complex_won_involved", "independence"]
 
 _DEALS_SQL = """
@@ -223,62 +228,101 @@ def quarter_number(ts: pd.Series) -> pd.Series:
 
 
 def dependency_trend(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(), *,
-                     flat_tolerance: float = FLAT_TOLERANCE, min_quarters: int = MIN_QUARTERS) -> pd.DataFrame:
-    """The trend of each manager's dependency curve.
+                     flat_tolerance: float | None = None, min_quarters: int = MIN_QUARTERS) -> pd.DataFrame:
+    """The trend of each manager's dependency curve, with its uncertainty.
 
-    slope = ordinary least-squares slope of dependency on the quarter index (calendar quarters
-    numbered consecutively, so a missing quarter is a gap, unweighted by deal counts), over the
-    quarters with a dependency figure; NaN with fewer than ``min_quarters`` (3) such quarters.
-    trend = "shrinking" when slope ≤ −flat_tolerance, "growing" when slope ≥ flat_tolerance,
-    "flat" when |slope| < flat_tolerance (0.02 per quarter), "not measured" when slope is NaN.
+    Over the quarters q with a dependency figure (calendar quarters numbered consecutively, so a
+    missing quarter is a gap), each weighted by its complex closed deals with known involvement
+    w_q, and x̄, ȳ the weighted means:
+
+        slope = Σ w (x − x̄)(y − ȳ) ÷ S,  S = Σ w (x − x̄)²
+        SE = √(φ · p(1 − p) ÷ S)
+
+    the binomial variance of a share on w_q deals, p = (involved + ½) ÷ (deals + 1) over the
+    quarters (never 0 or 1), φ = max(1, Σ w (y − fit)² ÷ (p(1 − p)) ÷ (n − 2)) the spread beyond
+    the binomial one. slope_low / _high = slope ∓ 1.96 SE. NaN with fewer than ``min_quarters``
+    (3) such quarters.
+
+    trend = "flat" when the interval contains 0 or |slope| < flat_tolerance (default
+    ``settings.dependency_flat_band``, 0.02 per quarter); else "shrinking" (slope < 0) or
+    "growing"; "not measured" when slope is NaN. A trend read as shrinking or growing is one the
+    deals can tell from a flat curve.
 
     Returns
     -------
-    DataFrame: manager, slope, n_quarters (quarters with a dependency figure), trend.
+    DataFrame: manager, slope, slope_low, slope_high, n_quarters (quarters with a dependency
+    figure), trend.
     """
     mgrs = managers(ws, filters)["manager"].tolist()
-    return _trend(_curve_in_scope(ws, filters, settings), mgrs, flat_tolerance, min_quarters)
+    band = settings.dependency_flat_band if flat_tolerance is None else flat_tolerance
+    return _trend(_curve_in_scope(ws, filters, settings), mgrs, band, min_quarters)
 
 
 def _trend(curve: pd.DataFrame, mgrs: list[str], flat_tolerance: float, min_quarters: int) -> pd.DataFrame:
     curve = curve[curve["dependency"].notna()]
-    # one pass over the curve (a boolean mask per manager was quadratic in managers × quarters)
-    x = quarter_number(curve["quarter"]).to_numpy(dtype=float)
-    y = curve["dependency"].to_numpy(dtype=float)
-    positions = curve.groupby("manager", sort=False).indices
-    rows = []
-    for m in mgrs:
-        at = positions.get(m)
-        n = 0 if at is None else int(len(at))
-        slope = least_squares_slope(x[at], y[at]) if n >= min_quarters else np.nan
-        rows.append({"manager": m, "slope": slope, "n_quarters": n, "trend": classify_trend(slope, flat_tolerance)})
-    out = pd.DataFrame(rows, columns=TREND_COLUMNS)
-    out["slope"] = out["slope"].astype(float)
-    out["n_quarters"] = out["n_quarters"].astype("int64")
-    return out
+    # vectorised over managers: weighted sums per manager with bincount (no loop per row)
+    codes = pd.Index(mgrs).get_indexer(curve["manager"])
+    keep = codes >= 0
+    codes = codes[keep]
+    m = len(mgrs)
+    x = quarter_number(curve["quarter"]).to_numpy(dtype=float)[keep]
+    y = curve["dependency"].to_numpy(dtype=float)[keep]
+    w = curve["n_complex_closed"].to_numpy(dtype=float)[keep]
+    k = curve["n_involved"].to_numpy(dtype=float)[keep]
+
+    def per(values: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=values, minlength=m)
+
+    n_quarters = np.bincount(codes, minlength=m)
+    sw = per(w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dx = x - (per(w * x) / sw)[codes]
+        dy = y - (per(w * y) / sw)[codes]
+        sxy, sxx = per(w * dx * dy), per(w * dx * dx)
+        slope = np.where(sxx > 0, sxy / np.where(sxx > 0, sxx, 1), np.nan)
+        rss = per(w * (dy - slope[codes] * dx) ** 2)
+        p = (per(k) + 0.5) / (sw + 1.0)
+        pq = p * (1 - p)
+        extra = np.where(n_quarters > 2, rss / pq / np.maximum(n_quarters - 2, 1), np.nan)
+        phi = np.where(extra > 1, extra, 1.0)
+        se = np.sqrt(phi * pq / np.where(sxx > 0, sxx, np.nan))
+    slope = np.where(n_quarters >= min_quarters, slope, np.nan)
+    out = pd.DataFrame({"manager": pd.Series(mgrs, dtype=object), "slope": slope.astype(float),
+                        "slope_low": slope - Z95 * se, "slope_high": slope + Z95 * se,
+                        "n_quarters": n_quarters.astype("int64")})
+    out["trend"] = [classify_trend(s_, flat_tolerance, lo, hi)
+                    for s_, lo, hi in zip(out["slope"], out["slope_low"], out["slope_high"], strict=True)]
+    return out[TREND_COLUMNS]
 
 
-def classify_trend(slope: float, flat_tolerance: float = FLAT_TOLERANCE) -> str:
-    """"shrinking" / "flat" / "growing" for a dependency slope, "not measured" for NaN.
+def classify_trend(slope: float, flat_tolerance: float = FLAT_TOLERANCE,
+                   low: float | None = None, high: float | None = None) -> str:
+    """"shrinking" / "flat" / "growing" for a dependency slope, "not measured" for NaN; "flat" too
+    when the slope's interval (``low``, ``high``) contains 0.
 
     >>> classify_trend(-0.05), classify_trend(0.01), classify_trend(0.02), classify_trend(float("nan"))
     ('shrinking', 'flat', 'growing', 'not measured')
+    >>> classify_trend(-0.05, low=-0.09, high=0.01)
+    'flat'
     """
     if slope is None or np.isnan(slope):
         return "not measured"
     if abs(slope) < flat_tolerance:
         return "flat"
+    if low is not None and high is not None and not (np.isnan(low) or np.isnan(high)) and low <= 0 <= high:
+        return "flat"
     return "shrinking" if slope < 0 else "growing"
 
 
 def independence_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(), *,
-                            flat_tolerance: float = FLAT_TOLERANCE, min_quarters: int = MIN_QUARTERS) -> pd.DataFrame:
+                            flat_tolerance: float | None = None, min_quarters: int = MIN_QUARTERS) -> pd.DataFrame:
     """Team independence and the dependency trend per manager (one row per manager in scope).
 
     independence = (n_complex_won − n_complex_won_involved) ÷ n_complex_won over the team's
     complex won deals in scope whose involvement is known (NaN when none);
-    involvement_won_complex = 1 − independence. dependency_slope, dependency_trend and
-    n_quarters come from :func:`dependency_trend`.
+    involvement_won_complex = 1 − independence. dependency_slope (with its 95% interval
+    dependency_slope_low / _high), dependency_trend and n_quarters come from
+    :func:`dependency_trend`.
 
     Returns
     -------
@@ -302,8 +346,10 @@ def independence_by_manager(ws: Workspace, filters: Filters = Filters(), setting
     n = out["n_complex_won"].where(out["n_complex_won"] > 0)
     out["independence"] = ((out["n_complex_won"] - out["n_complex_won_involved"]) / n).astype(float)
     out["involvement_won_complex"] = 1.0 - out["independence"]
-    trend = _trend(_curve_in_scope(ws, filters, settings), mgrs, flat_tolerance, min_quarters).rename(
-        columns={"slope": "dependency_slope", "trend": "dependency_trend"})
+    band = settings.dependency_flat_band if flat_tolerance is None else flat_tolerance
+    trend = _trend(_curve_in_scope(ws, filters, settings), mgrs, band, min_quarters).rename(
+        columns={"slope": "dependency_slope", "slope_low": "dependency_slope_low",
+                 "slope_high": "dependency_slope_high", "trend": "dependency_trend"})
     out = out.merge(trend, on="manager", how="left")
     return out[MANAGER_COLUMNS].reset_index(drop=True)
 

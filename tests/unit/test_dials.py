@@ -212,9 +212,11 @@ def test_development_index_averages_movement_and_independence_scores():
     assert math.isnan(development_index(thin).iloc[0])  # two series are below the minimum
 
 
-def hero_frame(att, inv, slope, n=10):
+def hero_frame(att, inv, slope, n=10, cycles=4, low=None, high=None):
     return pd.DataFrame({"manager": ["M"], "attainment": [att], "involvement_won_complex": [inv],
-                         "capability_slope": [slope], "n_complex_won": [n]})
+                         "capability_slope": [slope], "n_complex_won": [n], "n_cycles": [cycles],
+                         "capability_slope_low": [slope - 0.005 if low is None else low],
+                         "capability_slope_high": [slope + 0.005 if high is None else high]})
 
 
 def test_hero_pattern_needs_plan_involvement_and_flat_capability():
@@ -231,6 +233,40 @@ def test_hero_pattern_cannot_tell_without_evidence():
     h = hero_pattern(hero_frame(1.03, np.nan, 0.001))
     assert h.loc[0, "hero"] is None
     assert "manager involvement not measured" in h.loc[0, "reason"]
+
+
+def test_hero_pattern_needs_enough_deals_and_review_cycles():
+    thin = hero_pattern(hero_frame(1.03, 1.0, 0.001, n=2))
+    assert thin.loc[0, "hero"] is None
+    assert thin.loc[0, "reason"] == ("Cannot tell: manager involvement rests on only 2 won complex deals "
+                                     "(needs 5).")
+    both = hero_pattern(hero_frame(1.03, 1.0, 0.001, n=1, cycles=2)).loc[0, "reason"]
+    assert "only 1 won complex deal (needs 5)" in both and "reviews in only 2 cycles (needs 3)" in both
+    assert hero_pattern(hero_frame(1.03, 0.85, 0.001, n=5, cycles=3)).loc[0, "hero"] is True
+    assert hero_pattern(hero_frame(1.03, 0.85, 0.001, n=3), Settings(hero_min_complex_won=3)).loc[0, "hero"] is True
+    assert hero_pattern(hero_frame(1.03, 0.85, 0.001, cycles=3),
+                        Settings(hero_min_review_cycles=4)).loc[0, "hero"] is None
+    # thin evidence is not "below plan" either: the verdict is withheld, never False
+    assert hero_pattern(hero_frame(0.5, 1.0, 0.001, n=0)).loc[0, "hero"] is None
+
+
+def test_hero_pattern_judges_flat_by_the_slopes_interval():
+    # +0.03 per cycle, but its interval holds 0: not shown to move -> flat, the pattern holds
+    noisy = hero_pattern(hero_frame(1.03, 0.85, 0.03, low=-0.01, high=0.07))
+    assert noisy.loc[0, "hero"] is True and "95% interval -0.010 to +0.070" in noisy.loc[0, "reason"]
+    # the same slope, clear of 0: moving
+    clear = hero_pattern(hero_frame(1.03, 0.85, 0.03, low=0.02, high=0.04))
+    assert clear.loc[0, "hero"] is False and "capability moving" in clear.loc[0, "reason"]
+    # no interval (one series): judged by flat_slope alone
+    assert hero_pattern(hero_frame(1.03, 0.85, 0.03, low=np.nan, high=np.nan)).loc[0, "hero"] is False
+    # the involvement share is shown with its Wilson interval and n
+    h = hero_pattern(hero_frame(1.03, 0.8, 0.0, n=10)).loc[0, "reason"]
+    assert "80% of the team's 10 won complex deals (95% interval 49%–94%)" in h
+
+
+def test_hero_pattern_lives_in_its_own_module():
+    from analytics.diagnosis import dials, hero
+    assert dials.hero_pattern is hero.hero_pattern
 
 
 def test_hero_threshold_is_a_setting():
@@ -467,3 +503,16 @@ def test_checklist_checks_the_coaching_only_when_clearly_over_confident(flag, sh
         assert items["Check the coaching with the reps"] == (
             "self-rating 100% (2 answers), but 40% of 10 rep answers (5 reps) agree they are coached "
             "consistently: a gap of 50% to 75%")
+
+
+def test_hero_verdicts_do_not_depend_on_who_else_is_in_the_filter(demo_diagnosis):
+    """Issue 19: a planted hero filtered alone is still a hero, with the same reason; a developer
+    alone is still not one (the pattern reads the manager's own evidence, never a rank)."""
+    ws, d = demo_diagnosis
+    whole = d.set_index("manager")
+    for m in (TRUTH["primary"]["hero"], TRUTH["primary"]["developer"]):
+        alone = diagnosis(ws, Filters(managers=(m,))).set_index("manager")
+        assert alone.loc[m, "hero"] == whole.loc[m, "hero"] and alone.loc[m, "reason"] == whole.loc[m, "reason"]
+    hero = whole.loc[TRUTH["primary"]["hero"]]
+    assert hero["n_complex_won"] >= Settings().hero_min_complex_won and hero["n_cycles"] >= 3
+    assert "95% interval" in hero["reason"] and "won complex deals" in hero["reason"]

@@ -162,7 +162,7 @@ def test_skill_gap_being_developed_named_coached_and_moved(table):
     assert r["below_on"] == "capability"  # attainment 0.90 meets 0.85
     assert r["attainment"] == pytest.approx(0.9)
     assert r["evidence"] == ("Named in 1 cycle, 1 session, 1 of 1 action completed (follow-through in 1 cycle); "
-                             "score 0.25 → 0.45, a rise of 0.15 within two cycles.")
+                             "score 0.25 → 0.45, a rise of 0.15 within two cycles, held the next cycle.")
     assert r["next_step"] == "Keep the cadence: more repetition on this capability until it holds under pressure."
 
 
@@ -172,7 +172,7 @@ def test_fit_gap_needs_completed_follow_through_in_two_cycles_without_movement(t
     assert (r["n_sessions_on_it"], r["n_actions"], r["n_actions_completed"], r["cycles_worked"]) == (2, 2, 2, 2)
     assert r["below_on"] == "results and capability"  # attainment 0.80 < 0.85
     assert r["evidence"] == ("Named in 2 cycles, 2 sessions, 2 of 2 actions completed (follow-through in 2 cycles); "
-                             "score 0.25 → 0.25, no rise of 0.10 within two cycles. "
+                             "score 0.25 → 0.25, no rise of 0.10 above the rating noise that held, within two cycles. "
                              "Attainment 0.80 is also below the results standard of 0.85.")
     assert r["next_step"] == ("Real coaching and follow-through have not moved this: discuss role or territory "
                               "fit, with the evidence, in a direct conversation.")
@@ -227,7 +227,7 @@ def test_a_moved_gap_stays_listed_after_it_reaches_standard_a_stuck_one_does_not
     r = row(table, rep="Kit")
     assert (r["category"], r["reached_standard"], r["below_on"]) == (DEVELOPED, True, "capability")
     assert r["latest_norm"] == pytest.approx(0.55) and r["baseline_norm"] == pytest.approx(0.25)
-    assert r["evidence"].endswith("a rise of 0.25 within two cycles, now at or above the standard 0.50.")
+    assert r["evidence"].endswith("a rise of 0.25 within two cycles, held the next cycle, now at or above the standard 0.50.")
     assert "Lou" not in set(table["rep"])  # stuck, but 0.50 now meets the standard
     assert not table.loc[table["rep"] != "Kit", "reached_standard"].any()
 

@@ -266,3 +266,41 @@ def test_demo_dependency_trends_by_archetype(demo_ws):
         assert by.loc[m, "dependency_trend"] in ("flat", "growing"), m
     dev, hero = kinds[kinds == "developer"].index, kinds[kinds == "hero"].index
     assert by.loc[dev, "independence"].min() > by.loc[hero, "independence"].max()
+
+
+# ------------------------------------------------------------------ the trend's uncertainty (issue 19)
+def _curve(manager, shares, deals, start="2025-01-01"):
+    quarters = pd.date_range(start, periods=len(shares), freq="QS")
+    return pd.DataFrame({"manager": manager, "quarter": quarters, "n_complex_closed": deals,
+                         "n_involved": [round(s * n) for s, n in zip(shares, deals, strict=True)],
+                         "n_complex_not_measured": 0, "dependency": shares})
+
+
+def test_dependency_slope_is_weighted_by_deals():
+    # 10, 10 and 1 deals at 0.5, 0.5, 1.0: weighted slope 0.1 (unweighted would read 0.25)
+    t = ind._trend(_curve("A", [0.5, 0.5, 1.0], [10, 10, 1]), ["A"], 0.02, 3).set_index("manager")
+    assert t.loc["A", "slope"] == pytest.approx(0.1)
+    assert t.loc["A", "slope_low"] < 0 < t.loc["A", "slope_high"] and t.loc["A", "trend"] == "flat"
+
+
+def test_dependency_trend_is_flat_when_its_interval_holds_zero():
+    few = _curve("Few", [1.0, 0.5, 0.5, 0.0], [2, 2, 2, 2])
+    many = _curve("Many", [1.0, 0.5, 0.5, 0.0], [20, 20, 20, 20])
+    t = ind._trend(pd.concat([few, many]), ["Few", "Many", "None"], 0.02, 3).set_index("manager")
+    # the same shares, -0.3 per quarter: on 2 deals a quarter the interval holds 0, on 20 it does not
+    assert t.loc["Few", "slope"] == pytest.approx(-0.3) and t.loc["Many", "slope"] == pytest.approx(-0.3)
+    # SE = √(p(1 − p) / Σ w (x − x̄)²), p = (4 + ½) / (8 + 1) = ½, Σ = 2 × 5 = 10 (no spread beyond it)
+    assert t.loc["Few", "slope_high"] == pytest.approx(-0.3 + ind.Z95 * math.sqrt(0.25 / 10))
+    assert t.loc["Few", "trend"] == "flat" and t.loc["Many", "trend"] == "shrinking"
+    assert t.loc["Many", "slope_high"] < 0
+    assert t.loc["None", "trend"] == "not measured" and math.isnan(t.loc["None", "slope_low"])
+
+
+def test_dependency_flat_band_is_a_setting(dep_ws):
+    t = ind.dependency_trend(dep_ws, settings=Settings(dependency_flat_band=0.2)).set_index("manager")
+    assert t.loc["Max", "trend"] == "shrinking"  # |-0.5| is beyond the band and its interval below 0
+    assert t.loc["Kim", "trend"] == "flat"        # -0.25 on 1-2 deals a quarter: its interval holds 0
+    assert ind.classify_trend(-0.15, 0.2) == "flat" and ind.classify_trend(-0.15, Settings().dependency_flat_band) \
+        == "shrinking"
+    by = ind.independence_by_manager(dep_ws).set_index("manager")
+    assert by.loc["Max", "dependency_slope_low"] < -0.5 < by.loc["Max", "dependency_slope_high"] < 0
