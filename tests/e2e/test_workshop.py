@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import go, open_page, wait_for_app_run
+from tests.e2e.conftest import click_and_wait, go, open_page, wait_for_app_run
 from ui.pages import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +92,7 @@ def walk_pages(page: Page, walk: Walk) -> None:
     counter = page.get_by_text(re.compile(r"^Screen \d+ of \d+$"))
     screens = int(re.search(r"of (\d+)", counter.inner_text()).group(1))
     for step in range(2, screens + 1):
-        page.get_by_role("button", name="Next").click()
+        click_and_wait(page, page.get_by_role("button", name="Next"))
         expect(counter).to_have_text(f"Screen {step} of {screens}")
         wait_for_app_run(page)
         check_page(page)
@@ -108,7 +108,7 @@ def prepared_files(page: Page, app_url: str, walk: Walk) -> dict[str, bytes]:
     go(page, "Handouts and report", "share")
     start = len(walk.frames)
     for what in ("15 handouts (PDF)", "report (HTML)"):
-        page.get_by_role("button", name=f"Prepare {what}").click()
+        click_and_wait(page, page.get_by_role("button", name=f"Prepare {what}"))
         expect(page.get_by_role("button", name=f"Download {what}")).to_be_visible(timeout=120_000)
         wait_for_app_run(page, timeout=120_000)
     urls = dict.fromkeys(m.group(0).decode() for f in walk.frames[start:] for m in MEDIA.finditer(f))
@@ -153,8 +153,7 @@ def test_anonymise_sends_no_real_name_to_the_browser_on_any_page(page, app_url, 
     record_frames(page, walk)
     open_page(page, app_url)
     assert "Thandiwe Jansen" in walk.sent()  # names before the switch
-    page.get_by_text("Anonymise names").click()
-    wait_for_app_run(page)
+    click_and_wait(page, page.get_by_text("Anonymise names"))
     expect(page.get_by_role("checkbox", name="Accounts too")).to_be_checked()  # on by default
     walk.frames.clear()  # from here on, nothing the server sends may carry a real name
     walk_pages(page, walk)
@@ -173,15 +172,12 @@ def test_anonymise_sends_no_real_name_to_the_browser_on_any_page(page, app_url, 
     # turning it off restores names
     go(page, "Managers", "managers")
     walk.frames.clear()
-    page.get_by_text("Anonymise names").click()
-    wait_for_app_run(page)
-    page.wait_for_timeout(500)
-    wait_for_app_run(page)
+    click_and_wait(page, page.get_by_text("Anonymise names"))
     expect(page.get_by_text("Anonymise names")).to_be_visible()
-    for _ in range(60):  # the rerun's messages may still be arriving
+    for _ in range(300):  # the rerun's messages may still be arriving
         if "Thandiwe Jansen" in walk.sent():
             break
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(100)
     assert "Thandiwe Jansen" in walk.sent()
 
 
@@ -197,13 +193,11 @@ def test_a_picked_person_is_shown_by_pseudonym_when_anonymise_is_turned_on(page,
         page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
         option = page.get_by_role("option").nth(index)
         name = option.inner_text()
-        option.click()
-        wait_for_app_run(page)
+        click_and_wait(page, option)
         return name
 
     def flip() -> None:
-        page.get_by_text("Anonymise names").click()
-        wait_for_app_run(page)
+        click_and_wait(page, page.get_by_text("Anonymise names"))
 
     def box(label: str):
         return page.get_by_test_id("stSelectbox").filter(has_text=label).first.locator("input")

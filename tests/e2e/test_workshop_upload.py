@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import go, open_page, wait_for_app_run
+from tests.e2e.conftest import click_and_wait, go, open_page, wait_for_app_run
 from tests.e2e.test_workshop import Walk, record_frames, walk_pages
 
 #: Names as the planted upload of tests/app/test_anonymise_everything.py quotes them: buyers by
@@ -36,8 +36,7 @@ def test_anonymise_sends_no_planted_name_of_an_upload_to_the_browser(page, app_u
     go(page, "What-if", "whatif")
     before = walk.sent()
     assert {"Thaddeus", "Quennell", "Deepa Varga"} <= {w for w in PLANTED if w in before}  # shown before the switch
-    page.get_by_text("Anonymise names").click()
-    wait_for_app_run(page)
+    click_and_wait(page, page.get_by_text("Anonymise names"))
     walk.frames.clear()  # from here on, nothing the server sends may carry a planted name
     walk_pages(page, walk)
     sent = walk.sent()
