@@ -116,8 +116,12 @@ def page(browser, app_url) -> Page:
     context.close()
 
 
-#: the app is connected and its script not running (checked on every animation frame: a selector wait
-#: backs off to one look every 500 ms, which lost ~0.25 s on each run that takes longer than that)
+#: the app is connected, then also its script not running (checked on every animation frame: a selector
+#: wait backs off to one look every 500 ms, which lost ~0.25 s on each run that takes longer than that)
+APP_CONNECTED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.dataset.testConnectionState === 'CONNECTED';
+}"""
 APP_IDLE = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return !!app && app.dataset.testConnectionState === 'CONNECTED' && app.dataset.testScriptState === 'notRunning';
@@ -150,7 +154,8 @@ SETTLE_MS, GRACE_MS = 100, 1000
 
 
 def wait_for_app_run(page: Page, timeout: int = RUN_TIMEOUT_MS) -> None:
-    """Wait until the app is connected and its script has finished running."""
+    """Wait until the app is connected and its script has finished running (each up to ``timeout``)."""
+    page.wait_for_function(APP_CONNECTED, timeout=timeout)
     page.wait_for_function(APP_IDLE, timeout=timeout)
 
 
