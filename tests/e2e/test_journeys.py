@@ -77,35 +77,6 @@ def test_rejected_rows_download_as_csv(page, app_url, tmp_path):
     assert rows[2][:4] == ["bad-deals.csv", "4", "opportunity_id", "A"] and rows[2][4].startswith("duplicate ID")
 
 
-def test_a_second_session_never_sees_the_first_sessions_upload(browser, app_url, tmp_path):
-    marker = "Zebulon Quattlebaum"
-    upload = tmp_path / "marker-deals.csv"
-    upload.write_text(f"opportunity_id,owner,stage,amount\nM1,{marker},Closed Won,500\n", encoding="utf-8")
-    first = browser.new_context().new_page()
-    second = browser.new_context().new_page()
-    try:
-        open_page(first, app_url, "data")
-        first.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(upload))
-        wait_for_app_run(first)
-        first.get_by_role("button", name="Load 1 file(s) into the workspace").click()
-        wait_for_app_run(first)
-        expect(first.get_by_text("marker-deals.csv: 1 rows read · 1 loaded · 0 rejected")).to_be_visible()
-        # in-app navigation keeps the session (a reload would start a new one, on the demo)
-        first.get_by_role("link", name="Overview").click()
-        wait_for_app_run(first)
-        expect(first.get_by_text("Your uploads").first).to_be_visible()
-        expect(first.get_by_role("heading", name="Overview")).to_be_visible()
-
-        open_page(second, app_url)
-        expect(second.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
-        assert marker not in second.content()
-        open_page(second, app_url, "data")
-        assert marker not in second.content()
-    finally:
-        first.context.close()
-        second.context.close()
-
-
 def test_manager_and_results_pages_open_on_the_demo(page, app_url):
     open_page(page, app_url)
     for link, heading, content in [
