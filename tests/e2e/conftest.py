@@ -116,8 +116,10 @@ def page(browser, app_url) -> Page:
     context.close()
 
 
-#: the app is connected, then also its script not running (checked on every animation frame: a selector
-#: wait backs off to one look every 500 ms, which lost ~0.25 s on each run that takes longer than that)
+#: the app is connected, then also its script not running, looked at every POLL_MS: a selector wait backs
+#: off to one look every 500 ms, which lost ~0.25 s on each run that takes longer than that; a look on every
+#: animation frame makes an idle headless page draw 60 frames a second, CPU the server needs
+POLL_MS = 50
 APP_CONNECTED = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return !!app && app.dataset.testConnectionState === 'CONNECTED';
@@ -155,8 +157,8 @@ SETTLE_MS, GRACE_MS = 100, 1000
 
 def wait_for_app_run(page: Page, timeout: int = RUN_TIMEOUT_MS) -> None:
     """Wait until the app is connected and its script has finished running (each up to ``timeout``)."""
-    page.wait_for_function(APP_CONNECTED, timeout=timeout)
-    page.wait_for_function(APP_IDLE, timeout=timeout)
+    page.wait_for_function(APP_CONNECTED, timeout=timeout, polling=POLL_MS)
+    page.wait_for_function(APP_IDLE, timeout=timeout, polling=POLL_MS)
 
 
 def arm_run_watch(page: Page) -> None:
@@ -167,7 +169,7 @@ def arm_run_watch(page: Page) -> None:
 
 def wait_for_rerun(page: Page, timeout: int = RUN_TIMEOUT_MS) -> None:
     """Wait until the run started since :func:`arm_run_watch` has finished (not the run before it)."""
-    page.wait_for_function(RUN_DONE, arg=[SETTLE_MS, GRACE_MS], timeout=timeout)
+    page.wait_for_function(RUN_DONE, arg=[SETTLE_MS, GRACE_MS], timeout=timeout, polling=POLL_MS)
 
 
 def click_and_wait(page: Page, locator) -> None:
