@@ -149,6 +149,7 @@ ARM_RUN_WATCH = """() => {
 RUN_DONE = """([settle, grace]) => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.dataset.testConnectionState !== 'CONNECTED' || app.dataset.testScriptState !== 'notRunning') return false;
+  if (window.__benchArmed === undefined) return true;  // a new document since: its own load was the run
   const now = performance.now();
   return window.__benchRuns > 0 ? now - window.__benchChanged >= settle : now - window.__benchArmed >= grace;
 }"""
