@@ -25,6 +25,15 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# `make test` stamps the installed test requirements with their content, not their date: a fresh
+# checkout beside a kept .venv has newer requirement files, which re-ran pip over every requirement
+# (twice) before each run although nothing had changed.
+REQ_STAMP := $(VENV)/.test-$(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha256sum | cut -c1-16)
+$(REQ_STAMP): | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.test-*
+	touch $@ $(VENV)/.runtime $(VENV)/.dev
+
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
@@ -34,7 +43,7 @@ $(CHROMIUM):
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
 
 # Two workers, one test file each at a time (browser tests start their own server per worker).
-test: $(VENV)/.dev $(CHROMIUM)
+test: $(REQ_STAMP) $(CHROMIUM)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 test-unit: $(VENV)/.dev

@@ -116,10 +116,68 @@ def page(browser, app_url) -> Page:
     context.close()
 
 
+#: the app is connected, then also its script not running, looked at every POLL_MS: a selector wait backs
+#: off to one look every 500 ms, which lost ~0.25 s on each run that takes longer than that; a look on every
+#: animation frame makes an idle headless page draw 60 frames a second, CPU the server needs
+POLL_MS = 50
+APP_CONNECTED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.dataset.testConnectionState === 'CONNECTED';
+}"""
+APP_IDLE = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.dataset.testConnectionState === 'CONNECTED' && app.dataset.testScriptState === 'notRunning';
+}"""
+
+#: arms a watch on the app's script state: every change is counted with its time (kept across calls)
+ARM_RUN_WATCH = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (window.__benchWatched !== app) {
+    window.__benchWatched = app;
+    new MutationObserver(() => { window.__benchRuns += 1; window.__benchChanged = performance.now(); })
+      .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  window.__benchRuns = 0;
+  window.__benchArmed = window.__benchChanged = performance.now();
+}"""
+
+#: the run the action caused has finished: the script state changed since the watch was armed and has
+#: been 'notRunning' for ``settle`` ms (a script's st.rerun stops and starts the run again), or no run
+#: was seen within ``grace`` ms (an action that reruns nothing, or a run too short to be drawn). The
+#: grace is long on purpose: a loaded machine's server may take a while to start the run (the fixed
+#: 200 ms this replaces let a page be checked before its own run had begun).
+RUN_DONE = """([settle, grace]) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.dataset.testConnectionState !== 'CONNECTED' || app.dataset.testScriptState !== 'notRunning') return false;
+  if (window.__benchArmed === undefined) return true;  // a new document since: its own load was the run
+  const now = performance.now();
+  return window.__benchRuns > 0 ? now - window.__benchChanged >= settle : now - window.__benchArmed >= grace;
+}"""
+SETTLE_MS, GRACE_MS = 100, 1000
+
+
 def wait_for_app_run(page: Page, timeout: int = RUN_TIMEOUT_MS) -> None:
-    """Wait until the app is connected and its script has finished running."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    """Wait until the app is connected and its script has finished running (each up to ``timeout``)."""
+    page.wait_for_function(APP_CONNECTED, timeout=timeout, polling=POLL_MS)
+    page.wait_for_function(APP_IDLE, timeout=timeout, polling=POLL_MS)
+
+
+def arm_run_watch(page: Page) -> None:
+    """Before an action that reruns the script: from now on, :func:`wait_for_rerun` waits for that run."""
+    wait_for_app_run(page)
+    page.evaluate(ARM_RUN_WATCH)
+
+
+def wait_for_rerun(page: Page, timeout: int = RUN_TIMEOUT_MS) -> None:
+    """Wait until the run started since :func:`arm_run_watch` has finished (not the run before it)."""
+    page.wait_for_function(RUN_DONE, arg=[SETTLE_MS, GRACE_MS], timeout=timeout, polling=POLL_MS)
+
+
+def click_and_wait(page: Page, locator) -> None:
+    """Click what reruns the script and wait until that run is over."""
+    arm_run_watch(page)
+    locator.click()
+    wait_for_rerun(page)
 
 
 def open_page(page: Page, app_url: str, path: str = "") -> None:
@@ -129,12 +187,11 @@ def open_page(page: Page, app_url: str, path: str = "") -> None:
 
 def go(page: Page, link: str, slug: str) -> None:
     """Open a page from the sidebar and wait until its own run (not the last page's) is done."""
+    arm_run_watch(page)
     page.get_by_role("link", name=link, exact=True).click()
     page.wait_for_function("slug => location.pathname.replace(/\\/$/, '').endsWith('/' + slug) || (!slug && "
                            "location.pathname.split('/').filter(Boolean).length === 0)", arg=slug)
-    wait_for_app_run(page)
-    page.wait_for_timeout(200)
-    wait_for_app_run(page)
+    wait_for_rerun(page)
 
 
 class HealthWatch:

@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import go, open_page, wait_for_app_run
+from tests.e2e.conftest import (
+    RUN_TIMEOUT_MS,
+    arm_run_watch,
+    click_and_wait,
+    go,
+    open_page,
+    wait_for_app_run,
+    wait_for_rerun,
+)
 from tests.e2e.test_workshop import ARTIFACTS, SIDEBAR_PAGES
 from tests.hostile_names import LABEL, LONG_MANAGER, LONG_RUN, MARKUP, hostile_workspace
 
@@ -97,9 +105,10 @@ def test_names_made_of_markup_are_drawn_as_text_on_every_page(page, app_url, tmp
     problems: list[str] = []
 
     open_page(page, app_url, "data")
+    arm_run_watch(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").last.set_input_files(str(saved))
-    wait_for_app_run(page)
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("Workspace: **Workspace**")
+    wait_for_rerun(page)  # opening the workspace may take longer than an expect's 5 s on a loaded machine
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Workspace: **Workspace**", timeout=RUN_TIMEOUT_MS)
     check(page, "Data", origin, seen, problems)
 
     for name, slug in SIDEBAR_PAGES.items():
@@ -124,7 +133,7 @@ def test_names_made_of_markup_are_drawn_as_text_on_every_page(page, app_url, tmp
     assert screens >= 8
     check(page, "Presenter mode, screen 1", origin, seen, problems)
     for step in range(2, screens + 1):
-        page.get_by_role("button", name="Next").click()
+        click_and_wait(page, page.get_by_role("button", name="Next"))
         expect(counter).to_have_text(f"Screen {step} of {screens}")
         check(page, f"Presenter mode, screen {step}", origin, seen, problems)
         if problems:

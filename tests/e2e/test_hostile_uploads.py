@@ -2,8 +2,8 @@
 
 The whole corpus of tests/hostile_corpus.py is dropped on the Data page of a real server at
 once: every file gets a plain message naming it, no traceback reaches the page, the loadable
-files load, and another session keeps being served meanwhile. A second server with a 1 MB
-upload limit shows that an oversized file gets a clear message.
+files load, and another session keeps being served meanwhile. (An oversized file's message is
+checked in tests/e2e/test_hostile_workspaces.py, on the server with a lower upload limit it starts.)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import HEALTH_WITHIN_S, RUN_TIMEOUT_MS, HealthWatch, open_page, start_server, wait_for_app_run
+from tests.e2e.conftest import HEALTH_WITHIN_S, RUN_TIMEOUT_MS, HealthWatch, open_page, wait_for_app_run
 from tests.hostile_corpus import build_corpus, size_cases
 
 LEAKS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception)\b|BadZipFile|EntitiesForbidden|pyarrow|Errno")
@@ -76,31 +76,6 @@ def test_the_whole_hostile_corpus_gets_plain_messages(browser, app_url, tmp_path
         health.__exit__()
         first.context.close()
         second.context.close()
-
-
-def test_an_oversized_file_gets_a_clear_message(browser, tmp_path):
-    big = tmp_path / "too-big.csv"
-    line = "A{n},Deal {n},Closed Won,2024-03-01,100,Ann Lee,2024-01-01\n"
-    with big.open("w", encoding="utf-8") as f:
-        f.write("Id,Name,StageName,CloseDate,Amount,OwnerId,CreatedDate\n")
-        n = 0
-        while f.tell() < 2 * 1024 * 1024:
-            f.write(line.format(n=n))
-            n += 1
-    with start_server("--server.maxUploadSize", "1") as server:
-        page = browser.new_context().new_page()
-        page.set_default_timeout(RUN_TIMEOUT_MS)
-        try:
-            open_page(page, server.url, "data")
-            page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(big))
-            uploader = page.get_by_test_id("stFileUploader").first
-            expect(uploader.get_by_text(re.compile(r"File must be 1(\.0)? ?MB or smaller"))).to_be_visible()
-            expect(uploader.get_by_text("too-big.csv")).to_be_visible()
-            wait_for_app_run(page)
-            expect(page.get_by_test_id("stException")).to_have_count(0)
-            expect(page.get_by_role("heading", name="2. Load")).to_have_count(0)  # nothing reached the app
-        finally:
-            page.context.close()
 
 
 def test_the_large_hostile_files_keep_the_server_answering(browser, app_url, tmp_path):

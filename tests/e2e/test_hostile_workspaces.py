@@ -4,12 +4,17 @@ Every file of ``hostile_corpus.workspace_cases`` goes, one after another, throug
 opener on a real server: each refused one gets a plain message naming it and the limit (no
 exception, no traceback), each opened one replaces the workspace, and meanwhile the server's
 ``/_stcore/health`` keeps answering another client within 2 s, and another session opens.
+
+The server runs with a known memory limit and an upload limit of UPLOAD_LIMIT_MB (above every
+workspace of the corpus): a file over the limit gets a clear message (one server for both, started
+once: a server of its own for the oversized file cost a start-up and a demo import).
 """
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import HEALTH_WITHIN_S, RUN_TIMEOUT_MS, HealthWatch, open_page, start_server, wait_for_app_run
@@ -18,42 +23,77 @@ from tests.hostile_corpus import WORKSPACE_TEST_MEMORY, build_workspace_corpus
 LEAKS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception)\b|BadZipFile|pyarrow|Errno")
 
 
-def test_every_hostile_workspace_gets_a_plain_message_through_the_page(browser, tmp_path):
+#: the upload limit of this file's server, in MB: above every saved workspace of the corpus
+UPLOAD_LIMIT_MB = 20
+
+
+@pytest.fixture(scope="module")
+def server():
+    with start_server("--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
+                      env={"BENCH_DUCKDB_MEMORY_LIMIT": WORKSPACE_TEST_MEMORY}) as s:
+        yield s
+
+
+def test_every_hostile_workspace_gets_a_plain_message_through_the_page(browser, server, tmp_path):
     cases = build_workspace_corpus(tmp_path / "ws")
-    with start_server(env={"BENCH_DUCKDB_MEMORY_LIMIT": WORKSPACE_TEST_MEMORY}) as server:
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        other = browser.new_context().new_page()
-        page.set_default_timeout(RUN_TIMEOUT_MS)
-        try:
-            open_page(page, server.url, "data")
-            opener = (page.get_by_test_id("stFileUploader").filter(has_text="Open workspace")
-                      .get_by_test_id("stFileUploaderDropzoneInput"))
-            sidebar = page.get_by_test_id("stSidebar")
-            with HealthWatch(server.url) as health:
-                for case in cases:
-                    opener.set_input_files(str(case.path))
-                    if case.outcome == "refused":
-                        alert = page.get_by_test_id("stAlertContentError").filter(has_text=case.name)
-                        expect(alert).to_be_visible(timeout=RUN_TIMEOUT_MS)
-                        text = alert.inner_text()
-                        assert all(w.lower() in text.lower() for w in case.says), f"{case.name}: {text}"
-                        assert not LEAKS.search(text), f"{case.name}: {text}"
-                    else:
-                        label = "Hostile" if case.name == "ws-unknown-table.zip" else "Client"
-                        shown = sidebar.get_by_text(re.compile(rf"Workspace: {label}"))
-                        expect(shown).to_be_visible(timeout=RUN_TIMEOUT_MS)
-                        assert len(shown.inner_text()) < 240, "the label is kept to one short line"
-                    wait_for_app_run(page)
-                    expect(page.get_by_test_id("stException")).to_have_count(0)
-                    # another session is served while the files are handled
-                    if case is cases[len(cases) // 2]:
-                        open_page(other, server.url)
-                        expect(other.get_by_role("heading", name="Overview")).to_be_visible()
-            assert not health.failures, health.failures
-            assert health.slowest < HEALTH_WITHIN_S, f"/_stcore/health took {health.slowest:.2f} s"
-            print(f"slowest /_stcore/health answer while the files were handled: {health.slowest:.3f} s")
-            assert "Traceback" not in page.content()
-        finally:
-            page.context.close()
-            other.context.close()
-        assert "Traceback" not in server.log()
+    assert max(c.path.stat().st_size for c in cases) < UPLOAD_LIMIT_MB * 1024 * 1024 / 2  # none meets the limit
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    other = browser.new_context().new_page()
+    page.set_default_timeout(RUN_TIMEOUT_MS)
+    try:
+        open_page(page, server.url, "data")
+        opener = (page.get_by_test_id("stFileUploader").filter(has_text="Open workspace")
+                  .get_by_test_id("stFileUploaderDropzoneInput"))
+        sidebar = page.get_by_test_id("stSidebar")
+        with HealthWatch(server.url) as health:
+            for case in cases:
+                opener.set_input_files(str(case.path))
+                if case.outcome == "refused":
+                    alert = page.get_by_test_id("stAlertContentError").filter(has_text=case.name)
+                    expect(alert).to_be_visible(timeout=RUN_TIMEOUT_MS)
+                    text = alert.inner_text()
+                    assert all(w.lower() in text.lower() for w in case.says), f"{case.name}: {text}"
+                    assert not LEAKS.search(text), f"{case.name}: {text}"
+                else:
+                    label = "Hostile" if case.name == "ws-unknown-table.zip" else "Client"
+                    shown = sidebar.get_by_text(re.compile(rf"Workspace: {label}"))
+                    expect(shown).to_be_visible(timeout=RUN_TIMEOUT_MS)
+                    assert len(shown.inner_text()) < 240, "the label is kept to one short line"
+                wait_for_app_run(page)
+                expect(page.get_by_test_id("stException")).to_have_count(0)
+                # another session is served while the files are handled
+                if case is cases[len(cases) // 2]:
+                    open_page(other, server.url)
+                    expect(other.get_by_role("heading", name="Overview")).to_be_visible()
+        assert not health.failures, health.failures
+        assert health.slowest < HEALTH_WITHIN_S, f"/_stcore/health took {health.slowest:.2f} s"
+        print(f"slowest /_stcore/health answer while the files were handled: {health.slowest:.3f} s")
+        assert "Traceback" not in page.content()
+    finally:
+        page.context.close()
+        other.context.close()
+    assert "Traceback" not in server.log()
+
+
+def test_an_oversized_file_gets_a_clear_message(browser, server, tmp_path):
+    big = tmp_path / "too-big.csv"
+    line = "A{n},Deal {n},Closed Won,2024-03-01,100,Ann Lee,2024-01-01\n"
+    with big.open("w", encoding="utf-8") as f:
+        f.write("Id,Name,StageName,CloseDate,Amount,OwnerId,CreatedDate\n")
+        n = 0
+        while f.tell() < (UPLOAD_LIMIT_MB + 1) * 1024 * 1024:
+            f.write(line.format(n=n))
+            n += 1
+    page = browser.new_context().new_page()
+    page.set_default_timeout(RUN_TIMEOUT_MS)
+    try:
+        open_page(page, server.url, "data")
+        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(big))
+        uploader = page.get_by_test_id("stFileUploader").first
+        expect(uploader.get_by_text(re.compile(rf"File must be {UPLOAD_LIMIT_MB}(\.0)? ?MB or smaller"))).to_be_visible()
+        expect(uploader.get_by_text("too-big.csv")).to_be_visible()
+        wait_for_app_run(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_role("heading", name="2. Load")).to_have_count(0)  # nothing reached the app
+    finally:
+        page.context.close()

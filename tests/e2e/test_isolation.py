@@ -76,6 +76,8 @@ class Session:
         self.url = url
         self.page.goto(f"{url}/data")
         wait_for_app_run(self.page)
+        # a new session opens on the demo, whatever another session has loaded
+        expect(self.page.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
         self.page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(f) for f in self.files])
         wait_for_app_run(self.page)
         self.page.get_by_role("button", name="Load 2 file(s) into the workspace").click()
@@ -139,7 +141,8 @@ def test_two_sessions_never_see_each_other_and_a_closed_tab_is_released(browser,
     a = Session(browser, tmp_path, "a")
     b = Session(browser, tmp_path, "b")
     try:
-        # both load at once: a uploads, b uploads while a's session is live
+        # both load at once: a uploads, b (opening on the demo beside a's upload) uploads while a's session
+        # is live (this covers what tests/e2e/test_journeys.py checked of a second session, merged here)
         a.upload(server.url)
         b.upload(server.url)
         for s in (a, b):

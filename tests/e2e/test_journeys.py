@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_page, wait_for_app_run
+from tests.e2e.conftest import click_and_wait, open_page, wait_for_app_run
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
@@ -32,8 +32,7 @@ def test_upload_maven_crm_shows_validation_report(page, app_url):
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(f) for f in files])
     wait_for_app_run(page)
     expect(page.get_by_text("Maven CRM: sales pipeline").first).to_be_visible()
-    page.get_by_role("button", name="Load 5 file(s) into the workspace").click()
-    wait_for_app_run(page)
+    click_and_wait(page, page.get_by_role("button", name="Load 5 file(s) into the workspace"))
     expect(page.get_by_role("heading", name="Validation report")).to_be_visible()
     expect(page.get_by_text("sales_pipeline.csv: 8,800 rows read · 8,800 loaded · 0 rejected")).to_be_visible()
     expect(page.get_by_text("Your uploads").first).to_be_visible()
@@ -53,8 +52,7 @@ def test_rejected_rows_download_as_csv(page, app_url, tmp_path):
     open_page(page, app_url, "data")
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(bad))
     wait_for_app_run(page)
-    page.get_by_role("button", name="Load 1 file(s) into the workspace").click()
-    wait_for_app_run(page)
+    click_and_wait(page, page.get_by_role("button", name="Load 1 file(s) into the workspace"))
     expect(page.get_by_text("bad-deals.csv: 3 rows read · 1 loaded · 2 rejected")).to_be_visible()
     wait_for_app_run(page)
     download = None
@@ -77,35 +75,6 @@ def test_rejected_rows_download_as_csv(page, app_url, tmp_path):
     assert rows[2][:4] == ["bad-deals.csv", "4", "opportunity_id", "A"] and rows[2][4].startswith("duplicate ID")
 
 
-def test_a_second_session_never_sees_the_first_sessions_upload(browser, app_url, tmp_path):
-    marker = "Zebulon Quattlebaum"
-    upload = tmp_path / "marker-deals.csv"
-    upload.write_text(f"opportunity_id,owner,stage,amount\nM1,{marker},Closed Won,500\n", encoding="utf-8")
-    first = browser.new_context().new_page()
-    second = browser.new_context().new_page()
-    try:
-        open_page(first, app_url, "data")
-        first.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(upload))
-        wait_for_app_run(first)
-        first.get_by_role("button", name="Load 1 file(s) into the workspace").click()
-        wait_for_app_run(first)
-        expect(first.get_by_text("marker-deals.csv: 1 rows read · 1 loaded · 0 rejected")).to_be_visible()
-        # in-app navigation keeps the session (a reload would start a new one, on the demo)
-        first.get_by_role("link", name="Overview").click()
-        wait_for_app_run(first)
-        expect(first.get_by_text("Your uploads").first).to_be_visible()
-        expect(first.get_by_role("heading", name="Overview")).to_be_visible()
-
-        open_page(second, app_url)
-        expect(second.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
-        assert marker not in second.content()
-        open_page(second, app_url, "data")
-        assert marker not in second.content()
-    finally:
-        first.context.close()
-        second.context.close()
-
-
 def test_manager_and_results_pages_open_on_the_demo(page, app_url):
     open_page(page, app_url)
     for link, heading, content in [
@@ -114,8 +83,7 @@ def test_manager_and_results_pages_open_on_the_demo(page, app_url):
         ("Coaching evidence", "Coaching evidence", "Confidence is not evidence"),
         ("Manager clusters", "Manager clusters", "Profiles"),
     ]:
-        page.get_by_role("link", name=link, exact=True).click()
-        wait_for_app_run(page)
+        click_and_wait(page, page.get_by_role("link", name=link, exact=True))
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         expect(page.get_by_role("heading", name=content)).to_be_visible()
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
@@ -123,8 +91,7 @@ def test_manager_and_results_pages_open_on_the_demo(page, app_url):
         expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
     for link, content in [("Pipeline & KPIs", "Pipeline & KPIs"), ("What moves the needle", "What moves the needle"),
                           ("Distribution", "The 80/20 pattern")]:  # in the same browser, one open of the app
-        page.get_by_role("link", name=link, exact=True).click()
-        wait_for_app_run(page)
+        click_and_wait(page, page.get_by_role("link", name=link, exact=True))
         expect(page.get_by_role("heading", name=content).first).to_be_visible()
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
         expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -137,13 +104,11 @@ def test_rep_development_pages_and_the_complexity_slider(page, app_url):
                           ("Follow-through", "One manager's funnel"),
                           ("Skill gap or fit gap", "Per manager"), ("Top movers", "Whose reps move"),
                           ("Execution independence", "Dependency curves")]:
-        page.get_by_role("link", name=link, exact=True).click()
-        wait_for_app_run(page)
+        click_and_wait(page, page.get_by_role("link", name=link, exact=True))
         expect(page.get_by_role("heading", name=content)).to_be_visible()
         expect(page.get_by_test_id("stException")).to_have_count(0)
     # use the amount rule, then lower the bar one step with the keyboard: the curves redraw
-    page.get_by_text("Use the export's own complexity flag").click()
-    wait_for_app_run(page)
+    click_and_wait(page, page.get_by_text("Use the export's own complexity flag"))
     expect(page.get_by_text("(75% percentile of the organisation's closed amounts)")).to_be_visible()
     thumb = page.get_by_test_id("stSlider").get_by_role("slider")
     thumb.focus()
@@ -155,8 +120,7 @@ def test_rep_development_pages_and_the_complexity_slider(page, app_url):
 
 def test_set_a_filter_and_run_a_goal_seek(page, app_url):
     open_page(page, app_url)
-    page.get_by_role("link", name="What-if", exact=True).click()
-    wait_for_app_run(page)
+    click_and_wait(page, page.get_by_role("link", name="What-if", exact=True))
     expect(page.get_by_role("heading", name="Goal seek")).to_be_visible()
     # the comboboxes are chosen by typing, as a keyboard user would
     region = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text="Region")

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import go, open_page, wait_for_app_run
+from tests.e2e.conftest import click_and_wait, go, open_page, wait_for_app_run
 
 REPS = [f"{first} {last}" for first, last in zip(["Ava", "Ben", "Cara", "Dev", "Eli", "Fay"],
                                                   ["Stone", "Marsh", "Kerr", "Patel", "Novak", "Quinn"], strict=True)]
@@ -47,11 +47,9 @@ def test_a_headerless_quota_file_loads_once_checked_and_the_overview_shows_attai
     expect(page.get_by_text("1 file(s) without a header row wait for you to check their columns.")).to_be_visible()
     load = page.get_by_role("button", name=re.compile(r"Load \d+ file\(s\) into the workspace"))
     expect(load).to_have_text(re.compile("Load 2 file"))  # not the unchecked guess
-    page.get_by_test_id("stCheckbox").filter(has_text="I checked these columns: load this file").click()
-    wait_for_app_run(page)
+    click_and_wait(page, page.get_by_test_id("stCheckbox").filter(has_text="I checked these columns: load this file"))
     expect(load).to_have_text(re.compile("Load 3 file"))
-    load.click()
-    wait_for_app_run(page)
+    click_and_wait(page, load)
     expect(page.get_by_text("quota-history.tsv: 24 rows read · 24 loaded · 0 rejected")).to_be_visible()
     # the bot is named in the data-health panel and kept out of people metrics by default
     expect(page.get_by_text("Owners that are not people: 'Renewal Bot' (12 deals")).to_be_visible()
@@ -62,8 +60,7 @@ def test_a_headerless_quota_file_loads_once_checked_and_the_overview_shows_attai
     assert reps_shown(page) == str(len(REPS))
 
     go(page, "Data", "data")
-    page.get_by_text("Count owners that are not people as reps").click()
-    wait_for_app_run(page)
+    click_and_wait(page, page.get_by_text("Count owners that are not people as reps"))
     expect(page.get_by_text("They are counted as reps")).to_be_visible()
     go(page, "Overview", "")
     expect(page.get_by_test_id("stMetric").filter(has_text="Reps").get_by_test_id("stMetricValue")).to_have_text(

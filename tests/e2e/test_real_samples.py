@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import go, open_page, wait_for_app_run
+from tests.e2e.conftest import click_and_wait, go, open_page, wait_for_app_run
 from tests.e2e.test_journeys import REAL
 
 FOLDERS = ("maven-crm", "salesforce-api-export", "salesforce-devorg-export", "quota-pl300-mslearn",
@@ -46,7 +46,7 @@ def present(page: Page, case: str) -> int:
     way_out = page.get_by_role("button", name="Exit presenter mode")
     for step in range(1, screens + 1):
         if step > 1:
-            page.get_by_role("button", name="Next").click()
+            click_and_wait(page, page.get_by_role("button", name="Next"))
             expect(counter).to_have_text(f"Screen {step} of {screens}")
             wait_for_app_run(page)
         check_clean(page, f"{case}: Presenter screen {step}")
