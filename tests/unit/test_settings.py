@@ -34,7 +34,7 @@ from tools.demo import CONFIDENCE_ITEM_REP, CONFIDENCE_ITEM_SELF, LEAD_ITEMS
 def test_every_number_setting_declares_a_range_that_holds_its_default():
     numeric = [f.name for f in fields(Settings) if type(f.default) in (int, float)]
     assert numeric == number_settings()
-    assert len(numeric) == 20
+    assert len(numeric) == 21  # issue 19 (periods): quota_end_grace_days
     for name in numeric:
         b = bound(name)
         default = getattr(Settings(), name)
