@@ -248,14 +248,29 @@ class QuotaBasis:
         return head + "; " + " and ".join(apart) + f" {verb} shown apart, not counted (never pro-rated)."
 
     @property
-    def money(self) -> str:
-        """The amounts of the periods shown apart ("" when none)."""
+    def short(self) -> str:
+        """The basis in a few words, for a line beside one manager's attainment ("" when no quota).
+
+        >>> cut = QuotaCut(as_of=date(2026, 11, 8), source="the last closed deal", grace_days=14)
+        >>> QuotaBasis(cut, 7, date(2026, 9, 30), 1, 1).short
+        'quota periods ended by 30 Sep 2026; 2 in progress or not started shown apart'
+        """
+        if not (self.n_judged or self.n_in_progress or self.n_future):
+            return ""
+        head = (f"quota periods ended by {fmt_day(self.last_judged_end)}" if self.n_judged
+                else f"no quota period ended by {fmt_day(self.cut.as_of)}")
+        apart = self.n_in_progress + self.n_future
+        return head + (f"; {apart} in progress or not started shown apart" if apart else "")
+
+    def money(self, index: bool = False) -> str:
+        """The amounts of the periods shown apart ("" when none); ``index``: amounts as an index
+        (the workshop's privacy, :func:`analytics.fmt.fmt_money`)."""
         bits = []
         if self.quota_in_progress:
-            bits.append(f"{fmt_money(self.won_in_progress) or 0} won of {fmt_money(self.quota_in_progress)} "
-                        "quota in progress")
+            bits.append(f"{fmt_money(self.won_in_progress, index) or 0} won so far of "
+                        f"{fmt_money(self.quota_in_progress, index)} quota in progress")
         if self.quota_future:
-            bits.append(f"{fmt_money(self.quota_future)} quota not yet started")
+            bits.append(f"{fmt_money(self.quota_future, index)} quota not yet started")
         return "; ".join(bits)
 
 
