@@ -75,9 +75,9 @@ from analytics.ingest.supports import analyses_supported
 from analytics.outputs.findings import insights
 from analytics.people import filter_options
 from analytics.results import kpis
+from analytics.results.attainment import quota_basis
 from analytics.results.distribution import attainment_distribution, pareto, stars_and_strugglers
 from analytics.results.needle import needle_chain
-from analytics.results.attainment import quota_basis
 from analytics.results.overview import headline, managers_summary, revenue_by_quarter
 from analytics.results.whatif import goal_seek, quota_scenario, velocity_baseline
 from analytics.settings import Settings

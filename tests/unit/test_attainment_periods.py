@@ -302,3 +302,29 @@ def test_the_demo_judges_every_quota_period(demo_ws):
     m = attainment.attainment_by_manager(demo_ws)
     assert (m["n_periods_in_progress"] == 0).all() and m["quota_in_progress"].isna().all()
     assert set(attainment.rep_attainment(demo_ws)["attainment_note"]) <= {"", "not measured: no quota in scope"}
+
+
+def test_the_demo_with_next_quarters_quotas_keeps_every_hero_and_attainment():
+    """The issue's case: a quota row per rep for the coming quarter. Before, attainment summed it
+    as nothing won and every planted hero fell below plan (e.g. 103.6% -> 93.3%)."""
+    from pathlib import Path
+
+    from analytics.diagnosis.dials import diagnosis
+    from analytics.ingest.pipeline import import_directory
+
+    ws = Workspace()
+    try:
+        import_directory(ws, Path(__file__).resolve().parents[2] / "data" / "demo")
+        before = diagnosis(ws)[["manager", "attainment", "hero", "n_quota_periods"]]
+        q3 = ws.query("SELECT owner, amount FROM quotas WHERE period_start = DATE '2026-07-01' ORDER BY owner")
+        text = "Quota Owner,Start Date,End Date,Quota Amount\n" + "".join(
+            f"{o},2026-10-01,2026-12-31,{a:.0f}\n" for o, a in zip(q3["owner"], q3["amount"], strict=True))
+        report = import_file(ws, analyse_file("next-quarter.csv", text.encode("utf-8")), "quotas")
+        assert report.rows_loaded == report.inserted == len(q3) > 100
+        after = diagnosis(ws)
+        same(before, after, ["manager", "attainment", "hero", "n_quota_periods"])
+        assert int((after["hero"] == True).sum()) == int((before["hero"] == True).sum()) > 0  # noqa: E712
+        assert (after["n_periods_in_progress"] > 0).all()
+        assert attainment.quota_basis(ws).n_future == 1
+    finally:
+        ws.close()
