@@ -257,7 +257,7 @@ class Settings:
     min_managers_for_clusters: int = _number(8, 4, 1000, 1, "clusters: at least this many managers")
     results_standard: float = _number(0.85, 0.0, 2.0, 0.05, "results standard: attainment of at least")
     quota_end_grace_days: int = _number(14, 0, 31, 1, "attainment: a quota period has ended when the last "
-                                        "closed deal is this many days before its end or fewer")
+                                        "deal closed at most this many days before its end")
     capability_standard: float = _number(0.5, 0.0, 1.0, 0.05, "capability standard: latest score of at least")
     fit_gap_min_cycles: int = _number(2, 1, 12, 1, "fit gap: cycles of real coaching without movement")
     fit_gap_min_follow_through: float = _number(0.7, 0.0, 1.0, 0.05, "fit gap: share of the actions completed")
