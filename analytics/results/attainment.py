@@ -222,11 +222,11 @@ class QuotaBasis:
         'Attainment over 7 quota periods ended by 30 Sep 2026 (as of 8 Nov 2026, the last closed deal); 1 period in progress (43% elapsed, 38% of its quota won so far) and 1 not yet started are shown apart, not counted (never pro-rated).'
         >>> QuotaBasis(cut, 0, None, 1, 0, 0.43, 1000.0, 380.0).sentence
         'Attainment not measured: no quota period ended by 8 Nov 2026 (the last closed deal); 1 period in progress (43% elapsed, 38% of its quota won so far) is shown apart, not counted (never pro-rated).'
-        >>> QuotaBasis(cut).sentence
-        ''
+        >>> QuotaBasis(cut).sentence, QuotaBasis(QuotaCut(), n_judged=54).sentence
+        ('', '')
         """
-        if not (self.n_judged or self.n_in_progress or self.n_future):
-            return ""
+        if self.cut.as_of is None or not (self.n_judged or self.n_in_progress or self.n_future):
+            return ""  # no closed deal: attainment says itself why it is not measured
         as_of = fmt_day(self.cut.as_of)
         if self.n_judged:
             head = f"Attainment over {_n(self.n_judged, 'quota period')} ended by {fmt_day(self.last_judged_end)}"
@@ -255,7 +255,7 @@ class QuotaBasis:
         >>> QuotaBasis(cut, 7, date(2026, 9, 30), 1, 1).short
         'quota periods ended by 30 Sep 2026; 2 in progress or not started shown apart'
         """
-        if not (self.n_judged or self.n_in_progress or self.n_future):
+        if self.cut.as_of is None or not (self.n_judged or self.n_in_progress or self.n_future):
             return ""
         head = (f"quota periods ended by {fmt_day(self.last_judged_end)}" if self.n_judged
                 else f"no quota period ended by {fmt_day(self.cut.as_of)}")

@@ -328,3 +328,20 @@ def test_the_demo_with_next_quarters_quotas_keeps_every_hero_and_attainment():
         assert attainment.quota_basis(ws).n_future == 1
     finally:
         ws.close()
+
+
+def test_real_quota_files_without_deals_judge_every_period_and_say_nothing_of_it(real_data):
+    """The PL-300 target sheet (809 monthly quotas, no deals): no day to judge at, so every period
+    counts as before (attainment then not measured for want of deals), and no line claims a basis."""
+    from analytics.ingest.pipeline import import_directory
+
+    ws = Workspace()
+    try:
+        import_directory(ws, real_data / "quota-pl300-mslearn")
+        assert ws.scalar("SELECT count(*) FROM quotas") == 809
+        assert attainment.attainment_cut(ws).as_of is None
+        periods = attainment._owner_periods(ws, Filters(), attainment.attainment_cut(ws))
+        assert len(periods) == ws.scalar("SELECT count(*) FROM v_quotas") and periods["judged"].all()
+        assert attainment.quota_basis(ws).sentence == "" and attainment.quota_basis(ws).n_judged > 0
+    finally:
+        ws.close()
