@@ -67,17 +67,18 @@ def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings:
     quota_in_progress, won_in_progress, n_periods_in_progress.
     """
     counts = ("n_reps_with_quota", "n_quota_periods", "n_periods_in_progress")
-    o = _owner_periods(ws, filters, attainment_cut(ws, filters, settings))
-    o = o[o["manager"].notna()]
+    o = _owner_attainment(ws, filters, attainment_cut(ws, filters, settings))
     if o.empty:
         frame = pd.DataFrame({"manager": pd.Series([], dtype="str"), "won_in_quota": [], "quota": [], "attainment": [],
                               "n_reps_with_quota": pd.Series([], dtype="int64"),
                               "n_quota_periods": pd.Series([], dtype="int64"), "quota_in_progress": [],
                               "won_in_progress": [], "n_periods_in_progress": pd.Series([], dtype="int64")})
         return per_manager(ws, filters, frame, counts)
-    frame = _sums(o, ["manager"])
-    frame["n_reps_with_quota"] = o[o["judged"]].groupby("manager")["owner_name"].nunique().reindex(
-        frame.index).fillna(0).astype("int64")
+    g = o.groupby("manager")
+    frame = pd.concat([g["won_in_quota"].sum(min_count=1), g["quota"].sum(min_count=1), g["n_quota_periods"].sum(),
+                       g["quota_in_progress"].sum(min_count=1), g["won_in_progress"].sum(min_count=1),
+                       g["n_periods_in_progress"].sum(),
+                       (o["n_quota_periods"] > 0).groupby(o["manager"]).sum().rename("n_reps_with_quota")], axis=1)
     frame["attainment"] = frame["won_in_quota"] / frame["quota"].where(frame["quota"] != 0)
     if attainment_withheld(ws):  # 0% against a quota no deal joins is a wrong join, not a result
         frame["attainment"] = float("nan")
@@ -86,38 +87,31 @@ def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings:
     return per_manager(ws, filters, frame, counts)
 
 
-def _sums(o: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Judgeable and in-progress sums of owner periods per ``keys`` (NaN quota where none counts)."""
-    judged = o["judged"].to_numpy(dtype=bool)
-    parts = o.assign(
-        won_in_quota=o["won"].fillna(0.0).where(judged), quota=o["amount"].where(judged),
-        n_quota_periods=judged.astype("int64"),
-        won_in_progress=o["won_to_date"].fillna(0.0).where(~judged), quota_in_progress=o["amount"].where(~judged),
-        n_periods_in_progress=(~judged).astype("int64"))
-    g = parts.groupby(keys, dropna=False)
-    return pd.concat([g["won_in_quota"].sum(min_count=1), g["quota"].sum(min_count=1), g["n_quota_periods"].sum(),
-                      g["quota_in_progress"].sum(min_count=1), g["won_in_progress"].sum(min_count=1),
-                      g["n_periods_in_progress"].sum()], axis=1)
-
-
 @per_period_by_owner
-def _owner_periods(ws: Workspace, filters: Filters, cut: QuotaCut) -> pd.DataFrame:
-    """Each owner's quota periods of the filter period, one row per period: manager (of the quota
-    row), period_start, period_end, amount, judged (ended by the cut), won (won deals credited),
-    won_to_date (of those, closed by the cut's as-of). Held per period; the people filters pick
-    from it."""
+def _owner_attainment(ws: Workspace, filters: Filters, cut: QuotaCut) -> pd.DataFrame:
+    """Each owner's quota periods of the filter period, per manager of the quota rows: the
+    judgeable ones summed (won_in_quota: won deals credited to them; quota, NaN when none counts;
+    n_quota_periods) and those in progress or not started apart (won_in_progress: won so far;
+    quota_in_progress; n_periods_in_progress). Held per period; the people filters pick from it."""
     scope, s_params = cut.scope_sql("q")
     judged, j_params = cut.judged_sql("q")
     won, w_params = _won_sql(cut)
     out = ws.query(
-        f"""WITH q AS (SELECT * FROM v_quotas q WHERE {scope}), won AS ({won})
-            SELECT q.owner_name, q.manager_name AS manager, q.period_start, q.period_end, q.amount,
-                   coalesce({judged}, FALSE) AS judged, won.won, won.won_to_date
-            FROM q LEFT JOIN won USING (owner_name, period_start)""",
-        s_params + w_params + j_params,
+        f"""WITH q AS (SELECT *, coalesce({judged}, FALSE) AS judged FROM v_quotas q
+                       WHERE {scope} AND q.manager_name IS NOT NULL),
+                won AS ({won})
+            SELECT q.owner_name, q.manager_name AS manager,
+                   sum(coalesce(won.won, 0)) FILTER (WHERE judged) AS won_in_quota,
+                   sum(q.amount) FILTER (WHERE judged) AS quota,
+                   count(*) FILTER (WHERE judged) AS n_quota_periods,
+                   sum(q.amount) FILTER (WHERE NOT judged) AS quota_in_progress,
+                   sum(coalesce(won.won_to_date, 0)) FILTER (WHERE NOT judged) AS won_in_progress,
+                   count(*) FILTER (WHERE NOT judged) AS n_periods_in_progress
+            FROM q LEFT JOIN won USING (owner_name, period_start)
+            GROUP BY ALL ORDER BY ALL""",
+        j_params + s_params + w_params,
     )
-    out["judged"] = out["judged"].astype(bool)
-    for c in ("amount", "won", "won_to_date"):
+    for c in ("won_in_quota", "quota", "quota_in_progress", "won_in_progress"):
         out[c] = out[c].astype(float)
     return out
 
@@ -280,16 +274,27 @@ def _n(n: int, what: str) -> str:
 
 @per_run
 def quota_basis(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> QuotaBasis:
-    """What attainment rests on under the filters (:class:`QuotaBasis`), from the same owner
-    periods as :func:`attainment_by_manager` (quota owners in scope)."""
+    """What attainment rests on under the filters (:class:`QuotaBasis`): the quota periods of the
+    quota owners in scope, by the rule of :func:`attainment_by_manager`, one row per period in SQL."""
     cut = attainment_cut(ws, filters, settings)
-    o = _owner_periods(ws, filters, cut)
-    o = o[o["period_start"].notna() & o["period_end"].notna()]
-    if o.empty:
+    scope, s_params = cut.scope_sql("q")
+    judged, j_params = cut.judged_sql("q")
+    won, w_params = _won_sql(cut)
+    people, p_params = filters.clause(person="q.owner_name")
+    per = ws.query(
+        f"""WITH q AS (SELECT q.owner_name, q.period_start, q.period_end, q.amount,
+                              coalesce({judged}, FALSE) AS judged
+                       FROM v_quotas q WHERE {scope} AND {people} AND q.period_start IS NOT NULL
+                                             AND q.period_end IS NOT NULL),
+                won AS ({won})
+            SELECT q.period_start, q.period_end, q.judged, sum(q.amount) AS quota,
+                   sum(coalesce(won.won_to_date, 0)) AS won
+            FROM q LEFT JOIN won USING (owner_name, period_start) GROUP BY ALL ORDER BY ALL""",
+        j_params + s_params + p_params + w_params)
+    if per.empty:
         return QuotaBasis(cut)
-    o = o.assign(period_start=pd.to_datetime(o["period_start"]), period_end=pd.to_datetime(o["period_end"]))
-    per = o.groupby(["period_start", "period_end", "judged"], as_index=False).agg(
-        quota=("amount", lambda s: s.sum(min_count=1)), won=("won_to_date", "sum"))
+    per = per.assign(period_start=pd.to_datetime(per["period_start"]), period_end=pd.to_datetime(per["period_end"]),
+                     judged=per["judged"].astype(bool))
     judged = per[per["judged"]]
     rest = per[~per["judged"]]
     as_of = pd.Timestamp(cut.as_of) if cut.as_of is not None else None
