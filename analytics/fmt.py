@@ -138,3 +138,16 @@ def quarter_label(ts) -> str | None:
         return None
     ts = pd.Timestamp(ts)
     return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
+
+
+def fmt_day(d) -> str | None:
+    """A day as pages write it ("30 Sep 2026"); None for a missing date.
+
+    >>> from datetime import date
+    >>> fmt_day(date(2026, 9, 30)), fmt_day(pd.Timestamp("2025-01-05")), fmt_day(None)
+    ('30 Sep 2026', '5 Jan 2025', None)
+    """
+    if d is None or pd.isna(d):
+        return None
+    d = pd.Timestamp(d)
+    return f"{d.day} {d:%b %Y}"

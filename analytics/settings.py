@@ -248,6 +248,12 @@ class Settings:
         k-means recovered the planted groups with a mean adjusted Rand index of 0.97 on 12, 0.87 on
         10 and 0.70 on 6 (benchmarks/RESULTS.md); fewer is mostly noise.
     results_standard : a rep whose attainment is below this is below standard on results.
+    quota_end_grace_days : attainment counts a quota period once the data reaches its end; the
+        data "reaches" it when the last closed deal is at most this many days before it (and never
+        more than a sixth of the period: 5 days of a month). A finished quarter's last deal often
+        closes days before its end (a weekend, the holidays before 31 December, a small team's
+        sparse deals): two weeks cover those in every generated and real sample, and leave out at
+        most 14 of ~91 days of a quarter; 0 asks for a deal closed on the period's last day.
     capability_standard : a rep whose latest normalised score on a capability is below this is
         below standard on that capability.
     fit_gap_min_cycles : cycles of real coaching and follow-through without movement before a gap
@@ -298,6 +304,8 @@ class Settings:
     hero_min_review_cycles: int = _number(3, 2, 24, 1, "hero pattern: reviews in at least this many cycles")
     min_managers_for_clusters: int = _number(12, 4, 1000, 1, "clusters: at least this many managers")
     results_standard: float = _number(0.85, 0.0, 2.0, 0.05, "results standard: attainment of at least")
+    quota_end_grace_days: int = _number(14, 0, 31, 1, "attainment: a quota period has ended when the last "
+                                        "deal closed at most this many days before its end")
     capability_standard: float = _number(0.5, 0.0, 1.0, 0.05, "capability standard: latest score of at least")
     fit_gap_min_cycles: int = _number(2, 1, 12, 1, "fit gap: cycles of real coaching without movement")
     fit_gap_min_follow_through: float = _number(0.7, 0.0, 1.0, 0.05, "fit gap: share of the actions completed")

@@ -75,6 +75,7 @@ from analytics.ingest.supports import analyses_supported
 from analytics.outputs.findings import insights
 from analytics.people import filter_options
 from analytics.results import kpis
+from analytics.results.attainment import quota_basis
 from analytics.results.distribution import attainment_distribution, pareto, stars_and_strugglers
 from analytics.results.needle import needle_chain
 from analytics.results.overview import headline, managers_summary, revenue_by_quarter
@@ -185,6 +186,7 @@ def page_metrics(ws: Workspace) -> list[Metric]:
         M("Sidebar", "filter_options", lambda f, c: filter_options(ws)),
         M("Overview", "headline", lambda f, c: headline(ws, f)),
         M("Overview", "revenue_by_quarter", lambda f, c: revenue_by_quarter(ws, f)),
+        M("Overview", "quota_basis", lambda f, c: quota_basis(ws, f, s(c))),
         M("Overview", "managers_summary", lambda f, c: managers_summary(ws, f)),
         M("Overview", "coverage", lambda f, c: analyses_supported(ws)),
         M("Managers", "diagnosis", lambda f, c: diagnosis(ws, f, s(c))),

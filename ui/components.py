@@ -9,7 +9,9 @@ from analytics.fmt import LABEL_CHARS, NAME_CHARS, clip, fmt_pct, md_escape  # n
 from analytics.fmt import fmt_money as _fmt_money
 from analytics.ingest import analyses_supported
 from analytics.outputs.downloads import neutralise, safe_csv, safe_xlsx  # noqa: F401 - re-exported for pages
+from analytics.results import quota_basis
 from ui import currency, privacy, session
+from ui.state import memo
 
 NOT_MEASURED = "not measured"
 
@@ -52,6 +54,16 @@ def fmt_money(value: float | None) -> str | None:
     if text is None:
         return None
     return text + currency.suffix(session.get_workspace())
+
+
+def attainment_basis(ws, filters, settings) -> None:
+    """Say once, beside the page's attainment, what it rests on: the quota periods ended by the day
+    the data is judged at, and those in progress or not started, shown apart (issue 19)."""
+    basis = memo("quota_basis", quota_basis, ws, filters, settings)
+    if not basis.sentence:
+        return
+    money = basis.money(privacy.index_amounts())
+    st.caption(f":material/event: {md_escape(basis.sentence)}" + (f" ({md_escape(money)})" if money else ""))
 
 
 def needs_data(message: str, page: str = "views/data.py") -> None:

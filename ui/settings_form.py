@@ -34,7 +34,10 @@ from ui.state import get_settings, memo, pending_stage_outcomes, session_mapping
 #: what the form says beside a setting, where its label needs it
 HELP = {"hero_attainment": "1.00 = at plan",
         "complexity_percentile": "Used where the export has no complexity flag",
-        "stars_top": "Shares of reps by attainment percentile (0.10 = the top 10%)"}
+        "stars_top": "Shares of reps by attainment percentile (0.10 = the top 10%)",
+        "quota_end_grace_days": "Periods not yet ended are shown apart, never counted as nothing won. The slack is "
+                                "never more than a sixth of a period (5 days of a month); 0 asks for a deal "
+                                "closed on the period's last day"}
 
 
 def _format(b: Bound) -> str:

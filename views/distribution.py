@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.results import attainment_distribution, pareto, stars_and_strugglers
-from ui.components import NAME_CHARS, download_csv, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, attainment_basis, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
@@ -23,6 +23,7 @@ def render() -> None:
                    "beside closed-won deals.")
     else:
         st.markdown(md_escape(dist.sentence))
+        attainment_basis(ws, filters, settings)
         if dist.winner is not None and not dist.density.empty:
             skewed = dist.fits.loc[dist.fits["model"] != "normal"].sort_values("aic").iloc[0]["label"]
             st.altair_chart(charts.attainment_histogram(dist.reps, dist.density, f"Skewed fit ({skewed})"),

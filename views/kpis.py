@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.results import kpis
-from ui.components import download_csv, needs_data, page_header
+from ui.components import attainment_basis, download_csv, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
 from ui.state import get_filters, get_settings, memo
@@ -106,6 +106,7 @@ def render() -> None:
                 "revenue": st.column_config.NumberColumn(format="%,.0f"),
                 "avg_deal_size": st.column_config.NumberColumn(format="%,.0f"),
                 "cycle_length_days": st.column_config.NumberColumn("cycle length (days)", format="%.0f")})
+            attainment_basis(ws, filters, settings)
             download_csv(per, f"kpis-{level}.csv", key="dl-kpis")
 
     with standards_tab:

@@ -20,7 +20,7 @@ from analytics.signals import (
     session_examples,
 )
 from ui import privacy
-from ui.components import NAME_CHARS, clip, fmt_pct, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, attainment_basis, clip, fmt_pct, md_escape, needs_data, page_header
 from ui.currency import quotas_left_out
 from ui.prepared import prepared_download
 from ui.session import get_workspace
@@ -59,7 +59,9 @@ def render() -> None:
     reasons = link_reasons(ws)
     cols[3].caption(f"{int(row['n_reps_with_quota'])} reps with quota" if pd.notna(att) else
                     md_escape(reasons["attainment"]) if "attainment" in reasons else
+                    "no quota period has ended yet" if row.get("n_periods_in_progress", 0) else
                     quotas_left_out(ws) or "needs a quota export")
+    attainment_basis(ws, filters, settings)
     if row["hero"] is True:
         st.warning(f"**Hero pattern.** {md_escape(row['reason'])}", icon=":material/warning:")
     index = privacy.index_amounts()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.diagnosis.dials import DIALS, diagnosis, dial_basis, link_notes, link_reasons, signal_table
 from analytics.outputs import charts
-from ui.components import NAME_CHARS, download_csv, md_escape, needs_data, page_header
+from ui.components import NAME_CHARS, attainment_basis, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
 from ui.state import get_filters, get_settings, memo
@@ -41,6 +41,7 @@ def render() -> None:
     st.subheader("Same quota, different manager")
     st.caption("Attainment against the development index (capability movement and execution independence). "
                "Managers at plan but low on development, who carried the complex deals themselves, are flagged.")
+    attainment_basis(ws, filters, settings)
     plotted = diag.dropna(subset=["attainment", "development_index"])
     if plotted.empty:
         needs_data("The chart needs attainment (a quota export) and either capability reviews or deals with "

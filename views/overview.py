@@ -4,21 +4,30 @@ import streamlit as st
 
 from analytics.outputs import charts
 from analytics.results import headline, managers_summary, revenue_by_quarter
-from ui.components import download_csv, fmt_money, fmt_pct, metric, needs_data, page_header, supports_list
+from ui.components import (
+    attainment_basis,
+    download_csv,
+    fmt_money,
+    fmt_pct,
+    metric,
+    needs_data,
+    page_header,
+    supports_list,
+)
 from ui.currency import quotas_left_out
 from ui.data_health import non_person_notice
 from ui.session import get_workspace
-from ui.state import get_filters, memo
+from ui.state import get_filters, get_settings, memo
 
 
 def render() -> None:
     ws = get_workspace()
-    filters = get_filters()
+    filters, settings = get_filters(), get_settings()
     page_header("Overview", filters)
     if ws.is_empty:
         needs_data("The workspace is empty. Upload CRM, review, coaching or survey exports to begin.")
         return
-    h = memo("headline", headline, ws, filters)
+    h = memo("headline", headline, ws, filters, settings)
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         metric("Managers", f"{h.managers:,}" if h.managers else None,
@@ -41,10 +50,11 @@ def render() -> None:
         else:
             metric("Closed-won vs quota", None,
                    f"{fmt_money(h.won_revenue) or 0} won in {h.won_deals:,} deals; no quota export loaded")
+    attainment_basis(ws, filters, settings)
     non_person_notice(ws)
 
     st.subheader("Closed-won revenue by quarter")
-    by_q = memo("revenue_by_quarter", revenue_by_quarter, ws, filters)
+    by_q = memo("revenue_by_quarter", revenue_by_quarter, ws, filters, settings)
     if by_q.empty:
         needs_data("No won deals with a close date yet.")
     else:
@@ -52,7 +62,7 @@ def render() -> None:
         download_csv(by_q, "revenue-by-quarter.csv")
 
     st.subheader("Managers")
-    mgr = memo("managers_summary", managers_summary, ws, filters)
+    mgr = memo("managers_summary", managers_summary, ws, filters, settings)
     if mgr.empty:
         needs_data("No roster with managers loaded: upload a people export (rep, manager) to see teams.")
     else:
@@ -71,7 +81,8 @@ def render() -> None:
                 "attainment": st.column_config.ProgressColumn("Attainment", format="percent", min_value=0, max_value=1.5),
             },
         )
-        st.caption("Attainment counts deals won inside each rep's quota periods; blank where no quota was loaded.")
+        st.caption("Attainment counts deals won inside each rep's quota periods that have ended (the line under "
+                   "the figures above); blank where no quota was loaded or none has ended.")
         download_csv(mgr, "managers-overview.csv")
 
     st.subheader("What your data supports")

@@ -4,7 +4,7 @@ thresholds every page of this session uses."""
 import streamlit as st
 
 from analytics.results import goal_seek, quota_scenario, velocity_baseline
-from ui.components import download_csv, md_escape, needs_data, page_header
+from ui.components import attainment_basis, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import settings_actions, survey_rules_form, thresholds_form, weights_form
 from ui.state import get_filters, get_settings, memo
@@ -50,6 +50,7 @@ def quota_section(ws, filters, settings) -> None:
         needs_data("Not measured: the quota scenario needs a quota export beside closed-won deals.")
         return
     st.markdown(md_escape(scenario.sentence))
+    attainment_basis(ws, filters, settings)
     c1, c2 = st.columns(2)
     c1.metric("Reps at plan", f"{scenario.reps_at_plan_after} of {scenario.n_reps}",
               delta=scenario.reps_at_plan_after - scenario.reps_at_plan_before)

@@ -10,6 +10,7 @@ from analytics.fmt import quarter_label
 
 WON = "#2f6f4f"
 QUOTA = "#c8553d"
+IN_PROGRESS = "#8a8f8c"
 #: the widest a name written beside a mark may be, in pixels (Vega ends it with "…"): a
 #: 10,000-character name would otherwise push the plot off the chart
 TEXT_LIMIT = 180
@@ -28,13 +29,23 @@ def revenue_vs_quota(by_quarter: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("won_deals:Q", title="Won deals"),
                  alt.Tooltip("quota:Q", title="Quota", format=",.0f")],
     )
-    layers = [bars]
+    layers, keys = [bars], []
     if df["quota"].notna().any():
         ticks = base.transform_filter("isValid(datum.quota)").mark_tick(
             color=QUOTA, thickness=3, size=40).encode(y="quota:Q")
         layers.append(ticks)
+        keys.append("red tick: quota")
+    if "quota_in_progress" in df and df["quota_in_progress"].notna().any():
+        # a period not yet ended: its quota drawn apart (hollow grey), never read as missed
+        apart = base.transform_filter("isValid(datum.quota_in_progress)").mark_tick(
+            color=IN_PROGRESS, thickness=2, size=40, strokeDash=[4, 3], opacity=0.8).encode(
+            y="quota_in_progress:Q",
+            tooltip=[alt.Tooltip("quarter_label:N", title="Quarter"),
+                     alt.Tooltip("quota_in_progress:Q", title="Quota of a period not yet ended", format=",.0f")])
+        layers.append(apart)
+        keys.append("grey tick: quota of a period not yet ended, not counted")
     return alt.layer(*layers).properties(height=280, title=alt.TitleParams(
-        "Closed-won revenue per quarter" + (" (red tick: quota)" if len(layers) > 1 else ""),
+        "Closed-won revenue per quarter" + (f" ({'; '.join(keys)})" if keys else ""),
         anchor="start", fontSize=13))
 
 

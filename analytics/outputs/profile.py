@@ -18,6 +18,7 @@ from analytics.diagnosis.checklist import ChecklistItem, next_one_on_one
 from analytics.diagnosis.dials import DIALS, diagnosis, dial_rests_on, rank_context
 from analytics.filters import Filters
 from analytics.fmt import clip, fmt_pct
+from analytics.results.attainment import quota_basis
 from analytics.settings import Settings
 from analytics.signals.capability import named_gaps
 from analytics.signals.coaching import BEHAVIOURS, behaviour_counts
@@ -185,6 +186,7 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
     if diag.empty:
         return []
     by_manager = diag.drop_duplicates("manager").set_index("manager")
+    periods = quota_basis(ws, filters, settings).short  # what attainment rests on, said once per manager
     names = [m for m in (managers if managers is not None else diag["manager"].tolist()) if m in by_manager.index]
     if not names:
         return []
@@ -225,7 +227,9 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
             dial_evidence={d: dial_rests_on(row, d) for d in DIALS},
             dial_ranks=ranks,
             attainment=attainment,
-            attainment_basis=(f"{_int(row.get('n_reps_with_quota'))} reps with quota" if attainment is not None
+            attainment_basis=(f"{_int(row.get('n_reps_with_quota'))} reps with quota"
+                              + (f" over the {periods}" if periods else "") if attainment is not None
+                              else periods if _int(row.get("n_periods_in_progress")) and periods
                               else NEEDS_QUOTA),
             development_index=_num(row.get("development_index")),
             hero=_hero(row.get("hero")),

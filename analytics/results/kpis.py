@@ -43,10 +43,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics.filters import Filters, deal_clause, quota_clause
+from analytics.filters import Filters, deal_clause
 from analytics.people import per_period_by_owner, reps, roster_names
-from analytics.periods import as_of
-from analytics.results.attainment import attainment_by_manager, attainment_withheld
+from analytics.periods import QuotaCut, as_of
+from analytics.results.attainment import attainment_by_manager, attainment_cut, attainment_withheld
 from analytics.settings import Settings
 from analytics.signals.manage import activity_by_manager, activity_days, pipeline_by_manager, rep_weeks
 from analytics.store.caching import opens_run, per_data_version, per_run
@@ -658,11 +658,13 @@ def _finish_outcomes(g: pd.DataFrame, ws: Workspace) -> pd.DataFrame:
 
 
 @per_period_by_owner
-def _owner_quotas(ws: Workspace, filters: Filters, grain: str | None = None) -> pd.DataFrame:
-    """Each owner's quota periods inside the filter period: summed (quota, n_quota_periods), or
-    with a grain spread over the calendar months or quarters they overlap, by days (period,
-    quota). Held per period; the people filters pick from it."""
-    where, params = quota_clause(filters)
+def _owner_quotas(ws: Workspace, filters: Filters, grain: str | None,
+                  cut: QuotaCut) -> pd.DataFrame:
+    """Each owner's judgeable quota periods inside the filter period (``cut``: those that ended
+    by the day the data is judged at): summed (quota, n_quota_periods), or with a grain spread
+    over the calendar months or quarters they overlap, by days (period, quota). Held per period;
+    the people filters pick from it."""
+    where, params = cut.clause(filters)
     quotas = ws.query(f"SELECT q.owner_name, q.period_start, q.period_end, q.amount FROM v_quotas q WHERE {where}",
                       params)
     if grain is None:
@@ -672,11 +674,12 @@ def _owner_quotas(ws: Workspace, filters: Filters, grain: str | None = None) -> 
 
 
 @per_period_by_owner
-def _owner_credited(ws: Workspace, filters: Filters, grain: str | None = None) -> pd.DataFrame:
-    """Each owner's won deals credited to their quota periods inside the filter period
+def _owner_credited(ws: Workspace, filters: Filters, grain: str | None,
+                    cut: QuotaCut) -> pd.DataFrame:
+    """Each owner's won deals credited to their judgeable quota periods inside the filter period
     (attainment_by_manager's rule), summed (won_in_quota), or per calendar month or
     quarter of the close date (period). Held per period; the people filters pick from it."""
-    where, params = quota_clause(filters)
+    where, params = cut.clause(filters)
     won = ws.query(
         f"""SELECT w.owner_name, w.close_date, w.amount FROM v_won_in_quota w
             WHERE EXISTS (SELECT 1 FROM v_quotas q WHERE q.owner_name = w.owner_name
@@ -731,7 +734,8 @@ def outcomes(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     win_rate = won ÷ (won + lost); avg_deal_size = mean amount of the won deals that have one
     (``n_won_amount``); cycle_length_days = mean (close − created) in days over won deals with
     both dates and a close on or after the created date (``n_cycle``; a close before creation is
-    a data error and left out). quota = quota periods inside the filter period, spread over
+    a data error and left out). quota = the judgeable quota periods inside the filter period
+    (ended by the day the data is judged at: :func:`analytics.results.attainment.attainment_cut`), spread over
     the calendar periods by days; won_in_quota = won deals credited to those quota periods
     (:func:`analytics.results.attainment.attainment_by_manager`'s rule); attainment = won_in_quota ÷ quota.
     Quotas are set per person, so quota and attainment ignore the segment and product filters
@@ -745,8 +749,9 @@ def outcomes(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     k, gk = KEYS[level], GROUP[level]
     scope = rep_scope(ws, filters)
     g = _outcome_stats(_owner_outcomes(ws, filters, grain), level, scope, [*gk, "period"])
-    alloc = _attribute(_owner_quotas(ws, filters, grain), level, scope).groupby([*gk, "period"])["quota"].sum()
-    credited = _attribute(_owner_credited(ws, filters, grain), level, scope).groupby(
+    cut = attainment_cut(ws, filters, settings)
+    alloc = _attribute(_owner_quotas(ws, filters, grain, cut), level, scope).groupby([*gk, "period"])["quota"].sum()
+    credited = _attribute(_owner_credited(ws, filters, grain, cut), level, scope).groupby(
         [*gk, "period"])["won_in_quota"].sum()
     q = pd.concat([alloc, credited], axis=1).reset_index()
     g = g.merge(q, on=[*gk, "period"], how="outer")
@@ -758,14 +763,16 @@ def outcomes(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
 
 
 @per_run
-def outcome_totals(ws: Workspace, filters: Filters = Filters(), level: str = "team") -> pd.DataFrame:
+def outcome_totals(ws: Workspace, filters: Filters = Filters(), level: str = "team",
+                   settings: Settings = Settings()) -> pd.DataFrame:
     """:func:`outcomes` over the whole period, one row per entity in scope (NaN without evidence)."""
     _check(level)
     k, gk = KEYS[level], GROUP[level]
     scope = rep_scope(ws, filters)
     g = _outcome_stats(_owner_outcomes(ws, filters), level, scope, gk)
-    qa = _attribute(_owner_quotas(ws, filters), level, scope).groupby(gk)[["quota", "n_quota_periods"]].sum()
-    credited = _attribute(_owner_credited(ws, filters), level, scope).groupby(gk)["won_in_quota"].sum()
+    cut = attainment_cut(ws, filters, settings)
+    qa = _attribute(_owner_quotas(ws, filters, None, cut), level, scope).groupby(gk)[["quota", "n_quota_periods"]].sum()
+    credited = _attribute(_owner_credited(ws, filters, None, cut), level, scope).groupby(gk)["won_in_quota"].sum()
     out = entities(ws, filters, level).merge(g, on=gk, how="left")
     out = out.merge(qa, left_on=gk, right_index=True, how="left").merge(credited, left_on=gk, right_index=True,
                                                                            how="left")
@@ -839,7 +846,7 @@ def _attainment(ws: Workspace, filters: Filters, settings: Settings, level: str)
     k = KEYS[level]
     if level == "team":
         return attainment_by_manager(ws, filters, settings)[["manager", "won_in_quota", "quota", "attainment"]]
-    return outcome_totals(ws, filters, level)[[*k, "won_in_quota", "quota", "attainment"]]
+    return outcome_totals(ws, filters, level, settings)[[*k, "won_in_quota", "quota", "attainment"]]
 
 
 @opens_run
@@ -927,7 +934,7 @@ def kpi_summary(ws: Workspace, filters: Filters = Filters(), settings: Settings 
                     on=g, how="left")
     cov = _current_coverage(ws, filters, settings, level)
     out = out.merge(cov.drop(columns=[c for c in k if c not in g]), on=g, how="left")
-    tot = outcome_totals(ws, filters, level)
+    tot = outcome_totals(ws, filters, level, settings)
     out = out.merge(_velocity(tot, cov, level)[[*g, "velocity_per_day"]], on=g, how="left")
     if level == "team":
         att = _attainment(ws, filters, settings, level)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.filters import Filters, deal_clause, quota_clause
+from analytics.filters import Filters, deal_clause
 from analytics.fmt import quarter_label
 from analytics.people import managers, reps
-from analytics.results.attainment import ATTAINMENT_LINKS, attainment_by_manager, attainment_withheld
+from analytics.results.attainment import ATTAINMENT_LINKS, attainment_by_manager, attainment_cut, attainment_withheld
+from analytics.settings import Settings
 from analytics.store.links import ROSTER, broken, rests_on
 from analytics.store.workspace import Workspace
 
@@ -47,7 +48,10 @@ class Headline:
         return self.won_in_quota_periods / self.quota
 
 
-def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
+def headline(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> Headline:
+    """Who and what period is in scope, closed-won revenue, and closed-won vs quota over the
+    judgeable quota periods (:func:`analytics.results.attainment.attainment_cut`; the periods in
+    progress are :func:`analytics.results.attainment.quota_basis`'s)."""
     n_reps = len(reps(ws, filters))
     n_managers = len(managers(ws, filters))
     # closed deals count in their close quarter; open deals' close dates are only expected
@@ -60,7 +64,7 @@ def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
     won_where, won_params = deal_clause(filters)
     won = ws.row(
         f"SELECT sum(o.amount), count(*) FROM v_opportunities o WHERE o.is_won AND {won_where}", won_params)
-    q_where, q_params = quota_clause(filters)
+    q_where, q_params = attainment_cut(ws, filters, settings).clause(filters)
     quota = ws.row(
         f"SELECT sum(q.amount), count(DISTINCT q.owner_name) FROM v_quotas q WHERE {q_where}", q_params)
     # a quota counts deals of its owner (v_won_in_quota joins resolved names): when the quota owners
@@ -85,26 +89,33 @@ def headline(ws: Workspace, filters: Filters = Filters()) -> Headline:
     )
 
 
-def revenue_by_quarter(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
-    """Closed-won revenue and quota per quarter (quota missing where none was loaded)."""
+def revenue_by_quarter(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
+    """Closed-won revenue and quota per quarter of the period's start: ``quota`` of the judgeable
+    quota periods (missing where none was loaded), ``quota_in_progress`` of the periods in progress
+    or not yet started (shown apart: never a quota against nothing won)."""
     won_where, won_params = deal_clause(filters)
-    q_where, q_params = quota_clause(filters)
+    cut = attainment_cut(ws, filters, settings)
+    scope, s_params = cut.scope_sql("q")
+    judged, j_params = cut.judged_sql("q")
+    people, p_params = filters.clause(person="q.owner_name")
     return ws.query(
         f"""WITH won AS (
                SELECT date_trunc('quarter', o.close_date) AS quarter, sum(o.amount) AS won_revenue,
                       count(*) AS won_deals
                FROM v_opportunities o WHERE o.is_won AND o.close_date IS NOT NULL AND {won_where} GROUP BY 1),
            quota AS (
-               SELECT date_trunc('quarter', q.period_start) AS quarter, sum(q.amount) AS quota
-               FROM v_quotas q WHERE {q_where} GROUP BY 1)
-           SELECT coalesce(won.quarter, quota.quarter) AS quarter, won_revenue, won_deals, quota
+               SELECT date_trunc('quarter', q.period_start) AS quarter,
+                      sum(q.amount) FILTER (WHERE {judged}) AS quota,
+                      sum(q.amount) FILTER (WHERE NOT coalesce({judged}, FALSE)) AS quota_in_progress
+               FROM v_quotas q WHERE {scope} AND {people} GROUP BY 1)
+           SELECT coalesce(won.quarter, quota.quarter) AS quarter, won_revenue, won_deals, quota, quota_in_progress
            FROM won FULL OUTER JOIN quota ON won.quarter = quota.quarter
            ORDER BY 1""",
-        won_params + q_params,
+        won_params + j_params + j_params + s_params + p_params,
     )
 
 
-def managers_summary(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
+def managers_summary(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
     """Per manager in scope: reps, won deals and revenue, quota and attainment (quota periods only)."""
     base = managers(ws, filters)[["manager", "reps"]]
     if base.empty:
@@ -114,7 +125,7 @@ def managers_summary(ws: Workspace, filters: Filters = Filters()) -> pd.DataFram
     won = ws.query(
         f"""SELECT o.manager_name AS manager, count(*) AS won_deals, sum(o.amount) AS won_revenue
             FROM v_opportunities o WHERE o.is_won AND {won_where} GROUP BY 1""", won_params)
-    att = attainment_by_manager(ws, filters)[["manager", "quota", "attainment"]]
+    att = attainment_by_manager(ws, filters, settings)[["manager", "quota", "attainment"]]
     out = base.merge(won, on="manager", how="left").merge(att, on="manager", how="left")
     if broken(ws, MANAGER_LINKS):  # deals that reach no manager: not measured, never 0 won
         out["won_deals"] = pd.array([pd.NA] * len(out), dtype="Int64")

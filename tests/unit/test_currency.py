@@ -126,7 +126,7 @@ def test_dynamics_base_currency_revenue_is_preferred():
 # ----------------------------------------------------------------------------- totals in one currency
 
 DEALS = ("Opportunity ID,Opportunity Owner,Stage,Close Date,Amount,Currency\n"
-         "1,Ann,Closed Won,2025-01-10,100,USD\n2,Ann,Closed Won,2025-02-10,300,USD\n"
+         "1,Ann,Closed Won,2025-01-10,100,USD\n2,Ann,Closed Won,2025-03-31,300,USD\n"
          "3,Bob,Closed Won,2025-01-10,1000,EUR\n4,Bob,Closed Lost,2025-01-11,50,EUR\n"
          "5,Cy,Closed Won,2025-01-12,70,GBP\n")
 QUOTAS = ("Owner,Period Start,Period End,Quota,Currency\n"
@@ -178,7 +178,7 @@ def test_a_quota_with_no_currency_is_compared_with_nothing_when_deals_have_sever
 def test_one_currency_or_none_reads_as_before():
     ws = Workspace()
     load(ws, "deals.csv", "Opportunity ID,Opportunity Owner,Stage,Close Date,Amount\n"
-                          '1,Ann,Closed Won,2025-01-10,"$1,000.00"\n2,Ann,Closed Won,2025-01-10,$500\n')
+                          '1,Ann,Closed Won,2025-01-10,"$1,000.00"\n2,Ann,Closed Won,2025-03-31,$500\n')
     load(ws, "quotas.csv", "Owner,Period Start,Period End,Quota\nAnn,2025-01-01,2025-03-31,3000\n", "quotas")
     scope = currency_scope(ws)
     assert not scope.mixed and scope.notice() is None and scope.currencies == ("USD",)

@@ -40,7 +40,8 @@ def team(attainment: dict[str, float | None], manager: str = "Max", region: str 
     people += [{"name": r, "manager": manager, "region": region} for r in attainment]
     quotas = [{"owner": r, "period_start": "2025-01-01", "period_end": "2025-12-31", "amount": QUOTA}
               for r, a in attainment.items() if a is not None]
-    opps = [won(r, (a if a is not None else 0.5) * QUOTA) for r, a in attainment.items()]
+    # closed on the quota year's last day: the data reaches its end, so the year can be judged
+    opps = [won(r, (a if a is not None else 0.5) * QUOTA, day="2025-12-31") for r, a in attainment.items()]
     return people, quotas, opps
 
 

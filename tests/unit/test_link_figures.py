@@ -34,7 +34,7 @@ def deals(owner=lambda pid, name: name, per_rep=3):
     for i, (pid, name) in enumerate(REPS):
         for j in range(per_rep):
             out.append({"opportunity_id": f"D{i}{j}", "owner": owner(pid, name), "stage": "Closed Won",
-                        "amount": 100.0 * (i + 1), "created_date": "2025-01-05", "close_date": "2025-02-10",
+                        "amount": 100.0 * (i + 1), "created_date": "2025-01-05", "close_date": "2025-03-31",
                         "is_closed": True, "is_won": True})
     return out
 

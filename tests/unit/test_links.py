@@ -21,7 +21,7 @@ ROSTER = [
 ]
 
 
-def _deal(i, owner, stage="Closed Won", close="2025-02-10", amount=100.0):
+def _deal(i, owner, stage="Closed Won", close="2025-03-31", amount=100.0):  # the quota quarter's last day
     return {"opportunity_id": f"D{i}", "owner": owner, "stage": stage, "amount": amount,
             "created_date": "2025-01-05", "close_date": close, "is_closed": True, "is_won": True}
 

@@ -25,7 +25,7 @@ def _deals(bot_ref):
         owner = bot_ref if i < 229 else ("U1" if i % 2 else "Bo Lee")
         won = i % 3 != 0
         out.append({"opportunity_id": f"D{i}", "owner": owner, "stage": "Closed Won" if won else "Closed Lost",
-                    "amount": 1000.0, "created_date": "2025-01-05", "close_date": "2025-02-10",
+                    "amount": 1000.0, "created_date": "2025-01-05", "close_date": "2025-03-31",
                     "is_closed": True, "is_won": won})
     return out
 

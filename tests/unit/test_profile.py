@@ -65,7 +65,9 @@ def test_dials_and_attainment_equal_the_diagnosis(profiles, demo_diag, manager):
         assert p.dial_ranks[dial].startswith(f"{rank}")
         assert p.dial_notes[dial] == "" and p.dial_evidence[dial]  # the demo's evidence is strong
     assert p.attainment == pytest.approx(row["attainment"])
-    assert p.attainment_basis == f"{int(row['n_reps_with_quota'])} reps with quota"
+    # what attainment rests on (issue 19): the demo's quota periods all ended with its data
+    assert p.attainment_basis == (f"{int(row['n_reps_with_quota'])} reps with quota over the quota periods "
+                                  "ended by 30 Sep 2026")
     assert p.development_index == pytest.approx(row["development_index"])
     assert p.reps == row["reps"]
     assert p.hero_reason == row["reason"]

@@ -34,7 +34,7 @@ from tools.demo import CONFIDENCE_ITEM_REP, CONFIDENCE_ITEM_SELF, LEAD_ITEMS
 def test_every_number_setting_declares_a_range_that_holds_its_default():
     numeric = [f.name for f in fields(Settings) if type(f.default) in (int, float)]
     assert numeric == number_settings()
-    assert len(numeric) == 31  # issue 19: + min_signal_evidence, min_dial_signals, pipeline_review_standard, capability_slope_target (dials); over-confidence gap, confidence, answers (flags); noise_multiple, dependency_flat_band, hero_min_* (noise)
+    assert len(numeric) == 32  # issue 19: + min_signal_evidence, min_dial_signals, pipeline_review_standard, capability_slope_target (dials); over-confidence gap, confidence, answers (flags); noise_multiple, dependency_flat_band, hero_min_* (noise); quota_end_grace_days (periods)
     for name in numeric:
         b = bound(name)
         default = getattr(Settings(), name)

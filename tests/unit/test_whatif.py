@@ -187,10 +187,11 @@ def quota_ws():
     people = [{"name": "Max"}, {"name": "Mia"}, {"name": "Eve", "manager": "Mia"}]
     people += [{"name": r, "manager": m} for r, (m, _) in reps.items()]
     quotas = [{"owner": r, "period_start": "2025-01-01", "period_end": "2025-12-31", "amount": 100_000} for r in reps]
+    # Eve's deal closes on the quota year's last day: the data reaches its end, so the year is judged
     opps = [{"owner": r, "stage": "Closed Won", "is_closed": True, "is_won": True, "amount": a,
              "close_date": "2025-06-15", "created_date": "2025-03-01"} for r, (_, a) in reps.items()]
     opps.append({"owner": "Eve", "stage": "Closed Won", "is_closed": True, "is_won": True, "amount": 50_000,
-                 "close_date": "2025-06-15", "created_date": "2025-03-01"})
+                 "close_date": "2025-12-31", "created_date": "2025-03-01"})
     return workspace_with(people=people, quotas=quotas, opportunities=opps)
 
 
