@@ -322,6 +322,30 @@ WEAK_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 WHOLE_FILE_TABLES = ("manager_links", "roles", "territories")
 
 
+#: Tables of one row per key, and the table a file of theirs is when its rows repeat a key next to
+#: one of that table's history columns (``schema.Table.history``): a job history repeats each
+#: employee with an effective date, a roster names each person once.
+HISTORY_OF: dict[str, str] = {"people": "manager_links"}
+#: what a repeated key next to a history date takes from the one-row-per-key table's score
+HISTORY_PENALTY = 0.4
+
+
+def _repeats_with_history(name: str, mapping: dict[str, str], headers: list[str], rows: pd.DataFrame | None) -> str | None:
+    """The header whose sampled values repeat, when ``name`` is a one-row-per-key table
+    (:data:`HISTORY_OF`) and the file also has a history column of the table it would then be."""
+    other = HISTORY_OF.get(name)
+    if other is None or rows is None:
+        return None
+    if not any(c in guess_mapping(other, headers) for c in schema.table(other).history):
+        return None
+    t = schema.table(name)
+    for col in (*t.key, *t.derived_key_from):
+        values = _sample(rows, mapping[col]) if col in mapping else []
+        if len(values) > len(set(values)):
+            return mapping[col]
+    return None
+
+
 #: Required columns the import derives from another mapped column when the file has none:
 #: a quota period's end from the spacing of its starts (:mod:`analytics.ingest.quota_periods`).
 DERIVABLE: dict[str, dict[str, str]] = {
@@ -404,6 +428,10 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     against = {k: hs for k, hs in against.items() if hs}
     # each header once, though it may be typical of several other kinds (First Name: people, contacts, leads)
     penalty = min(0.6, 0.15 * len({h for hs in against.values() for h in hs}))
+    if (repeated := _repeats_with_history(name, mapping, headers, rows)) is not None:
+        penalty += HISTORY_PENALTY
+        reasons.append(f"{repeated} repeats next to an effective date: a history, not one row per "
+                       f"{'person' if name == 'people' else 'row'}")
     for kind, hs in against.items():
         what = kind[5:] if kind.startswith("not: ") else schema.table(kind).label.lower()
         reasons.append(f"{', '.join(hs[:3])} {'says' if len(hs) == 1 else 'say'} {what}")
