@@ -326,24 +326,39 @@ WHOLE_FILE_TABLES = ("manager_links", "roles", "territories")
 #: one of that table's history columns (``schema.Table.history``): a job history repeats each
 #: employee with an effective date, a roster names each person once.
 HISTORY_OF: dict[str, str] = {"people": "manager_links"}
-#: what a repeated key next to a history date takes from the one-row-per-key table's score
+#: what a repeated key next to a history date takes from the one-row-per-key table's score, and
+#: adds to the history's: the rows themselves say what the file is, evidence worth more than a
+#: header (a tell-tale of another kind takes 0.15): the bonus outweighs two HR headers a job history
+#: shares with a roster (Job Title, Location), the penalty as much again
 HISTORY_PENALTY = 0.4
+HISTORY_BONUS = 0.3
 
 
-def _repeats_with_history(name: str, mapping: dict[str, str], headers: list[str], rows: pd.DataFrame | None) -> str | None:
-    """The header whose sampled values repeat, when ``name`` is a one-row-per-key table
-    (:data:`HISTORY_OF`) and the file also has a history column of the table it would then be."""
-    other = HISTORY_OF.get(name)
-    if other is None or rows is None:
+def _repeated(t: schema.Table, mapping: dict[str, str], rows: pd.DataFrame | None) -> str | None:
+    """The header of ``t``'s key (or what it is derived from) whose sampled values repeat."""
+    if rows is None:
         return None
-    if not any(c in guess_mapping(other, headers) for c in schema.table(other).history):
-        return None
-    t = schema.table(name)
     for col in (*t.key, *t.derived_key_from):
         values = _sample(rows, mapping[col]) if col in mapping else []
         if len(values) > len(set(values)):
             return mapping[col]
     return None
+
+
+def _history_evidence(name: str, mapping: dict[str, str], headers: list[str],
+                      rows: pd.DataFrame | None) -> tuple[float, str | None]:
+    """Score change and reason when the file's sample repeats a key next to an effective date: a
+    history table (``schema.Table.history`` mapped) gains, a one-row-per-key table whose history it
+    would be (:data:`HISTORY_OF`) loses."""
+    t = schema.table(name)
+    if t.history and any(c in mapping for c in t.history) and (h := _repeated(t, mapping, rows)):
+        return HISTORY_BONUS, f"{h} repeats with its effective dates: a history"
+    other = HISTORY_OF.get(name)
+    if other and any(c in guess_mapping(other, headers) for c in schema.table(other).history) \
+            and (h := _repeated(t, mapping, rows)):
+        return -HISTORY_PENALTY, (f"{h} repeats next to an effective date: a history, not one row per "
+                                  f"{'person' if name == 'people' else 'row'}")
+    return 0.0, None
 
 
 #: Required columns the import derives from another mapped column when the file has none:
@@ -428,10 +443,11 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     against = {k: hs for k, hs in against.items() if hs}
     # each header once, though it may be typical of several other kinds (First Name: people, contacts, leads)
     penalty = min(0.6, 0.15 * len({h for hs in against.values() for h in hs}))
-    if (repeated := _repeats_with_history(name, mapping, headers, rows)) is not None:
-        penalty += HISTORY_PENALTY
-        reasons.append(f"{repeated} repeats next to an effective date: a history, not one row per "
-                       f"{'person' if name == 'people' else 'row'}")
+    history, why = _history_evidence(name, mapping, headers, rows)
+    if why:
+        bonus += max(0.0, history)
+        penalty -= min(0.0, history)
+        reasons.append(why)
     for kind, hs in against.items():
         what = kind[5:] if kind.startswith("not: ") else schema.table(kind).label.lower()
         reasons.append(f"{', '.join(hs[:3])} {'says' if len(hs) == 1 else 'say'} {what}")
