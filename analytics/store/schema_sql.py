@@ -115,12 +115,21 @@ SELECT ref, any_value(name) AS name FROM (
 ) GROUP BY ref;
 
 -- A manager-link file's rows matched to roster people (by ID, name or e-mail: match_rank says how
--- well), the manager given by e-mail read as that person's ID.
+-- well; three equi-joins, not one join on OR, which compared every link with every person), the
+-- manager given by e-mail read as that person's ID.
 CREATE OR REPLACE VIEW v_manager_link_rows AS
-SELECT p.person_id, p.name, coalesce(me.person_id, l.manager) AS manager, l.effective_date, l.effective_end,
-       CASE WHEN l.person = p.person_id THEN 0 WHEN l.person = p.name THEN 1 ELSE 2 END AS match_rank
-FROM people p
-JOIN manager_links l ON l.person = p.person_id OR l.person = p.name OR lower(l.person) = lower(p.email)
+WITH m AS (
+    SELECT l.rowid AS link, p.person_id, 0 AS match_rank FROM manager_links l JOIN people p ON l.person = p.person_id
+    UNION ALL
+    SELECT l.rowid, p.person_id, 1 FROM manager_links l JOIN people p ON l.person = p.name
+    UNION ALL
+    SELECT l.rowid, p.person_id, 2 FROM manager_links l JOIN people p ON lower(l.person) = lower(p.email)
+), best AS (SELECT link, person_id, min(match_rank) AS match_rank FROM m GROUP BY link, person_id)
+SELECT b.person_id, p.name, coalesce(me.person_id, l.manager) AS manager, l.effective_date, l.effective_end,
+       b.match_rank
+FROM best b
+JOIN manager_links l ON l.rowid = b.link
+JOIN (SELECT person_id, any_value(name) AS name FROM people GROUP BY person_id) p ON p.person_id = b.person_id
 LEFT JOIN (SELECT lower(email) AS email, any_value(person_id) AS person_id FROM people
            WHERE email IS NOT NULL GROUP BY lower(email)) me ON me.email = lower(l.manager);
 
@@ -192,26 +201,24 @@ FROM v_people_ref p LEFT JOIN v_person_ref m ON m.ref = p.manager_ref;
 -- today cannot say who managed the person before a change anyway).
 CREATE OR REPLACE VIEW v_manager_spans AS
 WITH lines AS (
-    SELECT person_id, effective_date, any_value(manager ORDER BY match_rank) AS manager,
+    SELECT person_id, any_value(name) AS name, effective_date, any_value(manager ORDER BY match_rank) AS manager,
            min(effective_end) AS effective_end
-    FROM v_manager_link_rows
-    WHERE person_id IN (SELECT person_id FROM v_manager_link_rows WHERE effective_date IS NOT NULL)
-    GROUP BY person_id, effective_date
-),
-ordered AS (
-    SELECT person_id, manager, effective_end, effective_date,
-           CASE WHEN effective_date IS NULL
-                  OR effective_date = min(effective_date) OVER (PARTITION BY person_id)
-                     AND count(*) FILTER (WHERE effective_date IS NULL) OVER (PARTITION BY person_id) = 0
+    FROM v_manager_link_rows GROUP BY person_id, effective_date
+), counted AS (
+    SELECT *, count(effective_date) OVER w AS n_dated, count(*) OVER w - count(effective_date) OVER w AS n_undated,
+           min(effective_date) OVER w AS first_dated
+    FROM lines WINDOW w AS (PARTITION BY person_id)
+), ordered AS (
+    SELECT person_id, name, manager, effective_end, effective_date,
+           CASE WHEN effective_date IS NULL OR (effective_date = first_dated AND n_undated = 0)
                 THEN DATE '0001-01-01' ELSE effective_date END AS valid_from
-    FROM lines
+    FROM counted WHERE n_dated > 0
 )
-SELECT p.name, coalesce(m.name, o.manager) AS manager_name, o.valid_from,
+SELECT o.name, coalesce(m.name, o.manager) AS manager_name, o.valid_from,
        least(coalesce(lead(o.valid_from) OVER (PARTITION BY o.person_id ORDER BY o.valid_from), DATE '9999-12-31'),
              coalesce(CAST(o.effective_end + INTERVAL 1 DAY AS DATE), DATE '9999-12-31')) AS valid_to,
        o.effective_date
-FROM ordered o JOIN people p ON p.person_id = o.person_id
-LEFT JOIN v_person_ref m ON m.ref = o.manager;
+FROM ordered o LEFT JOIN v_person_ref m ON m.ref = o.manager;
 
 -- owners that are not people (a "Renewal Bot" in the roster) are no one's rep, unless the setting says
 CREATE OR REPLACE VIEW v_roster_live AS
