@@ -351,7 +351,8 @@ def independence_by_rep(ws: Workspace, filters: Filters = Filters(), settings: S
 
     independence = share of the rep's complex won deals in the quarter, with known involvement,
     won without manager involvement (NaN when none). One row per (rep, quarter) in which the rep
-    closed any deal in scope; manager = the rep's roster manager.
+    closed any deal in scope; manager = the rep's manager at the deals' close (a rep who moved
+    has a row per manager in the quarter of the move).
 
     Returns
     -------

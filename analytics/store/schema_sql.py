@@ -4,10 +4,14 @@
 tables the app keeps beside them (the editable stage mapping and the log of imports, described
 by :data:`INTERNAL_COLUMNS`, which a saved workspace holds too) and the views that resolve what
 exports store as references: ``v_opportunities`` gives each deal its owner's name (an ID or
-e-mail resolved through People), the owner's manager (``v_people``: a manager-link file's, else the
-roster's own, else the territory's or the role hierarchy's), team and region, the account name, and
-closed/won flags (the export's own flags, else the stage mapping); ``v_won_in_quota`` credits
-each won deal to one quota period of its owner. Both read a ``*_live`` view, or the copy of it
+e-mail resolved through People), the manager the owner reported to at the time (``manager_name``:
+the deal row's own ``owner_manager``, else the reporting-line history's line at the close date,
+``v_manager_spans``, else the roster's current manager) beside the roster's current manager
+(``roster_manager``: ``v_people``: a manager-link file's latest line, else the roster's own, else
+the territory's or the role hierarchy's), team and region (the roster's: what the people filters
+read), the account name, and closed/won flags (the export's own flags, else the stage mapping);
+``v_quotas`` credits each quota period likewise (its own ``manager``, else the line at the period's
+middle day); ``v_won_in_quota`` credits each won deal to one quota period of its owner. Both read a ``*_live`` view, or the copy of it
 resolved once per version of the data (:mod:`analytics.store.resolved`).
 
 :func:`quote_ident` is the one helper every module quotes an identifier with.

@@ -279,6 +279,8 @@ def test_managers_page_on_the_demo_ranks_and_flags():
     assert (table["hero pattern"] == "yes").sum() == 3
     assert "Hero pattern" in texts(at) and "won complex deals" in texts(at)
     assert any(d.label == "Download CSV" for d in at.get("download_button"))
+    # the demo has no reporting-line history: the page says which rule credited deals and quotas
+    assert "credited to the current roster manager (no reporting-line history in the data)" in texts(at)
 
 
 def test_a_region_filter_in_the_sidebar_scopes_the_managers_page():
@@ -300,6 +302,7 @@ def test_manager_detail_shows_a_checklist_with_counts():
     page = texts(at)
     assert "Hero pattern." in page
     assert "Step back from complex deals" in page
+    assert "credited to the current roster manager" in page
     assert " of " in page and "sessions" in page
 
 

@@ -322,3 +322,37 @@ def test_a_roster_with_hire_dates_is_still_a_roster(headers):
             ["Cat Cole", "Ada Able", "2021-03-01", ""][:len(headers)]]
     rec = analyse_file("team.csv", _csv(headers, rows)).recognition
     assert rec.table == "people"
+
+
+# ----------------------------------------------------------------------------- saved and anonymised
+def test_a_saved_workspace_keeps_the_history_and_the_rows_own_managers(with_history):
+    ws, _ = with_history
+    reopened = Workspace.open(ws.save(), "saved.zip")
+    try:
+        q = "SELECT opportunity_id, manager_name, roster_manager FROM v_opportunities ORDER BY 1"
+        assert reopened.query(q).equals(ws.query(q))
+        assert attribution(reopened) == attribution(ws)
+    finally:
+        reopened.close()
+
+
+def test_the_anonymised_copy_credits_the_same_deals_under_pseudonyms():
+    from analytics.store.anonymise import AnonymiseOptions, anonymise
+
+    ws = Workspace()
+    try:
+        _load(ws, ("people.csv", roster()), ("history.csv", workday_history()),
+              ("opportunities.csv", deals("Manager at Close")), ("quotas.csv", quotas("Sales Manager")))
+        copy, _ = anonymise(ws, AnonymiseOptions(salt="t"))
+        try:
+            real = sorted(_by_manager(ws).tolist())
+            assert sorted(_by_manager(copy).tolist()) == real
+            shown = set(copy.query("SELECT manager_name FROM v_opportunities UNION SELECT manager_name FROM v_quotas "
+                                   "UNION SELECT owner_manager FROM opportunities UNION SELECT manager FROM quotas "
+                                   "UNION SELECT manager FROM manager_links")["manager_name"].dropna())
+            assert not shown & {ADA, BEN, "ada@x.com", "ben@x.com", "ADA@X.COM", "M1", "M2"}
+            assert attribution(copy).changes == attribution(ws).changes == 3
+        finally:
+            copy.close()
+    finally:
+        ws.close()
