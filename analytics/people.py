@@ -233,7 +233,8 @@ class Attribution:
     reporting-line history at the time, else the roster's current manager. The people filters
     (region, team, manager) always pick reps by their current roster row.
 
-    ``deal_rows``/``quota_rows``: deals and quota periods whose own row names the manager;
+    ``deal_rows``/``quota_rows``: deals and quota periods whose own row names a manager the roster
+    knows (``unmatched_rows``: those naming someone else, credited by the next rule);
     ``changes``: changes of manager in the reporting-line history; ``people_with_history``: the
     people it covers."""
 
@@ -241,6 +242,8 @@ class Attribution:
     quota_rows: int = 0
     changes: int = 0
     people_with_history: int = 0
+    #: rows whose own manager column names no one the roster knows (credited by the next rule)
+    unmatched_rows: int = 0
 
     @property
     def at_the_time(self) -> bool:
@@ -255,10 +258,12 @@ class Attribution:
         "Deals and quotas are credited to the current roster manager (its reporting-line history changes no one's manager)."
         >>> Attribution(changes=412, people_with_history=300).sentence()
         'Deals and quotas are credited to the manager at the time, from the reporting-line history (412 changes).'
+        >>> Attribution(unmatched_rows=2).sentence()
+        'Deals and quotas are credited to the current roster manager; 2 rows name a manager the roster does not know, credited by the next rule.'
         >>> Attribution(deal_rows=10, changes=1, people_with_history=1).sentence()
         "Deals and quotas are credited to the manager at the time, from the deal rows' own manager column, else from the reporting-line history (1 change)."
         """
-        if not self.at_the_time:
+        if not self.at_the_time and not self.unmatched_rows:
             why = ("its reporting-line history changes no one's manager" if self.people_with_history
                    else "no reporting-line history in the data")
             return f"Deals and quotas are credited to the current roster manager ({why})."
@@ -269,8 +274,23 @@ class Attribution:
             parts.append("the quota rows' own manager column")
         if self.changes:
             parts.append(f"the reporting-line history ({self.changes:,} change{'' if self.changes == 1 else 's'})")
-        return "Deals and quotas are credited to the manager at the time, from " + ", else from ".join(parts) + "."
+        said = "Deals and quotas are credited to the manager at the time, from " + ", else from ".join(parts)
+        if not self.at_the_time:
+            said = "Deals and quotas are credited to the current roster manager"
+        if self.unmatched_rows:
+            said += (f"; {self.unmatched_rows:,} row{' names' if self.unmatched_rows == 1 else 's name'} a manager "
+                     "the roster does not know, credited by the next rule")
+        return said + "."
 
+
+#: rows whose own manager column names a roster person or a known manager, and all that name one
+_OWN_MANAGER_SQL = """
+WITH known AS (SELECT ref FROM v_person_ref UNION SELECT manager_name FROM v_known_manager)
+SELECT (SELECT count(*) FROM opportunities WHERE owner_manager IN (SELECT ref FROM known)),
+       (SELECT count(owner_manager) FROM opportunities WHERE trim(owner_manager) <> ''),
+       (SELECT count(*) FROM quotas WHERE manager IN (SELECT ref FROM known)),
+       (SELECT count(manager) FROM quotas WHERE trim(manager) <> '')
+"""
 
 #: changes of manager between consecutive lines of a person's reporting-line history
 _CHANGES_SQL = """
@@ -289,10 +309,10 @@ def reporting_line_changes(ws: Workspace) -> tuple[int, int]:
 @per_data_version
 def attribution(ws: Workspace) -> Attribution:
     """Which rule credits deals and quotas to managers in this workspace (:class:`Attribution`)."""
-    deal_rows, quota_rows = ws.row(
-        "SELECT (SELECT count(owner_manager) FROM opportunities), (SELECT count(manager) FROM quotas)")
+    deal_rows, deal_all, quota_rows, quota_all = ws.row(_OWN_MANAGER_SQL)
     changes, people = reporting_line_changes(ws)
-    return Attribution(int(deal_rows or 0), int(quota_rows or 0), changes, people)
+    unmatched = int(deal_all or 0) - int(deal_rows or 0) + int(quota_all or 0) - int(quota_rows or 0)
+    return Attribution(int(deal_rows or 0), int(quota_rows or 0), changes, people, unmatched)
 
 
 def attribution_rule(ws: Workspace) -> str:

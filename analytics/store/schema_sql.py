@@ -254,12 +254,18 @@ SELECT (SELECT count(*) FROM seen) > 1 AS mixed,
                 (SELECT s.currency FROM seen s LEFT JOIN v_currency_amounts a ON a.currency = s.currency
                  ORDER BY a.won DESC NULLS LAST, a.deals DESC NULLS LAST, s.currency LIMIT 1)) AS reporting;
 
+-- The managers a row's own manager column may name without being a person of the roster (a roster
+-- of reps that names its managers only in its manager column, as Maven's sales teams do).
+CREATE OR REPLACE VIEW v_known_manager AS
+SELECT DISTINCT manager_name FROM v_roster WHERE manager_name IS NOT NULL;
+
 -- A deal's manager is the manager the owner reported to at the time: the deal row's own manager
--- column, else the reporting-line history's line holding the close date (closed deals), else the
+-- column when it names a roster person or a known manager (any other value is a broken link: the
+-- rule below it applies, and analytics.people.attribution counts such rows), else the reporting-line history's line holding the close date (closed deals), else the
 -- roster's current manager (roster_manager; what the people filters read).
 CREATE OR REPLACE VIEW v_opportunities_live AS
 SELECT o.opportunity_id, o.name, o.owner, coalesce(r.name, o.owner) AS owner_name,
-       coalesce(om.name, nullif(trim(o.owner_manager), ''),
+       coalesce(om.name, okm.manager_name,
                 CASE WHEN coalesce(o.is_closed, sm.is_closed, false) OR coalesce(o.is_won, false)
                      THEN sp.manager_name END,
                 ro.manager_name) AS manager_name,
@@ -277,6 +283,7 @@ CROSS JOIN v_currency cur
 LEFT JOIN v_person_ref r ON r.ref = o.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, o.owner)
 LEFT JOIN v_person_ref om ON om.ref = o.owner_manager
+LEFT JOIN v_known_manager okm ON okm.manager_name = o.owner_manager
 LEFT JOIN v_manager_spans sp ON sp.name = coalesce(r.name, o.owner)
        AND o.close_date >= sp.valid_from AND o.close_date < sp.valid_to
 LEFT JOIN (SELECT account_id, any_value(name) AS name FROM accounts GROUP BY account_id) a
@@ -293,7 +300,7 @@ CREATE OR REPLACE VIEW v_opportunities AS SELECT * FROM v_opportunities_live;
 -- period, when the line changed once inside it), else the roster's current manager.
 CREATE OR REPLACE VIEW v_quotas_live AS
 SELECT coalesce(r.name, q.owner) AS owner_name,
-       coalesce(qm.name, nullif(trim(q.manager), ''), sp.manager_name, ro.manager_name) AS manager_name,
+       coalesce(qm.name, qkm.manager_name, sp.manager_name, ro.manager_name) AS manager_name,
        ro.manager_name AS roster_manager, ro.team, ro.region,
        q.period_start, q.period_end,
        CASE WHEN cur.mixed AND q.currency IS DISTINCT FROM cur.reporting THEN NULL ELSE q.amount END AS amount,
@@ -303,6 +310,7 @@ CROSS JOIN v_currency cur
 LEFT JOIN v_person_ref r ON r.ref = q.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner)
 LEFT JOIN v_person_ref qm ON qm.ref = q.manager
+LEFT JOIN v_known_manager qkm ON qkm.manager_name = q.manager
 LEFT JOIN v_manager_spans sp ON sp.name = coalesce(r.name, q.owner)
        AND q.period_start + CAST((q.period_end - q.period_start) // 2 AS INTEGER) >= sp.valid_from
        AND q.period_start + CAST((q.period_end - q.period_start) // 2 AS INTEGER) < sp.valid_to

@@ -356,3 +356,34 @@ def test_the_anonymised_copy_credits_the_same_deals_under_pseudonyms():
             copy.close()
     finally:
         ws.close()
+
+
+def test_a_row_naming_a_manager_the_roster_does_not_know_is_credited_by_the_next_rule():
+    ws = Workspace()
+    try:
+        opps = _csv(["Opportunity ID", "Owner ID", "Amount", "Stage", "Close Date", "Sales Manager"], [
+            ["d1", "R1", "10", "Closed Won", "2025-02-01", "Ada Able"],        # a roster person
+            ["d2", "R1", "10", "Closed Won", "2025-02-01", "Zed Unknown"],     # nobody the roster knows
+            ["d3", "R4", "10", "Closed Won", "2025-02-01", ""],                # blank: the roster's
+        ])
+        _load(ws, ("people.csv", roster()), ("opps.csv", opps))
+        d = ws.query("SELECT opportunity_id, manager_name FROM v_opportunities").set_index("opportunity_id")
+        assert d["manager_name"].to_dict() == {"d1": ADA, "d2": BEN, "d3": ADA}
+        assert attribution_rule(ws) == (
+            "Deals and quotas are credited to the manager at the time, from the deal rows' own manager column; "
+            "1 row names a manager the roster does not know, credited by the next rule.")
+    finally:
+        ws.close()
+
+
+def test_a_roster_naming_managers_only_by_name_lets_a_row_name_them_too():
+    ws = Workspace()
+    try:
+        people = _csv(["sales_agent", "manager", "regional_office"],
+                      [["Cat Cole", "Ada Able", "East"], ["Gus Gray", "Ben Bold", "West"]])
+        opps = _csv(["Opportunity ID", "Owner", "Amount", "Stage", "Close Date", "Manager at Close"],
+                    [["d1", "Cat Cole", "10", "Won", "2025-02-01", "Ben Bold"]])
+        _load(ws, ("sales_teams.csv", people), ("opps.csv", opps))
+        assert ws.scalar("SELECT manager_name FROM v_opportunities WHERE opportunity_id = 'd1'") == BEN
+    finally:
+        ws.close()
