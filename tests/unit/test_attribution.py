@@ -387,3 +387,11 @@ def test_a_roster_naming_managers_only_by_name_lets_a_row_name_them_too():
         assert ws.scalar("SELECT manager_name FROM v_opportunities WHERE opportunity_id = 'd1'") == BEN
     finally:
         ws.close()
+
+
+def test_a_managers_deals_at_the_time_do_not_depend_on_the_manager_filter(with_history):
+    ws, _ = with_history
+    alone = independence_by_manager(ws, Filters(managers=(ADA,))).set_index("manager")
+    everyone = independence_by_manager(ws).set_index("manager")
+    assert list(alone.index) == [ADA]
+    assert alone.loc[ADA, "n_complex_won_not_measured"] == everyone.loc[ADA, "n_complex_won_not_measured"] == 10
