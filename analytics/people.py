@@ -223,3 +223,99 @@ def per_manager(ws: Workspace, filters: Filters, frame: pd.DataFrame, counts: tu
     for c in counts:
         out[c] = out[c].fillna(0).astype("int64")
     return out
+
+
+# ----------------------------------------------------------------------------- attribution in time
+@dataclass(frozen=True)
+class Attribution:
+    """Which rule credits deals, quotas and involvement to a manager (``v_opportunities`` and
+    ``v_quotas``, :mod:`analytics.store.schema_sql`): the record's own manager column, else the
+    reporting-line history at the time, else the roster's current manager. The people filters
+    (region, team, manager) always pick reps by their current roster row.
+
+    ``deal_rows``/``quota_rows``: deals and quota periods whose own row names a manager the roster
+    knows (``unmatched_rows``: those naming someone else, credited by the next rule);
+    ``changes``: changes of manager in the reporting-line history; ``people_with_history``: the
+    people it covers."""
+
+    deal_rows: int = 0
+    quota_rows: int = 0
+    changes: int = 0
+    people_with_history: int = 0
+    #: rows whose own manager column names no one the roster knows (credited by the next rule)
+    unmatched_rows: int = 0
+
+    @property
+    def at_the_time(self) -> bool:
+        return bool(self.deal_rows or self.quota_rows or self.changes)
+
+    def sentence(self) -> str:
+        """The rule in a user's words, for a caption.
+
+        >>> Attribution().sentence()
+        'Deals and quotas are credited to the current roster manager (no reporting-line history in the data).'
+        >>> Attribution(people_with_history=3).sentence()
+        "Deals and quotas are credited to the current roster manager (its reporting-line history changes no one's manager)."
+        >>> Attribution(changes=412, people_with_history=300).sentence()
+        'Deals and quotas are credited to the manager at the time, from the reporting-line history (412 changes).'
+        >>> Attribution(unmatched_rows=2).sentence()
+        'Deals and quotas are credited to the current roster manager; 2 rows name a manager the roster does not know, credited by the next rule.'
+        >>> Attribution(deal_rows=10, changes=1, people_with_history=1).sentence()
+        "Deals and quotas are credited to the manager at the time, from the deal rows' own manager column, else from the reporting-line history (1 change)."
+        """
+        if not self.at_the_time and not self.unmatched_rows:
+            why = ("its reporting-line history changes no one's manager" if self.people_with_history
+                   else "no reporting-line history in the data")
+            return f"Deals and quotas are credited to the current roster manager ({why})."
+        parts = []
+        if self.deal_rows:
+            parts.append("the deal rows' own manager column")
+        if self.quota_rows:
+            parts.append("the quota rows' own manager column")
+        if self.changes:
+            parts.append(f"the reporting-line history ({self.changes:,} change{'' if self.changes == 1 else 's'})")
+        said = "Deals and quotas are credited to the manager at the time, from " + ", else from ".join(parts)
+        if not self.at_the_time:
+            said = "Deals and quotas are credited to the current roster manager"
+        if self.unmatched_rows:
+            said += (f"; {self.unmatched_rows:,} row{' names' if self.unmatched_rows == 1 else 's name'} a manager "
+                     "the roster does not know, credited by the next rule")
+        return said + "."
+
+
+#: rows whose own manager column names a roster person or a known manager, and all that name one
+_OWN_MANAGER_SQL = """
+WITH known AS (SELECT ref FROM v_person_ref UNION SELECT manager_name FROM v_known_manager)
+SELECT (SELECT count(*) FROM opportunities WHERE owner_manager IN (SELECT ref FROM known)),
+       (SELECT count(owner_manager) FROM opportunities WHERE trim(owner_manager) <> ''),
+       (SELECT count(*) FROM quotas WHERE manager IN (SELECT ref FROM known)),
+       (SELECT count(manager) FROM quotas WHERE trim(manager) <> '')
+"""
+
+#: changes of manager between consecutive lines of a person's reporting-line history
+_CHANGES_SQL = """
+SELECT count(*) FILTER (WHERE prev IS NOT NULL AND prev IS DISTINCT FROM manager_name), count(DISTINCT name)
+FROM (SELECT name, manager_name, lag(manager_name) OVER (PARTITION BY name ORDER BY valid_from) AS prev
+      FROM v_manager_spans)
+"""
+
+
+def reporting_line_changes(ws: Workspace) -> tuple[int, int]:
+    """Changes of manager in the reporting-line history, and the people it covers (0, 0 without one)."""
+    changes, people = ws.row(_CHANGES_SQL)
+    return int(changes or 0), int(people or 0)
+
+
+@per_data_version
+def attribution(ws: Workspace) -> Attribution:
+    """Which rule credits deals and quotas to managers in this workspace (:class:`Attribution`)."""
+    deal_rows, deal_all, quota_rows, quota_all = ws.row(_OWN_MANAGER_SQL)
+    changes, people = reporting_line_changes(ws)
+    unmatched = int(deal_all or 0) - int(deal_rows or 0) + int(quota_all or 0) - int(quota_rows or 0)
+    return Attribution(int(deal_rows or 0), int(quota_rows or 0), changes, people, unmatched)
+
+
+def attribution_rule(ws: Workspace) -> str:
+    """The rule crediting deals, quotas and involvement to managers, as one sentence for a caption
+    ("... the manager at the time, from the reporting-line history (412 changes)")."""
+    return attribution(ws).sentence()

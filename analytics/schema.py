@@ -110,6 +110,9 @@ class Table:
     source_examples: str = ""
     #: when the key is not in the export, the importer builds it from these columns
     derived_key_from: tuple[str, ...] = ()
+    #: columns that, when a file carries them, let several of its rows share the key (a history:
+    #: one row per change); a later load still replaces every row of a key it holds
+    history: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -300,6 +303,12 @@ OPPORTUNITIES = Table(
            synonyms=("Manager Involved", "Manager Involvement", "Manager Engaged",
                      "Manager Assisted", "Exec Sponsor Involved"),
            used_by=("independence",)),
+        _c("owner_manager", "text", "The owner's manager at the time of the deal, where the export carries it "
+           "(a name, or an ID or e-mail resolved through People): the deal is credited to them, not to the "
+           "roster's current manager.",
+           synonyms=("Owner Manager", "Opportunity Owner: Manager", "Manager at Close", "Sales Manager",
+                     "Owner's Manager", "Owner Manager Name", "Deal Owner Manager"),
+           used_by=("attainment", "independence")),
     ),
 )
 
@@ -399,6 +408,10 @@ QUOTAS = Table(
            used_by=("attainment",)),
         _c("currency", "currency", "The quota's currency (ISO code), where the quota file carries one.",
            synonyms=CURRENCY_SYNONYMS, used_by=("attainment",)),
+        _c("manager", "text", "The owner's manager for this period, where the quota file carries it (a name, "
+           "or an ID or e-mail resolved through People): the quota is credited to them.",
+           synonyms=("Manager", "Sales Manager", "Manager at the Time", "Manager Name", "Owner Manager"),
+           used_by=("attainment",)),
     ),
 )
 
@@ -635,9 +648,13 @@ MANAGER_LINKS = Table(
     name="manager_links",
     label="Manager links",
     description="Who manages whom: a person and their manager, from an HR tool. Sets the manager of "
-                "people already in the roster (matched by ID, name or e-mail); never adds people.",
+                "people already in the roster (matched by ID, name or e-mail); never adds people. With an "
+                "effective date, several rows per person are a reporting-line history: deals and quotas "
+                "are credited to the manager of the time, the roster reads the latest.",
     key=("person",),
-    source_examples="HR export (Employee, Manager), Workday (Worker, Manager), User Email, Manager Email",
+    history=("effective_date",),
+    source_examples="HR export (Employee, Manager), Workday (Worker, Manager), User Email, Manager Email, "
+                    "Workday / BambooHR job history (Employee, Reports To, Effective Date)",
     columns=(
         _c("person", "text", "The person: their ID, name or e-mail as the roster holds it.", required=True,
            synonyms=("Employee ID", "EmployeeId", "Employee Number", "Worker ID", "User ID", "UserId",
@@ -657,6 +674,14 @@ MANAGER_LINKS = Table(
            synonyms=("Manager Name", "Supervisor Name", "Manager", "Supervisor")),
         _c("organisation", "text", "Supervisory organisation or department, as the HR tool names it.",
            synonyms=("Supervisory Organization", "Supervisory Organisation", "Department", "Org Unit")),
+        _c("effective_date", "date", "The day this reporting line took effect (a job-history row); the person "
+           "reports to this manager until their next row's date.",
+           synonyms=("Effective Date", "Effective From", "Valid From", "As Of", "Change Date",
+                     "Effective Start Date"),
+           used_by=("attainment", "independence")),
+        _c("effective_end", "date", "The last day of this reporting line, where the file gives one.",
+           synonyms=("Valid To", "Effective End Date", "Effective To"),
+           used_by=("attainment", "independence")),
     ),
 )
 
@@ -742,9 +767,9 @@ ENRICHMENT_TABLES = ("manager_links", "roles", "territories")
 #: whatever case either file wrote it in. IDs and names keep their case.
 PERSON_EMAIL_COLUMNS: dict[str, tuple[str, ...]] = {
     "people": ("person_id", "manager", "email"),
-    "opportunities": ("owner",),
+    "opportunities": ("owner", "owner_manager"),
     "activities": ("owner",),
-    "quotas": ("owner",),
+    "quotas": ("owner", "manager"),
     "reviews": ("rep", "reviewer"),
     "coaching_sessions": ("manager", "rep"),
     "development_actions": ("rep", "manager"),

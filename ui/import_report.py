@@ -111,7 +111,9 @@ def enrichment_sentence(r: ImportReport) -> str | None:
     e = r.enrichment
     if e is None:
         return None
-    what = {"manager_links": ("manager links", _n(e.items, "person matched", "people matched")),
+    matched = _n(e.items, "line matched", "lines matched") if e.history_people else \
+        _n(e.items, "person matched", "people matched")
+    what = {"manager_links": ("manager links", matched),
             "roles": ("role hierarchy", _n(e.items, "role")),
             "territories": ("territory list", _n(e.items, "territory", "territories"))}[e.table]
     parts = [f"{what[0]}: {what[1]}"]
@@ -129,6 +131,10 @@ def enrichment_sentence(r: ImportReport) -> str | None:
     if e.ambiguous_roles:
         parts.append(f"{_n(e.ambiguous_roles, 'role')} held by more than one person, left unset "
                      f"({_n(e.ambiguous_people, 'person', 'people')} without a manager)")
+    if e.history_people:
+        parts.append(f"sets {_n(e.history_changes, 'reporting-line change')} over time "
+                     f"({_n(e.history_people, 'person', 'people')} with dated lines): deals and quotas go to the "
+                     "manager at the time, the roster shows the latest")
     if e.unknown_managers:
         parts.append(f"{_n(e.unknown_managers, 'manager')} named {'is' if e.unknown_managers == 1 else 'are'} "
                      "not in the roster (kept as written)")

@@ -9,6 +9,7 @@ from analytics.diagnosis.dials import DIALS, SIGNALS, dial_basis, link_notes, li
 from analytics.fmt import quarter_label
 from analytics.outputs import charts, handout_pdf
 from analytics.outputs.downloads import file_stem
+from analytics.people import attribution_rule
 from analytics.signals import (
     BEHAVIOURS,
     actions,
@@ -43,6 +44,7 @@ def render() -> None:
     row = diag.set_index("manager").loc[manager]
     st.caption(f"{md_escape(row['team'] or 'No team', NAME_CHARS)} · {md_escape(row['region'] or 'no region', NAME_CHARS)} · "
                f"{int(row['reps'])} reps in scope")
+    st.caption(attribution_rule(ws))
 
     cols = st.columns(4)
     for col, (dial, label) in zip(cols, DIALS.items(), strict=False):

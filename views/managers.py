@@ -5,6 +5,7 @@ import streamlit as st
 
 from analytics.diagnosis.dials import DIALS, diagnosis, dial_basis, link_notes, link_reasons, signal_table
 from analytics.outputs import charts
+from analytics.people import attribution_rule
 from ui.components import NAME_CHARS, attainment_basis, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
 from ui.settings_form import thresholds_form
@@ -42,6 +43,7 @@ def render() -> None:
     st.caption("Attainment against the development index (capability movement and execution independence). "
                "Managers at plan but low on development, who carried the complex deals themselves, are flagged.")
     attainment_basis(ws, filters, settings)
+    st.caption(attribution_rule(ws))
     plotted = diag.dropna(subset=["attainment", "development_index"])
     if plotted.empty:
         needs_data("The chart needs attainment (a quota export) and either capability reviews or deals with "

@@ -5,7 +5,8 @@ They load into tables of their own (``manager_links``, ``roles``, ``territories`
 :mod:`analytics.schema`) and the roster view resolves them (``v_people`` in
 :mod:`analytics.store.schema_sql`), so the order of uploads does not matter. This module holds
 what the import adds for them: a manager link whose person is not in the roster is rejected (it
-never adds a person), and :class:`Enrichment` says what a file did to the roster, measured as the
+never adds a person; rows with effective dates are a reporting-line history, several per person),
+and :class:`Enrichment` says what a file did to the roster, measured as the
 roster the pages read before and after it loaded. Its wording is the Data page's
 (``ui/import_report.py``).
 """
@@ -20,6 +21,7 @@ import pandas as pd
 
 from analytics import schema
 from analytics.ingest.validate import Prepared, _shorts
+from analytics.people import reporting_line_changes
 from analytics.store.workspace import Workspace
 
 #: what a manager-link row's person is matched by, as the roster view matches it
@@ -93,6 +95,10 @@ class Enrichment:
     ambiguous_roles: int = 0
     ambiguous_people: int = 0
     unknown_managers: int = 0
+    #: a manager-link file with effective dates: the changes of manager in the reporting-line
+    #: history, and the people it covers (deals and quotas go to the manager at the time)
+    history_changes: int = 0
+    history_people: int = 0
 
 
 def roster_view(ws: Workspace) -> pd.DataFrame:
@@ -118,15 +124,17 @@ def enrichment(ws: Workspace, table: str, before: pd.DataFrame, items: int) -> E
            WHERE rp.holders > 1 AND coalesce(p.link_manager, p.manager, p.territory_manager) IS NULL""") \
         if table == "roles" else (0, 0)
     unknown = 0
+    changes = people = 0
     if table == "manager_links":
         unknown = int(ws.scalar(
-            """SELECT count(DISTINCT l.manager) FROM v_manager_link l
+            """SELECT count(DISTINCT l.manager) FROM v_manager_link_rows l
                WHERE l.manager NOT IN (SELECT ref FROM v_person_ref)"""))
+        changes, people = reporting_line_changes(ws)
     return Enrichment(table, items, set=int((moved & was_none).sum()), changed=int((moved & ~was_none).sum()),
                       regions_named=int(differs("region").sum()) if table == "territories" else 0,
                       roles_named=int(differs("role").sum()) if table == "roles" else 0,
                       ambiguous_roles=int(ambiguous[0]), ambiguous_people=int(ambiguous[1]),
-                      unknown_managers=unknown)
+                      unknown_managers=unknown, history_changes=changes, history_people=people)
 
 
 def is_enrichment(table: str | None) -> bool:

@@ -114,6 +114,10 @@ TELLTALES: dict[str, tuple[str, ...]] = {
     "leads": ("First Name", "Last Name", "IsConverted", "ConvertedDate", "ConvertedOpportunityId",
               "(Do Not Modify) Lead"),
     "accounts": ("(Do Not Modify) Account",),
+    # a reporting-line history (Workday / BambooHR job history): a roster has no effective dates
+    "manager_links": ("Effective Date", "Effective From", "Valid From", "Valid To", "Change Date",
+                      "Effective Start Date", "Effective End Date", "Effective To", "Reason for Change",
+                      "Change Reason", "Action Reason"),
     "roles": ("ParentRoleId", "RollupDescription", "OpportunityAccessForAccountOwner",
               "CaseAccessForAccountOwner", "ContactAccessForAccountOwner", "MayForecastManagerShare",
               "PortalAccountId", "PortalType", "Parent Role", "Parent Role ID"),

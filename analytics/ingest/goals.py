@@ -63,7 +63,8 @@ def team_goals(frame: pd.DataFrame, mapping: dict[str, str]) -> list[tuple[int, 
     if rollup_h:
         for i in np.flatnonzero(_fold(frame[rollup_h]).isin(YES).to_numpy()):
             why.setdefault(int(i), f"{REASON}: {rollup_h} = {frame[rollup_h].iloc[i]}")
-    manager_h = _header(headers, MANAGER_HEADERS, used)
+    # the owner's manager: the quota's own manager column when mapped (analytics.schema.QUOTAS)
+    manager_h = mapping.get("manager") or _header(headers, MANAGER_HEADERS, used)
     owner_h, start_h = mapping.get("owner"), mapping.get("period_start")
     if manager_h and owner_h and start_h:
         owners, managers, starts = _fold(frame[owner_h]), _fold(frame[manager_h]), _fold(frame[start_h])

@@ -322,6 +322,45 @@ WEAK_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 WHOLE_FILE_TABLES = ("manager_links", "roles", "territories")
 
 
+#: Tables of one row per key, and the table a file of theirs is when its rows repeat a key next to
+#: one of that table's history columns (``schema.Table.history``): a job history repeats each
+#: employee with an effective date, a roster names each person once.
+HISTORY_OF: dict[str, str] = {"people": "manager_links"}
+#: what a repeated key next to a history date takes from the one-row-per-key table's score, and
+#: adds to the history's: the rows themselves say what the file is, evidence worth more than a
+#: header (a tell-tale of another kind takes 0.15): the bonus outweighs two HR headers a job history
+#: shares with a roster (Job Title, Location), the penalty as much again
+HISTORY_PENALTY = 0.4
+HISTORY_BONUS = 0.3
+
+
+def _repeated(t: schema.Table, mapping: dict[str, str], rows: pd.DataFrame | None) -> str | None:
+    """The header of ``t``'s key (or what it is derived from) whose sampled values repeat."""
+    if rows is None:
+        return None
+    for col in (*t.key, *t.derived_key_from):
+        values = _sample(rows, mapping[col]) if col in mapping else []
+        if len(values) > len(set(values)):
+            return mapping[col]
+    return None
+
+
+def _history_evidence(name: str, mapping: dict[str, str], headers: list[str],
+                      rows: pd.DataFrame | None) -> tuple[float, str | None]:
+    """Score change and reason when the file's sample repeats a key next to an effective date: a
+    history table (``schema.Table.history`` mapped) gains, a one-row-per-key table whose history it
+    would be (:data:`HISTORY_OF`) loses."""
+    t = schema.table(name)
+    if t.history and any(c in mapping for c in t.history) and (h := _repeated(t, mapping, rows)):
+        return HISTORY_BONUS, f"{h} repeats with its effective dates: a history"
+    other = HISTORY_OF.get(name)
+    if other and any(c in guess_mapping(other, headers) for c in schema.table(other).history) \
+            and (h := _repeated(t, mapping, rows)):
+        return -HISTORY_PENALTY, (f"{h} repeats next to an effective date: a history, not one row per "
+                                  f"{'person' if name == 'people' else 'row'}")
+    return 0.0, None
+
+
 #: Required columns the import derives from another mapped column when the file has none:
 #: a quota period's end from the spacing of its starts (:mod:`analytics.ingest.quota_periods`).
 DERIVABLE: dict[str, dict[str, str]] = {
@@ -404,6 +443,11 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     against = {k: hs for k, hs in against.items() if hs}
     # each header once, though it may be typical of several other kinds (First Name: people, contacts, leads)
     penalty = min(0.6, 0.15 * len({h for hs in against.values() for h in hs}))
+    history, why = _history_evidence(name, mapping, headers, rows)
+    if why:
+        bonus += max(0.0, history)
+        penalty -= min(0.0, history)
+        reasons.append(why)
     for kind, hs in against.items():
         what = kind[5:] if kind.startswith("not: ") else schema.table(kind).label.lower()
         reasons.append(f"{', '.join(hs[:3])} {'says' if len(hs) == 1 else 'say'} {what}")

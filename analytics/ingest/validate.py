@@ -392,6 +392,13 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
                                                     "reason": "the row has no ID"})
         rejected |= key_missing
         live = ~rejected
+        # a history (several rows per key, one per change) is told apart by its date: rows repeat
+        # only when key and date both do (an undated row of a history is its first)
+        dated = [c for c in t.history if c in typed]
+        if dated:
+            key_cols = key_cols + dated
+            key_frame = key_frame.assign(**{c: typed[c].astype("str").where(typed[c].notna(), "")
+                                            for c in dated})
         # a rejected row's key may be missing: as text it is empty (it competes for nothing)
         keys = _joined(key_frame)
         # only rows still loading compete for a key: a rejected row does not claim its ID

@@ -11,7 +11,7 @@ of every quarter as behind plan. :func:`quota_basis` says in one sentence what a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -67,7 +67,11 @@ def attainment_by_manager(ws: Workspace, filters: Filters = Filters(), settings:
     quota_in_progress, won_in_progress, n_periods_in_progress.
     """
     counts = ("n_reps_with_quota", "n_quota_periods", "n_periods_in_progress")
-    o = _owner_attainment(ws, filters, attainment_cut(ws, filters, settings))
+    # reps are picked by region and team through the roster; the manager pick reads each quota's
+    # manager at the time (a rep who moved keeps their earlier periods with their earlier manager)
+    o = _owner_attainment(ws, replace(filters, managers=()), attainment_cut(ws, filters, settings))
+    if filters.managers:
+        o = o[o["manager"].isin(filters.managers).to_numpy()].reset_index(drop=True)
     if o.empty:
         frame = pd.DataFrame({"manager": pd.Series([], dtype="str"), "won_in_quota": [], "quota": [], "attainment": [],
                               "n_reps_with_quota": pd.Series([], dtype="int64"),

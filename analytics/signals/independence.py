@@ -4,9 +4,10 @@ Definitions (FRAMEWORK.md, thresholds from :class:`analytics.settings.Settings`)
 -----------------------------------------------------------------------------
 * **Complex deal** = the export's explicit ``is_complex`` where it is filled for that deal, else
   amount ≥ the ``complexity_percentile`` quantile of the organisation's closed deal amounts.
-* **Manager involvement** on a deal = the explicit ``manager_involved`` flag where it is filled,
-  else any activity on the deal owned by the rep's manager, marked ``manager_present``, or
-  listing the manager among its ``attendees``.
+* **Manager involvement** on a deal = the explicit ``manager_involved`` flag *or* any activity on
+  the deal owned by the rep's manager (at the deal's close), marked ``manager_present``, or listing
+  the manager among its ``attendees``: a FALSE flag does not hide a manager's activity
+  (:func:`involvement`).
 * **Independence** = share of complex deals won without manager involvement.
 * **Dependency curve** = per manager and quarter, share of the team's complex closed deals with
   manager involvement; its **trend** is the least-squares slope on the quarter index, each
@@ -15,7 +16,9 @@ Definitions (FRAMEWORK.md, thresholds from :class:`analytics.settings.Settings`)
 
 Attribution and scope
 ---------------------
-A deal belongs to its owner (the rep) and the owner's roster manager (``v_opportunities``).
+A deal belongs to its owner (the rep) and the manager the rep reported to at the time
+(``v_opportunities.manager_name``: the deal row's own manager column, else the reporting-line
+history at the close date, else the current roster manager; :func:`analytics.people.attribution_rule`).
 Only closed deals count, by ``close_date``: the period filter applies to it, region / team /
 manager / segment / product to the deal's row in ``v_opportunities``. A deal whose complexity
 or involvement is unknown is *not measured*: it is left out of the shares (and counted in the
@@ -122,11 +125,12 @@ def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings
 
     is_complex = ``is_complex`` from the export when filled for the deal (source ``"flag"``),
     else amount ≥ :func:`complex_threshold` (source ``"amount"``), else <NA> (source None).
-    involved = ``manager_involved`` from the export when filled (source ``"flag"``); else, when
-    the deal has activities (source ``"activities"``), True if any is owned by the rep's roster
-    manager, has ``manager_present`` TRUE or names the manager (name or person ID, ``;`` or
-    ``,`` separated, case-insensitive) in ``attendees``, False otherwise; else <NA> (source None:
-    not measured). quarter = first day of the close date's calendar quarter.
+    involved = the ``manager_involved`` flag OR a manager activity (:func:`involvement`): an
+    activity on the deal owned by the deal's manager (the rep's manager at the time,
+    ``v_opportunities.manager_name``), with ``manager_present`` TRUE, or naming the manager (name or
+    person ID, ``;`` or ``,`` separated, case-insensitive) in ``attendees``; <NA> when neither the
+    flag nor an activity says anything (not measured). involvement_source: "flag", "activity" or
+    "flag and activity". quarter = first day of the close date's calendar quarter.
 
     Returns
     -------
@@ -160,10 +164,8 @@ def _all_closed_deals(ws: Workspace, complexity_percentile: float, use_complexit
     amount_known = df["amount"].notna() & (threshold is not None)
     df["is_complex"] = flag.where(flag.notna(), by_amount.astype("boolean").where(amount_known))
     df["complexity_source"] = np.where(flag.notna(), "flag", np.where(amount_known, "amount", None))
-    inv = df["involved_flag"].astype("boolean")
-    has_acts = df["n_activities"] > 0
-    df["involved"] = inv.where(inv.notna(), df["by_activity"].astype("boolean").where(has_acts))
-    df["involvement_source"] = np.where(inv.notna(), "flag", np.where(has_acts, "activities", None))
+    df["involved"], df["involvement_source"] = involvement(df["involved_flag"], df["by_activity"],
+                                                           df["n_activities"] > 0)
     df["is_complex"] = df["is_complex"].astype("boolean")
     df["involved"] = df["involved"].astype("boolean")
     df["complexity_source"] = df["complexity_source"].astype(object).where(df["complexity_source"].notna(), None)
@@ -173,6 +175,42 @@ def _all_closed_deals(ws: Workspace, complexity_percentile: float, use_complexit
     for col in _FILTER_COLUMNS:  # only compared, never shown: held compactly
         df[col] = df[col].astype("category")
     return df[DEAL_COLUMNS + _FILTER_COLUMNS].reset_index(drop=True)
+
+
+def involvement(flag: pd.Series, by_activity: pd.Series, has_activities: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Manager involvement per deal = the explicit flag OR a manager activity (FRAMEWORK.md), and
+    the sources the verdict rests on.
+
+    involved is True when the flag is TRUE or a manager activity exists; False when the flag is
+    FALSE, or absent while the deal has activities, and no activity is the manager's; <NA> (not
+    measured) when neither the flag nor any activity says anything. The source names what says so:
+    for True the sources saying involved, for False those saying not ("flag", "activity",
+    "flag and activity"); None when not measured.
+
+    >>> f = pd.Series([True, False, None, None, False, True, None], dtype="boolean")
+    >>> a = pd.Series([False, True, True, False, False, True, False])
+    >>> acts = pd.Series([False, True, True, True, True, True, False])
+    >>> inv, src = involvement(f, a, acts)
+    >>> inv.tolist()
+    [True, True, True, False, False, True, <NA>]
+    >>> src.tolist()
+    ['flag', 'activity', 'activity', 'activity', 'flag and activity', 'flag and activity', None]
+    """
+    flag = flag.astype("boolean")
+    has_acts = has_activities.astype(bool)
+    by_act = by_activity.fillna(False).astype(bool) & has_acts
+    flag_yes = flag.fillna(False).astype(bool).to_numpy()
+    flag_no = (~flag.fillna(True).astype(bool)).to_numpy()
+    act_yes = by_act.to_numpy()
+    act_no = (has_acts & ~by_act).to_numpy()
+    yes = flag_yes | act_yes
+    no = ~yes & (flag_no | act_no)
+    involved = pd.Series(pd.array(np.where(yes, True, np.where(no, False, None)), dtype="boolean"), index=flag.index)
+    by_flag = np.where(yes, flag_yes, flag_no)
+    by_acts = np.where(yes, act_yes, act_no)
+    source = np.where(by_flag & by_acts, "flag and activity",
+                      np.where(by_flag, "flag", np.where(by_acts, "activity", None)))
+    return involved, pd.Series(source, index=flag.index, dtype=object)
 
 
 def dependency_curve(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
@@ -359,7 +397,8 @@ def independence_by_rep(ws: Workspace, filters: Filters = Filters(), settings: S
 
     independence = share of the rep's complex won deals in the quarter, with known involvement,
     won without manager involvement (NaN when none). One row per (rep, quarter) in which the rep
-    closed any deal in scope; manager = the rep's roster manager.
+    closed any deal in scope; manager = the rep's manager at the deals' close (a rep who moved
+    has a row per manager in the quarter of the move).
 
     Returns
     -------

@@ -118,6 +118,7 @@ ROSTER = {"people": ("person_id", "name", "email")}
 PERSON_COLUMNS = _columns(
     {"people": ("manager",)}, schema.PERSON_REFERENCES,
     {"reviews": ("reviewer",), "surveys": ("subject_manager",), "leads": ("owner",),
+     "opportunities": ("owner_manager",), "quotas": ("manager",),
      "manager_links": ("person", "person_name", "manager", "manager_name"), "territories": ("manager",)},
 )
 #: Columns holding people in their own way: a respondent may be a code, attendees are a list.
@@ -126,7 +127,7 @@ PERSON_LISTS = {"surveys": ("respondent",), "activities": ("attendees",)}
 MANAGER_COLUMNS = {
     "people": ("manager",), "coaching_sessions": ("manager",), "development_actions": ("manager",),
     "surveys": ("subject_manager",), "reviews": ("reviewer",), "manager_links": ("manager",),
-    "territories": ("manager",),
+    "territories": ("manager",), "opportunities": ("owner_manager",), "quotas": ("manager",),
 }
 TEAM_COLUMNS = {"people": ("team",)}
 #: Uploaded file names: any text at all (a name the data does not hold, too), so "File 03".

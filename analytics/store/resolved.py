@@ -1,7 +1,7 @@
 """The deal views a workspace's analyses read, resolved once per version of its data.
 
-``v_opportunities`` resolves each deal's owner, roster manager, team, region, account and stage
-outcome through four joins, and ``v_won_in_quota`` joins those with the quotas
+``v_opportunities`` resolves each deal's owner, manager at the time (and roster manager), team,
+region, account and stage outcome through a handful of joins, and ``v_won_in_quota`` joins those with the quotas
 (:mod:`analytics.store.schema_sql`); every analysis of a page reads them, so at a million deals
 those joins were most of each query's time. :class:`ResolvedViews` points the two views at
 copies of their live views (tables of the session's database like any other), made the first

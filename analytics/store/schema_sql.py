@@ -4,10 +4,14 @@
 tables the app keeps beside them (the editable stage mapping and the log of imports, described
 by :data:`INTERNAL_COLUMNS`, which a saved workspace holds too) and the views that resolve what
 exports store as references: ``v_opportunities`` gives each deal its owner's name (an ID or
-e-mail resolved through People), the owner's manager (``v_people``: a manager-link file's, else the
-roster's own, else the territory's or the role hierarchy's), team and region, the account name, and
-closed/won flags (the export's own flags, else the stage mapping); ``v_won_in_quota`` credits
-each won deal to one quota period of its owner. Both read a ``*_live`` view, or the copy of it
+e-mail resolved through People), the manager the owner reported to at the time (``manager_name``:
+the deal row's own ``owner_manager``, else the reporting-line history's line at the close date,
+``v_manager_spans``, else the roster's current manager) beside the roster's current manager
+(``roster_manager``: ``v_people``: a manager-link file's latest line, else the roster's own, else
+the territory's or the role hierarchy's), team and region (the roster's: what the people filters
+read), the account name, and closed/won flags (the export's own flags, else the stage mapping);
+``v_quotas`` credits each quota period likewise (its own ``manager``, else the line at the period's
+middle day); ``v_won_in_quota`` credits each won deal to one quota period of its owner. Both read a ``*_live`` view, or the copy of it
 resolved once per version of the data (:mod:`analytics.store.resolved`).
 
 :func:`quote_ident` is the one helper every module quotes an identifier with.
@@ -114,16 +118,31 @@ SELECT ref, any_value(name) AS name FROM (
     UNION ALL SELECT lower(email) AS ref, name FROM people WHERE email IS NOT NULL AND name IS NOT NULL
 ) GROUP BY ref;
 
--- A manager-link file's rows, one per roster person (matched by ID, name or e-mail), the manager
--- given by e-mail read as that person's ID.
-CREATE OR REPLACE VIEW v_manager_link AS
-SELECT p.person_id, any_value(coalesce(me.person_id, l.manager) ORDER BY
-         CASE WHEN l.person = p.person_id THEN 0 WHEN l.person = p.name THEN 1 ELSE 2 END) AS manager
-FROM people p
-JOIN manager_links l ON l.person = p.person_id OR l.person = p.name OR lower(l.person) = lower(p.email)
+-- A manager-link file's rows matched to roster people (by ID, name or e-mail: match_rank says how
+-- well; three equi-joins, not one join on OR, which compared every link with every person), the
+-- manager given by e-mail read as that person's ID.
+CREATE OR REPLACE VIEW v_manager_link_rows AS
+WITH m AS (
+    SELECT l.rowid AS link, p.person_id, 0 AS match_rank FROM manager_links l JOIN people p ON l.person = p.person_id
+    UNION ALL
+    SELECT l.rowid, p.person_id, 1 FROM manager_links l JOIN people p ON l.person = p.name
+    UNION ALL
+    SELECT l.rowid, p.person_id, 2 FROM manager_links l JOIN people p ON lower(l.person) = lower(p.email)
+), best AS (SELECT link, person_id, min(match_rank) AS match_rank FROM m GROUP BY link, person_id)
+SELECT b.person_id, p.name, coalesce(me.person_id, l.manager) AS manager, l.effective_date, l.effective_end,
+       b.match_rank
+FROM best b
+JOIN manager_links l ON l.rowid = b.link
+JOIN (SELECT person_id, any_value(name) AS name FROM people GROUP BY person_id) p ON p.person_id = b.person_id
 LEFT JOIN (SELECT lower(email) AS email, any_value(person_id) AS person_id FROM people
-           WHERE email IS NOT NULL GROUP BY lower(email)) me ON me.email = lower(l.manager)
-GROUP BY p.person_id;
+           WHERE email IS NOT NULL GROUP BY lower(email)) me ON me.email = lower(l.manager);
+
+-- One manager per roster person: the latest line of a reporting-line history (an undated row is a
+-- history's first), the best-matched row among equals.
+CREATE OR REPLACE VIEW v_manager_link AS
+SELECT person_id, any_value(manager ORDER BY effective_date DESC NULLS LAST, match_rank) AS manager
+FROM v_manager_link_rows
+GROUP BY person_id;
 
 -- Each person's role (their role ID, else a role column holding a role's ID or name), the role's
 -- name and the one person holding its parent role (NULL when none or several hold it).
@@ -178,6 +197,33 @@ SELECT p.person_id, p.name, coalesce(m.name, p.manager_ref) AS manager_name, p.t
        p.email, p.start_date, p.end_date, p.is_active
 FROM v_people_ref p LEFT JOIN v_person_ref m ON m.ref = p.manager_ref;
 
+-- The reporting-line history, for people whose manager-link rows carry an effective date: per
+-- roster name, the manager (a name, as v_people resolves it) from valid_from until the day before
+-- valid_to, a person's spans disjoint. A line runs until the person's next line starts (or the day
+-- after its own end date, when earlier). Before a person's first dated line: their undated row when
+-- the file has one, else the first line reaches back (a job history starts at hire; a roster exported
+-- today cannot say who managed the person before a change anyway).
+CREATE OR REPLACE VIEW v_manager_spans AS
+WITH lines AS (
+    SELECT person_id, any_value(name) AS name, effective_date, any_value(manager ORDER BY match_rank) AS manager,
+           min(effective_end) AS effective_end
+    FROM v_manager_link_rows GROUP BY person_id, effective_date
+), counted AS (
+    SELECT *, count(effective_date) OVER w AS n_dated, count(*) OVER w - count(effective_date) OVER w AS n_undated,
+           min(effective_date) OVER w AS first_dated
+    FROM lines WINDOW w AS (PARTITION BY person_id)
+), ordered AS (
+    SELECT person_id, name, manager, effective_end, effective_date,
+           CASE WHEN effective_date IS NULL OR (effective_date = first_dated AND n_undated = 0)
+                THEN DATE '0001-01-01' ELSE effective_date END AS valid_from
+    FROM counted WHERE n_dated > 0
+)
+SELECT o.name, coalesce(m.name, o.manager) AS manager_name, o.valid_from,
+       least(coalesce(lead(o.valid_from) OVER (PARTITION BY o.person_id ORDER BY o.valid_from), DATE '9999-12-31'),
+             coalesce(CAST(o.effective_end + INTERVAL 1 DAY AS DATE), DATE '9999-12-31')) AS valid_to,
+       o.effective_date
+FROM ordered o LEFT JOIN v_person_ref m ON m.ref = o.manager;
+
 -- owners that are not people (a "Renewal Bot" in the roster) are no one's rep, unless the setting says
 CREATE OR REPLACE VIEW v_roster_live AS
 SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,
@@ -208,9 +254,22 @@ SELECT (SELECT count(*) FROM seen) > 1 AS mixed,
                 (SELECT s.currency FROM seen s LEFT JOIN v_currency_amounts a ON a.currency = s.currency
                  ORDER BY a.won DESC NULLS LAST, a.deals DESC NULLS LAST, s.currency LIMIT 1)) AS reporting;
 
+-- The managers a row's own manager column may name without being a person of the roster (a roster
+-- of reps that names its managers only in its manager column, as Maven's sales teams do).
+CREATE OR REPLACE VIEW v_known_manager AS
+SELECT DISTINCT manager_name FROM v_roster WHERE manager_name IS NOT NULL;
+
+-- A deal's manager is the manager the owner reported to at the time: the deal row's own manager
+-- column when it names a roster person or a known manager (any other value is a broken link: the
+-- rule below it applies, and analytics.people.attribution counts such rows), else the reporting-line history's line holding the close date (closed deals), else the
+-- roster's current manager (roster_manager; what the people filters read).
 CREATE OR REPLACE VIEW v_opportunities_live AS
 SELECT o.opportunity_id, o.name, o.owner, coalesce(r.name, o.owner) AS owner_name,
-       ro.manager_name, ro.team, ro.region, coalesce(ro.segment, o.segment) AS segment,
+       coalesce(om.name, okm.manager_name,
+                CASE WHEN coalesce(o.is_closed, sm.is_closed, false) OR coalesce(o.is_won, false)
+                     THEN sp.manager_name END,
+                ro.manager_name) AS manager_name,
+       ro.manager_name AS roster_manager, ro.team, ro.region, coalesce(ro.segment, o.segment) AS segment,
        o.account, coalesce(a.name, o.account) AS account_name, o.stage,
        coalesce(o.is_closed, sm.is_closed, false) OR coalesce(o.is_won, false) AS is_closed,
        coalesce(o.is_won, sm.is_won, false) AS is_won,
@@ -223,6 +282,10 @@ FROM opportunities o
 CROSS JOIN v_currency cur
 LEFT JOIN v_person_ref r ON r.ref = o.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, o.owner)
+LEFT JOIN v_person_ref om ON om.ref = o.owner_manager
+LEFT JOIN v_known_manager okm ON okm.manager_name = o.owner_manager
+LEFT JOIN v_manager_spans sp ON sp.name = coalesce(r.name, o.owner)
+       AND o.close_date >= sp.valid_from AND o.close_date < sp.valid_to
 LEFT JOIN (SELECT account_id, any_value(name) AS name FROM accounts GROUP BY account_id) a
        ON a.account_id = o.account
 LEFT JOIN _stage_map sm ON sm.stage = o.stage
@@ -232,8 +295,13 @@ WHERE {person_owner};
 -- (Workspace.query switches it; any change of data switches it back); so for v_won_in_quota
 CREATE OR REPLACE VIEW v_opportunities AS SELECT * FROM v_opportunities_live;
 
+-- A quota period's manager: the quota row's own manager column, else the reporting-line history's
+-- line holding the period's middle day (the manager who held the rep for the larger part of the
+-- period, when the line changed once inside it), else the roster's current manager.
 CREATE OR REPLACE VIEW v_quotas_live AS
-SELECT coalesce(r.name, q.owner) AS owner_name, ro.manager_name, ro.team, ro.region,
+SELECT coalesce(r.name, q.owner) AS owner_name,
+       coalesce(qm.name, qkm.manager_name, sp.manager_name, ro.manager_name) AS manager_name,
+       ro.manager_name AS roster_manager, ro.team, ro.region,
        q.period_start, q.period_end,
        CASE WHEN cur.mixed AND q.currency IS DISTINCT FROM cur.reporting THEN NULL ELSE q.amount END AS amount,
        q.currency
@@ -241,6 +309,11 @@ FROM quotas q
 CROSS JOIN v_currency cur
 LEFT JOIN v_person_ref r ON r.ref = q.owner
 LEFT JOIN v_roster ro ON ro.name = coalesce(r.name, q.owner)
+LEFT JOIN v_person_ref qm ON qm.ref = q.manager
+LEFT JOIN v_known_manager qkm ON qkm.manager_name = q.manager
+LEFT JOIN v_manager_spans sp ON sp.name = coalesce(r.name, q.owner)
+       AND q.period_start + CAST((q.period_end - q.period_start) // 2 AS INTEGER) >= sp.valid_from
+       AND q.period_start + CAST((q.period_end - q.period_start) // 2 AS INTEGER) < sp.valid_to
 WHERE {person_quota};
 CREATE OR REPLACE VIEW v_quotas AS SELECT * FROM v_quotas_live;
 

@@ -283,6 +283,8 @@ def test_managers_page_on_the_demo_ranks_and_flags():
     page = texts(at)
     assert "against a fixed standard from the framework" in page and "percentile" not in page
     assert table["Coach rests on"].str.contains(r"of 7 signals \(.* sessions.*\) · \d+(?:st|nd|rd|th) of 15 in scope").all()
+    # the demo has no reporting-line history: the page says which rule credited deals and quotas
+    assert "credited to the current roster manager (no reporting-line history in the data)" in texts(at)
 
 
 def test_a_region_filter_in_the_sidebar_scopes_the_managers_page():
@@ -320,6 +322,7 @@ def test_manager_detail_shows_a_checklist_with_counts():
     page = texts(at)
     assert "Hero pattern." in page
     assert "Step back from complex deals" in page
+    assert "credited to the current roster manager" in page
     assert " of " in page and "sessions" in page
     assert "of 7 signals (" in page and "of 15 in scope" in page  # what the dial rests on, the rank as context
 

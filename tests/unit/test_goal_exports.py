@@ -77,8 +77,9 @@ def test_dynamics_goal_owner_is_the_goal_owner_not_its_name():
     rec = recognise(list(dynamics_goals().columns))
     assert rec.table == "quotas" and rec.recognised
     assert rec.shape == "Dynamics 365: goals"
+    # the goal owner's Manager is the quota's manager at the time (issue 19: attribution in time)
     assert rec.mapping == {"owner": "Goal Owner", "period_start": "From", "period_end": "To",
-                           "amount": "Target (Money)"}
+                           "amount": "Target (Money)", "manager": "Manager"}
 
 
 def test_name_is_still_the_owner_when_nothing_else_names_one():

@@ -85,7 +85,10 @@ def involvement_ws() -> Workspace:
               {"person_id": "U3", "name": "Ann", "manager": "U1"}, {"name": "Bea", "manager": "Mia"}]
     opps = [
         opp("flag_yes", "Ann", involved=True),
-        opp("flag_no", "Ann", involved=False),       # activity owned by Max, but the flag stands
+        opp("flag_no", "Ann", involved=False),       # activity owned by Max: involved all the same
+        opp("flag_no_quiet", "Ann", involved=False),
+        opp("flag_no_alone", "Ann", involved=False),
+        opp("both", "Ann", involved=True),
         opp("owned", "Ann"),
         opp("present", "Ann"),
         opp("attendee", "Ann"),
@@ -96,6 +99,8 @@ def involvement_ws() -> Workspace:
     acts = [
         {"owner": "Ann", "activity_date": "2025-02-01", "opportunity_id": "flag_yes"},
         {"owner": "Max", "activity_date": "2025-02-01", "opportunity_id": "flag_no"},
+        {"owner": "Ann", "activity_date": "2025-02-01", "opportunity_id": "flag_no_quiet"},
+        {"owner": "U1", "activity_date": "2025-02-01", "opportunity_id": "both"},
         {"owner": "U3", "activity_date": "2025-02-01", "opportunity_id": "owned"},
         {"owner": "U1", "activity_date": "2025-02-02", "opportunity_id": "owned"},                 # Max, by ID
         {"owner": "Ann", "activity_date": "2025-02-01", "opportunity_id": "present", "manager_present": True},
@@ -110,13 +115,16 @@ def involvement_ws() -> Workspace:
 
 
 @pytest.mark.parametrize("oid, involved, source", [
-    ("flag_yes", True, "flag"),
-    ("flag_no", False, "flag"),
-    ("owned", True, "activities"),
-    ("present", True, "activities"),
-    ("attendee", True, "activities"),
-    ("attendee_id", True, "activities"),
-    ("none_shown", False, "activities"),
+    ("flag_yes", True, "flag"),                 # an activity of Ann's alone: the flag says so
+    ("flag_no", True, "activity"),              # FRAMEWORK.md: flag OR activity; Max's activity counts
+    ("flag_no_quiet", False, "flag and activity"),  # FALSE, and no activity of the manager's either
+    ("flag_no_alone", False, "flag"),
+    ("both", True, "flag and activity"),
+    ("owned", True, "activity"),
+    ("present", True, "activity"),
+    ("attendee", True, "activity"),
+    ("attendee_id", True, "activity"),
+    ("none_shown", False, "activity"),
 ])
 def test_involvement_sources(involvement_ws, oid, involved, source):
     r = deal_row(ind.closed_deals(involvement_ws), oid)
