@@ -6,8 +6,9 @@ from analytics.ingest.pipeline import analyse_file, import_file
 from analytics.store.workspace import Workspace
 from tests.app.test_pages import app, texts
 
+#: (the last deal closes on the quarter's last day: attainment counts only quota periods the data has reached)
 DEALS = ("Opportunity ID,Opportunity Owner,Stage,Close Date,Amount,Currency\n"
-         "1,Ann,Closed Won,2025-01-10,100,USD\n2,Ann,Closed Won,2025-02-10,300,USD\n"
+         "1,Ann,Closed Won,2025-01-10,100,USD\n2,Ann,Closed Won,2025-03-31,300,USD\n"
          "3,Bob,Closed Won,2025-01-10,1000,EUR\n4,Bob,Closed Lost,2025-01-11,50,EUR\n")
 QUOTAS = ("Owner,Period Start,Period End,Quota,Currency\n"
           "Ann,2025-01-01,2025-03-31,800,USD\nBob,2025-01-01,2025-03-31,2000,EUR\n")
