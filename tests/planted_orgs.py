@@ -741,7 +741,7 @@ def table(results: list[Measured]) -> str:
             f"{m.variation.name:<20} {'exact' if m.hero_exact else 'WRONG':<7} {'ok' if m.coach_ok else 'WRONG':<6} "
             f"{_f(m.over_precision) + '/' + _f(m.over_recall) + ' (' + m.over_rule + ')':<20} "
             f"{_f(m.moved_precision) + '/' + _f(m.moved_recall) + f' ({m.n_moved}/{m.n_movers})':<18} "
-            f"{_f(m.ari if m.ari is not None else m.ari_old_min) + ('' if m.ari is not None else '*'):<5} {len(m.small_named_groups):<5} {'ok' if m.attainment_ok else 'WRONG':<5} "
+            f"{_f(m.ari if m.ari is not None else m.ari_old_min) + ('*' if m.ari is None and m.ari_old_min is not None else ''):<5} {len(m.small_named_groups):<5} {'ok' if m.attainment_ok else 'WRONG':<5} "
             f"{_f(m.attribution):<6} {_f(m.involvement[0]) + '/' + _f(m.involvement[1]):<9} {m.rejected:>4} "
             f"{m.seconds:>5.1f}")
         if any(not (math.isnan(a) and math.isnan(b)) and abs(a - b) > 1e-9 for a, b in m.room.values()):
