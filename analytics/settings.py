@@ -214,7 +214,8 @@ class Settings:
         proper difference of means): on generated organisations on 1–5, 1–7 and 1–10 scales with
         one-point noise (tests/rating_orgs.py, 3 seeds each) precision 0.90–0.93, recall 0.83–1.00;
         on the planted organisations of tests/planted_orgs.py precision 0.94, recall 0.95 pooled;
-        2 loses a third of the two-point rises on a 1–7 scale with one review before the naming.
+        2 found 4 of 15 planted two-point rises on a 1–7 scale with one review before the naming
+        (benchmarks/RESULTS.md).
     stuck_min_cycles : a gap named in at least this many cycles without moving is stuck.
     flat_slope : a capability slope per cycle below this (normalised units) is flat; a slope
         whose 95% interval contains 0 is flat whatever its size (never "moving" on noise).
