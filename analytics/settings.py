@@ -206,12 +206,16 @@ class Settings:
         move no one's dials and they are in no rep list.
     moved_rise : a named gap moved when its normalised score rose by at least this much ...
     moved_within_cycles : ... within this many cycles after it was named.
-    noise_multiple : ... and by at least this many times the rating noise (the spread of the
-        change between two reviews of a capability nobody worked on,
-        :func:`analytics.signals.capability.rating_noise`), and the rise must hold the next cycle.
-        1.5 with the hold: on generated organisations with one-point rating noise, precision of
-        "moved" 0.92–0.95 on 1–10 scales (0.67–0.73 with the old fixed 0.10), recall 0.86–0.97;
-        2 asks three points of a 1–10 scale and misses a third of the real two-to-three-point rises.
+    noise_multiple : ... two consecutive reviews after the naming, both above the baseline (the
+        mean of the reviews before it), whose mean rises above it by at least this many times the
+        noise of that difference: (rating noise ÷ √2) √(1/k + 1/2) for k baseline reviews (the
+        rating noise is the spread of the change between two reviews of a capability nobody worked
+        on, :func:`analytics.signals.capability.rating_noise`). 1.5 (a one-sided z of 1.5 on a
+        proper difference of means): on generated organisations on 1–5, 1–7 and 1–10 scales with
+        one-point noise (tests/rating_orgs.py, 3 seeds each) precision 0.90–0.93, recall 0.83–1.00;
+        on the planted organisations of tests/planted_orgs.py precision 0.94, recall 0.95 pooled;
+        2 found 4 of 15 planted two-point rises on a 1–7 scale with one review before the naming
+        (benchmarks/RESULTS.md).
     stuck_min_cycles : a gap named in at least this many cycles without moving is stuck.
     flat_slope : a capability slope per cycle below this (normalised units) is flat; a slope
         whose 95% interval contains 0 is flat whatever its size (never "moving" on noise).

@@ -7,13 +7,15 @@ Definitions (FRAMEWORK.md, thresholds from :class:`analytics.settings.Settings`)
 * **Movement** of a (rep, capability) under one manager = least-squares slope of the
   normalised score on the cycle index, over at least two cycles under that manager.
 * A **named gap** is a capability named as the focus of a coaching session or as the capability
-  of a development action for that rep. It **moved** when the best normalised score within the
-  next ``moved_within_cycles`` cycles after it was named rose above the baseline by at least
-  ``moved_rise`` *and* by at least ``noise_multiple`` × the rating noise (:func:`rating_noise`:
-  the spread of the change between two reviews of capabilities nobody worked on), and the next
-  score after the best one still stands ``moved_rise`` above the baseline (one lucky review is
-  not movement); it is **stuck** when named in ``stuck_min_cycles`` or more cycles with no such
-  rise.
+  of a development action for that rep. Its **baseline** is the mean normalised score of the last
+  ``moved_within_cycles`` (k ≤ that many) reviews on or before the first naming (one review is one
+  noisy draw). It **moved** when two consecutive reviews, the first within the next
+  ``moved_within_cycles`` cycles after the naming, both stand at least ``moved_rise`` above the
+  baseline (one lucky review is not movement) and their mean stands above it by at least
+  ``noise_multiple`` × the noise of that difference, σ √(1/k + 1/2), where σ = the rating noise
+  (:func:`rating_noise`, the spread of the change between two reviews of capabilities nobody
+  worked on) ÷ √2 is the noise of one review; it is **stuck** when named in ``stuck_min_cycles``
+  or more cycles with no such rise.
 * The **capability slope** of a manager is the mean of their (rep, capability) slopes, with a
   95% interval (Student's t on the spread of those slopes); it is **flat** when the interval
   contains 0 or the slope is below ``flat_slope``.
@@ -315,8 +317,9 @@ def rating_noise(ws: Workspace) -> pd.DataFrame:
     scale step"). step = the smallest gap between two distinct scores seen on the scale (at most
     one point) ÷ (scale_max − scale_min): a one-point change on a 1–10 scale is 0.11.
 
-    It is the noise of a *difference* (a rise is one score minus another), so a named gap moved
-    only when its rise is above ``settings.noise_multiple`` × noise (:func:`named_gaps`).
+    It is the noise of a *difference* between two reviews; one review carries noise ÷ √2, and a
+    rise of a mean of m reviews over a baseline of k is judged against (noise ÷ √2) √(1/k + 1/m)
+    (:func:`named_gaps`).
 
     Returns
     -------
@@ -379,37 +382,43 @@ def moved_rule(ws: Workspace, settings: Settings = Settings()) -> str:
 
     >>> from tests.factories import workspace_with
     >>> moved_rule(workspace_with())
-    'A named gap **moved** when its score rose by at least 0.10 within 2 cycles of being named and held the next cycle.'
+    'A named gap **moved** when two consecutive reviews, the first within 2 cycles of being named, both stood at least 0.10 above its baseline (the mean of up to 2 reviews before the naming).'
     """
+    n = max(int(settings.moved_within_cycles), 1)
     noise = rating_noise(ws)
-    head = (f"A named gap **moved** when its score rose by at least {settings.moved_rise:.2f} within "
-            f"{settings.moved_within_cycles} cycles of being named")
+    head = (f"A named gap **moved** when two consecutive reviews, the first within {settings.moved_within_cycles} "
+            f"cycles of being named, both stood at least {settings.moved_rise:.2f} above its baseline (the mean of "
+            f"up to {n} reviews before the naming)")
     if noise.empty or not settings.noise_multiple:
-        return head + " and held the next cycle."
+        return head + "."
     parts = []
     for r in noise.itertuples(index=False):
-        bar = max(settings.moved_rise, settings.noise_multiple * r.noise)
+        sigma = r.noise / np.sqrt(2)
+        one = max(settings.moved_rise, settings.noise_multiple * sigma * np.sqrt(1 + 1 / 2))
+        many = max(settings.moved_rise, settings.noise_multiple * sigma * np.sqrt(1 / n + 1 / 2))
         where = f" on the {r.scale_min:g}–{r.scale_max:g} scale" if len(noise) > 1 else ""
         basis = ("the spread of changes in scores nobody worked on, " + r.basis if r.basis != "the scale step"
                  else "one step of the scale: too few scores nobody worked on to measure it")
-        parts.append(f"above {bar:.2f}{where} ({settings.noise_multiple:g} × the rating noise of {r.noise:.2f}: {basis})")
-    return head + ", " + "; ".join(parts) + ", and held the next cycle."
+        parts.append(f"above {one:.2f}{where} with one review before ({many:.2f} with {n}): "
+                     f"{settings.noise_multiple:g} × the noise of that difference, from a rating noise of {r.noise:.2f} "
+                     f"between two reviews ({basis})")
+    return head + ", and their mean " + "; ".join(parts) + "."
 
 
-def _noise_per_gap(ws: Workspace, scores: pd.DataFrame, namings: pd.DataFrame, settings: Settings) -> np.ndarray:
-    """The rise each gap must reach: max(moved_rise, noise_multiple × the noise of its scale)."""
-    bar = np.full(len(namings), float(settings.moved_rise))
+def _noise_per_gap(ws: Workspace, scores: pd.DataFrame, namings: pd.DataFrame) -> np.ndarray:
+    """The rating noise (of a change between two reviews, :func:`rating_noise`) of each gap's scale,
+    NaN when its scale has none."""
+    level = np.full(len(namings), np.nan)
     noise = rating_noise(ws)
     if noise.empty or scores.empty:
-        return bar
+        return level
     scale = scores.groupby(["rep", "cap_key"], sort=False)[["scale_min", "scale_max"]].first().reset_index()
     scale = scale.merge(noise[["scale_min", "scale_max", "noise"]], on=["scale_min", "scale_max"], how="left")
     at = pd.MultiIndex.from_frame(scale[["rep", "cap_key"]]).get_indexer(
         pd.MultiIndex.from_arrays([namings["rep"], namings["cap_key"]]))
     found = at >= 0
-    level = np.full(len(namings), np.nan)
     level[found] = scale["noise"].to_numpy(dtype=float)[at[found]]
-    return np.fmax(bar, np.round(settings.noise_multiple * level, RISE_DECIMALS))
+    return level
 
 
 @per_run
@@ -432,29 +441,32 @@ def named_gaps(ws: Workspace, filters: Filters = Filters(), settings: Settings =
     named_cycles
         number of distinct cycles the namings fall in.
     baseline_norm
-        the rep's normalised score on the capability in the last cycle reviewed on or before the
-        first naming date; when the rep had no such review, the first review after it (the
-        baseline is then later than the naming and the rise understated, never overstated).
+        the mean of the rep's normalised scores on the capability in the last
+        ``moved_within_cycles`` cycles (k of them) reviewed on or before the first naming date
+        (``baseline_cycle_index`` is the last of them); when the rep had no such review, the first
+        review after it (k = 1; the baseline is then later than the naming and the rise
+        understated, never overstated).
     best_within
         max normalised score in the next ``settings.moved_within_cycles`` cycles held after the
         baseline cycle and after the first naming date.
     rise
         best_within − baseline_norm.
+    held pair
+        a cycle of the window scored, and the next cycle the rep was scored in (inside the window or
+        after it); the pair with the highest mean is judged.
     bar
-        the rise that counts: max(moved_rise, noise_multiple × the rating noise of the gap's
-        scale, :func:`rating_noise`).
-    held
-        the rep's score on the capability in the first cycle scored after the best one, minus
-        baseline_norm: the rise holds when it is at least moved_rise.
+        max(moved_rise, noise_multiple × σ √(1/k + 1/m)), σ = the rating noise of the gap's scale
+        (:func:`rating_noise`, a change between two reviews) ÷ √2, m = 2 for a held pair, 1 for one
+        review.
 
     status (the first that applies)
         1. ``"not measured"``: no review score for the capability in a cycle placed in time
            (named_cycles is NaN when no cycle at all can be placed);
-        2. ``"moved"``: rise ≥ bar (rise rounded to 9 decimals, so 0.35 − 0.25 counts) and the
-           rise holds the next cycle;
-        3. ``"too early"``: rise ≥ bar, but no cycle after the best one is held yet;
-        4. ``"not measured"``: rise ≥ bar, cycles after the best one are held, but the rep was
-           not scored on the capability in any of them (whether it held cannot be told);
+        2. ``"moved"``: a held pair's mean − baseline ≥ bar (m = 2) and both its scores ≥
+           baseline + moved_rise (rounded to 9 decimals, so 0.35 − 0.25 counts);
+        3. ``"too early"``: rise ≥ bar (m = 1), but no cycle after the best one is held yet;
+        4. ``"not measured"``: rise ≥ bar (m = 1), cycles after the best one are held, but the
+           rep was not scored on the capability in any of them (whether it held cannot be told);
         5. ``"stuck"``: named in ≥ stuck_min_cycles cycles, a score in the window, no rise that
            counts and holds;
         6. ``"too early"``: fewer than moved_within_cycles cycles held since the naming;
@@ -551,20 +563,29 @@ def _gaps_as_of(ws: Workspace, end, settings: Settings) -> pd.DataFrame:
 
     base_index = np.full(n_gaps, np.nan)
     base_norm = np.full(n_gaps, np.nan)
+    n_base = np.ones(n_gaps)  # reviews the baseline averages (k)
     n_window = np.zeros(n_gaps, dtype="int64")
     best = np.full(n_gaps, np.nan)
-    held_next = np.full(n_gaps, np.nan)  # the score in the first scored cycle after the best one
+    pair_low = np.full(n_gaps, np.nan)  # the held pair with the highest mean: its lower score
+    pair_mean = np.full(n_gaps, np.nan)  # ... and its mean
     later_held = np.zeros(n_gaps, dtype=bool)  # a cycle after the best one is held
+    later_scored = np.zeros(n_gaps, dtype=bool)  # ... and the rep was scored in one
     measured = np.flatnonzero(s_ok.any(axis=1) & dated)
     if len(measured):
         rows = np.arange(len(measured))
         cols = np.arange(n_held)
         d, ok = cal_ns[rep_of[measured]], cal_ok[rep_of[measured]]
         sv, sok, first = s_val[measured], s_ok[measured], first_ns[measured][:, None]
-        # baseline: the last cycle scored dated on or before the first naming, else the first scored
+        # baseline: the mean of the last n_within cycles scored dated on or before the first
+        # naming (one review is one noisy draw), else the first scored cycle alone
         before = sok & (d <= first)
-        base = np.where(before.any(axis=1), n_held - 1 - np.argmax(before[:, ::-1], axis=1),
-                        np.argmax(sok, axis=1))
+        has_before = before.any(axis=1)
+        base = np.where(has_before, n_held - 1 - np.argmax(before[:, ::-1], axis=1), np.argmax(sok, axis=1))
+        from_right = np.cumsum(before[:, ::-1], axis=1)[:, ::-1]  # scored cycles before, from this one on
+        in_base = np.where(has_before[:, None], before & (from_right <= max(n_within, 1)),
+                           cols[None, :] == base[:, None])
+        k = in_base.sum(axis=1)
+        base_mean = np.where(in_base, np.nan_to_num(sv), 0.0).sum(axis=1) / np.maximum(k, 1)
         # window: the first n_within calendar cycles after the baseline and after the first naming
         after = ok & (cols > base[:, None]) & (d > first)
         rank = np.cumsum(after, axis=1)
@@ -575,28 +596,50 @@ def _gaps_as_of(ws: Workspace, end, settings: Settings) -> pd.DataFrame:
         top = np.where(scored, sv, -np.inf).max(axis=1)
         at = np.argmax(scored & (sv == top[:, None]), axis=1)
         base_index[measured] = held_idx[base].astype(float)
-        base_norm[measured] = sv[rows, base]
+        base_norm[measured] = base_mean
+        n_base[measured] = k
         n_window[measured] = window.sum(axis=1)
         best[measured] = np.where(scored.any(axis=1), sv[rows, at], np.nan)
-        # does the rise hold? the first cycle scored after the best one, and whether any is held
-        later = ok & (cols > at[:, None])
-        after_best = later & sok
-        nxt = np.argmax(after_best, axis=1)
-        held_next[measured] = np.where(after_best.any(axis=1), sv[rows, nxt], np.nan)
-        later_held[measured] = later.any(axis=1)
+        # held pairs: a scored cycle of the window and the next cycle the rep was scored in
+        nxt = np.full((len(measured), n_held), -1)
+        running = np.full(len(measured), -1)
+        for c in range(n_held - 1, -1, -1):  # over the cycles (a handful), vectorised over the gaps
+            nxt[:, c] = running
+            running = np.where(sok[:, c], c, running)
+        paired = scored & (nxt >= 0)
+        second = np.where(paired, sv[rows[:, None], np.maximum(nxt, 0)], np.nan)
+        means = np.where(paired, (sv + second) / 2, -np.inf)
+        pick = np.argmax(means, axis=1)
+        has_pair = paired.any(axis=1)
+        pair_mean[measured] = np.where(has_pair, means[rows, pick], np.nan)
+        pair_low[measured] = np.where(has_pair, np.fmin(sv[rows, pick], second[rows, pick]), np.nan)
+        later_held[measured] = (ok & (cols > at[:, None])).any(axis=1)
+        later_scored[measured] = (sok & (cols > at[:, None])).any(axis=1)
     rise = best - base_norm
-    bar = _noise_per_gap(ws, scores, namings, settings)
-    kept = np.array([round(r, RISE_DECIMALS) for r in (held_next - base_norm).tolist()], dtype=float)
+    noise = _noise_per_gap(ws, scores, namings)
+    settings_rise = float(settings.moved_rise)
+    # a difference of two means of k and m scores, each with the per-score noise σ (the noise of a
+    # change between two reviews is σ√2): its spread is σ √(1/k + 1/m)
+    sigma = noise / np.sqrt(2)
+    bar_pair = np.fmax(settings_rise, np.round(settings.noise_multiple * sigma * np.sqrt(1 / n_base + 1 / 2), RISE_DECIMALS))
+    bar_one = np.fmax(settings_rise, np.round(settings.noise_multiple * sigma * np.sqrt(1 / n_base + 1), RISE_DECIMALS))
+    bar_pair = np.where(np.isnan(bar_pair), settings_rise, bar_pair)
+    bar_one = np.where(np.isnan(bar_one), settings_rise, bar_one)
 
     is_measured = np.zeros(n_gaps, dtype=bool)
     is_measured[measured] = True
     # Python's round (correctly rounded), not numpy's: the same rises count as moved
-    rounded = np.array([round(r, RISE_DECIMALS) for r in rise.tolist()], dtype=float)
+    def _r(a):
+        return np.array([round(x, RISE_DECIMALS) for x in a.tolist()], dtype=float)
+    rounded = _r(rise)
+    pair_rise, pair_floor = _r(pair_mean - base_norm), _r(pair_low - base_norm)
     has_best = ~np.isnan(best)
-    rose = ~np.isnan(rounded) & (rounded >= bar)
-    holds = ~np.isnan(kept) & (kept >= settings.moved_rise)
+    # moved: two consecutive reviews (one in the window, the next one held) whose mean is clearly
+    # above the baseline, and neither of them back within moved_rise of it (one lucky review is not movement)
+    moved = ~np.isnan(pair_rise) & (pair_rise >= bar_pair) & (pair_floor >= settings_rise)
+    rose = ~np.isnan(rounded) & (rounded >= bar_one)  # one review clearly up, not yet followed by another
     status = np.select(
-        [~is_measured, rose & holds, rose & ~later_held, rose & np.isnan(kept),
+        [~is_measured, moved, rose & ~later_held, rose & ~later_scored,
          (named >= settings.stuck_min_cycles) & has_best, n_window < n_within, ~has_best],
         ["not measured", "moved", "too early", "not measured", "stuck", "too early", "not measured"],
         "not moved").tolist()

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from analytics.schema import TABLES, normalise_header
-from analytics.settings import item_classifier
+from analytics.settings import Settings, item_classifier
 from tests.planted_orgs import (
     COACH_ITEM_REP,
     COACH_ITEMS_SELF,
@@ -232,12 +232,35 @@ def test_clusters_name_no_group_of_one_or_two_and_decline_below_eight_managers(n
         assert m.ari is None and m.cluster_note
 
 
-def test_clusters_agree_with_the_planted_archetypes_as_well_as_before():
-    results = {n: _measured(n) for n in BASELINE_ARI}
-    ari = {n: m.ari for n, m in results.items()}
-    assert all(a is not None for a in ari.values()), {n: m.cluster_note for n, m in results.items()}
+def _agreement(m: Measured) -> float | None:
+    """The agreement "as before": at the default where clusters are drawn, else with the minimum
+    lowered to the old 8 (counted over the managers in scope, as then)."""
+    return m.ari if m.ari is not None else m.ari_old_min
+
+
+@pytest.mark.parametrize("name", list(BASELINE_ARI))
+def test_clusters_below_the_minimum_decline_and_agree_as_before_with_the_old_minimum(name):
+    """Clusters are drawn only on min_managers_for_clusters (12) managers or more (issue 19): an
+    organisation of 8 to 10 managers declines with the reason, the 16-manager one is drawn. The
+    agreement with the planted archetypes is compared with before where it was measured then: with
+    the minimum lowered to the old 8 on the small organisations, at the default on the 16-manager
+    one (managers listed apart for missing evidence count as one group of their own)."""
+    m = _measured(name)
+    default, n_managers = Settings().min_managers_for_clusters, BY_NAME[name].n_managers
+    if n_managers < default:
+        assert m.ari is None, (name, m.cluster_note)
+        assert f"Only {n_managers} managers in scope" in m.cluster_note and f"at least {default}" in m.cluster_note
+    else:
+        assert m.ari is not None, (name, m.cluster_note)
+    ari = _agreement(m)
+    assert ari is not None, (name, m.cluster_note_old_min)
+    assert ari >= BASELINE_ARI[name] - ARI_MARGIN_EACH, (name, ari)
+
+
+def test_clusters_agree_with_the_planted_archetypes_as_well_as_before_on_average():
+    ari = {n: _agreement(_measured(n)) for n in BASELINE_ARI}
+    assert all(a is not None for a in ari.values()), ari
     assert np.mean(list(ari.values())) >= np.mean(list(BASELINE_ARI.values())) - ARI_MARGIN, ari
-    assert all(ari[n] >= BASELINE_ARI[n] - ARI_MARGIN_EACH for n in ari), ari
 
 
 @pytest.mark.parametrize("name", IDS)
