@@ -44,6 +44,15 @@ def attainment_cut(ws: Workspace, filters: Filters = Filters(), settings: Settin
     return quota_cut(ws, filters, settings.quota_end_grace_days)
 
 
+#: What attainment sums per owner over the quota rows ``q`` (each marked ``judged``) joined to ``won``:
+#: the judgeable periods, and apart, the periods in progress or not started (constant SQL, no user value).
+_SUMS = ("sum(coalesce(won.won, 0)) FILTER (WHERE judged) AS won_in_quota, "
+         "sum(q.amount) FILTER (WHERE judged) AS quota, count(*) FILTER (WHERE judged) AS n_quota_periods, "
+         "sum(q.amount) FILTER (WHERE NOT judged) AS quota_in_progress, "
+         "sum(coalesce(won.won_to_date, 0)) FILTER (WHERE NOT judged) AS won_in_progress, "
+         "count(*) FILTER (WHERE NOT judged) AS n_periods_in_progress")
+
+
 def _won_sql(cut: QuotaCut) -> tuple[str, list]:
     """Won amount per owner and quota period (``v_won_in_quota``), all of it (won) and closed by
     the cut's as-of (won_to_date: what an in-progress period has won so far)."""
@@ -105,12 +114,7 @@ def _owner_attainment(ws: Workspace, filters: Filters, cut: QuotaCut) -> pd.Data
                        WHERE {scope} AND q.manager_name IS NOT NULL),
                 won AS ({won})
             SELECT q.owner_name, q.manager_name AS manager,
-                   sum(coalesce(won.won, 0)) FILTER (WHERE judged) AS won_in_quota,
-                   sum(q.amount) FILTER (WHERE judged) AS quota,
-                   count(*) FILTER (WHERE judged) AS n_quota_periods,
-                   sum(q.amount) FILTER (WHERE NOT judged) AS quota_in_progress,
-                   sum(coalesce(won.won_to_date, 0)) FILTER (WHERE NOT judged) AS won_in_progress,
-                   count(*) FILTER (WHERE NOT judged) AS n_periods_in_progress
+                   {_SUMS}
             FROM q LEFT JOIN won USING (owner_name, period_start)
             GROUP BY ALL ORDER BY ALL""",
         j_params + s_params + w_params,
@@ -152,12 +156,7 @@ def rep_attainment(ws: Workspace, filters: Filters = Filters(), settings: Settin
                        WHERE {scope} AND q.owner_name IS NOT NULL),
                 won AS ({won}),
                 per AS (SELECT q.owner_name AS rep,
-                               sum(coalesce(won.won, 0)) FILTER (WHERE judged) AS won_in_quota,
-                               sum(q.amount) FILTER (WHERE judged) AS quota,
-                               count(*) FILTER (WHERE judged) AS n_quota_periods,
-                               sum(q.amount) FILTER (WHERE NOT judged) AS quota_in_progress,
-                               sum(coalesce(won.won_to_date, 0)) FILTER (WHERE NOT judged) AS won_in_progress,
-                               count(*) FILTER (WHERE NOT judged) AS n_periods_in_progress
+                               {_SUMS}
                         FROM q LEFT JOIN won USING (owner_name, period_start) GROUP BY 1)
             SELECT s.name AS rep, r.manager_name AS manager, per.won_in_quota, per.quota, per.n_quota_periods,
                    per.quota_in_progress, per.won_in_progress, per.n_periods_in_progress
