@@ -15,16 +15,18 @@ LEVERS = {"win_rate": "Win rate alone", "opportunities": "More opportunities alo
 
 def goal_seek_section(ws, filters) -> None:
     st.subheader("Goal seek")
-    st.caption("Sales velocity: revenue per quarter = opportunities × win rate × average deal size (and, for the "
-               "same deals in play, inversely to cycle length), computed on the filtered data.")
+    st.caption("Starts from the revenue actually won per quarter, and moves it in proportion to the levers of "
+               "sales velocity: opportunities × win rate × average deal size (and, for the same deals in play, "
+               "inversely to cycle length), computed on the filtered data.")
     base = memo("velocity_baseline", velocity_baseline, ws, filters)
-    if not base.revenue_per_quarter or base.revenue_per_quarter != base.revenue_per_quarter:
-        needs_data("Not measured: goal seek needs opportunities with created and close dates, stages and amounts.")
+    if base.reason("actual"):
+        needs_data(f"Not measured: {base.reason('actual')}. Goal seek starts from the revenue actually won, so it "
+                   "needs won deals with a close date and an amount.")
         return
     st.dataframe(base.as_frame(), hide_index=True, width="stretch",
                  column_config={"value": st.column_config.NumberColumn(format="%,.2f")})
     st.caption(md_escape(base.note))
-    default = round(base.revenue_per_quarter * 1.2, -3)
+    default = max(round(base.actual_revenue_per_quarter * 1.2, -3), 1.0)
     c1, c2 = st.columns(2)
     target = c1.number_input("Revenue target per quarter", min_value=1.0, value=float(default), step=10_000.0,
                              format="%.0f", key="gs-target")

@@ -13,8 +13,11 @@ per quarter::
 steady state; :func:`analytics.results.kpis.velocity` reports the open-pipeline form per day). Cycle length enters as a lever at the same number of deals in play: a shorter
 cycle turns them over faster, so revenue scales with current cycle ÷ new cycle.
 
-:func:`velocity_baseline` measures the four levers on the filtered data; :func:`goal_seek`
-(pure) says how far one lever alone, or several together, must move to reach a revenue target;
+:func:`velocity_baseline` measures the four levers on the filtered data, and the revenue actually
+won per quarter; :func:`goal_seek` (pure) starts from that actual revenue (not from the identity's
+implied figure, which the baseline's note compares with it) and says how far one lever alone, or
+several together, must move to reach a revenue target, refusing with the reason when an input is
+not measured;
 :func:`quota_scenario` scales every quota and counts who lands at plan.
 """
 
@@ -41,6 +44,8 @@ INVERSE = frozenset({"cycle_days"})
 #: Comparisons with limits and plan are made at this many decimals.
 DECIMALS = 9
 GOAL_COLUMNS = ["lever", "label", "current", "needed", "change_pct", "feasible", "note"]
+#: Implied and actual revenue "agree" when they differ by less than this share of the actual.
+AGREE = 0.05
 OPPORTUNITIES_BASIS = "deals created per quarter (average over the calendar quarters of the period)"
 
 
@@ -78,6 +83,20 @@ class VelocityBaseline:
     end: date | None = None
     opportunities_basis: str = OPPORTUNITIES_BASIS
     note: str = field(default="")
+    #: (input, reason) for each input not measured: a lever of :data:`LEVERS`, or ``"actual"``.
+    missing: tuple[tuple[str, str], ...] = ()
+    n_won_with_created: int = 0
+
+    def reason(self, name: str) -> str:
+        """Why ``name`` (a lever or ``"actual"``) is not measured; "" when it is."""
+        for k, why in self.missing:
+            if k == name:
+                return why
+        value = self.actual_revenue_per_quarter if name == "actual" else self.lever(name)
+        if value is None or not np.isfinite(value) or value <= 0:
+            return ("no revenue actually won is measured on this selection" if name == "actual"
+                    else f"{LEVER_LABELS[name].lower()} is not measured on this selection")
+        return ""
 
     @property
     def avg_deal_size(self) -> float:
@@ -101,7 +120,7 @@ class VelocityBaseline:
             ("Average won deal size", self.deal_size),
             ("Cycle length of won deals (days)", self.cycle_days),
             ("Revenue per quarter implied (opportunities × win rate × deal size)", self.revenue_per_quarter),
-            ("Revenue per quarter actually won", self.actual_revenue_per_quarter),
+            ("Revenue per quarter actually won (goal seek starts here)", self.actual_revenue_per_quarter),
             ("Deals created", self.n_created), ("Quarters (created)", self.n_quarters_created),
             ("Deals won", self.n_won), ("Deals lost", self.n_lost), ("Won revenue", self.won_revenue),
             ("Quarters (closed)", self.n_quarters_closed),
@@ -135,13 +154,15 @@ def velocity_baseline(ws: Workspace, filters: Filters = Filters()) -> VelocityBa
     * deal_size = mean amount of those won deals (amount known);
     * cycle_days = mean (close date − created date) of those won deals, where both are known and
       the close is not before the creation;
-    * actual_revenue_per_quarter = their won amount ÷ calendar quarters of the period.
+    * actual_revenue_per_quarter = their won amount ÷ calendar quarters of the period: goal seek
+      starts from it, not from the identity.
 
     The period is the filter's start and end where set; an open end is the data's own first or
     last date: created dates for opportunities, close dates of closed deals for the rest.
     revenue_per_quarter (implied) and actual_revenue_per_quarter differ: deals created in a
     quarter close about a cycle later, some are still open, and volumes and win rates change
-    over the period; ``note`` gives the gap.
+    over the period; ``note`` gives the gap. ``missing`` says, per input not measured, why (no
+    closed deals, no created dates, won deals that close before they were created, ...).
     """
     where, params = filters.clause(region="o.region", team="o.team", manager="o.manager_name",
                                    segment="o.segment", product="o.product")
@@ -158,7 +179,8 @@ def velocity_baseline(ws: Workspace, filters: Filters = Filters()) -> VelocityBa
                    avg(date_diff('day', o.created_date, o.close_date))
                        FILTER (WHERE o.is_won AND o.close_date >= o.created_date),
                    count(*) FILTER (WHERE o.is_won AND o.close_date >= o.created_date),
-                   min(o.close_date), max(o.close_date)
+                   min(o.close_date), max(o.close_date),
+                   count(*) FILTER (WHERE o.is_won AND o.created_date IS NOT NULL)
             FROM v_opportunities o
             WHERE o.is_closed AND o.close_date IS NOT NULL AND {closed_in} AND {where}""",
         d_params + params,
@@ -179,8 +201,34 @@ def velocity_baseline(ws: Workspace, filters: Filters = Filters()) -> VelocityBa
         opportunities=float(opportunities), win_rate=float(win_rate), deal_size=deal_size, cycle_days=cycle,
         actual_revenue_per_quarter=float(actual), n_created=n_created, n_quarters_created=q_created,
         n_won=n_won, n_lost=n_lost, won_revenue=won_revenue, n_cycle_deals=int(closed[5] or 0),
-        n_quarters_closed=q_closed, start=start, end=end)
-    return _with_note(base)
+        n_quarters_closed=q_closed, start=start, end=end, n_won_with_created=int(closed[8] or 0))
+    return _with_note(replace(base, missing=_missing(base)))
+
+
+def _missing(b: VelocityBaseline) -> tuple[tuple[str, str], ...]:
+    """(input, reason) for each input the data does not measure, in plain words."""
+    out: list[tuple[str, str]] = []
+    no_won = "no deal was won in the period"
+    if b.n_created == 0:
+        out.append(("opportunities", "no deal has a created date in the period"))
+    if b.n_won + b.n_lost == 0:
+        out.append(("win_rate", "no deal was closed (won or lost) in the period"))
+    if b.n_won == 0:
+        out.append(("deal_size", no_won))
+    elif not np.isfinite(b.deal_size):
+        out.append(("deal_size", "the won deals have no amount"))
+    if b.n_won == 0:
+        out.append(("cycle_days", no_won))
+    elif not np.isfinite(b.cycle_days):
+        out.append(("cycle_days", "the won deals have no created date"
+                    if b.n_won_with_created == 0 else
+                    f"none of the {b.n_won:,} won deals closes on or after its created date; the created dates may "
+                    "record when the deals were loaded, not when they were opened"))
+    if b.n_won == 0:
+        out.append(("actual", no_won))
+    elif not np.isfinite(b.won_revenue):
+        out.append(("actual", "the won deals have no amount"))
+    return tuple(out)
 
 
 def _money(x: float) -> str:
@@ -188,22 +236,32 @@ def _money(x: float) -> str:
 
 
 def _with_note(b: VelocityBaseline) -> VelocityBaseline:
+    """One sentence on where goal seek starts, and one on how the identity compares with it."""
     implied, actual = b.revenue_per_quarter, b.actual_revenue_per_quarter
-    if not np.isfinite(implied):
-        missing = [LEVER_LABELS[k].lower() for k in ("opportunities", "win_rate", "deal_size")
-                   if not np.isfinite(getattr(b, k))]
-        note = ("The identity cannot be computed on this selection: no " + " and no ".join(missing)
-                + " (it needs deals created, and deals won or lost, in the period).")
-    elif not np.isfinite(actual) or actual == 0:
-        note = (f"The identity implies {_money(implied)} a quarter; no revenue was won in the period to compare "
-                "it with.")
+    why_actual = b.reason("actual")
+    if why_actual:
+        start = f"Goal seek cannot start: {why_actual}."
+    else:
+        start = (f"Goal seek starts from the revenue actually won: {_money(actual)} a quarter "
+                 f"({_money(b.won_revenue)} over {b.n_quarters_closed} quarter{'s' * (b.n_quarters_closed != 1)}).")
+    if not np.isfinite(implied) or implied <= 0:
+        missing = [f"{LEVER_LABELS[k].lower()} ({b.reason(k)})" for k in ("opportunities", "win_rate", "deal_size")
+                   if b.reason(k)]
+        note = start + " The identity cannot be computed on this selection: no " + "; no ".join(missing) + "."
+    elif why_actual:
+        note = start + f" The identity implies {_money(implied)} a quarter, with nothing won to compare it with."
     else:
         gap = implied / actual - 1
-        note = (f"The identity implies {_money(implied)} a quarter ({b.opportunities:,.1f} opportunities × "
-                f"{b.win_rate:.1%} win rate × {_money(b.deal_size)}); {_money(actual)} a quarter was actually won "
-                f"({gap:+.0%}). They differ because deals created in a quarter close about a cycle later "
-                f"({b.cycle_days:,.0f} days on average), some are still open or never close, and volumes and win "
-                "rates change over the period; the identity describes a steady state.")
+        ident = (f"the identity ({b.opportunities:,.1f} opportunities × {b.win_rate:.0%} win rate × "
+                 f"{_money(b.deal_size)}) implies {_money(implied)}")
+        if abs(gap) < AGREE:
+            note = start + f" {ident[0].upper() + ident[1:]} a quarter, within {AGREE:.0%} of it."
+        else:
+            cycle = (f"about a cycle later ({b.cycle_days:,.0f} days on average)" if np.isfinite(b.cycle_days)
+                     else "later (the cycle length is not measured)")
+            note = (start + f" By contrast {ident} a quarter, {abs(gap):.0%} {'above' if gap > 0 else 'below'} "
+                    f"what was won: deals created in a quarter close {cycle}, some are still open or never "
+                    "close, and volumes and win rates change over the period; the identity describes a steady state.")
     return replace(b, note=note)
 
 
@@ -239,9 +297,12 @@ def _weights(lever: str, mix_weights: dict[str, float] | None) -> dict[str, floa
 
 def goal_seek(baseline: VelocityBaseline, target_revenue: float, lever: str = "win_rate",
               mix_weights: dict[str, float] | None = None) -> pd.DataFrame:
-    """How far the levers must move for the identity to reach ``target_revenue`` a quarter.
+    """How far the levers must move for revenue to reach ``target_revenue`` a quarter.
 
-    ratio = target ÷ baseline.revenue_per_quarter. Revenue is proportional to opportunities,
+    ratio = target ÷ baseline.actual_revenue_per_quarter: goal seek starts from what was actually
+    won, not from the identity's implied figure. When that is not measured (no deal won, won
+    deals without an amount) it refuses: every row's needed value is NaN, not feasible, and the
+    note says why. Revenue is proportional to opportunities,
     win rate and deal size, and inversely proportional to cycle length, so:
 
     * one lever alone: needed = current × ratio (cycle length: current ÷ ratio);
@@ -249,7 +310,8 @@ def goal_seek(baseline: VelocityBaseline, target_revenue: float, lever: str = "w
       so the factors multiply to the ratio. Even weights (the default: all four levers, weight 1)
       give every lever the same f = ratio^(1/k), k the number of levers in the mix; cycle length
       is divided by its factor. ``mix_weights`` maps levers to weights ≥ 0 (a lever left out or
-      at 0 does not move). A lever the baseline has not measured is left out of the mix.
+      at 0 does not move). A lever the baseline has not measured is left out of the mix, and
+      the note says why. A single lever that is not measured is refused with its reason.
       ``mix_weights`` is ignored for a single lever.
 
     Feasibility: a win rate above 100% and a cycle under one day are infeasible (compared at 9
@@ -263,7 +325,8 @@ def goal_seek(baseline: VelocityBaseline, target_revenue: float, lever: str = "w
 
     Examples
     --------
-    >>> b = VelocityBaseline(opportunities=100, win_rate=0.2, deal_size=10_000, cycle_days=90)
+    >>> b = VelocityBaseline(opportunities=100, win_rate=0.2, deal_size=10_000, cycle_days=90,
+    ...                      actual_revenue_per_quarter=200_000)
     >>> goal_seek(b, 250_000, "win_rate")[["current", "needed", "change_pct"]].round(4).values.tolist()
     [[0.2, 0.25, 25.0]]
     """
@@ -271,10 +334,10 @@ def goal_seek(baseline: VelocityBaseline, target_revenue: float, lever: str = "w
     target = float(target_revenue)
     if not np.isfinite(target) or target <= 0:
         raise ValueError("the revenue target must be a positive amount")
-    base = baseline.revenue_per_quarter
+    base = baseline.actual_revenue_per_quarter
     rows = []
-    if not np.isfinite(base) or base <= 0:
-        note = "No baseline revenue to scale. " + (baseline.note or "the identity cannot be computed.")
+    if baseline.reason("actual"):
+        note = f"Goal seek cannot start: {baseline.reason('actual')}."
         for k in weights:
             rows.append(dict(lever=k, label=LEVER_LABELS[k], current=baseline.lever(k), needed=np.nan,
                              change_pct=np.nan, feasible=False, note=note))
@@ -282,14 +345,14 @@ def goal_seek(baseline: VelocityBaseline, target_revenue: float, lever: str = "w
         out.attrs.update(base_revenue=base, target_revenue=target, ratio=np.nan, note=note)
         return _typed(out)
     ratio = target / base
-    unmeasured = [k for k in weights if not (np.isfinite(baseline.lever(k)) and baseline.lever(k) > 0)]
+    unmeasured = [k for k in weights if baseline.reason(k)]
     moving = {k: w for k, w in weights.items() if k not in unmeasured}
     total_w = sum(moving.values())
     for k in weights:
         current = baseline.lever(k)
         if k in unmeasured:
             rows.append(dict(lever=k, label=LEVER_LABELS[k], current=current, needed=np.nan, change_pct=np.nan,
-                             feasible=False, note=f"{LEVER_LABELS[k]} is not measured on this selection."))
+                             feasible=False, note=f"{LEVER_LABELS[k]} is not measured: {baseline.reason(k)}."))
             continue
         factor = math.exp(moving[k] / total_w * math.log(ratio))
         needed = current / factor if k in INVERSE else current * factor
@@ -305,7 +368,8 @@ def goal_seek(baseline: VelocityBaseline, target_revenue: float, lever: str = "w
     out = pd.DataFrame(rows, columns=GOAL_COLUMNS)
     aim = f"{_money(target)} a quarter (from {_money(base)}, {(ratio - 1) * 100:+.1f}%)"
     if not moving:
-        note = f"To reach {aim}: none of the chosen levers is measured on this selection."
+        note = (f"Goal seek cannot reach {aim}: " + "; ".join(
+            f"{LEVER_LABELS[k].lower()} is not measured ({baseline.reason(k)})" for k in unmeasured) + ".")
     elif len(weights) == 1:
         r = rows[0]
         note = (f"To reach {aim} with everything else unchanged: {r['note']}")
@@ -316,7 +380,8 @@ def goal_seek(baseline: VelocityBaseline, target_revenue: float, lever: str = "w
                if even else "the levers move in proportion to their weights (on a log scale)")
         note = f"To reach {aim}, {how}."
         if unmeasured:
-            note += " Not measured, so left out: " + ", ".join(LEVER_LABELS[k].lower() for k in unmeasured) + "."
+            note += " Not measured, so left out: " + "; ".join(
+                f"{LEVER_LABELS[k].lower()} ({baseline.reason(k)})" for k in unmeasured) + "."
     if not out["feasible"].all() and moving:
         bad = out.loc[~out["feasible"] & out["needed"].notna(), "label"].tolist()
         if bad:

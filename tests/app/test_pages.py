@@ -482,13 +482,34 @@ def test_goal_seek_and_quota_scenario_answer_and_reset():
     from analytics.results.whatif import velocity_baseline
 
     b = velocity_baseline(at.session_state["workspace"], Filters())
-    assert row["needed"] / row["current"] == pytest.approx(target / b.revenue_per_quarter)
+    # goal seek starts from the revenue actually won (before: from the identity, 12% lower on the demo)
+    assert row["needed"] / row["current"] == pytest.approx(target / b.actual_revenue_per_quarter)
+    assert target == round(b.actual_revenue_per_quarter * 1.2, -3)
+    assert "Goal seek starts from the revenue actually won" in texts(at)
     before = {m.label: m.value for m in at.metric}["Reps at plan"]
     at.slider(key="quota-change").set_value(-10).run()
     after = {m.label: m.value for m in at.metric}["Reps at plan"]
     assert int(after.split()[0]) > int(before.split()[0])
     next(b for b in at.button if b.label == "Reset the quota scenario").click().run()
     assert at.slider(key="quota-change").value == 0
+
+
+def test_goal_seek_on_the_salesforce_dev_org_refuses_the_cycle_and_shows_no_nan(real_data):
+    """Its created dates follow every close: before, the page read "+1520% … (nan days)"."""
+    from analytics.ingest.pipeline import import_directory
+
+    ws = Workspace()
+    import_directory(ws, real_data / "salesforce-devorg-export")
+    at = app(ws).run()
+    at.switch_page("views/whatif.py").run()
+    assert not at.exception and not at.error
+    at.selectbox(key="gs-lever").set_value("cycle_days").run()
+    page = texts(at)
+    assert "cycle length (days) is not measured (none of the 12 won deals closes on or after its created date" in page
+    assert "nan" not in page.lower().split() and "nan days" not in page and "inf" not in page.lower().split()
+    table = next(d.value for d in at.dataframe if "needed" in d.value.columns)
+    assert table["needed"].isna().all() and not table["feasible"].any()
+    ws.close()
 
 
 def test_distribution_page_compares_fits_and_pareto():

@@ -17,7 +17,8 @@ from analytics.results import whatif as w
 from analytics.settings import Settings
 from tests.factories import workspace_with
 
-BASE = w.VelocityBaseline(opportunities=100, win_rate=0.2, deal_size=10_000, cycle_days=90)
+BASE = w.VelocityBaseline(opportunities=100, win_rate=0.2, deal_size=10_000, cycle_days=90,
+                          actual_revenue_per_quarter=200_000)
 
 
 def implied(frame, base=BASE) -> float:
@@ -114,8 +115,9 @@ def test_goal_seek_without_a_baseline_or_a_lever():
     empty = w.VelocityBaseline(opportunities=np.nan, win_rate=np.nan, deal_size=np.nan, cycle_days=np.nan)
     g = w.goal_seek(empty, 250_000, "win_rate")
     assert np.isnan(g["needed"].iat[0]) and not g["feasible"].iat[0]
-    assert g.attrs["note"].startswith("No baseline revenue")
-    no_cycle = w.VelocityBaseline(opportunities=100, win_rate=0.2, deal_size=10_000, cycle_days=np.nan)
+    assert g.attrs["note"].startswith("Goal seek cannot start: no revenue actually won")
+    no_cycle = w.VelocityBaseline(opportunities=100, win_rate=0.2, deal_size=10_000, cycle_days=np.nan,
+                                  actual_revenue_per_quarter=200_000)
     g = w.goal_seek(no_cycle, 250_000, "mix")
     # the unmeasured cycle is left out: the other three share the change
     assert g["needed"].tolist()[:3] == pytest.approx([100 * 1.25 ** (1 / 3), 0.2 * 1.25 ** (1 / 3),
@@ -155,7 +157,9 @@ def test_velocity_baseline_hand_computed(velocity_ws):
     assert b.deal_size == 20_000 and b.cycle_days == pytest.approx(45)
     assert b.revenue_per_quarter == pytest.approx(40_000)  # 5 × 0.4 × 20,000
     assert b.won_revenue == 40_000 and b.actual_revenue_per_quarter == pytest.approx(20_000)
-    assert b.note.startswith("The identity implies 40,000 a quarter") and "20,000 a quarter was actually won" in b.note
+    assert b.note.startswith("Goal seek starts from the revenue actually won: 20,000 a quarter (40,000 over 2 quarters).")
+    assert "implies 40,000 a quarter, 100% above what was won" in b.note and "45 days" in b.note
+    assert b.missing == ()
     assert "created per quarter" in b.opportunities_basis
     assert (b.start, b.end) == (date(2025, 1, 10), date(2025, 6, 20))
     frame = b.as_frame()
@@ -172,7 +176,79 @@ def test_velocity_baseline_follows_the_period_and_people(velocity_ws):
     assert w.velocity_baseline(velocity_ws, Filters(managers=("Mia",))).n_created == 0
     none = w.velocity_baseline(velocity_ws, Filters(segments=("Enterprise",)))
     assert none.n_created == 0 and np.isnan(none.revenue_per_quarter)
-    assert none.note.startswith("The identity cannot be computed")
+    assert none.note.startswith("Goal seek cannot start: no deal was won in the period.")
+    assert "no opportunities created per quarter (no deal has a created date in the period)" in none.note
+    g = w.goal_seek(none, 10_000, "win_rate")
+    assert np.isnan(g["needed"].iat[0]) and not g["feasible"].iat[0]
+    assert g.attrs["note"] == "Goal seek cannot start: no deal was won in the period."
+
+
+def test_goal_seek_starts_from_the_revenue_actually_won(velocity_ws):
+    """Before: the ratio was target ÷ the identity's 40,000, twice what was won (20,000 a quarter)."""
+    b = w.velocity_baseline(velocity_ws)
+    g = w.goal_seek(b, 30_000, "win_rate")
+    assert g.attrs["base_revenue"] == 20_000 and g.attrs["ratio"] == pytest.approx(1.5)
+    assert g["needed"].iat[0] == pytest.approx(0.6)  # 40% × 30,000 ÷ 20,000
+    assert g.attrs["note"].startswith("To reach 30,000 a quarter (from 20,000, +50.0%)")
+
+
+@pytest.mark.parametrize("shape", ["blank", "no-column"])
+def test_goal_seek_refuses_the_levers_that_need_created_dates_and_says_why(shape):
+    """Deals without created dates: no opportunities per quarter and no cycle length. Goal seek still
+    starts from what was won, refuses those two levers with the reason, and never shows nan or inf."""
+    opps = [opp("Ann", "2025-01-10", "Closed Won", "2025-02-09", 10_000),
+            opp("Ann", "2025-02-01", "Closed Won", "2025-04-02", 30_000),
+            opp("Bob", "2025-02-15", "Closed Lost", "2025-05-01"), opp("Bob", "2025-03-01")]
+    for o in opps:
+        if shape == "no-column":
+            del o["created_date"]
+        else:
+            o["created_date"] = None
+    ws = workspace_with(people=[{"name": "Max"}, {"name": "Ann", "manager": "Max"}, {"name": "Bob", "manager": "Max"}],
+                        opportunities=opps)
+    b = w.velocity_baseline(ws)
+    assert b.actual_revenue_per_quarter == pytest.approx(20_000) and b.win_rate == pytest.approx(2 / 3)
+    assert dict(b.missing) == {"opportunities": "no deal has a created date in the period",
+                               "cycle_days": "the won deals have no created date"}
+    texts = [b.note]
+    for lever in ("opportunities", "cycle_days"):
+        g = w.goal_seek(b, 30_000, lever)
+        assert np.isnan(g["needed"].iat[0]) and not g["feasible"].iat[0]
+        assert g.attrs["note"].startswith("Goal seek cannot reach 30,000 a quarter")
+        assert dict(b.missing)[lever] in g.attrs["note"]
+        texts += [g.attrs["note"], *g["note"]]
+    g = w.goal_seek(b, 30_000, "win_rate")
+    assert g["needed"].iat[0] == pytest.approx(1.0) and g["feasible"].iat[0]
+    mix = w.goal_seek(b, 30_000, "mix")
+    assert "left out: opportunities created per quarter (no deal has a created date in the period)" in mix.attrs["note"]
+    texts += [g.attrs["note"], mix.attrs["note"], *mix["note"]]
+    for t in texts:
+        assert "nan" not in t.lower().split() and "inf" not in t.lower() and "(nan" not in t.lower()
+    assert "The identity cannot be computed on this selection: no opportunities created per quarter" in b.note
+
+
+def test_goal_seek_on_the_salesforce_dev_org_export_refuses_the_cycle_with_its_reason(real_data):
+    """Its created dates are the load date, after every close: before, the note read "(nan days)"."""
+    from analytics.ingest.pipeline import import_directory
+    from analytics.store.workspace import Workspace
+
+    ws = Workspace()
+    try:
+        import_directory(ws, real_data / "salesforce-devorg-export")
+        b = w.velocity_baseline(ws)
+    finally:
+        ws.close()
+    assert b.n_won == 12 and b.won_revenue == 2_815_000 and b.n_quarters_closed == 9
+    assert g_start(b) == pytest.approx(2_815_000 / 9)
+    assert dict(b.missing)["cycle_days"].startswith("none of the 12 won deals closes on or after its created date")
+    assert "nan" not in b.note.lower() and "1520% above what was won" in b.note
+    g = w.goal_seek(b, 400_000, "cycle_days")
+    assert np.isnan(g["needed"].iat[0]) and "cycle length (days) is not measured (none of the 12" in g.attrs["note"]
+    assert "nan" not in g.attrs["note"].lower()
+
+
+def g_start(b: w.VelocityBaseline) -> float:
+    return w.goal_seek(b, 1.0, "win_rate").attrs["base_revenue"]
 
 
 def b_tuple(b: w.VelocityBaseline) -> tuple[int, int, int, int]:
@@ -234,9 +310,47 @@ def test_demo_whatif_smoke(demo_ws):
               b.actual_revenue_per_quarter):
         assert math.isfinite(v) and v > 0
     assert 0 < b.win_rate < 1
-    target = b.revenue_per_quarter * 1.1
+    # goal seek starts from what was won in the period, not from the identity
+    assert g_start(b) == pytest.approx(b.won_revenue / b.n_quarters_closed) == b.actual_revenue_per_quarter
+    assert b.missing == () and b.note.startswith("Goal seek starts from the revenue actually won")
+    target = b.actual_revenue_per_quarter * 1.1
     for lever in (*w.LEVERS, "mix"):
         g = w.goal_seek(b, target, lever)
-        assert g["feasible"].all() and implied(g, b) == pytest.approx(target)
+        # the levers move by target ÷ actual (goal seek starts from what was won, not the identity)
+        assert g["feasible"].all() and implied(g, b) == pytest.approx(b.revenue_per_quarter * 1.1)
     s = w.quota_scenario(demo_ws, change_pct=-10)
     assert s.reps_at_plan_after >= s.reps_at_plan_before and s.n_reps > 0 and s.n_managers > 0
+
+
+@pytest.mark.parametrize("header", [
+    "Opportunity Name,Opportunity Owner,Stage,Amount,Close Date,Created Date,Extra",
+    "extra,CREATED DATE,close_date,amount,stage,opportunity owner,opportunity name",
+])
+def test_an_export_with_empty_created_dates_goal_seeks_from_actuals_and_refuses_the_cycle(tmp_path, header):
+    """A generated export (header case, order and an extra column vary) whose Created Date is empty."""
+    from analytics.ingest.pipeline import import_directory
+    from analytics.store.workspace import Workspace
+
+    rows = [dict(n="A", o="Ann", s="Closed Won", a="10000", c="2025-02-09"),
+            dict(n="B", o="Ann", s="Closed Won", a="30000", c="2025-04-02"),
+            dict(n="C", o="Bob", s="Closed Lost", a="1000", c="2025-05-01"),
+            dict(n="D", o="Bob", s="Prospecting", a="1000", c="")]
+    key = {"opportunity name": "n", "opportunity owner": "o", "stage": "s", "amount": "a", "close date": "c",
+           "close_date": "c"}
+    cols = header.split(",")
+    lines = [header] + [",".join(r.get(key.get(c.lower(), ""), "") for c in cols) for r in rows]
+    (tmp_path / "deals.csv").write_text("\n".join(lines) + "\n")
+    ws = Workspace()
+    try:
+        report = import_directory(ws, tmp_path)[0]
+        assert report.table == "opportunities" and report.rows_loaded == 4
+        b = w.velocity_baseline(ws)
+    finally:
+        ws.close()
+    assert g_start(b) == pytest.approx(20_000)  # 40,000 won over 2025-Q1 and Q2
+    assert dict(b.missing) == {"opportunities": "no deal has a created date in the period",
+                               "cycle_days": "the won deals have no created date"}
+    g = w.goal_seek(b, 30_000, "cycle_days")
+    assert np.isnan(g["needed"].iat[0])
+    assert g.attrs["note"] == ("Goal seek cannot reach 30,000 a quarter (from 20,000, +50.0%): cycle length (days) "
+                               "is not measured (the won deals have no created date).")
