@@ -240,8 +240,8 @@ def page_metrics(ws: Workspace) -> list[Metric]:
         M("Distribution", "pareto product", lambda f, c: pareto(ws, f, "product")),
         M("Distribution", "stars_and_strugglers", lambda f, c: stars_and_strugglers(ws, f, s(c))),
         M("What-if", "velocity_baseline + goal_seek",
-          lambda f, c: goal_seek(b, b.revenue_per_quarter * 1.2, "win_rate")
-          if (b := velocity_baseline(ws, f)).revenue_per_quarter else b),
+          lambda f, c: goal_seek(b, b.actual_revenue_per_quarter * 1.2, "win_rate")
+          if not (b := velocity_baseline(ws, f)).reason("actual") else b),
         M("What-if", "quota_scenario", lambda f, c: quota_scenario(ws, f, s(c), 0.0)),
         M("Presenter mode", "insights", lambda f, c: insights(ws, f, s(c), False)),
         M("Handouts and report", "diagnosis", lambda f, c: diagnosis(ws, f, s(c))),

@@ -202,15 +202,23 @@ def velocity_baseline(ws: Workspace, filters: Filters = Filters()) -> VelocityBa
         actual_revenue_per_quarter=float(actual), n_created=n_created, n_quarters_created=q_created,
         n_won=n_won, n_lost=n_lost, won_revenue=won_revenue, n_cycle_deals=int(closed[5] or 0),
         n_quarters_closed=q_closed, start=start, end=end, n_won_with_created=int(closed[8] or 0))
-    return _with_note(replace(base, missing=_missing(base)))
+    missing = _missing(base)
+    if "opportunities" in dict(missing):  # created dates that do not date the deals give no count either
+        base = replace(base, opportunities=np.nan)
+    return _with_note(replace(base, missing=missing))
 
 
 def _missing(b: VelocityBaseline) -> tuple[tuple[str, str], ...]:
     """(input, reason) for each input the data does not measure, in plain words."""
     out: list[tuple[str, str]] = []
     no_won = "no deal was won in the period"
+    dates_after_close = b.n_won > 0 and b.n_won_with_created > 0 and b.n_cycle_deals == 0
     if b.n_created == 0:
         out.append(("opportunities", "no deal has a created date in the period"))
+    elif dates_after_close:
+        # created dates that follow every won deal's close do not date the opportunities either
+        out.append(("opportunities", f"none of the {b.n_won:,} won deals closes on or after its created date, so "
+                    "the created dates do not say when deals were opened"))
     if b.n_won + b.n_lost == 0:
         out.append(("win_rate", "no deal was closed (won or lost) in the period"))
     if b.n_won == 0:

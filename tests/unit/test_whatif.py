@@ -241,7 +241,11 @@ def test_goal_seek_on_the_salesforce_dev_org_export_refuses_the_cycle_with_its_r
     assert b.n_won == 12 and b.won_revenue == 2_815_000 and b.n_quarters_closed == 9
     assert g_start(b) == pytest.approx(2_815_000 / 9)
     assert dict(b.missing)["cycle_days"].startswith("none of the 12 won deals closes on or after its created date")
-    assert "nan" not in b.note.lower() and "1520% above what was won" in b.note
+    # created dates after every close do not date the opportunities: no identity, so no "+1520%"
+    assert dict(b.missing)["opportunities"].startswith("none of the 12 won deals closes on or after")
+    assert "nan" not in b.note.lower() and "%" not in b.note
+    assert "The identity cannot be computed on this selection: no opportunities created per quarter" in b.note
+    assert w.goal_seek(b, 400_000, "win_rate")["needed"].iat[0] == pytest.approx(0.6 * 400_000 / (2_815_000 / 9))
     g = w.goal_seek(b, 400_000, "cycle_days")
     assert np.isnan(g["needed"].iat[0]) and "cycle length (days) is not measured (none of the 12" in g.attrs["note"]
     assert "nan" not in g.attrs["note"].lower()
