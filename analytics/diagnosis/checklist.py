@@ -118,13 +118,13 @@ def empty_checklist_note(checked: list[str], unchecked: list[str]) -> str:
     """What an empty checklist means, by how much it rests on: never an all-clear over checks that did not run.
 
     >>> empty_checklist_note([], ["skill time (needs x)"])
-    'No checklist: none of the evidence it reads is measured here, so nothing could be checked. Not checked: skill time (needs x).'
+    'No checklist yet: none of the evidence it reads is measured here, so nothing could be checked. Not checked: skill time (needs x).'
     >>> empty_checklist_note(["follow-through"], ["skill time (needs x)"])[:60]
     'No item, but this rests on few signals (1 of 2 checks ran): '
     """
     not_run = f" Not checked: {'; '.join(unchecked)}." if unchecked else ""
     if not checked:
-        return f"No checklist: none of the evidence it reads is measured here, so nothing could be checked.{not_run}"
+        return f"No checklist yet: none of the evidence it reads is measured here, so nothing could be checked.{not_run}"
     ran = f"Checked: {', '.join(checked)}."
     total = len(checked) + len(unchecked)
     if len(checked) < min(FEW_CHECKS, total):
