@@ -84,13 +84,13 @@ def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]]
 #: Behaviours and stuck gaps are read from their own arguments, not from the row.
 CHECKS = (
     ("coaching behaviours", None, "a coaching sessions export with the behaviour flags"),
-    ("skill time", "skill_time_share", "a coaching sessions export with minutes on skills and on pipeline"),
-    ("follow-through", "follow_through_rate", "a development actions export with due and completed dates"),
-    ("revisits", "revisit_rate", "a development actions export with revisit dates"),
+    ("skill time", "skill_time_share", "coaching sessions with a skills/pipeline minutes split"),
+    ("follow-through", "follow_through_rate", "a development actions export with due dates"),
+    ("revisits", "revisit_rate", "development actions with revisit dates"),
     ("involvement in complex deals", "involvement_won_complex",
-     "closed deals with a manager-involved flag or activities on them"),
-    ("coaching survey", "confidence_gap", "a surveys export with the manager's and the reps' answers"),
-    ("stuck gaps", None, "a capability reviews export (a score per rep, capability and cycle)"),
+     "a manager-involved flag or activities on closed deals"),
+    ("coaching survey", "confidence_gap", "a coaching survey export"),
+    ("stuck gaps", None, "a capability reviews export"),
 )
 #: Fewer checks than this that ran make an empty checklist "thin evidence", not "no weak spot".
 FEW_CHECKS = 4
