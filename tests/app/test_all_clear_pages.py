@@ -4,12 +4,15 @@ never told "nobody is below a standard" or "no weak spot"; the demo, where every
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 import pytest
 
 from analytics.ingest.pipeline import analyse_file, import_file
 from analytics.store.workspace import Workspace
 from tests.app.test_pages import app, texts
-from tests.unit.test_attainment_periods import org
+from tests.unit.test_attainment_periods import load, org
 
 
 def deals_only(shape: str) -> Workspace:
@@ -61,3 +64,20 @@ def test_the_demo_all_clear_names_the_checks_that_ran():
     if at.success:  # an all-clear only with every standard checked, each with how many it judged
         assert all("Checked: coverage against" in s.value and "Not checked" not in s.value for s in at.success)
     assert "Checked: coverage against 3× next quarter's quota (" in shown, shown
+
+
+def test_an_all_clear_over_part_of_the_standards_is_not_green():
+    """Quotas every rep beats and no activities: before, a green "nobody is below a measured standard"
+    over attainment alone; now it says the activity standard was not checked, and not in green."""
+    files = org("shouting")
+    quotas = pd.read_csv(io.StringIO(files["quotas.csv"]))
+    files["quotas.csv"] = quotas.assign(**{"QUOTA AMOUNT": 1}).to_csv(index=False)
+    ws = load(files)
+    try:
+        at, shown = shown_on(ws, "views/kpis.py")
+        assert not at.success, [s.value for s in at.success]
+        assert "Nobody in scope is below the standards that could be checked. Checked: attainment against 100% (3 teams)" \
+            in shown, shown
+        assert "Not checked:" in shown and "activity standard (needs an activities export)" in shown
+    finally:
+        ws.close()
