@@ -116,26 +116,24 @@ def render() -> None:
         st.caption(f"Standards: coverage {settings.coverage_standard:g}× next quarter's quota; "
                    f"{settings.activity_target_per_week:g} activities per rep per week in at least half the weeks; "
                    "attainment of 100%.")
-        mine = judged[judged["level"] == level]
-        evidence = {"coverage": ("coverage", "a quota export and open deals with close dates"),
-                    "activity_met_share": ("activity", "an activities export"),
-                    "attainment": ("attainment", "a quota export")}
-        measured = [word for col, (word, _) in evidence.items() if mine[col].notna().any()]
-        unjudged = [f"{word} (needs {needs})" for col, (word, needs) in evidence.items() if not mine[col].notna().any()]
+        checked, unchecked = kpis.standards_checked(judged, level, settings)
+        ran = f"Checked: {'; '.join(checked)}." + (f" Not checked: {'; '.join(unchecked)}." if unchecked else "")
         if unmeasured:
             st.info(f"Not measured: {unmeasured}.", icon=":material/info:")
-        elif not measured:
-            st.info("Not measured: no standard has evidence for anyone in scope. "
-                    + "; ".join(w[0].upper() + w[1:] for w in unjudged) + ".", icon=":material/info:")
-        elif shown.empty:
-            st.success(f"Nobody in scope is below a measured standard ({', '.join(measured)})."
-                       + (f" Not measured: {'; '.join(unjudged)}." if unjudged else ""), icon=":material/check:")
+        elif not checked:  # nothing ran: never an all-clear
+            st.info("Not measured: no standard has evidence for anyone in scope, so nothing could be checked. "
+                    + "; ".join(w[0].upper() + w[1:] for w in unchecked) + ".", icon=":material/info:")
+        elif shown.empty and not unchecked:
+            st.success(f"Nobody in scope is below a standard. {ran}", icon=":material/check:")
+        elif shown.empty:  # an all-clear over part of the standards only: said as such, not green
+            st.info(f"Nobody in scope is below the standards that could be checked. {ran}", icon=":material/info:")
         else:
             st.dataframe(shown, hide_index=True, width="stretch", column_config={
                 "coverage": st.column_config.NumberColumn(format="%.1f×"),
                 "activity_met_share": st.column_config.NumberColumn("weeks meeting activity standard",
                                                                     format="percent"),
                 "attainment": st.column_config.NumberColumn(format="percent")})
+            st.caption(ran)
         download_csv(below, "below-standard.csv", key="dl-below")
         thresholds_form()
 

@@ -4,7 +4,7 @@ behaviours with example sessions, the confidence gap, and a checklist for the ne
 import pandas as pd
 import streamlit as st
 
-from analytics.diagnosis import diagnosis, next_one_on_one, signal_table
+from analytics.diagnosis import checklist_basis, diagnosis, empty_checklist_note, next_one_on_one, signal_table
 from analytics.diagnosis.dials import DIALS, SIGNALS, dial_basis, link_notes, link_reasons
 from analytics.fmt import quarter_label
 from analytics.outputs import charts, handout_pdf
@@ -82,7 +82,8 @@ def render() -> None:
         for i, item in enumerate(items, start=1):
             st.markdown(f"{i}. {md_escape(item.title)}: {md_escape(item.evidence)}.")
     else:
-        st.caption("No weak spot in the measured evidence. Ask what the team's next stretch is.")
+        judged = ((gaps["manager"] == manager) & (gaps["status"] != "not measured")).any()  # a stuck gap could show
+        st.caption(md_escape(empty_checklist_note(*checklist_basis(row, counts, judged))))
 
     st.subheader("The three signals over time")
     c1, c2, c3 = st.columns(3)

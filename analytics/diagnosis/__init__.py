@@ -4,7 +4,7 @@ hero pattern, manager clusters, skill and fit gaps and movers, the next 1:1's ch
 May import: every layer below (vocabulary, ``store``, ``people``, ``periods``, ``signals``, ``results``).
 """
 
-from analytics.diagnosis.checklist import next_one_on_one
+from analytics.diagnosis.checklist import checklist_basis, empty_checklist_note, next_one_on_one
 from analytics.diagnosis.clusters import FEATURE_LABELS, ManagerClusters, cluster_managers, describe
 from analytics.diagnosis.dials import diagnosis, manager_evidence, prepare_pages, signal_table
 from analytics.diagnosis.gaps import CATEGORIES, category_counts, gap_classification
@@ -13,9 +13,11 @@ from analytics.diagnosis.movers import movers_by_manager, top_movers
 __all__ = [
     "CATEGORIES",
     "category_counts",
+    "checklist_basis",
     "cluster_managers",
     "describe",
     "diagnosis",
+    "empty_checklist_note",
     "FEATURE_LABELS",
     "gap_classification",
     "manager_evidence",

@@ -78,3 +78,56 @@ def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]]
                                    f"(e.g. {stuck_examples[0]}): change the approach, or treat as a fit question",
                                    0.5))
     return sorted(items, key=lambda i: i.severity, reverse=True)[:limit]
+
+
+#: What the checklist reads: (label, the row column measured when not missing, the export that would measure it).
+#: Behaviours and stuck gaps are read from their own arguments, not from the row.
+CHECKS = (
+    ("coaching behaviours", None, "a coaching sessions export with the behaviour flags"),
+    ("skill time", "skill_time_share", "coaching sessions with a skills/pipeline minutes split"),
+    ("follow-through", "follow_through_rate", "a development actions export with due dates"),
+    ("revisits", "revisit_rate", "development actions with revisit dates"),
+    ("involvement in complex deals", "involvement_won_complex",
+     "a manager-involved flag or activities on closed deals"),
+    ("coaching survey", "confidence_gap", "a coaching survey export"),
+    ("stuck gaps", None, "a capability reviews export"),
+)
+#: Fewer checks than this that ran make an empty checklist "thin evidence", not "no weak spot".
+FEW_CHECKS = 4
+
+
+def checklist_basis(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]],
+                    gaps_measured: bool) -> tuple[list[str], list[str]]:
+    """The checks :func:`next_one_on_one` could run for this manager, and those it could not (with the export).
+
+    >>> checklist_basis(pd.Series({"follow_through_rate": 0.8}), {"tied_to_plan": (0, 0)}, False)[0]
+    ['follow-through']
+    """
+    ran = {"coaching behaviours": any(o for _, o in behaviour_counts.values()), "stuck gaps": bool(gaps_measured)}
+    checked, unchecked = [], []
+    for label, col, needs in CHECKS:
+        done = ran[label] if col is None else not _missing(row.get(col))
+        if done:
+            checked.append(label)
+        else:
+            unchecked.append(f"{label} (needs {needs})")
+    return checked, unchecked
+
+
+def empty_checklist_note(checked: list[str], unchecked: list[str]) -> str:
+    """What an empty checklist means, by how much it rests on: never an all-clear over checks that did not run.
+
+    >>> empty_checklist_note([], ["skill time (needs x)"])
+    'No checklist yet: none of the evidence it reads is measured here, so nothing could be checked. Not checked: skill time (needs x).'
+    >>> empty_checklist_note(["follow-through"], ["skill time (needs x)"])[:60]
+    'No item, but this rests on few signals (1 of 2 checks ran): '
+    """
+    not_run = f" Not checked: {'; '.join(unchecked)}." if unchecked else ""
+    if not checked:
+        return f"No checklist yet: none of the evidence it reads is measured here, so nothing could be checked.{not_run}"
+    ran = f"Checked: {', '.join(checked)}."
+    total = len(checked) + len(unchecked)
+    if len(checked) < min(FEW_CHECKS, total):
+        return (f"No item, but this rests on few signals ({len(checked)} of {total} checks ran): "
+                f"not a sign that all is well. {ran}{not_run}")
+    return f"No weak spot in the checks that ran. Ask what the team's next stretch is. {ran}{not_run}"

@@ -403,7 +403,8 @@ def _page(doc: _Handout, p: ManagerProfile, *, page: int, pages: int, stamp: str
     items = p.checklist[:MAX_CHECKLIST]
     if not items:
         doc.style(9, color=MUTED)
-        y += doc.para(x0, y, w, 4.6, NO_ITEMS if _has_checklist_evidence(p) else NO_EVIDENCE, max_lines=2)
+        y += doc.para(x0, y, w, 4.6, p.checklist_note or (NO_ITEMS if _has_checklist_evidence(p) else NO_EVIDENCE),
+                        max_lines=6)
     for i, item in enumerate(items, start=1):
         reserve = MORE_H if i < len(items) else 0.0  # room for the "+n more" line below
         if y + ITEM_MIN_H + reserve > BODY_BOTTOM:  # no room for this item: say how many are left out

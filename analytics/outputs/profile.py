@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.diagnosis.checklist import ChecklistItem, next_one_on_one
+from analytics.diagnosis.checklist import ChecklistItem, checklist_basis, empty_checklist_note, next_one_on_one
 from analytics.diagnosis.dials import DIALS, diagnosis, dial_rests_on, rank_context
 from analytics.filters import Filters
 from analytics.fmt import clip, fmt_pct
@@ -94,6 +94,7 @@ class ManagerProfile:
     dial_notes: dict[str, str] | None = None  # key of dials.DIALS -> "" when scored, else why not
     dial_evidence: dict[str, str] | None = None  # key of dials.DIALS -> "48 survey answers, 10 reps"
     dial_ranks: dict[str, str] | None = None  # key of dials.DIALS -> "2nd of 15 in scope" ("" alone)
+    checklist_note: str = ""  # what an empty checklist means: the checks that ran and those that could not
 
 
 def _num(value) -> float | None:
@@ -201,6 +202,8 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
         mine = stuck[stuck["manager"] == manager]
         examples = [f"{clip(r.rep)}: {clip(r.capability)}" for r in mine.itertuples()]
         items = next_one_on_one(row, counts, examples, settings)
+        judged = ((gaps["manager"] == manager) & (gaps["status"] != "not measured")).any()  # a stuck gap could show
+        note = "" if items else empty_checklist_note(*checklist_basis(row, counts, judged))
 
         attainment = _num(row.get("attainment"))
         ranks = {d: rank_context(row.get(f"rank_in_scope_{d}"), row.get(f"n_ranked_{d}")) for d in DIALS}
@@ -241,6 +244,7 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
             confidence_gap=gap,
             confidence_basis=confidence_basis,
             checklist=items,
+            checklist_note=note,
             stuck_gaps=examples,
             skill_time_basis=(f"{_int(row.get('n_sessions_with_split'))} sessions with a minutes split"
                               if share is not None else NEEDS_SPLIT),

@@ -321,8 +321,7 @@ def _manager_section(p: ManagerProfile, anchor: str, index_amounts: bool) -> str
         items = "".join(f"<li><strong>{e(i.title)}</strong>: {e(i.evidence)}.</li>" for i in p.checklist)
         out.append(f'<ol class="checklist">{items}</ol>')
     else:
-        out.append('<p class="muted">No weak spot in the measured evidence. Ask what the team\'s next stretch '
-                   "is.</p>")
+        out.append(f'<p class="muted">{e(p.checklist_note or "No item in the checklist.")}</p>')
     out.append("</section>")
     return "\n".join(out)
 

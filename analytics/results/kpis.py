@@ -951,3 +951,37 @@ SUMMARY_COLUMNS = ["activities", "activities_per_rep_week", "activity_met_share"
                    "deals_created", "deals_advancing", "open_pipeline", "pipeline_next_quarter", "coverage_quota",
                    "coverage", "coverage_basis", "meets_coverage", "n_open_deals", "velocity_per_day", "revenue",
                    "quota", "attainment", "won", "lost", "win_rate", "avg_deal_size", "cycle_length_days", "n_cycle"]
+
+
+#: What each standard reads, and the export that lets it be checked when nothing in scope has it.
+STANDARD_EVIDENCE = {
+    "coverage": ("coverage", "a quota export and open deals with close dates"),
+    "activity_met_share": ("activity standard", "an activities export"),
+    "attainment": ("attainment", "a quota export"),
+}
+
+
+def standards_checked(judged: pd.DataFrame, level: str, settings: Settings = Settings()) -> tuple[list[str], list[str]]:
+    """Which standards of :func:`below_standard` (``only_below=False``) ran at ``level``, and which could not.
+
+    A standard ran when at least one rep (or team) in scope has its evidence; the first list names
+    each with its bar and how many were judged, the second each that did not run with the export it
+    needs. An all-clear is honest only over the first list.
+
+    >>> f = pd.DataFrame({"level": ["rep", "rep"], "coverage": [None, None],
+    ...                   "activity_met_share": [0.6, None], "attainment": [1.2, 0.9]})
+    >>> standards_checked(f, "rep")
+    (['activity standard (1 rep)', 'attainment against 100% (2 reps)'], ['coverage (needs a quota export and open deals with close dates)'])
+    """
+    mine = judged[judged["level"] == level]
+    bars = {"coverage": f" against {settings.coverage_standard:g}× next quarter's quota",
+            "activity_met_share": "", "attainment": f" against {ATTAINMENT_STANDARD:.0%}"}
+    unit = "rep" if level == "rep" else "team"
+    checked, unchecked = [], []
+    for col, (word, needs) in STANDARD_EVIDENCE.items():
+        n = int(mine[col].notna().sum()) if col in mine else 0
+        if n:
+            checked.append(f"{word}{bars[col]} ({n} {unit}{'' if n == 1 else 's'})")
+        else:
+            unchecked.append(f"{word} (needs {needs})")
+    return checked, unchecked
