@@ -24,6 +24,8 @@ markup is shown as the text it is.
 
 from __future__ import annotations
 
+import datetime as _dt
+import functools
 import math
 import re
 
@@ -151,3 +153,217 @@ def fmt_day(d) -> str | None:
         return None
     d = pd.Timestamp(d)
     return f"{d.day} {d:%b %Y}"
+
+
+# ------------------------------------------------------------------ the vocabulary of numbers
+#: what an empty cell reads (never "None", "nan" or "NaT")
+EMPTY = "—"
+#: the minus sign numbers are written with (U+2212, not the hyphen)
+MINUS = "\u2212"
+
+
+def _signed(value: float, digits: int) -> str:
+    """``value`` rounded to ``digits`` with its sign ("+12", "−3.5"); a value that rounds to zero
+    is "0", never "-0" or "+0.0"."""
+    text = f"{abs(value):,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        return "0"
+    return ("+" if value > 0 else MINUS) + text
+
+
+def fmt_points(diff: float | None, digits: int = 0) -> str | None:
+    """A difference of two shares (given as fractions, as the engine holds them) in percentage
+    points: the gap between 93% and 81% is "+12 points", never "+12%"; None when missing.
+
+    >>> fmt_points(0.12), fmt_points(-0.034), fmt_points(0.01), fmt_points(0.001), fmt_points(None)
+    ('+12 points', '−3 points', '+1 point', '0 points', None)
+    >>> fmt_points(0.8333, 1)
+    '+83.3 points'
+    """
+    if _missing(diff):
+        return None
+    text = _signed(100 * float(diff), digits)
+    return f"{text} {'point' if text in ('+1', MINUS + '1') else 'points'}"
+
+
+def fmt_slope(per_step: float | None, step: str = "cycle", digits: int = 1, flat: str | None = None) -> str | None:
+    """A slope on a 0–100 scale (a score or a share times 100) in points per ``step``; a slope
+    that rounds to zero reads "0 points per cycle" (or ``flat``), never "-0.000"; None when missing.
+
+    >>> fmt_slope(2.06), fmt_slope(-0.7, "quarter"), fmt_slope(-0.0004), fmt_slope(0.01, flat="flat")
+    ('+2.1 points per cycle', '−0.7 points per quarter', '0 points per cycle', 'flat')
+    >>> fmt_slope(float("nan")) is None
+    True
+    """
+    if _missing(per_step):
+        return None
+    text = _signed(float(per_step), digits)
+    if text == "0" and flat is not None:
+        return flat
+    return f"{text} {'point' if text in ('+1.0', MINUS + '1.0', '+1', MINUS + '1') else 'points'} per {step}"
+
+
+#: plurals that do not follow the rules of :func:`plural`
+IRREGULAR_PLURALS = {
+    "person": "people", "child": "children", "analysis": "analyses", "series": "series", "criterion": "criteria",
+    "index": "indices", "quiz": "quizzes", "staff": "staff", "data": "data",
+}
+
+
+def plural(noun: str) -> str:
+    """The plural of an English noun (the last word of ``noun``): the irregular ones from
+    :data:`IRREGULAR_PLURALS`, then -y after a consonant → -ies, -s/-x/-z/-ch/-sh → -es, else -s.
+
+    >>> [plural(w) for w in ("named gap", "opportunity", "day", "coach", "box", "person", "rep-capability series")]
+    ['named gaps', 'opportunities', 'days', 'coaches', 'boxes', 'people', 'rep-capability series']
+    """
+    head, _, last = noun.rpartition(" ")
+    lead = f"{head} " if head else ""
+    key = last.rsplit("-", 1)[-1].lower()
+    if key in IRREGULAR_PLURALS:
+        word = IRREGULAR_PLURALS[key]
+        original = last[len(last) - len(key):]
+        return lead + last[: len(last) - len(key)] + (word.capitalize() if original[:1].isupper() else word)
+    if re.search(r"[^aeiou]y$", last):
+        return lead + last[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", last):
+        return lead + last + "es"
+    return lead + last + "s"
+
+
+def fmt_count(n: int | float | None, noun: str, many: str | None = None) -> str | None:
+    """A count with its noun in the right number: "1 named gap", "36 named gaps", "1,204 deals"
+    (``many`` overrides the plural); None when missing.
+
+    >>> fmt_count(1, "named gap"), fmt_count(36, "named gap"), fmt_count(0, "manager"), fmt_count(2, "person")
+    ('1 named gap', '36 named gaps', '0 managers', '2 people')
+    >>> fmt_count(1204, "deal"), fmt_count(3, "rep", "reps in scope"), fmt_count(None, "deal")
+    ('1,204 deals', '3 reps in scope', None)
+    """
+    if _missing(n):
+        return None
+    n = int(n)
+    return f"{n:,} {noun if n == 1 else many or plural(noun)}"
+
+
+def fmt_date(d) -> str | None:
+    """A date as pages write it, without its time (an alias of :func:`fmt_day`).
+
+    >>> fmt_date(pd.Timestamp("2026-09-18 00:00:00")), fmt_date(pd.NaT)
+    ('18 Sep 2026', None)
+    """
+    return fmt_day(d)
+
+
+def fmt_percentile(p: float | None) -> str | None:
+    """A percentile rank (0–100) as a whole number: 73.3333 reads "73".
+
+    >>> fmt_percentile(73.3333), fmt_percentile(None)
+    ('73', None)
+    """
+    return None if _missing(p) else f"{float(p):.0f}"
+
+
+#: human headers for the columns the engine's frames carry (anything else: :func:`human_header`)
+COLUMN_LABELS = {
+    "n_actions": "Assigned", "n_due": "Due", "n_completed_due": "Completed of due", "n_completed": "Completed",
+    "n_revisited": "Revisited", "n_overdue": "Overdue", "n_sessions": "Sessions", "n_reps_coached": "Reps coached",
+    "n_complex_won": "Complex deals won", "n_quarters": "Quarters", "n_cycles": "Cycles",
+    "n_capabilities": "Capabilities", "n_params": "Parameters", "n_rep_capabilities": "Rep-capability series",
+    "n_reps_reviewed": "Reps reviewed", "n_named_gaps": "Named gaps", "n_gaps_moved": "Gaps moved",
+    "n_gaps_stuck": "Gaps stuck", "n": "Reps", "aic": "AIC (lower fits better)", "loglik": "Log-likelihood",
+    "label": "Model", "latest_norm": "Latest score", "baseline_norm": "Score when named",
+    "named_cycles": "Cycles named", "best_capability": "Best capability", "best_rise": "Rise on best capability",
+    "mean_slope": "Mean slope", "share_improving": "Share improving", "session_date": "Date",
+    "session_type": "Session type", "focus_capability": "Capability in focus", "below_on": "Below standard on",
+    "next_step": "Next step", "due_date": "Due", "assigned_date": "Assigned", "completed_date": "Completed",
+    "days_overdue": "Days overdue", "days_since_completed": "Days since completed", "action_id": "Action",
+    "action_type": "Type", "rep": "Rep", "manager": "Manager", "quality_index": "Quality index",
+    "follow_through_rate": "Follow-through", "revisit_rate": "Revisit rate",
+    "median_days_to_complete": "Median days to complete", "median_days_to_revisit": "Median days to revisit",
+}
+#: columns that hold a share (0–1), drawn as whole percentages
+SHARE_COLUMNS = re.compile(r"(^|_)(rate|share|attainment|independence|quality_index|self_rating|reps_agree)($|_)")
+
+
+def human_header(column: str) -> str:
+    """A column's header as a user reads it: :data:`COLUMN_LABELS`, else its name in sentence
+    case with spaces ("n_" counts lose the prefix).
+
+    >>> human_header("n_due"), human_header("median_days_to_complete"), human_header("n_widgets"), human_header("Rep")
+    ('Due', 'Median days to complete', 'Widgets', 'Rep')
+    """
+    if column in COLUMN_LABELS:
+        return COLUMN_LABELS[column]
+    text = re.sub(r"^n_", "", str(column)).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _cells(values: pd.Series, how) -> pd.Series:
+    return values.map(lambda v: EMPTY if _missing_cell(v) else how(v)).astype(object)
+
+
+def _missing_cell(v) -> bool:
+    if v is None or v is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def user_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, shares=(), points=(), slopes=(),
+               percentiles=(), decimals: dict[str, int] | None = None) -> pd.DataFrame:
+    """A frame as a user reads it in a table: human headers (``labels``, then
+    :func:`human_header`), dates without their time, shares as whole percentages (``shares`` and
+    any column :data:`SHARE_COLUMNS` names), differences of shares in points, slopes (0–100 scale)
+    with :func:`fmt_slope`, percentiles as whole numbers, counts with thousands separators,
+    other numbers to ``decimals`` (default 2, trailing zeros kept), yes/no for booleans, and
+    :data:`EMPTY` for every missing cell. Every cell becomes text (the CSV download keeps the
+    numbers: give it the frame itself).
+
+    >>> t = user_table(pd.DataFrame({"manager": ["Ann", None], "follow_through_rate": [0.613, None],
+    ...     "session_date": pd.to_datetime(["2026-09-18", None]), "percentile": [73.3333, 5.0],
+    ...     "n_due": [1204, 3], "confidence_gap": [0.83, -0.02]}), points=["confidence_gap"])
+    >>> t.columns.tolist()
+    ['Manager', 'Follow-through', 'Date', 'Percentile', 'Due', 'Confidence gap']
+    >>> t.iloc[0].tolist(), t.iloc[1].tolist()
+    (['Ann', '61%', '18 Sep 2026', '73', '1,204', '+83 points'], ['—', '—', '—', '5', '3', '−2 points'])
+    """
+    labels, decimals = labels or {}, decimals or {}
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        v = frame[col]
+        name = str(col)
+        if name in points:
+            cells = _cells(v, fmt_points)
+        elif name in slopes:
+            cells = _cells(v, functools.partial(_slope_cell, digits=decimals.get(name, 1)))
+        elif name in percentiles or name == "percentile":
+            cells = _cells(v, fmt_percentile)
+        elif pd.api.types.is_bool_dtype(v):
+            cells = _cells(v, lambda x: "yes" if x else "no")
+        elif pd.api.types.is_datetime64_any_dtype(v):
+            cells = _cells(v, fmt_day)
+        elif pd.api.types.is_numeric_dtype(v) and (name in shares or SHARE_COLUMNS.search(name)):
+            cells = _cells(v, fmt_pct)
+        elif pd.api.types.is_integer_dtype(v) or (pd.api.types.is_float_dtype(v) and name not in decimals
+                                                  and v.dropna().eq(v.dropna().round()).all()
+                                                  and (name.startswith("n_") or name.startswith("days"))):
+            cells = _cells(v, lambda x: f"{int(x):,}")
+        elif pd.api.types.is_float_dtype(v):
+            d = decimals.get(name, 2)
+            cells = _cells(v, lambda x, d=d: f"{float(x):,.{d}f}".replace("-", MINUS))
+        else:
+            cells = _cells(v, lambda x: fmt_day(x) if isinstance(x, pd.Timestamp) or _is_date(x)
+                           else ("yes" if x else "no") if isinstance(x, bool) else str(x))
+        out[labels.get(name) or human_header(name)] = cells
+    return out
+
+
+def _slope_cell(x, digits: int) -> str:
+    return _signed(float(x), digits)
+
+
+def _is_date(x) -> bool:
+    return isinstance(x, _dt.date)
