@@ -200,7 +200,7 @@ def fmt_slope(per_step: float | None, step: str = "cycle", digits: int = 1, flat
     text = _signed(float(per_step), digits)
     if text == "0" and flat is not None:
         return flat
-    return f"{text} {'point' if text in ('+1.0', MINUS + '1.0', '+1', MINUS + '1') else 'points'} per {step}"
+    return f"{text} {'point' if text in ('+1', MINUS + '1') else 'points'} per {step}"
 
 
 #: plurals that do not follow the rules of :func:`plural`

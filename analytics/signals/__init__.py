@@ -23,6 +23,7 @@ from analytics.signals.follow_through import (
     actions,
     completed_not_revisited,
     follow_through_by_manager,
+    follow_through_by_quarter,
     overdue_actions,
 )
 from analytics.signals.independence import (
@@ -33,6 +34,7 @@ from analytics.signals.independence import (
     flagged_deals,
     independence_by_manager,
     independence_by_rep,
+    trend_label,
 )
 from analytics.signals.manage import activity_by_manager, pipeline_by_manager
 from analytics.signals.surveys import classify_items, confidence_verdict, survey_by_manager
@@ -53,8 +55,10 @@ __all__ = [
     "dependency_trend",
     "flagged_deals",
     "follow_through_by_manager",
+    "follow_through_by_quarter",
     "independence_by_manager",
     "independence_by_rep",
+    "trend_label",
     "moved_rule",
     "named_gaps",
     "naming_cycles",

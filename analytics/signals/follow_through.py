@@ -141,6 +141,40 @@ def follow_through_by_manager(ws: Workspace, filters: Filters = Filters(),
     return out[MANAGER_COLUMNS].reset_index(drop=True)
 
 
+QUARTER_COLUMNS = ["quarter", "n_due", "n_completed_due", "follow_through_rate"]
+
+
+def follow_through_by_quarter(a: pd.DataFrame) -> pd.DataFrame:
+    """Follow-through per quarter of assignment, from :func:`actions` rows (one manager's, or any).
+
+    follow_through_rate = n_completed_due ÷ n_due over the actions assigned in the quarter: the
+    completed actions counted are those *among the due ones* (the same set as the denominator), so
+    the rate is a share, 0..1, like :func:`follow_through_by_manager`'s; an action completed early
+    and not yet due is in neither. Quarters with nothing due are left out (no rate to draw).
+
+    >>> rows = pd.DataFrame({"assigned_date": pd.to_datetime(["2025-01-05", "2025-02-01", "2025-02-03"]),
+    ...                      "is_due": [True, False, False], "is_completed": [True, True, True]})
+    >>> follow_through_by_quarter(rows).to_dict("records")
+    [{'quarter': '2025-Q1', 'n_due': 1, 'n_completed_due': 1, 'follow_through_rate': 1.0}]
+
+    Returns
+    -------
+    DataFrame: quarter (label, "2025-Q1"), n_due, n_completed_due, follow_through_rate; in time order.
+    """
+    if a.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "quarter" else float) for c in QUARTER_COLUMNS})
+    q = pd.to_datetime(a["assigned_date"]).dt.to_period("Q")
+    frame = pd.DataFrame({"q": q, "due": a["is_due"].astype(bool),
+                          "done": (a["is_due"].astype(bool) & a["is_completed"].astype(bool))})
+    per = frame.groupby("q").agg(n_due=("due", "sum"), n_completed_due=("done", "sum"))
+    per = per[per["n_due"] > 0].sort_index()
+    out = pd.DataFrame({"quarter": [f"{p.year}-Q{p.quarter}" for p in per.index],
+                        "n_due": per["n_due"].astype("int64").to_numpy(),
+                        "n_completed_due": per["n_completed_due"].astype("int64").to_numpy()})
+    out["follow_through_rate"] = (out["n_completed_due"] / out["n_due"]).astype(float)
+    return out[QUARTER_COLUMNS]
+
+
 def overdue_actions(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """Actions whose due date has passed (due_date < as_of) and that are not completed by as_of.
 

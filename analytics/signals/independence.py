@@ -33,6 +33,7 @@ import pandas as pd
 from analytics.filters import Filters
 from analytics.people import managers
 from analytics.settings import Settings
+from analytics.signals.trends import trend_words
 from analytics.store.caching import per_data_version, per_run
 from analytics.store.workspace import Workspace
 
@@ -350,6 +351,23 @@ def classify_trend(slope: float, flat_tolerance: float = FLAT_TOLERANCE,
     if low is not None and high is not None and not (np.isnan(low) or np.isnan(high)) and low <= 0 <= high:
         return "flat"
     return "shrinking" if slope < 0 else "growing"
+
+
+def trend_label(trend: pd.DataFrame, short: bool = False) -> pd.Series:
+    """The words for each row of :func:`dependency_trend` (or of :func:`independence_by_manager`,
+    whose columns carry the ``dependency_`` prefix) that agree with the curve drawn: a "flat"
+    verdict under a curve that visibly grows reads "growing, not yet distinguishable from noise"
+    (:func:`analytics.signals.trends.trend_words`); the verdict column itself is unchanged.
+
+    >>> t = pd.DataFrame({"slope": [0.015, 0.001, -0.06, float("nan")], "n_quarters": [8, 8, 8, 1],
+    ...                   "trend": ["flat", "flat", "shrinking", "not measured"]})
+    >>> trend_label(t).tolist()
+    ['growing, not yet distinguishable from noise', 'flat', 'shrinking', 'not measured']
+    """
+    prefix = "" if "trend" in trend.columns else "dependency_"
+    words = [trend_words(v, 100 * float(s_), int(n), up="growing", down="shrinking", short=short)
+             for v, s_, n in zip(trend[f"{prefix}trend"], trend[f"{prefix}slope"], trend["n_quarters"], strict=True)]
+    return pd.Series(words, index=trend.index, dtype=object)
 
 
 def independence_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings(), *,

@@ -46,7 +46,7 @@ def test_slopes_carry_their_unit_and_sign():
     assert fmt_slope(2.06) == "+2.1 points per cycle"
     assert fmt_slope(-3.25, "quarter") == f"{MINUS}3.2 points per quarter" or fmt_slope(-3.25, "quarter") == \
         f"{MINUS}3.3 points per quarter"
-    assert fmt_slope(1.0) == "+1.0 point per cycle"
+    assert fmt_slope(1.0) == "+1.0 points per cycle" and fmt_slope(1.0, digits=0) == "+1 point per cycle"
     assert fmt_slope(float("nan")) is None and fmt_slope(None) is None
 
 
