@@ -95,23 +95,92 @@ def _label_offsets(x: pd.Series, y: pd.Series) -> list[int]:
     return out
 
 
+#: the sequential ramp of a heat map where the darker cell is the better one (d3's Greens)
+GOOD_RAMP = ("#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#006d2c", "#00441b")
+#: the diverging ramp from bad (red) through average (near white) to good (blue) (d3's RdBu)
+BAD_GOOD_RAMP = ("#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
+#: a cell without a value ("n/m")
+EMPTY_CELL = "#eef1ef"
+#: the two inks a number in a cell is written with; :func:`ink_for` picks the one with more contrast
+LIGHT_INK, DARK_INK = "#ffffff", "#000000"
+
+
+def ramp_colour(stops: tuple[str, ...], t) -> np.ndarray:
+    """Colours (hex) at positions ``t`` (0..1, clipped; NaN gives :data:`EMPTY_CELL`) along ``stops``,
+    interpolated linearly in RGB; vectorised.
+
+    >>> ramp_colour(("#000000", "#ffffff"), [0, 0.5, 1, float("nan")]).tolist()
+    ['#000000', '#808080', '#ffffff', '#eef1ef']
+    """
+    t = np.asarray(t, dtype=float)
+    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in stops], dtype=float)
+    pos = np.clip(np.nan_to_num(t, nan=0.0), 0, 1) * (len(stops) - 1)
+    lo = np.minimum(np.floor(pos).astype(int), len(stops) - 2)
+    frac = (pos - lo)[:, None] if t.ndim else pos - lo
+    mix = np.rint(rgb[lo] + (rgb[lo + 1] - rgb[lo]) * frac).astype(int)
+    out = np.array([f"#{r:02x}{g:02x}{b:02x}" for r, g, b in np.atleast_2d(mix)], dtype=object)
+    out[np.atleast_1d(np.isnan(t))] = EMPTY_CELL
+    return out
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a hex colour (0 black .. 1 white)."""
+    c = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2])
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two hex colours (1..21; text needs 4.5).
+
+    >>> round(contrast_ratio("#000000", "#ffffff"), 1), contrast_ratio("#777777", "#777777")
+    (21.0, 1.0)
+    """
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def ink_for(fill: str) -> str:
+    """The ink (white or black) a number is written with on ``fill``: whichever contrasts more, so
+    every cell's digits reach at least 4.5:1 (the worst fill still gives 4.58 with one of them).
+
+    >>> ink_for("#00441b"), ink_for("#f7fcf5"), ink_for("#b2182b")
+    ('#ffffff', '#000000', '#ffffff')
+    """
+    return LIGHT_INK if contrast_ratio(fill, LIGHT_INK) >= contrast_ratio(fill, DARK_INK) else DARK_INK
+
+
+def _painted(long: pd.DataFrame, stops: tuple[str, ...], t) -> pd.DataFrame:
+    fills = ramp_colour(stops, t)
+    inks = {f: ink_for(f) for f in set(fills)}
+    return long.assign(fill=fills, ink=[inks[f] for f in fills])
+
+
 def signal_heatmap(frame: pd.DataFrame, columns: dict[str, str], title: str, fmt: str = ".0%",
-                   row: str = "manager") -> alt.LayerChart:
-    """Rows (managers, reps) × measures as coloured cells with the value written in; n/m = not measured."""
+                   row: str = "manager", higher_is_better: bool = True,
+                   domain: tuple[float, float] = (0.0, 1.0)) -> alt.LayerChart:
+    """Rows (managers, reps) × measures as coloured cells with the value written in; n/m = not measured.
+
+    The darker the cell, the better (``higher_is_better`` False: the lower the value, the darker),
+    so dark never means "bad" on one map and "good" on the next; each number is written in white
+    or black, whichever contrasts more with its cell (:func:`ink_for`).
+    """
     long = frame.melt(id_vars=row, value_vars=list(columns), var_name="measure", value_name="value")
     long["measure"] = long["measure"].map(columns)
     long["text"] = long["value"].map(lambda v: "n/m" if pd.isna(v) else format(v, fmt))
+    lo, hi = domain
+    t = (pd.to_numeric(long["value"], errors="coerce").to_numpy(dtype=float) - lo) / max(hi - lo, 1e-12)
+    long = _painted(long, GOOD_RAMP, t if higher_is_better else 1 - t)
     order = list(columns.values())
     base = alt.Chart(long).encode(
         x=alt.X("measure:N", sort=order, title=None,
                 axis=alt.Axis(labelAngle=-20, labelAlign="left", labelLimit=200, labelOverlap=False, orient="top")),
         y=alt.Y(f"{row}:N", title=None, sort=alt.EncodingSortField(row), axis=alt.Axis(labelOverlap=False)),
     )
-    cells = base.mark_rect().encode(
-        color=alt.Color("value:Q", title=title, scale=alt.Scale(scheme="greens", domain=[0, 1])),
-        tooltip=[alt.Tooltip(f"{row}:N"), alt.Tooltip("measure:N"), alt.Tooltip("text:N", title="value")])
-    text = base.mark_text(fontSize=11).encode(
-        text="text:N", color=alt.condition("datum.value > 0.6", alt.value("white"), alt.value("#1d2a24")))
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("fill:N", scale=None),
+        tooltip=[alt.Tooltip(f"{row}:N"), alt.Tooltip("measure:N"), alt.Tooltip("text:N", title=title)])
+    text = base.mark_text(fontSize=11).encode(text="text:N", color=alt.Color("ink:N", scale=None))
     return alt.layer(cells, text).properties(height=max(200, 26 * frame[row].nunique()))
 
 
@@ -148,19 +217,32 @@ def skill_time_chart(coach: pd.DataFrame, target: float = 0.5) -> alt.LayerChart
     return alt.layer(bars, rule).properties(height=max(200, 24 * len(df)))
 
 
-def cluster_profile_chart(centers: pd.DataFrame, names: dict[int, str], labels: dict[str, str]) -> alt.LayerChart:
-    """Cluster centres in standard units: which features set each group apart."""
+def cluster_profile_chart(centers: pd.DataFrame, names: dict[int, str], labels: dict[str, str],
+                          high_is_bad: frozenset[str] | set[str] = frozenset()) -> alt.LayerChart:
+    """Cluster centres in standard units: which features set each group apart.
+
+    Colour means better or worse than average, per signal: blue better, red worse; a feature in
+    ``high_is_bad`` (e.g. the manager's involvement in complex deals) is red above average. The
+    number written in is the centre itself (+ above average), in white or black by the cell.
+    """
     df = centers.copy()
     df["cluster"] = [f"{i + 1}. {names[i]}" for i in df.index]
-    long = df.melt(id_vars="cluster", var_name="feature", value_name="z")
-    long["feature"] = long["feature"].map(lambda f: labels.get(f, f))
+    long = df.melt(id_vars="cluster", var_name="key", value_name="z")
+    long["feature"] = long["key"].map(lambda f: labels.get(f, f))
+    sign = np.where(long["key"].isin(list(high_is_bad)), -1.0, 1.0)
+    good = (np.clip(long["z"].to_numpy(dtype=float) * sign, -2, 2) + 2) / 4
+    long = _painted(long, BAD_GOOD_RAMP, good)
+    long["text"] = long["z"].map(lambda z: "n/m" if pd.isna(z) else format(z, "+.1f").replace("-", "\u2212"))
+    long["reading"] = np.where(pd.isna(long["z"]), "not measured",
+                               np.where(good >= 0.5, "better than average", "worse than average"))
     base = alt.Chart(long).encode(
         x=alt.X("feature:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=160, labelOverlap=False)),
         y=alt.Y("cluster:N", title=None, axis=alt.Axis(labelLimit=240)))
-    cells = base.mark_rect().encode(
-        color=alt.Color("z:Q", title="vs average (SD)", scale=alt.Scale(scheme="redblue", domain=[-2, 2], reverse=True)),
-        tooltip=["cluster:N", "feature:N", alt.Tooltip("z:Q", format="+.2f")])
-    text = base.mark_text(fontSize=10).encode(text=alt.Text("z:Q", format="+.1f"))
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("fill:N", scale=None),
+        tooltip=["cluster:N", "feature:N", alt.Tooltip("text:N", title="vs average (SD)"),
+                 alt.Tooltip("reading:N", title="reads")])
+    text = base.mark_text(fontSize=10).encode(text="text:N", color=alt.Color("ink:N", scale=None))
     return alt.layer(cells, text).properties(height=56 * len(df))
 
 
