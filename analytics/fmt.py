@@ -162,8 +162,8 @@ EMPTY = "—"
 MINUS = "\u2212"
 
 
-def _signed(value: float, digits: int) -> str:
-    """``value`` rounded to ``digits`` with its sign ("+12", "−3.5"); a value that rounds to zero
+def signed(value: float, digits: int) -> str:
+    """A number with its sign, for slopes and intervals written beside :func:`fmt_slope`: ``value`` rounded to ``digits`` with its sign ("+12", "−3.5"); a value that rounds to zero
     is "0", never "-0" or "+0.0"."""
     text = f"{abs(value):,.{digits}f}"
     if float(text.replace(",", "")) == 0:
@@ -182,7 +182,7 @@ def fmt_points(diff: float | None, digits: int = 0) -> str | None:
     """
     if _missing(diff):
         return None
-    text = _signed(100 * float(diff), digits)
+    text = signed(100 * float(diff), digits)
     return f"{text} {'point' if text in ('+1', MINUS + '1') else 'points'}"
 
 
@@ -197,7 +197,7 @@ def fmt_slope(per_step: float | None, step: str = "cycle", digits: int = 1, flat
     """
     if _missing(per_step):
         return None
-    text = _signed(float(per_step), digits)
+    text = signed(float(per_step), digits)
     if text == "0" and flat is not None:
         return flat
     return f"{text} {'point' if text in ('+1', MINUS + '1') else 'points'} per {step}"
@@ -362,8 +362,36 @@ def user_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, sha
 
 
 def _slope_cell(x, digits: int) -> str:
-    return _signed(float(x), digits)
+    return signed(float(x), digits)
 
 
 def _is_date(x) -> bool:
     return isinstance(x, _dt.date)
+
+
+def fmt_ordinal(n: int | float) -> str:
+    """A whole number as an ordinal: "1st", "22nd", "75th", "113th".
+
+    >>> [fmt_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 75, 99.0)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '75th', '99th']
+    """
+    n = int(round(float(n)))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def fmt_measure(value, unit: str) -> str | None:
+    """A signal's value by its unit (:class:`analytics.settings.Signal`): a share or a closeness as
+    a whole percentage, a slope of normalised scores in points per cycle, a rate to one decimal;
+    None when missing.
+
+    >>> fmt_measure(0.613, "share"), fmt_measure(0.0072, "slope"), fmt_measure(1.234, "rate"), fmt_measure(None, "share")
+    ('61%', '+0.7 points per cycle', '1.2', None)
+    """
+    if _missing(value):
+        return None
+    if unit in ("share", "closeness"):
+        return fmt_pct(value)
+    if unit == "slope":
+        return fmt_slope(100 * float(value))
+    return f"{float(value):,.1f}".replace("-", MINUS)

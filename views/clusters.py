@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics.diagnosis import FEATURE_LABELS, cluster_managers, describe, manager_evidence
-from analytics.diagnosis.clusters import FEATURE_MIN_SHARE, MIN_GROUP
+from analytics.diagnosis.clusters import FEATURE_HIGH_IS_BAD, FEATURE_MIN_SHARE, MIN_GROUP
+from analytics.fmt import user_table
 from analytics.outputs import charts
 from ui.components import clip, download_csv, md_escape, needs_data, page_header
 from ui.session import get_workspace
@@ -44,8 +45,11 @@ def render() -> None:
     c3.caption(f"across {m.n_bootstrap} bootstrap resamples")
 
     st.subheader("Profiles")
-    st.altair_chart(charts.cluster_profile_chart(m.centers_, m.names_, FEATURE_LABELS), width="stretch")
-    st.caption("Cells: each group's average on a signal, in standard deviations from the mean of all managers.")
+    st.altair_chart(charts.cluster_profile_chart(m.centers_, m.names_, FEATURE_LABELS, FEATURE_HIGH_IS_BAD),
+                    width="stretch")
+    st.caption("Cells: each group's average on a signal, in standard deviations from the mean of all managers. "
+               "Blue is better than average, red worse, per signal: for manager involvement in complex deals and "
+               "the confidence gap, above average is worse.")
 
     st.subheader("Members")
     members = result.members
@@ -57,8 +61,8 @@ def render() -> None:
                            cluster=members["cluster"] + 1)
     download_csv(table, "manager-clusters.csv", key="dl-clusters")
     with st.expander("Silhouette by number of clusters"):
-        st.dataframe(pd.DataFrame({"clusters": list(m.silhouette_by_k_), "silhouette": list(m.silhouette_by_k_.values())}),
-                     hide_index=True)
+        st.dataframe(user_table(pd.DataFrame({"clusters": list(m.silhouette_by_k_),
+                                              "silhouette": list(m.silhouette_by_k_.values())})), hide_index=True)
     _apart(result)
 
 

@@ -4,6 +4,7 @@ confidence gap between what managers believe and what their reps say."""
 import streamlit as st
 
 from analytics.diagnosis.dials import RESTS_ON
+from analytics.fmt import fmt_count, fmt_points, user_table
 from analytics.outputs import charts
 from analytics.signals import BEHAVIOURS, coaching_by_manager, coaching_by_rep, survey_by_manager
 from ui.components import download_csv, needs_data, page_header
@@ -38,14 +39,12 @@ def render() -> None:
         st.altair_chart(charts.signal_heatmap(coach[["manager", *rates]], rates, "share of sessions"), width="stretch")
         table = coach[["manager", "n_sessions", "n_reps_coached", *rates, "skill_time_share",
                        "sessions_per_rep_month", "pipeline_reviews_per_rep_month"]].rename(columns=rates)
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            **{v: st.column_config.NumberColumn(format="percent") for v in rates.values()},
-            "skill_time_share": st.column_config.NumberColumn("skill time", format="percent"),
-            "sessions_per_rep_month": st.column_config.NumberColumn("sessions per rep per month", format="%.2f"),
-            "pipeline_reviews_per_rep_month": st.column_config.NumberColumn("pipeline reviews per rep per month",
-                                                                            format="%.2f"),
-            "n_sessions": st.column_config.NumberColumn("sessions"),
-            "n_reps_coached": st.column_config.NumberColumn("reps coached")})
+        st.dataframe(user_table(table, {"skill_time_share": "Skill time",
+                                        "sessions_per_rep_month": "Sessions per rep per month",
+                                        "pipeline_reviews_per_rep_month": "Pipeline reviews per rep per month"},
+                                shares=list(rates.values()),
+                                decimals={"sessions_per_rep_month": 1, "pipeline_reviews_per_rep_month": 1}),
+                     hide_index=True, width="stretch")
         download_csv(table, "coaching-by-manager.csv", key="dl-coaching")
 
         st.subheader("Skill time against the 50/50 rule")
@@ -60,9 +59,9 @@ def render() -> None:
             per_rep = memo("coaching_by_rep", coaching_by_rep, ws, filters, settings)
             st.caption("Sessions per month for each rep and days since their last session (as of the latest "
                        "session in scope). More often is not better: look for reps nobody coaches.")
-            st.dataframe(per_rep.sort_values(["manager", "sessions_per_month"]), hide_index=True, width="stretch",
-                         column_config={"sessions_per_month": st.column_config.NumberColumn(format="%.2f"),
-                                        "quality_index": st.column_config.NumberColumn(format="percent")})
+            st.dataframe(user_table(per_rep.sort_values(["manager", "sessions_per_month"]),
+                                    decimals={"sessions_per_month": 1, "days_since_last_session": 0}),
+                         hide_index=True, width="stretch")
             download_csv(per_rep, "coaching-by-rep.csv", key="dl-coaching-rep")
 
     st.subheader("Confidence is not evidence")
@@ -82,25 +81,22 @@ def render() -> None:
         gap["over_confident"] = gap["over_confident"].map({True: "yes", False: "no"}).fillna(
             gap["confidence_gap"].map(lambda g: "not measured" if g != g else "cannot tell"))
         st.caption(f"Over-confident only when the gap's {settings.overconfidence_confidence:.0%} interval lies "
-                   f"wholly above {settings.overconfidence_min_gap:.0%} (published research finds about 40 points usual); "
+                   f"wholly above {fmt_points(settings.overconfidence_min_gap).lstrip('+')} (published research finds about 40 points usual); "
                    f"with fewer than {settings.overconfidence_min_answers} reps answering, an unclear gap reads "
                    "'cannot tell'. Each rep counts once however many waves they answered.")
-        st.dataframe(gap, hide_index=True, width="stretch", column_config={
-            "self_rating": st.column_config.NumberColumn("self-rating", format="percent"),
-            "reps_agree": st.column_config.NumberColumn("reps who agree", format="percent"),
-            "confidence_gap": st.column_config.NumberColumn("gap", format="percent"),
-            "confidence_gap_low": st.column_config.NumberColumn("gap from", format="percent"),
-            "confidence_gap_high": st.column_config.NumberColumn("gap to", format="percent"),
-            "over_confident": st.column_config.TextColumn("over-confident"),
-            "n_self_ratings": st.column_config.NumberColumn("self answers"),
-            "n_rep_coaching_answers": st.column_config.NumberColumn("rep answers"),
-            "n_rep_coaching_respondents": st.column_config.NumberColumn("reps answering")})
+        st.dataframe(user_table(gap, {
+            "self_rating": "Self-rating", "reps_agree": "Reps who agree", "confidence_gap": "Gap",
+            "confidence_gap_low": "Gap from", "confidence_gap_high": "Gap to", "over_confident": "Over-confident",
+            "n_self_ratings": "Self answers", "n_rep_coaching_answers": "Rep answers",
+            "n_rep_coaching_respondents": "Reps answering"},
+            points=["confidence_gap", "confidence_gap_low", "confidence_gap_high"]), hide_index=True, width="stretch")
         download_csv(gap, "confidence-gap.csv", key="dl-gap")
     st.caption(f":material/menu_book: {RESEARCH_NOTE}")
 
     missing = int((coach["n_sessions"] == 0).sum())
     if 0 < missing < len(coach):
-        st.caption(f"{missing} manager(s) have no logged sessions in scope: their behaviours read 'not measured'.")
+        st.caption(f"{fmt_count(missing, 'manager')} {'has' if missing == 1 else 'have'} no logged sessions in "
+                   "scope: their behaviours read 'not measured'.")
 
 
 render()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics.fmt import user_table
 from analytics.outputs import charts
 from analytics.results import attainment_distribution, pareto, stars_and_strugglers
 from ui.components import NAME_CHARS, attainment_basis, download_csv, md_escape, needs_data, page_header
@@ -28,9 +29,8 @@ def render() -> None:
             skewed = dist.fits.loc[dist.fits["model"] != "normal"].sort_values("aic").iloc[0]["label"]
             st.altair_chart(charts.attainment_histogram(dist.reps, dist.density, f"Skewed fit ({skewed})"),
                             width="stretch")
-        st.dataframe(dist.fits[["label", "n", "n_params", "loglik", "aic", "note"]], hide_index=True, width="stretch",
-                     column_config={"loglik": st.column_config.NumberColumn("log-likelihood", format="%.1f"),
-                                    "aic": st.column_config.NumberColumn("AIC (lower fits better)", format="%.1f")})
+        st.dataframe(user_table(dist.fits[["label", "n", "n_params", "loglik", "aic", "note"]],
+                                decimals={"loglik": 1, "aic": 1}), hide_index=True, width="stretch")
         download_csv(dist.reps, "rep-attainment.csv", key="dl-rep-attainment")
 
     st.subheader("The 80/20 pattern")
@@ -57,9 +57,8 @@ def render() -> None:
         part = ss[ss["group"] == group]
         with col:
             st.markdown(f"**{group.capitalize()}s** ({len(part)})")
-            st.dataframe(part[["rep", "manager", "attainment", "percentile"]], hide_index=True, width="stretch",
-                         column_config={"attainment": st.column_config.NumberColumn(format="percent"),
-                                        "percentile": st.column_config.NumberColumn(format="%.0f")})
+            st.dataframe(user_table(part[["rep", "manager", "attainment", "percentile"]]), hide_index=True,
+                         width="stretch")
             for m in sorted(part["manager"].dropna().unique())[:4]:
                 st.page_link("views/manager.py", label=f"{md_escape(m, NAME_CHARS)}'s team", icon=":material/person_search:",
                              query_params={"manager": m})

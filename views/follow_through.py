@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from analytics.fmt import fmt_count, user_table
 from analytics.outputs import charts
 from analytics.signals import completed_not_revisited, follow_through_by_manager, overdue_actions
 from ui import privacy
@@ -20,19 +21,13 @@ def render() -> None:
         needs_data("Not measured: follow-through needs a development-actions export with rep, assigned, due, "
                    "completed and revisited dates.")
         return
-    st.markdown("**Follow-through** = actions completed ÷ actions whose due date has passed; **revisit rate** = "
-                "completed actions the manager came back to ÷ completed actions.")
+    st.markdown("**Follow-through** = actions due (due date passed) that were completed ÷ actions due, so it "
+                "never passes 100%; **revisit rate** = completed actions the manager came back to ÷ completed actions.")
     table = per_manager[["manager", "n_actions", "n_due", "n_completed_due", "follow_through_rate", "n_completed",
                          "n_revisited", "revisit_rate", "median_days_to_complete", "median_days_to_revisit",
                          "n_overdue"]]
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "follow_through_rate": st.column_config.ProgressColumn("follow-through", min_value=0, max_value=1,
-                                                               format="percent"),
-        "revisit_rate": st.column_config.ProgressColumn("revisit rate", min_value=0, max_value=1, format="percent"),
-        "n_actions": "assigned", "n_due": "due", "n_completed_due": "completed of due", "n_completed": "completed",
-        "n_revisited": "revisited", "n_overdue": "overdue",
-        "median_days_to_complete": st.column_config.NumberColumn("median days to complete", format="%.0f"),
-        "median_days_to_revisit": st.column_config.NumberColumn("median days to revisit", format="%.0f")})
+    st.dataframe(user_table(table, decimals={"median_days_to_complete": 0, "median_days_to_revisit": 0}),
+                 hide_index=True, width="stretch")
     download_csv(table, "follow-through-by-manager.csv", key="dl-ft")
 
     st.subheader("One manager's funnel")
@@ -47,9 +42,10 @@ def render() -> None:
     mine = overdue[overdue["manager"] == manager]
     st.subheader(f"Overdue actions ({len(mine)})")
     if mine.empty:
-        st.caption("None overdue.")
+        st.caption("No overdue actions.")
     else:
-        st.dataframe(mine, hide_index=True, width="stretch")
+        st.caption(f"{fmt_count(len(mine), 'action')} past due and not completed.")
+        st.dataframe(user_table(mine), hide_index=True, width="stretch")
     download_csv(overdue, "overdue-actions.csv", "Download all overdue actions", key="dl-overdue")
 
     never = memo("not_revisited", completed_not_revisited, ws, filters)
@@ -58,7 +54,7 @@ def render() -> None:
     if mine.empty:
         st.caption("Every completed action was revisited.")
     else:
-        st.dataframe(mine, hide_index=True, width="stretch")
+        st.dataframe(user_table(mine), hide_index=True, width="stretch")
     download_csv(never, "completed-not-revisited.csv", "Download all completed, never revisited",
                  key="dl-not-revisited")
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics.diagnosis import CATEGORIES, category_counts, gap_classification
+from analytics.fmt import user_table
 from analytics.signals import moved_rule
 from ui import privacy
 from ui.components import NAME_CHARS, clip, download_csv, md_escape, needs_data, page_header
@@ -19,7 +20,7 @@ def render() -> None:
     page_header("Skill gap or fit gap", filters)
     st.markdown(
         f"Every rep below standard on results (attainment under {settings.results_standard:.0%}) or on a "
-        f"capability (latest score under {settings.capability_standard:.2f} of the scale), placed by what the "
+        f"capability (latest score under {100 * settings.capability_standard:.0f} on a 0–100 scale), placed by what the "
         "evidence shows. The categories describe the evidence about the development, not the person.")
     gaps = memo("gaps", gap_classification, ws, filters, settings)
     if gaps.empty:
@@ -53,16 +54,16 @@ def render() -> None:
                 for r in part.itertuples():
                     st.markdown(f"- **{md_escape(r.rep, NAME_CHARS)}** ({md_escape(r.capability or 'results', NAME_CHARS)}, "
                                 f"{md_escape(r.manager, NAME_CHARS)}): {md_escape(r.evidence)}")
-            st.dataframe(part[["rep", "manager", "capability", "latest_norm", "attainment", "below_on", "evidence",
-                               "next_step"]],
+            rows = part[["rep", "manager", "capability", "latest_norm", "attainment", "below_on", "evidence",
+                         "next_step"]]
+            st.dataframe(user_table(rows.assign(latest_norm=100 * rows["latest_norm"]),
+                                    {"latest_norm": "Latest score (0–100)"}, decimals={"latest_norm": 0}),
                          hide_index=True, width="stretch",
-                         column_config={"latest_norm": st.column_config.NumberColumn("latest score", format="%.2f"),
-                                        "attainment": st.column_config.NumberColumn(format="percent"),
-                                        "evidence": st.column_config.TextColumn(width="large")})
+                         column_config={"Evidence": st.column_config.TextColumn(width="large")})
     download_csv(shown, "skill-or-fit-gaps.csv", key="dl-gaps")
 
     st.subheader("Per manager")
-    st.dataframe(category_counts(gaps), hide_index=True, width="stretch")
+    st.dataframe(user_table(category_counts(gaps)), hide_index=True, width="stretch")
 
 
 render()

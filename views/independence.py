@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.fmt import quarter_label
+from analytics.fmt import fmt_ordinal, fmt_slope, quarter_label, user_table
 from analytics.outputs import charts
 from analytics.settings import bound
 from analytics.signals import (
@@ -13,6 +13,7 @@ from analytics.signals import (
     flagged_deals,
     independence_by_manager,
     independence_by_rep,
+    trend_label,
 )
 from ui import privacy
 from ui.components import clip, download_csv, fmt_money, needs_data, page_header
@@ -44,9 +45,9 @@ def render() -> None:
     threshold = memo("complex_threshold", complex_threshold, ws, settings)
     if flagged and use_flag:
         st.caption(f"Complex = the export's flag where a deal has one; other deals at {fmt_money(threshold) or 'n/a'} "
-                   f"or more ({pct:.0%} percentile of closed amounts).")
+                   f"or more (the {fmt_ordinal(100 * pct)} percentile of closed amounts).")
     else:
-        st.caption(f"Complex = closed amount of {fmt_money(threshold) or 'n/a'} or more ({pct:.0%} percentile of "
+        st.caption(f"Complex = closed amount of {fmt_money(threshold) or 'n/a'} or more (the {fmt_ordinal(100 * pct)} percentile of "
                    "the organisation's closed amounts).")
 
     deals = memo("closed_deals", closed_deals, ws, filters, settings)
@@ -58,22 +59,24 @@ def render() -> None:
     trend = memo("dependency_trend", dependency_trend, ws, filters, settings)
     st.subheader("Dependency curves")
     st.caption("Per manager and quarter: the share of the team's complex closed deals with the manager involved.")
-    st.altair_chart(charts.dependency_small_multiples(curve, trend), width="content")
+    st.altair_chart(charts.dependency_small_multiples(curve, trend.assign(words=trend_label(trend, short=True))),
+                    width="content")
 
     st.subheader("Per manager")
     per_manager = memo("independence", independence_by_manager, ws, filters, settings)
-    st.caption(f"The trend is the slope of the curve, each quarter weighted by its deals, with its 95% interval: "
-               f"flat when the interval holds 0 or the slope is under {settings.dependency_flat_band:.3f} a quarter.")
+    st.caption(f"The trend is the slope of the curve in points per quarter, each quarter weighted by its deals, "
+               f"with its 95% interval: flat when the interval holds 0 or the slope is under "
+               f"{fmt_slope(100 * settings.dependency_flat_band, 'quarter')}; a flat curve that still moves "
+               "visibly reads 'growing (or shrinking) within noise'.")
     table = per_manager[["manager", "independence", "n_complex_won", "dependency_slope", "dependency_slope_low",
                          "dependency_slope_high", "dependency_trend", "n_quarters", "n_complex_won_not_measured"]]
-    st.dataframe(table.sort_values("dependency_slope"), hide_index=True, width="stretch", column_config={
-        "independence": st.column_config.ProgressColumn("independence", min_value=0, max_value=1, format="percent"),
-        "n_complex_won": "complex deals won",
-        "dependency_slope": st.column_config.NumberColumn("slope per quarter", format="%+.3f"),
-        "dependency_slope_low": st.column_config.NumberColumn("95% from", format="%+.3f"),
-        "dependency_slope_high": st.column_config.NumberColumn("95% to", format="%+.3f"),
-        "dependency_trend": "trend", "n_quarters": "quarters",
-        "n_complex_won_not_measured": "won complex deals with unknown involvement"})
+    slopes = ["dependency_slope", "dependency_slope_low", "dependency_slope_high"]
+    shown = table.assign(dependency_trend=trend_label(table), **{c: 100 * table[c] for c in slopes})
+    st.dataframe(user_table(shown.sort_values("dependency_slope"), {
+        "dependency_slope": "Slope (points per quarter)", "dependency_slope_low": "95% from",
+        "dependency_slope_high": "95% to", "dependency_trend": "Trend",
+        "n_complex_won_not_measured": "Won complex deals with unknown involvement"}, slopes=slopes),
+        hide_index=True, width="stretch")
     download_csv(table, "independence-by-manager.csv", key="dl-ind-manager")
 
     st.subheader("Per rep, by quarter")

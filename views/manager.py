@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.diagnosis import checklist_basis, diagnosis, empty_checklist_note, next_one_on_one, signal_table
 from analytics.diagnosis.dials import DIALS, SIGNALS, dial_basis, link_notes, link_reasons
-from analytics.fmt import quarter_label
+from analytics.fmt import fmt_measure, fmt_points, quarter_label, user_table
 from analytics.outputs import charts, handout_pdf
 from analytics.outputs.downloads import file_stem
 from analytics.people import attribution_rule
@@ -16,10 +16,14 @@ from analytics.signals import (
     behaviour_counts,
     confidence_verdict,
     dependency_curve,
+    follow_through_by_quarter,
     named_gaps,
     review_scores,
     session_examples,
+    trend_label,
 )
+from analytics.signals.capability import is_flat
+from analytics.signals.trends import trend_basis, trend_words
 from ui import privacy
 from ui.components import NAME_CHARS, attainment_basis, clip, fmt_pct, md_escape, needs_data, page_header
 from ui.currency import quotas_left_out
@@ -95,10 +99,10 @@ def render() -> None:
             st.caption("Not measured: needs a review export (rep, capability, cycle, score).")
         else:
             trend = mine.groupby(["cycle_index", "cycle"], as_index=False)["score_norm"].mean()
-            st.altair_chart(charts.line_over_time(trend, "cycle", "score_norm", None, "Team mean (0–1)",
-                                                  y_format=".2f"), width="stretch")
-            st.caption(f"Slope {row['capability_slope']:+.3f} per cycle over {int(row['n_rep_capabilities'])} "
-                       "rep-capability series" if pd.notna(row["capability_slope"]) else "")
+            trend["score"] = 100 * trend["score_norm"]
+            st.altair_chart(charts.line_over_time(trend, "cycle", "score", None, "Team mean score (0–100)",
+                                                  y_format="d", domain=(0, 100)), width="stretch")
+            st.caption(_capability_words(row, len(trend), settings) if pd.notna(row["capability_slope"]) else "")
     with c2:
         st.markdown("**Dependency curve**")
         curve = memo("dependency_curve", dependency_curve, ws, filters, settings)
@@ -109,7 +113,9 @@ def render() -> None:
             mine = mine.assign(quarter=mine["quarter"].map(quarter_label))
             st.altair_chart(charts.line_over_time(mine, "quarter", "dependency", None,
                                                   "Complex deals with manager"), width="stretch")
-            st.caption(f"Trend: {row['dependency_trend']} ({int(mine['n_complex_closed'].sum())} complex closed deals)")
+            st.caption(f"Trend: {trend_label(diag[diag['manager'] == manager]).iloc[0]} ("
+                       + trend_basis(*(100 * row[f"dependency_slope{s}"] for s in ("", "_low", "_high")), "quarter",
+                                     int(mine["n_complex_closed"].sum()), "complex closed deal", len(mine)) + ")")
     with c3:
         st.markdown("**Development follow-through**")
         acts = memo("actions", actions, ws, filters)
@@ -117,11 +123,9 @@ def render() -> None:
         if mine.empty:
             st.caption("Not measured: needs a development-actions export.")
         else:
-            q = mine.assign(quarter=pd.to_datetime(mine["assigned_date"]).map(quarter_label))
-            by_q = q.groupby("quarter", as_index=False).agg(due=("is_due", "sum"), done=("is_completed", "sum"))
-            by_q["completed"] = by_q["done"] / by_q["due"].where(by_q["due"] > 0)
-            st.altair_chart(charts.line_over_time(by_q.dropna(subset=["completed"]), "quarter", "completed", None,
-                                                  "Completed of due"), width="stretch")
+            by_q = follow_through_by_quarter(mine)  # completed of the due ÷ due: never above 100%
+            st.altair_chart(charts.line_over_time(by_q, "quarter", "follow_through_rate", None,
+                                                  "Completed of due, by quarter assigned"), width="stretch")
             st.caption(f"{int(row['n_completed_due'])} of {int(row['n_due'])} due completed · "
                        f"{int(row['n_revisited'])} of {int(row['n_completed'])} completed revisited")
 
@@ -135,9 +139,9 @@ def render() -> None:
             show = session_examples(ws, manager, key, True, 3, filters)
             lack = session_examples(ws, manager, key, False, 3, filters)
             st.caption("Sessions that showed it")
-            st.dataframe(show, hide_index=True, width="stretch")
+            st.dataframe(user_table(show), hide_index=True, width="stretch")
             st.caption("Sessions that did not")
-            st.dataframe(lack, hide_index=True, width="stretch")
+            st.dataframe(user_table(lack), hide_index=True, width="stretch")
 
     st.subheader("Confidence gap")
     if "confidence_gap" in reasons:
@@ -147,12 +151,23 @@ def render() -> None:
     else:
         st.markdown(f"Self-rating **{row['self_rating']:.0%}** ({int(row['n_self_ratings'])} answers) against "
                     f"**{row['reps_agree']:.0%}** of reps agreeing ({int(row['n_rep_coaching_answers'])} answers): "
-                    f"a gap of **{row['confidence_gap']:+.0%}**; {md_escape(confidence_verdict(row, settings))}.")
+                    f"a gap of **{fmt_points(row['confidence_gap'])}**; {md_escape(confidence_verdict(row, settings))}.")
 
     with st.expander("Every signal for this manager"):
-        st.dataframe(signal_table(diag[diag["manager"] == manager], reasons, link_notes(ws), settings).drop(columns="manager"),
-                     hide_index=True,
-                     width="stretch")
+        table = signal_table(diag[diag["manager"] == manager], reasons, link_notes(ws), settings).drop(columns="manager")
+        units = {s.label: s.unit for s in SIGNALS}
+        table["value"] = [fmt_measure(v, units.get(s, "")) for v, s in zip(table["value"], table["signal"], strict=True)]
+        st.dataframe(user_table(table, decimals={"score": 0}), hide_index=True, width="stretch")
+
+
+def _capability_words(row, cycles: int, settings) -> str:
+    """The capability slope in points per cycle, with the words the drawn team mean agrees with."""
+    slope, low, high = (100 * row[f"capability_slope{s}"] for s in ("", "_low", "_high"))
+    flat = bool(is_flat([row["capability_slope"]], [row["capability_slope_low"]], [row["capability_slope_high"]],
+                        settings.flat_slope)[0])
+    words = trend_words("flat" if flat else "rising" if slope > 0 else "falling", slope, cycles)
+    return (f"Capability {words}: " + trend_basis(slope, low, high, "cycle", int(row["n_rep_capabilities"]),
+                                                  "rep-capability series", cycles))
 
 
 render()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics.fmt import fmt_count
 from analytics.settings import Settings
 
 BEHAVIOUR_ITEMS = {
@@ -74,7 +75,8 @@ def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]]
             f"a gap of {row.get('confidence_gap_low'):.0%} to {row.get('confidence_gap_high'):.0%}", gap))
     if stuck_examples:
         items.append(ChecklistItem("Rethink stuck gaps",
-                                   f"{len(stuck_examples)} named gap(s) have not moved in two or more cycles "
+                                   f"{fmt_count(len(stuck_examples), 'named gap')} "
+                                   f"{'has' if len(stuck_examples) == 1 else 'have'} not moved in two or more cycles "
                                    f"(e.g. {stuck_examples[0]}): change the approach, or treat as a fit question",
                                    0.5))
     return sorted(items, key=lambda i: i.severity, reverse=True)[:limit]

@@ -61,6 +61,9 @@ FEATURE_MIN_SHARE = 0.8
 #: A manager with fewer than this share of the profile's features measured has "little evidence".
 LITTLE_EVIDENCE_SHARE = 0.5
 
+#: Features where above average is worse (the profile chart draws them red above average).
+FEATURE_HIGH_IS_BAD = frozenset({"involvement_won_complex", "confidence_gap"})
+
 FEATURE_LABELS = {
     "lead_survey": "Lead survey", "retention": "retention", "pipeline_reviews_per_rep_month": "pipeline reviews",
     "activity_standard_met": "activity standard", "hygiene": "pipeline hygiene",

@@ -24,6 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from analytics.fmt import fmt_slope, signed
 from analytics.settings import Settings
 from analytics.signals.capability import is_flat
 
@@ -90,8 +91,8 @@ def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.
         flat = bool(is_flat([slope], [low], [high], settings.flat_slope)[0])
         k = _get(r, "n_complex_won_involved")
         lo_inv, hi_inv = wilson_interval(round(inv * n_won) if pd.isna(k) else k, n_won)
-        slope_text = (f"{slope:+.3f} per cycle, 95% interval {low:+.3f} to {high:+.3f}" if not pd.isna(low)
-                      else f"{slope:+.3f} per cycle")
+        slope_text = fmt_slope(100 * slope) + (  # scores on a 0–100 scale, in points per cycle
+            f", 95% interval {signed(100 * low, 1)} to {signed(100 * high, 1)}" if not pd.isna(low) else "")
         if at_plan and involved and flat:
             reason = (f"{att:.0%} of plan, but the manager was involved in {inv:.0%} of the team's "
                       f"{n_won} won complex deals (95% interval {lo_inv:.0%}–{hi_inv:.0%}) and capability "

@@ -285,8 +285,9 @@ def rep_trend_chart(history: pd.DataFrame, namings: pd.DataFrame) -> alt.LayerCh
 def dependency_small_multiples(curve: pd.DataFrame, trend: pd.DataFrame, columns: int = 5) -> alt.FacetChart:
     """Each manager's dependency curve (share of the team's complex closed deals with the
     manager involved, per quarter), titled with its trend."""
-    df = curve.dropna(subset=["dependency"]).merge(trend[["manager", "trend"]], on="manager", how="left")
-    df["panel"] = df["manager"] + " (" + df["trend"].fillna("not measured") + ")"
+    words = ["words"] if "words" in trend else []  # the trend as the curve reads (signals.trend_label)
+    df = curve.dropna(subset=["dependency"]).merge(trend[["manager", "trend", *words]], on="manager", how="left")
+    df["panel"] = df["manager"] + " (" + df["words" if words else "trend"].fillna("not measured") + ")"
     df["quarter_label"] = df["quarter"].map(quarter_label)
     colours = alt.Scale(domain=["shrinking", "flat", "growing", "not measured"],
                         range=[WON, "#8a8f8c", QUOTA, "#c9cfcc"])

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
+from analytics.fmt import fmt_count
 from analytics.people import managers, roster_names
 from analytics.settings import Settings
 from analytics.store.caching import per_data_version, per_run
@@ -382,13 +383,13 @@ def moved_rule(ws: Workspace, settings: Settings = Settings()) -> str:
 
     >>> from tests.factories import workspace_with
     >>> moved_rule(workspace_with())
-    'A named gap **moved** when two consecutive reviews, the first within 2 cycles of being named, both stood at least 0.10 above its baseline (the mean of up to 2 reviews before the naming).'
+    'A named gap **moved** when two consecutive reviews, the first within 2 cycles of being named, both stood at least 10 points (scores on a 0–100 scale) above its baseline (the mean of up to 2 reviews before the naming).'
     """
     n = max(int(settings.moved_within_cycles), 1)
     noise = rating_noise(ws)
     head = (f"A named gap **moved** when two consecutive reviews, the first within {settings.moved_within_cycles} "
-            f"cycles of being named, both stood at least {settings.moved_rise:.2f} above its baseline (the mean of "
-            f"up to {n} reviews before the naming)")
+            f"cycles of being named, both stood at least {_pts(settings.moved_rise)} (scores on a 0–100 scale) above "
+            f"its baseline (the mean of up to {n} reviews before the naming)")
     if noise.empty or not settings.noise_multiple:
         return head + "."
     parts = []
@@ -399,10 +400,15 @@ def moved_rule(ws: Workspace, settings: Settings = Settings()) -> str:
         where = f" on the {r.scale_min:g}–{r.scale_max:g} scale" if len(noise) > 1 else ""
         basis = ("the spread of changes in scores nobody worked on, " + r.basis if r.basis != "the scale step"
                  else "one step of the scale: too few scores nobody worked on to measure it")
-        parts.append(f"above {one:.2f}{where} with one review before ({many:.2f} with {n}): "
-                     f"{settings.noise_multiple:g} × the noise of that difference, from a rating noise of {r.noise:.2f} "
-                     f"between two reviews ({basis})")
+        parts.append(f"above {_pts(one)}{where} with one review before ({_pts(many)} with {n}): "
+                     f"{settings.noise_multiple:g} × the noise of that difference, from a rating noise of "
+                     f"{_pts(r.noise)} between two reviews ({basis})")
     return head + ", and their mean " + "; ".join(parts) + "."
+
+
+def _pts(share: float) -> str:
+    """A difference of normalised scores (0–1) in points of the 0–100 scale: 0.0725 → "7 points"."""
+    return f"{fmt_count(round(100 * share), 'point')}"
 
 
 def _noise_per_gap(ws: Workspace, scores: pd.DataFrame, namings: pd.DataFrame) -> np.ndarray:

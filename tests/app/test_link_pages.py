@@ -19,7 +19,7 @@ def test_broken_links_read_not_measured_on_every_page():
     at.switch_page("views/manager.py").run()
     assert not at.exception
     table = at.dataframe[-1].value
-    status = dict(zip(table["signal"], table["status"], strict=True))
+    status = dict(zip(table["Signal"], table["Status"], strict=True))
     assert status["Coaching-quality index (four behaviours)"] == (
         "not measured: no coaching session's manager is in the roster (0 of 2 names match)")
     assert status["Execution independence (complex wins without manager)"].startswith("not measured: no deal owner")

@@ -109,12 +109,12 @@ def test_rep_development_pages_and_the_complexity_slider(page, app_url):
         expect(page.get_by_test_id("stException")).to_have_count(0)
     # use the amount rule, then lower the bar one step with the keyboard: the curves redraw
     click_and_wait(page, page.get_by_text("Use the export's own complexity flag"))
-    expect(page.get_by_text("(75% percentile of the organisation's closed amounts)")).to_be_visible()
+    expect(page.get_by_text("(the 75th percentile of the organisation's closed amounts)")).to_be_visible()
     thumb = page.get_by_test_id("stSlider").get_by_role("slider")
     thumb.focus()
     thumb.press("ArrowLeft")
     wait_for_app_run(page)
-    expect(page.get_by_text("(70% percentile of the organisation's closed amounts)")).to_be_visible()
+    expect(page.get_by_text("(the 70th percentile of the organisation's closed amounts)")).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
 
 

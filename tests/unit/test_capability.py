@@ -467,7 +467,8 @@ def test_moved_needs_a_rise_above_the_noise_that_holds():
     loose = cap.named_gaps(ws, settings=Settings(noise_multiple=0)).set_index("rep")
     assert loose.loc["R1", "status"] == "moved"
     sentence = cap.moved_rule(ws, Settings())
-    assert f"above {1.5 * noise['noise'] * math.sqrt(0.75):.2f} with one review before" in sentence
+    # issue 20: in points of the 0–100 scale the page draws scores on
+    assert f"above {round(100 * 1.5 * noise['noise'] * math.sqrt(0.75))} points with one review before" in sentence
     assert "12 unnamed series" in sentence
 
 

@@ -253,7 +253,8 @@ def test_hero_pattern_needs_enough_deals_and_review_cycles():
 def test_hero_pattern_judges_flat_by_the_slopes_interval():
     # +0.03 per cycle, but its interval holds 0: not shown to move -> flat, the pattern holds
     noisy = hero_pattern(hero_frame(1.03, 0.85, 0.03, low=-0.01, high=0.07))
-    assert noisy.loc[0, "hero"] is True and "95% interval -0.010 to +0.070" in noisy.loc[0, "reason"]
+    # issue 20: slopes on the 0–100 scale, in points per cycle
+    assert noisy.loc[0, "hero"] is True and "+3.0 points per cycle, 95% interval −1.0 to +7.0" in noisy.loc[0, "reason"]
     # the same slope, clear of 0: moving
     clear = hero_pattern(hero_frame(1.03, 0.85, 0.03, low=0.02, high=0.04))
     assert clear.loc[0, "hero"] is False and "capability moving" in clear.loc[0, "reason"]
