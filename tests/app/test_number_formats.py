@@ -89,3 +89,19 @@ def test_the_hero_manager_page_reads_right():
     defects = [f"{what}: {text[:160]!r}" for text in shown_texts(at) for what, p in BAD_TEXT.items()
                if p.search(text)]
     assert not defects, "\n".join(defects)
+
+
+def test_the_trend_under_a_rising_dependency_curve_does_not_read_flat():
+    """Connor Walsh's dependency curve rises from 81% to 92% over eight quarters; its verdict is flat
+    (the interval holds 0). Before: "Trend: flat (130 complex closed deals)". After: the words say it
+    grows, not yet distinguishably from noise, with the slope in points per quarter and its basis."""
+    at = app()
+    at.query_params["manager"] = "Connor Walsh"
+    at.run()
+    at.switch_page("views/manager.py").run()
+    assert not at.exception
+    trend = next(c.value for c in at.caption if c.value.startswith("Trend:"))
+    assert trend.startswith("Trend: growing, not yet distinguishable from noise (+1.0 points per quarter")
+    assert "n = 130 complex closed deals over 8 quarters" in trend
+    capability = next(c.value for c in at.caption if c.value.startswith("Capability "))
+    assert "points per cycle" in capability and "rep-capability series" in capability
