@@ -41,7 +41,7 @@ from analytics.diagnosis.gaps import (
 )
 from analytics.diagnosis.movers import top_movers
 from analytics.filters import Filters
-from analytics.fmt import clip, fmt_money, fmt_pct, quarter_label
+from analytics.fmt import clip, fmt_money, fmt_pct, fmt_slope, quarter_label, signed
 from analytics.outputs import charts
 from analytics.people import managers, reps
 from analytics.results.distribution import pareto
@@ -173,7 +173,8 @@ def _points(v: float) -> str:
 
 
 def _slope(v: float) -> str:
-    return f"{v:+.4f}".replace("-", "−")
+    """A slope of normalised scores in points of the 0–100 scale: +0.7 (never −0.0000)."""
+    return signed(100 * v, 1)
 
 
 def _range(values, fmt) -> str:
@@ -246,8 +247,8 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
         detail = (f"{'This manager is' if len(heroes) == 1 else 'Each is'} at "
                   f"{_range(heroes['attainment'], _pct)} of plan, was involved in "
                   f"{_range(heroes['involvement_won_complex'], _pct)} of the team's won complex deals, and the reps' "
-                  f"capability is flat ({_range(heroes['capability_slope'], _slope)} per cycle: under the "
-                  f"{settings.flat_slope:+.3f} bar, or too close to 0 to tell from noise).")
+                  f"capability is flat ({_range(heroes['capability_slope'], _slope)} points per cycle: under the "
+                  f"{fmt_slope(100 * settings.flat_slope)} bar, or too close to 0 to tell from noise).")
     if not developers.empty:
         shown = developers.head(3)
         idx = names(f"{v:.0f}" for v in shown["development_index"].dropna())
@@ -593,14 +594,14 @@ def follow_through_insight(ft: pd.DataFrame) -> Insight:
 # ------------------------------------------------------------------------------ 7. top movers
 def movers_chart(movers: pd.DataFrame) -> alt.LayerChart:
     order = movers["rep"].tolist()
-    df = movers.assign(label=movers["mean_slope"].map(lambda v: f"{v:+.3f}"))
+    df = movers.assign(points=100 * movers["mean_slope"], label=movers["mean_slope"].map(_slope))
     y = alt.Y("rep:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220))
     bars = alt.Chart(df).mark_bar().encode(
-        y=y, x=alt.X("mean_slope:Q", title="Capability movement (normalised score per cycle)"),
+        y=y, x=alt.X("points:Q", title="Capability movement (points per cycle, scores on 0–100)"),
         color=alt.Color("manager:N", title="Manager", legend=alt.Legend(orient="bottom", columns=3)),
-        tooltip=["rep:N", "manager:N", alt.Tooltip("mean_slope:Q", format="+.3f"), "best_capability:N",
-                 alt.Tooltip("best_rise:Q", format="+.2f"), "n_cycles:Q"])
-    text = alt.Chart(df).mark_text(align="left", dx=4).encode(y=y, x="mean_slope:Q", text="label:N")
+        tooltip=["rep:N", "manager:N", alt.Tooltip("label:N", title="points per cycle"), "best_capability:N",
+                 "n_cycles:Q"])
+    text = alt.Chart(df).mark_text(align="left", dx=4).encode(y=y, x="points:Q", text="label:N")
     return alt.layer(bars, text).properties(width=WIDTH - 200, height=max(200, 30 * len(order)))
 
 
@@ -619,11 +620,11 @@ def movers_insight(movers: pd.DataFrame) -> Insight:
         head = f"The {n} reps whose capability rose most come from {_n(len(teams), 'team')}; most from {listed}"
     best = movers.iloc[0]
     detail = (f"Ranked by the mean slope of each rep's capability scores per review cycle. Top: {clip(best['rep'])} "
-              f"({clip(best['manager'])}), {best['mean_slope']:+.3f} per cycle, best on {clip(best['best_capability'])} "
-              f"({best['best_rise']:+.2f}). Recognise movement, not only revenue.")
+              f"({clip(best['manager'])}), {fmt_slope(100 * best['mean_slope'])} (scores on 0–100), best on "
+              f"{clip(best['best_capability'])} ({_slope(best['best_rise'])} points). Recognise movement, not only revenue.")
     basis = (f"top {_n(n, 'rep')} by capability movement · up to {int(movers['n_cycles'].max())} cycles · "
              f"{int(movers['n_capabilities'].max())} capabilities")
-    figures = [("Teams holding the top movers", f"{len(teams)}"), ("Top mover", f"{best['mean_slope']:+.3f}/cycle")]
+    figures = [("Teams holding the top movers", f"{len(teams)}"), ("Top mover", f"{_slope(best['mean_slope'])} points/cycle")]
     return Insight("movers", head, detail, basis, figures, functools.partial(movers_chart, movers), True)
 
 
