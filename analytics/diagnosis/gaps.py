@@ -44,6 +44,7 @@ except ImportError:  # pragma: no cover
         return value.item() if isinstance(value, np.generic) else value
 
 from analytics.filters import Filters
+from analytics.fmt import fmt_count, fmt_pct
 from analytics.results.attainment import ATTAINMENT_COLUMNS, rep_attainment
 from analytics.settings import Settings
 from analytics.signals import capability as cap
@@ -113,7 +114,13 @@ def _words(n: int) -> str:
 
 
 def _fmt(x: float) -> str:
-    return "n/a" if pd.isna(x) else f"{x:.2f}"
+    """A normalised score (0–1) on the 0–100 scale the pages draw: 0.45 → "45"."""
+    return "n/a" if pd.isna(x) else f"{100 * x:.0f}"
+
+
+def _rise(x: float) -> str:
+    """A rise of normalised scores in points of the 0–100 scale: 0.15 → "15 points"."""
+    return fmt_count(round(100 * x), "point")
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
@@ -259,10 +266,11 @@ def _latest_scores(scores: pd.DataFrame) -> pd.DataFrame:
 def _place(r: dict, settings: Settings, namings_loaded: bool) -> tuple[str, str, str]:
     """(category, evidence, next_step) of one capability row; see :func:`gap_classification`."""
     within = _words(settings.moved_within_cycles)
-    standard = f"standard {settings.capability_standard:.2f}"
+    standard = f"standard {_fmt(settings.capability_standard)} of 100"
     results = ""
     if r["below_results"]:
-        results = f" Attainment {_fmt(r['attainment'])} is also below the results standard of {settings.results_standard:.2f}."
+        results = (f" Attainment {fmt_pct(r['attainment']) or 'n/a'} is also below the results standard of "
+                   f"{fmt_pct(settings.results_standard)}.")
     if not namings_loaded:
         text = (f"Score {_fmt(r['latest_norm'])} ({standard}); no coaching log or development actions name a "
                 f"capability, so whether this gap is worked cannot be seen.{results}")
@@ -286,18 +294,18 @@ def _place(r: dict, settings: Settings, namings_loaded: bool) -> tuple[str, str,
     score = f"score {_fmt(r['baseline_norm'])} → {_fmt(r['latest_norm'])}"
     rose = pd.notna(r.get("rise"))
     if status == "moved":
-        move = f"a rise of {r['rise']:.2f} within {within} cycles, held the next cycle"
+        move = f"a rise of {_rise(r['rise'])} within {within} cycles, held the next cycle"
         if r["reached_standard"]:
             move += f", now at or above the {standard}"
     elif status in ("stuck", "not moved"):
-        move = (f"no rise of {settings.moved_rise:.2f} above the rating noise that held, within {within} cycles")
+        move = (f"no rise of {_rise(settings.moved_rise)} above the rating noise that held, within {within} cycles")
     elif status == "too early" and r["n_window_cycles"] >= settings.moved_within_cycles and rose:
-        move = f"too early to judge: a rise of {r['rise']:.2f}, whether it holds shows next cycle"
+        move = f"too early to judge: a rise of {_rise(r['rise'])}, whether it holds shows next cycle"
     elif status == "too early":
         move = (f"too early to judge: {r['n_window_cycles']} of {settings.moved_within_cycles} cycles held "
                 "since it was named")
     elif rose:
-        move = f"a rise of {r['rise']:.2f}, but no review score since to show it held"
+        move = f"a rise of {_rise(r['rise'])}, but no review score since to show it held"
     else:
         score, move = f"score {_fmt(r['latest_norm'])} ({standard})", "no review score since it was named"
     text = f"{work}; {score}, {move}.{results}"
@@ -338,12 +346,12 @@ def _place(r: dict, settings: Settings, namings_loaded: bool) -> tuple[str, str,
 
 
 def _results_only(r: dict, settings: Settings, reviewed: int) -> tuple[str, str]:
-    head = (f"Attainment {_fmt(r['attainment'])} over {_plural(int(r['n_quota_periods']), 'quota period')}, "
-            f"below the results standard of {settings.results_standard:.2f}")
+    head = (f"Attainment {fmt_pct(r['attainment']) or 'n/a'} over {_plural(int(r['n_quota_periods']), 'quota period')}, "
+            f"below the results standard of {fmt_pct(settings.results_standard)}")
     if reviewed == 0:
         return head + "; no capability review for this rep.", NEXT_STEP_NEEDS["no_reviews"]
     return (head + f"; {_plural(reviewed, 'capability', 'capabilities')} reviewed, none below "
-                   f"{settings.capability_standard:.2f}.", NEXT_STEP_NEEDS["reviews_at_standard"])
+                   f"{_fmt(settings.capability_standard)} of 100.", NEXT_STEP_NEEDS["reviews_at_standard"])
 
 
 @opens_run

@@ -162,7 +162,7 @@ def test_skill_gap_being_developed_named_coached_and_moved(table):
     assert r["below_on"] == "capability"  # attainment 0.90 meets 0.85
     assert r["attainment"] == pytest.approx(0.9)
     assert r["evidence"] == ("Named in 1 cycle, 1 session, 1 of 1 action completed (follow-through in 1 cycle); "
-                             "score 0.25 → 0.45, a rise of 0.15 within two cycles, held the next cycle.")
+                             "score 25 → 45, a rise of 15 points within two cycles, held the next cycle.")
     assert r["next_step"] == "Keep the cadence: more repetition on this capability until it holds under pressure."
 
 
@@ -172,8 +172,8 @@ def test_fit_gap_needs_completed_follow_through_in_two_cycles_without_movement(t
     assert (r["n_sessions_on_it"], r["n_actions"], r["n_actions_completed"], r["cycles_worked"]) == (2, 2, 2, 2)
     assert r["below_on"] == "results and capability"  # attainment 0.80 < 0.85
     assert r["evidence"] == ("Named in 2 cycles, 2 sessions, 2 of 2 actions completed (follow-through in 2 cycles); "
-                             "score 0.25 → 0.25, no rise of 0.10 above the rating noise that held, within two cycles. "
-                             "Attainment 0.80 is also below the results standard of 0.85.")
+                             "score 25 → 25, no rise of 10 points above the rating noise that held, within two cycles. "
+                             "Attainment 80% is also below the results standard of 85%.")
     assert r["next_step"] == ("Real coaching and follow-through have not moved this: discuss role or territory "
                               "fit, with the evidence, in a direct conversation.")
 
@@ -196,8 +196,8 @@ def test_follow_through_in_one_cycle_is_not_a_fit_gap_it_reads_as_not_worked(tab
 def test_never_named_gap_is_not_worked_and_belongs_to_the_reviewer(table):
     r = row(table, rep="Dan")
     assert (r["category"], r["gap_status"], r["named"], r["manager"]) == (NOT_WORKED, "never named", False, "Max")
-    assert r["evidence"] == ("Never named in a coaching session or development action; score 0.35 (standard 0.50), "
-                             "0.35 → 0.35 over 4 cycles.")
+    assert r["evidence"] == ("Never named in a coaching session or development action; score 35 (standard 50 of 100), "
+                             "35 → 35 over 4 cycles.")
     assert r["next_step"] == ("Manager's action: name the gap in the next 1:1 and assign targeted practice with a "
                               "due date.")
 
@@ -212,7 +212,7 @@ def test_named_without_follow_through_is_not_worked(table):
 def test_too_early_with_work_under_way_is_being_developed(table):
     r = row(table, rep="Ivy")
     assert (r["category"], r["gap_status"]) == (DEVELOPED, "too early")
-    assert r["evidence"] == ("Named in 1 cycle, 1 session, no development action; score 0.35 → 0.40, "
+    assert r["evidence"] == ("Named in 1 cycle, 1 session, no development action; score 35 → 40, "
                              "too early to judge: 1 of 2 cycles held since it was named.")
 
 
@@ -227,7 +227,7 @@ def test_a_moved_gap_stays_listed_after_it_reaches_standard_a_stuck_one_does_not
     r = row(table, rep="Kit")
     assert (r["category"], r["reached_standard"], r["below_on"]) == (DEVELOPED, True, "capability")
     assert r["latest_norm"] == pytest.approx(0.55) and r["baseline_norm"] == pytest.approx(0.25)
-    assert r["evidence"].endswith("a rise of 0.25 within two cycles, held the next cycle, now at or above the standard 0.50.")
+    assert r["evidence"].endswith("a rise of 25 points within two cycles, held the next cycle, now at or above the standard 50 of 100.")
     assert "Lou" not in set(table["rep"])  # stuck, but 0.50 now meets the standard
     assert not table.loc[table["rep"] != "Kit", "reached_standard"].any()
 
@@ -236,15 +236,15 @@ def test_below_standard_on_results_only_is_not_enough_evidence(table):
     r = row(table, rep="Fay")
     assert r["capability"] is None and math.isnan(r["latest_norm"])
     assert (r["category"], r["below_on"], r["attainment"]) == (NOT_ENOUGH, "results", 0.5)
-    assert r["evidence"] == ("Attainment 0.50 over 1 quota period, below the results standard of 0.85; "
-                             "1 capability reviewed, none below 0.50.")
+    assert r["evidence"] == ("Attainment 50% over 1 quota period, below the results standard of 85%; "
+                             "1 capability reviewed, none below 50 of 100.")
     assert r["next_step"] == gaps.NEXT_STEP_NEEDS["reviews_at_standard"]
 
 
 def test_rep_with_no_reviews_is_not_enough_evidence_naming_the_reviews_export(table):
     r = row(table, rep="Gus")
     assert (r["category"], r["below_on"], r["capability"]) == (NOT_ENOUGH, "results", None)
-    assert r["evidence"] == ("Attainment 0.60 over 1 quota period, below the results standard of 0.85; "
+    assert r["evidence"] == ("Attainment 60% over 1 quota period, below the results standard of 85%; "
                              "no capability review for this rep.")
     assert "capability reviews export" in r["next_step"]
 
