@@ -348,8 +348,7 @@ def user_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, sha
         elif pd.api.types.is_numeric_dtype(v) and (name in shares or SHARE_COLUMNS.search(name)):
             cells = _cells(v, fmt_pct)
         elif pd.api.types.is_integer_dtype(v) or (pd.api.types.is_float_dtype(v) and name not in decimals
-                                                  and v.dropna().eq(v.dropna().round()).all()
-                                                  and (name.startswith("n_") or name.startswith("days"))):
+                                                  and v.notna().any() and v.dropna().eq(v.dropna().round()).all()):
             cells = _cells(v, lambda x: f"{int(x):,}")
         elif pd.api.types.is_float_dtype(v):
             d = decimals.get(name, 2)

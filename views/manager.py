@@ -125,8 +125,8 @@ def render() -> None:
         else:
             by_q = follow_through_by_quarter(mine)  # completed of the due ÷ due: never above 100%
             st.altair_chart(charts.line_over_time(by_q, "quarter", "follow_through_rate", None,
-                                                  "Completed of due, by quarter assigned"), width="stretch")
-            st.caption(f"{int(row['n_completed_due'])} of {int(row['n_due'])} due completed · "
+                                                  "Completed of due"), width="stretch")
+            st.caption(f"By quarter assigned: {int(row['n_completed_due'])} of {int(row['n_due'])} due completed · "
                        f"{int(row['n_revisited'])} of {int(row['n_completed'])} completed revisited")
 
     st.subheader("The four behaviours")

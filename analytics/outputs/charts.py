@@ -267,17 +267,18 @@ def rep_trend_chart(history: pd.DataFrame, namings: pd.DataFrame) -> alt.LayerCh
     """One rep's normalised score per capability across cycles; triangles mark the cycles in
     which a capability was named as a gap (coaching focus or development action)."""
     order = history.sort_values("cycle_index")["cycle"].drop_duplicates().tolist()
+    history = history.assign(points=100 * history["score_norm"])  # the 0–100 scale the pages read
     x = alt.X("cycle:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
     colour = alt.Color("capability:N", title=None, legend=alt.Legend(orient="bottom", columns=3))
     lines = alt.Chart(history).mark_line(point=True).encode(
-        x=x, y=alt.Y("score_norm:Q", title="Score (0 = scale min, 1 = max)", scale=alt.Scale(domain=[0, 1])),
+        x=x, y=alt.Y("points:Q", title="Score (0 = scale min, 100 = max)", scale=alt.Scale(domain=[0, 100])),
         color=colour, tooltip=["capability:N", "cycle:N", alt.Tooltip("score:Q", title="score"),
-                               alt.Tooltip("score_norm:Q", format=".2f", title="normalised")])
+                               alt.Tooltip("points:Q", format=".0f", title="on 0–100")])
     layers = [lines]
     if not namings.empty:
-        marks = namings.merge(history[["capability", "cycle", "score_norm"]], on=["capability", "cycle"], how="inner")
+        marks = namings.merge(history[["capability", "cycle", "points"]], on=["capability", "cycle"], how="inner")
         layers.append(alt.Chart(marks).mark_point(shape="triangle-up", size=160, filled=True, opacity=0.9).encode(
-            x=x, y="score_norm:Q", color=colour,
+            x=x, y="points:Q", color=colour,
             tooltip=["capability:N", "cycle:N", alt.Tooltip("namings:Q", title="times named in this cycle")]))
     return alt.layer(*layers).properties(height=320)
 

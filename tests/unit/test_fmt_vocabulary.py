@@ -113,3 +113,9 @@ def test_user_table_keeps_rows_and_order():
 def test_human_header_falls_back_to_sentence_case():
     assert human_header("days_to_first_call") == "Days to first call"
     assert human_header("n_reps_in_period") == "Reps in period"
+
+
+def test_whole_numbers_held_as_floats_read_as_whole_numbers():
+    t = user_table(pd.DataFrame({"named_cycles": [1.0, 5.0, np.nan], "silhouette": [0.37305, 0.5, 0.25]}))
+    assert t["Cycles named"].tolist() == ["1", "5", EMPTY]
+    assert t["Silhouette"].tolist() == ["0.37", "0.50", "0.25"]
