@@ -71,7 +71,7 @@ def render() -> None:
     table = per_manager[["manager", "independence", "n_complex_won", "dependency_slope", "dependency_slope_low",
                          "dependency_slope_high", "dependency_trend", "n_quarters", "n_complex_won_not_measured"]]
     slopes = ["dependency_slope", "dependency_slope_low", "dependency_slope_high"]
-    shown = table.assign(dependency_trend=trend_label(table), **{c: 100 * table[c] for c in slopes})
+    shown = table.assign(dependency_trend=trend_label(table, short=True), **{c: 100 * table[c] for c in slopes})
     st.dataframe(user_table(shown.sort_values("dependency_slope"), {
         "dependency_slope": "Slope (points per quarter)", "dependency_slope_low": "95% from",
         "dependency_slope_high": "95% to", "dependency_trend": "Trend",

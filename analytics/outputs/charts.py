@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics.fmt import quarter_label
+from analytics.fmt import quarter_label, signed
 
 WON = "#2f6f4f"
 QUOTA = "#c8553d"
@@ -232,7 +232,7 @@ def cluster_profile_chart(centers: pd.DataFrame, names: dict[int, str], labels: 
     sign = np.where(long["key"].isin(list(high_is_bad)), -1.0, 1.0)
     good = (np.clip(long["z"].to_numpy(dtype=float) * sign, -2, 2) + 2) / 4
     long = _painted(long, BAD_GOOD_RAMP, good)
-    long["text"] = long["z"].map(lambda z: "n/m" if pd.isna(z) else format(z, "+.1f").replace("-", "\u2212"))
+    long["text"] = long["z"].map(lambda z: "n/m" if pd.isna(z) else signed(z, 1))  # never "−0.0"
     long["reading"] = np.where(pd.isna(long["z"]), "not measured",
                                np.where(good >= 0.5, "better than average", "worse than average"))
     base = alt.Chart(long).encode(

@@ -47,7 +47,7 @@ def test_darker_means_better_whichever_way_the_signal_runs():
 
 def test_cluster_profile_colours_mean_better_or_worse_per_signal():
     centers = pd.DataFrame({"independence": [1.5, -1.5], "involvement_won_complex": [1.5, -1.5],
-                            "attainment": [np.nan, 0.0]})
+                            "attainment": [np.nan, -0.01]})
     chart = charts.cluster_profile_chart(centers, {0: "heroes", 1: "developers"},
                                          {"independence": "independence", "involvement_won_complex": "involvement"},
                                          high_is_bad={"involvement_won_complex"})
@@ -57,6 +57,7 @@ def test_cluster_profile_colours_mean_better_or_worse_per_signal():
     assert red_minus_blue(df.loc[("2. developers", "involvement_won_complex"), "fill"]) < 0
     assert df.loc[("1. heroes", "involvement_won_complex"), "reading"] == "worse than average"
     assert df.loc[("1. heroes", "attainment"), "text"] == "n/m"
+    assert df.loc[("2. developers", "attainment"), "text"] == "0"  # never "−0.0"
     ratios = [charts.contrast_ratio(f, i) for f, i in zip(df["fill"], df["ink"], strict=True)]
     assert min(ratios) >= 4.5
 
