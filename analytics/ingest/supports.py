@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analytics import schema
+from analytics.ingest.recognise import DERIVABLE
 from analytics.store.links import DEAL_OWNERS, LINKS, ROSTER, broken
 from analytics.store.workspace import Workspace
 
@@ -120,8 +121,19 @@ def columns_present(staged: Staged, ws: Workspace | None = None) -> dict[str, se
         for t in schema.TABLES:
             present[t] |= {c for c, n in ws.column_filled(t).items() if n}
     for table, cols in staged:
-        present[table] |= set(cols)
+        present[table] |= with_derived(table, cols)
     return present
+
+
+def with_derived(table: str, columns: Iterable[str]) -> set[str]:
+    """A file's mapped columns and those the import derives from them when the file has none
+    (:data:`analytics.ingest.recognise.DERIVABLE`: a quota period's end from its starts).
+
+    >>> sorted(with_derived("quotas", ["owner", "period_start", "amount"]))
+    ['amount', 'owner', 'period_end', 'period_start']
+    """
+    cols = set(columns)
+    return cols | {c for c, source in DERIVABLE.get(table, {}).items() if source in cols}
 
 
 def _links_unmet(analysis: str, present: dict[str, set[str]]) -> list[str]:
@@ -216,7 +228,7 @@ def file_check(table: str, columns: Iterable[str]) -> FileCheck:
     >>> file_check("accounts", ["name"]).warn
     False
     """
-    cols = set(columns)
+    cols = with_derived(table, columns)
     blocked: dict[str, list[str]] = {}
     needing = [r for r in schema.REQUIREMENTS if table in r.needs]
     feeds = []

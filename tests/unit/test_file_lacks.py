@@ -164,3 +164,30 @@ def test_a_missing_column_of_a_present_export_is_asked_for_by_name():
                                    "to measure the overview, pipeline KPIs, execution independence and the Pareto")
     nxt = next_export(columns_present([("opportunities", set(DEALS) - {"owner"} | {"account", "product"}), ROSTER]))
     assert nxt.columns == ("owner",) and nxt.sentence.startswith("Add an owner column to the opportunities / deals")
+
+
+def test_a_column_the_import_derives_is_not_lacking():
+    # a quota file with period starts only: the import derives each end from the starts' spacing
+    assert file_check("quotas", {"owner", "period_start", "amount"}).lacks == ()
+    assert "attainment" not in {m for c in analyses_staged([("quotas", {"owner", "period_start", "amount"})])
+                                for m in c.missing if "period end" in m}
+    lack = file_check("quotas", {"owner", "amount"}).lacks[0]
+    assert lack.columns == ("period_start", "period_end") and lack.sentence.startswith(
+        "no period start or period end column: attainment cannot use this file")
+
+
+REAL = __import__("pathlib").Path("/work/shared/data/real")
+
+
+@pytest.mark.parametrize(("path", "warn", "link"), [
+    ("salesforce-devorg-export/Opportunity.csv", True, "owner"),  # no OwnerId in this export
+    ("salesforce-api-export/Opportunity.csv", False, None),
+    ("maven-crm/sales_pipeline.csv", False, None),
+    ("maven-crm/sales_teams.csv", False, None),
+    ("quota-pl300-mslearn/ResellerSalesTargets.csv", False, None),
+])
+def test_real_exports(path, warn, link):
+    a = analyse_file(REAL.joinpath(path).name, REAL.joinpath(path).read_bytes(), [])
+    check = file_check(a.recognition.table, a.recognition.mapping)
+    assert check.warn is warn
+    assert [lack.columns for lack in check.lacks if lack.is_link] == ([(link,)] if link else [])
