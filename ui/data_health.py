@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics.fmt import clip, fmt_money, md_escape
 from analytics.ingest.links import NEAR_MISS, NOT_A_PERSON_KIND, Link, link_health
-from analytics.ingest.supports import analyses_staged, columns_present, next_export
+from analytics.ingest.supports import analyses_staged, article, columns_present, join, next_export
 from analytics.people import NonPersonOwners, non_person_owners
 from analytics.store import Workspace
 from analytics.store.links import broken, rests_on
@@ -136,7 +136,8 @@ def non_person_section(ws: Workspace, name) -> None:
         st.rerun()
 
 
-def health_section(ws: Workspace) -> None:
+def health_section(ws: Workspace, staged=None) -> None:
+    """The links of the loaded files; with files staged, said to be those of what is loaded now."""
     if ws.is_empty:
         return
     ws.include_non_person_owners(get_settings().include_non_person_owners)
@@ -147,6 +148,9 @@ def health_section(ws: Workspace) -> None:
     st.caption("Each file names people; the pages find them in the roster by ID or exact name, and count a quota "
                "against its owner's deals. Values that link to no one are left out of every figure that needs the link. "
                "Near misses are suggested, never merged.")
+    if staged is not None:
+        st.info(f"These are the links of what is loaded now ({'the demo' if ws.source == 'demo' else 'your workspace'}"
+                "), not of the files staged above: theirs are checked once they are loaded.", icon=":material/info:")
     if privacy.is_on():
         st.caption(":material/visibility_off: Values the anonymised pages do not show are hidden while names are "
                    "anonymised; the counts are complete.")
@@ -200,7 +204,8 @@ def readiness_section(ws: Workspace, staged) -> None:
         st.caption("Ready: " + "; ".join(c.title for c in ready) + ".")
     for c in cov:
         if not c.supported:
-            st.markdown(f"- :orange[needs data] **{c.title}**: needs {'; '.join(c.missing)}.")
+            needs = [f"{article(m)} {m}" if m.endswith(" export") else m for m in c.missing]
+            st.markdown(f"- :orange[needs data] **{c.title}**: needs {join(needs)}.")
     st.caption("Whether the names in the files match the roster is checked once they are loaded (Data health).")
     return next_line(columns_present(staged.files, ws if adds else None))
 

@@ -181,7 +181,7 @@ def recognised_head(a: FileAnalysis, choice: Choice) -> None:
             f"{a.raw.rows_read:,} rows")
     check = file_check(table, mapping)
     if check.warn:
-        st.warning(line + ". It loads, but:\n\n" + "\n".join(f"- {lack.sentence}." for lack in check.lacks),
+        st.warning(line + ". It loads, but:\n\n" + "\n".join(f"- {lack.sentence[0].upper()}{lack.sentence[1:]}." for lack in check.lacks),
                    icon=":material/warning:")
     else:
         st.success(line, icon=":material/check_circle:")

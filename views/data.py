@@ -103,7 +103,7 @@ def render() -> None:
     staged = upload_section(ws)
     report_section(ws)
     ws = get_source_workspace()
-    health_section(ws)
+    health_section(ws, staged)
     readiness_section(ws, staged)
     stage_section(ws)
     templates_section()

@@ -136,13 +136,16 @@ def with_derived(table: str, columns: Iterable[str]) -> set[str]:
     return cols | {c for c, source in DERIVABLE.get(table, {}).items() if source in cols}
 
 
+ROSTER_TO_LINK = "a roster (people export) to link its people to"
+
+
 def _links_unmet(analysis: str, present: dict[str, set[str]]) -> list[str]:
     """The files a staged analysis's links need that are not there: a roster to link to, or
     (quotas) deals with owners. Whether the names match is only known once loaded."""
     out = []
     for _table, _column, target in ANALYSIS_LINKS.get(analysis, ()):
-        if target == ROSTER and not present["people"] and "a roster (people export) to link to" not in out:
-            out.append("a roster (people export) to link to")
+        if target == ROSTER and not present["people"] and ROSTER_TO_LINK not in out:
+            out.append(ROSTER_TO_LINK)
         elif target == DEAL_OWNERS and "owner" not in present["opportunities"]:
             out.append("deals with owners to match quotas to")
     return out
@@ -152,7 +155,8 @@ def _support(present: dict[str, set[str]]) -> list[AnalysisSupport]:
     out = []
     for req in schema.REQUIREMENTS:
         missing = _missing(req, present)
-        missing += [m for m in _links_unmet(req.analysis, present) if m not in missing]
+        roster = f"{schema.table('people').label.lower()} export"  # needed already: no second line for it
+        missing += [m for m in _links_unmet(req.analysis, present) if not (m == ROSTER_TO_LINK and roster in missing)]
         out.append(AnalysisSupport(req.analysis, schema.ANALYSES[req.analysis], not missing, missing,
                                    req.explanation))
     return out
@@ -256,6 +260,8 @@ class NextExport:
     unlocks: tuple[str, ...]
     #: True when the table is there and only ``columns`` are missing from it
     present: bool
+    #: analyses it brings nearer without unlocking them (the roster, for every link to people)
+    nearer: tuple[str, ...] = ()
 
     @property
     def sentence(self) -> str:
@@ -264,11 +270,13 @@ class NextExport:
         dials = sorted({d for a in self.unlocks for d in ANALYSIS_DIALS.get(a, ())},
                        key=["Lead", "Manage", "Coach"].index)
         measure = f"{names} (the {join(dials)} dial{'s' if len(dials) > 1 else ''})" if dials else names
+        more = len(self.nearer)
+        also = f" {more} more analys{'is needs' if more == 1 else 'es need'} it too." if more else ""
         if self.present:
             cols = join([c.replace("_", " ") for c in self.columns])
             what = f"{cols} columns" if len(self.columns) > 1 else f"{article(cols)} {cols} column"
-            return f"Add {what} to the {label} export to measure {measure}."
-        return f"Add {article(label)} {label} export to measure {measure}."
+            return f"Add {what} to the {label} export to measure {measure}.{also}"
+        return f"Add {article(label)} {label} export to measure {measure}.{also}"
 
 
 def next_export(present: dict[str, set[str]]) -> NextExport | None:
@@ -301,14 +309,15 @@ def next_export(present: dict[str, set[str]]) -> NextExport | None:
         if not unlocks:
             continue
         # most analyses unlocked, then most brought nearer (the roster every link rests on), then the first
-        nearer = sum(1 for s in trial if now[s.analysis] and len(s.missing) < now[s.analysis])
-        score = (len(unlocks), nearer, -rank[unlocks[0]])
+        nearer = tuple(s.analysis for s in trial if now[s.analysis] and len(s.missing) < now[s.analysis]
+                       and s.analysis not in unlocks)
+        score = (len(unlocks), len(nearer), -rank[unlocks[0]])
         if best_score is None or score > best_score:
             needed = {c for req in schema.REQUIREMENTS if req.analysis in unlocks for c in req.needs.get(table, ())}
             shown = (lacking if present[table] else cols) & (needed or cols) or lacking
             order = schema.table(table).column_names
             best, best_score = NextExport(table, tuple(sorted(shown, key=order.index)), unlocks,
-                                          bool(present[table])), score
+                                          bool(present[table]), nearer), score
     return best
 
 

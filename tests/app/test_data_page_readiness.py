@@ -35,7 +35,7 @@ def test_deals_without_an_owner_column_get_a_warning_naming_what_it_blocks():
     assert len(warned) == 1, [w.value for w in at.warning]
     text = warned[0]
     assert "Opportunities / deals" in text and "2 rows" in text  # what it loads as is still said
-    assert "no owner column: deals cannot be attributed to reps or managers" in text
+    assert "- No owner column: deals cannot be attributed to reps or managers" in text
     assert "attainment" in text and "pipeline KPIs" in text and "every manager figure" in text
     assert any(b.label.startswith("Load 1 file") and not b.disabled for b in at.button)  # it still loads
 

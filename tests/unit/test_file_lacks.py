@@ -9,6 +9,7 @@ import pytest
 from analytics import schema
 from analytics.ingest.pipeline import analyse_file
 from analytics.ingest.supports import (
+    ANALYSIS_LINKS,
     analyses_staged,
     analyses_supported,
     columns_present,
@@ -138,7 +139,9 @@ def test_next_export_is_the_one_that_unlocks_the_most():
     # alone would still lack it, and attainment needs quotas too)
     nxt = next_export(columns_present([("opportunities", DEALS)]))
     assert nxt is not None and nxt.table == "people" and nxt.unlocks == ("independence",)
-    assert nxt.sentence.startswith("Add a people / roster export to measure execution independence")
+    assert nxt.sentence == ("Add a people / roster export to measure execution independence (the Coach dial). "
+                            "7 more analyses need it too.")
+    assert set(nxt.nearer) == set(ANALYSIS_LINKS) - {"independence"}
     # with a roster: a survey export measures two analyses, more than any other export
     nxt = next_export(columns_present([("opportunities", DEALS), ROSTER]))
     assert nxt is not None and nxt.table == "surveys" and set(nxt.unlocks) == {"confidence_gap", "lead_dial"}
