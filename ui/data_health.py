@@ -192,9 +192,9 @@ def readiness_section(ws: Workspace, staged) -> None:
                    "are chosen, so they are not counted yet. Loaded now:")
         supports_list(ws)
         return None
-    adds = staged.adds
-    how = ("added to what is loaded" if adds else "which replace the demo when loaded" if ws.source == "demo"
-           else "loaded on their own into a new workspace")
+    adds, one = staged.adds, len(staged.files) == 1
+    how = ("added to what is loaded" if adds else f"which replace{'s' if one else ''} the demo when loaded"
+           if ws.source == "demo" else f"loaded on {'its' if one else 'their'} own into a new workspace")
     cov = analyses_staged(staged.files, ws if adds else None)
     ready = [c for c in cov if c.supported]
     waiting = f"; {_files(staged.waiting)} not counted until mapped" if staged.waiting else ""

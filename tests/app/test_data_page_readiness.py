@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from tests.app.test_pages import app, texts
+from tests.factories import workspace_with
 
 #: a Salesforce Opportunity export (API names) without OwnerId
 NO_OWNER = (b"Id,Name,StageName,CloseDate,Amount,CreatedDate,AccountId\n"
@@ -54,7 +55,7 @@ def test_readiness_before_load_reflects_the_files_staged_not_the_demo():
     assert demo is not None  # the demo's own readiness, before anything is staged
     shown = texts(at)
     assert "With the 1 file staged" in shown
-    assert "replace the demo" in shown  # the demo is not added to: only the staged file counts
+    assert "With the 1 file staged (which replaces the demo when loaded)" in shown  # the demo is not added to: only the staged file counts
     assert "**2 of 12 analyses**" in shown  # overview and pipeline KPIs, from one deals file
     assert demo.group(0) not in shown or demo.group(0) == "**2 of 12 analyses**"
     needs = [m.value for m in at.markdown if "needs data" in m.value]
@@ -71,3 +72,21 @@ def test_readiness_after_load_reflects_the_workspace():
     shown = texts(at)
     assert "With the 1 file staged" not in shown
     assert "**2 of 12 analyses**" in shown  # the workspace now holds just that file
+
+
+def test_readiness_before_load_follows_add_or_new():
+    ws = workspace_with(people=[{"person_id": "p1", "name": "Ann Lee"},
+                                {"person_id": "p2", "name": "Bo Chan", "manager": "Ann Lee"}])
+    ws.source = "uploads"
+    at = app(ws).run()
+    at.switch_page("views/data.py").run()
+    assert "**0 of 12 analyses**" in texts(at)  # a roster alone: the workspace's own readiness
+    at.file_uploader[0].set_value([("deals.csv", WITH_OWNER, "text/csv")]).run()
+    assert at.radio(key="load-mode").value == "add"
+    shown = texts(at)
+    # added to the roster: execution independence too (its deals, owners and the roster to link to)
+    assert "With the 1 file staged (added to what is loaded): **3 of 12 analyses**" in shown
+    assert "Execution independence" in next(c.value for c in at.caption if c.value.startswith("Ready:"))
+    at.radio(key="load-mode").set_value("new").run()
+    assert not at.exception
+    assert "With the 1 file staged (loaded on its own into a new workspace): **2 of 12 analyses**" in texts(at)
