@@ -188,8 +188,9 @@ def readiness_section(ws: Workspace, staged) -> None:
         supports_list(ws)
         return next_line(columns_present([], ws))
     if not staged.files:
-        st.caption(f"The {_files(staged.waiting)} staged cannot be loaded until their table and required columns "
-                   "are chosen, so they are not counted yet. Loaded now:")
+        which = "The file staged" if staged.waiting == 1 else f"The {_files(staged.waiting)} staged"
+        st.caption(f"{which} cannot be loaded until {'its' if staged.waiting == 1 else 'their'} table and required "
+                   "columns are chosen, so nothing staged is counted yet. Loaded now:")
         supports_list(ws)
         return None
     adds, one = staged.adds, len(staged.files) == 1
