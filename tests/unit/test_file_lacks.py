@@ -194,3 +194,11 @@ def test_real_exports(path, warn, link):
     check = file_check(a.recognition.table, a.recognition.mapping)
     assert check.warn is warn
     assert [lack.columns for lack in check.lacks if lack.is_link] == ([(link,)] if link else [])
+
+
+def test_every_analysis_reads_in_a_sentence():
+    from analytics.ingest.supports import ANALYSIS_DIALS, ANALYSIS_SHORT
+    from analytics.settings import DIALS
+    assert set(ANALYSIS_SHORT) == set(schema.ANALYSES)
+    assert set(ANALYSIS_DIALS) <= set(schema.ANALYSES)
+    assert {d for dials in ANALYSIS_DIALS.values() for d in dials} <= set(DIALS.values())
