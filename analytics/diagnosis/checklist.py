@@ -86,7 +86,7 @@ class ChecklistItem:
     def text(self) -> str:
         """Evidence, benchmark and action in one sentence (without the title or a final stop)."""
         out = self.evidence + (f"; {self.benchmark}" if self.benchmark else "")
-        return out + (f": {self.action}" if self.action else "")
+        return out + (f". {self.action[:1].upper()}{self.action[1:]}" if self.action else "")
 
     def sentence(self) -> str:
         return f"**{self.title}**: {self.text}."
@@ -230,7 +230,8 @@ def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]]
             f"self-rating {fmt_pct(row.get('self_rating'))} ({_n(int(row.get('n_self_ratings', 0)), 'answer')}), but "
             f"{fmt_pct(row.get('reps_agree'))} of {_n(int(row.get('n_rep_coaching_answers', 0)), 'rep answer')} "
             f"({_n(int(row.get('n_rep_coaching_respondents', 0)), 'rep')}) agree they are coached consistently: "
-            f"a gap of {_points(gap, sign=True)} (95% interval {round(100 * row.get('confidence_gap_low'))} to "
+            f"a gap of {_points(gap, sign=True)} ({settings.overconfidence_confidence:.0%} interval "
+            f"{round(100 * row.get('confidence_gap_low'))} to "
             f"{_points(row.get('confidence_gap_high'))})",
             gap, _median("check_coaching", medians, points=True) or "the standard is no gap (0 points)",
             key="check_coaching"))

@@ -502,7 +502,7 @@ def test_checklist_checks_the_coaching_only_when_clearly_over_confident(flag, sh
     if shown:
         assert items["Check the coaching with the reps"] == (
             "self-rating 100% (2 answers), but 40% of 10 rep answers (5 reps) agree they are coached "
-            "consistently: a gap of +60 points (95% interval 50 to 75 points)")  # issue 20: differences of shares in points
+            "consistently: a gap of +60 points (70% interval 50 to 75 points)")  # issue 20: differences of shares in points
 
 
 def test_hero_verdicts_do_not_depend_on_who_else_is_in_the_filter(demo_diagnosis):
