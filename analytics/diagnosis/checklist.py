@@ -1,6 +1,6 @@
 """The next-1:1 checklist: what to do in the next 1:1, the action the manager's verdict calls for
 first, then the weakest evidence, each item with the counts it rests on and a benchmark ("ask
-before telling: only 11 of 107 sessions started with a question; 10%; the median in scope is 36%
+before telling: only 11 of 107 sessions started with a question (10%); the median in scope is 35%
 (15 managers measured)").
 
 The first item answers the manager's verdict (:data:`VERDICT_ACTIONS`, data: the first verdict
