@@ -45,6 +45,7 @@ from analytics.fmt import clip, fmt_money, fmt_pct, quarter_label
 from analytics.outputs import charts
 from analytics.people import managers, reps
 from analytics.results.distribution import pareto
+from analytics.results.needle import MEASURES as MEASURE_WORDS
 from analytics.results.needle import NeedleChain, needle_chain
 from analytics.settings import Settings
 from analytics.signals.follow_through import follow_through_by_manager
@@ -701,9 +702,10 @@ def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: N
         head = f"No clear link from activities to revenue across {n_reps} reps"
     else:
         best = clear.loc[clear["rho"].abs().idxmax()]
-        head = (f"Strongest link: {best['link']} (ρ = {best['rho']:+.2f}, n = {best['n']}), "
-                "an association, not a cause").replace("-", "−")
-    detail = " ".join(f"{r.sentence} Computed from: {r.computed_from}." for r in found.itertuples())
+        stat = f"(ρ = {best['rho']:+.2f}, n = {best['n']}), an association, not a cause".replace("-", "−")
+        head = (f"Strongest link: {best['link']} {stat}" if len(found) > 1 else  # one link is no "strongest"
+                f"{best['link'][:1].upper()}{best['link'][1:]}: a {best['strength']} link {stat}")
+    detail = " ".join(found["sentence"])
     if clear.empty:
         detail += " These are associations between reps, not causes."
     unmeasured = links[~links["measured"]]
@@ -712,8 +714,10 @@ def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: N
         detail += f" Not measured: {r.link} ({reason[:1].lower() + reason[1:]})."
     detail += f" {apart}" if apart else ""
     left_out = f" · {len(built_in)} linked by definition, left out" if len(built_in) else ""
+    sides = dict(zip(found["x"], found["x_from"], strict=True)) | dict(zip(found["y"], found["y_from"], strict=True))
+    defined = "; ".join(f"{MEASURE_WORDS.get(m, (m,))[0]} = {text}" for m, text in sides.items())
     basis = (f"{n_reps} reps · {_n(len(found), 'link')} measured of {len(links)}{left_out} · Spearman rank "
-             "correlation, association not cause")
+             f"correlation, association not cause · computed from: {defined}")
     figures = [(r.link, f"ρ = {r.rho:+.2f}".replace("-", "−")) for r in found.head(3).itertuples()]
     return Insight("needle", head, detail, basis, figures, functools.partial(needle_chart, links), True)
 

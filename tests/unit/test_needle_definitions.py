@@ -202,4 +202,6 @@ def test_demo_with_stage_history_every_link_says_what_it_is_computed_from(demo_w
                                      "opportunities that advanced a stage ÷ opportunities with a stage history",
                                      "won deals ÷ closed deals"]
     found = needle_insight(demo_ws, Filters(), Settings(), chain)
-    assert "computed from" in found.detail.lower()
+    assert found.basis.endswith("computed from: activities per opportunity = activities logged ÷ opportunities "
+                                "created; stage conversion = opportunities that advanced a stage ÷ opportunities with "
+                                "a stage history; win rate = won deals ÷ closed deals; revenue = closed-won amount")
