@@ -134,6 +134,8 @@ def shared_parts(a: Definition, b: Definition) -> tuple[str, ...]:
     ()
     """
     return tuple(sorted(a.parts & b.parts))
+
+
 REP_COLUMNS = ["rep", "manager", "activities", "n_opportunities", "activities_per_opportunity", "n_with_history",
                "n_advanced", "stage_conversion", "conversion_basis", "won", "lost", "win_rate", "revenue"]
 
