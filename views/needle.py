@@ -36,12 +36,12 @@ def render() -> None:
                           "rank correlation is largely built in: not a finding")
                 st.caption(f"linked by definition: both built from {md_escape(link.shared)} · n = {int(link.n)} reps")
             elif link.measured:
-                st.metric("Spearman ρ", f"{link.rho:+.2f}", help="Rank correlation across reps (−1..1)")
+                st.metric("Spearman ρ", f"{link.rho:+.2f}".replace("-", "−"), help="Rank correlation across reps (−1..1)")
                 st.caption(f"{link.strength} · n = {int(link.n)} reps · 95% interval "
-                           f"{link.ci_low:+.2f} to {link.ci_high:+.2f}")
+                           f"{link.ci_low:+.2f} to {link.ci_high:+.2f}".replace("-", "−"))
             else:
                 st.metric("Spearman ρ", "—", help="Not measured: the reason is below")  # a word would not fit
-                st.caption(f"Not measured: {md_escape(link.reason)}")
+                st.caption(f"Not measured: {md_escape(link.reason[:1].lower() + link.reason[1:])}")
     for link in links[~built_in].itertuples():
         head = md_escape(link.sentence) if link.measured else (
             f"**{LABELS.get(link.x, link.x)} → {LABELS.get(link.y, link.y)}: not measured.** {md_escape(link.reason)}")

@@ -688,12 +688,11 @@ def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: N
     links = chain.links
     found = _needle_findings(links)
     built_in = links[links["by_definition"].astype(bool) & links["measured"]] if not links.empty else links
-    apart = " ".join(f"Linked by definition, not a finding: {r.link} (both are built from {r.shared})."
-                     for r in built_in.itertuples())
-    remedies = " ".join(dict.fromkeys(r for r in built_in["remedy"] if r))
-    apart += f" {remedies}" if remedies else ""
-    if found.empty:
+    if found.empty:  # nothing left to show: say why, the links built in by definition among the reasons
         reasons = " ".join(links.loc[~links["measured"], "reason"]) if not links.empty else ""
+        apart = " ".join(f"Linked by definition, not a finding: {r.link} (both are built from {r.shared})."
+                         for r in built_in.itertuples())
+        apart += "".join(f" {r}" for r in dict.fromkeys(built_in["remedy"]) if r)
         detail = " ".join(p for p in (("Not measured: " + reasons) if reasons else "", apart) if p)
         return _not_measured("needle", title, NEEDS["needle"], detail=detail)
     clear = found[found["strength"] != "no clear link"]
@@ -712,8 +711,9 @@ def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: N
     for r in unmeasured.itertuples():
         reason = r.reason.rstrip(".")
         detail += f" Not measured: {r.link} ({reason[:1].lower() + reason[1:]})."
-    detail += f" {apart}" if apart else ""
-    left_out = f" · {len(built_in)} linked by definition, left out" if len(built_in) else ""
+    # named in the basis only: the slide presents findings, and a link built in by definition is none
+    left_out = "".join(f" · left out as linked by definition: {r.link} (both built from {r.shared})"
+                       for r in built_in.itertuples())
     sides = dict(zip(found["x"], found["x_from"], strict=True)) | dict(zip(found["y"], found["y_from"], strict=True))
     defined = "; ".join(f"{MEASURE_WORDS.get(m, (m,))[0]} = {text}" for m, text in sides.items())
     basis = (f"{n_reps} reps · {_n(len(found), 'link')} measured of {len(links)}{left_out} · Spearman rank "

@@ -161,7 +161,8 @@ def test_without_stage_history_the_presenter_finding_never_offers_the_pair(deals
     found = needle_insight(deals_only, Filters(), Settings(), chain)
     assert "stage conversion → win rate" not in found.title
     assert all(label != "stage conversion → win rate" for label, _ in found.figures)
-    assert "Linked by definition" in found.detail and "won deals" in found.detail
+    assert "won deals" not in found.detail  # the slide's text presents findings only
+    assert "left out as linked by definition: stage conversion → win rate (both built from won deals)" in found.basis
     if found.chart is not None:  # the chart plots findings only
         plotted = pd.DataFrame(needle_chart(chain.links).layer[2].data)
         assert "stage conversion → win rate" not in set(plotted["link"])
@@ -190,7 +191,8 @@ def test_maven_deals_only_the_strongest_link_is_not_the_built_in_one(maven_ws):
     found = needle_insight(maven_ws, Filters(), Settings(), chain)
     assert not found.title.startswith("Strongest link: stage conversion → win rate")
     assert "0.61" not in found.title and "+0.61" not in " ".join(v for _, v in found.figures)
-    assert "Linked by definition" in found.detail
+    assert "stage conversion → win rate" not in found.detail
+    assert "left out as linked by definition: stage conversion → win rate (both built from won deals)" in found.basis
 
 
 def test_demo_with_stage_history_every_link_says_what_it_is_computed_from(demo_ws):
@@ -202,6 +204,27 @@ def test_demo_with_stage_history_every_link_says_what_it_is_computed_from(demo_w
                                      "opportunities that advanced a stage ÷ opportunities with a stage history",
                                      "won deals ÷ closed deals"]
     found = needle_insight(demo_ws, Filters(), Settings(), chain)
+    assert "linked by definition" not in found.basis
     assert found.basis.endswith("computed from: activities per opportunity = activities logged ÷ opportunities "
                                 "created; stage conversion = opportunities that advanced a stage ÷ opportunities with "
                                 "a stage history; win rate = won deals ÷ closed deals; revenue = closed-won amount")
+
+
+def test_when_every_measured_link_is_built_in_the_finding_is_not_measured_and_says_why():
+    x = pd.Series(np.linspace(0.1, 0.9, 10))
+    short = pd.Series([1.0, 2.0, 3.0] + [None] * 7)
+    d = needle.DEFINITIONS
+    rows = [needle.link(x, x, "activities_per_opportunity", "stage_conversion", x_def=d["activities_per_opportunity"][None],
+                        y_def=d["stage_conversion"]["won ÷ created"]),
+            needle.link(x, x ** 2, "stage_conversion", "win_rate", x_def=d["stage_conversion"]["won ÷ created"],
+                        y_def=d["win_rate"][None]),
+            needle.link(x, short, "win_rate", "revenue")]
+    links = pd.DataFrame(rows, columns=needle.LINK_COLUMNS)
+    found = needle_insight(None, Filters(), Settings(), needle.NeedleChain(links, pd.DataFrame()))
+    assert not found.measured and found.title == "What moves the needle: not measured"
+    assert found.chart is None and found.figures == []
+    assert found.detail == (
+        "Not measured: Only 3 reps have both win rate and revenue; at least 8 are needed. "
+        "Linked by definition, not a finding: activities per opportunity → stage conversion (both are built from "
+        "opportunities created). Linked by definition, not a finding: stage conversion → win rate (both are built "
+        "from won deals). A stage history export would measure stage conversion from stages.")
