@@ -45,6 +45,7 @@ from analytics.fmt import clip, fmt_money, fmt_pct, quarter_label
 from analytics.outputs import charts
 from analytics.people import managers, reps
 from analytics.results.distribution import pareto
+from analytics.results.needle import MEASURES as MEASURE_WORDS
 from analytics.results.needle import NeedleChain, needle_chain
 from analytics.settings import Settings
 from analytics.signals.follow_through import follow_through_by_manager
@@ -652,8 +653,15 @@ def pareto_insight(ws: Workspace, filters: Filters, index_amounts: bool) -> Insi
 RHO_TITLE = "Spearman ρ across reps (95% interval)"
 
 
+def _needle_findings(links: pd.DataFrame) -> pd.DataFrame:
+    """The links offered as findings: measured, and not linked by definition."""
+    if links.empty:
+        return links
+    return links[links["measured"] & ~links["by_definition"].astype(bool)]
+
+
 def needle_chart(links: pd.DataFrame) -> alt.LayerChart:
-    df = links[links["measured"]].copy()
+    df = _needle_findings(links).copy()  # a link built in by definition is never plotted
     df["n_text"] = "n = " + df["n"].astype(str)
     order = df["link"].tolist()
     y = alt.Y("link:N", sort=order, title=None, axis=alt.Axis(labelLimit=480, labelOverlap=False))
@@ -662,40 +670,55 @@ def needle_chart(links: pd.DataFrame) -> alt.LayerChart:
     ci = alt.Chart(df).mark_rule(strokeWidth=3, color=LIGHT).encode(
         y=y, x=alt.X("ci_low:Q", title=RHO_TITLE, scale=alt.Scale(domain=[-1, 1])), x2="ci_high:Q")
     dots = alt.Chart(df).mark_circle(size=200, color=WON, opacity=1).encode(
-        y=y, x=x, tooltip=["link:N", alt.Tooltip("rho:Q", format="+.2f"), "n:Q", "strength:N",
-                           alt.Tooltip("ci_low:Q", format="+.2f"), alt.Tooltip("ci_high:Q", format="+.2f")])
+        y=y, x=x, tooltip=[alt.Tooltip("link:N", title="Link"), alt.Tooltip("rho:Q", format="+.2f", title="ρ"),
+                           alt.Tooltip("n:Q", title="Reps"), alt.Tooltip("strength:N", title="Strength"),
+                           alt.Tooltip("computed_from:N", title="Computed from"),
+                           alt.Tooltip("ci_low:Q", format="+.2f", title="95% interval from"),
+                           alt.Tooltip("ci_high:Q", format="+.2f", title="95% interval to")])
     n = alt.Chart(df).mark_text(align="left", dx=6, color="#33403a").encode(
         y=y, x=alt.X("ci_high:Q", scale=alt.Scale(domain=[-1, 1])), text="n_text:N")
     return alt.layer(zero, ci, dots, n).properties(width=WIDTH - 340, height=max(160, 60 * len(df)))
 
 
 def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: NeedleChain | None = None) -> Insight:
+    """The chain's findings. A link whose two sides share a definition (won ÷ created beside won ÷
+    closed) is never ranked, charted or called the strongest: it is named apart with the shared part."""
     title = "What moves the needle"
     chain = chain if chain is not None else needle_chain(ws, filters, settings)
     links = chain.links
-    measured = links[links["measured"]] if not links.empty else links
-    if measured.empty:
-        reasons = " ".join(links["reason"]) if not links.empty else ""
-        return _not_measured("needle", title, NEEDS["needle"], detail=("Not measured: " + reasons) if reasons else "")
-    clear = measured[measured["strength"] != "no clear link"]
-    n_reps = f"{measured['n'].min()}" if measured["n"].nunique() == 1 else \
-        f"{measured['n'].min()}–{measured['n'].max()}"
+    found = _needle_findings(links)
+    built_in = links[links["by_definition"].astype(bool) & links["measured"]] if not links.empty else links
+    if found.empty:  # nothing left to show: say why, the links built in by definition among the reasons
+        reasons = " ".join(links.loc[~links["measured"], "reason"]) if not links.empty else ""
+        apart = " ".join(f"Linked by definition, not a finding: {r.link} (both are built from {r.shared})."
+                         for r in built_in.itertuples())
+        apart += "".join(f" {r}" for r in dict.fromkeys(built_in["remedy"]) if r)
+        detail = " ".join(p for p in (("Not measured: " + reasons) if reasons else "", apart) if p)
+        return _not_measured("needle", title, NEEDS["needle"], detail=detail)
+    clear = found[found["strength"] != "no clear link"]
+    n_reps = f"{found['n'].min()}" if found["n"].nunique() == 1 else f"{found['n'].min()}–{found['n'].max()}"
     if clear.empty:
         head = f"No clear link from activities to revenue across {n_reps} reps"
     else:
         best = clear.loc[clear["rho"].abs().idxmax()]
-        head = (f"Strongest link: {best['link']} (ρ = {best['rho']:+.2f}, n = {best['n']}), "
-                "an association, not a cause").replace("-", "−")
-    detail = " ".join(measured["sentence"])
+        stat = f"(ρ = {best['rho']:+.2f}, n = {best['n']}), an association, not a cause".replace("-", "−")
+        head = (f"Strongest link: {best['link']} {stat}" if len(found) > 1 else  # one link is no "strongest"
+                f"{best['link'][:1].upper()}{best['link'][1:]}: a {best['strength']} link {stat}")
+    detail = " ".join(found["sentence"])
     if clear.empty:
         detail += " These are associations between reps, not causes."
     unmeasured = links[~links["measured"]]
     for r in unmeasured.itertuples():
         reason = r.reason.rstrip(".")
         detail += f" Not measured: {r.link} ({reason[:1].lower() + reason[1:]})."
-    basis = (f"{n_reps} reps · {_n(len(measured), 'link')} measured of {len(links)} · Spearman rank correlation, "
-             "association not cause")
-    figures = [(r.link, f"ρ = {r.rho:+.2f}".replace("-", "−")) for r in measured.head(3).itertuples()]
+    # named in the basis only: the slide presents findings, and a link built in by definition is none
+    left_out = "".join(f" · left out as linked by definition: {r.link} (both built from {r.shared})"
+                       for r in built_in.itertuples())
+    sides = dict(zip(found["x"], found["x_from"], strict=True)) | dict(zip(found["y"], found["y_from"], strict=True))
+    defined = "; ".join(f"{MEASURE_WORDS.get(m, (m,))[0]} = {text}" for m, text in sides.items())
+    basis = (f"{n_reps} reps · {_n(len(found), 'link')} measured of {len(links)}{left_out} · Spearman rank "
+             f"correlation, association not cause · computed from: {defined}")
+    figures = [(r.link, f"ρ = {r.rho:+.2f}".replace("-", "−")) for r in found.head(3).itertuples()]
     return Insight("needle", head, detail, basis, figures, functools.partial(needle_chart, links), True)
 
 
