@@ -76,6 +76,12 @@ def same_quota_chart(diag: pd.DataFrame, plan: float = 1.0) -> alt.LayerChart:
     lo, hi = min(df["attainment"].min(), plan), max(df["attainment"].max(), plan)
     pad = max(0.01, (hi - lo) * 0.04)
     x_domain = [lo - pad, hi + pad]
+    named = _named(df)
+    if len(named):  # room for the rightmost name on its point's right, on the narrowest plot
+        r = named["attainment"].max()
+        f = min(0.5, (_name_width(named.loc[named["attainment"].idxmax(), "manager"]) + 18)
+                / min(w for w, _ in LABEL_SIZES))
+        x_domain[1] = max(x_domain[1], (r - f * x_domain[0]) / (1 - f))
     labels = place_labels(df, x_domain)
     base = alt.Chart(df)
     x = alt.X("attainment:Q", title="Attainment (closed-won ÷ quota)", axis=alt.Axis(format="%"),
@@ -107,7 +113,7 @@ def place_labels(points: pd.DataFrame, x_domain: list[float], sizes=LABEL_SIZES,
                  top: int = TOP_NAMED, font: int = LABEL_FONT) -> pd.DataFrame:
     """Where to write the names on the scatter: the flagged managers (``hero`` True) and the
     ``top`` highest on the development index, each at the first of a fixed list of spots around its
-    point (right, left, above, below, then stacked further up and down) whose box, estimated from
+    point (right, left, above, below, the four corners, then stacked further up and down) whose box, estimated from
     the name's length × ``font``, clears every name already placed and every point, inside the plot,
     at each of ``sizes``; a name that fits nowhere is left to its tooltip (a flagged one is then
     placed clear of the other names even if it covers a point).
@@ -126,9 +132,7 @@ def place_labels(points: pd.DataFrame, x_domain: list[float], sizes=LABEL_SIZES,
     cols = ["manager", "attainment", "development_index", "dx", "dy", "align"]
     if points.empty:
         return pd.DataFrame(columns=cols)
-    flagged = points[points["hero"] == True].sort_values(["development_index", "manager"])  # noqa: E712
-    rest = points.drop(flagged.index).sort_values(["development_index", "manager"], ascending=[False, True])
-    wanted = pd.concat([flagged, rest.head(top)])
+    wanted = _named(points, top)
     span = max(1e-9, x_domain[1] - x_domain[0])
     reps = points["reps"].astype(float).fillna(0)
     area = _SIZE_RANGE[0] + (_SIZE_RANGE[1] - _SIZE_RANGE[0]) * reps / max(1.0, float(reps.max()))
@@ -140,14 +144,22 @@ def place_labels(points: pd.DataFrame, x_domain: list[float], sizes=LABEL_SIZES,
     rows = []
     for idx, r in wanted.iterrows():
         i = points.index.get_loc(idx)
-        w = min(len(str(r["manager"])) * font * 0.62, TEXT_LIMIT) + 4
+        w = _name_width(r["manager"], font)
         gap = radius[i] + 4
-        spots = [(gap, 0, "left"), (-gap, 0, "right"), (0, -(radius[i] + line / 2 + 1), "center"),
-                 (0, radius[i] + line / 2 + 1, "center")]
-        for k in range(1, 40):
+        up = radius[i] + line / 2 + 1
+        spots = [(gap, 0, "left"), (-gap, 0, "right"), (0, -up, "center"), (0, up, "center"),
+                 (radius[i], -up, "right"), (-radius[i], -up, "left"), (radius[i], up, "right"),
+                 (-radius[i], up, "left")]
+        for k in range(1, 40):  # further out, a line at a time: beside the point, then over its corners
             for side in (1, -1):
                 spots += [(side * gap, -k * line, "left" if side > 0 else "right"),
                           (side * gap, k * line, "left" if side > 0 else "right")]
+            spots += [(radius[i], -up - k * line, "right"), (-radius[i], -up - k * line, "left"),
+                      (radius[i], up + k * line, "right"), (-radius[i], up + k * line, "left")]
+        for k in range(0, 40):  # a second column on either side, for a crowd on one spot
+            for side in (1, -1):
+                spots += [(side * (gap + w + 6), -k * line, "left" if side > 0 else "right"),
+                          (side * (gap + w + 6), k * line, "left" if side > 0 else "right")]
         choice = None
         for strict in (True, False):
             for dx, dy, align in spots:
@@ -177,6 +189,19 @@ def place_labels(points: pd.DataFrame, x_domain: list[float], sizes=LABEL_SIZES,
                      "development_index": r["development_index"], "dx": round(dx, 1), "dy": round(dy, 1),
                      "align": align})
     return pd.DataFrame(rows, columns=cols)
+
+
+def _named(points: pd.DataFrame, top: int = TOP_NAMED) -> pd.DataFrame:
+    """The managers named on the scatter, in the order they are placed: the flagged (lowest
+    development index first), then the ``top`` highest on the development index."""
+    flagged = points[points["hero"] == True].sort_values(["development_index", "manager"])  # noqa: E712
+    rest = points.drop(flagged.index).sort_values(["development_index", "manager"], ascending=[False, True])
+    return pd.concat([flagged, rest.head(top)])
+
+
+def _name_width(name, font: int = LABEL_FONT) -> float:
+    """A name's width in px, from its length (a generous average character), at most :data:`TEXT_LIMIT`."""
+    return min(len(str(name)) * font * 0.62, TEXT_LIMIT) + 4
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
