@@ -82,7 +82,7 @@ def same_quota_chart(diag: pd.DataFrame, plan: float = 1.0) -> alt.LayerChart:
         f = min(0.5, (_name_width(named.loc[named["attainment"].idxmax(), "manager"]) + 18)
                 / min(w for w, _ in LABEL_SIZES))
         x_domain[1] = max(x_domain[1], (r - f * x_domain[0]) / (1 - f))
-    labels = place_labels(df, x_domain)
+    labels = place_labels(df, x_domain, lines=(plan,))
     base = alt.Chart(df)
     x = alt.X("attainment:Q", title="Attainment (closed-won ÷ quota)", axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=x_domain, nice=False, zero=False))
@@ -110,13 +110,15 @@ def same_quota_chart(diag: pd.DataFrame, plan: float = 1.0) -> alt.LayerChart:
 
 
 def place_labels(points: pd.DataFrame, x_domain: list[float], sizes=LABEL_SIZES,
-                 top: int = TOP_NAMED, font: int = LABEL_FONT) -> pd.DataFrame:
+                 top: int = TOP_NAMED, font: int = LABEL_FONT, lines: tuple[float, ...] = ()) -> pd.DataFrame:
     """Where to write the names on the scatter: the flagged managers (``hero`` True) and the
     ``top`` highest on the development index, each at the first of a fixed list of spots around its
-    point (right, left, above, below, the four corners, then stacked further up and down) whose box, estimated from
-    the name's length × ``font``, clears every name already placed and every point, inside the plot,
-    at each of ``sizes``; a name that fits nowhere is left to its tooltip (a flagged one is then
-    placed clear of the other names even if it covers a point).
+    point (right, left, above, below, the four corners, then further out a line at a time, then a
+    second column) whose box, estimated from the name's length × ``font``, clears every name already
+    placed and every point, inside the plot, at each of ``sizes``; a name not flagged also keeps off
+    the vertical lines at an x of ``lines`` (the plan), a flagged one keeps close to its point. A
+    name that fits nowhere is left to its tooltip; a flagged one is then placed clear of the other
+    names even if it covers a point.
 
     Greedy and deterministic (the flagged first, lowest development index first); a few dozen
     names at most, so the loop is over names, never over rows of the data.
@@ -139,12 +141,14 @@ def place_labels(points: pd.DataFrame, x_domain: list[float], sizes=LABEL_SIZES,
     radius = np.sqrt(area / np.pi).to_numpy()
     fx = ((points["attainment"] - x_domain[0]) / span).to_numpy()
     fy = (1 - points["development_index"] / 100).to_numpy()
+    line_x = [(v - x_domain[0]) / span for v in lines]
     line = font + 3
     placed: list[list[tuple[float, float, float, float]]] = [[] for _ in sizes]
     rows = []
     for idx, r in wanted.iterrows():
         i = points.index.get_loc(idx)
         w = _name_width(r["manager"], font)
+        hero = bool(r["hero"] == True)  # noqa: E712 - None means cannot tell
         gap = radius[i] + 4
         up = radius[i] + line / 2 + 1
         spots = [(gap, 0, "left"), (-gap, 0, "right"), (0, -up, "center"), (0, up, "center"),
@@ -174,11 +178,13 @@ def place_labels(points: pd.DataFrame, x_domain: list[float], sizes=LABEL_SIZES,
                         break
                     if strict and _covers_a_point(box, fx * width, fy * height, radius, i):
                         break
+                    if not hero and any(box[0] - 2 < lx * width < box[2] + 2 for lx in line_x):
+                        break
                     boxes.append(box)
                 else:
                     choice = (dx, dy, align, boxes)
                     break
-            if choice is not None or not bool(r["hero"] == True):  # noqa: E712
+            if choice is not None or not hero:
                 break
         if choice is None:
             continue
