@@ -84,7 +84,7 @@ def same_quota_chart(diag: pd.DataFrame, plan: float = 1.0) -> alt.LayerChart:
         x_domain[1] = max(x_domain[1], (r - f * x_domain[0]) / (1 - f))
     labels = place_labels(df, x_domain, lines=(plan,))
     base = alt.Chart(df)
-    x = alt.X("attainment:Q", title="Attainment (closed-won ÷ quota)", axis=alt.Axis(format="%"),
+    x = alt.X("attainment:Q", title="Attainment (closed-won ÷ quota)", axis=alt.Axis(format="%", tickMinStep=0.01),
               scale=alt.Scale(domain=x_domain, nice=False, zero=False))
     y = alt.Y("development_index:Q", title="Development index (0–100)", scale=alt.Scale(domain=[0, 100]))
     points = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1).encode(
