@@ -5,7 +5,7 @@ workspace, what period it covers, revenue against quota."""
 import streamlit as st
 
 from analytics.diagnosis import diagnosis
-from analytics.diagnosis.verdicts import Verdict, plural, verdicts
+from analytics.diagnosis.verdicts import Verdict, plural, points_per_cycle, verdicts
 from analytics.outputs import charts
 from analytics.results import headline, managers_summary, revenue_by_quarter
 from ui.components import (
@@ -30,10 +30,10 @@ DIAGNOSIS_HEADING = "Who develops their team, and who carries the number"
 SHOWN = 5
 
 
-def named(title: str, items: list[Verdict], told: int, empty: str) -> None:
+def named(title: str, items: list[Verdict], told: int, empty: str, rule: str) -> None:
     """One list of the diagnosis: each name links to its Manager detail, its reason under it; an
     empty list says "none" only over the managers it could be told for."""
-    st.markdown(f"**{title}** ({len(items)})")
+    st.markdown(f"**{title}** ({len(items)})", help=rule)
     if not items:
         st.caption(f"{empty} (of {plural(told, 'manager')} judged)." if told else
                    "Cannot tell for any manager in scope: not enough evidence (below).")
@@ -47,24 +47,26 @@ def named(title: str, items: list[Verdict], told: int, empty: str) -> None:
 
 def diagnosis_block(ws, filters, settings) -> None:
     """The product's answer, above the fold: two lists and what kept the others out of them."""
-    st.subheader(DIAGNOSIS_HEADING)
     diag = memo("diagnosis", diagnosis, ws, filters, settings)
     v = verdicts(diag, settings, roster_loaded=bool(ws.counts().get("people")))
     if v.judged_nobody:
-        who = (f"None of the {plural(v.managers, 'manager')} in scope can be judged yet" if v.managers else
-               "No manager can be judged yet" if v.needs and v.needs[0].startswith("a people") else
-               "No managers in scope under the current filters: widen them, or")
-        needs_data(f"{who}: the diagnosis needs " + "; ".join(v.needs) + ".")
+        if v.managers or v.needs:
+            who = (f"None of the {plural(v.managers, 'manager')} in scope can be judged yet" if v.managers
+                   else "No manager can be judged yet")
+            needs_data(f"{who}: the diagnosis needs " + "; ".join(v.needs) + ".")
+        else:
+            needs_data("No managers in scope: the filters leave none, or the people export names no rep's manager.")
     else:
-        st.caption("On fixed standards from the framework, not against each other: developing means the team's "
-                   "capability is rising on reviews; carrying the number means at plan with the manager in most of "
-                   "the team's won complex deals while capability stays flat.")
+        st.caption("Judged on fixed standards from the framework, not against each other (the ? says how).")
         c1, c2 = st.columns(2)
         with c1:
-            named("Developing their teams", v.developing, v.told_developing, "No team's capability is clearly rising")
+            named("Developing their teams", v.developing, v.told_developing, "No team's capability is clearly rising",
+                  f"The team's capability is rising on reviews: at least {points_per_cycle(settings.flat_slope)}, "
+                  f"its 95% interval above 0, over {settings.hero_min_review_cycles} or more review cycles.")
         with c2:
-            named("Carrying the number", v.carrying, v.told_carrying,
-                  "No manager hits plan by carrying the complex deals")
+            named("Carrying the number", v.carrying, v.told_carrying, "No manager hits plan by carrying the complex deals",
+                  f"The hero pattern: at or above {settings.hero_attainment:.0%} of plan, the manager in at least "
+                  f"{settings.hero_involvement:.0%} of the team's won complex deals, and the team's capability flat.")
     bits = [f"{plural(n, 'manager')}: not enough evidence ({md_escape(why)})" for why, n in v.withheld[:3]]
     if len(v.withheld) > 3:
         bits.append(f"{plural(sum(n for _, n in v.withheld[3:]), 'manager')} for other reasons")
@@ -81,7 +83,13 @@ def render() -> None:
     if ws.is_empty:
         needs_data("The workspace is empty. Upload CRM, review, coaching or survey exports to begin.")
         return
-    diagnosis_block(ws, filters, settings)
+    # the answer sits first on the page but is drawn last: the revenue context below shows while
+    # the evidence is read (the diagnosis takes seconds in a new session; the Managers page reuses it)
+    answer = st.container()
+    with answer:
+        st.subheader(DIAGNOSIS_HEADING)
+        waiting = st.empty()
+        waiting.caption(":material/hourglass_top: Reading the evidence behind each manager…")
     st.subheader("The revenue context")
     h = memo("headline", headline, ws, filters, settings)
     c1, c2, c3, c4 = st.columns(4)
@@ -144,6 +152,9 @@ def render() -> None:
     st.subheader("What your data supports")
     supports_list(ws)
     st.page_link("views/data.py", label="Go to the Data page to add or check exports", icon=":material/upload:")
+    with answer:
+        waiting.empty()
+        diagnosis_block(ws, filters, settings)
 
 
 render()

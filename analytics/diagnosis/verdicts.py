@@ -102,14 +102,14 @@ def _count(value) -> int:
 
 def developing_reason(r: dict) -> str:
     """Why a manager is developing their team, with the n's."""
-    bits = [f"Team capability up {points_per_cycle(r['capability_slope'])} over "
+    bits = [f"Capability up {points_per_cycle(r['capability_slope'])} over "
             f"{plural(_count(r.get('n_cycles')), 'review cycle')} "
             f"({plural(_count(r.get('n_rep_capabilities')), 'rep-capability series', 'rep-capability series')})"]
     if not pd.isna(r.get("independence", np.nan)) and _count(r.get("n_complex_won")):
-        bits.append(f"{fmt_pct(r['independence'])} of the team's {plural(_count(r['n_complex_won']), 'won complex deal')}"
+        bits.append(f"{fmt_pct(r['independence'])} of {plural(_count(r['n_complex_won']), 'won complex deal')}"
                     " closed without the manager")
     if not pd.isna(r.get("coach", np.nan)):
-        bits.append(f"Coach dial {r['coach']:.0f} of 100")
+        bits.append(f"Coach dial {r['coach']:.0f}")
     if not pd.isna(r.get("attainment", np.nan)):
         bits.append(f"{fmt_pct(r['attainment'])} of plan")
     return "; ".join(bits) + "."
@@ -118,7 +118,7 @@ def developing_reason(r: dict) -> str:
 def carrying_reason(r: dict) -> str:
     """Why a manager carries the number (the hero pattern), with the n's."""
     return (f"{fmt_pct(r['attainment'])} of plan, but involved in {fmt_pct(r['involvement_won_complex'])} of the "
-            f"team's {_count(r.get('n_complex_won'))} won complex deals; the team's capability is flat "
+            f"team's {_count(r.get('n_complex_won'))} won complex deals; capability flat "
             f"({points_per_cycle(r['capability_slope'])} over {plural(_count(r.get('n_cycles')), 'review cycle')}).")
 
 
