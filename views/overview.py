@@ -48,7 +48,7 @@ def named(title: str, items: list[Verdict], told: int, empty: str, rule: str) ->
 def diagnosis_block(ws, filters, settings) -> None:
     """The product's answer, above the fold: two lists and what kept the others out of them."""
     diag = memo("diagnosis", diagnosis, ws, filters, settings)
-    v = verdicts(diag, settings, roster_loaded=bool(ws.counts().get("people")))
+    v = verdicts(diag, settings, {table for table, n in ws.counts().items() if n})
     if v.judged_nobody:
         if v.managers or v.needs:
             who = (f"None of the {plural(v.managers, 'manager')} in scope can be judged yet" if v.managers

@@ -37,6 +37,9 @@ NEEDS: dict[str, str] = {
     "attainment": "a quota export (owner, period, amount) beside closed-won deals",
     "manager involvement": SIGNAL_BY_KEY["independence"].needs,
 }
+#: The canonical table whose export fills each piece of evidence, where one table does (involvement
+#: may come from a flag on the deals or from activities): a loaded table is not asked for again.
+FILLED_BY: dict[str, str] = {"roster": "people", "capability movement": "reviews", "attainment": "quotas"}
 
 
 @dataclass(frozen=True)
@@ -127,17 +130,18 @@ def _withheld_reason(reason) -> str:
     return text
 
 
-def verdicts(diag: pd.DataFrame, settings: Settings = Settings(), roster_loaded: bool = True) -> Verdicts:
+def verdicts(diag: pd.DataFrame, settings: Settings = Settings(),
+             loaded: frozenset[str] | set[str] = frozenset({"people"})) -> Verdicts:
     """The landing page's two lists from one diagnosis (see the module's docstring).
 
-    ``roster_loaded`` says whether a people export is loaded: with none, no manager is in scope
-    and the roster is the first thing to upload; with one, an empty diagnosis means the filters
-    leave no manager.
+    ``loaded`` names the tables holding rows (:meth:`Workspace.counts`). An empty diagnosis with
+    no roster asks for the roster and the evidence not loaded yet (:data:`FILLED_BY`); with a
+    roster loaded it asks for nothing (the filters leave no manager, or the roster names none).
     """
     if diag.empty:
-        needs = ([] if roster_loaded else [NEEDS["roster"]]) + [
-            NEEDS[k] for k in ("capability movement", "attainment", "manager involvement")]
-        return Verdicts(needs=needs)
+        if "people" in loaded:
+            return Verdicts()
+        return Verdicts(needs=[text for key, text in NEEDS.items() if FILLED_BY.get(key) not in loaded])
     slope = pd.to_numeric(diag["capability_slope"], errors="coerce")
     low = pd.to_numeric(diag["capability_slope_low"], errors="coerce")
     high = pd.to_numeric(diag["capability_slope_high"], errors="coerce")

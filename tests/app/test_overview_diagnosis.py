@@ -134,3 +134,28 @@ def test_without_reviews_every_manager_is_withheld_with_the_reason(no_reviews: W
     assert re.search(r"\b15 managers: not enough evidence", said), said
     assert "capability movement not measured" in said
     assert "review export" in said
+
+
+REAL = ROOT.parent / "shared" / "data" / "real"
+
+
+@pytest.mark.parametrize(("sample", "said", "not_said"), [
+    # six managers in the roster, no quotas, reviews or involvement: all six withheld, none named
+    ("maven-crm", ["None of the 6 managers in scope can be judged yet", "6 managers: not enough evidence",
+                   "review export", "quota export"], []),
+    # quotas but no roster: the roster and reviews are asked for, the quota export already loaded is not
+    ("quota-pl300-mslearn", ["No manager can be judged yet", "people export", "review export"], ["quota export"]),
+])
+def test_a_real_export_that_cannot_be_judged_names_nobody(sample, said, not_said):
+    ws = Workspace()
+    import_directory(ws, REAL / sample)
+    at = app(ws).run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == DIAGNOSIS_HEADING
+    assert manager_links(at) == []
+    answer = "\n".join(e.value for e in (*at.info, *at.caption))
+    for text in said:
+        assert text in answer, (text, answer)
+    diagnosis = next(e.value for e in at.info if "judged yet" in e.value)
+    for text in not_said:
+        assert text not in diagnosis, (text, diagnosis)

@@ -83,12 +83,16 @@ def test_the_flat_bar_is_the_setting():
     assert [x.manager for x in verdicts(diag, Settings(flat_slope=0.005)).developing] == ["Slow"]
 
 
-@pytest.mark.parametrize("roster", [True, False])
-def test_an_empty_diagnosis_names_what_to_upload(roster):
-    v = verdicts(pd.DataFrame(columns=["manager"]), roster_loaded=roster)
-    assert v.judged_nobody and v.managers == 0
-    assert (NEEDS["roster"] in v.needs) is not roster
-    assert NEEDS["capability movement"] in v.needs
+@pytest.mark.parametrize(("loaded", "asked"), [
+    ({"opportunities"}, ["roster", "capability movement", "attainment", "manager involvement"]),
+    ({"opportunities", "quotas", "reviews"}, ["roster", "manager involvement"]),
+    (set(), ["roster", "capability movement", "attainment", "manager involvement"]),
+    ({"people", "opportunities"}, []),  # a roster and no manager in scope: the filters, or no manager named
+])
+def test_an_empty_diagnosis_names_what_to_upload_and_not_what_is_loaded(loaded, asked):
+    v = verdicts(pd.DataFrame(columns=["manager"]), loaded=loaded)
+    assert v.judged_nobody and v.managers == 0 and v.withheld == []
+    assert v.needs == [NEEDS[k] for k in asked]
 
 
 def test_reasons_read_in_the_vocabulary():
