@@ -94,6 +94,19 @@ def test_with_anonymise_on_the_diagnosis_names_and_links_pseudonyms_that_manager
     assert at.selectbox[0].value == pseudonym
 
 
+def test_the_diagnosis_obeys_the_filters():
+    at = app().run()
+    region = next(m for m in at.sidebar.multiselect if m.label == "Region")
+    region.set_value(["EMEA"]).run()
+    assert not at.exception and not at.error
+    emea = {m for m, team in TRUTH["teams"].items() if team["region"] == "EMEA"}
+    carrying = {label for label, _ in manager_links(column_with(at, "Carrying the number"))}
+    developing = {label for label, _ in manager_links(column_with(at, "Developing their teams"))}
+    assert carrying == HEROES & emea == {"Connor Walsh"}
+    assert developing and developing <= DEVELOPERS & emea
+    assert re.search(r"\b3 managers show neither pattern", texts(at))  # 5 in EMEA: 1 carrying, 1 developing
+
+
 @pytest.fixture(scope="module")
 def deals_only(tmp_path_factory) -> Workspace:
     folder = tmp_path_factory.mktemp("deals-only")
@@ -159,3 +172,19 @@ def test_a_real_export_that_cannot_be_judged_names_nobody(sample, said, not_said
     diagnosis = next(e.value for e in at.info if "judged yet" in e.value)
     for text in not_said:
         assert text not in diagnosis, (text, diagnosis)
+
+
+def test_a_long_list_shows_five_names_and_sends_the_rest_to_the_managers_page():
+    from analytics.settings import Settings
+
+    at = app()
+    at.session_state["settings"] = Settings(flat_slope=0.0)  # every clearly rising team counts as developing
+    at.run()
+    assert not at.exception and not at.error
+    developing = column_with(at, "Developing their teams")
+    heading = developing.markdown[0].value
+    n = int(re.search(r"\((\d+)\)", heading).group(1))
+    assert n > 5
+    assert len(manager_links(developing)) == 5
+    more = [link.proto.label for link in developing.get("page_link") if link.proto.page == "managers"]
+    assert more == [f"{n - 5} more manager{'s' if n - 5 > 1 else ''} on the Managers page"]
