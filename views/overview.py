@@ -5,6 +5,7 @@ workspace, what period it covers, revenue against quota."""
 import streamlit as st
 
 from analytics.diagnosis import diagnosis
+from analytics.diagnosis.dials import link_reasons
 from analytics.diagnosis.verdicts import Verdict, plural, points_per_cycle, verdicts
 from analytics.outputs import charts
 from analytics.results import headline, managers_summary, revenue_by_quarter
@@ -48,12 +49,12 @@ def named(title: str, items: list[Verdict], told: int, empty: str, rule: str) ->
 def diagnosis_block(ws, filters, settings) -> None:
     """The product's answer, above the fold: two lists and what kept the others out of them."""
     diag = memo("diagnosis", diagnosis, ws, filters, settings)
-    v = verdicts(diag, settings, {table for table, n in ws.counts().items() if n})
+    v = verdicts(diag, settings, {table for table, n in ws.counts().items() if n}, link_reasons(ws))
     if v.judged_nobody:
         if v.managers or v.needs:
             who = (f"None of the {plural(v.managers, 'manager')} in scope can be judged yet" if v.managers
                    else "No manager can be judged yet")
-            needs_data(f"{who}: the diagnosis needs " + "; ".join(v.needs) + ".")
+            needs_data(f"{who}. Missing: " + "; ".join(v.needs) + ".")
         else:
             needs_data("No managers in scope: the filters leave none, or the people export names no rep's manager.")
     else:
@@ -74,6 +75,8 @@ def diagnosis_block(ws, filters, settings) -> None:
         bits.append(f"{plural(v.neither, 'manager')} {'shows' if v.neither == 1 else 'show'} neither pattern")
     if bits and v.managers:
         st.caption(" · ".join(bits) + ". Every manager's dials and evidence are on the Managers page.")
+    if v.needs and not v.judged_nobody:
+        st.caption("Missing to judge the others: " + md_escape("; ".join(v.needs)) + ".")
 
 
 def render() -> None:

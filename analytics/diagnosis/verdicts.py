@@ -37,6 +37,10 @@ NEEDS: dict[str, str] = {
     "attainment": "a quota export (owner, period, amount) beside closed-won deals",
     "manager involvement": SIGNAL_BY_KEY["independence"].needs,
 }
+#: The per-manager figure (a key of :data:`analytics.diagnosis.dials.RESTS_ON`) behind each piece
+#: of evidence: when its link between files is broken, the fix is the link, not another export.
+FIGURE_OF: dict[str, str] = {"capability movement": "capability_slope", "attainment": "attainment",
+                             "manager involvement": "involvement_won_complex"}
 #: The canonical table whose export fills each piece of evidence, where one table does (involvement
 #: may come from a flag on the deals or from activities): a loaded table is not asked for again.
 FILLED_BY: dict[str, str] = {"roster": "people", "capability movement": "reviews", "attainment": "quotas"}
@@ -130,14 +134,24 @@ def _withheld_reason(reason) -> str:
     return text
 
 
+def _need(key: str, broken: dict[str, str]) -> str:
+    why = broken.get(FIGURE_OF.get(key, ""))
+    return f"{key}: {why}, see Data health on the Data page" if why else NEEDS[key]
+
+
 def verdicts(diag: pd.DataFrame, settings: Settings = Settings(),
-             loaded: frozenset[str] | set[str] = frozenset({"people"})) -> Verdicts:
+             loaded: frozenset[str] | set[str] = frozenset({"people"}),
+             broken: dict[str, str] | None = None) -> Verdicts:
     """The landing page's two lists from one diagnosis (see the module's docstring).
 
     ``loaded`` names the tables holding rows (:meth:`Workspace.counts`). An empty diagnosis with
     no roster asks for the roster and the evidence not loaded yet (:data:`FILLED_BY`); with a
     roster loaded it asks for nothing (the filters leave no manager, or the roster names none).
+    ``broken`` holds the figures whose link between files is broken, with the reason
+    (:func:`analytics.diagnosis.dials.link_reasons`): what the withheld managers need is then that
+    link, not another export.
     """
+    broken = broken or {}
     if diag.empty:
         if "people" in loaded:
             return Verdicts()
@@ -157,7 +171,7 @@ def verdicts(diag: pd.DataFrame, settings: Settings = Settings(),
     rest = rows[~rows["_moving"] & ~rows["_hero"]]
     withheld = rest[~rest["_told"]]
     reasons = Counter(_withheld_reason(r) for r in withheld["reason"])
-    needs = [text for key, text in NEEDS.items() if any(key in why for why in reasons)]
+    needs = [_need(key, broken) for key in NEEDS if any(key in why for why in reasons)]
     return Verdicts(
         developing=[Verdict(r["manager"], developing_reason(r)) for r in developing.to_dict("records")],
         carrying=[Verdict(r["manager"], carrying_reason(r)) for r in carrying.to_dict("records")],

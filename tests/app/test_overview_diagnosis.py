@@ -188,3 +188,16 @@ def test_a_long_list_shows_five_names_and_sends_the_rest_to_the_managers_page():
     assert len(manager_links(developing)) == 5
     more = [link.proto.label for link in developing.get("page_link") if link.proto.page == "managers"]
     assert more == [f"{n - 5} more manager{'s' if n - 5 > 1 else ''} on the Managers page"]
+
+
+def test_a_broken_link_is_named_as_what_the_withheld_managers_need():
+    from tests.unit.test_link_figures import deals, org
+
+    ws = org(opportunities=deals(owner=lambda pid, name: ", ".join(reversed(name.split())).upper()))
+    at = app(ws).run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == DIAGNOSIS_HEADING
+    assert manager_links(at) == []
+    said = texts(at)
+    assert "manager involvement: no deal owner is in the roster" in said, said
+    assert "closed deals with amounts and a manager-involved flag or activities" not in said

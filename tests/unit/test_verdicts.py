@@ -101,3 +101,11 @@ def test_reasons_read_in_the_vocabulary():
     reason = verdicts(diag).carrying[0].reason
     assert "103% of plan" in reason and "88%" in reason and "0.0 points per cycle" in reason
     assert not re.search(r"\d\.\d{2,}|-0|gap\(s\)", reason)
+
+
+def test_a_broken_link_asks_for_the_link_not_another_export():
+    diag = frame(row("A", hero=None, reason="Cannot tell: manager involvement not measured."),
+                 row("B", hero=None, reason="Cannot tell: capability movement not measured."))
+    v = verdicts(diag, broken={"involvement_won_complex": "no deal owner is in the roster"})
+    assert v.needs == [NEEDS["capability movement"],
+                       "manager involvement: no deal owner is in the roster, see Data health on the Data page"]
