@@ -10,6 +10,7 @@ from analytics.fmt import fmt_money as _fmt_money
 from analytics.ingest import analyses_supported
 from analytics.outputs.downloads import (  # noqa: F401 - re-exported for pages
     about_rows,
+    column_kind,
     download_name,
     header_label,
     neutralise,
@@ -67,6 +68,39 @@ def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
                                file_name=download_name(f"{stem}.xlsx", summary, made),
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                key=f"{key}-xlsx", icon=":material/table_view:", width="content")
+
+
+#: how a column of each kind (analytics.outputs.downloads.column_kind) reads in a table on a page:
+#: percentages whole (shown ×100), amounts and counts with thousands separators, days whole
+_TABLE_FORMATS = {"percent": "%.0f%%", "money": "%,.0f", "count": "%,.0f", "days": "%.0f", "multiple": "%.1f×",
+                  "number": "%.1f"}
+
+
+def labelled_table(frame: pd.DataFrame, title: str, caption: str, file_name: str, key: str,
+                   labels: dict[str, str] | None = None, download: pd.DataFrame | None = None) -> None:
+    """A table as a reader takes it in: headers in words (``labels`` first, then
+    :func:`header_label`), each column formatted for its kind (whole percentages, amounts with
+    separators, days as dates "7 Sep 2026"), a caption saying what it is, and its downloads
+    (``title`` names it in the workbook's About sheet). The downloads keep the values as computed
+    (of ``download`` when given: the table with every column the page leaves out)."""
+    labels = labels or {}
+    shown, config = frame.copy(deep=False), {}
+    for col in frame.columns:
+        label = labels.get(col) or header_label(col)
+        kind = column_kind(col, frame[col].dtype)
+        if kind == "percent":
+            shown[col] = frame[col] * 100
+        if kind == "date":
+            config[col] = st.column_config.DatetimeColumn(label, format="D MMM YYYY")
+        elif kind in _TABLE_FORMATS:
+            config[col] = st.column_config.NumberColumn(label, format=_TABLE_FORMATS[kind])
+        elif pd.api.types.is_bool_dtype(frame[col].dtype):
+            config[col] = st.column_config.CheckboxColumn(label)
+        else:
+            config[col] = st.column_config.TextColumn(label)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    st.caption(caption)
+    download_csv(frame if download is None else download, file_name, key=key, title=title)
 
 
 def fmt_money(value: float | None) -> str | None:

@@ -163,12 +163,23 @@ KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("money", frozenset({"revenue", "amount", "amounts", "quota", "deal size", "pipeline", "bookings", "arr",
                          "acv", "tcv", "value", "velocity", "gap to target", "money"})),
     ("multiple", frozenset({"coverage", "multiple"})),
+    ("number", frozenset({"per", "mean", "median", "average", "avg", "index", "score"})),
     ("count", frozenset({"count", "won", "lost", "deals", "created", "activities", "sessions", "reps", "moves",
                          "managers", "opportunities", "actions", "weeks"})),
 )
 #: The Excel number format of each kind (a column of another number is shown with two decimals).
 NUMBER_FORMATS = {"percent": "0%", "money": "#,##0", "count": "#,##0", "days": "0", "multiple": "0.0",
                   "number": "#,##0.00", "date": "d mmm yyyy"}
+#: Headers of the engine's own column names that the words alone would not say well.
+HEADERS = {
+    "n_reps": "Reps", "n_reps_met": "Reps meeting the activity standard", "n_open": "Open deals",
+    "n_open_deals": "Open deals", "n_cycle": "Won deals with a cycle", "n_rep_weeks": "Rep-weeks",
+    "n_below": "Standards missed", "n_from": "Moves out of the stage", "n_open_ended": "Stays still open",
+    "is_advance": "Advances the deal", "activity_met_share": "Weeks meeting the activity standard",
+    "activities_per_rep_week": "Activities per rep per week", "coverage_quota": "Quota next quarter",
+    "meets_coverage": "Meets the coverage standard", "velocity_per_day": "Velocity (revenue per day)",
+    "pipeline_next_quarter": "Pipeline closing next quarter",
+}
 #: Short forms written out in a header (their words once folded).
 HEADER_WORDS = {"avg": "average", "pct": "%", "num": "number", "qty": "quantity", "mgr": "manager",
                 "amt": "amount"}
@@ -205,10 +216,12 @@ def header_label(name: str) -> str:
     """A column's name as a header a reader takes in: words, the first capitalised, short forms
     written out, a count or a number of days said after it; words in capitals kept.
 
-    >>> header_label("cycle_length_days"), header_label("n_from"), header_label("Amount (USD)")
-    ('Cycle length (days)', 'From (count)', 'Amount (USD)')
+    >>> header_label("cycle_length_days"), header_label("n_moves"), header_label("Amount (USD)")
+    ('Cycle length (days)', 'Moves (count)', 'Amount (USD)')
     """
     text = str(name)
+    if text in HEADERS:
+        return HEADERS[text]
     if "_" not in text and " " not in text.strip() and text != text.lower():
         return text  # one word as someone wrote it ("ARR")
     parts = [w for w in re.split(r"[_\s]+", text.strip()) if w]

@@ -115,4 +115,5 @@ def test_headers_read_as_words():
     assert header_label("avg_deal_size") == "Average deal size"
     assert header_label("cycle_length_days") == "Cycle length (days)"
     assert header_label("Win Rate") == "Win rate"
-    assert header_label("n_open_ended") == "Open ended (count)"
+    assert header_label("n_open_ended") == "Stays still open"  # the engine's own names read as sentences
+    assert header_label("n_deals_lost") == "Deals lost (count)"
