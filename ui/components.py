@@ -51,7 +51,8 @@ def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
     key = key or f"dl-{file_name}"
     made = datetime.now(UTC)
     summary = get_filters().summary()
-    about = about_rows(title or header_label(stem.replace("-", " ")), summary,
+    title = title or header_label(stem.replace("-", " "))
+    about = about_rows(title, summary,
                        clip(session.get_workspace().label, LABEL_CHARS), made)
     # side by side, each as wide as its label (never cut at a narrow window), wrapping below when
     # there is no room; one button per container: two deferred downloads in one container can lose
@@ -64,7 +65,7 @@ def download_csv(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
             st.download_button(label, data=data, file_name=download_name(f"{stem}.csv", summary, made),
                                mime="text/csv", key=key, icon=":material/download:", width="content")
         with st.container(width="content"):
-            st.download_button("Excel", data=lambda: safe_xlsx({stem: frame}, about=about),
+            st.download_button("Excel", data=lambda: safe_xlsx({title: frame}, about=about),
                                file_name=download_name(f"{stem}.xlsx", summary, made),
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                key=f"{key}-xlsx", icon=":material/table_view:", width="content")

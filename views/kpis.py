@@ -13,20 +13,22 @@ from ui.settings_form import thresholds_form
 from ui.state import get_filters, get_settings, memo
 
 LEVELS = {"team": "Per team (manager)", "rep": "Per rep"}
-#: each grain's time labels, always with the year ("Q3 2026", "Sep 2026", "7 Sep 2026"), and its tooltip title
-TIME = {"quarter": ("Q%q %Y", "Quarter"), "month": ("%b %Y", "Month"), "week": ("%-d %b %Y", "Week of"),
-        "day": ("%-d %b %Y", "Day")}
+#: each grain's axis labels and ticks, always with the year ("Q3 2026", "Sep 2026"; weeks and days ticked
+#: by month, one tick per period at most, so no label repeats), and its tooltip ("Week of 7 Sep 2026")
+TIME = {"quarter": ("Q%q %Y", ("month", 3), "Quarter", "Q%q %Y"), "month": ("%b %Y", ("month", 1), "Month", "%b %Y"),
+        "week": ("%b %Y", ("month", 1), "Week of", "%-d %b %Y"), "day": ("%b %Y", ("month", 1), "Day", "%-d %b %Y")}
 STAGE_LABELS = {"n": "Moves", "rate": "Share of moves out", "from_rank": "From stage's rank",
                 "to_rank": "To stage's rank"}
 
 
 def trend(frame: pd.DataFrame, x: str, y: str, title: str, fmt: str, rule: float | None = None,
           grain: str = "week") -> alt.LayerChart:
-    when, called = TIME[grain]
+    when, (interval, step), called, day = TIME[grain]
     base = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(color=charts.WON), color=charts.WON).encode(
-        x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format=when, labelOverlap=True)),
+        x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format=when, labelOverlap=True,
+                                                     tickCount={"interval": interval, "step": step})),
         y=alt.Y(f"{y}:Q", title=title, axis=alt.Axis(format=fmt)),
-        tooltip=[alt.Tooltip(f"{x}:T", title=called, format=when),
+        tooltip=[alt.Tooltip(f"{x}:T", title=called, format=day),
                  alt.Tooltip(f"{y}:Q", title=title, format=fmt.replace("~s", ",.0f"))])
     layers = [base]
     if rule is not None:
