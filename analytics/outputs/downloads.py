@@ -37,7 +37,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -287,7 +287,7 @@ def safe_xlsx(sheets: dict[str, pd.DataFrame] | pd.DataFrame, about: list[tuple[
         _no_formulas(ws)
     for name, frame in sheets.items():
         ws = wb.create_sheet(sheet_name(name, taken))
-        kinds = [column_kind(c, frame[c].dtype) if isinstance(frame[c], pd.Series) else None for c in frame.columns]
+        kinds = [_kind(frame.iloc[:, i], c) for i, c in enumerate(frame.columns)]
         safe = safe_frame(frame.set_axis([header_label(c) for c in frame.columns], axis=1))
         ws.append([_cell(c) for c in safe.columns])
         for row in safe.itertuples(index=False, name=None):
@@ -307,6 +307,18 @@ def safe_xlsx(sheets: dict[str, pd.DataFrame] | pd.DataFrame, about: list[tuple[
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _kind(values: pd.Series, name) -> str | None:
+    """:func:`column_kind`, and a column of days as DuckDB hands them (Python dates, or Arrow
+    dates) is a date column too (its first value is looked at, not every one)."""
+    kind = column_kind(name, values.dtype)
+    if kind is None and not pd.api.types.is_bool_dtype(values.dtype):
+        known = values.dropna()
+        first = known.iloc[0] if len(known) else None
+        if isinstance(first, date) and not isinstance(first, str):
+            return "date"
+    return kind
 
 
 def _no_formulas(ws) -> None:
@@ -329,6 +341,10 @@ def _cell(value: object) -> object:
         pass
     if isinstance(value, pd.Timestamp):
         return value.tz_localize(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return value
     if hasattr(value, "item") and not isinstance(value, str):
         try:
             return value.item()

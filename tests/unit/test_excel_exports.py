@@ -101,6 +101,17 @@ def test_csv_stays_clean_data_and_its_file_name_carries_the_filter_and_the_day()
     assert download_name("kpis-team.xlsx", "All data", MADE) == "kpis-team-all-data-2026-12-07.xlsx"
 
 
+@pytest.mark.parametrize("days", [
+    pd.Series([date(2026, 9, 30), None, date(2025, 1, 5)], dtype=object),  # DuckDB DATE as Python dates
+    pd.Series([date(2026, 9, 30), None, date(2025, 1, 5)], dtype="date32[pyarrow]"),
+])
+def test_days_held_as_dates_are_dates_in_the_workbook(days):
+    sheet = load_workbook(io.BytesIO(safe_xlsx({"t": pd.DataFrame({"due_date": days, "who": ["a", "b", "c"]})})))["t"]
+    due = cells(sheet, "Due date")
+    assert due[0].is_date and due[0].number_format == "d mmm yyyy" and due[0].value.date() == date(2026, 9, 30)
+    assert due[1].value is None
+
+
 @pytest.mark.parametrize("name, dtype, kind", [
     ("win_rate", "float64", "percent"), ("Activity met share", "float64", "percent"), ("rate", "float64", "percent"),
     ("quota", "float64", "money"), ("pipeline_added", "float64", "money"), ("Amount (USD)", "float64", "money"),
