@@ -99,7 +99,7 @@ def labelled_table(frame: pd.DataFrame, title: str, caption: str, file_name: str
             config[col] = st.column_config.CheckboxColumn(label)
         else:
             config[col] = st.column_config.TextColumn(label)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="—")
     st.caption(caption)
     download_csv(frame if download is None else download, file_name, key=key, title=title)
 

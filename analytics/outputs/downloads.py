@@ -165,7 +165,7 @@ KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("multiple", frozenset({"coverage", "multiple"})),
     ("number", frozenset({"per", "mean", "median", "average", "avg", "index", "score"})),
     ("count", frozenset({"count", "won", "lost", "deals", "created", "activities", "sessions", "reps", "moves",
-                         "managers", "opportunities", "actions", "weeks"})),
+                         "managers", "opportunities", "actions", "weeks", "rank"})),
 )
 #: The Excel number format of each kind (a column of another number is shown with two decimals).
 NUMBER_FORMATS = {"percent": "0%", "money": "#,##0", "count": "#,##0", "days": "0", "multiple": "0.0",

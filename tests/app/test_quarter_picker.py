@@ -77,3 +77,21 @@ def test_kpi_time_axes_carry_years():
             if x.get("type") == "temporal":
                 fmt = x.get("axis", {}).get("format", "") + x.get("axis", {}).get("labelExpr", "")
                 assert "%Y" in fmt or "year" in fmt, x  # "Q3 2026", "Sep 2026", "7 Sep 2026": never a bare "Q3"
+
+
+def test_kpi_tables_are_labelled_with_headers_in_words_and_a_dash_for_empty():
+    at = app().run()
+    at.switch_page("views/kpis.py").run()
+    assert not at.exception and at.dataframe
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        shown = table.value.columns
+        assert set(shown) <= set(config), "every column has a label"
+        labels = [config[c]["label"] for c in shown]
+        assert not [h for h in labels if "_" in h], labels  # never snake_case in front of a reader
+        assert table.proto.placeholder == "—"
+        for col in shown:
+            fmt = config[col].get("type_config", {}).get("format", "")
+            if config[col].get("type_config", {}).get("type") == "number" and (
+                    "rate" in col or "attainment" in col or "share" in col):
+                assert fmt == "%.0f%%", (col, fmt)  # whole percentages

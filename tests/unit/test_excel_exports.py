@@ -116,6 +116,7 @@ def test_days_held_as_dates_are_dates_in_the_workbook(days):
     ("win_rate", "float64", "percent"), ("Activity met share", "float64", "percent"), ("rate", "float64", "percent"),
     ("quota", "float64", "money"), ("pipeline_added", "float64", "money"), ("Amount (USD)", "float64", "money"),
     ("n_from", "int64", "count"), ("deals_created", "float64", "count"), ("cycle_length_days", "float64", "days"),
+    ("to_rank", "float64", "count"),
     ("win_rate", "object", None), ("manager", "object", None), ("period", "datetime64[ns]", "date"),
 ])
 def test_column_kinds_are_read_from_the_name_and_the_type(name, dtype, kind):
