@@ -80,9 +80,9 @@ FOLD_SIDEBAR_JS = """<script>
     const link = event.target.closest && event.target.closest("[data-testid='stSidebarNavLink']");
     if (!link || window.innerWidth >= NARROW_PX) return;
     setTimeout(() => {
-      const sidebar = document.querySelector("[data-testid='stSidebar']");
+      // the fold button says whether the sidebar is open; a phone's browser has had it folded by Streamlit
       const fold = document.querySelector("[data-testid='stSidebar'] button[aria-label='Collapse sidebar']");
-      if (sidebar && fold && sidebar.getAttribute("aria-expanded") !== "false") fold.click();
+      if (fold && fold.getAttribute("aria-expanded") === "true") fold.click();
     }, 0);
   }, true);
 })();
