@@ -21,7 +21,6 @@ PROJECTOR_CSS = """
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stElementToolbar"], .vega-actions,
 [data-testid="stHeaderActionElements"] { display: none !important; }
-[data-testid="stMain"] { overflow: hidden; }
 .block-container, [data-testid="stMainBlockContainer"] { max-width: 1760px; padding: 0.75rem 3rem;
   height: 100vh; display: flex; flex-direction: column; }
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 auto; min-height: 0; gap: 0.6rem; }
@@ -33,7 +32,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stMainBlockContainer"] [data-testid="stHeading"] { margin-bottom: 0.25rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: clamp(1.6rem, 4.6vh, 3.1rem); line-height: 1.15; padding: 0; }
 [data-testid="stMainBlockContainer"] h3 { font-size: clamp(1.15rem, 3vh, 2rem); line-height: 1.2; padding: 0; font-weight: 500; }
-[data-testid="stMainBlockContainer"] ol { padding-left: 1.8em; }
+[data-testid="stMainBlockContainer"] :is(ol, ul) { padding-left: 1.8em; }
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] li { font-size: clamp(1rem, 2.5vh, 1.55rem); line-height: 1.4; }
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] li { margin: 0; }
