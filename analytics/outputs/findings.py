@@ -17,7 +17,10 @@ from published research appear only in ``context``, labelled "external research"
 the computed ``figures``.
 
 Charts are Altair charts sized for a 16:9 screen and carry no ``configure_*`` of their own, so a
-presenter can enlarge fonts with ``chart.configure_axis(labelFontSize=...)`` on any of them.
+presenter can enlarge fonts with ``chart.configure_axis(labelFontSize=...)`` on any of them;
+:func:`projector` does so for Presenter mode (every label at least 16 px, a single view fitted to
+its container). They draw only from the one palette of :mod:`analytics.outputs.charts` (``HERO``
+means the hero pattern and nothing else; tests/unit/test_palette.py reads every chart for it).
 """
 
 from __future__ import annotations
