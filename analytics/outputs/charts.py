@@ -8,6 +8,27 @@ import pandas as pd
 
 from analytics.fmt import quarter_label
 
+# ------------------------------------------------------------------------------ one palette
+# Every finding's chart (Presenter mode, the report) draws from these, and a colour means the same
+# thing on every slide: tests/unit/test_palette.py reads each finding's spec for it.
+#: carries the number: the hero pattern, and nothing else
+HERO = "#c8553d"
+#: develops the team: coaching, capability rising, gaps being developed, dependency shrinking
+DEVELOPS = "#2f6f4f"
+#: needs attention without being the hero pattern: gaps not worked, dependency growing
+ATTENTION = "#e0a458"
+#: the other side of a comparison, judging no one: a manager's own rating, the Lead dial, a fit gap
+COMPARE = "#3c6e91"
+#: neither: not flagged, flat, the Manage dial, a reference line (plan, an even spread)
+NEUTRAL = "#8a8f8c"
+#: not measured or too little evidence to place; an interval around an estimate
+NOT_MEASURED = "#c9cfcc"
+#: words beside the marks, and a series that judges no one (ρ, reps agreeing, revenue shares)
+INK = "#33403a"
+PALETTE = {"hero": HERO, "develops": DEVELOPS, "attention": ATTENTION, "compare": COMPARE,
+           "neutral": NEUTRAL, "not_measured": NOT_MEASURED, "ink": INK}
+
+#: the results pages' own colours (closed-won revenue, the quota tick), not a finding's
 WON = "#2f6f4f"
 QUOTA = "#c8553d"
 IN_PROGRESS = "#8a8f8c"
@@ -49,7 +70,7 @@ def revenue_vs_quota(by_quarter: pd.DataFrame) -> alt.LayerChart:
         anchor="start", fontSize=13))
 
 
-HERO_COLOURS = alt.Scale(domain=["Hero pattern", "Not flagged", "Cannot tell"], range=[QUOTA, WON, "#9aa5a0"])
+HERO_COLOURS = alt.Scale(domain=["Hero pattern", "Not flagged", "Cannot tell"], range=[HERO, NEUTRAL, NOT_MEASURED])
 
 
 #: how many managers besides the flagged ones are named on the scatter: the top by development index
@@ -99,11 +120,11 @@ def same_quota_chart(diag: pd.DataFrame, plan: float = 1.0) -> alt.LayerChart:
     )
     names = alt.Chart(labels).mark_text(
         dx=alt.expr("datum.dx"), dy=alt.expr("datum.dy"), align=alt.expr("datum.align"), baseline="middle",
-        fontSize=LABEL_FONT, color="#33403a", limit=TEXT_LIMIT).encode(
+        fontSize=LABEL_FONT, color=INK, limit=TEXT_LIMIT).encode(
         x=alt.X("attainment:Q", scale=alt.Scale(domain=x_domain, nice=False, zero=False)),
         y="development_index:Q", text="manager:N")
     what = f"At plan ({plan:.0%} of quota)"
-    rule = alt.Chart(pd.DataFrame({"plan": [plan], "what": [what]})).mark_rule(color="#777").encode(
+    rule = alt.Chart(pd.DataFrame({"plan": [plan], "what": [what]})).mark_rule(color=NEUTRAL).encode(
         x="plan:Q", strokeDash=alt.StrokeDash("what:N", title=None, scale=alt.Scale(domain=[what], range=[[4, 4]]),
                                               legend=alt.Legend(orient="bottom", symbolType="stroke")))
     return alt.layer(rule, points, names).properties(height=SCATTER_HEIGHT)
@@ -250,12 +271,13 @@ def confidence_chart(survey: pd.DataFrame) -> alt.LayerChart:
     long["who"] = long["who"].map({"self_rating": "Manager's own rating", "reps_agree": "Reps who agree"})
     y = alt.Y("manager:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False))
     height = max(200, 28 * len(df))
-    rule = alt.Chart(df).mark_rule(color="#b9c2bd", strokeWidth=3).encode(
+    rule = alt.Chart(df).mark_rule(color=NOT_MEASURED, strokeWidth=3).encode(
         y=y, x=alt.X("reps_agree:Q"), x2="self_rating:Q").properties(height=height)
     dots = alt.Chart(long).mark_circle(size=140, opacity=1).encode(
         y=y, x=alt.X("share:Q", title="Share agreeing that coaching is consistent", axis=alt.Axis(format="%"),
                      scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("who:N", title=None, scale=alt.Scale(range=[QUOTA, WON]), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("who:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
+            domain=["Manager's own rating", "Reps who agree"], range=[COMPARE, INK])),
         tooltip=[alt.Tooltip("manager:N"), alt.Tooltip("who:N"), alt.Tooltip("share:Q", format=".0%"),
                  alt.Tooltip("confidence_gap:Q", title="Gap", format="+.0%")]).properties(height=height)
     return alt.layer(rule, dots).properties(height=height)
@@ -349,9 +371,9 @@ def dependency_small_multiples(curve: pd.DataFrame, trend: pd.DataFrame, columns
 def funnel_chart(steps: pd.DataFrame) -> alt.LayerChart:
     """Assigned → due → completed → revisited as horizontal bars with counts."""
     base = alt.Chart(steps).encode(y=alt.Y("step:N", sort=None, title=None))
-    bars = base.mark_bar(color=WON).encode(x=alt.X("count:Q", title="Development actions"),
-                                           tooltip=["step:N", "count:Q"])
-    text = base.mark_text(align="left", dx=4).encode(x="count:Q", text="count:Q")
+    bars = base.mark_bar(color=DEVELOPS).encode(x=alt.X("count:Q", title="Development actions"),
+                                                tooltip=["step:N", "count:Q"])
+    text = base.mark_text(align="left", dx=4, color=INK).encode(x="count:Q", text="count:Q")
     return alt.layer(bars, text).properties(height=160)
 
 
@@ -383,12 +405,12 @@ def pareto_chart(table: pd.DataFrame, by: str, top: float = 0.2) -> alt.LayerCha
     """Cumulative share of revenue against the share of entities, with the top-20% mark."""
     df = pd.concat([pd.DataFrame({"entity_cumulative_share": [0.0], "cumulative_share": [0.0], "entity": [""]}),
                     table[["entity_cumulative_share", "cumulative_share", "entity"]]], ignore_index=True)
-    line = alt.Chart(df).mark_area(line={"color": WON}, color=WON, opacity=0.15).encode(
+    line = alt.Chart(df).mark_area(line={"color": INK}, color=INK, opacity=0.12).encode(
         x=alt.X("entity_cumulative_share:Q", title=f"Share of {by}s (largest first)", axis=alt.Axis(format="%")),
         y=alt.Y("cumulative_share:Q", title="Share of closed-won revenue", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("entity:N", title=by), alt.Tooltip("cumulative_share:Q", format=".0%", title="cumulative")])
-    equal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="#9aa5a0", strokeDash=[4, 4]).encode(
+    equal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color=NEUTRAL, strokeDash=[4, 4]).encode(
         x="x:Q", y="y:Q")
-    cut = alt.Chart(pd.DataFrame({"x": [top]})).mark_rule(color=QUOTA, strokeDash=[4, 4]).encode(x="x:Q")
+    cut = alt.Chart(pd.DataFrame({"x": [top]})).mark_rule(color=NEUTRAL, strokeDash=[4, 4]).encode(x="x:Q")
     return alt.layer(line, equal, cut).properties(height=300)
