@@ -111,7 +111,7 @@ def same_quota_chart(diag: pd.DataFrame, plan: float = 1.0) -> alt.LayerChart:
     points = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1).encode(
         x=x, y=y,
         size=alt.Size("reps:Q", title="Reps in team", scale=alt.Scale(range=list(_SIZE_RANGE)),
-                      legend=alt.Legend(orient="bottom", values=[5, 10, 15])),
+                      legend=alt.Legend(orient="right", values=[5, 10, 15])),
         color=alt.Color("flag:N", title=None, scale=HERO_COLOURS, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("manager:N", title="Manager"), alt.Tooltip("team:N", title="Team"),
                  alt.Tooltip("attainment:Q", title="Attainment", format=".0%"),
