@@ -4,7 +4,7 @@ frame every page runs in (ui.frame: the page-run store and the error boundary)."
 import streamlit as st
 
 from ui.auth import require_login
-from ui.frame import run_page
+from ui.frame import run_page, small_screens
 from ui.imports import release_uploads
 from ui.pages import sections
 from ui.sidebar import render_sidebar
@@ -23,4 +23,5 @@ navigation = st.navigation(pages, expanded=True)
 if navigation.url_path != "data":  # other pages do not draw the uploader, so it keeps no file: nor do we
     release_uploads()
 render_sidebar()
+small_screens()  # on a phone the sidebar folds once a page is picked
 run_page(navigation)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from analytics.fmt import clip
+from analytics.fmt import clip, fmt_day
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Filters:
         """The period alone: the same dates, nobody picked, every segment and product.
 
         >>> Filters(start=date(2025, 1, 1), end=date(2025, 3, 31), managers=("Max",), products=("Pulse",)).period().summary()
-        '2025-01-01 to 2025-03-31'
+        '2025 Q1'
         """
         return Filters(start=self.start, end=self.end)
 
@@ -66,7 +66,7 @@ class Filters:
         every segment and product.
 
         >>> Filters(start=date(2025, 1, 1), end=date(2025, 3, 31), regions=("EMEA",)).until_end().summary()
-        '… to 2025-03-31'
+        '… to 31 Mar 2025'
         """
         return Filters(end=self.end)
 
@@ -74,7 +74,7 @@ class Filters:
         """Everything from the period's start on: no end, nobody picked, every segment and product.
 
         >>> Filters(start=date(2025, 1, 1), end=date(2025, 3, 31), regions=("EMEA",)).from_start().summary()
-        '2025-01-01 to …'
+        '1 Jan 2025 to …'
         """
         return Filters(start=self.start)
 
@@ -157,16 +157,71 @@ class Filters:
         return keep
 
     def summary(self) -> str:
-        """One line for the top of each page."""
+        """One line for the top of each page: a period that is one calendar quarter reads as the
+        quarter, any other as its days.
+
+        >>> Filters(start=date(2026, 7, 1), end=date(2026, 9, 30), regions=("EMEA",)).summary()
+        '2026 Q3 · region: EMEA'
+        >>> Filters(start=date(2026, 7, 1), end=date(2026, 8, 15)).summary(), Filters().summary()
+        ('1 Jul 2026 to 15 Aug 2026', 'All data')
+        """
         bits = []
         if self.start or self.end:
-            bits.append(f"{self.start or '…'} to {self.end or '…'}")
+            bits.append(period_label(self.start, self.end))
         for label, values in (("region", self.regions), ("team", self.teams), ("manager", self.managers),
                               ("segment", self.segments), ("product", self.products)):
             if values:
                 shown = ", ".join(clip(v) for v in values[:3]) + (f" +{len(values) - 3}" if len(values) > 3 else "")
                 bits.append(f"{label}: {shown}")
         return "All data" if not bits else " · ".join(bits)
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first and last day of the calendar quarter holding ``day``.
+
+    >>> quarter_of(date(2026, 8, 15))
+    (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+    """
+    first_month = (day.month - 1) // 3 * 3 + 1
+    start = date(day.year, first_month, 1)
+    end = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+def quarter_name(day: date) -> str:
+    """The calendar quarter holding ``day`` as the filters write it.
+
+    >>> quarter_name(date(2026, 9, 30))
+    '2026 Q3'
+    """
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+def quarters(first: date, last: date) -> dict[str, tuple[date, date]]:
+    """Every calendar quarter from the one holding ``first`` to the one holding ``last``, the
+    latest first: its name and its first and last day.
+
+    >>> list(quarters(date(2025, 11, 3), date(2026, 2, 1)))
+    ['2026 Q1', '2025 Q4']
+    """
+    out: dict[str, tuple[date, date]] = {}
+    day = quarter_of(first)[0]
+    while day <= last:
+        start, end = quarter_of(day)
+        out[quarter_name(day)] = (start, end)
+        day = date.fromordinal(end.toordinal() + 1)
+    return dict(reversed(out.items()))
+
+
+def period_label(start: date | None, end: date | None) -> str:
+    """A period in words: a calendar quarter by its name, else its days ("…" for an open end).
+
+    >>> period_label(date(2026, 1, 1), date(2026, 3, 31)), period_label(None, date(2026, 3, 31))
+    ('2026 Q1', '… to 31 Mar 2026')
+    """
+    if start is not None and end is not None and quarter_of(start) == (start, end):
+        return quarter_name(start)
+    return f"{fmt_day(start) if start else '…'} to {fmt_day(end) if end else '…'}"
 
 
 def deal_clause(filters: Filters, date: str = "o.close_date") -> tuple[str, list]:

@@ -1,5 +1,7 @@
 """The Data page's Data health: one line per link between the loaded files (deal owners to the
-roster, quota owners to deal owners...), from :func:`analytics.ingest.links.link_health`.
+roster, quota owners to deal owners...), from :func:`analytics.ingest.links.link_health`; and
+"What your data supports": for the files staged before Load, else for the workspace, with the
+export to add next (:mod:`analytics.ingest.supports`).
 
 Values from the data are drawn through ``md_escape``/``clip``. While names are anonymised, a value
 is shown as the pages show it (its pseudonym) when the anonymised copy knows it, else hidden;
@@ -11,11 +13,13 @@ import streamlit as st
 
 from analytics.fmt import clip, fmt_money, md_escape
 from analytics.ingest.links import NEAR_MISS, NOT_A_PERSON_KIND, Link, link_health
+from analytics.ingest.supports import analyses_staged, article, columns_present, join, next_export
 from analytics.people import NonPersonOwners, non_person_owners
 from analytics.store import Workspace
 from analytics.store.links import broken, rests_on
 from ui import currency, privacy
 from ui.components import fmt_money as shown_money
+from ui.components import supports_list
 from ui.state import get_settings, set_settings
 
 #: unmatched values named in a link's line (the rest are counted)
@@ -132,7 +136,8 @@ def non_person_section(ws: Workspace, name) -> None:
         st.rerun()
 
 
-def health_section(ws: Workspace) -> None:
+def health_section(ws: Workspace, staged=None) -> None:
+    """The links of the loaded files; with files staged, said to be those of what is loaded now."""
     if ws.is_empty:
         return
     ws.include_non_person_owners(get_settings().include_non_person_owners)
@@ -143,6 +148,9 @@ def health_section(ws: Workspace) -> None:
     st.caption("Each file names people; the pages find them in the roster by ID or exact name, and count a quota "
                "against its owner's deals. Values that link to no one are left out of every figure that needs the link. "
                "Near misses are suggested, never merged.")
+    if staged is not None:
+        st.info(f"These are the links of what is loaded now ({'the demo' if ws.source == 'demo' else 'your workspace'}"
+                "), not of the files staged above: theirs are checked once they are loaded.", icon=":material/info:")
     if privacy.is_on():
         st.caption(":material/visibility_off: Values the anonymised pages do not show are hidden while names are "
                    "anonymised; the counts are complete.")
@@ -169,3 +177,46 @@ def link_notice(ws: Workspace, keys: tuple[tuple[str, str, str], ...], what: str
     if said:
         st.caption(f":material/link: {md_escape(what)} {md_escape(said)}; the other rows name no one in the roster.")
     return True
+
+
+def readiness_section(ws: Workspace, staged) -> None:
+    """What your data supports: with files staged (``ui.imports.Staged``), what they would support
+    once loaded (on their own, or added to the workspace when the load adds); else the workspace's.
+    Then the export that would unlock the most."""
+    st.subheader("What your data supports")
+    if staged is None:
+        supports_list(ws)
+        return next_line(columns_present([], ws))
+    if not staged.files:
+        which = "The file staged" if staged.waiting == 1 else f"The {_files(staged.waiting)} staged"
+        st.caption(f"{which} cannot be loaded until {'its' if staged.waiting == 1 else 'their'} table and required "
+                   "columns are chosen, so nothing staged is counted yet. Loaded now:")
+        supports_list(ws)
+        return None
+    adds, one = staged.adds, len(staged.files) == 1
+    how = ("added to what is loaded" if adds else f"which replace{'s' if one else ''} the demo when loaded"
+           if ws.source == "demo" else f"loaded on {'its' if one else 'their'} own into a new workspace")
+    cov = analyses_staged(staged.files, ws if adds else None)
+    ready = [c for c in cov if c.supported]
+    waiting = f"; {_files(staged.waiting)} not counted until mapped" if staged.waiting else ""
+    st.markdown(f"With the {_files(len(staged.files))} staged ({how}{waiting}): **{len(ready)} of {len(cov)} "
+                "analyses** would have the data they need.")
+    if ready and len(ready) < len(cov):
+        st.caption("Ready: " + "; ".join(c.title for c in ready) + ".")
+    for c in cov:
+        if not c.supported:
+            needs = [f"{article(m)} {m}" if m.endswith(" export") else m for m in c.missing]
+            st.markdown(f"- :orange[needs data] **{c.title}**: needs {join(needs)}.")
+    st.caption("Whether the names in the files match the roster is checked once they are loaded (Data health).")
+    return next_line(columns_present(staged.files, ws if adds else None))
+
+
+def next_line(present: dict[str, set[str]]) -> None:
+    """The export to add next, when one would unlock an analysis."""
+    nxt = next_export(present)
+    if nxt is not None:
+        st.markdown(f":material/upload_file: **Next:** {nxt.sentence}")
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'s' if n != 1 else ''}"

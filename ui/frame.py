@@ -66,6 +66,36 @@ def _on_the_page() -> Iterator[None]:
         yield
 
 
+#: On a narrow screen (under Streamlit's own "md" breakpoint, where the sidebar covers the page)
+#: a click on a page link in the sidebar folds the sidebar, so the page chosen is what the user
+#: sees. Streamlit does this itself only for a browser that calls itself a phone; a small
+#: window, a tablet or a phone asking for the desktop site kept the menu over the page. A
+#: constant of the app's (no user value is ever put in it), bound once per browser tab.
+NARROW_PX = 768
+FOLD_SIDEBAR_JS = """<script>
+(() => {
+  if (window.__benchFoldSidebar) return;
+  window.__benchFoldSidebar = true;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("[data-testid='stSidebarNavLink']");
+    if (!link || window.innerWidth >= NARROW_PX) return;
+    setTimeout(() => {
+      // the fold button says whether the sidebar is open; a phone's browser has had it folded by Streamlit
+      const fold = document.querySelector("[data-testid='stSidebar'] button[aria-label='Collapse sidebar']");
+      if (fold && fold.getAttribute("aria-expanded") === "true") fold.click();
+    }, 0);
+  }, true);
+})();
+</script>""".replace("NARROW_PX", str(NARROW_PX))
+
+
+def small_screens() -> None:
+    """What keeps the app usable on a phone: the sidebar folds after a page is picked from it
+    (:data:`FOLD_SIDEBAR_JS`). Drawn at the foot of the sidebar, where it takes no room."""
+    with st.sidebar:
+        st.html(FOLD_SIDEBAR_JS, unsafe_allow_javascript=True)
+
+
 def run_page(page: StreamlitPage) -> None:
     """Run the page ``st.navigation`` chose inside the frame: one page-run store, one error boundary."""
     # one run of the page computes each shared building block once (analytics.store.caching)

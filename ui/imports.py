@@ -9,6 +9,7 @@ its file is in the uploader (:func:`forget_gone_uploads`).
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -17,6 +18,7 @@ from analytics.ingest import settings_file
 from analytics.ingest.composite import JOIN
 from analytics.ingest.pipeline import FileAnalysis, ImportJob, analyse_file, import_files
 from analytics.ingest.recognise import guess_mapping, mapping_from_json, mapping_to_json, missing_required
+from analytics.ingest.supports import file_check
 from analytics.store import Workspace, WorkspaceFileError
 from ui import privacy
 from ui.components import NAME_CHARS, clip, md_escape
@@ -135,9 +137,7 @@ def file_card(a: FileAnalysis, fid: str) -> Choice | None:
     rec = a.recognition
     n = a.raw.rows_read
     if rec and rec.recognised:
-        label = schema.table(rec.table).label
-        st.success(f"**{md_escape(a.file_name)}**: {md_escape(rec.shape)} → **{label}**, {n:,} rows",
-                   icon=":material/check_circle:")
+        head = st.container()  # filled once the mapping form says what will be loaded
         raw_preview(a, a.preview())
         unused = not_used(a)
         if unused:
@@ -145,7 +145,10 @@ def file_card(a: FileAnalysis, fid: str) -> Choice | None:
                        + (" …" if len(unused) > 25 else ""))
         for note in a.raw.notes:
             st.caption(md_escape(note))
-        return mapping_form(a, fid, expanded=False)
+        choice = mapping_form(a, fid, expanded=False)
+        with head:
+            recognised_head(a, choice)
+        return choice
     if a.raw.headerless:
         st.warning(f"**{md_escape(a.file_name)}** has no header row ({n:,} rows, {len(a.headers)} columns): "
                    + (f"its columns were guessed from their values as **{schema.table(rec.table).label}**. "
@@ -161,9 +164,37 @@ def file_card(a: FileAnalysis, fid: str) -> Choice | None:
         st.caption("Why: " + md_escape("; ".join(rec.candidates[0].reasons[:3])))
     raw_preview(a, a.raw.frame.head(5)[a.headers])  # the values the user checks the guess against
     choice = mapping_form(a, fid, expanded=True)
+    lacks_lines(choice)
     if a.raw.headerless and not st.checkbox(f"**{CHECKED}**", key=f"map-ok-{fid}"):
         return None  # a guess from values alone is loaded only once the user says it is right
     return choice
+
+
+def recognised_head(a: FileAnalysis, choice: Choice) -> None:
+    """A recognised file's first line: what it loads as, then what it lacks for which analysis
+    (:func:`analytics.ingest.supports.file_check`). A green tick only when no link to people is
+    missing and some analysis can use it; else a warning that names the column and what it blocks."""
+    table, mapping, _ticked = choice
+    if not table:  # no table chosen in the form (yet): what it was recognised as
+        table, mapping = a.recognition.table, a.recognition.mapping
+    line = (f"**{md_escape(a.file_name)}**: {md_escape(a.recognition.shape)} → **{schema.table(table).label}**, "
+            f"{a.raw.rows_read:,} rows")
+    check = file_check(table, mapping)
+    if check.warn:
+        st.warning(line + ". It loads, but:\n\n" + "\n".join(f"- {lack.sentence[0].upper()}{lack.sentence[1:]}." for lack in check.lacks),
+                   icon=":material/warning:")
+    else:
+        st.success(line, icon=":material/check_circle:")
+        lacks_lines(choice)
+
+
+def lacks_lines(choice: Choice | None) -> None:
+    """What a file, as mapped, lacks for which analysis (one caption), when it lacks anything."""
+    if not choice or not choice[0]:
+        return
+    lacks = file_check(choice[0], choice[1]).lacks
+    if lacks:
+        st.caption(":material/info: Once loaded: " + "; ".join(lack.sentence for lack in lacks) + ".")
 
 
 def raw_preview(a: FileAnalysis, frame) -> None:
@@ -196,13 +227,24 @@ def guess_sentence(a: FileAnalysis) -> str:
     return text + (f" but could also be {runner.label.lower()}" if runner else "")
 
 
-def upload_section(ws: Workspace) -> None:
-    """1. Upload exports (each file's card and mapping form), then 2. Load."""
+@dataclass(frozen=True)
+class Staged:
+    """The files in the uploader before Load: each loadable one's table and mapped columns, how
+    many cannot be loaded yet, and whether Load adds them to the workspace (else replaces it)."""
+
+    files: tuple[tuple[str, tuple[str, ...]], ...]
+    waiting: int
+    adds: bool
+
+
+def upload_section(ws: Workspace) -> Staged | None:
+    """1. Upload exports (each file's card and mapping form), then 2. Load; returns what is staged
+    (None when the uploader is empty)."""
     st.subheader("1. Upload exports")
     if privacy.is_on():
         forget_gone_uploads([])  # the uploader is not drawn, so it keeps no file
         st.info(PAUSED, icon=":material/visibility_off:")
-        return
+        return None
     gen = st.session_state.setdefault(GENERATION_KEY, 0)
     files = st.file_uploader(
         "Drop CRM, review, coaching-log or survey exports (CSV or XLSX), and any saved column mappings (JSON)",
@@ -214,11 +256,11 @@ def upload_section(ws: Workspace) -> None:
         st.caption("Recognised without set-up: Salesforce (Data Loader/API and report exports), HubSpot deals, "
                    "Dynamics 365 opportunities, the Maven CRM sample, wide review and survey exports (one column per "
                    "rating or question), and Bench Strength's own templates.")
-        return
+        return None
     data_files, saved_mappings = json_uploads_section(files, ws)
     forget_gone_uploads(data_files)
     if not data_files:
-        return
+        return None
     mkey = hashlib.sha1(repr(saved_mappings).encode()).hexdigest()
     choices: dict[str, Choice | None] = {}
     analyses: dict[str, FileAnalysis] = {}
@@ -233,7 +275,7 @@ def upload_section(ws: Workspace) -> None:
         analyses[fid] = a
         with st.container(border=True):
             choices[fid] = file_card(a, fid)
-    load_section(ws, data_files, analyses, choices, gen)
+    return load_section(ws, data_files, analyses, choices, gen)
 
 
 def json_uploads_section(files, ws: Workspace) -> tuple[list, list[dict]]:
@@ -261,9 +303,9 @@ def json_uploads_section(files, ws: Workspace) -> tuple[list, list[dict]]:
 
 
 def load_section(ws: Workspace, data_files: list, analyses: dict[str, FileAnalysis],
-                 choices: dict[str, Choice | None], gen: int) -> None:
+                 choices: dict[str, Choice | None], gen: int) -> Staged:
     """2. Load: into a new workspace or the current one, the files whose table and required
-    columns are chosen; the rest are named and left out."""
+    columns are chosen; the rest are named and left out. Returns what is staged."""
     loadable = {fid: c for fid, c in choices.items()
                 if c and c[0] and not missing_required(c[0], c[1])}
     st.subheader("2. Load")
@@ -290,6 +332,8 @@ def load_section(ws: Workspace, data_files: list, analyses: dict[str, FileAnalys
                  disabled=not loadable, icon=":material/play_arrow:"):
         load(ws, mode, [ImportJob(analyses[fid], table, mapping, ticked)
                         for fid, (table, mapping, ticked) in loadable.items()], gen)
+    return Staged(tuple((table, tuple(mapping)) for table, mapping, _ in loadable.values()),
+                  len(data_files) - len(loadable), mode == "add")
 
 
 def load(ws: Workspace, mode: str, jobs: list[ImportJob], gen: int) -> None:

@@ -50,9 +50,11 @@ def _demo_workspace_bytes(digest: str) -> bytes:
 
 
 def open_demo() -> Workspace:
-    ws = Workspace.open(_demo_workspace_bytes(_demo_digest()), "demo")
+    digest = _demo_digest()
+    ws = Workspace.open(_demo_workspace_bytes(digest), "demo")
     ws.compact()  # much less engine memory for every session on the demo, quickly (benchmarks/RESULTS.md)
     ws.source, ws.label = "demo", DEMO_LABEL
+    ws.shared_as = f"demo-{digest}"  # public data: results on it are shared until it changes (ui.state.memo)
     return ws
 
 

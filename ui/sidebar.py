@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.filters import Filters
+from analytics.filters import Filters, period_label, quarter_of, quarters
 from analytics.people import filter_options
 from ui import privacy
 from ui.components import LABEL_CHARS, clip, md_escape
@@ -22,11 +22,7 @@ def render_filters(ws) -> None:
     st.markdown("**Filters**")
     k = ws.id  # a new workspace starts with its own widgets
     if opts.first_date and opts.last_date:
-        picked = st.date_input(
-            "Period", value=(current.start or opts.first_date, current.end or opts.last_date),
-            min_value=opts.first_date, max_value=opts.last_date, key=f"f-period-{k}", format="YYYY-MM-DD",
-        )
-        start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (current.start, current.end))
+        start, end = render_period(opts.first_date, opts.last_date, current, k)
     else:
         start = end = None
     def pick(label: str, options: list[str], chosen: tuple[str, ...], key: str) -> tuple[str, ...]:
@@ -48,10 +44,43 @@ def render_filters(ws) -> None:
     if filters != current:
         set_filters(filters)
     if not filters.is_default and st.button("Clear filters", icon=":material/filter_alt_off:", width="stretch"):
-        for key in [f"f-{name}-{k}" for name in ("period", "region", "team", "manager", "segment", "product")]:
+        for key in [f"f-{name}-{k}" for name in ("period", "quarter", "region", "team", "manager", "segment", "product")]:
             st.session_state.pop(key, None)
         set_filters(Filters())
         st.rerun()
+
+
+ALL_DATES = "All dates"
+
+
+def render_period(first, last, current: Filters, k: str) -> tuple:
+    """The period in one action: a calendar quarter (or all dates) from the picker, or any range
+    from the dates below it (the picker then reads "Custom range"). The dates may run to the
+    edges of the first and last quarters, so that a quarter the data only partly covers is still
+    that quarter (and reads so: "2026 Q3")."""
+    period_key, quarter_key = f"f-period-{k}", f"f-quarter-{k}"
+    named = quarters(first, last)
+    if period_key not in st.session_state:
+        st.session_state[period_key] = (current.start or first, current.end or last)
+    held = st.session_state[period_key]
+    if isinstance(held, tuple) and len(held) == 2:  # the picker follows the dates (a half-picked range keeps it)
+        whole = held == (first, last)
+        label = period_label(*held)
+        st.session_state[quarter_key] = ALL_DATES if whole else label if label in named else None
+
+    def to_quarter() -> None:
+        chosen = st.session_state.get(quarter_key)
+        if chosen == ALL_DATES:
+            st.session_state[period_key] = (first, last)
+        elif chosen in named:
+            st.session_state[period_key] = named[chosen]
+
+    st.selectbox("Quarter", [ALL_DATES, *named], key=quarter_key, on_change=to_quarter,
+                 placeholder="Custom range (dates below)",
+                 help="One calendar quarter in one step; the dates below set any other range.")
+    picked = st.date_input("Period", min_value=quarter_of(first)[0], max_value=quarter_of(last)[1],
+                           key=period_key, format="YYYY-MM-DD")
+    return picked if isinstance(picked, tuple) and len(picked) == 2 else (current.start, current.end)
 
 
 def render_workshop(base) -> None:

@@ -2,7 +2,13 @@
 
 All three live in ``st.session_state`` only. Results are memoised per session, keyed on the
 workspace (its id and version), the filters and the settings, so a page redraw does not
-recompute a diagnosis that cannot have changed; no result is shared with another session.
+recompute a diagnosis that cannot have changed; no result computed on a session's own data is
+shared with another session. The one exception is public data: on the untouched built-in demo
+(:attr:`Workspace.shared_as`), a result is computed once per server for every session that asks
+for it with the same arguments (``st.cache_data``, a copy handed to each), so the landing page
+of a new session does not rebuild the demo's diagnosis. An upload, an added file, a stage
+mapping or a currency choice clears ``shared_as`` and the session computes on its own again;
+the anonymised copy never has it.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ FILTERS_KEY = "filters"
 SETTINGS_KEY = "settings"
 MEMO_KEY = "memo"
 MEMO_SIZE = 24
+#: results on the built-in demo held for every session (each small: a diagnosis, a table, a chart)
+SHARED_SIZE = 256
 
 T = TypeVar("T")
 
@@ -71,8 +79,22 @@ def set_pending_stage_outcomes(outcomes: dict[str, tuple[bool, bool]]) -> None:
     st.session_state[STAGES_KEY] = dict(outcomes)
 
 
+@st.cache_data(max_entries=SHARED_SIZE, show_spinner=False)
+def _shared(shared_as: str, includes_non_person: bool, name: str, key: str, _fn: Callable, _ws: Workspace, _args):
+    """``_fn(_ws, *_args)`` on public data, once per server for the same (data, name, arguments);
+    ``key`` is the arguments' ``repr`` (dataclasses of plain values: filters, settings, numbers)."""
+    return _fn(_ws, *_args)
+
+
 def memo(name: str, fn: Callable[..., T], ws: Workspace, *args) -> T:
-    """``fn(ws, *args)``, computed once per (workspace version, arguments) in this session."""
+    """``fn(ws, *args)``, computed once per (workspace version, arguments) in this session, or
+    once per server on the untouched demo (see the module's docstring)."""
+    key = repr(args)
+    if ws.shared_as is not None and " at 0x" not in key:  # arguments known by value, never by address
+        try:
+            return _shared(ws.shared_as, ws.includes_non_person_owners, name, key, fn, ws, args)
+        except st.errors.Error:  # a result that cannot be copied: this session's memo below
+            pass
     store: OrderedDict = st.session_state.setdefault(MEMO_KEY, OrderedDict())
     key = (name, ws.id, ws.version, *args)
     if key in store:

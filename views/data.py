@@ -9,18 +9,13 @@ from analytics import schema
 from analytics.store import Workspace
 from ui import privacy
 from ui.auth import access_note
-from ui.components import md_escape, supports_list
-from ui.data_health import health_section
+from ui.components import md_escape
+from ui.data_health import health_section, readiness_section
 from ui.import_report import report_section
 from ui.imports import PAUSED, open_error, open_workspace_file, upload_section
 from ui.session import get_source_workspace, get_workspace, start_pending_warm_up
 from ui.settings_form import settings_file_button
 from ui.state import session_mappings
-
-
-def coverage_section(ws: Workspace) -> None:
-    st.subheader("What your data supports")
-    supports_list(ws)
 
 
 def stage_section(ws: Workspace) -> None:
@@ -105,11 +100,11 @@ def render() -> None:
         "history, the roster, quotas, capability reviews, coaching logs, development actions and surveys."
     )
     st.caption(access_note())
-    upload_section(ws)
+    staged = upload_section(ws)
     report_section(ws)
     ws = get_source_workspace()
-    health_section(ws)
-    coverage_section(ws)
+    health_section(ws, staged)
+    readiness_section(ws, staged)
     stage_section(ws)
     templates_section()
     settings_file_section()

@@ -4,7 +4,14 @@ behaviours with example sessions, the confidence gap, and a checklist for the ne
 import pandas as pd
 import streamlit as st
 
-from analytics.diagnosis import checklist_basis, diagnosis, empty_checklist_note, next_one_on_one, signal_table
+from analytics.diagnosis import (
+    checklist_basis,
+    diagnosis,
+    empty_checklist_note,
+    next_one_on_one,
+    scope_medians,
+    signal_table,
+)
 from analytics.diagnosis.dials import DIALS, SIGNALS, dial_basis, link_notes, link_reasons
 from analytics.fmt import fmt_measure, fmt_points, quarter_label, user_table
 from analytics.outputs import charts, handout_pdf
@@ -81,10 +88,13 @@ def render() -> None:
     gaps = memo("named_gaps", named_gaps, ws, filters, settings)
     stuck = gaps[(gaps["manager"] == manager) & (gaps["status"] == "stuck")]
     examples = [f"{clip(r.rep)}: {clip(r.capability)}" for r in stuck.itertuples()]
-    items = next_one_on_one(row, counts, examples, settings)
+    items = next_one_on_one(row, counts, examples, settings, medians=scope_medians(diag))
     if items:
+        st.caption("The action the manager's verdict calls for first, then the weakest evidence; each against the "
+                   "median of the managers in scope measured on it, or the framework's standard.")
         for i, item in enumerate(items, start=1):
-            st.markdown(f"{i}. {md_escape(item.title)}: {md_escape(item.evidence)}.")
+            why = f" (verdict: {md_escape(item.verdict)})" if item.verdict else ""
+            st.markdown(f"{i}. **{md_escape(item.title)}**{why}: {md_escape(item.text)}.")
     else:
         judged = ((gaps["manager"] == manager) & (gaps["status"] != "not measured")).any()  # a stuck gap could show
         st.caption(md_escape(empty_checklist_note(*checklist_basis(row, counts, judged))))

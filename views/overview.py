@@ -1,14 +1,21 @@
-"""Overview: who is in the workspace, what period it covers, revenue against quota."""
+"""Overview: the answer first (who develops their team, who carries the number, each with its
+reason and evidence, linking to Manager detail), then the revenue context: who is in the
+workspace, what period it covers, revenue against quota."""
 
 import streamlit as st
 
+from analytics.diagnosis import diagnosis
+from analytics.diagnosis.dials import link_reasons
+from analytics.diagnosis.verdicts import Verdict, plural, points_per_cycle, verdicts
 from analytics.outputs import charts
 from analytics.results import headline, managers_summary, revenue_by_quarter
 from ui.components import (
+    NAME_CHARS,
     attainment_basis,
     download_csv,
     fmt_money,
     fmt_pct,
+    md_escape,
     metric,
     needs_data,
     page_header,
@@ -19,6 +26,58 @@ from ui.data_health import non_person_notice
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
+DIAGNOSIS_HEADING = "Who develops their team, and who carries the number"
+#: the most names a list shows on the landing page (the rest are on the Managers page)
+SHOWN = 5
+
+
+def named(title: str, items: list[Verdict], told: int, empty: str, rule: str) -> None:
+    """One list of the diagnosis: each name links to its Manager detail, its reason under it; an
+    empty list says "none" only over the managers it could be told for."""
+    st.markdown(f"**{title}** ({len(items)})", help=rule)
+    if not items:
+        st.caption(f"{empty} (of {plural(told, 'manager')} judged)." if told else
+                   "Cannot tell for any manager in scope: not enough evidence (below).")
+    for v in items[:SHOWN]:
+        st.page_link("views/manager.py", label=md_escape(v.manager, NAME_CHARS), icon=":material/person_search:",
+                     query_params={"manager": v.manager})
+        st.caption(md_escape(v.reason))
+    if len(items) > SHOWN:
+        st.page_link("views/managers.py", label=f"{plural(len(items) - SHOWN, 'more manager')} on the Managers page")
+
+
+def diagnosis_block(ws, filters, settings) -> None:
+    """The product's answer, above the fold: two lists and what kept the others out of them."""
+    diag = memo("diagnosis", diagnosis, ws, filters, settings)
+    v = verdicts(diag, settings, {table for table, n in ws.counts().items() if n}, link_reasons(ws))
+    if v.judged_nobody:
+        if v.managers or v.needs:
+            who = (f"None of the {plural(v.managers, 'manager')} in scope can be judged yet" if v.managers
+                   else "No manager can be judged yet")
+            needs_data(f"{who}. Missing: " + "; ".join(v.needs) + ".")
+        else:
+            needs_data("No managers in scope: the filters leave none, or the people export names no rep's manager.")
+    else:
+        st.caption("Judged on fixed standards from the framework, not against each other (the ? says how).")
+        c1, c2 = st.columns(2)
+        with c1:
+            named("Developing their teams", v.developing, v.told_developing, "No team's capability is clearly rising",
+                  f"The team's capability is rising on reviews: at least {points_per_cycle(settings.flat_slope)}, "
+                  f"its 95% interval above 0, over {settings.hero_min_review_cycles} or more review cycles.")
+        with c2:
+            named("Carrying the number", v.carrying, v.told_carrying, "No manager hits plan by carrying the complex deals",
+                  f"The hero pattern: at or above {settings.hero_attainment:.0%} of plan, the manager in at least "
+                  f"{settings.hero_involvement:.0%} of the team's won complex deals, and the team's capability flat.")
+    bits = [f"{plural(n, 'manager')}: not enough evidence ({md_escape(why)})" for why, n in v.withheld[:3]]
+    if len(v.withheld) > 3:
+        bits.append(f"{plural(sum(n for _, n in v.withheld[3:]), 'manager')} for other reasons")
+    if v.neither:
+        bits.append(f"{plural(v.neither, 'manager')} {'shows' if v.neither == 1 else 'show'} neither pattern")
+    if bits and v.managers:
+        st.caption(" · ".join(bits) + ". Every manager's dials and evidence are on the Managers page.")
+    if v.needs and not v.judged_nobody:
+        st.caption("Missing to judge the others: " + md_escape("; ".join(v.needs)) + ".")
+
 
 def render() -> None:
     ws = get_workspace()
@@ -27,6 +86,14 @@ def render() -> None:
     if ws.is_empty:
         needs_data("The workspace is empty. Upload CRM, review, coaching or survey exports to begin.")
         return
+    # the answer sits first on the page but is drawn last: the revenue context below shows while
+    # the evidence is read (the diagnosis takes seconds in a new session; the Managers page reuses it)
+    answer = st.container()
+    with answer:
+        st.subheader(DIAGNOSIS_HEADING)
+        waiting = st.empty()
+        waiting.caption(":material/hourglass_top: Reading the evidence behind each manager…")
+    st.subheader("The revenue context")
     h = memo("headline", headline, ws, filters, settings)
     c1, c2, c3, c4 = st.columns(4)
     with c1:
@@ -88,6 +155,9 @@ def render() -> None:
     st.subheader("What your data supports")
     supports_list(ws)
     st.page_link("views/data.py", label="Go to the Data page to add or check exports", icon=":material/upload:")
+    with answer:
+        waiting.empty()
+        diagnosis_block(ws, filters, settings)
 
 
 render()

@@ -5,10 +5,9 @@ apply); Left and Right arrow keys step through the findings. "Exit presenter mod
 back to the Overview: it is drawn first, so it is there even when a finding fails.
 """
 
-import altair as alt
 import streamlit as st
 
-from analytics.outputs.findings import insights
+from analytics.outputs.findings import insights, projector
 from ui import privacy
 from ui.components import LABEL_CHARS, md_escape
 from ui.frame import error_boundary
@@ -20,33 +19,28 @@ STEP_KEY = "present-step"
 PROJECTOR_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"] { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { max-width: 1500px; padding-top: 1.5rem; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 3.1rem; line-height: 1.15; }
-[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.55rem; line-height: 1.45; }
-[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p { font-size: 1.15rem; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.2rem !important; line-height: 1.1; }
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { font-size: 1.3rem !important; }
-[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] li { font-size: 1.5rem; line-height: 1.5; }
+[data-testid="stExpandSidebarButton"], [data-testid="stElementToolbar"], .vega-actions,
+[data-testid="stHeaderActionElements"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { max-width: 1760px; padding: 0.75rem 3rem;
+  height: 100vh; display: flex; flex-direction: column; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 auto; min-height: 0; gap: 0.6rem; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-slide-body) { flex: 1 1 0; min-height: 0; }
+.st-key-slide-body, .st-key-slide-body [data-testid="stLayoutWrapper"], .st-key-slide-body [data-testid="stHorizontalBlock"],
+.st-key-slide-body [data-testid="stColumn"], .st-key-slide-body [data-testid="stColumn"] > [data-testid="stVerticalBlock"],
+.st-key-slide-chart, .st-key-slide-chart [data-testid="stElementContainer"], .st-key-slide-chart [data-testid="stFullScreenFrame"],
+.st-key-slide-chart [data-testid="stFullScreenFrame"] > div, .st-key-slide-chart .vega-embed { height: 100% !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stHeading"] { margin-bottom: 0.25rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: clamp(1.6rem, 4.6vh, 3.1rem); line-height: 1.15; padding: 0; }
+[data-testid="stMainBlockContainer"] h3 { font-size: clamp(1.15rem, 3vh, 2rem); line-height: 1.2; padding: 0; font-weight: 500; }
+[data-testid="stMainBlockContainer"] :is(ol, ul) { padding-left: 1.8em; }
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] li { font-size: clamp(1rem, 2.5vh, 1.55rem); line-height: 1.4; }
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] li { margin: 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p { font-size: clamp(0.85rem, 1.8vh, 1.15rem); }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: clamp(1.8rem, 5.2vh, 3.2rem) !important; line-height: 1.1; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { font-size: clamp(0.95rem, 2.2vh, 1.3rem) !important; }
 </style>
 """
-
-
-#: the widest an axis, legend or header label may be on a slide, in pixels (Vega ends it with
-#: "…"): wide enough for a name in projector type, not for a 10,000-character one
-LABEL_LIMIT = 360
-
-
-def projector(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Fonts a back row can read; the plot keeps its height (the legend and axes are added to
-    it, not squeezed into it) and its width fills the screen."""
-    if not isinstance(chart, (alt.HConcatChart, alt.VConcatChart, alt.ConcatChart, alt.FacetChart)):
-        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return (chart.configure_axis(labelFontSize=17, titleFontSize=19, labelLimit=LABEL_LIMIT)
-            .configure_legend(labelFontSize=16, titleFontSize=17, symbolSize=160, labelLimit=LABEL_LIMIT)
-            .configure_title(fontSize=22)
-            .configure_header(labelFontSize=17, titleFontSize=18, labelLimit=LABEL_LIMIT)
-            .configure_text(fontSize=16))
 
 
 def slides(ws, filters, settings) -> list[dict]:
@@ -61,28 +55,43 @@ def slides(ws, filters, settings) -> list[dict]:
 
 
 def cover(ws, filters, measured) -> None:
-    st.title("Who develops their team, and who only manages it")
+    st.title("Who develops their team, and who only manages it", anchor=False)
     st.markdown(f"**{md_escape(ws.label, LABEL_CHARS)}** · {md_escape(filters.summary())}")
     st.markdown(f"{len(measured)} findings from the data, one per screen. Use the arrow keys or the buttons.")
     for i, item in enumerate(measured, start=1):
         st.markdown(f"{i}. {md_escape(item.title)}")
 
 
+def headline(title: str) -> tuple[str, str]:
+    """A finding's title as a headline and the names after it ("Top coaches" / "A (73), B (73)"), so
+    neither wraps past two lines on a projector; a title without a colon stays whole."""
+    head, sep, rest = title.partition(": ")
+    return (head, rest) if sep and rest else (title, "")
+
+
 def insight_slide(item) -> None:
-    st.title(md_escape(item.title))
+    head, names = headline(item.title)
+    st.title(md_escape(head), anchor=False)
+    if names:
+        st.subheader(md_escape(names), anchor=False)
     if item.figures:
         cols = st.columns(len(item.figures))
         for col, (label, value) in zip(cols, item.figures, strict=True):
             col.metric(md_escape(label), md_escape(value))
-    if item.chart is not None:
-        st.altair_chart(projector(item.chart), width="stretch")
-    if item.detail:
-        st.markdown(md_escape(item.detail))
-    st.caption(f"Rests on: {md_escape(item.basis)}")
+    chart = item.chart
+    with st.container(key="slide-body"):
+        text = st
+        if chart is not None:  # the chart fills what the title and figures leave; the words sit beside it
+            left, text = st.columns([3, 2], gap="medium")
+            with left, st.container(key="slide-chart"):
+                st.altair_chart(projector(chart), width="stretch")
+        if item.detail:
+            text.markdown(md_escape(item.detail))
+        text.caption(f"Rests on: {md_escape(item.basis)}")
 
 
 def missing_slide(missing) -> None:
-    st.title("Not measured in this workspace")
+    st.title("Not measured in this workspace", anchor=False)
     st.markdown("These findings need evidence the loaded exports do not hold. Nothing is estimated in their place.")
     for item in missing:
         st.markdown(f"- **{md_escape(item.title)}**: {md_escape(item.missing)}")

@@ -4,7 +4,7 @@ hero pattern, manager clusters, skill and fit gaps and movers, the next 1:1's ch
 May import: every layer below (vocabulary, ``store``, ``people``, ``periods``, ``signals``, ``results``).
 """
 
-from analytics.diagnosis.checklist import checklist_basis, empty_checklist_note, next_one_on_one
+from analytics.diagnosis.checklist import checklist_basis, empty_checklist_note, next_one_on_one, scope_medians
 from analytics.diagnosis.clusters import FEATURE_LABELS, ManagerClusters, cluster_managers, describe
 from analytics.diagnosis.dials import diagnosis, manager_evidence, prepare_pages, signal_table
 from analytics.diagnosis.gaps import CATEGORIES, category_counts, gap_classification
@@ -25,6 +25,7 @@ __all__ = [
     "movers_by_manager",
     "next_one_on_one",
     "prepare_pages",
+    "scope_medians",
     "signal_table",
     "top_movers",
 ]

@@ -1,13 +1,25 @@
-"""The next-1:1 checklist: a manager's weakest evidence, worded as things to do, each with
-the counts it rests on ("ask before telling: only 2 of 9 sessions started with a question")."""
+"""The next-1:1 checklist: what to do in the next 1:1, the action the manager's verdict calls for
+first, then the weakest evidence, each item with the counts it rests on and a benchmark ("ask
+before telling: only 11 of 107 sessions started with a question (10%); the median in scope is 35%
+(15 managers measured)").
+
+The first item answers the manager's verdict (:data:`VERDICT_ACTIONS`, data: the first verdict
+that holds and has an item wins; a flagged hero steps back from complex deals, an over-confident
+manager checks the coaching with the reps, a low Coach dial practises the coaching behaviour most
+missing). It is never cut by the limit. The benchmark is the median over the managers in scope
+measured on the same figure (:func:`scope_medians`; not measured is left out, and n said), and the
+fixed standard where FRAMEWORK.md has one (the 50/50 rule; the hero bar, a setting).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
-from analytics.fmt import fmt_count
+from analytics.fmt import fmt_pct
 from analytics.settings import Settings
 
 BEHAVIOUR_ITEMS = {
@@ -18,68 +30,227 @@ BEHAVIOUR_ITEMS = {
                             "{s} of {o} sessions checked whether the rep applied it alone"),
 }
 
+#: The figure each item is benchmarked on: item key -> (column of ``dials.diagnosis``, or
+#: ``(numerator, denominator)`` of two count columns; a zero denominator is not measured). One
+#: median per key over the managers in scope (:func:`scope_medians`).
+BENCHMARK_COLUMNS: dict[str, str | tuple[str, str]] = {
+    **{key: f"rate_{key}" for key in BEHAVIOUR_ITEMS},
+    "skill_time": "skill_time_share",
+    "follow_through": "follow_through_rate",
+    "revisit": "revisit_rate",
+    "step_back": "involvement_won_complex",
+    "check_coaching": "confidence_gap",
+    "stuck_gaps": ("n_gaps_stuck", "n_gaps_decided"),
+}
+
+
+@dataclass(frozen=True)
+class VerdictAction:
+    """One row of :data:`VERDICT_ACTIONS`: when ``row[column] <op> value``, the checklist leads with
+    the most severe item of the first family in ``leads_with`` that has one."""
+
+    verdict: str  # how the page names it beside the item: "(verdict: hero pattern)"
+    column: str
+    op: str  # "is" (identity, for True/False/None flags) or "<"
+    value: object
+    leads_with: tuple[str, ...]  # item keys; "behaviour" stands for the four coaching behaviours
+    why: str
+
+
+#: The action each verdict calls for, first match wins (the hero first: it is the product's question).
+VERDICT_ACTIONS: tuple[VerdictAction, ...] = (
+    VerdictAction("hero pattern", "hero", "is", True, ("step_back",),
+                  "at plan by carrying the team's complex deals while capability stays flat: "
+                  "let the reps run them"),
+    VerdictAction("over-confident", "over_confident", "is", True, ("check_coaching",),
+                  "the self-rating clears the reps' view by more than its noise: hear the reps first"),
+    VerdictAction("low Coach", "coach", "<", 50.0,
+                  ("behaviour", "follow_through", "revisit", "skill_time", "stuck_gaps"),
+                  "Coach below half of the framework's standard (a dial only scores on enough evidence): "
+                  "practise the coaching behaviour most missing, else the weakest coaching evidence"),
+)
+_OPS = {"is": operator.is_, "<": operator.lt}
+
 
 @dataclass(frozen=True)
 class ChecklistItem:
     title: str
-    evidence: str
-    severity: float  # 0..1, how far below the bar; the list is sorted by it
+    evidence: str  # what it rests on: the counts
+    severity: float  # 0..1, how far below the bar; the list after the verdict's action is sorted by it
+    benchmark: str = ""  # the manager's value against the median in scope and/or the fixed standard
+    action: str = ""  # what to do, when the title alone does not say it
+    key: str = ""  # which check made it (a key of BENCHMARK_COLUMNS)
+    verdict: str = ""  # the verdict it answers when it leads the list (VERDICT_ACTIONS), else ""
+
+    @property
+    def text(self) -> str:
+        """Evidence, benchmark and action in one sentence (without the title or a final stop)."""
+        out = self.evidence + (f"; {self.benchmark}" if self.benchmark else "")
+        return out + (f". {self.action[:1].upper()}{self.action[1:]}" if self.action else "")
 
     def sentence(self) -> str:
-        return f"**{self.title}**: {self.evidence}."
+        return f"**{self.title}**: {self.text}."
 
 
 def _missing(v) -> bool:
     return v is None or pd.isna(v)
 
 
+def _n(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _points(share: float, sign: bool = False) -> str:
+    """A difference of shares in points: 0.5 -> "+50 points" (with ``sign``)."""
+    v = round(100 * float(share))
+    text = f"{v:+d}" if sign else f"{v:d}"
+    return text.replace("-", "−") + (" point" if abs(v) == 1 else " points")
+
+
+#: key -> (median, number of managers measured on it)
+Medians = dict[str, tuple[float, int]]
+
+
+def scope_medians(scope: pd.DataFrame) -> Medians:
+    """The median of each benchmarked figure over the managers in ``scope`` measured on it.
+
+    ``scope`` is :func:`analytics.diagnosis.dials.diagnosis` (one row per manager in scope); a
+    figure not measured (NaN, or a zero denominator) is left out and the n says how many remain.
+
+    >>> scope_medians(pd.DataFrame({"follow_through_rate": [0.2, None, 0.6]}))["follow_through"]
+    (0.4, 2)
+    """
+    scope = scope.drop_duplicates("manager") if "manager" in scope.columns else scope
+    values = {}
+    for key, col in BENCHMARK_COLUMNS.items():
+        if isinstance(col, tuple):
+            num, den = col
+            if num not in scope.columns or den not in scope.columns:
+                continue
+            d = pd.to_numeric(scope[den], errors="coerce")
+            values[key] = pd.to_numeric(scope[num], errors="coerce") / d.where(d > 0)
+        elif col in scope.columns:
+            values[key] = pd.to_numeric(scope[col], errors="coerce")
+    out: Medians = {}
+    for key, v in values.items():
+        v = v.dropna()
+        if len(v):
+            out[key] = (float(v.median()), int(len(v)))
+    return out
+
+
+def _median(key: str, medians: Medians | None, points: bool = False) -> str:
+    """ "the median in scope is 45% (15 managers measured)", or "" with fewer than two measured."""
+    median, n = (medians or {}).get(key, (None, 0))
+    if median is None or n < 2:
+        return ""
+    value = _points(median, sign=True) if points else fmt_pct(median)
+    return f"the median in scope is {value} ({_n(n, 'manager')} measured)"
+
+
+def _benchmark(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _holds(v, op: str, value) -> bool:
+    if _missing(v):
+        return False
+    if op == "is":
+        return isinstance(v, (bool, np.bool_)) and bool(v) is value
+    return bool(_OPS[op](float(v), value))
+
+
+def verdict_action(row: pd.Series, items: list[ChecklistItem]) -> tuple[VerdictAction, ChecklistItem] | None:
+    """The first verdict of :data:`VERDICT_ACTIONS` that holds for ``row`` and has an item, with that item."""
+    for v in VERDICT_ACTIONS:
+        if not _holds(row.get(v.column), v.op, v.value):
+            continue
+        for family in v.leads_with:
+            keys = set(BEHAVIOUR_ITEMS) if family == "behaviour" else {family}
+            found = [i for i in items if i.key in keys]
+            if found:
+                return v, max(found, key=lambda i: i.severity)
+    return None
+
+
 def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]], stuck_examples: list[str],
-                    settings: Settings = Settings(), limit: int = 6) -> list[ChecklistItem]:
-    """Checklist items for one manager's row of ``dials.diagnosis``, weakest first.
+                    settings: Settings = Settings(), limit: int = 6,
+                    medians: Medians | None = None) -> list[ChecklistItem]:
+    """Checklist items for one manager's row of ``dials.diagnosis``: the verdict's action first
+    (:data:`VERDICT_ACTIONS`, never cut by ``limit``), then the rest weakest first.
 
     Only measured evidence produces an item; a behaviour shown in at least half of the
-    sessions, follow-through of 70% or more, and so on, produce none.
+    sessions, follow-through of 70% or more, and so on, produce none. ``medians`` (from
+    :func:`scope_medians` over the managers in scope) give each item its benchmark beside the
+    fixed standard where there is one; without them an item is benchmarked on its bar.
     """
     items: list[ChecklistItem] = []
     for key, (title, text) in BEHAVIOUR_ITEMS.items():
         shown, observed = behaviour_counts.get(key, (0, 0))
         if observed and shown / observed < 0.5:
-            items.append(ChecklistItem(title, "only " + text.format(s=shown, o=observed), 1 - shown / observed))
+            items.append(ChecklistItem(
+                title, f"only {text.format(s=shown, o=observed)} ({fmt_pct(shown / observed)})", 1 - shown / observed,
+                _median(key, medians) or "the checklist's bar is 50%",
+                key=key))
     share = row.get("skill_time_share")
     if not _missing(share) and abs(share - settings.skill_time_target) > 0.15:
         direction = "skills" if share < settings.skill_time_target else "pipeline"
+        n_split = row.get("n_sessions_with_split")
+        over = f" over {_n(int(n_split), 'session')} with a minutes split" if not _missing(n_split) else ""
         items.append(ChecklistItem(
-            "Rebalance the 1:1", f"{share:.0%} of 1:1 minutes went to skill development against the "
-            f"{settings.skill_time_target:.0%} target (more time on {direction})",
-            abs(share - settings.skill_time_target) * 1.5))
+            "Rebalance the 1:1", f"{fmt_pct(share)} of 1:1 minutes went to skill development{over}",
+            abs(share - settings.skill_time_target) * 1.5,
+            _benchmark(f"the 50/50 rule's target is {fmt_pct(settings.skill_time_target)}",
+                       _median("skill_time", medians)),
+            f"more time on {direction}", key="skill_time"))
     ft, due, done = row.get("follow_through_rate"), row.get("n_due", 0), row.get("n_completed_due", 0)
     if not _missing(ft) and ft < 0.7:
         items.append(ChecklistItem("Close the loop on development actions",
-                                   f"{int(done)} of {int(due)} actions due were completed", 0.7 - ft + 0.2))
+                                   f"{int(done)} of {int(due)} actions due were completed ({fmt_pct(ft)})",
+                                   0.7 - ft + 0.2, _median("follow_through", medians) or "the checklist's bar is 70%",
+                                   key="follow_through"))
     rv, comp, revisited = row.get("revisit_rate"), row.get("n_completed", 0), row.get("n_revisited", 0)
     if not _missing(rv) and rv < 0.5:
         items.append(ChecklistItem("Revisit what was practised",
-                                   f"{int(revisited)} of {int(comp)} completed actions were revisited", 0.5 - rv + 0.1))
+                                   f"{int(revisited)} of {int(comp)} completed actions were revisited ({fmt_pct(rv)})",
+                                   0.5 - rv + 0.1, _median("revisit", medians) or "the checklist's bar is 50%",
+                                   key="revisit"))
     inv, n_cw = row.get("involvement_won_complex"), row.get("n_complex_won", 0)
     if not _missing(inv) and inv >= settings.hero_involvement:
         items.append(ChecklistItem("Step back from complex deals",
-                                   f"involved in {inv:.0%} of the team's {int(n_cw)} won complex deals; "
-                                   "pick one the rep runs alone", inv - settings.hero_involvement + 0.3))
+                                   f"involved in {fmt_pct(inv)} of the team's {int(n_cw)} won complex deals",
+                                   inv - settings.hero_involvement + 0.3,
+                                   _benchmark(f"the hero bar is {fmt_pct(settings.hero_involvement)}",
+                                              _median("step_back", medians)),
+                                   "pick one deal the rep runs alone", key="step_back"))
     gap, flag = row.get("confidence_gap"), row.get("over_confident")
     if not _missing(gap) and not _missing(flag) and bool(flag):  # the gap's interval clears the bar (surveys.over_confidence)
         items.append(ChecklistItem(
             "Check the coaching with the reps",
-            f"self-rating {row.get('self_rating'):.0%} ({int(row.get('n_self_ratings', 0))} answers), but "
-            f"{row.get('reps_agree'):.0%} of {int(row.get('n_rep_coaching_answers', 0))} rep answers "
-            f"({int(row.get('n_rep_coaching_respondents', 0))} reps) agree they are coached consistently: "
-            f"a gap of {row.get('confidence_gap_low'):.0%} to {row.get('confidence_gap_high'):.0%}", gap))
+            f"self-rating {fmt_pct(row.get('self_rating'))} ({_n(int(row.get('n_self_ratings', 0)), 'answer')}), but "
+            f"{fmt_pct(row.get('reps_agree'))} of {_n(int(row.get('n_rep_coaching_answers', 0)), 'rep answer')} "
+            f"({_n(int(row.get('n_rep_coaching_respondents', 0)), 'rep')}) agree they are coached consistently: "
+            f"a gap of {_points(gap, sign=True)} ({settings.overconfidence_confidence:.0%} interval "
+            f"{round(100 * row.get('confidence_gap_low'))} to "
+            f"{_points(row.get('confidence_gap_high'))})",
+            gap, _median("check_coaching", medians, points=True) or "the standard is no gap (0 points)",
+            key="check_coaching"))
     if stuck_examples:
+        k = len(stuck_examples)
+        n_stuck, decided = row.get("n_gaps_stuck"), row.get("n_gaps_decided")
+        share = (f"; {int(n_stuck)} of {int(decided)} judged gaps stuck ({fmt_pct(n_stuck / decided)})"
+                 if not _missing(n_stuck) and not _missing(decided) and decided else "")
         items.append(ChecklistItem("Rethink stuck gaps",
-                                   f"{fmt_count(len(stuck_examples), 'named gap')} "
-                                   f"{'has' if len(stuck_examples) == 1 else 'have'} not moved in two or more cycles "
-                                   f"(e.g. {stuck_examples[0]}): change the approach, or treat as a fit question",
-                                   0.5))
-    return sorted(items, key=lambda i: i.severity, reverse=True)[:limit]
+                                   f"{_n(k, 'named gap')} {'has' if k == 1 else 'have'} not moved in two or more "
+                                   f"cycles (e.g. {stuck_examples[0]}){share}", 0.5,
+                                   _median("stuck_gaps", medians) if share else "",
+                                   "change the approach, or treat as a fit question", key="stuck_gaps"))
+    ranked = sorted(items, key=lambda i: i.severity, reverse=True)
+    found = verdict_action(row, items)
+    if found is None:
+        return ranked[:limit]
+    verdict, lead = found
+    return [replace(lead, verdict=verdict.verdict)] + [i for i in ranked if i is not lead][:max(limit - 1, 0)]
 
 
 #: What the checklist reads: (label, the row column measured when not missing, the export that would measure it).

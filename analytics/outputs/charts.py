@@ -8,6 +8,27 @@ import pandas as pd
 
 from analytics.fmt import quarter_label, signed
 
+# ------------------------------------------------------------------------------ one palette
+# Every finding's chart (Presenter mode, the report) draws from these, and a colour means the same
+# thing on every slide: tests/unit/test_palette.py reads each finding's spec for it.
+#: carries the number: the hero pattern, and nothing else
+HERO = "#c8553d"
+#: develops the team: coaching, capability rising, gaps being developed, dependency shrinking
+DEVELOPS = "#2f6f4f"
+#: needs attention without being the hero pattern: gaps not worked, dependency growing
+ATTENTION = "#e0a458"
+#: the other side of a comparison, judging no one: a manager's own rating, the Lead dial, a fit gap
+COMPARE = "#3c6e91"
+#: neither: not flagged, flat, the Manage dial, a reference line (plan, an even spread)
+NEUTRAL = "#8a8f8c"
+#: not measured or too little evidence to place; an interval around an estimate
+NOT_MEASURED = "#c9cfcc"
+#: words beside the marks, and a series that judges no one (ρ, reps agreeing, revenue shares)
+INK = "#33403a"
+PALETTE = {"hero": HERO, "develops": DEVELOPS, "attention": ATTENTION, "compare": COMPARE,
+           "neutral": NEUTRAL, "not_measured": NOT_MEASURED, "ink": INK}
+
+#: the results pages' own colours (closed-won revenue, the quota tick), not a finding's
 WON = "#2f6f4f"
 QUOTA = "#c8553d"
 IN_PROGRESS = "#8a8f8c"
@@ -49,50 +70,176 @@ def revenue_vs_quota(by_quarter: pd.DataFrame) -> alt.LayerChart:
         anchor="start", fontSize=13))
 
 
-HERO_COLOURS = alt.Scale(domain=["Hero pattern", "Not flagged", "Cannot tell"], range=[QUOTA, WON, "#9aa5a0"])
+HERO_COLOURS = alt.Scale(domain=["Hero pattern", "Not flagged", "Cannot tell"], range=[HERO, NEUTRAL, NOT_MEASURED])
+
+
+#: how many managers besides the flagged ones are named on the scatter: the top by development index
+TOP_NAMED = 3
+#: plot areas (width, height in px) a name is placed for: it must clear every other name at each. The
+#: page draws the chart 500 px tall and the Presenter slide 760 × 400, both fitted by Streamlit with
+#: their axes and legends inside (a plot ~170 px shorter, ~65 px narrower): a page at 1024, 1280 and
+#: 1440 px, the slide, and the chart drawn as it is, without fitting
+SCATTER_HEIGHT = 500
+LABEL_SIZES = ((500, 330), (755, 330), (915, 330), (695, 230), (760, 500))
+LABEL_FONT = 11
+_SIZE_RANGE = (80, 600)  # the points' areas in px², smallest to largest team
 
 
 def same_quota_chart(diag: pd.DataFrame, plan: float = 1.0) -> alt.LayerChart:
-    """Attainment against the development index, one mark per manager sized by team size."""
+    """Attainment against the development index, one mark per manager sized by team size.
+
+    Only the flagged managers and the :data:`TOP_NAMED` highest on the development index are named
+    beside their points, placed by :func:`place_labels` so that no two names collide; every point
+    names its manager in its tooltip. The dashed line at ``plan`` has its own legend entry."""
     df = diag[["manager", "team", "reps", "attainment", "development_index", "hero"]].dropna(
-        subset=["attainment", "development_index"]).copy()
+        subset=["attainment", "development_index"]).reset_index(drop=True)
     df["flag"] = df["hero"].map({True: "Hero pattern", False: "Not flagged"}).fillna("Cannot tell")
-    df["label_dy"] = _label_offsets(df["attainment"], df["development_index"])
+    lo, hi = min(df["attainment"].min(), plan), max(df["attainment"].max(), plan)
+    pad = max(0.01, (hi - lo) * 0.04)
+    x_domain = [lo - pad, hi + pad]
+    named = _named(df)
+    if len(named):  # room for the rightmost name on its point's right, on the narrowest plot
+        r = named["attainment"].max()
+        f = min(0.5, (_name_width(named.loc[named["attainment"].idxmax(), "manager"]) + 18)
+                / min(w for w, _ in LABEL_SIZES))
+        x_domain[1] = max(x_domain[1], (r - f * x_domain[0]) / (1 - f))
+    labels = place_labels(df, x_domain, lines=(plan,))
     base = alt.Chart(df)
+    x = alt.X("attainment:Q", title="Attainment (closed-won ÷ quota)", axis=alt.Axis(format="%", tickMinStep=0.01),
+              scale=alt.Scale(domain=x_domain, nice=False, zero=False))
+    y = alt.Y("development_index:Q", title="Development index (0–100)", scale=alt.Scale(domain=[0, 100]))
     points = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1).encode(
-        x=alt.X("attainment:Q", title="Attainment (closed-won ÷ quota)", axis=alt.Axis(format="%"),
-                scale=alt.Scale(zero=False, padding=20)),
-        y=alt.Y("development_index:Q", title="Development index (0–100)", scale=alt.Scale(domain=[0, 100])),
-        size=alt.Size("reps:Q", title="Reps in team", scale=alt.Scale(range=[80, 600]),
-                      legend=alt.Legend(orient="bottom", values=[5, 10, 15])),
+        x=x, y=y,
+        size=alt.Size("reps:Q", title="Reps in team", scale=alt.Scale(range=list(_SIZE_RANGE)),
+                      legend=alt.Legend(orient="right", values=[5, 10, 15])),
         color=alt.Color("flag:N", title=None, scale=HERO_COLOURS, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("manager:N", title="Manager"), alt.Tooltip("team:N", title="Team"),
                  alt.Tooltip("attainment:Q", title="Attainment", format=".0%"),
                  alt.Tooltip("development_index:Q", title="Development index", format=".0f"),
                  alt.Tooltip("reps:Q", title="Reps"), alt.Tooltip("flag:N", title="Hero pattern")],
     )
-    labels = alt.layer(*[
-        base.transform_filter(f"datum.label_dy == {dy}").mark_text(
-            align="left", dx=10, dy=dy, fontSize=11, color="#33403a", limit=TEXT_LIMIT).encode(
-            x="attainment:Q", y="development_index:Q", text="manager:N")
-        for dy in (-9, 12)])
-    rule = alt.Chart(pd.DataFrame({"plan": [plan]})).mark_rule(strokeDash=[4, 4], color="#777").encode(x="plan:Q")
-    return alt.layer(rule, points, labels).properties(height=420)
+    names = alt.Chart(labels).mark_text(
+        dx=alt.expr("datum.dx"), dy=alt.expr("datum.dy"), align=alt.expr("datum.align"), baseline="middle",
+        fontSize=LABEL_FONT, color=INK, limit=TEXT_LIMIT).encode(
+        x=alt.X("attainment:Q", scale=alt.Scale(domain=x_domain, nice=False, zero=False)),
+        y="development_index:Q", text="manager:N")
+    what = f"At plan ({plan:.0%} of quota)"
+    rule = alt.Chart(pd.DataFrame({"plan": [plan], "what": [what]})).mark_rule(color=NEUTRAL).encode(
+        x="plan:Q", strokeDash=alt.StrokeDash("what:N", title=None, scale=alt.Scale(domain=[what], range=[[4, 4]]),
+                                              legend=alt.Legend(orient="bottom", symbolType="stroke")))
+    return alt.layer(rule, points, names).properties(height=SCATTER_HEIGHT)
 
 
-def _label_offsets(x: pd.Series, y: pd.Series) -> list[int]:
-    """Put a name below its point when a neighbour's name would sit on top of it."""
-    xs = (x - x.min()) / max(1e-9, x.max() - x.min())
-    ys = (y - y.min()) / max(1e-9, y.max() - y.min())
-    placed: list[tuple[float, float, int]] = []
-    out = []
-    for xi, yi in zip(xs, ys, strict=True):
-        clash = any(abs(xi - px) < 0.12 and abs((yi + (0.04 if pdy < 0 else -0.05)) - py) < 0.06
-                    for px, py, pdy in placed)
-        dy = 12 if clash else -9
-        placed.append((xi, yi + (0.04 if dy < 0 else -0.05), dy))
-        out.append(dy)
-    return out
+def place_labels(points: pd.DataFrame, x_domain: list[float], sizes=LABEL_SIZES,
+                 top: int = TOP_NAMED, font: int = LABEL_FONT, lines: tuple[float, ...] = ()) -> pd.DataFrame:
+    """Where to write the names on the scatter: the flagged managers (``hero`` True) and the
+    ``top`` highest on the development index, each at the first of a fixed list of spots around its
+    point (right, left, above, below, the four corners, then further out a line at a time, then a
+    second column) whose box, estimated from the name's length × ``font``, clears every name already
+    placed and every point, inside the plot, at each of ``sizes``; a name not flagged also keeps off
+    the vertical lines at an x of ``lines`` (the plan), a flagged one keeps close to its point. A
+    name that fits nowhere is left to its tooltip; a flagged one is then placed clear of the other
+    names even if it covers a point.
+
+    Greedy and deterministic (the flagged first, lowest development index first); a few dozen
+    names at most, so the loop is over names, never over rows of the data.
+
+    Returns the rows of ``points`` named, with ``dx``, ``dy`` (pixels from the point) and ``align``.
+
+    >>> pts = pd.DataFrame({"manager": ["Ann", "Bo"], "reps": [5, 5], "attainment": [1.0, 1.0],
+    ...                     "development_index": [10.0, 10.0], "hero": [True, True]})
+    >>> spots = place_labels(pts, [0.9, 1.1])
+    >>> list(spots["manager"]), len(set(zip(spots["dx"], spots["dy"])))
+    (['Ann', 'Bo'], 2)
+    """
+    cols = ["manager", "attainment", "development_index", "dx", "dy", "align"]
+    if points.empty:
+        return pd.DataFrame(columns=cols)
+    wanted = _named(points, top)
+    span = max(1e-9, x_domain[1] - x_domain[0])
+    reps = points["reps"].astype(float).fillna(0)
+    area = _SIZE_RANGE[0] + (_SIZE_RANGE[1] - _SIZE_RANGE[0]) * reps / max(1.0, float(reps.max()))
+    radius = np.sqrt(area / np.pi).to_numpy()
+    fx = ((points["attainment"] - x_domain[0]) / span).to_numpy()
+    fy = (1 - points["development_index"] / 100).to_numpy()
+    line_x = [(v - x_domain[0]) / span for v in lines]
+    line = font + 3
+    placed: list[list[tuple[float, float, float, float]]] = [[] for _ in sizes]
+    rows = []
+    for idx, r in wanted.iterrows():
+        i = points.index.get_loc(idx)
+        w = _name_width(r["manager"], font)
+        hero = bool(r["hero"] == True)  # noqa: E712 - None means cannot tell
+        gap = radius[i] + 4
+        up = radius[i] + line / 2 + 1
+        spots = [(gap, 0, "left"), (-gap, 0, "right"), (0, -up, "center"), (0, up, "center"),
+                 (radius[i], -up, "right"), (-radius[i], -up, "left"), (radius[i], up, "right"),
+                 (-radius[i], up, "left")]
+        for k in range(1, 40):  # further out, a line at a time: beside the point, then over its corners
+            for side in (1, -1):
+                spots += [(side * gap, -k * line, "left" if side > 0 else "right"),
+                          (side * gap, k * line, "left" if side > 0 else "right")]
+            spots += [(radius[i], -up - k * line, "right"), (-radius[i], -up - k * line, "left"),
+                      (radius[i], up + k * line, "right"), (-radius[i], up + k * line, "left")]
+        for k in range(0, 40):  # a second column on either side, for a crowd on one spot
+            for side in (1, -1):
+                spots += [(side * (gap + w + 6), -k * line, "left" if side > 0 else "right"),
+                          (side * (gap + w + 6), k * line, "left" if side > 0 else "right")]
+        choice = None
+        for strict in (True, False):
+            for dx, dy, align in spots:
+                boxes = []
+                for (width, height), done in zip(sizes, placed, strict=True):
+                    px, py = fx[i] * width + dx, fy[i] * height + dy
+                    left = px if align == "left" else px - w if align == "right" else px - w / 2
+                    box = (left, py - line / 2, left + w, py + line / 2)
+                    if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height:
+                        break
+                    if any(_overlap(box, b) for b in done):
+                        break
+                    if strict and _covers_a_point(box, fx * width, fy * height, radius, i):
+                        break
+                    if not hero and any(box[0] - 2 < lx * width < box[2] + 2 for lx in line_x):
+                        break
+                    boxes.append(box)
+                else:
+                    choice = (dx, dy, align, boxes)
+                    break
+            if choice is not None or not hero:
+                break
+        if choice is None:
+            continue
+        dx, dy, align, boxes = choice
+        for done, box in zip(placed, boxes, strict=True):
+            done.append(box)
+        rows.append({"manager": r["manager"], "attainment": r["attainment"],
+                     "development_index": r["development_index"], "dx": round(dx, 1), "dy": round(dy, 1),
+                     "align": align})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _named(points: pd.DataFrame, top: int = TOP_NAMED) -> pd.DataFrame:
+    """The managers named on the scatter, in the order they are placed: the flagged (lowest
+    development index first), then the ``top`` highest on the development index."""
+    flagged = points[points["hero"] == True].sort_values(["development_index", "manager"])  # noqa: E712
+    rest = points.drop(flagged.index).sort_values(["development_index", "manager"], ascending=[False, True])
+    return pd.concat([flagged, rest.head(top)])
+
+
+def _name_width(name, font: int = LABEL_FONT) -> float:
+    """A name's width in px, from its length (a generous average character), at most :data:`TEXT_LIMIT`."""
+    return min(len(str(name)) * font * 0.62, TEXT_LIMIT) + 4
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _covers_a_point(box, xs: np.ndarray, ys: np.ndarray, radius: np.ndarray, own: int) -> bool:
+    """Whether a name's box covers any point but its own (a point as its bounding square)."""
+    hit = (xs + radius > box[0]) & (xs - radius < box[2]) & (ys + radius > box[1]) & (ys - radius < box[3])
+    hit[own] = False
+    return bool(hit.any())
 
 
 #: the sequential ramp of a heat map where the darker cell is the better one (d3's Greens)
@@ -193,12 +340,13 @@ def confidence_chart(survey: pd.DataFrame) -> alt.LayerChart:
     long["who"] = long["who"].map({"self_rating": "Manager's own rating", "reps_agree": "Reps who agree"})
     y = alt.Y("manager:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False))
     height = max(200, 28 * len(df))
-    rule = alt.Chart(df).mark_rule(color="#b9c2bd", strokeWidth=3).encode(
+    rule = alt.Chart(df).mark_rule(color=NOT_MEASURED, strokeWidth=3).encode(
         y=y, x=alt.X("reps_agree:Q"), x2="self_rating:Q").properties(height=height)
     dots = alt.Chart(long).mark_circle(size=140, opacity=1).encode(
         y=y, x=alt.X("share:Q", title="Share agreeing that coaching is consistent", axis=alt.Axis(format="%"),
                      scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("who:N", title=None, scale=alt.Scale(range=[QUOTA, WON]), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("who:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
+            domain=["Manager's own rating", "Reps who agree"], range=[COMPARE, INK])),
         tooltip=[alt.Tooltip("manager:N"), alt.Tooltip("who:N"), alt.Tooltip("share:Q", format=".0%"),
                  alt.Tooltip("confidence_gap:Q", title="Gap", format="+.0%")]).properties(height=height)
     return alt.layer(rule, dots).properties(height=height)
@@ -307,9 +455,9 @@ def dependency_small_multiples(curve: pd.DataFrame, trend: pd.DataFrame, columns
 def funnel_chart(steps: pd.DataFrame) -> alt.LayerChart:
     """Assigned → due → completed → revisited as horizontal bars with counts."""
     base = alt.Chart(steps).encode(y=alt.Y("step:N", sort=None, title=None))
-    bars = base.mark_bar(color=WON).encode(x=alt.X("count:Q", title="Development actions"),
-                                           tooltip=["step:N", "count:Q"])
-    text = base.mark_text(align="left", dx=4).encode(x="count:Q", text="count:Q")
+    bars = base.mark_bar(color=DEVELOPS).encode(x=alt.X("count:Q", title="Development actions"),
+                                                tooltip=["step:N", "count:Q"])
+    text = base.mark_text(align="left", dx=4, color=INK).encode(x="count:Q", text="count:Q")
     return alt.layer(bars, text).properties(height=160)
 
 
@@ -341,12 +489,12 @@ def pareto_chart(table: pd.DataFrame, by: str, top: float = 0.2) -> alt.LayerCha
     """Cumulative share of revenue against the share of entities, with the top-20% mark."""
     df = pd.concat([pd.DataFrame({"entity_cumulative_share": [0.0], "cumulative_share": [0.0], "entity": [""]}),
                     table[["entity_cumulative_share", "cumulative_share", "entity"]]], ignore_index=True)
-    line = alt.Chart(df).mark_area(line={"color": WON}, color=WON, opacity=0.15).encode(
+    line = alt.Chart(df).mark_area(line={"color": INK}, color=INK, opacity=0.12).encode(
         x=alt.X("entity_cumulative_share:Q", title=f"Share of {by}s (largest first)", axis=alt.Axis(format="%")),
         y=alt.Y("cumulative_share:Q", title="Share of closed-won revenue", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("entity:N", title=by), alt.Tooltip("cumulative_share:Q", format=".0%", title="cumulative")])
-    equal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="#9aa5a0", strokeDash=[4, 4]).encode(
+    equal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color=NEUTRAL, strokeDash=[4, 4]).encode(
         x="x:Q", y="y:Q")
-    cut = alt.Chart(pd.DataFrame({"x": [top]})).mark_rule(color=QUOTA, strokeDash=[4, 4]).encode(x="x:Q")
+    cut = alt.Chart(pd.DataFrame({"x": [top]})).mark_rule(color=NEUTRAL, strokeDash=[4, 4]).encode(x="x:Q")
     return alt.layer(line, equal, cut).properties(height=300)

@@ -17,6 +17,19 @@ line break) gets the same apostrophe before a trigger, and every text cell is qu
 '\\'=HYPERLINK("http://x")'
 >>> neutralise("Closed Won"), neutralise(-5), neutralise("x;=2+5;y", inside=True)
 ('Closed Won', -5, "x;'=2+5;y")
+
+What the screen shows is kept in an XLSX: each column's kind (a percentage, an amount, a count,
+a day...) is read from its name and type (:data:`KINDS`, a table of tell-tale words) and
+given the matching Excel number format (:data:`NUMBER_FORMATS`), the header reads as words
+(:func:`header_label`), and an "About" sheet first says which table, which filters, which
+workspace and when (:func:`about_rows`). A CSV stays clean data under its own column names
+(no comment lines, which no CSV reader expects); what it was cut from and when is in its file
+name (:func:`download_name`).
+
+>>> column_kind("win_rate", np.dtype("float64")), column_kind("avg_deal_size", np.dtype("float64"))
+('percent', 'money')
+>>> header_label("avg_deal_size"), download_name("kpis.csv", "2026 Q3", datetime(2026, 12, 7))
+('Average deal size', 'kpis-2026-q3-2026-12-07.csv')
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -135,8 +149,124 @@ def file_stem(text: str, empty: str = "file") -> str:
     return keep[:40] or empty
 
 
-def safe_xlsx(sheets: dict[str, pd.DataFrame] | pd.DataFrame) -> bytes:
-    """An XLSX workbook, one sheet per table. Every text cell is a string cell holding the
+# ----------------------------------------------------------------------------- what a column holds
+
+#: The kinds of column a table may hold, each with the words that tell it in a column's name
+#: (its words once folded: lower case, every other character a space), tried in this order.
+#: A percentage is a share of one (0.93 is shown as 93%); a count an integer; a multiple (such
+#: as coverage) one decimal. Only a numeric column takes a number kind; a date column is a date
+#: whatever its name.
+KINDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("days", frozenset({"days", "day count"})),
+    ("percent", frozenset({"rate", "rates", "share", "shares", "attainment", "pct", "percent", "percentage",
+                           "conversion", "ratio to quota"})),
+    ("money", frozenset({"revenue", "amount", "amounts", "quota", "deal size", "pipeline", "bookings", "arr",
+                         "acv", "tcv", "value", "velocity", "gap to target", "money"})),
+    ("multiple", frozenset({"coverage", "multiple"})),
+    ("number", frozenset({"per", "mean", "median", "average", "avg", "index", "score"})),
+    ("count", frozenset({"count", "won", "lost", "deals", "created", "activities", "sessions", "reps", "moves",
+                         "managers", "opportunities", "actions", "weeks", "rank"})),
+)
+#: The Excel number format of each kind (a column of another number is shown with two decimals).
+NUMBER_FORMATS = {"percent": "0%", "money": "#,##0", "count": "#,##0", "days": "0", "multiple": "0.0",
+                  "number": "#,##0.00", "date": "d mmm yyyy"}
+#: Headers of the engine's own column names that the words alone would not say well.
+HEADERS = {
+    "n_reps": "Reps", "n_reps_met": "Reps meeting the activity standard", "n_open": "Open deals",
+    "n_open_deals": "Open deals", "n_cycle": "Won deals with a cycle", "n_rep_weeks": "Rep-weeks",
+    "n_below": "Standards missed", "n_from": "Moves out of the stage", "n_open_ended": "Stays still open",
+    "is_advance": "Advances the deal", "activity_met_share": "Weeks meeting the activity standard",
+    "activities_per_rep_week": "Activities per rep per week", "coverage_quota": "Quota next quarter",
+    "meets_coverage": "Meets the coverage standard", "velocity_per_day": "Velocity (revenue per day)",
+    "pipeline_next_quarter": "Pipeline closing next quarter",
+}
+#: Short forms written out in a header (their words once folded).
+HEADER_WORDS = {"avg": "average", "pct": "%", "num": "number", "qty": "quantity", "mgr": "manager",
+                "amt": "amount"}
+_FOLD = re.compile(r"[^0-9a-z]+")
+
+
+def _words(name: str) -> str:
+    return " " + _FOLD.sub(" ", str(name).lower()).strip() + " "
+
+
+def column_kind(name: str, dtype) -> str | None:
+    """The kind of a column (a key of :data:`NUMBER_FORMATS`) from its name and type; None for
+    text. A name starting ``n_`` (or an integer type) is a count.
+
+    >>> column_kind("n_from", np.dtype("int64")), column_kind("Close Date", np.dtype("<M8[ns]"))
+    ('count', 'date')
+    >>> column_kind("coverage", np.dtype("float64")), column_kind("manager", np.dtype("O"))
+    ('multiple', None)
+    """
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date"
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        return None
+    words = _words(name)
+    if words.startswith(" n ") and len(words) > 3:
+        return "count"
+    for kind, tells in KINDS:
+        if any(f" {t} " in words for t in tells):
+            return kind
+    return "count" if pd.api.types.is_integer_dtype(dtype) else "number"
+
+
+def header_label(name: str) -> str:
+    """A column's name as a header a reader takes in: words, the first capitalised, short forms
+    written out, a count or a number of days said after it; words in capitals kept.
+
+    >>> header_label("cycle_length_days"), header_label("n_moves"), header_label("Amount (USD)")
+    ('Cycle length (days)', 'Moves (count)', 'Amount (USD)')
+    """
+    text = str(name)
+    if text in HEADERS:
+        return HEADERS[text]
+    if "_" not in text and " " not in text.strip() and text != text.lower():
+        return text  # one word as someone wrote it ("ARR")
+    parts = [w for w in re.split(r"[_\s]+", text.strip()) if w]
+    suffix = ""
+    if len(parts) > 1 and parts[0].lower() == "n":
+        parts, suffix = parts[1:], " (count)"
+    elif len(parts) > 1 and parts[-1].lower() == "days":
+        parts, suffix = parts[:-1], " (days)"
+    out = []
+    for w in parts:
+        key = w.lower().rstrip(".")
+        w = HEADER_WORDS.get(key, w.rstrip(".") if key in HEADER_WORDS else w)
+        out.append(w if w.isupper() and len(w) > 1 else w.lower())
+    text = " ".join(out) + suffix
+    return text[:1].upper() + text[1:] if text else str(name)
+
+
+def about_rows(table: str, filters: str, workspace: str, made: datetime) -> list[tuple[str, str]]:
+    """The "About" sheet of a workbook: which table, the filters' summary, the workspace and when
+    it was made (``made`` in UTC, to the minute).
+
+    >>> about_rows("Managers", "All data", "Demo", datetime(2026, 9, 30, 8, 5))[-1]
+    ('Made', '30 Sep 2026 08:05 UTC')
+    """
+    return [("Table", table), ("Filters", filters), ("Workspace", workspace),
+            ("Made", f"{made.day} {made:%b %Y %H:%M} UTC")]
+
+
+def download_name(file_name: str, filters: str, made: datetime) -> str:
+    """A download's file name with what it was cut from and the day: ``stem-<filters>-<yyyy-mm-dd>.ext``.
+
+    >>> download_name("managers-dials.xlsx", "All data", datetime(2026, 9, 30))
+    'managers-dials-all-data-2026-09-30.xlsx'
+    """
+    stem, dot, ext = file_name.rpartition(".")
+    if not dot:
+        stem, ext = file_name, ""
+    name = f"{stem}-{file_stem(filters, 'all-data')}-{made:%Y-%m-%d}"
+    return f"{name}.{ext}" if ext else name
+
+
+def safe_xlsx(sheets: dict[str, pd.DataFrame] | pd.DataFrame, about: list[tuple[str, str]] | None = None) -> bytes:
+    """An XLSX workbook, one sheet per table, each column with the number format of its kind
+    (:func:`column_kind`) under a header in words (:func:`header_label`); with ``about``
+    (:func:`about_rows`) an "About" sheet first. Every text cell is a string cell holding the
     neutralised value, so nothing in it is ever a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -147,26 +277,56 @@ def safe_xlsx(sheets: dict[str, pd.DataFrame] | pd.DataFrame) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
+    if about:
+        ws = wb.create_sheet(sheet_name("About", taken))
+        for label, value in about:
+            ws.append([label, _cell(neutralise(value))])
+            ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        ws.column_dimensions["A"].width = 12
+        ws.column_dimensions["B"].width = min(max([len(str(v)) for _, v in about] + [20]) + 2, 100)
+        _no_formulas(ws)
     for name, frame in sheets.items():
         ws = wb.create_sheet(sheet_name(name, taken))
-        safe = safe_frame(frame)
+        kinds = [_kind(frame.iloc[:, i], c) for i, c in enumerate(frame.columns)]
+        safe = safe_frame(frame.set_axis([header_label(c) for c in frame.columns], axis=1))
         ws.append([_cell(c) for c in safe.columns])
         for row in safe.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        # a value that still reads as a formula to openpyxl is forced to a string cell
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-        for i, col in enumerate(safe.columns, start=1):
-            width = max([len(str(col))] + [len(str(v)) for v in safe.iloc[:200, i - 1].tolist()])
-            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+        _no_formulas(ws)
+        for i, (col, kind) in enumerate(zip(safe.columns, kinds, strict=True), start=1):
+            letter = get_column_letter(i)
+            if kind is not None:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.number_format = NUMBER_FORMATS[kind]
+            shown = [len(str(v)) for v in safe.iloc[:200, i - 1].tolist()]
+            width = max([len(str(col))] + ([12] if kind == "date" else [min(w, 14) for w in shown] if kind else shown))
+            ws.column_dimensions[letter].width = min(max(width + 2, 8), 60)
         ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _kind(values: pd.Series, name) -> str | None:
+    """:func:`column_kind`, and a column of days as DuckDB hands them (Python dates, or Arrow
+    dates) is a date column too (its first value is looked at, not every one)."""
+    kind = column_kind(name, values.dtype)
+    if kind is None and not pd.api.types.is_bool_dtype(values.dtype):
+        known = values.dropna()
+        first = known.iloc[0] if len(known) else None
+        if isinstance(first, date) and not isinstance(first, str):
+            return "date"
+    return kind
+
+
+def _no_formulas(ws) -> None:
+    """A value that still reads as a formula to openpyxl is forced to a string cell."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _cell(value: object) -> object:
@@ -181,6 +341,10 @@ def _cell(value: object) -> object:
         pass
     if isinstance(value, pd.Timestamp):
         return value.tz_localize(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return value
     if hasattr(value, "item") and not isinstance(value, str):
         try:
             return value.item()

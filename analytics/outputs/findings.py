@@ -17,7 +17,10 @@ from published research appear only in ``context``, labelled "external research"
 the computed ``figures``.
 
 Charts are Altair charts sized for a 16:9 screen and carry no ``configure_*`` of their own, so a
-presenter can enlarge fonts with ``chart.configure_axis(labelFontSize=...)`` on any of them.
+presenter can enlarge fonts with ``chart.configure_axis(labelFontSize=...)`` on any of them;
+:func:`projector` does so for Presenter mode (every label at least 16 px, a single view fitted to
+its container). They draw only from the one palette of :mod:`analytics.outputs.charts` (``HERO``
+means the hero pattern and nothing else; tests/unit/test_palette.py reads every chart for it).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from analytics.fmt import clip, fmt_money, fmt_pct, fmt_slope, quarter_label, si
 from analytics.outputs import charts
 from analytics.people import managers, reps
 from analytics.results.distribution import pareto
+from analytics.results.needle import MEASURES as MEASURE_WORDS
 from analytics.results.needle import NeedleChain, needle_chain
 from analytics.settings import Settings
 from analytics.signals.follow_through import follow_through_by_manager
@@ -60,7 +64,9 @@ MAX_ROWS = 20
 #: How many top movers the movers insight looks at.
 TOP_MOVERS = 10
 
-WON, QUOTA, GREY, LIGHT = charts.WON, charts.QUOTA, "#8a8f8c", "#c9cfcc"
+#: the one palette (analytics.outputs.charts): a colour means the same thing on every slide
+HERO, DEVELOPS, ATTENTION, COMPARE = charts.HERO, charts.DEVELOPS, charts.ATTENTION, charts.COMPARE
+NEUTRAL, NOT_MEASURED, INK = charts.NEUTRAL, charts.NOT_MEASURED, charts.INK
 
 RESEARCH_CONFIDENCE = ("External research, not computed from your data: most managers believe they coach "
                        "consistently, while in published research only about six in ten of their reps agree.")
@@ -123,6 +129,48 @@ def _funnel_chart(steps: pd.DataFrame) -> alt.TopLevelMixin:
 
 def _pareto_chart(table: pd.DataFrame, top: float) -> alt.TopLevelMixin:
     return charts.pareto_chart(table, "rep", top).properties(width=WIDTH, height=HEIGHT - 60)
+
+
+# ------------------------------------------------------------------------------ on a projector
+#: the widest an axis, legend or header label may be on a slide, in pixels (Vega ends it with
+#: "…"): wide enough for a name in projector type, not for a 10,000-character one
+LABEL_LIMIT = 360
+#: the smallest type drawn in a chart on a slide, in pixels: a label a back row can read
+SLIDE_TEXT_PX = 16
+_CONCAT = (alt.HConcatChart, alt.VConcatChart, alt.ConcatChart, alt.FacetChart)
+
+
+def _raise_text(chart, px: int) -> None:
+    """Every text mark of ``chart`` (its layers, panels and facets too) at least ``px`` pixels: a
+    chart's own ``fontSize`` beside its points wins over ``configure_text``."""
+    for attr in ("layer", "hconcat", "vconcat", "concat"):
+        for part in getattr(chart, attr, None) or []:
+            _raise_text(part, px)
+    inner = getattr(chart, "spec", alt.Undefined)
+    if isinstance(inner, alt.SchemaBase) and not isinstance(inner, alt.Data):
+        _raise_text(inner, px)
+    mark = getattr(chart, "mark", alt.Undefined)
+    if isinstance(mark, alt.MarkDef) and mark.type == "text":
+        size = mark.fontSize
+        if size is alt.Undefined or not isinstance(size, (int, float)) or size < px:
+            mark.fontSize = px
+
+
+def projector(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """A finding's chart for Presenter mode: type a back row can read (every label at least
+    :data:`SLIDE_TEXT_PX`), and a single view or layer fits its container whole, axes and legend
+    included (``height="container"``: the slide's CSS sizes the container from the viewport); a
+    chart of panels keeps its own size. The chart given is left as it was."""
+    chart = chart.copy(deep=True)
+    _raise_text(chart, SLIDE_TEXT_PX)
+    if not isinstance(chart, _CONCAT):
+        chart = chart.properties(width="container", height="container",
+                                 autosize=alt.AutoSizeParams(type="fit", contains="padding"))
+    return (chart.configure_axis(labelFontSize=17, titleFontSize=19, labelLimit=LABEL_LIMIT)
+            .configure_legend(labelFontSize=SLIDE_TEXT_PX, titleFontSize=17, symbolSize=160, labelLimit=LABEL_LIMIT)
+            .configure_title(fontSize=22)
+            .configure_header(labelFontSize=17, titleFontSize=18, labelLimit=LABEL_LIMIT)
+            .configure_text(fontSize=SLIDE_TEXT_PX))
 
 
 @dataclass
@@ -274,33 +322,41 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
 
 
 # ------------------------------------------------------------------------------ 2. Coach dial
-def dial_chart(diag: pd.DataFrame) -> alt.HConcatChart:
-    """The three dials side by side, managers ordered by Coach (highest first)."""
+#: the three dials side by side in one view, so a slide can fit it to the screen: each dial's 0–100
+#: starts this far along the axis from the last one's (the rest of the gap holds the values written)
+DIAL_BAND = 135
+DIAL_COLOURS = {"coach": DEVELOPS, "lead": COMPARE, "manage": NEUTRAL}
+
+
+def dial_chart(diag: pd.DataFrame) -> alt.LayerChart:
+    """The three dials side by side, managers ordered by Coach (highest first); a dial without a
+    score says "not measured" (or "not enough evidence") where its bar would be, never 0."""
     note_cols = {d: f"dial_note_{d}" for d in DIALS if f"dial_note_{d}" in diag.columns}
     rows, _ = _trim_rows(diag[["manager", *DIALS, *note_cols.values()]], "coach")
     order = rows["manager"].tolist()
     thin = {(m, d) for d, c in note_cols.items() for m, note in zip(rows["manager"], rows[c], strict=True)
             if str(note).startswith("not enough")}
-    long = rows.melt(id_vars="manager", value_vars=list(DIALS), var_name="dial", value_name="score")
+    dials = list(DIAL_COLOURS)
+    long = rows.melt(id_vars="manager", value_vars=dials, var_name="dial", value_name="score")
     long["text"] = [f"{v:.0f}" if pd.notna(v) else "not enough evidence" if (m, d) in thin else "not measured"
                     for m, d, v in zip(long["manager"], long["dial"], long["score"], strict=True)]
-    colours = {"coach": WON, "lead": "#3c6e91", "manage": "#b07d2b"}
-    height = max(200, 26 * len(order))
-    panels = []
-    for i, dial in enumerate(("coach", "lead", "manage")):
-        part = long[long["dial"] == dial]
-        y = alt.Y("manager:N", sort=order, title=None,
-                  axis=alt.Axis(labelOverlap=False, labelLimit=220) if i == 0 else None)
-        x = alt.X("score:Q", title=f"{DIALS[dial]} (0–100)", scale=alt.Scale(domain=[0, 100]),
-                  axis=alt.Axis(tickCount=5))
-        bars = alt.Chart(part).transform_filter("isValid(datum.score)").mark_bar(color=colours[dial]).encode(
-            y=y, x=x, tooltip=[alt.Tooltip("manager:N"), alt.Tooltip("score:Q", title=DIALS[dial], format=".0f")])
-        text = alt.Chart(part).mark_text(align="left", dx=4, color="#33403a").encode(
-            y=y, x=alt.X("pos:Q", scale=alt.Scale(domain=[0, 100])), text="text:N").transform_calculate(
-            pos="isValid(datum.score) ? datum.score : 0")
-        panels.append(alt.layer(bars, text).properties(width=(WIDTH - 220) // 3 if i else (WIDTH - 220) // 3 + 20,
-                                                       height=height))
-    return alt.hconcat(*panels, spacing=12)
+    long["dial_name"] = long["dial"].map(DIALS)
+    long["start"] = long["dial"].map({d: i * DIAL_BAND for i, d in enumerate(dials)}).astype(float)
+    long["end"] = long["start"] + long["score"]
+    long["pos"] = long["end"].fillna(long["start"])
+    ticks = [i * DIAL_BAND + v for i in range(len(dials)) for v in (0, 50, 100)]
+    x = alt.X("start:Q", title=", ".join(DIALS[d] for d in dials[:-1]) + f" and {DIALS[dials[-1]]} dials, each 0–100",
+              scale=alt.Scale(domain=[0, (len(dials) - 1) * DIAL_BAND + 100], nice=False),
+              axis=alt.Axis(values=ticks, labelExpr=f"datum.value % {DIAL_BAND}"))
+    y = alt.Y("manager:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220))
+    colour = alt.Color("dial_name:N", title=None, legend=alt.Legend(orient="top"), scale=alt.Scale(
+        domain=[DIALS[d] for d in dials], range=[DIAL_COLOURS[d] for d in dials]))
+    bars = alt.Chart(long).transform_filter("isValid(datum.score)").mark_bar().encode(
+        y=y, x=x, x2="end:Q", color=colour,
+        tooltip=[alt.Tooltip("manager:N", title="Manager"), alt.Tooltip("dial_name:N", title="Dial"),
+                 alt.Tooltip("score:Q", title="Score (0–100)", format=".0f")])
+    text = alt.Chart(long).mark_text(align="left", dx=4, color=INK).encode(y=y, x="pos:Q", text="text:N")
+    return alt.layer(bars, text).properties(width=WIDTH, height=max(200, 26 * len(order)))
 
 
 def coach_insight(diag: pd.DataFrame) -> Insight:
@@ -403,7 +459,7 @@ def confidence_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> I
 
 
 # ------------------------------------------------------------------------------ 4. dependency
-GROUP_COLOURS = {"Shrinking": WON, "Hero pattern": QUOTA, "Flat": GREY, "Growing": "#b07d2b"}
+GROUP_COLOURS = {"Shrinking": DEVELOPS, "Hero pattern": HERO, "Flat": NEUTRAL, "Growing": ATTENTION}
 
 
 def _per_quarter(slope: float) -> str:
@@ -492,7 +548,7 @@ def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
 
 
 # ------------------------------------------------------------------------------ 5. skill or fit gap
-CATEGORY_COLOURS = {FIT_GAP: QUOTA, NOT_WORKED: "#e0a458", DEVELOPED: WON, NOT_ENOUGH: LIGHT}
+CATEGORY_COLOURS = {FIT_GAP: COMPARE, NOT_WORKED: ATTENTION, DEVELOPED: DEVELOPS, NOT_ENOUGH: NOT_MEASURED}
 
 
 def gaps_chart(gaps: pd.DataFrame) -> alt.Chart:
@@ -593,15 +649,16 @@ def follow_through_insight(ft: pd.DataFrame) -> Insight:
 
 # ------------------------------------------------------------------------------ 7. top movers
 def movers_chart(movers: pd.DataFrame) -> alt.LayerChart:
-    order = movers["rep"].tolist()
     df = movers.assign(points=100 * movers["mean_slope"], label=movers["mean_slope"].map(_slope))
-    y = alt.Y("rep:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220))
-    bars = alt.Chart(df).mark_bar().encode(
+    # one colour (capability rising is development); the manager is named beside the rep, not coloured
+    df["who"] = df["rep"].map(clip) + " (" + df["manager"].fillna("no manager").map(clip) + ")"
+    order = df["who"].tolist()
+    y = alt.Y("who:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=320))
+    bars = alt.Chart(df).mark_bar(color=DEVELOPS).encode(
         y=y, x=alt.X("points:Q", title="Capability movement (points per cycle, scores on 0–100)"),
-        color=alt.Color("manager:N", title="Manager", legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=["rep:N", "manager:N", alt.Tooltip("label:N", title="points per cycle"), "best_capability:N",
                  "n_cycles:Q"])
-    text = alt.Chart(df).mark_text(align="left", dx=4).encode(y=y, x="points:Q", text="label:N")
+    text = alt.Chart(df).mark_text(align="left", dx=4, color=INK).encode(y=y, x="points:Q", text="label:N")
     return alt.layer(bars, text).properties(width=WIDTH - 200, height=max(200, 30 * len(order)))
 
 
@@ -653,50 +710,72 @@ def pareto_insight(ws: Workspace, filters: Filters, index_amounts: bool) -> Insi
 RHO_TITLE = "Spearman ρ across reps (95% interval)"
 
 
+def _needle_findings(links: pd.DataFrame) -> pd.DataFrame:
+    """The links offered as findings: measured, and not linked by definition."""
+    if links.empty:
+        return links
+    return links[links["measured"] & ~links["by_definition"].astype(bool)]
+
+
 def needle_chart(links: pd.DataFrame) -> alt.LayerChart:
-    df = links[links["measured"]].copy()
+    df = _needle_findings(links).copy()  # a link built in by definition is never plotted
     df["n_text"] = "n = " + df["n"].astype(str)
     order = df["link"].tolist()
     y = alt.Y("link:N", sort=order, title=None, axis=alt.Axis(labelLimit=480, labelOverlap=False))
     x = alt.X("rho:Q", title=RHO_TITLE, scale=alt.Scale(domain=[-1, 1]))
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=GREY, strokeDash=[4, 4]).encode(x="x:Q")
-    ci = alt.Chart(df).mark_rule(strokeWidth=3, color=LIGHT).encode(
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=NEUTRAL, strokeDash=[4, 4]).encode(x="x:Q")
+    ci = alt.Chart(df).mark_rule(strokeWidth=3, color=NOT_MEASURED).encode(
         y=y, x=alt.X("ci_low:Q", title=RHO_TITLE, scale=alt.Scale(domain=[-1, 1])), x2="ci_high:Q")
-    dots = alt.Chart(df).mark_circle(size=200, color=WON, opacity=1).encode(
-        y=y, x=x, tooltip=["link:N", alt.Tooltip("rho:Q", format="+.2f"), "n:Q", "strength:N",
-                           alt.Tooltip("ci_low:Q", format="+.2f"), alt.Tooltip("ci_high:Q", format="+.2f")])
-    n = alt.Chart(df).mark_text(align="left", dx=6, color="#33403a").encode(
+    dots = alt.Chart(df).mark_circle(size=200, color=INK, opacity=1).encode(
+        y=y, x=x, tooltip=[alt.Tooltip("link:N", title="Link"), alt.Tooltip("rho:Q", format="+.2f", title="ρ"),
+                           alt.Tooltip("n:Q", title="Reps"), alt.Tooltip("strength:N", title="Strength"),
+                           alt.Tooltip("computed_from:N", title="Computed from"),
+                           alt.Tooltip("ci_low:Q", format="+.2f", title="95% interval from"),
+                           alt.Tooltip("ci_high:Q", format="+.2f", title="95% interval to")])
+    n = alt.Chart(df).mark_text(align="left", dx=6, color=INK).encode(
         y=y, x=alt.X("ci_high:Q", scale=alt.Scale(domain=[-1, 1])), text="n_text:N")
     return alt.layer(zero, ci, dots, n).properties(width=WIDTH - 340, height=max(160, 60 * len(df)))
 
 
 def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: NeedleChain | None = None) -> Insight:
+    """The chain's findings. A link whose two sides share a definition (won ÷ created beside won ÷
+    closed) is never ranked, charted or called the strongest: it is named apart with the shared part."""
     title = "What moves the needle"
     chain = chain if chain is not None else needle_chain(ws, filters, settings)
     links = chain.links
-    measured = links[links["measured"]] if not links.empty else links
-    if measured.empty:
-        reasons = " ".join(links["reason"]) if not links.empty else ""
-        return _not_measured("needle", title, NEEDS["needle"], detail=("Not measured: " + reasons) if reasons else "")
-    clear = measured[measured["strength"] != "no clear link"]
-    n_reps = f"{measured['n'].min()}" if measured["n"].nunique() == 1 else \
-        f"{measured['n'].min()}–{measured['n'].max()}"
+    found = _needle_findings(links)
+    built_in = links[links["by_definition"].astype(bool) & links["measured"]] if not links.empty else links
+    if found.empty:  # nothing left to show: say why, the links built in by definition among the reasons
+        reasons = " ".join(links.loc[~links["measured"], "reason"]) if not links.empty else ""
+        apart = " ".join(f"Linked by definition, not a finding: {r.link} (both are built from {r.shared})."
+                         for r in built_in.itertuples())
+        apart += "".join(f" {r}" for r in dict.fromkeys(built_in["remedy"]) if r)
+        detail = " ".join(p for p in (("Not measured: " + reasons) if reasons else "", apart) if p)
+        return _not_measured("needle", title, NEEDS["needle"], detail=detail)
+    clear = found[found["strength"] != "no clear link"]
+    n_reps = f"{found['n'].min()}" if found["n"].nunique() == 1 else f"{found['n'].min()}–{found['n'].max()}"
     if clear.empty:
         head = f"No clear link from activities to revenue across {n_reps} reps"
     else:
         best = clear.loc[clear["rho"].abs().idxmax()]
-        head = (f"Strongest link: {best['link']} (ρ = {best['rho']:+.2f}, n = {best['n']}), "
-                "an association, not a cause").replace("-", "−")
-    detail = " ".join(measured["sentence"])
+        stat = f"(ρ = {best['rho']:+.2f}, n = {best['n']}), an association, not a cause".replace("-", "−")
+        head = (f"Strongest link: {best['link']} {stat}" if len(found) > 1 else  # one link is no "strongest"
+                f"{best['link'][:1].upper()}{best['link'][1:]}: a {best['strength']} link {stat}")
+    detail = " ".join(found["sentence"])
     if clear.empty:
         detail += " These are associations between reps, not causes."
     unmeasured = links[~links["measured"]]
     for r in unmeasured.itertuples():
         reason = r.reason.rstrip(".")
         detail += f" Not measured: {r.link} ({reason[:1].lower() + reason[1:]})."
-    basis = (f"{n_reps} reps · {_n(len(measured), 'link')} measured of {len(links)} · Spearman rank correlation, "
-             "association not cause")
-    figures = [(r.link, f"ρ = {r.rho:+.2f}".replace("-", "−")) for r in measured.head(3).itertuples()]
+    # named in the basis only: the slide presents findings, and a link built in by definition is none
+    left_out = "".join(f" · left out as linked by definition: {r.link} (both built from {r.shared})"
+                       for r in built_in.itertuples())
+    sides = dict(zip(found["x"], found["x_from"], strict=True)) | dict(zip(found["y"], found["y_from"], strict=True))
+    defined = "; ".join(f"{MEASURE_WORDS.get(m, (m,))[0]} = {text}" for m, text in sides.items())
+    basis = (f"{n_reps} reps · {_n(len(found), 'link')} measured of {len(links)}{left_out} · Spearman rank "
+             f"correlation, association not cause · computed from: {defined}")
+    figures = [(r.link, f"ρ = {r.rho:+.2f}".replace("-", "−")) for r in found.head(3).itertuples()]
     return Insight("needle", head, detail, basis, figures, functools.partial(needle_chart, links), True)
 
 

@@ -399,7 +399,7 @@ def _page(doc: _Handout, p: ManagerProfile, *, page: int, pages: int, stamp: str
                   else f"{gap}: {p.confidence_basis}", max_lines=2) + 3
 
     # checklist ----------------------------------------------------------------------------
-    y = doc.heading(y, "Next 1:1 checklist", "weakest evidence first")
+    y = doc.heading(y, "Next 1:1 checklist", "the verdict's action first, then the weakest evidence")
     items = p.checklist[:MAX_CHECKLIST]
     if not items:
         doc.style(9, color=MUTED)
@@ -414,10 +414,11 @@ def _page(doc: _Handout, p: ManagerProfile, *, page: int, pages: int, stamp: str
             break
         doc.style(9.5, bold=True)
         doc.cell(x0, y, 7, 4.8, f"{i}.")
-        y += doc.para(x0 + 7, y, w - 7, 4.8, item.title, max_lines=1)
+        title = item.title + (f" (verdict: {item.verdict})" if item.verdict else "")
+        y += doc.para(x0 + 7, y, w - 7, 4.8, title, max_lines=1)
         doc.style(8.5)
         room = max(1, min(3, int((BODY_BOTTOM - reserve - y) // 4.2)))
-        evidence = item.evidence[:1].upper() + item.evidence[1:]
+        evidence = item.text[:1].upper() + item.text[1:]
         y += doc.para(x0 + 7, y, w - 7, 4.2, evidence + ".", max_lines=room) + 1.8
     if p.stuck_gaps and y + 1 + 2 * 3.8 <= BODY_BOTTOM:
         doc.style(8, color=MUTED)

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.diagnosis.checklist import ChecklistItem, checklist_basis, empty_checklist_note, next_one_on_one
+from analytics.diagnosis.checklist import (
+    ChecklistItem,
+    checklist_basis,
+    empty_checklist_note,
+    next_one_on_one,
+    scope_medians,
+)
 from analytics.diagnosis.dials import DIALS, diagnosis, dial_rests_on, rank_context
 from analytics.filters import Filters
 from analytics.fmt import clip, fmt_pct
@@ -194,6 +200,7 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
     gaps = named_gaps(ws, filters, settings)
     stuck = gaps[gaps["status"] == "stuck"]
     curve = dependency_curve(ws, filters, settings).dropna(subset=["dependency"])
+    medians = scope_medians(by_manager)  # each checklist item's benchmark: the managers in scope
 
     out = []
     for manager in names:
@@ -201,7 +208,7 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
         counts = behaviour_counts(ws, manager, filters)
         mine = stuck[stuck["manager"] == manager]
         examples = [f"{clip(r.rep)}: {clip(r.capability)}" for r in mine.itertuples()]
-        items = next_one_on_one(row, counts, examples, settings)
+        items = next_one_on_one(row, counts, examples, settings, medians=medians)
         judged = ((gaps["manager"] == manager) & (gaps["status"] != "not measured")).any()  # a stuck gap could show
         note = "" if items else empty_checklist_note(*checklist_basis(row, counts, judged))
 

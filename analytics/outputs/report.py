@@ -318,7 +318,8 @@ def _manager_section(p: ManagerProfile, anchor: str, index_amounts: bool) -> str
 
     out.append("<h3>Next 1:1 checklist</h3>")
     if p.checklist:
-        items = "".join(f"<li><strong>{e(i.title)}</strong>: {e(i.evidence)}.</li>" for i in p.checklist)
+        items = "".join(f"<li><strong>{e(i.title)}</strong>{e(f' (verdict: {i.verdict})' if i.verdict else '')}: "
+                        f"{e(i.text)}.</li>" for i in p.checklist)
         out.append(f'<ol class="checklist">{items}</ol>')
     else:
         out.append(f'<p class="muted">{e(p.checklist_note or "No item in the checklist.")}</p>')

@@ -24,6 +24,17 @@ Spearman's ρ), interval tanh(z ± 1.96·se). Strength: |ρ| < 0.2 "no clear lin
 < 0.6 "moderate", else "strong". Fewer than :data:`MIN_REPS` reps with both numbers, or a number
 that is the same for every rep, and the link is "not measured". A correlation across reps is an
 association: it does not show that changing one number would change the next.
+
+**Linked by definition.** Each measure carries what it was computed from in this workspace
+(:data:`DEFINITIONS`: its numerator and denominator, as data; the stage conversion has two, one
+per ``conversion_basis``). Two measures that share a part (a numerator or denominator component,
+or one built from the other) correlate partly by construction: won ÷ created and won ÷ closed
+both count the won deals, so their ρ says little about reps. Such a link keeps its ρ and n for the
+record but is marked ``by_definition`` with the ``shared`` part named, its strength reads "linked
+by definition", and it is never ranked, charted or called the strongest link (the page and the
+Presenter finding list it apart). Every link says what each side was computed from
+(``x_from``, ``y_from``, ``computed_from``); a link by definition says what would measure it
+better where a definition knows (``remedy``).
 """
 
 from __future__ import annotations
@@ -54,7 +65,77 @@ MEASURES = {
 }
 CHAIN = ("activities_per_opportunity", "stage_conversion", "win_rate", "revenue")
 LINK_COLUMNS = ["link", "x", "y", "measured", "rho", "n", "ci_low", "ci_high", "p_value", "strength", "sentence",
-                "reason"]
+                "reason", "x_from", "y_from", "computed_from", "by_definition", "shared", "remedy"]
+#: the strength of a link whose two sides share a definition (never a finding)
+BY_DEFINITION = "linked by definition"
+
+
+class Definition(NamedTuple):
+    """What a measure is computed from: a numerator and, for a ratio, a denominator (plain words).
+
+    >>> d = Definition("won deals", "closed deals")
+    >>> d.text, sorted(d.parts)
+    ('won deals ÷ closed deals', ['closed deals', 'won deals'])
+    >>> Definition("closed-won amount").text
+    'closed-won amount'
+    """
+
+    numerator: str
+    denominator: str | None = None
+    #: what would measure it better, said when it makes a link one by definition
+    remedy: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.numerator if self.denominator is None else f"{self.numerator} ÷ {self.denominator}"
+
+    @property
+    def parts(self) -> frozenset[str]:
+        return frozenset(p for p in (self.numerator, self.denominator) if p)
+
+
+#: measure -> basis -> what it is computed from (``None``: one definition whatever the data). Two
+#: measures sharing a part are linked by definition. A measure built from another lists that one's
+#: parts too, so the rule catches it.
+DEFINITIONS: dict[str, dict[str | None, Definition]] = {
+    "activities_per_opportunity": {None: Definition("activities logged", "opportunities created")},
+    "stage_conversion": {
+        "stage history": Definition("opportunities that advanced a stage", "opportunities with a stage history"),
+        "won ÷ created": Definition("won deals", "opportunities created",
+                                    remedy="A stage history export would measure stage conversion from stages."),
+    },
+    "win_rate": {None: Definition("won deals", "closed deals")},
+    "revenue": {None: Definition("closed-won amount")},
+}
+
+
+def definition(measure: str, basis: str | None = None) -> Definition:
+    """What ``measure`` was computed from on ``basis`` (the stage conversion's ``conversion_basis``).
+
+    >>> definition("stage_conversion", "won ÷ created").text
+    'won deals ÷ opportunities created'
+    >>> definition("win_rate", "won ÷ created").text
+    'won deals ÷ closed deals'
+    """
+    options = DEFINITIONS.get(measure, {})
+    if basis in options:
+        return options[basis]
+    if None in options:
+        return options[None]
+    return Definition(MEASURES.get(measure, (measure,))[0])
+
+
+def shared_parts(a: Definition, b: Definition) -> tuple[str, ...]:
+    """The parts two definitions share, sorted (empty: the link is not built in).
+
+    >>> shared_parts(Definition("won deals", "opportunities created"), Definition("won deals", "closed deals"))
+    ('won deals',)
+    >>> shared_parts(Definition("won deals", "closed deals"), Definition("closed-won amount"))
+    ()
+    """
+    return tuple(sorted(a.parts & b.parts))
+
+
 REP_COLUMNS = ["rep", "manager", "activities", "n_opportunities", "activities_per_opportunity", "n_with_history",
                "n_advanced", "stage_conversion", "conversion_basis", "won", "lost", "win_rate", "revenue"]
 
@@ -103,13 +184,23 @@ def _fmt(v: float) -> str:
     return f"{v:.2f}".replace("-", "−")
 
 
-def link(x: pd.Series, y: pd.Series, x_name: str, y_name: str, min_n: int = MIN_REPS) -> dict:
-    """One link of the chain: Spearman's ρ between two per-rep numbers, with n, interval and words."""
+def link(x: pd.Series, y: pd.Series, x_name: str, y_name: str, min_n: int = MIN_REPS,
+         x_def: Definition | None = None, y_def: Definition | None = None) -> dict:
+    """One link of the chain: Spearman's ρ between two per-rep numbers, with n, interval and words.
+
+    ``x_def`` and ``y_def`` say what each side was computed from (default: :func:`definition` of
+    the measure); sides that share a part make the link one "linked by definition" (module notes).
+    """
     x_label, x_more = MEASURES.get(x_name, (x_name, "higher"))
     y_label, _ = MEASURES.get(y_name, (y_name, "higher"))
+    x_def, y_def = x_def or definition(x_name), y_def or definition(y_name)
+    shared = shared_parts(x_def, y_def)
     row = {"link": f"{x_label} → {y_label}", "x": x_name, "y": y_name, "measured": False, "rho": float("nan"),
            "n": 0, "ci_low": float("nan"), "ci_high": float("nan"), "p_value": float("nan"),
-           "strength": "not measured", "sentence": "", "reason": ""}
+           "strength": "not measured", "sentence": "", "reason": "", "x_from": x_def.text, "y_from": y_def.text,
+           "computed_from": f"{x_label} ({x_def.text}) and {y_label} ({y_def.text})",
+           "by_definition": bool(shared), "shared": " and ".join(shared),
+           "remedy": " ".join(dict.fromkeys(d.remedy for d in (x_def, y_def) if d.remedy)) if shared else ""}
     both = pd.DataFrame({"x": pd.to_numeric(x, errors="coerce"), "y": pd.to_numeric(y, errors="coerce")})
     both = both.replace([np.inf, -np.inf], np.nan).dropna()
     n = len(both)
@@ -129,6 +220,13 @@ def link(x: pd.Series, y: pd.Series, x_name: str, y_name: str, min_n: int = MIN_
     strength = strength_label(rho)
     row.update(measured=True, rho=rho, ci_low=lo, ci_high=hi, p_value=p, strength=strength)
     stat = f"ρ = {_fmt(rho)}, n = {n}"
+    if shared:
+        row["strength"] = BY_DEFINITION
+        row["sentence"] = (f"{x_label[:1].upper()}{x_label[1:]} and {y_label} are linked by definition: both are "
+                           f"built from {row['shared']}, so their correlation ({stat}) is largely built in, not a "
+                           "finding about reps.")
+        row["sentence"] += f" {row['remedy']}" if row["remedy"] else ""
+        return row
     if strength == "no clear link":
         text = f"Across these reps, {x_label} and {y_label} show no clear link ({stat})."
     else:
@@ -192,10 +290,13 @@ def needle_chain(ws: Workspace, filters: Filters = Filters(), settings: Settings
     """The chain activities per opportunity → stage conversion → win rate → revenue across reps.
 
     Returns a :class:`NeedleChain`: ``links`` (columns :data:`LINK_COLUMNS`, one row per link in
-    chain order) and ``reps`` (:func:`rep_chain`).
+    chain order; each says what its sides were computed from in this workspace, and whether they
+    share a definition) and ``reps`` (:func:`rep_chain`).
     """
     per_rep = rep_chain(ws, filters, settings)
-    rows = [link(per_rep[x], per_rep[y], x, y) for x, y in zip(CHAIN[:-1], CHAIN[1:], strict=True)]
+    basis = per_rep["conversion_basis"].iloc[0] if len(per_rep) else None
+    rows = [link(per_rep[x], per_rep[y], x, y, x_def=definition(x, basis), y_def=definition(y, basis))
+            for x, y in zip(CHAIN[:-1], CHAIN[1:], strict=True)]
     links = pd.DataFrame(rows, columns=LINK_COLUMNS)
     links["n"] = links["n"].astype("int64")
     return NeedleChain(links=links, reps=per_rep)

@@ -134,6 +134,11 @@ class Workspace:
         self._include_non_person = False
         #: the version ``_not_a_person`` was filled for (-1: not yet)
         self._not_a_person_version = -1
+        #: set only on a session's untouched copy of public data (the built-in demo, by its content
+        #: digest): results computed on it may be shared between sessions, since every such copy holds
+        #: the same data. Any change of data or stage mapping clears it (:meth:`_changed`); an
+        #: anonymised or other copy never has it.
+        self.shared_as: str | None = None
         schema_sql.create(self.con)
 
     @classmethod
@@ -278,7 +283,9 @@ class Workspace:
         with self._resolved.lock:
             schema_sql.create_views(self.con, include)
             self._include_non_person = include
+            shared_as = self.shared_as  # the same data seen another way: the flag keys what is shared
             self._changed()
+            self.shared_as = shared_as
 
     def known_people(self) -> set[str]:
         """Every person ID and name in the roster."""
@@ -290,6 +297,7 @@ class Workspace:
         deal views read their live views again: :mod:`analytics.store.resolved`)."""
         with self._resolved.lock:
             self.version += 1
+            self.shared_as = None
             self._resolved.forget(self)
 
     def derived(self, key: tuple, build: Callable[[], object], pool: str = "data"):

@@ -121,7 +121,8 @@ def test_every_presenter_screen_draws_the_data_escaped(saved):
         at.session_state["present-step"] = step
         at.run()
         found += problems(at, f"screen {step + 1}")
-        titles.append(at.title[0].value)
+        # a slide's headline and, on the line under it, the names it is about (views/present.py: headline)
+        titles.append(" ".join([at.title[0].value, *(h.value for h in at.subheader)]))
         for kind, field, text in drawn(at):  # projector type, but a name's label still ends in "…"
             if kind == "VegaLiteChart" and field == "spec":
                 config = json.loads(text).get("config", {})

@@ -279,7 +279,7 @@ def test_checklist_cites_counts_and_skips_strong_behaviours():
                      "revisit_rate": np.nan, "involvement_won_complex": 0.2, "confidence_gap": np.nan})
     items = next_one_on_one(row, {"asked_before_telling": (2, 9), "named_specific_gap": (8, 9)}, [])
     text = [i.title + ": " + i.evidence for i in items]
-    assert "Ask before telling: only 2 of 9 sessions started with a question" in text
+    assert "Ask before telling: only 2 of 9 sessions started with a question (22%)" in text  # issue 20: with its value
     assert not any(t.startswith("Name the gap") for t in text)
     assert any("3 of 10 actions due were completed" in t for t in text)
     assert any("15% of 1:1 minutes" in t for t in text)
@@ -503,7 +503,7 @@ def test_checklist_checks_the_coaching_only_when_clearly_over_confident(flag, sh
     if shown:
         assert items["Check the coaching with the reps"] == (
             "self-rating 100% (2 answers), but 40% of 10 rep answers (5 reps) agree they are coached "
-            "consistently: a gap of 50% to 75%")
+            "consistently: a gap of +60 points (70% interval 50 to 75 points)")  # issue 20: differences of shares in points
 
 
 def test_hero_verdicts_do_not_depend_on_who_else_is_in_the_filter(demo_diagnosis):

@@ -110,11 +110,20 @@ def test_chain_on_eight_reps_by_hand(eight):
     assert a["measured"] and a["n"] == 8
     assert a["rho"] == pytest.approx(1 - 6 * 14 / (8 * 63))
     assert (a["ci_low"], a["ci_high"]) == pytest.approx(hand_interval(1 - 84 / 504, 8))
-    assert a["strength"] == "strong"
-    assert a["sentence"] == ("Reps with more activities per opportunity tend to have higher stage conversion "
-                             "(ρ = 0.83, n = 8); this is an association, not proof that one causes the other.")
+    # without stage history the conversion is won ÷ created: it shares its denominator with activities
+    # per opportunity and its numerator with win rate, so both links are linked by definition (issue 20)
+    assert a["by_definition"] and a["shared"] == "opportunities created"
+    assert a["strength"] == "linked by definition"
+    assert a["sentence"] == ("Activities per opportunity and stage conversion are linked by definition: both are "
+                             "built from opportunities created, so their correlation (ρ = 0.83, n = 8) is largely "
+                             "built in, not a finding about reps. A stage history export would measure stage "
+                             "conversion from stages.")
+    assert a["computed_from"] == ("activities per opportunity (activities logged ÷ opportunities created) and stage "
+                                  "conversion (won deals ÷ opportunities created)")
     # every deal closed, so won ÷ created is the win rate itself
     assert links.loc["stage_conversion", "rho"] == pytest.approx(1.0)
+    assert links.loc["stage_conversion", "shared"] == "won deals"
+    assert not links.loc["win_rate", "by_definition"]
     # win-rate ranks 1..8 against revenue ranks 2 1 4 3 6 5 8 7: d² = 8
     w = links.loc["win_rate"]
     assert w["rho"] == pytest.approx(1 - 6 * 8 / (8 * 63))

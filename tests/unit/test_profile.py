@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.diagnosis.checklist import next_one_on_one
+from analytics.diagnosis.checklist import next_one_on_one, scope_medians
 from analytics.diagnosis.dials import DIALS, diagnosis
 from analytics.filters import Filters
 from analytics.outputs.profile import ManagerProfile, manager_profiles
@@ -101,7 +101,8 @@ def test_behaviours_and_checklist_are_built_as_the_page_builds_them(demo_ws, pro
         stuck = gaps[(gaps["manager"] == manager) & (gaps["status"] == "stuck")]
         examples = [f"{r.rep}: {r.capability}" for r in stuck.itertuples()]
         assert p.stuck_gaps == examples and examples
-        assert p.checklist == next_one_on_one(demo_diag.loc[manager], counts, examples, Settings())
+        assert p.checklist == next_one_on_one(demo_diag.loc[manager], counts, examples, Settings(),
+                                               medians=scope_medians(demo_diag))
         assert p.checklist  # every planted weak spot yields something to do
 
 
