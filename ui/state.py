@@ -92,7 +92,8 @@ def memo(name: str, fn: Callable[..., T], ws: Workspace, *args) -> T:
     key = repr(args)
     if ws.shared_as is not None and " at 0x" not in key:  # arguments known by value, never by address
         try:
-            return _shared(ws.shared_as, ws.includes_non_person_owners, name, key, fn, ws, args)
+            what = f"{name}:{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}"
+            return _shared(ws.shared_as, ws.includes_non_person_owners, what, key, fn, ws, args)
         except st.errors.Error:  # a result that cannot be copied: this session's memo below
             pass
     store: OrderedDict = st.session_state.setdefault(MEMO_KEY, OrderedDict())
