@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import schema
+from analytics.fmt import fmt_count
 from analytics.ingest.pipeline import ImportReport, all_rejects, rejects_total
 from analytics.outputs import safe_csv
 from analytics.store import Workspace
@@ -50,8 +51,8 @@ def report_section(ws: Workspace) -> None:
         "warnings": r.warnings_total, "status": "not loaded" if r.error else "loaded",
     } for r in batch])
     st.markdown(f"**{sum(r.rows_read for r in loaded):,} rows read, {sum(r.rows_loaded for r in loaded):,} loaded, "
-                f"{sum(r.rows_rejected for r in loaded):,} rejected** across {len(loaded)} loaded file(s)"
-                + (f"; {len(batch) - len(loaded)} file(s) not loaded." if len(loaded) < len(batch) else "."))
+                f"{sum(r.rows_rejected for r in loaded):,} rejected** across {fmt_count(len(loaded), 'loaded file')}"
+                + (f"; {fmt_count(len(batch) - len(loaded), 'file')} not loaded." if len(loaded) < len(batch) else "."))
     st.dataframe(summary, hide_index=True, width="stretch")
     download_csv(summary, "import-summary.csv", "Download summary", key="dl-summary")
     total = rejects_total(batch)

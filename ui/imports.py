@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from analytics import schema
+from analytics.fmt import fmt_count
 from analytics.ingest import settings_file
 from analytics.ingest.composite import JOIN
 from analytics.ingest.pipeline import FileAnalysis, ImportJob, analyse_file, import_files
@@ -323,12 +324,12 @@ def load_section(ws: Workspace, data_files: list, analyses: dict[str, FileAnalys
                     and analyses[fid].raw.headerless)
     unmapped = len(data_files) - len(loadable) - unreadable - unchecked
     if unreadable:
-        st.caption(f"{unreadable} file(s) cannot be read (see the messages above) and will be left out.")
+        st.caption(f"{fmt_count(unreadable, 'file')} cannot be read (see the messages above) and will be left out.")
     if unchecked:
-        st.caption(f"{unchecked} file(s) without a header row wait for you to check their columns.")
+        st.caption(f"{fmt_count(unchecked, 'file')} without a header row wait for you to check their columns.")
     if unmapped:
-        st.caption(f"{unmapped} file(s) cannot be loaded until their table and required columns are chosen.")
-    if st.button(f"Load {len(loadable)} file(s) into the workspace", type="primary",
+        st.caption(f"{fmt_count(unmapped, 'file')} cannot be loaded until their table and required columns are chosen.")
+    if st.button(f"Load {fmt_count(len(loadable), 'file')} into the workspace", type="primary",
                  disabled=not loadable, icon=":material/play_arrow:"):
         load(ws, mode, [ImportJob(analyses[fid], table, mapping, ticked)
                         for fid, (table, mapping, ticked) in loadable.items()], gen)
@@ -386,8 +387,8 @@ def apply_settings_file(f, ws: Workspace, bundle: settings_file.SettingsBundle) 
         set_pending_stage_outcomes({**pending_stage_outcomes(), **bundle.stage_outcomes})
         apply_stage_outcomes(ws, bundle.stage_outcomes)
         applied[fid] = ("ok", f"Settings file **{md_escape(f.name)}** applied: thresholds and dial weights, "
-                              f"{len(bundle.stage_outcomes)} stage outcome(s) and {len(bundle.mappings)} "
-                              "column mapping(s) for this session.")
+                              f"{fmt_count(len(bundle.stage_outcomes), 'stage outcome')} and "
+                              f"{fmt_count(len(bundle.mappings), 'column mapping')} for this session.")
     st.success(applied[fid][1], icon=":material/settings:")
 
 

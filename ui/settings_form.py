@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.diagnosis.dials import DIALS, SIGNALS
+from analytics.fmt import fmt_count
 from analytics.ingest import settings_file
 from analytics.settings import (
     MAX_KEYWORD_CHARS,
@@ -139,7 +140,7 @@ def survey_rules_form() -> None:
         st.caption("This workspace has no survey answers yet.")
         return
     unmatched = int(items["kind"].isna().sum())
-    st.caption(f"{len(items):,} survey item(s) in this workspace" + (
+    st.caption(f"{fmt_count(len(items), 'survey item')} in this workspace" + (
         f"; {unmatched:,} match no rule and count towards nothing." if unmatched else ", each matched by a rule."))
     st.dataframe(items.fillna({"kind": "— no rule —"}).rename(columns={"kind": "measures", "n_responses": "answers"}),
                  hide_index=True, width="stretch")

@@ -6,6 +6,7 @@ ui.imports; the validation report is ui.import_report. This page draws the secti
 import streamlit as st
 
 from analytics import schema
+from analytics.fmt import fmt_count
 from analytics.store import Workspace
 from ui import privacy
 from ui.auth import access_note
@@ -59,7 +60,7 @@ def settings_file_section() -> None:
                 "file. At the next client, drop it into the upload box above **with** their exports: the same CRM "
                 "then loads in one upload.")
     mappings = session_mappings()
-    st.caption(f"{len(mappings)} column mapping(s) held in this session"
+    st.caption(f"{fmt_count(len(mappings), 'column mapping')} held in this session"
                + (": " + md_escape(", ".join(m.get("name") or m["table"] for m in mappings[:8]))
                   if mappings and not privacy.is_on() else "."))
     settings_file_button(key="dl-settings-file")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from analytics.fmt import fmt_pct
+from analytics.fmt import fmt_count, fmt_pct, fmt_points
 from analytics.settings import Settings
 
 BEHAVIOUR_ITEMS = {
@@ -96,15 +96,14 @@ def _missing(v) -> bool:
     return v is None or pd.isna(v)
 
 
-def _n(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+_n = fmt_count  # "1 named gap", "36 named gaps"
 
 
 def _points(share: float, sign: bool = False) -> str:
-    """A difference of shares in points: 0.5 -> "+50 points" (with ``sign``)."""
-    v = round(100 * float(share))
-    text = f"{v:+d}" if sign else f"{v:d}"
-    return text.replace("-", "−") + (" point" if abs(v) == 1 else " points")
+    """A difference of shares in points (:func:`analytics.fmt.fmt_points`): 0.5 -> "+50 points" with
+    ``sign``, "50 points" without."""
+    text = fmt_points(share)
+    return text if sign else text.removeprefix("+")
 
 
 #: key -> (median, number of managers measured on it)

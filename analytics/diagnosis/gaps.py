@@ -105,8 +105,7 @@ def _below(value: float, standard: float) -> bool:
     return bool(pd.notna(value) and round(float(value), DECIMALS) < standard)
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+_plural = fmt_count  # "1 named gap", "36 named gaps"
 
 
 def _words(n: int) -> str:

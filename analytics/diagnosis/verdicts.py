@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analytics.fmt import fmt_pct
+from analytics.fmt import fmt_count, fmt_pct, fmt_slope
 from analytics.settings import SIGNAL_BY_KEY, Settings
 from analytics.signals.capability import is_flat
 
@@ -82,25 +82,18 @@ class Verdicts:
 
 
 def points_per_cycle(slope: float) -> str:
-    """A capability slope (normalised 0..1 per cycle) in points per cycle on the 0–100 scale.
+    """A capability slope (normalised 0..1 per cycle) in points per cycle on the 0–100 scale
+    (:func:`analytics.fmt.fmt_slope`).
 
     >>> points_per_cycle(0.0237), points_per_cycle(-0.0001), points_per_cycle(0.00094)
-    ('+2.4 points per cycle', '0.0 points per cycle', '+0.1 points per cycle')
+    ('+2.4 points per cycle', '0 points per cycle', '+0.1 points per cycle')
     >>> points_per_cycle(-0.012)
     '−1.2 points per cycle'
     """
-    text = f"{100 * slope:+.1f}"
-    if text in ("+0.0", "-0.0"):
-        text = "0.0"
-    return f"{text.replace('-', '−')} points per cycle"
+    return fmt_slope(100 * slope)
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """
-    >>> plural(1, "manager"), plural(36, "named gap"), plural(2, "series", "series")
-    ('1 manager', '36 named gaps', '2 series')
-    """
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+plural = fmt_count  # "1 manager", "36 named gaps"
 
 
 def _count(value) -> int:

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema
+from analytics.fmt import fmt_count
 from analytics.ingest.evidence import telltales
 from analytics.ingest.readers import RawTable
 from analytics.ingest.recognise import Candidate, Recognition, missing_required
@@ -399,9 +400,9 @@ def lengthen(raw: RawTable, layout: RatingsLayout, table: str | None = None,
     mapping = {c: s for c, s in mapping.items() if s in out.columns}
     lines = len(np.unique(long["_i"].to_numpy())) if len(long) else 0
     what = "ratings" if table == "reviews" else "answers"
-    note = (f"{len(out):,} {what} from {n:,} line{'s' if n != 1 else ''}, {len(picked)} column"
-            f"{'s' if len(picked) != 1 else ''} (empty cells are no answer; each {what[:-1]} counts as a row read"
-            f"{f'; {n - lines:,} line(s) had none' if n - lines else ''}); {cycle_note}.")
+    none = f"; {fmt_count(n - lines, 'line')} had none" if n - lines else ""
+    note = (f"{len(out):,} {what} from {fmt_count(n, 'line')}, {fmt_count(len(picked), 'column')} (empty cells "
+            f"are no answer; each {what[:-1]} counts as a row read{none}); {cycle_note}.")
     if table == "surveys":
         note = note.replace(f"; {cycle_note}", f"; the survey date is {layout.date}" if layout.date
                             else "; no date column: the answers carry no survey date")

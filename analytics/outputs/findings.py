@@ -44,7 +44,7 @@ from analytics.diagnosis.gaps import (
 )
 from analytics.diagnosis.movers import top_movers
 from analytics.filters import Filters
-from analytics.fmt import clip, fmt_money, fmt_pct, fmt_slope, quarter_label, signed
+from analytics.fmt import clip, fmt_count, fmt_money, fmt_pct, fmt_points, fmt_slope, quarter_label, signed
 from analytics.outputs import charts
 from analytics.people import managers, reps
 from analytics.results.distribution import pareto
@@ -207,17 +207,14 @@ def names(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _n(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+_n = fmt_count  # "1 won deal", "1,204 won deals"
 
 
 def _pct(v) -> str:
     return fmt_pct(v) or "not measured"
 
 
-def _points(v: float) -> str:
-    """A difference of two shares in percentage points: +83 points."""
-    return f"{100 * v:+.0f} points".replace("-", "−")
+_points = fmt_points  # a difference of two shares in percentage points: +83 points
 
 
 def _slope(v: float) -> str:

@@ -23,7 +23,7 @@ from analytics.diagnosis.checklist import (
 )
 from analytics.diagnosis.dials import DIALS, diagnosis, dial_rests_on, rank_context
 from analytics.filters import Filters
-from analytics.fmt import clip, fmt_pct
+from analytics.fmt import clip, fmt_pct, fmt_slope, signed
 from analytics.results.attainment import quota_basis
 from analytics.settings import Settings
 from analytics.signals.capability import named_gaps
@@ -146,11 +146,11 @@ def _capability_signal(row: pd.Series, settings: Settings) -> SignalLine:
         basis += f"; {_int(row.get('n_gaps_moved'))} of {decided} named gaps moved"
     low, high = _num(row.get("capability_slope_low")), _num(row.get("capability_slope_high"))
     if low is not None and high is not None:
-        basis += f"; 95% interval {low:+.3f} to {high:+.3f}"
+        basis += f"; 95% interval {signed(100 * low, 1)} to {signed(100 * high, 1)} points"
     # never "moving" (or "falling") when the slope's interval holds 0
     trend = ("moving" if slope >= settings.flat_slope and (low is None or low > 0) else
              "falling" if slope <= -settings.flat_slope and (high is None or high < 0) else "flat")
-    return SignalLine(label, f"{slope:+.3f} per cycle", basis, trend)
+    return SignalLine(label, fmt_slope(100 * slope), basis, trend)  # points of the 0–100 scale
 
 
 def _follow_through_signal(row: pd.Series) -> SignalLine:

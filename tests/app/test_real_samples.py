@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from analytics.fmt import fmt_count
 from tests.app.test_pages import PAGES, REAL, app, load_button, texts, uploads
 
 FOLDERS = ("maven-crm", "salesforce-api-export", "salesforce-devorg-export", "quota-pl300-mslearn",
@@ -56,13 +57,13 @@ def upload_and_load(at, case: str) -> None:
     at.file_uploader[0].set_value(uploads(*files(case))).run()
     assert_drawn(at, "Data page, files dropped")
     button = load_button(at)
-    assert button.label == f"Load {LOADABLE[case]} file(s) into the workspace"
+    assert button.label == f"Load {fmt_count(LOADABLE[case], 'file')} into the workspace"
     unchecked = HEADERLESS.get(case, 0)
     left_out = len(files(case)) - LOADABLE[case] - unchecked
     if left_out:  # said, not silently dropped
-        assert f"{left_out} file(s) cannot be loaded until their table and required columns are chosen" in texts(at)
+        assert f"{fmt_count(left_out, 'file')} cannot be loaded until their table and required columns are chosen" in texts(at)
     if unchecked:
-        assert f"{unchecked} file(s) without a header row wait for you to check their columns" in texts(at)
+        assert f"{fmt_count(unchecked, 'file')} without a header row wait for you to check their columns" in texts(at)
         assert "** has no header row (" in texts(at) and "its columns were guessed from their values as" in texts(at)
     if LOADABLE[case]:
         button.click().run()
@@ -148,9 +149,9 @@ def test_quota_files_mapped_by_hand_load_beside_deals_and_every_page_draws():
     assert {col: at.selectbox(key=f"map-col-{fid}-quotas-{col}").value
             for col in ("owner", "period_start", "amount")} == {
         "owner": "Column 1", "period_start": "Column 2", "amount": "Column 3"}
-    assert load_button(at).label == "Load 6 file(s) into the workspace"  # not before the user checks it
+    assert load_button(at).label == "Load 6 files into the workspace"  # not before the user checks it
     at.checkbox(key=f"map-ok-{fid}").check().run()
-    assert load_button(at).label == "Load 7 file(s) into the workspace"
+    assert load_button(at).label == "Load 7 files into the workspace"
     load_button(at).click().run()
     assert_drawn(at, "Data page, loaded")
     ws = at.session_state["workspace"]

@@ -63,7 +63,7 @@ def test_a_column_mapping_whose_name_is_a_list_is_refused_and_the_data_page_draw
     shown = errors(at)
     assert any("client.json, column mapping 1: the mapping's 'name'" in e for e in shown), shown
     assert not [e for e in shown if BROKE in e], shown
-    assert "0 column mapping(s) held in this session" in texts(at)
+    assert "0 column mappings held in this session" in texts(at)
 
 
 def test_the_whatif_inputs_offer_each_settings_declared_range():
@@ -102,7 +102,7 @@ def _edit_rules(at, edits: dict) -> None:
 def test_survey_rules_are_edited_on_the_whatif_page_under_the_settings_files_checks():
     at = app().run()
     at.switch_page("views/whatif.py").run()
-    assert "5 survey item(s) in this workspace, each matched by a rule." in texts(at)
+    assert "5 survey items in this workspace, each matched by a rule." in texts(at)
     # a pattern is refused, naming the key and the rule; nothing changes
     _edit_rules(at, {"edited_rows": {1: {"keywords": "(.+)+!"}}})
     at.run()
@@ -126,7 +126,7 @@ def test_survey_rules_are_edited_on_the_whatif_page_under_the_settings_files_che
     kinds = dict(zip(table["item"], table["measures"], strict=True))
     assert kinds["My manager coaches me consistently"] == "coaching_rep"  # rule 2 ("coach") comes first
     assert kinds["I am motivated to perform for my manager"] == "— no rule —"
-    assert "5 survey item(s) in this workspace; 1 match no rule and count towards nothing." in texts(at)
+    assert "5 survey items in this workspace; 1 match no rule and count towards nothing." in texts(at)
     # a rule added at the end, with nothing to say what it measures, is refused
     _edit_rules(at, {"added_rows": [{"keywords": "canteen"}]})
     at.run()

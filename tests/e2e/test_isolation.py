@@ -80,7 +80,7 @@ class Session:
         expect(self.page.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
         self.page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(f) for f in self.files])
         wait_for_app_run(self.page)
-        self.page.get_by_role("button", name="Load 2 file(s) into the workspace").click()
+        self.page.get_by_role("button", name="Load 2 files into the workspace").click()
         wait_for_app_run(self.page)
         expect(self.page.get_by_text(f"deals-{self.marker}.csv: 6 rows read · 6 loaded · 0 rejected")).to_be_visible()
 

@@ -32,7 +32,7 @@ def test_upload_maven_crm_shows_validation_report(page, app_url):
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(f) for f in files])
     wait_for_app_run(page)
     expect(page.get_by_text("Maven CRM: sales pipeline").first).to_be_visible()
-    click_and_wait(page, page.get_by_role("button", name="Load 5 file(s) into the workspace"))
+    click_and_wait(page, page.get_by_role("button", name="Load 5 files into the workspace"))
     expect(page.get_by_role("heading", name="Validation report")).to_be_visible()
     expect(page.get_by_text("sales_pipeline.csv: 8,800 rows read · 8,800 loaded · 0 rejected")).to_be_visible()
     expect(page.get_by_text("Your uploads").first).to_be_visible()
@@ -52,7 +52,7 @@ def test_rejected_rows_download_as_csv(page, app_url, tmp_path):
     open_page(page, app_url, "data")
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(bad))
     wait_for_app_run(page)
-    click_and_wait(page, page.get_by_role("button", name="Load 1 file(s) into the workspace"))
+    click_and_wait(page, page.get_by_role("button", name="Load 1 file into the workspace"))
     expect(page.get_by_text("bad-deals.csv: 3 rows read · 1 loaded · 2 rejected")).to_be_visible()
     wait_for_app_run(page)
     download = None

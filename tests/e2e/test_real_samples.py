@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from analytics.fmt import fmt_count
 from tests.e2e.conftest import click_and_wait, go, open_page, wait_for_app_run
 from tests.e2e.test_journeys import REAL
 
@@ -70,14 +71,14 @@ def upload(page: Page, case: str, waiting: int = 0) -> int:
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(files(case))
     wait_for_app_run(page)
     check_clean(page, f"{case}: files dropped")
-    load = page.get_by_role("button", name=f"Load {LOADABLE[case]} file(s) into the workspace")
+    load = page.get_by_role("button", name=f"Load {fmt_count(LOADABLE[case], 'file')} into the workspace")
     unchecked = waiting + HEADERLESS.get(case, 0)
     left_out = len(files(case)) - LOADABLE[case] - HEADERLESS.get(case, 0)
     if left_out:  # said, not silently dropped
-        expect(page.get_by_text(f"{left_out} file(s) cannot be loaded until their table and required columns "
+        expect(page.get_by_text(f"{fmt_count(left_out, 'file')} cannot be loaded until their table and required columns "
                                 "are chosen")).to_be_visible()
     if unchecked:
-        expect(page.get_by_text(f"{unchecked} file(s) without a header row wait for you to check their "
+        expect(page.get_by_text(f"{fmt_count(unchecked, 'file')} without a header row wait for you to check their "
                                 "columns")).to_be_visible()
     if LOADABLE[case]:
         load.click()

@@ -12,6 +12,7 @@ import pytest
 from analytics.diagnosis.checklist import next_one_on_one, scope_medians
 from analytics.diagnosis.dials import DIALS, diagnosis
 from analytics.filters import Filters
+from analytics.fmt import fmt_slope
 from analytics.outputs.profile import ManagerProfile, manager_profiles
 from analytics.settings import Settings
 from analytics.signals.capability import named_gaps
@@ -79,7 +80,7 @@ def test_dials_and_attainment_equal_the_diagnosis(profiles, demo_diag, manager):
 def test_signals_read_as_on_the_manager_page(profiles, demo_diag):
     p, row = profiles[TRUTH["primary"]["hero"]], demo_diag.loc[TRUTH["primary"]["hero"]]
     capability, follow, dependency = p.signals
-    assert capability.value == f"{row['capability_slope']:+.3f} per cycle"
+    assert capability.value == fmt_slope(100 * row["capability_slope"])  # points per cycle on 0–100
     assert capability.trend == "flat"  # the hero's capability is flat
     assert f"{int(row['n_rep_capabilities'])} rep-capability series" in capability.basis
     assert follow.value == f"{row['follow_through_rate']:.0%} completed of due"

@@ -99,7 +99,7 @@ def test_reasons_read_in_the_vocabulary():
     diag = frame(row("H", hero=True, reason="x", slope=-0.0001, low=-0.005, high=0.005, attainment=1.0322,
                      involvement=0.8824, n_won=34))
     reason = verdicts(diag).carrying[0].reason
-    assert "103% of plan" in reason and "88%" in reason and "0.0 points per cycle" in reason
+    assert "103% of plan" in reason and "88%" in reason and "(0 points per cycle" in reason
     assert not re.search(r"\d\.\d{2,}|-0|gap\(s\)", reason)
 
 

@@ -121,7 +121,7 @@ def test_a_performance_export_with_manager_and_cycle_rejects_a_cell_that_is_no_r
     assert set(reviews["cycle"]) == {"2025-H1", "2025-H2"}
     assert set(reviews["reviewer"]) == {"Bo Chen"}
     assert set(reviews["scale_max"]) == {5}
-    assert any("1 line(s) had none" in n for n in report.notes)
+    assert any("1 line had none" in n for n in report.notes)
 
 
 def test_a_competency_matrix_with_odd_headers_takes_the_review_date_as_its_cycle():
