@@ -13,6 +13,7 @@ from analytics.diagnosis import (
     signal_table,
 )
 from analytics.diagnosis.dials import DIALS, SIGNALS, dial_basis, link_notes, link_reasons
+from analytics.diagnosis.verdicts import verdicts
 from analytics.fmt import fmt_measure, fmt_points, quarter_label, user_table
 from analytics.outputs import charts, handout_pdf
 from analytics.outputs.downloads import file_stem
@@ -39,6 +40,17 @@ from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
 
+def verdict(ws, diag, manager, row, settings) -> None:
+    """The manager's verdict as the Overview gives it: carries the number, or develops the team."""
+    if row["hero"] is True:
+        st.warning(f"**Carries the number (hero pattern).** {md_escape(row['reason'])}", icon=":material/warning:")
+        return
+    v = verdicts(diag, settings, {t for t, n in ws.counts().items() if n}, link_reasons(ws))
+    for item in v.developing:
+        if item.manager == manager:
+            st.success(f"**Develops the team.** {md_escape(item.reason)}", icon=":material/trending_up:")
+
+
 def render() -> None:
     ws = get_workspace()
     filters, settings = get_filters(), get_settings()
@@ -56,6 +68,7 @@ def render() -> None:
     st.caption(f"{md_escape(row['team'] or 'No team', NAME_CHARS)} · {md_escape(row['region'] or 'no region', NAME_CHARS)} · "
                f"{int(row['reps'])} reps in scope")
     st.caption(attribution_rule(ws))
+    verdict(ws, diag, manager, row, settings)  # the answer first, then the dials it rests on
 
     cols = st.columns(4)
     for col, (dial, label) in zip(cols, DIALS.items(), strict=False):
@@ -75,8 +88,6 @@ def render() -> None:
                     "no quota period has ended yet" if row.get("n_periods_in_progress", 0) else
                     quotas_left_out(ws) or "needs a quota export")
     attainment_basis(ws, filters, settings)
-    if row["hero"] is True:
-        st.warning(f"**Hero pattern.** {md_escape(row['reason'])}", icon=":material/warning:")
     index = privacy.index_amounts()
     prepared_download("handout (PDF)", lambda: handout_pdf(ws, filters, settings, [manager], index_amounts=index,
                                                            workspace_label=ws.label),

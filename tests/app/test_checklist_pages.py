@@ -27,3 +27,19 @@ def test_a_heros_checklist_leads_with_stepping_back_with_a_median():
     assert re.search(r"median in scope is \d+% \(15 managers measured\)", items[0]), items[0]
     assert all("median" in t or "standard" in t for t in items), items
     assert not any("gap(s)" in t for t in items)
+
+
+def test_manager_detail_opens_on_the_verdict_before_the_dials():
+    """The answer first (issue 20, item 1 carried to Manager detail): a hero reads "carries the
+    number" above the dials, a planted developer "develops the team", a manager with neither no verdict."""
+    at = app().run()
+    at.switch_page("views/manager.py").run()
+    seen = {}
+    for name in ("Deepa Varga", "Jia Sato", "Owen Gupta"):
+        at.selectbox(key="detail-manager@0").set_value(name).run()
+        assert not at.exception, [e.message for e in at.exception]
+        seen[name] = ([w.value for w in at.warning if "Carries the number" in w.value],
+                      [s.value for s in at.success if "Develops the team" in s.value])
+    assert seen["Deepa Varga"][0] and "87%" in seen["Deepa Varga"][0][0] and not seen["Deepa Varga"][1]
+    assert seen["Jia Sato"][1] and "points per cycle" in seen["Jia Sato"][1][0] and not seen["Jia Sato"][0]
+    assert seen["Owen Gupta"] == ([], [])
