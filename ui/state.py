@@ -94,8 +94,8 @@ def memo(name: str, fn: Callable[..., T], ws: Workspace, *args) -> T:
         try:
             what = f"{name}:{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}"
             return _shared(ws.shared_as, ws.includes_non_person_owners, what, key, fn, ws, args)
-        except st.errors.Error:  # a result that cannot be copied: this session's memo below
-            pass
+        except Exception:  # noqa: BLE001 - a result that cannot be copied (pickled) for another session, or a
+            pass  # failure of fn: computed again below in this session's memo, where a real failure raises as before
     store: OrderedDict = st.session_state.setdefault(MEMO_KEY, OrderedDict())
     key = (name, ws.id, ws.version, *args)
     if key in store:
