@@ -326,7 +326,7 @@ def test_manager_detail_shows_a_checklist_with_counts():
     at.selectbox(key="detail-manager@0").set_value("Deepa Varga").run()  # ui.privacy.person_key
     assert not at.exception and not at.error
     page = texts(at)
-    assert "Hero pattern." in page
+    assert "Carries the number (hero pattern)." in page  # the verdict, above the dials
     assert "Step back from complex deals" in page
     assert "credited to the current roster manager" in page
     assert " of " in page and "sessions" in page

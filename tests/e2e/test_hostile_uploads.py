@@ -50,7 +50,7 @@ def test_the_whole_hostile_corpus_gets_plain_messages(browser, app_url, tmp_path
         assert "Traceback" not in first.content()
 
         loadable = [c for c in cases if c.outcome == "loaded" and not c.name.endswith(".json")]
-        first.get_by_role("button", name=re.compile(r"Load \d+ file\(s\) into the workspace")).click()
+        first.get_by_role("button", name=re.compile(r"Load \d+ files? into the workspace")).click()
         # while the batch loads, another session opens on the demo as usual
         open_page(second, app_url)
         expect(second.get_by_role("heading", name="Overview")).to_be_visible()
@@ -91,7 +91,7 @@ def test_the_large_hostile_files_keep_the_server_answering(browser, app_url, tmp
             page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
                 [str(c.path) for c in cases.values()])
             expect(page.get_by_text(re.compile(r"huge\.json: too large"))).to_be_visible(timeout=2 * RUN_TIMEOUT_MS)
-            page.get_by_role("button", name=re.compile(r"Load \d+ file\(s\) into the workspace")).click()
+            page.get_by_role("button", name=re.compile(r"Load \d+ files? into the workspace")).click()
             expect(page.get_by_role("heading", name="Validation report")).to_be_visible(timeout=2 * RUN_TIMEOUT_MS)
             wait_for_app_run(page)
             main = page.get_by_test_id("stMain").inner_text()

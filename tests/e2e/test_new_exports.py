@@ -45,7 +45,7 @@ def test_a_headerless_quota_file_loads_once_checked_and_the_overview_shows_attai
     wait_for_app_run(page)
     expect(page.get_by_text("has no header row (24 rows, 3 columns)")).to_be_visible()
     expect(page.get_by_text("1 file without a header row wait for you to check their columns.")).to_be_visible()
-    load = page.get_by_role("button", name=re.compile(r"Load \d+ file\(s\) into the workspace"))
+    load = page.get_by_role("button", name=re.compile(r"Load \d+ files? into the workspace"))
     expect(load).to_have_text(re.compile("Load 2 file"))  # not the unchecked guess
     click_and_wait(page, page.get_by_test_id("stCheckbox").filter(has_text="I checked these columns: load this file"))
     expect(load).to_have_text(re.compile("Load 3 file"))

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from analytics.fmt import fmt_count
-from tests.e2e.conftest import click_and_wait, go, open_page, wait_for_app_run
+from tests.e2e.conftest import RUN_TIMEOUT_MS, click_and_wait, go, open_page, wait_for_app_run
 from tests.e2e.test_journeys import REAL
 
 FOLDERS = ("maven-crm", "salesforce-api-export", "salesforce-devorg-export", "quota-pl300-mslearn",
@@ -76,10 +76,10 @@ def upload(page: Page, case: str, waiting: int = 0) -> int:
     left_out = len(files(case)) - LOADABLE[case] - HEADERLESS.get(case, 0)
     if left_out:  # said, not silently dropped
         expect(page.get_by_text(f"{fmt_count(left_out, 'file')} cannot be loaded until their table and required columns "
-                                "are chosen")).to_be_visible()
+                                "are chosen")).to_be_visible(timeout=RUN_TIMEOUT_MS)  # the drop's run may still be going
     if unchecked:
         expect(page.get_by_text(f"{fmt_count(unchecked, 'file')} without a header row wait for you to check their "
-                                "columns")).to_be_visible()
+                                "columns")).to_be_visible(timeout=RUN_TIMEOUT_MS)
     if LOADABLE[case]:
         load.click()
         wait_for_app_run(page)

@@ -174,7 +174,7 @@ def test_anonymise_sends_no_real_name_to_the_browser_on_any_page(page, app_url, 
     record_frames(page, walk)
     open_page(page, app_url, "data")
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(sorted(map(str, exports.glob("*.csv"))))
-    load = page.get_by_role("button", name=re.compile(r"Load \d+ file\(s\) into the workspace"))
+    load = page.get_by_role("button", name=re.compile(r"Load \d+ files? into the workspace"))
     load.click()
     expect(page.get_by_role("heading", name="Validation report")).to_be_visible(timeout=120_000)
     wait_for_app_run(page)
