@@ -67,9 +67,10 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.diagnosis.clusters import cluster_managers
-from analytics.diagnosis.dials import diagnosis, manager_evidence, signal_table
+from analytics.diagnosis.dials import diagnosis, link_reasons, manager_evidence, signal_table
 from analytics.diagnosis.gaps import category_counts, gap_classification
 from analytics.diagnosis.movers import movers_by_manager, top_movers
+from analytics.diagnosis.verdicts import verdicts
 from analytics.filters import Filters
 from analytics.ingest.supports import analyses_supported
 from analytics.outputs.findings import insights
@@ -189,6 +190,10 @@ def page_metrics(ws: Workspace) -> list[Metric]:
         M("Overview", "quota_basis", lambda f, c: quota_basis(ws, f, s(c))),
         M("Overview", "managers_summary", lambda f, c: managers_summary(ws, f)),
         M("Overview", "coverage", lambda f, c: analyses_supported(ws)),
+        # the answer first (issue 20): the diagnosis the Managers page reads, and the two lists from it
+        M("Overview", "diagnosis", lambda f, c: diagnosis(ws, f, s(c))),
+        M("Overview", "verdicts", lambda f, c: verdicts(c.diag, s(c), {t for t, n in ws.counts().items() if n},
+                                                        link_reasons(ws))),
         M("Managers", "diagnosis", lambda f, c: diagnosis(ws, f, s(c))),
         M("Managers", "signal_table", lambda f, c: signal_table(c.diag)),
         M("Manager detail", "diagnosis", lambda f, c: diagnosis(ws, f, s(c))),
