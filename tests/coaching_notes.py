@@ -116,8 +116,11 @@ _TRAIN = {
         _T: {"pos": ("Since our role play, have you handled {cap} on your own? Which call?",
                      "Last time we said you'd run {cap} without me on {cust}. Did you manage it on your own?"),
              "neg": ("Last week you said {cust} would move. Did it?", "Did {cust} sign yet?")},
-        "filler": ("Let's go through the forecast first.", "How's the week been?"),
-        "replies": ("Yeah.", "I think so.", "Not yet, they're slow.", "Sure, will do.", "Honestly it felt rushed."),
+        "filler": ("Let's go through the forecast first.", "How's the week been?", "OK, what's next on the list?",
+                   "Right, and the renewal?", "Cool. Anything blocking you?"),
+        "replies": ("Yeah.", "I think so.", "Not yet, they're slow.", "Sure, will do.", "Honestly it felt rushed.",
+                    "I think my discovery was weak there, I never got to the pain.",
+                    "Should I put negotiation on my development plan?"),
     },
     "summary": {
         _G: {"pos": ("Focus area identified: {cap} (rep {gap} on {cust}).", "Gap observed: {cap} - {gap}."),
@@ -222,8 +225,11 @@ _HELD = {
         _T: {"pos": ("Have you had a chance to run the {cap} piece yourself since we practised it?",
                      "When we last spoke you were going to try {cap} solo at {cust} - did you manage it without help?"),
              "neg": ("Remember {cust} from last time - did it progress?", "Any movement on the deals we talked about last week?")},
-        "filler": ("Give me a quick number for the month.", "Did you see the new comp plan?"),
-        "replies": ("Mm-hm.", "Kind of, yeah.", "They went quiet on me.", "Let me think... okay.", "Good question."),
+        "filler": ("Give me a quick number for the month.", "Did you see the new comp plan?",
+                   "Moving on - hiring update.", "Anything from marketing you need?", "Quick one on expenses."),
+        "replies": ("Mm-hm.", "Kind of, yeah.", "They went quiet on me.", "Let me think... okay.", "Good question.",
+                    "To be fair I rushed qualification, I didn't ask who signs.",
+                    "I practised the objection stuff on my own yesterday."),
     },
     "summary": {
         _G: {"pos": ("Key skill gap: {cap}. Evidence: seller {gap} ({cust}).",
@@ -260,6 +266,15 @@ _HELD = {
 }
 
 BANKS = {"train": _TRAIN, "heldout": _HELD}
+
+#: The boundary case each "neg" template is, by its position in the bank (the same in every style and
+#: split), so a reader's errors can be reported per boundary case of docs/COACHING_TEXT.md.
+BOUNDARY = {
+    _G: ("generic advice", "generic advice"),
+    _A: ("telling question", "status question"),
+    _P: ("deal next step", "deal next step"),
+    _T: ("deal moved", "deal moved"),
+}
 
 _ABBREV = ((r"\bbefore\b", "b4"), (r"\bwith\b", "w/"), (r"\bnext\b", "nxt"), (r"\bweek\b", "wk"),
            (r"\byou\b", "u"), (r"\bdiscovery\b", "disc"), (r"\bfollow-up\b", "f/u"), (r"\bmeeting\b", "mtg"))
@@ -327,6 +342,7 @@ def _one(rng: random.Random, split: str, n: int) -> dict:
         row.update(text=rng.choice(bank["not_read"][reason]), not_read=reason)
         row.update({b: None for b in BEHAVIOURS})
         row.update({f"evidence_{b}": None for b in BEHAVIOURS})
+        row.update({f"case_{b}": "not read" for b in BEHAVIOURS})
         return row
     styled = bank[style]
     asks, rest = [], []
@@ -335,9 +351,12 @@ def _one(rng: random.Random, split: str, n: int) -> dict:
         kind = "pos" if draw < 0.45 else ("neg" if draw < 0.8 else None)
         row[b] = kind == "pos"
         row[f"evidence_{b}"] = None
+        row[f"case_{b}"] = "not mentioned"
         if kind is None:
             continue
-        s = _fill(rng, rng.choice(styled[b][kind]), bank["vocab"])
+        k = rng.randrange(len(styled[b][kind]))
+        row[f"case_{b}"] = "positive" if kind == "pos" else BOUNDARY[b][k]
+        s = _fill(rng, styled[b][kind][k], bank["vocab"])
         if style == "terse":
             s = _terse(rng, s)
         if kind == "pos":
@@ -355,8 +374,9 @@ def _one(rng: random.Random, split: str, n: int) -> dict:
 
 
 def generate(seed: int = 21, n_train: int = 320, n_heldout: int = 160) -> pd.DataFrame:
-    """The labelled set: one row per note (``text``, ``form``, ``style``, ``split``, a nullable
-    boolean label and an ``evidence_<b>`` sentence per behaviour, ``not_read`` reason).
+    """The labelled set: one row per note (``text``, ``form``, ``style``, ``split``, ``not_read``
+    reason) with, per behaviour ``<b>``, a nullable boolean label, the ``evidence_<b>`` sentence and
+    ``case_<b>`` (positive, the boundary case of a negative, not mentioned, not read).
 
     >>> df = generate(seed=1, n_train=40, n_heldout=20)
     >>> len(df), sorted(df.split.unique())
@@ -375,6 +395,10 @@ def counts(df: pd.DataFrame) -> str:
     lines = ["notes per split and form:", df.pivot_table(index="form", columns="split", values="note_id",
                                                           aggfunc="count", margins=True).to_string(), ""]
     lines += ["notes per split and style:", df.groupby(["split", "style"]).size().unstack(0).to_string(), ""]
+    cases = pd.concat([df[["split", f"case_{b}"]].rename(columns={f"case_{b}": "case"}).assign(behaviour=b)
+                       for b in BEHAVIOURS])
+    lines += ["cases per behaviour (positive, boundary negatives, not mentioned, not read):",
+              cases.groupby(["behaviour", "case", "split"]).size().unstack("split").fillna(0).astype(int).to_string(), ""]
     lines.append("labels per split and behaviour (present / absent / not read):")
     for split in SPLITS:
         part = df[df.split == split]

@@ -82,3 +82,17 @@ def test_transcripts_carry_speaker_labels_and_counts_print(notes):
     out = counts(notes)
     for word in (*FORMS, *BEHAVIOURS, *SPLITS):
         assert word in out
+
+
+def test_every_boundary_case_of_the_rules_is_in_both_splits(notes):
+    wanted = {"generic advice", "telling question", "status question", "deal next step", "deal moved"}
+    for split in SPLITS:
+        part = notes[notes.split == split]
+        seen = set()
+        for b in BEHAVIOURS:
+            case = part[f"case_{b}"]
+            assert (case.eq("positive") == part[b].eq(True)).all(), (split, b)
+            seen |= set(case) - {"positive", "not mentioned", "not read"}
+            # a boundary case is always labelled absent, never present
+            assert not part.loc[~case.isin(["positive", "not read"]), b].any(), (split, b)
+        assert seen == wanted, (split, seen)
