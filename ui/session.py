@@ -1,8 +1,10 @@
 """The session's workspace and what belongs with it, held in ``st.session_state`` only.
 
-Uploaded data never goes through ``st.cache_resource`` or module-level state. The one shared
-cache holds the *demo* workspace as saved bytes (public, generated data), so that every new
-session opens the demo without re-parsing its exports.
+Uploaded data never goes through ``st.cache_resource``, ``st.cache_data`` or module-level state.
+What is shared between sessions is the *demo* (public, generated data) only: its workspace as
+saved bytes here, so that every new session opens the demo without re-parsing its exports, and
+the results computed on a session's untouched copy of it (``Workspace.shared_as``, read by
+:func:`ui.state.memo`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ import streamlit as st
 
 from analytics.diagnosis import diagnosis
 from analytics.diagnosis.dials import link_reasons
-from analytics.diagnosis.verdicts import Verdict, plural, points_per_cycle, verdicts
+from analytics.diagnosis.verdicts import Verdict, points_per_cycle, verdicts
+from analytics.fmt import fmt_count
 from analytics.outputs import charts
 from analytics.results import headline, managers_summary, revenue_by_quarter
 from ui.components import (
@@ -36,14 +37,14 @@ def named(title: str, items: list[Verdict], told: int, empty: str, rule: str) ->
     empty list says "none" only over the managers it could be told for."""
     st.markdown(f"**{title}** ({len(items)})", help=rule)
     if not items:
-        st.caption(f"{empty} (of {plural(told, 'manager')} judged)." if told else
+        st.caption(f"{empty} (of {fmt_count(told, 'manager')} judged)." if told else
                    "Cannot tell for any manager in scope: not enough evidence (below).")
     for v in items[:SHOWN]:
         st.page_link("views/manager.py", label=md_escape(v.manager, NAME_CHARS), icon=":material/person_search:",
                      query_params={"manager": v.manager})
         st.caption(md_escape(v.reason))
     if len(items) > SHOWN:
-        st.page_link("views/managers.py", label=f"{plural(len(items) - SHOWN, 'more manager')} on the Managers page")
+        st.page_link("views/managers.py", label=f"{fmt_count(len(items) - SHOWN, 'more manager')} on the Managers page")
 
 
 def diagnosis_block(ws, filters, settings) -> None:
@@ -52,7 +53,7 @@ def diagnosis_block(ws, filters, settings) -> None:
     v = verdicts(diag, settings, {table for table, n in ws.counts().items() if n}, link_reasons(ws))
     if v.judged_nobody:
         if v.managers or v.needs:
-            who = (f"None of the {plural(v.managers, 'manager')} in scope can be judged yet" if v.managers
+            who = (f"None of the {fmt_count(v.managers, 'manager')} in scope can be judged yet" if v.managers
                    else "No manager can be judged yet")
             needs_data(f"{who}. Missing: " + "; ".join(v.needs) + ".")
         else:
@@ -68,11 +69,11 @@ def diagnosis_block(ws, filters, settings) -> None:
             named("Carrying the number", v.carrying, v.told_carrying, "No manager hits plan by carrying the complex deals",
                   f"The hero pattern: at or above {settings.hero_attainment:.0%} of plan, the manager in at least "
                   f"{settings.hero_involvement:.0%} of the team's won complex deals, and the team's capability flat.")
-    bits = [f"{plural(n, 'manager')}: not enough evidence ({md_escape(why)})" for why, n in v.withheld[:3]]
+    bits = [f"{fmt_count(n, 'manager')}: not enough evidence ({md_escape(why)})" for why, n in v.withheld[:3]]
     if len(v.withheld) > 3:
-        bits.append(f"{plural(sum(n for _, n in v.withheld[3:]), 'manager')} for other reasons")
+        bits.append(f"{fmt_count(sum(n for _, n in v.withheld[3:]), 'manager')} for other reasons")
     if v.neither:
-        bits.append(f"{plural(v.neither, 'manager')} {'shows' if v.neither == 1 else 'show'} neither pattern")
+        bits.append(f"{fmt_count(v.neither, 'manager')} {'shows' if v.neither == 1 else 'show'} neither pattern")
     if bits and v.managers:
         st.caption(" · ".join(bits) + ". Every manager's dials and evidence are on the Managers page.")
     if v.needs and not v.judged_nobody:

@@ -96,9 +96,6 @@ def _missing(v) -> bool:
     return v is None or pd.isna(v)
 
 
-_n = fmt_count  # "1 named gap", "36 named gaps"
-
-
 def _points(share: float, sign: bool = False) -> str:
     """A difference of shares in points (:func:`analytics.fmt.fmt_points`): 0.5 -> "+50 points" with
     ``sign``, "50 points" without."""
@@ -144,7 +141,7 @@ def _median(key: str, medians: Medians | None, points: bool = False) -> str:
     if median is None or n < 2:
         return ""
     value = _points(median, sign=True) if points else fmt_pct(median)
-    return f"the median in scope is {value} ({_n(n, 'manager')} measured)"
+    return f"the median in scope is {value} ({fmt_count(n, 'manager')} measured)"
 
 
 def _benchmark(*parts: str) -> str:
@@ -195,7 +192,7 @@ def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]]
     if not _missing(share) and abs(share - settings.skill_time_target) > 0.15:
         direction = "skills" if share < settings.skill_time_target else "pipeline"
         n_split = row.get("n_sessions_with_split")
-        over = f" over {_n(int(n_split), 'session')} with a minutes split" if not _missing(n_split) else ""
+        over = f" over {fmt_count(int(n_split), 'session')} with a minutes split" if not _missing(n_split) else ""
         items.append(ChecklistItem(
             "Rebalance the 1:1", f"{fmt_pct(share)} of 1:1 minutes went to skill development{over}",
             abs(share - settings.skill_time_target) * 1.5,
@@ -226,9 +223,9 @@ def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]]
     if not _missing(gap) and not _missing(flag) and bool(flag):  # the gap's interval clears the bar (surveys.over_confidence)
         items.append(ChecklistItem(
             "Check the coaching with the reps",
-            f"self-rating {fmt_pct(row.get('self_rating'))} ({_n(int(row.get('n_self_ratings', 0)), 'answer')}), but "
-            f"{fmt_pct(row.get('reps_agree'))} of {_n(int(row.get('n_rep_coaching_answers', 0)), 'rep answer')} "
-            f"({_n(int(row.get('n_rep_coaching_respondents', 0)), 'rep')}) agree they are coached consistently: "
+            f"self-rating {fmt_pct(row.get('self_rating'))} ({fmt_count(int(row.get('n_self_ratings', 0)), 'answer')}), but "
+            f"{fmt_pct(row.get('reps_agree'))} of {fmt_count(int(row.get('n_rep_coaching_answers', 0)), 'rep answer')} "
+            f"({fmt_count(int(row.get('n_rep_coaching_respondents', 0)), 'rep')}) agree they are coached consistently: "
             f"a gap of {_points(gap, sign=True)} ({settings.overconfidence_confidence:.0%} interval "
             f"{round(100 * row.get('confidence_gap_low'))} to "
             f"{_points(row.get('confidence_gap_high'))})",
@@ -240,7 +237,7 @@ def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]]
         share = (f"; {int(n_stuck)} of {int(decided)} judged gaps stuck ({fmt_pct(n_stuck / decided)})"
                  if not _missing(n_stuck) and not _missing(decided) and decided else "")
         items.append(ChecklistItem("Rethink stuck gaps",
-                                   f"{_n(k, 'named gap')} {'has' if k == 1 else 'have'} not moved in two or more "
+                                   f"{fmt_count(k, 'named gap')} {'has' if k == 1 else 'have'} not moved in two or more "
                                    f"cycles (e.g. {stuck_examples[0]}){share}", 0.5,
                                    _median("stuck_gaps", medians) if share else "",
                                    "change the approach, or treat as a fit question", key="stuck_gaps"))

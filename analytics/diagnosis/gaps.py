@@ -105,7 +105,6 @@ def _below(value: float, standard: float) -> bool:
     return bool(pd.notna(value) and round(float(value), DECIMALS) < standard)
 
 
-_plural = fmt_count  # "1 named gap", "36 named gaps"
 
 
 def _words(n: int) -> str:
@@ -277,18 +276,18 @@ def _place(r: dict, settings: Settings, namings_loaded: bool) -> tuple[str, str,
     if not r["named"]:
         trend = ""
         if r["n_cycles"] >= 2:
-            trend = f", {_fmt(r['first_norm'])} → {_fmt(r['latest_norm'])} over {_plural(int(r['n_cycles']), 'cycle')}"
+            trend = f", {_fmt(r['first_norm'])} → {_fmt(r['latest_norm'])} over {fmt_count(int(r['n_cycles']), 'cycle')}"
         text = (f"Never named in a coaching session or development action; score {_fmt(r['latest_norm'])} "
                 f"({standard}){trend}.{results}")
         return NOT_WORKED, text, NEXT_STEP[NOT_WORKED]
 
-    named_cycles = "" if pd.isna(r["named_cycles"]) else f" in {_plural(int(r['named_cycles']), 'cycle')}"
-    sessions = _plural(r["n_sessions_on_it"], "session") if r["n_sessions_on_it"] else "no session"
-    actions = (f"{r['n_actions_completed']} of {_plural(r['n_actions'], 'action')} completed" if r["n_actions"]
+    named_cycles = "" if pd.isna(r["named_cycles"]) else f" in {fmt_count(int(r['named_cycles']), 'cycle')}"
+    sessions = fmt_count(r["n_sessions_on_it"], "session") if r["n_sessions_on_it"] else "no session"
+    actions = (f"{r['n_actions_completed']} of {fmt_count(r['n_actions'], 'action')} completed" if r["n_actions"]
                else "no development action")
     work = f"Named{named_cycles}, {sessions}, {actions}"
     if r["n_actions_completed"]:
-        work += f" (follow-through in {_plural(r['cycles_worked'], 'cycle')})"
+        work += f" (follow-through in {fmt_count(r['cycles_worked'], 'cycle')})"
     status = r["gap_status"]
     score = f"score {_fmt(r['baseline_norm'])} → {_fmt(r['latest_norm'])}"
     rose = pd.notna(r.get("rise"))
@@ -334,8 +333,8 @@ def _place(r: dict, settings: Settings, namings_loaded: bool) -> tuple[str, str,
                            f"completed, under the {settings.fit_gap_min_follow_through:.0%} that real follow-through "
                            "needs before a fit-gap reading: the development has not been sustained.",
                     NEXT_STEP[NOT_WORKED])
-        needed = _plural(int(settings.fit_gap_min_cycles), "cycle")
-        done = (f"Completed follow-through in {_plural(r['cycles_worked'], 'cycle')}" if r["cycles_worked"]
+        needed = fmt_count(int(settings.fit_gap_min_cycles), "cycle")
+        done = (f"Completed follow-through in {fmt_count(r['cycles_worked'], 'cycle')}" if r["cycles_worked"]
                 else "No completed follow-through")
         return (NOT_WORKED,
                 text + f" {done}, fewer than the {needed} a fit-gap reading needs: the development has not "
@@ -345,11 +344,11 @@ def _place(r: dict, settings: Settings, namings_loaded: bool) -> tuple[str, str,
 
 
 def _results_only(r: dict, settings: Settings, reviewed: int) -> tuple[str, str]:
-    head = (f"Attainment {fmt_pct(r['attainment']) or 'n/a'} over {_plural(int(r['n_quota_periods']), 'quota period')}, "
+    head = (f"Attainment {fmt_pct(r['attainment']) or 'n/a'} over {fmt_count(int(r['n_quota_periods']), 'quota period')}, "
             f"below the results standard of {fmt_pct(settings.results_standard)}")
     if reviewed == 0:
         return head + "; no capability review for this rep.", NEXT_STEP_NEEDS["no_reviews"]
-    return (head + f"; {_plural(reviewed, 'capability', 'capabilities')} reviewed, none below "
+    return (head + f"; {fmt_count(reviewed, 'capability', 'capabilities')} reviewed, none below "
                    f"{_fmt(settings.capability_standard)} of 100.", NEXT_STEP_NEEDS["reviews_at_standard"])
 
 

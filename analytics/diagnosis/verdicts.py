@@ -93,7 +93,6 @@ def points_per_cycle(slope: float) -> str:
     return fmt_slope(100 * slope)
 
 
-plural = fmt_count  # "1 manager", "36 named gaps"
 
 
 def _count(value) -> int:
@@ -103,10 +102,10 @@ def _count(value) -> int:
 def developing_reason(r: dict) -> str:
     """Why a manager is developing their team, with the n's."""
     bits = [f"Capability up {points_per_cycle(r['capability_slope'])} over "
-            f"{plural(_count(r.get('n_cycles')), 'review cycle')} "
-            f"({plural(_count(r.get('n_rep_capabilities')), 'rep-capability series', 'rep-capability series')})"]
+            f"{fmt_count(_count(r.get('n_cycles')), 'review cycle')} "
+            f"({fmt_count(_count(r.get('n_rep_capabilities')), 'rep-capability series', 'rep-capability series')})"]
     if not pd.isna(r.get("independence", np.nan)) and _count(r.get("n_complex_won")):
-        bits.append(f"{fmt_pct(r['independence'])} of {plural(_count(r['n_complex_won']), 'won complex deal')}"
+        bits.append(f"{fmt_pct(r['independence'])} of {fmt_count(_count(r['n_complex_won']), 'won complex deal')}"
                     " closed without the manager")
     if not pd.isna(r.get("coach", np.nan)):
         bits.append(f"Coach dial {r['coach']:.0f}")
@@ -119,7 +118,7 @@ def carrying_reason(r: dict) -> str:
     """Why a manager carries the number (the hero pattern), with the n's."""
     return (f"{fmt_pct(r['attainment'])} of plan, but involved in {fmt_pct(r['involvement_won_complex'])} of the "
             f"team's {_count(r.get('n_complex_won'))} won complex deals; capability flat "
-            f"({points_per_cycle(r['capability_slope'])} over {plural(_count(r.get('n_cycles')), 'review cycle')}).")
+            f"({points_per_cycle(r['capability_slope'])} over {fmt_count(_count(r.get('n_cycles')), 'review cycle')}).")
 
 
 def _withheld_reason(reason) -> str:

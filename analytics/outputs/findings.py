@@ -207,14 +207,12 @@ def names(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-_n = fmt_count  # "1 won deal", "1,204 won deals"
 
 
 def _pct(v) -> str:
     return fmt_pct(v) or "not measured"
 
 
-_points = fmt_points  # a difference of two shares in percentage points: +83 points
 
 
 def _slope(v: float) -> str:
@@ -277,7 +275,7 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
         return _not_measured("hero_pattern", title, missing,
                              detail=f"Cannot tell for any of the {len(diag)} managers: "
                                     + diag["reason"].iloc[0].removeprefix("Cannot tell: "),
-                             basis=f"{_n(len(diag), 'manager')} · attainment, involvement or capability not measured")
+                             basis=f"{fmt_count(len(diag), 'manager')} · attainment, involvement or capability not measured")
     heroes = judged[_true(judged["hero"])].sort_values("manager")
     at_plan = judged[judged["attainment"] >= settings.hero_attainment]
     developers = at_plan[~_true(at_plan["hero"])].sort_values("development_index", ascending=False)
@@ -287,7 +285,7 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
         detail = ""
     else:
         verb = "hits" if len(heroes) == 1 else "hit"
-        head = (f"{_n(len(heroes), 'manager')} {verb} plan by carrying the complex deals themselves: "
+        head = (f"{fmt_count(len(heroes), 'manager')} {verb} plan by carrying the complex deals themselves: "
                 f"{names(heroes['manager'])}")
         detail = (f"{'This manager is' if len(heroes) == 1 else 'Each is'} at "
                   f"{_range(heroes['attainment'], _pct)} of plan, was involved in "
@@ -301,13 +299,13 @@ def hero_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> Insight
                    f"{names(shown['manager'])}" + (f" (development index {idx})." if idx else "."))
     unknown = len(diag) - len(judged)
     if unknown:
-        detail += f" {_n(unknown, 'manager')} cannot be judged (evidence not measured)."
+        detail += f" {fmt_count(unknown, 'manager')} cannot be judged (evidence not measured)."
     cycles = int(diag["n_cycles"].max()) if "n_cycles" in diag and diag["n_cycles"].notna().any() else 0
     basis = " · ".join(bit for bit in (
-        _n(len(judged), "manager") + " judged",
-        _n(int(judged["n_reps_with_quota"].sum()), "rep") + " with quota",
-        _n(int(judged["n_complex_won"].sum()), "won complex deal"),
-        _n(cycles, "review cycle") if cycles else "") if bit)
+        fmt_count(len(judged), "manager") + " judged",
+        fmt_count(int(judged["n_reps_with_quota"].sum()), "rep") + " with quota",
+        fmt_count(int(judged["n_complex_won"].sum()), "won complex deal"),
+        fmt_count(cycles, "review cycle") if cycles else "") if bit)
     plotted = diag.dropna(subset=["attainment", "development_index"])
     chart = functools.partial(_hero_chart, diag, settings.hero_attainment) if len(plotted) else None
     figures = [("Hero pattern", f"{len(heroes)} of {len(judged)}"),
@@ -368,7 +366,7 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
         if other:
             detail += f" Only the {names(other)} dial{'s are' if len(other) > 1 else ' is'} measured here."
         return _not_measured("coach_dial", title, coach_needs, detail=detail,
-                             basis=f"{_n(len(diag), 'manager')} · 0 coaching signals measured")
+                             basis=f"{fmt_count(len(diag), 'manager')} · 0 coaching signals measured")
     ranked = measured.sort_values(["coach", "manager"], ascending=[False, True])
     top = ranked.head(3)
     bottom = ranked.tail(3).iloc[::-1] if len(ranked) > 3 else ranked.iloc[0:0]
@@ -389,13 +387,13 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
                        f"{coach_of_m}: the dial a dashboard rewards is not the one that builds capability.")
     unmeasured = len(diag) - len(measured)
     if unmeasured:
-        detail += (f" {_n(unmeasured, 'manager')} without a Coach score: not enough evidence (no coaching sessions, "
+        detail += (f" {fmt_count(unmeasured, 'manager')} without a Coach score: not enough evidence (no coaching sessions, "
                    "development actions or named gaps, or too few signals), never ranked below or above the others.")
     chart, trimmed = functools.partial(dial_chart, diag), _trim_rows(diag, "coach")[1]
     detail += trimmed
     median_signals = int(np.median(measured["n_signals_coach"]))
-    basis = (f"{len(measured)} of {_n(len(diag), 'manager')} measured · median {median_signals} of {of} coaching "
-             f"signals · {_n(int(diag['n_sessions'].sum()), 'coaching session')}")
+    basis = (f"{len(measured)} of {fmt_count(len(diag), 'manager')} measured · median {median_signals} of {of} coaching "
+             f"signals · {fmt_count(int(diag['n_sessions'].sum()), 'coaching session')}")
     figures = [("Top Coach dial", f"{top.iloc[0]['coach']:.0f}"),
                ("Managers measured", f"{len(measured)} of {len(diag)}"),
                ("Signals per manager (median)", f"{median_signals} of {of}")]
@@ -424,12 +422,12 @@ def confidence_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> I
             f"({_pct(w['self_rating'])}); {_pct(w['reps_agree'])} of their reps agree")
     above = both[both["confidence_gap"] > 0]
     widest = both.head(3)
-    detail = (f"{len(above)} of {_n(len(both), 'manager')} rate their own coaching higher than their reps do "
-              f"(median gap {_points(float(both['confidence_gap'].median()))}). Widest: "
-              + ", ".join(f"{clip(r.manager)} {_points(r.confidence_gap)}" for r in widest.itertuples()) + ".")
+    detail = (f"{len(above)} of {fmt_count(len(both), 'manager')} rate their own coaching higher than their reps do "
+              f"(median gap {fmt_points(float(both['confidence_gap'].median()))}). Widest: "
+              + ", ".join(f"{clip(r.manager)} {fmt_points(r.confidence_gap)}" for r in widest.itertuples()) + ".")
     narrow = both.iloc[-1]
     if len(both) > 3:
-        detail += f" Narrowest: {clip(narrow['manager'])} {_points(narrow['confidence_gap'])}."
+        detail += f" Narrowest: {clip(narrow['manager'])} {fmt_points(narrow['confidence_gap'])}."
     flagged = both[both["over_confident"].eq(True)] if "over_confident" in both.columns else both.iloc[0:0]
     unclear = int(both["over_confident"].isna().sum()) if "over_confident" in both.columns else 0
     bar = f"{100 * settings.overconfidence_min_gap:.0f} points"
@@ -439,14 +437,14 @@ def confidence_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> I
     else:
         detail += (f" Clearly over-confident (the gap's {settings.overconfidence_confidence:.0%} interval wholly "
                    f"above {bar}): " + ", ".join(
-                       f"{clip(r.manager)} ({_points(r.confidence_gap_low)} to {_points(r.confidence_gap_high)}, "
+                       f"{clip(r.manager)} ({fmt_points(r.confidence_gap_low)} to {fmt_points(r.confidence_gap_high)}, "
                        f"{int(r.n_rep_coaching_respondents)} reps)" for r in flagged.itertuples()) + ".")
     if unclear:
-        detail += (f" {_n(unclear, 'manager')}: cannot tell (fewer than {settings.overconfidence_min_answers} "
+        detail += (f" {fmt_count(unclear, 'manager')}: cannot tell (fewer than {settings.overconfidence_min_answers} "
                    "reps answered).")
-    basis = (f"{_n(len(both), 'manager')} · {_n(int(both['n_self_ratings'].sum()), 'self-rating')} · "
-             f"{_n(int(both['n_rep_coaching_answers'].sum()), 'rep answer')} on coaching consistency")
-    figures = [("Widest gap", _points(w["confidence_gap"])),
+    basis = (f"{fmt_count(len(both), 'manager')} · {fmt_count(int(both['n_self_ratings'].sum()), 'self-rating')} · "
+             f"{fmt_count(int(both['n_rep_coaching_answers'].sum()), 'rep answer')} on coaching consistency")
+    figures = [("Widest gap", fmt_points(w["confidence_gap"])),
                ("Clearly over-confident", f"{len(flagged)} of {len(both)}"),
                ("Reps who agree (all answers)",
                 _pct((both["reps_agree"] * both["n_rep_coaching_answers"]).sum()
@@ -518,7 +516,7 @@ def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
         head = f"No team needs its manager less over time: {len(flat)} flat, {len(growing)} growing"
     else:
         verb = "needs its" if len(shrinking) == 1 else "need their"
-        head = f"{_n(len(shrinking), 'team')} {verb} manager less each quarter: {names(shrinking['manager'])}"
+        head = f"{fmt_count(len(shrinking), 'team')} {verb} manager less each quarter: {names(shrinking['manager'])}"
     bits = []
     if not shrinking.empty:
         bits.append("Shrinking, in points per quarter: " + ", ".join(
@@ -535,8 +533,8 @@ def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
               "the least-squares slope. " + " ".join(bits))
     known = curve[curve["manager"].isin(trend["manager"])]
     n_quarters = int(known.dropna(subset=["dependency"])["quarter"].nunique())
-    basis = (f"{_n(len(trend), 'manager')} with a trend · {_n(int(known['n_complex_closed'].sum()), 'complex closed deal')}"
-             f" with known involvement · {_n(n_quarters, 'quarter')}")
+    basis = (f"{fmt_count(len(trend), 'manager')} with a trend · {fmt_count(int(known['n_complex_closed'].sum()), 'complex closed deal')}"
+             f" with known involvement · {fmt_count(n_quarters, 'quarter')}")
     figures = [("Shrinking", f"{len(shrinking)} of {len(trend)}"), ("Flat or growing", f"{rest} of {len(trend)}")]
     if not shrinking.empty:
         figures.append(("Steepest fall, points per quarter",
@@ -592,7 +590,7 @@ def gaps_insight(ws: Workspace, gaps: pd.DataFrame, settings: Settings, n_reps_i
         head = f"{total:,} gaps below standard, {c[NOT_ENOUGH]:,} without enough evidence to place"
     if c[FIT_GAP]:
         head += f"; {c[FIT_GAP]} {'reads' if c[FIT_GAP] == 1 else 'read'} as a fit gap"
-    detail = (f"{_n(n_reps, 'rep')} {standards}: {c[NOT_WORKED]:,} skill gaps not being worked (never named, or "
+    detail = (f"{fmt_count(n_reps, 'rep')} {standards}: {c[NOT_WORKED]:,} skill gaps not being worked (never named, or "
               f"named without follow-through), {c[DEVELOPED]:,} being developed, {c[FIT_GAP]:,} fit "
               f"{'gap' if c[FIT_GAP] == 1 else 'gaps'} (no movement despite real coaching and follow-through), "
               f"{c[NOT_ENOUGH]:,} without enough evidence.")
@@ -603,8 +601,8 @@ def gaps_insight(ws: Workspace, gaps: pd.DataFrame, settings: Settings, n_reps_i
     worst = gaps[gaps["category"] == NOT_WORKED].groupby("manager").size().sort_values(ascending=False)
     if len(worst):
         detail += f" Most unworked gaps: {clip(worst.index[0])}'s team ({worst.iloc[0]})."
-    basis = (f"{_n(n_reps, 'rep')} below standard · {_n(total, 'gap')} · "
-             f"{_n(int(gaps['manager'].nunique()), 'manager')}")
+    basis = (f"{fmt_count(n_reps, 'rep')} below standard · {fmt_count(total, 'gap')} · "
+             f"{fmt_count(int(gaps['manager'].nunique()), 'manager')}")
     figures = [("Not being worked", f"{c[NOT_WORKED]:,}"), ("Being developed", f"{c[DEVELOPED]:,}"),
                ("Fit gap", f"{c[FIT_GAP]:,}")]
     return Insight("gaps", head, detail, basis, figures, functools.partial(gaps_chart, gaps), True)
@@ -627,7 +625,7 @@ def follow_through_insight(ft: pd.DataFrame) -> Insight:
         head = f"{assigned:,} development actions assigned, none due yet"
     ranked = ft.dropna(subset=["follow_through_rate"]).sort_values(["follow_through_rate", "manager"],
                                                                    ascending=[False, True])
-    detail = (f"Across {_n(int((ft['n_actions'] > 0).sum()), 'manager')}: {assigned:,} assigned, {due:,} due, "
+    detail = (f"Across {fmt_count(int((ft['n_actions'] > 0).sum()), 'manager')}: {assigned:,} assigned, {due:,} due, "
               f"{done_due:,} of those completed, {revisited:,} of {done:,} completed revisited; {overdue:,} overdue.")
     if len(ranked) >= 2:
         hi, lo = ranked.head(2), ranked.tail(2).iloc[::-1]
@@ -638,7 +636,7 @@ def follow_through_insight(ft: pd.DataFrame) -> Insight:
     steps = pd.DataFrame({"step": ["Assigned", "Due", "Completed (of due)", "Revisited"],
                           "count": [assigned, due, done_due, revisited]})
     chart = functools.partial(_funnel_chart, steps)
-    basis = f"{_n(assigned, 'development action')} · {_n(int((ft['n_actions'] > 0).sum()), 'manager')}"
+    basis = f"{fmt_count(assigned, 'development action')} · {fmt_count(int((ft['n_actions'] > 0).sum()), 'manager')}"
     figures = [("Follow-through", _pct(rate) if due else "none due"),
                ("Revisited", _pct(revisit) if done else "none completed"), ("Overdue", f"{overdue:,}")]
     return Insight("follow_through", head, detail, basis, figures, chart, True)
@@ -668,15 +666,15 @@ def movers_insight(movers: pd.DataFrame) -> Insight:
     listed = ", ".join(f"{clip(m)} ({k})" for m, k in teams.head(3).items())
     n = len(movers)
     if len(teams) <= 3:
-        head = (f"The {n} reps whose capability rose most sit in {_n(len(teams), 'team')}: {listed}"
+        head = (f"The {n} reps whose capability rose most sit in {fmt_count(len(teams), 'team')}: {listed}"
                 if n > 1 else f"The top mover sits in {listed}")
     else:
-        head = f"The {n} reps whose capability rose most come from {_n(len(teams), 'team')}; most from {listed}"
+        head = f"The {n} reps whose capability rose most come from {fmt_count(len(teams), 'team')}; most from {listed}"
     best = movers.iloc[0]
     detail = (f"Ranked by the mean slope of each rep's capability scores per review cycle. Top: {clip(best['rep'])} "
               f"({clip(best['manager'])}), {fmt_slope(100 * best['mean_slope'])} (scores on 0–100), best on "
               f"{clip(best['best_capability'])} ({_slope(best['best_rise'])} points). Recognise movement, not only revenue.")
-    basis = (f"top {_n(n, 'rep')} by capability movement · up to {int(movers['n_cycles'].max())} cycles · "
+    basis = (f"top {fmt_count(n, 'rep')} by capability movement · up to {int(movers['n_cycles'].max())} cycles · "
              f"{int(movers['n_capabilities'].max())} capabilities")
     figures = [("Teams holding the top movers", f"{len(teams)}"), ("Top mover", f"{_slope(best['mean_slope'])} points/cycle")]
     return Insight("movers", head, detail, basis, figures, functools.partial(movers_chart, movers), True)
@@ -694,8 +692,8 @@ def pareto_insight(ws: Workspace, filters: Filters, index_amounts: bool) -> Insi
               f"{fmt_money(p.revenue, index=index_amounts)} from {p.n_deals:,} won deals; an even spread would "
               f"give them {p.n_top / p.n_entities:.0%}.")
     if p.n_deals_unattributed:
-        detail += f" {_n(p.n_deals_unattributed, 'won deal')} with no rep recorded are left out."
-    basis = f"{_n(p.n_entities, 'rep')} with closed-won deals · {_n(p.n_deals, 'won deal')}"
+        detail += f" {fmt_count(p.n_deals_unattributed, 'won deal')} with no rep recorded are left out."
+    basis = f"{fmt_count(p.n_entities, 'rep')} with closed-won deals · {fmt_count(p.n_deals, 'won deal')}"
     figures = [(f"Revenue from the top {p.top:.0%}", f"{p.top_share:.0%}"),
                ("Closed-won revenue", fmt_money(p.revenue, index=index_amounts)),
                ("Reps in the top group", f"{p.n_top} of {p.n_entities}")]
@@ -770,7 +768,7 @@ def needle_insight(ws: Workspace, filters: Filters, settings: Settings, chain: N
                        for r in built_in.itertuples())
     sides = dict(zip(found["x"], found["x_from"], strict=True)) | dict(zip(found["y"], found["y_from"], strict=True))
     defined = "; ".join(f"{MEASURE_WORDS.get(m, (m,))[0]} = {text}" for m, text in sides.items())
-    basis = (f"{n_reps} reps · {_n(len(found), 'link')} measured of {len(links)}{left_out} · Spearman rank "
+    basis = (f"{n_reps} reps · {fmt_count(len(found), 'link')} measured of {len(links)}{left_out} · Spearman rank "
              f"correlation, association not cause · computed from: {defined}")
     figures = [(r.link, f"ρ = {r.rho:+.2f}".replace("-", "−")) for r in found.head(3).itertuples()]
     return Insight("needle", head, detail, basis, figures, functools.partial(needle_chart, links), True)
