@@ -491,6 +491,23 @@ COACHING_SESSIONS = Table(
         _c("tracked_application", "bool", "Behaviour 4: tracked independent application.",
            synonyms=("Tracked Application", "Tracked Independent Application", "Followed Up Application"),
            used_by=("coaching",)),
+        _c("notes", "text", "What the manager wrote about the session: 1:1 notes, a description, a coaching "
+           "tool's summary or a call-review transcript. The four behaviours are read from it where the "
+           "export has no flags (docs/COACHING_TEXT.md).",
+           synonyms=("Notes", "Note", "Session Notes", "Meeting Notes", "Coaching Notes", "1:1 Notes",
+                     "Description", "Comments", "Summary", "Session Summary", "Meeting Summary", "Transcript",
+                     "Call Transcript", "Body", "Details", "Notes Text", "hs_meeting_body", "Meeting Body"),
+           used_by=("coaching",)),
+        _c("text_status", "text", "Whether the notes were read: 'read', or 'not read: <reason>' (empty, "
+           "boilerplate, language, too short). Set by the import."),
+        *(col for b in ("named_specific_gap", "asked_before_telling", "tied_to_plan", "tracked_application")
+          for col in (
+              _c(f"{b}_source", "text", "Where the behaviour's value came from: export, text or correction. "
+                 "Set by the import."),
+              _c(f"{b}_evidence", "text", "The sentence of the notes that shows the behaviour. Set by the import."),
+              _c(f"{b}_confidence", "number", "How sure the reading from text is (0 to 1; at least 0.8 "
+                 "counts as shown, at most 0.2 as not shown, in between as uncertain). Set by the import."),
+          )),
     ),
 )
 
@@ -758,6 +775,26 @@ PERSON_REFERENCES: dict[str, tuple[str, ...]] = {
     "coaching_sessions": ("manager", "rep"),
     "development_actions": ("rep", "manager"),
 }
+
+#: The four behaviours of a coaching session (columns of ``coaching_sessions``), in FRAMEWORK order.
+COACHING_BEHAVIOURS = ("named_specific_gap", "asked_before_telling", "tied_to_plan", "tracked_application")
+#: Where a behaviour's value came from (its ``<behaviour>_source``): the export's own flag, read
+#: from the session's notes, or a user's correction of a reading.
+READING_SOURCES = ("export", "text", "correction")
+#: A reading from text at or above this confidence counts as shown; at or below
+#: :data:`ABSENT_BELOW` as not shown; in between it is uncertain (the behaviour's value is NULL).
+PRESENT_FROM = 0.8
+ABSENT_BELOW = 0.2
+
+
+def reading_columns(behaviour: str) -> tuple[str, str, str]:
+    """The companion columns of a behaviour: (source, evidence, confidence).
+
+    >>> reading_columns("tied_to_plan")
+    ('tied_to_plan_source', 'tied_to_plan_evidence', 'tied_to_plan_confidence')
+    """
+    return f"{behaviour}_source", f"{behaviour}_evidence", f"{behaviour}_confidence"
+
 
 #: Tables that enrich the roster rather than add rows of their own to any analysis.
 ENRICHMENT_TABLES = ("manager_links", "roles", "territories")
