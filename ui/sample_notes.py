@@ -54,12 +54,10 @@ def sample_notes_section(ws: Workspace) -> None:
                    f"{fmt_count(n, 'coaching session')} of the demo's managers with their own reps, with notes only: "
                    "1:1 notes, CRM activity descriptions, call-review transcripts and coaching-tool summaries. "
                    "The app reads the four coaching behaviours from the text and keeps the sentence that shows each.")
-        c1, c2 = st.columns([3, 2])
-        with c1:
+        with st.container(horizontal=True, gap="small"):
             clicked = st.button(f"Add sample coaching notes ({fmt_count(n, 'session')}, no yes/no columns)",
                                 icon=":material/note_add:", key="sample-notes-add")
-        with c2:  # the file holds the demo's names as they are: not handed out while names are anonymised
-            hidden = privacy.is_on()
+            hidden = privacy.is_on()  # the file holds the demo's names as they are: not handed out while anonymised
             st.download_button("Download the sample (CSV)", data=SAMPLE_FILE.read_bytes, file_name=SAMPLE_FILE.name,
                                mime="text/csv", icon=":material/download:", key="sample-notes-dl", disabled=hidden,
                                help=("Not while names are anonymised: the file holds the names." if hidden else
