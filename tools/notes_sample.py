@@ -17,7 +17,8 @@ the manager's own rate for it in the demo log over the same quarters, so a ``dev
 notes that name specific gaps, ask first, tie to plans and track application most of the time,
 while a ``hero`` or ``operator`` mostly writes deal status, deal next steps and generic advice:
 the boundary cases of docs/COACHING_TEXT.md (a telling question, a status question, advice naming
-no gap, a deal next step, a deal that moved). A behaviour a session does not show is, more often
+no gap, a deal next step, a deal that moved). Of a manager's sessions, as many show a behaviour as
+their rate says (not a random draw around it); a behaviour a session does not show is, more often
 for those archetypes, written as its boundary case. The sentence bank is this module's own.
 
 Everything comes from one seeded generator (:data:`SEED`), so the file is byte-identical from run
@@ -106,7 +107,7 @@ GAPS: dict[str, tuple[str, ...]] = {
 STAGES = ("Qualification", "Discovery", "Proposal", "Negotiation", "Closed Won")
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 PRACTICE = ("a role play", "two recorded practice calls", "shadowing a senior AE on a live call",
-            "the negotiation module and a role play", "a mock call with me")
+            "the {cap} module and a role play", "a mock call with me")
 
 # ---------------------------------------------------------------------------------------------
 # The sentence bank, per voice: ``pos`` shows the behaviour (docs/COACHING_TEXT.md), ``neg`` is
@@ -232,8 +233,8 @@ BANK: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
                      "I'll add a {cap} goal to your IDP and we'll review it at our next one-on-one."),
              "neg": ("OK so next step is you send the proposal by {day}.",
                      "Can you book the demo with their IT team this week?")},
-        _T: {"pos": ("Since our role play, have you handled {cap} on your own? How did it go?",
-                     "Last time we worked on {cap}. On the {acct} call you did it without me, right? Walk me through it."),
+        _T: {"pos": ("Since our role play, have you handled {cap} on your own? On which call?",
+                     "Last time we worked on {cap}. Did you run it without me on the {acct} call?"),
              "neg": ("Last week you said {acct} would move. Did it?", "Did you finish the course I sent?",
                      "I jumped in on {acct} and sorted the pricing myself, so that's fine.")},
         "deal": ("Where are we on {acct}?", "Okay, and the forecast for this month?", "Let's look at the next deal."),
@@ -263,9 +264,11 @@ BANK: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 REP_TURNS = {
     "reflect": ("Honestly I think I rushed the pricing part.", "I let them set the agenda, I should have slowed down.",
                 "I noticed I stopped asking once they mentioned budget."),
-    "reply": ("Yeah, fair.", "Okay, will do.", "Sure.", "It went okay I think.", "Makes sense."),
+    "reply": ("Yeah, fair.", "Okay, will do.", "Sure.", "It went okay I think.", "Makes sense.", "Yes, I guess so."),
     "status": ("They said end of month.", "Not yet, waiting on legal.", "Still at the same stage, to be honest.",
-               "I can get you the number after this.", "Yes, I guess so."),
+               "I can get you the number after this.", "Around the same as last week."),
+    "applied": ("Yes, on Tuesday's call, on my own. It held up.", "Twice. The second one went better.",
+                "Mostly. I got stuck when they asked about pricing."),
     "self": ("I think my discovery was weak there.", "I practised the objection stuff on my own last week.",
              "I wrote down three questions to ask next time."),
 }
@@ -366,7 +369,8 @@ def _note_text(rng: random.Random, form: str, shows: dict[str, bool], archetype:
         turns = [f"Manager: {opener}"] if opener else []
         for kind, s in said:
             turns.append(f"Manager: {s}")
-            reply = ("reflect" if kind == f"pos:{_A}" else "status" if kind == "deal" or "?" in s and kind.startswith("neg")
+            reply = ("reflect" if kind == f"pos:{_A}" else "applied" if kind == f"pos:{_T}"
+                     else "status" if kind == "deal" or "?" in s and kind.startswith("neg")
                      else "self" if rng.random() < 0.25 else "reply")
             turns.append(f"Rep: {_pick(rng, REP_TURNS[reply])}")
         if rng.random() < 0.5:
@@ -382,6 +386,15 @@ def _note_text(rng: random.Random, form: str, shows: dict[str, bool], archetype:
     if voice == "crm":
         return f"{opener}\n" + " ".join(s for _, s in said), voice
     return ((opener + " ") if opener else "") + " ".join(s for _, s in said), voice
+
+
+def _planted(rng: random.Random, rate: float, count: int) -> list[bool]:
+    """Which of a manager's ``count`` sessions show a behaviour: as many as ``rate`` says (rounded),
+    in a shuffled order, so the sample's rates are the demo's and not a draw around them."""
+    shown = round(rate * count)
+    flags = [True] * shown + [False] * (count - shown)
+    rng.shuffle(flags)
+    return flags
 
 
 def _working_days(first: date, last: date) -> list[date]:
@@ -413,7 +426,8 @@ def generate(seed: int = SEED, n: int = N_SESSIONS) -> pd.DataFrame:
     i = 0
     for manager, count in zip(managers, per_manager, strict=True):
         reps = people[(people["manager"] == manager) & (people["role"] == "Account Executive")]
-        for _ in range(count):
+        planted = {b: _planted(rng, rates[manager][b], count) for b in COACHING_BEHAVIOURS}
+        for k in range(count):
             day = _pick(rng, tuple(days))
             active = reps[(reps["start_date"] <= day.isoformat())
                           & ((reps["end_date"] == "") | (reps["end_date"] >= day.isoformat()))]
@@ -422,8 +436,8 @@ def generate(seed: int = SEED, n: int = N_SESSIONS) -> pd.DataFrame:
             cap = _pick(rng, tuple(GAPS))
             slots = {"rep": rep["name"].split(" ")[0], "cap": cap, "gap": _pick(rng, GAPS[cap]),
                      "acct": _pick(rng, accounts), "day": _pick(rng, DAYS), "stage": _pick(rng, STAGES),
-                     "practice": _pick(rng, PRACTICE), "n": str(rng.randint(2, 3)), "_accounts": accounts}
-            shows = {b: rng.random() < rates[manager][b] for b in COACHING_BEHAVIOURS}
+                     "practice": _pick(rng, PRACTICE).format(cap=cap), "n": str(rng.randint(2, 3)), "_accounts": accounts}
+            shows = {b: planted[b][k] for b in COACHING_BEHAVIOURS}
             form = forms[i]
             if i in unread:
                 kind = kinds.pop(0)

@@ -156,7 +156,7 @@ def test_developers_write_coaching_and_heroes_write_deal_status(sample, archetyp
 
 def test_what_the_notes_were_written_to_show_follows_the_demo_log(generated, archetypes):
     """Per archetype, how often a session's notes show each behaviour is the demo log's rate over
-    the same quarters (sampling noise aside)."""
+    the same quarters (to a session in twenty, and the few notes that cannot be read)."""
     log = pd.read_csv(DEMO / "coaching_sessions.csv", parse_dates=["session_date"])
     first = pd.Period(log["session_date"].max(), "Q") - 3
     log = log[log["session_date"] >= first.start_time]
@@ -164,7 +164,7 @@ def test_what_the_notes_were_written_to_show_follows_the_demo_log(generated, arc
     read = generated[~generated["style"].str.startswith("not read")]
     mine = read.groupby("archetype")[[f"shows_{b}" for b in COACHING_BEHAVIOURS]].mean()
     mine.columns = list(COACHING_BEHAVIOURS)
-    assert (mine - demo).abs().max().max() <= 0.2, (mine - demo).round(2)
+    assert (mine - demo).abs().max().max() <= 0.1, (mine - demo).round(2)  # as many as the rate says, not a draw
     for b in COACHING_BEHAVIOURS:
         assert mine[b].idxmax() == "developer" and mine.loc["developer", b] >= 0.6
         assert mine.loc["hero", b] <= 0.4 and mine.loc["operator", b] <= 0.4
