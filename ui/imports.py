@@ -337,9 +337,10 @@ def load_section(ws: Workspace, data_files: list, analyses: dict[str, FileAnalys
                   len(data_files) - len(loadable), mode == "add")
 
 
-def load(ws: Workspace, mode: str, jobs: list[ImportJob], gen: int) -> None:
+def load(ws: Workspace, mode: str, jobs: list[ImportJob], gen: int, label: str | None = None) -> None:
     """Import ``jobs`` into ``ws`` ("add") or a new workspace ("new") with a progress bar, keep
-    the report and the mappings made, start the warm-up, and run the page again on an empty uploader."""
+    the report and the mappings made, start the warm-up, and run the page again on an empty uploader.
+    ``label`` names the workspace added to (default: "Your uploads" for the demo, else its own)."""
     target = Workspace() if mode == "new" else ws
     bar = st.progress(0.0, text="Starting the import…")
     try:
@@ -357,7 +358,7 @@ def load(ws: Workspace, mode: str, jobs: list[ImportJob], gen: int) -> None:
         set_workspace(target)
     else:
         target.source = "uploads"
-        target.label = "Your uploads" if ws.label.startswith("Demo") else ws.label
+        target.label = label or ("Your uploads" if ws.label.startswith("Demo") else ws.label)
     set_reports(batch)
     warm_up(target)
     st.session_state[GENERATION_KEY] = gen + 1

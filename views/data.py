@@ -14,6 +14,7 @@ from ui.components import md_escape
 from ui.data_health import health_section, readiness_section
 from ui.import_report import report_section
 from ui.imports import PAUSED, open_error, open_workspace_file, upload_section
+from ui.sample_notes import sample_notes_section
 from ui.session import get_source_workspace, get_workspace, start_pending_warm_up
 from ui.settings_form import settings_file_button
 from ui.state import session_mappings
@@ -102,6 +103,7 @@ def render() -> None:
     )
     st.caption(access_note())
     staged = upload_section(ws)
+    sample_notes_section(ws)
     report_section(ws)
     ws = get_source_workspace()
     health_section(ws, staged)
