@@ -37,6 +37,8 @@ SHORT = {"named_specific_gap": "Named the gap", "asked_before_telling": "Asked f
 #: an evidence sentence in a table cell, at most this many characters
 SENTENCE_CHARS = 200
 SHOWS = "Shows it?"
+#: the examples' columns, in pixels: the sentence takes what is left
+WIDTHS = {"Date": 90, "Manager": 115, "Rep": 115, "Evidence": 300, "Reading": 150}
 #: the correction column: the reading stands (or a correction is undone), or it is corrected
 CHOICES = {EMPTY: None, "Yes": True, "No": False}
 CORRECTION_HELP = (f"“{SHOWS}”: Yes or No corrects the reading for that session (kept with the workspace and "
@@ -80,8 +82,9 @@ def examples(ws, filters, manager: str | None, behaviour: str, limit: int) -> No
     edited = st.data_editor(
         shown, hide_index=True, width="stretch", key=key,
         disabled=[c for c in shown.columns if c != SHOWS],
-        column_config={SHOWS: st.column_config.SelectboxColumn(SHOWS, options=list(CHOICES), required=True,
-                                                                help=CORRECTION_HELP)})
+        column_config={**{c: st.column_config.TextColumn(width=w) for c, w in WIDTHS.items()},
+                       SHOWS: st.column_config.SelectboxColumn(SHOWS, options=list(CHOICES), required=True,
+                                                                help=CORRECTION_HELP, width=85)})
     changed = [(sid, CHOICES.get(new)) for sid, old, new in zip(frame["session_id"], shown[SHOWS], edited[SHOWS],
                                                                  strict=True) if new != old]
     if changed:
@@ -89,21 +92,21 @@ def examples(ws, filters, manager: str | None, behaviour: str, limit: int) -> No
 
 
 def example_table(frame: pd.DataFrame, with_manager: bool) -> pd.DataFrame:
-    """Examples as a user reads them: date, (manager,) rep, the sentence clipped, the reading, its
-    confidence band, where it came from, and the correction column (Yes/No when corrected)."""
-    out = pd.DataFrame({
+    """Examples as a user reads them: date, (manager,) rep, the sentence clipped, the reading with
+    its confidence band (or where it came from, when not from the notes), and the correction column
+    (Yes/No when corrected)."""
+    corrected = frame["source"].eq("correction")
+    reading = [reading_word(v) + " · " + (confidence_band(c, s) if s == "text" else SOURCE_WORDS.get(s, s or EMPTY))
+               for v, c, s in zip(frame["value"], frame["confidence"], frame["source"], strict=True)]
+    return pd.DataFrame({
         "Date": [fmt_date(d) or EMPTY for d in frame["session_date"]],
         **({"Manager": [clip(m) for m in frame["manager"]]} if with_manager else {}),
         "Rep": [clip(r) for r in frame["rep"]],
         "Evidence": [clip(e, SENTENCE_CHARS) if isinstance(e, str) and e.strip() else EMPTY for e in frame["evidence"]],
-        "Reading": [reading_word(v) for v in frame["value"]],
-        "Confidence": [confidence_band(c, s) for c, s in zip(frame["confidence"], frame["source"], strict=True)],
-        "From": [SOURCE_WORDS.get(s, s or EMPTY) for s in frame["source"]],
+        "Reading": reading,
+        SHOWS: [("Yes" if bool(v) else "No") if c and not pd.isna(v) else EMPTY
+                for v, c in zip(frame["value"], corrected, strict=True)],
     })
-    corrected = frame["source"].eq("correction")
-    out[SHOWS] = [("Yes" if bool(v) else "No") if c and not pd.isna(v) else EMPTY
-                  for v, c in zip(frame["value"], corrected, strict=True)]
-    return out
 
 
 def editor_key(ws, manager: str | None, behaviour: str) -> str:
@@ -139,7 +142,7 @@ def manager_behaviours(ws, filters, manager: str) -> None:
         title = f"{shown} of {observed} sessions ({shown / observed:.0%})" if observed else "not measured"
         with st.expander(f"{label.capitalize()}: {title}"):
             if read:
-                st.caption(md_escape(basis))
+                st.caption(md_escape(basis) + ". The readings behind it, uncertain first: " + CORRECTION_HELP)
                 examples(ws, filters, manager, key, limit=3)
             if observed:
                 st.caption("Sessions that showed it")

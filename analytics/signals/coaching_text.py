@@ -48,7 +48,7 @@ NOT_READ = "not read"
 NOT_READ_WORDS = {"language": "in another language", "boilerplate": "boilerplate only", "empty": "empty",
                   "too short": "too short to judge"}
 #: How a value's source reads in a table.
-SOURCE_WORDS = {"text": "the notes", "export": "the export", "correction": "a correction"}
+SOURCE_WORDS = {"text": "from the notes", "export": "export flag", "correction": "corrected"}
 
 SUMMARY_COLUMNS = ["behaviour", "label", "n_sessions", "n_observed", "n_shown", "n_export", "n_text",
                    "n_uncertain", "n_corrected", "n_not_read", "rate", "share_from_text"]
@@ -241,13 +241,14 @@ def reading_word(value, confidence: float | None = None) -> str:
 
 
 def confidence_band(confidence: float | None, source: str | None = None) -> str:
-    """A reading's confidence band, with the reader's confidence that the behaviour is shown.
+    """A reading's confidence band; an uncertain one with the reader's confidence that it is shown.
 
     >>> confidence_band(0.93), confidence_band(0.05), confidence_band(0.55), confidence_band(None, "export")
-    ('confident (93% that it shows)', 'confident (5% that it shows)', 'uncertain (55% that it shows)', 'export flag')
+    ('confident', 'confident', '55% it shows', 'export flag')
     """
     if confidence is None or pd.isna(confidence):
         return "export flag" if source in (None, "export") else "—"
     c = float(confidence)
-    band = "confident" if c >= PRESENT_FROM or c <= ABSENT_BELOW else "uncertain"
-    return f"{band} ({fmt_pct(c)} that it shows)"
+    if c >= PRESENT_FROM or c <= ABSENT_BELOW:
+        return "confident"
+    return f"{fmt_pct(c)} it shows"

@@ -42,7 +42,8 @@ def test_coaching_evidence_says_what_each_rate_rests_on_and_shows_the_sentences(
     assert "Named the gap: not measured" in page  # nothing read or flagged: never 0%
     editor = at.data_editor(key=editor_key(ws, None, B)).value
     assert editor["Evidence"].iloc[0].startswith("Don't you think")  # the uncertain reading first
-    assert editor["Reading"].tolist()[:2] == ["uncertain", "shown"]
+    assert editor["Reading"].tolist() == ["uncertain · 50% it shows", "shown · corrected", "shown · confident",
+                                          "shown · confident", "not shown · confident"]
     assert editor[SHOWS].tolist() == ["—", "Yes", "—", "—", "—"]  # the corrected one marked
     assert SECRET not in page  # the notes themselves never reach the page
 
