@@ -7,13 +7,13 @@ from analytics.diagnosis.dials import RESTS_ON
 from analytics.fmt import fmt_count, fmt_points, user_table
 from analytics.outputs import charts
 from analytics.signals import BEHAVIOURS, coaching_by_manager, coaching_by_rep, survey_by_manager
+from ui import readings
 from ui.components import download_csv, needs_data, page_header
 from ui.data_health import link_notice
+from ui.readings import SHORT
 from ui.session import get_workspace
 from ui.state import get_filters, get_settings, memo
 
-SHORT = {"named_specific_gap": "Named the gap", "asked_before_telling": "Asked first",
-         "tied_to_plan": "Tied to plan", "tracked_application": "Tracked application"}
 RESEARCH_NOTE = ("External research, not computed from your data: most managers believe they coach "
                  "consistently, while in published research only about six in ten of their reps agree.")
 
@@ -46,6 +46,7 @@ def render() -> None:
                                 decimals={"sessions_per_rep_month": 1, "pipeline_reviews_per_rep_month": 1}),
                      hide_index=True, width="stretch")
         download_csv(table, "coaching-by-manager.csv", key="dl-coaching")
+        readings.rests_on_lines(ws, filters)  # what each rate rests on, and its examples: only when read from text
 
         st.subheader("Skill time against the 50/50 rule")
         if coach["skill_time_share"].notna().any():

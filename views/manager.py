@@ -19,7 +19,6 @@ from analytics.outputs import charts, handout_pdf
 from analytics.outputs.downloads import file_stem
 from analytics.people import attribution_rule
 from analytics.signals import (
-    BEHAVIOURS,
     actions,
     behaviour_counts,
     confidence_verdict,
@@ -27,12 +26,12 @@ from analytics.signals import (
     follow_through_by_quarter,
     named_gaps,
     review_scores,
-    session_examples,
     trend_label,
 )
 from analytics.signals.capability import is_flat
+from analytics.signals.coaching_text import reading_counts
 from analytics.signals.trends import trend_basis, trend_words
-from ui import privacy
+from ui import privacy, readings
 from ui.components import NAME_CHARS, attainment_basis, clip, fmt_pct, md_escape, needs_data, page_header
 from ui.currency import quotas_left_out
 from ui.prepared import prepared_download
@@ -99,7 +98,8 @@ def render() -> None:
     gaps = memo("named_gaps", named_gaps, ws, filters, settings)
     stuck = gaps[(gaps["manager"] == manager) & (gaps["status"] == "stuck")]
     examples = [f"{clip(r.rep)}: {clip(r.capability)}" for r in stuck.itertuples()]
-    items = next_one_on_one(row, counts, examples, settings, medians=scope_medians(diag))
+    items = next_one_on_one(row, counts, examples, settings, medians=scope_medians(diag),
+                            readings=memo("reading_counts", reading_counts, ws, manager, filters))
     if items:
         st.caption("The action the manager's verdict calls for first, then the weakest evidence; each against the "
                    "median of the managers in scope measured on it, or the framework's standard.")
@@ -151,18 +151,7 @@ def render() -> None:
                        f"{int(row['n_revisited'])} of {int(row['n_completed'])} completed revisited")
 
     st.subheader("The four behaviours")
-    for key, label in BEHAVIOURS.items():
-        shown, observed = counts.get(key, (0, 0))
-        if not observed:
-            st.markdown(f"- **{label.capitalize()}**: not measured")
-            continue
-        with st.expander(f"{label.capitalize()}: {shown} of {observed} sessions ({shown / observed:.0%})"):
-            show = session_examples(ws, manager, key, True, 3, filters)
-            lack = session_examples(ws, manager, key, False, 3, filters)
-            st.caption("Sessions that showed it")
-            st.dataframe(user_table(show), hide_index=True, width="stretch")
-            st.caption("Sessions that did not")
-            st.dataframe(user_table(lack), hide_index=True, width="stretch")
+    readings.manager_behaviours(ws, filters, manager)  # example sessions; readings from text with corrections
 
     st.subheader("Confidence gap")
     if "confidence_gap" in reasons:

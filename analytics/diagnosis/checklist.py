@@ -169,9 +169,22 @@ def verdict_action(row: pd.Series, items: list[ChecklistItem]) -> tuple[VerdictA
     return None
 
 
+def read_from_notes(n_text: int, observed: int, n_uncertain: int) -> str:
+    """What a behaviour item rests on when its sessions were read from the notes ("" when none was).
+
+    >>> read_from_notes(14, 16, 2), read_from_notes(3, 3, 0), read_from_notes(0, 5, 0)
+    ('read from the notes of 14 of 16 sessions; 2 uncertain, not counted', 'read from the notes of 3 of 3 sessions', '')
+    """
+    if not n_text and not n_uncertain:
+        return ""
+    out = f"read from the notes of {n_text:,} of {fmt_count(observed, 'session')}"
+    return out + (f"; {n_uncertain:,} uncertain, not counted" if n_uncertain else "")
+
+
 def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]], stuck_examples: list[str],
                     settings: Settings = Settings(), limit: int = 6,
-                    medians: Medians | None = None) -> list[ChecklistItem]:
+                    medians: Medians | None = None,
+                    readings: dict[str, tuple[int, int]] | None = None) -> list[ChecklistItem]:
     """Checklist items for one manager's row of ``dials.diagnosis``: the verdict's action first
     (:data:`VERDICT_ACTIONS`, never cut by ``limit``), then the rest weakest first.
 
@@ -179,13 +192,18 @@ def next_one_on_one(row: pd.Series, behaviour_counts: dict[str, tuple[int, int]]
     sessions, follow-through of 70% or more, and so on, produce none. ``medians`` (from
     :func:`scope_medians` over the managers in scope) give each item its benchmark beside the
     fixed standard where there is one; without them an item is benchmarked on its bar.
+    ``readings`` (behaviour -> sessions read confidently from the notes, readings uncertain:
+    :func:`analytics.signals.coaching_text.reading_counts`) make a behaviour item say so.
     """
     items: list[ChecklistItem] = []
     for key, (title, text) in BEHAVIOUR_ITEMS.items():
         shown, observed = behaviour_counts.get(key, (0, 0))
         if observed and shown / observed < 0.5:
+            n_text, n_uncertain = (readings or {}).get(key, (0, 0))
+            basis = read_from_notes(n_text, observed, n_uncertain)
             items.append(ChecklistItem(
-                title, f"only {text.format(s=shown, o=observed)} ({fmt_pct(shown / observed)})", 1 - shown / observed,
+                title, f"only {text.format(s=shown, o=observed)} ({fmt_pct(shown / observed)}"
+                + (f"; {basis})" if basis else ")"), 1 - shown / observed,
                 _median(key, medians) or "the checklist's bar is 50%",
                 key=key))
     share = row.get("skill_time_share")

@@ -81,7 +81,7 @@ import pyarrow.compute as pc
 from analytics import schema
 from analytics.filters import Filters
 from analytics.fmt import BLANK_RANGES
-from analytics.store.schema_sql import REPORTING_CURRENCY
+from analytics.store.schema_sql import CORRECTIONS, REPORTING_CURRENCY
 from analytics.store.workspace import IMPORT_LOG, STAGE_MAP, Origin, Workspace, quote_ident
 
 
@@ -110,7 +110,8 @@ def _typed(kind: str) -> dict[str, tuple[str, ...]]:
 #: Every column that can hold words: the schema's ``text`` and ``id`` columns, and the text of
 #: the two tables the workspace keeps beside them (the stage mapping and the import log).
 TEXT_COLUMNS = _columns(_typed("text"), {STAGE_MAP: ("stage",), IMPORT_LOG: ("file", "table_name", "shape")})
-ID_COLUMNS = _typed("id")
+#: (a correction names its session by the session's ID: renumbered as the session's is)
+ID_COLUMNS = _columns(_typed("id"), {CORRECTIONS: ("session_id",)})
 
 #: The roster: each row's ID, name and e-mail are one person.
 ROSTER = {"people": ("person_id", "name", "email")}
@@ -136,7 +137,30 @@ FILE_COLUMNS = {IMPORT_LOG: ("file",)}
 FREE_TEXT = {
     "opportunities": ("name",), "activities": ("subject",), "surveys": ("item",),
     "contacts": ("title", "department"), "data_dictionary": ("description",), IMPORT_LOG: ("shape",),
+    "coaching_sessions": ("notes", *(schema.reading_columns(b)[1] for b in schema.COACHING_BEHAVIOURS)),
 }
+#: Free text written as sentences (what a manager wrote about a 1:1, and the sentences read from
+#: it): a name word that is also a common word (:data:`PROSE_WORDS`) is a name there only when
+#: written with a capital ("asked Will", not "we will"); every other name word in any case.
+PROSE = {"coaching_sessions": FREE_TEXT["coaching_sessions"]}
+#: Common English words that are also people's names (first names and surnames) or the words of
+#: an account's name: in :data:`PROSE` columns, one written all in small letters is the word, not
+#: the person ("price objection" beside a rep called Nina Price). Data: add a word here.
+PROSE_WORDS = frozenset("""
+a about after again all also am an and any are as at be been before but by can could did do does for from
+go had has have he her him his how i if in into is it its just let me my no not of on or our out over she
+should so than that the their them then there they this to up us was we were what when which who why will
+with would you your yet
+amber april art ash august autumn baker banks bell best bill bird bishop black bond booth bright brook
+brown buck bull bush call case cash chance chase church cliff close coach cook crane crystal daisy dawn day
+deal dean don drew duke dusty early earl east fair faith field fields finch ford forest fox frank gold good
+grace grant gray green grey guy hall hardy hart hawk hill holly honor hope house hunter iris ivy jack jade
+joy june king lamb lance lane lead little long lord love lucky major mark mason max may miles mills min
+more noble north page park pat pearl penny post power price prince rain ray reed rice rich river rob
+rock root rose ruby rusty sage sale sales sandy sharp short silver sky snow song south star sterling stone
+storm strong sue summer sun sunny swan sweet swift tan trust wade ward wells west white will win wing
+winter wise wolf wood worth young
+""".split())
 #: Columns naming an account (an ID or a name).
 ACCOUNT_COLUMNS = {
     "accounts": ("account_id", "name", "parent"), "opportunities": ("account",), "contacts": ("account",),
@@ -161,14 +185,18 @@ CATEGORY_COLUMNS = _rest(TEXT_COLUMNS, *_HANDLED)
 OTHER_ID_COLUMNS = _rest(ID_COLUMNS, *_HANDLED)
 #: Currency columns: ISO codes, kept as they are (a currency is no one's name); a value that is not
 #: a code of :data:`analytics.schema.CURRENCY_CODES` (a saved workspace is not re-validated) is blanked.
-CODE_COLUMNS = _columns(_typed("currency"), {REPORTING_CURRENCY: ("currency",)})
+#: So for the app's own codes in a correction (the behaviour, the source it replaced).
+CODE_COLUMNS = _columns(_typed("currency"), {REPORTING_CURRENCY: ("currency",)},
+                        {CORRECTIONS: ("behaviour", "was_source")})
+#: the codes a column of :data:`CODE_COLUMNS` may hold (any other: the currency codes)
+CODES = {(CORRECTIONS, "behaviour"): schema.COACHING_BEHAVIOURS, (CORRECTIONS, "was_source"): schema.READING_SOURCES}
 
 
-def _codes_only(table: pa.Table, column: str) -> pa.Table:
-    """``column`` with every value that is not a known currency code made missing."""
+def _codes_only(table: pa.Table, column: str, codes=schema.CURRENCY_CODES) -> pa.Table:
+    """``column`` with every value that is not a known code (a currency's, by default) made missing."""
     i = table.column_names.index(column)
     values = table.column(column)
-    known = pc.is_in(values, value_set=pa.array(sorted(schema.CURRENCY_CODES), type=values.type))
+    known = pc.is_in(values, value_set=pa.array(sorted(codes), type=values.type))
     return table.set_column(i, column, pc.if_else(known, values, pa.scalar(None, type=values.type)))
 
 #: "Automation": an owner that is not a person (``schema.looks_automated``) keeps a pseudonym that is
@@ -499,8 +527,10 @@ class _Scrubber:
     in its session), never to the module."""
 
     def __init__(self, phrases: dict[tuple[str, ...], str], emails: dict[str, str],
-                 folds: _Folds | None = None) -> None:
+                 folds: _Folds | None = None, words: frozenset[str] = frozenset()) -> None:
         self.phrases = {k: v for k, v in phrases.items() if k}
+        #: one-word phrases that are also common words: replaced only where written with a capital
+        self.words = words
         self.folds = _Folds() if folds is None else folds
         self.starts = {k[0] for k in self.phrases}
         self.prefixes = {k[:n] for k in self.phrases for n in range(1, len(k) + 1)}
@@ -677,6 +707,9 @@ class _Scrubber:
         while i < len(pieces):
             if pieces[i][2] in starts or (i in whole and whole[i][0] in starts):
                 last, rep = self._longest(work, pieces, whole, i)
+                if rep is not None and last == i and pieces[i][2] in self.words and \
+                        work[pieces[i][0]:pieces[i][1]].islower():
+                    rep = None  # "we will", not "Will"
                 if rep is not None:
                     out += [work[pos:pieces[i][0]], rep]
                     pos, i = pieces[last][1], last + 1
@@ -700,6 +733,7 @@ class Pseudonyms:
     money_factor: float | None  # multiply real amounts by this to get index points; None unless amounts_as_index
     files: dict[str, str] = field(default_factory=dict)  # uploaded file name -> "File 03"
     categories: dict[str, str] = field(default_factory=dict)  # a stage, product, region... that held a name -> as shown
+    ids: dict[str, str] = field(default_factory=dict)  # an ID that held a name -> "ID 000042"
     _scrubber: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -708,6 +742,7 @@ class Pseudonyms:
         for real, shown in self.people.items():
             self._people_back.setdefault(shown, real)
         self._teams_back = {shown: real for real, shown in self.teams.items()}
+        self._ids_back = {shown: real for real, shown in self.ids.items()}
 
     def forward(self, filters: Filters) -> Filters:
         """Real filter values -> the anonymised workspace's (managers and teams; regions,
@@ -723,6 +758,10 @@ class Pseudonyms:
     def person(self, real: str) -> str:
         """A person as the anonymised pages show them (a value that is no one's stays as it is)."""
         return self.people.get(real, real)
+
+    def real_id(self, shown: str) -> str:
+        """The ID behind an ID as the anonymised copy holds it (a session's, to correct its reading)."""
+        return self._ids_back.get(shown, shown)
 
     def real_person(self, shown: str) -> str:
         """The person behind a pseudonym (inverse of :meth:`person`)."""
@@ -1072,7 +1111,8 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
     ws : the session's workspace.
     options : what else to hide, and the salt that numbers the pseudonyms.
     """
-    names = (*schema.TABLES, STAGE_MAP, IMPORT_LOG, REPORTING_CURRENCY)  # the currency chosen: a code, kept
+    # the currency chosen: a code, kept; the corrections: saved with an anonymised workspace too
+    names = (*schema.TABLES, STAGE_MAP, IMPORT_LOG, REPORTING_CURRENCY, CORRECTIONS)
     origin = Origin(ws.id, ws.version, copy_kind(options))  # before reading: never newer than what is read
     cur = ws.con.cursor()  # its own handle, as Workspace.save: the UI may hold ws.con
     try:
@@ -1138,15 +1178,16 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
         account_map = {}
         _scrub_one_to_one(tables, ACCOUNT_COLUMNS, scrub_values)
 
+    prose = _Scrubber(scrub.phrases, emails, folds, PROSE_WORDS)
     for t, cols in FREE_TEXT.items():
         for c in cols:
-            tables[t] = _scrub_column(tables[t], c, scrub)
+            tables[t] = _scrub_column(tables[t], c, prose if c in PROSE.get(t, ()) else scrub)
     categories = _scrub_one_to_one(tables, CATEGORY_COLUMNS, scrub_values)
-    _renumber_ids(tables, scrub, salt)
+    ids = _renumber_ids(tables, scrub, salt)
 
     for t, cols in CODE_COLUMNS.items():
         for c in cols:
-            tables[t] = _codes_only(tables[t], c)
+            tables[t] = _codes_only(tables[t], c, CODES.get((t, c), schema.CURRENCY_CODES))
     if factor is not None:
         for t in schema.TABLES.values():
             for col in t.columns:
@@ -1159,7 +1200,7 @@ def anonymise(ws: Workspace, options: AnonymiseOptions = AnonymiseOptions()) -> 
     out.source = ws.source
     out.label = f"{LABELS.get(ws.source, 'Workspace')} (anonymised)"
     pseudonyms = Pseudonyms(people=people.mapping(), accounts=account_map, teams=teams,
-                            money_factor=factor, files=files, categories=categories, _scrubber=scrub)
+                            money_factor=factor, files=files, categories=categories, ids=ids, _scrubber=scrub)
     return out, pseudonyms
 
 
@@ -1184,15 +1225,16 @@ def _scrub_one_to_one(tables: dict[str, pa.Table], columns: dict[str, tuple[str,
     return mapping
 
 
-def _renumber_ids(tables: dict[str, pa.Table], scrub: _Scrubber, salt: str) -> None:
+def _renumber_ids(tables: dict[str, pa.Table], scrub: _Scrubber, salt: str) -> dict[str, str]:
     """An ID holding a name (``Deal-Li-2025``) becomes ``ID NNNNNN``: one number per ID, the same
-    in every table (a deal's ID on its activities and stage history follows it)."""
+    in every table (a deal's ID on its activities and stage history follows it). Returns the IDs
+    changed (real -> shown)."""
     changed: dict[str, str] = {}
     for t, cols in OTHER_ID_COLUMNS.items():
         for c in cols:
             changed.update(_changed(tables[t], c, scrub, scrub, distinct_first=False))
     if not changed:
-        return
+        return {}
     prefix = "ID"
     while True:  # never onto an ID the data has
         mapping = _number(changed, prefix, 6, salt)
@@ -1205,3 +1247,4 @@ def _renumber_ids(tables: dict[str, pa.Table], scrub: _Scrubber, salt: str) -> N
         for c in cols:
             tables[t] = _replace(tables[t], c, mapping)
 
+    return mapping

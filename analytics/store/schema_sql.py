@@ -1,7 +1,8 @@
 """The SQL that makes a workspace's database: the tables and the views every analysis reads.
 
-:func:`create` makes, in a new database, the canonical tables of :mod:`analytics.schema`, the two
-tables the app keeps beside them (the editable stage mapping and the log of imports, described
+:func:`create` makes, in a new database, the canonical tables of :mod:`analytics.schema`, the
+tables the app keeps beside them (the editable stage mapping, the log of imports and the user's
+corrections of coaching-behaviour readings, described
 by :data:`INTERNAL_COLUMNS`, which a saved workspace holds too) and the views that resolve what
 exports store as references: ``v_opportunities`` gives each deal its owner's name (an ID or
 e-mail resolved through People), the manager the owner reported to at the time (``manager_name``:
@@ -33,13 +34,18 @@ FILTERED_VIEWS = ("v_roster", "v_opportunities", "v_quotas", "v_activities", "v_
 #: most won amount); a choice of the session, like a filter: not saved with the workspace
 REPORTING_CURRENCY = "_reporting_currency"
 IMPORT_LOG = "_imports"
-#: the columns of the two tables the app keeps beside the canonical ones (as :func:`create`
+#: a user's corrections of behaviour readings (:mod:`analytics.store.corrections`): one row per
+#: session and behaviour, with the value and source the correction replaced
+CORRECTIONS = "_corrections"
+#: the columns of the tables the app keeps beside the canonical ones (as :func:`create`
 #: makes them), which a saved workspace holds too
 INTERNAL_COLUMNS = {
     STAGE_MAP: {"stage": "VARCHAR", "is_closed": "BOOLEAN", "is_won": "BOOLEAN"},
     IMPORT_LOG: {"file": "VARCHAR", "table_name": "VARCHAR", "shape": "VARCHAR", "rows_read": "BIGINT",
                  "rows_loaded": "BIGINT", "rows_rejected": "BIGINT", "inserted": "BIGINT", "replaced": "BIGINT",
                  "imported_at": "TIMESTAMP"},
+    CORRECTIONS: {"session_id": "VARCHAR", "behaviour": "VARCHAR", "value": "BOOLEAN", "was_value": "BOOLEAN",
+                  "was_source": "VARCHAR", "corrected_at": "TIMESTAMP"},
 }
 
 
@@ -61,6 +67,8 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
             rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, inserted BIGINT,
             replaced BIGINT, imported_at TIMESTAMP)"""
     )
+    con.execute(f"""CREATE TABLE {CORRECTIONS} (session_id VARCHAR, behaviour VARCHAR, value BOOLEAN,
+                    was_value BOOLEAN, was_source VARCHAR, corrected_at TIMESTAMP)""")
     con.execute(f"CREATE TABLE {REPORTING_CURRENCY} (currency VARCHAR)")
     con.execute(f"CREATE TABLE {NOT_A_PERSON} (ref VARCHAR)")
     create_views(con)

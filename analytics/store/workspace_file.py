@@ -72,15 +72,16 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analytics import schema
-from analytics.store.schema_sql import IMPORT_LOG, INTERNAL_COLUMNS, STAGE_MAP
+from analytics.store.schema_sql import CORRECTIONS, IMPORT_LOG, INTERNAL_COLUMNS, STAGE_MAP
 
 log = logging.getLogger(__name__)
 
 WORKSPACE_FORMAT = "bench-strength-workspace"
 WORKSPACE_VERSION = 1
 MANIFEST = "manifest.json"
-#: the tables a saved workspace holds, in the order they are written and read
-TABLES = (*schema.TABLES, STAGE_MAP, IMPORT_LOG)
+#: the tables a saved workspace holds, in the order they are written and read (a file saved before
+#: corrections existed has no ``_corrections`` member: it opens with none)
+TABLES = (*schema.TABLES, STAGE_MAP, IMPORT_LOG, CORRECTIONS)
 #: rows of a saved table decoded and inserted at a time when a workspace is opened (at most:
 #: batches are also bounded in bytes, OPEN_BATCH_BYTES)
 OPEN_BATCH_ROWS = 1024 * 1024

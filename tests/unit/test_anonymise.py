@@ -22,6 +22,7 @@ from analytics.filters import Filters
 from analytics.results import kpis
 from analytics.store import anonymise as anonymise_module
 from analytics.store.anonymise import AnonymiseOptions, Pseudonyms, anonymise, copy_kind
+from analytics.store.corrections import correct_reading
 from analytics.store.workspace import Origin, Workspace, quote_ident
 from tests.factories import frame_for, workspace_with
 
@@ -505,6 +506,8 @@ def planted_workspace() -> Workspace:
     people = [{**p, "team": f"Team {p['name'].split()[0]}", "region": "APAC (Li)", "role": "Sales rep, Jo's team",
                "segment": "SMB for LI", "role_id": f"role-{p['name']}"} for p in PLANTED]
     ws = workspace_with(people=people, **tables)
+    # a user's correction of a reading names its session by the session's ID (which holds a name here)
+    correct_reading(ws, ws.scalar("SELECT min(session_id) FROM coaching_sessions"), "tied_to_plan", True)
     ws.log_import("Deals - Li Wei export (jo).csv", "opportunities", "Saved mapping: Deepa Varga's deals", 2, 2, 0, 2, 0)
     ws.source, ws.label = "uploads", "Your uploads (Deals - Li Wei export (jo).csv, people-Deepa.csv)"
     return ws
