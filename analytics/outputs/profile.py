@@ -28,6 +28,7 @@ from analytics.results.attainment import quota_basis
 from analytics.settings import Settings
 from analytics.signals.capability import named_gaps
 from analytics.signals.coaching import BEHAVIOURS, behaviour_counts
+from analytics.signals.coaching_text import reading_counts
 from analytics.signals.independence import dependency_curve
 from analytics.signals.surveys import confidence_verdict
 from analytics.store.workspace import Workspace
@@ -208,7 +209,8 @@ def manager_profiles(ws: Workspace, filters: Filters = Filters(), settings: Sett
         counts = behaviour_counts(ws, manager, filters)
         mine = stuck[stuck["manager"] == manager]
         examples = [f"{clip(r.rep)}: {clip(r.capability)}" for r in mine.itertuples()]
-        items = next_one_on_one(row, counts, examples, settings, medians=medians)
+        items = next_one_on_one(row, counts, examples, settings, medians=medians,
+                                readings=reading_counts(ws, manager, filters))
         judged = ((gaps["manager"] == manager) & (gaps["status"] != "not measured")).any()  # a stuck gap could show
         note = "" if items else empty_checklist_note(*checklist_basis(row, counts, judged))
 
