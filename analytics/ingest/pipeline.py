@@ -19,10 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema
+from analytics.ingest.activity_sessions import sessions_from_activities
 from analytics.ingest.composite import add_full_names
 from analytics.ingest.enrich import Enrichment, Roster, enrichment, is_enrichment, reject_unmatched_people, roster_view
 from analytics.ingest.errors import ExportError
 from analytics.ingest.goals import split_team_goals
+from analytics.ingest.notes_import import load_sessions, read_session_notes
 from analytics.ingest.quota_periods import derive_period_end
 from analytics.ingest.ratings import TABLES as RATING_TABLES
 from analytics.ingest.ratings import RatingsLayout, lengthen, widen_ratings
@@ -319,9 +321,19 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     if roster is not None:
         reject_unmatched_people(prepared, mapping, roster)
     before = roster_view(ws) if is_enrichment(table_name) else None
+    reading = None
+    if table_name == "coaching_sessions":  # the behaviours read from the notes, stored with the rows
+        reading = read_session_notes(prepared.frame, mapping, progress)
     if progress:
         progress(0.85, "Loading into the workspace")
-    result = ws.load(table_name, prepared.frame)
+    result = load_sessions(ws, prepared.frame) if table_name == "coaching_sessions" \
+        else ws.load(table_name, prepared.frame)
+    sessions = None
+    if table_name == "activities" and "description" in mapping:  # 1:1s and call reviews logged as activities
+        sessions = sessions_from_activities(ws, prepared.frame, prepared.rows, mapping, analysis.file_name, progress)
+        if sessions.warnings:
+            prepared.warnings.add_written(sessions.warnings)
+            prepared.warnings.first()
     if before is not None:
         report.enrichment = enrichment(ws, table_name, before, prepared.rows_loaded)
     report.as_roster = as_roster
@@ -335,6 +347,10 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         report.source = Source(analysis.file_name, analysis.data, table_name, chosen, frozenset(known),
                                analysis.ratings if columns is not None else None, columns, roster)
     report.notes = prepared.notes
+    if reading is not None and (said := reading.sentence()):
+        report.notes.append(said)
+    if sessions is not None:
+        report.notes += sessions.notes
     report.footer = footer
     report.team_goals = team
     if team:
