@@ -275,7 +275,7 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         report.error = f"{analysis.file_name}: the app did not recognise this file; choose its table and columns."
         return report
     if mapping is None and rec is not None and rec.table != table_name:  # another table chosen: its own guess
-        mapping = guess_mapping(table_name, source_raw.headers)
+        mapping = guess_mapping(table_name, source_raw.headers, rows=source_raw.frame)
     mapping = dict(mapping if mapping is not None else rec.mapping if rec else {})
     mapping = {c: s for c, s in mapping.items() if s in source_raw.headers}
     as_roster = False
