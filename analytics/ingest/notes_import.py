@@ -85,13 +85,16 @@ class NotesReading:
             if self.uncertain:
                 text += f"; {fmt_count(self.uncertain, 'reading')} uncertain (not counted)"
             parts.append(text)
-        if self.not_read:
-            total = sum(self.not_read.values())
-            why = ", ".join(f"{n:,} {NOT_READ_WORDS.get(r, r)}"
-                            for r, n in sorted(self.not_read.items(), key=lambda kv: -kv[1]))
-            parts.append(f"{fmt_count(total, 'note')} not read ({why}: not measured)")
         if self.failed:
-            parts.append(f"the {where} could not be read ({self.failed}); the sessions loaded without readings")
+            parts.append(f"the {where} of {fmt_count(self.not_read.get('error', 0), 'session')} could not be read "
+                         f"(the reader failed: {self.failed}), so their behaviours are not measured; the sessions "
+                         "loaded")
+        not_read = {r: k for r, k in self.not_read.items() if r != "error"}
+        if not_read:
+            total = sum(not_read.values())
+            why = ", ".join(f"{k:,} {NOT_READ_WORDS.get(r, r)}"
+                            for r, k in sorted(not_read.items(), key=lambda kv: -kv[1]))
+            parts.append(f"{fmt_count(total, 'note')} not read ({why}: not measured)")
         if self.from_export:
             parts.append("the export's own flags are used as they are for "
                          + ", ".join(f"{BEHAVIOUR_WORDS[b]} ({fmt_count(n, 'session')})"
@@ -135,7 +138,8 @@ def read_session_notes(frame: pd.DataFrame, mapping: dict[str, str], progress: P
                              if confidence in mapping else pd.Series(np.nan, index=frame.index, dtype="float64"))
         if flags[b].any():
             out.from_export[b] = int(flags[b].sum())
-    frame["text_status"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    frame["text_status"] = (frame["text_status"].astype("string") if "text_status" in mapping  # the app's download
+                            else pd.Series(pd.NA, index=frame.index, dtype="string"))
     if not has_notes:
         return out
     unflagged = ~np.logical_and.reduce([flags[b] for b in schema.COACHING_BEHAVIOURS])

@@ -180,7 +180,8 @@ def test_a_failing_reader_never_takes_the_import_down(monkeypatch):
     assert (s["text_status"] == READER_FAILED).sum() == 5
     assert all(s[b].isna().all() for b in B)
     said = " ".join(rep.notes)
-    assert "not read" in said and "could not be read (RuntimeError)" in said
+    assert "The notes of 5 sessions could not be read (the reader failed: RuntimeError)" in said
+    assert "1 note not read (1 empty" in said
 
 
 def test_a_reader_giving_the_wrong_number_of_rows_counts_as_failing(monkeypatch):
