@@ -46,6 +46,8 @@ BEHAVIOUR_WORDS: dict[str, str] = {
 NOT_READ_WORDS: dict[str, str] = {"empty": "empty", "boilerplate": "boilerplate", "language": "in another language",
                                   "too short": "too short to judge", "error": "the reader failed"}
 READ = "read"
+#: the values of a behaviour's ``_source`` column, as categories (stored as text)
+SOURCES = list(schema.READING_SOURCES)
 NOT_READ = "not read: "
 #: ``text_status`` of notes the reader could not read because it failed (never "no behaviour")
 READER_FAILED = NOT_READ + "error"
@@ -122,24 +124,37 @@ def read_session_notes(frame: pd.DataFrame, mapping: dict[str, str], progress: P
     blank = _blank(frame["notes"]) if has_notes else np.ones(n, dtype=bool)
     flags: dict[str, np.ndarray] = {}
     for b in schema.COACHING_BEHAVIOURS:
-        values = frame[b].astype("boolean") if b in mapping else pd.Series(pd.NA, index=frame.index, dtype="boolean")
+        source, evidence, confidence = schema.reading_columns(b)
+        if b not in mapping:
+            flags[b] = np.zeros(n, dtype=bool)
+            if has_notes:  # to be read: typed columns to write the readings into
+                frame[b] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+                frame[source] = pd.Categorical.from_codes(np.full(n, -1), categories=SOURCES)
+                frame[evidence] = pd.Series(pd.NA, index=frame.index, dtype="string")
+                frame[confidence] = pd.Series(np.nan, index=frame.index, dtype="float64")
+            continue  # else nothing to say: the columns stay NULL (not measured), at no cost
+        values = frame[b].astype("boolean")
         flags[b] = values.notna().to_numpy(dtype=bool)
         frame[b] = values
-        source, evidence, confidence = schema.reading_columns(b)
-        own_source = frame[source].astype("string") if source in mapping else None
-        kept = own_source.isin(schema.READING_SOURCES).to_numpy(dtype=bool, na_value=False) \
-            if own_source is not None else np.zeros(n, dtype=bool)
-        frame[source] = pd.Series(np.where(flags[b], "export", None), index=frame.index, dtype="string")
-        if kept.any():  # the file's own provenance (the app's download loaded again)
-            frame.loc[flags[b] & kept, source] = own_source[flags[b] & kept]
-        frame[evidence] = (frame[evidence].astype("string").where(flags[b] & kept) if evidence in mapping
-                           else pd.Series(pd.NA, index=frame.index, dtype="string"))
-        frame[confidence] = (pd.to_numeric(frame[confidence], errors="coerce").where(flags[b] & kept)
-                             if confidence in mapping else pd.Series(np.nan, index=frame.index, dtype="float64"))
+        # the file's own provenance where it carries it (the app's download loaded again)
+        own = frame[source].astype("string") if source in mapping else None
+        kept = flags[b] & (own.isin(schema.READING_SOURCES).to_numpy(dtype=bool, na_value=False)
+                           if own is not None else np.zeros(n, dtype=bool))
+        codes = np.where(flags[b], SOURCES.index("export"), -1)
+        if kept.any():
+            codes[kept] = [SOURCES.index(v) for v in own[kept]]
+        frame[source] = pd.Categorical.from_codes(codes, categories=SOURCES)  # vectorised, no strings per row
+        if has_notes or evidence in mapping:
+            frame[evidence] = (frame[evidence].astype("string").where(kept) if evidence in mapping
+                               else pd.Series(pd.NA, index=frame.index, dtype="string"))
+        if has_notes or confidence in mapping:
+            frame[confidence] = (pd.to_numeric(frame[confidence], errors="coerce").where(kept)
+                                 if confidence in mapping else pd.Series(np.nan, index=frame.index, dtype="float64"))
         if flags[b].any():
             out.from_export[b] = int(flags[b].sum())
-    frame["text_status"] = (frame["text_status"].astype("string") if "text_status" in mapping  # the app's download
-                            else pd.Series(pd.NA, index=frame.index, dtype="string"))
+    if has_notes or "text_status" in mapping:
+        frame["text_status"] = (frame["text_status"].astype("string") if "text_status" in mapping
+                                else pd.Series(pd.NA, index=frame.index, dtype="string"))
     if not has_notes:
         return out
     unflagged = ~np.logical_and.reduce([flags[b] for b in schema.COACHING_BEHAVIOURS])
