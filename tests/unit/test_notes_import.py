@@ -336,3 +336,18 @@ def test_real_exports_recognised_as_before():
         assert "notes" not in a.recognition.mapping
     task = analyse_file("Task.csv", Path(REAL, "salesforce-api-export/Task.csv").read_bytes())
     assert task.recognition.mapping["description"] == "Description"
+
+
+def test_many_notes_are_read_by_worker_processes_in_order(monkeypatch):
+    """Above PARALLEL_FROM distinct notes the reading is shared among worker processes (the real
+    reader, started fresh): the readings come back in the notes' order, as read in process."""
+    from analytics.ingest import notes_import
+
+    texts = generate(seed=9, n_train=30, n_heldout=10)["text"].fillna("").tolist()
+    here = coaching_text.read_notes(texts)
+    monkeypatch.setattr(notes_import, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(notes_import, "CHUNK", 7)
+    steps = []
+    shared = notes_import.read_texts(texts, steps.append)
+    pd.testing.assert_frame_equal(shared, here)
+    assert steps[-1] == 1.0 and len(steps) == 6
