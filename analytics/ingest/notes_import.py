@@ -24,6 +24,7 @@ from 1:1s logged as CRM activities, :mod:`analytics.ingest.activity_sessions`).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -40,6 +41,7 @@ from analytics.fmt import fmt_count, fmt_pct
 from analytics.ingest import coaching_text
 from analytics.store.workspace import LoadResult, Workspace
 
+log = logging.getLogger(__name__)
 #: the behaviours as a report sentence names them (FRAMEWORK order)
 BEHAVIOUR_WORDS: dict[str, str] = {
     "named_specific_gap": "names a specific gap",
@@ -186,6 +188,7 @@ def read_session_notes(frame: pd.DataFrame, mapping: dict[str, str], progress: P
         if len(readings) != len(texts):
             raise ValueError(f"{len(readings):,} readings for {len(texts):,} notes")
     except Exception as exc:  # noqa: BLE001 - the reader never takes the import down
+        log.exception("coaching notes not read")  # the traceback to the server log only
         frame.loc[need, "text_status"] = READER_FAILED
         out.not_read["error"] = sessions
         out.failed = type(exc).__name__
@@ -252,8 +255,8 @@ def read_texts(texts: list[str], progress: Callable[[float], None] | None = None
     if not parts:  # the workers could not run: read here
         return coaching_text.read_notes(texts, progress=progress)
     out = pd.concat(parts, ignore_index=True)
-    for col in out.select_dtypes("object").columns:  # a chunk without any evidence held None: text, as read here
-        out[col] = out[col].astype("str")
+    for col in [c for c in out.columns if out[c].dtype == "object"]:  # a chunk without evidence held None
+        out[col] = out[col].astype("str")  # text, as read in one piece
     return out
 
 

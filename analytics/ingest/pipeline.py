@@ -11,6 +11,7 @@ held), and its full lists are derived from them again when downloaded (:meth:`Im
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema
-from analytics.ingest.activity_sessions import sessions_from_activities
+from analytics.ingest.activity_sessions import ActivitySessions, sessions_from_activities
 from analytics.ingest.composite import add_full_names
 from analytics.ingest.enrich import Enrichment, Roster, enrichment, is_enrichment, reject_unmatched_people, roster_view
 from analytics.ingest.errors import ExportError
@@ -36,6 +37,7 @@ from analytics.store.memory import return_memory
 from analytics.store.workspace import Workspace
 
 Progress = Callable[[float, str], None]
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -330,7 +332,13 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         else ws.load(table_name, prepared.frame)
     sessions = None
     if table_name == "activities" and "description" in mapping:  # 1:1s and call reviews logged as activities
-        sessions = sessions_from_activities(ws, prepared.frame, prepared.rows, mapping, analysis.file_name, progress)
+        try:  # the activities are loaded: placing their 1:1s must not undo that
+            sessions = sessions_from_activities(ws, prepared.frame, prepared.rows, mapping, analysis.file_name,
+                                                progress)
+        except Exception as exc:  # noqa: BLE001 - reported in words, the traceback to the server log
+            logger.exception("1:1s among the activities of %s not placed", analysis.file_name)
+            sessions = ActivitySessions(notes=[f"The 1:1s and call reviews among these activities could not be loaded "
+                                               f"as coaching sessions ({type(exc).__name__}); the activities loaded."])
         if sessions.warnings:
             prepared.warnings.add_written(sessions.warnings)
             prepared.warnings.first()

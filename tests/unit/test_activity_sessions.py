@@ -204,3 +204,15 @@ def test_real_task_export_loads_as_before_with_no_sessions(calls):
     assert rep.table == "activities" and rep.rows_read == rep.rows_loaded == 75
     assert ws.counts()["coaching_sessions"] == 0 and calls == []
     assert rep.warnings_total == 0 and not [n for n in rep.notes if "1:1" in n]
+
+
+def test_a_failure_placing_the_sessions_never_undoes_the_activities(calls, monkeypatch):
+    from analytics.ingest import pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "sessions_from_activities", broken)
+    ws, rep = load(activities([{"Subject": "1:1 with Sam Lee"}]))
+    assert rep.error is None and rep.rows_loaded == 1 and ws.counts()["activities"] == 1
+    assert any("could not be loaded as coaching sessions (RuntimeError)" in n for n in rep.notes)
