@@ -353,6 +353,14 @@ ACTIVITIES = Table(
         _c("manager_present", "bool", "Explicit flag: the rep's manager attended.",
            synonyms=("Manager Present", "Manager Attended", "Manager On Call", "Manager Joined"),
            used_by=("independence",)),
+        _c("description", "text", "What was written about the activity (Salesforce Task/Event Description, "
+           "HubSpot meeting, call or note body). A 1:1 or call review with a description is also loaded as a "
+           "coaching session, its behaviours read from the text (docs/COACHING_TEXT.md).",
+           synonyms=("Description", "Comments", "Full Comments", "Notes", "Note", "Body", "Call Notes",
+                     "Meeting Notes", "Meeting Description", "Note Body", "Call Body", "Internal Meeting Notes",
+                     "Activity Description", "Task Description", "Event Description", "hs_meeting_body",
+                     "hs_call_body", "hs_note_body", "hs_internal_meeting_notes"),
+           used_by=("coaching",)),
     ),
 )
 

@@ -11,6 +11,7 @@ held), and its full lists are derived from them again when downloaded (:meth:`Im
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -19,10 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema
+from analytics.ingest.activity_sessions import ActivitySessions, sessions_from_activities
 from analytics.ingest.composite import add_full_names
 from analytics.ingest.enrich import Enrichment, Roster, enrichment, is_enrichment, reject_unmatched_people, roster_view
 from analytics.ingest.errors import ExportError
 from analytics.ingest.goals import split_team_goals
+from analytics.ingest.notes_import import load_sessions, read_session_notes
 from analytics.ingest.quota_periods import derive_period_end
 from analytics.ingest.ratings import TABLES as RATING_TABLES
 from analytics.ingest.ratings import RatingsLayout, lengthen, widen_ratings
@@ -34,6 +37,7 @@ from analytics.store.memory import return_memory
 from analytics.store.workspace import Workspace
 
 Progress = Callable[[float, str], None]
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -273,7 +277,7 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         report.error = f"{analysis.file_name}: the app did not recognise this file; choose its table and columns."
         return report
     if mapping is None and rec is not None and rec.table != table_name:  # another table chosen: its own guess
-        mapping = guess_mapping(table_name, source_raw.headers)
+        mapping = guess_mapping(table_name, source_raw.headers, rows=source_raw.frame)
     mapping = dict(mapping if mapping is not None else rec.mapping if rec else {})
     mapping = {c: s for c, s in mapping.items() if s in source_raw.headers}
     as_roster = False
@@ -319,9 +323,25 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
     if roster is not None:
         reject_unmatched_people(prepared, mapping, roster)
     before = roster_view(ws) if is_enrichment(table_name) else None
+    reading = None
+    if table_name == "coaching_sessions":  # the behaviours read from the notes, stored with the rows
+        reading = read_session_notes(prepared.frame, mapping, progress)
     if progress:
         progress(0.85, "Loading into the workspace")
-    result = ws.load(table_name, prepared.frame)
+    result = load_sessions(ws, prepared.frame) if table_name == "coaching_sessions" \
+        else ws.load(table_name, prepared.frame)
+    sessions = None
+    if table_name == "activities" and "description" in mapping:  # 1:1s and call reviews logged as activities
+        try:  # the activities are loaded: placing their 1:1s must not undo that
+            sessions = sessions_from_activities(ws, prepared.frame, prepared.rows, mapping, analysis.file_name,
+                                                progress)
+        except Exception as exc:  # noqa: BLE001 - reported in words, the traceback to the server log
+            logger.exception("1:1s among the activities of %s not placed", analysis.file_name)
+            sessions = ActivitySessions(notes=[f"The 1:1s and call reviews among these activities could not be loaded "
+                                               f"as coaching sessions ({type(exc).__name__}); the activities loaded."])
+        if sessions.warnings:
+            prepared.warnings.add_written(sessions.warnings)
+            prepared.warnings.first()
     if before is not None:
         report.enrichment = enrichment(ws, table_name, before, prepared.rows_loaded)
     report.as_roster = as_roster
@@ -335,6 +355,10 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         report.source = Source(analysis.file_name, analysis.data, table_name, chosen, frozenset(known),
                                analysis.ratings if columns is not None else None, columns, roster)
     report.notes = prepared.notes
+    if reading is not None and (said := reading.sentence()):
+        report.notes.append(said)
+    if sessions is not None:
+        report.notes += sessions.notes
     report.footer = footer
     report.team_goals = team
     if team:

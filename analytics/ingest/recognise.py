@@ -10,6 +10,7 @@ CRM is adding a shape here, not code.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -203,11 +204,14 @@ SAMPLE_ROWS = 200
 
 
 def guess_mapping(table_name: str, headers: list[str],
-                  fixed: dict[str, str] | None = None, custom_fields: bool = True) -> dict[str, str]:
+                  fixed: dict[str, str] | None = None, custom_fields: bool = True,
+                  rows: pd.DataFrame | None = None) -> dict[str, str]:
     """Map canonical columns of ``table_name`` to ``headers`` by synonyms.
 
     Each header is used at most once. ``fixed`` mappings are taken first. For each column
-    the canonical name is tried before its synonyms, and synonyms in their listed order.
+    the canonical name is tried before its synonyms, and synonyms in their listed order. Last,
+    with ``rows`` (a sample of the file), a table's free-text column (:data:`PROSE_COLUMNS`) that
+    no header names is guessed from the values: the unmapped column of prose.
     """
     t = schema.table(table_name)
     by_norm: dict[str, str] = {}
@@ -284,7 +288,84 @@ def guess_mapping(table_name: str, headers: list[str],
                 mapping[col.name] = src
                 used.add(src)
                 break
+    prose_col = PROSE_COLUMNS.get(table_name)
+    if rows is not None and prose_col and prose_col not in mapping:
+        src = prose_guess([h for h in headers if h not in used], rows)
+        if src is not None:
+            mapping[prose_col] = src
     return {c: mapping[c] for c in t.column_names if c in mapping}
+
+
+#: Tables with a free-text column, and that column: a file's column of prose that no header names
+#: (``Recap``, ``What we covered``) is taken as it, a guess the mapping form shows like any other.
+PROSE_COLUMNS: dict[str, str] = {"coaching_sessions": "notes"}
+#: Tables whose rows carry free text of their own, or whose exports often do (a deal's or an
+#: account's description): a column of prose says nothing against them. Any other table loses
+#: :data:`PROSE_AGAINST` for a column of prose it leaves unmapped.
+PROSE_TABLES = ("coaching_sessions", "activities", "data_dictionary", "opportunities", "accounts", "contacts",
+                "leads", "products")
+PROSE_AGAINST = 0.15
+#: Tables whose rows are a conversation between two people, and the columns naming them: beside a
+#: column of prose, a header that names one of them (its synonyms) which another table leaves
+#: unmapped takes :data:`SECOND_PERSON` from that table (a file of a manager, a rep, a date and
+#: notes is a coaching session, not an activity of the rep's).
+CONVERSATION_PEOPLE: dict[str, tuple[str, ...]] = {"coaching_sessions": ("manager", "rep")}
+SECOND_PERSON = 0.15
+#: A column is prose when at least :data:`PROSE_MIN_VALUES` of its sampled values are filled, at
+#: least :data:`PROSE_SHARE` of them have :data:`PROSE_MIN_WORDS` words or more, and their median
+#: length is at least :data:`PROSE_MEDIAN_CHARS` characters (well above a category's or a name's).
+PROSE_MIN_VALUES = 3
+PROSE_MIN_WORDS = 4
+PROSE_SHARE = 0.6
+PROSE_MEDIAN_CHARS = 30
+_PROSE_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _prose_guessed(table_name: str, mapping: dict[str, str]) -> str | None:
+    """The header :func:`guess_mapping` took as ``table_name``'s free-text column from its values
+    (no header of the column's names it), if any."""
+    col = PROSE_COLUMNS.get(table_name)
+    src = mapping.get(col) if col else None
+    return src if src is not None and not schema.table(table_name).column(col).matches(src) else None
+
+
+def _known_header(header: str) -> bool:
+    """Whether a header is a column's name or synonym in any table (it means that column, not notes)."""
+    return normalise_header(header) in _KNOWN_HEADERS
+
+
+def _median_chars(values: list[str]) -> int:
+    lengths = sorted(len(v) for v in values)
+    return lengths[len(lengths) // 2] if lengths else 0
+
+
+def is_prose(values: list[str]) -> bool:
+    """Whether sampled values (non-empty text) read as free text rather than names or categories.
+
+    >>> is_prose(["Asked her what she would do differently on the Acme call", "Role play on Thursday, then review",
+    ...           "He conceded on price at the first pushback; we agreed to practise"])
+    True
+    >>> is_prose(["Sam Lee", "Dana Kim", "Ann Roe"]), is_prose(["Closed Won", "Negotiation", "Prospecting"])
+    (False, False)
+    """
+    if len(values) < PROSE_MIN_VALUES:
+        return False
+    wordy = sum(1 for v in values if len(_PROSE_WORD.findall(v)) >= PROSE_MIN_WORDS)
+    return wordy >= PROSE_SHARE * len(values) and _median_chars(values) >= PROSE_MEDIAN_CHARS
+
+
+def prose_headers(headers: list[str], rows: pd.DataFrame | None) -> list[str]:
+    """The file's columns whose sampled values are prose (:func:`is_prose`)."""
+    if rows is None:
+        return []
+    return [h for h in dict.fromkeys(headers) if is_prose(_sample(rows, h))]
+
+
+def prose_guess(headers: list[str], rows: pd.DataFrame | None) -> str | None:
+    """Among ``headers`` (unmapped ones), the column of prose that no table's header vocabulary
+    names; the longest-written when several are."""
+    found = prose_headers([h for h in headers if not _known_header(h)], rows)
+    return max(found, key=lambda h: _median_chars(_sample(rows, h))) if found else None
 
 
 def _converted_amount(table_name: str, by_norm: dict[str, str], mapping: dict[str, str],
@@ -308,6 +389,13 @@ def converted_amount_header(headers: list[str]) -> str | None:
     for h in headers:
         by_norm.setdefault(normalise_header(h), h)
     return _converted_amount("opportunities", by_norm, {}, set())
+
+
+_KNOWN_HEADERS = frozenset(normalise_header(n) for t in schema.TABLES.values() for c in t.columns
+                           for n in (c.name, *c.synonyms))
+_CONVERSATION_HEADERS = {table: frozenset(normalise_header(n) for c in cols
+                                          for n in (c, *schema.table(table).column(c).synonyms))
+                         for table, cols in CONVERSATION_PEOPLE.items()}
 
 
 #: Synonyms that are labels more often than the column: a goal's ``Name`` ("Sales Q1 FY2025 - Alex")
@@ -401,7 +489,8 @@ def _sample(rows: pd.DataFrame | None, header: str) -> list[str]:
 
 
 def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
-                tells: dict[str, list[str]] | None = None) -> tuple[Candidate, dict[str, str]]:
+                tells: dict[str, list[str]] | None = None,
+                prose: list[str] | None = None) -> tuple[Candidate, dict[str, str]]:
     """Score one canonical table for a file, from its headers and a sample of its rows.
 
     Header evidence (0-1): 0.6 x the share of required columns found + 0.4 x the more of: optional
@@ -409,10 +498,12 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     headers the table explains. Tell-tale headers of this table add 0.05 each (at most 0.15);
     those of another kind that this table does not use take 0.15 each (at most 0.6). Value evidence
     scales the rest: each mapped column's sample is checked against its type (required columns
-    count twice), and the score is multiplied by 0.5 + 0.5 x that fit.
+    count twice), and the score is multiplied by 0.5 + 0.5 x that fit. A column of prose (``prose``,
+    :func:`prose_headers`) left unmapped takes :data:`PROSE_AGAINST` from a table that holds no free
+    text, and beside it a person of a conversation left unmapped takes :data:`SECOND_PERSON`.
     """
     t = schema.table(name)
-    mapping = guess_mapping(name, headers)
+    mapping = guess_mapping(name, headers, rows=rows)
     missing = missing_required(name, mapping)
     req = max(1, len(t.required_columns))
     required = {c.name for c in t.required_columns}
@@ -428,6 +519,8 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     if name in WHOLE_FILE_TABLES:
         header *= explained
     reasons: list[str] = []
+    if guessed := _prose_guessed(name, mapping):
+        reasons.append(f"{guessed} reads as free text: the {PROSE_COLUMNS[name]}")
     if mapping:
         reasons.append(f"{len(mapping)} column{'s' if len(mapping) != 1 else ''} match"
                        + (f"; {', '.join(m.replace('_', ' ') for m in missing)} not found" if missing else
@@ -451,6 +544,18 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
     for kind, hs in against.items():
         what = kind[5:] if kind.startswith("not: ") else schema.table(kind).label.lower()
         reasons.append(f"{', '.join(hs[:3])} {'says' if len(hs) == 1 else 'say'} {what}")
+    prose = prose_headers(headers, rows) if prose is None else prose
+    if prose:
+        loose = [h for h in prose if h not in used]
+        if loose and name not in PROSE_TABLES:
+            penalty += PROSE_AGAINST
+            reasons.append(f"{loose[0]} reads as free text, which {t.label.lower()} do not hold")
+        for other, keys in _CONVERSATION_HEADERS.items():
+            people = [h for h in headers if h not in used and normalise_header(h) in keys] if other != name else []
+            if people:
+                penalty += SECOND_PERSON * len(people)
+                reasons.append(f"{', '.join(people[:2])} beside free text: a conversation, "
+                               f"{schema.table(other).label.lower()}")
     fits, weights = 0.0, 0.0
     bad: list[str] = []
     for canon, src in mapping.items():
@@ -470,8 +575,8 @@ def score_table(name: str, headers: list[str], rows: pd.DataFrame | None = None,
 
 def rank_tables(headers: list[str], rows: pd.DataFrame | None = None) -> list[Candidate]:
     """Every canonical table scored for a file, best first."""
-    tells = telltales(headers)
-    scored = [score_table(name, headers, rows, tells)[0] for name in schema.TABLES]
+    tells, prose = telltales(headers), prose_headers(headers, rows)
+    scored = [score_table(name, headers, rows, tells, prose)[0] for name in schema.TABLES]
     return sorted(scored, key=lambda c: -c.score)
 
 
@@ -539,15 +644,15 @@ def recognise(headers: list[str], saved_mappings: list[dict] | None = None,
             fixed = {c: by_norm[normalise_header(s)] for c, s in shape.columns if normalise_header(s) in by_norm}
             if shape.table == "opportunities" and converted_amount_header(headers):
                 fixed.pop("amount", None)  # the converted amount, in one currency, is preferred
-            mapping = guess_mapping(shape.table, headers, fixed, custom_fields=False)
+            mapping = guess_mapping(shape.table, headers, fixed, custom_fields=False, rows=rows)
             rec = _finish(shape.table, shape.label, headers, mapping)
             if not rec.missing_required:
                 rec.confidence = 1.0
                 rec.candidates = [Candidate(shape.table, 1.0, (f"the layout of {shape.label}",))]
                 return rec
     # Not a known shape: a scored choice over every table.
-    tells = telltales(headers)
-    scored = [score_table(name, headers, rows, tells) for name in schema.TABLES]
+    tells, prose = telltales(headers), prose_headers(headers, rows)
+    scored = [score_table(name, headers, rows, tells, prose) for name in schema.TABLES]
     scored.sort(key=lambda cm: -cm[0].score)
     best, mapping = scored[0]
     runner = scored[1][0].score if len(scored) > 1 else 0.0
@@ -572,6 +677,9 @@ def recognise(headers: list[str], saved_mappings: list[dict] | None = None,
     if (not rec.missing_required and len(mapping) >= 2 and best.score >= CONFIDENT
             and best.score - runner >= MARGIN and not contradicted):
         rec.shape = f"Columns recognised by name: {schema.table(best.table).label.lower()}"
+        guessed = _prose_guessed(best.table, mapping)
+        if guessed:
+            rec.shape += f" ({guessed} taken as the {PROSE_COLUMNS[best.table]} from its values: check it)"
     return rec
 
 
