@@ -25,7 +25,7 @@ import pandas as pd
 
 from analytics import schema
 from analytics.fmt import fmt_count
-from analytics.ingest.notes_import import Progress, load_sessions, read_session_notes
+from analytics.ingest.notes_import import Progress, corrections_note, load_sessions, read_session_notes
 from analytics.ingest.readers import Reject
 from analytics.store.workspace import Workspace
 
@@ -173,10 +173,12 @@ def sessions_from_activities(ws: Workspace, frame: pd.DataFrame, rows: np.ndarra
         loaded = loaded[t.column_names]
         loaded["notes"] = loaded["notes"].astype("string")
         reading = read_session_notes(loaded, {"notes": mapping["description"]}, progress, span=(0.86, 0.95))
-        load_sessions(ws, loaded)
+        corrected = load_sessions(ws, loaded)[1]
         out.loaded = len(loaded)
         said += f": loaded as {fmt_count(out.loaded, 'coaching session')}, behaviours read from their descriptions"
         detail = reading.sentence("descriptions")
+        if corrections_note(corrected):
+            detail = f"{detail} {corrections_note(corrected)}" if detail else corrections_note(corrected)
     if problems:
         kinds = pd.Series([p[1] for p in problems]).value_counts()
         one_manager = {p[2] for p in problems}

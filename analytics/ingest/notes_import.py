@@ -39,6 +39,7 @@ import pandas as pd
 from analytics import schema
 from analytics.fmt import fmt_count, fmt_pct
 from analytics.ingest import coaching_text
+from analytics.store.corrections import apply_corrections
 from analytics.store.workspace import LoadResult, Workspace
 
 log = logging.getLogger(__name__)
@@ -260,11 +261,23 @@ def read_texts(texts: list[str], progress: Callable[[float], None] | None = None
     return out
 
 
-def load_sessions(ws: Workspace, frame: pd.DataFrame) -> LoadResult:
+def load_sessions(ws: Workspace, frame: pd.DataFrame) -> tuple[LoadResult, int]:
     """Load ``coaching_sessions`` rows (a coaching log's, or 1:1s logged as CRM activities): the
-    one place sessions are written, so what must follow every load of them goes here. The lead
-    wires ``analytics.store.corrections.apply_corrections(ws)`` (a user's corrections of readings,
-    applied again to sessions of the same ``session_id``) right after the load below."""
+    one place sessions are written, so what must follow every load of them goes here: a user's
+    corrections of readings are applied again to the sessions of the same ``session_id``
+    (:func:`analytics.store.corrections.apply_corrections`). Returns the load's result and how
+    many sessions got a correction back."""
     result = ws.load("coaching_sessions", frame)
-    # <- corrections re-applied here (apply_corrections(ws)), once the corrections module is merged
-    return result
+    return result, apply_corrections(ws)
+
+
+def corrections_note(n: int) -> str | None:
+    """The import report's line for corrections applied again, or None.
+
+    >>> corrections_note(2)
+    'Your corrections of readings were applied again to 2 sessions of this upload (corrections win over the notes).'
+    """
+    if not n:
+        return None
+    return (f"Your corrections of readings were applied again to {fmt_count(n, 'session')} of this upload "
+            "(corrections win over the notes).")

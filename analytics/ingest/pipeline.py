@@ -25,7 +25,7 @@ from analytics.ingest.composite import add_full_names
 from analytics.ingest.enrich import Enrichment, Roster, enrichment, is_enrichment, reject_unmatched_people, roster_view
 from analytics.ingest.errors import ExportError
 from analytics.ingest.goals import split_team_goals
-from analytics.ingest.notes_import import load_sessions, read_session_notes
+from analytics.ingest.notes_import import corrections_note, load_sessions, read_session_notes
 from analytics.ingest.quota_periods import derive_period_end
 from analytics.ingest.ratings import TABLES as RATING_TABLES
 from analytics.ingest.ratings import RatingsLayout, lengthen, widen_ratings
@@ -328,8 +328,11 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
         reading = read_session_notes(prepared.frame, mapping, progress)
     if progress:
         progress(0.85, "Loading into the workspace")
-    result = load_sessions(ws, prepared.frame) if table_name == "coaching_sessions" \
-        else ws.load(table_name, prepared.frame)
+    corrected = 0
+    if table_name == "coaching_sessions":
+        result, corrected = load_sessions(ws, prepared.frame)
+    else:
+        result = ws.load(table_name, prepared.frame)
     sessions = None
     if table_name == "activities" and "description" in mapping:  # 1:1s and call reviews logged as activities
         try:  # the activities are loaded: placing their 1:1s must not undo that
@@ -356,6 +359,8 @@ def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = 
                                analysis.ratings if columns is not None else None, columns, roster)
     report.notes = prepared.notes
     if reading is not None and (said := reading.sentence()):
+        report.notes.append(said)
+    if said := corrections_note(corrected):
         report.notes.append(said)
     if sessions is not None:
         report.notes += sessions.notes

@@ -155,3 +155,25 @@ def test_a_workspace_saved_before_corrections_existed_opens_with_none(ws):
         assert corrections(opened).empty and opened.counts()["coaching_sessions"] == len(sessions())
     finally:
         opened.close()
+
+
+def test_an_upload_of_the_same_sessions_gets_the_users_corrections_back_through_the_import():
+    """The import itself re-applies corrections (analytics.ingest.notes_import.load_sessions) and
+    says so in its report; before the wiring, the re-upload brought the text's reading back."""
+    from analytics.ingest.pipeline import analyse_file, import_file
+
+    csv = (b"Session ID,Manager,Rep,Date,Notes\n"
+           b"S-1,Dana Kim,Sam Lee,2026-03-02,What did you notice when the buyer pushed back on price?\n"
+           b"S-2,Dana Kim,Sam Lee,2026-03-09,Pipeline looks fine. Acme closes Friday.\n"
+           b"S-3,Dana Kim,Ann Roe,2026-03-10,Ann skipped the economic buyer on Globex and stayed single-threaded.\n"
+           b"S-4,Dana Kim,Ann Roe,2026-03-17,We put negotiation on her development plan; role play on Thursday.\n")
+    ws = Workspace()
+    first = import_file(ws, analyse_file("log.csv", csv))
+    assert first.rows_loaded == 4
+    correct_reading(ws, "S-1", "asked_before_telling", False)
+    again = import_file(ws, analyse_file("log.csv", csv))
+    row = ws.query("SELECT asked_before_telling, asked_before_telling_source FROM coaching_sessions "
+                   "WHERE session_id = 'S-1'").iloc[0]
+    assert row["asked_before_telling"] == False  # noqa: E712 - a nullable boolean
+    assert row["asked_before_telling_source"] == "correction"
+    assert any("corrections of readings were applied again to 1 session" in n for n in again.notes)
