@@ -95,7 +95,8 @@ def mapping_form(a: FileAnalysis, fid: str, expanded: bool, tables: list[str] | 
         if table_name is None:
             st.caption("Pick the kind of data this file holds; the app then suggests a column for each field.")
             return None, {}, None
-        guess = rec.mapping if rec and rec.table == table_name else guess_mapping(table_name, a.headers)
+        guess = rec.mapping if rec and rec.table == table_name else guess_mapping(
+            table_name, a.headers, rows=a.raw.frame if a.raw is not None else None)  # prose read as the notes
         options = [NOT_IN_FILE, *a.headers]
         kinds = a.raw.column_kinds if a.raw is not None else {}
 

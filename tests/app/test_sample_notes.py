@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import pytest
 
 from tests.app.test_pages import ROOT, app, texts
 from tests.factories import workspace_with
@@ -89,7 +88,6 @@ def test_the_sample_is_not_offered_on_a_workspace_of_uploads():
     assert "Try the notes reader" not in texts(at)
 
 
-@pytest.mark.xfail(strict=False, reason="needs the notes import")
 def test_after_adding_the_summary_says_what_was_read_from_the_notes():
     at = _data_page()
     next(b for b in at.button if b.label == ADD).click().run()
