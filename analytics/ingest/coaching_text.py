@@ -15,18 +15,45 @@ The rules are docs/COACHING_TEXT.md. The contract the rest of the app relies on:
 
 * :func:`read_note` is the same for one note, as a dict.
 
-Nothing here downloads anything, and the reader never sees more than one note at a time (no
-state across notes, nothing kept at module level but the compiled rules).
+How a note is read (the "Method" of docs/COACHING_TEXT.md): rules over sentence structure, with
+the vocabulary as data in :mod:`analytics.ingest.coaching_lexicon`.
+
+1. HTML (HubSpot's ``<p>``, ``<br>``, ``&nbsp;``) is turned into lines; a note is cut at
+   :data:`MAX_CHARS`.
+2. "Not read" (empty, boilerplate only, too short, another language) is decided first.
+3. Lines are speaker turns when the note is a transcript (role labels such as ``Manager:``,
+   ``Mgr:``, ``Rep:``, ``AE:``; or names, the manager then found from the note's header
+   "Priya Shah (manager)" or from who asks the coaching questions). Rep turns are dropped; when the
+   manager cannot be told, every reading is capped below "shown" (uncertain).
+4. Units are sentences (or bullets, or turns); abbreviations of terse notes are expanded.
+5. Each behaviour has a positive rule and the boundary rules of the doc (telling and status
+   questions, generic advice, deal next steps, deals that moved, negation and intention); the best
+   unit sets the confidence and is kept as the evidence.
+
+Every pattern is linear in the text (bounded gaps, no nested quantifiers), so a hostile note costs
+at most :data:`MAX_CHARS` worth of work. Nothing here downloads anything, and the reader never sees
+more than one note at a time (no state across notes, nothing kept at module level but the compiled
+rules).
+
+>>> r = read_note("Manager: What did you notice when the buyer pushed back on price?")
+>>> r["asked_before_telling"], r["asked_before_telling_evidence"]
+(True, 'What did you notice when the buyer pushed back on price?')
+>>> read_note("Manager: Don't you think you should have asked about budget?")["asked_before_telling"]
+False
+>>> read_note("Hemos revisado la llamada de descubrimiento con el cliente.")["text_status"]
+'not read: language'
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
+from analytics.ingest import coaching_lexicon as L
 from analytics.schema import ABSENT_BELOW, COACHING_BEHAVIOURS, PRESENT_FROM
 
 #: Why a note is not read (``text_status`` is ``"not read: " + reason``).
@@ -37,105 +64,417 @@ READ = "read"
 #: several hours), so one pasted document cannot hold the import.
 MAX_CHARS = 20_000
 
-_STOP = frozenset("""a about after again all also am an and any are as at be been before but by can could did
-do does doing for from had has have he her him his how i if in into is it its just let me my no not of on or our
-out over she should so than that the their them then there they this to up us was we were what when which who
-why will with would you your yet""".split())
-
-_SENT = re.compile(r"(?<=[.!?])\s+|\s*[\n;•·]\s*|\s+-\s+(?=[a-z])", re.IGNORECASE)
-_SPEAKER = re.compile(r"^\s*([A-Za-z][\w .'-]{0,30}?)\s*:\s*(.*)$")
-_REP_LABEL = re.compile(r"^(rep|seller|ae|sdr|bdr|coachee|employee|agent|customer|buyer|prospect)\b", re.IGNORECASE)
-_BOILER = re.compile(r"^(agenda|notes?|action items?|next steps?|dev(elopment)? plan|summary|attendees|"
-                     r"logged via \w+|call logged.*|meeting held|1:1|n/?a|see doc|tbd|-+)\s*:?\s*$", re.IGNORECASE)
-
-_CAP = (r"(discovery|disc\.?|qualif\w*|objection\w*|obj\.?|negotiat\w*|multi-?thread\w*|single-?thread\w*|"
-        r"value|stakeholder\w*|economic buyer|champion|competit\w*|forecast\w*|demo\w*|clos(e|ing)|"
-        r"prospect\w*|pricing|price|budget|pain|meddic|meddpicc|bant|next step ask|listening|talk(ed)? over)")
-_RULES = {
-    "named_specific_gap": [
-        (re.compile(_CAP + r".{0,80}(gap|weak|fell short|missed|skipped|never|didn'?t|did not|no |not |without|"
-                    r"surface|conceded|too early|before)", re.IGNORECASE), 0.9),
-        (re.compile(r"(didn'?t|did not|never|forgot to|failed to)\s+(ask|confirm|quantif|qualif|identify|"
-                    r"engage|multi|handle|probe)", re.IGNORECASE), 0.85),
-        (re.compile(r"(focus area|gap|area to work on)\s*(identified|named)?\s*:\s*" + _CAP, re.IGNORECASE), 0.9),
-    ],
-    "asked_before_telling": [
-        (re.compile(r"^(what|how)\b.{0,120}(you|your)\b.*\?\s*$", re.IGNORECASE), 0.85),
-        (re.compile(r"\b(asked|ask(ing)?)\b.{0,40}\b(self-?assess|reflect|what (she|he|they)'?d? do "
-                    r"differently|how (she|he|they) (thought|felt|read)|what (she|he|they) noticed)",
-                    re.IGNORECASE), 0.9),
-        (re.compile(r"\b(open|reflection) questions?\b.{0,30}before", re.IGNORECASE), 0.9),
-    ],
-    "tied_to_plan": [
-        (re.compile(r"\b(dev(elopment)? plan|idp|pdp|development goal|learning plan|growth plan)\b", re.IGNORECASE),
-         0.85),
-        (re.compile(r"\b(role[- ]?play|shadow\w*|practi[cs]e|course|module)\b.{0,60}\b(mon|tue|wed|thu|fri|"
-                    r"next|week|revisit|review)", re.IGNORECASE), 0.85),
-    ],
-    "tracked_application": [
-        (re.compile(r"\b(since|last (1:1|session|week|time)|from last|follow[- ]?up|f/u|checked)\b.{0,80}\b"
-                    r"(alone|solo|on (her|his|their) own|independently|without (me|help)|by (her|him)self)",
-                    re.IGNORECASE), 0.9),
-        (re.compile(r"\b(alone|solo|on (her|his|their|your) own|independently|without (me|help))\b.{0,80}\b"
-                    r"(since|last|practi[cs]ed|role play|worked on)", re.IGNORECASE), 0.85),
-    ],
-}
-#: Boundary signals (docs/COACHING_TEXT.md): a question that is really telling, a status question.
-_TELLING = re.compile(r"^(don'?t|didn'?t|shouldn'?t|wouldn'?t|isn'?t|aren'?t|why didn'?t|why not)\b", re.IGNORECASE)
+#: Confidence levels: shown by a clean rule match, uncertain (a boundary signal, an unknown
+#: speaker, a mixed-language note), a near miss decided absent, and nothing near the rule.
+SHOWN, LIKELY, UNSURE, NEAR_MISS, NOTHING = 0.9, 0.85, 0.5, 0.1, 0.05
+#: The highest confidence a reading gets when the speaker or the language is in doubt.
+DOUBT_CAP = 0.6
 
 
-def _sentences(text: str) -> list[str]:
-    """The manager's sentences (rep turns of a transcript dropped)."""
-    out = []
-    for line in text.splitlines() or [text]:
-        m = _SPEAKER.match(line)
-        if m and len(m.group(1).split()) <= 3:
-            if _REP_LABEL.match(m.group(1)):
-                continue
-            line = m.group(2)
-        out += [s.strip(" -*\t") for s in _SENT.split(line) if s and s.strip(" -*\t")]
+def _alt(items: Iterable[str]) -> str:
+    return "(?:" + "|".join(items) + ")"
+
+
+def _words(items: Iterable[str]) -> re.Pattern:
+    return re.compile(r"(?<![\w'])" + _alt(items) + r"(?![\w'])")
+
+
+# ----------------------------------------------------------------------------- compiled vocabulary
+_CAP = _words(L.CAPABILITIES)
+_MANIFEST = _words(L.MANIFESTATIONS)
+_EVAL = _words(L.EVALUATIONS)
+_INSTANCE = re.compile(_alt(L.INSTANCE))
+_GENERIC = _words(L.GENERIC_ADVICE)
+_REFLECT = _words(L.REFLECTION)
+_STATUS = _words(L.STATUS)
+_TELL = re.compile(r"(?<![\w'])" + _alt(L.TELLING) + r"(?![\w'])")
+_NEG_AUX = re.compile(r"^(?:so |and |but |ok |okay |well |now |hmm )?" + _alt(L.NEGATED_AUX) + r"(?![\w'])")
+_OPEN = re.compile(r"^(?:so |and |but |ok |okay |well |now |right |first |before i say anything |"
+                   r"before i (?:give|share) (?:my|any) \w+ )?" + _alt(L.OPEN_START) + r"(?![\w])")
+_CLOSED = re.compile(r"^(?:so |and |but |ok |okay |well |now )?" + _alt(L.CLOSED_START) + r"(?![\w'])")
+_ASK = _words(L.ASK_VERBS)
+_ASK_FIRST = _words(L.ASK_FIRST)
+_PLAN = _words(L.PLAN)
+_PRACTICE = _words(L.PRACTICE)
+_REVISIT = _words(L.REVISIT)
+_DEAL = _words(L.DEAL_OBJECTS)
+_DEAL_PLAN = _words(L.DEAL_PLANS)
+_EARLIER = _words(L.EARLIER)
+_INDEP = _words(L.INDEPENDENT)
+_REFLEXIVE = re.compile(r"(?<![\w'])" + _alt(L.APPLY) + r"(?![\w']).{0,40}?(?<![\w'])" + _alt(L.REFLEXIVE) + r"\b")
+_CHECK = _words(L.CHECK)
+_APPLY = _words(L.APPLY)
+_MOVED = _words(L.DEAL_MOVED)
+_NOT_DONE = _words(L.NOT_DONE)
+_PAST_PRACTICE = re.compile(r"\b(?:since|after|from|in|during) (?:our|the|that|last|his|her|your) (?:\w+ )?"
+                            r"(?:role[- ]?play|practice|training|session|shadowing|workshop|course)")
+_INTENT = _words(L.INTENTION)
+_YOU = re.compile(r"(?<![\w'])(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w'])")
+_REP_REF = re.compile(r"(?<![\w'])(?:you|your|he|she|they|him|her|his|them|their|rep|seller|ae|sdr)(?![\w'])")
+_CUSTOMER_AGENT = re.compile(r"(?<![\w'])(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
+                             r"^(?:customer|client|buyer|prospect|they)\b")
+_FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over|stepped in|did)\b")
+
+# Abbreviations of terse notes: one pass, a dictionary lookup per hit.
+_ABBREV = re.compile(r"(?<![\w/:'])(" + "|".join(re.escape(k) for k in sorted(L.ABBREVIATIONS, key=len, reverse=True))
+                     + r")(?![\w/])")
+# Sentence ends after these are abbreviations, not ends ("disc. stayed surface level").
+_ABBR_DOT = re.compile(r"(?:^|\W)(?:disc|obj|qual|mgr|approx|vs|e\.g|i\.e|etc|mr|ms|mrs|dr|st|no|appt|min|mins|hr|"
+                       r"hrs|est|dept|co|inc|ltd|corp|wk|nxt|mtg|ref|re|cf|fig|[a-z])\.$", re.IGNORECASE)
+_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\s*;\s+|\s+/\s+|\s+\|\s+|\s*•\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·>–—]+|\d{1,2}[.)]|\[[ x]\])\s*")
+_HTML_BREAK = re.compile(r"<\s*(?:br|/p|p|/li|li|/div|div|/h\d|h\d|/tr|tr)\b[^>]{0,200}>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+# "[00:12:03] Priya Shah:", "Manager:", "Priya (manager):" - the label, then what was said.
+_SPEAKER = re.compile(r"^\s*(?:[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?\s*[-–]?\s*)?"
+                      r"([A-Za-z][A-Za-z .'’&-]{0,40}?(?:\s*\([A-Za-z .'-]{1,30}\))?)\s*:\s+(\S.*)$")
+_MANAGER_LABEL = re.compile(r"^" + _alt(L.MANAGER_LABELS) + r"$")
+_REP_LABEL = re.compile(r"^" + _alt(L.REP_LABELS) + r"$")
+_HEADING = re.compile(r"^" + _alt(L.HEADINGS) + r"$")
+_PAREN_ROLE = re.compile(r"\((?:[^()]{0,20}\b)?(manager|mgr|coach|lead|director|rep|ae|sdr|bdr|seller|coachee|"
+                         r"account executive)\b[^()]{0,20}\)", re.IGNORECASE)
+_HEADER_MANAGER = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s*\((?:sales\s)?(?:manager|mgr|coach|team lead)\)|"
+                             r"(?:manager|coach|mgr)\s*[:=]\s*([A-Z][\w'’-]+)", re.IGNORECASE)
+_HEADING_ONLY = re.compile(r"^\W*" + _alt(L.HEADINGS) + r"\s*:?\W*$")
+_BOILER = re.compile(r"(?<![\w'])" + _alt(L.BOILERPLATE) + r"(?![\w'])")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN = re.compile(r"[^\x00-\u024f\W\d_]")
+_ACCENT = re.compile(r"[àâäçéèêëîïôöùûüÿñßáíóúãõ]")
+
+
+
+
+def _slips(word: str) -> set[str]:
+    """The word with one slip of the keyboard: two neighbours swapped, one letter dropped or doubled."""
+    out = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    out |= {word[:i] + word[i + 1:] for i in range(1, len(word))}
+    out |= {word[:i] + word[i] + word[i:] for i in range(len(word))}
+    return out - {word}
+
+
+#: Misspelling -> word, for the words the rules rely on (only words of five letters or more, and
+#: never a misspelling that is itself a word of the lexicon).
+_TYPOS = {slip: w for w in L.TYPO_WORDS if len(w) >= 5 for slip in _slips(w)}
+for _w in L.TYPO_WORDS:
+    _TYPOS.pop(_w, None)
+_TYPO_KEYS = frozenset(_TYPOS)
+_TOKEN = re.compile(r"[a-z][a-z'-]{3,}")
+
+
+# ----------------------------------------------------------------------------- not read
+def _plain(text: str) -> str:
+    """The note as lines of plain text (HTML tags and entities of CRM descriptions removed)."""
+    text = text[:MAX_CHARS]
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", _HTML_BREAK.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    return text.replace("\xa0", " ").replace("\r", "\n").replace("’", "'")
+
+
+def _language(words: list[str]) -> str:
+    """``"other"`` for a note in another language, ``"mixed"``, or ``"english"``."""
+    lower = [w.lower() for w in words]
+    eng = sum(w in L.ENGLISH_STOP for w in lower)
+    foreign = sum(w in L.FOREIGN_STOP for w in lower)
+    if foreign >= 2 and foreign > 2 * eng:
+        return "other"
+    if foreign >= 2 and foreign * 2 >= eng:
+        return "mixed"
+    if len(lower) >= 8 and eng == 0 and any(_ACCENT.search(w) for w in lower):
+        return "other"
+    return "english"
+
+
+def _not_read(text: str) -> tuple[str | None, bool]:
+    """(reason the note is not read or None, whether it is mixed-language)."""
+    letters = _LETTER.findall(text[:2000])
+    if not letters:
+        return "empty", False
+    if len(_NON_LATIN.findall(text[:2000])) * 2 > len(letters):
+        return "language", False
+    stripped, n = _BOILER.subn(" ", text.lower())
+    content = _WORD.findall(stripped)
+    if len(content) < 3:
+        return ("boilerplate" if n else "too short"), False
+    lang = _language(_WORD.findall(text[:4000]))
+    if lang == "other":
+        return "language", False
+    return None, lang == "mixed"
+
+
+# ----------------------------------------------------------------------------- units
+def _normal(sentence: str) -> str:
+    s = _ABBREV.sub(lambda m: L.ABBREVIATIONS[m.group(1)], sentence.lower())
+    if not _TYPO_KEYS.isdisjoint(s.split()) or not _TYPO_KEYS.isdisjoint(_TOKEN.findall(s)):
+        s = _TOKEN.sub(lambda m: _TYPOS.get(m.group(0), m.group(0)), s)
+    return s
+
+
+def _split_sentences(line: str) -> list[str]:
+    out: list[str] = []
+    for piece in _SPLIT.split(line):
+        piece = piece.strip(" \t-–—*")
+        if not piece:
+            continue
+        if out and _ABBR_DOT.search(out[-1]):
+            out[-1] = out[-1] + " " + piece
+        else:
+            out.append(piece)
     return out
 
 
-def _not_read(text: str | None) -> str | None:
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return "empty"
-    text = str(text)
-    if not re.search(r"[A-Za-z]", text):
-        return "empty"
-    lines = [ln for ln in re.split(r"[\n;]", text) if ln.strip() and not _BOILER.match(ln.strip())]
-    words = re.findall(r"[A-Za-z']+", " ".join(lines))
-    if not lines:
-        return "boilerplate"
-    if len(words) < 3:
-        return "too short"
-    stop = sum(w.lower() in _STOP for w in words)
-    if len(words) >= 6 and stop / len(words) < 0.12:
-        return "language"
-    return None
+def _label_role(label: str) -> str:
+    """``manager``, ``rep`` (any other party), ``heading`` or ``name``."""
+    paren = _PAREN_ROLE.search(label)
+    if paren:
+        return "manager" if paren.group(1).lower() in ("manager", "mgr", "coach", "lead", "director") else "rep"
+    key = re.sub(r"\s+", " ", label.lower().strip(" .-"))
+    if _MANAGER_LABEL.match(key):
+        return "manager"
+    if _REP_LABEL.match(key):
+        return "rep"
+    if _HEADING.match(key) or len(key.split()) > 3:
+        return "heading"
+    words = label.split()
+    if all(w[:1].isupper() for w in words):
+        return "name"
+    return "heading"
+
+
+def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool]:
+    """The lines the manager wrote or said: ([(line, speaker)], whether the manager is in doubt)."""
+    labelled = []
+    for line in lines:
+        m = _SPEAKER.match(line)
+        if m:
+            labelled.append((m.group(1).strip(), m.group(2), _label_role(m.group(1))))
+        else:
+            labelled.append((None, line, None))
+    roles = [r for _, _, r in labelled if r in ("manager", "rep")]
+    names = [lab for lab, _, r in labelled if r == "name"]
+    is_transcript = bool(roles) or (len(names) >= 3 and len(set(names)) >= 2)
+    if not is_transcript:
+        return [(line, "") for line in lines], False
+    manager_names: set[str] = set()
+    doubt = False
+    if len(set(names)) >= 1:
+        header = _HEADER_MANAGER.search("\n".join(lines[:3]))
+        chosen = (header.group(1) or header.group(2)) if header else None
+        if chosen:
+            first = chosen.split()[0].lower()
+            manager_names = {n for n in set(names) if n.split()[0].lower() == first}
+        if not manager_names:  # who asks the coaching questions
+            score: dict[str, int] = {}
+            for lab, body, r in labelled:
+                if r == "name":
+                    b = body.lower()
+                    score[lab] = score.get(lab, 0) + (("?" in b and bool(_YOU.search(b))) + bool(_REFLECT.search(b)))
+            ranked = sorted(score.items(), key=lambda kv: -kv[1])
+            if len(ranked) == 1 or (ranked and ranked[0][1] >= 2 and ranked[0][1] >= 1.5 * ranked[1][1] + 1):
+                manager_names = {ranked[0][0]}
+            elif ranked:
+                manager_names, doubt = set(score), True
+    out = []
+    last = None
+    for lab, body, role in labelled:
+        if role is None:  # a continuation line belongs to the last speaker
+            if last is None or last:
+                out.append((body, "manager" if last else ""))
+            continue
+        keep = role == "manager" or (role == "name" and lab in manager_names) or role == "heading" and last is not False
+        last = keep
+        if keep:
+            out.append((body if role != "heading" else f"{lab}: {body}", "manager"))
+    return out, doubt
+
+
+def _units(text: str) -> tuple[list[tuple[str, str, int]], bool]:
+    """(original sentence, normalised sentence, line number) of the manager's words; doubt."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    turns, doubt = _turns(lines)
+    units = []
+    for i, (line, _who) in enumerate(turns):
+        line = _BULLET.sub("", line)
+        for s in _split_sentences(line):
+            if len(s) > 1 and not _HEADING_ONLY.match(s.lower()):
+                units.append((s, _normal(s), i))
+    return units, doubt
+
+
+# ----------------------------------------------------------------------------- behaviours
+def _question_part(n: str) -> str | None:
+    """The question in a sentence (after a colon or an opening quote), lower-case, or None."""
+    s = n.rstrip(" \"'”)")
+    if not s.endswith("?"):
+        head = s.split(" ", 1)[0] if s else ""
+        if not (_OPEN.match(s) and head in ("what", "how", "walk", "talk", "tell")):
+            return None
+    for sep in (': "', ":", '"', "“", "- "):
+        if sep in s:
+            s = s.rsplit(sep, 1)[1]
+    return s.strip(" \"'“”")
+
+
+def _gap(n: str) -> float:
+    cap = _CAP.search(n)
+    if not cap:
+        return NOTHING
+    if n.rstrip(" \"'”)").endswith("?"):
+        return NEAR_MISS  # a question names nothing: it asks or it tells (behaviour 2)
+    if _CUSTOMER_AGENT.search(n) and not _REP_REF.search(n[: cap.start()] + n[cap.end():]):
+        return NEAR_MISS  # a deal fact ("budget not confirmed by customer yet")
+    if _MANIFEST.search(n):
+        if _GENERIC.search(n) and not _INSTANCE.search(n) and not re.search(r"\b(didn'?t|never|without|no)\b", n):
+            return UNSURE
+        return SHOWN
+    if _EVAL.search(n):
+        return SHOWN if _INSTANCE.search(n) else UNSURE
+    return NOTHING
+
+
+def _gap_pair(first: str, second: str) -> float:
+    """A point made over two sentences: an evaluation of a capability ("That's a discovery gap.")
+    beside the observed instance ("On Acme you never asked who signs.")."""
+    for a, b in ((first, second), (second, first)):
+        if _CAP.search(a) and _EVAL.search(a) and _MANIFEST.search(b) and _REP_REF.search(b) \
+                and not b.rstrip(" \"'”)").endswith("?"):
+            return SHOWN
+    return NOTHING
+
+
+def _asked(n: str, direct: bool) -> float:
+    if _INTENT.search(n) or _NOT_DONE.search(n):
+        return NEAR_MISS if (_ASK.search(n) or "?" in n) else NOTHING
+    q = _question_part(n)
+    if q is not None and (direct or q is not n):
+        if _NEG_AUX.match(q) or _TELL.search(q):
+            return NEAR_MISS
+        reflect = _REFLECT.search(q)
+        if _STATUS.search(q) and not reflect:
+            return NEAR_MISS
+        if _OPEN.match(q):
+            if reflect:
+                return SHOWN
+            return UNSURE if _YOU.search(q) else NOTHING
+        if _CLOSED.match(q) and reflect and _YOU.search(q):
+            return UNSURE
+        if q is not n and reflect and _YOU.search(q):  # a quoted question that is not closed
+            return LIKELY
+        return NOTHING
+    if _ASK_FIRST.search(n) and (_ASK.search(n) or re.search(r"\b(first|before|opened|started)\b", n)):
+        return SHOWN
+    ask = _ASK.search(n)
+    if ask:
+        rest = n[ask.end():]
+        if re.search(r"\btold\b", n[: ask.start()]) or _TELL.search(rest) or re.search(
+                r"\bwhy (he|she|they|you) (didn'?t|did not|don'?t|are not|is not|was not|were not)\b|"
+                r"\bwhy (he|she|they|you) not\b|\bwhether it wouldn'?t\b|\bif it is not better\b|"
+                r"\bwhy not\b|\b(isn'?t|is not|wouldn'?t|would not) (it )?(be )?better\b", rest):
+            return NEAR_MISS
+        reflect = _REFLECT.search(rest)
+        if _STATUS.search(rest) and not reflect:
+            return NEAR_MISS
+        if reflect and re.search(r"\b(what|how|to|whether|if|first|where)\b", rest):
+            return SHOWN if re.search(r"\b(what|how|first)\b", rest) or _ASK_FIRST.search(n) else LIKELY
+    return NOTHING
+
+
+def _plan(n: str) -> float:
+    plan = _PLAN.search(n)
+    if plan and not _DEAL_PLAN.fullmatch(plan.group(0)):
+        if _NOT_DONE.search(n) or _INTENT.search(n):
+            return NEAR_MISS
+        return SHOWN
+    practice = _PRACTICE.search(n)
+    if practice and _PAST_PRACTICE.search(n) and not _REVISIT.search(n):
+        return NOTHING  # "since our role play": tracking what was practised, not a plan
+    if practice:
+        if _NOT_DONE.search(n) or _INTENT.search(n):
+            return NEAR_MISS
+        if re.search(r"\b(practi[cs]ed|role[- ]?played|trained)\b", n) and not _REVISIT.search(n):
+            return NOTHING  # past practice: tracking, not a plan
+        if _REVISIT.search(n) or re.search(r"\b(will|'ll|going to|let'?s|assigned|booked|scheduled|enrolled|"
+                                            r"signed up|agreed|set)\b", n):
+            return LIKELY
+        return UNSURE
+    if _CAP.search(n) and re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
+                                    r"again|check back)\b", n) and not _DEAL.search(n):
+        return LIKELY
+    if re.search(r"\bplan\b", n) and _DEAL.search(n) and not _DEAL_PLAN.search(n):
+        return UNSURE
+    return NOTHING
+
+
+def _tracked(n: str) -> float:
+    indep = _INDEP.search(n) or _REFLEXIVE.search(n)
+    if not indep:
+        return NEAR_MISS if (_EARLIER.search(n) and _MOVED.search(n)) else NOTHING
+    if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b", n) \
+            or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n):
+        return NEAR_MISS
+    if _FIRST_PERSON_ACT.search(n) and not re.search(r"\bwithout me\b", n):
+        return NEAR_MISS
+    earlier, check, apply = _EARLIER.search(n), _CHECK.search(n), _APPLY.search(n)
+    if earlier and (apply or check):
+        return SHOWN
+    if check and apply:
+        return LIKELY
+    if earlier or check or apply:
+        return UNSURE
+    return NOTHING
+
+
+_RULES: dict[str, Callable] = {
+    "named_specific_gap": _gap,
+    "tied_to_plan": _plan,
+    "tracked_application": _tracked,
+}
 
 
 def read_note(text: str | None) -> dict:
-    """The reading of one note (see the module's contract)."""
+    """The reading of one note (see the module's contract).
+
+    >>> r = read_note("1:1 - rep skipped the economic buyer on Globex; single-threaded through procurement.")
+    >>> r["named_specific_gap"], r["tied_to_plan"], r["named_specific_gap_confidence"]
+    (True, False, 0.9)
+    """
     out: dict = {"text_status": READ}
-    reason = _not_read(text)
+    reason, mixed = (("empty", False) if text is None or (isinstance(text, float) and np.isnan(text))
+                     else _not_read(_plain(str(text))))
     if reason:
         out["text_status"] = f"not read: {reason}"
         for b in COACHING_BEHAVIOURS:
             out[b], out[f"{b}_confidence"], out[f"{b}_evidence"] = pd.NA, np.nan, None
         return out
-    sentences = _sentences(str(text)[:MAX_CHARS])
+    units, doubt = _units(_plain(str(text)))
+    is_transcript = any(_SPEAKER.match(ln) for ln in str(text)[:300].split("\n")[:3])
+    best = {b: (NOTHING, None) for b in COACHING_BEHAVIOURS}
+    prev: tuple[str, str, int] | None = None
+    for orig, n, line in units:
+        scores = {b: rule(n) for b, rule in _RULES.items()}
+        scores["asked_before_telling"] = _asked(n, direct=is_transcript or n.endswith("?"))
+        if prev is not None and prev[2] == line:  # a point made over two sentences of one turn or line
+            pair = prev[1] + " " + n
+            for b in ("named_specific_gap", "tracked_application"):
+                if scores[b] < SHOWN:
+                    joined = _gap_pair(prev[1], n) if b == "named_specific_gap" else _tracked(pair)
+                    if joined >= PRESENT_FROM and joined > scores[b]:
+                        scores[b] = joined
+                        if best[b][0] < joined:
+                            best[b] = (joined, prev[0] + " " + orig)
+        for b, conf in scores.items():
+            if conf > best[b][0]:
+                best[b] = (conf, orig)
+        prev = (orig, n, line)
     for b in COACHING_BEHAVIOURS:
-        best, evidence = 0.05, None
-        for s in sentences:
-            for rule, conf in _RULES[b]:
-                if rule.search(s):
-                    if b == "asked_before_telling" and _TELLING.match(s):
-                        conf = 0.1
-                    if conf > best:
-                        best, evidence = conf, s
-        out[b] = True if best >= PRESENT_FROM else False if best <= ABSENT_BELOW else pd.NA
-        out[f"{b}_confidence"], out[f"{b}_evidence"] = best, evidence if best > ABSENT_BELOW else None
+        conf, evidence = best[b]
+        if (doubt or mixed) and conf > DOUBT_CAP:
+            conf = DOUBT_CAP
+        out[b] = True if conf >= PRESENT_FROM else False if conf <= ABSENT_BELOW else pd.NA
+        out[f"{b}_confidence"] = conf
+        out[f"{b}_evidence"] = evidence if conf > ABSENT_BELOW else None
     return out
 
 
