@@ -273,9 +273,9 @@ HEADINGS = (
 BOILERPLATE = (
     r"meeting held", r"call logged( via \w+)?", r"logged (via|in|from) \w+", r"see (the |shared |google |attached )?"
     r"(doc|docs|document|notes|file|link)", r"n/?a", r"tbd", r"no notes", r"1:1", r"one[- ]on[- ]one",
-    r"weekly", r"held", r"done", r"completed", r"https?://\S+", r"www\.\S+", r"sent from my \w+",
+    r"https?://\S+", r"www\.\S+", r"sent from my \w+",
     r"agenda", r"notes?", r"action items?", r"next steps?", r"attendees", r"summary", r"recap", r"comments?",
-    r"task", r"meeting", r"call", r"synced", r"sync", r"catch[- ]?up", r"check[- ]?in",
+    r"synced", r"catch[- ]?up", r"check[- ]?in",
 )
 
 #: English function words: a note with too small a share of them is in another language.

@@ -89,8 +89,8 @@ _REFLECT = _words(L.REFLECTION)
 _STATUS = _words(L.STATUS)
 _TELL = re.compile(r"(?<![\w'])" + _alt(L.TELLING) + r"(?![\w'])")
 _NEG_AUX = re.compile(r"^(?:so |and |but |ok |okay |well |now |hmm )?" + _alt(L.NEGATED_AUX) + r"(?![\w'])")
-_OPEN = re.compile(r"^(?:so |and |but |ok |okay |well |now |right |first |before i say anything |"
-                   r"before i (?:give|share) (?:my|any) \w+ )?" + _alt(L.OPEN_START) + r"(?![\w])")
+_OPEN = re.compile(r"^(?:(?:so|and|but|ok|okay|well|now|right|first|then)\b,? |[^,?]{1,40}, )?"
+                   + _alt(L.OPEN_START) + r"(?![\w])")
 _CLOSED = re.compile(r"^(?:so |and |but |ok |okay |well |now )?" + _alt(L.CLOSED_START) + r"(?![\w'])")
 _ASK = _words(L.ASK_VERBS)
 _ASK_FIRST = _words(L.ASK_FIRST)
@@ -106,11 +106,14 @@ _CHECK = _words(L.CHECK)
 _APPLY = _words(L.APPLY)
 _MOVED = _words(L.DEAL_MOVED)
 _NOT_DONE = _words(L.NOT_DONE)
+_PLAN_GATE = re.compile(r"plan|idp|pdp|goal|develop|focus|role|shadow|practi|course|module|train|enabl|workshop|"
+                        r"certif|drill|mock|simulat|learn|lesson|exercis|enrol|session|revisit|review|come back|"
+                        r"look|check back")
 _PAST_PRACTICE = re.compile(r"\b(?:since|after|from|in|during) (?:our|the|that|last|his|her|your) (?:\w+ )?"
                             r"(?:role[- ]?play|practice|training|session|shadowing|workshop|course)")
 _INTENT = _words(L.INTENTION)
 _YOU = re.compile(r"(?<![\w'])(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w'])")
-_REP_REF = re.compile(r"(?<![\w'])(?:you|your|he|she|they|him|her|his|them|their|rep|seller|ae|sdr)(?![\w'])")
+_REP_REF = re.compile(r"(?<![\w'])(?:you|your|he|she|him|her|his|rep|seller|ae|sdr)(?![\w'])")
 _CUSTOMER_AGENT = re.compile(r"(?<![\w'])(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
                              r"^(?:customer|client|buyer|prospect|they)\b")
 _FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over|stepped in|did)\b")
@@ -139,6 +142,7 @@ _HEADING_ONLY = re.compile(r"^\W*" + _alt(L.HEADINGS) + r"\s*:?\W*$")
 _BOILER = re.compile(r"(?<![\w'])" + _alt(L.BOILERPLATE) + r"(?![\w'])")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\W\d_]")
 _ACCENT = re.compile(r"[àâäçéèêëîïôöùûüÿñßáíóúãõ]")
 
@@ -189,16 +193,17 @@ def _language(words: list[str]) -> str:
 
 def _not_read(text: str) -> tuple[str | None, bool]:
     """(reason the note is not read or None, whether it is mixed-language)."""
-    letters = _LETTER.findall(text[:2000])
-    if not letters:
+    head = text[:4000]
+    if not _ALNUM.search(head):
         return "empty", False
-    if len(_NON_LATIN.findall(text[:2000])) * 2 > len(letters):
+    if not head.isascii() and len(_NON_LATIN.findall(head)) * 2 > len(_LETTER.findall(head)):
         return "language", False
-    stripped, n = _BOILER.subn(" ", text.lower())
-    content = _WORD.findall(stripped)
-    if len(content) < 3:
-        return ("boilerplate" if n else "too short"), False
-    lang = _language(_WORD.findall(text[:4000]))
+    words = _WORD.findall(head)
+    if len(words) < 40:  # a longer note is never boilerplate only
+        stripped, n = _BOILER.subn(" ", text.lower())
+        if len(_WORD.findall(stripped)) < 3:
+            return ("boilerplate" if n else "too short"), False
+    lang = _language(words)
     if lang == "other":
         return "language", False
     return None, lang == "mixed"
@@ -243,8 +248,9 @@ def _label_role(label: str) -> str:
     return "heading"
 
 
-def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool]:
-    """The lines the manager wrote or said: ([(line, speaker)], whether the manager is in doubt)."""
+def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
+    """The lines the manager wrote or said: ([(line, speaker)], whether the manager is in doubt,
+    whether the note is a transcript)."""
     labelled = []
     for line in lines:
         m = _SPEAKER.match(line)
@@ -256,7 +262,7 @@ def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool]:
     names = [lab for lab, _, r in labelled if r == "name"]
     is_transcript = bool(roles) or (len(names) >= 3 and len(set(names)) >= 2)
     if not is_transcript:
-        return [(line, "") for line in lines], False
+        return [(line, "") for line in lines], False, False
     manager_names: set[str] = set()
     doubt = False
     if len(set(names)) >= 1:
@@ -287,20 +293,21 @@ def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool]:
         last = keep
         if keep:
             out.append((body if role != "heading" else f"{lab}: {body}", "manager"))
-    return out, doubt
+    return out, doubt, True
 
 
-def _units(text: str) -> tuple[list[tuple[str, str, int]], bool]:
-    """(original sentence, normalised sentence, line number) of the manager's words; doubt."""
+def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
+    """(original sentence, normalised sentence, line number) of the manager's words; whether the
+    manager is in doubt; whether the note is a transcript."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    turns, doubt = _turns(lines)
+    turns, doubt, is_transcript = _turns(lines)
     units = []
     for i, (line, _who) in enumerate(turns):
         line = _BULLET.sub("", line)
         for s in _split_sentences(line):
             if len(s) > 1 and not _HEADING_ONLY.match(s.lower()):
                 units.append((s, _normal(s), i))
-    return units, doubt
+    return units, doubt, is_transcript
 
 
 # ----------------------------------------------------------------------------- behaviours
@@ -345,6 +352,8 @@ def _gap_pair(first: str, second: str) -> float:
 
 
 def _asked(n: str, direct: bool) -> float:
+    if "?" not in n and not _ASK.search(n) and not _ASK_FIRST.search(n):
+        return NOTHING
     if _INTENT.search(n) or _NOT_DONE.search(n):
         return NEAR_MISS if (_ASK.search(n) or "?" in n) else NOTHING
     q = _question_part(n)
@@ -382,6 +391,8 @@ def _asked(n: str, direct: bool) -> float:
 
 
 def _plan(n: str) -> float:
+    if not _PLAN_GATE.search(n):
+        return NOTHING
     plan = _PLAN.search(n)
     if plan and not _DEAL_PLAN.fullmatch(plan.group(0)):
         if _NOT_DONE.search(n) or _INTENT.search(n):
@@ -408,7 +419,7 @@ def _plan(n: str) -> float:
 
 
 def _tracked(n: str) -> float:
-    indep = _INDEP.search(n) or _REFLEXIVE.search(n)
+    indep = _INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n))
     if not indep:
         return NEAR_MISS if (_EARLIER.search(n) and _MOVED.search(n)) else NOTHING
     if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b", n) \
@@ -448,8 +459,7 @@ def read_note(text: str | None) -> dict:
         for b in COACHING_BEHAVIOURS:
             out[b], out[f"{b}_confidence"], out[f"{b}_evidence"] = pd.NA, np.nan, None
         return out
-    units, doubt = _units(_plain(str(text)))
-    is_transcript = any(_SPEAKER.match(ln) for ln in str(text)[:300].split("\n")[:3])
+    units, doubt, is_transcript = _units(_plain(str(text)))
     best = {b: (NOTHING, None) for b in COACHING_BEHAVIOURS}
     prev: tuple[str, str, int] | None = None
     for orig, n, line in units:
@@ -492,6 +502,8 @@ def read_notes(texts: Iterable[str | None], progress: Callable[[float], None] | 
     for b in COACHING_BEHAVIOURS:
         frame[b] = frame[b].astype("boolean")
         frame[f"{b}_confidence"] = frame[f"{b}_confidence"].astype(float)
+        evidence = frame[f"{b}_evidence"].astype(object)
+        frame[f"{b}_evidence"] = evidence.where(evidence.notna(), None)
     if progress:
         progress(1.0)
     return frame
