@@ -46,10 +46,9 @@ CAPABILITIES = (
 
 #: What a shortfall looks like when it is observed (a concrete manifestation, not an impression).
 MANIFESTATIONS = (
-    r"didn'?t", r"did not", r"doesn'?t", r"does not", r"don'?t", r"never", r"forgot", r"fail\w*",
-    r"miss(ed|ing)?", r"skip(ped|ping|s)?", r"without (\w+ing|a \w+|an \w+|the \w+)",
-    r"no (?!help|time|support|problem|issues?|worries|need|one|more|longer|doubt)\w+",
-    r"not (?!yet|signed|closed|moved|approved|back|done|sure|bad)\w+", r"wasn'?t", r"weren'?t", r"isn'?t",
+    r"didn'?t", r"did not", r"doesn'?t", r"does not", r"don'?t", r"never (asked|got|confirmed|qualified|"
+    r"identified|quantified|followed|engaged|mentioned|checked|tested|explored|probed|set)", r"forgot", r"fail\w*",
+    r"miss(ed|ing)?", r"skip(ped|ping|s)?", r"without (asking|\w+ing)", r"wasn'?t", r"weren'?t", r"isn'?t",
     r"lack\w*", r"too (early|soon|fast|quickly|much|long|late|little)", r"conced\w*", r"cave[ds]?",
     r"gave (in|away|up)", r"offer(ed|ing)? (a |the )?discount", r"talk(ed|ing|s)? over", r"interrupt\w*",
     r"jump(ed|ing|s)? (to|into|straight)", r"rush(ed|ing)?", r"accept(ed|ing|s)?", r"instead of",
@@ -60,7 +59,25 @@ MANIFESTATIONS = (
     r"monologu\w*", r"talked (too|for|70|80)", r"unclear", r"vague", r"wrong", r"mistake\w*",
     r"allow(ed)?", r"hesitat\w*", r"backed (off|down)", r"fell (short|apart|flat)", r"ran the (full|whole)",
     r"never (asked|confirmed|got)", r"(un)?quantif\w*", r"not (quantif\w*|confirm\w*|qualif\w*)",
-    r"went (straight|too|off)", r"kept (talking|pitching)", r"took (the|a) (bait|discount)", r"agreed (to|too) (a |the )?(discount|price|terms)",
+    r"went (straight|too|off)", r"kept (talking|pitching)", r"took (the|a) (bait|discount)", r"\d+ ?% off", r"offer(ed|ing)? \d+ ?%", r"immediately (offered|dropped|caved|conceded|agreed|discounted)", r"agreed (to|too) (a |the )?(discount|price|terms)",
+)
+
+#: Weak manifestations ("no ...", "not ...", "without ..."): a shortfall only when the sentence is
+#: about the rep (a pronoun, "rep", an instance) and is not praise ("great discovery, no notes").
+WEAK_MANIFESTATIONS = (r"no", r"not", r"without", r"never")
+
+#: Praise: a capability named with it is not a gap unless a strong manifestation is there too.
+PRAISE = (r"great", r"good", r"excellent", r"nice", r"well done", r"strong", r"solid", r"nailed", r"brilliant",
+          r"impressive", r"awesome", r"perfect", r"love(d)? how", r"kudos", r"improved", r"better than")
+
+#: Shortfalls that name their capability themselves ("talked too much" is listening).
+SELF_EVIDENT_GAPS = (
+    r"talk(ed|ing|s)? (way |far |much )?too much", r"talk(ed|ing|s)? over", r"interrupt(ed|ing|s)",
+    r"(buyer|customer|client|prospect) (barely|hardly|never) (spoke|talked|said)", r"pitch(ed|ing)? too (early|soon)",
+    r"(offered|gave|dropped) (a |the )?(discount|price)", r"single[- ]threaded", r"monologu\w*",
+    r"feature dump\w*", r"jump(ed|ing|s)? (straight )?(to|into) (the )?(demo|pitch|pricing|solution)",
+    r"rush(ed|ing)? (the|to|into) \w+", r"never asked", r"didn'?t ask", r"did not ask", r"forgot to ask",
+    r"no (next step|agenda|champion|decision maker|economic buyer)",
 )
 
 #: An evaluation of a skill without an observed instance ("discovery was weak"): specific only
@@ -97,7 +114,8 @@ REFLECTION = (
     r"own view", r"own analysis", r"own assessment", r"wrong", r"work(ed)?", r"struggl\w*", r"self-?assess\w*",
     r"self-?evaluat\w*", r"self-?review\w*", r"self-?critique",
     r"how (did|does|do|is|was|has) (it|that|the \w+|your \w+|things) (go|going|gone|went)",
-    r"how (it|that|the \w+|things) (went|was going|is going)", r"how (do|did) you think .{0,40}(went|go|going)",
+    r"how (it|that|the \w+|things) (went|was going|is going)", r"your mind", r"going through", r"going on",
+    r"rate (it|that|the \w+|your \w+|yourself)", r"where did it (turn|go wrong|change)", r"what worked", r"what didn'?t", r"how (do|did) you think .{0,40}(went|go|going)",
 )
 
 #: A status question asks for facts about a deal, not reflection (near miss of behaviour 2).
@@ -139,7 +157,7 @@ CLOSED_START = (
 #: Reported asking in a note ("asked her ...", "let him self-assess first").
 ASK_VERBS = (
     r"ask(ed|ing|s)?", r"invit(ed|ing|es?)", r"prompt(ed|ing|s)?", r"encourag(ed|ing|es?)", r"had (her|him|them)",
-    r"let (her|him|them|the rep|rep)", r"made (her|him|them)", r"make (her|him|them)", r"got (her|him|them)",
+    r"let (her|him|them|the rep|rep)", r"made (her|him|them)", r"hav(e|ing) (her|him|them|the rep|rep)", r"make (her|him|them)", r"got (her|him|them)",
     r"question(ed|ing)", r"opened (by|with)", r"started (by|with)", r"began (by|with)", r"first question",
     r"questions? (asked|first)", r"i am asking", r"i ask",
 )
@@ -150,7 +168,7 @@ ASK_FIRST = (
     r"reflection questions?", r"reflective questions?", r"open(-ended)? questions?", r"coaching questions?",
     r"evaluate (their|his|her) own", r"(their|his|her) own (view|analysis|assessment|read|take)",
     r"before (giving|sharing|offering|saying|i gave|i give|i shared|i said|i say|my|any|to say|to give)",
-    r"held back (my|any)", r"then i (give|gave|shared|share|said)", r"after i give", r"let (her|him|them) answer",
+    r"held back (my|any)", r"rate (his|her|their|your) own", r"(his|her|their|your) own (call|performance|demo|meeting|pitch)", r"then i (give|gave|shared|share|said)", r"after i give", r"let (her|him|them) answer",
 )
 
 #: Development plan (behaviour 3): a plan that is about the rep, not a deal.
@@ -235,7 +253,7 @@ DEAL_MOVED = (
 
 #: The manager doing nothing this time, or only meaning to (rule 4: negation and intention).
 NOT_DONE = (
-    r"no time (for|to)", r"didn'?t get (to|round to|around to)", r"did not get to", r"ran out of time",
+    r"no time (for|to)", r"(didn'?t|did not) have (the |any )?time", r"didn'?t manage to", r"didn'?t get (to|round to|around to)", r"did not get to", r"ran out of time",
     r"postponed", r"skipped", r"not (updated|done|discussed|covered)", r"forgot to", r"didn'?t (ask|check|"
     r"update|discuss|cover|do|review|let)", r"did not (ask|check|update|discuss|cover|review|let)",
     r"never (asked|checked)", r"(n/a|none|tbd)\s*$", r"without (a |any )?(development|dev) plan",

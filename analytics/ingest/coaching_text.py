@@ -106,6 +106,14 @@ _CHECK = _words(L.CHECK)
 _APPLY = _words(L.APPLY)
 _MOVED = _words(L.DEAL_MOVED)
 _NOT_DONE = _words(L.NOT_DONE)
+_WEAK = re.compile(r"(?<![\w'])" + _alt(L.WEAK_MANIFESTATIONS) + r" (?!notes?\b|time\b|help\b|issues?\b|problem|"
+                   r"worries|need\b|one\b|more\b|longer\b|doubt\b|calls?\b|meetings?\b)\w+")
+_PRAISE = _words(L.PRAISE)
+_SELF_EVIDENT = _words(L.SELF_EVIDENT_GAPS)
+_WEAK_REFLECT = re.compile(r"(?<![\w'])(?:happen\w*|went|go|going|well|work(?:ed)?|wrong|see|saw|read|change)(?![\w'])")
+_TOLD_FIRST = re.compile(r"\b(?:gave|shared|told|explained|said|walked (?:him|her|them) through) (?:\w+ ){0,3}?"
+                         r"(?:my |the )?(?:feedback|view|opinion|advice|thoughts|answer|what)\b|"
+                         r"\bafter (?:giving|sharing|i gave|i shared) (?:my )?(?:feedback|view|opinion|advice)")
 _PLAN_GATE = re.compile(r"plan|idp|pdp|goal|develop|focus|role|shadow|practi|course|module|train|enabl|workshop|"
                         r"certif|drill|mock|simulat|learn|lesson|exercis|enrol|session|revisit|review|come back|"
                         r"look|check back")
@@ -152,8 +160,9 @@ _ACCENT = re.compile(r"[àâäçéèêëîïôöùûüÿñßáíóúãõ]")
 def _slips(word: str) -> set[str]:
     """The word with one slip of the keyboard: two neighbours swapped, one letter dropped or doubled."""
     out = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
-    out |= {word[:i] + word[i + 1:] for i in range(1, len(word))}
-    out |= {word[:i] + word[i] + word[i:] for i in range(len(word))}
+    if len(word) >= 7:  # a dropped or doubled letter of a shorter word is too often another word
+        out |= {word[:i] + word[i + 1:] for i in range(1, len(word) - 1)}
+        out |= {word[:i] + word[i] + word[i:] for i in range(1, len(word) - 1)}
     return out - {word}
 
 
@@ -276,7 +285,8 @@ def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
             for lab, body, r in labelled:
                 if r == "name":
                     b = body.lower()
-                    score[lab] = score.get(lab, 0) + (("?" in b and bool(_YOU.search(b))) + bool(_REFLECT.search(b)))
+                    asks = "?" in b
+                    score[lab] = score.get(lab, 0) + asks * (1 + bool(_YOU.search(b)) + bool(_REFLECT.search(b)))
             ranked = sorted(score.items(), key=lambda kv: -kv[1])
             if len(ranked) == 1 or (ranked and ranked[0][1] >= 2 and ranked[0][1] >= 1.5 * ranked[1][1] + 1):
                 manager_names = {ranked[0][0]}
@@ -327,12 +337,18 @@ def _question_part(n: str) -> str | None:
 def _gap(n: str) -> float:
     cap = _CAP.search(n)
     if not cap:
+        if _SELF_EVIDENT.search(n) and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
+            return SHOWN  # "you talked too much on the Fabrikam call"
         return NOTHING
     if n.rstrip(" \"'”)").endswith("?"):
         return NEAR_MISS  # a question names nothing: it asks or it tells (behaviour 2)
     if _CUSTOMER_AGENT.search(n) and not _REP_REF.search(n[: cap.start()] + n[cap.end():]):
         return NEAR_MISS  # a deal fact ("budget not confirmed by customer yet")
-    if _MANIFEST.search(n):
+    strong = _MANIFEST.search(n)
+    if not strong and _WEAK.search(n) and not _PRAISE.search(n) and not _INDEP.search(n) \
+            and (_REP_REF.search(n) or _INSTANCE.search(n)):
+        strong = True
+    if strong:
         if _GENERIC.search(n) and not _INSTANCE.search(n) and not re.search(r"\b(didn'?t|never|without|no)\b", n):
             return UNSURE
         return SHOWN
@@ -345,8 +361,10 @@ def _gap_pair(first: str, second: str) -> float:
     """A point made over two sentences: an evaluation of a capability ("That's a discovery gap.")
     beside the observed instance ("On Acme you never asked who signs.")."""
     for a, b in ((first, second), (second, first)):
-        if _CAP.search(a) and _EVAL.search(a) and _MANIFEST.search(b) and _REP_REF.search(b) \
-                and not b.rstrip(" \"'”)").endswith("?"):
+        if not (_CAP.search(a) and _EVAL.search(a)) or b.rstrip(" \"'”)").endswith("?"):
+            continue
+        if (_MANIFEST.search(b) and _REP_REF.search(b)) or (_WEAK.search(b) and not _PRAISE.search(b)
+                                                             and not _INDEP.search(b)):
             return SHOWN
     return NOTHING
 
@@ -360,12 +378,13 @@ def _asked(n: str, direct: bool) -> float:
     if q is not None and (direct or q is not n):
         if _NEG_AUX.match(q) or _TELL.search(q):
             return NEAR_MISS
-        reflect = _REFLECT.search(q)
+        reflect = _REFLECT.search(q) or (q is not n and _OPEN.match(n) and _REFLECT.search(n))
         if _STATUS.search(q) and not reflect:
             return NEAR_MISS
-        if _OPEN.match(q):
+        if _OPEN.match(q) or (q is not n and _OPEN.match(n)):
             if reflect:
-                return SHOWN
+                weak = not _YOU.search(q) and _WEAK_REFLECT.fullmatch(reflect.group(0))
+                return UNSURE if weak else SHOWN
             return UNSURE if _YOU.search(q) else NOTHING
         if _CLOSED.match(q) and reflect and _YOU.search(q):
             return UNSURE
@@ -377,6 +396,8 @@ def _asked(n: str, direct: bool) -> float:
     ask = _ASK.search(n)
     if ask:
         rest = n[ask.end():]
+        if _TOLD_FIRST.search(n[: ask.start()]):
+            return NEAR_MISS  # asked only after giving the answer
         if re.search(r"\btold\b", n[: ask.start()]) or _TELL.search(rest) or re.search(
                 r"\bwhy (he|she|they|you) (didn'?t|did not|don'?t|are not|is not|was not|were not)\b|"
                 r"\bwhy (he|she|they|you) not\b|\bwhether it wouldn'?t\b|\bif it is not better\b|"
@@ -386,7 +407,7 @@ def _asked(n: str, direct: bool) -> float:
         if _STATUS.search(rest) and not reflect:
             return NEAR_MISS
         if reflect and re.search(r"\b(what|how|to|whether|if|first|where)\b", rest):
-            return SHOWN if re.search(r"\b(what|how|first)\b", rest) or _ASK_FIRST.search(n) else LIKELY
+            return SHOWN if re.search(r"\b(what|how|first)\b", rest) or _ASK_FIRST.search(n) else UNSURE
     return NOTHING
 
 
@@ -430,6 +451,8 @@ def _tracked(n: str) -> float:
     earlier, check, apply = _EARLIER.search(n), _CHECK.search(n), _APPLY.search(n)
     if earlier and (apply or check):
         return SHOWN
+    if earlier and re.search(r"\b(since|last|previous|prior|after our|we (practi[cs]ed|worked on|role[- ]?played))\b", n):
+        return LIKELY
     if check and apply:
         return LIKELY
     if earlier or check or apply:

@@ -125,6 +125,104 @@ def test_the_doc_s_other_boundary_sentences():
     assert shown("Agenda: pipeline and quarter plan\nDev plan:\nNotes: pipeline is healthy this month", P) is False
 
 
+# ----------------------------------------------------------------------------- phrasings of our own
+#: Sentences written for these tests in other words than the doc and the generated set (other
+#: customers, verbs, structures): (text, behaviour, expected: True / False / None = uncertain).
+OWN = [
+ # gap present
+ ("She pitched pricing before understanding their process.", G, True),
+ ("You talked for 80% of the call and never let the CFO explain the problem.", G, True),
+ ("Biggest miss on the Contoso demo: no agenda set, so the buyer drove the whole thing.", G, True),
+ ("He's weak at discovery - on Tuesday's call he asked two questions and jumped into the pitch.", G, True),
+ ("Rep didn't identify a champion at Northwind and only spoke to IT.", G, True),
+ ("Objection handling: when they said 'too expensive' she immediately offered 15% off.", G, True),
+ ("You forgot to confirm next steps at the end of the Fabrikam meeting.", G, True),
+ ("Forecasting accuracy is the issue: he committed Litware at 90% with no signed paper process.", G, True),
+ ("gap = qualification. took the lead from marketing at face value, no BANT check", G, True),
+ # gap absent
+ ("Good energy on calls this week, keep it up!", G, False),
+ ("Needs to be more consultative.", G, False),
+ ("We talked about discovery in general.", G, False),
+ ("Great discovery on the Contoso call, she found three pains.", G, False),
+ ("Contoso hasn't confirmed the budget yet.", G, False),
+ ("Work on your closing.", G, False),
+ # asks present
+ ("Manager: Talk me through the Contoso call - where did it turn?", A, True),
+ ("Manager: If you could rerun that negotiation, what would you change?", A, True),
+ ("Opened by having him rate his own call out of 10 and explain why.", A, True),
+ ("Asked her to reflect on what worked in the demo before I shared anything.", A, True),
+ ("Coach: What was going through your mind when they mentioned the competitor?", A, True),
+ ("Started with 'what went well, what would you do differently' - she identified the pricing slip herself.", A, True),
+ # asks absent
+ ("Manager: Why didn't you bring the SE?", A, False),
+ ("Manager: You should have asked about timeline, don't you think?", A, False),
+ ("Manager: What's the close date on Contoso?", A, False),
+ ("Manager: How much is Fabrikam worth now?", A, False),
+ ("Manager: Is the PO in?", A, False),
+ ("Told her to slow down and ask more questions.", A, False),
+ ("Manager: Next time, ask about budget first. Got it?", A, False),
+ ("I gave him my feedback, then asked what he thought.", A, False),  # asked after the answer
+ # plan present
+ ("We'll track this under her Q3 development goals and review at the monthly 1:1.", P, True),
+ ("Booked him into the negotiation workshop on the 12th; debrief after.", P, True),
+ ("Manager: I'd like you to shadow Maria on two discovery calls this month, then we'll compare notes.", P, True),
+ ("Assigned the objection-handling module in the LMS, due Friday, we'll role play it next week.", P, True),
+ # plan absent
+ ("Plan for Contoso: send proposal Monday, get legal review by the 20th.", P, None),  # plan word, deal objects
+ ("Action: Fabrikam security questionnaire by Thursday.", P, False),
+ ("Mutual action plan agreed with the Litware team.", P, False),
+ ("We didn't have time to update her development plan.", P, False),
+ ("Try that next time.", P, False),
+ # tracking present
+ ("Listened to Thursday's Contoso call: she ran the pricing objection play herself, exactly as we drilled it.", T, True),
+ ("Two weeks ago we role-played multi-threading; since then he has booked the CFO at Fabrikam on his own.", T, True),
+ ("Manager: Since our last 1:1, have you tried opening with the agenda without me on the call?", T, True),
+ ("Checked in on the discovery goal: she's now running first calls independently and quantifying pain.", T, True),
+ # tracking absent
+ ("Since last 1:1 Contoso slipped to next quarter.", T, False),
+ ("Checked on the deals from last week: Fabrikam closed, Litware pushed.", T, False),
+ ("I ran the negotiation with Litware myself since he was out.", T, False),
+ ("Did you complete the module?", T, False),
+ ("He closed Fabrikam on his own!", T, False),  # a deal outcome, nothing earlier checked
+]
+
+
+@pytest.mark.parametrize("text,behaviour,expected", OWN, ids=[f"{i}-{b[:5]}" for i, (_, b, _) in enumerate(OWN)])
+def test_own_phrasings(text, behaviour, expected):
+    assert shown(text, behaviour) is expected
+
+
+#: Whole notes in several forms: (note, {behaviour: expected}).
+OWN_NOTES = [
+ ("You did great on discovery, no notes from me.", {G: False}),
+ ("No discovery calls booked this week, pipeline is thin.", {G: False}),
+ ("Strong demo at Contoso, nailed the use case.", {G: False}),
+ ("She asked great discovery questions but never got to who signs - qualification gap.", {G: True}),
+ ("Reviewed the Gong recording together. He lets the customer ramble and doesn't steer back to the agenda.", {G: True}),
+ ("u talked way too much on the fabrikam call, buyer barely spoke", {G: True}),
+ ("Mgr: so walk me thru what happened w/ litware?\nAE: they went dark after pricing\nMgr: what do u think caused that?", {A: True}),
+ ("Weekly 1:1\n- pipeline: 3 deals in commit\n- Contoso close date moved to 30th\n- asked abt Fabrikam paperwork, still w/ legal", {A: False, G: False, P: False, T: False}),
+ ("Salesforce Task - Subject: Coaching\nDescription: Reviewed Litware call. Rep pitched features for 20 min before asking a single question. Agreed to add discovery to her IDP; we'll role-play Tue.", {G: True, P: True, A: False}),
+ ("Gong summary: The manager asked the rep how she felt the negotiation went, then gave feedback on anchoring. Next steps: rep to send revised quote.", {A: True, P: False}),
+ ("Rep: how did I do?\nManager: Honestly? You rushed the close. You asked for the signature before the buyer agreed the value.", {A: False, G: True}),
+ ("[00:01:10] Sarah Lee: So since our role play on objections, did you try the reframe yourself on any call?\n[00:01:25] Jon Park: Yes, on Northwind, it worked.\n[00:01:40] Sarah Lee: Nice, how did it feel doing it without me there?\n[00:02:00] Jon Park: Scary but fine.", {T: True, A: True}),
+ ("He need more confidence, I tell him to prepare better the calls.", {G: False, A: False}),
+ ("In last month I see he is doing the negotiation alone, without to call me, this is good progress from our training.", {T: True}),
+ ("Follow-up from last 1:1: Fabrikam signed! Litware moved to stage 3.", {T: False}),
+ ("<p>1:1 w/ Dan</p><p>&nbsp;</p><p>Dev plan:&nbsp;</p><p>Action items:</p><ul><li>Dan to send Contoso proposal</li></ul>", {P: False}),
+ ("Talked about his career goals and the team lead role opening.", {P: False}),
+ ("Enrolled her in the MEDDICC certification; we'll check progress at our next one-on-one.", {P: True}),
+ ("Asked her whether she thought the Contoso call went well, she said yes.", {A: None}),
+ ("Why do you think they chose the competitor?", {A: True}),
+ ("Manager: What happened with Contoso?\nRep: Lost to the incumbent.\nManager: OK, and the close date for Fabrikam?", {A: None}),
+]
+
+
+@pytest.mark.parametrize("note,expected", OWN_NOTES, ids=[str(i) for i in range(len(OWN_NOTES))])
+def test_own_notes(note, expected):
+    assert {b: shown(note, b) for b in expected} == expected
+
+
 # ----------------------------------------------------------------------------- negation and intention
 @pytest.mark.parametrize("text,behaviour", [
     ("Didn't get to the dev plan today, the forecast took the whole hour.", P),
