@@ -130,8 +130,8 @@ _FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over
 _ABBREV = re.compile(r"(?<![\w/:'])(" + "|".join(re.escape(k) for k in sorted(L.ABBREVIATIONS, key=len, reverse=True))
                      + r")(?![\w/])")
 # Sentence ends after these are abbreviations, not ends ("disc. stayed surface level").
-_ABBR_DOT = re.compile(r"(?:^|\W)(?:disc|obj|qual|mgr|approx|vs|e\.g|i\.e|etc|mr|ms|mrs|dr|st|no|appt|min|mins|hr|"
-                       r"hrs|est|dept|co|inc|ltd|corp|wk|nxt|mtg|ref|re|cf|fig|[a-z])\.$", re.IGNORECASE)
+_ABBR_DOT = frozenset("""disc obj qual mgr approx vs e.g i.e etc mr ms mrs dr st no appt min mins hr hrs est dept co
+inc ltd corp wk nxt mtg ref re cf fig""".split()) | frozenset("abcdefghijklmnopqrstuvwxyz")
 _SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\s*;\s+|\s+/\s+|\s+\|\s+|\s*•\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·>–—]+|\d{1,2}[.)]|\[[ x]\])\s*")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|p|/li|li|/div|div|/h\d|h\d|/tr|tr)\b[^>]{0,200}>", re.IGNORECASE)
@@ -188,9 +188,9 @@ def _plain(text: str) -> str:
 
 def _language(words: list[str]) -> str:
     """``"other"`` for a note in another language, ``"mixed"``, or ``"english"``."""
-    lower = [w.lower() for w in words]
-    eng = sum(w in L.ENGLISH_STOP for w in lower)
-    foreign = sum(w in L.FOREIGN_STOP for w in lower)
+    lower = " ".join(words).lower().split()
+    eng = sum(map(L.ENGLISH_STOP.__contains__, lower))
+    foreign = sum(map(L.FOREIGN_STOP.__contains__, lower))
     if foreign >= 2 and foreign > 2 * eng:
         return "other"
     if foreign >= 2 and foreign * 2 >= eng:
@@ -232,7 +232,7 @@ def _split_sentences(line: str) -> list[str]:
         piece = piece.strip(" \t-–—*")
         if not piece:
             continue
-        if out and _ABBR_DOT.search(out[-1]):
+        if out and out[-1].endswith(".") and (out[-1][:-1].rsplit(None, 1) or [""])[-1].lstrip("(").lower() in _ABBR_DOT:
             out[-1] = out[-1] + " " + piece
         else:
             out.append(piece)
@@ -475,23 +475,31 @@ def read_note(text: str | None) -> dict:
     (True, False, 0.9)
     """
     out: dict = {"text_status": READ}
-    reason, mixed = (("empty", False) if text is None or (isinstance(text, float) and np.isnan(text))
-                     else _not_read(_plain(str(text))))
+    plain = "" if text is None or (isinstance(text, float) and np.isnan(text)) else _plain(str(text))
+    reason, mixed = _not_read(plain) if plain else ("empty", False)
     if reason:
         out["text_status"] = f"not read: {reason}"
         for b in COACHING_BEHAVIOURS:
             out[b], out[f"{b}_confidence"], out[f"{b}_evidence"] = pd.NA, np.nan, None
         return out
-    units, doubt, is_transcript = _units(_plain(str(text)))
+    units, doubt, is_transcript = _units(plain)
     best = {b: (NOTHING, None) for b in COACHING_BEHAVIOURS}
     prev: tuple[str, str, int] | None = None
+    prev_flags = (False, False)
+    seen: dict[str, dict] = {}  # a sentence said twice in one note is read once
     for orig, n, line in units:
-        scores = {b: rule(n) for b, rule in _RULES.items()}
-        scores["asked_before_telling"] = _asked(n, direct=is_transcript or n.endswith("?"))
+        scores = seen.get(n)
+        if scores is None:
+            scores = {b: rule(n) for b, rule in _RULES.items()}
+            scores["asked_before_telling"] = _asked(n, direct=is_transcript or n.endswith("?"))
+            seen[n] = scores
+        scores = dict(scores)
+        # what a two-sentence point needs: an evaluated capability, or an independent use
+        flags = (bool(_EVAL.search(n)), bool(_INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n))))
         if prev is not None and prev[2] == line:  # a point made over two sentences of one turn or line
             pair = prev[1] + " " + n
-            for b in ("named_specific_gap", "tracked_application"):
-                if scores[b] < SHOWN:
+            for k, b in enumerate(("named_specific_gap", "tracked_application")):
+                if scores[b] < SHOWN and (flags[k] or prev_flags[k]):
                     joined = _gap_pair(prev[1], n) if b == "named_specific_gap" else _tracked(pair)
                     if joined >= PRESENT_FROM and joined > scores[b]:
                         scores[b] = joined
@@ -500,7 +508,7 @@ def read_note(text: str | None) -> dict:
         for b, conf in scores.items():
             if conf > best[b][0]:
                 best[b] = (conf, orig)
-        prev = (orig, n, line)
+        prev, prev_flags = (orig, n, line), flags
     for b in COACHING_BEHAVIOURS:
         conf, evidence = best[b]
         if (doubt or mixed) and conf > DOUBT_CAP:

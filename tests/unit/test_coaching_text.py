@@ -402,3 +402,17 @@ def test_floor_on_the_generated_held_out_split():
     scores = score(held, read_notes(held["text"]))
     assert scores["macro_f1"] >= 0.93, scores
     assert scores["not_read"]["labels_only"] == scores["not_read"]["reader_only"] == 0
+
+
+def test_bench_row_reads_the_import_mix():
+    from benchmarks import notes, run
+
+    mix = notes.build_notes(400, seed=3)
+    long_transcripts = [t for t in mix if t.startswith("Manager: ") and 20 <= t.count("\n") + 1 <= 60]
+    assert len(mix) == 400 and len(long_transcripts) >= 40
+    res = notes.measure_notes(300)
+    assert res["notes"] == 300 and res["seconds"] > 0 and res["notes_per_s"] > 0
+    rows = run.build_rows([1.0], {1.0: {"rows": 1, "app_s": 1.0, "duckdb_s": 1.0, "pandas_s": 1.0, "app_peak_mb": 1,
+                                        "duckdb_peak_mb": 1, "pandas_peak_mb": 1}}, {}, None, {}, None, res)
+    row = next(r for r in rows if r[0].startswith("Read coaching notes (300"))
+    assert row[1] == {1.0: res["seconds"]} and row[3] == "< 60" and row[4] == "met"
