@@ -10,6 +10,14 @@ are "not read". Rules of the count (docs/COACHING_TEXT.md):
 * a reading that is uncertain (<NA>) or a note the *reader* did not read counts as "not shown";
 * ``--errors`` lists the misread notes grouped by behaviour and boundary case (``case_<b>``).
 
+``--compare`` scores the methods of docs/COACHING_TEXT.md's "Method" table on the generated set
+(trained on ``train``, scored on both splits): the rules; TF-IDF (word and character n-grams) with
+logistic regression, per note and per sentence; sentence embeddings of ``wordllama`` with logistic
+regression, per note and per sentence (only when ``wordllama`` is importable, e.g.
+``PYTHONPATH=/tmp/wl`` with ``WORDLLAMA_CACHE`` naming a folder holding ``tokenizer/`` and
+``weights/``: it is never a dependency of the app); and the rules with the TF-IDF sentence model
+deciding only the readings the rules leave uncertain.
+
 ``--set generated`` is :func:`tests.coaching_notes.generate` (its ``train`` split is the only one
 to tune on; read ``heldout`` for its aggregate numbers only). ``--set written`` is a hand-written
 set loaded by name through ``tests.coaching_notes_written.load()``, for a blind evaluation.
@@ -111,12 +119,170 @@ def errors(df: pd.DataFrame, readings: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+# ----------------------------------------------------------------------------- method comparison
+def _sentences(texts: list[str]) -> list[list[str]]:
+    """The manager's sentences of each note, as the reader splits them (rep turns dropped)."""
+    from analytics.ingest.coaching_text import _plain, _units
+
+    return [[n for _, n, _ in _units(_plain(t))[0]] or [""] for t in texts]
+
+
+def _frame(probs: dict[str, list[float]], n: int) -> pd.DataFrame:
+    """Probabilities per behaviour as readings (bands of docs/COACHING_TEXT.md: uncertain is <NA>);
+    ``b_confidence`` keeps the probability."""
+    from analytics.schema import ABSENT_BELOW, PRESENT_FROM
+
+    out = pd.DataFrame({"text_status": ["read"] * n})
+    for b, p in probs.items():
+        out[b] = pd.array([True if x >= PRESENT_FROM else False if x <= ABSENT_BELOW else pd.NA for x in p],
+                          dtype="boolean")
+        out[f"{b}_confidence"] = list(p)
+    return out
+
+
+def _at_half(readings: pd.DataFrame) -> pd.DataFrame:
+    """The same readings decided at probability 0.5 (no uncertain band): a classifier's own threshold."""
+    out = readings.copy()
+    for b in COACHING_BEHAVIOURS:
+        out[b] = pd.array(readings[f"{b}_confidence"] >= 0.5, dtype="boolean")
+    return out
+
+
+def compare() -> str:  # pragma: no cover - an experiment, run by hand
+    import os
+
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    df = load_set("generated")
+    df = df[df[list(COACHING_BEHAVIOURS)].notna().all(axis=1)].reset_index(drop=True)  # read notes only
+    train, held = df[df.split == "train"].reset_index(drop=True), df[df.split == "heldout"].reset_index(drop=True)
+    rows = []
+
+    def add(name: str, fit_predict, size: str, licence: str) -> None:
+        t0 = time.perf_counter()
+        res = {}
+        for split, part in (("train", train), ("heldout", held)):
+            t1 = time.perf_counter()
+            readings = fit_predict(part)
+            res[split] = (score(part, readings), len(part) / (time.perf_counter() - t1),
+                          score(part, _at_half(readings)))
+        rows.append((name, res, size, licence, time.perf_counter() - t0))
+
+    add("rules", lambda part: read_notes(part["text"].tolist()), "code + word lists, ~40 KB", "project's")
+
+    def tfidf():
+        word = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+        return word, char
+
+    def note_level(embed_fit, embed):
+        models = {}
+
+        def fit_predict(part):
+            if not models:
+                x = embed_fit(train["text"].tolist())
+                for b in COACHING_BEHAVIOURS:
+                    models[b] = LogisticRegression(max_iter=2000, C=10).fit(x, train[b].astype(bool))
+            x = embed(part["text"].tolist())
+            return _frame({b: models[b].predict_proba(x)[:, 1] for b in COACHING_BEHAVIOURS}, len(part))
+        return fit_predict
+
+    def sentence_level(embed_fit, embed):
+        """Sentence classifier (positive: the labelled evidence sentence; negative: the other sentences
+        of the note); a note's probability is its best sentence's."""
+        models = {}
+
+        def fit_predict(part):
+            sents = _sentences(part["text"].tolist())
+            if not models:
+                tr = _sentences(train["text"].tolist())
+                flat = [s for ss in tr for s in ss]
+                x = embed_fit(flat)
+                for b in COACHING_BEHAVIOURS:
+                    ev = [(_sentences([e])[0][0] if isinstance(e, str) else None) for e in train[f"evidence_{b}"]]
+                    y = [bool(e) and (s == e or e in s or s in e) for ss, e in zip(tr, ev, strict=True) for s in ss]
+                    models[b] = LogisticRegression(max_iter=2000, C=10).fit(x, y)
+            flat = [s for ss in sents for s in ss]
+            x = embed(flat)
+            bounds = np.cumsum([0] + [len(ss) for ss in sents])
+            probs = {}
+            for b in COACHING_BEHAVIOURS:
+                p = models[b].predict_proba(x)[:, 1]
+                probs[b] = [float(p[i:j].max()) for i, j in zip(bounds[:-1], bounds[1:], strict=True)]
+            return _frame(probs, len(part))
+        return fit_predict
+
+    vec: dict = {}
+
+    def tf_fit(texts):
+        vec["w"], vec["c"] = tfidf()
+        return hstack([vec["w"].fit_transform(texts), vec["c"].fit_transform(texts)]).tocsr()
+
+    def tf(texts):
+        return hstack([vec["w"].transform(texts), vec["c"].transform(texts)]).tocsr()
+
+    import sklearn
+
+    add("TF-IDF word+char, logistic regression, per note", note_level(tf_fit, tf), "fitted at run time",
+        f"scikit-learn {sklearn.__version__}, BSD-3")
+    vec2: dict = {}
+
+    def tf_fit2(texts):
+        vec2["w"], vec2["c"] = tfidf()
+        return hstack([vec2["w"].fit_transform(texts), vec2["c"].fit_transform(texts)]).tocsr()
+
+    def tf2(texts):
+        return hstack([vec2["w"].transform(texts), vec2["c"].transform(texts)]).tocsr()
+
+    sent_tfidf = sentence_level(tf_fit2, tf2)
+    add("TF-IDF word+char, logistic regression, per sentence", sent_tfidf, "fitted at run time",
+        f"scikit-learn {sklearn.__version__}, BSD-3")
+    try:
+        from wordllama import WordLlama
+
+        wl = WordLlama.load(cache_dir=os.environ.get("WORDLLAMA_CACHE"), disable_download=True)
+
+        def emb(texts):
+            return wl.embed(texts, norm=True)
+
+        add("wordllama l2_supercat 256-d embeddings, logistic regression, per note", note_level(emb, emb),
+            "16 MB weights in the wheel (33 MB installed)", "MIT")
+        add("wordllama l2_supercat 256-d embeddings, logistic regression, per sentence", sentence_level(emb, emb),
+            "16 MB weights in the wheel (33 MB installed)", "MIT")
+    except ImportError:
+        pass
+
+    def combined(part):
+        rules = read_notes(part["text"].tolist())
+        learned = sent_tfidf(part)
+        for b in COACHING_BEHAVIOURS:
+            uncertain = rules[b].isna()
+            rules.loc[uncertain, b] = learned.loc[uncertain, b]
+        return rules
+
+    add("rules, TF-IDF per sentence only for uncertain readings", combined, "both", "both")
+    lines = ["| method | train macro-F1 | held-out macro-F1 (bands) | held-out F1 per behaviour (gap / ask / plan / "
+             "track) | held-out macro-F1 at p ≥ 0.5 | notes/s (held-out) |", "|---|---|---|---|---|---|"]
+    for name, res, _size, _lic, _ in rows:
+        per = " / ".join(f"{res['heldout'][0][b]['f1']:.2f}" for b in COACHING_BEHAVIOURS)
+        lines.append(f"| {name} | {res['train'][0]['macro_f1']:.3f} | {res['heldout'][0]['macro_f1']:.3f} | {per} | "
+                     f"{res['heldout'][2]['macro_f1']:.3f} | {res['heldout'][1]:,.0f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", choices=("train", "heldout", "all"), default="train")
     ap.add_argument("--set", dest="which", choices=("generated", "written"), default="generated")
     ap.add_argument("--errors", action="store_true", help="list the misread notes by boundary case")
+    ap.add_argument("--compare", action="store_true", help="score the methods of the Method table (generated set)")
     args = ap.parse_args(argv)
+    if args.compare:
+        print(compare())
+        return 0
     df = load_set(args.which)
     if args.split != "all" and "split" in df:
         df = df[df["split"] == args.split]
