@@ -275,7 +275,7 @@ MANAGER_LABELS = (
 REP_LABELS = (
     r"rep", r"sales rep", r"ae", r"sdr", r"bdr", r"am", r"seller", r"account executive", r"account manager",
     r"coachee", r"employee", r"agent", r"r", r"csm", r"se", r"trainee", r"salesperson", r"mentee",
-    r"customer", r"buyer", r"prospect", r"client", r"other", r"speaker \d", r"participant",
+    r"customer", r"buyer", r"prospect", r"client", r"other",
 )
 #: Headings that look like speaker labels but are not ("Next steps: ...").
 HEADINGS = (

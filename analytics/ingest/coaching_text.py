@@ -138,7 +138,16 @@ _HTML_BREAK = re.compile(r"<\s*(?:br|/p|p|/li|li|/div|div|/h\d|h\d|/tr|tr)\b[^>]
 _HTML_TAG = re.compile(r"<[^<>]{0,200}>")
 # "[00:12:03] Priya Shah:", "Manager:", "Priya (manager):" - the label, then what was said.
 _SPEAKER = re.compile(r"^\s*(?:[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?\s*[-–]?\s*)?"
-                      r"([A-Za-z][A-Za-z .'’&-]{0,40}?(?:\s*\([A-Za-z .'-]{1,30}\))?)\s*:\s+(\S.*)$")
+                      r"([A-Za-z][A-Za-z0-9 .'’&-]{0,40}?(?:\s*\([A-Za-z .'-]{1,30}\))?)\s*:\s+(\S.*)$")
+# A speaker alone on a line with a timestamp, the words on the next line (Otter, Teams, Zoom exports).
+_TIMESTAMP = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?[\])]?"
+_SPEAKER_LINE = re.compile(r"^\s*(?:" + _TIMESTAMP + r"\s*[-–]?\s*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}(?: \([A-Za-z ]{1,20}\))?)"
+                           r"\s*(?:" + _TIMESTAMP + r")?\s*$")
+_HAS_TIMESTAMP = re.compile(_TIMESTAMP)
+# WebVTT: cue timings and voice tags (<v Priya Shah>).
+_VTT_CUE = re.compile(r"^\s*(?:WEBVTT.*|\d+|\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->.*)$", re.MULTILINE)
+_VTT_VOICE = re.compile(r"<v(?:\.[\w.-]{1,20})?\s+([^<>]{1,40})>")
+_UNKNOWN_SPEAKER = re.compile(r"^(?:speaker|participant|person|voice|spk|unknown speaker) ?\d{0,2}$")
 _MANAGER_LABEL = re.compile(r"^" + _alt(L.MANAGER_LABELS) + r"$")
 _REP_LABEL = re.compile(r"^" + _alt(L.REP_LABELS) + r"$")
 _HEADING = re.compile(r"^" + _alt(L.HEADINGS) + r"$")
@@ -179,7 +188,11 @@ _TOKEN = re.compile(r"[a-z][a-z'-]{3,}")
 def _plain(text: str) -> str:
     """The note as lines of plain text (HTML tags and entities of CRM descriptions removed)."""
     text = text[:MAX_CHARS]
+    if "-->" in text:
+        text = _VTT_CUE.sub("", text)
     if "<" in text:
+        if "<v" in text:
+            text = _VTT_VOICE.sub(lambda m: f"\n{m.group(1)}: ", text)
         text = _HTML_TAG.sub(" ", _HTML_BREAK.sub("\n", text))
     if "&" in text:
         text = html.unescape(text)
@@ -245,6 +258,8 @@ def _label_role(label: str) -> str:
     if paren:
         return "manager" if paren.group(1).lower() in ("manager", "mgr", "coach", "lead", "director") else "rep"
     key = re.sub(r"\s+", " ", label.lower().strip(" .-"))
+    if _UNKNOWN_SPEAKER.match(key):
+        return "name"  # a speaker not named: told apart by who asks the coaching questions
     if _MANAGER_LABEL.match(key):
         return "manager"
     if _REP_LABEL.match(key):
@@ -280,7 +295,7 @@ def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
         if chosen:
             first = chosen.split()[0].lower()
             manager_names = {n for n in set(names) if n.split()[0].lower() == first}
-        if not manager_names:  # who asks the coaching questions
+        if not manager_names and "manager" not in roles:  # who asks the coaching questions
             score: dict[str, int] = {}
             for lab, body, r in labelled:
                 if r == "name":
@@ -306,10 +321,28 @@ def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
     return out, doubt, True
 
 
+def _join_speaker_lines(lines: list[str]) -> list[str]:
+    """"Priya Shah  0:05" then "What did you notice?" -> "Priya Shah: What did you notice?" (only
+    speaker lines that carry a timestamp, so a heading alone on a line is never taken for one)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _SPEAKER_LINE.match(lines[i]) if i + 1 < len(lines) else None
+        if m and _HAS_TIMESTAMP.search(lines[i]) and not _SPEAKER_LINE.match(lines[i + 1]):
+            out.append(f"{m.group(1)}: {lines[i + 1].strip()}")
+            i += 2
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
 def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
     """(original sentence, normalised sentence, line number) of the manager's words; whether the
     manager is in doubt; whether the note is a transcript."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) >= 4 and ":" in text:
+        lines = _join_speaker_lines(lines)
     turns, doubt, is_transcript = _turns(lines)
     units = []
     for i, (line, _who) in enumerate(turns):
