@@ -78,6 +78,8 @@ SELF_EVIDENT_GAPS = (
     r"feature dump\w*", r"jump(ed|ing|s)? (straight )?(to|into) (the )?(demo|pitch|pricing|solution)",
     r"rush(ed|ing)? (the|to|into) \w+", r"never asked", r"didn'?t ask", r"did not ask", r"forgot to ask",
     r"no (next step|agenda|champion|decision maker|economic buyer)",
+    r"(led|opened|started|kicked off) with (the |a |our )?(product|features?|pitch|demo|pricing|price|slides?|deck|"
+    r"company overview)", r"instead of (their|the|his|her|the buyer'?s|the customer'?s) (problem|pain|needs?|business)",
 )
 
 #: An evaluation of a skill without an observed instance ("discovery was weak"): specific only

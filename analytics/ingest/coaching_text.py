@@ -76,7 +76,7 @@ def _alt(items: Iterable[str]) -> str:
 
 
 def _words(items: Iterable[str]) -> re.Pattern:
-    return re.compile(r"(?<![\w'])" + _alt(items) + r"(?![\w'])")
+    return re.compile(r"(?<![\w])(?<!\w')" + _alt(items) + r"(?![\w]|'\w)")
 
 
 # ----------------------------------------------------------------------------- compiled vocabulary
@@ -87,11 +87,11 @@ _INSTANCE = re.compile(_alt(L.INSTANCE))
 _GENERIC = _words(L.GENERIC_ADVICE)
 _REFLECT = _words(L.REFLECTION)
 _STATUS = _words(L.STATUS)
-_TELL = re.compile(r"(?<![\w'])" + _alt(L.TELLING) + r"(?![\w'])")
-_NEG_AUX = re.compile(r"^(?:so |and |but |ok |okay |well |now |hmm )?" + _alt(L.NEGATED_AUX) + r"(?![\w'])")
+_TELL = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.TELLING) + r"(?![\w]|'\w)")
+_NEG_AUX = re.compile(r"^(?:so |and |but |ok |okay |well |now |hmm )?" + _alt(L.NEGATED_AUX) + r"(?![\w]|'\w)")
 _OPEN = re.compile(r"^(?:(?:so|and|but|ok|okay|well|now|right|first|then)\b,? |[^,?]{1,40}, )?"
                    + _alt(L.OPEN_START) + r"(?![\w])")
-_CLOSED = re.compile(r"^(?:so |and |but |ok |okay |well |now )?" + _alt(L.CLOSED_START) + r"(?![\w'])")
+_CLOSED = re.compile(r"^(?:so |and |but |ok |okay |well |now )?" + _alt(L.CLOSED_START) + r"(?![\w]|'\w)")
 _ASK = _words(L.ASK_VERBS)
 _ASK_FIRST = _words(L.ASK_FIRST)
 _PLAN = _words(L.PLAN)
@@ -101,28 +101,33 @@ _DEAL = _words(L.DEAL_OBJECTS)
 _DEAL_PLAN = _words(L.DEAL_PLANS)
 _EARLIER = _words(L.EARLIER)
 _INDEP = _words(L.INDEPENDENT)
-_REFLEXIVE = re.compile(r"(?<![\w'])" + _alt(L.APPLY) + r"(?![\w']).{0,40}?(?<![\w'])" + _alt(L.REFLEXIVE) + r"\b")
+_REFLEXIVE = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.APPLY) + r"(?![\w]|'\w).{0,40}?(?<![\w])(?<!\w')" + _alt(L.REFLEXIVE) + r"\b")
 _CHECK = _words(L.CHECK)
 _APPLY = _words(L.APPLY)
 _MOVED = _words(L.DEAL_MOVED)
 _NOT_DONE = _words(L.NOT_DONE)
-_WEAK = re.compile(r"(?<![\w'])" + _alt(L.WEAK_MANIFESTATIONS) + r" (?!notes?\b|time\b|help\b|issues?\b|problem|"
+_WEAK = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.WEAK_MANIFESTATIONS) + r" (?!notes?\b|time\b|help\b|issues?\b|problem|"
                    r"worries|need\b|one\b|more\b|longer\b|doubt\b|calls?\b|meetings?\b)\w+")
 _PRAISE = _words(L.PRAISE)
 _SELF_EVIDENT = _words(L.SELF_EVIDENT_GAPS)
-_WEAK_REFLECT = re.compile(r"(?<![\w'])(?:happen\w*|went|go|going|well|work(?:ed)?|wrong|see|saw|read|change)(?![\w'])")
+_WEAK_REFLECT = re.compile(r"(?<![\w])(?<!\w')(?:happen\w*|went|go|going|well|work(?:ed)?|wrong|see|saw|read|change)(?![\w]|'\w)")
 _TOLD_FIRST = re.compile(r"\b(?:gave|shared|told|explained|said|walked (?:him|her|them) through) (?:\w+ ){0,3}?"
                          r"(?:my |the )?(?:feedback|view|opinion|advice|thoughts|answer|what)\b|"
                          r"\bafter (?:giving|sharing|i gave|i shared) (?:my )?(?:feedback|view|opinion|advice)")
+_NO_TIME = re.compile(r"\b(?:no time|(?:didn'?t|did not) have (?:the |any |enough )?time|ran out of time|"
+                      r"(?:didn'?t|did not) get (?:the )?time)\b")
+#: What a practice or an independent use can be about besides a capability word.
+_SKILL_REF = re.compile(r"\b(?:it|this|that|them|these|skills?|techniques?|approach|play|framework|method|questions|"
+                        r"what we|the stuff|the piece|the goal|the focus|the reframe)\b")
 _PLAN_GATE = re.compile(r"plan|idp|pdp|goal|develop|focus|role|shadow|practi|course|module|train|enabl|workshop|"
                         r"certif|drill|mock|simulat|learn|lesson|exercis|enrol|session|revisit|review|come back|"
                         r"look|check back")
 _PAST_PRACTICE = re.compile(r"\b(?:since|after|from|in|during) (?:our|the|that|last|his|her|your) (?:\w+ )?"
                             r"(?:role[- ]?play|practice|training|session|shadowing|workshop|course)")
 _INTENT = _words(L.INTENTION)
-_YOU = re.compile(r"(?<![\w'])(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w'])")
-_REP_REF = re.compile(r"(?<![\w'])(?:you|your|he|she|him|her|his|rep|seller|ae|sdr)(?![\w'])")
-_CUSTOMER_AGENT = re.compile(r"(?<![\w'])(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
+_YOU = re.compile(r"(?<![\w])(?<!\w')(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w]|'\w)")
+_REP_REF = re.compile(r"(?<![\w])(?<!\w')(?:you|your|he|she|him|her|his|rep|seller|ae|sdr)(?![\w]|'\w)")
+_CUSTOMER_AGENT = re.compile(r"(?<![\w])(?<!\w')(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
                              r"^(?:customer|client|buyer|prospect|they)\b")
 _FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over|stepped in|did)\b")
 
@@ -156,7 +161,7 @@ _PAREN_ROLE = re.compile(r"\((?:[^()]{0,20}\b)?(manager|mgr|coach|lead|director|
 _HEADER_MANAGER = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s*\((?:sales\s)?(?:manager|mgr|coach|team lead)\)|"
                              r"(?:manager|coach|mgr)\s*[:=]\s*([A-Z][\w'’-]+)", re.IGNORECASE)
 _HEADING_ONLY = re.compile(r"^\W*" + _alt(L.HEADINGS) + r"\s*:?\W*$")
-_BOILER = re.compile(r"(?<![\w'])" + _alt(L.BOILERPLATE) + r"(?![\w'])")
+_BOILER = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.BOILERPLATE) + r"(?![\w]|'\w)")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _LETTER = re.compile(r"[^\W\d_]")
 _ALNUM = re.compile(r"[^\W_]")
@@ -368,6 +373,8 @@ def _question_part(n: str) -> str | None:
 
 
 def _gap(n: str) -> float:
+    if "time" in n:  # "didn't have time to go into discovery" is the manager's, not a shortfall
+        n = _NO_TIME.sub(" ", n)
     cap = _CAP.search(n)
     if not cap:
         if _SELF_EVIDENT.search(n) and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
@@ -429,6 +436,9 @@ def _asked(n: str, direct: bool) -> float:
     ask = _ASK.search(n)
     if ask:
         rest = n[ask.end():]
+        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|rep|seller|the rep)\s+(also\s+)?$", n[: ask.start()]):
+            return NOTHING  # the rep asking
+
         if _TOLD_FIRST.search(n[: ask.start()]):
             return NEAR_MISS  # asked only after giving the answer
         if re.search(r"\btold\b", n[: ask.start()]) or _TELL.search(rest) or re.search(
@@ -460,6 +470,8 @@ def _plan(n: str) -> float:
             return NEAR_MISS
         if re.search(r"\b(practi[cs]ed|role[- ]?played|trained)\b", n) and not _REVISIT.search(n):
             return NOTHING  # past practice: tracking, not a plan
+        if not (_CAP.search(n) or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow", n)):
+            return UNSURE  # practice of what? ("training on the new CRM next week")
         if _REVISIT.search(n) or re.search(r"\b(will|'ll|going to|let'?s|assigned|booked|scheduled|enrolled|"
                                             r"signed up|agreed|set)\b", n):
             return LIKELY
@@ -482,6 +494,8 @@ def _tracked(n: str) -> float:
     if _FIRST_PERSON_ACT.search(n) and not re.search(r"\bwithout me\b", n):
         return NEAR_MISS
     earlier, check, apply = _EARLIER.search(n), _CHECK.search(n), _APPLY.search(n)
+    if not (_CAP.search(n) or _SKILL_REF.search(n)):  # on his own, but doing what? ("ran the team meeting")
+        return UNSURE if earlier and (apply or check) else NOTHING
     if earlier and (apply or check):
         return SHOWN
     if earlier and re.search(r"\b(since|last|previous|prior|after our|we (practi[cs]ed|worked on|role[- ]?played))\b", n):

@@ -184,6 +184,56 @@ OWN = [
  ("I ran the negotiation with Litware myself since he was out.", T, False),
  ("Did you complete the module?", T, False),
  ("He closed Fabrikam on his own!", T, False),  # a deal outcome, nothing earlier checked
+ # non-native, terse, long prose, direct speech, summaries; near misses of everyday notes
+ # non-native
+ ("He is speaking too much in the demo and the client cannot tell his problem.", G, True),
+ ("She did not ask who is deciding, so the qualification was not complete.", G, True),
+ ("I was asking her what she think about the call before I say my feedback.", A, True),
+ ("We have agreed that he makes a training of negotiation and we see the result in the next meeting.", P, True),
+ ("Now he is doing the discovery by himself, I saw it in the call of Tuesday, we worked on this last month.", T, True),
+ ("I said him he must ask the budget.", A, False),
+ ("The customer will sign the contract next week, he said.", T, False),
+ # terse
+ ("obj hndling weak - caved on price @ 1st push (contoso)", G, True),
+ ("asked: what wud u do diff? she said slow down on pricing", A, True),
+ ("PDP: +negotiation, rp w/ me thu", P, True),
+ ("ran disco alone on fabrikam 2day, solid - from our rp last wk", T, True),
+ ("nxt steps: SOW to legal, PO by EOM", P, False),
+ ("contoso -> closed won!! from last 1:1", T, False),
+ ("gud call overall", G, False),
+ # prose, long sentences with multiple clauses
+ ("We spent most of the session on the Q3 forecast, and toward the end I asked him what he had noticed about how the Contoso buyer reacted when he raised the price, which he answered well.", A, True),
+ ("After reviewing the recording I told her that she had let the procurement lead set the agenda and never got back to the business problem.", G, True),
+ ("I'd like her to keep working on this; we will put a role play in the calendar for the week after next and I will sit in on one of her calls.", P, True),
+ ("Checked whether the deals we talked about two weeks ago had moved: Contoso is in legal, Fabrikam slipped.", T, False),
+ ("I was pleased to see on Monday's call that he brought up the value case on his own, which is exactly what we drilled after our last session.", T, True),
+ # transcripts (direct speech)
+ ("Manager: Be honest with me, how do you feel that demo landed?", A, True),
+ ("Manager: What's your read on why they went quiet after the proposal?", A, True),
+ ("Manager: Didn't we agree you'd bring the SE?", A, False),
+ ("Manager: So what's the plan for getting legal done by Friday?", A, False),
+ ("Manager: Wouldn't you say the pricing slide came too early?", A, False),
+ ("Manager: Are we still on track for the 30th?", A, False),
+ ("Manager: You opened with the product instead of their problem, and that lost the room.", G, True),
+ ("Manager: Let's get you on the objection handling course and then we'll role-play it together next Tuesday.", P, True),
+ ("Manager: Send me the updated quote by Friday so I can approve it.", P, False),
+ ("Manager: Last week you said you'd try the silence technique on your own - did you?", T, True),
+ ("Manager: Last week you said Contoso would sign - did they?", T, False),
+ # summaries
+ ("Coaching focus: discovery. Observed: rep asked 2 of 8 planned questions and skipped the impact question.", G, True),
+ ("Manager used open-ended questions to let the rep diagnose the call first.", A, True),
+ ("Development action: complete 'Negotiating with Procurement' e-learning by 15 June; review in next 1:1.", P, True),
+ ("Previous commitments: rep applied the multi-threading plan independently on 2 opportunities.", T, True),
+ ("Deal review: 4 opportunities discussed, 2 moved to commit.", T, False),
+ ("Sentiment: positive. Talk ratio: manager 45%, rep 55%.", G, False),
+ ("Training next week on the new CRM, everyone has to attend.", P, None),
+ ("He asked me what he should do differently on Contoso.", A, False),
+ ("She asked how the forecast looks for next quarter.", A, False),
+ ("He needs to work on discovery, we didn't have time to go into it.", G, False),
+ ("He's been running the team meeting on his own since I was out.", T, None),
+ ("Pricing approval needed from finance, no discount above 20%.", G, False),
+ ("Discussed her development as a future team lead.", P, False),
+ ("Good 1:1, she is in a good place.", G, False),
 ]
 
 
