@@ -95,7 +95,7 @@ INSTANCE = (
     r"on (the|that|this|his|her|their|your|yesterday'?s?) (\w+ )?(call|meeting|demo|visit|deal|opportunity)",
     r"(call|meeting|demo|visit|recording|mtg) (with|at|on)", r"in (the|that|this) (\w+ )?(call|meeting|demo|visit)",
     r"at (the|that) (point|moment)", r"when (the|they|he|she) (buyer|customer|client|prospect|cfo|pushed|asked|said)",
-    r"on [a-z]+ call", r"\(.+\)",
+    r"on [a-z]{1,30} call", r"\([^()\n]{1,80}\)",
 )
 
 #: Generic advice: an impression or exhortation that names no gap (a near miss of behaviour 1).

@@ -141,6 +141,7 @@ _SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\s*;\s+|\s+/\s+|\s+\|\s+|\s*�
 _BULLET = re.compile(r"^\s*(?:[-*•·>–—]+|\d{1,2}[.)]|\[[ x]\])\s*")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|p|/li|li|/div|div|/h\d|h\d|/tr|tr)\b[^>]{0,200}>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+_HSPACE = re.compile(r"[^\S\n]{2,}|\t")
 # "[00:12:03] Priya Shah:", "Manager:", "Priya (manager):" - the label, then what was said.
 _SPEAKER = re.compile(r"^\s*(?:[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?\s*[-–]?\s*)?"
                       r"([A-Za-z][A-Za-z0-9 .'’&-]{0,40}?(?:\s*\([A-Za-z .'-]{1,30}\))?)\s*:\s+(\S.*)$")
@@ -150,7 +151,7 @@ _SPEAKER_LINE = re.compile(r"^\s*(?:" + _TIMESTAMP + r"\s*[-–]?\s*)?([A-Z][\w'
                            r"\s*(?:" + _TIMESTAMP + r")?\s*$")
 _HAS_TIMESTAMP = re.compile(_TIMESTAMP)
 # WebVTT: cue timings and voice tags (<v Priya Shah>).
-_VTT_CUE = re.compile(r"^\s*(?:WEBVTT.*|\d+|\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->.*)$", re.MULTILINE)
+_VTT_CUE = re.compile(r"^[ \t]*(?:WEBVTT.*|\d+|\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->.*)$", re.MULTILINE)
 _VTT_VOICE = re.compile(r"<v(?:\.[\w.-]{1,20})?\s+([^<>]{1,40})>")
 _UNKNOWN_SPEAKER = re.compile(r"^(?:speaker|participant|person|voice|spk|unknown speaker) ?\d{0,2}$")
 _MANAGER_LABEL = re.compile(r"^" + _alt(L.MANAGER_LABELS) + r"$")
@@ -201,7 +202,9 @@ def _plain(text: str) -> str:
         text = _HTML_TAG.sub(" ", _HTML_BREAK.sub("\n", text))
     if "&" in text:
         text = html.unescape(text)
-    return text.replace("\xa0", " ").replace("\r", "\n").replace("’", "'")
+    text = text.replace("\xa0", " ").replace("\r", "\n").replace("’", "'")
+    # one space for a run of them, so no pattern ever rescans a long run (linear time)
+    return _HSPACE.sub(" ", text)
 
 
 def _language(words: list[str]) -> str:
@@ -262,7 +265,7 @@ def _label_role(label: str) -> str:
     paren = _PAREN_ROLE.search(label)
     if paren:
         return "manager" if paren.group(1).lower() in ("manager", "mgr", "coach", "lead", "director") else "rep"
-    key = re.sub(r"\s+", " ", label.lower().strip(" .-"))
+    key = " ".join(label.lower().strip(" .-").split())
     if _UNKNOWN_SPEAKER.match(key):
         return "name"  # a speaker not named: told apart by who asks the coaching questions
     if _MANAGER_LABEL.match(key):
@@ -281,10 +284,15 @@ def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
     """The lines the manager wrote or said: ([(line, speaker)], whether the manager is in doubt,
     whether the note is a transcript)."""
     labelled = []
+    role_of: dict[str, str] = {}  # this note's labels only: names are personal data, never kept across notes
     for line in lines:
         m = _SPEAKER.match(line)
         if m:
-            labelled.append((m.group(1).strip(), m.group(2), _label_role(m.group(1))))
+            label = m.group(1)
+            role = role_of.get(label)
+            if role is None:
+                role = role_of[label] = _label_role(label)
+            labelled.append((label.strip(), m.group(2), role))
         else:
             labelled.append((None, line, None))
     roles = [r for _, _, r in labelled if r in ("manager", "rep")]

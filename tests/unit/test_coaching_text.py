@@ -449,6 +449,9 @@ def test_confidence_bands_match_the_values():
     "a" * 1_000_000, "\n" * 100_000, "Manager: " + "why " * 200_000,
     "\n".join(f"Manager: What did you notice on call {i}?\nRep: {'no ' * 20}" for i in range(5_000)),
     "(" * 50_000 + "discovery" + ")" * 50_000, "didn't " * 100_000 + "?", "<" * 200_000 + "p>" * 1000,
+    # long runs of whitespace inside one line (a pattern that rescanned a run would be quadratic)
+    "discovery " + " " * 19_000 + " missed on the call", "a" + " \t" * 9_990 + "b / c ; d", "\u2003" * 19_000 + "x y",
+    "Manager" + " " * 19_000 + ": what did you notice?", "\n" * 19_990 + "-->", "you missed discovery " + "(" * 19_000,
 ])
 def test_a_hostile_note_finishes_fast(note):
     t0 = time.perf_counter()
