@@ -309,7 +309,8 @@ ya sin sobre entre cuando también fue han su sus nos le les des du une est avec
 sur au aux ce cette mais ou très sont été avoir fait der die das und mit zur zum den dem des ist nicht ein eine
 einen für auf wir sie ich auch von bei nächste nächsten wurde haben hat wie aber oder noch nach mit gli della
 delle di che abbiamo sono è alla allo prossimo prossima anche perché il non os da do das dos com não um uma foi
-são na nas pelo pela het een en van voor niet ook wij zijn naar bij werd hebben dat wat""".split()) - ENGLISH_STOP - {
+são na nas pelo pela het een en van voor niet ook wij zijn naar bij werd hebben dat wat de met e o och att det som
+för på är med av inte till vi til og af ikke jeg ikkje ein eit się nie jest że oraz dla przez jak już też być został""".split()) - ENGLISH_STOP - {
     "do", "die", "also", "son", "den", "in", "on", "a", "an", "am", "so", "war", "will", "man", "come"}
 
 #: Words the rules rely on, recognised also with one slip of the keyboard (two letters swapped,

@@ -167,7 +167,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _LETTER = re.compile(r"[^\W\d_]")
 _ALNUM = re.compile(r"[^\W_]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\W\d_]")
-_ACCENT = re.compile(r"[àâäçéèêëîïôöùûüÿñßáíóúãõ]")
 
 
 
@@ -210,14 +209,20 @@ def _plain(text: str) -> str:
 def _language(words: list[str]) -> str:
     """``"other"`` for a note in another language, ``"mixed"``, or ``"english"``."""
     lower = " ".join(words).lower().split()
-    eng = sum(map(L.ENGLISH_STOP.__contains__, lower))
+    # "a" and "i" are also words of Spanish, Portuguese, Italian, Polish...: no evidence of English
+    eng = sum(map(L.ENGLISH_STOP.__contains__, lower)) - lower.count("a") - lower.count("i")
     foreign = sum(map(L.FOREIGN_STOP.__contains__, lower))
     if foreign >= 2 and foreign > 2 * eng:
         return "other"
     if foreign >= 2 and foreign * 2 >= eng:
         return "mixed"
-    if len(lower) >= 8 and eng == 0 and any(_ACCENT.search(w) for w in lower):
-        return "other"
+    non_ascii = sum(not w.isascii() for w in lower)
+    if eng == 0 and len(lower) >= 4 and foreign >= 1 and non_ascii:
+        joined = " ".join(lower)
+        if not (_CAP.search(joined) or _DEAL.search(joined) or _PLAN.search(joined)):  # no English vocabulary
+            return "other"  # a short note: one foreign function word, letters English does not use, no English one
+    if len(lower) >= 6 and eng == 0 and non_ascii * 10 >= 3 * len(lower):
+        return "other"  # no English function word and many letters English does not use
     return "english"
 
 

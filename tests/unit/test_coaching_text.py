@@ -370,6 +370,12 @@ def test_named_speakers_with_no_way_to_tell_the_manager_are_uncertain():
     ("Wir haben die Einwandbehandlung geübt und er macht das jetzt allein, ohne meine Hilfe.", "language"),
     ("Le dije que tiene que preguntar por el presupuesto antes de la demo.", "language"),
     ("電話の振り返りをしました。次回は予算について質問する。", "language"),
+    ("Vi gick igenom samtalet med kunden och nästa steg.", "language"),
+    ("We bespraken het gesprek met de klant en de volgende stappen.", "language"),
+    ("Discutimos a chamada com o cliente e os próximos passos.", "language"),
+    ("Revisé la llamada: hizo buenas preguntas.", "language"),
+    ("Omówiliśmy rozmowę z klientem i kolejne kroki, nie jest źle.", "language"),
+    ("Обсудили звонок с клиентом и следующие шаги.", "language"),
 ])
 def test_not_read_reasons(text, reason):
     r = read_note(text)
@@ -380,7 +386,9 @@ def test_not_read_reasons(text, reason):
 
 def test_english_notes_are_read_terse_and_non_native_included():
     for text in ("pipeline ok, forecast fri, acme commit", "disc weak on acme, no pain quantfied",
-                 "He must to work more hard on the calls.", "1:1 held. Discussed performance."):
+                 "He must to work more hard on the calls.", "1:1 held. Discussed performance.",
+                 "Nestlé pipeline review, forecast ok, commit Müller", "LA office pipeline review, commit ok",
+                 "Café Rio deal: proposal sent, con call fri", "obs: disc weak, no pain quantified (Müller GmbH)"):
         assert read_note(text)["text_status"] == "read", text
 
 
