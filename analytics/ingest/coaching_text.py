@@ -214,7 +214,7 @@ def _language(words: list[str]) -> str:
     foreign = sum(map(L.FOREIGN_STOP.__contains__, lower))
     if foreign >= 2 and foreign > 2 * eng:
         return "other"
-    if foreign >= 2 and foreign * 2 >= eng:
+    if foreign >= 3 and foreign * 2 >= eng:
         return "mixed"
     non_ascii = sum(not w.isascii() for w in lower)
     if eng == 0 and len(lower) >= 4 and foreign >= 1 and non_ascii:
@@ -535,7 +535,8 @@ def read_note(text: str | None) -> dict:
     (True, False, 0.9)
     """
     out: dict = {"text_status": READ}
-    plain = "" if text is None or (isinstance(text, float) and np.isnan(text)) else _plain(str(text))
+    missing = text is None or text is pd.NA or text is pd.NaT or (isinstance(text, float) and np.isnan(text))
+    plain = "" if missing else _plain(str(text))
     reason, mixed = _not_read(plain) if plain else ("empty", False)
     if reason:
         out["text_status"] = f"not read: {reason}"

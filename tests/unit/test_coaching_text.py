@@ -360,7 +360,7 @@ def test_named_speakers_with_no_way_to_tell_the_manager_are_uncertain():
 
 # ----------------------------------------------------------------------------- not read
 @pytest.mark.parametrize("text,reason", [
-    (None, "empty"), ("", "empty"), ("   \n\t ", "empty"), ("--- ... !!!", "empty"), (float("nan"), "empty"),
+    (None, "empty"), (pd.NA, "empty"), ("", "empty"), ("   \n\t ", "empty"), ("--- ... !!!", "empty"), (float("nan"), "empty"),
     ("1:1", "boilerplate"), ("Agenda:\nNotes:\nAction items:", "boilerplate"), ("Call logged via Gong", "boilerplate"),
     ("N/A", "boilerplate"), ("see doc", "boilerplate"), ("https://docs.example.com/d/abc123", "boilerplate"),
     ("Meeting held", "boilerplate"), ("good call", "too short"), ("ok", "too short"),
@@ -390,6 +390,11 @@ def test_english_notes_are_read_terse_and_non_native_included():
                  "Nestlé pipeline review, forecast ok, commit Müller", "LA office pipeline review, commit ok",
                  "Café Rio deal: proposal sent, con call fri", "obs: disc weak, no pain quantified (Müller GmbH)"):
         assert read_note(text)["text_status"] == "read", text
+
+
+def test_a_spanish_name_does_not_make_a_note_mixed_language():
+    r = read_note("Call with Maria de la Cruz: she skipped the economic buyer on the Globex call.")
+    assert r[G] is True
 
 
 def test_a_mixed_language_note_is_read_but_never_confident():
