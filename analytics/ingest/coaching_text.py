@@ -114,6 +114,12 @@ _WEAK_REFLECT = re.compile(r"(?<![\w])(?<!\w')(?:happen\w*|went|go|going|well|wo
 _TOLD_FIRST = re.compile(r"\b(?:gave|shared|told|explained|said|walked (?:him|her|them) through) (?:\w+ ){0,3}?"
                          r"(?:my |the )?(?:feedback|view|opinion|advice|thoughts|answer|what)\b|"
                          r"\bafter (?:giving|sharing|i gave|i shared) (?:my )?(?:feedback|view|opinion|advice)")
+#: A question with no object of its own, and advice just before it (rule: a check for agreement).
+_BARE_QUESTION = re.compile(r"^(?:so|and|ok|okay|right|well)?,? ?(?:what do you think|what'?s your (?:view|take|read)|"
+                            r"how does that sound|thoughts|what do you reckon|how do you feel about (?:that|it|this))\W*$")
+_ADVICE = re.compile(r"\b(?:should|need to|have to|must|make sure|try|next time|always|never|don'?t|do not|let'?s)\b|"
+                     r"^(?:ask|go|send|bring|start|open|call|stop|use|get|be|keep|focus|slow|push|hold|talk|tell|"
+                     r"confirm|qualify|lead)\b")
 _NO_TIME = re.compile(r"\b(?:no time|(?:didn'?t|did not) have (?:the |any |enough )?time|ran out of time|"
                       r"(?:didn'?t|did not) get (?:the )?time)\b")
 #: What a practice or an independent use can be about besides a capability word.
@@ -555,6 +561,9 @@ def read_note(text: str | None) -> dict:
             scores["asked_before_telling"] = _asked(n, direct=is_transcript or n.endswith("?"))
             seen[n] = scores
         scores = dict(scores)
+        if scores["asked_before_telling"] >= PRESENT_FROM and _BARE_QUESTION.match(n):
+            # "What do you think?" asks about nothing of its own: after advice it checks agreement
+            scores["asked_before_telling"] = NEAR_MISS if prev is not None and _ADVICE.search(prev[1]) else UNSURE
         # what a two-sentence point needs: an evaluated capability, or an independent use
         flags = (bool(_EVAL.search(n)), bool(_INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n))))
         if prev is not None and prev[2] == line:  # a point made over two sentences of one turn or line

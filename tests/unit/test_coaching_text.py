@@ -110,6 +110,9 @@ def test_the_doc_s_other_boundary_sentences():
     assert shown("You didn't ask about budget on the first call.", G) is True
     # a check for agreement after the answer is not asking
     assert shown("Manager: Ask about budget first. Make sense?", A) is False
+    assert shown("Manager: You should ask about budget before the demo. What do you think?", A) is False
+    assert shown("Manager: Next time, confirm who signs.\nRep: OK.\nManager: Thoughts?", A) is False
+    assert shown("Manager: What do you think?", A) is None  # about nothing said: uncertain
     # a closed check on application is tracking only
     note = "Manager: Have you handled a price objection on your own since? Which call?"
     assert shown(note, T) is True and shown(note, A) is not True
