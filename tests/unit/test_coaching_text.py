@@ -361,6 +361,48 @@ def test_named_speakers_with_no_way_to_tell_the_manager_are_uncertain():
     assert r[f"{A}_evidence"]  # the sentence that made it uncertain
 
 
+PIPELINE_CALL = """Call review — Dana Whit (manager) with Luis Ortega
+[00:00:02] Dana Whit: Morning Luis, how was the weekend?
+[00:00:05] Luis Ortega: Good thanks, bit tired.
+[00:00:09] Dana Whit: Let's run through the pipeline. Where are we on Contoso?
+[00:00:15] Luis Ortega: Legal has the MSA, they said end of month.
+[00:00:21] Dana Whit: Did they push back on the liability cap?
+[00:00:25] Luis Ortega: A bit, but procurement is fine.
+[00:00:30] Dana Whit: OK. And Fabrikam, when will it close?
+[00:00:34] Luis Ortega: Probably next quarter, they lost their sponsor.
+[00:00:40] Dana Whit: That's a shame. What's the amount now?
+[00:00:44] Luis Ortega: 120k.
+[00:00:47] Dana Whit: Send me the updated forecast by Thursday please.
+[00:00:52] Luis Ortega: Will do. I think I should have multi-threaded Fabrikam earlier, honestly.
+[00:00:58] Dana Whit: Maybe. Anything else blocking you?
+[00:01:02] Luis Ortega: The new pricing sheet is confusing.
+[00:01:07] Dana Whit: I'll ask ops to walk us through it on Friday.
+[00:01:12] Luis Ortega: Great.
+[00:01:15] Dana Whit: Did Northwind sign since last week?
+[00:01:18] Luis Ortega: Yes, Friday!
+[00:01:20] Dana Whit: Brilliant, well done. Book the kickoff with their IT team.
+[00:01:25] Luis Ortega: On it."""
+
+
+def test_a_long_pipeline_call_shows_nothing_and_its_coaching_end_shows_everything():
+    """A 20-turn named transcript of deal talk (status questions, next steps, a deal that signed
+    'since last week', the rep's own self-diagnosis) shows no behaviour; the same call with a
+    coaching end shows all four, each with the manager's sentence."""
+    r = read_note(PIPELINE_CALL)
+    assert [r[b] for b in COACHING_BEHAVIOURS] == [False, False, False, False]
+    r = read_note(PIPELINE_CALL + """
+[00:01:30] Dana Whit: Before we finish, let's talk about Fabrikam. What do you think happened when the sponsor left?
+[00:01:40] Luis Ortega: I had nobody else.
+[00:01:45] Dana Whit: Right - you stayed single-threaded through the whole cycle and never met the CFO.
+[00:01:52] Dana Whit: I'd like multi-threading to be your development goal this quarter; shadow Priya on two exec meetings and we'll review at our next one-on-one.
+[00:02:00] Luis Ortega: Sounds good.
+[00:02:05] Dana Whit: And since our role play on pricing, have you handled a discount request on your own?
+[00:02:10] Luis Ortega: Yes, on Litware, held the price.""")
+    assert [r[b] for b in COACHING_BEHAVIOURS] == [True, True, True, True]
+    assert r[f"{T}_evidence"].startswith("And since our role play on pricing")
+    assert "single-threaded" in r[f"{G}_evidence"]
+
+
 # ----------------------------------------------------------------------------- not read
 @pytest.mark.parametrize("text,reason", [
     (None, "empty"), (pd.NA, "empty"), ("", "empty"), ("   \n\t ", "empty"), ("--- ... !!!", "empty"), (float("nan"), "empty"),
