@@ -214,7 +214,8 @@ def _plain(text: str) -> str:
 
 def _language(words: list[str]) -> str:
     """``"other"`` for a note in another language, ``"mixed"``, or ``"english"``."""
-    lower = " ".join(words).lower().split()
+    text = " ".join(words[:400]).lower()  # the first 400 words tell the language
+    lower = text.split()
     # "a" and "i" are also words of Spanish, Portuguese, Italian, Polish...: no evidence of English
     eng = sum(map(L.ENGLISH_STOP.__contains__, lower)) - lower.count("a") - lower.count("i")
     foreign = sum(map(L.FOREIGN_STOP.__contains__, lower))
@@ -222,10 +223,9 @@ def _language(words: list[str]) -> str:
         return "other"
     if foreign >= 3 and foreign * 2 >= eng:
         return "mixed"
-    non_ascii = sum(not w.isascii() for w in lower)
+    non_ascii = 0 if text.isascii() else sum(not w.isascii() for w in lower)
     if eng == 0 and len(lower) >= 4 and foreign >= 1 and non_ascii:
-        joined = " ".join(lower)
-        if not (_CAP.search(joined) or _DEAL.search(joined) or _PLAN.search(joined)):  # no English vocabulary
+        if not (_CAP.search(text) or _DEAL.search(text) or _PLAN.search(text)):  # no English vocabulary
             return "other"  # a short note: one foreign function word, letters English does not use, no English one
     if len(lower) >= 6 and eng == 0 and non_ascii * 10 >= 3 * len(lower):
         return "other"  # no English function word and many letters English does not use
@@ -253,7 +253,7 @@ def _not_read(text: str) -> tuple[str | None, bool]:
 # ----------------------------------------------------------------------------- units
 def _normal(sentence: str) -> str:
     s = _ABBREV.sub(lambda m: L.ABBREVIATIONS[m.group(1)], sentence.lower())
-    if not _TYPO_KEYS.isdisjoint(s.split()) or not _TYPO_KEYS.isdisjoint(_TOKEN.findall(s)):
+    if not _TYPO_KEYS.isdisjoint(_TOKEN.findall(s)):
         s = _TOKEN.sub(lambda m: _TYPOS.get(m.group(0), m.group(0)), s)
     return s
 
@@ -533,6 +533,11 @@ _RULES: dict[str, Callable] = {
 }
 
 
+def _pair_flags(n: str) -> tuple[bool, bool]:
+    """What a two-sentence point needs of a sentence: an evaluated capability, an independent use."""
+    return bool(_EVAL.search(n)), bool(_INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n)))
+
+
 def read_note(text: str | None) -> dict:
     """The reading of one note (see the module's contract).
 
@@ -552,7 +557,7 @@ def read_note(text: str | None) -> dict:
     units, doubt, is_transcript = _units(plain)
     best = {b: (NOTHING, None) for b in COACHING_BEHAVIOURS}
     prev: tuple[str, str, int] | None = None
-    prev_flags = (False, False)
+    prev_flags: tuple[bool, bool] | None = None
     seen: dict[str, dict] = {}  # a sentence said twice in one note is read once
     for orig, n, line in units:
         scores = seen.get(n)
@@ -564,9 +569,10 @@ def read_note(text: str | None) -> dict:
         if scores["asked_before_telling"] >= PRESENT_FROM and _BARE_QUESTION.match(n):
             # "What do you think?" asks about nothing of its own: after advice it checks agreement
             scores["asked_before_telling"] = NEAR_MISS if prev is not None and _ADVICE.search(prev[1]) else UNSURE
-        # what a two-sentence point needs: an evaluated capability, or an independent use
-        flags = (bool(_EVAL.search(n)), bool(_INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n))))
+        flags = None
         if prev is not None and prev[2] == line:  # a point made over two sentences of one turn or line
+            flags = _pair_flags(n)
+            prev_flags = prev_flags or _pair_flags(prev[1])
             pair = prev[1] + " " + n
             for k, b in enumerate(("named_specific_gap", "tracked_application")):
                 if scores[b] < SHOWN and (flags[k] or prev_flags[k]):
