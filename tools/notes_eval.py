@@ -46,14 +46,35 @@ def load_set(which: str) -> pd.DataFrame:
     return module.load()
 
 
+_YES = {"true", "yes", "y", "1", "present", "shown", "t"}
+_NO = {"false", "no", "n", "0", "absent", "not shown", "f"}
+
+
+def labels(column: pd.Series) -> pd.Series:
+    """A label column as True / False / <NA> (not read), and the string "uncertain" where a
+    labeller marked it so (left out of P/R/F1, counted apart). Accepts booleans, 0/1 and words."""
+    def one(v):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            return pd.NA
+        if isinstance(v, str):
+            key = v.strip().lower()
+            return True if key in _YES else False if key in _NO else "uncertain" if key.startswith("uncertain") \
+                else pd.NA
+        return bool(v)
+    return column.map(one).astype(object)
+
+
 def score(df: pd.DataFrame, readings: pd.DataFrame) -> dict:
-    """Per behaviour: tp, fp, fn, precision, recall, f1, uncertain; plus not-read agreement."""
+    """Per behaviour: tp, fp, fn, precision, recall, f1, uncertain readings, labels marked uncertain;
+    plus not-read agreement."""
     readings = readings.reset_index(drop=True)
     df = df.reset_index(drop=True)
     out: dict = {}
     for b in COACHING_BEHAVIOURS:
-        labelled = df[b].notna()
-        truth = df.loc[labelled, b].astype(bool)
+        lab = labels(df[b])
+        marked_uncertain = lab.eq("uncertain")
+        labelled = lab.notna() & ~marked_uncertain
+        truth = lab[labelled].astype(bool)
         shown = readings.loc[labelled, b].eq(True).fillna(False).astype(bool)
         tp = int((truth & shown).sum())
         fp = int((~truth & shown).sum())
@@ -63,9 +84,9 @@ def score(df: pd.DataFrame, readings: pd.DataFrame) -> dict:
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         uncertain = int((readings.loc[labelled, "text_status"].eq("read") & readings.loc[labelled, b].isna()).sum())
         out[b] = {"tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": f1, "uncertain": uncertain,
-                  "n": int(labelled.sum())}
+                  "n": int(labelled.sum()), "labelled_uncertain": int(marked_uncertain.sum())}
     out["macro_f1"] = sum(out[b]["f1"] for b in COACHING_BEHAVIOURS) / len(COACHING_BEHAVIOURS)
-    label_nr = df[list(COACHING_BEHAVIOURS)].isna().all(axis=1)
+    label_nr = pd.concat([labels(df[b]).isna() for b in COACHING_BEHAVIOURS], axis=1).all(axis=1)
     read_nr = readings["text_status"].ne("read")
     out["not_read"] = {"both": int((label_nr & read_nr).sum()), "labels_only": int((label_nr & ~read_nr).sum()),
                        "reader_only": int((~label_nr & read_nr).sum()), "labelled_not_read": int(label_nr.sum())}
@@ -79,6 +100,9 @@ def report(scores: dict, n_notes: int, seconds: float) -> str:
         lines.append(f"{b:<24}{s['n']:>5}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}"
                      f"{s['tp']:>5}{s['fp']:>5}{s['fn']:>5}{s['uncertain']:>11}")
     lines.append(f"macro-F1: {scores['macro_f1']:.3f}")
+    marked = {b: scores[b]["labelled_uncertain"] for b in COACHING_BEHAVIOURS if scores[b]["labelled_uncertain"]}
+    if marked:
+        lines.append(f"labels marked uncertain (left out of P/R/F1): {marked}")
     nr = scores["not_read"]
     lines.append(f"not read: {nr['labelled_not_read']} by the labels; agreed {nr['both']}, "
                  f"read by the reader but not by the labels {nr['labels_only']}, "
@@ -93,8 +117,9 @@ def errors(df: pd.DataFrame, readings: pd.DataFrame) -> str:
     readings = readings.reset_index(drop=True)
     lines = []
     for b in COACHING_BEHAVIOURS:
-        labelled = df[b].notna()
-        truth = df[b].eq(True).fillna(False)
+        lab = labels(df[b])
+        labelled = lab.notna() & lab.ne("uncertain")
+        truth = lab.eq(True)
         shown = readings[b].eq(True).fillna(False)
         wrong = labelled & (truth != shown)
         if not wrong.any():
@@ -111,7 +136,7 @@ def errors(df: pd.DataFrame, readings: pd.DataFrame) -> str:
                 if f"evidence_{b}" in df and truth[i]:
                     lines.append(f"      labelled evidence: {df.at[i, f'evidence_{b}']!r}")
                 lines.append("      " + str(df.at[i, "text"]).replace("\n", "\n      "))
-    nr_label = df[list(COACHING_BEHAVIOURS)].isna().all(axis=1)
+    nr_label = pd.concat([labels(df[b]).isna() for b in COACHING_BEHAVIOURS], axis=1).all(axis=1)
     nr_read = readings["text_status"].ne("read")
     for i in df.index[nr_label != nr_read]:
         lines.append(f"\n[not read: labels {df.at[i, 'not_read'] if 'not_read' in df else nr_label[i]!r}, "

@@ -542,3 +542,20 @@ def test_bench_row_reads_the_import_mix():
                                         "duckdb_peak_mb": 1, "pandas_peak_mb": 1}}, {}, None, {}, None, res)
     row = next(r for r in rows if r[0].startswith("Read coaching notes (300"))
     assert row[1] == {1.0: res["seconds"]} and row[3] == "< 60" and row[4] == "met"
+
+
+def test_the_evaluation_tool_counts_as_the_brief_says():
+    """tools.notes_eval: labels in words or numbers; a label marked uncertain and a note not read by
+    the labels are left out of P/R/F1; an uncertain reading counts as not shown."""
+    from tools.notes_eval import score
+
+    df = pd.DataFrame({
+        "text": ["Manager: What did you notice when the buyer pushed back?", "",
+                 "You skipped the economic buyer on Globex.", "Manager: What do you think?"],
+        "named_specific_gap": ["no", None, "yes", "no"], "asked_before_telling": [1, None, "uncertain", "yes"],
+        "tied_to_plan": [False, None, False, False], "tracked_application": ["absent", None, "absent", "absent"]})
+    s = score(df, read_notes(df["text"]))
+    a = s[A]
+    assert (a["n"], a["labelled_uncertain"], a["tp"], a["fn"], a["uncertain"]) == (2, 1, 1, 1, 1)
+    assert s[G]["tp"] == 1 and s[G]["fp"] == 0 and s[G]["n"] == 3
+    assert s["not_read"] == {"both": 1, "labels_only": 0, "reader_only": 0, "labelled_not_read": 1}
