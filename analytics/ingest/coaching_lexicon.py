@@ -26,6 +26,10 @@ ABBREVIATIONS = {
     "reqs": "requirements", "approx": "about", "wrt": "about", "re:": "about", "cx": "customer",
     "eb": "economic buyer", "dm": "decision maker", "ae": "rep", "sdr": "rep", "bdr": "rep",
     "dev": "development", "devt": "development", "pdp": "pdp", "convo": "conversation", "prob": "problem",
+    # everyday misspellings (not keyboard slips)
+    "developement": "development", "devlopment": "development", "independantly": "independently",
+    "excercise": "exercise", "practicing": "practising", "questionning": "questioning", "negociation": "negotiation",
+    "objetion": "objection", "qualifcation": "qualification", "shaddow": "shadow", "shaddowing": "shadowing",
 }
 
 #: Capabilities a rep can fall short on (FRAMEWORK.md's skills and their everyday names).
@@ -327,4 +331,5 @@ TYPO_WORDS = (
     "proposal", "contract", "procurement", "signed", "closed", "moved", "advanced", "progressed",
     "thursday", "tuesday", "wednesday", "monday", "friday", "tomorrow", "weeks", "growth", "plan",
     "handling", "needed", "support", "yourself", "surface-level", "single-threaded", "pushback",
+    "role-play", "roleplay", "role-played", "independent", "noticed", "differently", "unprompted",
 )

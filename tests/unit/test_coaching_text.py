@@ -460,6 +460,16 @@ def test_hubspot_html():
     assert r[f"{G}_evidence"] == "Tom skipped the economic buyer on Globex"
 
 
+@pytest.mark.parametrize("text,behaviour", [
+    ("put obj handling on her developement plan, role-paly thurs", P),
+    ("since our roleplay she ran disc indepedently on Contoso", T),
+    ("asked her what she'd do diffrently b4 giving feedback", A),
+    ("he conceeded on price at the first push back from the CFO on the Contoso call", G),
+])
+def test_misspellings_of_the_words_the_rules_rely_on(text, behaviour):
+    assert shown(text, behaviour) is True
+
+
 def test_bullets_and_terse_abbreviations():
     note = "- pipeline ok\n- asked him what he'd do diff w/ Initech b4 I gave feedback\n* f/u: ran obj handling solo since our rp"
     r = read_note(note)
