@@ -26,6 +26,10 @@ What each row measures (medians of ``--repeats`` runs; every import run in a fre
 * **growth** - the exponent k fitted to time ~ rows^k over the three scales (1 = linear in the
   data; below 1 where fixed costs, such as the roster, which does not grow, weigh at 1%).
 
+* **read coaching notes** (:mod:`benchmarks.notes`) - the text reader on 100,000 notes of the
+  import mix (terse notes, CRM descriptions, summaries, transcripts of 20-60 turns), in this
+  process: seconds (in the 100% column) and notes per second.
+
 * **demo** - the column of the demo workspace: a session holding it, its import, and the
   workshop steps a consultant waits for (anonymise, presenter findings, handouts, report).
 
@@ -217,7 +221,7 @@ def judge(value: float | None, limit: float, below: bool = True) -> str:
 
 
 def build_rows(scales: list[float], imports: dict, analytics: dict, demo: dict | None,
-               browser: dict, demo_steps: dict[str, float] | None = None) -> list[tuple]:
+               browser: dict, demo_steps: dict[str, float] | None = None, notes: dict | None = None) -> list[tuple]:
     """(measure, {scale: value}, unit, target text, verdict) for the table."""
     full = max(scales)
     rows: list[tuple] = []
@@ -259,6 +263,10 @@ def build_rows(scales: list[float], imports: dict, analytics: dict, demo: dict |
     if demo:
         held = demo.get("held_increase_mb")
         add("session holding the demo (RSS increase)", {DEMO: held}, "MB", "< 200", judge(held, 200))
+    if notes:
+        add(f"Read coaching notes ({notes['notes']:,}, import mix)", {full: notes["seconds"]}, "s", "< 60",
+            judge(notes["seconds"], 60))
+        add("Read coaching notes: notes per second", {full: notes["notes_per_s"]}, "n")
     for label, seconds in (demo_steps or {}).items():
         add(label, {DEMO: seconds}, "s")
     for scale, res in browser.items():
@@ -338,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         imports = {s: saved["imports"][str(s)] for s in scales}
         analytics = {s: saved["analytics"][str(s)] for s in scales if str(s) in saved["analytics"]}
         browser = {float(k): v for k, v in saved["browser"].items()}
-        rows = build_rows(scales, imports, analytics, saved["demo"], browser, saved.get("demo_steps"))
+        rows = build_rows(scales, imports, analytics, saved["demo"], browser, saved.get("demo_steps"),
+                          saved.get("notes"))
         print(f"machine: {saved['machine']}\n")
         print(format_rows(rows, scales, {s: imports[s]["rows"] for s in scales}))
         return 0
@@ -371,7 +380,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"... browser at {SCALES[full]}", file=sys.stderr, flush=True)
         browser[full] = measure_browser(folders[full])
     demo_steps = measure_demo(args.repeats)
-    rows = build_rows(scales, imports, analytics, demo, browser, demo_steps)
+    from benchmarks.notes import measure_notes
+
+    print("... reading 100,000 coaching notes", file=sys.stderr, flush=True)
+    notes = measure_notes()
+    rows = build_rows(scales, imports, analytics, demo, browser, demo_steps, notes)
     print()
     print(format_rows(rows, scales, {s: imports[s]["rows"] for s in scales}))
     print(f"\n(medians of {args.repeats} runs, first visits at 100%: {args.full_analytics_repeats}; imports each in a "
@@ -387,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"machine": where, "scales": scales, "imports": imports,
                                      "analytics": {str(k): v for k, v in analytics.items()},
-                                     "demo": demo, "demo_steps": demo_steps, "browser": {str(k): v for k, v in browser.items()}},
+                                     "demo": demo, "demo_steps": demo_steps, "notes": notes, "browser": {str(k): v for k, v in browser.items()}},
                                     indent=2, default=str) + "\n", encoding="utf-8")
     return 0
 

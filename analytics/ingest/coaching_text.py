@@ -15,18 +15,45 @@ The rules are docs/COACHING_TEXT.md. The contract the rest of the app relies on:
 
 * :func:`read_note` is the same for one note, as a dict.
 
-Nothing here downloads anything, and the reader never sees more than one note at a time (no
-state across notes, nothing kept at module level but the compiled rules).
+How a note is read (the "Method" of docs/COACHING_TEXT.md): rules over sentence structure, with
+the vocabulary as data in :mod:`analytics.ingest.coaching_lexicon`.
+
+1. HTML (HubSpot's ``<p>``, ``<br>``, ``&nbsp;``) is turned into lines; a note is cut at
+   :data:`MAX_CHARS`.
+2. "Not read" (empty, boilerplate only, too short, another language) is decided first.
+3. Lines are speaker turns when the note is a transcript (role labels such as ``Manager:``,
+   ``Mgr:``, ``Rep:``, ``AE:``; or names, the manager then found from the note's header
+   "Priya Shah (manager)" or from who asks the coaching questions). Rep turns are dropped; when the
+   manager cannot be told, every reading is capped below "shown" (uncertain).
+4. Units are sentences (or bullets, or turns); abbreviations of terse notes are expanded.
+5. Each behaviour has a positive rule and the boundary rules of the doc (telling and status
+   questions, generic advice, deal next steps, deals that moved, negation and intention); the best
+   unit sets the confidence and is kept as the evidence.
+
+Every pattern is linear in the text (bounded gaps, no nested quantifiers), so a hostile note costs
+at most :data:`MAX_CHARS` worth of work. Nothing here downloads anything, and the reader never sees
+more than one note at a time (no state across notes, nothing kept at module level but the compiled
+rules).
+
+>>> r = read_note("Manager: What did you notice when the buyer pushed back on price?")
+>>> r["asked_before_telling"], r["asked_before_telling_evidence"]
+(True, 'What did you notice when the buyer pushed back on price?')
+>>> read_note("Manager: Don't you think you should have asked about budget?")["asked_before_telling"]
+False
+>>> read_note("Hemos revisado la llamada de descubrimiento con el cliente.")["text_status"]
+'not read: language'
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
+from analytics.ingest import coaching_lexicon as L
 from analytics.schema import ABSENT_BELOW, COACHING_BEHAVIOURS, PRESENT_FROM
 
 #: Why a note is not read (``text_status`` is ``"not read: " + reason``).
@@ -37,105 +64,534 @@ READ = "read"
 #: several hours), so one pasted document cannot hold the import.
 MAX_CHARS = 20_000
 
-_STOP = frozenset("""a about after again all also am an and any are as at be been before but by can could did
-do does doing for from had has have he her him his how i if in into is it its just let me my no not of on or our
-out over she should so than that the their them then there they this to up us was we were what when which who
-why will with would you your yet""".split())
-
-_SENT = re.compile(r"(?<=[.!?])\s+|\s*[\n;•·]\s*|\s+-\s+(?=[a-z])", re.IGNORECASE)
-_SPEAKER = re.compile(r"^\s*([A-Za-z][\w .'-]{0,30}?)\s*:\s*(.*)$")
-_REP_LABEL = re.compile(r"^(rep|seller|ae|sdr|bdr|coachee|employee|agent|customer|buyer|prospect)\b", re.IGNORECASE)
-_BOILER = re.compile(r"^(agenda|notes?|action items?|next steps?|dev(elopment)? plan|summary|attendees|"
-                     r"logged via \w+|call logged.*|meeting held|1:1|n/?a|see doc|tbd|-+)\s*:?\s*$", re.IGNORECASE)
-
-_CAP = (r"(discovery|disc\.?|qualif\w*|objection\w*|obj\.?|negotiat\w*|multi-?thread\w*|single-?thread\w*|"
-        r"value|stakeholder\w*|economic buyer|champion|competit\w*|forecast\w*|demo\w*|clos(e|ing)|"
-        r"prospect\w*|pricing|price|budget|pain|meddic|meddpicc|bant|next step ask|listening|talk(ed)? over)")
-_RULES = {
-    "named_specific_gap": [
-        (re.compile(_CAP + r".{0,80}(gap|weak|fell short|missed|skipped|never|didn'?t|did not|no |not |without|"
-                    r"surface|conceded|too early|before)", re.IGNORECASE), 0.9),
-        (re.compile(r"(didn'?t|did not|never|forgot to|failed to)\s+(ask|confirm|quantif|qualif|identify|"
-                    r"engage|multi|handle|probe)", re.IGNORECASE), 0.85),
-        (re.compile(r"(focus area|gap|area to work on)\s*(identified|named)?\s*:\s*" + _CAP, re.IGNORECASE), 0.9),
-    ],
-    "asked_before_telling": [
-        (re.compile(r"^(what|how)\b.{0,120}(you|your)\b.*\?\s*$", re.IGNORECASE), 0.85),
-        (re.compile(r"\b(asked|ask(ing)?)\b.{0,40}\b(self-?assess|reflect|what (she|he|they)'?d? do "
-                    r"differently|how (she|he|they) (thought|felt|read)|what (she|he|they) noticed)",
-                    re.IGNORECASE), 0.9),
-        (re.compile(r"\b(open|reflection) questions?\b.{0,30}before", re.IGNORECASE), 0.9),
-    ],
-    "tied_to_plan": [
-        (re.compile(r"\b(dev(elopment)? plan|idp|pdp|development goal|learning plan|growth plan)\b", re.IGNORECASE),
-         0.85),
-        (re.compile(r"\b(role[- ]?play|shadow\w*|practi[cs]e|course|module)\b.{0,60}\b(mon|tue|wed|thu|fri|"
-                    r"next|week|revisit|review)", re.IGNORECASE), 0.85),
-    ],
-    "tracked_application": [
-        (re.compile(r"\b(since|last (1:1|session|week|time)|from last|follow[- ]?up|f/u|checked)\b.{0,80}\b"
-                    r"(alone|solo|on (her|his|their) own|independently|without (me|help)|by (her|him)self)",
-                    re.IGNORECASE), 0.9),
-        (re.compile(r"\b(alone|solo|on (her|his|their|your) own|independently|without (me|help))\b.{0,80}\b"
-                    r"(since|last|practi[cs]ed|role play|worked on)", re.IGNORECASE), 0.85),
-    ],
-}
-#: Boundary signals (docs/COACHING_TEXT.md): a question that is really telling, a status question.
-_TELLING = re.compile(r"^(don'?t|didn'?t|shouldn'?t|wouldn'?t|isn'?t|aren'?t|why didn'?t|why not)\b", re.IGNORECASE)
+#: Confidence levels: shown by a clean rule match, uncertain (a boundary signal, an unknown
+#: speaker, a mixed-language note), a near miss decided absent, and nothing near the rule.
+SHOWN, LIKELY, UNSURE, NEAR_MISS, NOTHING = 0.9, 0.85, 0.5, 0.1, 0.05
+#: The highest confidence a reading gets when the speaker or the language is in doubt.
+DOUBT_CAP = 0.6
 
 
-def _sentences(text: str) -> list[str]:
-    """The manager's sentences (rep turns of a transcript dropped)."""
-    out = []
-    for line in text.splitlines() or [text]:
-        m = _SPEAKER.match(line)
-        if m and len(m.group(1).split()) <= 3:
-            if _REP_LABEL.match(m.group(1)):
-                continue
-            line = m.group(2)
-        out += [s.strip(" -*\t") for s in _SENT.split(line) if s and s.strip(" -*\t")]
+def _alt(items: Iterable[str]) -> str:
+    return "(?:" + "|".join(items) + ")"
+
+
+def _words(items: Iterable[str]) -> re.Pattern:
+    return re.compile(r"(?<![\w])(?<!\w')" + _alt(items) + r"(?![\w]|'\w)")
+
+
+# ----------------------------------------------------------------------------- compiled vocabulary
+_CAP = _words(L.CAPABILITIES)
+_MANIFEST = _words(L.MANIFESTATIONS)
+_EVAL = _words(L.EVALUATIONS)
+_INSTANCE = re.compile(_alt(L.INSTANCE))
+_GENERIC = _words(L.GENERIC_ADVICE)
+_REFLECT = _words(L.REFLECTION)
+_STATUS = _words(L.STATUS)
+_TELL = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.TELLING) + r"(?![\w]|'\w)")
+_NEG_AUX = re.compile(r"^(?:so |and |but |ok |okay |well |now |hmm )?" + _alt(L.NEGATED_AUX) + r"(?![\w]|'\w)")
+_OPEN = re.compile(r"^(?:(?:so|and|but|ok|okay|well|now|right|first|then)\b,? |[^,?]{1,40}, )?"
+                   + _alt(L.OPEN_START) + r"(?![\w])")
+_CLOSED = re.compile(r"^(?:so |and |but |ok |okay |well |now )?" + _alt(L.CLOSED_START) + r"(?![\w]|'\w)")
+_ASK = _words(L.ASK_VERBS)
+_ASK_FIRST = _words(L.ASK_FIRST)
+_PLAN = _words(L.PLAN)
+_PRACTICE = _words(L.PRACTICE)
+_REVISIT = _words(L.REVISIT)
+_DEAL = _words(L.DEAL_OBJECTS)
+_DEAL_PLAN = _words(L.DEAL_PLANS)
+_EARLIER = _words(L.EARLIER)
+_INDEP = _words(L.INDEPENDENT)
+_REFLEXIVE = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.APPLY) + r"(?![\w]|'\w).{0,40}?(?<![\w])(?<!\w')" + _alt(L.REFLEXIVE) + r"\b")
+_CHECK = _words(L.CHECK)
+_APPLY = _words(L.APPLY)
+_MOVED = _words(L.DEAL_MOVED)
+_NOT_DONE = _words(L.NOT_DONE)
+_WEAK = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.WEAK_MANIFESTATIONS) + r" (?!notes?\b|time\b|help\b|issues?\b|problem|"
+                   r"worries|need\b|one\b|more\b|longer\b|doubt\b|calls?\b|meetings?\b)\w+")
+_PRAISE = _words(L.PRAISE)
+_SELF_EVIDENT = _words(L.SELF_EVIDENT_GAPS)
+_WEAK_REFLECT = re.compile(r"(?<![\w])(?<!\w')(?:happen\w*|went|go|going|well|work(?:ed)?|wrong|see|saw|read|change)(?![\w]|'\w)")
+_TOLD_FIRST = re.compile(r"\b(?:gave|shared|told|explained|said|walked (?:him|her|them) through) (?:\w+ ){0,3}?"
+                         r"(?:my |the )?(?:feedback|view|opinion|advice|thoughts|answer|what)\b|"
+                         r"\bafter (?:giving|sharing|i gave|i shared) (?:my )?(?:feedback|view|opinion|advice)")
+#: A question with no object of its own, and advice just before it (rule: a check for agreement).
+_BARE_QUESTION = re.compile(r"^(?:so|and|ok|okay|right|well)?,? ?(?:what do you think|what'?s your (?:view|take|read)|"
+                            r"how does that sound|thoughts|what do you reckon|how do you feel about (?:that|it|this))\W*$")
+_ADVICE = re.compile(r"\b(?:should|need to|have to|must|make sure|try|next time|always|never|don'?t|do not|let'?s)\b|"
+                     r"^(?:ask|go|send|bring|start|open|call|stop|use|get|be|keep|focus|slow|push|hold|talk|tell|"
+                     r"confirm|qualify|lead)\b")
+_NO_TIME = re.compile(r"\b(?:no time|(?:didn'?t|did not) have (?:the |any |enough )?time|ran out of time|"
+                      r"(?:didn'?t|did not) get (?:the )?time)\b")
+#: What a practice or an independent use can be about besides a capability word.
+_SKILL_REF = re.compile(r"\b(?:it|this|that|them|these|skills?|techniques?|approach|play|framework|method|questions|"
+                        r"what we|the stuff|the piece|the goal|the focus|the reframe)\b")
+_PLAN_GATE = re.compile(r"plan|idp|pdp|goal|develop|focus|role|shadow|practi|course|module|train|enabl|workshop|"
+                        r"certif|drill|mock|simulat|learn|lesson|exercis|enrol|session|revisit|review|come back|"
+                        r"look|check back")
+_PAST_PRACTICE = re.compile(r"\b(?:since|after|from|in|during) (?:our|the|that|last|his|her|your) (?:\w+ )?"
+                            r"(?:role[- ]?play|practice|training|session|shadowing|workshop|course)")
+_INTENT = _words(L.INTENTION)
+_YOU = re.compile(r"(?<![\w])(?<!\w')(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w]|'\w)")
+_REP_REF = re.compile(r"(?<![\w])(?<!\w')(?:you|your|he|she|him|her|his|rep|seller|ae|sdr)(?![\w]|'\w)")
+_CUSTOMER_AGENT = re.compile(r"(?<![\w])(?<!\w')(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
+                             r"^(?:customer|client|buyer|prospect|they)\b")
+_FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over|stepped in|did)\b")
+
+# Abbreviations of terse notes: one pass, a dictionary lookup per hit.
+_ABBREV = re.compile(r"(?<![\w/:'])(" + "|".join(re.escape(k) for k in sorted(L.ABBREVIATIONS, key=len, reverse=True))
+                     + r")(?![\w/])")
+# Sentence ends after these are abbreviations, not ends ("disc. stayed surface level").
+_ABBR_DOT = frozenset("""disc obj qual mgr approx vs e.g i.e etc mr ms mrs dr st no appt min mins hr hrs est dept co
+inc ltd corp wk nxt mtg ref re cf fig""".split()) | frozenset("abcdefghijklmnopqrstuvwxyz")
+_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\s*;\s+|\s+/\s+|\s+\|\s+|\s*•\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·>–—]+|\d{1,2}[.)]|\[[ x]\])\s*")
+_HTML_BREAK = re.compile(r"<\s*(?:br|/p|p|/li|li|/div|div|/h\d|h\d|/tr|tr)\b[^>]{0,200}>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+_HSPACE = re.compile(r"[^\S\n]{2,}|\t")
+# "[00:12:03] Priya Shah:", "Manager:", "Priya (manager):" - the label, then what was said.
+_SPEAKER = re.compile(r"^\s*(?:[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?\s*[-–]?\s*)?"
+                      r"([A-Za-z][A-Za-z0-9 .'’&-]{0,40}?(?:\s*\([A-Za-z .'-]{1,30}\))?)\s*:\s+(\S.*)$")
+# A speaker alone on a line with a timestamp, the words on the next line (Otter, Teams, Zoom exports).
+_TIMESTAMP = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?[\])]?"
+_SPEAKER_LINE = re.compile(r"^\s*(?:" + _TIMESTAMP + r"\s*[-–]?\s*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}(?: \([A-Za-z ]{1,20}\))?)"
+                           r"\s*(?:" + _TIMESTAMP + r")?\s*$")
+_HAS_TIMESTAMP = re.compile(_TIMESTAMP)
+# WebVTT: cue timings and voice tags (<v Priya Shah>).
+_VTT_CUE = re.compile(r"^[ \t]*(?:WEBVTT.*|\d+|\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->.*)$", re.MULTILINE)
+_VTT_VOICE = re.compile(r"<v(?:\.[\w.-]{1,20})?\s+([^<>]{1,40})>")
+_UNKNOWN_SPEAKER = re.compile(r"^(?:speaker|participant|person|voice|spk|unknown speaker) ?\d{0,2}$")
+_MANAGER_LABEL = re.compile(r"^" + _alt(L.MANAGER_LABELS) + r"$")
+_REP_LABEL = re.compile(r"^" + _alt(L.REP_LABELS) + r"$")
+_HEADING = re.compile(r"^" + _alt(L.HEADINGS) + r"$")
+_PAREN_ROLE = re.compile(r"\((?:[^()]{0,20}\b)?(manager|mgr|coach|lead|director|rep|ae|sdr|bdr|seller|coachee|"
+                         r"account executive)\b[^()]{0,20}\)", re.IGNORECASE)
+_HEADER_MANAGER = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s*\((?:sales\s)?(?:manager|mgr|coach|team lead)\)|"
+                             r"(?:manager|coach|mgr)\s*[:=]\s*([A-Z][\w'’-]+)", re.IGNORECASE)
+_HEADING_ONLY = re.compile(r"^\W*" + _alt(L.HEADINGS) + r"\s*:?\W*$")
+_BOILER = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.BOILERPLATE) + r"(?![\w]|'\w)")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
+_NON_LATIN = re.compile(r"[^\x00-\u024f\W\d_]")
+
+
+
+
+def _slips(word: str) -> set[str]:
+    """The word with one slip of the keyboard: two neighbours swapped, one letter dropped or doubled."""
+    out = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    if len(word) >= 7:  # a dropped or doubled letter of a shorter word is too often another word
+        out |= {word[:i] + word[i + 1:] for i in range(1, len(word) - 1)}
+        out |= {word[:i] + word[i] + word[i:] for i in range(1, len(word) - 1)}
+    return out - {word}
+
+
+#: Misspelling -> word, for the words the rules rely on (only words of five letters or more, and
+#: never a misspelling that is itself a word of the lexicon).
+_TYPOS = {slip: w for w in L.TYPO_WORDS if len(w) >= 5 for slip in _slips(w)}
+for _w in L.TYPO_WORDS:
+    _TYPOS.pop(_w, None)
+_TYPO_KEYS = frozenset(_TYPOS)
+_TOKEN = re.compile(r"[a-z][a-z'-]{3,}")
+
+
+# ----------------------------------------------------------------------------- not read
+def _plain(text: str) -> str:
+    """The note as lines of plain text (HTML tags and entities of CRM descriptions removed)."""
+    text = text[:MAX_CHARS]
+    if "-->" in text:
+        text = _VTT_CUE.sub("", text)
+    if "<" in text:
+        if "<v" in text:
+            text = _VTT_VOICE.sub(lambda m: f"\n{m.group(1)}: ", text)
+        text = _HTML_TAG.sub(" ", _HTML_BREAK.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    text = text.replace("\xa0", " ").replace("\r", "\n").replace("’", "'")
+    # one space for a run of them, so no pattern ever rescans a long run (linear time)
+    return _HSPACE.sub(" ", text)
+
+
+def _language(words: list[str]) -> str:
+    """``"other"`` for a note in another language, ``"mixed"``, or ``"english"``."""
+    text = " ".join(words[:400]).lower()  # the first 400 words tell the language
+    lower = text.split()
+    # "a" and "i" are also words of Spanish, Portuguese, Italian, Polish...: no evidence of English
+    eng = sum(map(L.ENGLISH_STOP.__contains__, lower)) - lower.count("a") - lower.count("i")
+    foreign = sum(map(L.FOREIGN_STOP.__contains__, lower))
+    if foreign >= 2 and foreign > 2 * eng:
+        return "other"
+    if foreign >= 3 and foreign * 2 >= eng:
+        return "mixed"
+    non_ascii = 0 if text.isascii() else sum(not w.isascii() for w in lower)
+    if eng == 0 and len(lower) >= 4 and foreign >= 1 and non_ascii:
+        if not (_CAP.search(text) or _DEAL.search(text) or _PLAN.search(text)):  # no English vocabulary
+            return "other"  # a short note: one foreign function word, letters English does not use, no English one
+    if len(lower) >= 6 and eng == 0 and non_ascii * 10 >= 3 * len(lower):
+        return "other"  # no English function word and many letters English does not use
+    return "english"
+
+
+def _not_read(text: str) -> tuple[str | None, bool]:
+    """(reason the note is not read or None, whether it is mixed-language)."""
+    head = text[:4000]
+    if not _ALNUM.search(head):
+        return "empty", False
+    if not head.isascii() and len(_NON_LATIN.findall(head)) * 2 > len(_LETTER.findall(head)):
+        return "language", False
+    words = _WORD.findall(head)
+    if len(words) < 40:  # a longer note is never boilerplate only
+        stripped, n = _BOILER.subn(" ", text.lower())
+        if len(_WORD.findall(stripped)) < 3:
+            return ("boilerplate" if n else "too short"), False
+    lang = _language(words)
+    if lang == "other":
+        return "language", False
+    return None, lang == "mixed"
+
+
+# ----------------------------------------------------------------------------- units
+def _normal(sentence: str) -> str:
+    s = _ABBREV.sub(lambda m: L.ABBREVIATIONS[m.group(1)], sentence.lower())
+    if not _TYPO_KEYS.isdisjoint(_TOKEN.findall(s)):
+        s = _TOKEN.sub(lambda m: _TYPOS.get(m.group(0), m.group(0)), s)
+    return s
+
+
+def _split_sentences(line: str) -> list[str]:
+    out: list[str] = []
+    for piece in _SPLIT.split(line):
+        piece = piece.strip(" \t-–—*")
+        if not piece:
+            continue
+        if out and out[-1].endswith(".") and (out[-1][:-1].rsplit(None, 1) or [""])[-1].lstrip("(").lower() in _ABBR_DOT:
+            out[-1] = out[-1] + " " + piece
+        else:
+            out.append(piece)
     return out
 
 
-def _not_read(text: str | None) -> str | None:
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return "empty"
-    text = str(text)
-    if not re.search(r"[A-Za-z]", text):
-        return "empty"
-    lines = [ln for ln in re.split(r"[\n;]", text) if ln.strip() and not _BOILER.match(ln.strip())]
-    words = re.findall(r"[A-Za-z']+", " ".join(lines))
-    if not lines:
-        return "boilerplate"
-    if len(words) < 3:
-        return "too short"
-    stop = sum(w.lower() in _STOP for w in words)
-    if len(words) >= 6 and stop / len(words) < 0.12:
-        return "language"
-    return None
+def _label_role(label: str) -> str:
+    """``manager``, ``rep`` (any other party), ``heading`` or ``name``."""
+    paren = _PAREN_ROLE.search(label)
+    if paren:
+        return "manager" if paren.group(1).lower() in ("manager", "mgr", "coach", "lead", "director") else "rep"
+    key = " ".join(label.lower().strip(" .-").split())
+    if _UNKNOWN_SPEAKER.match(key):
+        return "name"  # a speaker not named: told apart by who asks the coaching questions
+    if _MANAGER_LABEL.match(key):
+        return "manager"
+    if _REP_LABEL.match(key):
+        return "rep"
+    if _HEADING.match(key) or len(key.split()) > 3:
+        return "heading"
+    words = label.split()
+    if all(w[:1].isupper() for w in words):
+        return "name"
+    return "heading"
+
+
+def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
+    """The lines the manager wrote or said: ([(line, speaker)], whether the manager is in doubt,
+    whether the note is a transcript)."""
+    labelled = []
+    role_of: dict[str, str] = {}  # this note's labels only: names are personal data, never kept across notes
+    for line in lines:
+        m = _SPEAKER.match(line)
+        if m:
+            label = m.group(1)
+            role = role_of.get(label)
+            if role is None:
+                role = role_of[label] = _label_role(label)
+            labelled.append((label.strip(), m.group(2), role))
+        else:
+            labelled.append((None, line, None))
+    roles = [r for _, _, r in labelled if r in ("manager", "rep")]
+    names = [lab for lab, _, r in labelled if r == "name"]
+    is_transcript = bool(roles) or (len(names) >= 3 and len(set(names)) >= 2)
+    if not is_transcript:
+        return [(line, "") for line in lines], False, False
+    manager_names: set[str] = set()
+    doubt = False
+    if len(set(names)) >= 1:
+        header = _HEADER_MANAGER.search("\n".join(lines[:3]))
+        chosen = (header.group(1) or header.group(2)) if header else None
+        if chosen:
+            first = chosen.split()[0].lower()
+            manager_names = {n for n in set(names) if n.split()[0].lower() == first}
+        if not manager_names and "manager" not in roles:  # who asks the coaching questions
+            score: dict[str, int] = {}
+            for lab, body, r in labelled:
+                if r == "name":
+                    b = body.lower()
+                    asks = "?" in b
+                    score[lab] = score.get(lab, 0) + asks * (1 + bool(_YOU.search(b)) + bool(_REFLECT.search(b)))
+            ranked = sorted(score.items(), key=lambda kv: -kv[1])
+            if len(ranked) == 1 or (ranked and ranked[0][1] >= 2 and ranked[0][1] >= 1.5 * ranked[1][1] + 1):
+                manager_names = {ranked[0][0]}
+            elif ranked:
+                manager_names, doubt = set(score), True
+    out = []
+    last = None
+    for lab, body, role in labelled:
+        if role is None:  # a continuation line belongs to the last speaker
+            if last is None or last:
+                out.append((body, "manager" if last else ""))
+            continue
+        keep = role == "manager" or (role == "name" and lab in manager_names) or role == "heading" and last is not False
+        last = keep
+        if keep:
+            out.append((body if role != "heading" else f"{lab}: {body}", "manager"))
+    return out, doubt, True
+
+
+def _join_speaker_lines(lines: list[str]) -> list[str]:
+    """"Priya Shah  0:05" then "What did you notice?" -> "Priya Shah: What did you notice?" (only
+    speaker lines that carry a timestamp, so a heading alone on a line is never taken for one)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _SPEAKER_LINE.match(lines[i]) if i + 1 < len(lines) else None
+        if m and _HAS_TIMESTAMP.search(lines[i]) and not _SPEAKER_LINE.match(lines[i + 1]):
+            out.append(f"{m.group(1)}: {lines[i + 1].strip()}")
+            i += 2
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
+    """(original sentence, normalised sentence, line number) of the manager's words; whether the
+    manager is in doubt; whether the note is a transcript."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) >= 4 and ":" in text:
+        lines = _join_speaker_lines(lines)
+    turns, doubt, is_transcript = _turns(lines)
+    units = []
+    for i, (line, _who) in enumerate(turns):
+        line = _BULLET.sub("", line)
+        for s in _split_sentences(line):
+            if len(s) > 1 and not _HEADING_ONLY.match(s.lower()):
+                units.append((s, _normal(s), i))
+    return units, doubt, is_transcript
+
+
+# ----------------------------------------------------------------------------- behaviours
+def _question_part(n: str) -> str | None:
+    """The question in a sentence (after a colon or an opening quote), lower-case, or None."""
+    s = n.rstrip(" \"'”)")
+    if not s.endswith("?"):
+        head = s.split(" ", 1)[0] if s else ""
+        if not (_OPEN.match(s) and head in ("what", "how", "walk", "talk", "tell")):
+            return None
+    for sep in (': "', ":", '"', "“", "- "):
+        if sep in s:
+            s = s.rsplit(sep, 1)[1]
+    return s.strip(" \"'“”")
+
+
+def _gap(n: str) -> float:
+    if "time" in n:  # "didn't have time to go into discovery" is the manager's, not a shortfall
+        n = _NO_TIME.sub(" ", n)
+    cap = _CAP.search(n)
+    if not cap:
+        if _SELF_EVIDENT.search(n) and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
+            return SHOWN  # "you talked too much on the Fabrikam call"
+        return NOTHING
+    if n.rstrip(" \"'”)").endswith("?"):
+        return NEAR_MISS  # a question names nothing: it asks or it tells (behaviour 2)
+    if _CUSTOMER_AGENT.search(n) and not _REP_REF.search(n[: cap.start()] + n[cap.end():]):
+        return NEAR_MISS  # a deal fact ("budget not confirmed by customer yet")
+    strong = _MANIFEST.search(n)
+    if not strong and _WEAK.search(n) and not _PRAISE.search(n) and not _INDEP.search(n) \
+            and (_REP_REF.search(n) or _INSTANCE.search(n)):
+        strong = True
+    if strong:
+        if _GENERIC.search(n) and not _INSTANCE.search(n) and not re.search(r"\b(didn'?t|never|without|no)\b", n):
+            return UNSURE
+        return SHOWN
+    if _EVAL.search(n):
+        return SHOWN if _INSTANCE.search(n) else UNSURE
+    return NOTHING
+
+
+def _gap_pair(first: str, second: str) -> float:
+    """A point made over two sentences: an evaluation of a capability ("That's a discovery gap.")
+    beside the observed instance ("On Acme you never asked who signs.")."""
+    for a, b in ((first, second), (second, first)):
+        if not (_CAP.search(a) and _EVAL.search(a)) or b.rstrip(" \"'”)").endswith("?"):
+            continue
+        if (_MANIFEST.search(b) and _REP_REF.search(b)) or (_WEAK.search(b) and not _PRAISE.search(b)
+                                                             and not _INDEP.search(b)):
+            return SHOWN
+    return NOTHING
+
+
+def _asked(n: str, direct: bool) -> float:
+    if "?" not in n and not _ASK.search(n) and not _ASK_FIRST.search(n):
+        return NOTHING
+    if _INTENT.search(n) or _NOT_DONE.search(n):
+        return NEAR_MISS if (_ASK.search(n) or "?" in n) else NOTHING
+    q = _question_part(n)
+    if q is not None and (direct or q is not n):
+        if _NEG_AUX.match(q) or _TELL.search(q):
+            return NEAR_MISS
+        reflect = _REFLECT.search(q) or (q is not n and _OPEN.match(n) and _REFLECT.search(n))
+        if _STATUS.search(q) and not reflect:
+            return NEAR_MISS
+        if _OPEN.match(q) or (q is not n and _OPEN.match(n)):
+            if reflect:
+                weak = not _YOU.search(q) and _WEAK_REFLECT.fullmatch(reflect.group(0))
+                return UNSURE if weak else SHOWN
+            return UNSURE if _YOU.search(q) else NOTHING
+        if _CLOSED.match(q) and reflect and _YOU.search(q):
+            return UNSURE
+        if q is not n and reflect and _YOU.search(q):  # a quoted question that is not closed
+            return LIKELY
+        return NOTHING
+    if _ASK_FIRST.search(n) and (_ASK.search(n) or re.search(r"\b(first|before|opened|started)\b", n)):
+        return SHOWN
+    ask = _ASK.search(n)
+    if ask:
+        rest = n[ask.end():]
+        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|rep|seller|the rep)\s+(also\s+)?$", n[: ask.start()]):
+            return NOTHING  # the rep asking
+
+        if _TOLD_FIRST.search(n[: ask.start()]):
+            return NEAR_MISS  # asked only after giving the answer
+        if re.search(r"\btold\b", n[: ask.start()]) or _TELL.search(rest) or re.search(
+                r"\bwhy (he|she|they|you) (didn'?t|did not|don'?t|are not|is not|was not|were not)\b|"
+                r"\bwhy (he|she|they|you) not\b|\bwhether it wouldn'?t\b|\bif it is not better\b|"
+                r"\bwhy not\b|\b(isn'?t|is not|wouldn'?t|would not) (it )?(be )?better\b", rest):
+            return NEAR_MISS
+        reflect = _REFLECT.search(rest)
+        if _STATUS.search(rest) and not reflect:
+            return NEAR_MISS
+        if reflect and re.search(r"\b(what|how|to|whether|if|first|where)\b", rest):
+            return SHOWN if re.search(r"\b(what|how|first)\b", rest) or _ASK_FIRST.search(n) else UNSURE
+    return NOTHING
+
+
+def _plan(n: str) -> float:
+    if not _PLAN_GATE.search(n):
+        return NOTHING
+    plan = _PLAN.search(n)
+    if plan and not _DEAL_PLAN.fullmatch(plan.group(0)):
+        if _NOT_DONE.search(n) or _INTENT.search(n):
+            return NEAR_MISS
+        return SHOWN
+    practice = _PRACTICE.search(n)
+    if practice and _PAST_PRACTICE.search(n) and not _REVISIT.search(n):
+        return NOTHING  # "since our role play": tracking what was practised, not a plan
+    if practice:
+        if _NOT_DONE.search(n) or _INTENT.search(n):
+            return NEAR_MISS
+        if re.search(r"\b(practi[cs]ed|role[- ]?played|trained)\b", n) and not _REVISIT.search(n):
+            return NOTHING  # past practice: tracking, not a plan
+        if not (_CAP.search(n) or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow", n)):
+            return UNSURE  # practice of what? ("training on the new CRM next week")
+        if _REVISIT.search(n) or re.search(r"\b(will|'ll|going to|let'?s|assigned|booked|scheduled|enrolled|"
+                                            r"signed up|agreed|set)\b", n):
+            return LIKELY
+        return UNSURE
+    if _CAP.search(n) and re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
+                                    r"again|check back)\b", n) and not _DEAL.search(n):
+        return LIKELY
+    if re.search(r"\bplan\b", n) and _DEAL.search(n) and not _DEAL_PLAN.search(n):
+        return UNSURE
+    return NOTHING
+
+
+def _tracked(n: str) -> float:
+    indep = _INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n))
+    if not indep:
+        return NEAR_MISS if (_EARLIER.search(n) and _MOVED.search(n)) else NOTHING
+    if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b", n) \
+            or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n):
+        return NEAR_MISS
+    if _FIRST_PERSON_ACT.search(n) and not re.search(r"\bwithout me\b", n):
+        return NEAR_MISS
+    earlier, check, apply = _EARLIER.search(n), _CHECK.search(n), _APPLY.search(n)
+    if not (_CAP.search(n) or _SKILL_REF.search(n)):  # on his own, but doing what? ("ran the team meeting")
+        return UNSURE if earlier and (apply or check) else NOTHING
+    if earlier and (apply or check):
+        return SHOWN
+    if earlier and re.search(r"\b(since|last|previous|prior|after our|we (practi[cs]ed|worked on|role[- ]?played))\b", n):
+        return LIKELY
+    if check and apply:
+        return LIKELY
+    if earlier or check or apply:
+        return UNSURE
+    return NOTHING
+
+
+_RULES: dict[str, Callable] = {
+    "named_specific_gap": _gap,
+    "tied_to_plan": _plan,
+    "tracked_application": _tracked,
+}
+
+
+def _pair_flags(n: str) -> tuple[bool, bool]:
+    """What a two-sentence point needs of a sentence: an evaluated capability, an independent use."""
+    return bool(_EVAL.search(n)), bool(_INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n)))
 
 
 def read_note(text: str | None) -> dict:
-    """The reading of one note (see the module's contract)."""
+    """The reading of one note (see the module's contract).
+
+    >>> r = read_note("1:1 - rep skipped the economic buyer on Globex; single-threaded through procurement.")
+    >>> r["named_specific_gap"], r["tied_to_plan"], r["named_specific_gap_confidence"]
+    (True, False, 0.9)
+    """
     out: dict = {"text_status": READ}
-    reason = _not_read(text)
+    missing = text is None or text is pd.NA or text is pd.NaT or (isinstance(text, float) and np.isnan(text))
+    plain = "" if missing else _plain(str(text))
+    reason, mixed = _not_read(plain) if plain else ("empty", False)
     if reason:
         out["text_status"] = f"not read: {reason}"
         for b in COACHING_BEHAVIOURS:
             out[b], out[f"{b}_confidence"], out[f"{b}_evidence"] = pd.NA, np.nan, None
         return out
-    sentences = _sentences(str(text)[:MAX_CHARS])
+    units, doubt, is_transcript = _units(plain)
+    best = {b: (NOTHING, None) for b in COACHING_BEHAVIOURS}
+    prev: tuple[str, str, int] | None = None
+    prev_flags: tuple[bool, bool] | None = None
+    seen: dict[str, dict] = {}  # a sentence said twice in one note is read once
+    for orig, n, line in units:
+        scores = seen.get(n)
+        if scores is None:
+            scores = {b: rule(n) for b, rule in _RULES.items()}
+            scores["asked_before_telling"] = _asked(n, direct=is_transcript or n.endswith("?"))
+            seen[n] = scores
+        scores = dict(scores)
+        if scores["asked_before_telling"] >= PRESENT_FROM and _BARE_QUESTION.match(n):
+            # "What do you think?" asks about nothing of its own: after advice it checks agreement
+            scores["asked_before_telling"] = NEAR_MISS if prev is not None and _ADVICE.search(prev[1]) else UNSURE
+        flags = None
+        if prev is not None and prev[2] == line:  # a point made over two sentences of one turn or line
+            flags = _pair_flags(n)
+            prev_flags = prev_flags or _pair_flags(prev[1])
+            pair = prev[1] + " " + n
+            for k, b in enumerate(("named_specific_gap", "tracked_application")):
+                if scores[b] < SHOWN and (flags[k] or prev_flags[k]):
+                    joined = _gap_pair(prev[1], n) if b == "named_specific_gap" else _tracked(pair)
+                    if joined >= PRESENT_FROM and joined > scores[b]:
+                        scores[b] = joined
+                        if best[b][0] < joined:
+                            best[b] = (joined, prev[0] + " " + orig)
+        for b, conf in scores.items():
+            if conf > best[b][0]:
+                best[b] = (conf, orig)
+        prev, prev_flags = (orig, n, line), flags
     for b in COACHING_BEHAVIOURS:
-        best, evidence = 0.05, None
-        for s in sentences:
-            for rule, conf in _RULES[b]:
-                if rule.search(s):
-                    if b == "asked_before_telling" and _TELLING.match(s):
-                        conf = 0.1
-                    if conf > best:
-                        best, evidence = conf, s
-        out[b] = True if best >= PRESENT_FROM else False if best <= ABSENT_BELOW else pd.NA
-        out[f"{b}_confidence"], out[f"{b}_evidence"] = best, evidence if best > ABSENT_BELOW else None
+        conf, evidence = best[b]
+        if (doubt or mixed) and conf > DOUBT_CAP:
+            conf = DOUBT_CAP
+        out[b] = True if conf >= PRESENT_FROM else False if conf <= ABSENT_BELOW else pd.NA
+        out[f"{b}_confidence"] = conf
+        out[f"{b}_evidence"] = evidence if conf > ABSENT_BELOW else None
     return out
 
 
@@ -153,6 +609,8 @@ def read_notes(texts: Iterable[str | None], progress: Callable[[float], None] | 
     for b in COACHING_BEHAVIOURS:
         frame[b] = frame[b].astype("boolean")
         frame[f"{b}_confidence"] = frame[f"{b}_confidence"].astype(float)
+        evidence = frame[f"{b}_evidence"].astype(object)
+        frame[f"{b}_evidence"] = evidence.where(evidence.notna(), None)
     if progress:
         progress(1.0)
     return frame

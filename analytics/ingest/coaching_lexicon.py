@@ -1,0 +1,335 @@
+"""Word lists for reading coaching behaviours from text (analytics/ingest/coaching_text.py).
+
+Data, not code: each table is general vocabulary of sales coaching (capabilities, how a skill
+shows failing, plan and practice words, deal objects, speaker roles...), never phrases of one
+export or of the generated labelled set. Entries are regular-expression fragments matched on a
+lower-cased sentence with abbreviations expanded, between word boundaries; keep them free of
+nested quantifiers (the reader must stay linear in the length of a note).
+"""
+
+from __future__ import annotations
+
+#: Abbreviations and chat spellings of terse notes, expanded before reading (token -> words).
+ABBREVIATIONS = {
+    "b4": "before", "bfr": "before", "abt": "about", "nxt": "next", "w/": "with", "w/o": "without",
+    "f/u": "follow up", "fu": "follow up", "fup": "follow up", "disc": "discovery", "disco": "discovery",
+    "obj": "objection", "objs": "objections", "wen": "when", "diff": "differently", "1on1": "1:1",
+    "1-1": "1:1", "o3": "1:1", "u": "you", "ur": "your", "r": "are", "wk": "week", "wks": "weeks",
+    "mtg": "meeting", "mtgs": "meetings", "thru": "through", "chk": "check", "pls": "please",
+    "plz": "please", "bc": "because", "b/c": "because", "cust": "customer", "mgr": "manager",
+    "qual": "qualification", "neg": "negotiation", "negot": "negotiation", "prop": "proposal",
+    "tmrw": "tomorrow", "tmr": "tomorrow", "yday": "yesterday", "ystd": "yesterday", "rec": "recording",
+    "recd": "recorded", "rp": "role play", "idk": "i do not know", "dnt": "do not", "didnt": "didn't",
+    "dont": "don't", "wasnt": "wasn't", "isnt": "isn't", "shouldve": "should've", "couldnt": "couldn't",
+    "wouldnt": "wouldn't", "shouldnt": "shouldn't", "hes": "he is", "shes": "she is", "thats": "that is",
+    "lvl": "level", "prio": "priority", "asap": "soon", "info": "information", "req": "request",
+    "reqs": "requirements", "approx": "about", "wrt": "about", "re:": "about", "cx": "customer",
+    "eb": "economic buyer", "dm": "decision maker", "ae": "rep", "sdr": "rep", "bdr": "rep",
+    "dev": "development", "devt": "development", "pdp": "pdp", "convo": "conversation", "prob": "problem",
+    # everyday misspellings (not keyboard slips)
+    "developement": "development", "devlopment": "development", "independantly": "independently",
+    "excercise": "exercise", "practicing": "practising", "questionning": "questioning", "negociation": "negotiation",
+    "objetion": "objection", "qualifcation": "qualification", "shaddow": "shadow", "shaddowing": "shadowing",
+}
+
+#: Capabilities a rep can fall short on (FRAMEWORK.md's skills and their everyday names).
+CAPABILITIES = (
+    r"discovery", r"discovering", r"qualif\w*", r"disqualif\w*", r"objection\w*", r"push-?back",
+    r"negotiat\w*", r"multi-?thread\w*", r"single-?thread\w*", r"value (articulation|prop\w*|story|case)",
+    r"business case", r"roi", r"stakeholder\w*", r"economic buyer", r"decision[- ]makers?", r"champion\w*",
+    r"competit\w*", r"incumbent", r"forecast\w*", r"demo\w*", r"closing", r"trial close", r"prospecting",
+    r"prospect\w*", r"cold[- ]call\w*", r"pricing", r"price", r"discount\w*", r"budget", r"pain\w*",
+    r"meddic\w*", r"meddpicc", r"bant", r"spin", r"challenger", r"listening", r"listen\w*", r"questioning",
+    r"questions?", r"talk(ed|ing)? over", r"talk ratio", r"call control", r"agenda", r"next steps?",
+    r"follow[- ]up", r"presentation", r"pitch\w*", r"storytelling", r"rapport", r"use case", r"pipeline",
+    r"urgency", r"timeline", r"decision process", r"paper process", r"procurement", r"account plan\w*",
+    r"mutual (action|close) plan", r"positioning", r"differentiat\w*", r"messaging", r"outreach",
+    r"email\w*", r"opening", r"open(er|ing)s?", r"close", r"ask(ed)? for the (business|order|meeting)",
+    r"upsell\w*", r"renewal\w*", r"executive\w*", r"cfo", r"ceo", r"cio", r"features?", r"benefits?",
+)
+
+#: What a shortfall looks like when it is observed (a concrete manifestation, not an impression).
+MANIFESTATIONS = (
+    r"didn'?t", r"did not", r"doesn'?t", r"does not", r"don'?t", r"never (asked|got|confirmed|qualified|"
+    r"identified|quantified|followed|engaged|mentioned|checked|tested|explored|probed|set)", r"forgot", r"fail\w*",
+    r"miss(ed|ing)?", r"skip(ped|ping|s)?", r"without (asking|\w+ing)", r"wasn'?t", r"weren'?t", r"isn'?t",
+    r"lack\w*", r"too (early|soon|fast|quickly|much|long|late|little)", r"conced\w*", r"cave[ds]?",
+    r"gave (in|away|up)", r"offer(ed|ing)? (a |the )?discount", r"talk(ed|ing|s)? over", r"interrupt\w*",
+    r"jump(ed|ing|s)? (to|into|straight)", r"rush(ed|ing)?", r"accept(ed|ing|s)?", r"instead of",
+    r"stay(ed|ing|s)? (at |on )?(surface|single|high)", r"surface[- ]?(level|lvl)?", r"single[- ]threaded",
+    r"list(ed|ing)", r"feature dump\w*", r"attack(ed|ing)", r"ignor(ed|ing)", r"overlook\w*", r"dropp?ed",
+    r"lost (control|the)", r"let (the )?(buyer|customer|client|prospect|champion|them|procurement|cfo) \w+", r"only (talked|asked|spoke|pitched|one)",
+    r"before (they|the|he|she|agreeing|confirming|asking|understanding|qualifying|any|knowing)",
+    r"monologu\w*", r"talked (too|for|70|80)", r"unclear", r"vague", r"wrong", r"mistake\w*",
+    r"allow(ed)?", r"hesitat\w*", r"backed (off|down)", r"fell (short|apart|flat)", r"ran the (full|whole)",
+    r"never (asked|confirmed|got)", r"(un)?quantif\w*", r"not (quantif\w*|confirm\w*|qualif\w*)",
+    r"went (straight|too|off)", r"kept (talking|pitching)", r"took (the|a) (bait|discount)", r"\d+ ?% off", r"offer(ed|ing)? \d+ ?%", r"immediately (offered|dropped|caved|conceded|agreed|discounted)", r"agreed (to|too) (a |the )?(discount|price|terms)",
+)
+
+#: Weak manifestations ("no ...", "not ...", "without ..."): a shortfall only when the sentence is
+#: about the rep (a pronoun, "rep", an instance) and is not praise ("great discovery, no notes").
+WEAK_MANIFESTATIONS = (r"no", r"not", r"without", r"never")
+
+#: Praise: a capability named with it is not a gap unless a strong manifestation is there too.
+PRAISE = (r"great", r"good", r"excellent", r"nice", r"well done", r"strong", r"solid", r"nailed", r"brilliant",
+          r"impressive", r"awesome", r"perfect", r"love(d)? how", r"kudos", r"improved", r"better than")
+
+#: Shortfalls that name their capability themselves ("talked too much" is listening).
+SELF_EVIDENT_GAPS = (
+    r"talk(ed|ing|s)? (way |far |much )?too much", r"talk(ed|ing|s)? over", r"interrupt(ed|ing|s)",
+    r"(buyer|customer|client|prospect) (barely|hardly|never) (spoke|talked|said)", r"pitch(ed|ing)? too (early|soon)",
+    r"(offered|gave|dropped) (a |the )?(discount|price)", r"single[- ]threaded", r"monologu\w*",
+    r"feature dump\w*", r"jump(ed|ing|s)? (straight )?(to|into) (the )?(demo|pitch|pricing|solution)",
+    r"rush(ed|ing)? (the|to|into) \w+", r"never asked", r"didn'?t ask", r"did not ask", r"forgot to ask",
+    r"no (next step|agenda|champion|decision maker|economic buyer)",
+    r"(led|opened|started|kicked off) with (the |a |our )?(product|features?|pitch|demo|pricing|price|slides?|deck|"
+    r"company overview)", r"instead of (their|the|his|her|the buyer'?s|the customer'?s) (problem|pain|needs?|business)",
+)
+
+#: An evaluation of a skill without an observed instance ("discovery was weak"): specific only
+#: with an instance anchor (a call, a meeting, a customer) in the same sentence.
+EVALUATIONS = (
+    r"weak\w*", r"poor\w*", r"gap", r"gaps", r"issue", r"problem", r"struggl\w*", r"needs work",
+    r"is to improve", r"area to (work on|improve)", r"focus area", r"bad", r"sloppy", r"shaky",
+    r"fell short", r"cost us", r"hurt",
+)
+
+#: An instance anchor: where the shortfall was seen.
+INSTANCE = (
+    r"on (the|that|this|his|her|their|your|yesterday'?s?) (\w+ )?(call|meeting|demo|visit|deal|opportunity)",
+    r"(call|meeting|demo|visit|recording|mtg) (with|at|on)", r"in (the|that|this) (\w+ )?(call|meeting|demo|visit)",
+    r"at (the|that) (point|moment)", r"when (the|they|he|she) (buyer|customer|client|prospect|cfo|pushed|asked|said)",
+    r"on [a-z]{1,30} call", r"\([^()\n]{1,80}\)",
+)
+
+#: Generic advice: an impression or exhortation that names no gap (a near miss of behaviour 1).
+GENERIC_ADVICE = (
+    r"dig deeper", r"be (more )?(proactive|sharper|strategic|engaged|aggressive|hungry|confident)",
+    r"step (it|up)", r"more energy", r"bring (more|the) energy", r"keep (pushing|going|grinding|it up|up)",
+    r"work (harder|more hard|on (your|his|her) game)", r"needs? to improve", r"general improvement",
+    r"more hustle", r"want it more", r"attitude", r"great (energy|job|call)", r"good (job|effort|call)",
+)
+
+#: Open reflection: what a question asks the rep to analyse (behaviour 2).
+REFLECTION = (
+    r"notic\w*", r"think\w*", r"thought", r"feel\w*", r"felt",
+    r"differently", r"change", r"learn\w*", r"read", r"handl\w*", r"approach\w*", r"improve", r"see", r"saw",
+    r"happen\w*", r"well", r"evaluat\w*", r"assess\w*", r"reflect\w*", r"analy[sz]\w*", r"walk me",
+    r"talk me", r"tell me", r"explain\w*", r"do again", r"do better", r"stood out", r"surpris\w*",
+    r"hardest", r"cared about", r"care about", r"would you do", r"your take", r"your view", r"your read",
+    r"own view", r"own analysis", r"own assessment", r"wrong", r"work(ed)?", r"struggl\w*", r"self-?assess\w*",
+    r"self-?evaluat\w*", r"self-?review\w*", r"self-?critique",
+    r"how (did|does|do|is|was|has) (it|that|the \w+|your \w+|things) (go|going|gone|went)",
+    r"how (it|that|the \w+|things) (went|was going|is going)", r"your mind", r"going through", r"going on",
+    r"rate (it|that|the \w+|your \w+|yourself)", r"where did it (turn|go wrong|change)", r"what worked", r"what didn'?t", r"how (do|did) you think .{0,40}(went|go|going)",
+)
+
+#: A status question asks for facts about a deal, not reflection (near miss of behaviour 2).
+STATUS = (
+    r"close", r"closes", r"closing", r"close date", r"sign", r"signs", r"signed", r"signature", r"amount",
+    r"how much", r"stage", r"forecast\w*", r"commit\w*", r"paper\w*", r"contract\w*", r"legal", r"po",
+    r"procurement", r"quote", r"timeline", r"renewal", r"next steps?", r"where are we", r"eta", r"deal size",
+    r"arr", r"acv", r"tcv", r"value of", r"category", r"budget approved", r"status", r"update on",
+    r"pipeline", r"numbers?", r"quota", r"when will", r"when does", r"when is", r"by when",
+)
+
+#: Telling: questions that carry the answer (negated auxiliaries, "should have", agreement checks).
+TELLING = (
+    r"should'?ve", r"should have", r"shouldn'?t", r"should (you|he|she|we|they) (not|have)",
+    r"wouldn'?t it", r"would(n'?t| it not) (it )?be (better|smarter|easier)", r"isn'?t it (better|smarter)",
+    r"is it not (better|smarter)", r"better to", r"smarter to", r"why not", r"why (didn'?t|don'?t|wouldn'?t|"
+    r"weren'?t|aren'?t|haven'?t|hadn'?t|couldn'?t|won'?t|not)", r"why (you|he|she|they) (are|is|were|was|did) not",
+    r"why are (you|we) not", r"just", r"you (need|have) to", r"right\?", r"agree\?", r"make sense\?",
+    r"ok\?", r"okay\?", r"yeah\?", r"correct\?", r"you know\?", r"(did|do) you (not|never)",
+)
+
+#: A question that starts with a negated auxiliary is telling ("Don't you think ...").
+NEGATED_AUX = (
+    r"don'?t", r"didn'?t", r"doesn'?t", r"shouldn'?t", r"wouldn'?t", r"couldn'?t", r"isn'?t", r"aren'?t",
+    r"wasn'?t", r"weren'?t", r"won'?t", r"can'?t", r"haven'?t", r"hasn'?t",
+)
+
+#: What starts an open question (invites the rep's analysis), versus a closed one.
+OPEN_START = (
+    r"what", r"what'?s", r"how", r"how'?s", r"which part", r"where did", r"why do you think",
+    r"walk me", r"talk me", r"tell me", r"take me", r"can you walk", r"could you walk", r"can you talk",
+    r"could you talk", r"can you tell", r"in your view", r"looking back",
+)
+CLOSED_START = (
+    r"did", r"do", r"does", r"is", r"are", r"was", r"were", r"have", r"has", r"had", r"can", r"could",
+    r"will", r"would", r"should", r"shall", r"may", r"any",
+)
+
+#: Reported asking in a note ("asked her ...", "let him self-assess first").
+ASK_VERBS = (
+    r"ask(ed|ing|s)?", r"invit(ed|ing|es?)", r"prompt(ed|ing|s)?", r"encourag(ed|ing|es?)", r"had (her|him|them)",
+    r"let (her|him|them|the rep|rep)", r"made (her|him|them)", r"hav(e|ing) (her|him|them|the rep|rep)", r"make (her|him|them)", r"got (her|him|them)",
+    r"question(ed|ing)", r"opened (by|with)", r"started (by|with)", r"began (by|with)", r"first question",
+    r"questions? (asked|first)", r"i am asking", r"i ask",
+)
+
+#: Explicit descriptions of asking first (summaries and notes).
+ASK_FIRST = (
+    r"self[- ]?assess\w*", r"self[- ]?evaluat\w*", r"self[- ]?review\w*", r"self[- ]?reflect\w*",
+    r"reflection questions?", r"reflective questions?", r"open(-ended)? questions?", r"coaching questions?",
+    r"evaluate (their|his|her) own", r"(their|his|her) own (view|analysis|assessment|read|take)",
+    r"before (giving|sharing|offering|saying|i gave|i give|i shared|i said|i say|my|any|to say|to give)",
+    r"held back (my|any)", r"rate (his|her|their|your) own", r"(his|her|their|your) own (call|performance|demo|meeting|pitch)", r"then i (give|gave|shared|share|said)", r"after i give", r"let (her|him|them) answer",
+)
+
+#: Development plan (behaviour 3): a plan that is about the rep, not a deal.
+PLAN = (
+    r"dev(elopment)? plans?", r"development goals?", r"development objectives?", r"development areas?",
+    r"(personal|individual|professional) development", r"idp", r"pdp", r"growth (plan|goals?|areas?)",
+    r"learning (plan|path|goals?)", r"coaching plan", r"plan of development", r"skills? plan",
+    r"career plan", r"development items?", r"development focus", r"goals? for the quarter",
+    r"quarterly (development )?goals?", r"focus for the quarter",
+)
+
+#: Practice that develops a skill (behaviour 3 when it is scheduled or will be revisited).
+PRACTICE = (
+    r"role[- ]?plays?", r"roleplay\w*", r"role[- ]?play(ing)?", r"shadow(ing|s)?", r"practi[cs]e",
+    r"practi[cs]ing", r"practi[cs]e (call|session)s?", r"courses?", r"modules?", r"training", r"trainings",
+    r"enablement", r"workshops?", r"certification", r"drills?", r"mock (calls?|demos?|negotiations?)",
+    r"recorded practice", r"simulations?", r"e-?learning", r"lessons?", r"exercises?", r"train(ing)? together",
+    r"enrolled", r"book(ed)? (a |two |2 )?(practice|session)",
+)
+
+#: When the practice or plan will be come back to.
+REVISIT = (
+    r"revisit\w*", r"review (it|this|that|them|progress|again)", r"we review", r"check (back|in|on it)",
+    r"debrief\w*", r"come back to", r"look(ing)? at it again", r"follow up on (it|this|that)",
+    r"next (1:1|one[- ]on[- ]one|one[- ]to[- ]one|session|meeting|coaching|review|check-?in)",
+    r"in \d+ (weeks?|days?)", r"in (two|three|four|a couple of|a few) weeks", r"every (week|day|month)",
+    r"weekly", r"monday", r"tuesday", r"wednesday", r"thursday", r"friday", r"mon", r"tue", r"tues", r"wed",
+    r"thu", r"thur", r"thurs", r"fri", r"tomorrow", r"next week", r"this week", r"next month",
+    r"end of (the )?(quarter|month)", r"due", r"by (the )?\d", r"the \d+(st|nd|rd|th)", r"\d{1,2}[/.-]\d{1,2}",
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w* \d", r"\d{1,2} (jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|sept|oct|nov|dec)\w*", r"scheduled", r"booked", r"assigned", r"set up", r"q[1-4]",
+)
+
+#: Objects of a deal next step (a near miss of behaviour 3).
+DEAL_OBJECTS = (
+    r"proposal", r"contract", r"msa", r"nda", r"sow", r"quote", r"pricing", r"price sheet", r"procurement",
+    r"redlines?", r"po", r"paperwork", r"onsite", r"exec(utive)? (meeting|sponsor)", r"pilot", r"poc",
+    r"legal", r"invoice", r"close date", r"offer", r"order", r"deck", r"intro", r"follow up with",
+    r"send", r"book the", r"schedule", r"demo with", r"meeting with",
+)
+#: Plans that are about a deal or a territory, not the rep.
+DEAL_PLANS = (r"account plan\w*", r"close plan\w*", r"mutual (action|close) plan\w*", r"territory plan\w*",
+              r"success plan\w*", r"deal plan\w*", r"comp plan\w*", r"on plan", r"to plan")
+
+#: A reference to an earlier session, plan or practice (behaviour 4).
+EARLIER = (
+    r"since", r"last (1:1|one[- ]on[- ]one|one[- ]to[- ]one|session|time|week|meeting|call|review|coaching|"
+    r"month|conversation)", r"previous\w*", r"prior", r"from (last|our)", r"after (our|the|we) ", r"follow[- ]?up",
+    r"we (practi[cs]ed|worked on|role[- ]?played|discussed|agreed|trained|covered|said)",
+    r"what we (practi[cs]ed|worked on|discussed|agreed|trained)", r"(had|has|have) stuck", r"when we last",
+    r"coming back to", r"earlier", r"the goal", r"we'?d agreed", r"as agreed", r"(you|she|he) (were|was) going to",
+    r"you'?d", r"practi[cs]ed", r"role[- ]?played",
+)
+
+#: The rep applying a skill on their own (behaviour 4).
+INDEPENDENT = (
+    r"alone", r"solo", r"on (his|her|their|your|my) own", r"independently", r"independent",
+    r"without (me|my help|help|support|coach\w*|manager|prompting|any help|assistance|my support|being "
+    r"prompted|my input|me there|me on the call)", r"unaided", r"unassisted", r"unprompted", r"unsupported",
+    r"no help", r"without (his|her) manager", r"by (him|her|them|your)sel(f|ves)",
+)
+#: A reflexive counts as independent use only after an application verb ("ran it herself").
+REFLEXIVE = (r"himself", r"herself", r"themselves", r"yourself")
+
+#: Checking on the rep's use of a skill.
+CHECK = (
+    r"check\w*", r"verif\w*", r"confirm\w*", r"review\w*", r"listen\w*", r"watched", r"observed", r"saw",
+    r"heard", r"recording", r"call rec", r"asked (if|whether)", r"application", r"appl(y|ied|ies|ying)",
+    r"seen", r"demonstrated", r"see (if|whether)", r"did (you|she|he) manage", r"have you", r"has (she|he)",
+)
+#: Using a skill.
+APPLY = (
+    r"appl(y|ied|ies|ying)", r"used?", r"using", r"ran", r"runs?", r"running", r"handl(e|ed|es|ing)", r"led",
+    r"leads?", r"leading", r"did", r"does", r"do(ing)?", r"tried", r"try", r"demonstrat\w*", r"held",
+    r"managed?", r"execut\w*", r"put into practice", r"ma(de|ke|king)", r"open(ed)?", r"drove", r"drive",
+)
+#: A deal that moved (a near miss of behaviour 4).
+DEAL_MOVED = (
+    r"mov(ed|e|ing)", r"advanc\w*", r"progress\w*", r"signed", r"sign", r"closed", r"slipp?\w*", r"stage",
+    r"contract\w*", r"legal", r"verbal", r"commit\w*", r"won", r"lost", r"pushed", r"stalled", r"in negotiation",
+)
+
+#: The manager doing nothing this time, or only meaning to (rule 4: negation and intention).
+NOT_DONE = (
+    r"no time (for|to)", r"(didn'?t|did not) have (the |any )?time", r"didn'?t manage to", r"didn'?t get (to|round to|around to)", r"did not get to", r"ran out of time",
+    r"postponed", r"skipped", r"not (updated|done|discussed|covered)", r"forgot to", r"didn'?t (ask|check|"
+    r"update|discuss|cover|do|review|let)", r"did not (ask|check|update|discuss|cover|review|let)",
+    r"never (asked|checked)", r"(n/a|none|tbd)\s*$", r"without (a |any )?(development|dev) plan",
+    r"no (development|dev) plan", r"haven'?t (updated|started|set)", r"not yet (set|updated|started)",
+)
+INTENTION = (
+    r"next time i", r"i should", r"i need to", r"i must", r"i want to", r"i'?ll try", r"i will try",
+    r"i'?m going to", r"i am going to", r"note to self", r"reminder", r"should ask", r"need to ask",
+    r"will ask", r"i'?ll ask", r"will check", r"i'?ll check", r"going to check", r"plan to (ask|check)",
+    r"maybe", r"might", r"at some point", r"would be good to", r"to do:",
+)
+
+#: Speaker roles in a transcript (the label before ":", lower-cased, timestamps removed).
+MANAGER_LABELS = (
+    r"manager", r"mgr", r"m", r"coach", r"sales manager", r"team lead", r"lead", r"sales lead",
+    r"director", r"sales director", r"rsm", r"asm", r"fsm", r"frontline manager", r"first[- ]line manager",
+    r"vp", r"vp sales", r"head of sales", r"supervisor", r"leader", r"team leader", r"interviewer",
+)
+REP_LABELS = (
+    r"rep", r"sales rep", r"ae", r"sdr", r"bdr", r"am", r"seller", r"account executive", r"account manager",
+    r"coachee", r"employee", r"agent", r"r", r"csm", r"se", r"trainee", r"salesperson", r"mentee",
+    r"customer", r"buyer", r"prospect", r"client", r"other",
+)
+#: Headings that look like speaker labels but are not ("Next steps: ...").
+HEADINGS = (
+    r"agenda", r"notes?", r"action items?", r"next steps?", r"dev(elopment)? plan", r"summary", r"recap",
+    r"attendees", r"comments?", r"description", r"subject", r"task", r"outcome", r"topics?", r"follow[- ]?ups?",
+    r"decisions?", r"status", r"type", r"date", r"owner", r"focus( area)?", r"questions?", r"feedback",
+    r"gap", r"goal", r"call review", r"pipeline review", r"deal review", r"key moments?", r"highlights?",
+    r"strengths?", r"observations?", r"obs", r"meeting", r"call", r"todo", r"to do", r"re", r"fyi", r"note",
+    r"evidence", r"sentiment", r"tasks?", r"result", r"context", r"purpose", r"objective", r"wins?",
+)
+
+#: Notes that carry no content: a template, a log line, a pointer elsewhere.
+BOILERPLATE = (
+    r"meeting held", r"call logged( via \w+)?", r"logged (via|in|from) \w+", r"see (the |shared |google |attached )?"
+    r"(doc|docs|document|notes|file|link)", r"n/?a", r"tbd", r"no notes", r"1:1", r"one[- ]on[- ]one",
+    r"https?://\S+", r"www\.\S+", r"sent from my \w+",
+    r"agenda", r"notes?", r"action items?", r"next steps?", r"attendees", r"summary", r"recap", r"comments?",
+    r"synced", r"catch[- ]?up", r"check[- ]?in",
+)
+
+#: English function words: a note with too small a share of them is in another language.
+ENGLISH_STOP = frozenset("""a about after again all also am an and any are as at be been before but by can could
+did do does doing for from had has have he her him his how i if in into is it its just let me my no not of on or
+our out over she should so than that the their them then there they this to up us was we were what when which who
+why will with would you your yet""".split())
+#: Function words of the other languages met in exports (none of them an English word).
+FOREIGN_STOP = frozenset("""el la los las del con por para una uno que es se y muy pero como más hemos está son al lo
+ya sin sobre entre cuando también fue han su sus nos le les des du une est avec pour il elle nous vous pas qui dans
+sur au aux ce cette mais ou très sont été avoir fait der die das und mit zur zum den dem des ist nicht ein eine
+einen für auf wir sie ich auch von bei nächste nächsten wurde haben hat wie aber oder noch nach mit gli della
+delle di che abbiamo sono è alla allo prossimo prossima anche perché il non os da do das dos com não um uma foi
+são na nas pelo pela het een en van voor niet ook wij zijn naar bij werd hebben dat wat de met e o och att det som
+för på är med av inte till vi til og af ikke jeg ikkje ein eit się nie jest że oraz dla przez jak już też być został""".split()) - ENGLISH_STOP - {
+    "do", "die", "also", "son", "den", "in", "on", "a", "an", "am", "so", "war", "will", "man", "come"}
+
+#: Words the rules rely on, recognised also with one slip of the keyboard (two letters swapped,
+#: one letter dropped or doubled): "dicsovery", "qualfication", "neeeded".
+TYPO_WORDS = (
+    "discovery", "qualification", "qualified", "objection", "objections", "negotiation", "negotiate",
+    "multi-threading", "stakeholder", "stakeholders", "competitive", "forecast", "forecasting", "prospecting",
+    "pricing", "budget", "champion", "economic", "conceded", "quantified", "confirmed", "skipped", "missed",
+    "never", "didn't", "without", "interrupted", "accepted", "development", "practice", "practise",
+    "practised", "practiced", "shadowing", "training", "module", "course", "revisit", "review", "reviewed",
+    "independently", "alone", "himself", "herself", "unaided", "unassisted", "unprompted", "applied",
+    "handled", "checked", "verified", "recording", "since", "previous", "session", "notice", "noticed",
+    "think", "differently", "self-assess", "reflection", "questions", "before", "feedback", "asked",
+    "proposal", "contract", "procurement", "signed", "closed", "moved", "advanced", "progressed",
+    "thursday", "tuesday", "wednesday", "monday", "friday", "tomorrow", "weeks", "growth", "plan",
+    "handling", "needed", "support", "yourself", "surface-level", "single-threaded", "pushback",
+    "role-play", "roleplay", "role-played", "independent", "noticed", "differently", "unprompted",
+)
