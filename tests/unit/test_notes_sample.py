@@ -189,7 +189,6 @@ def test_the_file_loads_whole_through_the_import_with_every_person_known():
         ws.close()
 
 
-@pytest.mark.xfail(strict=False, reason="needs the notes import")
 def test_the_import_reads_the_behaviours_from_the_notes_and_the_story_shows():
     ws, report = _demo_people_then_sample()
     try:
