@@ -256,8 +256,9 @@ def read_texts(texts: list[str], progress: Callable[[float], None] | None = None
     if not parts:  # the workers could not run: read here
         return coaching_text.read_notes(texts, progress=progress)
     out = pd.concat(parts, ignore_index=True)
-    for col in [c for c in out.columns if out[c].dtype == "object"]:  # a chunk without evidence held None
-        out[col] = out[col].astype("str")  # text, as read in one piece
+    for col in out.columns:  # the dtypes of one piece (a chunk's column may have held only None)
+        if out[col].dtype != parts[0][col].dtype and parts[0][col].dtype != "object":
+            out[col] = out[col].astype(parts[0][col].dtype)
     return out
 
 
