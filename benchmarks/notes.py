@@ -57,6 +57,16 @@ def measure_notes(n: int = 100_000) -> dict[str, float]:
             "ms_per_note": 1000 * seconds / n, "avg_chars": sum(map(len, notes)) / n}
 
 
+def measure_notes_import(n: int = 100_000) -> dict[str, float]:
+    """Seconds to import a coaching log of ``n`` sessions with notes end to end (read, recognise,
+    validate, read the notes (by worker processes, one per core, as the app does), load), in this
+    process on a fresh workspace (:mod:`benchmarks.notes_import`)."""
+    from benchmarks.notes_import import coaching_log, timed_import
+
+    seconds, report = timed_import("coaching_log.csv", coaching_log(n))
+    return {"sessions": report.rows_loaded, "seconds": seconds}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--notes", type=int, default=100_000)

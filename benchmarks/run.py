@@ -267,6 +267,9 @@ def build_rows(scales: list[float], imports: dict, analytics: dict, demo: dict |
         add(f"Read coaching notes ({notes['notes']:,}, import mix)", {full: notes["seconds"]}, "s", "< 60",
             judge(notes["seconds"], 60))
         add("Read coaching notes: notes per second", {full: notes["notes_per_s"]}, "n")
+        if "import_seconds" in notes:
+            add(f"Import a coaching log of {notes['import_sessions']:,} sessions with notes (end to end)",
+                {full: notes["import_seconds"]}, "s", "< 60", judge(notes["import_seconds"], 60))
     for label, seconds in (demo_steps or {}).items():
         add(label, {DEMO: seconds}, "s")
     for scale, res in browser.items():
@@ -380,10 +383,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"... browser at {SCALES[full]}", file=sys.stderr, flush=True)
         browser[full] = measure_browser(folders[full])
     demo_steps = measure_demo(args.repeats)
-    from benchmarks.notes import measure_notes
+    from benchmarks.notes import measure_notes, measure_notes_import
 
     print("... reading 100,000 coaching notes", file=sys.stderr, flush=True)
     notes = measure_notes()
+    print("... importing a coaching log of 100,000 sessions with notes", file=sys.stderr, flush=True)
+    imported = measure_notes_import()
+    notes |= {"import_seconds": imported["seconds"], "import_sessions": imported["sessions"]}
     rows = build_rows(scales, imports, analytics, demo, browser, demo_steps, notes)
     print()
     print(format_rows(rows, scales, {s: imports[s]["rows"] for s in scales}))

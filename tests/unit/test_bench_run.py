@@ -77,3 +77,18 @@ def test_the_analytics_child_runs_every_page_computation_on_a_small_organisation
     monkeypatch.setattr(A, "OUT", tmp_path)
     out = A._child_analytics_rss("tiny", 1)
     assert out["tag"] == "tiny" and out["analytics_peak_mb"] > 0
+
+
+def test_the_notes_import_row_times_a_whole_import_of_a_coaching_log_with_notes():
+    """make bench's row for reading notes at import: a coaching log with notes imported end to end
+    (every session loaded), judged against the issue's 60 s."""
+    from benchmarks import notes
+
+    res = notes.measure_notes_import(300)
+    assert res["sessions"] == 300 and res["seconds"] > 0
+    reading = {"notes": 300, "seconds": 0.1, "notes_per_s": 3000.0,
+               "import_seconds": res["seconds"], "import_sessions": res["sessions"]}
+    rows = run.build_rows([1.0], {1.0: {"rows": 1, "app_s": 1.0, "duckdb_s": 1.0, "pandas_s": 1.0, "app_peak_mb": 1,
+                                        "duckdb_peak_mb": 1, "pandas_peak_mb": 1}}, {}, None, {}, None, reading)
+    row = next(r for r in rows if r[0].startswith("Import a coaching log of 300 sessions with notes"))
+    assert row[1] == {1.0: res["seconds"]} and row[3] == "< 60" and row[4] == "met"
