@@ -569,3 +569,28 @@ def test_the_evaluation_tool_counts_as_the_brief_says():
     assert (a["n"], a["labelled_uncertain"], a["tp"], a["fn"], a["uncertain"]) == (2, 1, 1, 1, 1)
     assert s[G]["tp"] == 1 and s[G]["fp"] == 0 and s[G]["n"] == 3
     assert s["not_read"] == {"both": 1, "labels_only": 0, "reader_only": 0, "labelled_not_read": 1}
+
+
+def test_the_evaluation_tool_loads_only_the_files_named(tmp_path, monkeypatch):
+    """``--files 1,2`` loads those hand-written files and never a third one beside them (the blind
+    set); the loader's default (every file) is unchanged."""
+    import json
+
+    import tests.coaching_notes_written as written
+    from tools.notes_eval import load_set, main
+
+    def record(note_id: str) -> str:
+        none = {b: None for b in COACHING_BEHAVIOURS}
+        return json.dumps({"id": note_id, "form": "note", "style": "terse", "text": "Asked her what she noticed.",
+                           "labels": {b: False for b in COACHING_BEHAVIOURS}, "evidence": none,
+                           "case": {b: "not mentioned" for b in COACHING_BEHAVIOURS}, "not_read": None})
+    for k in (1, 2, 3):
+        (tmp_path / f"coaching_notes_written_{k}.jsonl").write_text(record(f"x{k}") + "\n", encoding="utf-8")
+    monkeypatch.setattr(written, "DATA", tmp_path)
+    assert load_set("written", "1,2").note_id.tolist() == ["x1", "x2"]
+    assert load_set("written", "2").note_id.tolist() == ["x2"]
+    assert load_set("written").note_id.tolist() == ["x1", "x2", "x3"]  # the default: every file
+    with pytest.raises(SystemExit):
+        load_set("written", "1,9")
+    with pytest.raises(SystemExit):
+        main(["--set", "generated", "--files", "1"])
