@@ -76,7 +76,9 @@ def _alt(items: Iterable[str]) -> str:
 
 
 def _words(items: Iterable[str]) -> re.Pattern:
-    return re.compile(r"(?<![\w])(?<!\w')" + _alt(items) + r"(?![\w]|'\w)")
+    # after a word, only "n't" makes it another word ("can" of "can't", "won" of "won't"); a possessive
+    # or 'd / 're / 've does not ("last session's", "before they'd asked")
+    return re.compile(r"(?<![\w])(?<!\w')" + _alt(items) + r"(?![\w]|'t\b)")
 
 
 # ----------------------------------------------------------------------------- compiled vocabulary
@@ -91,6 +93,10 @@ _TELL = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.TELLING) + r"(?![\w]|'\w)")
 _NEG_AUX = re.compile(r"^(?:so |and |but |ok |okay |well |now |hmm )?" + _alt(L.NEGATED_AUX) + r"(?![\w]|'\w)")
 _OPEN = re.compile(r"^(?:(?:so|and|but|ok|okay|well|now|right|first|then)\b,? |[^,?]{1,40}, )?"
                    + _alt(L.OPEN_START) + r"(?![\w])")
+#: An invitation to the rep's own analysis that is not a question ("walk me through ...", "tell me what ...").
+_INVITE = re.compile(r"\b(?:tell|walk|talk|take) me (?:through|about|what|how|which|where|why|when)\b")
+_INVITE_WORDS = frozenset(("walk me", "talk me", "tell me"))
+_OPEN_CLAUSE = re.compile(r"(?:, (?:and |but |so )?|\band |\bso )(?=" + _alt(L.OPEN_START) + r"(?![\w]))")
 _CLOSED = re.compile(r"^(?:so |and |but |ok |okay |well |now )?" + _alt(L.CLOSED_START) + r"(?![\w]|'\w)")
 _ASK = _words(L.ASK_VERBS)
 _ASK_FIRST = _words(L.ASK_FIRST)
@@ -103,6 +109,12 @@ _EARLIER = _words(L.EARLIER)
 _INDEP = _words(L.INDEPENDENT)
 _REFLEXIVE = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.APPLY) + r"(?![\w]|'\w).{0,40}?(?<![\w])(?<!\w')" + _alt(L.REFLEXIVE) + r"\b")
 _CHECK = _words(L.CHECK)
+_SELF_OBJECT = re.compile(r"\b(?:saw|see|sees|seen|realised|realized|noticed|said|admitted|assess\w*|rate[ds]?|rating|scor\w+|"
+                          r"record\w*|introduc\w+|remind\w*|prepar\w+|film\w*|video\w*|told|ask(?:ed)?|push\w*|"
+                          r"challeng\w+|explain\w*)(?: (?:it|that|this|them))?$")
+_CLAUSE_GO_ON = frozenset("""and since on in at this last before after without with for from to again now too as so but then
+yet every each twice today yesterday both all when while unprompted unaided alone""".split())
+_REFLEXIVE_ANY = re.compile(r"\b(?:himself|herself|themselves|yourself)\b")
 _APPLY = _words(L.APPLY)
 _MOVED = _words(L.DEAL_MOVED)
 _NOT_DONE = _words(L.NOT_DONE)
@@ -123,26 +135,68 @@ _ADVICE = re.compile(r"\b(?:should|need to|have to|must|make sure|try|next time|
 _NO_TIME = re.compile(r"\b(?:no time|(?:didn'?t|did not) have (?:the |any |enough )?time|ran out of time|"
                       r"(?:didn'?t|did not) get (?:the )?time)\b")
 #: What a practice or an independent use can be about besides a capability word.
-_SKILL_REF = re.compile(r"\b(?:it|this|that|them|these|skills?|techniques?|approach|play|framework|method|questions|"
+_SKILL_REF = re.compile(r"\b(?:it|this|that|them|these|skills?|techniques?|approach|play|framework|method|questions|focus|goal|"
                         r"what we|the stuff|the piece|the goal|the focus|the reframe)\b")
 _PLAN_GATE = re.compile(r"plan|idp|pdp|goal|develop|focus|role|shadow|practi|course|module|train|enabl|workshop|"
                         r"certif|drill|mock|simulat|learn|lesson|exercis|enrol|session|revisit|review|come back|"
                         r"look|check back")
-_PAST_PRACTICE = re.compile(r"\b(?:since|after|from|in|during) (?:our|the|that|last|his|her|your) (?:\w+ )?"
+_REVISIT_WORD = re.compile(r"\b(?:revisit\w*|review (?:it|this|that|them|progress|again)|we(?:'ll| will) review|check back|come back to|look(?:ing)? at it again|next (?:1:1|session|"
+                           r"one[- ]on[- ]one|one[- ]to[- ]one|coaching|check-?in|review|meeting))\b")
+_PAST_PRACTICE = re.compile(r"\b(?:(?:since|after|from) (?:our|the|that|last|his|her|your) (?:[\w'-]+ ){0,2}|(?:in|during) (?:that|"
+                            r"last|the last|our last|our previous|the previous) (?:\w+ )?)"
                             r"(?:role[- ]?play|practice|training|session|shadowing|workshop|course)")
 _INTENT = _words(L.INTENTION)
+_TENTATIVE = _words(L.TENTATIVE)
+#: Meant to, but did not ("wanted to check whether she ran it alone, but we ran out of time").
+_DEFERRED = re.compile(r"\b(?:wanted|meant|was going|were going|planned|intended|hoped) to\b[^.;]{0,80}\bbut\b|"
+                       r"\bout of time\b|\bshort (?:on|of) time\b")
+_SMALL_TALK = re.compile(r"^(?:\w+, )?(?:hey|hi|so|ok|okay|and)?,? ?" + _alt(L.SMALL_TALK)
+                         + r"(?:,? (?:today|lately|these days|this week|man|mate|\w+))?\W*$")
+#: A negated ask is the rep not asking ("without asking what it costs"), never the manager asking.
+_NEGATED_ASK = re.compile(r"\b(?:without|instead of|rather than|never|didn'?t|did not|forgot to|not) (?:even |ever )?ask")
+#: The rep's own diagnosis reported in a note ("she thinks she rushed the pricing"): the rep's words (rule 2).
+_REP_SAYS = re.compile(r"^(?:the )?(?:rep|seller|ae|sdr|he|she|they|[a-z]+) (?:then |also )?(?:thinks|thought|said|says|felt|"
+                       r"feels|admitted|admits|answer(?:ed|s)?|replied|realised|realized|noticed|acknowledged|"
+                       r"self-assessed|rated|presented (?:her|his|their) own)\b")
+#: The manager doing the rep's work (rule (j)): "I took over the negotiation", "the manager joined and handled it".
+_MANAGER_DOES = re.compile(r"^(?:[\w -]{1,30}: )?(?:(?:and|so|then|also|meanwhile),? )?(?:(?:i|we|the manager|manager|coach|the coach)"
+                           r" (?:\w+ )?(?:joined|handled|took over|stepped in|called|rewrote|wrote|explained|negotiated|"
+                           r"ran|led|will run|will take|will handle|will write|will just)|(?:i|we)'ll (?:just |also )?"
+                           r"(?:run|take|handle|write|lead|do|join))\b|"
+                           r"\b(?:myself|i took over|i stepped in)\b")
+#: Practice sentences describe the skill practised ("role-played negotiating without discounting").
+_PRACTISED = re.compile(r"\b(?:role[- ]?played|practi[cs]ed|rehearsed|drilled|worked on|trained)\b")
+#: "That's the gap." - an evaluation pointing back at the sentence before.
+_POINTS_BACK = re.compile(r"^(?:so )?(?:that'?s|that is|this is|it'?s|it is|there'?s)\b")
+#: The session itself not covering something ("didn't talk skills today"): the manager's, not a shortfall.
+_SESSION_NOT_DONE = re.compile(r"^(?:[\w -]{1,30}: )?(?:i |we )?(?:didn'?t|did not) (?:talk|get to|get into|discuss|cover|"
+                               r"have (?:the |any )?time)\b|^(?:no time|ran out of time)\b")
+#: "I asked her why she wouldn't ...": the manager's reported question (decision (a)).
+_REPORTED_ASK = re.compile(r"^(?:(?:[\w -]{1,30}: |[\w ]{1,25}? )?(?:(?:so|then|and|first|also) )?(?:i|we|the manager|manager|"
+                           r"coach|the coach) |(?:[\w -]{1,30}: )?)(?:then |first |also )?(?:asked|ask|opened by asking|"
+                           r"started by asking|began by asking)(?: (?:him|her|them|the rep|rep|[a-z]+))?(?: first)? "
+                           r"(?:why|whether|if|what|how|which|where|to)\b")
+#: A failure verb: a shortfall even in a sentence that reports independent use.
+_FAILURE = re.compile(r"\b(?:didn'?t|did not|never|missed|skipped|forgot|failed|conceded|caved|lost|still)\b")
+#: What was meant to happen ("the idea was that you'd test your champion yourself") is not what happened.
+_INTENDED = re.compile(r"\b(?:the (?:idea|goal|plan|aim) (?:was|is)|we agreed|we'?d agreed)\b")
+#: "you don't need to ..." is no failure.
+_NO_NEED = re.compile(r"\b(?:don'?t|doesn'?t|didn'?t|do not|does not|did not) (?:need|have) to\b")
+#: A topic list ("the meeting covered the pipeline and her development goals") ties nothing.
+_PLAN_ACT = re.compile(r"\b(?:add|put|set|agree|updat|includ|writ|wrote|mov|chose|pick)\w*")
+_TOPIC_ONLY = re.compile(r"\b(?:covered|discussed|talked about|touched on|agenda|overview|topics?)\b")
 _YOU = re.compile(r"(?<![\w])(?<!\w')(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w]|'\w)")
 _REP_REF = re.compile(r"(?<![\w])(?<!\w')(?:you|your|he|she|him|her|his|rep|seller|ae|sdr)(?![\w]|'\w)")
 _CUSTOMER_AGENT = re.compile(r"(?<![\w])(?<!\w')(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
-                             r"^(?:customer|client|buyer|prospect|they)\b")
+                             r"^(?:the )?(?:customer|client|buyer|prospect|they)\b")
 _FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over|stepped in|did)\b")
 
 # Abbreviations of terse notes: one pass, a dictionary lookup per hit.
 _ABBREV = re.compile(r"(?<![\w/:'])(" + "|".join(re.escape(k) for k in sorted(L.ABBREVIATIONS, key=len, reverse=True))
                      + r")(?![\w/])")
 # Sentence ends after these are abbreviations, not ends ("disc. stayed surface level").
-_ABBR_DOT = frozenset("""disc obj qual mgr approx vs e.g i.e etc mr ms mrs dr st no appt min mins hr hrs est dept co
-inc ltd corp wk nxt mtg ref re cf fig""".split()) | frozenset("abcdefghijklmnopqrstuvwxyz")
+_ABBR_DOT = frozenset("""disc obj qual mgr approx vs e.g i.e etc mr ms mrs dr st no appt est dept co
+inc ltd corp ref re cf fig""".split()) | frozenset("abcdefghijklmnopqrstuvwxyz")
 _SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\s*;\s+|\s+/\s+|\s+\|\s+|\s*•\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·>–—]+|\d{1,2}[.)]|\[[ x]\])\s*")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|p|/li|li|/div|div|/h\d|h\d|/tr|tr)\b[^>]{0,200}>", re.IGNORECASE)
@@ -159,14 +213,20 @@ _HAS_TIMESTAMP = re.compile(_TIMESTAMP)
 # WebVTT: cue timings and voice tags (<v Priya Shah>).
 _VTT_CUE = re.compile(r"^[ \t]*(?:WEBVTT.*|\d+|\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->.*)$", re.MULTILINE)
 _VTT_VOICE = re.compile(r"<v(?:\.[\w.-]{1,20})?\s+([^<>]{1,40})>")
+#: What follows a role label in a header line: a name (1-3 capitalised words or initials), then
+#: maybe more "| Label: Name" fields, and nothing else.
+_NAME_ONLY = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}\s*(?:\|\s*[A-Za-z ]{1,20}:\s*[^|]{1,60}){0,4}$")
 _UNKNOWN_SPEAKER = re.compile(r"^(?:speaker|participant|person|voice|spk|unknown speaker) ?\d{0,2}$")
 _MANAGER_LABEL = re.compile(r"^" + _alt(L.MANAGER_LABELS) + r"$")
 _REP_LABEL = re.compile(r"^" + _alt(L.REP_LABELS) + r"$")
 _HEADING = re.compile(r"^" + _alt(L.HEADINGS) + r"$")
+_HEADING_WORD = re.compile(r"\b(?:follow-?up|feedback|assessment|observation|comment|review|check|focus|plan|steps?|summary|"
+                           r"notes?|goal|skill|score|rating|development|improve|went well|strengths?|opportunit\w*)\b")
 _PAREN_ROLE = re.compile(r"\((?:[^()]{0,20}\b)?(manager|mgr|coach|lead|director|rep|ae|sdr|bdr|seller|coachee|"
                          r"account executive)\b[^()]{0,20}\)", re.IGNORECASE)
 _HEADER_MANAGER = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s*\((?:sales\s)?(?:manager|mgr|coach|team lead)\)|"
                              r"(?:manager|coach|mgr)\s*[:=]\s*([A-Z][\w'’-]+)", re.IGNORECASE)
+_EMPTY_FIELD = re.compile(r"^\s*(?:[^:\n]|1:1){1,40}:\s*(?:[-—–]+|n/?a|none|tbd|1:1)?\s*$", re.IGNORECASE)
 _HEADING_ONLY = re.compile(r"^\W*" + _alt(L.HEADINGS) + r"\s*:?\W*$")
 _BOILER = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.BOILERPLATE) + r"(?![\w]|'\w)")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -240,6 +300,10 @@ def _not_read(text: str) -> tuple[str | None, bool]:
     if not head.isascii() and len(_NON_LATIN.findall(head)) * 2 > len(_LETTER.findall(head)):
         return "language", False
     words = _WORD.findall(head)
+    if len(words) < 40 and ":" in head:
+        lines = [ln for ln in head.split("\n") if ln.strip()]
+        if len(lines) >= 2 and all(_EMPTY_FIELD.match(ln) for ln in lines):
+            return "boilerplate", False  # a template's headings with nothing filled in ("WINS:", "DEV PLAN:")
     if len(words) < 40:  # a longer note is never boilerplate only
         stripped, n = _BOILER.subn(" ", text.lower())
         if len(_WORD.findall(stripped)) < 3:
@@ -285,10 +349,32 @@ def _label_role(label: str) -> str:
         return "rep"
     if _HEADING.match(key) or len(key.split()) > 3:
         return "heading"
+    letters = label.replace(" ", "")
+    if len(letters) > 3 and letters.isupper():
+        return "heading"  # "MANAGER FEEDBACK", "REP SELF-ASSESSMENT": a template's heading, never a name
+    if _HEADING_WORD.search(key) or _CAP.fullmatch(key) or _PLAN.search(key) or _PRACTICE.search(key):
+        return "heading"  # "Objection handling", "Coach follow-up", "Discovery": a scorecard's heading
     words = label.split()
     if all(w[:1].isupper() for w in words):
         return "name"
     return "heading"
+
+
+_REPLY_WORDS = frozenset("""yes yeah yep no nope ok okay sure great thanks fair right cool fine good perfect deal agreed
+true exactly hello hi hey bye morning""".split())
+
+
+def _header_names(body: str) -> bool:
+    """Whether what follows a role label at the top of a note is only who was there ("Sara P. |
+    Coach: Omar H.", "Priya Shah", "Wen"), not words said ("Yes.", "Great")."""
+    if not _NAME_ONLY.match(body):
+        return False
+    first = body.split("|")[0].strip()
+    words = first.split()
+    if len(words) == 1 and (first.endswith((".", "!", "?")) or first.lower().strip(".!?,") in _REPLY_WORDS
+                            or first.lower() in L.ENGLISH_STOP):
+        return False
+    return True
 
 
 def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
@@ -296,8 +382,10 @@ def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
     whether the note is a transcript)."""
     labelled = []
     role_of: dict[str, str] = {}  # this note's labels only: names are personal data, never kept across notes
-    for line in lines:
+    for k, line in enumerate(lines):
         m = _SPEAKER.match(line)
+        if m and k < 4 and _header_names(m.group(2)):
+            m = None  # "Rep: Sara P. | Coach: Omar H." names who was there: a header, not a turn
         if m:
             label = m.group(1)
             role = role_of.get(label)
@@ -372,7 +460,7 @@ def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
     for i, (line, _who) in enumerate(turns):
         line = _BULLET.sub("", line)
         for s in _split_sentences(line):
-            if len(s) > 1 and not _HEADING_ONLY.match(s.lower()):
+            if len(s) > 1 and not _HEADING_ONLY.match(s.lower()) and not (s.endswith(":") and s.count(" ") < 4):
                 units.append((s, _normal(s), i))
     return units, doubt, is_transcript
 
@@ -394,6 +482,18 @@ def _question_part(n: str) -> str | None:
 def _gap(n: str) -> float:
     if "time" in n:  # "didn't have time to go into discovery" is the manager's, not a shortfall
         n = _NO_TIME.sub(" ", n)
+    if _REP_SAYS.match(n) or _MANAGER_DOES.search(n) or _SESSION_NOT_DONE.match(n):
+        return NOTHING  # the rep's own diagnosis (rule 2), the manager doing the work (rule (j)), or the session
+    if _REPORTED_ASK.match(n):
+        return NEAR_MISS  # a reported question names nothing: it asks or it tells (decision (a))
+    if "need" in n or "have to" in n:
+        n = _NO_NEED.sub(" ", n)  # "you don't need to do the negotiation" is no failure
+    success = False
+    if _INDEP.search(n):  # "without me", "I wasn't on the call": independent use, not a shortfall
+        n = _INDEP.sub(" ", n)
+        success = True
+    if (success or _INTENDED.search(n)) and not _FAILURE.search(n):
+        return NOTHING  # a report of the skill used alone, or what was meant to happen, is no observed miss
     cap = _CAP.search(n)
     if not cap:
         if _SELF_EVIDENT.search(n) and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
@@ -403,7 +503,9 @@ def _gap(n: str) -> float:
         return NEAR_MISS  # a question names nothing: it asks or it tells (behaviour 2)
     if _CUSTOMER_AGENT.search(n) and not _REP_REF.search(n[: cap.start()] + n[cap.end():]):
         return NEAR_MISS  # a deal fact ("budget not confirmed by customer yet")
-    strong = _MANIFEST.search(n)
+    strong = _MANIFEST.search(n) or _SELF_EVIDENT.search(n)
+    if strong and _PRACTISED.search(n[: strong.start()]) and not re.search(r"\b(didn'?t|never|missed|skipped|forgot)\b", n):
+        strong = None  # "we role-played negotiating without discounting": what was practised, not a miss
     if not strong and _WEAK.search(n) and not _PRAISE.search(n) and not _INDEP.search(n) \
             and (_REP_REF.search(n) or _INSTANCE.search(n)):
         strong = True
@@ -412,7 +514,9 @@ def _gap(n: str) -> float:
             return UNSURE
         return SHOWN
     if _EVAL.search(n):
-        return SHOWN if _INSTANCE.search(n) else UNSURE
+        if _INSTANCE.search(n) or (_WEAK.search(n) and not _PRAISE.search(n)):
+            return SHOWN  # "the closing bit is the gap: no date, no owner"
+        return UNSURE
     return NOTHING
 
 
@@ -425,21 +529,43 @@ def _gap_pair(first: str, second: str) -> float:
         if (_MANIFEST.search(b) and _REP_REF.search(b)) or (_WEAK.search(b) and not _PRAISE.search(b)
                                                              and not _INDEP.search(b)):
             return SHOWN
+    # "So stakeholder navigation: you built the deal on someone who can't sign. That's the gap."
+    if _POINTS_BACK.match(second) and _EVAL.search(second) and _CAP.search(first) and _REP_REF.search(first) \
+            and not first.rstrip(" \"'”)").endswith("?") and not _PRAISE.search(first) and not _INDEP.search(first):
+        return SHOWN
     return NOTHING
 
 
 def _asked(n: str, direct: bool) -> float:
     if "?" not in n and not _ASK.search(n) and not _ASK_FIRST.search(n):
-        return NOTHING
-    if _INTENT.search(n) or _NOT_DONE.search(n):
+        invite = _INVITE.search(n) if " me " in n else None
+        if not invite:
+            return NOTHING
+        if _INTENT.search(n) or _NOT_DONE.search(n):
+            return NEAR_MISS  # "I should have let you walk me through it first"
+        # decision (c): an invitation is asking ("Pick the call you liked least and tell me what you'd change")
+        n, direct = n[invite.start():].rstrip(" .!") + "?", True
+    if _SMALL_TALK.match(n):
+        return NEAR_MISS  # "How you feeling?" asks about the rep's week, not their execution
+    if "ask" in n and _NEGATED_ASK.search(n):
+        n = _NEGATED_ASK.sub(" ", n)  # "without asking what it costs": the rep not asking
+        if not _ASK.search(n) and "?" not in n:
+            return NOTHING
+    asked_you = n.endswith("?") and _YOU.search(n)  # a question put to the rep is asked, whatever it is prefaced by
+    if (_INTENT.search(n) and not asked_you) or _NOT_DONE.search(n):
         return NEAR_MISS if (_ASK.search(n) or "?" in n) else NOTHING
     q = _question_part(n)
     if q is not None and (direct or q is not n):
         if _NEG_AUX.match(q) or _TELL.search(q):
             return NEAR_MISS
         reflect = _REFLECT.search(q) or (q is not n and _OPEN.match(n) and _REFLECT.search(n))
-        if _STATUS.search(q) and not reflect:
-            return NEAR_MISS
+        if _STATUS.search(q) and (not reflect or not any(r.group(0) not in _INVITE_WORDS for r in _REFLECT.finditer(q))):
+            return NEAR_MISS  # "walk me through the close dates" asks for facts
+        if not (_OPEN.match(q) or (q is not n and _OPEN.match(n))):
+            clause = _OPEN_CLAUSE.search(q)  # "since then, where have you tried it, and what would you change?"
+            if clause and _REFLECT.search(q, clause.start()):
+                q = q[clause.start():]
+                reflect = _REFLECT.search(q)
         if _OPEN.match(q) or (q is not n and _OPEN.match(n)):
             if reflect:
                 weak = not _YOU.search(q) and _WEAK_REFLECT.fullmatch(reflect.group(0))
@@ -455,7 +581,7 @@ def _asked(n: str, direct: bool) -> float:
     ask = _ASK.search(n)
     if ask:
         rest = n[ask.end():]
-        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|rep|seller|the rep)\s+(also\s+)?$", n[: ask.start()]):
+        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|you|rep|seller|the rep)\s+(also\s+)?$", n[: ask.start()]):
             return NOTHING  # the rep asking
 
         if _TOLD_FIRST.search(n[: ask.start()]):
@@ -469,7 +595,7 @@ def _asked(n: str, direct: bool) -> float:
         if _STATUS.search(rest) and not reflect:
             return NEAR_MISS
         if reflect and re.search(r"\b(what|how|to|whether|if|first|where)\b", rest):
-            return SHOWN if re.search(r"\b(what|how|first)\b", rest) or _ASK_FIRST.search(n) else UNSURE
+            return SHOWN if re.search(r"\b(what|how)\b|^\s*(?:\w+ )?first\b", rest) or _ASK_FIRST.search(n) else UNSURE
     return NOTHING
 
 
@@ -478,15 +604,19 @@ def _plan(n: str) -> float:
         return NOTHING
     plan = _PLAN.search(n)
     if plan and not _DEAL_PLAN.fullmatch(plan.group(0)):
-        if _NOT_DONE.search(n) or _INTENT.search(n):
+        if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
+        if _TOPIC_ONLY.search(n) and not (_PRACTICE.search(n) or _REVISIT_WORD.search(n) or _PLAN_ACT.search(n)):
+            return NEAR_MISS  # "the meeting covered the pipeline and her development goals": a topic, not a tie
         return SHOWN
     practice = _PRACTICE.search(n)
-    if practice and _PAST_PRACTICE.search(n) and not _REVISIT.search(n):
+    if practice and _PAST_PRACTICE.search(n) and not _REVISIT_WORD.search(n):
         return NOTHING  # "since our role play": tracking what was practised, not a plan
     if practice:
-        if _NOT_DONE.search(n) or _INTENT.search(n):
+        if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
+        if _MANAGER_DOES.search(n) and not _CAP.search(n):
+            return NOTHING  # "I'll run the exec call Thursday, you can shadow": the manager doing the deal
         if re.search(r"\b(practi[cs]ed|role[- ]?played|trained)\b", n) and not _REVISIT.search(n):
             return NOTHING  # past practice: tracking, not a plan
         if not (_CAP.search(n) or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow", n)):
@@ -503,12 +633,32 @@ def _plan(n: str) -> float:
     return NOTHING
 
 
+def _independent(n: str) -> bool:
+    """Independent use: "alone", "without me", "no help from me", or a reflexive after what the rep did
+    ("he set that up himself"), not an emphatic one ("the CFO herself joined")."""
+    if _INDEP.search(n):
+        return True
+    if "sel" not in n:
+        return False
+    m = _REFLEXIVE_ANY.search(n)
+    if not m:
+        return False
+    before = n[: m.start()].split()[-3:]
+    if not before or _SELF_OBJECT.search(" ".join(before)):
+        return False  # "he saw it himself", "record himself": the reflexive is an object, not independence
+    after = re.match(r"\s*(\w+)", n[m.end():])  # a punctuation mark first: the clause ends, not emphatic
+    # "the CFO herself joined": emphatic when a noun comes before and a verb after
+    return not (len(before) >= 2 and before[-2] in ("the", "their", "our", "his", "her", "a")
+                and after and after.group(1) not in _CLAUSE_GO_ON)
+
+
 def _tracked(n: str) -> float:
-    indep = _INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n))
+    indep = _independent(n)
     if not indep:
         return NEAR_MISS if (_EARLIER.search(n) and _MOVED.search(n)) else NOTHING
     if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b", n) \
-            or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n):
+            or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n) \
+            or _NO_TIME.search(n) or _DEFERRED.search(n):
         return NEAR_MISS
     if _FIRST_PERSON_ACT.search(n) and not re.search(r"\bwithout me\b", n):
         return NEAR_MISS
@@ -517,6 +667,8 @@ def _tracked(n: str) -> float:
         return UNSURE if earlier and (apply or check) else NOTHING
     if earlier and (apply or check):
         return SHOWN
+    if earlier and _CAP.search(n) and not n.rstrip(" \"'”)").endswith("?"):
+        return LIKELY  # "from our multi-threading role play: she brought in their ops director herself"
     if earlier and re.search(r"\b(since|last|previous|prior|after our|we (practi[cs]ed|worked on|role[- ]?played))\b", n):
         return LIKELY
     if check and apply:
@@ -535,7 +687,7 @@ _RULES: dict[str, Callable] = {
 
 def _pair_flags(n: str) -> tuple[bool, bool]:
     """What a two-sentence point needs of a sentence: an evaluated capability, an independent use."""
-    return bool(_EVAL.search(n)), bool(_INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n)))
+    return bool(_EVAL.search(n)), _independent(n)
 
 
 def read_note(text: str | None) -> dict:
