@@ -480,6 +480,8 @@ def _question_part(n: str) -> str | None:
 
 
 def _gap(n: str) -> float:
+    if not (_CAP.search(n) or _SELF_EVIDENT.search(n)):
+        return NOTHING  # nothing a gap could be about (most sentences stop here)
     if "time" in n:  # "didn't have time to go into discovery" is the manager's, not a shortfall
         n = _NO_TIME.sub(" ", n)
     if _REP_SAYS.match(n) or _MANAGER_DOES.search(n) or _SESSION_NOT_DONE.match(n):
