@@ -263,8 +263,8 @@ INDEPENDENT = (
     r"(with )?no (input|help|prompting|involvement|support|reminders?|one from (management|me|us)) (from|on|by)",
     r"without (any |my |a )?(prompting|reminders?|reminding|input|involvement|scripting|script|coaching|prompt)",
     r"without (me|my|\w+) (\w+ )?(stepping in|scripting|prompting|reminding|looking|jumping in|helping|being there)",
-    r"w/o (my |any |me )?\w+", r"without i remind", r"i (wasn'?t|was not) (on|there|involved|in)", r"i not help",
-    r"i (only|just) (listened|watched|saw|observed)", r"without (him|her)( there| present| on the call| involved)?", r"(his|her|their) own (pipeline|forecast|commit|mutual|\w+ reviews?)",
+    r"w/o (my |any |me )?\w+", r"without i remind", r"i wasn'?t (on|there|involved|in)", r"i was not (on|there|involved|in)",
+    r"i not help", r"i only (listened|watched|saw|observed)", r"i just (listened|watched|saw|observed)", r"without (him|her)( there| present| on the call| involved)?", r"(his|her|their) own (pipeline|forecast|commit|mutual|\w+ reviews?)",
 )
 #: A reflexive counts as independent use only after an application verb ("ran it herself").
 REFLEXIVE = (r"himself", r"herself", r"themselves", r"yourself")

@@ -85,7 +85,7 @@ def _words(items: Iterable[str]) -> re.Pattern:
 _CAP = _words(L.CAPABILITIES)
 _MANIFEST = _words(L.MANIFESTATIONS)
 _EVAL = _words(L.EVALUATIONS)
-_INSTANCE = re.compile(_alt(L.INSTANCE))
+_INSTANCE = re.compile(r"(?<![\w])" + _alt(L.INSTANCE))  # each starts a word: no try inside one
 _GENERIC = _words(L.GENERIC_ADVICE)
 _REFLECT = _words(L.REFLECTION)
 _STATUS = _words(L.STATUS)
@@ -100,6 +100,7 @@ _OPEN_CLAUSE = re.compile(r"(?:, (?:and |but |so )?|\band |\bso )(?=" + _alt(L.O
 _CLOSED = re.compile(r"^(?:so |and |but |ok |okay |well |now )?" + _alt(L.CLOSED_START) + r"(?![\w]|'\w)")
 _ASK = _words(L.ASK_VERBS)
 _ASK_FIRST = _words(L.ASK_FIRST)
+_ASK_GATE = _words(L.ASK_VERBS + L.ASK_FIRST)  # one search to tell a sentence that reports no asking
 _PLAN = _words(L.PLAN)
 _PRACTICE = _words(L.PRACTICE)
 _REVISIT = _words(L.REVISIT)
@@ -169,6 +170,7 @@ _PRACTISED = re.compile(r"\b(?:role[- ]?played|practi[cs]ed|rehearsed|drilled|wo
 #: "That's the gap." - an evaluation pointing back at the sentence before.
 _POINTS_BACK = re.compile(r"^(?:so )?(?:that'?s|that is|this is|it'?s|it is|there'?s)\b")
 #: The session itself not covering something ("didn't talk skills today"): the manager's, not a shortfall.
+_MANAGER_FIRST = frozenset("i we i'll we'll the manager coach and so then also meanwhile".split())
 _SESSION_NOT_DONE = re.compile(r"^(?:[\w -]{1,30}: )?(?:i |we )?(?:didn'?t|did not) (?:talk|get to|get into|discuss|cover|"
                                r"have (?:the |any )?time)\b|^(?:no time|ran out of time)\b")
 #: "I asked her why she wouldn't ...": the manager's reported question (decision (a)).
@@ -230,6 +232,15 @@ _EMPTY_FIELD = re.compile(r"^\s*(?:[^:\n]|1:1){1,40}:\s*(?:[-—–]+|n/?a|none|
 _HEADING_ONLY = re.compile(r"^\W*" + _alt(L.HEADINGS) + r"\s*:?\W*$")
 _BOILER = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.BOILERPLATE) + r"(?![\w]|'\w)")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+#: ASCII characters that are not letters nor an apostrophe, as spaces (a fast split of an ASCII note into words).
+_ASCII_NON_WORD = {c: " " for c in range(128) if not (chr(c).isalpha() or chr(c) == "'")}
+
+
+def _words_of(text: str) -> list[str]:
+    """The words of a text (letters, with an inner apostrophe), as :data:`_WORD` finds them."""
+    if not text.isascii():
+        return _WORD.findall(text)
+    return [w for w in (t.strip("'") for t in text.translate(_ASCII_NON_WORD).split()) if w]
 _LETTER = re.compile(r"[^\W\d_]")
 _ALNUM = re.compile(r"[^\W_]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\W\d_]")
@@ -269,7 +280,9 @@ def _plain(text: str) -> str:
         text = html.unescape(text)
     text = text.replace("\xa0", " ").replace("\r", "\n").replace("’", "'")
     # one space for a run of them, so no pattern ever rescans a long run (linear time)
-    return _HSPACE.sub(" ", text)
+    if "  " in text or "\t" in text or not text.isascii():
+        text = _HSPACE.sub(" ", text)
+    return text
 
 
 def _language(words: list[str]) -> str:
@@ -299,7 +312,7 @@ def _not_read(text: str) -> tuple[str | None, bool]:
         return "empty", False
     if not head.isascii() and len(_NON_LATIN.findall(head)) * 2 > len(_LETTER.findall(head)):
         return "language", False
-    words = _WORD.findall(head)
+    words = _words_of(head)
     if len(words) < 40 and ":" in head:
         lines = [ln for ln in head.split("\n") if ln.strip()]
         if len(lines) >= 2 and all(_EMPTY_FIELD.match(ln) for ln in lines):
@@ -322,9 +335,14 @@ def _normal(sentence: str) -> str:
     return s
 
 
+#: What a line holds when :data:`_SPLIT` can cut it (an ASCII line with none of them is one sentence).
+_CUTS = (". ", "? ", "! ", ";", " /", " |", '" ', "' ", ") ", "] ", ".\t")
+
+
 def _split_sentences(line: str) -> list[str]:
     out: list[str] = []
-    for piece in _SPLIT.split(line):
+    one = line.isascii() and not any(c in line for c in _CUTS)
+    for piece in ([line] if one else _SPLIT.split(line)):
         piece = piece.strip(" \t-–—*")
         if not piece:
             continue
@@ -453,7 +471,7 @@ def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
     """(original sentence, normalised sentence, line number) of the manager's words; whether the
     manager is in doubt; whether the note is a transcript."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    if len(lines) >= 4 and ":" in text:
+    if len(lines) >= 4 and ":" in text and _HAS_TIMESTAMP.search(text):
         lines = _join_speaker_lines(lines)
     turns, doubt, is_transcript = _turns(lines)
     units = []
@@ -480,23 +498,31 @@ def _question_part(n: str) -> str | None:
 
 
 def _gap(n: str) -> float:
-    if not (_CAP.search(n) or _SELF_EVIDENT.search(n)):
+    cap = _CAP.search(n)
+    if not (cap or _SELF_EVIDENT.search(n)):
         return NOTHING  # nothing a gap could be about (most sentences stop here)
+    changed = False
     if "time" in n:  # "didn't have time to go into discovery" is the manager's, not a shortfall
-        n = _NO_TIME.sub(" ", n)
-    if _REP_SAYS.match(n) or _MANAGER_DOES.search(n) or _SESSION_NOT_DONE.match(n):
+        n, k = _NO_TIME.subn(" ", n)
+        changed = changed or k > 0
+    first = n.split(" ", 1)[0]
+    if _REP_SAYS.match(n) or _SESSION_NOT_DONE.match(n) or ((first in _MANAGER_FIRST or ":" in n[:34] or "mysel" in n
+                                                             or "i took" in n or "i stepped" in n)
+                                                            and _MANAGER_DOES.search(n)):
         return NOTHING  # the rep's own diagnosis (rule 2), the manager doing the work (rule (j)), or the session
-    if _REPORTED_ASK.match(n):
+    if "ask" in n and _REPORTED_ASK.match(n):
         return NEAR_MISS  # a reported question names nothing: it asks or it tells (decision (a))
     if "need" in n or "have to" in n:
-        n = _NO_NEED.sub(" ", n)  # "you don't need to do the negotiation" is no failure
+        n, k = _NO_NEED.subn(" ", n)  # "you don't need to do the negotiation" is no failure
+        changed = changed or k > 0
     success = False
-    if _INDEP.search(n):  # "without me", "I wasn't on the call": independent use, not a shortfall
+    if _may_be_independent(n) and _INDEP.search(n):  # "without me", "I wasn't on the call": independent use, not a shortfall
         n = _INDEP.sub(" ", n)
-        success = True
-    if (success or _INTENDED.search(n)) and not _FAILURE.search(n):
+        success = changed = True
+    if (success or (("agree" in n or " was " in n or " is " in n) and _INTENDED.search(n))) and not _FAILURE.search(n):
         return NOTHING  # a report of the skill used alone, or what was meant to happen, is no observed miss
-    cap = _CAP.search(n)
+    if changed:
+        cap = _CAP.search(n)
     if not cap:
         if _SELF_EVIDENT.search(n) and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
             return SHOWN  # "you talked too much on the Fabrikam call"
@@ -539,7 +565,7 @@ def _gap_pair(first: str, second: str) -> float:
 
 
 def _asked(n: str, direct: bool) -> float:
-    if "?" not in n and not _ASK.search(n) and not _ASK_FIRST.search(n):
+    if "?" not in n and not _ASK_GATE.search(n):
         invite = _INVITE.search(n) if " me " in n else None
         if not invite:
             return NOTHING
@@ -547,7 +573,7 @@ def _asked(n: str, direct: bool) -> float:
             return NEAR_MISS  # "I should have let you walk me through it first"
         # decision (c): an invitation is asking ("Pick the call you liked least and tell me what you'd change")
         n, direct = n[invite.start():].rstrip(" .!") + "?", True
-    if _SMALL_TALK.match(n):
+    if "how" in n[:24] and _SMALL_TALK.match(n):
         return NEAR_MISS  # "How you feeling?" asks about the rep's week, not their execution
     if "ask" in n and _NEGATED_ASK.search(n):
         n = _NEGATED_ASK.sub(" ", n)  # "without asking what it costs": the rep not asking
@@ -563,7 +589,7 @@ def _asked(n: str, direct: bool) -> float:
         reflect = _REFLECT.search(q) or (q is not n and _OPEN.match(n) and _REFLECT.search(n))
         if _STATUS.search(q) and (not reflect or not any(r.group(0) not in _INVITE_WORDS for r in _REFLECT.finditer(q))):
             return NEAR_MISS  # "walk me through the close dates" asks for facts
-        if not (_OPEN.match(q) or (q is not n and _OPEN.match(n))):
+        if not (_OPEN.match(q) or (q is not n and _OPEN.match(n))) and (", " in q or " and " in q or " so " in q):
             clause = _OPEN_CLAUSE.search(q)  # "since then, where have you tried it, and what would you change?"
             if clause and _REFLECT.search(q, clause.start()):
                 q = q[clause.start():]
@@ -635,10 +661,19 @@ def _plan(n: str) -> float:
     return NOTHING
 
 
+#: Every phrase of :data:`coaching_lexicon.INDEPENDENT` holds one of these (a cheap test before the pattern).
+_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "unaided", "unassisted", "unprompted", "unsupported", "no ",
+               "w/o", "i was", "i not", "i only", "i just", "sel")
+
+
+def _may_be_independent(n: str) -> bool:
+    return any(k in n for k in _INDEP_KEYS)
+
+
 def _independent(n: str) -> bool:
     """Independent use: "alone", "without me", "no help from me", or a reflexive after what the rep did
     ("he set that up himself"), not an emphatic one ("the CFO herself joined")."""
-    if _INDEP.search(n):
+    if _may_be_independent(n) and _INDEP.search(n):
         return True
     if "sel" not in n:
         return False
@@ -654,10 +689,11 @@ def _independent(n: str) -> bool:
                 and after and after.group(1) not in _CLAUSE_GO_ON)
 
 
-def _tracked(n: str) -> float:
-    indep = _independent(n)
+def _tracked(n: str, indep: bool | None = None) -> float:
+    if indep is None:
+        indep = _independent(n)
     if not indep:
-        return NEAR_MISS if (_EARLIER.search(n) and _MOVED.search(n)) else NOTHING
+        return NEAR_MISS if (_MOVED.search(n) and _EARLIER.search(n)) else NOTHING
     if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b", n) \
             or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n) \
             or _NO_TIME.search(n) or _DEFERRED.search(n):
@@ -680,16 +716,16 @@ def _tracked(n: str) -> float:
     return NOTHING
 
 
-_RULES: dict[str, Callable] = {
-    "named_specific_gap": _gap,
-    "tied_to_plan": _plan,
-    "tracked_application": _tracked,
-}
+def _scores(n: str, direct: bool) -> tuple[dict[str, float], bool]:
+    """The four rules on one sentence, and whether it shows an independent use (for two-sentence points)."""
+    indep = _independent(n)
+    return {"named_specific_gap": _gap(n), "tied_to_plan": _plan(n), "tracked_application": _tracked(n, indep),
+            "asked_before_telling": _asked(n, direct=direct)}, indep
 
 
-def _pair_flags(n: str) -> tuple[bool, bool]:
+def _pair_flags(n: str, indep: bool) -> tuple[bool, bool]:
     """What a two-sentence point needs of a sentence: an evaluated capability, an independent use."""
-    return bool(_EVAL.search(n)), _independent(n)
+    return bool(_EVAL.search(n)), indep
 
 
 def read_note(text: str | None) -> dict:
@@ -712,21 +748,20 @@ def read_note(text: str | None) -> dict:
     best = {b: (NOTHING, None) for b in COACHING_BEHAVIOURS}
     prev: tuple[str, str, int] | None = None
     prev_flags: tuple[bool, bool] | None = None
-    seen: dict[str, dict] = {}  # a sentence said twice in one note is read once
+    seen: dict[str, tuple[dict, bool]] = {}  # a sentence said twice in one note is read once
+    prev_indep = False
     for orig, n, line in units:
-        scores = seen.get(n)
-        if scores is None:
-            scores = {b: rule(n) for b, rule in _RULES.items()}
-            scores["asked_before_telling"] = _asked(n, direct=is_transcript or n.endswith("?"))
-            seen[n] = scores
-        scores = dict(scores)
+        hit = seen.get(n)
+        if hit is None:
+            hit = seen[n] = _scores(n, is_transcript or n.endswith("?"))
+        scores, indep = dict(hit[0]), hit[1]
         if scores["asked_before_telling"] >= PRESENT_FROM and _BARE_QUESTION.match(n):
             # "What do you think?" asks about nothing of its own: after advice it checks agreement
             scores["asked_before_telling"] = NEAR_MISS if prev is not None and _ADVICE.search(prev[1]) else UNSURE
         flags = None
         if prev is not None and prev[2] == line:  # a point made over two sentences of one turn or line
-            flags = _pair_flags(n)
-            prev_flags = prev_flags or _pair_flags(prev[1])
+            flags = _pair_flags(n, indep)
+            prev_flags = prev_flags or _pair_flags(prev[1], prev_indep)
             pair = prev[1] + " " + n
             for k, b in enumerate(("named_specific_gap", "tracked_application")):
                 if scores[b] < SHOWN and (flags[k] or prev_flags[k]):
@@ -738,7 +773,7 @@ def read_note(text: str | None) -> dict:
         for b, conf in scores.items():
             if conf > best[b][0]:
                 best[b] = (conf, orig)
-        prev, prev_flags = (orig, n, line), flags
+        prev, prev_flags, prev_indep = (orig, n, line), flags, indep
     for b in COACHING_BEHAVIOURS:
         conf, evidence = best[b]
         if (doubt or mixed) and conf > DOUBT_CAP:

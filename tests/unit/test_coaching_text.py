@@ -711,3 +711,21 @@ def test_empty_templates_and_pointers_are_boilerplate(text):
 def test_a_terse_note_splits_after_a_week_abbreviation():
     note = "no time for dev plan, pushed to nxt wk. asked her how she felt the demo went b4 my feedback."
     assert shown(note, A) is True and shown(note, P) is False
+
+
+def test_the_fast_tests_before_the_patterns_never_hide_a_match():
+    """Speed shortcuts: each independence phrase holds one of the literal keys tested before the
+    pattern; an ASCII note's words are those the pattern finds; a line with nothing to cut at is one
+    sentence."""
+    from analytics.ingest import coaching_lexicon as lexicon
+    from analytics.ingest import coaching_text as reader
+
+    for phrase in lexicon.INDEPENDENT:
+        assert any(k in phrase for k in reader._INDEP_KEYS), phrase
+    for text in [t for t, _, _ in TUNE_RULES] + [t for t, _ in OWN_NOTES]:
+        n = reader._normal(text)
+        assert not reader._INDEP.search(n) or reader._may_be_independent(n), text
+        ascii_text = text.encode("ascii", "ignore").decode()
+        assert reader._words_of(ascii_text) == [w.strip("'") for w in reader._WORD.findall(ascii_text)], text
+    assert reader._split_sentences("He never asked who signs") == ["He never asked who signs"]
+    assert reader._split_sentences("He never asked. She did; fine") == ["He never asked.", "She did", "fine"]
