@@ -37,7 +37,8 @@ CAPABILITIES = (
     r"discovery", r"discovering", r"qualif\w*", r"disqualif\w*", r"objection\w*", r"push-?back",
     r"negotiat\w*", r"multi[- ]?thread\w*", r"single[- ]?thread\w*", r"anchor\w*",
     r"(payment )?terms", r"concessions?", r"give[- ]get", r"account map\w*", r"org chart", r"next (meeting|call)",
-    r"cto", r"coo", r"cro", r"vp \w+", r"head of \w+", r"value (articulation|prop\w*|story|case)",
+    r"cto", r"coo", r"cro", r"vp \w+", r"head of \w+", r"who (signs|approves|decides|owns the budget|holds the budget)",
+    r"sign-?off", r"approv\w+ (chain|process|path)", r"quot(ed|ing)", r"scope", r"value (articulation|prop\w*|story|case)",
     r"business case", r"roi", r"stakeholder\w*", r"economic buyer", r"decision[- ]makers?", r"champion\w*",
     r"competit\w*", r"incumbent", r"forecast\w*", r"demo\w*", r"closing", r"trial close", r"prospecting",
     r"prospect\w*", r"cold[- ]call\w*", r"pricing", r"price", r"discount\w*", r"budget", r"pain\w*",
@@ -341,9 +342,16 @@ HEADINGS = (
     r"evidence", r"sentiment", r"tasks?", r"result", r"context", r"purpose", r"objective", r"wins?",
 )
 
+#: Metrics a call recorder or coaching tool prints in its summary (decision (g): the tool's words).
+TOOL_METRICS = (
+    r"talk(-to-listen)? ratio", r"talk time", r"talk-time", r"listen(ing)? ratio", r"longest (monologue|customer story|"
+    r"story)", r"monologue", r"interactivity", r"patience", r"question rate", r"questions asked", r"filler words",
+    r"speech rate", r"words per minute", r"wpm", r"sentiment", r"engagement( score)?", r"switches per minute",
+)
+
 #: Notes that carry no content: a template, a log line, a pointer elsewhere.
 BOILERPLATE = (
-    r"meeting held", r"subject", r"description",
+    r"meeting held", r"subject(: [\w -]{1,30}(?=\n|$))?", r"description",
     r"see (gong|chorus|salesforce|hubspot|crm|the recording|recording|email|attachment|above|below)",
     r"summary unavailable", r"recording too short to analy[sz]e", r"transcript(ion)? (unavailable|failed|not available)",
     r"no (summary|transcript) (available|generated)", r"call logged( via \w+)?", r"logged (via|in|from) \w+", r"see (the |shared |google |attached )?"

@@ -147,6 +147,9 @@ _PAST_PRACTICE = re.compile(r"\b(?:(?:since|after|from) (?:our|the|that|last|his
                             r"last|the last|our last|our previous|the previous) (?:\w+ )?)"
                             r"(?:role[- ]?play|practice|training|session|shadowing|workshop|course)")
 _INTENT = _words(L.INTENTION)
+#: A call recorder's metric ("Talk ratio 71%", "Longest monologue: 3 min"): the tool's words, not the manager's (decision (g)).
+_TOOL_METRIC = re.compile(r"(?<![\w])" + _alt(L.TOOL_METRICS) + r"\b[^.;]{0,40}?\d")
+_PERSON = re.compile(r"\b(?:you|your|he|she|his|her|they|i|we)\b")
 _TENTATIVE = _words(L.TENTATIVE)
 #: Meant to, but did not ("wanted to check whether she ran it alone, but we ran out of time").
 _DEFERRED = re.compile(r"\b(?:wanted|meant|was going|were going|planned|intended|hoped) to\b[^.;]{0,80}\bbut\b|"
@@ -319,8 +322,10 @@ def _not_read(text: str) -> tuple[str | None, bool]:
             return "boilerplate", False  # a template's headings with nothing filled in ("WINS:", "DEV PLAN:")
     if len(words) < 40:  # a longer note is never boilerplate only
         stripped, n = _BOILER.subn(" ", text.lower())
-        if len(_WORD.findall(stripped)) < 3:
-            return ("boilerplate" if n else "too short"), False
+        left = len(_WORD.findall(stripped))
+        if left < 3:
+            # only boilerplate: "boilerplate"; a word or two of one's own ("Good 1:1"): too short (decision (h))
+            return ("boilerplate" if n and not left else "too short"), False
     lang = _language(words)
     if lang == "other":
         return "language", False
@@ -501,6 +506,8 @@ def _gap(n: str) -> float:
     cap = _CAP.search(n)
     if not (cap or _SELF_EVIDENT.search(n)):
         return NOTHING  # nothing a gap could be about (most sentences stop here)
+    if _TOOL_METRIC.search(n) and not _PERSON.search(n):
+        return NOTHING  # "Talk ratio 71%": the recorder's reading, not a gap the manager named (decision (g))
     changed = False
     if "time" in n:  # "didn't have time to go into discovery" is the manager's, not a shortfall
         n, k = _NO_TIME.subn(" ", n)
@@ -652,7 +659,7 @@ def _plan(n: str) -> float:
         if _REVISIT.search(n) or re.search(r"\b(will|'ll|going to|let'?s|assigned|booked|scheduled|enrolled|"
                                             r"signed up|agreed|set)\b", n):
             return LIKELY
-        return UNSURE
+        return NEAR_MISS  # practice with no date and no revisit is a one-off comment (decision (d))
     if _CAP.search(n) and re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
                                     r"again|check back)\b", n) and not _DEAL.search(n):
         return LIKELY

@@ -729,3 +729,52 @@ def test_the_fast_tests_before_the_patterns_never_hide_a_match():
         assert reader._words_of(ascii_text) == [w.strip("'") for w in reader._WORD.findall(ascii_text)], text
     assert reader._split_sentences("He never asked who signs") == ["He never asked who signs"]
     assert reader._split_sentences("He never asked. She did; fine") == ["He never asked.", "She did", "fine"]
+
+
+#: The writers' questions settled in docs/COACHING_TEXT.md ("Decisions"), each with notes of our own.
+DECISIONS = [
+ # (a) a telling question that implies a past miss tells; it does not name the gap
+ ("Manager: Why didn't you ask about their renewal date?", {G: False, A: False}),
+ ("Manager: Why didn't you ask about their renewal date? On Corvid you never confirmed who signs.", {G: True, A: False}),
+ # (b) agreeing with the rep's own diagnosis names nothing; restating it with the instance does
+ ("Rep: I think I rushed the pricing.\nManager: Yes, that's it.", {G: False}),
+ ("Rep: I think I rushed the pricing.\nManager: I agree: on Corvid you quoted before they had agreed the scope.", {G: True}),
+ # (c) an invitation that is not a question asks
+ ("Take the renewal you liked least this month and tell me what you'd change.", {A: True}),
+ # (d) "how did it feel doing it on your own?" asks; it tracks only beside what was practised
+ ("Manager: How did it feel doing it on your own?", {A: True, T: None}),
+ ("Manager: Since our role play on pricing you ran it alone on Corvid. How did it feel doing it on your own?",
+  {A: True, T: True}),
+ # (d) practice with no date nor revisit is a one-off comment
+ ("Practise your opener.", {P: False}),
+ ("Role play the renewal objection with Sam.", {P: False}),
+ ("Role play the renewal objection with Sam on Thursday.", {P: True}),
+ # (e) naming the plan item while checking application ties to the plan as well
+ ("The negotiation goal on your development plan: did you hold price alone on Corvid since our session?",
+  {P: True, T: True}),
+ ("Since our last session, did you hold price alone on Corvid?", {P: False, T: True}),
+ # (f) a check on application that comes back negative still tracks application
+ ("Checked whether she had run discovery on her own since our last 1:1: not yet, she still waits for me.",
+  {T: True}),
+ # (g) tool metrics are the tool's words
+ ("Talk ratio 68%. Longest monologue 4 min.", {G: False}),
+ ("You talked for 68% of the Corvid call and your longest monologue ran 4 minutes.", {G: True}),
+ # (i) work tasks are neither a plan nor a gap
+ ("Send me your territory tiering by Friday.", {P: False, G: False}),
+ ("40 dials by Thursday.", {P: False, G: False}),
+ # (j) the manager doing the work shows no behaviour
+ ("I took the Corvid pricing call myself and handled the discount request.", {G: False, T: False, P: False}),
+ # (k) "Make sense?" after telling is not asking
+ ("Confirm the budget owner before the demo. Make sense?", {A: False}),
+]
+
+
+@pytest.mark.parametrize("note,expected", DECISIONS, ids=[str(i) for i in range(len(DECISIONS))])
+def test_decisions_on_the_writers_questions(note, expected):
+    assert {b: shown(note, b) for b in expected} == expected
+
+
+def test_decision_h_two_words_are_too_short():
+    assert read_note("Good 1:1")["text_status"] == "not read: too short"
+    assert read_note("Solid session")["text_status"] == "not read: too short"
+    assert read_note("1:1 - meeting held")["text_status"] == "not read: boilerplate"
