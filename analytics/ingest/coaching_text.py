@@ -149,6 +149,7 @@ _PAST_PRACTICE = re.compile(r"\b(?:(?:since|after|from) (?:our|the|that|last|his
 _INTENT = _words(L.INTENTION)
 #: A call recorder's metric ("Talk ratio 71%", "Longest monologue: 3 min"): the tool's words, not the manager's (decision (g)).
 _TOOL_METRIC = re.compile(r"(?<![\w])" + _alt(L.TOOL_METRICS) + r"\b[^.;]{0,40}?\d")
+_HAS_DIGIT = re.compile(r"\d").search
 _PERSON = re.compile(r"\b(?:you|your|he|she|his|her|they|i|we)\b")
 _TENTATIVE = _words(L.TENTATIVE)
 #: Meant to, but did not ("wanted to check whether she ran it alone, but we ran out of time").
@@ -166,8 +167,12 @@ _REP_SAYS = re.compile(r"^(?:the )?(?:rep|seller|ae|sdr|he|she|they|[a-z]+) (?:t
 _MANAGER_DOES = re.compile(r"^(?:[\w -]{1,30}: )?(?:(?:and|so|then|also|meanwhile),? )?(?:(?:i|we|the manager|manager|coach|the coach)"
                            r" (?:\w+ )?(?:joined|handled|took over|stepped in|called|rewrote|wrote|explained|negotiated|"
                            r"ran|led|will run|will take|will handle|will write|will just)|(?:i|we)'ll (?:just |also )?"
-                           r"(?:run|take|handle|write|lead|do|join))\b|"
-                           r"\b(?:myself|i took over|i stepped in)\b")
+                           r"(?:run|take|handle|write|lead|do|join))\b")
+
+
+def _manager_does(n: str) -> bool:
+    """The manager doing the rep's work ("I took over the negotiation", "... handled it myself")."""
+    return bool(_MANAGER_DOES.match(n)) or "myself" in n or "i took over" in n or "i stepped in" in n
 #: Practice sentences describe the skill practised ("role-played negotiating without discounting").
 _PRACTISED = re.compile(r"\b(?:role[- ]?played|practi[cs]ed|rehearsed|drilled|worked on|trained)\b")
 #: "That's the gap." - an evaluation pointing back at the sentence before.
@@ -202,6 +207,7 @@ _ABBREV = re.compile(r"(?<![\w/:'])(" + "|".join(re.escape(k) for k in sorted(L.
 # Sentence ends after these are abbreviations, not ends ("disc. stayed surface level").
 _ABBR_DOT = frozenset("""disc obj qual mgr approx vs e.g i.e etc mr ms mrs dr st no appt est dept co
 inc ltd corp ref re cf fig""".split()) | frozenset("abcdefghijklmnopqrstuvwxyz")
+_SPLIT_ENDS = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
 _SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\s*;\s+|\s+/\s+|\s+\|\s+|\s*•\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·>–—]+|\d{1,2}[.)]|\[[ x]\])\s*")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|p|/li|li|/div|div|/h\d|h\d|/tr|tr)\b[^>]{0,200}>", re.IGNORECASE)
@@ -340,14 +346,11 @@ def _normal(sentence: str) -> str:
     return s
 
 
-#: What a line holds when :data:`_SPLIT` can cut it (an ASCII line with none of them is one sentence).
-_CUTS = (". ", "? ", "! ", ";", " /", " |", '" ', "' ", ") ", "] ", ".\t")
-
-
 def _split_sentences(line: str) -> list[str]:
     out: list[str] = []
-    one = line.isascii() and not any(c in line for c in _CUTS)
-    for piece in ([line] if one else _SPLIT.split(line)):
+    # a line with no ";", "/", "|" nor bullet is cut at sentence ends only (the same cuts, one pattern, faster)
+    cut = _SPLIT if (";" in line or "/" in line or "|" in line or "•" in line) else _SPLIT_ENDS
+    for piece in cut.split(line):
         piece = piece.strip(" \t-–—*")
         if not piece:
             continue
@@ -504,9 +507,10 @@ def _question_part(n: str) -> str | None:
 
 def _gap(n: str) -> float:
     cap = _CAP.search(n)
-    if not (cap or _SELF_EVIDENT.search(n)):
+    evident = None if cap else _SELF_EVIDENT.search(n)
+    if not (cap or evident):
         return NOTHING  # nothing a gap could be about (most sentences stop here)
-    if _TOOL_METRIC.search(n) and not _PERSON.search(n):
+    if _HAS_DIGIT(n) and _TOOL_METRIC.search(n) and not _PERSON.search(n):
         return NOTHING  # "Talk ratio 71%": the recorder's reading, not a gap the manager named (decision (g))
     changed = False
     if "time" in n:  # "didn't have time to go into discovery" is the manager's, not a shortfall
@@ -514,8 +518,7 @@ def _gap(n: str) -> float:
         changed = changed or k > 0
     first = n.split(" ", 1)[0]
     if _REP_SAYS.match(n) or _SESSION_NOT_DONE.match(n) or ((first in _MANAGER_FIRST or ":" in n[:34] or "mysel" in n
-                                                             or "i took" in n or "i stepped" in n)
-                                                            and _MANAGER_DOES.search(n)):
+                                                             or "i took" in n or "i stepped" in n) and _manager_does(n)):
         return NOTHING  # the rep's own diagnosis (rule 2), the manager doing the work (rule (j)), or the session
     if "ask" in n and _REPORTED_ASK.match(n):
         return NEAR_MISS  # a reported question names nothing: it asks or it tells (decision (a))
@@ -530,8 +533,9 @@ def _gap(n: str) -> float:
         return NOTHING  # a report of the skill used alone, or what was meant to happen, is no observed miss
     if changed:
         cap = _CAP.search(n)
+        evident = None if cap else _SELF_EVIDENT.search(n)
     if not cap:
-        if _SELF_EVIDENT.search(n) and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
+        if evident and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
             return SHOWN  # "you talked too much on the Fabrikam call"
         return NOTHING
     if n.rstrip(" \"'”)").endswith("?"):
@@ -650,7 +654,7 @@ def _plan(n: str) -> float:
     if practice:
         if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
-        if _MANAGER_DOES.search(n) and not _CAP.search(n):
+        if _manager_does(n) and not _CAP.search(n):
             return NOTHING  # "I'll run the exec call Thursday, you can shadow": the manager doing the deal
         if re.search(r"\b(practi[cs]ed|role[- ]?played|trained)\b", n) and not _REVISIT.search(n):
             return NOTHING  # past practice: tracking, not a plan
