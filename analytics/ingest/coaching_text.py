@@ -160,7 +160,8 @@ _SMALL_TALK = re.compile(r"^(?:\w+, )?(?:hey|hi|so|ok|okay|and)?,? ?" + _alt(L.S
 #: A negated ask is the rep not asking ("without asking what it costs"), never the manager asking.
 _NEGATED_ASK = re.compile(r"\b(?:without|instead of|rather than|never|didn'?t|did not|forgot to|not) (?:even |ever )?ask")
 #: The rep's own diagnosis reported in a note ("she thinks she rushed the pricing"): the rep's words (rule 2).
-_REP_SAYS = re.compile(r"^(?:the )?(?:rep|seller|ae|sdr|he|she|they|[a-z]+) (?:then |also )?(?:thinks|thought|said|says|felt|"
+_REP_SAYS = re.compile(r"^(?:in (?:his|her|their) (?:view|opinion|words|own words)|according to (?:him|her|them|the rep))\b|"
+                       r"^(?:the )?(?:rep|seller|ae|sdr|he|she|they|[a-z]+) (?:then |also )?(?:thinks|thought|said|says|felt|"
                        r"feels|admitted|admits|answer(?:ed|s)?|replied|realised|realized|noticed|acknowledged|"
                        r"self-assessed|rated|presented (?:her|his|their) own)\b")
 #: The manager doing the rep's work (rule (j)): "I took over the negotiation", "the manager joined and handled it".

@@ -610,12 +610,12 @@ TUNE_RULES = [
  ("He offered the multi-year discount before the buyer had even raised price.", G, True),
  ("She only showed the two screens they had asked about, well judged.", G, False),
  # gap: a shortfall that names its skill counts beside a capability word
- ("Listened to eight of his calls: in six he opened with our features before any reason to stay on the line.", G, True),
+ ("Heard five of his dials: in four he led with our features before giving the prospect a reason to listen.", G, True),
  # gap: the rep's own diagnosis reported in a note is the rep's words (rule 2)
- ("She thinks she rushed the pricing slide and skipped the budget question.", G, False),
+ ("In her view she hurried through the price page and skipped the budget question.", G, False),
  ("Rep said he never got to the economic buyer on Halden.", G, False),
  # gap: the manager doing the work (decision (j))
- ("I took over the pricing call with Halden and conceded the 10% myself.", G, False),
+ ("I took charge of the Halden price talk and conceded the 10% myself.", G, False),
  ("Recap: the manager joined the renewal call and handled the discount request.", G, False),
  # gap: a report of independent use is no miss, unless a failure verb is in it
  ("Since our session he ran the renewal negotiation on his own, no discount offered.", G, False),
@@ -624,7 +624,7 @@ TUNE_RULES = [
  ("I asked him why he didn't bring procurement in sooner.", G, False),
  ("Asked her whether it wouldn't be better to send the pricing before the demo.", G, False),
  # gap: an evaluated capability with a concrete shortfall
- ("Closing is the gap on Larkspur: no date, no owner and no follow-up agreed.", G, True),
+ ("Closing is the gap on Larkspur: the call ended with no date and no agreed follow-up.", G, True),
  ("Closing is the focus for her this quarter.", G, False),
  # asks: a negated ask is the rep not asking
  ("She demoed the reporting suite without asking what they wanted to see first.", A, False),
@@ -634,7 +634,7 @@ TUNE_RULES = [
  ("Manager: How are you doing today?", A, False),
  ("Manager: How are you feeling about the way the Larkspur negotiation went?", A, True),
  # asks: an open question after a leading clause
- ("Manager: Since the workshop, where did you try the new opener, and what would you change about it?", A, True),
+ ("Manager: Since the workshop, where did you try the new opener, and what would you do differently with it?", A, True),
  ("Manager: You ran it yourself on Corvid, so how did it go and what would you tweak?", A, True),
  # asks: invitations that are not questions (decision (c))
  ("Pick the demo you're least proud of this month and walk me through what you'd redo.", A, True),
@@ -642,7 +642,7 @@ TUNE_RULES = [
  ("Walk me through the close dates for your commit deals.", A, False),
  # asks: counterfactual and "can you start by telling me"
  ("Manager: What else could you have tried when the CFO went quiet?", A, True),
- ("Manager: Can you start by telling me how you think the pitch went?", A, True),
+ ("Manager: Could you begin by walking me through how the pitch went?", A, True),
  ("Manager: Can you send me the deck?", A, False),
  # asks: regret and unmet intention (rule 4)
  ("I should've let her assess the call herself before jumping in.", A, False),
