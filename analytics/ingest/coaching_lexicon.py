@@ -38,7 +38,7 @@ CAPABILITIES = (
     r"negotiat\w*", r"multi[- ]?thread\w*", r"single[- ]?thread\w*", r"anchor\w*",
     r"(payment )?terms", r"concessions?", r"give[- ]get", r"account map\w*", r"org chart", r"next (meeting|call)",
     r"cto", r"coo", r"cro", r"vp \w+", r"head of \w+", r"who (signs|approves|decides|owns the budget|holds the budget)",
-    r"sign-?off", r"approv\w+ (chain|process|path)", r"quot(ed|ing)", r"scope", r"value (articulation|prop\w*|story|case)",
+    r"sign-?off", r"approv\w+ (chain|process|path)", r"quot(ed|ing)", r"scope", r"counter-?offers?", r"walk-?away", r"value (articulation|prop\w*|story|case)",
     r"business case", r"roi", r"stakeholder\w*", r"economic buyer", r"decision[- ]makers?", r"champion\w*",
     r"competit\w*", r"incumbent", r"forecast\w*", r"demo\w*", r"closing", r"trial close", r"prospecting",
     r"prospect\w*", r"cold[- ]call\w*", r"pricing", r"price", r"discount\w*", r"budget", r"pain\w*",

@@ -609,6 +609,7 @@ TUNE_RULES = [
  ("She showed all the modules to the Fenwick team before knowing which problem they had.", G, True),
  ("He offered the multi-year discount before the buyer had even raised price.", G, True),
  ("She only showed the two screens they had asked about, well judged.", G, False),
+ ("Observed: the rep took the first counter-offer on the Birch renewal without trading anything.", G, True),
  # gap: a shortfall that names its skill counts beside a capability word
  ("Heard five of his dials: in four he led with our features before giving the prospect a reason to listen.", G, True),
  # gap: the rep's own diagnosis reported in a note is the rep's words (rule 2)
