@@ -1,6 +1,7 @@
 """Score the coaching-notes reader (analytics/ingest/coaching_text.py) on a labelled set.
 
-``python -m tools.notes_eval [--split train|heldout|all] [--set generated|written] [--errors]``
+``python -m tools.notes_eval [--split train|heldout|all] [--set generated|written] [--files 1,2]
+[--by-form] [--errors]``
 
 Prints, per behaviour, precision, recall and F1 and the number of uncertain readings, then the
 macro-F1 over the four behaviours, and how far the reader agrees with the labels on which notes
@@ -20,7 +21,9 @@ deciding only the readings the rules leave uncertain.
 
 ``--set generated`` is :func:`tests.coaching_notes.generate` (its ``train`` split is the only one
 to tune on; read ``heldout`` for its aggregate numbers only). ``--set written`` is a hand-written
-set loaded by name through ``tests.coaching_notes_written.load()``, for a blind evaluation.
+set loaded by name through ``tests.coaching_notes_written.load()``, for a blind evaluation;
+``--files 1,2`` loads only ``coaching_notes_written_1.jsonl`` and ``_2.jsonl`` (the development
+set), so a later file stays blind (the loader's default, every file, is unchanged).
 """
 
 from __future__ import annotations
@@ -36,14 +39,34 @@ from analytics.ingest.coaching_text import read_notes
 from analytics.schema import COACHING_BEHAVIOURS
 
 
-def load_set(which: str) -> pd.DataFrame:
-    """The labelled notes: one row per note with ``text``, ``split``, per behaviour a nullable label."""
+def written_paths(files: str | None) -> list | None:
+    """The hand-written files named by ``--files`` ("1,2" -> ``coaching_notes_written_1.jsonl`` and
+    ``_2.jsonl``), or None for the loader's default (every file)."""
+    if not files:
+        return None
+    module = importlib.import_module("tests.coaching_notes_written")
+    out = []
+    for part in files.split(","):
+        part = part.strip()
+        if not part.isdigit():
+            raise SystemExit(f"--files takes file numbers separated by commas (e.g. 1,2), not {part!r}")
+        path = module.DATA / f"coaching_notes_written_{int(part)}.jsonl"
+        if not path.exists():
+            raise SystemExit(f"no hand-written notes file {path.name}")
+        out.append(path)
+    return out
+
+
+def load_set(which: str, files: str | None = None) -> pd.DataFrame:
+    """The labelled notes: one row per note with ``text``, ``split``, per behaviour a nullable label.
+    ``files`` ("1,2") restricts the hand-written set to those files (default: all of them)."""
     if which == "generated":
         from tests.coaching_notes import generate
 
         return generate()
     module = importlib.import_module("tests.coaching_notes_written")  # never read here: a blind set
-    return module.load()
+    paths = written_paths(files)
+    return module.load() if paths is None else module.load(paths)
 
 
 _YES = {"true", "yes", "y", "1", "present", "shown", "t"}
@@ -111,6 +134,18 @@ def report(scores: dict, n_notes: int, seconds: float) -> str:
     return "\n".join(lines)
 
 
+def by_form(df: pd.DataFrame, readings: pd.DataFrame) -> str:
+    """Macro-F1 and F1 per behaviour for each form of note (note, crm, transcript, summary)."""
+    df = df.reset_index(drop=True)
+    readings = readings.reset_index(drop=True)
+    lines = [f"{'form':<12}{'n':>5}{'macro-F1':>10}" + "".join(f"{b[:10]:>12}" for b in COACHING_BEHAVIOURS)]
+    for form, idx in df.groupby("form").groups.items():
+        s = score(df.loc[idx], readings.loc[idx])
+        lines.append(f"{form:<12}{len(idx):>5}{s['macro_f1']:>10.3f}"
+                     + "".join(f"{s[b]['f1']:>12.3f}" for b in COACHING_BEHAVIOURS))
+    return "\n".join(lines)
+
+
 def errors(df: pd.DataFrame, readings: pd.DataFrame) -> str:
     """The misread notes, grouped by behaviour and boundary case."""
     df = df.reset_index(drop=True)
@@ -132,7 +167,9 @@ def errors(df: pd.DataFrame, readings: pd.DataFrame) -> str:
             for i in part.index:
                 kind = "missed" if truth[i] else "false alarm"
                 conf = readings.at[i, f"{b}_confidence"]
-                lines.append(f"  [{kind}, confidence {conf:.2f}] evidence read: {readings.at[i, f'{b}_evidence']!r}")
+                ident = f"{df.at[i, 'note_id']} " if "note_id" in df else ""
+                lines.append(f"  {ident}[{kind}, confidence {conf:.2f}] evidence read: "
+                             f"{readings.at[i, f'{b}_evidence']!r}")
                 if f"evidence_{b}" in df and truth[i]:
                     lines.append(f"      labelled evidence: {df.at[i, f'evidence_{b}']!r}")
                 lines.append("      " + str(df.at[i, "text"]).replace("\n", "\n      "))
@@ -302,13 +339,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", choices=("train", "heldout", "all"), default="train")
     ap.add_argument("--set", dest="which", choices=("generated", "written"), default="generated")
+    ap.add_argument("--files", help="hand-written set only: the file numbers to load, e.g. 1,2 "
+                    "(default: every coaching_notes_written_*.jsonl)")
+    ap.add_argument("--by-form", action="store_true", help="also score each form of note apart")
     ap.add_argument("--errors", action="store_true", help="list the misread notes by boundary case")
     ap.add_argument("--compare", action="store_true", help="score the methods of the Method table (generated set)")
     args = ap.parse_args(argv)
     if args.compare:
         print(compare())
         return 0
-    df = load_set(args.which)
+    if args.files and args.which != "written":
+        ap.error("--files applies to --set written only")
+    df = load_set(args.which, args.files)
     if args.split != "all" and "split" in df:
         df = df[df["split"] == args.split]
     df = df.reset_index(drop=True)
@@ -317,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - t0
     print(f"set: {args.which}, split: {args.split}, {len(df)} notes")
     print(report(score(df, readings), len(df), seconds))
+    if args.by_form and "form" in df:
+        print(by_form(df, readings))
     if args.errors:
         print(errors(df, readings))
     return 0

@@ -25,7 +25,7 @@ ABBREVIATIONS = {
     "lvl": "level", "prio": "priority", "asap": "soon", "info": "information", "req": "request",
     "reqs": "requirements", "approx": "about", "wrt": "about", "re:": "about", "cx": "customer",
     "eb": "economic buyer", "dm": "decision maker", "ae": "rep", "sdr": "rep", "bdr": "rep",
-    "dev": "development", "devt": "development", "pdp": "pdp", "convo": "conversation", "prob": "problem",
+    "dev": "development", "frm": "from", "wd": "would", "devt": "development", "pdp": "pdp", "convo": "conversation", "prob": "problem",
     # everyday misspellings (not keyboard slips)
     "developement": "development", "devlopment": "development", "independantly": "independently",
     "excercise": "exercise", "practicing": "practising", "questionning": "questioning", "negociation": "negotiation",
@@ -35,7 +35,10 @@ ABBREVIATIONS = {
 #: Capabilities a rep can fall short on (FRAMEWORK.md's skills and their everyday names).
 CAPABILITIES = (
     r"discovery", r"discovering", r"qualif\w*", r"disqualif\w*", r"objection\w*", r"push-?back",
-    r"negotiat\w*", r"multi-?thread\w*", r"single-?thread\w*", r"value (articulation|prop\w*|story|case)",
+    r"negotiat\w*", r"multi[- ]?thread\w*", r"single[- ]?thread\w*", r"anchor\w*",
+    r"(payment )?terms", r"concessions?", r"give[- ]get", r"account map\w*", r"org chart", r"next (meeting|call)",
+    r"cto", r"coo", r"cro", r"vp \w+", r"head of \w+", r"who (signs|approves|decides|owns the budget|holds the budget)",
+    r"sign-?off", r"approv\w+ (chain|process|path)", r"quot(ed|ing)", r"scope", r"counter-?offers?", r"walk-?away", r"value (articulation|prop\w*|story|case)",
     r"business case", r"roi", r"stakeholder\w*", r"economic buyer", r"decision[- ]makers?", r"champion\w*",
     r"competit\w*", r"incumbent", r"forecast\w*", r"demo\w*", r"closing", r"trial close", r"prospecting",
     r"prospect\w*", r"cold[- ]call\w*", r"pricing", r"price", r"discount\w*", r"budget", r"pain\w*",
@@ -54,8 +57,13 @@ MANIFESTATIONS = (
     r"identified|quantified|followed|engaged|mentioned|checked|tested|explored|probed|set)", r"forgot", r"fail\w*",
     r"miss(ed|ing)?", r"skip(ped|ping|s)?", r"without (asking|\w+ing)", r"wasn'?t", r"weren'?t", r"isn'?t",
     r"lack\w*", r"too (early|soon|fast|quickly|much|long|late|little)", r"conced\w*", r"cave[ds]?",
-    r"gave (in|away|up)", r"offer(ed|ing)? (a |the )?discount", r"talk(ed|ing|s)? over", r"interrupt\w*",
-    r"jump(ed|ing|s)? (to|into|straight)", r"rush(ed|ing)?", r"accept(ed|ing|s)?", r"instead of",
+    r"gave (in|away|up)", r"offer(ed|ing)? (a |the )?([\w-]+ )?discount", r"talk(ed|ing|s)? over", r"interrupt\w*",
+    r"jump(ed|ing|s)? (to|into|straight)", r"rather than", r"cut (across|in|into|off)",
+    r"cut (him|her|them|the \w+) off", r"too (low|high|generic|long)",
+    r"(showed|show|shows|presented|demoed|went through|walked through) (all|every|each|\d+|eleven|twelve|ten|nine|eight) "
+    r"(of )?(the |our )?(modules|features|screens|slides|tabs)",
+    r"before (the )?\w+ (had )?(even )?(confirm|agree|ask|rais|understand|know|mention|express|share|said|told|state)\w*",
+    r"before (to )?(understand|know|ask|confirm|qualif)\w*", r"rush(ed|ing)?", r"accept(ed|ing|s)?", r"instead of",
     r"stay(ed|ing|s)? (at |on )?(surface|single|high)", r"surface[- ]?(level|lvl)?", r"single[- ]threaded",
     r"list(ed|ing)", r"feature dump\w*", r"attack(ed|ing)", r"ignor(ed|ing)", r"overlook\w*", r"dropp?ed",
     r"lost (control|the)", r"let (the )?(buyer|customer|client|prospect|champion|them|procurement|cfo) \w+", r"only (talked|asked|spoke|pitched|one)",
@@ -81,6 +89,9 @@ SELF_EVIDENT_GAPS = (
     r"(offered|gave|dropped) (a |the )?(discount|price)", r"single[- ]threaded", r"monologu\w*",
     r"feature dump\w*", r"jump(ed|ing|s)? (straight )?(to|into) (the )?(demo|pitch|pricing|solution)",
     r"rush(ed|ing)? (the|to|into) \w+", r"never asked", r"didn'?t ask", r"did not ask", r"forgot to ask",
+    r"(without|instead of|rather than) (ever )?asking", r"(showed|show|shows|presented|demoed|went through|walked through) "
+    r"(all|every|each) (of )?(the |our )?(modules|features|screens|slides|tabs)", r"cut (across|in|into) (him|her|them|the \w+)",
+    r"cut (him|her|them|the \w+) off",
     r"no (next step|agenda|champion|decision maker|economic buyer)",
     r"(led|opened|started|kicked off) with (the |a |our )?(product|features?|pitch|demo|pricing|price|slides?|deck|"
     r"company overview)", r"instead of (their|the|his|her|the buyer'?s|the customer'?s) (problem|pain|needs?|business)",
@@ -91,7 +102,7 @@ SELF_EVIDENT_GAPS = (
 EVALUATIONS = (
     r"weak\w*", r"poor\w*", r"gap", r"gaps", r"issue", r"problem", r"struggl\w*", r"needs work",
     r"is to improve", r"area to (work on|improve)", r"focus area", r"bad", r"sloppy", r"shaky",
-    r"fell short", r"cost us", r"hurt",
+    r"fell short", r"cost us", r"hurt", r"mess", r"to fix",
 )
 
 #: An instance anchor: where the shortfall was seen.
@@ -100,6 +111,9 @@ INSTANCE = (
     r"(call|meeting|demo|visit|recording|mtg) (with|at|on)", r"in (the|that|this) (\w+ )?(call|meeting|demo|visit)",
     r"at (the|that) (point|moment)", r"when (the|they|he|she) (buyer|customer|client|prospect|cfo|pushed|asked|said)",
     r"on [a-z]{1,30} call", r"\([^()\n]{1,80}\)",
+    r"when (the |their )?\w+ (\w+ )?(raised|said|asked|pushed|mentioned|objected|brought up|joined|started)",
+    r"\d+ ?(minutes?|mins?|seconds?|times|features|slides|screens|modules|questions|calls)\b", r"minute \d+",
+    r"(twice|three times|every time|each time)",
 )
 
 #: Generic advice: an impression or exhortation that names no gap (a near miss of behaviour 1).
@@ -118,7 +132,9 @@ REFLECTION = (
     r"talk me", r"tell me", r"explain\w*", r"do again", r"do better", r"stood out", r"surpris\w*",
     r"hardest", r"cared about", r"care about", r"would you do", r"your take", r"your view", r"your read",
     r"own view", r"own analysis", r"own assessment", r"wrong", r"work(ed)?", r"struggl\w*", r"self-?assess\w*",
-    r"self-?evaluat\w*", r"self-?review\w*", r"self-?critique",
+    r"self-?evaluat\w*", r"self-?review\w*", r"self-?critique", r"tweak", r"replay", r"redo", r"(could|would|should|might) (you|he|she|they|we) have (done|said|asked|tried|handled)",
+    r"do over", r"land(ed)?", r"heard", r"hear", r"missed", r"(do|make|done|made|doing) (it |that |this )?different\w*",
+    r"(score|grade|rate) (it|that|this|your|yourself|the|his|her)", r"your own", r"(his|her|their) own",
     r"how (did|does|do|is|was|has) (it|that|the \w+|your \w+|things) (go|going|gone|went)",
     r"how (it|that|the \w+|things) (went|was going|is going)", r"your mind", r"going through", r"going on",
     r"rate (it|that|the \w+|your \w+|yourself)", r"where did it (turn|go wrong|change)", r"what worked", r"what didn'?t", r"how (do|did) you think .{0,40}(went|go|going)",
@@ -154,6 +170,8 @@ OPEN_START = (
     r"what", r"what'?s", r"how", r"how'?s", r"which part", r"where did", r"why do you think",
     r"walk me", r"talk me", r"tell me", r"take me", r"can you walk", r"could you walk", r"can you talk",
     r"could you talk", r"can you tell", r"in your view", r"looking back",
+    r"which (moment|bit|point|part|one|call|of|step)", r"(can|could|would) you (start by |begin by |first )?(tell|telling|walk|"
+    r"walking|talk|talking|take|taking) me", r"where (have|has|did|do|would|was|were)",
 )
 CLOSED_START = (
     r"did", r"do", r"does", r"is", r"are", r"was", r"were", r"have", r"has", r"had", r"can", r"could",
@@ -173,8 +191,11 @@ ASK_FIRST = (
     r"self[- ]?assess\w*", r"self[- ]?evaluat\w*", r"self[- ]?review\w*", r"self[- ]?reflect\w*",
     r"reflection questions?", r"reflective questions?", r"open(-ended)? questions?", r"coaching questions?",
     r"evaluate (their|his|her) own", r"(their|his|her) own (view|analysis|assessment|read|take)",
-    r"before (giving|sharing|offering|saying|i gave|i give|i shared|i said|i say|my|any|to say|to give)",
-    r"held back (my|any)", r"rate (his|her|their|your) own", r"(his|her|their|your) own (call|performance|demo|meeting|pitch)", r"then i (give|gave|shared|share|said)", r"after i give", r"let (her|him|them) answer",
+    r"before (giving|sharing|offering|saying|i gave|i give|i shared|i said|i say|to say|to give|i weighed in|i weigh in|"
+    r"i jumped in|i share)",
+    r"before (my|any|giving any|sharing any) (feedback|view|input|advice|thoughts|opinion|comments?|notes|take)",
+    r"held back (my|any)", r"before (i|she|he|we|the manager|the coach) (commented|comment|weighed in|gave|shared|said|spoke|"
+    r"responded|offered|added)", r"rate (his|her|their|your) own", r"(his|her|their|your) own (call|performance|demo|meeting|pitch)", r"then i (give|gave|shared|share|said)", r"after i give", r"let (her|him|them) answer",
 )
 
 #: Development plan (behaviour 3): a plan that is about the rep, not a deal.
@@ -183,7 +204,8 @@ PLAN = (
     r"(personal|individual|professional) development", r"idp", r"pdp", r"growth (plan|goals?|areas?)",
     r"learning (plan|path|goals?)", r"coaching plan", r"plan of development", r"skills? plan",
     r"career plan", r"development items?", r"development focus", r"goals? for the quarter",
-    r"quarterly (development )?goals?", r"focus for the quarter",
+    r"quarterly (development )?goals?", r"focus for the quarter", r"ramp plan",
+    r"onboarding plan", r"\d{2}-day plan", r"development step", r"coaching goals?",
 )
 
 #: Practice that develops a skill (behaviour 3 when it is scheduled or will be revisited).
@@ -226,6 +248,10 @@ EARLIER = (
     r"we (practi[cs]ed|worked on|role[- ]?played|discussed|agreed|trained|covered|said)",
     r"what we (practi[cs]ed|worked on|discussed|agreed|trained)", r"(had|has|have) stuck", r"when we last",
     r"coming back to", r"earlier", r"the goal", r"we'?d agreed", r"as agreed", r"(you|she|he) (were|was) going to",
+    r"last (1:1|session|time|week|meeting|review|coaching|month)'s", r"\w+ (weeks?|months?|sessions?) ago", r"remember",
+    r"(in|during|since) (january|february|march|april|may|june|july|august|september|october|november|december|q[1-4])",
+    r"q[1-4] goal", r"carry-?over", r"(prior|previous|last) (focus|goal|item|commitments?)", r"when we did",
+    r"we (set|built|ran|did|spent)", r"last (\w+ )?(sessions|1:1s|meetings|reviews|conversations)",
     r"you'?d", r"practi[cs]ed", r"role[- ]?played",
 )
 
@@ -235,6 +261,11 @@ INDEPENDENT = (
     r"without (me|my help|help|support|coach\w*|manager|prompting|any help|assistance|my support|being "
     r"prompted|my input|me there|me on the call)", r"unaided", r"unassisted", r"unprompted", r"unsupported",
     r"no help", r"without (his|her) manager", r"by (him|her|them|your)sel(f|ves)",
+    r"(with )?no (input|help|prompting|involvement|support|reminders?|one from (management|me|us)) (from|on|by)",
+    r"without (any |my |a )?(prompting|reminders?|reminding|input|involvement|scripting|script|coaching|prompt)",
+    r"without (me|my|\w+) (\w+ )?(stepping in|scripting|prompting|reminding|looking|jumping in|helping|being there)",
+    r"w/o (my |any |me )?\w+", r"without i remind", r"i wasn'?t (on|there|involved|in)", r"i was not (on|there|involved|in)",
+    r"i not help", r"i only (listened|watched|saw|observed)", r"i just (listened|watched|saw|observed)", r"without (him|her)( there| present| on the call| involved)?", r"(his|her|their) own (pipeline|forecast|commit|mutual|\w+ reviews?)",
 )
 #: A reflexive counts as independent use only after an application verb ("ran it herself").
 REFLEXIVE = (r"himself", r"herself", r"themselves", r"yourself")
@@ -243,7 +274,7 @@ REFLEXIVE = (r"himself", r"herself", r"themselves", r"yourself")
 CHECK = (
     r"check\w*", r"verif\w*", r"confirm\w*", r"review\w*", r"listen\w*", r"watched", r"observed", r"saw",
     r"heard", r"recording", r"call rec", r"asked (if|whether)", r"application", r"appl(y|ied|ies|ying)",
-    r"seen", r"demonstrated", r"see (if|whether)", r"did (you|she|he) manage", r"have you", r"has (she|he)",
+    r"seen", r"demonstrated", r"see (if|whether)", r"asked (him|her|them )?(which|how often|where|on which)", r"did (you|she|he) manage", r"have you", r"has (she|he)",
 )
 #: Using a skill.
 APPLY = (
@@ -264,12 +295,30 @@ NOT_DONE = (
     r"update|discuss|cover|do|review|let)", r"did not (ask|check|update|discuss|cover|review|let)",
     r"never (asked|checked)", r"(n/a|none|tbd)\s*$", r"without (a |any )?(development|dev) plan",
     r"no (development|dev) plan", r"haven'?t (updated|started|set)", r"not yet (set|updated|started)",
+    r"(planned|meant|wanted|was going|were going|intended|hoped) to [^.;]{0,80}\bbut\b", r"out of time",
+    r"short (on|of) time", r"we'?re short", r"(another|some other) (time|week|day)", r"no (change|changes|update|updates)",
+    r"none (this|recorded|today|set|yet)", r"nothing (new|added|this)", r"should'?ve (asked|let|checked)",
+    r"should have (asked|let|checked)", r"meant to", r"(didn'?t|did not) (talk|get into)",
 )
 INTENTION = (
     r"next time i", r"i should", r"i need to", r"i must", r"i want to", r"i'?ll try", r"i will try",
     r"i'?m going to", r"i am going to", r"note to self", r"reminder", r"should ask", r"need to ask",
     r"will ask", r"i'?ll ask", r"will check", r"i'?ll check", r"going to check", r"plan to (ask|check)",
-    r"maybe", r"might", r"at some point", r"would be good to", r"to do:",
+    r"maybe", r"might", r"at some point", r"would be good to", r"to do:", r"meant to", r"wanted to",
+    r"i should'?ve", r"i should have", r"i was going to",
+)
+#: Tentative words: an intention that is no commitment (a plan said with them is not made; "I'll check
+#: the next call" is a commitment and makes a plan).
+TENTATIVE = (
+    r"next time i", r"i should", r"i need to", r"i must", r"i want to", r"i'?ll try", r"i will try", r"note to self",
+    r"reminder", r"maybe", r"might", r"at some point", r"would be good to", r"to do:", r"meant to", r"wanted to",
+    r"i was going to", r"we were going to",
+)
+#: Small talk: questions about the rep's wellbeing or week, not about their execution.
+SMALL_TALK = (
+    r"how (are|r) you", r"how you (feeling|doing)", r"how (are|is) you(r)? (feeling|doing)",
+    r"how('s| is| was) (your|the) (week|weekend|day|holiday|trip|offsite|team|family|morning|vacation|break)",
+    r"how are things", r"how('s| is) (it going|everything|life)", r"how('s| is) the team treating you",
 )
 
 #: Speaker roles in a transcript (the label before ":", lower-cased, timestamps removed).
@@ -293,9 +342,19 @@ HEADINGS = (
     r"evidence", r"sentiment", r"tasks?", r"result", r"context", r"purpose", r"objective", r"wins?",
 )
 
+#: Metrics a call recorder or coaching tool prints in its summary (decision (g): the tool's words).
+TOOL_METRICS = (
+    r"talk(-to-listen)? ratio", r"talk time", r"talk-time", r"listen(ing)? ratio", r"longest (monologue|customer story|"
+    r"story)", r"monologue", r"interactivity", r"patience", r"question rate", r"questions asked", r"filler words",
+    r"speech rate", r"words per minute", r"wpm", r"sentiment", r"engagement( score)?", r"switches per minute",
+)
+
 #: Notes that carry no content: a template, a log line, a pointer elsewhere.
 BOILERPLATE = (
-    r"meeting held", r"call logged( via \w+)?", r"logged (via|in|from) \w+", r"see (the |shared |google |attached )?"
+    r"meeting held", r"subject(: [\w -]{1,30}(?=\n|$))?", r"description",
+    r"see (gong|chorus|salesforce|hubspot|crm|the recording|recording|email|attachment|above|below)",
+    r"summary unavailable", r"recording too short to analy[sz]e", r"transcript(ion)? (unavailable|failed|not available)",
+    r"no (summary|transcript) (available|generated)", r"call logged( via \w+)?", r"logged (via|in|from) \w+", r"see (the |shared |google |attached )?"
     r"(doc|docs|document|notes|file|link)", r"n/?a", r"tbd", r"no notes", r"1:1", r"one[- ]on[- ]one",
     r"https?://\S+", r"www\.\S+", r"sent from my \w+",
     r"agenda", r"notes?", r"action items?", r"next steps?", r"attendees", r"summary", r"recap", r"comments?",

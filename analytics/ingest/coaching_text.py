@@ -76,14 +76,16 @@ def _alt(items: Iterable[str]) -> str:
 
 
 def _words(items: Iterable[str]) -> re.Pattern:
-    return re.compile(r"(?<![\w])(?<!\w')" + _alt(items) + r"(?![\w]|'\w)")
+    # after a word, only "n't" makes it another word ("can" of "can't", "won" of "won't"); a possessive
+    # or 'd / 're / 've does not ("last session's", "before they'd asked")
+    return re.compile(r"(?<![\w])(?<!\w')" + _alt(items) + r"(?![\w]|'t\b)")
 
 
 # ----------------------------------------------------------------------------- compiled vocabulary
 _CAP = _words(L.CAPABILITIES)
 _MANIFEST = _words(L.MANIFESTATIONS)
 _EVAL = _words(L.EVALUATIONS)
-_INSTANCE = re.compile(_alt(L.INSTANCE))
+_INSTANCE = re.compile(r"(?<![\w])" + _alt(L.INSTANCE))  # each starts a word: no try inside one
 _GENERIC = _words(L.GENERIC_ADVICE)
 _REFLECT = _words(L.REFLECTION)
 _STATUS = _words(L.STATUS)
@@ -91,9 +93,14 @@ _TELL = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.TELLING) + r"(?![\w]|'\w)")
 _NEG_AUX = re.compile(r"^(?:so |and |but |ok |okay |well |now |hmm )?" + _alt(L.NEGATED_AUX) + r"(?![\w]|'\w)")
 _OPEN = re.compile(r"^(?:(?:so|and|but|ok|okay|well|now|right|first|then)\b,? |[^,?]{1,40}, )?"
                    + _alt(L.OPEN_START) + r"(?![\w])")
+#: An invitation to the rep's own analysis that is not a question ("walk me through ...", "tell me what ...").
+_INVITE = re.compile(r"\b(?:tell|walk|talk|take) me (?:through|about|what|how|which|where|why|when)\b")
+_INVITE_WORDS = frozenset(("walk me", "talk me", "tell me"))
+_OPEN_CLAUSE = re.compile(r"(?:, (?:and |but |so )?|\band |\bso )(?=" + _alt(L.OPEN_START) + r"(?![\w]))")
 _CLOSED = re.compile(r"^(?:so |and |but |ok |okay |well |now )?" + _alt(L.CLOSED_START) + r"(?![\w]|'\w)")
 _ASK = _words(L.ASK_VERBS)
 _ASK_FIRST = _words(L.ASK_FIRST)
+_ASK_GATE = _words(L.ASK_VERBS + L.ASK_FIRST)  # one search to tell a sentence that reports no asking
 _PLAN = _words(L.PLAN)
 _PRACTICE = _words(L.PRACTICE)
 _REVISIT = _words(L.REVISIT)
@@ -103,6 +110,12 @@ _EARLIER = _words(L.EARLIER)
 _INDEP = _words(L.INDEPENDENT)
 _REFLEXIVE = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.APPLY) + r"(?![\w]|'\w).{0,40}?(?<![\w])(?<!\w')" + _alt(L.REFLEXIVE) + r"\b")
 _CHECK = _words(L.CHECK)
+_SELF_OBJECT = re.compile(r"\b(?:saw|see|sees|seen|realised|realized|noticed|said|admitted|assess\w*|rate[ds]?|rating|scor\w+|"
+                          r"record\w*|introduc\w+|remind\w*|prepar\w+|film\w*|video\w*|told|ask(?:ed)?|push\w*|"
+                          r"challeng\w+|explain\w*)(?: (?:it|that|this|them))?$")
+_CLAUSE_GO_ON = frozenset("""and since on in at this last before after without with for from to again now too as so but then
+yet every each twice today yesterday both all when while unprompted unaided alone""".split())
+_REFLEXIVE_ANY = re.compile(r"\b(?:himself|herself|themselves|yourself)\b")
 _APPLY = _words(L.APPLY)
 _MOVED = _words(L.DEAL_MOVED)
 _NOT_DONE = _words(L.NOT_DONE)
@@ -123,26 +136,79 @@ _ADVICE = re.compile(r"\b(?:should|need to|have to|must|make sure|try|next time|
 _NO_TIME = re.compile(r"\b(?:no time|(?:didn'?t|did not) have (?:the |any |enough )?time|ran out of time|"
                       r"(?:didn'?t|did not) get (?:the )?time)\b")
 #: What a practice or an independent use can be about besides a capability word.
-_SKILL_REF = re.compile(r"\b(?:it|this|that|them|these|skills?|techniques?|approach|play|framework|method|questions|"
+_SKILL_REF = re.compile(r"\b(?:it|this|that|them|these|skills?|techniques?|approach|play|framework|method|questions|focus|goal|"
                         r"what we|the stuff|the piece|the goal|the focus|the reframe)\b")
 _PLAN_GATE = re.compile(r"plan|idp|pdp|goal|develop|focus|role|shadow|practi|course|module|train|enabl|workshop|"
                         r"certif|drill|mock|simulat|learn|lesson|exercis|enrol|session|revisit|review|come back|"
                         r"look|check back")
-_PAST_PRACTICE = re.compile(r"\b(?:since|after|from|in|during) (?:our|the|that|last|his|her|your) (?:\w+ )?"
+_REVISIT_WORD = re.compile(r"\b(?:revisit\w*|review (?:it|this|that|them|progress|again)|we(?:'ll| will) review|check back|come back to|look(?:ing)? at it again|next (?:1:1|session|"
+                           r"one[- ]on[- ]one|one[- ]to[- ]one|coaching|check-?in|review|meeting))\b")
+_PAST_PRACTICE = re.compile(r"\b(?:(?:since|after|from) (?:our|the|that|last|his|her|your) (?:[\w'-]+ ){0,2}|(?:in|during) (?:that|"
+                            r"last|the last|our last|our previous|the previous) (?:\w+ )?)"
                             r"(?:role[- ]?play|practice|training|session|shadowing|workshop|course)")
 _INTENT = _words(L.INTENTION)
+#: A call recorder's metric ("Talk ratio 71%", "Longest monologue: 3 min"): the tool's words, not the manager's (decision (g)).
+_TOOL_METRIC = re.compile(r"(?<![\w])" + _alt(L.TOOL_METRICS) + r"\b[^.;]{0,40}?\d")
+_HAS_DIGIT = re.compile(r"\d").search
+_PERSON = re.compile(r"\b(?:you|your|he|she|his|her|they|i|we)\b")
+_TENTATIVE = _words(L.TENTATIVE)
+#: Meant to, but did not ("wanted to check whether she ran it alone, but we ran out of time").
+_DEFERRED = re.compile(r"\b(?:wanted|meant|was going|were going|planned|intended|hoped) to\b[^.;]{0,80}\bbut\b|"
+                       r"\bout of time\b|\bshort (?:on|of) time\b")
+_SMALL_TALK = re.compile(r"^(?:\w+, )?(?:hey|hi|so|ok|okay|and)?,? ?" + _alt(L.SMALL_TALK)
+                         + r"(?:,? (?:today|lately|these days|this week|man|mate|\w+))?\W*$")
+#: A negated ask is the rep not asking ("without asking what it costs"), never the manager asking.
+_NEGATED_ASK = re.compile(r"\b(?:without|instead of|rather than|never|didn'?t|did not|forgot to|not) (?:even |ever )?ask")
+#: The rep's own diagnosis reported in a note ("she thinks she rushed the pricing"): the rep's words (rule 2).
+_REP_SAYS = re.compile(r"^(?:in (?:his|her|their) (?:view|opinion|words|own words)|according to (?:him|her|them|the rep))\b|"
+                       r"^(?:the )?(?:rep|seller|ae|sdr|he|she|they|[a-z]+) (?:then |also )?(?:thinks|thought|said|says|felt|"
+                       r"feels|admitted|admits|answer(?:ed|s)?|replied|realised|realized|noticed|acknowledged|"
+                       r"self-assessed|rated|presented (?:her|his|their) own)\b")
+#: The manager doing the rep's work (rule (j)): "I took over the negotiation", "the manager joined and handled it".
+_MANAGER_DOES = re.compile(r"^(?:[\w -]{1,30}: )?(?:(?:and|so|then|also|meanwhile),? )?(?:(?:i|we|the manager|manager|coach|the coach)"
+                           r" (?:\w+ )?(?:joined|handled|took over|stepped in|called|rewrote|wrote|explained|negotiated|"
+                           r"ran|led|will run|will take|will handle|will write|will just)|(?:i|we)'ll (?:just |also )?"
+                           r"(?:run|take|handle|write|lead|do|join))\b")
+
+
+def _manager_does(n: str) -> bool:
+    """The manager doing the rep's work ("I took over the negotiation", "... handled it myself")."""
+    return bool(_MANAGER_DOES.match(n)) or "myself" in n or "i took over" in n or "i stepped in" in n
+#: Practice sentences describe the skill practised ("role-played negotiating without discounting").
+_PRACTISED = re.compile(r"\b(?:role[- ]?played|practi[cs]ed|rehearsed|drilled|worked on|trained)\b")
+#: "That's the gap." - an evaluation pointing back at the sentence before.
+_POINTS_BACK = re.compile(r"^(?:so )?(?:that'?s|that is|this is|it'?s|it is|there'?s)\b")
+#: The session itself not covering something ("didn't talk skills today"): the manager's, not a shortfall.
+_MANAGER_FIRST = frozenset("i we i'll we'll the manager coach and so then also meanwhile".split())
+_SESSION_NOT_DONE = re.compile(r"^(?:[\w -]{1,30}: )?(?:i |we )?(?:didn'?t|did not) (?:talk|get to|get into|discuss|cover|"
+                               r"have (?:the |any )?time)\b|^(?:no time|ran out of time)\b")
+#: "I asked her why she wouldn't ...": the manager's reported question (decision (a)).
+_REPORTED_ASK = re.compile(r"^(?:(?:[\w -]{1,30}: |[\w ]{1,25}? )?(?:(?:so|then|and|first|also) )?(?:i|we|the manager|manager|"
+                           r"coach|the coach) |(?:[\w -]{1,30}: )?)(?:then |first |also )?(?:asked|ask|opened by asking|"
+                           r"started by asking|began by asking)(?: (?:him|her|them|the rep|rep|[a-z]+))?(?: first)? "
+                           r"(?:why|whether|if|what|how|which|where|to)\b")
+#: A failure verb: a shortfall even in a sentence that reports independent use.
+_FAILURE = re.compile(r"\b(?:didn'?t|did not|never|missed|skipped|forgot|failed|conceded|caved|lost|still)\b")
+#: What was meant to happen ("the idea was that you'd test your champion yourself") is not what happened.
+_INTENDED = re.compile(r"\b(?:the (?:idea|goal|plan|aim) (?:was|is)|we agreed|we'?d agreed)\b")
+#: "you don't need to ..." is no failure.
+_NO_NEED = re.compile(r"\b(?:don'?t|doesn'?t|didn'?t|do not|does not|did not) (?:need|have) to\b")
+#: A topic list ("the meeting covered the pipeline and her development goals") ties nothing.
+_PLAN_ACT = re.compile(r"\b(?:add|put|set|agree|updat|includ|writ|wrote|mov|chose|pick)\w*")
+_TOPIC_ONLY = re.compile(r"\b(?:covered|discussed|talked about|touched on|agenda|overview|topics?)\b")
 _YOU = re.compile(r"(?<![\w])(?<!\w')(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w]|'\w)")
 _REP_REF = re.compile(r"(?<![\w])(?<!\w')(?:you|your|he|she|him|her|his|rep|seller|ae|sdr)(?![\w]|'\w)")
 _CUSTOMER_AGENT = re.compile(r"(?<![\w])(?<!\w')(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
-                             r"^(?:customer|client|buyer|prospect|they)\b")
+                             r"^(?:the )?(?:customer|client|buyer|prospect|they)\b")
 _FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over|stepped in|did)\b")
 
 # Abbreviations of terse notes: one pass, a dictionary lookup per hit.
 _ABBREV = re.compile(r"(?<![\w/:'])(" + "|".join(re.escape(k) for k in sorted(L.ABBREVIATIONS, key=len, reverse=True))
                      + r")(?![\w/])")
 # Sentence ends after these are abbreviations, not ends ("disc. stayed surface level").
-_ABBR_DOT = frozenset("""disc obj qual mgr approx vs e.g i.e etc mr ms mrs dr st no appt min mins hr hrs est dept co
-inc ltd corp wk nxt mtg ref re cf fig""".split()) | frozenset("abcdefghijklmnopqrstuvwxyz")
+_ABBR_DOT = frozenset("""disc obj qual mgr approx vs e.g i.e etc mr ms mrs dr st no appt est dept co
+inc ltd corp ref re cf fig""".split()) | frozenset("abcdefghijklmnopqrstuvwxyz")
+_SPLIT_ENDS = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
 _SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\s*;\s+|\s+/\s+|\s+\|\s+|\s*•\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·>–—]+|\d{1,2}[.)]|\[[ x]\])\s*")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|p|/li|li|/div|div|/h\d|h\d|/tr|tr)\b[^>]{0,200}>", re.IGNORECASE)
@@ -159,17 +225,32 @@ _HAS_TIMESTAMP = re.compile(_TIMESTAMP)
 # WebVTT: cue timings and voice tags (<v Priya Shah>).
 _VTT_CUE = re.compile(r"^[ \t]*(?:WEBVTT.*|\d+|\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->.*)$", re.MULTILINE)
 _VTT_VOICE = re.compile(r"<v(?:\.[\w.-]{1,20})?\s+([^<>]{1,40})>")
+#: What follows a role label in a header line: a name (1-3 capitalised words or initials), then
+#: maybe more "| Label: Name" fields, and nothing else.
+_NAME_ONLY = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}\s*(?:\|\s*[A-Za-z ]{1,20}:\s*[^|]{1,60}){0,4}$")
 _UNKNOWN_SPEAKER = re.compile(r"^(?:speaker|participant|person|voice|spk|unknown speaker) ?\d{0,2}$")
 _MANAGER_LABEL = re.compile(r"^" + _alt(L.MANAGER_LABELS) + r"$")
 _REP_LABEL = re.compile(r"^" + _alt(L.REP_LABELS) + r"$")
 _HEADING = re.compile(r"^" + _alt(L.HEADINGS) + r"$")
+_HEADING_WORD = re.compile(r"\b(?:follow-?up|feedback|assessment|observation|comment|review|check|focus|plan|steps?|summary|"
+                           r"notes?|goal|skill|score|rating|development|improve|went well|strengths?|opportunit\w*)\b")
 _PAREN_ROLE = re.compile(r"\((?:[^()]{0,20}\b)?(manager|mgr|coach|lead|director|rep|ae|sdr|bdr|seller|coachee|"
                          r"account executive)\b[^()]{0,20}\)", re.IGNORECASE)
 _HEADER_MANAGER = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s*\((?:sales\s)?(?:manager|mgr|coach|team lead)\)|"
                              r"(?:manager|coach|mgr)\s*[:=]\s*([A-Z][\w'’-]+)", re.IGNORECASE)
+_EMPTY_FIELD = re.compile(r"^\s*(?:[^:\n]|1:1){1,40}:\s*(?:[-—–]+|n/?a|none|tbd|1:1)?\s*$", re.IGNORECASE)
 _HEADING_ONLY = re.compile(r"^\W*" + _alt(L.HEADINGS) + r"\s*:?\W*$")
 _BOILER = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.BOILERPLATE) + r"(?![\w]|'\w)")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+#: ASCII characters that are not letters nor an apostrophe, as spaces (a fast split of an ASCII note into words).
+_ASCII_NON_WORD = {c: " " for c in range(128) if not (chr(c).isalpha() or chr(c) == "'")}
+
+
+def _words_of(text: str) -> list[str]:
+    """The words of a text (letters, with an inner apostrophe), as :data:`_WORD` finds them."""
+    if not text.isascii():
+        return _WORD.findall(text)
+    return [w for w in (t.strip("'") for t in text.translate(_ASCII_NON_WORD).split()) if w]
 _LETTER = re.compile(r"[^\W\d_]")
 _ALNUM = re.compile(r"[^\W_]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\W\d_]")
@@ -209,7 +290,9 @@ def _plain(text: str) -> str:
         text = html.unescape(text)
     text = text.replace("\xa0", " ").replace("\r", "\n").replace("’", "'")
     # one space for a run of them, so no pattern ever rescans a long run (linear time)
-    return _HSPACE.sub(" ", text)
+    if "  " in text or "\t" in text or not text.isascii():
+        text = _HSPACE.sub(" ", text)
+    return text
 
 
 def _language(words: list[str]) -> str:
@@ -239,11 +322,17 @@ def _not_read(text: str) -> tuple[str | None, bool]:
         return "empty", False
     if not head.isascii() and len(_NON_LATIN.findall(head)) * 2 > len(_LETTER.findall(head)):
         return "language", False
-    words = _WORD.findall(head)
+    words = _words_of(head)
+    if len(words) < 40 and ":" in head:
+        lines = [ln for ln in head.split("\n") if ln.strip()]
+        if len(lines) >= 2 and all(_EMPTY_FIELD.match(ln) for ln in lines):
+            return "boilerplate", False  # a template's headings with nothing filled in ("WINS:", "DEV PLAN:")
     if len(words) < 40:  # a longer note is never boilerplate only
         stripped, n = _BOILER.subn(" ", text.lower())
-        if len(_WORD.findall(stripped)) < 3:
-            return ("boilerplate" if n else "too short"), False
+        left = len(_WORD.findall(stripped))
+        if left < 3:
+            # only boilerplate: "boilerplate"; a word or two of one's own ("Good 1:1"): too short (decision (h))
+            return ("boilerplate" if n and not left else "too short"), False
     lang = _language(words)
     if lang == "other":
         return "language", False
@@ -260,7 +349,9 @@ def _normal(sentence: str) -> str:
 
 def _split_sentences(line: str) -> list[str]:
     out: list[str] = []
-    for piece in _SPLIT.split(line):
+    # a line with no ";", "/", "|" nor bullet is cut at sentence ends only (the same cuts, one pattern, faster)
+    cut = _SPLIT if (";" in line or "/" in line or "|" in line or "•" in line) else _SPLIT_ENDS
+    for piece in cut.split(line):
         piece = piece.strip(" \t-–—*")
         if not piece:
             continue
@@ -285,10 +376,32 @@ def _label_role(label: str) -> str:
         return "rep"
     if _HEADING.match(key) or len(key.split()) > 3:
         return "heading"
+    letters = label.replace(" ", "")
+    if len(letters) > 3 and letters.isupper():
+        return "heading"  # "MANAGER FEEDBACK", "REP SELF-ASSESSMENT": a template's heading, never a name
+    if _HEADING_WORD.search(key) or _CAP.fullmatch(key) or _PLAN.search(key) or _PRACTICE.search(key):
+        return "heading"  # "Objection handling", "Coach follow-up", "Discovery": a scorecard's heading
     words = label.split()
     if all(w[:1].isupper() for w in words):
         return "name"
     return "heading"
+
+
+_REPLY_WORDS = frozenset("""yes yeah yep no nope ok okay sure great thanks fair right cool fine good perfect deal agreed
+true exactly hello hi hey bye morning""".split())
+
+
+def _header_names(body: str) -> bool:
+    """Whether what follows a role label at the top of a note is only who was there ("Sara P. |
+    Coach: Omar H.", "Priya Shah", "Wen"), not words said ("Yes.", "Great")."""
+    if not _NAME_ONLY.match(body):
+        return False
+    first = body.split("|")[0].strip()
+    words = first.split()
+    if len(words) == 1 and (first.endswith((".", "!", "?")) or first.lower().strip(".!?,") in _REPLY_WORDS
+                            or first.lower() in L.ENGLISH_STOP):
+        return False
+    return True
 
 
 def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
@@ -296,8 +409,10 @@ def _turns(lines: list[str]) -> tuple[list[tuple[str, str]], bool, bool]:
     whether the note is a transcript)."""
     labelled = []
     role_of: dict[str, str] = {}  # this note's labels only: names are personal data, never kept across notes
-    for line in lines:
+    for k, line in enumerate(lines):
         m = _SPEAKER.match(line)
+        if m and k < 4 and _header_names(m.group(2)):
+            m = None  # "Rep: Sara P. | Coach: Omar H." names who was there: a header, not a turn
         if m:
             label = m.group(1)
             role = role_of.get(label)
@@ -365,14 +480,14 @@ def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
     """(original sentence, normalised sentence, line number) of the manager's words; whether the
     manager is in doubt; whether the note is a transcript."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    if len(lines) >= 4 and ":" in text:
+    if len(lines) >= 4 and ":" in text and _HAS_TIMESTAMP.search(text):
         lines = _join_speaker_lines(lines)
     turns, doubt, is_transcript = _turns(lines)
     units = []
     for i, (line, _who) in enumerate(turns):
         line = _BULLET.sub("", line)
         for s in _split_sentences(line):
-            if len(s) > 1 and not _HEADING_ONLY.match(s.lower()):
+            if len(s) > 1 and not _HEADING_ONLY.match(s.lower()) and not (s.endswith(":") and s.count(" ") < 4):
                 units.append((s, _normal(s), i))
     return units, doubt, is_transcript
 
@@ -392,18 +507,45 @@ def _question_part(n: str) -> str | None:
 
 
 def _gap(n: str) -> float:
-    if "time" in n:  # "didn't have time to go into discovery" is the manager's, not a shortfall
-        n = _NO_TIME.sub(" ", n)
     cap = _CAP.search(n)
+    evident = None if cap else _SELF_EVIDENT.search(n)
+    if not (cap or evident):
+        return NOTHING  # nothing a gap could be about (most sentences stop here)
+    if _HAS_DIGIT(n) and _TOOL_METRIC.search(n) and not _PERSON.search(n):
+        return NOTHING  # "Talk ratio 71%": the recorder's reading, not a gap the manager named (decision (g))
+    changed = False
+    if "time" in n:  # "didn't have time to go into discovery" is the manager's, not a shortfall
+        n, k = _NO_TIME.subn(" ", n)
+        changed = changed or k > 0
+    first = n.split(" ", 1)[0]
+    if _REP_SAYS.match(n) or _SESSION_NOT_DONE.match(n) or ((first in _MANAGER_FIRST or ":" in n[:34] or "mysel" in n
+                                                             or "i took" in n or "i stepped" in n) and _manager_does(n)):
+        return NOTHING  # the rep's own diagnosis (rule 2), the manager doing the work (rule (j)), or the session
+    if "ask" in n and _REPORTED_ASK.match(n):
+        return NEAR_MISS  # a reported question names nothing: it asks or it tells (decision (a))
+    if "need" in n or "have to" in n:
+        n, k = _NO_NEED.subn(" ", n)  # "you don't need to do the negotiation" is no failure
+        changed = changed or k > 0
+    success = False
+    if _may_be_independent(n) and _INDEP.search(n):  # "without me", "I wasn't on the call": independent use, not a shortfall
+        n = _INDEP.sub(" ", n)
+        success = changed = True
+    if (success or (("agree" in n or " was " in n or " is " in n) and _INTENDED.search(n))) and not _FAILURE.search(n):
+        return NOTHING  # a report of the skill used alone, or what was meant to happen, is no observed miss
+    if changed:
+        cap = _CAP.search(n)
+        evident = None if cap else _SELF_EVIDENT.search(n)
     if not cap:
-        if _SELF_EVIDENT.search(n) and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
+        if evident and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
             return SHOWN  # "you talked too much on the Fabrikam call"
         return NOTHING
     if n.rstrip(" \"'”)").endswith("?"):
         return NEAR_MISS  # a question names nothing: it asks or it tells (behaviour 2)
     if _CUSTOMER_AGENT.search(n) and not _REP_REF.search(n[: cap.start()] + n[cap.end():]):
         return NEAR_MISS  # a deal fact ("budget not confirmed by customer yet")
-    strong = _MANIFEST.search(n)
+    strong = _MANIFEST.search(n) or _SELF_EVIDENT.search(n)
+    if strong and _PRACTISED.search(n[: strong.start()]) and not re.search(r"\b(didn'?t|never|missed|skipped|forgot)\b", n):
+        strong = None  # "we role-played negotiating without discounting": what was practised, not a miss
     if not strong and _WEAK.search(n) and not _PRAISE.search(n) and not _INDEP.search(n) \
             and (_REP_REF.search(n) or _INSTANCE.search(n)):
         strong = True
@@ -412,7 +554,9 @@ def _gap(n: str) -> float:
             return UNSURE
         return SHOWN
     if _EVAL.search(n):
-        return SHOWN if _INSTANCE.search(n) else UNSURE
+        if _INSTANCE.search(n) or (_WEAK.search(n) and not _PRAISE.search(n)):
+            return SHOWN  # "the closing bit is the gap: no date, no owner"
+        return UNSURE
     return NOTHING
 
 
@@ -425,21 +569,43 @@ def _gap_pair(first: str, second: str) -> float:
         if (_MANIFEST.search(b) and _REP_REF.search(b)) or (_WEAK.search(b) and not _PRAISE.search(b)
                                                              and not _INDEP.search(b)):
             return SHOWN
+    # "So stakeholder navigation: you built the deal on someone who can't sign. That's the gap."
+    if _POINTS_BACK.match(second) and _EVAL.search(second) and _CAP.search(first) and _REP_REF.search(first) \
+            and not first.rstrip(" \"'”)").endswith("?") and not _PRAISE.search(first) and not _INDEP.search(first):
+        return SHOWN
     return NOTHING
 
 
 def _asked(n: str, direct: bool) -> float:
-    if "?" not in n and not _ASK.search(n) and not _ASK_FIRST.search(n):
-        return NOTHING
-    if _INTENT.search(n) or _NOT_DONE.search(n):
+    if "?" not in n and not _ASK_GATE.search(n):
+        invite = _INVITE.search(n) if " me " in n else None
+        if not invite:
+            return NOTHING
+        if _INTENT.search(n) or _NOT_DONE.search(n):
+            return NEAR_MISS  # "I should have let you walk me through it first"
+        # decision (c): an invitation is asking ("Pick the call you liked least and tell me what you'd change")
+        n, direct = n[invite.start():].rstrip(" .!") + "?", True
+    if "how" in n[:24] and _SMALL_TALK.match(n):
+        return NEAR_MISS  # "How you feeling?" asks about the rep's week, not their execution
+    if "ask" in n and _NEGATED_ASK.search(n):
+        n = _NEGATED_ASK.sub(" ", n)  # "without asking what it costs": the rep not asking
+        if not _ASK.search(n) and "?" not in n:
+            return NOTHING
+    asked_you = n.endswith("?") and _YOU.search(n)  # a question put to the rep is asked, whatever it is prefaced by
+    if (_INTENT.search(n) and not asked_you) or _NOT_DONE.search(n):
         return NEAR_MISS if (_ASK.search(n) or "?" in n) else NOTHING
     q = _question_part(n)
     if q is not None and (direct or q is not n):
         if _NEG_AUX.match(q) or _TELL.search(q):
             return NEAR_MISS
         reflect = _REFLECT.search(q) or (q is not n and _OPEN.match(n) and _REFLECT.search(n))
-        if _STATUS.search(q) and not reflect:
-            return NEAR_MISS
+        if _STATUS.search(q) and (not reflect or not any(r.group(0) not in _INVITE_WORDS for r in _REFLECT.finditer(q))):
+            return NEAR_MISS  # "walk me through the close dates" asks for facts
+        if not (_OPEN.match(q) or (q is not n and _OPEN.match(n))) and (", " in q or " and " in q or " so " in q):
+            clause = _OPEN_CLAUSE.search(q)  # "since then, where have you tried it, and what would you change?"
+            if clause and _REFLECT.search(q, clause.start()):
+                q = q[clause.start():]
+                reflect = _REFLECT.search(q)
         if _OPEN.match(q) or (q is not n and _OPEN.match(n)):
             if reflect:
                 weak = not _YOU.search(q) and _WEAK_REFLECT.fullmatch(reflect.group(0))
@@ -455,7 +621,7 @@ def _asked(n: str, direct: bool) -> float:
     ask = _ASK.search(n)
     if ask:
         rest = n[ask.end():]
-        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|rep|seller|the rep)\s+(also\s+)?$", n[: ask.start()]):
+        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|you|rep|seller|the rep)\s+(also\s+)?$", n[: ask.start()]):
             return NOTHING  # the rep asking
 
         if _TOLD_FIRST.search(n[: ask.start()]):
@@ -469,7 +635,7 @@ def _asked(n: str, direct: bool) -> float:
         if _STATUS.search(rest) and not reflect:
             return NEAR_MISS
         if reflect and re.search(r"\b(what|how|to|whether|if|first|where)\b", rest):
-            return SHOWN if re.search(r"\b(what|how|first)\b", rest) or _ASK_FIRST.search(n) else UNSURE
+            return SHOWN if re.search(r"\b(what|how)\b|^\s*(?:\w+ )?first\b", rest) or _ASK_FIRST.search(n) else UNSURE
     return NOTHING
 
 
@@ -478,15 +644,19 @@ def _plan(n: str) -> float:
         return NOTHING
     plan = _PLAN.search(n)
     if plan and not _DEAL_PLAN.fullmatch(plan.group(0)):
-        if _NOT_DONE.search(n) or _INTENT.search(n):
+        if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
+        if _TOPIC_ONLY.search(n) and not (_PRACTICE.search(n) or _REVISIT_WORD.search(n) or _PLAN_ACT.search(n)):
+            return NEAR_MISS  # "the meeting covered the pipeline and her development goals": a topic, not a tie
         return SHOWN
     practice = _PRACTICE.search(n)
-    if practice and _PAST_PRACTICE.search(n) and not _REVISIT.search(n):
+    if practice and _PAST_PRACTICE.search(n) and not _REVISIT_WORD.search(n):
         return NOTHING  # "since our role play": tracking what was practised, not a plan
     if practice:
-        if _NOT_DONE.search(n) or _INTENT.search(n):
+        if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
+        if _manager_does(n) and not _CAP.search(n):
+            return NOTHING  # "I'll run the exec call Thursday, you can shadow": the manager doing the deal
         if re.search(r"\b(practi[cs]ed|role[- ]?played|trained)\b", n) and not _REVISIT.search(n):
             return NOTHING  # past practice: tracking, not a plan
         if not (_CAP.search(n) or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow", n)):
@@ -494,7 +664,7 @@ def _plan(n: str) -> float:
         if _REVISIT.search(n) or re.search(r"\b(will|'ll|going to|let'?s|assigned|booked|scheduled|enrolled|"
                                             r"signed up|agreed|set)\b", n):
             return LIKELY
-        return UNSURE
+        return NEAR_MISS  # practice with no date and no revisit is a one-off comment (decision (d))
     if _CAP.search(n) and re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
                                     r"again|check back)\b", n) and not _DEAL.search(n):
         return LIKELY
@@ -503,12 +673,42 @@ def _plan(n: str) -> float:
     return NOTHING
 
 
-def _tracked(n: str) -> float:
-    indep = _INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n))
+#: Every phrase of :data:`coaching_lexicon.INDEPENDENT` holds one of these (a cheap test before the pattern).
+_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "unaided", "unassisted", "unprompted", "unsupported", "no ",
+               "w/o", "i was", "i not", "i only", "i just", "sel")
+
+
+def _may_be_independent(n: str) -> bool:
+    return any(k in n for k in _INDEP_KEYS)
+
+
+def _independent(n: str) -> bool:
+    """Independent use: "alone", "without me", "no help from me", or a reflexive after what the rep did
+    ("he set that up himself"), not an emphatic one ("the CFO herself joined")."""
+    if _may_be_independent(n) and _INDEP.search(n):
+        return True
+    if "sel" not in n:
+        return False
+    m = _REFLEXIVE_ANY.search(n)
+    if not m:
+        return False
+    before = n[: m.start()].split()[-3:]
+    if not before or _SELF_OBJECT.search(" ".join(before)):
+        return False  # "he saw it himself", "record himself": the reflexive is an object, not independence
+    after = re.match(r"\s*(\w+)", n[m.end():])  # a punctuation mark first: the clause ends, not emphatic
+    # "the CFO herself joined": emphatic when a noun comes before and a verb after
+    return not (len(before) >= 2 and before[-2] in ("the", "their", "our", "his", "her", "a")
+                and after and after.group(1) not in _CLAUSE_GO_ON)
+
+
+def _tracked(n: str, indep: bool | None = None) -> float:
+    if indep is None:
+        indep = _independent(n)
     if not indep:
-        return NEAR_MISS if (_EARLIER.search(n) and _MOVED.search(n)) else NOTHING
+        return NEAR_MISS if (_MOVED.search(n) and _EARLIER.search(n)) else NOTHING
     if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b", n) \
-            or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n):
+            or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n) \
+            or _NO_TIME.search(n) or _DEFERRED.search(n):
         return NEAR_MISS
     if _FIRST_PERSON_ACT.search(n) and not re.search(r"\bwithout me\b", n):
         return NEAR_MISS
@@ -517,6 +717,8 @@ def _tracked(n: str) -> float:
         return UNSURE if earlier and (apply or check) else NOTHING
     if earlier and (apply or check):
         return SHOWN
+    if earlier and _CAP.search(n) and not n.rstrip(" \"'”)").endswith("?"):
+        return LIKELY  # "from our multi-threading role play: she brought in their ops director herself"
     if earlier and re.search(r"\b(since|last|previous|prior|after our|we (practi[cs]ed|worked on|role[- ]?played))\b", n):
         return LIKELY
     if check and apply:
@@ -526,16 +728,16 @@ def _tracked(n: str) -> float:
     return NOTHING
 
 
-_RULES: dict[str, Callable] = {
-    "named_specific_gap": _gap,
-    "tied_to_plan": _plan,
-    "tracked_application": _tracked,
-}
+def _scores(n: str, direct: bool) -> tuple[dict[str, float], bool]:
+    """The four rules on one sentence, and whether it shows an independent use (for two-sentence points)."""
+    indep = _independent(n)
+    return {"named_specific_gap": _gap(n), "tied_to_plan": _plan(n), "tracked_application": _tracked(n, indep),
+            "asked_before_telling": _asked(n, direct=direct)}, indep
 
 
-def _pair_flags(n: str) -> tuple[bool, bool]:
+def _pair_flags(n: str, indep: bool) -> tuple[bool, bool]:
     """What a two-sentence point needs of a sentence: an evaluated capability, an independent use."""
-    return bool(_EVAL.search(n)), bool(_INDEP.search(n) or ("sel" in n and _REFLEXIVE.search(n)))
+    return bool(_EVAL.search(n)), indep
 
 
 def read_note(text: str | None) -> dict:
@@ -558,21 +760,20 @@ def read_note(text: str | None) -> dict:
     best = {b: (NOTHING, None) for b in COACHING_BEHAVIOURS}
     prev: tuple[str, str, int] | None = None
     prev_flags: tuple[bool, bool] | None = None
-    seen: dict[str, dict] = {}  # a sentence said twice in one note is read once
+    seen: dict[str, tuple[dict, bool]] = {}  # a sentence said twice in one note is read once
+    prev_indep = False
     for orig, n, line in units:
-        scores = seen.get(n)
-        if scores is None:
-            scores = {b: rule(n) for b, rule in _RULES.items()}
-            scores["asked_before_telling"] = _asked(n, direct=is_transcript or n.endswith("?"))
-            seen[n] = scores
-        scores = dict(scores)
+        hit = seen.get(n)
+        if hit is None:
+            hit = seen[n] = _scores(n, is_transcript or n.endswith("?"))
+        scores, indep = dict(hit[0]), hit[1]
         if scores["asked_before_telling"] >= PRESENT_FROM and _BARE_QUESTION.match(n):
             # "What do you think?" asks about nothing of its own: after advice it checks agreement
             scores["asked_before_telling"] = NEAR_MISS if prev is not None and _ADVICE.search(prev[1]) else UNSURE
         flags = None
         if prev is not None and prev[2] == line:  # a point made over two sentences of one turn or line
-            flags = _pair_flags(n)
-            prev_flags = prev_flags or _pair_flags(prev[1])
+            flags = _pair_flags(n, indep)
+            prev_flags = prev_flags or _pair_flags(prev[1], prev_indep)
             pair = prev[1] + " " + n
             for k, b in enumerate(("named_specific_gap", "tracked_application")):
                 if scores[b] < SHOWN and (flags[k] or prev_flags[k]):
@@ -584,7 +785,7 @@ def read_note(text: str | None) -> dict:
         for b, conf in scores.items():
             if conf > best[b][0]:
                 best[b] = (conf, orig)
-        prev, prev_flags = (orig, n, line), flags
+        prev, prev_flags, prev_indep = (orig, n, line), flags, indep
     for b in COACHING_BEHAVIOURS:
         conf, evidence = best[b]
         if (doubt or mixed) and conf > DOUBT_CAP:

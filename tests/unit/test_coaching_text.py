@@ -569,3 +569,213 @@ def test_the_evaluation_tool_counts_as_the_brief_says():
     assert (a["n"], a["labelled_uncertain"], a["tp"], a["fn"], a["uncertain"]) == (2, 1, 1, 1, 1)
     assert s[G]["tp"] == 1 and s[G]["fp"] == 0 and s[G]["n"] == 3
     assert s["not_read"] == {"both": 1, "labels_only": 0, "reader_only": 0, "labelled_not_read": 1}
+
+
+def test_the_evaluation_tool_loads_only_the_files_named(tmp_path, monkeypatch):
+    """``--files 1,2`` loads those hand-written files and never a third one beside them (the blind
+    set); the loader's default (every file) is unchanged."""
+    import json
+
+    import tests.coaching_notes_written as written
+    from tools.notes_eval import load_set, main
+
+    def record(note_id: str) -> str:
+        none = {b: None for b in COACHING_BEHAVIOURS}
+        return json.dumps({"id": note_id, "form": "note", "style": "terse", "text": "Asked her what she noticed.",
+                           "labels": {b: False for b in COACHING_BEHAVIOURS}, "evidence": none,
+                           "case": {b: "not mentioned" for b in COACHING_BEHAVIOURS}, "not_read": None})
+    for k in (1, 2, 3):
+        (tmp_path / f"coaching_notes_written_{k}.jsonl").write_text(record(f"x{k}") + "\n", encoding="utf-8")
+    monkeypatch.setattr(written, "DATA", tmp_path)
+    assert load_set("written", "1,2").note_id.tolist() == ["x1", "x2"]
+    assert load_set("written", "2").note_id.tolist() == ["x2"]
+    assert load_set("written").note_id.tolist() == ["x1", "x2", "x3"]  # the default: every file
+    with pytest.raises(SystemExit):
+        load_set("written", "1,9")
+    with pytest.raises(SystemExit):
+        main(["--set", "generated", "--files", "1"])
+
+
+# ----------------------------------------------------------------------------- rules of the tune round
+#: Each rule added to hold on notes its rules were not written from, with two or three sentences of
+#: our own (other words, same structure) it must read and a near miss it must not. None of these is a
+#: sentence of the hand-written sets. (text, behaviour, expected: True shown / False not / None uncertain)
+TUNE_RULES = [
+ # gap: capability and manifestation vocabulary of a sales org
+ ("On the Zephyr call she anchored far too low and gave away the setup fee in the first ten minutes.", G, True),
+ ("He signed up to 90-day payment terms on Marlow without asking for a longer contract in return.", G, True),
+ ("Stayed single threaded on Quarry Labs, only ever emailed the one analyst.", G, True),
+ ("You cut across the buyer twice while she was explaining the approval chain.", G, True),
+ ("She showed all the modules to the Fenwick team before knowing which problem they had.", G, True),
+ ("He offered the multi-year discount before the buyer had even raised price.", G, True),
+ ("She only showed the two screens they had asked about, well judged.", G, False),
+ ("Observed: the rep took the first counter-offer on the Birch renewal without trading anything.", G, True),
+ # gap: a shortfall that names its skill counts beside a capability word
+ ("Heard five of his dials: in four he led with our features before giving the prospect a reason to listen.", G, True),
+ # gap: the rep's own diagnosis reported in a note is the rep's words (rule 2)
+ ("In her view she hurried through the price page and skipped the budget question.", G, False),
+ ("Rep said he never got to the economic buyer on Halden.", G, False),
+ # gap: the manager doing the work (decision (j))
+ ("I took charge of the Halden price talk and conceded the 10% myself.", G, False),
+ ("Recap: the manager joined the renewal call and handled the discount request.", G, False),
+ # gap: a report of independent use is no miss, unless a failure verb is in it
+ ("Since our session he ran the renewal negotiation on his own, no discount offered.", G, False),
+ ("She ran discovery alone on Corvid but never asked who signs.", G, True),
+ # gap: a reported telling question names nothing (decision (a))
+ ("I asked him why he didn't bring procurement in sooner.", G, False),
+ ("Asked her whether it wouldn't be better to send the pricing before the demo.", G, False),
+ # gap: an evaluated capability with a concrete shortfall
+ ("Closing is the gap on Larkspur: the call ended with no date and no agreed follow-up.", G, True),
+ ("Closing is the focus for her this quarter.", G, False),
+ # asks: a negated ask is the rep not asking
+ ("She demoed the reporting suite without asking what they wanted to see first.", A, False),
+ ("He presented pricing instead of asking how they had budgeted for it.", A, False),
+ # asks: small talk is not reflection
+ ("Manager: How was your weekend?", A, False),
+ ("Manager: How are you doing today?", A, False),
+ ("Manager: How are you feeling about the way the Larkspur negotiation went?", A, True),
+ # asks: an open question after a leading clause
+ ("Manager: Since the workshop, where did you try the new opener, and what would you do differently with it?", A, True),
+ ("Manager: You ran it yourself on Corvid, so how did it go and what would you tweak?", A, True),
+ # asks: invitations that are not questions (decision (c))
+ ("Pick the demo you're least proud of this month and walk me through what you'd redo.", A, True),
+ ("Choose one lost deal and tell me what you would do differently on the first call.", A, True),
+ ("Walk me through the close dates for your commit deals.", A, False),
+ # asks: counterfactual and "can you start by telling me"
+ ("Manager: What else could you have tried when the CFO went quiet?", A, True),
+ ("Manager: Could you begin by walking me through how the pitch went?", A, True),
+ ("Manager: Can you send me the deck?", A, False),
+ # asks: regret and unmet intention (rule 4)
+ ("I should've let her assess the call herself before jumping in.", A, False),
+ ("I meant to ask him to self-review first but ran out of time.", A, False),
+ # asks: "you asked" in the manager's words is the rep asking
+ ("Manager: On Corvid you asked how they evaluate vendors, which was smart.", A, False),
+ # asks: asked first, before the manager commented
+ ("Dana opened by asking Lee to critique his own Corvid demo before she commented.", A, True),
+ # plan: a dated practice with the manager's commitment to check is a plan; tentative words are not
+ ("Role play on Thursday with Sam as the CFO, and I'll check her next live renewal call.", P, True),
+ ("Maybe a role play at some point.", P, False),
+ # plan: deferred or unchanged (negation)
+ ("Planned to update his development plan but the call ran over.", P, False),
+ ("Development plan: no change this month.", P, False),
+ ("We're short on time, so the development plan waits for another week.", P, False),
+ # plan: a topic list ties nothing; adding to the plan does
+ ("The session covered pipeline, forecast and his development goals.", P, False),
+ ("Covered his development goals and added negotiation to them.", P, True),
+ ("Put discovery into her 60-day ramp plan with a role play on Monday.", P, True),
+ # plan: the manager doing the deal while the rep shadows
+ ("I'll lead the exec meeting on Friday, she can shadow.", P, False),
+ # tracks: independence phrases and reflexives after what the rep did
+ ("Since our session on openers, he booked three meetings with no input from me.", T, True),
+ ("Since last month's coaching she has run every renewal call without any prompting.", T, True),
+ ("Checked the CRM: since our forecasting session he confirmed every close date with the buyer himself.", T, True),
+ ("Last session's goal: she ran discovery alone on two new first calls.", T, True),
+ ("The CFO himself joined the call since the deal moved to legal.", T, False),
+ ("He saw it himself: his demos run long.", T, False),
+ # tracks: a check meant but not done (rule 4)
+ ("Wanted to check if he'd been handling objections on his own since the workshop, but we ran out of time.", T, False),
+]
+
+
+@pytest.mark.parametrize("text,behaviour,expected", TUNE_RULES,
+                         ids=[f"{i}-{b[:5]}" for i, (_, b, _) in enumerate(TUNE_RULES)])
+def test_tune_round_rules(text, behaviour, expected):
+    assert shown(text, behaviour) is expected
+
+
+def test_a_header_of_who_was_there_is_not_a_transcript():
+    """"Rep: Dana K. | Manager: Lee M." names the people; scorecard and all-caps headings are not
+    speakers: the readings are not capped as uncertain."""
+    note = ("Rep: Dana K. | Manager: Lee M. | Call: Corvid renewal\n"
+            "Discovery: 3/5\n"
+            "Objection handling: 2/5 - when Corvid said we cost too much she dropped a tier instead of asking "
+            "what they compared us with.\n"
+            "MANAGER FEEDBACK: objection handling added to her development plan, role play on the 12th.")
+    r = read_note(note)
+    assert r[G] is True and r[P] is True
+    assert r[f"{G}_confidence"] >= PRESENT_FROM
+    # a one-word reply is a turn, not a header
+    assert shown("Manager: What did you notice on the Corvid call?\nRep: Yes.\nRep: Since our role play I did it "
+                 "alone.", T) is False
+
+
+@pytest.mark.parametrize("text", [
+    "STRENGTHS:\nGAPS:\nPLAN:\nNEXT 1:1:",
+    "Coaching focus:\nWhat went well:\nTo improve: -\nDevelopment plan: n/a\n",
+    "Subject: Coaching\nComments: see Chorus",
+    "Summary unavailable: recording too short to analyze.",
+])
+def test_empty_templates_and_pointers_are_boilerplate(text):
+    assert read_note(text)["text_status"] == "not read: boilerplate"
+
+
+def test_a_terse_note_splits_after_a_week_abbreviation():
+    note = "no time for dev plan, pushed to nxt wk. asked her how she felt the demo went b4 my feedback."
+    assert shown(note, A) is True and shown(note, P) is False
+
+
+def test_the_fast_tests_before_the_patterns_never_hide_a_match():
+    """Speed shortcuts: each independence phrase holds one of the literal keys tested before the
+    pattern; an ASCII note's words are those the pattern finds; a line with nothing to cut at is one
+    sentence."""
+    from analytics.ingest import coaching_lexicon as lexicon
+    from analytics.ingest import coaching_text as reader
+
+    for phrase in lexicon.INDEPENDENT:
+        assert any(k in phrase for k in reader._INDEP_KEYS), phrase
+    for text in [t for t, _, _ in TUNE_RULES] + [t for t, _ in OWN_NOTES]:
+        n = reader._normal(text)
+        assert not reader._INDEP.search(n) or reader._may_be_independent(n), text
+        ascii_text = text.encode("ascii", "ignore").decode()
+        assert reader._words_of(ascii_text) == [w.strip("'") for w in reader._WORD.findall(ascii_text)], text
+    assert reader._split_sentences("He never asked who signs") == ["He never asked who signs"]
+    assert reader._split_sentences("He never asked. She did; fine") == ["He never asked.", "She did", "fine"]
+
+
+#: The writers' questions settled in docs/COACHING_TEXT.md ("Decisions"), each with notes of our own.
+DECISIONS = [
+ # (a) a telling question that implies a past miss tells; it does not name the gap
+ ("Manager: Why didn't you ask about their renewal date?", {G: False, A: False}),
+ ("Manager: Why didn't you ask about their renewal date? On Corvid you never confirmed who signs.", {G: True, A: False}),
+ # (b) agreeing with the rep's own diagnosis names nothing; restating it with the instance does
+ ("Rep: I think I rushed the pricing.\nManager: Yes, that's it.", {G: False}),
+ ("Rep: I think I rushed the pricing.\nManager: I agree: on Corvid you quoted before they had agreed the scope.", {G: True}),
+ # (c) an invitation that is not a question asks
+ ("Take the renewal you liked least this month and tell me what you'd change.", {A: True}),
+ # (d) "how did it feel doing it on your own?" asks; it tracks only beside what was practised
+ ("Manager: How did it feel doing it on your own?", {A: True, T: None}),
+ ("Manager: Since our role play on pricing you ran it alone on Corvid. How did it feel doing it on your own?",
+  {A: True, T: True}),
+ # (d) practice with no date nor revisit is a one-off comment
+ ("Practise your opener.", {P: False}),
+ ("Role play the renewal objection with Sam.", {P: False}),
+ ("Role play the renewal objection with Sam on Thursday.", {P: True}),
+ # (e) naming the plan item while checking application ties to the plan as well
+ ("The negotiation goal on your development plan: did you hold price alone on Corvid since our session?",
+  {P: True, T: True}),
+ ("Since our last session, did you hold price alone on Corvid?", {P: False, T: True}),
+ # (f) a check on application that comes back negative still tracks application
+ ("Checked whether she had run discovery on her own since our last 1:1: not yet, she still waits for me.",
+  {T: True}),
+ # (g) tool metrics are the tool's words
+ ("Talk ratio 68%. Longest monologue 4 min.", {G: False}),
+ ("You talked for 68% of the Corvid call and your longest monologue ran 4 minutes.", {G: True}),
+ # (i) work tasks are neither a plan nor a gap
+ ("Send me your territory tiering by Friday.", {P: False, G: False}),
+ ("40 dials by Thursday.", {P: False, G: False}),
+ # (j) the manager doing the work shows no behaviour
+ ("I took the Corvid pricing call myself and handled the discount request.", {G: False, T: False, P: False}),
+ # (k) "Make sense?" after telling is not asking
+ ("Confirm the budget owner before the demo. Make sense?", {A: False}),
+]
+
+
+@pytest.mark.parametrize("note,expected", DECISIONS, ids=[str(i) for i in range(len(DECISIONS))])
+def test_decisions_on_the_writers_questions(note, expected):
+    assert {b: shown(note, b) for b in expected} == expected
+
+
+def test_decision_h_two_words_are_too_short():
+    assert read_note("Good 1:1")["text_status"] == "not read: too short"
+    assert read_note("Solid session")["text_status"] == "not read: too short"
+    assert read_note("1:1 - meeting held")["text_status"] == "not read: boilerplate"
