@@ -48,6 +48,9 @@ _ROW = f"[data-testid='stLayoutWrapper']:has(> [class*='st-key-{ROW_KEY}-'])"
 ROW_CSS = (f"<style>{_ROW} + {_ROW} {{ border-top: 1px solid rgba(128, 128, 128, 0.2); padding-top: 0.5rem; }}"
            "</style>")
 
+#: the last correction made on these pages (session state): shown with an Undo until the data changes
+JUST_KEY = "readings-just-corrected"
+
 
 def summary(ws, filters, manager: str | None = None) -> pd.DataFrame:
     return memo("reading_summary", reading_summary, ws, filters, manager)
@@ -83,6 +86,7 @@ def examples(ws, filters, manager: str | None, behaviour: str, limit: int) -> No
         st.caption("No reading from text here: the rate rests on the export's flags.")
         return
     st.html(ROW_CSS)
+    just_corrected(manager, behaviour)
     changed = []
     for i, row in enumerate(example_rows(frame, with_manager=manager is None)):
         with st.container(horizontal=True, wrap=False, vertical_alignment="center", key=f"{ROW_KEY}-{behaviour}-{i}"):
@@ -92,9 +96,9 @@ def examples(ws, filters, manager: str | None, behaviour: str, limit: int) -> No
             picked = st.segmented_control(SHOWS, list(CHOICES), default=row["choice"], label_visibility="collapsed",
                                           key=choice_key(ws, manager, behaviour, i))
         if picked != row["choice"]:
-            changed.append((frame["session_id"].iloc[i], CHOICES.get(picked)))
+            changed.append((frame["session_id"].iloc[i], CHOICES.get(picked), row["sentence"]))
     if changed:
-        correct(ws, behaviour, changed)
+        correct(ws, manager, behaviour, changed)
 
 
 def example_rows(frame: pd.DataFrame, with_manager: bool) -> list[dict]:
@@ -123,16 +127,45 @@ def choice_key(ws, manager: str | None, behaviour: str, i: int) -> str:
     return f"readings-{ws.id}-{ws.version}-{behaviour}-{'all' if manager is None else manager}-{i}"
 
 
-def correct(ws, behaviour: str, changes: list[tuple[str, bool | None]]) -> None:
-    """The user's corrections made on the session's own workspace, then the page drawn again."""
+def correct(ws, manager: str | None, behaviour: str, changes: list[tuple[str, bool | None, str]]) -> None:
+    """The user's corrections (session ID as shown, value, sentence as shown) made on the session's
+    own workspace, the session found through the pseudonyms when the page shows the anonymised
+    copy; the last one remembered for :func:`just_corrected`; then the page drawn again."""
     base = session.get_source_workspace()
     names = privacy.pseudonyms(base) if ws is not base else None
-    done = False
-    for sid, value in changes:
-        done |= correct_reading(base, names.real_id(sid) if names else sid, behaviour, value)
+    done, last = False, None
+    for sid, value, sentence in changes:
+        real = names.real_id(sid) if names else sid
+        if correct_reading(base, real, behaviour, value):
+            done = True
+            last = None if value is None else {"where": (behaviour, manager), "session_id": real, "value": value,
+                                               "sentence": sentence}
     if done:
+        if last is not None:
+            last["version"] = (base.id, base.version)
+        st.session_state[JUST_KEY] = last
         st.session_state.pop(MEMO_KEY, None)
         st.rerun()
+
+
+def just_corrected(manager: str | None, behaviour: str) -> None:
+    """The correction just made here, with an Undo, until the data changes again: the corrected
+    reading is listed by its date among the others and may no longer be among the few shown."""
+    last = st.session_state.get(JUST_KEY)
+    if not last or last["where"] != (behaviour, manager):
+        return
+    base = session.get_source_workspace()
+    if last["version"] != (base.id, base.version):
+        return
+    with st.container(horizontal=True, wrap=False, vertical_alignment="center"):
+        st.caption(f"Corrected just now: {last['sentence']} → {reading_word(last['value'])} "
+                   "(now listed by its date with the other readings).")
+        if st.button("Undo", key=f"{JUST_KEY}-{behaviour}", icon=":material/undo:", type="tertiary",
+                     help="Undo this correction: the reading stands again."):
+            if correct_reading(base, last["session_id"], behaviour, None):
+                st.session_state[JUST_KEY] = None
+                st.session_state.pop(MEMO_KEY, None)
+                st.rerun()
 
 
 def manager_behaviours(ws, filters, manager: str) -> None:

@@ -103,9 +103,10 @@ def test_a_correction_on_coaching_evidence_changes_the_rate_at_once_and_clearing
     assert all(r["control"].key.startswith(f"readings-{ws.id}-{ws.version}-") for r in rows)
     again = row_of(rows, "Don't you think")
     assert again["reading"] == "shown · corrected" and again["control"].value == "Yes"
+    assert "Corrected just now: “Don't you think you should have asked about budget?” → shown" in texts(at)
     again["control"].set_value(None).run()  # cleared: the correction undone, the reading back
     assert not at.exception and not at.error, [e.message for e in at.exception]
-    assert corrections(ws).empty
+    assert corrections(ws).empty and "Corrected just now" not in texts(at)
     assert ("Asked first: 67% of 6 sessions — read from text in 3, from the export in 2, corrected in 1; "
             "1 reading uncertain, not counted") in texts(at)
     back = examples_of(at, "Asked first")[0]
@@ -175,6 +176,15 @@ def test_a_correction_under_anonymise_lands_on_the_real_session():
     assert not at.exception and not at.error, [e.message for e in at.exception]
     assert corrections(ws)[["session_id", "value"]].values.tolist() == [["S3-Dana", False]]
     assert "Asked first: 57% of 7 sessions" in texts(at)  # the page reads the copy made again
-    row_of(examples_of(at, "Asked first"), "Don't you think")["control"].set_value(None).run()
+    assert row_of(examples_of(at, "Asked first"), "Don't you think")["control"].value == "No"
+    undo = [b for b in at.button if b.label == "Undo"]
+    assert len(undo) == 1  # the correction just made, with its Undo
+    undo[0].click().run()
     assert not at.exception and not at.error, [e.message for e in at.exception]
     assert corrections(ws).empty and "Asked first: 67% of 6 sessions" in texts(at)  # undone on the real session
+    assert "Corrected just now" not in texts(at) and not [b for b in at.button if b.label == "Undo"]
+    row_of(examples_of(at, "Asked first"), "Don't you think")["control"].set_value("Yes").run()
+    assert corrections(ws)[["session_id", "value"]].values.tolist() == [["S3-Dana", True]]
+    row_of(examples_of(at, "Asked first"), "Don't you think")["control"].set_value(None).run()  # cleared: undone
+    assert not at.exception and not at.error, [e.message for e in at.exception]
+    assert corrections(ws).empty and "Asked first: 67% of 6 sessions" in texts(at)
