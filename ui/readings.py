@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.fmt import EMPTY, clip, fmt_date, md_escape, user_table
+from analytics.fmt import EMPTY, NAME_CHARS, clip, fmt_date, md_escape, user_table
 from analytics.signals.coaching import BEHAVIOURS, behaviour_counts, session_examples
 from analytics.signals.coaching_text import (
     SOURCE_WORDS,
@@ -34,15 +34,22 @@ from ui.state import MEMO_KEY, memo
 #: the short names of the behaviours, as the Coaching evidence page heads its columns
 SHORT = {"named_specific_gap": "Named the gap", "asked_before_telling": "Asked first",
          "tied_to_plan": "Tied to plan", "tracked_application": "Tracked application"}
-#: an evidence sentence in a table cell, at most this many characters
-SENTENCE_CHARS = 200
+#: an evidence sentence, at most this many characters (it wraps and is read in full below that)
+SENTENCE_CHARS = 300
 SHOWS = "Shows it?"
-#: the examples' columns, in pixels: the sentence takes what is left
-WIDTHS = {"Date": 90, "Manager": 115, "Rep": 115, "Evidence": 300, "Reading": 150}
-#: the correction column: the reading stands (or a correction is undone), or it is corrected
-CHOICES = {EMPTY: None, "Yes": True, "No": False}
+#: the correction control: Yes or No corrects the reading; nothing chosen keeps it (or undoes a correction)
+CHOICES = {"Yes": True, "No": False}
 CORRECTION_HELP = (f"“{SHOWS}”: Yes or No corrects the reading for that session (kept with the workspace and "
-                   f"counted as corrected); {EMPTY} keeps the reading, or undoes a correction.")
+                   "counted as corrected); choosing the selected answer again clears it, which keeps the "
+                   "reading or undoes the correction.")
+#: an example's row (its container's key starts with this) and the light rule between two rows
+ROW_KEY = "reading-example"
+_ROW = f"[data-testid='stLayoutWrapper']:has(> [class*='st-key-{ROW_KEY}-'])"
+ROW_CSS = (f"<style>{_ROW} + {_ROW} {{ border-top: 1px solid rgba(128, 128, 128, 0.2); padding-top: 0.5rem; }}"
+           "</style>")
+
+#: the last correction made on these pages (session state): shown with an Undo until the data changes
+JUST_KEY = "readings-just-corrected"
 
 
 def summary(ws, filters, manager: str | None = None) -> pd.DataFrame:
@@ -72,58 +79,93 @@ def rests_on_lines(ws, filters) -> bool:
 
 
 def examples(ws, filters, manager: str | None, behaviour: str, limit: int) -> None:
-    """The readings behind one behaviour's rate, each with its correction control."""
+    """The readings behind one behaviour's rate: per example the sentence in full (it wraps), under
+    it who and when with the reading, and beside it its correction control."""
     frame = memo("reading_examples", reading_examples, ws, manager, behaviour, limit, filters)
     if frame.empty:
         st.caption("No reading from text here: the rate rests on the export's flags.")
         return
-    shown = example_table(frame, with_manager=manager is None)
-    key = editor_key(ws, manager, behaviour)
-    edited = st.data_editor(
-        shown, hide_index=True, width="stretch", key=key,
-        disabled=[c for c in shown.columns if c != SHOWS],
-        column_config={**{c: st.column_config.TextColumn(width=w) for c, w in WIDTHS.items()},
-                       SHOWS: st.column_config.SelectboxColumn(SHOWS, options=list(CHOICES), required=True,
-                                                                help=CORRECTION_HELP, width=85)})
-    changed = [(sid, CHOICES.get(new)) for sid, old, new in zip(frame["session_id"], shown[SHOWS], edited[SHOWS],
-                                                                 strict=True) if new != old]
+    st.html(ROW_CSS)
+    just_corrected(manager, behaviour)
+    changed = []
+    for i, row in enumerate(example_rows(frame, with_manager=manager is None)):
+        with st.container(horizontal=True, wrap=False, vertical_alignment="center", key=f"{ROW_KEY}-{behaviour}-{i}"):
+            with st.container(gap=None):  # the sentence takes the width the control leaves
+                st.markdown(row["sentence"])
+                st.caption(row["line"])
+            picked = st.segmented_control(SHOWS, list(CHOICES), default=row["choice"], label_visibility="collapsed",
+                                          key=choice_key(ws, manager, behaviour, i))
+        if picked != row["choice"]:
+            changed.append((frame["session_id"].iloc[i], CHOICES.get(picked), row["sentence"]))
     if changed:
-        correct(ws, behaviour, changed)
+        correct(ws, manager, behaviour, changed)
 
 
-def example_table(frame: pd.DataFrame, with_manager: bool) -> pd.DataFrame:
-    """Examples as a user reads them: date, (manager,) rep, the sentence clipped, the reading with
-    its confidence band (or where it came from, when not from the notes), and the correction column
-    (Yes/No when corrected)."""
-    corrected = frame["source"].eq("correction")
-    reading = [reading_word(v) + " · " + (confidence_band(c, s) if s == "text" else SOURCE_WORDS.get(s, s or EMPTY))
-               for v, c, s in zip(frame["value"], frame["confidence"], frame["source"], strict=True)]
-    return pd.DataFrame({
-        "Date": [fmt_date(d) or EMPTY for d in frame["session_date"]],
-        **({"Manager": [clip(m) for m in frame["manager"]]} if with_manager else {}),
-        "Rep": [clip(r) for r in frame["rep"]],
-        "Evidence": [clip(e, SENTENCE_CHARS) if isinstance(e, str) and e.strip() else EMPTY for e in frame["evidence"]],
-        "Reading": reading,
-        SHOWS: [("Yes" if bool(v) else "No") if c and not pd.isna(v) else EMPTY
-                for v, c in zip(frame["value"], corrected, strict=True)],
-    })
+def example_rows(frame: pd.DataFrame, with_manager: bool) -> list[dict]:
+    """Examples as a user reads them: the sentence quoted (md-escaped, clipped only past
+    :data:`SENTENCE_CHARS`); a line "date · manager → rep · reading · band" (no manager on one
+    manager's page), the band the reader's confidence, or where the value came from when not from
+    the notes; and the correction chosen (Yes/No when corrected, else None)."""
+    rows = []
+    for r in frame.itertuples(index=False):
+        known = not pd.isna(r.value)
+        who = md_escape(r.rep, NAME_CHARS) or EMPTY
+        if with_manager:
+            who = f"{md_escape(r.manager, NAME_CHARS) or EMPTY} → {who}"
+        band = confidence_band(r.confidence, r.source) if r.source == "text" else SOURCE_WORDS.get(r.source, EMPTY)
+        said = clip(r.evidence, None) if isinstance(r.evidence, str) else ""
+        rows.append({
+            "sentence": f"“{md_escape(said, SENTENCE_CHARS)}”" if said else "_No sentence kept for this reading._",
+            "line": " · ".join([fmt_date(r.session_date) or EMPTY, who, reading_word(r.value), band]),
+            "choice": ("Yes" if bool(r.value) else "No") if r.source == "correction" and known else None,
+        })
+    return rows
 
 
-def editor_key(ws, manager: str | None, behaviour: str) -> str:
-    """The examples editor's key: per version of the data, so a correction draws a fresh editor."""
-    return f"readings-{ws.id}-{ws.version}-{behaviour}-{'all' if manager is None else manager}"
+def choice_key(ws, manager: str | None, behaviour: str, i: int) -> str:
+    """An example's correction control: per version of the data, so a correction draws fresh controls."""
+    return f"readings-{ws.id}-{ws.version}-{behaviour}-{'all' if manager is None else manager}-{i}"
 
 
-def correct(ws, behaviour: str, changes: list[tuple[str, bool | None]]) -> None:
-    """The user's corrections made on the session's own workspace, then the page drawn again."""
+def correct(ws, manager: str | None, behaviour: str, changes: list[tuple[str, bool | None, str]]) -> None:
+    """The user's corrections (session ID as shown, value, sentence as shown) made on the session's
+    own workspace, the session found through the pseudonyms when the page shows the anonymised
+    copy; the last one remembered for :func:`just_corrected`; then the page drawn again."""
     base = session.get_source_workspace()
     names = privacy.pseudonyms(base) if ws is not base else None
-    done = False
-    for sid, value in changes:
-        done |= correct_reading(base, names.real_id(sid) if names else sid, behaviour, value)
+    done, last = False, None
+    for sid, value, sentence in changes:
+        real = names.real_id(sid) if names else sid
+        if correct_reading(base, real, behaviour, value):
+            done = True
+            last = None if value is None else {"where": (behaviour, manager), "session_id": real, "value": value,
+                                               "sentence": sentence}
     if done:
+        if last is not None:
+            last["version"] = (base.id, base.version)
+        st.session_state[JUST_KEY] = last
         st.session_state.pop(MEMO_KEY, None)
         st.rerun()
+
+
+def just_corrected(manager: str | None, behaviour: str) -> None:
+    """The correction just made here, with an Undo, until the data changes again: the corrected
+    reading is listed by its date among the others and may no longer be among the few shown."""
+    last = st.session_state.get(JUST_KEY)
+    if not last or last["where"] != (behaviour, manager):
+        return
+    base = session.get_source_workspace()
+    if last["version"] != (base.id, base.version):
+        return
+    with st.container(horizontal=True, wrap=False, vertical_alignment="center"):
+        st.caption(f"Corrected just now: {last['sentence']} → {reading_word(last['value'])} "
+                   "(now listed by its date with the other readings).")
+        if st.button("Undo", key=f"{JUST_KEY}-{behaviour}", icon=":material/undo:", type="tertiary",
+                     help="Undo this correction: the reading stands again."):
+            if correct_reading(base, last["session_id"], behaviour, None):
+                st.session_state[JUST_KEY] = None
+                st.session_state.pop(MEMO_KEY, None)
+                st.rerun()
 
 
 def manager_behaviours(ws, filters, manager: str) -> None:
