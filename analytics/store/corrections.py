@@ -78,16 +78,11 @@ def correct_reading(ws: Workspace, session_id: str, behaviour: str, value: bool 
     if value is None:
         if stored is None:
             return False
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with ws.transaction():
             if current is not None:
                 con.execute(f"UPDATE coaching_sessions SET {col} = ?, {source} = ? WHERE session_id = ?",
                             [stored[1], stored[2], sid])
             con.execute(f"DELETE FROM {CORRECTIONS} WHERE session_id = ? AND behaviour = ?", [sid, behaviour])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         ws._changed()
         return True
     if current is None:
@@ -95,8 +90,7 @@ def correct_reading(ws: Workspace, session_id: str, behaviour: str, value: bool 
     value = bool(value)
     if stored is not None and stored[0] == value and current == (value, CORRECTION):
         return False
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with ws.transaction():
         if stored is None:
             con.execute(f"INSERT INTO {CORRECTIONS} VALUES (?, ?, ?, ?, ?, ?)",
                         [sid, behaviour, value, current[0], current[1], _now()])
@@ -105,10 +99,6 @@ def correct_reading(ws: Workspace, session_id: str, behaviour: str, value: bool 
                         [value, _now(), sid, behaviour])
         con.execute(f"UPDATE coaching_sessions SET {col} = ?, {source} = ? WHERE session_id = ?",
                     [value, CORRECTION, sid])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     ws._changed()
     return True
 
@@ -138,8 +128,7 @@ def apply_corrections(ws: Workspace) -> int:
     if not changed:
         return 0
     con = ws.con
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with ws.transaction():
         for b in behaviours:
             col, source = quote_ident(b), quote_ident(reading_columns(b)[0])
             con.execute(
@@ -150,10 +139,6 @@ def apply_corrections(ws: Workspace) -> int:
             con.execute(
                 f"""UPDATE coaching_sessions cs SET {col} = c.value, {source} = '{CORRECTION}'
                     FROM {CORRECTIONS} c WHERE {_differs(b)} AND c.session_id = cs.session_id""", [b])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     ws._changed()
     return changed
 

@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -292,6 +293,18 @@ class Workspace:
         return set(self.query("SELECT ref FROM v_person_ref")["ref"].dropna())
 
     # ----------------------------------------------------------------- versions and derived results
+    @contextmanager
+    def transaction(self):
+        """Statements that land together or not at all: committed when the block ends, rolled
+        back (and the error raised again) when it raises."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
     def _changed(self) -> None:
         """The data or stage mapping changed: a new version, and nothing resolved is kept (the
         deal views read their live views again: :mod:`analytics.store.resolved`)."""
@@ -349,19 +362,15 @@ class Workspace:
         # objects, such as an unmapped column of None, are read value by value).
         self.con.register("_staging", pa.Table.from_pandas(frame[t.column_names], preserve_index=False))
         try:
-            self.con.execute("BEGIN TRANSACTION")
-            # rows with a key already present are replaced: delete them, then insert every row
-            # straight from the staged frame (one copy; a first load has nothing to delete)
-            replaced = 0
-            if self.con.execute(f"SELECT EXISTS (FROM {tq})").fetchall()[0][0]:
-                replaced = int(self.con.execute(
-                    f"DELETE FROM {tq} USING (SELECT {incoming_keys} FROM _staging s) i WHERE {same_key}"
-                ).fetchall()[0][0])
-            self.con.execute(f"INSERT INTO {tq} SELECT {typed} FROM _staging s")
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
+            with self.transaction():
+                # rows with a key already present are replaced: delete them, then insert every row
+                # straight from the staged frame (one copy; a first load has nothing to delete)
+                replaced = 0
+                if self.con.execute(f"SELECT EXISTS (FROM {tq})").fetchall()[0][0]:
+                    replaced = int(self.con.execute(
+                        f"DELETE FROM {tq} USING (SELECT {incoming_keys} FROM _staging s) i WHERE {same_key}"
+                    ).fetchall()[0][0])
+                self.con.execute(f"INSERT INTO {tq} SELECT {typed} FROM _staging s")
         finally:
             self.con.unregister("_staging")
         if table_name in ("opportunities", "stage_history"):
