@@ -199,6 +199,7 @@ _TOPIC_ONLY = re.compile(r"\b(?:covered|discussed|talked about|touched on|agenda
 _YOU = re.compile(r"(?<![\w])(?<!\w')(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w]|'\w)")
 _REP_REF = re.compile(r"(?<![\w])(?<!\w')(?:you|your|he|she|him|her|his|rep|seller|ae|sdr)(?![\w]|'\w)")
 _CUSTOMER_AGENT = re.compile(r"(?<![\w])(?<!\w')(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
+                             r"\bthe (?:customer|client|buyer|prospect)(?:'s \w+)? (?:accepted|agreed|signed|approved|said|asked)\b|"
                              r"^(?:the )?(?:customer|client|buyer|prospect|they)\b")
 _FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over|stepped in|did)\b")
 
@@ -216,7 +217,7 @@ _HTML_TAG = re.compile(r"<[^<>]{0,200}>")
 _HSPACE = re.compile(r"[^\S\n]{2,}|\t")
 # "[00:12:03] Priya Shah:", "Manager:", "Priya (manager):" - the label, then what was said.
 _SPEAKER = re.compile(r"^\s*(?:[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?\s*[-–]?\s*)?"
-                      r"([A-Za-z][A-Za-z0-9 .'’&-]{0,40}?(?:\s*\([A-Za-z .'-]{1,30}\))?)\s*:\s+(\S.*)$")
+                      r"([^\W\d_][\w .'’&-]{0,40}?(?:\s*\([\w .'-]{1,30}\))?)\s*:\s+(\S.*)$")
 # A speaker alone on a line with a timestamp, the words on the next line (Otter, Teams, Zoom exports).
 _TIMESTAMP = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?[\])]?"
 _SPEAKER_LINE = re.compile(r"^\s*(?:" + _TIMESTAMP + r"\s*[-–]?\s*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}(?: \([A-Za-z ]{1,20}\))?)"
@@ -509,7 +510,7 @@ def _question_part(n: str) -> str | None:
 def _gap(n: str) -> float:
     cap = _CAP.search(n)
     evident = None if cap else _SELF_EVIDENT.search(n)
-    if not (cap or evident):
+    if not (cap or evident) and not (_REP_NEG_GATE(n) and _REP_SHORTFALL.search(n)):
         return NOTHING  # nothing a gap could be about (most sentences stop here)
     if _HAS_DIGIT(n) and _TOOL_METRIC.search(n) and not _PERSON.search(n):
         return NOTHING  # "Talk ratio 71%": the recorder's reading, not a gap the manager named (decision (g))
@@ -530,6 +531,8 @@ def _gap(n: str) -> float:
     if _may_be_independent(n) and _INDEP.search(n):  # "without me", "I wasn't on the call": independent use, not a shortfall
         n = _INDEP.sub(" ", n)
         success = changed = True
+    elif "sel" in n and _independent(n):  # "he ran the whole needs analysis himself"
+        success = True
     if (success or (("agree" in n or " was " in n or " is " in n) and _INTENDED.search(n))) and not _FAILURE.search(n):
         return NOTHING  # a report of the skill used alone, or what was meant to happen, is no observed miss
     if changed:
@@ -538,6 +541,8 @@ def _gap(n: str) -> float:
     if not cap:
         if evident and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
             return SHOWN  # "you talked too much on the Fabrikam call"
+        if _rep_shortfall(n):
+            return SHOWN  # "you didn't screen on the one must-have", "he is not asking which lines are down"
         return NOTHING
     if n.rstrip(" \"'”)").endswith("?"):
         return NEAR_MISS  # a question names nothing: it asks or it tells (behaviour 2)
@@ -560,6 +565,36 @@ def _gap(n: str) -> float:
     return NOTHING
 
 
+#: The rep as the subject of a negated or insufficient action: "you never gave a reason", "he is not asking
+#: which ...", "she has met only the buyer". The verb after the negation is any verb but those of
+#: :data:`coaching_lexicon.NOT_A_SHORTFALL` (a negated failure is a success: "didn't cave").
+_REP_SHORTFALL = re.compile(
+    r"(?:^|[,:;] |\b(?:and|but|so|then|because|when|where|that) )(?:[\w'-]+ ){0,8}?"
+    r"(?:you|he|she|they|the rep|rep|the seller|seller)(?: (?:also|still|just|again|really|even|basically|clearly|then))? "
+    r"(?:(?:didn'?t|did not|never|hasn'?t|has not|haven'?t|have not|wasn'?t|was not|is not|isn'?t|are not|aren'?t|were not|"
+    r"weren'?t)(?: (?:once|even|yet|really|properly|actually|been))? (?!" + _alt(L.NOT_A_SHORTFALL) + r"(?![\w]))[a-z]{3,}|"
+    r"(?:[\w'%-]+ ){1,8}?(?:without (?:first |even |ever )?\w+ing|before (?:to )?(?:understand|know|ask|confirm|qualif)\w*|"
+    r"before (?:the |their |any |anyone )?\w+ (?:had |has )?(?:even )?(?:confirm|agree|ask|rais|explain|said|told|mention|shar)\w*))")
+
+
+def _REP_NEG_GATE(n: str) -> bool:
+    """A cheap test before :data:`_REP_SHORTFALL`: a negation, "only"/"just", or "without"/"before"."""
+    return "n't" in n or " not " in n or "never" in n or " only" in n or " just " in n or "without" in n or "before" in n
+
+
+def _rep_shortfall(n: str) -> bool:
+    """A shortfall in the rep's own action, with no capability word (the capability is the action):
+    a statement, not praise, not the rep's own diagnosis, not what someone should do."""
+    if n.endswith("?") or _PRAISE.search(n) or _INTENT.search(n) or _NOT_DONE_SESSION.search(n):
+        return False
+    return bool(_REP_SHORTFALL.search(n))
+
+
+#: Not a shortfall in the rep's execution: the manager's session, the rep not needing help.
+_NOT_DONE_SESSION = re.compile(r"\b(?:should|must|need to|needs to|have to|has to|next time|time (?:for|to)|get (?:to|round|"
+                               r"around))(?![\w-])")
+
+
 def _gap_pair(first: str, second: str) -> float:
     """A point made over two sentences: an evaluation of a capability ("That's a discovery gap.")
     beside the observed instance ("On Acme you never asked who signs.")."""
@@ -572,6 +607,12 @@ def _gap_pair(first: str, second: str) -> float:
     # "So stakeholder navigation: you built the deal on someone who can't sign. That's the gap."
     if _POINTS_BACK.match(second) and _EVAL.search(second) and _CAP.search(first) and _REP_REF.search(first) \
             and not first.rstrip(" \"'”)").endswith("?") and not _PRAISE.search(first) and not _INDEP.search(first):
+        return SHOWN
+    # "You talked through the whole call. That's your listening.": the observation, then the capability it shows
+    if _POINTS_BACK.match(second) and _CAP.search(second) and not _PRAISE.search(second) and not _PRAISE.search(first) \
+            and not first.rstrip(" \"'”)").endswith("?") and not _independent(first) \
+            and (_rep_shortfall(first) or _SELF_EVIDENT.search(first)
+                 or (_REP_REF.search(first) and (_MANIFEST.search(first) or _WEAK.search(first)))):
         return SHOWN
     return NOTHING
 
@@ -674,7 +715,7 @@ def _plan(n: str) -> float:
 
 
 #: Every phrase of :data:`coaching_lexicon.INDEPENDENT` holds one of these (a cheap test before the pattern).
-_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "unaided", "unassisted", "unprompted", "unsupported", "no ",
+_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "didn", "did not", "never", "escalat", "unaided", "unassisted", "unprompted", "unsupported", "no ",
                "w/o", "i was", "i not", "i only", "i just", "sel")
 
 
@@ -737,7 +778,7 @@ def _scores(n: str, direct: bool) -> tuple[dict[str, float], bool]:
 
 def _pair_flags(n: str, indep: bool) -> tuple[bool, bool]:
     """What a two-sentence point needs of a sentence: an evaluated capability, an independent use."""
-    return bool(_EVAL.search(n)), indep
+    return bool(_EVAL.search(n) or (_POINTS_BACK.match(n) and _CAP.search(n))), indep
 
 
 def read_note(text: str | None) -> dict:
