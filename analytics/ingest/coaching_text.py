@@ -141,7 +141,7 @@ _SKILL_REF = re.compile(r"\b(?:it|this|that|them|these|skills?|techniques?|appro
 _PLAN_GATE = re.compile(r"plan|idp|pdp|goal|develop|focus|role|shadow|practi|course|module|train|enabl|workshop|"
                         r"certif|drill|mock|simulat|learn|lesson|exercis|enrol|session|revisit|review|come back|"
                         r"look|check back")
-_REVISIT_WORD = re.compile(r"\b(?:revisit\w*|review (?:it|this|that|them|progress|again)|we(?:'ll| will) review|check back|come back to|look(?:ing)? at it again|next (?:1:1|session|"
+_REVISIT_WORD = re.compile(r"\b(?:listen back|revisit\w*|review (?:it|this|that|them|progress|again)|we(?:'ll| will) review|check back|come back to|look(?:ing)? at it again|next (?:1:1|session|"
                            r"one[- ]on[- ]one|one[- ]to[- ]one|coaching|check-?in|review|meeting))\b")
 _PAST_PRACTICE = re.compile(r"\b(?:(?:since|after|from) (?:our|the|that|last|his|her|your) (?:[\w'-]+ ){0,2}|(?:in|during) (?:that|"
                             r"last|the last|our last|our previous|the previous) (?:\w+ )?)"
@@ -477,6 +477,10 @@ def _join_speaker_lines(lines: list[str]) -> list[str]:
     return out
 
 
+#: Where a long dictated sentence with no punctuation is cut: before "and she ...", "and then ...".
+_RUN_ON = re.compile(r" (?=and (?:then )?(?:she|he|i|we|they|you)\b)| (?=then (?:she|he|i|we|they|you)\b)")
+
+
 def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
     """(original sentence, normalised sentence, line number) of the manager's words; whether the
     manager is in doubt; whether the note is a transcript."""
@@ -488,6 +492,11 @@ def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
     for i, (line, _who) in enumerate(turns):
         line = _BULLET.sub("", line)
         for s in _split_sentences(line):
+            if len(s) > 240 and "," not in s and s.count(" ") > 40:  # a dictated note with no punctuation
+                for part in _RUN_ON.split(s):
+                    if len(part) > 1:
+                        units.append((part, _normal(part), i))
+                continue
             if len(s) > 1 and not _HEADING_ONLY.match(s.lower()) and not (s.endswith(":") and s.count(" ") < 4):
                 units.append((s, _normal(s), i))
     return units, doubt, is_transcript
@@ -526,6 +535,9 @@ def _gap(n: str) -> float:
         return NEAR_MISS  # a reported question names nothing: it asks or it tells (decision (a))
     if "need" in n or "have to" in n:
         n, k = _NO_NEED.subn(" ", n)  # "you don't need to do the negotiation" is no failure
+        changed = changed or k > 0
+    if "n't" in n or " not " in n or "never" in n:
+        n, k = _NEGATED_FAILURE.subn(" ", n)  # "never once lost her cool", "didn't cave": a success
         changed = changed or k > 0
     success = False
     if _may_be_independent(n) and _INDEP.search(n):  # "without me", "I wasn't on the call": independent use, not a shortfall
@@ -570,7 +582,7 @@ def _gap(n: str) -> float:
 #: :data:`coaching_lexicon.NOT_A_SHORTFALL` (a negated failure is a success: "didn't cave").
 _REP_SHORTFALL = re.compile(
     r"(?:^|[,:;] |\b(?:and|but|so|then|because|when|where|that) )(?:[\w'-]+ ){0,8}?"
-    r"(?:you|he|she|they|the rep|rep|the seller|seller)(?: (?:also|still|just|again|really|even|basically|clearly|then))? "
+    r"(?:you|he|she|the rep|rep|the seller|seller)(?: (?:also|still|just|again|really|even|basically|clearly|then))? "
     r"(?:(?:didn'?t|did not|never|hasn'?t|has not|haven'?t|have not|wasn'?t|was not|is not|isn'?t|are not|aren'?t|were not|"
     r"weren'?t)(?: (?:once|even|yet|really|properly|actually|been))? (?!" + _alt(L.NOT_A_SHORTFALL) + r"(?![\w]))[a-z]{3,}|"
     r"(?:[\w'%-]+ ){1,8}?(?:without (?:first |even |ever )?\w+ing|before (?:to )?(?:understand|know|ask|confirm|qualif)\w*|"
@@ -585,9 +597,15 @@ def _REP_NEG_GATE(n: str) -> bool:
 def _rep_shortfall(n: str) -> bool:
     """A shortfall in the rep's own action, with no capability word (the capability is the action):
     a statement, not praise, not the rep's own diagnosis, not what someone should do."""
-    if n.endswith("?") or _PRAISE.search(n) or _INTENT.search(n) or _NOT_DONE_SESSION.search(n):
+    if n.endswith("?") or _PRAISE.search(n) or _INTENT.search(n) or _NOT_DONE_SESSION.search(n) or n.endswith("yet."):
         return False
-    return bool(_REP_SHORTFALL.search(n))
+    m = _REP_SHORTFALL.search(n)
+    return bool(m) and bool(_COUNTERPART.search(n) or _INSTANCE.search(n))
+
+
+_COUNTERPART = _words(L.COUNTERPART)
+_NEGATED_FAILURE = re.compile(r"\b(?:didn'?t|did not|never|wasn'?t|was not|hasn'?t|has not|won'?t)(?: once| even| ever)? "
+                              + _alt(L.NEGATED_FAILURES) + r"(?![\w])")
 
 
 #: Not a shortfall in the rep's execution: the manager's session, the rep not needing help.
@@ -662,7 +680,8 @@ def _asked(n: str, direct: bool) -> float:
     ask = _ASK.search(n)
     if ask:
         rest = n[ask.end():]
-        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|you|rep|seller|the rep)\s+(also\s+)?$", n[: ask.start()]):
+        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|you|rep|seller|the rep|himself|herself|themselves|yourself)\s+(also\s+)?$",
+                                                                   n[: ask.start()]):
             return NOTHING  # the rep asking
 
         if _TOLD_FIRST.search(n[: ask.start()]):
@@ -680,6 +699,19 @@ def _asked(n: str, direct: bool) -> float:
     return NOTHING
 
 
+#: A customer's practice, a workshop that is a place, a simulation sent to a customer: not practice.
+_NOT_PRACTICE = _words(L.NOT_PRACTICE)
+#: Practice going on since an earlier session ("he's been shadowing Raj since our last 1:1"): tracking, not a plan.
+_ONGOING_PRACTICE = re.compile(r"\b(?:has|have|had|is|was|were|'s|he|she) been (?:\w+ )?(?:shadow|practi|role|drill|train|work)")
+#: A plan named as what is followed up ("since the IDP review", "follow-up on the goal from his PDP"): tracking.
+_PLAN_BACKREF = re.compile(r"\b(?:since|follow(?:ed|ing)?[- ]?up on|from|after|as agreed in|check(?:ed)? (?:on|of))"
+                           r" (?:[\w'-]+ ){0,4}?(?:idp|pdp|development plan|dev plan|growth plan|development goals?|goal)\b")
+#: Something ahead: a plan being made, not only looked back on.
+_FORWARD = re.compile(r"\b(?:will|'ll|next|new|add(?:ed|ing|s)?|updat\w*|set|put|going to|let'?s|revisit\w*|due|agreed)\b")
+#: Going over the rep's work again at a later session ("we'll look at her next business case at our next 1:1").
+_FUTURE = re.compile(r"\b(?:will|'ll|let'?s|going to|we look|we go|we listen)\b")
+
+
 def _plan(n: str) -> float:
     if not _PLAN_GATE.search(n):
         return NOTHING
@@ -687,12 +719,16 @@ def _plan(n: str) -> float:
     if plan and not _DEAL_PLAN.fullmatch(plan.group(0)):
         if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
+        if _PLAN_BACKREF.search(n) and not _FORWARD.search(n):
+            return NEAR_MISS  # "follow-up on the goal from his PDP": the plan looked back on (tracking), not tied now
         if _TOPIC_ONLY.search(n) and not (_PRACTICE.search(n) or _REVISIT_WORD.search(n) or _PLAN_ACT.search(n)):
             return NEAR_MISS  # "the meeting covered the pipeline and her development goals": a topic, not a tie
         return SHOWN
     practice = _PRACTICE.search(n)
-    if practice and _PAST_PRACTICE.search(n) and not _REVISIT_WORD.search(n):
-        return NOTHING  # "since our role play": tracking what was practised, not a plan
+    if practice and _NOT_PRACTICE.search(n):
+        practice = _PRACTICE.search(_NOT_PRACTICE.sub(" ", n))  # "the practice manager", "with the workshop"
+    if practice and (_PAST_PRACTICE.search(n) or _ONGOING_PRACTICE.search(n)) and not _REVISIT_WORD.search(n):
+        return NOTHING  # "since our role play", "he's been shadowing": tracking what was practised, not a plan
     if practice:
         if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
@@ -700,15 +736,16 @@ def _plan(n: str) -> float:
             return NOTHING  # "I'll run the exec call Thursday, you can shadow": the manager doing the deal
         if re.search(r"\b(practi[cs]ed|role[- ]?played|trained)\b", n) and not _REVISIT.search(n):
             return NOTHING  # past practice: tracking, not a plan
-        if not (_CAP.search(n) or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow", n)):
+        if not (_CAP.search(n) or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow|mock", n)):
             return UNSURE  # practice of what? ("training on the new CRM next week")
         if _REVISIT.search(n) or re.search(r"\b(will|'ll|going to|let'?s|assigned|booked|scheduled|enrolled|"
                                             r"signed up|agreed|set)\b", n):
             return LIKELY
         return NEAR_MISS  # practice with no date and no revisit is a one-off comment (decision (d))
-    if _CAP.search(n) and re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
-                                    r"again|check back)\b", n) and not _DEAL.search(n):
-        return LIKELY
+    if _CAP.search(n) and (re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
+                                     r"again|check back)\b", n) or (_REVISIT_WORD.search(n) and _FUTURE.search(n))) \
+            and not _DEAL.search(n) and not _manager_does(n):
+        return LIKELY  # a capability and a later session to go over it again
     if re.search(r"\bplan\b", n) and _DEAL.search(n) and not _DEAL_PLAN.search(n):
         return UNSURE
     return NOTHING
@@ -723,16 +760,25 @@ def _may_be_independent(n: str) -> bool:
     return any(k in n for k in _INDEP_KEYS)
 
 
+#: The customer as the subject of the clause a reflexive ends.
+_CUSTOMER_SUBJECT = re.compile(r"\b(?:customer|client|buyer|prospect)s?(?:'s? \w+)? (?:\w+ed|\w+s|did|had|was|were|went|found|"
+                               r"saw|made|took|got|knew|came)\b[^,;:.]*$")
+#: "on price alone" is "only", not independence.
+_ALONE_AS_ONLY = re.compile(r"\bon (?:the )?(?!(?:you|him|her|them|his|her|their|your|own)\b)[a-z]+ alone\b")
+
+
 def _independent(n: str) -> bool:
     """Independent use: "alone", "without me", "no help from me", or a reflexive after what the rep did
     ("he set that up himself"), not an emphatic one ("the CFO herself joined")."""
-    if _may_be_independent(n) and _INDEP.search(n):
+    if _may_be_independent(n) and _INDEP.search(_ALONE_AS_ONLY.sub(" ", n) if "alone" in n else n):
         return True
     if "sel" not in n:
         return False
     m = _REFLEXIVE_ANY.search(n)
     if not m:
         return False
+    if _CUSTOMER_SUBJECT.search(n, max(0, m.start() - 80), m.start()):
+        return False  # "the client found out about it themselves": the customer, not the rep
     before = n[: m.start()].split()[-3:]
     if not before or _SELF_OBJECT.search(" ".join(before)):
         return False  # "he saw it himself", "record himself": the reflexive is an object, not independence
@@ -742,19 +788,21 @@ def _independent(n: str) -> bool:
                 and after and after.group(1) not in _CLAUSE_GO_ON)
 
 
-def _tracked(n: str, indep: bool | None = None) -> float:
+def _tracked(n: str, indep: bool | None = None, earlier_before: bool = False) -> float:
     if indep is None:
         indep = _independent(n)
     if not indep:
         return NEAR_MISS if (_MOVED.search(n) and _EARLIER.search(n)) else NOTHING
-    if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b", n) \
+    if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b"
+                 r"(?! (?:me|us|anyone|for|the manager|manager|(?:her|his|their) (?:manager|coach))\b)", n) \
             or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n) \
             or _NO_TIME.search(n) or _DEFERRED.search(n):
         return NEAR_MISS
     if _FIRST_PERSON_ACT.search(n) and not re.search(r"\bwithout me\b", n):
         return NEAR_MISS
-    earlier, check, apply = _EARLIER.search(n), _CHECK.search(n), _APPLY.search(n)
-    if not (_CAP.search(n) or _SKILL_REF.search(n)):  # on his own, but doing what? ("ran the team meeting")
+    earlier, check, apply = _EARLIER.search(n) or earlier_before, _CHECK.search(n), _APPLY.search(n)
+    # on his own, but doing what? ("ran the team meeting"); a practice names what ("we practised asking for referrals")
+    if not (_CAP.search(n) or _SKILL_REF.search(n) or _PRACTISED.search(n) or _PRACTICE.search(n)):
         return UNSURE if earlier and (apply or check) else NOTHING
     if earlier and (apply or check):
         return SHOWN
@@ -781,6 +829,16 @@ def _pair_flags(n: str, indep: bool) -> tuple[bool, bool]:
     return bool(_EVAL.search(n) or (_POINTS_BACK.match(n) and _CAP.search(n))), indep
 
 
+#: How many of the manager's units after a reference to an earlier session ("the thing from our last
+#: call") an independent use still answers it.
+BACK_REFERENCE_REACH = 3
+
+
+def _MOVED_ONLY(n: str) -> bool:
+    """A back-reference to a deal ("last week you said Acme would sign"), not to a skill."""
+    return bool(_MOVED.search(n)) and not (_CAP.search(n) or _PRACTICE.search(n) or _PRACTISED.search(n))
+
+
 def read_note(text: str | None) -> dict:
     """The reading of one note (see the module's contract).
 
@@ -803,6 +861,7 @@ def read_note(text: str | None) -> dict:
     prev_flags: tuple[bool, bool] | None = None
     seen: dict[str, tuple[dict, bool]] = {}  # a sentence said twice in one note is read once
     prev_indep = False
+    since_earlier = BACK_REFERENCE_REACH + 1  # units since the last reference to an earlier session
     for orig, n, line in units:
         hit = seen.get(n)
         if hit is None:
@@ -823,6 +882,12 @@ def read_note(text: str | None) -> dict:
                         scores[b] = joined
                         if best[b][0] < joined:
                             best[b] = (joined, prev[0] + " " + orig)
+        if indep and since_earlier <= BACK_REFERENCE_REACH and scores["tracked_application"] < PRESENT_FROM:
+            # "First, the thing from our last call. [...] She said you handled his questions by yourself."
+            joined = _tracked(n, indep, earlier_before=True)
+            if joined >= PRESENT_FROM:
+                scores["tracked_application"] = joined
+        since_earlier = 0 if ("since" in n or _EARLIER.search(n)) and not _MOVED_ONLY(n) else since_earlier + 1
         for b, conf in scores.items():
             if conf > best[b][0]:
                 best[b] = (conf, orig)

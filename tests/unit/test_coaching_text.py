@@ -789,7 +789,7 @@ TUNE2_RULES = [
  ("On the Halvard visit you never checked which sites were already tied in elsewhere.", G, True),
  ("She didn't verify the headcount figures the HR lead gave her, so the estimate was off.", G, True),
  ("He is not checking which printers they lease, direct he sends the catalogue.", G, True),
- ("He is showing the full catalogue before to know what the workshop repairs.", G, True),
+ ("On the Tarrant visit he is showing the full catalogue before to know what their plant repairs.", G, True),
  ("She didn't cave when the buyer threatened to walk.", G, False),
  ("You didn't have time to prep the Oslo call, fair enough.", G, False),
  # gap: contact with one person only; a percentage given away
@@ -805,6 +805,41 @@ TUNE2_RULES = [
  ("I did not intervene once; she ran the pricing talk herself.", G, False),
  ("He did not ask me for help with the budget on any of the renewals this month.", G, False),
  ("The payback model held up and the client's CFO accepted it without changes.", G, False),
+ # gap: a negated action needs someone on the buyer's side or an instance; a negated failure is a success
+ ("He didn't hit quota this quarter.", G, False),
+ ("You haven't sent the proposal yet.", G, False),
+ ("She didn't hand the prospect a reason to meet again.", G, True),
+ ("You never once lost your cool with the buyer.", G, False),
+ ("She never skipped the discovery questions on any call.", G, False),
+ ("She didn't let the buyer finish on the Corvid call.", G, True),
+ # plan: a capability and a later session to go over it again, with a commitment
+ ("Let's go through your next two cold-call openers together in our next session.", P, True),
+ ("He'll run three mock renewal calls with Priya; we listen back next session.", P, True),
+ ("We agreed on two call reviews a month on qualification, first one on the 9th.", P, True),
+ ("We'll look at the Orbis proposal at our next 1:1.", P, False),
+ # plan: a practice word that is a customer's business, a place or an artefact sent to a customer
+ ("The practice owner wants the trial extended to Friday.", P, False),
+ ("I'll sort the loaner with the workshop on Monday.", P, False),
+ ("Send the savings simulation to the buyer by Wednesday.", P, False),
+ # plan: practice going on, or a plan looked back on, is tracking; looked back on and carried forward is a plan
+ ("She's been role-playing the renewal call with Tom since our last session.", P, False),
+ ("Follow-up on the negotiation goal from her IDP.", P, False),
+ ("Negotiation goal from her IDP carried forward, next review on 3 June.", P, True),
+ # tracks: what was practised names the skill; an earlier reference a few units before still counts
+ ("Three weeks ago we practised asking for introductions. Have you asked for one on your own since?", T, True),
+ ("He has been shadowing Mia since our last session and last week did the Quarry kickoff without her.", T, True),
+ ("Manager: Let's start with what we role-played last month.\nRep: OK.\nManager: Your SE told me you ran the "
+  "security questions on your own on Friday.", T, True),
+ ("Manager: Last week you said Corvid would sign.\nRep: It did.\nManager: You ran the renewal call on your own too.",
+  T, None),
+ ("Since our March role play he has run every renewal, and he did not ask me for help once.", T, True),
+ # tracks: a reflexive of the customer, "on price alone"
+ ("Since the pricing session she missed the budget question and the buyer raised it themselves at the end.", T, False),
+ ("Last session we set the goal; on the Corvid call he competed on price alone.", T, False),
+ # asks: a status question in other words; reflection on the rep's own reasoning or on what was different
+ ("Manager: Where do things stand with Harlow?", A, False),
+ ("Asked her how she chooses which deals go in best case before I said anything.", A, True),
+ ("Manager: What was different for you on this renewal compared with the last one?", A, True),
 ]
 
 
@@ -812,3 +847,13 @@ TUNE2_RULES = [
                          ids=[f"{i}-{b[:5]}" for i, (_, b, _) in enumerate(TUNE2_RULES)])
 def test_tune2_rules(text, behaviour, expected):
     assert shown(text, behaviour) is expected
+
+
+def test_a_dictated_note_with_no_punctuation_gives_a_clause_as_evidence():
+    note = ("voice note for Sam one to one we went back over the cold call practice from last month and he played "
+            "me two calls from this week and on the second one he handled the gatekeeper all by himself asked the "
+            "gatekeeper when the director is free and what they'd change about their supplier and then we spent "
+            "the rest of the time on his leave dates and the team offsite plans for spring")
+    r = read_note(note)
+    assert r[T] is True and r[A] is False
+    assert "leave dates" not in r[f"{T}_evidence"] and len(r[f"{T}_evidence"]) < len(note)
