@@ -122,7 +122,18 @@ _NOT_DONE = _words(L.NOT_DONE)
 _WEAK = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.WEAK_MANIFESTATIONS) + r" (?!notes?\b|time\b|help\b|issues?\b|problem|"
                    r"worries|need\b|one\b|more\b|longer\b|doubt\b|calls?\b|meetings?\b)\w+")
 _PRAISE = _words(L.PRAISE)
-_SELF_EVIDENT = _words(L.SELF_EVIDENT_GAPS)
+_SELF_EVIDENT_CORE = _words(L.SELF_EVIDENT_GAPS)
+_BY_MEASURE = _words(L.SHORTFALLS_BY_MEASURE)
+_CALL_REVIEWS = _words(L.CALL_REVIEWS)
+
+
+def _self_evident(n: str) -> re.Match | None:
+    """A shortfall that names its own skill: the core list, and those by measure only where a word of
+    measure is (a cheap test first: the import reads 100,000 notes)."""
+    hit = _SELF_EVIDENT_CORE.search(n)
+    if hit is None and ("only " in n or "just " in n or "%" in n or "whole " in n or "entire " in n or "full " in n):
+        hit = _BY_MEASURE.search(n)
+    return hit
 _WEAK_REFLECT = re.compile(r"(?<![\w])(?<!\w')(?:happen\w*|went|go|going|well|work(?:ed)?|wrong|see|saw|read|change)(?![\w]|'\w)")
 _TOLD_FIRST = re.compile(r"\b(?:gave|shared|told|explained|said|walked (?:him|her|them) through) (?:\w+ ){0,3}?"
                          r"(?:my |the )?(?:feedback|view|opinion|advice|thoughts|answer|what)\b|"
@@ -198,8 +209,8 @@ _PLAN_ACT = re.compile(r"\b(?:add|put|set|agree|updat|includ|writ|wrote|mov|chos
 _TOPIC_ONLY = re.compile(r"\b(?:covered|discussed|talked about|touched on|agenda|overview|topics?)\b")
 _YOU = re.compile(r"(?<![\w])(?<!\w')(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w]|'\w)")
 _REP_REF = re.compile(r"(?<![\w])(?<!\w')(?:you|your|he|she|him|her|his|rep|seller|ae|sdr)(?![\w]|'\w)")
+_CUSTOMER_ACTS = re.compile(r"\bthe (?:customer|client|buyer|prospect)(?:'s \w+)? (?:accepted|agreed|signed|approved|said|asked)\b")
 _CUSTOMER_AGENT = re.compile(r"(?<![\w])(?<!\w')(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
-                             r"\bthe (?:customer|client|buyer|prospect)(?:'s \w+)? (?:accepted|agreed|signed|approved|said|asked)\b|"
                              r"^(?:the )?(?:customer|client|buyer|prospect|they)\b")
 _FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over|stepped in|did)\b")
 
@@ -518,7 +529,7 @@ def _question_part(n: str) -> str | None:
 
 def _gap(n: str) -> float:
     cap = _CAP.search(n)
-    evident = None if cap else _SELF_EVIDENT.search(n)
+    evident = None if cap else _self_evident(n)
     if not (cap or evident) and not (_REP_NEG_GATE(n) and _REP_SHORTFALL.search(n)):
         return NOTHING  # nothing a gap could be about (most sentences stop here)
     if _HAS_DIGIT(n) and _TOOL_METRIC.search(n) and not _PERSON.search(n):
@@ -543,13 +554,13 @@ def _gap(n: str) -> float:
     if _may_be_independent(n) and _INDEP.search(n):  # "without me", "I wasn't on the call": independent use, not a shortfall
         n = _INDEP.sub(" ", n)
         success = changed = True
-    elif "sel" in n and _independent(n):  # "he ran the whole needs analysis himself"
+    elif ("self" in n or "selves" in n) and _independent(n):  # "he ran the whole needs analysis himself"
         success = True
     if (success or (("agree" in n or " was " in n or " is " in n) and _INTENDED.search(n))) and not _FAILURE.search(n):
         return NOTHING  # a report of the skill used alone, or what was meant to happen, is no observed miss
     if changed:
         cap = _CAP.search(n)
-        evident = None if cap else _SELF_EVIDENT.search(n)
+        evident = None if cap else _self_evident(n)
     if not cap:
         if evident and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
             return SHOWN  # "you talked too much on the Fabrikam call"
@@ -558,9 +569,10 @@ def _gap(n: str) -> float:
         return NOTHING
     if n.rstrip(" \"'”)").endswith("?"):
         return NEAR_MISS  # a question names nothing: it asks or it tells (behaviour 2)
-    if _CUSTOMER_AGENT.search(n) and not _REP_REF.search(n[: cap.start()] + n[cap.end():]):
+    if (_CUSTOMER_AGENT.search(n) or (("customer" in n or "client" in n or "buyer" in n or "prospect" in n)
+                                     and _CUSTOMER_ACTS.search(n))) and not _REP_REF.search(n[: cap.start()] + n[cap.end():]):
         return NEAR_MISS  # a deal fact ("budget not confirmed by customer yet")
-    strong = _MANIFEST.search(n) or _SELF_EVIDENT.search(n)
+    strong = _MANIFEST.search(n) or _self_evident(n)
     if strong and _PRACTISED.search(n[: strong.start()]) and not re.search(r"\b(didn'?t|never|missed|skipped|forgot)\b", n):
         strong = None  # "we role-played negotiating without discounting": what was practised, not a miss
     if not strong and _WEAK.search(n) and not _PRAISE.search(n) and not _INDEP.search(n) \
@@ -581,8 +593,7 @@ def _gap(n: str) -> float:
 #: which ...", "she has met only the buyer". The verb after the negation is any verb but those of
 #: :data:`coaching_lexicon.NOT_A_SHORTFALL` (a negated failure is a success: "didn't cave").
 _REP_SHORTFALL = re.compile(
-    r"(?:^|[,:;] |\b(?:and|but|so|then|because|when|where|that) )(?:[\w'-]+ ){0,8}?"
-    r"(?:you|he|she|the rep|rep|the seller|seller)(?: (?:also|still|just|again|really|even|basically|clearly|then))? "
+    r"(?<![\w'-])(?:you|he|she|the rep|rep|the seller|seller)(?: (?:also|still|just|again|really|even|basically|clearly|then))? "
     r"(?:(?:didn'?t|did not|never|hasn'?t|has not|haven'?t|have not|wasn'?t|was not|is not|isn'?t|are not|aren'?t|were not|"
     r"weren'?t)(?: (?:once|even|yet|really|properly|actually|been))? (?!" + _alt(L.NOT_A_SHORTFALL) + r"(?![\w]))[a-z]{3,}|"
     r"(?:[\w'%-]+ ){1,8}?(?:without (?:first |even |ever )?\w+ing|before (?:to )?(?:understand|know|ask|confirm|qualif)\w*|"
@@ -591,7 +602,8 @@ _REP_SHORTFALL = re.compile(
 
 def _REP_NEG_GATE(n: str) -> bool:
     """A cheap test before :data:`_REP_SHORTFALL`: a negation, "only"/"just", or "without"/"before"."""
-    return "n't" in n or " not " in n or "never" in n or " only" in n or " just " in n or "without" in n or "before" in n
+    return ("n't" in n or " not " in n or "never" in n or " only" in n or " just " in n or "without" in n or "before" in n) \
+        and ("you" in n or "he " in n or "rep" in n or "seller" in n)  # "he " is in "she " too
 
 
 def _rep_shortfall(n: str) -> bool:
@@ -629,7 +641,7 @@ def _gap_pair(first: str, second: str) -> float:
     # "You talked through the whole call. That's your listening.": the observation, then the capability it shows
     if _POINTS_BACK.match(second) and _CAP.search(second) and not _PRAISE.search(second) and not _PRAISE.search(first) \
             and not first.rstrip(" \"'”)").endswith("?") and not _independent(first) \
-            and (_rep_shortfall(first) or _SELF_EVIDENT.search(first)
+            and (_rep_shortfall(first) or _self_evident(first)
                  or (_REP_REF.search(first) and (_MANIFEST.search(first) or _WEAK.search(first)))):
         return SHOWN
     return NOTHING
@@ -701,6 +713,7 @@ def _asked(n: str, direct: bool) -> float:
 
 #: A customer's practice, a workshop that is a place, a simulation sent to a customer: not practice.
 _NOT_PRACTICE = _words(L.NOT_PRACTICE)
+_AMBIGUOUS_PRACTICE = frozenset(("practice", "practise", "workshop", "training", "simulation", "module", "course", "exercise"))
 #: Practice going on since an earlier session ("he's been shadowing Raj since our last 1:1"): tracking, not a plan.
 _ONGOING_PRACTICE = re.compile(r"\b(?:has|have|had|is|was|were|'s|he|she) been (?:\w+ )?(?:shadow|practi|role|drill|train|work)")
 #: A plan named as what is followed up ("since the IDP review", "follow-up on the goal from his PDP"): tracking.
@@ -724,8 +737,8 @@ def _plan(n: str) -> float:
         if _TOPIC_ONLY.search(n) and not (_PRACTICE.search(n) or _REVISIT_WORD.search(n) or _PLAN_ACT.search(n)):
             return NEAR_MISS  # "the meeting covered the pipeline and her development goals": a topic, not a tie
         return SHOWN
-    practice = _PRACTICE.search(n)
-    if practice and _NOT_PRACTICE.search(n):
+    practice = _PRACTICE.search(n) or ("call review" in n and _CALL_REVIEWS.search(n))
+    if practice and practice.group(0).rstrip("s") in _AMBIGUOUS_PRACTICE and _NOT_PRACTICE.search(n):
         practice = _PRACTICE.search(_NOT_PRACTICE.sub(" ", n))  # "the practice manager", "with the workshop"
     if practice and (_PAST_PRACTICE.search(n) or _ONGOING_PRACTICE.search(n)) and not _REVISIT_WORD.search(n):
         return NOTHING  # "since our role play", "he's been shadowing": tracking what was practised, not a plan
@@ -752,12 +765,15 @@ def _plan(n: str) -> float:
 
 
 #: Every phrase of :data:`coaching_lexicon.INDEPENDENT` holds one of these (a cheap test before the pattern).
-_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "didn", "did not", "never", "escalat", "unaided", "unassisted", "unprompted", "unsupported", "no ",
+_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "didn't ", "did not ", "never ", "unaided", "unassisted", "unprompted", "unsupported", "no ",
                "w/o", "i was", "i not", "i only", "i just", "sel")
 
 
+_INDEP_GATE = re.compile("|".join(map(re.escape, _INDEP_KEYS)))
+
+
 def _may_be_independent(n: str) -> bool:
-    return any(k in n for k in _INDEP_KEYS)
+    return _INDEP_GATE.search(n) is not None
 
 
 #: The customer as the subject of the clause a reflexive ends.
@@ -772,7 +788,7 @@ def _independent(n: str) -> bool:
     ("he set that up himself"), not an emphatic one ("the CFO herself joined")."""
     if _may_be_independent(n) and _INDEP.search(_ALONE_AS_ONLY.sub(" ", n) if "alone" in n else n):
         return True
-    if "sel" not in n:
+    if "self" not in n and "selves" not in n:
         return False
     m = _REFLEXIVE_ANY.search(n)
     if not m:
@@ -861,7 +877,7 @@ def read_note(text: str | None) -> dict:
     prev_flags: tuple[bool, bool] | None = None
     seen: dict[str, tuple[dict, bool]] = {}  # a sentence said twice in one note is read once
     prev_indep = False
-    since_earlier = BACK_REFERENCE_REACH + 1  # units since the last reference to an earlier session
+    recent: list[str] = []  # the last few units, for a reference to an earlier session
     for orig, n, line in units:
         hit = seen.get(n)
         if hit is None:
@@ -882,12 +898,15 @@ def read_note(text: str | None) -> dict:
                         scores[b] = joined
                         if best[b][0] < joined:
                             best[b] = (joined, prev[0] + " " + orig)
-        if indep and since_earlier <= BACK_REFERENCE_REACH and scores["tracked_application"] < PRESENT_FROM:
+        if indep and recent and scores["tracked_application"] < PRESENT_FROM \
+                and any(_EARLIER.search(r) and not _MOVED_ONLY(r) for r in recent):
             # "First, the thing from our last call. [...] She said you handled his questions by yourself."
             joined = _tracked(n, indep, earlier_before=True)
             if joined >= PRESENT_FROM:
                 scores["tracked_application"] = joined
-        since_earlier = 0 if ("since" in n or _EARLIER.search(n)) and not _MOVED_ONLY(n) else since_earlier + 1
+        recent.append(n)
+        if len(recent) > BACK_REFERENCE_REACH:
+            del recent[0]
         for b, conf in scores.items():
             if conf > best[b][0]:
                 best[b] = (conf, orig)
