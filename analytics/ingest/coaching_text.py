@@ -262,7 +262,10 @@ def _words_of(text: str) -> list[str]:
     """The words of a text (letters, with an inner apostrophe), as :data:`_WORD` finds them."""
     if not text.isascii():
         return _WORD.findall(text)
-    return [w for w in (t.strip("'") for t in text.translate(_ASCII_NON_WORD).split()) if w]
+    spaced = " " + text.translate(_ASCII_NON_WORD) + " "
+    while " '" in spaced or "' " in spaced:  # an apostrophe that starts or ends a word is a quote mark
+        spaced = spaced.replace(" '", " ").replace("' ", " ")
+    return spaced.split()
 _LETTER = re.compile(r"[^\W\d_]")
 _ALNUM = re.compile(r"[^\W_]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\W\d_]")
@@ -740,7 +743,8 @@ def _plan(n: str) -> float:
     practice = _PRACTICE.search(n) or ("call review" in n and _CALL_REVIEWS.search(n))
     if practice and practice.group(0).rstrip("s") in _AMBIGUOUS_PRACTICE and _NOT_PRACTICE.search(n):
         practice = _PRACTICE.search(_NOT_PRACTICE.sub(" ", n))  # "the practice manager", "with the workshop"
-    if practice and (_PAST_PRACTICE.search(n) or _ONGOING_PRACTICE.search(n)) and not _REVISIT_WORD.search(n):
+    if practice and (_PAST_PRACTICE.search(n) or ("been" in n and _ONGOING_PRACTICE.search(n))) \
+            and not _REVISIT_WORD.search(n):
         return NOTHING  # "since our role play", "he's been shadowing": tracking what was practised, not a plan
     if practice:
         if _NOT_DONE.search(n) or _TENTATIVE.search(n):
@@ -756,7 +760,7 @@ def _plan(n: str) -> float:
             return LIKELY
         return NEAR_MISS  # practice with no date and no revisit is a one-off comment (decision (d))
     if _CAP.search(n) and (re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
-                                     r"again|check back)\b", n) or (_REVISIT_WORD.search(n) and _FUTURE.search(n))) \
+                                     r"again|check back)\b", n) or (_FUTURE.search(n) and _REVISIT_WORD.search(n))) \
             and not _DEAL.search(n) and not _manager_does(n):
         return LIKELY  # a capability and a later session to go over it again
     if re.search(r"\bplan\b", n) and _DEAL.search(n) and not _DEAL_PLAN.search(n):

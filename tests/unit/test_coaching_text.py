@@ -857,3 +857,16 @@ def test_a_dictated_note_with_no_punctuation_gives_a_clause_as_evidence():
     r = read_note(note)
     assert r[T] is True and r[A] is False
     assert "leave dates" not in r[f"{T}_evidence"] and len(r[f"{T}_evidence"]) < len(note)
+
+
+def test_the_evaluation_tool_scores_each_file_apart():
+    """--by-file: one row per hand-written file (the prefix of note_id), for leave-one-file-out checks."""
+    from tools.notes_eval import by_file
+
+    df = pd.DataFrame({
+        "note_id": ["w1-001", "w1-002", "w2-001"], "form": ["note"] * 3,
+        "text": ["You skipped the economic buyer on Globex.", "Good energy today, keep it up.",
+                 "On Corvid you never confirmed who signs."],
+        G: ["yes", "no", "yes"], A: ["no"] * 3, P: ["no"] * 3, T: ["no"] * 3})
+    lines = by_file(df, read_notes(df["text"])).splitlines()
+    assert [ln.split()[:2] for ln in lines[1:]] == [["w1", "2"], ["w2", "1"]]
