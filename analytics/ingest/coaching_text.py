@@ -530,8 +530,12 @@ def _question_part(n: str) -> str | None:
     return s.strip(" \"'“”")
 
 
-def _gap(n: str) -> float:
-    cap = _CAP.search(n)
+_UNSET = object()
+
+
+def _gap(n: str, indep: bool | None = None, cap=_UNSET) -> float:
+    if cap is _UNSET:
+        cap = _CAP.search(n)
     evident = None if cap else _self_evident(n)
     if not (cap or evident) and not (_REP_NEG_GATE(n) and _REP_SHORTFALL.search(n)):
         return NOTHING  # nothing a gap could be about (most sentences stop here)
@@ -553,12 +557,14 @@ def _gap(n: str) -> float:
     if "n't" in n or " not " in n or "never" in n:
         n, k = _NEGATED_FAILURE.subn(" ", n)  # "never once lost her cool", "didn't cave": a success
         changed = changed or k > 0
+    if indep is None:
+        indep = _independent(n)
     success = False
-    if _may_be_independent(n) and _INDEP.search(n):  # "without me", "I wasn't on the call": independent use, not a shortfall
-        n = _INDEP.sub(" ", n)
-        success = changed = True
-    elif ("self" in n or "selves" in n) and _independent(n):  # "he ran the whole needs analysis himself"
+    if indep:  # "without me", "I wasn't on the call", "ran it himself": independent use, not a shortfall
         success = True
+        if _may_be_independent(n):
+            n, k = _INDEP.subn(" ", n)
+            changed = changed or k > 0
     if (success or (("agree" in n or " was " in n or " is " in n) and _INTENDED.search(n))) and not _FAILURE.search(n):
         return NOTHING  # a report of the skill used alone, or what was meant to happen, is no observed miss
     if changed:
@@ -728,9 +734,11 @@ _FORWARD = re.compile(r"\b(?:will|'ll|next|new|add(?:ed|ing|s)?|updat\w*|set|put
 _FUTURE = re.compile(r"\b(?:will|'ll|let'?s|going to|we look|we go|we listen)\b")
 
 
-def _plan(n: str) -> float:
+def _plan(n: str, cap=_UNSET) -> float:
     if not _PLAN_GATE.search(n):
         return NOTHING
+    if cap is _UNSET:
+        cap = _CAP.search(n)
     plan = _PLAN.search(n)
     if plan and not _DEAL_PLAN.fullmatch(plan.group(0)):
         if _NOT_DONE.search(n) or _TENTATIVE.search(n):
@@ -749,17 +757,17 @@ def _plan(n: str) -> float:
     if practice:
         if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
-        if _manager_does(n) and not _CAP.search(n):
+        if _manager_does(n) and not cap:
             return NOTHING  # "I'll run the exec call Thursday, you can shadow": the manager doing the deal
         if re.search(r"\b(practi[cs]ed|role[- ]?played|trained)\b", n) and not _REVISIT.search(n):
             return NOTHING  # past practice: tracking, not a plan
-        if not (_CAP.search(n) or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow|mock", n)):
+        if not (cap or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow|mock", n)):
             return UNSURE  # practice of what? ("training on the new CRM next week")
         if _REVISIT.search(n) or re.search(r"\b(will|'ll|going to|let'?s|assigned|booked|scheduled|enrolled|"
                                             r"signed up|agreed|set)\b", n):
             return LIKELY
         return NEAR_MISS  # practice with no date and no revisit is a one-off comment (decision (d))
-    if _CAP.search(n) and (re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
+    if cap and (re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
                                      r"again|check back)\b", n) or (_FUTURE.search(n) and _REVISIT_WORD.search(n))) \
             and not _DEAL.search(n) and not _manager_does(n):
         return LIKELY  # a capability and a later session to go over it again
@@ -769,7 +777,9 @@ def _plan(n: str) -> float:
 
 
 #: Every phrase of :data:`coaching_lexicon.INDEPENDENT` holds one of these (a cheap test before the pattern).
-_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "didn't ", "did not ", "never ", "unaided", "unassisted", "unprompted", "unsupported", "no ",
+_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "i didn't", "i did not", "i never", "didn't need", "did not need",
+               "never needed", "didn't call", "did not call", "never called", "didn't ask", "did not ask", "never asked",
+               "didn't escalate", "did not escalate", "didn't involve", "did not involve", "unaided", "unassisted", "unprompted", "unsupported", "no ",
                "w/o", "i was", "i not", "i only", "i just", "sel")
 
 
@@ -840,7 +850,8 @@ def _tracked(n: str, indep: bool | None = None, earlier_before: bool = False) ->
 def _scores(n: str, direct: bool) -> tuple[dict[str, float], bool]:
     """The four rules on one sentence, and whether it shows an independent use (for two-sentence points)."""
     indep = _independent(n)
-    return {"named_specific_gap": _gap(n), "tied_to_plan": _plan(n), "tracked_application": _tracked(n, indep),
+    cap = _CAP.search(n)
+    return {"named_specific_gap": _gap(n, indep, cap), "tied_to_plan": _plan(n, cap), "tracked_application": _tracked(n, indep),
             "asked_before_telling": _asked(n, direct=direct)}, indep
 
 
