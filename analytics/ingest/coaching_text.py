@@ -330,6 +330,11 @@ def _language(words: list[str]) -> str:
     return "english"
 
 
+#: A title line above a template ("Coaching summary", "Weekly 1:1 - Dana"): a few words, no colon, no
+#: sentence end.
+_TITLE = re.compile(r"^\s*[^:.!?\n]{1,60}$")
+
+
 def _not_read(text: str) -> tuple[str | None, bool]:
     """(reason the note is not read or None, whether it is mixed-language)."""
     head = text[:4000]
@@ -340,8 +345,10 @@ def _not_read(text: str) -> tuple[str | None, bool]:
     words = _words_of(head)
     if len(words) < 40 and ":" in head:
         lines = [ln for ln in head.split("\n") if ln.strip()]
-        if len(lines) >= 2 and all(_EMPTY_FIELD.match(ln) for ln in lines):
-            return "boilerplate", False  # a template's headings with nothing filled in ("WINS:", "DEV PLAN:")
+        if len(lines) >= 2 and all(_EMPTY_FIELD.match(ln) for ln in lines[1:]) and (
+                _EMPTY_FIELD.match(lines[0]) or (len(lines) >= 3 and _TITLE.match(lines[0]))):
+            # a template's headings with nothing filled in ("WINS:", "DEV PLAN:"), under a title or not
+            return "boilerplate", False
     if len(words) < 40:  # a longer note is never boilerplate only
         stripped, n = _BOILER.subn(" ", text.lower())
         left = len(_WORD.findall(stripped))

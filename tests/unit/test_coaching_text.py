@@ -870,3 +870,11 @@ def test_the_evaluation_tool_scores_each_file_apart():
         G: ["yes", "no", "yes"], A: ["no"] * 3, P: ["no"] * 3, T: ["no"] * 3})
     lines = by_file(df, read_notes(df["text"])).splitlines()
     assert [ln.split()[:2] for ln in lines[1:]] == [["w1", "2"], ["w2", "1"]]
+
+
+def test_an_empty_template_under_a_title_is_boilerplate():
+    """A title line, then headings with nothing filled in: nothing to read."""
+    assert read_note("Weekly coaching notes - Dana\nWins:\nBlockers:\nDev plan:\nActions:")["text_status"] \
+        == "not read: boilerplate"
+    assert read_note("Weekly coaching notes - Dana\nWins: closed Orbis, she ran the pricing call alone\nBlockers:")[
+        "text_status"] == "read"
