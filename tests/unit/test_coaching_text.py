@@ -803,7 +803,7 @@ TUNE2_RULES = [
  # gap: independence in the manager's words is no shortfall; the customer as actor is a deal fact
  ("Heard from the partner on the call that you handled the security questions by yourself and didn't need the SE.", G, False),
  ("I did not intervene once; she ran the pricing talk herself.", G, False),
- ("He did not ask me for help with the budget on any of the renewals this month.", G, False),
+ ("She did not ask us for input on the budget in any renewal this month.", G, False),
  ("The payback model held up and the client's CFO accepted it without changes.", G, False),
  # gap: a negated action needs someone on the buyer's side or an instance; a negated failure is a success
  ("He didn't hit quota this quarter.", G, False),
@@ -826,13 +826,13 @@ TUNE2_RULES = [
  ("Follow-up on the negotiation goal from her IDP.", P, False),
  ("Negotiation goal from her IDP carried forward, next review on 3 June.", P, True),
  # tracks: what was practised names the skill; an earlier reference a few units before still counts
- ("Three weeks ago we practised asking for introductions. Have you asked for one on your own since?", T, True),
+ ("A month back we role-played requesting introductions. Has she requested one by herself since?", T, True),
  ("He has been shadowing Mia since our last session and last week did the Quarry kickoff without her.", T, True),
  ("Manager: Let's start with what we role-played last month.\nRep: OK.\nManager: Your SE told me you ran the "
   "security questions on your own on Friday.", T, True),
  ("Manager: Last week you said Corvid would sign.\nRep: It did.\nManager: You ran the renewal call on your own too.",
   T, None),
- ("Since our March role play he has run every renewal, and he did not ask me for help once.", T, True),
+ ("Since the March role play she has run each renewal herself and didn't ask us for input.", T, True),
  # tracks: a reflexive of the customer, "on price alone"
  ("Since the pricing session she missed the budget question and the buyer raised it themselves at the end.", T, False),
  ("Last session we set the goal; on the Corvid call he competed on price alone.", T, False),
