@@ -118,6 +118,15 @@ yet every each twice today yesterday both all when while unprompted unaided alon
 _REFLEXIVE_ANY = re.compile(r"\b(?:himself|herself|themselves|yourself)\b")
 _APPLY = _words(L.APPLY)
 _MOVED = _words(L.DEAL_MOVED)
+#: Literal keys, one of which every phrase of DEAL_MOVED / ASK_VERBS + ASK_FIRST holds: a cheap search
+#: before the pattern with its word boundaries (most sentences have none of them).
+_MOVED_KEYS = ("mov", "advanc", "progress", "sign", "closed", "slip", "stage", "contract", "legal", "verbal", "commit",
+               "won", "lost", "push", "stall", "negotiation")
+_MOVED_PRE = re.compile("|".join(map(re.escape, _MOVED_KEYS)))
+_ASK_KEYS = ("ask", "invit", "prompt", "encourag", "had ", "let ", "made ", "hav", "make ", "got ", "question", "opened",
+             "started", "began", "self", "reflect", "open", "evaluat", "own", "before", "held back", "rate", "then i",
+             "after i")
+_ASK_PRE = re.compile("|".join(map(re.escape, _ASK_KEYS)))
 _NOT_DONE = _words(L.NOT_DONE)
 _WEAK = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.WEAK_MANIFESTATIONS) + r" (?!notes?\b|time\b|help\b|issues?\b|problem|"
                    r"worries|need\b|one\b|more\b|longer\b|doubt\b|calls?\b|meetings?\b)\w+")
@@ -664,7 +673,7 @@ def _gap_pair(first: str, second: str) -> float:
 
 
 def _asked(n: str, direct: bool) -> float:
-    if "?" not in n and not _ASK_GATE.search(n):
+    if "?" not in n and not (_ASK_PRE.search(n) and _ASK_GATE.search(n)):
         invite = _INVITE.search(n) if " me " in n else None
         if not invite:
             return NOTHING
@@ -829,7 +838,7 @@ def _tracked(n: str, indep: bool | None = None, earlier_before: bool = False) ->
     if indep is None:
         indep = _independent(n)
     if not indep:
-        return NEAR_MISS if (_MOVED.search(n) and _EARLIER.search(n)) else NOTHING
+        return NEAR_MISS if (_MOVED_PRE.search(n) and _MOVED.search(n) and _EARLIER.search(n)) else NOTHING
     if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b"
                  r"(?! (?:me|us|anyone|for|the manager|manager|(?:her|his|their) (?:manager|coach))\b)", n) \
             or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n) \

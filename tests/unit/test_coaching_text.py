@@ -723,6 +723,10 @@ def test_the_fast_tests_before_the_patterns_never_hide_a_match():
 
     for phrase in lexicon.INDEPENDENT:
         assert any(k in phrase for k in reader._INDEP_KEYS), phrase
+    for phrase in lexicon.DEAL_MOVED:
+        assert any(k in phrase for k in reader._MOVED_KEYS), phrase
+    for phrase in lexicon.ASK_VERBS + lexicon.ASK_FIRST:
+        assert any(k in phrase for k in reader._ASK_KEYS), phrase
     for text in [t for t, _, _ in TUNE_RULES] + [t for t, _ in OWN_NOTES]:
         n = reader._normal(text)
         assert not reader._INDEP.search(n) or reader._may_be_independent(n), text
