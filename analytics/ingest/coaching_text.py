@@ -634,13 +634,16 @@ def _REP_NEG_GATE(n: str) -> bool:
 def _rep_shortfall(n: str) -> bool:
     """A shortfall in the rep's own action, with no capability word (the capability is the action):
     a statement, not praise, not the rep's own diagnosis, not what someone should do."""
-    if n.endswith("?") or _PRAISE.search(n) or _INTENT.search(n) or _NOT_DONE_SESSION.search(n) or n.endswith("yet."):
+    if n.endswith("?") or _PRAISE.search(n) or _INTENT.search(n) or _NOT_DONE_SESSION.search(n) or " yet" in n \
+            or _EXTERNAL_REASON.search(n):
         return False
     m = _REP_SHORTFALL.search(n)
     return bool(m) and bool(_COUNTERPART.search(n) or _INSTANCE.search(n))
 
 
 _COUNTERPART = _words(L.COUNTERPART)
+#: A reason outside the rep's execution ("didn't meet the buyer because of the holidays").
+_EXTERNAL_REASON = re.compile(r"\b(?:because of|due to|on (?:leave|holiday|vacation|pto)|off sick|out sick|holidays?)\b")
 _NEGATED_FAILURE = re.compile(r"\b(?:didn'?t|did not|never|wasn'?t|was not|hasn'?t|has not|won'?t)(?: once| even| ever)? "
                               + _alt(L.NEGATED_FAILURES) + r"(?![\w])")
 

@@ -812,6 +812,7 @@ TUNE2_RULES = [
  # gap: a negated action needs someone on the buyer's side or an instance; a negated failure is a success
  ("He didn't hit quota this quarter.", G, False),
  ("You haven't sent the proposal yet.", G, False),
+ ("He didn't meet the buyer this week because of the holidays.", G, False),
  ("She didn't hand the prospect a reason to meet again.", G, True),
  ("You never once lost your cool with the buyer.", G, False),
  ("She never skipped the discovery questions on any call.", G, False),
