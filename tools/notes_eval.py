@@ -1,7 +1,7 @@
 """Score the coaching-notes reader (analytics/ingest/coaching_text.py) on a labelled set.
 
 ``python -m tools.notes_eval [--split train|heldout|all] [--set generated|written] [--files 1,2]
-[--by-form] [--errors]``
+[--by-form] [--by-file] [--errors]``
 
 Prints, per behaviour, precision, recall and F1 and the number of uncertain readings, then the
 macro-F1 over the four behaviours, and how far the reader agrees with the labels on which notes
@@ -9,7 +9,9 @@ are "not read". Rules of the count (docs/COACHING_TEXT.md):
 
 * a note the *labels* call "not read" is left out of P/R/F1 (its agreement is reported apart);
 * a reading that is uncertain (<NA>) or a note the *reader* did not read counts as "not shown";
-* ``--errors`` lists the misread notes grouped by behaviour and boundary case (``case_<b>``).
+* ``--errors`` lists the misread notes grouped by behaviour and boundary case (``case_<b>``);
+* ``--by-file`` scores each hand-written file apart (leave-one-file-out: a rule written for one
+  file must not lower the others).
 
 ``--compare`` scores the methods of docs/COACHING_TEXT.md's "Method" table on the generated set
 (trained on ``train``, scored on both splits): the rules; TF-IDF (word and character n-grams) with
@@ -134,16 +136,25 @@ def report(scores: dict, n_notes: int, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def by_form(df: pd.DataFrame, readings: pd.DataFrame) -> str:
-    """Macro-F1 and F1 per behaviour for each form of note (note, crm, transcript, summary)."""
+def by_form(df: pd.DataFrame, readings: pd.DataFrame, column: str = "form") -> str:
+    """Macro-F1 and F1 per behaviour for each form of note (note, crm, transcript, summary), or for
+    each value of another ``column``."""
     df = df.reset_index(drop=True)
     readings = readings.reset_index(drop=True)
-    lines = [f"{'form':<12}{'n':>5}{'macro-F1':>10}" + "".join(f"{b[:10]:>12}" for b in COACHING_BEHAVIOURS)]
-    for form, idx in df.groupby("form").groups.items():
+    lines = [f"{column:<12}{'n':>5}{'macro-F1':>10}" + "".join(f"{b[:10]:>12}" for b in COACHING_BEHAVIOURS)]
+    for form, idx in df.groupby(column).groups.items():
         s = score(df.loc[idx], readings.loc[idx])
         lines.append(f"{form:<12}{len(idx):>5}{s['macro_f1']:>10.3f}"
                      + "".join(f"{s[b]['f1']:>12.3f}" for b in COACHING_BEHAVIOURS))
     return "\n".join(lines)
+
+
+def by_file(df: pd.DataFrame, readings: pd.DataFrame) -> str:
+    """Macro-F1 and F1 per behaviour for each hand-written file (the prefix of ``note_id``: "w3-017"
+    is file 3): a leave-one-file-out check that a rule written for one file does not lower another."""
+    df = df.reset_index(drop=True).copy()
+    df["file"] = df["note_id"].astype(str).str.split("-", n=1).str[0]
+    return by_form(df, readings, column="file")
 
 
 def errors(df: pd.DataFrame, readings: pd.DataFrame) -> str:
@@ -342,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", help="hand-written set only: the file numbers to load, e.g. 1,2 "
                     "(default: every coaching_notes_written_*.jsonl)")
     ap.add_argument("--by-form", action="store_true", help="also score each form of note apart")
+    ap.add_argument("--by-file", action="store_true", help="hand-written set: also score each file apart")
     ap.add_argument("--errors", action="store_true", help="list the misread notes by boundary case")
     ap.add_argument("--compare", action="store_true", help="score the methods of the Method table (generated set)")
     args = ap.parse_args(argv)
@@ -361,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report(score(df, readings), len(df), seconds))
     if args.by_form and "form" in df:
         print(by_form(df, readings))
+    if args.by_file and "note_id" in df:
+        print(by_file(df, readings))
     if args.errors:
         print(errors(df, readings))
     return 0

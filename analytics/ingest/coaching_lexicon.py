@@ -46,7 +46,7 @@ CAPABILITIES = (
     r"questions?", r"talk(ed|ing)? over", r"talk ratio", r"call control", r"agenda", r"next steps?",
     r"follow[- ]up", r"presentation", r"pitch\w*", r"storytelling", r"rapport", r"use case", r"pipeline",
     r"urgency", r"timeline", r"decision process", r"paper process", r"procurement", r"account plan\w*",
-    r"mutual (action|close) plan", r"positioning", r"differentiat\w*", r"messaging", r"outreach",
+    r"mutual (action|close) plans?", r"needs? (analysis|assessment)", r"positioning", r"differentiat\w*", r"messaging", r"outreach",
     r"email\w*", r"opening", r"open(er|ing)s?", r"close", r"ask(ed)? for the (business|order|meeting)",
     r"upsell\w*", r"renewal\w*", r"executive\w*", r"cfo", r"ceo", r"cio", r"features?", r"benefits?",
 )
@@ -55,7 +55,7 @@ CAPABILITIES = (
 MANIFESTATIONS = (
     r"didn'?t", r"did not", r"doesn'?t", r"does not", r"don'?t", r"never (asked|got|confirmed|qualified|"
     r"identified|quantified|followed|engaged|mentioned|checked|tested|explored|probed|set)", r"forgot", r"fail\w*",
-    r"miss(ed|ing)?", r"skip(ped|ping|s)?", r"without (asking|\w+ing)", r"wasn'?t", r"weren'?t", r"isn'?t",
+    r"miss(ed|ing)?", r"skip(ped|ping|s)?", r"without (first |even |ever |really )?(asking|\w+ing)", r"wasn'?t", r"weren'?t", r"isn'?t",
     r"lack\w*", r"too (early|soon|fast|quickly|much|long|late|little)", r"conced\w*", r"cave[ds]?",
     r"gave (in|away|up)", r"offer(ed|ing)? (a |the )?([\w-]+ )?discount", r"talk(ed|ing|s)? over", r"interrupt\w*",
     r"jump(ed|ing|s)? (to|into|straight)", r"rather than", r"cut (across|in|into|off)",
@@ -72,6 +72,35 @@ MANIFESTATIONS = (
     r"allow(ed)?", r"hesitat\w*", r"backed (off|down)", r"fell (short|apart|flat)", r"ran the (full|whole)",
     r"never (asked|confirmed|got)", r"(un)?quantif\w*", r"not (quantif\w*|confirm\w*|qualif\w*)",
     r"went (straight|too|off)", r"kept (talking|pitching)", r"took (the|a) (bait|discount)", r"\d+ ?% off", r"offer(ed|ing)? \d+ ?%", r"immediately (offered|dropped|caved|conceded|agreed|discounted)", r"agreed (to|too) (a |the )?(discount|price|terms)",
+)
+
+#: Verbs that, negated, are no shortfall in the rep's action: a negated failure is a success ("didn't
+#: cave"), and needing, having time, knowing, wanting are not execution.
+NOT_A_SHORTFALL = (
+    r"need\w*", r"have", r"has", r"had", r"get to", r"want\w*", r"like\w*", r"know\w*", r"think\w*", r"feel\w*",
+    r"cave\w*", r"panic\w*", r"conced\w*", r"drop\w*", r"discount\w*", r"interrupt\w*", r"rush\w*", r"flinch\w*",
+    r"give (in|up|away)", r"back (down|off)", r"budge\w*", r"escalat\w*", r"call (me|us|the manager)", r"ask (me|us|for)",
+    r"say a word", r"intervene", r"step in", r"jump in", r"help\w*", r"worry\w*", r"mind", r"sure", r"happy", r"able",
+    r"sign\w*", r"close\w*", r"repl\w*", r"respond\w*", r"return\w*", r"come back", r"decide\w*",
+    r"allow\w*", r"los[et]\w*", r"miss\w*", r"fail\w*", r"forg[oe]t\w*", r"skip\w*", r"ignor\w*", r"slip\w*",
+    r"overlook\w*", r"get", r"got", r"receiv\w*", r"hear\w*", r"heard", r"hit", r"attend\w*", r"make it", r"go", r"there",
+    r"here", r"available", r"agree with", r"around", r"in", r"back", r"well", r"sick", r"ill", r"yet",
+)
+
+#: Failures that, negated, are a success ("never once lost her cool", "didn't cave"): removed before a
+#: sentence is read for a gap. ("didn't let the buyer finish" stays a shortfall: "let" is not here.)
+NEGATED_FAILURES = (
+    r"los[et]\w*", r"miss\w*", r"forg[oe]t\w*", r"skip\w*", r"ignor\w*", r"drop\w*", r"cave\w*", r"panic\w*",
+    r"conced\w*", r"discount\w*", r"interrupt\w*", r"rush\w*", r"flinch\w*", r"give (in|up|away)", r"gave (in|up|away)",
+    r"back (down|off)", r"budge\w*", r"blink\w*",
+)
+
+#: Who the rep acts towards in an observed shortfall (the buyer's side), besides an instance anchor:
+#: a negated action with none of these ("he didn't hit quota") is not about execution with a customer.
+COUNTERPART = (
+    r"customers?", r"clients?", r"buyers?", r"prospects?", r"they", r"them", r"their", r"decision[- ]makers?",
+    r"stakeholders?", r"director", r"manager", r"head", r"lead", r"officer", r"owner", r"team", r"cfo", r"ceo", r"cto",
+    r"cio", r"board", r"procurement", r"purchasing", r"hiring manager", r"candidates?", r"champion", r"user\w*",
 )
 
 #: Weak manifestations ("no ...", "not ...", "without ..."): a shortfall only when the sentence is
@@ -93,8 +122,18 @@ SELF_EVIDENT_GAPS = (
     r"(all|every|each) (of )?(the |our )?(modules|features|screens|slides|tabs)", r"cut (across|in|into) (him|her|them|the \w+)",
     r"cut (him|her|them|the \w+) off",
     r"no (next step|agenda|champion|decision maker|economic buyer)",
+
     r"(led|opened|started|kicked off) with (the |a |our )?(product|features?|pitch|demo|pricing|price|slides?|deck|"
     r"company overview)", r"instead of (their|the|his|her|the buyer'?s|the customer'?s) (problem|pain|needs?|business)",
+)
+
+#: Shortfalls that name their capability by how little or how much: one contact only (multi-threading),
+#: a percentage given away (negotiation), talking through a whole call (listening). Searched only in a
+#: sentence with "only", "just", "%", "whole", "entire" or "full" in it.
+SHORTFALLS_BY_MEASURE = (
+    r"(met|spoke|spoken|talked|engaged|reached|dealt|stayed|worked|called)( to| with)? (only|just)( with| to)? (the|one|a|his|her|their)",
+    r"only (met|spoke|talked|engaged|reached|dealt|worked|stayed) (to |with )?(the|one|a)",
+    r"(gave|offered|dropped|conceded|knocked off) (\w+ ){0,2}\d+ ?%", r"talk(ed|ing|s)? (through|for) (the|an?) (whole|entire|full)",
 )
 
 #: An evaluation of a skill without an observed instance ("discovery was weak"): specific only
@@ -112,8 +151,8 @@ INSTANCE = (
     r"at (the|that) (point|moment)", r"when (the|they|he|she) (buyer|customer|client|prospect|cfo|pushed|asked|said)",
     r"on [a-z]{1,30} call", r"\([^()\n]{1,80}\)",
     r"when (the |their )?\w+ (\w+ )?(raised|said|asked|pushed|mentioned|objected|brought up|joined|started)",
-    r"\d+ ?(minutes?|mins?|seconds?|times|features|slides|screens|modules|questions|calls)\b", r"minute \d+",
-    r"(twice|three times|every time|each time)",
+    r"\d+ ?(minutes?|mins?|seconds?|times|features|slides|screens|modules|questions|calls|visits|meetings|months|weeks)\b", r"minute \d+",
+    r"(twice|three times|every time|each time)", r"in (two|three|four|five|six|several) (visits|calls|meetings|months|weeks)",
 )
 
 #: Generic advice: an impression or exhortation that names no gap (a near miss of behaviour 1).
@@ -133,11 +172,11 @@ REFLECTION = (
     r"hardest", r"cared about", r"care about", r"would you do", r"your take", r"your view", r"your read",
     r"own view", r"own analysis", r"own assessment", r"wrong", r"work(ed)?", r"struggl\w*", r"self-?assess\w*",
     r"self-?evaluat\w*", r"self-?review\w*", r"self-?critique", r"tweak", r"replay", r"redo", r"(could|would|should|might) (you|he|she|they|we) have (done|said|asked|tried|handled)",
-    r"do over", r"land(ed)?", r"heard", r"hear", r"missed", r"(do|make|done|made|doing) (it |that |this )?different\w*",
+    r"do over", r"land(ed)? (with|for|on)", r"(did|does|do|would) (it|that|this|the \w+) land", r"heard", r"hear", r"missed", r"(do|make|done|made|doing) (it |that |this )?different\w*",
     r"(score|grade|rate) (it|that|this|your|yourself|the|his|her)", r"your own", r"(his|her|their) own",
     r"how (did|does|do|is|was|has) (it|that|the \w+|your \w+|things) (go|going|gone|went)",
     r"how (it|that|the \w+|things) (went|was going|is going)", r"your mind", r"going through", r"going on",
-    r"rate (it|that|the \w+|your \w+|yourself)", r"where did it (turn|go wrong|change)", r"what worked", r"what didn'?t", r"how (do|did) you think .{0,40}(went|go|going)",
+    r"rate (it|that|the \w+|your \w+|yourself)", r"where did it (turn|go wrong|change)", r"what worked", r"(what|anything) (was|is|felt|seemed) different", r"what made (it|that|this|the difference|you)", r"how (you|he|she|they) (decided?|decides|chose|choose|chooses|prepared?|prepares|approached?|approaches|planned|plans)", r"(your|his|her|their) reasoning", r"what didn'?t", r"how (do|did) you think .{0,40}(went|go|going)",
 )
 
 #: A status question asks for facts about a deal, not reflection (near miss of behaviour 2).
@@ -146,7 +185,7 @@ STATUS = (
     r"how much", r"stage", r"forecast\w*", r"commit\w*", r"paper\w*", r"contract\w*", r"legal", r"po",
     r"procurement", r"quote", r"timeline", r"renewal", r"next steps?", r"where are we", r"eta", r"deal size",
     r"arr", r"acv", r"tcv", r"value of", r"category", r"budget approved", r"status", r"update on",
-    r"pipeline", r"numbers?", r"quota", r"when will", r"when does", r"when is", r"by when",
+    r"pipeline", r"numbers?", r"where (did|do|does) (we|it|they|things) (land|stand)", r"quota", r"when will", r"when does", r"when is", r"by when",
 )
 
 #: Telling: questions that carry the answer (negated auxiliaries, "should have", agreement checks).
@@ -212,10 +251,26 @@ PLAN = (
 PRACTICE = (
     r"role[- ]?plays?", r"roleplay\w*", r"role[- ]?play(ing)?", r"shadow(ing|s)?", r"practi[cs]e",
     r"practi[cs]ing", r"practi[cs]e (call|session)s?", r"courses?", r"modules?", r"training", r"trainings",
-    r"enablement", r"workshops?", r"certification", r"drills?", r"mock (calls?|demos?|negotiations?)",
+    r"enablement", r"workshops?", r"certification", r"drills?", r"mock (\w+ )?(calls?|demos?|negotiations?|pitch\w*|meetings?|interviews?)", r"joint (calls?|visits?)",
+    r"ride[- ]?alongs?",
     r"recorded practice", r"simulations?", r"e-?learning", r"lessons?", r"exercises?", r"train(ing)? together",
     r"enrolled", r"book(ed)? (a |two |2 )?(practice|session)",
 )
+
+#: A practice word that names a customer's business or a place ("the practice manager", "a dental
+#: practice", "sort it with the workshop"), or an artefact sent to a customer ("deliver the financing
+#: simulation"): not the rep's practice.
+NOT_PRACTICE = (
+    r"practice (owner|manager|managers|staff|group|team|administrator|partner|lead)s?",
+    r"(dental|vet|veterinary|medical|gp|law|legal|accounting|private|group|family|physio\w*|optometr\w*) practices?",
+    r"(with|from|to|at) the (workshop|training (centre|center|room))",
+    r"(deliver|send|sent|share|shared|email|emailed|present|presented|submit|submitted)\w* (the |a |an |our |their )?"
+    r"([\w-]+ )?(simulation|module|course|exercise|training|workshop)s?",
+)
+
+#: Call reviews as a practice ("two call reviews a month on qualification"), not the heading "Call review:";
+#: searched only in a sentence with "call review" in it.
+CALL_REVIEWS = (r"(a|one|two|three|\d+|weekly|regular|joint|monthly|fortnightly) call reviews?",)
 
 #: When the practice or plan will be come back to.
 REVISIT = (
@@ -223,7 +278,7 @@ REVISIT = (
     r"debrief\w*", r"come back to", r"look(ing)? at it again", r"follow up on (it|this|that)",
     r"next (1:1|one[- ]on[- ]one|one[- ]to[- ]one|session|meeting|coaching|review|check-?in)",
     r"in \d+ (weeks?|days?)", r"in (two|three|four|a couple of|a few) weeks", r"every (week|day|month)",
-    r"weekly", r"monday", r"tuesday", r"wednesday", r"thursday", r"friday", r"mon", r"tue", r"tues", r"wed",
+    r"every (two|2|three|3|other|few) (weeks|days|months)", r"listen back", r"weekly", r"monday", r"tuesday", r"wednesday", r"thursday", r"friday", r"mon", r"tue", r"tues", r"wed",
     r"thu", r"thur", r"thurs", r"fri", r"tomorrow", r"next week", r"this week", r"next month",
     r"end of (the )?(quarter|month)", r"due", r"by (the )?\d", r"the \d+(st|nd|rd|th)", r"\d{1,2}[/.-]\d{1,2}",
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w* \d", r"\d{1,2} (jan|feb|mar|apr|may|jun|jul|"
@@ -265,7 +320,20 @@ INDEPENDENT = (
     r"without (any |my |a )?(prompting|reminders?|reminding|input|involvement|scripting|script|coaching|prompt)",
     r"without (me|my|\w+) (\w+ )?(stepping in|scripting|prompting|reminding|looking|jumping in|helping|being there)",
     r"w/o (my |any |me )?\w+", r"without i remind", r"i wasn'?t (on|there|involved|in)", r"i was not (on|there|involved|in)",
-    r"i not help", r"i only (listened|watched|saw|observed)", r"i just (listened|watched|saw|observed)", r"without (him|her)( there| present| on the call| involved)?", r"(his|her|their) own (pipeline|forecast|commit|mutual|\w+ reviews?)",
+    r"i not help", r"i didn't (intervene|step in|jump in|say a word|speak|help|have to (step|jump) in)",
+    r"i did not (intervene|step in|jump in|say a word|speak|help|have to (step|jump) in)",
+    r"i never (intervene|step in|jump in|say a word|speak|help|had to (step|jump) in)",
+    r"didn't need (me|us|her|him|anyone|help|any help|the \w+|a \w+|support)", r"did not need (me|us|her|him|anyone|help|any help|the \w+|a \w+|support)",
+    r"never needed (me|us|her|him|anyone|help|any help|the \w+|a \w+|support)",
+    r"didn't call (me|us|the manager|manager|her manager|his manager)", r"did not call (me|us|the manager|manager|her manager|his manager)",
+    r"never called (me|us|the manager|manager|her manager|his manager)",
+    r"didn't ask (me|us|the manager|manager|her manager|his manager)", r"did not ask (me|us|the manager|manager|her manager|his manager)",
+    r"never asked (me|us|the manager|manager|her manager|his manager)",
+    r"didn't escalate to (me|us|the manager|manager|her manager|his manager)", r"didn't involve (me|us|the manager|manager)",
+    r"did not escalate to (me|us|the manager|manager|her manager|his manager)", r"did not involve (me|us|the manager|manager)",
+    r"didn't ask (me|us|anyone) for (help|support|input)", r"did not ask (me|us|anyone) for (help|support|input)",
+    r"without (escalat\w+|calling (me|the manager|manager|anyone)|needing (me|help|us))",
+    r"no escalations?", r"i only (listened|watched|saw|observed)", r"i just (listened|watched|saw|observed)", r"without (him|her)( there| present| on the call| involved)?", r"(his|her|their) own (pipeline|forecast|commit|mutual|\w+ reviews?)",
 )
 #: A reflexive counts as independent use only after an application verb ("ran it herself").
 REFLEXIVE = (r"himself", r"herself", r"themselves", r"yourself")
@@ -340,6 +408,7 @@ HEADINGS = (
     r"gap", r"goal", r"call review", r"pipeline review", r"deal review", r"key moments?", r"highlights?",
     r"strengths?", r"observations?", r"obs", r"meeting", r"call", r"todo", r"to do", r"re", r"fyi", r"note",
     r"evidence", r"sentiment", r"tasks?", r"result", r"context", r"purpose", r"objective", r"wins?",
+    r"agreed", r"decided", r"actions?", r"takeaways?", r"commitments?", r"conclusions?",
 )
 
 #: Metrics a call recorder or coaching tool prints in its summary (decision (g): the tool's words).

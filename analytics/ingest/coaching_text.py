@@ -118,11 +118,31 @@ yet every each twice today yesterday both all when while unprompted unaided alon
 _REFLEXIVE_ANY = re.compile(r"\b(?:himself|herself|themselves|yourself)\b")
 _APPLY = _words(L.APPLY)
 _MOVED = _words(L.DEAL_MOVED)
+#: Literal keys, one of which every phrase of DEAL_MOVED / ASK_VERBS + ASK_FIRST holds: a cheap search
+#: before the pattern with its word boundaries (most sentences have none of them).
+_MOVED_KEYS = ("mov", "advanc", "progress", "sign", "closed", "slip", "stage", "contract", "legal", "verbal", "commit",
+               "won", "lost", "push", "stall", "negotiation")
+_MOVED_PRE = re.compile("|".join(map(re.escape, _MOVED_KEYS)))
+_ASK_KEYS = ("ask", "invit", "prompt", "encourag", "had ", "let ", "made ", "hav", "make ", "got ", "question", "opened",
+             "started", "began", "self", "reflect", "open", "evaluat", "own", "before", "held back", "rate", "then i",
+             "after i")
+_ASK_PRE = re.compile("|".join(map(re.escape, _ASK_KEYS)))
 _NOT_DONE = _words(L.NOT_DONE)
 _WEAK = re.compile(r"(?<![\w])(?<!\w')" + _alt(L.WEAK_MANIFESTATIONS) + r" (?!notes?\b|time\b|help\b|issues?\b|problem|"
                    r"worries|need\b|one\b|more\b|longer\b|doubt\b|calls?\b|meetings?\b)\w+")
 _PRAISE = _words(L.PRAISE)
-_SELF_EVIDENT = _words(L.SELF_EVIDENT_GAPS)
+_SELF_EVIDENT_CORE = _words(L.SELF_EVIDENT_GAPS)
+_BY_MEASURE = _words(L.SHORTFALLS_BY_MEASURE)
+_CALL_REVIEWS = _words(L.CALL_REVIEWS)
+
+
+def _self_evident(n: str) -> re.Match | None:
+    """A shortfall that names its own skill: the core list, and those by measure only where a word of
+    measure is (a cheap test first: the import reads 100,000 notes)."""
+    hit = _SELF_EVIDENT_CORE.search(n)
+    if hit is None and ("only " in n or "just " in n or "%" in n or "whole " in n or "entire " in n or "full " in n):
+        hit = _BY_MEASURE.search(n)
+    return hit
 _WEAK_REFLECT = re.compile(r"(?<![\w])(?<!\w')(?:happen\w*|went|go|going|well|work(?:ed)?|wrong|see|saw|read|change)(?![\w]|'\w)")
 _TOLD_FIRST = re.compile(r"\b(?:gave|shared|told|explained|said|walked (?:him|her|them) through) (?:\w+ ){0,3}?"
                          r"(?:my |the )?(?:feedback|view|opinion|advice|thoughts|answer|what)\b|"
@@ -141,7 +161,7 @@ _SKILL_REF = re.compile(r"\b(?:it|this|that|them|these|skills?|techniques?|appro
 _PLAN_GATE = re.compile(r"plan|idp|pdp|goal|develop|focus|role|shadow|practi|course|module|train|enabl|workshop|"
                         r"certif|drill|mock|simulat|learn|lesson|exercis|enrol|session|revisit|review|come back|"
                         r"look|check back")
-_REVISIT_WORD = re.compile(r"\b(?:revisit\w*|review (?:it|this|that|them|progress|again)|we(?:'ll| will) review|check back|come back to|look(?:ing)? at it again|next (?:1:1|session|"
+_REVISIT_WORD = re.compile(r"\b(?:listen back|revisit\w*|review (?:it|this|that|them|progress|again)|we(?:'ll| will) review|check back|come back to|look(?:ing)? at it again|next (?:1:1|session|"
                            r"one[- ]on[- ]one|one[- ]to[- ]one|coaching|check-?in|review|meeting))\b")
 _PAST_PRACTICE = re.compile(r"\b(?:(?:since|after|from) (?:our|the|that|last|his|her|your) (?:[\w'-]+ ){0,2}|(?:in|during) (?:that|"
                             r"last|the last|our last|our previous|the previous) (?:\w+ )?)"
@@ -198,6 +218,7 @@ _PLAN_ACT = re.compile(r"\b(?:add|put|set|agree|updat|includ|writ|wrote|mov|chos
 _TOPIC_ONLY = re.compile(r"\b(?:covered|discussed|talked about|touched on|agenda|overview|topics?)\b")
 _YOU = re.compile(r"(?<![\w])(?<!\w')(?:you|your|you'?re|you'?d|you'?ve|yourself)(?![\w]|'\w)")
 _REP_REF = re.compile(r"(?<![\w])(?<!\w')(?:you|your|he|she|him|her|his|rep|seller|ae|sdr)(?![\w]|'\w)")
+_CUSTOMER_ACTS = re.compile(r"\bthe (?:customer|client|buyer|prospect)(?:'s \w+)? (?:accepted|agreed|signed|approved|said|asked)\b")
 _CUSTOMER_AGENT = re.compile(r"(?<![\w])(?<!\w')(?:by|from) (?:the )?(?:customer|client|buyer|prospect)s?\b|"
                              r"^(?:the )?(?:customer|client|buyer|prospect|they)\b")
 _FIRST_PERSON_ACT = re.compile(r"^(?:i|we)\s+(?:joined|handled|ran|led|took over|stepped in|did)\b")
@@ -216,7 +237,7 @@ _HTML_TAG = re.compile(r"<[^<>]{0,200}>")
 _HSPACE = re.compile(r"[^\S\n]{2,}|\t")
 # "[00:12:03] Priya Shah:", "Manager:", "Priya (manager):" - the label, then what was said.
 _SPEAKER = re.compile(r"^\s*(?:[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?\s*[-–]?\s*)?"
-                      r"([A-Za-z][A-Za-z0-9 .'’&-]{0,40}?(?:\s*\([A-Za-z .'-]{1,30}\))?)\s*:\s+(\S.*)$")
+                      r"([^\W\d_][\w .'’&-]{0,40}?(?:\s*\([\w .'-]{1,30}\))?)\s*:\s+(\S.*)$")
 # A speaker alone on a line with a timestamp, the words on the next line (Otter, Teams, Zoom exports).
 _TIMESTAMP = r"[\[(]?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?[\])]?"
 _SPEAKER_LINE = re.compile(r"^\s*(?:" + _TIMESTAMP + r"\s*[-–]?\s*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}(?: \([A-Za-z ]{1,20}\))?)"
@@ -250,7 +271,10 @@ def _words_of(text: str) -> list[str]:
     """The words of a text (letters, with an inner apostrophe), as :data:`_WORD` finds them."""
     if not text.isascii():
         return _WORD.findall(text)
-    return [w for w in (t.strip("'") for t in text.translate(_ASCII_NON_WORD).split()) if w]
+    spaced = " " + text.translate(_ASCII_NON_WORD) + " "
+    while " '" in spaced or "' " in spaced:  # an apostrophe that starts or ends a word is a quote mark
+        spaced = spaced.replace(" '", " ").replace("' ", " ")
+    return spaced.split()
 _LETTER = re.compile(r"[^\W\d_]")
 _ALNUM = re.compile(r"[^\W_]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\W\d_]")
@@ -315,6 +339,11 @@ def _language(words: list[str]) -> str:
     return "english"
 
 
+#: A title line above a template ("Coaching summary", "Weekly 1:1 - Dana"): a few words, no colon, no
+#: sentence end.
+_TITLE = re.compile(r"^\s*[^:.!?\n]{1,60}$")
+
+
 def _not_read(text: str) -> tuple[str | None, bool]:
     """(reason the note is not read or None, whether it is mixed-language)."""
     head = text[:4000]
@@ -325,8 +354,10 @@ def _not_read(text: str) -> tuple[str | None, bool]:
     words = _words_of(head)
     if len(words) < 40 and ":" in head:
         lines = [ln for ln in head.split("\n") if ln.strip()]
-        if len(lines) >= 2 and all(_EMPTY_FIELD.match(ln) for ln in lines):
-            return "boilerplate", False  # a template's headings with nothing filled in ("WINS:", "DEV PLAN:")
+        if len(lines) >= 2 and all(_EMPTY_FIELD.match(ln) for ln in lines[1:]) and (
+                _EMPTY_FIELD.match(lines[0]) or (len(lines) >= 3 and _TITLE.match(lines[0]))):
+            # a template's headings with nothing filled in ("WINS:", "DEV PLAN:"), under a title or not
+            return "boilerplate", False
     if len(words) < 40:  # a longer note is never boilerplate only
         stripped, n = _BOILER.subn(" ", text.lower())
         left = len(_WORD.findall(stripped))
@@ -476,6 +507,10 @@ def _join_speaker_lines(lines: list[str]) -> list[str]:
     return out
 
 
+#: Where a long dictated sentence with no punctuation is cut: before "and she ...", "and then ...".
+_RUN_ON = re.compile(r" (?=and (?:then )?(?:she|he|i|we|they|you)\b)| (?=then (?:she|he|i|we|they|you)\b)")
+
+
 def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
     """(original sentence, normalised sentence, line number) of the manager's words; whether the
     manager is in doubt; whether the note is a transcript."""
@@ -487,6 +522,11 @@ def _units(text: str) -> tuple[list[tuple[str, str, int]], bool, bool]:
     for i, (line, _who) in enumerate(turns):
         line = _BULLET.sub("", line)
         for s in _split_sentences(line):
+            if len(s) > 240 and "," not in s and s.count(" ") > 40:  # a dictated note with no punctuation
+                for part in _RUN_ON.split(s):
+                    if len(part) > 1:
+                        units.append((part, _normal(part), i))
+                continue
             if len(s) > 1 and not _HEADING_ONLY.match(s.lower()) and not (s.endswith(":") and s.count(" ") < 4):
                 units.append((s, _normal(s), i))
     return units, doubt, is_transcript
@@ -506,10 +546,14 @@ def _question_part(n: str) -> str | None:
     return s.strip(" \"'“”")
 
 
-def _gap(n: str) -> float:
-    cap = _CAP.search(n)
-    evident = None if cap else _SELF_EVIDENT.search(n)
-    if not (cap or evident):
+_UNSET = object()
+
+
+def _gap(n: str, indep: bool | None = None, cap=_UNSET) -> float:
+    if cap is _UNSET:
+        cap = _CAP.search(n)
+    evident = None if cap else _self_evident(n)
+    if not (cap or evident) and not (_REP_NEG_GATE(n) and _REP_SHORTFALL.search(n)):
         return NOTHING  # nothing a gap could be about (most sentences stop here)
     if _HAS_DIGIT(n) and _TOOL_METRIC.search(n) and not _PERSON.search(n):
         return NOTHING  # "Talk ratio 71%": the recorder's reading, not a gap the manager named (decision (g))
@@ -526,24 +570,34 @@ def _gap(n: str) -> float:
     if "need" in n or "have to" in n:
         n, k = _NO_NEED.subn(" ", n)  # "you don't need to do the negotiation" is no failure
         changed = changed or k > 0
+    if "n't" in n or " not " in n or "never" in n:
+        n, k = _NEGATED_FAILURE.subn(" ", n)  # "never once lost her cool", "didn't cave": a success
+        changed = changed or k > 0
+    if indep is None:
+        indep = _independent(n)
     success = False
-    if _may_be_independent(n) and _INDEP.search(n):  # "without me", "I wasn't on the call": independent use, not a shortfall
-        n = _INDEP.sub(" ", n)
-        success = changed = True
+    if indep:  # "without me", "I wasn't on the call", "ran it himself": independent use, not a shortfall
+        success = True
+        if _may_be_independent(n):
+            n, k = _INDEP.subn(" ", n)
+            changed = changed or k > 0
     if (success or (("agree" in n or " was " in n or " is " in n) and _INTENDED.search(n))) and not _FAILURE.search(n):
         return NOTHING  # a report of the skill used alone, or what was meant to happen, is no observed miss
     if changed:
         cap = _CAP.search(n)
-        evident = None if cap else _SELF_EVIDENT.search(n)
+        evident = None if cap else _self_evident(n)
     if not cap:
         if evident and (_REP_REF.search(n) or _INSTANCE.search(n)) and not n.endswith("?"):
             return SHOWN  # "you talked too much on the Fabrikam call"
+        if _rep_shortfall(n):
+            return SHOWN  # "you didn't screen on the one must-have", "he is not asking which lines are down"
         return NOTHING
     if n.rstrip(" \"'”)").endswith("?"):
         return NEAR_MISS  # a question names nothing: it asks or it tells (behaviour 2)
-    if _CUSTOMER_AGENT.search(n) and not _REP_REF.search(n[: cap.start()] + n[cap.end():]):
+    if (_CUSTOMER_AGENT.search(n) or (("customer" in n or "client" in n or "buyer" in n or "prospect" in n)
+                                     and _CUSTOMER_ACTS.search(n))) and not _REP_REF.search(n[: cap.start()] + n[cap.end():]):
         return NEAR_MISS  # a deal fact ("budget not confirmed by customer yet")
-    strong = _MANIFEST.search(n) or _SELF_EVIDENT.search(n)
+    strong = _MANIFEST.search(n) or _self_evident(n)
     if strong and _PRACTISED.search(n[: strong.start()]) and not re.search(r"\b(didn'?t|never|missed|skipped|forgot)\b", n):
         strong = None  # "we role-played negotiating without discounting": what was practised, not a miss
     if not strong and _WEAK.search(n) and not _PRAISE.search(n) and not _INDEP.search(n) \
@@ -560,6 +614,45 @@ def _gap(n: str) -> float:
     return NOTHING
 
 
+#: The rep as the subject of a negated or insufficient action: "you never gave a reason", "he is not asking
+#: which ...", "she has met only the buyer". The verb after the negation is any verb but those of
+#: :data:`coaching_lexicon.NOT_A_SHORTFALL` (a negated failure is a success: "didn't cave").
+_REP_SHORTFALL = re.compile(
+    r"(?<![\w'-])(?:you|he|she|the rep|rep|the seller|seller)(?: (?:also|still|just|again|really|even|basically|clearly|then))? "
+    r"(?:(?:didn'?t|did not|never|hasn'?t|has not|haven'?t|have not|wasn'?t|was not|is not|isn'?t|are not|aren'?t|were not|"
+    r"weren'?t)(?: (?:once|even|yet|really|properly|actually|been))? (?!" + _alt(L.NOT_A_SHORTFALL) + r"(?![\w]))[a-z]{3,}|"
+    r"(?:[\w'%-]+ ){1,8}?(?:without (?:first |even |ever )?\w+ing|before (?:to )?(?:understand|know|ask|confirm|qualif)\w*|"
+    r"before (?:the |their |any |anyone )?\w+ (?:had |has )?(?:even )?(?:confirm|agree|ask|rais|explain|said|told|mention|shar)\w*))")
+
+
+def _REP_NEG_GATE(n: str) -> bool:
+    """A cheap test before :data:`_REP_SHORTFALL`: a negation, "only"/"just", or "without"/"before"."""
+    return ("n't" in n or " not " in n or "never" in n or " only" in n or " just " in n or "without" in n or "before" in n) \
+        and ("you" in n or "he " in n or "rep" in n or "seller" in n)  # "he " is in "she " too
+
+
+def _rep_shortfall(n: str) -> bool:
+    """A shortfall in the rep's own action, with no capability word (the capability is the action):
+    a statement, not praise, not the rep's own diagnosis, not what someone should do."""
+    if n.endswith("?") or _PRAISE.search(n) or _INTENT.search(n) or _NOT_DONE_SESSION.search(n) or " yet" in n \
+            or _EXTERNAL_REASON.search(n):
+        return False
+    m = _REP_SHORTFALL.search(n)
+    return bool(m) and bool(_COUNTERPART.search(n) or _INSTANCE.search(n))
+
+
+_COUNTERPART = _words(L.COUNTERPART)
+#: A reason outside the rep's execution ("didn't meet the buyer because of the holidays").
+_EXTERNAL_REASON = re.compile(r"\b(?:because of|due to|on (?:leave|holiday|vacation|pto)|off sick|out sick|holidays?)\b")
+_NEGATED_FAILURE = re.compile(r"\b(?:didn'?t|did not|never|wasn'?t|was not|hasn'?t|has not|won'?t)(?: once| even| ever)? "
+                              + _alt(L.NEGATED_FAILURES) + r"(?![\w])")
+
+
+#: Not a shortfall in the rep's execution: the manager's session, the rep not needing help.
+_NOT_DONE_SESSION = re.compile(r"\b(?:should|must|need to|needs to|have to|has to|next time|time (?:for|to)|get (?:to|round|"
+                               r"around))(?![\w-])")
+
+
 def _gap_pair(first: str, second: str) -> float:
     """A point made over two sentences: an evaluation of a capability ("That's a discovery gap.")
     beside the observed instance ("On Acme you never asked who signs.")."""
@@ -573,11 +666,17 @@ def _gap_pair(first: str, second: str) -> float:
     if _POINTS_BACK.match(second) and _EVAL.search(second) and _CAP.search(first) and _REP_REF.search(first) \
             and not first.rstrip(" \"'”)").endswith("?") and not _PRAISE.search(first) and not _INDEP.search(first):
         return SHOWN
+    # "You talked through the whole call. That's your listening.": the observation, then the capability it shows
+    if _POINTS_BACK.match(second) and _CAP.search(second) and not _PRAISE.search(second) and not _PRAISE.search(first) \
+            and not first.rstrip(" \"'”)").endswith("?") and not _independent(first) \
+            and (_rep_shortfall(first) or _self_evident(first)
+                 or (_REP_REF.search(first) and (_MANIFEST.search(first) or _WEAK.search(first)))):
+        return SHOWN
     return NOTHING
 
 
 def _asked(n: str, direct: bool) -> float:
-    if "?" not in n and not _ASK_GATE.search(n):
+    if "?" not in n and not (_ASK_PRE.search(n) and _ASK_GATE.search(n)):
         invite = _INVITE.search(n) if " me " in n else None
         if not invite:
             return NOTHING
@@ -621,7 +720,8 @@ def _asked(n: str, direct: bool) -> float:
     ask = _ASK.search(n)
     if ask:
         rest = n[ask.end():]
-        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|you|rep|seller|the rep)\s+(also\s+)?$", n[: ask.start()]):
+        if re.match(r"\s*me\b", rest) or re.search(r"\b(he|she|they|you|rep|seller|the rep|himself|herself|themselves|yourself)\s+(also\s+)?$",
+                                                                   n[: ask.start()]):
             return NOTHING  # the rep asking
 
         if _TOLD_FIRST.search(n[: ask.start()]):
@@ -639,59 +739,95 @@ def _asked(n: str, direct: bool) -> float:
     return NOTHING
 
 
-def _plan(n: str) -> float:
+#: A customer's practice, a workshop that is a place, a simulation sent to a customer: not practice.
+_NOT_PRACTICE = _words(L.NOT_PRACTICE)
+_AMBIGUOUS_PRACTICE = frozenset(("practice", "practise", "workshop", "training", "simulation", "module", "course", "exercise"))
+#: Practice going on since an earlier session ("he's been shadowing Raj since our last 1:1"): tracking, not a plan.
+_ONGOING_PRACTICE = re.compile(r"\b(?:has|have|had|is|was|were|'s|he|she) been (?:\w+ )?(?:shadow|practi|role|drill|train|work)")
+#: A plan named as what is followed up ("since the IDP review", "follow-up on the goal from his PDP"): tracking.
+_PLAN_BACKREF = re.compile(r"\b(?:since|follow(?:ed|ing)?[- ]?up on|from|after|as agreed in|check(?:ed)? (?:on|of))"
+                           r" (?:[\w'-]+ ){0,4}?(?:idp|pdp|development plan|dev plan|growth plan|development goals?|goal)\b")
+#: Something ahead: a plan being made, not only looked back on.
+_FORWARD = re.compile(r"\b(?:will|'ll|next|new|add(?:ed|ing|s)?|updat\w*|set|put|going to|let'?s|revisit\w*|due|agreed)\b")
+#: Going over the rep's work again at a later session ("we'll look at her next business case at our next 1:1").
+_FUTURE = re.compile(r"\b(?:will|'ll|let'?s|going to|we look|we go|we listen)\b")
+
+
+def _plan(n: str, cap=_UNSET) -> float:
     if not _PLAN_GATE.search(n):
         return NOTHING
+    if cap is _UNSET:
+        cap = _CAP.search(n)
     plan = _PLAN.search(n)
     if plan and not _DEAL_PLAN.fullmatch(plan.group(0)):
         if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
+        if _PLAN_BACKREF.search(n) and not _FORWARD.search(n):
+            return NEAR_MISS  # "follow-up on the goal from his PDP": the plan looked back on (tracking), not tied now
         if _TOPIC_ONLY.search(n) and not (_PRACTICE.search(n) or _REVISIT_WORD.search(n) or _PLAN_ACT.search(n)):
             return NEAR_MISS  # "the meeting covered the pipeline and her development goals": a topic, not a tie
         return SHOWN
-    practice = _PRACTICE.search(n)
-    if practice and _PAST_PRACTICE.search(n) and not _REVISIT_WORD.search(n):
-        return NOTHING  # "since our role play": tracking what was practised, not a plan
+    practice = _PRACTICE.search(n) or ("call review" in n and _CALL_REVIEWS.search(n))
+    if practice and practice.group(0).rstrip("s") in _AMBIGUOUS_PRACTICE and _NOT_PRACTICE.search(n):
+        practice = _PRACTICE.search(_NOT_PRACTICE.sub(" ", n))  # "the practice manager", "with the workshop"
+    if practice and (_PAST_PRACTICE.search(n) or ("been" in n and _ONGOING_PRACTICE.search(n))) \
+            and not _REVISIT_WORD.search(n):
+        return NOTHING  # "since our role play", "he's been shadowing": tracking what was practised, not a plan
     if practice:
         if _NOT_DONE.search(n) or _TENTATIVE.search(n):
             return NEAR_MISS
-        if _manager_does(n) and not _CAP.search(n):
+        if _manager_does(n) and not cap:
             return NOTHING  # "I'll run the exec call Thursday, you can shadow": the manager doing the deal
         if re.search(r"\b(practi[cs]ed|role[- ]?played|trained)\b", n) and not _REVISIT.search(n):
             return NOTHING  # past practice: tracking, not a plan
-        if not (_CAP.search(n) or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow", n)):
+        if not (cap or _SKILL_REF.search(n) or re.search(r"role[- ]?play|roleplay|shadow|mock", n)):
             return UNSURE  # practice of what? ("training on the new CRM next week")
         if _REVISIT.search(n) or re.search(r"\b(will|'ll|going to|let'?s|assigned|booked|scheduled|enrolled|"
                                             r"signed up|agreed|set)\b", n):
             return LIKELY
         return NEAR_MISS  # practice with no date and no revisit is a one-off comment (decision (d))
-    if _CAP.search(n) and re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
-                                    r"again|check back)\b", n) and not _DEAL.search(n):
-        return LIKELY
+    if cap and (re.search(r"\b(revisit|review (it|this|that) (in|at|on)|come back to|look(ing)? at it "
+                                     r"again|check back)\b", n) or (_FUTURE.search(n) and _REVISIT_WORD.search(n))) \
+            and not _DEAL.search(n) and not _manager_does(n):
+        return LIKELY  # a capability and a later session to go over it again
     if re.search(r"\bplan\b", n) and _DEAL.search(n) and not _DEAL_PLAN.search(n):
         return UNSURE
     return NOTHING
 
 
 #: Every phrase of :data:`coaching_lexicon.INDEPENDENT` holds one of these (a cheap test before the pattern).
-_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "unaided", "unassisted", "unprompted", "unsupported", "no ",
+_INDEP_KEYS = ("alone", "solo", "own", "indep", "without", "i didn't", "i did not", "i never", "didn't need", "did not need",
+               "never needed", "didn't call", "did not call", "never called", "didn't ask", "did not ask", "never asked",
+               "didn't escalate", "did not escalate", "didn't involve", "did not involve", "unaided", "unassisted", "unprompted", "unsupported", "no ",
                "w/o", "i was", "i not", "i only", "i just", "sel")
 
 
+_INDEP_GATE = re.compile("|".join(map(re.escape, _INDEP_KEYS)))
+
+
 def _may_be_independent(n: str) -> bool:
-    return any(k in n for k in _INDEP_KEYS)
+    return _INDEP_GATE.search(n) is not None
+
+
+#: The customer as the subject of the clause a reflexive ends.
+_CUSTOMER_SUBJECT = re.compile(r"\b(?:customer|client|buyer|prospect)s?(?:'s? \w+)? (?:\w+ed|\w+s|did|had|was|were|went|found|"
+                               r"saw|made|took|got|knew|came)\b[^,;:.]*$")
+#: "on price alone" is "only", not independence.
+_ALONE_AS_ONLY = re.compile(r"\bon (?:the )?(?!(?:you|him|her|them|his|her|their|your|own)\b)[a-z]+ alone\b")
 
 
 def _independent(n: str) -> bool:
     """Independent use: "alone", "without me", "no help from me", or a reflexive after what the rep did
     ("he set that up himself"), not an emphatic one ("the CFO herself joined")."""
-    if _may_be_independent(n) and _INDEP.search(n):
+    if _may_be_independent(n) and _INDEP.search(_ALONE_AS_ONLY.sub(" ", n) if "alone" in n else n):
         return True
-    if "sel" not in n:
+    if "self" not in n and "selves" not in n:
         return False
     m = _REFLEXIVE_ANY.search(n)
     if not m:
         return False
+    if _CUSTOMER_SUBJECT.search(n, max(0, m.start() - 80), m.start()):
+        return False  # "the client found out about it themselves": the customer, not the rep
     before = n[: m.start()].split()[-3:]
     if not before or _SELF_OBJECT.search(" ".join(before)):
         return False  # "he saw it himself", "record himself": the reflexive is an object, not independence
@@ -701,19 +837,21 @@ def _independent(n: str) -> bool:
                 and after and after.group(1) not in _CLAUSE_GO_ON)
 
 
-def _tracked(n: str, indep: bool | None = None) -> float:
+def _tracked(n: str, indep: bool | None = None, earlier_before: bool = False) -> float:
     if indep is None:
         indep = _independent(n)
     if not indep:
-        return NEAR_MISS if (_MOVED.search(n) and _EARLIER.search(n)) else NOTHING
-    if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b", n) \
+        return NEAR_MISS if (_MOVED_PRE.search(n) and _MOVED.search(n) and _EARLIER.search(n)) else NOTHING
+    if re.search(r"\b(didn'?t|did not|no time to|forgot to|never) (check|ask|follow|review|get to|listen)\b"
+                 r"(?! (?:me|us|anyone|for|the manager|manager|(?:her|his|their) (?:manager|coach))\b)", n) \
             or re.search(r"\b(will|'ll|going to|plan to|next time i) (check|see|ask|review|listen)\b", n) \
             or _NO_TIME.search(n) or _DEFERRED.search(n):
         return NEAR_MISS
     if _FIRST_PERSON_ACT.search(n) and not re.search(r"\bwithout me\b", n):
         return NEAR_MISS
-    earlier, check, apply = _EARLIER.search(n), _CHECK.search(n), _APPLY.search(n)
-    if not (_CAP.search(n) or _SKILL_REF.search(n)):  # on his own, but doing what? ("ran the team meeting")
+    earlier, check, apply = _EARLIER.search(n) or earlier_before, _CHECK.search(n), _APPLY.search(n)
+    # on his own, but doing what? ("ran the team meeting"); a practice names what ("we practised asking for referrals")
+    if not (_CAP.search(n) or _SKILL_REF.search(n) or _PRACTISED.search(n) or _PRACTICE.search(n)):
         return UNSURE if earlier and (apply or check) else NOTHING
     if earlier and (apply or check):
         return SHOWN
@@ -731,13 +869,24 @@ def _tracked(n: str, indep: bool | None = None) -> float:
 def _scores(n: str, direct: bool) -> tuple[dict[str, float], bool]:
     """The four rules on one sentence, and whether it shows an independent use (for two-sentence points)."""
     indep = _independent(n)
-    return {"named_specific_gap": _gap(n), "tied_to_plan": _plan(n), "tracked_application": _tracked(n, indep),
+    cap = _CAP.search(n)
+    return {"named_specific_gap": _gap(n, indep, cap), "tied_to_plan": _plan(n, cap), "tracked_application": _tracked(n, indep),
             "asked_before_telling": _asked(n, direct=direct)}, indep
 
 
 def _pair_flags(n: str, indep: bool) -> tuple[bool, bool]:
     """What a two-sentence point needs of a sentence: an evaluated capability, an independent use."""
-    return bool(_EVAL.search(n)), indep
+    return bool(_EVAL.search(n) or (_POINTS_BACK.match(n) and _CAP.search(n))), indep
+
+
+#: How many of the manager's units after a reference to an earlier session ("the thing from our last
+#: call") an independent use still answers it.
+BACK_REFERENCE_REACH = 3
+
+
+def _MOVED_ONLY(n: str) -> bool:
+    """A back-reference to a deal ("last week you said Acme would sign"), not to a skill."""
+    return bool(_MOVED.search(n)) and not (_CAP.search(n) or _PRACTICE.search(n) or _PRACTISED.search(n))
 
 
 def read_note(text: str | None) -> dict:
@@ -762,6 +911,7 @@ def read_note(text: str | None) -> dict:
     prev_flags: tuple[bool, bool] | None = None
     seen: dict[str, tuple[dict, bool]] = {}  # a sentence said twice in one note is read once
     prev_indep = False
+    recent: list[str] = []  # the last few units, for a reference to an earlier session
     for orig, n, line in units:
         hit = seen.get(n)
         if hit is None:
@@ -782,6 +932,15 @@ def read_note(text: str | None) -> dict:
                         scores[b] = joined
                         if best[b][0] < joined:
                             best[b] = (joined, prev[0] + " " + orig)
+        if indep and recent and scores["tracked_application"] < PRESENT_FROM \
+                and any(_EARLIER.search(r) and not _MOVED_ONLY(r) for r in recent):
+            # "First, the thing from our last call. [...] She said you handled his questions by yourself."
+            joined = _tracked(n, indep, earlier_before=True)
+            if joined >= PRESENT_FROM:
+                scores["tracked_application"] = joined
+        recent.append(n)
+        if len(recent) > BACK_REFERENCE_REACH:
+            del recent[0]
         for b, conf in scores.items():
             if conf > best[b][0]:
                 best[b] = (conf, orig)

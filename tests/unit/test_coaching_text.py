@@ -723,6 +723,10 @@ def test_the_fast_tests_before_the_patterns_never_hide_a_match():
 
     for phrase in lexicon.INDEPENDENT:
         assert any(k in phrase for k in reader._INDEP_KEYS), phrase
+    for phrase in lexicon.DEAL_MOVED:
+        assert any(k in phrase for k in reader._MOVED_KEYS), phrase
+    for phrase in lexicon.ASK_VERBS + lexicon.ASK_FIRST:
+        assert any(k in phrase for k in reader._ASK_KEYS), phrase
     for text in [t for t, _, _ in TUNE_RULES] + [t for t, _ in OWN_NOTES]:
         n = reader._normal(text)
         assert not reader._INDEP.search(n) or reader._may_be_independent(n), text
@@ -779,3 +783,103 @@ def test_decision_h_two_words_are_too_short():
     assert read_note("Good 1:1")["text_status"] == "not read: too short"
     assert read_note("Solid session")["text_status"] == "not read: too short"
     assert read_note("1:1 - meeting held")["text_status"] == "not read: boilerplate"
+
+
+# ----------------------------------------------------------------------------- second round (tune2)
+#: Rules generalised on a third hand-written file, each with sentences of our own (other words,
+#: same structure) and a near miss. None of these is a sentence of the hand-written sets.
+TUNE2_RULES = [
+ # gap: the rep as subject of a negated action, whatever the verb (the action is the capability)
+ ("On the Halvard visit you never checked which sites were already tied in elsewhere.", G, True),
+ ("She didn't verify the headcount figures the HR lead gave her, so the estimate was off.", G, True),
+ ("He is not checking which printers they lease, direct he sends the catalogue.", G, True),
+ ("On the Tarrant visit he is showing the full catalogue before to know what their plant repairs.", G, True),
+ ("She didn't cave when the buyer threatened to walk.", G, False),
+ ("You didn't have time to prep the Oslo call, fair enough.", G, False),
+ # gap: contact with one person only; a percentage given away
+ ("He has spoken only to the office manager in five visits.", G, True),
+ ("The rep knocked off 12% on the first call with nothing in return.", G, True),
+ ("Only the office manager replied to the invite.", G, False),
+ # gap: an observation, then "That's <capability>" pointing back at it
+ ("You wrote the bid without the client's scoring sheet. That's tender qualification.", G, True),
+ ("You talked for the entire demo and the buyer got two sentences in. That's your listening.", G, True),
+ ("Great work on the bid. That's tender qualification.", G, False),
+ # gap: independence in the manager's words is no shortfall; the customer as actor is a deal fact
+ ("Heard from the partner on the call that you handled the security questions by yourself and didn't need the SE.", G, False),
+ ("I did not intervene once; she ran the pricing talk herself.", G, False),
+ ("She did not ask us for input on the budget in any renewal this month.", G, False),
+ ("The payback model held up and the client's CFO accepted it without changes.", G, False),
+ # gap: a negated action needs someone on the buyer's side or an instance; a negated failure is a success
+ ("He didn't hit quota this quarter.", G, False),
+ ("You haven't sent the proposal yet.", G, False),
+ ("He didn't meet the buyer this week because of the holidays.", G, False),
+ ("She didn't hand the prospect a reason to meet again.", G, True),
+ ("You never once lost your cool with the buyer.", G, False),
+ ("She never skipped the discovery questions on any call.", G, False),
+ ("She didn't let the buyer finish on the Corvid call.", G, True),
+ # plan: a capability and a later session to go over it again, with a commitment
+ ("Let's go through your next two cold-call openers together in our next session.", P, True),
+ ("He'll run three mock renewal calls with Priya; we listen back next session.", P, True),
+ ("We agreed on two call reviews a month on qualification, first one on the 9th.", P, True),
+ ("We'll look at the Orbis proposal at our next 1:1.", P, False),
+ # plan: a practice word that is a customer's business, a place or an artefact sent to a customer
+ ("The practice owner wants the trial extended to Friday.", P, False),
+ ("I'll sort the loaner with the workshop on Monday.", P, False),
+ ("Send the savings simulation to the buyer by Wednesday.", P, False),
+ # plan: practice going on, or a plan looked back on, is tracking; looked back on and carried forward is a plan
+ ("She's been role-playing the renewal call with Tom since our last session.", P, False),
+ ("Follow-up on the negotiation goal from her IDP.", P, False),
+ ("Negotiation goal from her IDP carried forward, next review on 3 June.", P, True),
+ # tracks: what was practised names the skill; an earlier reference a few units before still counts
+ ("A month back we role-played requesting introductions. Has she requested one by herself since?", T, True),
+ ("He has been shadowing Mia since our last session and last week did the Quarry kickoff without her.", T, True),
+ ("Manager: Let's start with what we role-played last month.\nRep: OK.\nManager: Your SE told me you ran the "
+  "security questions on your own on Friday.", T, True),
+ ("Manager: Last week you said Corvid would sign.\nRep: It did.\nManager: You ran the renewal call on your own too.",
+  T, None),
+ ("Since the March role play she has run each renewal herself and didn't ask us for input.", T, True),
+ # tracks: a reflexive of the customer, "on price alone"
+ ("Since the pricing session she missed the budget question and the buyer raised it themselves at the end.", T, False),
+ ("Last session we set the goal; on the Corvid call he competed on price alone.", T, False),
+ # asks: a status question in other words; reflection on the rep's own reasoning or on what was different
+ ("Manager: Where do things stand with Harlow?", A, False),
+ ("Asked her how she chooses which deals go in best case before I said anything.", A, True),
+ ("Manager: What was different for you on this renewal compared with the last one?", A, True),
+]
+
+
+@pytest.mark.parametrize("text,behaviour,expected", TUNE2_RULES,
+                         ids=[f"{i}-{b[:5]}" for i, (_, b, _) in enumerate(TUNE2_RULES)])
+def test_tune2_rules(text, behaviour, expected):
+    assert shown(text, behaviour) is expected
+
+
+def test_a_dictated_note_with_no_punctuation_gives_a_clause_as_evidence():
+    note = ("voice note for Sam one to one we went back over the cold call practice from last month and he played "
+            "me two calls from this week and on the second one he handled the gatekeeper all by himself asked the "
+            "gatekeeper when the director is free and what they'd change about their supplier and then we spent "
+            "the rest of the time on his leave dates and the team offsite plans for spring")
+    r = read_note(note)
+    assert r[T] is True and r[A] is False
+    assert "leave dates" not in r[f"{T}_evidence"] and len(r[f"{T}_evidence"]) < len(note)
+
+
+def test_the_evaluation_tool_scores_each_file_apart():
+    """--by-file: one row per hand-written file (the prefix of note_id), for leave-one-file-out checks."""
+    from tools.notes_eval import by_file
+
+    df = pd.DataFrame({
+        "note_id": ["w1-001", "w1-002", "w2-001"], "form": ["note"] * 3,
+        "text": ["You skipped the economic buyer on Globex.", "Good energy today, keep it up.",
+                 "On Corvid you never confirmed who signs."],
+        G: ["yes", "no", "yes"], A: ["no"] * 3, P: ["no"] * 3, T: ["no"] * 3})
+    lines = by_file(df, read_notes(df["text"])).splitlines()
+    assert [ln.split()[:2] for ln in lines[1:]] == [["w1", "2"], ["w2", "1"]]
+
+
+def test_an_empty_template_under_a_title_is_boilerplate():
+    """A title line, then headings with nothing filled in: nothing to read."""
+    assert read_note("Weekly coaching notes - Dana\nWins:\nBlockers:\nDev plan:\nActions:")["text_status"] \
+        == "not read: boilerplate"
+    assert read_note("Weekly coaching notes - Dana\nWins: closed Orbis, she ran the pricing call alone\nBlockers:")[
+        "text_status"] == "read"
