@@ -145,9 +145,18 @@ def not_read_reasons(ws: Workspace, filters: Filters = Filters(), manager: str |
     return {str(r): int(n) for r, n in zip(rows["reason"], rows["n"], strict=True)}
 
 
+def any_read_from_text(ws: Workspace) -> bool:
+    """Whether any session's behaviour was read from notes (one cheap query, before per-manager work)."""
+    cols = " OR ".join(f"{quote_ident(reading_columns(b)[0])} = 'text'" for b in BEHAVIOURS)
+    return bool(ws.scalar(f"SELECT EXISTS (SELECT 1 FROM coaching_sessions WHERE {cols})"))
+
+
 def reading_counts(ws: Workspace, manager: str, filters: Filters = Filters()) -> dict[str, tuple[int, int]]:
     """Behaviour -> (sessions read confidently from the notes, readings uncertain) for one manager:
-    what the next-1:1 checklist says its behaviour items rest on."""
+    what the next-1:1 checklist says its behaviour items rest on (empty when no session's
+    behaviour was read from text: a log of flags only costs one query, not one per manager)."""
+    if not any_read_from_text(ws):
+        return {}
     s = reading_summary(ws, filters, manager)
     return {r.behaviour: (int(r.n_text), int(r.n_uncertain)) for r in s.itertuples()}
 

@@ -213,3 +213,18 @@ def test_the_notes_check_would_catch_a_page_that_selects_them():
                 'x.notes', 'SELECT * FROM coaching_sessions'):
         assert _SELECTS_NOTES.search(bad), bad
     assert not _SELECTS_NOTES.search("the sentence each reading rests on (never the whole note)")
+
+
+def test_a_log_of_flags_only_costs_one_query_for_the_checklist_basis(monkeypatch):
+    """reading_counts (called per manager by handouts and Manager detail) asks once whether any
+    reading came from text and stops there on a log of flags only (200 managers at 100% would
+    otherwise run 200 summaries)."""
+    from analytics.signals import coaching_text
+
+    ws = workspace_with(coaching_sessions=[
+        {"session_id": "S1", "manager": "Ann Lee", "rep": "Bo Chan", "session_date": "2026-01-05",
+         "named_specific_gap": True, "named_specific_gap_source": "export"}])
+    calls = []
+    monkeypatch.setattr(coaching_text, "reading_summary", lambda *a, **k: calls.append(a))
+    assert coaching_text.reading_counts(ws, "Ann Lee") == {}
+    assert calls == []
