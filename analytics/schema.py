@@ -784,6 +784,10 @@ PERSON_REFERENCES: dict[str, tuple[str, ...]] = {
     "development_actions": ("rep", "manager"),
 }
 
+#: Free-text columns whose line breaks mean something (a transcript's speaker turns, a note's
+#: bullets): kept at import (``analytics.ingest.values.parse_prose``), where every other text has
+#: its whitespace made one space.
+MULTILINE_COLUMNS: dict[str, tuple[str, ...]] = {"coaching_sessions": ("notes",), "activities": ("description",)}
 #: The four behaviours of a coaching session (columns of ``coaching_sessions``), in FRAMEWORK order.
 COACHING_BEHAVIOURS = ("named_specific_gap", "asked_before_telling", "tied_to_plan", "tracked_application")
 #: Where a behaviour's value came from (its ``<behaviour>_source``): the export's own flag, read

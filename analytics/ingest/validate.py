@@ -336,7 +336,8 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         if progress:
             progress(0.1 + 0.6 * i / max(1, len(mapped)), f"Reading {src}")
         text = raw.frame[src]
-        parsed = parse(col.type, text, MAX_NAME_CHARS if col.name in naming else None)
+        kind = "prose" if col.name in schema.MULTILINE_COLUMNS.get(table_name, ()) else col.type
+        parsed = parse(kind, text, MAX_NAME_CHARS if col.name in naming else None)
         typed[col.name] = parsed.values
         if col.name in emails:
             typed[col.name] = fold_emails(parsed.values)

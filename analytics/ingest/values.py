@@ -187,6 +187,34 @@ def parse_text(s: pd.Series, cap: int | None = None) -> Parsed:
     return clean_text(s, cap)
 
 
+#: Line breaks as one ``\n`` (Windows and old Mac ends, vertical tab, form feed, the separators
+#: Unicode and Word use); the rest of the whitespace, as in :data:`_SPACES_RE2`, made one space.
+_BREAKS_RE2 = r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\x{2028}\x{2029}]"
+_LINE_SPACES_RE2 = r"(?:[\t\x1f\p{Z}\x{200B}]){2,}|[\t\x1f\x{200B}]|[^\P{Z} ]"
+
+
+def parse_prose(s: pd.Series, cap: int | None = None) -> Parsed:
+    r"""Free text whose lines mean something (a transcript's speaker turns, a note's bullets:
+    ``schema.MULTILINE_COLUMNS``): cleaned as :func:`clean_text` does, except that line breaks are
+    kept, as one ``\n`` each, with the spaces around them and runs of more than one blank line
+    dropped. Vectorised in Arrow.
+
+    >>> parse_prose(pd.Series(["Manager: How did it go?\r\nRep:  Fine\u200b ok ", "  ", None])).values.tolist()
+    ['Manager: How did it go?\nRep: Fine ok', nan, nan]
+    """
+    arr = _as_arrow(s)
+    arr = pc.replace_substring_regex(arr, _INVISIBLE_RE2, "")
+    arr = _nfkc(arr)
+    arr = pc.replace_substring_regex(arr, _BREAKS_RE2, "\n")
+    arr = pc.replace_substring_regex(arr, _LINE_SPACES_RE2, " ")
+    arr = pc.replace_substring_regex(arr, r" ?\n ?", "\n")
+    arr = pc.replace_substring_regex(arr, r"\n{3,}", "\n\n")
+    arr = pc.utf8_trim(arr, " \n")
+    arr = pc.if_else(pc.fill_null(pc.greater(pc.binary_length(arr), 0), False), arr, pa.scalar(None, arr.type))
+    dtype = s.dtype if isinstance(s.dtype, pd.StringDtype) else "str"
+    return Parsed(pd.Series(pd.array(arr, dtype=dtype), index=s.index, name=s.name), pd.Series(False, index=s.index))
+
+
 def parse_id(s: pd.Series, cap: int | None = None) -> Parsed:
     """Identifiers are never re-cased; they are normalised as names are (:func:`clean_text`), so
     that an owner written as an ID finds the roster's ID whichever way each file spaced it."""
@@ -586,6 +614,7 @@ def parse_date(s: pd.Series) -> Parsed:
 
 PARSERS = {
     "text": parse_text,
+    "prose": parse_prose,
     "id": parse_id,
     "date": parse_date,
     "timestamp": parse_datetime,

@@ -351,3 +351,28 @@ def test_many_notes_are_read_by_worker_processes_in_order(monkeypatch):
     shared = notes_import.read_texts(texts, steps.append)
     pd.testing.assert_frame_equal(shared, here)
     assert steps[-1] == 1.0 and len(steps) == 6
+
+
+def test_the_import_reads_the_notes_as_written_line_breaks_and_all():
+    """A transcript's speaker turns and a note's bullets are lines: the import keeps them
+    (``schema.MULTILINE_COLUMNS``) and reads exactly what the reader reads on the raw text. Before,
+    every text had its whitespace made one space, so a transcript reached the reader as one line
+    and its rep turns read as uncertain manager evidence."""
+    from analytics.ingest.coaching_text import read_notes
+    from tests.coaching_notes_written import load
+
+    notes = load()
+    notes = notes[notes["form"].isin(["transcript", "note"])].head(120).reset_index(drop=True)
+    frame = pd.DataFrame({"Session ID": [f"S{i:04d}" for i in range(len(notes))], "Manager": "Dana Kim",
+                          "Rep": "Sam Lee", "Session Date": "2026-03-02",
+                          "Notes": notes["text"].fillna("").str.replace("\n", "\r\n", regex=False)})
+    ws = Workspace()
+    report = import_file(ws, analyse_file("log.csv", frame.to_csv(index=False).encode()))
+    assert report.rows_loaded == len(notes)
+    got = ws.query("SELECT * FROM coaching_sessions ORDER BY session_id")
+    assert got["notes"].fillna("").str.contains("\n").sum() >= 0.8 * notes["text"].fillna("").str.contains("\n").sum()
+    assert not got["notes"].fillna("").str.contains("\r").any()
+    direct = read_notes(notes["text"])
+    for b in schema.COACHING_BEHAVIOURS:
+        assert got[b].astype("boolean").fillna(False).tolist() == direct[b].fillna(False).tolist(), b
+        assert got[b].isna().sum() == direct[b].isna().sum(), b
