@@ -18,6 +18,7 @@ from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics.store.caching import one_run
+from ui.session import released_notice
 
 log = logging.getLogger("bench_strength")
 
@@ -100,6 +101,9 @@ def run_page(page: StreamlitPage) -> None:
     """Run the page ``st.navigation`` chose inside the frame: one page-run store, one error boundary."""
     # one run of the page computes each shared building block once (analytics.store.caching)
     with one_run():
+        notice = released_notice()
+        if notice:
+            st.warning(notice, icon=":material/cloud_off:")
         try:
             page.run()
         except Exception as exc:  # noqa: BLE001 - the last line of defence for the page

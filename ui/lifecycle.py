@@ -107,6 +107,18 @@ class Janitor:
                     entry.disconnected_since = now
                 if now - entry.disconnected_since >= self.release_after:
                     due.append((sid, self._sessions.pop(sid)))
+        released: list[tuple[str, _Tracked]] = []
+        for sid, entry in due:
+            # a browser that came back since the look above keeps its session and workspace
+            # (Streamlit resumes it; forgetting it now would close the data under a live tab)
+            if self._is_active(sid):
+                entry.disconnected_since = None
+                with self._lock:
+                    kept = self._sessions.setdefault(sid, _Tracked())
+                    kept.refs.extend(r for r in entry.refs if r() is not None and r not in kept.refs)
+                continue
+            released.append((sid, entry))
+        due = released
         for sid, entry in due:
             try:
                 self._forget(sid)

@@ -29,6 +29,11 @@ DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 DEMO_LABEL = "Demo: Northwind Cloud (fictional sales organisation)"
 WS_KEY = "workspace"
 REPORTS_KEY = "import_reports"
+#: set when this session's workspace was found released under it (see get_source_workspace)
+RELEASED_KEY = "workspace_released"
+RELEASED_NOTICE = ("This tab lost its connection to the server for longer than the server keeps a closed tab's "
+                   "data, so the files loaded in it were released and it has reopened on the demo. A workspace "
+                   "file saved earlier opens again on the Data page; anything not saved needs loading again.")
 
 
 def _demo_digest() -> str:
@@ -64,11 +69,22 @@ def get_source_workspace() -> Workspace:
     """This session's workspace as loaded (real names), opened on the demo the first time.
     Only the Data page reads it: it is where files are loaded into and saved from."""
     ws = st.session_state.get(WS_KEY)
+    if ws is not None and ws.closed:
+        # released by ui.lifecycle while this session was away (its browser came back just as the
+        # release ran): never draw from a closed workspace; say so once and start on the demo
+        st.session_state[RELEASED_KEY] = True
+        st.session_state.pop(REPORTS_KEY, None)
+        ws = None
     if ws is None:
         ws = open_demo()
         st.session_state[WS_KEY] = ws
         lifecycle.track(ws)
     return ws
+
+
+def released_notice() -> str | None:
+    """The notice for a session whose data was released under it, once (None otherwise)."""
+    return RELEASED_NOTICE if st.session_state.pop(RELEASED_KEY, False) else None
 
 
 def get_workspace() -> Workspace:

@@ -149,3 +149,25 @@ def test_memory_is_handed_back_once_per_sweep_that_released_something(world):
     assert sorted(janitor.sweep()) == ["tab-a", "tab-b"]
     assert len(calls) == 1
     return_memory()  # the real one runs on this platform without error
+
+
+def test_a_session_whose_browser_comes_back_during_the_sweep_is_not_released():
+    """The race the isolation test once met: the tab was seen gone long enough, but its browser
+    reconnected before the release ran; the session must keep its workspace and stay tracked."""
+    clock = Clock()
+    checks: list[str] = []
+
+    def is_active(sid: str) -> bool:
+        checks.append(sid)
+        return len(checks) > 2  # gone at the first two looks, back at the check before release
+
+    forgotten: list[str] = []
+    janitor = Janitor(is_active, forgotten.append, release_after=60, clock=clock)
+    ws = Workspace()
+    janitor.track("tab-a", ws)
+    assert janitor.sweep() == []
+    clock.now += 60
+    assert janitor.sweep() == []
+    assert forgotten == [] and not ws.closed
+    assert janitor.tracked_sessions() == 1
+    ws.close()
