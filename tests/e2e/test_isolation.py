@@ -77,12 +77,12 @@ class Session:
         self.page.goto(f"{url}/data")
         wait_for_app_run(self.page)
         # a new session opens on the demo, whatever another session has loaded
-        expect(self.page.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
+        expect(self.page.get_by_text("Demo: Northwind Cloud").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
         self.page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(f) for f in self.files])
         wait_for_app_run(self.page)
         self.page.get_by_role("button", name="Load 2 files into the workspace").click()
         wait_for_app_run(self.page)
-        expect(self.page.get_by_text(f"deals-{self.marker}.csv: 6 rows read · 6 loaded · 0 rejected")).to_be_visible()
+        expect(self.page.get_by_text(f"deals-{self.marker}.csv: 6 rows read · 6 loaded · 0 rejected")).to_be_visible(timeout=RUN_TIMEOUT_MS)
 
     def go(self, link: str, slug: str) -> None:
         go(self.page, link, slug)
@@ -188,7 +188,7 @@ def test_a_reloaded_tab_starts_on_the_demo_not_on_the_released_upload(browser, s
         wait_for_log(server, RELEASED, server.log().count(RELEASED) + 1, timeout_s=RELEASE_AFTER_S + 20)
         s.page.goto(server.url)
         wait_for_app_run(s.page)
-        expect(s.page.get_by_text("Demo: Northwind Cloud").first).to_be_visible()
+        expect(s.page.get_by_text("Demo: Northwind Cloud").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
         assert s.marker not in s.page.content()
     finally:
         s.context.close()
