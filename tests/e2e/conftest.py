@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("BENCH_CHROMIUM", "/usr/bin/chromium")
@@ -35,6 +35,10 @@ HEALTH_WITHIN_S = 2.0
 
 pytestmark = pytest.mark.e2e
 
+
+#: an ``expect`` waits this long by default (Playwright's own default is 5 s): on a CI machine at
+#: load 15+ a page's run after a click has taken longer, and a passing expectation returns at once
+expect.set_options(timeout=20_000)
 
 def free_port() -> int:
     with socket.socket() as s:
