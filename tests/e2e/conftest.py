@@ -40,6 +40,7 @@ pytestmark = pytest.mark.e2e
 #: load 15+ a page's run after a click has taken longer, and a passing expectation returns at once
 expect.set_options(timeout=20_000)
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
