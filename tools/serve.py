@@ -11,8 +11,9 @@ cookie), sends new sessions to the least busy process and checks every process's
 * it gives every process the same cookie secret, generated for this start and never written to
   disk (``STREAMLIT_SERVER_COOKIE_SECRET`` in the children's environment, so it is not on a
   command line either): a signed cookie (sign-in) stays valid whichever process reads it;
-* it tells each process its node name and the sticky cookie's name (``BENCH_NODE``,
-  ``BENCH_NODE_COOKIE``), so a session moved off a stopped process can say so (``ui/cluster.py``);
+* it tells each process its node name and the name of the cookie in which the balancer records
+  the process of a tab's websocket (``BENCH_NODE``, ``BENCH_NODE_COOKIE``), so a session moved
+  off a stopped process can say so (``ui/cluster.py``);
 * it restarts a process that exits on its own after :data:`RESTART_BACKOFF_S` (the balancer's
   health check brings it back into rotation), and on Ctrl-C / SIGTERM stops the balancer and
   every process (each in a process group of its own, so their children go too).
@@ -63,8 +64,10 @@ TEMPLATE = ROOT / "deploy" / "haproxy.cfg"
 STREAMLIT_CONFIG = ROOT / ".streamlit" / "config.toml"
 HAPROXY = os.environ.get("BENCH_HAPROXY") or shutil.which("haproxy") or "/usr/sbin/haproxy"
 
-#: the sticky cookie's name (HAProxy inserts it; the app reads it)
+#: the sticky cookie's name (HAProxy inserts it)
 COOKIE = "bench_node"
+#: the cookie HAProxy writes on a websocket's handshake: the process that holds the tab's session
+WS_COOKIE_SUFFIX = "_ws"
 #: seconds before a process that exited on its own is started again
 RESTART_BACKOFF_S = 2.0
 #: seconds a process may take to answer its health check at start
@@ -186,10 +189,9 @@ def render_config(*, port: int, stats_port: int, servers: Sequence[tuple[str, in
                   cookie: str = COOKIE, max_body: int | None = None, template: Path = TEMPLATE) -> str:
     """``deploy/haproxy.cfg`` with its @NAME@ placeholders filled (``servers``: name, port)."""
     app = "\n".join(f"    server {name} 127.0.0.1:{p} check cookie {name}" for name, p in servers)
-    probes = "\n".join(f"    server {name} 127.0.0.1:{p} track app/{name}" for name, p in servers)
     values = {"PORT": str(port), "BIND": bind, "STATS_PORT": str(stats_port), "COOKIE": cookie,
               "MAX_BODY": str(max_body_bytes() if max_body is None else max_body),
-              "SERVERS": app, "PROBES": probes}
+              "SERVERS": app}
     text = template.read_text()
     for name, value in values.items():
         text = text.replace(f"@{name}@", value)
@@ -309,7 +311,7 @@ class Cluster:
             if key in os.environ:
                 env[key] = os.environ[key]
         env.update(given)
-        env.update({"BENCH_NODE": node.name, "BENCH_NODE_COOKIE": self.cookie,
+        env.update({"BENCH_NODE": node.name, "BENCH_NODE_COOKIE": self.cookie + WS_COOKIE_SUFFIX,
                     "STREAMLIT_SERVER_COOKIE_SECRET": self._secret})
         return env
 
@@ -450,10 +452,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the balancer's interface (default 127.0.0.1; 0.0.0.0 to serve other machines)")
     args, extra = parser.parse_known_args(argv)
 
-    def on_term(signum, frame):  # SIGTERM as Ctrl-C: leave the with-block, stopping everything
+    def on_stop(signum, frame):  # leave the with-block, which stops everything
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_term)
+    # Ctrl-C, SIGTERM, a closed terminal; SIGINT set explicitly, as a shell starting the command in
+    # the background (`make serve &`) hands it down ignored
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_stop)
     cluster = Cluster(n=args.processes, port=args.port, bind=args.bind, extra_args=extra, quiet=False)
     print(f"Starting {args.processes} app process(es) behind HAProxy ({HAPROXY})...", flush=True)
     try:
