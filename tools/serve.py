@@ -23,10 +23,12 @@ The API (the load test and the tests use it; keep it stable)
 >>> with Cluster(n=2, port=0) as c:            # doctest: +SKIP
 ...     c.url                                  # the balancer: 'http://127.0.0.1:41234'
 ...     [(n.name, n.port, n.pid) for n in c.nodes]
-...     c.kill("app1")                         # SIGKILL the process (and its children)
+...     c.kill("app1")                         # SIGKILL the process (and its children), as a crash
+...     c.node("app1").restarts                # started again after the backoff (hold=s delays it)
 ...     c.wait_status("app1", "DOWN")          # seconds until the balancer took it out
 ...     c.status()                             # {'app1': 'DOWN', 'app2': 'UP'} (HAProxy's view)
-...     c.lb_pid, c.log("app2"), c.lb_log()
+...     c.lb_pid, c.log("app2"), c.lb_log()    # the balancer's pid; each process's and its log
+...     c.stats()                              # HAProxy's statistics CSV as dicts (c.stats_port)
 
 ``Cluster(n, port=0, *, bind="127.0.0.1", env=None, extra_args=(), restart=True,
 backoff=RESTART_BACKOFF_S, command=None, cookie=COOKIE)``: ``port=0`` picks a free port;
@@ -467,6 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for node in c.nodes:
                 print(f"  {node.name}: 127.0.0.1:{node.port} (pid {node.pid})")
             print(f"  balancer: pid {c.lb_pid}; statistics on http://127.0.0.1:{c.stats_port}/")
+            if args.bind != "127.0.0.1":
+                print(f"  listening on {args.bind}:{c.port} over plain HTTP: put TLS in front (docs/DEPLOY.md)")
             print(f"\nBench Strength is ready: {c.url}  (Ctrl-C stops it)", flush=True)
             while c._lb.poll() is None:
                 time.sleep(0.5)
