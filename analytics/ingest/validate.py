@@ -28,6 +28,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject
@@ -242,7 +243,12 @@ def _joined(frame: pd.DataFrame) -> pd.Series:
         return frame.iloc[:, 0].fillna("")  # one text key (an ID): as it is
     text = frame.astype("str").fillna("")
     first = text.iloc[:, 0]
-    return first.str.cat([text[c] for c in text.columns[1:]], sep="\x1f") if len(text.columns) > 1 else first
+    if len(text.columns) == 1:
+        return first
+    # in Arrow: pandas' ``first.str.cat(others, sep="\x1f")`` joined the cells a third as fast
+    cells = [pc.cast(_arrow_text(text.iloc[:, i]), pa.large_string()) for i in range(len(text.columns))]
+    joined = pc.binary_join_element_wise(*cells, pa.scalar("\x1f", pa.large_string()))
+    return pd.Series(pd.array(joined, dtype="str"), index=frame.index, name=first.name)
 
 
 def _mask(part: pd.Series | None, n: int) -> np.ndarray:

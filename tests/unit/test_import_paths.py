@@ -189,3 +189,18 @@ def test_imports_in_two_sessions_at_once_give_the_default_back_when_both_end():
         first.join()
         assert pa.default_memory_pool().backend_name == "jemalloc"  # the other ended first: still importing
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_composite_keys_are_joined_as_pandas_joined_them():
+    """A key of several columns is its cells' text joined by the unit separator, as pandas'
+    ``str.cat`` made it (categorical names, dates, blanks and missing values among them)."""
+    frame = pd.DataFrame({
+        "rep": pd.Series(["Ann", None, "Zoë 日本", "Ann"], dtype="category"),
+        "cycle": pd.Series(["Q1", "Q1", "", None], dtype="str"),
+        "on": pd.Series(pd.to_datetime(["2024-01-02", None, "2024-03-04", "2024-01-02"])),
+        "n": pd.Series([1, None, 3, 1], dtype="Int64")}).set_axis([4, 5, 6, 7])
+    text = frame.astype("str").fillna("")
+    expected = text["rep"].str.cat([text[c] for c in ("cycle", "on", "n")], sep="\x1f")
+    assert_frame_equal(validate._joined(frame).to_frame(), expected.to_frame())
+    assert expected.str.count("\x1f").eq(3).all() and expected.iloc[0].startswith("Ann\x1fQ1\x1f2024-01-02")
+    assert validate._joined(frame[["cycle"]]).tolist() == ["Q1", "Q1", "", ""]
