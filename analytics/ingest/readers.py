@@ -572,7 +572,7 @@ def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> R
         return "skip"
 
     # without a quote character no value can hold a line break, and Arrow splits the rows without
-    # tracking quotes: the same rows, at two thirds of the work (benchmarks/RESULTS.md)
+    # tracking quotes: the same rows, for less work (benchmarks/RESULTS.md)
     newlines_in_values = body.find(b'"', data_at, pad_at) >= 0
 
     def parse(threads: bool) -> pa.Table:
