@@ -33,7 +33,7 @@ from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject, read_export
 from analytics.ingest.recognise import Recognition, guess_mapping, missing_required, recognise, recognise_headerless
 from analytics.ingest.validate import LARGE, REPORT_COLUMNS, Prepared, prepare, unknown_people_warnings
 from analytics.ingest.wide import widen
-from analytics.store.memory import return_memory
+from analytics.store.memory import import_allocator, return_memory
 from analytics.store.workspace import Workspace
 
 Progress = Callable[[float, str], None]
@@ -203,6 +203,7 @@ def rejects_total(reports: list[ImportReport]) -> int:
     return sum(rep.rejects_total for rep in reports)
 
 
+@import_allocator()  # a file's columns on jemalloc (benchmarks/RESULTS.md)
 def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None = None) -> FileAnalysis:
     """Read and recognise a file; a file that cannot be read gets ``error``, never an exception."""
     analysis = FileAnalysis(file_name, len(data), data=data)
@@ -232,6 +233,7 @@ def analyse_file(file_name: str, data: bytes, saved_mappings: list[dict] | None 
     return analysis
 
 
+@import_allocator()
 def import_file(ws: Workspace, analysis: FileAnalysis, table_name: str | None = None,
                 mapping: dict[str, str] | None = None, progress: Progress | None = None,
                 check_people: bool = True, release_raw: bool = False,

@@ -571,6 +571,10 @@ def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> R
             return "error"
         return "skip"
 
+    # without a quote character no value can hold a line break, and Arrow splits the rows without
+    # tracking quotes: the same rows, for less work (benchmarks/RESULTS.md)
+    newlines_in_values = body.find(b'"', data_at, pad_at) >= 0
+
     def parse(threads: bool) -> pa.Table:
         for part in bad:
             part.clear()
@@ -587,7 +591,7 @@ def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> R
                 block_size=PARALLEL_BLOCK_BYTES if threads else max(1 << 20, min(len(rest) + 1, 64 << 20)),
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
+                delimiter=delimiter, newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid,
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
@@ -810,21 +814,29 @@ def _no_value(text: str, delimiter: str) -> str | None:
 def _empty_records(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     """Records with no value: ``blank`` where every cell is empty, ``spaces`` where every cell is
     empty or whitespace and one is not empty. Each column after the first is checked only on the
-    records still blank, so a file of filled rows costs a scan of its first column (milliseconds:
-    benchmarks/RESULTS.md); summing the byte lengths reads only Arrow's offsets."""
+    records still without a value, so a file of filled rows costs a scan of its first column
+    (milliseconds: benchmarks/RESULTS.md).
+
+    >>> t = pa.table({"a": ["x", "", " ", ""], "b": ["", "", "", "y"]})
+    >>> [m.tolist() for m in _empty_records(t)]
+    [[False, True, False, False], [False, False, True, False]]
+    """
     n = table.num_rows
     if not table.num_columns or not n:
         return np.zeros(n, bool), np.zeros(n, bool)
-    blank = sum(pc.binary_length(col).to_numpy() for col in table.columns) == 0
-    todo = np.flatnonzero(~blank)
+    todo = np.arange(n)
+    empty = np.ones(n, bool)  # of the records in ``todo``: every cell so far is ""
     for col in table.columns:
         if not len(todo):
             break
         cells = col.take(pa.array(todo)) if len(todo) < n else col
-        nothing = pc.or_(pc.equal(pc.binary_length(cells), 0), pc.utf8_is_space(cells))
-        todo = todo[nothing.to_numpy(zero_copy_only=False)]
-    spaces = np.zeros(n, bool)
-    spaces[todo] = True
+        none = pc.equal(pc.binary_length(cells), 0)
+        nothing = pc.or_(none, pc.utf8_is_space(cells)).to_numpy(zero_copy_only=False)
+        empty = (empty & none.to_numpy(zero_copy_only=False))[nothing]
+        todo = todo[nothing]
+    blank, spaces = np.zeros(n, bool), np.zeros(n, bool)
+    blank[todo[empty]] = True
+    spaces[todo[~empty]] = True
     return blank, spaces
 
 

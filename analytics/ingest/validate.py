@@ -17,8 +17,10 @@ with ``keep=None``: the full list a download derives again from the file), the r
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema
 from analytics.ingest.readers import REJECTS_KEPT, RawTable, Reject
@@ -40,12 +43,20 @@ from analytics.ingest.values import (
     parse,
 )
 from analytics.schema import Column, normalise_header
+from analytics.store.caching import in_parallel
 from analytics.store.memory import return_memory
 from analytics.store.workspace import MEMORY_LIMIT, THREADS
 
 Progress = Callable[[float, str], None]
 #: Rows from which a file's steps hand freed memory back as they go (see analytics.store.memory).
 LARGE = 1_000_000
+
+
+#: Rows from which a file's columns are parsed side by side (below, threads cost more than they save).
+PARALLEL_ROWS = 20_000
+#: What parsing a column costs, relative, by kind (the costliest start first, so the threads end
+#: together): IDs and free text are cleaned cell by cell, the rest once per distinct text.
+_PARSE_COST = {"id": 3, "prose": 3, "text": 2}
 
 
 #: The columns of a list of rejects or warnings, as shown and downloaded.
@@ -169,6 +180,30 @@ def _shorts(cells: pd.Series) -> pd.Series:
     return cells
 
 
+#: Rows from which a file's keys are checked and derived in DuckDB (below, a connection costs
+#: more than it saves).
+ENGINE_ROWS = 100_000
+
+
+@contextmanager
+def _engine() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB of its own for a step of the checks, with the session engine's guard rails
+    (never spill to disk, no file access); closed after the step."""
+    con = duckdb.connect(config={"enable_external_access": False, "threads": THREADS, "memory_limit": MEMORY_LIMIT,
+                                 "temp_directory": ""})  # in this order: DuckDB applies them in turn
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _arrow_text(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow, without a copy where pandas holds it in Arrow already."""
+    if isinstance(s.array, pd.arrays.ArrowStringArray):
+        return s.array.__arrow_array__()
+    return pa.array(s.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+
+
 def _derive_key(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
     """A stable key from several columns: a hash of their text plus the occurrence number, so
     that identical rows stay distinct and the same row gets the same key next cycle."""
@@ -177,8 +212,14 @@ def _derive_key(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
     joined = _joined(frame[cols])
     occurrence = joined.groupby(joined).cumcount()
     text = joined + "\x1e" + occurrence.astype("str")
-    return pd.Series(["~" + hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in text.tolist()],
-                     index=frame.index, dtype="str")
+    if len(text) < ENGINE_ROWS:
+        return pd.Series(["~" + hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in text.tolist()],
+                         index=frame.index, dtype="str")
+    # the same SHA-1 of the same UTF-8 text, in the engine: vectorised, on both cores
+    with _engine() as con:
+        con.register("t", pa.table({"t": _arrow_text(text)}))
+        keys = con.sql("SELECT '~' || left(sha1(t), 16) AS k FROM t").to_arrow_table().column("k")
+    return pd.Series(pd.array(keys, dtype="str"), index=frame.index)
 
 
 def _surely_distinct(values: pd.Series) -> bool:
@@ -186,16 +227,11 @@ def _surely_distinct(values: pd.Series) -> bool:
     Arrow text without a copy) mean distinct values. False means "check exactly": a repeat,
     or, rarely, two values with one hash. At millions of IDs it is several times faster and
     smaller than a hash table of the texts (pandas' or Arrow's): benchmarks/RESULTS.md."""
-    if len(values) < 100_000 or not isinstance(values.array, pd.arrays.ArrowStringArray):
+    if len(values) < ENGINE_ROWS or not isinstance(values.array, pd.arrays.ArrowStringArray):
         return not values.duplicated().any()
-    # the session engine's guard rails (never spill to disk, no file access)
-    con = duckdb.connect(config={"enable_external_access": False, "threads": THREADS, "memory_limit": MEMORY_LIMIT,
-                                 "temp_directory": ""})  # in this order: DuckDB applies them in turn
-    try:
+    with _engine() as con:
         con.register("k", pa.table({"k": values.array.__arrow_array__()}))
         hashes = con.execute("SELECT hash(k) AS h FROM k").fetchnumpy()["h"]
-    finally:
-        con.close()
     hashes.sort()
     return not bool((hashes[1:] == hashes[:-1]).any())
 
@@ -207,7 +243,12 @@ def _joined(frame: pd.DataFrame) -> pd.Series:
         return frame.iloc[:, 0].fillna("")  # one text key (an ID): as it is
     text = frame.astype("str").fillna("")
     first = text.iloc[:, 0]
-    return first.str.cat([text[c] for c in text.columns[1:]], sep="\x1f") if len(text.columns) > 1 else first
+    if len(text.columns) == 1:
+        return first
+    # in Arrow: several times faster than pandas' ``first.str.cat(others, sep="\x1f")`` (benchmarks/RESULTS.md)
+    cells = [pc.cast(_arrow_text(text.iloc[:, i]), pa.large_string()) for i in range(len(text.columns))]
+    joined = pc.binary_join_element_wise(*cells, pa.scalar("\x1f", pa.large_string()))
+    return pd.Series(pd.array(joined, dtype="str"), index=frame.index, name=first.name)
 
 
 def _mask(part: pd.Series | None, n: int) -> np.ndarray:
@@ -331,16 +372,30 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
     naming = schema.NAMING_COLUMNS.get(table_name, ())
     emails = schema.PERSON_EMAIL_COLUMNS.get(table_name, ())
     altered: list[tuple[Column, pd.Series, Parsed]] = []  # cells read as blank or cut: listed once rows are kept
-    for i, col in enumerate(mapped):
+    kinds = ["prose" if c.name in schema.MULTILINE_COLUMNS.get(table_name, ()) else c.type for c in mapped]
+    if progress:
+        progress(0.1, f"Reading {len(mapped)} column{'s' if len(mapped) != 1 else ''}")
+
+    def read(col: Column, kind: str) -> Parsed:
+        parsed = parse(kind, raw.frame[mapping[col.name]], MAX_NAME_CHARS if col.name in naming else None)
+        if col.name in emails:
+            parsed.values = fold_emails(parsed.values)
+        if n >= LARGE:
+            return_memory(collect=False)  # the column's intermediate text is freed: do not carry it on
+        return parsed
+
+    # the columns are parsed side by side (Arrow and the parsers' NumPy work run without the GIL;
+    # a large file's columns are most of its import: benchmarks/RESULTS.md); their rejects are
+    # then added in the columns' order, as one by one
+    parsed_columns = (in_parallel([functools.partial(read, c, k) for c, k in zip(mapped, kinds, strict=True)],
+                                  costs=[_PARSE_COST.get(k, 1) for k in kinds]) if n >= PARALLEL_ROWS
+                      else [read(c, k) for c, k in zip(mapped, kinds, strict=True)])
+    for i, (col, parsed) in enumerate(zip(mapped, parsed_columns, strict=True)):
         src = mapping[col.name]
         if progress:
-            progress(0.1 + 0.6 * i / max(1, len(mapped)), f"Reading {src}")
+            progress(0.1 + 0.6 * i / max(1, len(mapped)), f"Checking {src}")
         text = raw.frame[src]
-        kind = "prose" if col.name in schema.MULTILINE_COLUMNS.get(table_name, ()) else col.type
-        parsed = parse(kind, text, MAX_NAME_CHARS if col.name in naming else None)
         typed[col.name] = parsed.values
-        if col.name in emails:
-            typed[col.name] = fold_emails(parsed.values)
         if parsed.emptied is not None or parsed.cut is not None:
             altered.append((col, text, parsed))
         if parsed.note:
@@ -352,8 +407,6 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
             rejects.add(rows[written], _bad_cells(text, written, src, TYPE_WORDS.get(col.type, "valid"),
                                                    parsed.reasons), len(at))
         rejected |= bad
-        if n >= LARGE:
-            return_memory(collect=False)  # the column's intermediate text is freed: do not carry it on
         if col.required:
             missing = (parsed.values.isna().to_numpy(dtype=bool)) & ~bad
             at = np.flatnonzero(missing)

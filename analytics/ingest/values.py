@@ -156,7 +156,8 @@ def clean_text(s: pd.Series, cap: int | None = None) -> Parsed:
     emptied = np.zeros(n, dtype=bool)
     # anything but printable ASCII (an empty cell too: it is not "printable"), or a double space
     needs = pc.invert(pc.and_(pc.string_is_ascii(arr), pc.ascii_is_printable(arr)))
-    if _has_space(arr):  # (IDs have none: the search for a double space is skipped)
+    spaced = _has_space(arr)
+    if spaced:  # (IDs have none: the search for a double space is skipped)
         needs = pc.or_(needs, pc.match_substring(arr, "  "))
     needs = pc.fill_null(needs, False)
     if pc.any(needs).as_py():
@@ -167,14 +168,16 @@ def clean_text(s: pd.Series, cap: int | None = None) -> Parsed:
         emptied[mask] = pc.fill_null(pc.and_(had_text, pc.equal(pc.binary_length(cleaned), 0)),
                                      False).to_numpy(zero_copy_only=False)
         arr = pc.replace_with_mask(arr, pa.chunked_array([mask]).combine_chunks(), cleaned.combine_chunks())
-    arr = pc.utf8_trim(arr, " ")
+    if spaced:  # without a space there is nothing to trim (the cleaned cells are trimmed): no copy of IDs
+        arr = pc.utf8_trim(arr, " ")
     cut = np.zeros(n, dtype=bool)
     if cap is not None and (pc.max(pc.binary_length(arr)).as_py() or 0) > cap:  # bytes >= characters
         over = pc.fill_null(pc.greater(pc.utf8_length(arr), cap), False)
         if pc.any(over).as_py():
             cut = over.to_numpy(zero_copy_only=False)
             arr = pc.if_else(over, pc.utf8_rtrim(pc.utf8_slice_codeunits(arr, 0, cap), " "), arr)
-    arr = pc.if_else(pc.fill_null(pc.greater(pc.binary_length(arr), 0), False), arr, pa.scalar(None, arr.type))
+    if arr.null_count or not (pc.min(pc.binary_length(arr)).as_py() or 0):  # a blank cell: missing
+        arr = pc.if_else(pc.fill_null(pc.greater(pc.binary_length(arr), 0), False), arr, pa.scalar(None, arr.type))
     dtype = s.dtype if isinstance(s.dtype, pd.StringDtype) else "str"
     values = pd.Series(pd.array(arr, dtype=dtype), index=s.index, name=s.name)
     return Parsed(values, pd.Series(False, index=s.index),
