@@ -85,12 +85,14 @@ def org():
     ws.close()
 
 
-def _people_picks(ws) -> list[Filters]:
-    """Every single region, team and manager of the filter widgets, and a few combinations."""
+def _people_picks(ws, few: bool = False) -> list[Filters]:
+    """Each region, two teams and three managers of the filter widgets (one of each when
+    ``few``), a few combinations, and a region nobody is in."""
     o = filter_options(ws)
-    picks = [Filters(regions=(r,)) for r in o.regions] + [Filters(teams=(t,)) for t in o.teams]
-    picks += [Filters(managers=(m,)) for m in o.managers]
-    if len(o.regions) >= 2:
+    n = 1 if few else None
+    picks = [Filters(regions=(r,)) for r in o.regions[:n]] + [Filters(teams=(t,)) for t in o.teams[:n or 2]]
+    picks += [Filters(managers=(m,)) for m in o.managers[:n or 3]]
+    if len(o.regions) >= 2 and not few:
         picks.append(Filters(regions=tuple(o.regions[:2])))
     if o.regions and o.teams and o.managers:
         picks.append(Filters(regions=(o.regions[0],), teams=tuple(o.teams[:2])))
@@ -104,8 +106,8 @@ def _periods(ws) -> list[Filters]:
     out = [Filters()]
     if o.last_date is not None:
         q = pd.Timestamp(o.last_date).to_period("Q") - 1
-        out.append(Filters(start=q.start_time.date(), end=q.end_time.date()))
-        out.append(Filters(end=q.end_time.date(), segments=("nothing",)))
+        # a segment plays no part in these rep-level results
+        out.append(Filters(start=q.start_time.date(), end=q.end_time.date(), segments=("nothing",)))
     return out
 
 
@@ -114,8 +116,8 @@ def _periods(ws) -> list[Filters]:
 def test_gap_classification_picked_from_the_period_equals_the_direct_classification(which, demo_ws, org):
     ws = demo_ws if which == "demo" else org
     settings = Settings()
-    for period in _periods(ws):
-        for pick in _people_picks(ws):
+    for period in _periods(ws)[:1] if which == "demo" else _periods(ws):  # the demo's classification is the dearer
+        for pick in _people_picks(ws, few=True):
             f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
                         teams=pick.teams, managers=pick.managers)
             got = gaps.gap_classification(ws, f, settings)
@@ -151,9 +153,10 @@ def test_movement_and_what_reads_it_picked_from_the_period_equal_the_direct_comp
                         teams=pick.teams, managers=pick.managers)
             direct = cap._movement(cap.review_scores(ws, f))
             pd.testing.assert_frame_equal(cap.movement(ws, f), direct, check_exact=True, obj=f.summary())
-            # what reads it, after the period's visit held the movement of everyone
-            ws.forget_derived()
-            cap.capability_by_manager(ws, f.without_people())
+        for pick in _people_picks(ws, few=True):
+            f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
+                        teams=pick.teams, managers=pick.managers)
+            # what reads it (the period's movement of everyone is held by the checks above)
             got = cap.capability_by_manager(ws, f), movers.top_movers(ws, f, n=None)
             want = _direct_movement(ws, f)
             pd.testing.assert_frame_equal(got[0], want[0], check_exact=True, obj=f"capability {f.summary()}")
