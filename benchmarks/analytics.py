@@ -544,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
             m = analytics_peak_rss(tag)
             print(f"   memory ({tag}): RSS after opening {m['rss_after_open_mb']:.0f} MB, peak while computing "
                   f"every page {m['peak_during_analytics_mb']:.0f} MB (+{m['analytics_increase_mb']:.0f} MB), "
-                  f"process max RSS {m['maxrss_process_mb']:.0f} MB (target < 2048 at full scale)")
+                  f"analytics peak (own high-water mark) {m['analytics_peak_mb']:.0f} MB (target < 2048 at full scale)")
     if a.demo_memory:
         m = demo_session_memory()
         print(f"\ndemo session: +{m['held_increase_mb']:.0f} MB held after import and Overview+Managers metrics "

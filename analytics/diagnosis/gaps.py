@@ -45,12 +45,13 @@ except ImportError:  # pragma: no cover
 
 from analytics.filters import Filters
 from analytics.fmt import fmt_count, fmt_pct
+from analytics.people import roster_names
 from analytics.results.attainment import ATTAINMENT_COLUMNS, rep_attainment
 from analytics.settings import Settings
 from analytics.signals import capability as cap
 from analytics.signals import follow_through as ft
 from analytics.signals.coaching import coaching_by_manager
-from analytics.store.caching import opens_run
+from analytics.store.caching import opens_run, per_data_version
 from analytics.store.workspace import Workspace
 
 #: Comparisons with a standard are made after rounding to this many decimals.
@@ -420,7 +421,41 @@ def gap_classification(ws: Workspace, filters: Filters = Filters(), settings: Se
     n_sessions_on_it, n_actions, n_actions_completed, cycles_worked, moved, gap_status, category,
     evidence, next_step, named_cycles, baseline_norm, reached_standard; ordered by manager, rep,
     capability (the None row last).
+
+    Held per period, people picked
+    -----------------------------
+    Every row belongs to one rep and is computed from that rep's own history: the region and
+    team picks keep a rep by their roster row, the manager pick keeps a row by its ``manager``,
+    and segment and product play no part. So the classification of everyone in the period is
+    built once per version of the data and period (:func:`_held_classification`, in the
+    workspace's "filtered" pool, as :func:`analytics.people.per_period_by_owner` holds the
+    owner-level blocks), and a region, team or manager change picks its reps' rows from it (in
+    the same order) instead of classifying again. A pick with no rows, or with no name in a
+    column whose type is read from its values (rep, manager), is classified directly, so its
+    column types are those the classification of those reps alone gives.
     """
+    held = _held_classification(ws, filters.period(), settings)
+    if not filters.picks_people:
+        return held
+    keep = pd.Series(True, index=held.index)
+    if filters.regions or filters.teams:
+        keep &= _isin(held["rep"], set(roster_names(ws, filters.regions_and_teams())))
+    if filters.managers:
+        keep &= held["manager"].isin(filters.managers).fillna(False).astype(bool)
+    picked = held[keep.to_numpy()].reset_index(drop=True)
+    if picked.empty or picked["rep"].isna().all() or picked["manager"].isna().all():
+        return _classify(ws, filters, settings)
+    return picked
+
+
+@per_data_version(pool="filtered")
+def _held_classification(ws: Workspace, period: Filters, settings: Settings) -> pd.DataFrame:
+    """:func:`_classify` for a period (nobody picked), held with the workspace's data."""
+    return _classify(ws, period, settings)
+
+
+def _classify(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """:func:`gap_classification`, computed."""
     scope = _people_only(filters)
     scores = cap.review_scores(ws, scope)
     latest = _latest_scores(scores)

@@ -261,8 +261,29 @@ def movement(ws: Workspace, filters: Filters = Filters(), settings: Settings = S
     -------
     DataFrame: rep, capability, manager, n_cycles, first_cycle_index, last_cycle_index,
     first_norm (score_norm in the first cycle), last_norm, slope.
+
+    Each row is computed from its own (rep, capability, manager) reviews alone, which the people
+    filters keep or drop whole (region and team by the rep's roster row, the manager by the
+    manager at the time). So the movement of everyone in the period is held with the workspace
+    (pool "filtered", as :func:`analytics.people.per_period_by_owner` holds owner-level blocks)
+    and a region, team or manager change picks its rows from it; a pick with no rows is computed
+    directly (the column types of no reviews).
     """
-    return _movement(review_scores(ws, filters))
+    held = _period_movement(ws, filters.period())
+    if not filters.picks_people:
+        return held
+    _, people, mgr = _split(filters)
+    keep = mgr.mask(held, manager="manager")
+    if people.regions or people.teams:
+        keep &= held["rep"].isin(roster_names(ws, people)).fillna(False).astype(bool)
+    picked = held[keep.to_numpy()].reset_index(drop=True)
+    return picked if not picked.empty else _movement(review_scores(ws, filters))
+
+
+@per_data_version(pool="filtered")
+def _period_movement(ws: Workspace, period: Filters) -> pd.DataFrame:
+    """:func:`movement` of everyone in a period, held per version of the data."""
+    return _movement(review_scores(ws, period))
 
 
 def _movement(rs: pd.DataFrame) -> pd.DataFrame:
@@ -762,7 +783,7 @@ def capability_by_manager(ws: Workspace, filters: Filters = Filters(),
     """
     out = _manager_frame(ws, filters)
     rs = review_scores(ws, filters)
-    mv = _movement(rs)
+    mv = movement(ws, filters)  # the movement of rs, held per period (people picked from it)
     mv = mv[mv["slope"].notna()]
     slopes = mv.groupby("manager").agg(capability_slope=("slope", "mean"), n_rep_capabilities=("slope", "size"),
                                        sd=("slope", "std"))
