@@ -345,6 +345,86 @@ class ClusterTarget(Target):
 
 
 # ----------------------------------------------------------------------------- the samples
+class Sampler(threading.Thread):
+    """One server process (`make bench`'s browser row, benchmarks/browser.py), once a second, on a thread of its own: the server's RSS (process + children) and CPU, the
+    CPU of this harness's browsers (its own child processes), and the machine's CPU."""
+
+    def __init__(self, server_pid: int, log_path: Path) -> None:
+        super().__init__(daemon=True)
+        self.server = psutil.Process(server_pid)
+        self.log_path = log_path
+        #: (monotonic s, server RSS MB, server CPU % of one core, browsers CPU %, machine CPU % of all cores)
+        self.samples: list[tuple[float, float, float, float, float]] = []
+        self._halt = threading.Event()
+        self._procs: dict[int, psutil.Process] = {}
+
+    def _tree(self, root: psutil.Process) -> list[psutil.Process]:
+        try:
+            return [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def rss_mb(self) -> float:
+        total = 0
+        for p in self._tree(self.server):
+            try:
+                total += p.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        return total / MB
+
+    def _cpu(self, procs: list[psutil.Process]) -> float:
+        total = 0.0
+        for p in procs:
+            known = self._procs.setdefault(p.pid, p)  # cpu_percent measures since the last call on the object
+            try:
+                total += known.cpu_percent()
+            except psutil.NoSuchProcess:
+                self._procs.pop(p.pid, None)
+        return total
+
+    def run(self) -> None:
+        me = psutil.Process()
+        psutil.cpu_percent()
+        while not self._halt.wait(1.0):
+            if not self.server.is_running():
+                return
+            server = self._tree(self.server)
+            server_pids = {p.pid for p in server}
+            browsers = [p for p in self._tree(me)[1:] if p.pid not in server_pids]
+            self.samples.append((time.monotonic(), self.rss_mb(), self._cpu(server), self._cpu(browsers),
+                                 psutil.cpu_percent()))
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def between(self, t0: float, t1: float) -> list[tuple[float, float, float, float, float]]:
+        return [s for s in self.samples if t0 <= s[0] <= t1]
+
+    def settle(self, ttl: int, expect_released: int, label: str) -> float:
+        """Wait until the closed sessions are released and RSS is steady, at most TTL + 60 s.
+
+        Released: the janitor's log shows ``expect_released`` releases in all and none still
+        held (without such log lines, TTL + 20 s are given instead). Steady: the last 10 s of
+        samples lie within 2 MB. The result is the mean of the last 3 samples."""
+        t0 = time.monotonic()
+        time.sleep(ttl)
+        while True:
+            waited = time.monotonic() - t0
+            count, held = released_in_log(self.log_path)
+            released = (count >= expect_released and held == 0) if count else waited >= ttl + 20
+            recent = [s[1] for s in self.samples if s[0] >= time.monotonic() - 10]
+            steady = len(recent) >= 9 and max(recent) - min(recent) <= 2
+            if (released and steady) or waited >= ttl + 60:
+                why = "released and steady" if released and steady else \
+                    f"time limit; released={released}, steady={steady}"
+                print(f"  {label}: {recent[-1]:.0f} MB after {waited:.0f} s ({why}; "
+                      f"{count} session(s) released so far by the server)", flush=True)
+                return statistics.mean(recent[-3:])
+            time.sleep(1)
+
+
 @dataclass
 class Sample:
     t: float
@@ -355,7 +435,7 @@ class Sample:
     machine: float  # % of all cores
 
 
-class Sampler(threading.Thread):
+class ServersSampler(threading.Thread):
     """Once a second, on a thread of its own: each app process's RSS (process + children) and
     CPU, the balancer's, the CPU of this harness's browsers and of the whole machine."""
 
@@ -856,7 +936,7 @@ async def killer(target: Target, kill: KillState, t_start: float, sessions: list
 
 
 # ----------------------------------------------------------------------------- one configuration
-async def drive(target: Target, args, files: list[Path], sampler: Sampler, kill_after: float | None) -> dict:
+async def drive(target: Target, args, files: list[Path], sampler: ServersSampler, kill_after: float | None) -> dict:
     async with async_playwright() as pw:
         shared = None if args.browser_per_session else await pw.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -958,7 +1038,7 @@ def run_config(cfg: rep.Config, args, files: list[Path], folder: Path) -> dict:
         target = SingleTarget(args.ttl, sub)
     else:
         target = ClusterTarget(cfg.processes, args.ttl, hold=args.duration + args.ttl + 120)
-    sampler = Sampler(target)
+    sampler = ServersSampler(target)
     sampler.start()
     try:
         print(f"{target.label} at {target.url}: " + (", ".join(f"{n.name} pid {n.pid}" for n in target.nodes)
@@ -978,11 +1058,6 @@ def run_config(cfg: rep.Config, args, files: list[Path], folder: Path) -> dict:
         print("\n--- end of the server log(s) ---\n" + (log_text[-4000:] if log_text.strip() else "(empty)"),
               file=sys.stderr)
     return s
-
-
-def machine() -> str:
-    from benchmarks.run import machine as bench_machine
-    return bench_machine()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1019,7 +1094,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.url and not args.no_kill and kill_after is None:
         configs = [rep.Config(c.kind, c.processes, c.url, c.pids, round(args.duration * 2 / 3) if c.processes > 1 else None)
                    for c in configs]
-    where = machine()
+    where = rep.machine()
     print(f"machine: {where}", flush=True)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     summaries = []

@@ -385,6 +385,30 @@ def replace_section(text: str, body: str, begin: str = BEGIN, end: str = END) ->
     return head + block + tail
 
 
+def machine() -> str:
+    """The machine line of the section: cores, CPU, memory, system, and the versions that serve."""
+    import platform
+    import subprocess
+    from importlib.metadata import version
+
+    import psutil
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    try:
+        haproxy = subprocess.run(["haproxy", "-v"], capture_output=True, text=True, timeout=5).stdout.split()[2]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        haproxy = NOT_MEASURED
+    return (f"{os.cpu_count()} cores ({cpu}), {psutil.virtual_memory().total / 1024**3:.0f} GB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+            f"Streamlit {version('streamlit')}, HAProxy {haproxy}, Chromium (Debian's); load average at start "
+            f"{os.getloadavg()[0]:.1f}")
+
+
 @dataclass
 class Section:
     """What ``--write-results`` writes between the markers."""
