@@ -785,8 +785,8 @@ class Session:
 
     async def recover(self, why: str) -> None:
         """Its node was killed under it and a wait failed: give the page the time Streamlit's own
-        reconnection takes (up to 15 s), note the app's message, reload if it did not reconnect,
-        then upload again and carry on. A failure here is the session lost."""
+        reconnection takes (up to 15 s) and note the app's message, then carry on. A failure here
+        is the session lost."""
         try:
             try:
                 await self.page.wait_for_function(
@@ -796,16 +796,20 @@ class Session:
                 self.r.saw_message = self.r.saw_message or await self.moved_message()
             except Exception:
                 pass
-            if not self.r.saw_message:
-                await self.page.goto(self.url + "/", timeout=self.timeout_ms)
-                await self._wait_run("reopen the app after the kill", None, (0, 0.0, ""))
-                self.r.saw_message = await self.moved_message()
             await self._carry_on()
         except SessionFailed as exc:
             raise SessionFailed(f"its node was killed ({why}); it could not carry on: {exc}") from None
 
     async def _carry_on(self) -> None:
+        """Open the Data page afresh (the uploader of the old page still holds files that died with
+        the process) and upload again, as a user told by the message would."""
         self.r.moved = True
+        try:
+            await self.page.goto(self.url + self.data_path, timeout=self.timeout_ms)
+        except Exception as exc:
+            raise SessionFailed(await self._describe(f"reopen the Data page: {type(exc).__name__}", exc)) from None
+        await self._wait_run("reopen the Data page", None, (0, 0.0, ""))
+        self.r.saw_message = self.r.saw_message or await self.moved_message()
         await self.upload(self.data_path)
         self.r.recovered_s = time.monotonic() - self.kill.at
 
@@ -817,6 +821,19 @@ class Session:
         except Exception:
             self.r.data_kept = None
         self.r.node_end = await self.node()
+
+    async def until(self, links: list[tuple[str, str]], deadline: float) -> None:
+        """Visit the sidebar's pages in turn until ``deadline``; a session whose node was killed
+        and that lands elsewhere uploads again and starts the sidebar over."""
+        while time.monotonic() < deadline:
+            for title, path in links:
+                if time.monotonic() >= deadline:
+                    break
+                await self.visit(title, path)
+                if await self.check_moved():
+                    break
+            else:
+                self.r.passes += 1
 
     async def walk(self, links: list[tuple[str, str]]) -> None:
         for title, path in links:
@@ -850,22 +867,19 @@ async def run_session(name: str, browser: Browser | None, pw, url: str, args, fi
             await s.upload(s.data_path)
             await s.walk(links)
         else:
-            await s.upload(s.data_path)
-            while time.monotonic() < deadline:
-                for title, path in links:
-                    if time.monotonic() >= deadline:
-                        break
-                    try:
-                        await s.visit(title, path)
-                        if await s.check_moved():
-                            break
-                    except SessionFailed as exc:
-                        if not s.hit():
-                            raise
-                        await s.recover(str(exc))
-                        break
-                else:
-                    s.r.passes += 1
+            uploaded = False
+            while True:
+                try:
+                    if not uploaded:
+                        await s.upload(s.data_path)
+                        uploaded = True
+                    await s.until(links, deadline)
+                    break
+                except SessionFailed as exc:
+                    if not s.hit():
+                        raise
+                    await s.recover(str(exc))  # uploads again; a failure here is the session lost
+                    uploaded = True
             await s.check_data()
     except SessionFailed as exc:
         s.r.failure = str(exc)
@@ -1088,7 +1102,7 @@ def main(argv: list[str] | None = None) -> int:
 
     kill_after = None if args.no_kill else args.kill_after
     try:
-        configs = rep.plan(args.url, args.processes, args.pids, kill_after if args.url else None)
+        configs = rep.plan(args.url, args.processes, args.pids, kill_after)
     except ValueError as exc:
         ap.error(str(exc))
     if not args.url and not args.no_kill and kill_after is None:
