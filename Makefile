@@ -1,13 +1,16 @@
 # Bench Strength: two commands do all set-up on a fresh machine with Python 3.11 and apt.
 #   make run   - create .venv, install pinned requirements, start the app on the demo
 #   make test  - install test requirements (and Debian's chromium when missing), run every test
+#   make serve - N app processes behind Debian's HAProxy (N=2 by default), for a team (docs/DEPLOY.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
+HAPROXY := /usr/sbin/haproxy
+N ?= 2
 
-.PHONY: run test test-unit test-app test-e2e lint demo bench loadtest clean
+.PHONY: run serve test test-unit test-app test-e2e lint demo bench loadtest clean
 
 # Debian's system Python ships venv separately (python3.11-venv): install it when missing.
 $(VENV)/bin/activate:
@@ -37,13 +40,25 @@ $(REQ_STAMP): | $(VENV)/bin/activate
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
+# A cluster on one machine: N identical app processes behind HAProxy (deploy/haproxy.cfg) on PORT,
+# sticky sessions, health checks; tools/serve.py restarts a crashed process; Ctrl-C stops them all.
+# BIND=0.0.0.0 serves other machines (put TLS in front: docs/DEPLOY.md).
+BIND ?= 127.0.0.1
+serve: $(VENV)/.runtime $(HAPROXY)
+	$(PY) -m tools.serve --processes $(N) --port $(PORT) --bind $(BIND)
+
+# The load balancer is Debian's HAProxy, installed like Chromium when missing.
+$(HAPROXY):
+	@if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy
+
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
 $(CHROMIUM):
 	@if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
 
 # Two workers, one test file each at a time (browser tests start their own server per worker).
-test: $(REQ_STAMP) $(CHROMIUM)
+test: $(REQ_STAMP) $(CHROMIUM) $(HAPROXY)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 test-unit: $(VENV)/.dev
@@ -52,7 +67,7 @@ test-unit: $(VENV)/.dev
 test-app: $(VENV)/.dev
 	$(PY) -m pytest tests/app
 
-test-e2e: $(VENV)/.dev $(CHROMIUM)
+test-e2e: $(VENV)/.dev $(CHROMIUM) $(HAPROXY)
 	$(PY) -m pytest tests/e2e
 
 lint: $(VENV)/.dev

@@ -4,6 +4,7 @@ frame every page runs in (ui.frame: the page-run store and the error boundary)."
 import streamlit as st
 
 from ui.auth import require_login
+from ui.cluster import lost_process_notice
 from ui.frame import run_page, small_screens
 from ui.imports import release_uploads
 from ui.pages import sections
@@ -24,4 +25,5 @@ if navigation.url_path != "data":  # other pages do not draw the uploader, so it
     release_uploads()
 render_sidebar()
 small_screens()  # on a phone the sidebar folds once a page is picked
+lost_process_notice(navigation.url_path)  # behind a balancer: this tab's process stopped (ui/cluster.py)
 run_page(navigation)

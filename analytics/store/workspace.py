@@ -42,21 +42,32 @@ __all__ = ["IMPORT_LOG", "INTERNAL_COLUMNS", "MEMORY_LIMIT", "STAGE_MAP", "THREA
            "Workspace", "WorkspaceFileError", "as_if_queried", "quote_ident", "result_frame"]
 
 
-def _default_memory_limit() -> str:
-    """A quarter of the memory the server may use (the container's limit where there is one,
-    else the machine's), at least 1 GB: a large organisation's workspace (two years, 2,000
-    reps, 1M deals, 5M activities) takes about that much in the engine (benchmarks/RESULTS.md)
-    and its analyses need room beyond it. A ceiling, not a reservation: no one session can take more than a quarter, and a
-    query over it fails with a message while the session carries on."""
+def machine_memory() -> int | None:
+    """Bytes of memory the server may use: the container's limit where there is one (cgroup v2),
+    else the machine's; None where the system does not say (not Linux/macOS). ``tools.serve``
+    divides it between the processes of a cluster (docs/DEPLOY.md)."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):  # no sysconf (not Linux/macOS): the floor
-        return "1GB"
+    except (ValueError, OSError, AttributeError):  # no sysconf
+        return None
     try:  # cgroup v2: the container's own limit ("max" when there is none)
         limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
         total = min(total, int(limit)) if limit.isdigit() else total
     except OSError:
         pass
+    return total
+
+
+def _default_memory_limit() -> str:
+    """A quarter of the memory the server may use (the container's limit where there is one,
+    else the machine's), at least 1 GB: a large organisation's workspace (two years, 2,000
+    reps, 1M deals, 5M activities) takes about that much in the engine (benchmarks/RESULTS.md)
+    and its analyses need room beyond it. A ceiling, not a reservation: no one session can take more than a quarter, and a
+    query over it fails with a message while the session carries on. In a cluster
+    (``tools.serve``) each process is given its own share through ``BENCH_DUCKDB_MEMORY_LIMIT``."""
+    total = machine_memory()
+    if total is None:  # the floor
+        return "1GB"
     return f"{max(1, total // 4 // 1024**3)}GB"
 
 

@@ -90,6 +90,19 @@ class Session:
 
     def saved_workspace_text(self) -> str:
         """Every value of every table in this session's DuckDB, from its own Save button."""
+        data = self.saved_workspace()
+        parts = []
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                parts.append(name)
+                if name.endswith(".parquet"):
+                    parts.append(pq.read_table(io.BytesIO(zf.read(name))).to_pandas().to_csv())
+                else:
+                    parts.append(zf.read(name).decode("utf-8", "replace"))
+        return "\n".join(parts)
+
+    def saved_workspace(self) -> bytes:
+        """This session's saved workspace file, from its own Save button on the Data page."""
         self.go("Data", "data")
         seen = len(self.frames)
         # the file is made on the click and its address sent down the websocket; read it from
@@ -108,16 +121,7 @@ class Session:
         assert found, "the saved workspace never arrived"
         response = self.page.request.get(self.url + found.group(0).decode())
         assert response.ok
-        data = response.body()
-        parts = []
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for name in zf.namelist():
-                parts.append(name)
-                if name.endswith(".parquet"):
-                    parts.append(pq.read_table(io.BytesIO(zf.read(name))).to_pandas().to_csv())
-                else:
-                    parts.append(zf.read(name).decode("utf-8", "replace"))
-        return "\n".join(parts)
+        return response.body()
 
 
 def wait_for_log(server, text: str, count: int, timeout_s: float) -> float:
