@@ -91,10 +91,7 @@ DURATION ?= 150
 LOADTEST_ARGS = --sessions $(SESSIONS) --duration $(DURATION) --write-results \
   $(if $(URL),--url $(URL) $(if $(PIDS),--pids $(PIDS)),$(if $(PROCESSES),--processes "$(PROCESSES)") \
   $(if $(KILL_AFTER),--kill-after $(KILL_AFTER)))
-loadtest: $(VENV)/.dev $(CHROMIUM)
-	@if [ -z "$(URL)" ] && ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then \
-	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy; fi
+loadtest: $(VENV)/.dev $(CHROMIUM) $(HAPROXY)
 	$(PY) -m benchmarks.loadtest $(LOADTEST_ARGS)
 
 clean:

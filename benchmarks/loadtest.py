@@ -117,6 +117,8 @@ except ImportError:  # pragma: no cover - a checkout without the cluster
     _LOST = "The app process that held your session stopped"
 MOVED_TEXT = re.compile(re.escape(_LOST[:60]))
 START_TIMEOUT_S = 60
+#: how long a session whose process was killed waits for the app's message before reopening
+MESSAGE_WAIT_S = 30
 
 #: Installed in every page before the app loads: timestamps each script-state change of the app.
 STATE_OBSERVER = """
@@ -587,10 +589,11 @@ class SessionResult:
     recovered_s: float | None = None
     data_kept: bool | None = None
     visits_after_kill: int = 0
+    message_after_s: float | None = None
 
     def outcome(self) -> SessionOutcome:
         return SessionOutcome(self.name, self.node_start, self.node_end, self.failure, self.moved, self.saw_message,
-                              self.recovered_s, self.data_kept, self.visits_after_kill)
+                              self.recovered_s, self.data_kept, self.visits_after_kill, self.message_after_s)
 
 
 class Session:
@@ -779,26 +782,29 @@ class Session:
         now = await self.node()
         if not seen and (now is None or now == self.r.node_start):
             return False
-        self.r.saw_message = self.r.saw_message or seen
+        if seen:
+            self._saw()
         await self._carry_on()
         return True
 
     async def recover(self, why: str) -> None:
         """Its node was killed under it and a wait failed: give the page the time Streamlit's own
-        reconnection takes (up to 15 s) and note the app's message, then carry on. A failure here
-        is the session lost."""
+        reconnection and the new process's first run take to show the app's message (up to
+        ``MESSAGE_WAIT_S``), then carry on. A failure here is the session lost."""
         try:
             try:
-                await self.page.wait_for_function(
-                    "() => { const a = document.querySelector(\"[data-testid='stApp']\");"
-                    " return a && a.getAttribute('data-test-connection-state') === 'CONNECTED'"
-                    " && a.getAttribute('data-test-script-state') === 'notRunning'; }", polling=200, timeout=15_000)
-                self.r.saw_message = self.r.saw_message or await self.moved_message()
+                await self.page.get_by_text(MOVED_TEXT).first.wait_for(timeout=MESSAGE_WAIT_S * 1000)
+                self._saw()
             except Exception:
                 pass
             await self._carry_on()
         except SessionFailed as exc:
             raise SessionFailed(f"its node was killed ({why}); it could not carry on: {exc}") from None
+
+    def _saw(self) -> None:
+        if not self.r.saw_message:
+            self.r.saw_message = True
+            self.r.message_after_s = time.monotonic() - self.kill.at
 
     async def _carry_on(self) -> None:
         """Open the Data page afresh (the uploader of the old page still holds files that died with
@@ -809,7 +815,8 @@ class Session:
         except Exception as exc:
             raise SessionFailed(await self._describe(f"reopen the Data page: {type(exc).__name__}", exc)) from None
         await self._wait_run("reopen the Data page", None, (0, 0.0, ""))
-        self.r.saw_message = self.r.saw_message or await self.moved_message()
+        if await self.moved_message():
+            self._saw()
         await self.upload(self.data_path)
         self.r.recovered_s = time.monotonic() - self.kill.at
 
@@ -1025,6 +1032,7 @@ def summarise(target: Target, run: dict, args, log_text: str) -> dict:
         "sessions_released_by_server": released_in_log_text(log_text),
         "warm_up_s": {"page_p50": rep.pct(warm_pages, 50), "page_max": max(warm_pages, default=float("nan"))},
         "kill_note": kill.note,
+        "load_average_end": round(os.getloadavg()[0], 1),
         "sessions_by_node": {r.name: [r.node_start, r.node_end] for r in results},
     })
     return s

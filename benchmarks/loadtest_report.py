@@ -160,6 +160,7 @@ class SessionOutcome:
     recovered_s: float | None = None  # from the kill until it had its data again
     data_kept: bool | None = None  # at the end its workspace was still its upload (None: not checked)
     visits_after_kill: int = 0
+    message_after_s: float | None = None  # from the kill until the app's message was on its page
 
 
 def kill_report(outcomes: list[SessionOutcome], killed: str, killed_at: float | None,
@@ -191,6 +192,8 @@ def kill_report(outcomes: list[SessionOutcome], killed: str, killed_at: float | 
         "lost": len(lost),
         "lost_reasons": {o.name: o.failure for o in lost},
         "saw_message": sum(o.saw_message for o in mine),
+        "message_after_s_max": max((o.message_after_s for o in mine if o.message_after_s is not None),
+                                   default=float("nan")),
         "recovered_s_p50": pct(recovered, 50),
         "recovered_s_max": max(recovered, default=float("nan")),
         "sessions_elsewhere": len(others),
@@ -300,7 +303,8 @@ def side_by_side(summaries: list[dict]) -> str:
     titles = sorted({t for s in summaries for t in s["per_page_p95_s"]},
                     key=lambda t: -max(s["per_page_p95_s"].get(t, 0) or 0 for s in summaries))
     for t in titles:
-        lines.append(row(f"&nbsp;&nbsp;{t} p95", lambda s, t=t: secs(s["per_page_p95_s"].get(t))))
+        lines.append(row(f"&nbsp;&nbsp;{t} p95", lambda s, t=t: secs(s["per_page_p95_s"][t])
+                         if t in s["per_page_p95_s"] else "not visited"))
     lines += [row("opening the app p50 / p95", lambda s: pp(s["open_s"])),
               row("upload + load p50", lambda s: secs(s["upload_load_s"]["p50"])),
               row("failed sessions", lambda s: str(s["failed_sessions"]) + (
@@ -319,7 +323,8 @@ def side_by_side(summaries: list[dict]) -> str:
     def cpu(s, k):
         v = s["cpu_mean_pct"].get(k)
         return NOT_MEASURED if v is None or math.isnan(v) else f"{v:.0f} %"
-    lines += [row("CPU: app processes (% of one core)", lambda s: cpu(s, "server")),
+    lines += [row("load average (1 min) at the end", lambda s: _cell(s.get("load_average_end"))),
+              row("CPU: app processes (% of one core)", lambda s: cpu(s, "server")),
               row("CPU: balancer", lambda s: cpu(s, "balancer")),
               row("CPU: harness's browsers", lambda s: cpu(s, "browsers")),
               row("CPU: whole machine (% of all cores)", lambda s: cpu(s, "machine"))]
@@ -330,8 +335,8 @@ def side_by_side(summaries: list[dict]) -> str:
             row("kill: node killed at", lambda s: k(s, lambda x: f"{x['killed']} at {x['at_s']:.0f} s")),
             row("kill: its sessions moved / lost", lambda s: k(s, lambda x: f"{x['moved']} / {x['lost']} of "
                                                                            f"{x['sessions_on_killed']}")),
-            row("kill: its sessions shown the message", lambda s: k(s, lambda x: f"{x['saw_message']} of "
-                                                                                f"{x['sessions_on_killed']}")),
+            row("kill: its sessions shown the message (latest after)", lambda s: k(
+                s, lambda x: f"{x['saw_message']} of {x['sessions_on_killed']} ({secs(x['message_after_s_max'], 1)})")),
             row("kill: back with their data p50 / max", lambda s: k(s, lambda x: f"{secs(x['recovered_s_p50'], 1)} / "
                                                                                 f"{secs(x['recovered_s_max'], 1)}")),
             row("kill: other sessions failed / kept data", lambda s: k(s, lambda x: f"{x['failed_elsewhere']} of "

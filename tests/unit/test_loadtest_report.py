@@ -100,7 +100,8 @@ def test_gates_fail_on_a_failed_session_or_memory_kept_and_say_when_memory_is_un
 # ----------------------------------------------------------------------------- the kill
 def _outcomes():
     return [
-        SessionOutcome("s1", "app1", "app2", moved=True, saw_message=True, recovered_s=12.0, data_kept=True),
+        SessionOutcome("s1", "app1", "app2", moved=True, saw_message=True, recovered_s=12.0, data_kept=True,
+                       message_after_s=4.5),
         SessionOutcome("s2", "app1", "app2", moved=True, saw_message=False, recovered_s=20.0, data_kept=True),
         SessionOutcome("s3", "app1", "app1", failure="its node was killed; it could not carry on: load: timeout"),
         SessionOutcome("s4", "app2", "app2", data_kept=True),
@@ -114,7 +115,7 @@ def test_the_kill_report_splits_the_killed_nodes_sessions_from_the_others():
     probes = [(99.0, "app1"), (100.5, "app1"), (101.0, None), (101.5, "app2"), (102.0, "app2"), (130.0, "app2")]
     k = rep.kill_report(_outcomes(), "app1", killed_at=100.0, lb_down_at=102.5, probes=probes, t_start=0.0)
     assert (k["killed"], k["at_s"], k["sessions_on_killed"]) == ("app1", 100.0, 3)
-    assert (k["moved"], k["lost"], k["saw_message"]) == (2, 1, 1)
+    assert (k["moved"], k["lost"], k["saw_message"], k["message_after_s_max"]) == (2, 1, 1, 4.5)
     assert list(k["lost_reasons"]) == ["s3"]
     assert k["recovered_s_p50"] == 16.0 and k["recovered_s_max"] == 20.0
     assert (k["sessions_elsewhere"], k["failed_elsewhere"]) == (4, 1)
@@ -184,10 +185,11 @@ def test_side_by_side_has_a_column_per_configuration_and_says_what_was_not_measu
     assert lines[0] == "| measure | 1 process | 2 processes + HAProxy | http://lb:80 (given) |"
     assert all(line.count("|") == 5 for line in lines)
     row = {line.split(" | ")[0].lstrip("| "): line for line in lines}
-    assert "4.00 s" in row["&nbsp;&nbsp;Presenter mode p95"] and "not measured" in row["&nbsp;&nbsp;Presenter mode p95"]
+    assert row["&nbsp;&nbsp;Presenter mode p95"].endswith("| 4.00 s | not visited | not visited |")
     assert "| 400 / 500 / killed |" in row["memory MB app1 (before / peak / after)"]
     assert row["memory MB app (before / peak / after)"].endswith("| 400 / 650 / 410 | — | not measured |")
     assert "2 / 1 of 3" in row["kill: its sessions moved / lost"]
+    assert "1 of 3 (4.5 s)" in row["kill: its sessions shown the message (latest after)"]
     assert "2.5 s" in row["kill: balancer marked it down after"]
     assert "1 of 1" in row["kill: new-session probes to it or failed"]
     assert row["CPU: app processes (% of one core)"].endswith("| 100 % | 100 % | not measured |")
