@@ -522,7 +522,14 @@ class ServersSampler(threading.Thread):
         return [s for s in self.samples if t0 <= s.t <= t1]
 
     def alive(self) -> list[str]:
-        return [name for name, p in self.procs.items() if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        out = []
+        for name, p in self.procs.items():
+            try:
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                    out.append(name)
+            except psutil.NoSuchProcess:
+                pass
+        return out
 
     def settle(self, ttl: int, expect_released: int, label: str) -> dict[str, float]:
         """Wait until the closed sessions are released and every live process's RSS is steady, at
@@ -1108,14 +1115,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="replace the load test's section of this file (benchmarks/RESULTS.md by default)")
     args = ap.parse_args(argv)
 
-    kill_after = None if args.no_kill else args.kill_after
     try:
-        configs = rep.plan(args.url, args.processes, args.pids, kill_after)
+        configs = rep.plan(args.url, args.processes, args.pids, args.kill_after, duration=args.duration,
+                           no_kill=args.no_kill)
     except ValueError as exc:
         ap.error(str(exc))
-    if not args.url and not args.no_kill and kill_after is None:
-        configs = [rep.Config(c.kind, c.processes, c.url, c.pids, round(args.duration * 2 / 3) if c.processes > 1 else None)
-                   for c in configs]
     where = rep.machine()
     print(f"machine: {where}", flush=True)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

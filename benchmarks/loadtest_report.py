@@ -74,13 +74,18 @@ class Config:
 
 
 def plan(url: str | None, processes: str | None, pids: Iterable[int] = (), kill_after: float | None = None,
-         cores: int | None = None) -> list[Config]:
+         cores: int | None = None, duration: float | None = None, no_kill: bool = False) -> list[Config]:
     """The configurations of one run, in order. With ``url`` only that address (the harness then
     only drives browsers; ``pids`` are processes whose memory and CPU it may watch, and a kill
     needs processes it started, so ``kill_after`` is refused). Without, each of ``processes``;
     the kill runs in the configurations of more than one process (not in a single one: killing
-    the only process is no test of a cluster).
+    the only process is no test of a cluster), after ``kill_after`` s or, when not given, two
+    thirds of ``duration``; ``no_kill`` leaves it out.
     """
+    if no_kill:
+        kill_after = None
+    elif kill_after is None and duration and not url:
+        kill_after = round(duration * 2 / 3)
     if url:
         if processes and processes.strip():
             raise ValueError("give either URL (a server or balancer already running) or PROCESSES (started here), not both")

@@ -42,6 +42,13 @@ def test_plan_without_an_address_starts_one_then_n_and_kills_only_in_the_cluster
     assert [c.processes for c in rep.plan(None, None, cores=2)] == [1, 2]
 
 
+def test_the_kill_is_on_by_default_at_two_thirds_of_the_duration_and_can_be_left_out():
+    assert [c.kill_after for c in rep.plan(None, None, duration=150, cores=2)] == [None, 100]
+    assert [c.kill_after for c in rep.plan(None, "1 2", kill_after=30, duration=150)] == [None, 30]
+    assert [c.kill_after for c in rep.plan(None, "2", duration=150, no_kill=True)] == [None]
+    assert rep.plan("http://x:1", None, duration=150)[0].kill_after is None  # nothing to kill from outside
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"url": "http://x:1", "processes": "1 2"}, "either URL"),
     ({"url": "http://x:1", "processes": None, "kill_after": 30.0}, "kill"),
