@@ -115,7 +115,23 @@ try:  # what the app says to a tab whose process stopped (behind the balancer)
     from ui.cluster import LOST_PROCESS as _LOST
 except ImportError:  # pragma: no cover - a checkout without the cluster
     _LOST = "The app process that held your session stopped"
-MOVED_TEXT = re.compile(re.escape(_LOST[:60]))
+#: Behind a balancer: notes whether the app's message to a moved tab was ever on the page (it
+#: shows on the new process's first page only, possibly while the harness waits elsewhere), by
+#: looking at the text each time a run ends.
+MOVED_OBSERVER = """
+(() => {
+  const text = __TEXT__;
+  new MutationObserver((records) => {
+    if (window.__moved) return;
+    for (const r of records) {
+      if (r.target.getAttribute('data-testid') === 'stApp'
+          && r.target.getAttribute('data-test-script-state') === 'notRunning'
+          && document.body && document.body.innerText.includes(text)) { window.__moved = true; return; }
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+})();
+""".replace("__TEXT__", json.dumps(_LOST[:60]))
+MOVED_SEEN = "(text) => !!window.__moved || (!!document.body && document.body.innerText.includes(text))"
 START_TIMEOUT_S = 60
 #: how long a session whose process was killed waits for the app's message before reopening
 MESSAGE_WAIT_S = 30
@@ -597,6 +613,8 @@ class SessionResult:
     data_kept: bool | None = None
     visits_after_kill: int = 0
     message_after_s: float | None = None
+    steady_from: float | None = None  # the end of its first upload (harness clock)
+    ended: float | None = None
 
     def outcome(self) -> SessionOutcome:
         return SessionOutcome(self.name, self.node_start, self.node_end, self.failure, self.moved, self.saw_message,
@@ -617,6 +635,8 @@ class Session:
 
     async def start(self) -> None:
         await self.context.add_init_script(STATE_OBSERVER)
+        if self.target is not None and self.target.cookie:
+            await self.context.add_init_script(MOVED_OBSERVER)
         self.page = await self.context.new_page()
         self.page.set_default_timeout(self.timeout_ms)
         self.page.on("crash", lambda _: setattr(self, "crashed", True))
@@ -710,7 +730,7 @@ class Session:
 
     def _record(self, title: str, took: float) -> None:
         self.r.page_s.setdefault(title, []).append(took)
-        self.r.visits.append(Visit(time.monotonic(), title, took))
+        self.r.visits.append(Visit(time.monotonic(), title, took, self.r.name))
         self.r.pages += 1
         if self.kill.at is not None:
             self.r.visits_after_kill += 1
@@ -775,10 +795,12 @@ class Session:
         self.r.rows_loaded = loaded
         self.r.upload_s.append(time.monotonic() - start)
         self.r.uploads += 1
+        if self.r.steady_from is None:
+            self.r.steady_from = time.monotonic()
 
     async def moved_message(self) -> bool:
         """The app's message to a tab whose process stopped (ui/cluster.py) is on the page."""
-        return bool(await self.page.get_by_text(MOVED_TEXT).count())
+        return bool(await self.page.evaluate(MOVED_SEEN, _LOST[:60]))
 
     async def check_moved(self) -> bool:
         """After a visit by a session whose node was killed: did it land elsewhere (its cookie, or
@@ -800,7 +822,8 @@ class Session:
         ``MESSAGE_WAIT_S``), then carry on. A failure here is the session lost."""
         try:
             try:
-                await self.page.get_by_text(MOVED_TEXT).first.wait_for(timeout=MESSAGE_WAIT_S * 1000)
+                await self.page.wait_for_function(MOVED_SEEN, arg=_LOST[:60], polling=250,
+                                                  timeout=MESSAGE_WAIT_S * 1000)
                 self._saw()
             except Exception:
                 pass
@@ -888,6 +911,7 @@ async def run_session(name: str, browser: Browser | None, pw, url: str, args, fi
                         await s.upload(s.data_path)
                         uploaded = True
                     await s.until(links, deadline)
+                    s.r.ended = time.monotonic()
                     break
                 except SessionFailed as exc:
                     if not s.hit():
@@ -969,15 +993,24 @@ async def drive(target: Target, args, files: list[Path], sampler: ServersSampler
         shared = None if args.browser_per_session else await pw.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         # each app process is warmed by its own session, straight to its port (the balancer would
-        # send all of them to whichever it likes)
-        warm_urls = [n.url for n in target.nodes if n.url] or [target.url]
-        warms = []
-        for i, u in enumerate(warm_urls):
-            print(f"warm-up session {i + 1}/{len(warm_urls)} at {u} (demo, every page, upload, every page)…", flush=True)
-            w = await run_session(f"warm-up {i + 1}", shared, pw, u, args, files, None)
-            if w.failure:
-                raise RuntimeError(f"the warm-up session failed: {w.failure}")
-            warms.append(w)
+        # send all of them to whichever it likes); behind a given address, as many sessions at once
+        # as processes are known (a balancer sending new sessions to the least busy spreads them)
+        direct = [n.url for n in target.nodes if n.url]
+        if direct:
+            warms = []
+            for i, u in enumerate(direct):
+                print(f"warm-up session {i + 1}/{len(direct)} at {u} (demo, every page, upload, every page)…",
+                      flush=True)
+                warms.append(await run_session(f"warm-up {i + 1}", shared, pw, u, args, files, None))
+        else:
+            k = max(1, len(target.nodes))
+            print(f"{k} warm-up session(s) at once at {target.url} (demo, every page, upload, every page)…", flush=True)
+            warms = list(await asyncio.gather(*(run_session(f"warm-up {i + 1}", shared, pw, target.url, args, files,
+                                                            None, delay=i * 2.0) for i in range(k))))
+        warm_urls = direct or [target.url] * len(warms)
+        failed = [w.failure for w in warms if w.failure]
+        if failed:
+            raise RuntimeError(f"the warm-up session failed: {failed[0]}")
         before = await asyncio.to_thread(sampler.settle, args.ttl, len(warm_urls), "before (warm-up released)")
 
         print(f"{args.sessions} sessions for {args.duration} s at {target.url}…", flush=True)
@@ -1030,7 +1063,9 @@ def summarise(target: Target, run: dict, args, log_text: str) -> dict:
         target.label, sessions=args.sessions, duration=args.duration, elapsed=run["t_end"] - run["t_start"],
         visits=[v for r in results for v in r.visits], opens=[t for r in results for t in r.open_s],
         uploads=[t for r in results for t in r.upload_s], failures={r.name: r.failure for r in results if r.failure},
-        window=window, memory=memory, cpu=cpu, kill=kreport)
+        window=window, memory=memory, cpu=cpu, kill=kreport,
+        spans={r.name: (r.steady_from, min(r.ended or run["t_end"], window[1])) for r in results
+               if r.steady_from is not None})
     warm_pages = [t for w in run["warms"] for ts in w.page_s.values() for t in ts]
     s.update({
         "error_alerts": sum(r.error_alerts for r in results),
@@ -1070,7 +1105,8 @@ def run_config(cfg: rep.Config, args, files: list[Path], folder: Path) -> dict:
     sampler = ServersSampler(target)
     sampler.start()
     try:
-        print(f"{target.label} at {target.url}: " + (", ".join(f"{n.name} pid {n.pid}" for n in target.nodes)
+        print(f"{target.label} at {target.url}: " + (", ".join(n.name if n.name.endswith(str(n.pid)) else
+                                                               f"{n.name} pid {n.pid}" for n in target.nodes)
                                                      or "processes not known (memory not measured)"), flush=True)
         run = asyncio.run(drive(target, args, files, sampler, cfg.kill_after))
     finally:

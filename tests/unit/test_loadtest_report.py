@@ -88,6 +88,19 @@ def test_a_configuration_counts_pages_in_its_window_and_those_after_a_kill_apart
     assert s["open_s"]["p50"] == 2.0
 
 
+def test_throughput_counts_each_session_past_its_upload_not_the_opening():
+    visits = [Visit(t, "Overview", 1.0, "s1") for t in (41, 42, 43, 44)] + \
+             [Visit(t, "Overview", 1.0, "s2") for t in (70, 80, 95)]
+    s = _summary("1 process", visits)  # without spans: 7 pages over the 100 s window
+    assert s["pages_per_s"] == pytest.approx(0.07)
+    s = rep.summarise_config("1 process", sessions=2, duration=100, elapsed=100, visits=visits, opens=[], uploads=[],
+                             failures={}, window=(0.0, 90.0), memory=None, cpu={}, spans={"s1": (40.0, 50.0),
+                                                                                          "s2": (60.0, 90.0)})
+    assert s["pages_per_s"] == pytest.approx(4 / 10 + 2 / 30)  # s2's page at 95 is after its span
+    # every upload ended after the kill: no steady state was seen, which is not 0 pages/s
+    assert math.isnan(rep.steady_throughput(visits, {"s1": (50.0, 40.0)}))
+
+
 def test_gates_fail_on_a_failed_session_or_memory_kept_and_say_when_memory_is_unknown():
     ok = _summary("1 process", [Visit(1, "Data", 1.0)],
                   memory={"app": {"before": 400.0, "peak": 600.0, "after": 480.0}})
