@@ -11,8 +11,9 @@ cookie), sends new sessions to the least busy process and checks every process's
 * it gives every process the same cookie secret, generated for this start and never written to
   disk (``STREAMLIT_SERVER_COOKIE_SECRET`` in the children's environment, so it is not on a
   command line either): a signed cookie (sign-in) stays valid whichever process reads it;
-* it tells each process its node name and the sticky cookie's name (``BENCH_NODE``,
-  ``BENCH_NODE_COOKIE``), so a session moved off a stopped process can say so (``ui/cluster.py``);
+* it tells each process its node name and the name of the cookie in which the balancer records
+  the process of a tab's websocket (``BENCH_NODE``, ``BENCH_NODE_COOKIE``), so a session moved
+  off a stopped process can say so (``ui/cluster.py``);
 * it restarts a process that exits on its own after :data:`RESTART_BACKOFF_S` (the balancer's
   health check brings it back into rotation), and on Ctrl-C / SIGTERM stops the balancer and
   every process (each in a process group of its own, so their children go too).
@@ -22,10 +23,12 @@ The API (the load test and the tests use it; keep it stable)
 >>> with Cluster(n=2, port=0) as c:            # doctest: +SKIP
 ...     c.url                                  # the balancer: 'http://127.0.0.1:41234'
 ...     [(n.name, n.port, n.pid) for n in c.nodes]
-...     c.kill("app1")                         # SIGKILL the process (and its children)
+...     c.kill("app1")                         # SIGKILL the process (and its children), as a crash
+...     c.node("app1").restarts                # started again after the backoff (hold=s delays it)
 ...     c.wait_status("app1", "DOWN")          # seconds until the balancer took it out
 ...     c.status()                             # {'app1': 'DOWN', 'app2': 'UP'} (HAProxy's view)
-...     c.lb_pid, c.log("app2"), c.lb_log()
+...     c.lb_pid, c.log("app2"), c.lb_log()    # the balancer's pid; each process's and its log
+...     c.stats()                              # HAProxy's statistics CSV as dicts (c.stats_port)
 
 ``Cluster(n, port=0, *, bind="127.0.0.1", env=None, extra_args=(), restart=True,
 backoff=RESTART_BACKOFF_S, command=None, cookie=COOKIE)``: ``port=0`` picks a free port;
@@ -63,8 +66,10 @@ TEMPLATE = ROOT / "deploy" / "haproxy.cfg"
 STREAMLIT_CONFIG = ROOT / ".streamlit" / "config.toml"
 HAPROXY = os.environ.get("BENCH_HAPROXY") or shutil.which("haproxy") or "/usr/sbin/haproxy"
 
-#: the sticky cookie's name (HAProxy inserts it; the app reads it)
+#: the sticky cookie's name (HAProxy inserts it)
 COOKIE = "bench_node"
+#: the cookie HAProxy writes on a websocket's handshake: the process that holds the tab's session
+WS_COOKIE_SUFFIX = "_ws"
 #: seconds before a process that exited on its own is started again
 RESTART_BACKOFF_S = 2.0
 #: seconds a process may take to answer its health check at start
@@ -186,10 +191,9 @@ def render_config(*, port: int, stats_port: int, servers: Sequence[tuple[str, in
                   cookie: str = COOKIE, max_body: int | None = None, template: Path = TEMPLATE) -> str:
     """``deploy/haproxy.cfg`` with its @NAME@ placeholders filled (``servers``: name, port)."""
     app = "\n".join(f"    server {name} 127.0.0.1:{p} check cookie {name}" for name, p in servers)
-    probes = "\n".join(f"    server {name} 127.0.0.1:{p} track app/{name}" for name, p in servers)
     values = {"PORT": str(port), "BIND": bind, "STATS_PORT": str(stats_port), "COOKIE": cookie,
               "MAX_BODY": str(max_body_bytes() if max_body is None else max_body),
-              "SERVERS": app, "PROBES": probes}
+              "SERVERS": app}
     text = template.read_text()
     for name, value in values.items():
         text = text.replace(f"@{name}@", value)
@@ -309,7 +313,7 @@ class Cluster:
             if key in os.environ:
                 env[key] = os.environ[key]
         env.update(given)
-        env.update({"BENCH_NODE": node.name, "BENCH_NODE_COOKIE": self.cookie,
+        env.update({"BENCH_NODE": node.name, "BENCH_NODE_COOKIE": self.cookie + WS_COOKIE_SUFFIX,
                     "STREAMLIT_SERVER_COOKIE_SECRET": self._secret})
         return env
 
@@ -450,10 +454,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the balancer's interface (default 127.0.0.1; 0.0.0.0 to serve other machines)")
     args, extra = parser.parse_known_args(argv)
 
-    def on_term(signum, frame):  # SIGTERM as Ctrl-C: leave the with-block, stopping everything
+    def on_stop(signum, frame):  # leave the with-block, which stops everything
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_term)
+    # Ctrl-C, SIGTERM, a closed terminal; SIGINT set explicitly, as a shell starting the command in
+    # the background (`make serve &`) hands it down ignored
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_stop)
     cluster = Cluster(n=args.processes, port=args.port, bind=args.bind, extra_args=extra, quiet=False)
     print(f"Starting {args.processes} app process(es) behind HAProxy ({HAPROXY})...", flush=True)
     try:
@@ -462,6 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for node in c.nodes:
                 print(f"  {node.name}: 127.0.0.1:{node.port} (pid {node.pid})")
             print(f"  balancer: pid {c.lb_pid}; statistics on http://127.0.0.1:{c.stats_port}/")
+            if args.bind != "127.0.0.1":
+                print(f"  listening on {args.bind}:{c.port} over plain HTTP: put TLS in front (docs/DEPLOY.md)")
             print(f"\nBench Strength is ready: {c.url}  (Ctrl-C stops it)", flush=True)
             while c._lb.poll() is None:
                 time.sleep(0.5)

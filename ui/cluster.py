@@ -1,14 +1,14 @@
 """Behind a load balancer (``make serve``, docs/DEPLOY.md): tell a tab plainly when the app process
 that held its session stopped.
 
-Each process of a cluster knows its name (``BENCH_NODE``, e.g. ``app2``) and the balancer's sticky
-cookie (``BENCH_NODE_COOKIE``), which names the process serving the browser (``app1``). While that
-process is up, the browser's requests all reach it. When it stops, the browser's frontend
-reconnects and the balancer sends it to a live process, where a *new* session starts: its first
-run sees a cookie that names another process. That session is on the demo (the files loaded on
-the stopped process are gone with it), so its first page says so once, with the way to the Data
-page where a saved workspace file opens again. Outside a cluster (no ``BENCH_NODE``) nothing
-changes.
+Each process of a cluster knows its name (``BENCH_NODE``, e.g. ``app2``) and the name of the
+cookie in which the balancer records which process served the tab's websocket, that is, which
+process holds its session (``BENCH_NODE_COOKIE``; deploy/haproxy.cfg writes it on the websocket's
+handshake only). When that process stops, the browser's frontend reconnects and the balancer
+sends it to a live process, where a *new* session starts: its first run sees the cookie naming
+another process. That session is on the demo (the files loaded on the stopped process are gone
+with it), so its first page says so, with the way to the Data page where a saved workspace file
+opens again. Outside a cluster (no ``BENCH_NODE``) nothing changes.
 
 Streamlit's frontend reruns the page when it reconnects only if a run was under way or an
 automatic rerun is registered; a tab idle on a page would keep showing the stopped process's
@@ -45,8 +45,8 @@ def _dormant() -> None:
 
 
 def moved_from(node: str | None, cookie_name: str | None, cookies: Mapping[str, str]) -> bool:
-    """Whether a session starting on process ``node`` comes from another process: the browser's
-    sticky cookie names a process other than this one.
+    """Whether a session starting on process ``node`` comes from another process: the cookie
+    ``cookie_name`` names another process as the one that held the tab's session.
 
     >>> moved_from("app2", "bench_node", {"bench_node": "app1"})
     True

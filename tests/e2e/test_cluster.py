@@ -101,6 +101,10 @@ def test_a_killed_process_loses_only_its_own_sessions_and_says_so(browser, clust
 
         killed_at = time.monotonic()
         cluster.kill("app1", hold=HOLD_S)
+        # any request of a's sent after the stop (here a page's; a download, a probe) moves its sticky
+        # cookie to the live process before its websocket reconnects: the message must not rest on it
+        assert a.context.request.get(cluster.url + "/").ok
+        assert node_of(a) == "app2"
         down_after = cluster.wait_status("app1", "DOWN", timeout=15)
         print(f"\nthe balancer stopped routing to the killed process after {down_after:.1f} s")
         assert down_after < 5

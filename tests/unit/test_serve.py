@@ -1,6 +1,6 @@
 """`make serve` (tools/serve.py, deploy/haproxy.cfg): the budget, the rendered balancer config, and
 a real HAProxy in front of stub app processes (a few lines of http.server each, so the test is
-light): sticky routing, probes that move no cookie, a killed process taken out and restarted,
+light): sticky routing, the websocket's process recorded in a cookie, a killed process taken out and restarted,
 the body limit, one cookie secret for all, and nothing left running after the cluster stops.
 The real app behind the balancer is driven by tests/e2e/test_cluster.py."""
 
@@ -83,7 +83,6 @@ def test_the_balancer_config_is_filled_and_valid():
     assert "bind 127.0.0.1:18001" in text and "bind 127.0.0.1:18002" in text
     for k in (1, 2, 3):
         assert f"server app{k} 127.0.0.1:{18100 + k} check cookie app{k}" in text
-        assert f"server app{k} 127.0.0.1:{18100 + k} track app/app{k}" in text
     cookie = next(line for line in text.splitlines() if line.strip().startswith("cookie "))
     assert "insert" in cookie and "indirect" not in cookie  # the app reads the cookie
     assert "option httpchk GET /_stcore/health" in text and "timeout tunnel" in text
@@ -123,10 +122,12 @@ def test_a_cluster_routes_sticky_survives_a_kill_and_stops_clean(tmp_path):
         for name in ("app1", "app2"):
             assert {_get(c.url + "/", f"bench_node={name}")[1] for _ in range(6)} == {name}
             assert _get(c.url + "/_stcore/upload_file/x", f"bench_node={name}", "PUT", b"x" * 1000)[1] == name
-        # the probes a reconnecting tab sends first never move its cookie
-        for path in ("/_stcore/health", "/_stcore/host-config"):
-            status, _, cookies = _get(c.url + path, "bench_node=app1")
-            assert status == 200 and not any(k.startswith("bench_node") for k in cookies)
+        # a websocket's handshake records the process holding the tab's session; nothing else does
+        ws = urllib.request.Request(c.url + "/_stcore/stream", headers={
+            "Cookie": "bench_node=app2", "Upgrade": "websocket", "Connection": "Upgrade"})
+        with urllib.request.urlopen(ws, timeout=10) as r:
+            assert "bench_node_ws=app2; path=/; HttpOnly; SameSite=Lax" in (r.headers.get_all("Set-Cookie") or [])
+        assert not any(k.startswith("bench_node_ws") for k in _get(c.url + "/", "bench_node=app2")[2])
         # a body over the app's upload limit is refused at the balancer
         big = urllib.request.Request(c.url + "/_stcore/upload_file/x", method="PUT",
                                      headers={"Content-Length": str(max_body_bytes() + 1)})
@@ -136,7 +137,7 @@ def test_a_cluster_routes_sticky_survives_a_kill_and_stops_clean(tmp_path):
         # every process: its name, the sticky cookie's name, one secret for all, the budget, the caller's env
         envs = {n.name: json.loads(_get(f"{n.url}/env")[1]) for n in c.nodes}
         assert {e["BENCH_NODE"] for e in envs.values()} == {"app1", "app2"}
-        assert {e["BENCH_NODE_COOKIE"] for e in envs.values()} == {"bench_node"}
+        assert {e["BENCH_NODE_COOKIE"] for e in envs.values()} == {"bench_node_ws"}
         secrets_seen = {e["STREAMLIT_SERVER_COOKIE_SECRET"] for e in envs.values()}
         assert len(secrets_seen) == 1 and len(secrets_seen.pop()) == 64
         assert all(e["BENCH_DUCKDB_MEMORY_LIMIT"] == c.budget.env()["BENCH_DUCKDB_MEMORY_LIMIT"] for e in envs.values())
