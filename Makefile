@@ -80,11 +80,19 @@ demo: $(VENV)/.runtime
 bench: $(VENV)/.dev $(CHROMIUM)
 	$(PY) -m benchmarks.run
 
-# Load test, not part of `make test`: SESSIONS real browser sessions for DURATION seconds against one server.
+# Load test, not part of `make test`: SESSIONS real browser sessions for DURATION seconds per
+# configuration, the results written into benchmarks/RESULTS.md (its loadtest section).
+#   make loadtest                      1 plain process, then N (= cores, at least 2) behind HAProxy,
+#                                      one of them killed after KILL_AFTER s (default 2/3 of DURATION)
+#   make loadtest PROCESSES="1 4"      the process counts to compare, in order
+#   make loadtest URL=http://host:port a server or balancer already running (PIDS="..." to watch its memory)
 SESSIONS ?= 8
-DURATION ?= 300
-loadtest: $(VENV)/.dev $(CHROMIUM)
-	$(PY) -m benchmarks.loadtest --sessions $(SESSIONS) --duration $(DURATION)
+DURATION ?= 150
+LOADTEST_ARGS = --sessions $(SESSIONS) --duration $(DURATION) --write-results \
+  $(if $(URL),--url $(URL) $(if $(PIDS),--pids $(PIDS)),$(if $(PROCESSES),--processes "$(PROCESSES)") \
+  $(if $(KILL_AFTER),--kill-after $(KILL_AFTER)))
+loadtest: $(VENV)/.dev $(CHROMIUM) $(HAPROXY)
+	$(PY) -m benchmarks.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
