@@ -63,34 +63,30 @@ WITH d AS (
     FROM v_opportunities o
     WHERE o.is_closed
 ),
-act AS (
-    SELECT a.activity_id, a.opportunity_id, a.owner_name, a.manager_present, a.attendees
-    FROM v_activities a WHERE a.opportunity_id IN (SELECT opportunity_id FROM d)
+ev AS (  -- per deal: its activities, and whether one had the manager present
+    SELECT opportunity_id, count(activity_id) AS n_activities, bool_or(manager_present) AS by_present
+    FROM v_activities WHERE opportunity_id IS NOT NULL
+    GROUP BY opportunity_id
 ),
-att AS (  -- each name or ID listed in attendees, resolved through the roster
-    SELECT t.opportunity_id, coalesce(p.name, t.tok) AS who
+who AS (  -- who took part in a deal's activities, in lower case: the owners who manage some deal,
+          -- and each name or ID listed in attendees, resolved through the roster
+    SELECT opportunity_id, lower(owner_name) AS who FROM v_activities
+    WHERE opportunity_id IS NOT NULL AND lower(owner_name) IN (SELECT lower(manager) FROM d)
+    UNION ALL
+    SELECT t.opportunity_id, lower(coalesce(p.name, t.tok))
     FROM (SELECT opportunity_id, trim(unnest(string_split_regex(attendees, '[;,]'))) AS tok
-          FROM act WHERE attendees IS NOT NULL) t
+          FROM v_activities WHERE attendees IS NOT NULL AND opportunity_id IS NOT NULL) t
     LEFT JOIN v_person_ref p ON p.ref = t.tok
     WHERE t.tok <> ''
 ),
-ev AS (
-    SELECT d.opportunity_id, count(a.activity_id) AS n_activities,
-           coalesce(bool_or(lower(a.owner_name) = lower(d.manager)), false) AS by_owner,
-           coalesce(bool_or(a.manager_present), false) AS by_present
-    FROM d LEFT JOIN act a ON a.opportunity_id = d.opportunity_id
-    GROUP BY d.opportunity_id
-),
-ea AS (
-    SELECT DISTINCT att.opportunity_id FROM att JOIN d ON d.opportunity_id = att.opportunity_id
-    WHERE lower(att.who) = lower(d.manager)
+em AS (  -- the deals with an activity of their own manager's, or naming them
+    SELECT DISTINCT d.opportunity_id FROM d JOIN who w
+        ON w.opportunity_id = d.opportunity_id AND w.who = lower(d.manager)
 )
 SELECT d.*, coalesce(ev.n_activities, 0) AS n_activities,
-       coalesce(ev.by_owner, false) OR coalesce(ev.by_present, false) OR ea.opportunity_id IS NOT NULL
-           AS by_activity
+       coalesce(ev.by_present, false) OR em.opportunity_id IS NOT NULL AS by_activity
 FROM d LEFT JOIN ev ON ev.opportunity_id = d.opportunity_id
-LEFT JOIN ea ON ea.opportunity_id = d.opportunity_id
-ORDER BY d.close_date, d.opportunity_id
+LEFT JOIN em ON em.opportunity_id = d.opportunity_id
 """
 
 
@@ -133,6 +129,9 @@ def closed_deals(ws: Workspace, filters: Filters = Filters(), settings: Settings
     flag nor an activity says anything (not measured). involvement_source: "flag", "activity" or
     "flag and activity". quarter = first day of the close date's calendar quarter.
 
+    The deals come in no particular order: every reader counts them per manager, rep or quarter
+    (ordering them was a sizeable share of the query at scale: benchmarks/RESULTS.md).
+
     Returns
     -------
     DataFrame: opportunity_id, owner, manager, close_date, quarter, amount, is_won,
@@ -156,26 +155,38 @@ def _all_closed_deals(ws: Workspace, complexity_percentile: float, use_complexit
     df = ws.query(_DEALS_SQL)
     threshold = complex_threshold(ws, settings)
     for col in ("close_date", "quarter"):
-        df[col] = pd.to_datetime(df[col])
+        if not pd.api.types.is_datetime64_any_dtype(df[col]):
+            df[col] = pd.to_datetime(df[col])
     df["amount"] = df["amount"].astype(float)
+    amount = df["amount"].to_numpy()
     flag = df["complex_flag"].astype("boolean")
     if not settings.use_complexity_flag:  # the user chose the amount rule for every deal
         flag = pd.Series(pd.NA, index=df.index, dtype="boolean")
-    by_amount = (df["amount"] >= threshold) if threshold is not None else pd.Series(False, index=df.index)
-    amount_known = df["amount"].notna() & (threshold is not None)
-    df["is_complex"] = flag.where(flag.notna(), by_amount.astype("boolean").where(amount_known))
-    df["complexity_source"] = np.where(flag.notna(), "flag", np.where(amount_known, "amount", None))
+    flag_known = flag.notna().to_numpy()
+    amount_known = ~np.isnan(amount) & (threshold is not None)
+    with np.errstate(invalid="ignore"):
+        by_amount = amount >= threshold if threshold is not None else np.zeros(len(df), dtype=bool)
+    complex_ = np.where(flag_known, flag.to_numpy(dtype=bool, na_value=False), by_amount)
+    df["is_complex"] = pd.arrays.BooleanArray(complex_, ~(flag_known | amount_known))
+    df["complexity_source"] = pd.Series(_labels(np.where(flag_known, 0, np.where(amount_known, 1, 2)),
+                                                ("flag", "amount")), index=df.index, dtype=object)
     df["involved"], df["involvement_source"] = involvement(df["involved_flag"], df["by_activity"],
                                                            df["n_activities"] > 0)
-    df["is_complex"] = df["is_complex"].astype("boolean")
-    df["involved"] = df["involved"].astype("boolean")
-    df["complexity_source"] = df["complexity_source"].astype(object).where(df["complexity_source"].notna(), None)
-    df["involvement_source"] = df["involvement_source"].astype(object).where(df["involvement_source"].notna(), None)
     df["is_won"] = df["is_won"].astype(bool)
     df["n_activities"] = df["n_activities"].astype("int64")
     for col in _FILTER_COLUMNS:  # only compared, never shown: held compactly
         df[col] = df[col].astype("category")
     return df[DEAL_COLUMNS + _FILTER_COLUMNS].reset_index(drop=True)
+
+
+def _labels(codes: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
+    """Texts by code (an object array; a code past the labels is None), one lookup for the column
+    instead of a text per row built by ``np.where``.
+
+    >>> _labels(np.array([1, 0, 2]), ("flag", "amount")).tolist()
+    ['amount', 'flag', None]
+    """
+    return np.array([*labels, None], dtype=object)[codes]
 
 
 def involvement(flag: pd.Series, by_activity: pd.Series, has_activities: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -198,20 +209,21 @@ def involvement(flag: pd.Series, by_activity: pd.Series, has_activities: pd.Seri
     ['flag', 'activity', 'activity', 'activity', 'flag and activity', 'flag and activity', None]
     """
     flag = flag.astype("boolean")
-    has_acts = has_activities.astype(bool)
-    by_act = by_activity.fillna(False).astype(bool) & has_acts
-    flag_yes = flag.fillna(False).astype(bool).to_numpy()
-    flag_no = (~flag.fillna(True).astype(bool)).to_numpy()
-    act_yes = by_act.to_numpy()
-    act_no = (has_acts & ~by_act).to_numpy()
+    flag_known = flag.notna().to_numpy()
+    flag_value = flag.to_numpy(dtype=bool, na_value=False)
+    has_acts = has_activities.astype(bool).to_numpy()
+    act_yes = by_activity.fillna(False).astype(bool).to_numpy() & has_acts
+    flag_yes = flag_known & flag_value
+    flag_no = flag_known & ~flag_value
+    act_no = has_acts & ~act_yes
     yes = flag_yes | act_yes
     no = ~yes & (flag_no | act_no)
-    involved = pd.Series(pd.array(np.where(yes, True, np.where(no, False, None)), dtype="boolean"), index=flag.index)
+    involved = pd.Series(pd.arrays.BooleanArray(yes, ~(yes | no)), index=flag.index)
     by_flag = np.where(yes, flag_yes, flag_no)
     by_acts = np.where(yes, act_yes, act_no)
-    source = np.where(by_flag & by_acts, "flag and activity",
-                      np.where(by_flag, "flag", np.where(by_acts, "activity", None)))
-    return involved, pd.Series(source, index=flag.index, dtype=object)
+    codes = np.where(by_flag & by_acts, 0, np.where(by_flag, 1, np.where(by_acts, 2, 3)))
+    return involved, pd.Series(_labels(codes, ("flag and activity", "flag", "activity")), index=flag.index,
+                               dtype=object)
 
 
 def dependency_curve(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:

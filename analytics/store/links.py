@@ -145,12 +145,15 @@ def value_counts(ws: Workspace, table: str, column: str, target: str) -> list[tu
     a person or not by the name the roster gives it."""
     t, col = quote_ident(table), quote_ident(column)
     if target == DEAL_OWNERS:  # quota owners -> deal owners, by resolved name as v_won_in_quota joins them
-        ok = f"""coalesce(r.name, x.{col}) IN (SELECT owner_name FROM v_opportunities WHERE owner_name IS NOT NULL)"""
+        ok = "coalesce(r.name, x.v) IN (SELECT owner_name FROM v_opportunities WHERE owner_name IS NOT NULL)"
     else:
         ok = "r.ref IS NOT NULL"
-    sql = f"""SELECT x.{col} AS v, count(*) AS n, bool_or({ok}) AS ok, any_value(coalesce(r.name, x.{col})) AS shown
-              FROM {t} x LEFT JOIN v_person_ref r ON r.ref = x.{col}
-              WHERE nullif(trim(x.{col}), '') IS NOT NULL GROUP BY 1"""
+    # rows counted per value first, then each distinct value trimmed and resolved once (a
+    # reference resolves to at most one roster name): 5M activity rows are a few thousand values
+    sql = f"""SELECT x.v, x.n, {ok} AS ok, coalesce(r.name, x.v) AS shown
+              FROM (SELECT {col} AS v, count(*) AS n FROM {t} GROUP BY 1) x
+              LEFT JOIN v_person_ref r ON r.ref = x.v
+              WHERE nullif(trim(x.v), '') IS NOT NULL"""
     return [(str(v), int(n), bool(ok), str(shown)) for v, n, ok, shown in ws.query(sql).itertuples(index=False)]
 
 

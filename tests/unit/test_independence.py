@@ -312,3 +312,123 @@ def test_dependency_flat_band_is_a_setting(dep_ws):
         == "shrinking"
     by = ind.independence_by_manager(dep_ws).set_index("manager")
     assert by.loc["Max", "dependency_slope_low"] < -0.5 < by.loc["Max", "dependency_slope_high"] < 0
+
+
+# ------------------------------------------------------------------------- the evidence query
+#: The rule as first written (before issue 22): every activity joined to its closed deal, then
+#: grouped per deal. The engine now groups activities per deal once and joins only the activities
+#: of people who manage some deal; the deals and their evidence must be the same.
+_DEALS_REFERENCE_SQL = """
+WITH d AS (
+    SELECT o.opportunity_id, o.owner_name AS owner, o.manager_name AS manager, o.close_date,
+           date_trunc('quarter', o.close_date) AS quarter, o.amount, o.is_won,
+           o.is_complex AS complex_flag, o.manager_involved AS involved_flag,
+           o.region AS f_region, o.team AS f_team, o.segment AS f_segment, o.product AS f_product
+    FROM v_opportunities o WHERE o.is_closed
+),
+act AS (
+    SELECT a.activity_id, a.opportunity_id, a.owner_name, a.manager_present, a.attendees
+    FROM v_activities a WHERE a.opportunity_id IN (SELECT opportunity_id FROM d)
+),
+att AS (
+    SELECT t.opportunity_id, coalesce(p.name, t.tok) AS who
+    FROM (SELECT opportunity_id, trim(unnest(string_split_regex(attendees, '[;,]'))) AS tok
+          FROM act WHERE attendees IS NOT NULL) t
+    LEFT JOIN v_person_ref p ON p.ref = t.tok
+    WHERE t.tok <> ''
+),
+ev AS (
+    SELECT d.opportunity_id, count(a.activity_id) AS n_activities,
+           coalesce(bool_or(lower(a.owner_name) = lower(d.manager)), false) AS by_owner,
+           coalesce(bool_or(a.manager_present), false) AS by_present
+    FROM d LEFT JOIN act a ON a.opportunity_id = d.opportunity_id
+    GROUP BY d.opportunity_id
+),
+ea AS (
+    SELECT DISTINCT att.opportunity_id FROM att JOIN d ON d.opportunity_id = att.opportunity_id
+    WHERE lower(att.who) = lower(d.manager)
+)
+SELECT d.*, coalesce(ev.n_activities, 0) AS n_activities,
+       coalesce(ev.by_owner, false) OR coalesce(ev.by_present, false) OR ea.opportunity_id IS NOT NULL
+           AS by_activity
+FROM d LEFT JOIN ev ON ev.opportunity_id = d.opportunity_id
+LEFT JOIN ea ON ea.opportunity_id = d.opportunity_id
+ORDER BY d.close_date, d.opportunity_id
+"""
+
+
+def _evidence_org(seed: int) -> Workspace:
+    """A generated organisation of a few hundred deals whose activities name people every way an
+    export does: owners by name, ID or e-mail in any case, managers of other teams, a bot,
+    attendees by name or ID with either separator and blanks, manager_present filled or not,
+    activities on open deals or none, deals without a manager or without activities."""
+    rng = np.random.default_rng(seed)
+    people, managers_ = [], []
+    for m in range(4):
+        managers_.append(f"Manager {m}")
+        people.append({"person_id": f"M{m}", "name": f"Manager {m}", "email": f"manager{m}@example.com",
+                       "region": ["EMEA", "APAC"][m % 2]})
+    reps = []
+    for r in range(12):
+        name = f"Rep {r}"
+        reps.append(name)
+        people.append({"person_id": f"R{r}", "name": name, "email": f"rep{r}@example.com",
+                       "manager": None if r == 11 else [f"M{r % 4}", f"Manager {r % 4}"][r % 2],
+                       "region": ["EMEA", "APAC"][(r % 4) % 2]})
+    people.append({"person_id": "B1", "name": "Renewal Bot"})
+
+    def ref(i: int, name: str, pid: str, email: str) -> str:
+        return [name, pid, email, name.upper(), email.upper(), name.lower()][i % 6]
+
+    opps, acts = [], []
+    for i in range(300):
+        r = int(rng.integers(12))
+        closed = bool(rng.random() < 0.85)
+        opps.append(opp(f"O{i:04d}", ref(i, reps[r], f"R{r}", f"rep{r}@example.com"),
+                        amount=float(rng.integers(1, 500)) * 100 if rng.random() < 0.95 else None,
+                        won=bool(rng.random() < 0.5), closed=closed,
+                        close=f"2025-{int(rng.integers(1, 13)):02d}-{int(rng.integers(1, 28)):02d}",
+                        complex_=[None, True, False][int(rng.integers(3))],
+                        involved=[None, None, True, False][int(rng.integers(4))]))
+        for k in range(int(rng.integers(0, 5))):
+            who = rng.random()
+            if who < 0.55:
+                owner = ref(k, reps[r], f"R{r}", f"rep{r}@example.com")
+            elif who < 0.9:
+                m = int(rng.integers(4))  # often the rep's own manager, sometimes another
+                owner = ref(k + i, f"Manager {m}", f"M{m}", f"manager{m}@example.com")
+            elif who < 0.95:
+                owner = "Renewal Bot"
+            else:
+                owner = "Stranger"
+            a = {"owner": owner, "activity_date": "2025-03-01", "opportunity_id": f"O{i:04d}",
+                 "manager_present": [None, True, False, None][int(rng.integers(4))]}
+            if rng.random() < 0.3:
+                m = int(rng.integers(4))
+                a["attendees"] = rng.choice([f"Buyer; Manager {m}", f"M{m},Buyer", f" manager {m} ;;",
+                                             f"{'Buyer'},  ,manager{m}@example.com", "Buyer", ""])
+            acts.append(a)
+    acts.append({"owner": "Manager 0", "activity_date": "2025-03-01"})  # on no deal
+    acts.append({"owner": "Manager 1", "activity_date": "2025-03-01", "opportunity_id": "O-missing"})
+    return workspace_with(people=people, opportunities=opps, activities=acts)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("include_bots", [False, True])
+def test_evidence_is_the_rule_joined_activity_by_activity(seed, include_bots):
+    ws = _evidence_org(seed)
+    ws.include_non_person_owners(include_bots)
+    before = ind._all_closed_deals.__wrapped__  # the frame as built, beside the one read the old way
+    settings = Settings()
+    ours = before(ws, settings.complexity_percentile, settings.use_complexity_flag)
+    real_query = ws.query
+    ws.query = lambda sql, params=None: real_query(_DEALS_REFERENCE_SQL if sql == ind._DEALS_SQL else sql, params)
+    try:
+        reference = before(ws, settings.complexity_percentile, settings.use_complexity_flag)
+    finally:
+        ws.query = real_query
+    assert len(reference) > 200 and reference["involved"].notna().sum() > 100
+    assert reference["involvement_source"].nunique() == 3 and reference["n_activities"].gt(0).sum() > 100
+    # in no particular order now: compared deal by deal (dtypes and categories included)
+    ours = ours.sort_values(["close_date", "opportunity_id"], ignore_index=True)
+    pd.testing.assert_frame_equal(ours, reference, check_exact=True)

@@ -120,3 +120,41 @@ def test_the_data_page_line_names_the_unmatched_values():
                              "'Anna Person'?); 'Zed Stranger' on 1 deal, not in the roster.")
     hidden = link_line(lk, lambda v: "a name hidden while anonymised")
     assert "Renewal" not in hidden and "Anna" not in hidden and "3 deals" in hidden
+
+
+def test_value_counts_count_rows_per_value_as_a_join_row_by_row():
+    """value_counts groups rows per value before resolving each value once (issue 22): the same
+    values, rows, verdicts and names as joining every row to the roster, over owners written by
+    ID, name, e-mail, with spaces, blank, missing, unknown, a bot, and quota owners to deal owners."""
+    from analytics.store.links import DEAL_OWNERS, LINKS, value_counts
+    from analytics.store.schema_sql import quote_ident
+
+    people = [*ROSTER, {"person_id": "U4", "name": "Bea Rep", "email": "bea@example.com", "manager": "Max Boss"},
+              {"person_id": "B1", "name": "Renewal Bot"}]
+    owners = ["U1", "Anna Person", "bea@example.com", " U1", "", "   ", None, "Nobody", "Renewal Bot", "U2", "B1",
+              "José Álvarez", "U4"]
+    deals = [_deal(i, owners[i % len(owners)]) for i in range(60)]
+    acts = [{"owner": owners[(3 * i) % len(owners)], "activity_date": "2025-02-01"} for i in range(90)]
+    quotas = [{"owner": owners[i % len(owners)], "period_start": "2025-01-01", "period_end": "2025-03-31",
+               "amount": 1000.0} for i in range(len(owners))]
+    ws = workspace_with(people=people, opportunities=deals, activities=acts, quotas=quotas)
+
+    def row_by_row(table, column, target):
+        t, col = quote_ident(table), quote_ident(column)
+        ok = (f"coalesce(r.name, x.{col}) IN (SELECT owner_name FROM v_opportunities WHERE owner_name IS NOT NULL)"
+              if target == DEAL_OWNERS else "r.ref IS NOT NULL")
+        return ws.query(f"""SELECT x.{col} AS v, count(*) AS n, bool_or({ok}) AS ok,
+                                   any_value(coalesce(r.name, x.{col})) AS shown
+                            FROM {t} x LEFT JOIN v_person_ref r ON r.ref = x.{col}
+                            WHERE nullif(trim(x.{col}), '') IS NOT NULL GROUP BY 1""")
+
+    checked = 0
+    for table, column, _, _, target, _ in LINKS:
+        if table not in ("opportunities", "activities", "quotas"):
+            continue
+        expected = sorted((str(v), int(n), bool(ok), str(s)) for v, n, ok, s in
+                          row_by_row(table, column, target).itertuples(index=False))
+        assert sorted(value_counts(ws, table, column, target)) == expected
+        assert any(not ok for _, _, ok, _ in expected) and any(ok for _, _, ok, _ in expected)
+        checked += 1
+    assert checked == 4
