@@ -363,6 +363,19 @@ class ClusterTarget(Target):
 
 
 # ----------------------------------------------------------------------------- the samples
+
+def cpu_of(known: dict[int, psutil.Process], procs: list[psutil.Process]) -> float:
+    """Percent of one core ``procs`` used since the last look. ``known`` keeps one Process object
+    per pid across looks: ``cpu_percent`` measures since the last call on the same object."""
+    total = 0.0
+    for p in procs:
+        held = known.setdefault(p.pid, p)
+        try:
+            total += held.cpu_percent()
+        except psutil.NoSuchProcess:
+            known.pop(p.pid, None)
+    return total
+
 class Sampler(threading.Thread):
     """One server process (`make bench`'s browser row, benchmarks/browser.py), once a second, on a thread of its own: the server's RSS (process + children) and CPU, the
     CPU of this harness's browsers (its own child processes), and the machine's CPU."""
@@ -392,14 +405,7 @@ class Sampler(threading.Thread):
         return total / MB
 
     def _cpu(self, procs: list[psutil.Process]) -> float:
-        total = 0.0
-        for p in procs:
-            known = self._procs.setdefault(p.pid, p)  # cpu_percent measures since the last call on the object
-            try:
-                total += known.cpu_percent()
-            except psutil.NoSuchProcess:
-                self._procs.pop(p.pid, None)
-        return total
+        return cpu_of(self._procs, procs)
 
     def run(self) -> None:
         me = psutil.Process()
@@ -497,14 +503,7 @@ class ServersSampler(threading.Thread):
         return total / MB if seen else None
 
     def _cpu(self, procs: list[psutil.Process]) -> float:
-        total = 0.0
-        for p in procs:
-            known = self._known.setdefault(p.pid, p)  # cpu_percent measures since the last call on the object
-            try:
-                total += known.cpu_percent()
-            except psutil.NoSuchProcess:
-                self._known.pop(p.pid, None)
-        return total
+        return cpu_of(self._known, procs)
 
     def sample(self) -> Sample:
         me = psutil.Process()
