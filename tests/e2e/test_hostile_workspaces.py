@@ -1,7 +1,8 @@
 """Hostile saved workspaces dropped on the Data page's *Open workspace* uploader (issue 16, item 2).
 
-Every file of ``hostile_corpus.workspace_cases`` goes, one after another, through the page's own
-opener on a real server: each refused one gets a plain message naming it and the limit (no
+One file per guard of ``hostile_corpus.workspace_cases`` (THROUGH_THE_PAGE; every file's message is
+checked on the same opener in tests/unit/test_workspace_file.py) goes, one after another, through the
+page's own opener on a real server: each refused one gets a plain message naming it and the limit (no
 exception, no traceback), each opened one replaces the workspace, and meanwhile the server's
 ``/_stcore/health`` keeps answering another client within 2 s, and another session opens.
 
@@ -25,6 +26,13 @@ LEAKS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception)\b|BadZipFile|py
 
 #: the upload limit of this file's server, in MB: above every saved workspace of the corpus
 UPLOAD_LIMIT_MB = 20
+#: one case per guard of the opener (zip, directory, manifest, memory, parquet types, counts, parquet
+#: metadata) and both that open: tests/unit/test_workspace_file.py checks every case's message on the
+#: same opener; this page test checks that such a message reaches the page plainly while the server serves
+#: others (all 25 cases took ~57 s of the suite's 10 minutes, these 9 about a third of it)
+THROUGH_THE_PAGE = {"ws-dictionary-bomb.zip", "ws-amplifying-zip.zip", "ws-huge-directory.zip",
+                    "ws-huge-manifest.zip", "ws-wrong-type.zip", "ws-lying-row-count.zip", "ws-huge-footer.zip",
+                    "ws-label-long.zip", "ws-unknown-table.zip"}
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +43,10 @@ def server():
 
 
 def test_every_hostile_workspace_gets_a_plain_message_through_the_page(browser, server, tmp_path):
-    cases = build_workspace_corpus(tmp_path / "ws")
-    assert max(c.path.stat().st_size for c in cases) < UPLOAD_LIMIT_MB * 1024 * 1024 / 2  # none meets the limit
+    corpus = build_workspace_corpus(tmp_path / "ws")
+    assert max(c.path.stat().st_size for c in corpus) < UPLOAD_LIMIT_MB * 1024 * 1024 / 2  # none meets the limit
+    cases = [c for c in corpus if c.name in THROUGH_THE_PAGE]
+    assert {c.name for c in cases} == THROUGH_THE_PAGE  # a renamed case fails here, not silently
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     other = browser.new_context().new_page()
     page.set_default_timeout(RUN_TIMEOUT_MS)
