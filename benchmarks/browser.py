@@ -138,7 +138,7 @@ class BenchSession(Session):
         await page.locator("[data-testid='stFileUploaderDropzoneInput'][multiple]").first.set_input_files(
             [str(f) for f in self.files], timeout=self.timeout_ms)
         set_files_s = time.monotonic() - t_py
-        button = page.get_by_role("button", name=f"Load {len(self.files)} file(s) into the workspace")
+        button = page.get_by_role("button", name=re.compile(rf"^Load {len(self.files)} files? into the workspace$"))
         try:
             await button.wait_for(state="visible", timeout=self.timeout_ms)
         except Exception as exc:
