@@ -28,7 +28,7 @@ import streamlit as st
 
 log = logging.getLogger("bench_strength")
 
-#: session state: (the process the session came from or None, the page of its first run)
+#: session state: (whether the session came from a process that stopped, the page of its first run)
 ARRIVAL_KEY = "cluster_arrival"
 DATA_PAGE = "views/data.py"
 LOST_PROCESS = ("The app process that held your session stopped, so the files you loaded there are gone. "

@@ -113,9 +113,10 @@ class Janitor:
             # (Streamlit resumes it; forgetting it now would close the data under a live tab)
             if self._is_active(sid):
                 entry.disconnected_since = None
-                with self._lock:
-                    kept = self._sessions.setdefault(sid, _Tracked())
-                    kept.refs.extend(r for r in entry.refs if r() is not None and r not in kept.refs)
+                with self._lock:  # tracked again (a track() meanwhile made a new entry: merge into it)
+                    kept = self._sessions.setdefault(sid, entry)
+                    if kept is not entry:
+                        kept.refs.extend(r for r in entry.refs if r not in kept.refs)
                 continue
             released.append((sid, entry))
         due = released
