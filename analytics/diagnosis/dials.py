@@ -327,7 +327,8 @@ def dial_summary(row, dial: str) -> str:
     return basis if value is None or pd.isna(value) else f"{value:.0f} · {basis}"
 
 
-def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings(), *,
+                scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """Lead, Manage and Coach per manager on the absolute 0..100 scale, with what each rests on.
 
     Each dial is the weighted mean (``settings.weight``) of its measured signal scores
@@ -339,10 +340,15 @@ def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.D
     Columns: manager, every ``score_<signal>``, and per dial: <dial>, dial_note_<dial>,
     n_signals_<dial> (measured signals it rests on), of_signals_<dial>, rank_in_scope_<dial>,
     n_ranked_<dial>.
+
+    ``scores`` may pass :func:`signal_scores` of the same evidence and settings, already computed.
     """
-    scores = signal_scores(evidence, settings)
+    scores = signal_scores(evidence, settings) if scores is None else scores
     out = pd.concat([evidence[["manager"]].reset_index(drop=True), scores.reset_index(drop=True)], axis=1)
-    rows = pd.concat([evidence.reset_index(drop=True), scores.reset_index(drop=True)], axis=1).to_dict("records")
+    # what dial_note reads of a row: each signal's value and evidence count (the whole evidence frame's
+    # hundred columns made this a tenth of a diagnosis after a filter change)
+    read = [c for c in dict.fromkeys(col for s in SIGNALS for col in (s.key, s.evidence)) if c in evidence.columns]
+    rows = pd.concat([evidence[read].reset_index(drop=True), scores.reset_index(drop=True)], axis=1).to_dict("records")
     for dial in DIALS:
         keys = [s.key for s in SIGNALS if s.dial == dial]
         weights = np.array([settings.weight(k) for k in keys], dtype=float)
@@ -364,11 +370,13 @@ def dial_scores(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.D
     return out
 
 
-def development_index(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.Series:
+def development_index(evidence: pd.DataFrame, settings: Settings = Settings(), *,
+                      scores: pd.DataFrame | None = None) -> pd.Series:
     """Mean absolute score (0..100) of capability movement and execution independence (the two
     signals that show the team can perform without the manager); NaN when neither is measured.
-    Like the dials, it does not depend on who else is in scope."""
-    scores = signal_scores(evidence, settings)
+    Like the dials, it does not depend on who else is in scope. ``scores`` may pass
+    :func:`signal_scores` of the same evidence and settings, already computed."""
+    scores = signal_scores(evidence, settings) if scores is None else scores
     return scores[[f"score_{k}" for k in DEVELOPMENT_SIGNALS]].mean(axis=1, skipna=True)
 
 
@@ -377,8 +385,10 @@ def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = 
     """Everything the Managers page shows, one row per manager: the evidence, the dials of
     :func:`dial_scores` (with every ``score_<signal>``), the development index and the hero pattern."""
     ev = manager_evidence(ws, filters, settings)
-    dials = dial_scores(ev, settings)
-    out = ev.merge(dials, on="manager", how="left").assign(development_index=development_index(ev, settings).to_numpy())
+    scores = signal_scores(ev, settings)  # once, for the dials and the development index
+    dials = dial_scores(ev, settings, scores=scores)
+    index = development_index(ev, settings, scores=scores)
+    out = ev.merge(dials, on="manager", how="left").assign(development_index=index.to_numpy())
     return out.merge(hero_pattern(ev, settings), on="manager", how="left")
 
 

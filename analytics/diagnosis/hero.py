@@ -51,6 +51,11 @@ def _get(r, name: str, default=np.nan):
     return default if value is None else value
 
 
+#: the evidence columns :func:`hero_pattern` reads (a missing one reads as not measured)
+_READS = ("manager", "attainment", "involvement_won_complex", "capability_slope", "capability_slope_low",
+          "capability_slope_high", "n_complex_won", "n_complex_won_involved", "n_cycles")
+
+
 def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
     """The manager-B shape: at or above plan, high involvement in the team's won complex
     deals, flat capability, each on enough evidence (see the module's docstring).
@@ -65,7 +70,8 @@ def hero_pattern(evidence: pd.DataFrame, settings: Settings = Settings()) -> pd.
     n's, or what is missing).
     """
     rows = []
-    for r in evidence.itertuples(index=False):
+    read = [c for c in _READS if c in evidence.columns]  # itertuples reads every column: only these
+    for r in evidence[read].itertuples(index=False):
         att, inv, slope = _get(r, "attainment"), _get(r, "involvement_won_complex"), _get(r, "capability_slope")
         missing = [name for name, v in (("attainment", att), ("manager involvement", inv),
                                         ("capability movement", slope)) if pd.isna(v)]

@@ -370,14 +370,14 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
     ranked = measured.sort_values(["coach", "manager"], ascending=[False, True])
     top = ranked.head(3)
     bottom = ranked.tail(3).iloc[::-1] if len(ranked) > 3 else ranked.iloc[0:0]
-    head = "Top coaches: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in top.itertuples())
+    head = "Top coaches: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in top[["manager", "coach"]].itertuples())
     of = int(diag["of_signals_coach"].iloc[0])
     detail = (f"Coach dial = mean of up to {of} coaching signals (capability movement, named gaps moved, "
               "follow-through, revisits, independence, coaching quality, the 50/50 rule), each scored 0–100 against "
               "a fixed standard from the framework, not against the other managers"
               + (f"; {len(measured)} of {len(diag)} managers in scope have a score." if len(diag) > 1 else "."))
     if not bottom.empty:
-        detail += " Lowest: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in bottom.itertuples()) + "."
+        detail += " Lowest: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in bottom[["manager", "coach"]].itertuples()) + "."
     manage = diag.dropna(subset=["manage"]).sort_values(["manage", "manager"], ascending=[False, True])
     if not manage.empty:
         m = manage.iloc[0]
@@ -424,7 +424,7 @@ def confidence_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> I
     widest = both.head(3)
     detail = (f"{len(above)} of {fmt_count(len(both), 'manager')} rate their own coaching higher than their reps do "
               f"(median gap {fmt_points(float(both['confidence_gap'].median()))}). Widest: "
-              + ", ".join(f"{clip(r.manager)} {fmt_points(r.confidence_gap)}" for r in widest.itertuples()) + ".")
+              + ", ".join(f"{clip(r.manager)} {fmt_points(r.confidence_gap)}" for r in widest[["manager", "confidence_gap"]].itertuples()) + ".")
     narrow = both.iloc[-1]
     if len(both) > 3:
         detail += f" Narrowest: {clip(narrow['manager'])} {fmt_points(narrow['confidence_gap'])}."
@@ -438,7 +438,9 @@ def confidence_insight(diag: pd.DataFrame, settings: Settings = Settings()) -> I
         detail += (f" Clearly over-confident (the gap's {settings.overconfidence_confidence:.0%} interval wholly "
                    f"above {bar}): " + ", ".join(
                        f"{clip(r.manager)} ({fmt_points(r.confidence_gap_low)} to {fmt_points(r.confidence_gap_high)}, "
-                       f"{int(r.n_rep_coaching_respondents)} reps)" for r in flagged.itertuples()) + ".")
+                       f"{int(r.n_rep_coaching_respondents)} reps)" for r in flagged[[
+                           "manager", "confidence_gap_low", "confidence_gap_high", "n_rep_coaching_respondents"
+                       ]].itertuples()) + ".")
     if unclear:
         detail += (f" {fmt_count(unclear, 'manager')}: cannot tell (fewer than {settings.overconfidence_min_answers} "
                    "reps answered).")
@@ -507,7 +509,7 @@ def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
                   "Not measured: fewer than three quarters with complex closed deals for every manager.")
         return _not_measured("dependency", title, NEEDS["dependency"], detail=detail)
     groups = {}
-    for r in trend.itertuples():
+    for r in trend[["manager", "hero", "dependency_trend"]].itertuples():
         groups[r.manager] = "Hero pattern" if _is_true(r.hero) else str(r.dependency_trend).capitalize()
     shrinking = trend[trend["dependency_trend"] == "shrinking"].sort_values("dependency_slope")
     flat = trend[trend["dependency_trend"] == "flat"]
@@ -520,12 +522,12 @@ def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
     bits = []
     if not shrinking.empty:
         bits.append("Shrinking, in points per quarter: " + ", ".join(
-            f"{clip(r.manager)} {_per_quarter(r.dependency_slope)}" for r in shrinking.itertuples()) + ".")
+            f"{clip(r.manager)} {_per_quarter(r.dependency_slope)}" for r in shrinking[["manager", "dependency_slope"]].itertuples()) + ".")
     heroes = trend[_true(trend["hero"])]
     if not heroes.empty:
         bits.append("Hero-pattern managers: " + ", ".join(
             f"{clip(r.manager)} {r.dependency_trend} ({_per_quarter(r.dependency_slope)})"
-            for r in heroes.itertuples()) + ".")
+            for r in heroes[["manager", "dependency_trend", "dependency_slope"]].itertuples()) + ".")
     rest = len(trend) - len(shrinking)
     bits.append(f"{len(flat)} flat and {len(growing)} growing of {len(trend)} with a trend"
                 + (f"; {len(diag) - len(trend)} not measured." if len(diag) > len(trend) else "."))
@@ -597,7 +599,7 @@ def gaps_insight(ws: Workspace, gaps: pd.DataFrame, settings: Settings, n_reps_i
     fits = gaps[gaps["category"] == FIT_GAP]
     if 0 < len(fits) <= 3:
         detail += " Fit " + ("gap" if len(fits) == 1 else "gaps") + ": " + "; ".join(
-            f"{clip(r.rep)} ({clip(r.capability or 'results')}, {clip(r.manager)})" for r in fits.itertuples()) + "."
+            f"{clip(r.rep)} ({clip(r.capability or 'results')}, {clip(r.manager)})" for r in fits[["rep", "capability", "manager"]].itertuples()) + "."
     worst = gaps[gaps["category"] == NOT_WORKED].groupby("manager").size().sort_values(ascending=False)
     if len(worst):
         detail += f" Most unworked gaps: {clip(worst.index[0])}'s team ({worst.iloc[0]})."
@@ -628,7 +630,8 @@ def follow_through_insight(ft: pd.DataFrame) -> Insight:
     detail = (f"Across {fmt_count(int((ft['n_actions'] > 0).sum()), 'manager')}: {assigned:,} assigned, {due:,} due, "
               f"{done_due:,} of those completed, {revisited:,} of {done:,} completed revisited; {overdue:,} overdue.")
     if len(ranked) >= 2:
-        hi, lo = ranked.head(2), ranked.tail(2).iloc[::-1]
+        shown = ["manager", "follow_through_rate", "n_due"]  # itertuples reads every column: only these
+        hi, lo = ranked[shown].head(2), ranked[shown].tail(2).iloc[::-1]
         detail += (" Highest follow-through: " + ", ".join(f"{clip(r.manager)} {_pct(r.follow_through_rate)} "
                                                           f"({r.n_due} due)" for r in hi.itertuples())
                    + "; lowest: " + ", ".join(f"{clip(r.manager)} {_pct(r.follow_through_rate)} ({r.n_due} due)"
