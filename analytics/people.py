@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analytics import schema
@@ -136,6 +137,19 @@ def reps(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     r = _all_reps(ws)
     keep = filters.mask(r, region="region", team="team", manager="manager")
     return r if keep.all() else r[keep].reset_index(drop=True)
+
+
+def rows_in_people(ws: Workspace, filters: Filters) -> np.ndarray | None:
+    """Which rows of :func:`reps` without the people filters are :func:`reps` with them (a boolean
+    array), for results held per rep and period that a region, team or manager change picks from;
+    None when the filters pick no one, or when a rep has several roster rows (a rep-level result's
+    rows are then not one per rep)."""
+    if not filters.picks_people:
+        return None
+    r = _all_reps(ws)
+    if not r["rep"].is_unique:
+        return None
+    return filters.mask(r, region="region", team="team", manager="manager").to_numpy()
 
 
 @per_run

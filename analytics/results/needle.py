@@ -47,10 +47,11 @@ import pandas as pd
 from scipy import stats
 
 from analytics.filters import Filters, deal_clause
-from analytics.people import roster_names
+from analytics.people import roster_names, rows_in_people
 from analytics.results.kpis import evidence_owners, outcome_totals, rep_scope, stage_stays
 from analytics.settings import Settings
 from analytics.signals.manage import activity_days
+from analytics.store.caching import per_data_version
 from analytics.store.workspace import Workspace
 
 #: fewer reps than this with both numbers and a link is not measured
@@ -240,7 +241,31 @@ def link(x: pd.Series, y: pd.Series, x_name: str, y_name: str, min_n: int = MIN_
 
 
 def rep_chain(ws: Workspace, filters: Filters = Filters(), settings: Settings = Settings()) -> pd.DataFrame:
-    """The per-rep numbers of the chain (module notes). Columns: :data:`REP_COLUMNS`."""
+    """The per-rep numbers of the chain (module notes). Columns: :data:`REP_COLUMNS`.
+
+    Each rep's numbers are that rep's alone (activities, deals created, outcomes); only the
+    conversion's basis looks at everyone in scope (stage history when any rep in scope has some).
+    So a region, team or manager change picks the reps' rows from the rows held for the period
+    (:func:`_held_rep_rows`) and settles the basis for those reps, instead of recomputing.
+    """
+    if not filters.picks_people:
+        return _conversion(_held_rep_rows(ws, filters, settings))
+    picked = rows_in_people(ws, filters)
+    if picked is None or not picked.any():  # no one picked: computed, so its column types are no one's
+        rows = _rep_rows(ws, filters, settings)
+    else:
+        rows = _held_rep_rows(ws, filters.without_people(), settings)[picked].reset_index(drop=True)
+    return _conversion(rows)
+
+
+@per_data_version(pool="filtered")
+def _held_rep_rows(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """:func:`_rep_rows` of every rep for a period (filters without people), held for people changes."""
+    return _rep_rows(ws, filters, settings)
+
+
+def _rep_rows(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFrame:
+    """The per-rep numbers before the conversion: one row per row of ``rep_scope``, in its order."""
     scope = rep_scope(ws, filters)
     days = activity_days(ws)  # per owner and day, held per version of the data
     keep = filters.mask(days, date="day")
@@ -262,8 +287,6 @@ def rep_chain(ws: Workspace, filters: Filters = Filters(), settings: Settings = 
     created["has_history"] = created["opportunity_id"].isin(with_history)
     created["advanced"] = created["opportunity_id"].isin(advanced) & created["has_history"]
     created["won"] = created["is_won"].fillna(False).astype(bool)
-    in_scope = created[created["rep"].isin(out["rep"])]
-    basis = "stage history" if in_scope["has_history"].any() else "won ÷ created"
     per = created.groupby("rep").agg(n_opportunities=("opportunity_id", "size"),
                                      n_with_history=("has_history", "sum"), n_advanced=("advanced", "sum"),
                                      n_won_created=("won", "sum"))
@@ -272,17 +295,25 @@ def rep_chain(ws: Workspace, filters: Filters = Filters(), settings: Settings = 
         out[c] = out[c].fillna(0).astype("int64")
     n_opps = out["n_opportunities"].astype(float)
     out["activities_per_opportunity"] = out["activities"] / n_opps.where(n_opps > 0)
+    tot = outcome_totals(ws, filters, "rep")[["rep", "won", "lost", "win_rate", "revenue"]]
+    out = out.merge(tot, on="rep", how="left")
+    for c in ("won", "lost"):
+        out[c] = out[c].fillna(0).astype("int64")
+    return out
+
+
+def _conversion(out: pd.DataFrame) -> pd.DataFrame:
+    """The stage conversion of :func:`_rep_rows`' reps, on stage history when any of them has
+    a created deal with some (else won ÷ created). Columns: :data:`REP_COLUMNS`."""
+    out = out.copy()
+    basis = "stage history" if out["n_with_history"].gt(0).any() else "won ÷ created"
+    n_opps = out["n_opportunities"].astype(float)
     if basis == "stage history":
         den = out["n_with_history"].astype(float)
         out["stage_conversion"] = out["n_advanced"] / den.where(den > 0)
     else:
         out["stage_conversion"] = out["n_won_created"] / n_opps.where(n_opps > 0)
     out["conversion_basis"] = basis
-
-    tot = outcome_totals(ws, filters, "rep")[["rep", "won", "lost", "win_rate", "revenue"]]
-    out = out.merge(tot, on="rep", how="left")
-    for c in ("won", "lost"):
-        out[c] = out[c].fillna(0).astype("int64")
     return out[REP_COLUMNS]
 
 

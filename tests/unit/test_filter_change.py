@@ -186,3 +186,35 @@ def test_a_people_change_reads_the_movement_held_for_the_period(org, monkeypatch
     cap.capability_by_manager(org, Filters(regions=("North",)))
     cap.movement(org, Filters(teams=("Core",), managers=("Mgr B",)))
     assert len(calls) == 1
+
+
+# ----------------------------------------------------------------------------- the needle chain's reps
+@pytest.mark.parametrize("which", ["demo", "generated"])
+def test_the_needle_chain_picked_from_the_period_equals_the_direct_computation(which, demo_ws, org):
+    from analytics.results import needle
+
+    ws = demo_ws if which == "demo" else org
+    settings = Settings()
+    for period in _periods(ws)[:1] if which == "demo" else _periods(ws):  # the demo's reps are the dearer
+        for pick in _people_picks(ws, few=which == "demo"):
+            f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
+                        teams=pick.teams, managers=pick.managers)
+            direct = needle._conversion(needle._rep_rows(ws, f, settings))
+            pd.testing.assert_frame_equal(needle.rep_chain(ws, f, settings), direct, check_exact=True,
+                                          obj=f"{which} {f.summary()}")
+
+
+def test_a_people_change_reads_the_needle_rows_held_for_the_period(org, monkeypatch):
+    from analytics.results import needle
+
+    org.forget_derived()
+    calls = []
+    real = needle._rep_rows
+    monkeypatch.setattr(needle, "_rep_rows", lambda *a: calls.append(a[1]) or real(*a))
+    everyone = needle.needle_chain(org, Filters()).reps
+    north = needle.needle_chain(org, Filters(regions=("North",))).reps
+    needle.needle_chain(org, Filters(teams=("Core",), managers=("Mgr B",)))
+    assert len(calls) == 1
+    assert 0 < len(north) < len(everyone)
+    needle.needle_chain(org, Filters(start=date(2025, 4, 1), end=date(2025, 6, 30), regions=("North",)))
+    assert len(calls) == 2  # a new period computes its reps again
