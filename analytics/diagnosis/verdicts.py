@@ -131,6 +131,12 @@ def _need(key: str, broken: dict[str, str]) -> str:
     return f"{key}: {why}, see Data health on the Data page" if why else NEEDS[key]
 
 
+#: what the lists read of a diagnosis row (:func:`developing_reason`, :func:`carrying_reason`, the
+#: withheld reasons); a missing column reads as not measured, as before
+_READS = ("manager", "capability_slope", "n_cycles", "n_rep_capabilities", "independence", "n_complex_won", "coach",
+          "attainment", "involvement_won_complex", "reason")
+
+
 def verdicts(diag: pd.DataFrame, settings: Settings = Settings(),
              loaded: frozenset[str] | set[str] = frozenset({"people"}),
              broken: dict[str, str] | None = None) -> Verdicts:
@@ -157,7 +163,8 @@ def verdicts(diag: pd.DataFrame, settings: Settings = Settings(),
     hero = diag["hero"].map(lambda v: v is True or v is np.True_)
     told = diag["hero"].map(lambda v: v is not None and not pd.isna(v))
 
-    rows = diag.assign(_moving=moving.to_numpy(), _hero=hero.to_numpy(), _told=told.to_numpy())
+    read = [c for c in _READS if c in diag.columns]  # not the diagnosis's hundred columns, copied per list
+    rows = diag[read].assign(_moving=moving.to_numpy(), _hero=hero.to_numpy(), _told=told.to_numpy())
     developing = rows[rows["_moving"]].sort_values(["capability_slope", "manager"], ascending=[False, True])
     carrying = rows[rows["_hero"]].sort_values(["involvement_won_complex", "manager"], ascending=[False, True])
     rest = rows[~rows["_moving"] & ~rows["_hero"]]

@@ -271,11 +271,17 @@ class Workspace:
         return dict(held)
 
     def column_filled(self, table_name: str) -> dict[str, int]:
-        """Non-missing values per column of a table (the coverage panel reads this)."""
-        t = schema.table(table_name)
-        exprs = ", ".join(f"count({quote_ident(c.name)})" for c in t.columns)
-        row = self.con.execute(f"SELECT {exprs} FROM {quote_ident(t.name)}").fetchall()[0]
-        return {c.name: int(v) for c, v in zip(t.columns, row, strict=True)}
+        """Non-missing values per column of a table (the coverage panel and what the data supports
+        read this on every Overview: counted once per version, as :meth:`counts`; a scan of every
+        column of every table, 0.09 s at a million deals)."""
+        def count(t: schema.Table) -> dict[str, int]:
+            exprs = ", ".join(f"count({quote_ident(c.name)})" for c in t.columns)
+            row = self.con.execute(f"SELECT {exprs} FROM {quote_ident(t.name)}").fetchall()[0]
+            return {c.name: int(v) for c, v in zip(t.columns, row, strict=True)}
+
+        # every table in one held result: the pool holds a bounded number of results
+        held = self.derived(("column_filled",), lambda: {t.name: count(t) for t in schema.TABLES.values()})
+        return dict(held[schema.table(table_name).name])
 
     @property
     def is_empty(self) -> bool:
