@@ -359,7 +359,7 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
     coach_needs = NEEDS["coach"]
     if diag.empty:
         return _not_measured("coach_dial", title, NEEDS["roster"])
-    measured = diag[diag["coach"].notna()]
+    measured = diag.loc[diag["coach"].notna(), ["manager", "coach", "n_signals_coach"]]  # what is read of it
     if measured.empty:
         other = [DIALS[d] for d in ("lead", "manage") if diag[d].notna().any()]
         detail = "Not measured: no coaching signal has evidence for any manager."
@@ -378,7 +378,8 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
               + (f"; {len(measured)} of {len(diag)} managers in scope have a score." if len(diag) > 1 else "."))
     if not bottom.empty:
         detail += " Lowest: " + ", ".join(f"{clip(r.manager)} ({r.coach:.0f})" for r in bottom[["manager", "coach"]].itertuples()) + "."
-    manage = diag.dropna(subset=["manage"]).sort_values(["manage", "manager"], ascending=[False, True])
+    manage = diag[["manager", "manage", "coach"]].dropna(subset=["manage"]).sort_values(["manage", "manager"],
+                                                                                         ascending=[False, True])
     if not manage.empty:
         m = manage.iloc[0]
         coach_of_m = "not measured" if pd.isna(m["coach"]) else f"{m['coach']:.0f}"
@@ -389,7 +390,7 @@ def coach_insight(diag: pd.DataFrame) -> Insight:
     if unmeasured:
         detail += (f" {fmt_count(unmeasured, 'manager')} without a Coach score: not enough evidence (no coaching sessions, "
                    "development actions or named gaps, or too few signals), never ranked below or above the others.")
-    chart, trimmed = functools.partial(dial_chart, diag), _trim_rows(diag, "coach")[1]
+    chart, trimmed = functools.partial(dial_chart, diag), _trim_rows(diag[["manager", "coach"]], "coach")[1]
     detail += trimmed
     median_signals = int(np.median(measured["n_signals_coach"]))
     basis = (f"{len(measured)} of {fmt_count(len(diag), 'manager')} measured · median {median_signals} of {of} coaching "
@@ -501,7 +502,9 @@ def dependency_insight(diag: pd.DataFrame, curve: pd.DataFrame) -> Insight:
     title = "Dependency curves"
     if diag.empty:
         return _not_measured("dependency", title, NEEDS["roster"])
-    trend = diag[diag["dependency_trend"] != "not measured"]
+    # the four columns read here, not the diagnosis's hundred copied by every pick below
+    trend = diag.loc[diag["dependency_trend"] != "not measured", ["manager", "hero", "dependency_trend",
+                                                                  "dependency_slope"]]
     if trend.empty or curve["dependency"].notna().sum() == 0:
         n_known = int(curve["n_complex_closed"].sum()) if not curve.empty else 0
         detail = ("Not measured: no closed complex deal shows whether the manager was involved."
