@@ -522,9 +522,12 @@ def test_confidence_bands_match_the_values():
     "Manager" + " " * 19_000 + ": what did you notice?", "\n" * 19_990 + "-->", "you missed discovery " + "(" * 19_000,
 ])
 def test_a_hostile_note_finishes_fast(note):
-    t0 = time.perf_counter()
+    """Linear, not quadratic: a pattern rescanning these runs takes tens of seconds. CPU time of
+    this process, not wall time: on a machine busy with other work (CI, parallel test workers)
+    the wall clock ran to 0.6 s for a note that takes 0.1 s of CPU."""
+    t0 = time.process_time()
     read_note(note)
-    assert time.perf_counter() - t0 < 0.5
+    assert time.process_time() - t0 < 1.0
     assert MAX_CHARS <= 50_000
 
 
