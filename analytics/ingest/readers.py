@@ -31,6 +31,7 @@ import pyarrow.csv as pacsv
 
 from analytics.ingest.errors import ExportError
 from analytics.ingest.headerless import SAMPLE_LINES, column_kinds, column_names, first_row_is_data
+from analytics.ingest.values import byte_lengths, empty_cells
 
 log = logging.getLogger(__name__)
 
@@ -448,7 +449,7 @@ def _cell_problems(table: pa.Table, headers: list[str], check_nul: bool,
         col = table.column(i)
         # a character takes at least one byte: only a column with a cell of more bytes than
         # the limit can hold one of more characters (the byte lengths are free, the offsets)
-        too_many_bytes = (pc.max(pc.binary_length(col)).as_py() or 0) > MAX_CELL_CHARS
+        too_many_bytes = byte_lengths(col)[1] > MAX_CELL_CHARS
         long = pc.greater(pc.utf8_length(col), MAX_CELL_CHARS) if too_many_bytes else None
         if long is not None and pc.any(long).as_py():
             masks.append((name, col, long.to_numpy(zero_copy_only=False), True))
@@ -830,9 +831,9 @@ def _empty_records(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
         if not len(todo):
             break
         cells = col.take(pa.array(todo)) if len(todo) < n else col
-        none = pc.equal(pc.binary_length(cells), 0)
-        nothing = pc.or_(none, pc.utf8_is_space(cells)).to_numpy(zero_copy_only=False)
-        empty = (empty & none.to_numpy(zero_copy_only=False))[nothing]
+        none = empty_cells(cells)
+        nothing = none | pc.utf8_is_space(cells).to_numpy(zero_copy_only=False)
+        empty = (empty & none)[nothing]
         todo = todo[nothing]
     blank, spaces = np.zeros(n, bool), np.zeros(n, bool)
     blank[todo[empty]] = True
