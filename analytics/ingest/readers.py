@@ -398,6 +398,24 @@ def _read_header(file_name: str, body: bytes, pos: int, row: int, delimiter: str
     return fields, end
 
 
+#: Bytes counted at a time by :func:`_quotes` (a small, reused temporary).
+_COUNT_BLOCK = 1 << 22
+
+
+def _quotes(body: bytes, start: int) -> int:
+    """``body.count(b'"', start)``: none when a search finds none (the usual export without
+    quotes), else counted with NumPy a block at a time, three times faster than ``bytes.count``
+    (0.13 s for the 1,000,000-deal export: benchmarks/RESULTS.md).
+
+    >>> _quotes(b'"a",b,"c" d', 1), _quotes(b"a,b", 0)
+    (3, 0)
+    """
+    if body.find(b'"', start) < 0:
+        return 0
+    cells = np.frombuffer(body, dtype=np.uint8)
+    return sum(int(np.count_nonzero(cells[at : at + _COUNT_BLOCK] == 34)) for at in range(start, len(cells), _COUNT_BLOCK))
+
+
 def _unclosed_quote_row(body: bytes, start_at: int, header_row: int, delimiter: str) -> int | None:
     """The row where a quoted value opens and is never closed, or None.
 
@@ -405,7 +423,7 @@ def _unclosed_quote_row(body: bytes, start_at: int, header_row: int, delimiter: 
     count is checked, with the csv module in strict mode: it accepts a stray quote inside an
     unquoted value (``Monitor 27" deal``) but fails at the end of the data when a quoted
     value never closes. The row reported is where that record starts."""
-    if body.count(b'"', start_at) % 2 == 0:
+    if _quotes(body, start_at) % 2 == 0:
         return None
     reader = csv.reader(io.StringIO(body[start_at:].decode("utf-8", errors="replace"), newline=""),
                         delimiter=delimiter, strict=True)
