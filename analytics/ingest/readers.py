@@ -662,7 +662,7 @@ def _read_csv(file_name: str, data: bytes, keep: int | None = REJECTS_KEPT) -> R
                       f"the row has {actual} fields where the header has {len(headers)}")
                for n, actual, text in zip(numbers, fields, texts, strict=True)]
     more = len(bad_numbers) - blank_bad[0] - len(rejects)
-    if None in bad_numbers:
+    if None in bad_numbers or not bad_numbers:  # (none rejected, usually: every record is a row, in order)
         rows = np.arange(header_row + 1, header_row + 1 + table.num_rows)
     else:
         records = np.arange(1, table.num_rows + len(bad_numbers) + 1)
@@ -843,16 +843,19 @@ def _empty_records(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     n = table.num_rows
     if not table.num_columns or not n:
         return np.zeros(n, bool), np.zeros(n, bool)
-    todo = np.arange(n)
-    empty = np.ones(n, bool)  # of the records in ``todo``: every cell so far is ""
+    todo: np.ndarray | None = None  # the records still without a value (None: all of them)
+    empty = np.ones(0, bool)  # of the records in ``todo``: every cell so far is ""
     for col in table.columns:
-        if not len(todo):
+        if todo is not None and not len(todo):
             break
-        cells = col.take(pa.array(todo)) if len(todo) < n else col
+        cells = col if todo is None or len(todo) == n else col.take(pa.array(todo))
         none = empty_cells(cells)
         nothing = none | pc.utf8_is_space(cells).to_numpy(zero_copy_only=False)
-        empty = (empty & none)[nothing]
-        todo = todo[nothing]
+        if todo is None:  # the first column: its blank cells' records, without a list of every record
+            todo, empty = np.flatnonzero(nothing), none[nothing]
+        else:
+            empty = (empty & none)[nothing]
+            todo = todo[nothing]
     blank, spaces = np.zeros(n, bool), np.zeros(n, bool)
     blank[todo[empty]] = True
     spaces[todo[~empty]] = True
