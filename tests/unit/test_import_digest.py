@@ -21,7 +21,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 import analytics.ingest.readers as readers
 import analytics.store.workspace as workspace
@@ -102,7 +101,7 @@ def hostile_files(directory: Path) -> list[Path]:
     """Hostile files of the reader's concerns (as tests/hostile_corpus.py writes them): encodings
     and byte-order marks, NUL bytes, quotes and line breaks in values, lone carriage returns,
     ragged and blank rows, an overlong cell, extreme numbers, invisible and overlong names."""
-    from tests.hostile_corpus import HEADER, rows, text_csv
+    from tests.hostile_corpus import rows, text_csv
 
     good = text_csv(rows(3))
     line = "A{n},{name},Closed Won,2024-03-01,100,{owner},2024-01-01"
