@@ -456,7 +456,7 @@ def prepare(raw: RawTable, table_name: str, mapping: dict[str, str],
         # a rejected row's key may be missing: as text it is empty (it competes for nothing)
         keys = _joined(key_frame)
         # only rows still loading compete for a key: a rejected row does not claim its ID
-        live_keys = keys[live]
+        live_keys = keys if live.all() else keys[live]  # (all of them, usually: no copy of the IDs)
         dup = np.zeros(n, dtype=bool)
         if not _surely_distinct(live_keys):  # proving none repeats is cheaper than marking repeats
             dup[np.flatnonzero(live)[live_keys.duplicated(keep="first").to_numpy()]] = True
