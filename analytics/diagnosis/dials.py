@@ -378,7 +378,9 @@ def diagnosis(ws: Workspace, filters: Filters = Filters(), settings: Settings = 
     :func:`dial_scores` (with every ``score_<signal>``), the development index and the hero pattern."""
     ev = manager_evidence(ws, filters, settings)
     dials = dial_scores(ev, settings)
-    out = ev.merge(dials, on="manager", how="left").assign(development_index=development_index(ev, settings).to_numpy())
+    # the development index from the signal scores the dials hold (:func:`development_index`, not scored twice)
+    index = dials[[f"score_{k}" for k in DEVELOPMENT_SIGNALS]].mean(axis=1, skipna=True)
+    out = ev.merge(dials, on="manager", how="left").assign(development_index=index.to_numpy())
     return out.merge(hero_pattern(ev, settings), on="manager", how="left")
 
 
