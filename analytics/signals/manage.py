@@ -169,7 +169,9 @@ def rep_weeks(ws: Workspace, filters: Filters, target: float) -> pd.DataFrame:
     those weeks. From the held activities per person and day; held per period (the people
     filters pick from it: :func:`analytics.people.per_period_by_owner`)."""
     days = activity_days(ws)
-    days = days[filters.mask(days, date="day")]
+    keep = filters.mask(days, date="day")
+    if not keep.all():  # no period: every day, without picking a million rows one by one
+        days = days[keep]
     if days.empty:
         return pd.DataFrame({"n_weeks": pd.Series([], dtype="int64"), "met": pd.Series([], dtype="int64"),
                              "n": pd.Series([], dtype="int64")}, index=pd.Index([], name="owner_name", dtype="str"))
