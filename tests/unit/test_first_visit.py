@@ -1,5 +1,5 @@
-"""The first visit's building blocks read without picking every row (issue 22): the same frames
-as picking them, on the demo."""
+"""The first visit's building blocks as made faster in issue 22, each against the way it was
+computed before: the same frames."""
 
 from __future__ import annotations
 
