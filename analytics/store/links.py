@@ -148,7 +148,7 @@ def value_counts(ws: Workspace, table: str, column: str, target: str) -> list[tu
     a person or not by the name the roster gives it."""
     x = _value_frame(ws, table, column, target)
     return list(zip(x["v"].astype(str).tolist(), x["n"].astype("int64").tolist(), _flags(x["ok"]).tolist(),
-                    x["shown"].astype(str).tolist()))
+                    x["shown"].astype(str).tolist(), strict=True))
 
 
 def _value_frame(ws: Workspace, table: str, column: str, target: str) -> pd.DataFrame:
