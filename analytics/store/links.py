@@ -22,9 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-
 from analytics import schema
 from analytics.store.caching import per_data_version
 from analytics.store.schema_sql import quote_ident
@@ -146,13 +143,6 @@ def value_counts(ws: Workspace, table: str, column: str, target: str) -> list[tu
     the roster, or, for :data:`DEAL_OWNERS`, its resolved name to a deal owner), and the name it
     resolves to (the value itself when it resolves to no one): an owner written as an ID is judged
     a person or not by the name the roster gives it."""
-    x = _value_frame(ws, table, column, target)
-    return list(zip(x["v"].astype(str).tolist(), x["n"].astype("int64").tolist(), _flags(x["ok"]).tolist(),
-                    x["shown"].astype(str).tolist(), strict=True))
-
-
-def _value_frame(ws: Workspace, table: str, column: str, target: str) -> pd.DataFrame:
-    """:func:`value_counts` as a frame: v, n, ok, shown (one row per distinct value)."""
     t, col = quote_ident(table), quote_ident(column)
     if target == DEAL_OWNERS:  # quota owners -> deal owners, by resolved name as v_won_in_quota joins them
         ok = "coalesce(r.name, x.v) IN (SELECT owner_name FROM v_opportunities WHERE owner_name IS NOT NULL)"
@@ -164,12 +154,7 @@ def _value_frame(ws: Workspace, table: str, column: str, target: str) -> pd.Data
               FROM (SELECT {col} AS v, count(*) AS n FROM {t} GROUP BY 1) x
               LEFT JOIN v_person_ref r ON r.ref = x.v
               WHERE nullif(trim(x.v), '') IS NOT NULL"""
-    return ws.query(sql)
-
-
-def _flags(values: pd.Series) -> np.ndarray:
-    """A query's flag column as a numpy bool array."""
-    return values.to_numpy(dtype=bool)
+    return [(str(v), int(n), bool(ok), str(shown)) for v, n, ok, shown in ws.query(sql).itertuples(index=False)]
 
 
 @per_data_version
@@ -179,23 +164,18 @@ def link_status(ws: Workspace) -> dict[LinkKey, LinkStatus]:
     counts = ws.counts()
     roster = bool(counts.get("people"))
     out: dict[LinkKey, LinkStatus] = {}
-    automated: dict[str, bool] = {}  # each name tested once, whichever links it appears in
     for table, column, what, unit, target, noun in LINKS:
         if not counts.get(table) or (target == DEAL_OWNERS and not counts.get("opportunities")):
             continue
-        x = _value_frame(ws, table, column, target)
-        if x.empty:
+        values = value_counts(ws, table, column, target)
+        if not values:
             continue
-        n, ok = x["n"].to_numpy(dtype="int64"), _flags(x["ok"])
         if not ws.includes_non_person_owners:  # kept out of every figure, so out of what the figures rest on
-            shown = x["shown"].astype(str).tolist()
-            for name in set(shown).difference(automated):
-                automated[name] = schema.looks_automated(name)
-            person = np.fromiter((not automated[name] for name in shown), dtype=bool, count=len(shown))
-            n, ok = n[person], ok[person]
+            values = [v for v in values if not schema.looks_automated(v[3])]
         out[(table, column, target)] = LinkStatus(
             table, column, what, unit, target, noun,
-            n_matched=int(ok.sum()), n_total=len(n), rows_matched=int(n[ok].sum()), rows_total=int(n.sum()),
+            n_matched=sum(ok for _, _, ok, _ in values), n_total=len(values),
+            rows_matched=sum(n for _, n, ok, _ in values if ok), rows_total=sum(n for _, n, _, _ in values),
             roster=roster)
     return out
 
