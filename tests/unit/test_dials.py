@@ -517,3 +517,11 @@ def test_hero_verdicts_do_not_depend_on_who_else_is_in_the_filter(demo_diagnosis
     hero = whole.loc[TRUTH["primary"]["hero"]]
     assert hero["n_complex_won"] >= Settings().hero_min_complex_won and hero["n_cycles"] >= 3
     assert "95% interval" in hero["reason"] and "won complex deals" in hero["reason"]
+
+
+def test_the_diagnosis_index_is_development_index_of_its_evidence(demo_diagnosis):
+    """The diagnosis takes the development index from the signal scores its dials hold (issue 22:
+    not scored twice); it is the same, bit for bit, as :func:`development_index` of the evidence."""
+    ws, d = demo_diagnosis
+    np.testing.assert_array_equal(d["development_index"].to_numpy(), development_index(d).to_numpy())
+    assert d["development_index"].notna().sum() >= 5
