@@ -22,7 +22,6 @@ Clusters only where they can be real:
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,9 +32,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import validate_data
-from threadpoolctl import ThreadpoolController
-
-from analytics.store.caching import in_parallel
+from threadpoolctl import threadpool_limits
 
 #: The profile features clustering reads (a subset may be measured).
 FEATURES = (
@@ -186,11 +183,10 @@ class ManagerClusters(ClusterMixin, BaseEstimator):
         ``y`` is ignored (scikit-learn's signature)."""
         # tens of managers: starting a thread pool per k-means costs far more than the work itself
         # (benchmarks/RESULTS.md, measurements behind the code)
-        controller = ThreadpoolController()
-        with controller.limit(limits=1):
-            return self._fit(X, controller.select(internal_api="openmp"))
+        with threadpool_limits(1):
+            return self._fit(X)
 
-    def _fit(self, X, openmp: ThreadpoolController) -> ManagerClusters:
+    def _fit(self, X) -> ManagerClusters:
         Z = validate_data(self, X, dtype=float)
         names = getattr(self, "feature_names_in_", None)
         self.features_ = list(names) if names is not None else [f"x{i}" for i in range(Z.shape[1])]
@@ -212,29 +208,25 @@ class ManagerClusters(ClusterMixin, BaseEstimator):
         self.labels_ = model.labels_
         self.silhouette_ = float(silhouette_score(Z, self.labels_)) if len(set(self.labels_)) > 1 else float("nan")
         self.centers_ = pd.DataFrame(model.cluster_centers_, columns=self.features_)
-        self.stability_ = self._stability(Z, openmp)
+        self.stability_ = self._stability(Z)
         self.names_ = name_clusters(self.centers_, sizes=np.bincount(self.labels_, minlength=len(self.centers_)))
         return self
 
-    def _stability(self, Z: np.ndarray, openmp: ThreadpoolController) -> float:
+    def _stability(self, Z: np.ndarray) -> float:
         """Mean adjusted Rand index between the full fit and fits on bootstrap resamples,
         compared on the managers each resample drew (1 = the same groups every time).
 
-        The resamples are drawn first, in order; each fit has its own k-means seed, so they are
-        independent and run on two threads (k-means's loops run without the GIL): the same
-        labels as one after another, in about half the time after a filter change at 100%.
-        ``openmp`` holds k-means's OpenMP runtime to one thread on each worker too (its thread
-        count is per thread: a new thread starts at one per core)."""
+        One fit after another: on two threads they took longer on a quiet machine (0.33-0.35 s
+        against 0.22-0.25 s at 10% after a filter change; k-means's Python steps hold the GIL),
+        although a loaded machine showed the opposite (benchmarks/RESULTS.md)."""
         rng = np.random.default_rng(self.random_state)
-        draws = [np.unique(rng.choice(len(Z), size=len(Z), replace=True)) for _ in range(self.n_bootstrap)]
-        draws = [idx for idx in draws if len(idx) > self.k_]
-
-        def fit(idx: np.ndarray) -> np.ndarray:
-            with openmp.limit(limits=1):
-                return self._kmeans(self.k_).fit_predict(Z[idx])
-
-        fits = in_parallel([functools.partial(fit, idx) for idx in draws])
-        scores = [adjusted_rand(self.labels_[idx], labels) for idx, labels in zip(draws, fits, strict=True)]
+        scores = []
+        for _ in range(self.n_bootstrap):
+            idx = np.unique(rng.choice(len(Z), size=len(Z), replace=True))
+            if len(idx) <= self.k_:
+                continue
+            labels = self._kmeans(self.k_).fit_predict(Z[idx])
+            scores.append(adjusted_rand(self.labels_[idx], labels))
         return float(np.mean(scores)) if scores else float("nan")
 
 

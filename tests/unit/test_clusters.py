@@ -154,19 +154,3 @@ def test_adjusted_rand_is_scikit_learns_to_the_last_bit():
             a, b = rng.integers(0, k_true, n), rng.integers(0, k_pred, n)
             assert adjusted_rand(a, b) == adjusted_rand_score(a, b)
             assert adjusted_rand(a, a) == adjusted_rand_score(a, a) == 1.0
-
-
-def test_stability_on_two_threads_equals_the_fits_one_after_another():
-    """The bootstrap fits run in parallel; the stability is the mean of the same scores in the same order
-    (300 managers: more than one of k-means's chunks of 256, where a thread count could change the sums)."""
-    from analytics.diagnosis.clusters import ManagerClusters
-    from analytics.store.caching import one_at_a_time
-
-    for per_archetype in (6, 60):
-        evidence, _ = planted(per_archetype, seed=4)
-        X = evidence[list(FEATURES[:6])]
-        parallel = ManagerClusters(random_state=0, n_bootstrap=8).fit(X)
-        with one_at_a_time():
-            sequential = ManagerClusters(random_state=0, n_bootstrap=8).fit(X)
-        assert parallel.stability_ == sequential.stability_
-        assert (parallel.labels_ == sequential.labels_).all()
