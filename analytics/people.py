@@ -142,7 +142,7 @@ def reps(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
 def rows_in_people(ws: Workspace, filters: Filters) -> np.ndarray | None:
     """Which rows of :func:`reps` without the people filters are :func:`reps` with them (a boolean
     array), for results held per rep and period that a region, team or manager change picks from;
-    None when the filters pick no one, or when a rep has several roster rows (a rep-level result's
+    None when the filters pick by no region, team or manager, or when a rep has several roster rows (a rep-level result's
     rows are then not one per rep)."""
     if not filters.picks_people:
         return None
