@@ -310,3 +310,47 @@ def test_a_record_longer_than_a_parallel_block_is_read_in_order(monkeypatch):
     assert reject_rows(table) == [501] and "characters long" in table.rejects[0].reason
     assert len(table.frame) == 19_999
     assert_accounted(table)
+
+
+#: Bytes that are not UTF-8, or only look like it: a lone continuation byte, a lead byte cut short,
+#: overlong forms, an encoded surrogate, a code point past U+10FFFF, bytes never valid in UTF-8.
+NOT_UTF8 = [b"\x80", b"\xbf\xbf", b"\xc3", b"\xe2\x82", b"\xf0\x9f\x98", b"\xc0\xaf", b"\xe0\x80\xaf",
+            b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xfe", b"\xff", b"caf\xe9", b"\xe9\xe8"]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_every_cell_the_csv_reader_hands_on_is_valid_utf8(monkeypatch, parallel):
+    """Arrow's parse no longer checks each cell's UTF-8 (``check_utf8=False``): it relies on the
+    text it is given being valid UTF-8 as a whole, as ``_decode`` leaves it, whatever the bytes
+    uploaded. Here bytes that are not UTF-8 sit in plain and quoted cells, at a cell's start and
+    end, before a delimiter, a quote and a line end, in files read in order and in parallel; every
+    cell read must be valid UTF-8 (an invalid one would fail Arrow's full validation below) and
+    read as Windows-1252 where it is not UTF-8."""
+    import random
+
+    import pyarrow as pa
+
+    from analytics.ingest import readers
+
+    if parallel:
+        monkeypatch.setattr(readers, "PARALLEL_BLOCK_BYTES", 1 << 12)  # files over 8 KB go parallel
+    rng = random.Random(22)
+    rows = [b"id,name,note"]
+    for i in range(400):
+        bad = NOT_UTF8[i % len(NOT_UTF8)]
+        noise = bytes(rng.randrange(128, 256) for _ in range(rng.randrange(1, 4)))
+        cells = [b"%d" % i, b"Ann" + bad, b'"' + bad + b', x ' + noise + b'"'] if i % 2 else \
+                [b"%d" % i, bad + b"Lee", noise + b" \xc3\xa9t\xc3\xa9 " + bad]
+        rows.append(b",".join(cells))
+    data = b"\n".join(rows) + b"\n"
+    body, encoding, _ = readers._decode("bad.csv", data)
+    assert readers._valid_utf8(body)
+    table = read_export("bad.csv", data)
+    assert len(table.frame) == 400 and not table.rejects
+    assert (len(data) > 2 * readers.PARALLEL_BLOCK_BYTES) == parallel
+    for column in table.frame.columns:
+        pa.array(table.frame[column].to_numpy(dtype=object), type=pa.large_string()).validate(full=True)
+        arrow = table.frame[column].array.__arrow_array__()
+        for chunk in arrow.chunks:
+            chunk.validate(full=True)
+    assert table.frame["name"].iloc[11] == "Anncafé" and table.frame["name"].iloc[12] == "éèLee"
