@@ -708,6 +708,8 @@ PARSERS = {
 #: SAMPLE cells are distinct.
 DISTINCT_SHARE = 0.5
 SAMPLE = 10_000
+#: Rows from which a column is parsed once per distinct text (below, finding them costs more).
+DISTINCT_FROM = 1000
 
 
 def parse(kind: str, s: pd.Series, cap: int | None = None) -> Parsed:
@@ -723,7 +725,7 @@ def parse(kind: str, s: pd.Series, cap: int | None = None) -> Parsed:
     parser = PARSERS[kind]
     if cap is not None and kind in ("text", "id"):
         parser = functools.partial(parser, cap=cap)
-    if len(s) < 1000 or kind == "id" or (
+    if len(s) < DISTINCT_FROM or kind == "id" or (
             kind == "text" and s.iloc[:SAMPLE].nunique(dropna=False) > DISTINCT_SHARE * min(len(s), SAMPLE)):
         # few rows, IDs, names of deals: cheap to parse and mostly distinct, so finding the
         # distinct texts would cost more than it saves

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -45,6 +46,37 @@ def test_marks_in_amount_cells_are_read_and_the_amount_still_parses():
     p = parse_money(pd.Series(["1,200 SEK", "USD 450", "TBD", "1,200.50"], dtype="str"))
     assert p.values.tolist()[:2] == [1200.0, 450.0] and p.values.tolist()[3] == 1200.5
     assert p.bad.tolist() == [False, False, True, False]  # a word is never taken for a currency
+
+
+@pytest.mark.parametrize("cells", [
+    ["$1,200.00", "€1.200,00", "1,200 EUR", "", " ", None, "450", "(£20)", "USD 450", "TBD", "CA$ 99", "$5"],
+    ["1,200.00", "450", "", None, "12"],  # no mark: no currency, no note
+    ["$1,200.00", "$450.00", "$12.00"],  # dollars only
+])
+def test_the_currency_read_once_per_distinct_amount_is_every_cells_own(monkeypatch, cells):
+    """The amount cells' currencies and the note are found once per distinct text in a large
+    column: the same as read cell by cell (a column too short to gain from it)."""
+    from analytics import schema
+    from analytics.ingest import validate
+    from analytics.ingest.readers import RawTable
+
+    rng = np.random.default_rng(22)
+    column = pd.Series(rng.choice(np.array(cells, dtype=object), 5_000), dtype="str")
+    raw = RawTable("deals.csv", ["Amount"], pd.DataFrame({"Amount": column}), np.arange(2, 5_002))
+    t = schema.table("opportunities")
+    results = []
+    for distinct_from in (validate.DISTINCT_FROM, 10**9):
+        monkeypatch.setattr(validate, "DISTINCT_FROM", distinct_from)
+        typed, notes = {}, []
+        validate._currency_notes(raw, t, {"amount": "Amount"}, typed, notes)
+        results.append((typed, notes))
+    (by_text, notes), (by_cell, cell_notes) = results
+    assert notes == cell_notes
+    assert by_text.keys() == by_cell.keys()
+    if "currency" in by_cell:
+        pd.testing.assert_series_equal(by_text["currency"], by_cell["currency"])
+        assert by_cell["currency"].notna().any() and "read from the amount cells" in notes[0]
+    assert (len(notes) == 1) == (cells[0].startswith("$")), notes
 
 
 # ----------------------------------------------------------------------------- recognition and import
