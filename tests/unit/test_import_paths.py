@@ -149,6 +149,30 @@ def test_derived_keys_are_the_sha1_of_the_row_and_its_occurrence(monkeypatch):
         assert keys.tolist() == expected and str(keys.dtype) == "str"
 
 
+def test_keys_joined_from_categorical_columns_are_their_text_as_before():
+    """A key of several columns joins each row's text; a parsed text column is a categorical, whose
+    text is now taken from its categories by its codes in Arrow: the same as ``astype("str")``
+    gave, missing cells (code -1) as empty text, beside text, number and date columns."""
+    rng = random.Random(22)
+    names = ["Ann", "Zoë 日本", "", "Bob  Ray", "x\x1fy", "Ｚｏｅ"]
+    n = 300
+    frame = pd.DataFrame({
+        "rep": pd.Categorical([rng.choice(names + [None]) for _ in range(n)], categories=pd.Index(names, dtype="str")),
+        "cycle": pd.Series([rng.choice(["Q1", "Q2", None]) for _ in range(n)], dtype="str"),
+        "unused": pd.Categorical([None] * n, categories=pd.Index(["never"], dtype="str")),
+        "score": pd.Series([rng.choice([1.5, None, 3.0]) for _ in range(n)], dtype="float64"),
+        "when": pd.to_datetime(pd.Series([rng.choice(["2024-01-02", None]) for _ in range(n)])),
+    })
+    text = frame.astype("str").fillna("")  # how the key's text was made before
+    expected = ["\x1f".join(row) for row in text.itertuples(index=False)]
+    for columns in (["rep", "cycle"], ["cycle", "rep", "unused"], ["rep", "score", "when"], ["unused", "rep"]):
+        joined = validate._joined(frame[columns])
+        assert joined.tolist() == ["\x1f".join(row) for row in text[columns].itertuples(index=False)]
+        assert str(joined.dtype) == "str" and joined.name == columns[0]
+    assert validate._joined(frame[["rep"]]).tolist() == text["rep"].tolist()
+    assert validate._joined(frame[list(frame.columns)]).tolist() == expected
+
+
 def test_the_hash_check_of_ids_proves_distinct_and_never_hides_a_repeat(monkeypatch):
     monkeypatch.setattr(validate, "ENGINE_ROWS", 0)
     ids = pd.Series([f"00T{i:06d}" for i in range(500)], dtype="str")
