@@ -57,7 +57,8 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
 
-# Two workers, one test file each at a time (browser tests start their own server per worker).
+# Two workers, one test file each at a time, the longest files first (tests/conftest.py, LONGEST_FILES);
+# browser tests start their own server per worker.
 test: $(REQ_STAMP) $(CHROMIUM) $(HAPROXY)
 	$(PY) -m pytest -n 2 --dist loadfile
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 import pytest
 import streamlit.components.v2.manifest_scanner as _manifests
+import streamlit.testing.v1.local_script_runner as _local_runner
+from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 
 
 def _scan_once():
@@ -19,6 +22,31 @@ def _scan_once():
 
 
 _manifests.scan_component_manifests = _scan_once()
+
+
+def _wait_for_the_run(runner, timeout: float = 3) -> None:
+    """AppTest waits for its script thread by waking every millisecond to look for the run's end
+    (``require_widgets_deltas``): a thousand wake-ups a second, each taking the GIL from the
+    script it waits for. This waits on the runner's own SHUTDOWN event instead; the timeout and
+    its error are AppTest's."""
+    done = threading.Event()
+
+    def on_event(_sender, event=None, **_kwargs) -> None:
+        if event == ScriptRunnerEvent.SHUTDOWN:
+            done.set()
+
+    runner.on_event.connect(on_event, weak=False)
+    try:
+        if runner.script_stopped() or done.wait(timeout):
+            return
+    finally:
+        runner.on_event.disconnect(on_event)
+    runner.request_stop()
+    runner.join()
+    raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+
+_local_runner.require_widgets_deltas = _wait_for_the_run
 
 #: The real CRM exports (read-only). CI clones the repository with ``shared/`` beside it.
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
@@ -74,3 +102,45 @@ def maven_ws(real_data):
     assert all(r.error is None for r in reports)
     yield ws
     ws.close()
+
+
+#: The test files that take longest (seconds of one worker in the full run of 2026-12-07, on a
+#: loaded machine; the order is what counts). ``make test`` hands whole files to its two workers
+#: (``--dist loadfile``), and pytest-xdist hands out the files with the most tests first: the
+#: browser files, two to six tests of a minute or two each, came last, and whichever worker drew
+#: the last long one ran on alone. Longest first, the last files handed out are short ones.
+LONGEST_FILES = (
+    ("tests/app/test_pages.py", 193), ("tests/e2e/test_workshop.py", 132),
+    ("tests/e2e/test_hostile_uploads.py", 108), ("tests/e2e/test_isolation.py", 96),
+    ("tests/e2e/test_journeys.py", 91), ("tests/app/test_real_samples.py", 90),
+    ("tests/e2e/test_escaping.py", 88), ("tests/e2e/test_cluster.py", 73),
+    ("tests/app/test_anonymise_everything.py", 71), ("tests/unit/test_hostile_files.py", 68),
+    ("tests/e2e/test_presenter_fit.py", 64), ("tests/e2e/test_hostile_workspaces.py", 63),
+    ("tests/e2e/test_real_samples_together.py", 63), ("tests/unit/test_planted_orgs.py", 58),
+    ("tests/e2e/test_login.py", 49), ("tests/unit/test_anonymise.py", 43),
+    ("tests/unit/test_filter_change.py", 42), ("tests/unit/test_capability.py", 40),
+    ("tests/e2e/test_small_screens.py", 37), ("tests/app/test_every_download.py", 36),
+    ("tests/unit/test_bench_run.py", 33), ("tests/unit/test_workspace_file.py", 31),
+    ("tests/e2e/test_new_exports.py", 28), ("tests/unit/test_import_properties.py", 28),
+)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` with the longest files handed out first (LONGEST_FILES), then the
+    others as pytest-xdist orders them (most tests first). Every test still runs, each file on
+    one worker, its tests in their order."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    rank = {path: i for i, (path, _) in enumerate(LONGEST_FILES)}
+
+    class LongestFilesFirst(LoadFileScheduling):
+        def _assign_work_unit(self, node) -> None:
+            # the next file handed out: the first of LONGEST_FILES still waiting, else xdist's next
+            queue = list(self.workqueue)
+            best = min(range(len(queue)), key=lambda i: (rank.get(queue[i], len(rank)), i))
+            self.workqueue.move_to_end(queue[best], last=False)
+            super()._assign_work_unit(node)
+
+    return LongestFilesFirst(config, log)
