@@ -271,3 +271,36 @@ def test_a_people_change_reads_the_survey_parts_held_for_the_period(org, monkeyp
     assert 0 < north["n_survey_responses"].sum() < everyone["n_survey_responses"].sum()
     surveys.survey_by_manager(org, Filters(start=date(2025, 7, 1), end=date(2025, 9, 30), regions=("North",)))
     assert len(calls) == 2  # a new period reads the answers again
+
+
+# ----------------------------------------------------------------------------- development actions
+@pytest.mark.parametrize("which", ["demo", "generated"])
+def test_actions_picked_from_the_period_equal_the_direct_computation(which, demo_ws, org):
+    from analytics.signals import follow_through as ft
+
+    ws = demo_ws if which == "demo" else org
+    periods = [Filters(), Filters(start=date(2025, 4, 1), end=date(2025, 9, 30), segments=("nothing",))]
+    seen = 0
+    for period in periods:
+        for pick in _people_picks(ws, few=which == "demo"):
+            f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
+                        teams=pick.teams, managers=pick.managers)
+            got = ft.actions(ws, f)
+            pd.testing.assert_frame_equal(got, ft._actions_in_scope(ws, f), check_exact=True,
+                                          obj=f"{which} {f.summary()}")
+            seen += int(len(got) > 0)
+    assert seen >= 6
+
+
+def test_a_people_change_reads_the_actions_held_for_the_period(org, monkeypatch):
+    from analytics.signals import follow_through as ft
+
+    org.forget_derived()
+    calls = []
+    real = ft._actions_in_scope
+    monkeypatch.setattr(ft, "_actions_in_scope", lambda *a: calls.append(1) or real(*a))
+    everyone = ft.follow_through_by_manager(org, Filters())
+    north = ft.follow_through_by_manager(org, Filters(regions=("North",)))
+    ft.actions(org, Filters(teams=("Core",), managers=("Mgr B",)))
+    assert len(calls) == 1
+    assert 0 < north["n_actions"].sum() < everyone["n_actions"].sum()
