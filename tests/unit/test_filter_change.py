@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from unittest import mock
 
 import pandas as pd
 import pytest
@@ -304,3 +305,31 @@ def test_a_people_change_reads_the_actions_held_for_the_period(org, monkeypatch)
     ft.actions(org, Filters(teams=("Core",), managers=("Mgr B",)))
     assert len(calls) == 1
     assert 0 < north["n_actions"].sum() < everyone["n_actions"].sum()
+
+
+# ----------------------------------------------------------------------------- independence
+@pytest.mark.parametrize("which", ["demo", "generated"])
+def test_independence_summed_from_the_period_counts_equals_the_direct_computation(which, demo_ws, org):
+    from analytics.signals import independence as ind
+    from analytics.store.caching import one_run
+
+    ws = demo_ws if which == "demo" else org
+    cases = [Settings()] if which == "demo" else [Settings(), Settings(use_complexity_flag=False,
+                                                                       complexity_percentile=0.5)]
+    seen = 0
+    for settings in cases:
+        for period in _periods(ws)[:1] if which == "demo" else _periods(ws):
+            for pick in _people_picks(ws, few=True):
+                f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
+                            teams=pick.teams, managers=pick.managers)
+                with one_run():
+                    got = ind.independence_by_manager(ws, f, settings), ind.dependency_curve(ws, f, settings)
+                    from_counts = ind._curve_from_counts(ind._picked_counts(ws, f, settings),
+                                                         ind.managers(ws, f)["manager"].tolist())
+                with one_run(), mock.patch.object(ind, "_picked_counts", lambda *a: None):  # the deals, as before
+                    want = ind.independence_by_manager(ws, f, settings), ind.dependency_curve(ws, f, settings)
+                obj = f"{which} {f.summary()}"
+                pd.testing.assert_frame_equal(got[0], want[0], check_exact=True, obj=obj)
+                pd.testing.assert_frame_equal(got[1], want[1], check_exact=True, obj=obj)
+                seen += from_counts is not None
+    assert seen >= 3  # curves summed from the counts were compared, not only the fallbacks
