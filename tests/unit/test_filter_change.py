@@ -282,15 +282,15 @@ def test_actions_picked_from_the_period_equal_the_direct_computation(which, demo
     ws = demo_ws if which == "demo" else org
     periods = [Filters(), Filters(start=date(2025, 4, 1), end=date(2025, 9, 30), segments=("nothing",))]
     seen = 0
-    for period in periods:
-        for pick in _people_picks(ws, few=which == "demo"):
+    for period in periods[:1] if which == "demo" else periods:
+        for pick in _people_picks(ws, few=True):
             f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
                         teams=pick.teams, managers=pick.managers)
             got = ft.actions(ws, f)
             pd.testing.assert_frame_equal(got, ft._actions_in_scope(ws, f), check_exact=True,
                                           obj=f"{which} {f.summary()}")
             seen += int(len(got) > 0)
-    assert seen >= 6
+    assert seen >= 3  # picks with actions were compared, not only empty ones
 
 
 def test_a_people_change_reads_the_actions_held_for_the_period(org, monkeypatch):
@@ -314,11 +314,12 @@ def test_independence_summed_from_the_period_counts_equals_the_direct_computatio
     from analytics.store.caching import one_run
 
     ws = demo_ws if which == "demo" else org
-    cases = [Settings()] if which == "demo" else [Settings(), Settings(use_complexity_flag=False,
-                                                                       complexity_percentile=0.5)]
+    amount_rule = Settings(use_complexity_flag=False, complexity_percentile=0.5)
+    cases = [(Settings(), _periods(ws)[:1])] if which == "demo" else [(Settings(), _periods(ws)),
+                                                                      (amount_rule, _periods(ws)[:1])]
     seen = 0
-    for settings in cases:
-        for period in _periods(ws)[:1] if which == "demo" else _periods(ws):
+    for settings, periods in cases:
+        for period in periods:
             for pick in [Filters(), *_people_picks(ws, few=True)]:  # everyone is summed from the counts too
                 f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
                             teams=pick.teams, managers=pick.managers)
