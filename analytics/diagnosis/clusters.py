@@ -194,8 +194,10 @@ class ManagerClusters(ClusterMixin, BaseEstimator):
         n = len(Z)
         lo, hi = self.k_range[0], min(self.k_range[1], n - 1)
         self.silhouette_by_k_ = {}
+        fitted = {}
         for k in range(lo, hi + 1):
-            labels = self._kmeans(k).fit_predict(Z)
+            fitted[k] = self._kmeans(k)
+            labels = fitted[k].fit_predict(Z)
             if len(set(labels)) > 1:
                 self.silhouette_by_k_[k] = float(silhouette_score(Z, labels))
         if self.k is not None:
@@ -204,7 +206,8 @@ class ManagerClusters(ClusterMixin, BaseEstimator):
             raise ValueError(f"No k in {self.k_range} makes two or more clusters of n_samples={n} managers.")
         else:
             self.k_ = max(self.silhouette_by_k_, key=self.silhouette_by_k_.get)
-        model = self._kmeans(self.k_).fit(Z)
+        # the k chosen was fitted on the same rows with the same seed above: the same fit, not made twice
+        model = fitted[self.k_] if self.k_ in fitted else self._kmeans(self.k_).fit(Z)
         self.labels_ = model.labels_
         self.silhouette_ = float(silhouette_score(Z, self.labels_)) if len(set(self.labels_)) > 1 else float("nan")
         self.centers_ = pd.DataFrame(model.cluster_centers_, columns=self.features_)

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.people import managers
+from analytics.people import managers, roster_names
 from analytics.settings import Settings
-from analytics.store.caching import per_run
+from analytics.store.caching import per_data_version, per_run
 from analytics.store.workspace import Workspace
 
 ACTION_COLUMNS = ["action_id", "rep", "manager", "capability", "action_type", "assigned_date", "due_date",
@@ -71,6 +71,11 @@ def as_of(ws: Workspace, filters: Filters = Filters()) -> pd.Timestamp | None:
 def actions(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     """Development actions in scope, with what was true of each on the as-of day.
 
+    The actions of the period are held with the workspace (:func:`_period_actions`) and a
+    region, team or manager pick selects its rows from them (:func:`_picked`), as the SQL of
+    :func:`_actions_in_scope` (the direct computation) selects them; a pick with no rows is
+    computed directly.
+
     Derived fields (all judged on ``as_of``, see the module docstring):
     is_due = due_date < as_of; is_completed = completed_date ≤ as_of;
     is_revisited = is_completed and revisited_date ≤ as_of; is_overdue = is_due and not
@@ -84,6 +89,35 @@ def actions(ws: Workspace, filters: Filters = Filters()) -> pd.DataFrame:
     completed_date, revisited_date, as_of, is_due, is_completed, is_revisited, is_overdue,
     days_to_complete, days_to_revisit, days_overdue (days as floats, NaN when not applicable).
     """
+    held = _period_actions(ws, filters.period())
+    if not filters.picks_people:
+        return held
+    picked = _picked(ws, filters, held)
+    return picked if len(picked) else _actions_in_scope(ws, filters)
+
+
+@per_data_version(pool="filtered")
+def _period_actions(ws: Workspace, period: Filters) -> pd.DataFrame:
+    """Every action of the period (nobody picked): :func:`actions` picks its people from these
+    (its rows depend on the period and the as-of day, ``period.end``, alone)."""
+    return _actions_in_scope(ws, period)
+
+
+def _picked(ws: Workspace, filters: Filters, held: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`_period_actions` the people filters pick, as :func:`_actions_in_scope`'s
+    SQL picks them: the rep's roster row in the regions and teams, the action's manager among
+    the managers (a missing rep or manager is in no picked scope)."""
+    keep = np.ones(len(held), dtype=bool)
+    places = filters.regions_and_teams()
+    if places.picks_people:
+        keep &= held["rep"].isin(roster_names(ws, places)).fillna(False).astype(bool).to_numpy()
+    if filters.managers:
+        keep &= held["manager"].isin(filters.managers).fillna(False).astype(bool).to_numpy()
+    return held[keep].reset_index(drop=True)
+
+
+def _actions_in_scope(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """:func:`actions` computed from the development actions in SQL, the filters applied there."""
     d_sql, d_params = filters.period().clause(date="x.assigned_date")
     r_sql, r_params = filters.regions_and_teams().clause(person="x.rep")
     m_sql, m_params = filters.managers_only().clause(manager="x.manager")

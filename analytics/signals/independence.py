@@ -254,8 +254,103 @@ def dependency_curve(ws: Workspace, filters: Filters = Filters(), settings: Sett
 @per_run
 def _curve_in_scope(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFrame:
     """The dependency curve of the managers in scope (once per page run: the curve, the trend
-    and the managers' independence all start from it)."""
-    return _curve(closed_deals(ws, filters, settings), managers(ws, filters)["manager"].tolist())
+    and the managers' independence all start from it). After a people pick, from the counts
+    held for the period (:func:`_picked_counts`) instead of the deals."""
+    mgrs = managers(ws, filters)["manager"].tolist()
+    counts = _picked_counts(ws, filters, settings)
+    if counts is not None:
+        curve = _curve_from_counts(counts, mgrs)
+        if curve is not None:
+            return curve
+    return _curve(closed_deals(ws, filters, settings), mgrs)
+
+
+#: the groups of :func:`_deal_counts`: the deal's manager and the places the people filters pick by
+_COUNT_KEYS = ["manager", "f_region", "f_team", "quarter"]
+#: per group: closed deals, then the curve's and the complex won deals' counts
+_COUNTS = ["n_deals", "n_complex_closed", "n_involved", "n_complex_not_measured",
+           "n_complex_won", "n_complex_won_involved", "n_complex_won_not_measured"]
+
+
+@per_data_version(pool="filtered")
+def _deal_counts(ws: Workspace, filters: Filters, complexity_percentile: float,
+                 use_complexity_flag: bool) -> pd.DataFrame:
+    """The closed deals of the filters (their people part left out) counted per manager, region,
+    team and quarter (:data:`_COUNTS`, integers; a missing key is a group of its own): what the
+    curve and the managers' independence count, held per period so that a region, team or
+    manager pick sums its groups (:func:`_picked_counts`) instead of picking and grouping the
+    deals. Integer sums in any order are the same integers, so the figures are those of the deals.
+    Without a people pick the curve and independence are summed from all of them (the period's
+    visit holds them for the change that follows)."""
+    deals = _all_closed_deals(ws, complexity_percentile, use_complexity_flag)
+    deals = deals[filters.mask(deals, date="close_date", segment="f_segment", product="f_product").to_numpy()]
+    complex_ = deals["is_complex"].fillna(False).astype(bool).to_numpy()
+    known = deals["involved"].notna().to_numpy()
+    involved = deals["involved"].fillna(False).astype(bool).to_numpy()
+    dated = deals["quarter"].notna().to_numpy()
+    won = deals["is_won"].to_numpy(dtype=bool) & complex_
+    cx = complex_ & dated
+    flags = {
+        "n_deals": np.ones(len(deals), dtype=bool),
+        "n_complex_closed": cx & known, "n_involved": cx & known & involved, "n_complex_not_measured": cx & ~known,
+        "n_complex_won": won & known, "n_complex_won_involved": won & known & involved,
+        "n_complex_won_not_measured": won & ~known,
+    }
+    # one integer per group (each key's code, -1 for a missing one, shifted to 0..), counted with
+    # bincount: a groupby over four keys of a million deals took half a second
+    manager_codes, manager_names = pd.factorize(deals["manager"])
+    quarter_codes, quarter_days = pd.factorize(deals["quarter"])
+    region, team = deals["f_region"].array, deals["f_team"].array
+    codes = [manager_codes, region.codes, team.codes, quarter_codes]
+    sizes = [len(manager_names) + 1, len(region.categories) + 1, len(team.categories) + 1, len(quarter_days) + 1]
+    key = np.zeros(len(deals), dtype="int64")
+    for c, n in zip(codes, sizes, strict=True):
+        key = key * n + (np.asarray(c, dtype="int64") + 1)
+    groups, at = np.unique(key, return_inverse=True)
+    out = {}
+    for n, c in zip(reversed(sizes), reversed(range(len(codes))), strict=True):
+        out[c] = groups % n - 1
+        groups = groups // n
+    names = np.asarray(manager_names, dtype=object)
+    frame = pd.DataFrame({
+        "manager": np.where(out[0] >= 0, names[np.maximum(out[0], 0)] if len(names) else None, None),
+        "f_region": pd.Categorical.from_codes(out[1], dtype=region.dtype),
+        "f_team": pd.Categorical.from_codes(out[2], dtype=team.dtype),
+        "quarter": quarter_days.take(out[3], allow_fill=True, fill_value=pd.NaT) if len(quarter_days)
+        else pd.Series(pd.NaT, index=range(len(out[3])), dtype=deals["quarter"].dtype),
+    })
+    for col, flag in flags.items():
+        frame[col] = np.bincount(at, weights=flag, minlength=len(frame)).astype("int64")
+    return frame
+
+
+def _picked_counts(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFrame | None:
+    """The groups of :func:`_deal_counts` the people filters pick (as :func:`closed_deals` picks
+    deals: the deal's region, team and manager); all of them when the filters pick no one."""
+    counts = _deal_counts(ws, filters.without_people(), settings.complexity_percentile, settings.use_complexity_flag)
+    if not filters.picks_people:
+        return counts
+    return counts[filters.people.mask(counts, region="f_region", team="f_team", manager="manager").to_numpy()]
+
+
+def _curve_from_counts(counts: pd.DataFrame, mgrs: list[str]) -> pd.DataFrame | None:
+    """:func:`_curve` from picked counts; None when no complex deal is counted or no manager or
+    quarter is in scope (those are computed from the deals, as the code before did)."""
+    quarters = sorted(counts["quarter"].dropna().unique())
+    if not len(mgrs) or not quarters:
+        return None
+    per = counts[counts["quarter"].notna()].groupby(["manager", "quarter"])[
+        ["n_complex_closed", "n_involved", "n_complex_not_measured"]].sum()
+    per = per[(per["n_complex_closed"] > 0) | (per["n_complex_not_measured"] > 0)]
+    if per.empty:
+        return None
+    grid = pd.MultiIndex.from_product([mgrs, quarters], names=["manager", "quarter"])
+    out = per.reindex(grid).reset_index()
+    for col in ("n_complex_closed", "n_involved", "n_complex_not_measured"):
+        out[col] = pd.to_numeric(out[col]).fillna(0).astype("int64")
+    out["quarter"] = pd.to_datetime(out["quarter"])
+    out["dependency"] = (out["n_involved"] / out["n_complex_closed"].where(out["n_complex_closed"] > 0)).astype(float)
+    return out[CURVE_COLUMNS].sort_values(["manager", "quarter"], ignore_index=True)
 
 
 def _curve(deals: pd.DataFrame, mgrs: list[str]) -> pd.DataFrame:
@@ -407,14 +502,18 @@ def independence_by_manager(ws: Workspace, filters: Filters = Filters(), setting
     n_complex_won_involved, n_complex_won_not_measured, dependency_slope, dependency_trend,
     n_quarters.
     """
-    deals = closed_deals(ws, filters, settings)
-    won = deals[deals["is_won"] & deals["is_complex"].fillna(False).astype(bool)]
-    known = won[won["involved"].notna()]
-    per = pd.DataFrame({
-        "n_complex_won": known.groupby("manager").size(),
-        "n_complex_won_involved": known.groupby("manager")["involved"].sum(),
-        "n_complex_won_not_measured": won[won["involved"].isna()].groupby("manager").size(),
-    })
+    counts = _picked_counts(ws, filters, settings)
+    if counts is not None:  # the period's counts summed per manager (the same integers)
+        per = counts.groupby("manager")[["n_complex_won", "n_complex_won_involved", "n_complex_won_not_measured"]].sum()
+    else:
+        deals = closed_deals(ws, filters, settings)
+        won = deals[deals["is_won"] & deals["is_complex"].fillna(False).astype(bool)]
+        known = won[won["involved"].notna()]
+        per = pd.DataFrame({
+            "n_complex_won": known.groupby("manager").size(),
+            "n_complex_won_involved": known.groupby("manager")["involved"].sum(),
+            "n_complex_won_not_measured": won[won["involved"].isna()].groupby("manager").size(),
+        })
     mgrs = managers(ws, filters)["manager"].tolist()
     out = pd.DataFrame({"manager": pd.Series(mgrs, dtype=object)}).merge(
         per, left_on="manager", right_index=True, how="left")

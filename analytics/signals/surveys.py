@@ -281,29 +281,28 @@ def survey_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Set
 
         Agree: (score − 1) ÷ (scale_max − 1) ≥ (agree_score − 1) ÷ 4. No answers: NaN, count 0.
     """
-    base = managers(ws, filters)[["manager"]]
-    a = answers(ws, filters, settings)
-    a = a[a["norm"].notna()]
-    rep = a[~a["is_self"]]
-    lead = rep[rep["kind"].isin(list(LEAD_KINDS))]
-    out = base.copy()
-    if not lead.empty:
-        means = lead.pivot_table(index="manager", columns="kind", values="norm", aggfunc="mean")
-        out = out.merge(means.rename(columns=LEAD_KINDS), left_on="manager", right_index=True, how="left")
-        counts = lead.groupby("manager").agg(n_survey_responses=("norm", "size"),
-                                             n_respondents=("respondent", "nunique"))
+    parts = _survey_parts(ws, filters.without_people(), settings)
+    if filters.picks_people:
+        picked = _picked_parts(ws, filters, parts)
+        # a part the pick leaves empty: computed directly, as the code before did (its columns then
+        # come from no one's rows)
+        parts = picked if all((p is None) == (q is None) for p, q in zip(parts, picked, strict=True)) \
+            else _survey_parts.__wrapped__(ws, filters, settings)
+    return _from_parts(ws, filters, settings, parts)
+
+
+def _from_parts(ws: Workspace, filters: Filters, settings: Settings, parts: tuple) -> pd.DataFrame:
+    """:func:`survey_by_manager` from the parts of :func:`_survey_parts` for the same filters (the
+    direct computation is ``_from_parts(ws, f, s, _survey_parts.__wrapped__(ws, f, s))``)."""
+    means, counts, own, theirs = parts
+    out = managers(ws, filters)[["manager"]].copy()
+    if means is not None:
+        out = out.merge(means, left_on="manager", right_index=True, how="left")
         out = out.merge(counts, left_on="manager", right_index=True, how="left")
-    own = a[a["is_self"] & (a["kind"] == "coaching_self")]
-    if not own.empty:
-        out = out.merge(own.groupby("manager").agg(self_rating=("agrees", "mean"), n_self_ratings=("agrees", "size")),
-                        left_on="manager", right_index=True, how="left")
-    theirs = rep[rep["kind"] == "coaching_rep"]
-    if not theirs.empty:
-        # one rep answering every wave is one voice: each respondent counts once (a blank one, once each)
-        out = out.merge(theirs.assign(blank=theirs["respondent"].isna()).groupby("manager").agg(
-                            reps_agree=("agrees", "mean"), n_rep_coaching_answers=("agrees", "size"),
-                            n_known=("respondent", "nunique"), n_blank=("blank", "sum")),
-                        left_on="manager", right_index=True, how="left")
+    if own is not None:
+        out = out.merge(own, left_on="manager", right_index=True, how="left")
+    if theirs is not None:
+        out = out.merge(theirs, left_on="manager", right_index=True, how="left")
         out["n_rep_coaching_respondents"] = out.pop("n_known") + out.pop("n_blank")
     for c in SURVEY_COLUMNS[1:]:
         if c not in out.columns:
@@ -324,6 +323,64 @@ def survey_by_manager(ws: Workspace, filters: Filters = Filters(), settings: Set
                                             out["n_self_ratings"], out["n_rep_coaching_respondents"],
                                             settings).to_numpy()
     return out[SURVEY_COLUMNS].reset_index(drop=True)
+
+
+@per_data_version(pool="filtered")
+def _survey_parts(ws: Workspace, filters: Filters, settings: Settings) -> tuple:
+    """Per subject manager, from the answers in scope: the Lead kinds' means, their counts, the
+    self-ratings' and the reps' coaching answers' aggregates (each None when no answer has it).
+
+    Each manager's figures come from the answers about that manager alone, and the people filters
+    pick whole subject managers (:func:`_subjects_in`), so :func:`survey_by_manager` holds these per
+    period (with the filters' people part left out) and picks the managers of a region, team or
+    manager change from them instead of reading and grouping the answers again."""
+    a = answers(ws, filters, settings)
+    a = a[a["norm"].notna()]
+    rep = a[~a["is_self"]]
+    lead = rep[rep["kind"].isin(list(LEAD_KINDS))]
+    means = counts = mine = theirs_agg = None
+    if not lead.empty:
+        means = lead.pivot_table(index="manager", columns="kind", values="norm", aggfunc="mean").rename(
+            columns=LEAD_KINDS)
+        counts = lead.groupby("manager").agg(n_survey_responses=("norm", "size"),
+                                             n_respondents=("respondent", "nunique"))
+    own = a[a["is_self"] & (a["kind"] == "coaching_self")]
+    if not own.empty:
+        mine = own.groupby("manager").agg(self_rating=("agrees", "mean"), n_self_ratings=("agrees", "size"))
+    theirs = rep[rep["kind"] == "coaching_rep"]
+    if not theirs.empty:
+        # one rep answering every wave is one voice: each respondent counts once (a blank one, once each)
+        theirs_agg = theirs.assign(blank=theirs["respondent"].isna()).groupby("manager").agg(
+            reps_agree=("agrees", "mean"), n_rep_coaching_answers=("agrees", "size"),
+            n_known=("respondent", "nunique"), n_blank=("blank", "sum"))
+    return means, counts, mine, theirs_agg
+
+
+@per_data_version
+def _subject_places(ws: Workspace) -> pd.DataFrame:
+    """Every subject manager's region and team rows (:data:`_SUBJECT_ATTRS`, over all answers)."""
+    return ws.query(f"WITH a AS ({_ANSWERS}) SELECT x.manager, x.region, x.team FROM ({_SUBJECT_ATTRS}) x",
+                    [DEFAULT_SCALE_MAX])
+
+
+def _subjects_in(ws: Workspace, filters: Filters) -> pd.Series:
+    """The subject managers the people filters pick, as :func:`answers` picks them in SQL (a
+    manager is in when any of their region/team rows is)."""
+    places = _subject_places(ws)
+    return places.loc[filters.people.mask(places, region="region", team="team", manager="manager"), "manager"]
+
+
+def _picked_parts(ws: Workspace, filters: Filters, parts: tuple) -> tuple:
+    """The subject managers the people filters pick, from each part of :func:`_survey_parts`
+    (None for a part with no one left)."""
+    keep = set(_subjects_in(ws, filters).dropna())
+    out = []
+    for part in parts:
+        if part is not None:
+            part = part[part.index.isin(keep)]
+            part = None if part.empty else part
+        out.append(part)
+    return tuple(out)
 
 
 def _date(value) -> date | None:

@@ -154,3 +154,20 @@ def test_adjusted_rand_is_scikit_learns_to_the_last_bit():
             a, b = rng.integers(0, k_true, n), rng.integers(0, k_pred, n)
             assert adjusted_rand(a, b) == adjusted_rand_score(a, b)
             assert adjusted_rand(a, a) == adjusted_rand_score(a, a) == 1.0
+
+
+def test_the_chosen_k_reuses_its_fit_from_the_silhouette_loop():
+    """The final model is the k-means the silhouette loop fitted for the chosen k (same rows, same
+    seed): the same labels and centres as fitting it again."""
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import StandardScaler
+
+    from analytics.diagnosis.clusters import ManagerClusters
+
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.normal(size=(40, 3)) + np.repeat(rng.normal(scale=4, size=(4, 3)), 10, axis=0),
+                     columns=["a", "b", "c"])
+    model = ManagerClusters(random_state=0, n_bootstrap=2).fit(X)
+    again = KMeans(n_clusters=model.k_, n_init=10, random_state=0).fit(StandardScaler().fit_transform(X))
+    assert np.array_equal(model.labels_, again.labels_)
+    assert np.array_equal(model.centers_.to_numpy(), again.cluster_centers_)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from unittest import mock
 
 import pandas as pd
 import pytest
@@ -74,8 +75,24 @@ def _org(seed: int = 7, n_reps: int = 60):
                           "is_closed": True, "is_won": is_won, "amount": float(rng.randint(5, 90) * 1000),
                           "close_date": close.isoformat(),
                           "created_date": (close - timedelta(days=rng.randint(5, 120))).isoformat()})
+    surveys = []
+    items = ["My manager gives me a clear direction", "I am motivated to perform for my manager",
+             "I believe in our team's plan", "My manager coaches me consistently"]
+    for day in ("2025-03-14", "2025-09-12"):
+        for m in managers:
+            surveys.append({"response_id": f"S{len(surveys)}", "respondent": m, "respondent_role": "manager",
+                            "subject_manager": m, "item": "I coach my reps consistently",
+                            "score": rng.choice([3, 4, 5]), "scale_max": 5, "survey_date": day})
+        for i, r in enumerate(reps):
+            if rng.random() < 0.6:  # a rep answers about their manager, now and then without a name
+                who = None if rng.random() < 0.1 else r
+                for item in rng.sample(items, rng.randint(1, 4)):
+                    surveys.append({"response_id": f"S{len(surveys)}", "respondent": who, "respondent_role": "rep",
+                                    "subject_manager": managers[i % len(managers)], "item": item,
+                                    "score": rng.randint(1, 5), "scale_max": rng.choice([5, 5, 7]),
+                                    "survey_date": day})
     return workspace_with(people=people, reviews=reviews, coaching_sessions=sessions, development_actions=actions,
-                          quotas=quotas, opportunities=deals)
+                          quotas=quotas, opportunities=deals, surveys=surveys)
 
 
 @pytest.fixture(scope="module")
@@ -218,3 +235,102 @@ def test_a_people_change_reads_the_needle_rows_held_for_the_period(org, monkeypa
     assert 0 < len(north) < len(everyone)
     needle.needle_chain(org, Filters(start=date(2025, 4, 1), end=date(2025, 6, 30), regions=("North",)))
     assert len(calls) == 2  # a new period computes its reps again
+
+
+# ----------------------------------------------------------------------------- the survey signal
+@pytest.mark.parametrize("which", ["demo", "generated"])
+def test_survey_signal_picked_from_the_period_equals_the_direct_computation(which, demo_ws, org):
+    from analytics.signals import surveys
+
+    ws = demo_ws if which == "demo" else org
+    settings = Settings()
+    # the generated organisation's second wave is in 2025 Q3; the demo's answers span its whole data
+    periods = [Filters(), Filters(start=date(2025, 7, 1), end=date(2025, 9, 30), segments=("nothing",))]
+    seen = 0
+    for period in periods[:1] if which == "demo" else periods:
+        for pick in _people_picks(ws, few=True):
+            f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
+                        teams=pick.teams, managers=pick.managers)
+            got = surveys.survey_by_manager(ws, f, settings)
+            direct = surveys._from_parts(ws, f, settings, surveys._survey_parts.__wrapped__(ws, f, settings))
+            pd.testing.assert_frame_equal(got, direct, check_exact=True, obj=f"{which} {f.summary()}")
+            seen += int(got["n_survey_responses"].sum() > 0 and got["n_self_ratings"].sum() > 0)
+    assert seen >= 3  # picks with answers of every kind were compared, not only empty ones
+
+
+def test_a_people_change_reads_the_survey_parts_held_for_the_period(org, monkeypatch):
+    from analytics.signals import surveys
+
+    org.forget_derived()
+    calls = []
+    real = surveys.answers
+    monkeypatch.setattr(surveys, "answers", lambda *a, **k: calls.append(1) or real(*a, **k))
+    everyone = surveys.survey_by_manager(org, Filters())
+    north = surveys.survey_by_manager(org, Filters(regions=("North",)))
+    surveys.survey_by_manager(org, Filters(teams=("Core",), managers=("Mgr B",)))
+    assert len(calls) == 1
+    assert 0 < north["n_survey_responses"].sum() < everyone["n_survey_responses"].sum()
+    surveys.survey_by_manager(org, Filters(start=date(2025, 7, 1), end=date(2025, 9, 30), regions=("North",)))
+    assert len(calls) == 2  # a new period reads the answers again
+
+
+# ----------------------------------------------------------------------------- development actions
+@pytest.mark.parametrize("which", ["demo", "generated"])
+def test_actions_picked_from_the_period_equal_the_direct_computation(which, demo_ws, org):
+    from analytics.signals import follow_through as ft
+
+    ws = demo_ws if which == "demo" else org
+    periods = [Filters(), Filters(start=date(2025, 4, 1), end=date(2025, 9, 30), segments=("nothing",))]
+    seen = 0
+    for period in periods[:1] if which == "demo" else periods:
+        for pick in _people_picks(ws, few=True):
+            f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
+                        teams=pick.teams, managers=pick.managers)
+            got = ft.actions(ws, f)
+            pd.testing.assert_frame_equal(got, ft._actions_in_scope(ws, f), check_exact=True,
+                                          obj=f"{which} {f.summary()}")
+            seen += int(len(got) > 0)
+    assert seen >= 3  # picks with actions were compared, not only empty ones
+
+
+def test_a_people_change_reads_the_actions_held_for_the_period(org, monkeypatch):
+    from analytics.signals import follow_through as ft
+
+    org.forget_derived()
+    calls = []
+    real = ft._actions_in_scope
+    monkeypatch.setattr(ft, "_actions_in_scope", lambda *a: calls.append(1) or real(*a))
+    everyone = ft.follow_through_by_manager(org, Filters())
+    north = ft.follow_through_by_manager(org, Filters(regions=("North",)))
+    ft.actions(org, Filters(teams=("Core",), managers=("Mgr B",)))
+    assert len(calls) == 1
+    assert 0 < north["n_actions"].sum() < everyone["n_actions"].sum()
+
+
+# ----------------------------------------------------------------------------- independence
+@pytest.mark.parametrize("which", ["demo", "generated"])
+def test_independence_summed_from_the_period_counts_equals_the_direct_computation(which, demo_ws, org):
+    from analytics.signals import independence as ind
+    from analytics.store.caching import one_run
+
+    ws = demo_ws if which == "demo" else org
+    amount_rule = Settings(use_complexity_flag=False, complexity_percentile=0.5)
+    cases = [(Settings(), _periods(ws)[:1])] if which == "demo" else [(Settings(), _periods(ws)),
+                                                                      (amount_rule, _periods(ws)[:1])]
+    seen = 0
+    for settings, periods in cases:
+        for period in periods:
+            for pick in [Filters(), *_people_picks(ws, few=True)]:  # everyone is summed from the counts too
+                f = Filters(start=period.start, end=period.end, segments=period.segments, regions=pick.regions,
+                            teams=pick.teams, managers=pick.managers)
+                with one_run():
+                    got = ind.independence_by_manager(ws, f, settings), ind.dependency_curve(ws, f, settings)
+                    from_counts = ind._curve_from_counts(ind._picked_counts(ws, f, settings),
+                                                         ind.managers(ws, f)["manager"].tolist())
+                with one_run(), mock.patch.object(ind, "_picked_counts", lambda *a: None):  # the deals, as before
+                    want = ind.independence_by_manager(ws, f, settings), ind.dependency_curve(ws, f, settings)
+                obj = f"{which} {f.summary()}"
+                pd.testing.assert_frame_equal(got[0], want[0], check_exact=True, obj=obj)
+                pd.testing.assert_frame_equal(got[1], want[1], check_exact=True, obj=obj)
+                seen += from_counts is not None
+    assert seen >= 3  # curves summed from the counts were compared, not only the fallbacks
