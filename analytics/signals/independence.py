@@ -333,6 +333,16 @@ def _picked_counts(ws: Workspace, filters: Filters, settings: Settings) -> pd.Da
     return counts[filters.people.mask(counts, region="f_region", team="f_team", manager="manager").to_numpy()]
 
 
+def _curve_columns(out: pd.DataFrame) -> pd.DataFrame:
+    """A curve's counts as integers (none counted: 0), its quarters as dates and the dependency
+    (involved / complex closed; NaN where none closed), in :data:`CURVE_COLUMNS` order, sorted."""
+    for col in ("n_complex_closed", "n_involved", "n_complex_not_measured"):
+        out[col] = pd.to_numeric(out[col]).fillna(0).astype("int64")
+    out["quarter"] = pd.to_datetime(out["quarter"])
+    out["dependency"] = (out["n_involved"] / out["n_complex_closed"].where(out["n_complex_closed"] > 0)).astype(float)
+    return out[CURVE_COLUMNS].sort_values(["manager", "quarter"], ignore_index=True)
+
+
 def _curve_from_counts(counts: pd.DataFrame, mgrs: list[str]) -> pd.DataFrame | None:
     """:func:`_curve` from picked counts; None when no complex deal is counted or no manager or
     quarter is in scope (those are computed from the deals, as the code before did)."""
@@ -346,11 +356,7 @@ def _curve_from_counts(counts: pd.DataFrame, mgrs: list[str]) -> pd.DataFrame | 
         return None
     grid = pd.MultiIndex.from_product([mgrs, quarters], names=["manager", "quarter"])
     out = per.reindex(grid).reset_index()
-    for col in ("n_complex_closed", "n_involved", "n_complex_not_measured"):
-        out[col] = pd.to_numeric(out[col]).fillna(0).astype("int64")
-    out["quarter"] = pd.to_datetime(out["quarter"])
-    out["dependency"] = (out["n_involved"] / out["n_complex_closed"].where(out["n_complex_closed"] > 0)).astype(float)
-    return out[CURVE_COLUMNS].sort_values(["manager", "quarter"], ignore_index=True)
+    return _curve_columns(out)
 
 
 def _curve(deals: pd.DataFrame, mgrs: list[str]) -> pd.DataFrame:
@@ -369,11 +375,7 @@ def _curve(deals: pd.DataFrame, mgrs: list[str]) -> pd.DataFrame:
         out = pd.DataFrame(index=grid, columns=per.columns).reset_index()
     else:
         out = per.reindex(grid).reset_index()
-    for col in ("n_complex_closed", "n_involved", "n_complex_not_measured"):
-        out[col] = pd.to_numeric(out[col]).fillna(0).astype("int64")
-    out["quarter"] = pd.to_datetime(out["quarter"])
-    out["dependency"] = (out["n_involved"] / out["n_complex_closed"].where(out["n_complex_closed"] > 0)).astype(float)
-    return out[CURVE_COLUMNS].sort_values(["manager", "quarter"], ignore_index=True)
+    return _curve_columns(out)
 
 
 def quarter_number(ts: pd.Series) -> pd.Series:
