@@ -326,7 +326,9 @@ def _deal_counts(ws: Workspace, filters: Filters, complexity_percentile: float,
 
 def _picked_counts(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFrame | None:
     """The groups of :func:`_deal_counts` the people filters pick (as :func:`closed_deals` picks
-    deals: the deal's region, team and manager); all of them when the filters pick no one."""
+    deals: the deal's region, team and manager); all of them when the filters pick no one. Never
+    None here: its callers' branch for None is the direct computation from the deals, which
+    tests/unit/test_filter_change.py compares the counts with (by making this return None)."""
     counts = _deal_counts(ws, filters.without_people(), settings.complexity_percentile, settings.use_complexity_flag)
     if not filters.picks_people:
         return counts
