@@ -119,7 +119,7 @@ def refresh_not_a_person(con: duckdb.DuckDBPyConnection) -> None:
 _VIEWS = """
 -- a person is named by their ID, their name, or their e-mail (held in lower case: e-mails in every
 -- person column are read in lower case at import, analytics.schema.PERSON_EMAIL_COLUMNS)
-CREATE OR REPLACE VIEW v_person_ref AS
+CREATE OR REPLACE VIEW v_person_ref WITH (DEFER_BINDING) AS
 SELECT ref, any_value(name) AS name FROM (
     SELECT person_id AS ref, name FROM people WHERE person_id IS NOT NULL
     UNION ALL SELECT name AS ref, name FROM people WHERE name IS NOT NULL
@@ -129,7 +129,7 @@ SELECT ref, any_value(name) AS name FROM (
 -- A manager-link file's rows matched to roster people (by ID, name or e-mail: match_rank says how
 -- well; three equi-joins, not one join on OR, which compared every link with every person), the
 -- manager given by e-mail read as that person's ID.
-CREATE OR REPLACE VIEW v_manager_link_rows AS
+CREATE OR REPLACE VIEW v_manager_link_rows WITH (DEFER_BINDING) AS
 WITH m AS (
     SELECT l.rowid AS link, p.person_id, 0 AS match_rank FROM manager_links l JOIN people p ON l.person = p.person_id
     UNION ALL
@@ -147,18 +147,18 @@ LEFT JOIN (SELECT lower(email) AS email, any_value(person_id) AS person_id FROM 
 
 -- One manager per roster person: the latest line of a reporting-line history (an undated row is a
 -- history's first), the best-matched row among equals.
-CREATE OR REPLACE VIEW v_manager_link AS
+CREATE OR REPLACE VIEW v_manager_link WITH (DEFER_BINDING) AS
 SELECT person_id, any_value(manager ORDER BY effective_date DESC NULLS LAST, match_rank) AS manager
 FROM v_manager_link_rows
 GROUP BY person_id;
 
 -- Each person's role (their role ID, else a role column holding a role's ID or name), the role's
 -- name and the one person holding its parent role (NULL when none or several hold it).
-CREATE OR REPLACE VIEW v_role_of AS
+CREATE OR REPLACE VIEW v_role_of WITH (DEFER_BINDING) AS
 SELECT p.person_id, r.role_id, r.name AS role_name, r.parent_role_id
 FROM people p JOIN roles r ON r.role_id = coalesce(p.role_id, p.role);
 
-CREATE OR REPLACE VIEW v_role_parent AS
+CREATE OR REPLACE VIEW v_role_parent WITH (DEFER_BINDING) AS
 SELECT r.role_id, count(DISTINCT h.person_id) AS holders,
        CASE WHEN count(DISTINCT h.person_id) = 1 THEN any_value(h.person_id) END AS holder
 FROM roles r LEFT JOIN v_role_of h ON h.role_id = r.parent_role_id
@@ -166,7 +166,7 @@ WHERE r.parent_role_id IS NOT NULL
 GROUP BY r.role_id;
 
 -- A territory by its ID or its name, with its manager and its parent's manager.
-CREATE OR REPLACE VIEW v_territory_ref AS
+CREATE OR REPLACE VIEW v_territory_ref WITH (DEFER_BINDING) AS
 SELECT ref, any_value(name) AS name, any_value(manager) AS manager, any_value(parent_manager) AS parent_manager
 FROM (
     SELECT t.territory_id AS ref, t.name, t.manager, pt.manager AS parent_manager
@@ -180,7 +180,7 @@ FROM (
 -- else the manager of the person's territory (its parent's when they manage it themselves), else
 -- the one holder of the parent role. A territory ID in region reads as its name; a role ID as the
 -- role's name.
-CREATE OR REPLACE VIEW v_people_ref AS
+CREATE OR REPLACE VIEW v_people_ref WITH (DEFER_BINDING) AS
 SELECT p.*, ml.manager AS link_manager, rl.role_name, rp.holder AS role_manager,
        CASE WHEN t.manager IS NOT NULL AND t.manager NOT IN (p.person_id, p.name) THEN t.manager
             WHEN t.parent_manager IS NOT NULL AND t.parent_manager NOT IN (p.person_id, p.name)
@@ -197,7 +197,7 @@ LEFT JOIN v_role_of rl ON rl.person_id = p.person_id
 LEFT JOIN v_role_parent rp ON rp.role_id = rl.role_id
 LEFT JOIN v_territory_ref t ON t.ref = p.region;
 
-CREATE OR REPLACE VIEW v_people AS
+CREATE OR REPLACE VIEW v_people WITH (DEFER_BINDING) AS
 SELECT p.person_id, p.name, coalesce(m.name, p.manager_ref) AS manager_name, p.team,
        coalesce(p.territory_name, p.region) AS region, p.segment,
        CASE WHEN p.role = p.role_id OR p.role IS NULL OR p.role IN (SELECT role_id FROM roles)
@@ -211,7 +211,7 @@ FROM v_people_ref p LEFT JOIN v_person_ref m ON m.ref = p.manager_ref;
 -- after its own end date, when earlier). Before a person's first dated line: their undated row when
 -- the file has one, else the first line reaches back (a job history starts at hire; a roster exported
 -- today cannot say who managed the person before a change anyway).
-CREATE OR REPLACE VIEW v_manager_spans AS
+CREATE OR REPLACE VIEW v_manager_spans WITH (DEFER_BINDING) AS
 WITH lines AS (
     SELECT person_id, any_value(name) AS name, effective_date, any_value(manager ORDER BY match_rank) AS manager,
            min(effective_end) AS effective_end
@@ -233,28 +233,28 @@ SELECT o.name, coalesce(m.name, o.manager) AS manager_name, o.valid_from,
 FROM ordered o LEFT JOIN v_person_ref m ON m.ref = o.manager;
 
 -- owners that are not people (a "Renewal Bot" in the roster) are no one's rep, unless the setting says
-CREATE OR REPLACE VIEW v_roster_live AS
+CREATE OR REPLACE VIEW v_roster_live WITH (DEFER_BINDING) AS
 SELECT name, any_value(manager_name) AS manager_name, any_value(team) AS team,
        any_value(region) AS region, any_value(segment) AS segment, any_value(role) AS role,
        min(start_date) AS start_date, max(end_date) AS end_date
 FROM v_people WHERE {person_name} GROUP BY name;
 -- the roster every page reads: the live view, or its copy resolved once per version of the data
 -- (the manager links, roles and territories behind v_people are joins worth making once)
-CREATE OR REPLACE VIEW v_roster AS SELECT * FROM v_roster_live;
+CREATE OR REPLACE VIEW v_roster WITH (DEFER_BINDING) AS SELECT * FROM v_roster_live;
 
 -- Money is never summed across currencies. With one currency (or none named) every amount counts
 -- as today. With several, the amounts in the reporting currency count (the session's choice, else
 -- the currency with the most won amount) and every other amount reads as not known here (NULL):
 -- deals and quotas stay, so counts and win rates do not change, but sums and attainment are in one
 -- currency. Deals with no currency in data that has several are in no total.
-CREATE OR REPLACE VIEW v_currency_amounts AS
+CREATE OR REPLACE VIEW v_currency_amounts WITH (DEFER_BINDING) AS
 SELECT o.currency, sum(CASE WHEN coalesce(o.is_won, sm.is_won, false) THEN
            CASE WHEN o.actual_amount IS NOT NULL THEN o.actual_amount ELSE o.amount END END) AS won,
        count(*) AS deals
 FROM opportunities o LEFT JOIN _stage_map sm ON sm.stage = o.stage
 GROUP BY o.currency;
 
-CREATE OR REPLACE VIEW v_currency AS
+CREATE OR REPLACE VIEW v_currency WITH (DEFER_BINDING) AS
 WITH seen AS (SELECT currency FROM v_currency_amounts WHERE currency IS NOT NULL
               UNION SELECT DISTINCT currency FROM quotas WHERE currency IS NOT NULL)
 SELECT (SELECT count(*) FROM seen) > 1 AS mixed,
@@ -264,14 +264,14 @@ SELECT (SELECT count(*) FROM seen) > 1 AS mixed,
 
 -- The managers a row's own manager column may name without being a person of the roster (a roster
 -- of reps that names its managers only in its manager column, as Maven's sales teams do).
-CREATE OR REPLACE VIEW v_known_manager AS
+CREATE OR REPLACE VIEW v_known_manager WITH (DEFER_BINDING) AS
 SELECT DISTINCT manager_name FROM v_roster WHERE manager_name IS NOT NULL;
 
 -- A deal's manager is the manager the owner reported to at the time: the deal row's own manager
 -- column when it names a roster person or a known manager (any other value is a broken link: the
 -- rule below it applies, and analytics.people.attribution counts such rows), else the reporting-line history's line holding the close date (closed deals), else the
 -- roster's current manager (roster_manager; what the people filters read).
-CREATE OR REPLACE VIEW v_opportunities_live AS
+CREATE OR REPLACE VIEW v_opportunities_live WITH (DEFER_BINDING) AS
 SELECT o.opportunity_id, o.name, o.owner, coalesce(r.name, o.owner) AS owner_name,
        coalesce(om.name, okm.manager_name,
                 CASE WHEN coalesce(o.is_closed, sm.is_closed, false) OR coalesce(o.is_won, false)
@@ -301,12 +301,12 @@ WHERE {person_owner};
 
 -- what every analysis reads: the live view, or its copy resolved once per version of the data
 -- (Workspace.query switches it; any change of data switches it back); so for v_won_in_quota
-CREATE OR REPLACE VIEW v_opportunities AS SELECT * FROM v_opportunities_live;
+CREATE OR REPLACE VIEW v_opportunities WITH (DEFER_BINDING) AS SELECT * FROM v_opportunities_live;
 
 -- A quota period's manager: the quota row's own manager column, else the reporting-line history's
 -- line holding the period's middle day (the manager who held the rep for the larger part of the
 -- period, when the line changed once inside it), else the roster's current manager.
-CREATE OR REPLACE VIEW v_quotas_live AS
+CREATE OR REPLACE VIEW v_quotas_live WITH (DEFER_BINDING) AS
 SELECT coalesce(r.name, q.owner) AS owner_name,
        coalesce(qm.name, qkm.manager_name, sp.manager_name, ro.manager_name) AS manager_name,
        ro.manager_name AS roster_manager, ro.team, ro.region,
@@ -323,21 +323,21 @@ LEFT JOIN v_manager_spans sp ON sp.name = coalesce(r.name, q.owner)
        AND q.period_start + CAST((q.period_end - q.period_start) // 2 AS INTEGER) >= sp.valid_from
        AND q.period_start + CAST((q.period_end - q.period_start) // 2 AS INTEGER) < sp.valid_to
 WHERE {person_quota};
-CREATE OR REPLACE VIEW v_quotas AS SELECT * FROM v_quotas_live;
+CREATE OR REPLACE VIEW v_quotas WITH (DEFER_BINDING) AS SELECT * FROM v_quotas_live;
 
 -- Each won deal counts toward one quota period of its owner: the first that holds its close
 -- date (periods that share a boundary day, or overlap, must not count it twice), in the same
 -- currency (a deal in another currency has no amount here, a quota in another none either).
-CREATE OR REPLACE VIEW v_won_in_quota_live AS
+CREATE OR REPLACE VIEW v_won_in_quota_live WITH (DEFER_BINDING) AS
 SELECT o.opportunity_id, o.owner_name, o.manager_name, o.amount, o.close_date, q.period_start, q.period_end
 FROM v_opportunities o JOIN v_quotas q
   ON q.owner_name = o.owner_name AND o.close_date BETWEEN q.period_start AND q.period_end
  AND q.amount IS NOT NULL  -- a quota in another currency than the reporting one is compared with nothing
 WHERE o.is_won
 QUALIFY row_number() OVER (PARTITION BY o.opportunity_id ORDER BY q.period_start) = 1;
-CREATE OR REPLACE VIEW v_won_in_quota AS SELECT * FROM v_won_in_quota_live;
+CREATE OR REPLACE VIEW v_won_in_quota WITH (DEFER_BINDING) AS SELECT * FROM v_won_in_quota_live;
 
-CREATE OR REPLACE VIEW v_activities AS
+CREATE OR REPLACE VIEW v_activities WITH (DEFER_BINDING) AS
 SELECT a.*, coalesce(r.name, a.owner) AS owner_name
 FROM activities a LEFT JOIN v_person_ref r ON r.ref = a.owner
 WHERE {person_activity};
