@@ -918,6 +918,24 @@ def read(data: bytes, file_name: str, new: Callable[[], W], memory_limit: str) -
 
 
 def _read(data: bytes, file_name: str, new: Callable[[], W], memory_limit: str) -> tuple[W, str]:
+    label, tables = decode(data, file_name, memory_limit)
+    ws = new()
+    try:
+        for name, arrow in tables:
+            ws.insert_arrow(name, arrow)
+    except BaseException:
+        ws.close()
+        raise
+    return ws, label
+
+
+def decode(data: bytes, file_name: str, memory_limit: str) -> tuple[str, Iterator[tuple[str, pa.Table]]]:
+    """A saved workspace's label, and its rows as ``(table, Arrow batch)`` in the order they go in.
+
+    The manifest, sizes, counts, pages and the decoded size against ``memory_limit`` are checked
+    here (raising :class:`WorkspaceFileError`); the batches are decoded as they are drawn, each
+    checked on the way, and each table's bytes are let go once its batches are drawn. Errors other
+    than :class:`WorkspaceFileError` are the caller's to word (:func:`read` does)."""
     members = read_members(data, file_name, list(TABLES))
     manifest = read_manifest(members.pop(MANIFEST), file_name)
     if manifest.get("format") != WORKSPACE_FORMAT:
@@ -925,26 +943,24 @@ def _read(data: bytes, file_name: str, new: Callable[[], W], memory_limit: str) 
     version = manifest.get("schema_version", 0)
     if not isinstance(version, int) or version > schema.SCHEMA_VERSION:
         raise WorkspaceFileError(f"{file_name}: saved by a newer version of Bench Strength; update the app to open it.")
-    ws = new()
-    try:
-        types = {**{t.name: {c.name: c.sql_type for c in t.columns} for t in schema.TABLES.values()},
-                 **INTERNAL_COLUMNS}
-        plans = [open_table(name, f"tables/{name}.parquet", members.pop(f"tables/{name}.parquet"), types[name],
-                            file_name)
-                 for name in TABLES if f"tables/{name}.parquet" in members]
-        rows = sum(p.rows for p in plans)
-        if rows > MAX_WORKSPACE_ROWS:
-            raise WorkspaceFileError(
-                f"{file_name}: the workspace holds {rows:,} rows; this server opens at most {MAX_WORKSPACE_ROWS:,}.")
-        pages_left = MAX_PAGES
-        for p in plans:
-            pages_left = check_pages(p, file_name, pages_left)
-        check_budget(plans, memory_bytes(memory_limit), file_name)
+    types = {**{t.name: {c.name: c.sql_type for c in t.columns} for t in schema.TABLES.values()},
+             **INTERNAL_COLUMNS}
+    plans = [open_table(name, f"tables/{name}.parquet", members.pop(f"tables/{name}.parquet"), types[name],
+                        file_name)
+             for name in TABLES if f"tables/{name}.parquet" in members]
+    rows = sum(p.rows for p in plans)
+    if rows > MAX_WORKSPACE_ROWS:
+        raise WorkspaceFileError(
+            f"{file_name}: the workspace holds {rows:,} rows; this server opens at most {MAX_WORKSPACE_ROWS:,}.")
+    pages_left = MAX_PAGES
+    for p in plans:
+        pages_left = check_pages(p, file_name, pages_left)
+    check_budget(plans, memory_bytes(memory_limit), file_name)
+
+    def tables() -> Iterator[tuple[str, pa.Table]]:
         while plans:
             p = plans.pop(0)  # each table's bytes are let go once it is in
             for arrow in batches(p, file_name, OPEN_BATCH_ROWS):
-                ws.insert_arrow(p.name, arrow)
-    except BaseException:
-        ws.close()
-        raise
-    return ws, clean_label(manifest.get("label"), "Saved workspace")
+                yield p.name, arrow
+
+    return clean_label(manifest.get("label"), "Saved workspace"), tables()
