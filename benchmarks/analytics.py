@@ -29,6 +29,9 @@ Function API (the combined ``benchmarks/run.py`` table calls these)
     timed on its own (cold: nothing shared). Per page, ``metric == SUM`` is the sum of those, and
     ``metric == TOTAL`` the time of one pass over the page's metrics in a single
     ``analytics.store.caching.one_run()`` block, as the page runs them: what a user waits for.
+``changed_totals(ws, filters_changed, repeats=3, pages=None) -> dict[str, float]``
+    Page -> the ``(page total)`` after one filter change alone (what ``make bench`` measures for a
+    change of dates, beside :func:`measure`'s change of region).
 ``format_table(rows, title="") -> str``
     The rows as a readable fixed-width table.
 ``analytics_peak_rss(tag, repeats=1) -> dict``
@@ -296,10 +299,7 @@ def measure(ws: Workspace, filters_default: Filters | None = None, filters_chang
     totals: dict[str, list[float | None]] = {page: [None, None] for page in names}
 
     def page_pass(page: str, f: Filters, c: Context) -> None:
-        with one_run():  # as the page runs them (the page frame, ui/frame.py, runs each page in one_run)
-            for m in metrics:
-                if m.page == page:
-                    m.call(f, c)
+        _page_pass(metrics, page, f, c)
 
     def cold(fn: Callable[[], object]) -> Callable[[], object]:
         """The first visit after an import: nothing derived from the data is held yet."""
@@ -343,6 +343,38 @@ def measure(ws: Workspace, filters_default: Filters | None = None, filters_chang
             rows.append(Row(page, SUM, sum(r.default_s for r in mine), sum(r.changed_s for r in mine)))
         rows.append(Row(page, TOTAL, *totals[page]))
     return rows
+
+
+def _page_pass(metrics: list[Metric], page: str, f: Filters, c: Context) -> None:
+    """One pass over a page's metrics as the page runs them (the page frame, ui/frame.py, runs
+    each page in ``one_run``)."""
+    with one_run():
+        for m in metrics:
+            if m.page == page:
+                m.call(f, c)
+
+
+def changed_totals(ws: Workspace, filters_changed: Filters, repeats: int = 3, pages: tuple[str, ...] | None = None,
+                   settings: Settings | None = None, filters_default: Filters | None = None) -> dict[str, float]:
+    """Page -> median seconds of one pass over the page after ``filters_changed``, the page's
+    visit with the default filters held: the ``(page total)`` after a change of :func:`measure`,
+    without its first visits and single computations (``make bench`` adds a change of dates
+    with this, beside :func:`measure`'s change of region)."""
+    filters_default = filters_default or Filters()
+    metrics = [m for m in page_metrics(ws) if pages is None or m.page in pages]
+    ctx, changed_ctx = context(ws, filters_default, settings), context(ws, filters_changed, settings)
+    out: dict[str, float] = {}
+    for page in dict.fromkeys(m.page for m in metrics):
+        ws.forget_derived()
+        _page_pass(metrics, page, filters_default, ctx)  # the user is on the page, then changes a filter
+        held = _held_derived(ws)
+
+        def changed(page: str = page, held: dict = held) -> None:
+            _restore_derived(ws, held)
+            _page_pass(metrics, page, filters_changed, changed_ctx)
+
+        out[page] = _median_time(changed, repeats)
+    return out
 
 
 def _held_derived(ws: Workspace) -> dict:

@@ -15,7 +15,9 @@ What each row measures (medians of ``--repeats`` runs; every import run in a fre
   would otherwise use. Peak RSS is the import process's own high-water mark (``VmHWM``).
 * **analytics** - every computation each page shows (:mod:`benchmarks.analytics` lists them by
   reading the views), called directly without the session memo, with the default filters and
-  after one filter change (the region with the most reps): what a user waits for on the page.
+  after one filter change (the region with the most reps): what a user waits for on the page;
+  and each page's whole pass after a change of dates (the last full quarter), whose building
+  blocks the page's first visit did not make (:func:`benchmarks.analytics.changed_totals`).
   Peak RSS in a fresh process opening the saved workspace and computing every page twice.
 * **session holding the demo** - RSS increase of a process that imports the demo and computes
   the Overview and Managers metrics.
@@ -156,12 +158,14 @@ def measure_analytics(scale: float, repeats: int, changed_repeats: int | None = 
     ws = A.workspace_for(tag)
     try:
         rows = A.measure(ws, repeats=repeats, changed_repeats=changed_repeats)
+        # a change of dates: the quarter's building blocks are new to the session (the region's are picked)
+        dates = A.changed_totals(ws, A.changed_filters(ws, "quarter"), repeats=changed_repeats or repeats)
     finally:
         ws.close()
     totals = {r.page: (r.default_s, r.changed_s) for r in rows if r.metric == A.TOTAL}
     slowest = sorted((r for r in rows if r.metric not in (A.TOTAL, A.SUM)),
                      key=lambda r: -max(r.default_s, r.changed_s or 0))
-    return {"totals": totals, "peak": A.analytics_peak_rss(tag),
+    return {"totals": totals, "dates": dates, "peak": A.analytics_peak_rss(tag),
             "slowest": [(r.page, r.metric, r.default_s, r.changed_s) for r in slowest[:8]],
             "rows": [(r.page, r.metric, r.default_s, r.changed_s) for r in rows]}
 
@@ -253,6 +257,9 @@ def build_rows(scales: list[float], imports: dict, analytics: dict, demo: dict |
             manager = page in MANAGER_PAGES
             add(f"analytics: {page}", d, "s", "< 1" if manager else "", judge(d.get(full), 1.0) if manager else "")
             add(f"analytics: {page}, after a filter change", c, "s", "< 0.5", judge(c.get(full), 0.5))
+            q = {s: analytics[s].get("dates", {}).get(page) for s in scales if s in analytics}
+            if any(v is not None for v in q.values()):
+                add(f"analytics: {page}, after a change of dates", q, "s", "< 0.5", judge(q.get(full), 0.5))
         # the process's own exact high-water mark (VmHWM), not the 10 ms samples, which miss spikes
         peak = {s: analytics[s]["peak"].get("analytics_peak_mb", analytics[s]["peak"].get("maxrss_process_mb"))
                 for s in scales if s in analytics}

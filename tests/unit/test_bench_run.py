@@ -92,3 +92,29 @@ def test_the_notes_import_row_times_a_whole_import_of_a_coaching_log_with_notes(
                                         "duckdb_peak_mb": 1, "pandas_peak_mb": 1}}, {}, None, {}, None, reading)
     row = next(r for r in rows if r[0].startswith("Import a coaching log of 300 sessions with notes"))
     assert row[1] == {1.0: res["seconds"]} and row[3] == "< 60" and row[4] == "met"
+
+
+def test_the_change_of_dates_row_times_each_page_after_the_change_and_is_judged(tmp_path):
+    """make bench's row for a change of dates: each page's pass after the last full quarter is
+    picked (its visit with the default filters held), printed under the 0.5 s target."""
+    from analytics.ingest.pipeline import import_directory
+    from analytics.store.workspace import Workspace
+    from benchmarks import analytics as A
+
+    largeorg.generate(tmp_path, scale=0.001, seed=5)
+    ws = Workspace()
+    try:
+        import_directory(ws, tmp_path)
+        quarter = A.changed_filters(ws, "quarter")
+        assert quarter.start is not None and quarter.end is not None
+        times = A.changed_totals(ws, quarter, repeats=1, pages=("Overview", "Managers"))
+    finally:
+        ws.close()
+    assert set(times) == {"Overview", "Managers"} and all(t > 0 for t in times.values())
+    analytics = {1.0: {"totals": {"Overview": (2.0, 0.3)}, "dates": {"Overview": 0.7},
+                       "peak": {"analytics_peak_mb": 100.0}}}
+    imports = {1.0: {"rows": 1, "app_s": 1.0, "duckdb_s": 1.0, "pandas_s": 1.0, "app_peak_mb": 1,
+                     "duckdb_peak_mb": 1, "pandas_peak_mb": 1}}
+    rows = {r[0]: r for r in run.build_rows([1.0], imports, analytics, None, {})}
+    assert rows["analytics: Overview, after a filter change"][4] == "met"
+    assert rows["analytics: Overview, after a change of dates"][1:] == ({1.0: 0.7}, "s", "< 0.5", "MISSED")
