@@ -62,6 +62,10 @@ class DerivedResults:
         self.held: OrderedDict = OrderedDict()
         self.pool: dict[tuple, str] = {}
         self._version = -1
+        #: key -> (value, bytes) of held results in a pool with a byte budget: measured once per
+        #: result held, not again for every result held after it (a period's build held a dozen
+        #: results, each measuring every frame of its pool)
+        self._sizes: dict[tuple, tuple[object, int]] = {}
         self._lock = threading.Lock()
         #: (version, key) -> (thread, Event) of the builds under way
         self._building: dict[tuple, tuple[int, threading.Event]] = {}
@@ -80,6 +84,7 @@ class DerivedResults:
                 if self._version != current:
                     self.held.clear()
                     self.pool.clear()
+                    self._sizes.clear()
                     self._version = current
                 hit = self.held.get(key)
                 if hit is not None:
@@ -112,7 +117,7 @@ class DerivedResults:
                 drop = max(0, len(mine) - POOL_SIZES.get(pool, DERIVED_SIZE))
                 budget = POOL_BYTES.get(pool)
                 if budget is not None:
-                    sizes = [frame_bytes(self.held[k][0]) for k in mine]
+                    sizes = [self._bytes(k) for k in mine]
                     total = sum(sizes[drop:])
                     while drop < len(mine) - 1 and total > budget:
                         total -= sizes[drop]
@@ -120,10 +125,20 @@ class DerivedResults:
                 for old in mine[:drop]:
                     del self.held[old]
                     self.pool.pop(old, None)
+                    self._sizes.pop(old, None)
         pending[1].set()
+
+    def _bytes(self, key: tuple) -> int:
+        """:func:`frame_bytes` of the result held under ``key``, measured once per result held."""
+        value = self.held[key][0]
+        known = self._sizes.get(key)
+        if known is None or known[0] is not value:
+            known = self._sizes[key] = (value, frame_bytes(value))
+        return known[1]
 
     def clear(self) -> None:
         """Drop everything held (builds under way finish and are kept if their data is current)."""
         with self._lock:
             self.held.clear()
             self.pool.clear()
+            self._sizes.clear()

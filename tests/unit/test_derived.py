@@ -436,6 +436,26 @@ def test_filtered_pool_holds_at_most_its_bytes_keeping_the_newest(monkeypatch):
         w.close()
 
 
+def test_each_result_in_a_budgeted_pool_is_measured_once_and_let_go_with_it(monkeypatch):
+    """The pool's byte budget measures a result when it is held, not again for every result held
+    after it; a result dropped, replaced or cleared is not kept alive by its measure."""
+    monkeypatch.setitem(derived_module.POOL_BYTES, "filtered", 3 * 8 * 1000 + 500)
+    measured = []
+    real = derived_module.frame_bytes
+    monkeypatch.setattr(derived_module, "frame_bytes", lambda v: measured.append(v) or real(v))
+    w = Workspace()
+    try:
+        for i in range(6):
+            w.derived(("f", i), lambda: pd.DataFrame({"x": np.zeros(1000)}), "filtered")
+        assert len(measured) == 6  # one per result (it was 1 + 2 + 3 + 4 + 4 + 4)
+        assert [k for k in w._derived if w._results.pool.get(k) == "filtered"] == [("f", 3), ("f", 4), ("f", 5)]
+        assert set(w._results._sizes) == {("f", 3), ("f", 4), ("f", 5)}
+        w.forget_derived()
+        assert w._results._sizes == {}
+    finally:
+        w.close()
+
+
 def test_two_workspaces_never_share_held_results():
     a = workspace_with(people=PEOPLE, opportunities=[opp("o1", "Ann", 100)])
     b = workspace_with(people=PEOPLE, opportunities=[opp("x1", "Cal", 100)])
