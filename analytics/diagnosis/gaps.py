@@ -114,6 +114,8 @@ def _words(n: int) -> str:
 
 def _fmt(x: float) -> str:
     """A normalised score (0–1) on the 0–100 scale the pages draw: 0.45 → "45"."""
+    if isinstance(x, float):  # NumPy's float64 too: missing only as NaN (pd.isna's answer, faster per row)
+        return "n/a" if x != x else f"{100 * x:.0f}"
     return "n/a" if pd.isna(x) else f"{100 * x:.0f}"
 
 
@@ -262,10 +264,19 @@ def _latest_scores(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ placement
-def _place(r: dict, settings: Settings, namings_loaded: bool) -> tuple[str, str, str]:
-    """(category, evidence, next_step) of one capability row; see :func:`gap_classification`."""
-    within = _words(settings.moved_within_cycles)
-    standard = f"standard {_fmt(settings.capability_standard)} of 100"
+def _setting_words(settings: Settings) -> tuple[str, str]:
+    """The words of the settings every placement's text repeats: the cycles a rise must come
+    within, and the capability standard."""
+    return _words(settings.moved_within_cycles), f"standard {_fmt(settings.capability_standard)} of 100"
+
+
+def _place(r: dict, settings: Settings, namings_loaded: bool, within: str | None = None,
+           standard: str | None = None) -> tuple[str, str, str]:
+    """(category, evidence, next_step) of one capability row; see :func:`gap_classification`.
+    ``within`` and ``standard`` are the settings' words (:func:`_setting_words`), made once per
+    classification by its caller rather than once per row."""
+    if within is None or standard is None:
+        within, standard = _setting_words(settings)
     results = ""
     if r["below_results"]:
         results = (f" Attainment {fmt_pct(r['attainment']) or 'n/a'} is also below the results standard of "
@@ -488,10 +499,11 @@ def _classify(ws: Workspace, filters: Filters, settings: Settings) -> pd.DataFra
     quality = coaching_by_manager(ws, filters.period(), settings)
     quality = dict(zip(quality["manager"], quality["quality_index"], strict=True))
     rows = []
+    within, standard = _setting_words(settings)
     for r in _records(cand, _PLACE_COLUMNS):
         r["n_window_cycles"] = 0 if pd.isna(r.get("n_window_cycles")) else int(r["n_window_cycles"])
         r["coaching_quality"] = quality.get(r["named_manager"]) if r["named"] else None
-        category, evidence, step = _place(r, settings, namings_loaded)
+        category, evidence, step = _place(r, settings, namings_loaded, within, standard)
         rows.append(dict(
             rep=r["rep"], manager=r["named_manager"] if r["named"] and pd.notna(r["named_manager"]) else r["latest_manager"],
             capability=r["capability"], latest_norm=r["latest_norm"], attainment=r["attainment"],

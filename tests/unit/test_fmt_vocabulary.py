@@ -119,3 +119,32 @@ def test_whole_numbers_held_as_floats_read_as_whole_numbers():
     t = user_table(pd.DataFrame({"named_cycles": [1.0, 5.0, np.nan], "silhouette": [0.37305, 0.5, 0.25]}))
     assert t["Cycles named"].tolist() == ["1", "5", EMPTY]
     assert t["Silhouette"].tolist() == ["0.37", "0.50", "0.25"]
+
+
+def test_plural_follows_its_rules_for_every_ending_as_the_patterns_said():
+    """plural's string-method rules give what its regular expressions gave, for every ending,
+    case, one-letter and empty word, hyphen, digit, non-ASCII letter and trailing newline."""
+    import itertools
+    import re
+
+    from analytics.fmt import IRREGULAR_PLURALS, plural
+
+    def by_patterns(noun: str) -> str:
+        head, _, last = noun.rpartition(" ")
+        lead = f"{head} " if head else ""
+        key = last.rsplit("-", 1)[-1].lower()
+        if key in IRREGULAR_PLURALS:
+            return plural(noun)  # the irregular branch is unchanged and not under test here
+        if re.search(r"[^aeiou]y$", last):
+            return lead + last[:-1] + "ies"
+        if re.search(r"(s|x|z|ch|sh)$", last):
+            return lead + last + "es"
+        return lead + last + "s"
+
+    stems = ["", "a", "b", "Y", "é", "7", "-", "da", "DA", "ke", "bo", "rep-capability", "named gap", "Ça"]
+    ends = ["", "y", "Y", "s", "x", "z", "ch", "sh", "h", "c", "S", "CH", "ay", "oy", "ey", "1y", "-y", "ÿ"]
+    tails = ["", "\n", "\n\n", " "]
+    words = ["".join(p) for p in itertools.product(stems, ends, tails)] + ["y", "ay\nb", "day\n"]
+    assert len(words) > 1000
+    assert [plural(w) for w in words] == [by_patterns(w) for w in words]
+    assert plural("opportunity") == "opportunities" and plural("day") == "days" and plural("coach") == "coaches"
