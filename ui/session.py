@@ -19,8 +19,7 @@ import streamlit as st
 
 from analytics.diagnosis.dials import prepare_pages
 from analytics.ingest.pipeline import ImportReport, import_directory
-from analytics.store import warm
-from analytics.store import workspace_file
+from analytics.store import warm, workspace_file
 from analytics.store.workspace import MEMORY_LIMIT, Workspace
 from ui import lifecycle, privacy
 from ui.state import get_settings
