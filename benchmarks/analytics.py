@@ -298,9 +298,6 @@ def measure(ws: Workspace, filters_default: Filters | None = None, filters_chang
     results: dict[tuple[str, str], list[float | None]] = {(m.page, m.name): [None, None] for m in metrics}
     totals: dict[str, list[float | None]] = {page: [None, None] for page in names}
 
-    def page_pass(page: str, f: Filters, c: Context) -> None:
-        _page_pass(metrics, page, f, c)
-
     def cold(fn: Callable[[], object]) -> Callable[[], object]:
         """The first visit after an import: nothing derived from the data is held yet."""
         def run():
@@ -321,11 +318,11 @@ def measure(ws: Workspace, filters_default: Filters | None = None, filters_chang
         if progress:
             progress(f"default {m.page} / {m.name}: {results[(m.page, m.name)][0]:.3f}s")
     for page in names:
-        totals[page][0] = _median_time(cold(lambda p=page: page_pass(p, filters_default, ctx)), repeats)
+        totals[page][0] = _median_time(cold(lambda p=page: _page_pass(metrics, p, filters_default, ctx)), repeats)
     changed_ctx = context(ws, filters_changed, settings)
     for page in names:
         ws.forget_derived()
-        page_pass(page, filters_default, ctx)  # the user is on the page, then changes a filter
+        _page_pass(metrics, page, filters_default, ctx)  # the user is on the page, then changes a filter
         held = _held_derived(ws)
         for m in metrics:
             if m.page == page:
@@ -333,7 +330,7 @@ def measure(ws: Workspace, filters_default: Filters | None = None, filters_chang
                     after(held, lambda m=m: m.call(filters_changed, changed_ctx)), changed_repeats)
                 if progress:
                     progress(f"changed {m.page} / {m.name}: {results[(m.page, m.name)][1]:.3f}s")
-        totals[page][1] = _median_time(after(held, lambda p=page: page_pass(p, filters_changed, changed_ctx)),
+        totals[page][1] = _median_time(after(held, lambda p=page: _page_pass(metrics, p, filters_changed, changed_ctx)),
                                        changed_repeats)
     rows: list[Row] = []
     for page in names:

@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 
-from analytics.store.caching import one_at_a_time, one_run
+from analytics.store.caching import one_at_a_time
 from benchmarks import analytics as bench
 
 
@@ -33,19 +33,14 @@ def main(tag: str, kind: str, pages: list[str]) -> None:
     metrics = bench.page_metrics(ws)
     reps = int(os.environ.get("REPS", "5"))
     for page in pages:
-        mine = [m for m in metrics if m.page == page]
         ws.forget_derived()
-        with one_run():
-            for m in mine:
-                m.call(f0, ctx0)
+        bench._page_pass(metrics, page, f0, ctx0)
         held = bench._held_derived(ws)
         walls, cpus = [], []
         for _ in range(reps):
             bench._restore_derived(ws, held)
             t0, c0 = time.perf_counter(), _cpu()
-            with one_run():
-                for m in mine:
-                    m.call(f1, ctx1)
+            bench._page_pass(metrics, page, f1, ctx1)
             walls.append(time.perf_counter() - t0)
             cpus.append(_cpu() - c0)
         print(f"{page:<24} wall {statistics.median(walls):.3f} ({min(walls):.3f}-{max(walls):.3f})  "
@@ -55,9 +50,7 @@ def main(tag: str, kind: str, pages: list[str]) -> None:
             profile = cProfile.Profile(time.process_time)
             with one_at_a_time():  # every thread's work counted
                 profile.enable()
-                with one_run():
-                    for m in mine:
-                        m.call(f1, ctx1)
+                bench._page_pass(metrics, page, f1, ctx1)
                 profile.disable()
             out = f"prof-{tag}-{page.replace(' ', '_').replace('&', 'and')}.txt"
             with open(out, "w") as fh:

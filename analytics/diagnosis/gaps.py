@@ -270,13 +270,10 @@ def _setting_words(settings: Settings) -> tuple[str, str]:
     return _words(settings.moved_within_cycles), f"standard {_fmt(settings.capability_standard)} of 100"
 
 
-def _place(r: dict, settings: Settings, namings_loaded: bool, within: str | None = None,
-           standard: str | None = None) -> tuple[str, str, str]:
+def _place(r: dict, settings: Settings, namings_loaded: bool, within: str, standard: str) -> tuple[str, str, str]:
     """(category, evidence, next_step) of one capability row; see :func:`gap_classification`.
     ``within`` and ``standard`` are the settings' words (:func:`_setting_words`), made once per
     classification by its caller rather than once per row."""
-    if within is None or standard is None:
-        within, standard = _setting_words(settings)
     results = ""
     if r["below_results"]:
         results = (f" Attainment {fmt_pct(r['attainment']) or 'n/a'} is also below the results standard of "
