@@ -13,22 +13,38 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
+import duckdb
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics.store.caching import one_run
-from ui.session import released_notice
+from ui.session import WS_KEY, released_notice
 
 log = logging.getLogger("bench_strength")
 
 PAGE_FAILED = ("Something went wrong while drawing this page. Your data is unchanged; "
                "the details were written to the server log. Try again, or reload the page.")
+RUN_STOPPED = ("This page stopped because the data it was drawing was replaced or released while it ran. "
+               "Pick the page again in the sidebar to draw it on the data now loaded.")
 
 
-def plain_failure(exc: Exception, message: str, what: str = "page") -> None:
+def closed_under_it(exc: BaseException) -> bool:
+    """Whether ``exc`` says the workspace a run was reading was closed while it ran: DuckDB's
+    interrupt (only :meth:`Workspace.close` and the process's exit interrupt a query) or a closed
+    connection. It happens when a newer run replaced the session's workspace (a file opened while
+    the page still ran: Streamlit starts the new run at once and lets the old one finish on its
+    own thread, its output ignored) or the session's data was released; not a fault of the page."""
+    if isinstance(exc, duckdb.InterruptException):
+        return True
+    return isinstance(exc, duckdb.ConnectionException) and "closed" in str(exc).lower()
+
+
+def plain_failure(exc: Exception, message: str, what: str = "page", closed: bool = False) -> None:
     """An unexpected error as a plain message (the traceback goes to the server log only);
-    Streamlit's own control flow (rerun, stop, page switch) passes through."""
+    Streamlit's own control flow (rerun, stop, page switch) passes through. An error of a run whose
+    workspace was closed under it (``closed``, or :func:`closed_under_it`) is no fault: a calm word
+    and one line in the log."""
     if type(exc).__name__ in ("RerunException", "StopException"):
         raise exc
     if type(exc).__name__ == "OutOfMemoryException":
@@ -39,6 +55,10 @@ def plain_failure(exc: Exception, message: str, what: str = "page") -> None:
             "filters in the sidebar, or load fewer rows, and try again.",
             icon=":material/memory:",
         )
+        return
+    if closed or closed_under_it(exc):
+        log.info("%s stopped: its workspace was closed while it ran (%s)", what, type(exc).__name__)
+        st.info(RUN_STOPPED, icon=":material/sync:")
         return
     log.exception("%s failed", what)
     st.error(message, icon=":material/error:")
@@ -104,8 +124,9 @@ def run_page(page: StreamlitPage) -> None:
         notice = released_notice()
         if notice:
             st.warning(notice, icon=":material/cloud_off:")
+        source = st.session_state.get(WS_KEY)  # the workspace this run starts on (None: opened by the run)
         try:
             page.run()
         except Exception as exc:  # noqa: BLE001 - the last line of defence for the page
             with _on_the_page():
-                plain_failure(exc, PAGE_FAILED)
+                plain_failure(exc, PAGE_FAILED, closed=source is not None and source.closed)
