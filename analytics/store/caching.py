@@ -32,7 +32,9 @@ once per workspace version and arguments and hands later callers the same result
 The run's store lives only for the block, in a context variable of the running thread: nothing is
 kept between computations (a filter change can never see an old result), nor shared with
 another session. What outlives a run is held by the workspace itself
-(:meth:`analytics.store.workspace.Workspace.derived`), which lives in its session's state only.
+(:meth:`analytics.store.workspace.Workspace.derived`), which lives in its session's state only;
+on the untouched built-in demo, public data, once per process for every session on it
+(:func:`analytics.store.derived.public_results`).
 
 Examples
 --------

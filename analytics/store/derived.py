@@ -1,7 +1,7 @@
 """The results a workspace holds derived from its data: built once per version, in bounded pools.
 
 A :class:`DerivedResults` belongs to one :class:`~analytics.store.workspace.Workspace` (which
-lives in its session's state only) and holds the building blocks computed from that
+lives in its session's state only; the public data's below are the exception) and holds the building blocks computed from that
 workspace's data (all closed deals with their evidence, review scores, activities per person
 and day) for the current version of the data. It knows three things:
 
@@ -14,6 +14,14 @@ and day) for the current version of the data. It knows three things:
 * **building once**: a result being built on another thread is waited for, not built a
   second time; a build that fails, or whose data changed meanwhile, leaves the waiters to
   build their own.
+
+**Public data.** Every session opens on the built-in demo, and every untouched copy of it holds
+the same rows (:attr:`~analytics.store.workspace.Workspace.shared_as`, the demo's content digest).
+Their building blocks are held once per process (:func:`public_results`), for every session on
+that demo, instead of once per session: a new session's first pages do not build them again. Only
+public data is held there: ``shared_as`` is set on nothing else (never an upload, an added file,
+a stage mapping or an anonymised copy; any change of data clears it), and a result is kept only if
+its workspace was still that untouched copy when the build finished.
 
 Examples
 --------
@@ -142,3 +150,30 @@ class DerivedResults:
             self.held.clear()
             self.pool.clear()
             self._sizes.clear()
+
+
+#: sets of public results held at once: one per (demo content, owners-not-people flag) in use
+PUBLIC_SETS = 4
+_public: OrderedDict[tuple, DerivedResults] = OrderedDict()
+_public_lock = threading.Lock()
+
+
+def public_results(tag: tuple) -> DerivedResults:
+    """The results held for every session on the public data ``tag`` names (see the module's
+    docstring); the least recently used set is dropped beyond :data:`PUBLIC_SETS`."""
+    with _public_lock:
+        held = _public.get(tag)
+        if held is None:
+            held = _public[tag] = DerivedResults()
+            while len(_public) > PUBLIC_SETS:
+                _public.popitem(last=False)
+        else:
+            _public.move_to_end(tag)
+        return held
+
+
+def forget_public(tag: tuple | None = None) -> None:
+    """Drop the public results of ``tag`` (every set when None)."""
+    with _public_lock:
+        for key in [k for k in _public if tag is None or k == tag]:
+            _public.pop(key).clear()

@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from analytics import schema
 from analytics.store import schema_sql, stages, workspace_file
-from analytics.store.derived import DerivedResults
+from analytics.store.derived import DerivedResults, forget_public, public_results
 from analytics.store.frames import as_if_queried, result_frame
 from analytics.store.resolved import ResolvedViews
 from analytics.store.schema_sql import IMPORT_LOG, INTERNAL_COLUMNS, REPORTING_CURRENCY, STAGE_MAP, quote_ident
@@ -360,12 +360,28 @@ class Workspace:
         all review scores): the filters are applied to the held result afterwards, so a filter
         change does not recompute them. Any change of data or stage mapping drops everything held.
         """
-        return self._results.get(key, build, pool, version=lambda: self.version)
+        tag = self._public_tag(key)
+        if tag is None:
+            return self._results.get(key, build, pool, version=lambda: self.version)
+        # public data (the untouched demo): held once for every session on it; kept only if this
+        # workspace is still that data when the build ends (a change meanwhile: version -1, not kept)
+        return public_results(tag).get(
+            key, build, pool, version=lambda: 0 if (self.shared_as, self._include_non_person) == tag else -1)
+
+    def _public_tag(self, key: tuple) -> tuple | None:
+        """What names this workspace's public data (:attr:`shared_as` and the owners-not-people
+        flag), or None: a session's own data, or a key with an argument known only by address
+        (an object of one session's must never be held for all)."""
+        shared_as = self.shared_as
+        if shared_as is None or " at 0x" in repr(key):
+            return None
+        return (shared_as, self._include_non_person)
 
     @property
     def _derived(self):
         """What is held derived from the data, key -> ``(value,)`` (benchmarks and tests read it)."""
-        return self._results.held
+        tag = self._public_tag(())
+        return (self._results if tag is None else public_results(tag)).held
 
     def compact(self) -> None:
         """Compress the session's tables in memory.
@@ -381,8 +397,11 @@ class Workspace:
 
     def forget_derived(self) -> None:
         """Drop every held derived result and the resolved copies of the deal views (benchmarks
-        time the first visit after an import with this)."""
+        time the first visit after an import with this); on public data, the set every session on it reads."""
         self._results.clear()
+        tag = self._public_tag(())
+        if tag is not None:
+            forget_public(tag)
         self._resolved.forget(self)
 
     # ----------------------------------------------------------------- writing
