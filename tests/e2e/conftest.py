@@ -185,6 +185,28 @@ def click_and_wait(page: Page, locator) -> None:
     wait_for_rerun(page)
 
 
+#: the Data page's uploader of exports: the one file input taking several files. Picked by that, not
+#: by its place: Streamlit draws an uploader once its lazily loaded component has arrived, after the
+#: run has ended, so the first input on a page just drawn may be the "Open workspace" one
+EXPORTS_INPUT = "[data-testid='stFileUploaderDropzoneInput'][multiple]"
+
+
+def exports_input(page: Page):
+    """The Data page's input for exports (Playwright waits for it to be drawn)."""
+    return page.locator(EXPORTS_INPUT)
+
+
+def exports_uploader(page: Page):
+    """The Data page's uploader of exports, with the messages it draws."""
+    return page.get_by_test_id("stFileUploader").filter(has=page.locator(EXPORTS_INPUT))
+
+
+def workspace_input(page: Page):
+    """The Data page's "Open workspace" input."""
+    return (page.get_by_test_id("stFileUploader").filter(has_text="Open workspace")
+            .get_by_test_id("stFileUploaderDropzoneInput"))
+
+
 def open_page(page: Page, app_url: str, path: str = "") -> None:
     page.goto(f"{app_url}/{path}")
     wait_for_app_run(page)

@@ -18,7 +18,7 @@ from http.cookies import SimpleCookie
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import RUN_TIMEOUT_MS, go, wait_for_app_run
+from tests.e2e.conftest import RUN_TIMEOUT_MS, go, wait_for_app_run, workspace_input
 from tests.e2e.test_isolation import Session
 from tools.serve import COOKIE, Cluster
 from ui.cluster import LOST_PROCESS
@@ -126,9 +126,7 @@ def test_a_killed_process_loses_only_its_own_sessions_and_says_so(browser, clust
         assert a.marker not in a.page.get_by_test_id("stMain").inner_text()
 
         # a's saved workspace opens again on the live process (an upload through the balancer)
-        opener = (a.page.get_by_test_id("stFileUploader").filter(has_text="Open workspace")
-                  .get_by_test_id("stFileUploaderDropzoneInput"))
-        opener.set_input_files(str(saved))
+        workspace_input(a.page).set_input_files(str(saved))
         expect(workspace_line(a)).to_contain_text(label, timeout=RUN_TIMEOUT_MS)
         wait_for_app_run(a.page)
         seen = len(a.frames)

@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     open_page,
     wait_for_app_run,
     wait_for_rerun,
+    workspace_input,
 )
 from tests.e2e.test_workshop import ARTIFACTS, SIDEBAR_PAGES
 from tests.hostile_names import LABEL, LONG_MANAGER, LONG_RUN, MARKUP, hostile_workspace
@@ -106,7 +107,7 @@ def test_names_made_of_markup_are_drawn_as_text_on_every_page(page, app_url, tmp
 
     open_page(page, app_url, "data")
     arm_run_watch(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").last.set_input_files(str(saved))
+    workspace_input(page).set_input_files(str(saved))
     wait_for_rerun(page)  # opening the workspace may take longer than an expect's 5 s on a loaded machine
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Workspace: **Workspace**", timeout=RUN_TIMEOUT_MS)
     check(page, "Data", origin, seen, problems)

@@ -12,7 +12,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import HEALTH_WITHIN_S, RUN_TIMEOUT_MS, HealthWatch, open_page, wait_for_app_run
+from tests.e2e.conftest import HEALTH_WITHIN_S, RUN_TIMEOUT_MS, HealthWatch, exports_input, open_page, wait_for_app_run
 from tests.hostile_corpus import build_corpus, size_cases
 
 LEAKS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception)\b|BadZipFile|EntitiesForbidden|pyarrow|Errno")
@@ -30,7 +30,7 @@ def test_the_whole_hostile_corpus_gets_plain_messages(browser, app_url, tmp_path
     health = HealthWatch(app_url).__enter__()  # another client, all the while the files are handled
     try:
         open_page(first, app_url, "data")
-        first.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(c.path) for c in cases])
+        exports_input(first).set_input_files([str(c.path) for c in cases])
         # the cards are drawn one file after another: done when the Load step is drawn and the run ends
         expect(first.get_by_role("heading", name="2. Load")).to_be_visible(timeout=RUN_TIMEOUT_MS)
         wait_for_app_run(first)
@@ -88,7 +88,7 @@ def test_the_large_hostile_files_keep_the_server_answering(browser, app_url, tmp
     try:
         with HealthWatch(app_url) as health:
             open_page(page, app_url, "data")
-            page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+            exports_input(page).set_input_files(
                 [str(c.path) for c in cases.values()])
             expect(page.get_by_text(re.compile(r"huge\.json: too large"))).to_be_visible(timeout=2 * RUN_TIMEOUT_MS)
             page.get_by_role("button", name=re.compile(r"Load \d+ files? into the workspace")).click()

@@ -18,7 +18,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import HEALTH_WITHIN_S, RUN_TIMEOUT_MS, HealthWatch, open_page, start_server, wait_for_app_run
+from tests.e2e.conftest import (
+    HEALTH_WITHIN_S,
+    RUN_TIMEOUT_MS,
+    HealthWatch,
+    exports_input,
+    exports_uploader,
+    open_page,
+    start_server,
+    wait_for_app_run,
+    workspace_input,
+)
 from tests.hostile_corpus import WORKSPACE_TEST_MEMORY, build_workspace_corpus
 
 LEAKS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception)\b|BadZipFile|pyarrow|Errno")
@@ -52,8 +62,7 @@ def test_every_hostile_workspace_gets_a_plain_message_through_the_page(browser, 
     page.set_default_timeout(RUN_TIMEOUT_MS)
     try:
         open_page(page, server.url, "data")
-        opener = (page.get_by_test_id("stFileUploader").filter(has_text="Open workspace")
-                  .get_by_test_id("stFileUploaderDropzoneInput"))
+        opener = workspace_input(page)
         sidebar = page.get_by_test_id("stSidebar")
         # the demo's diagnosis the Overview leads with is built once per server (ui.state.memo); built
         # here, before the watch, the window measures the hostile files, not the server's first diagnosis
@@ -101,8 +110,8 @@ def test_an_oversized_file_gets_a_clear_message(browser, server, tmp_path):
     page.set_default_timeout(RUN_TIMEOUT_MS)
     try:
         open_page(page, server.url, "data")
-        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(big))
-        uploader = page.get_by_test_id("stFileUploader").first
+        exports_input(page).set_input_files(str(big))
+        uploader = exports_uploader(page)
         expect(uploader.get_by_text(re.compile(rf"File must be {UPLOAD_LIMIT_MB}(\.0)? ?MB or smaller"))).to_be_visible()
         expect(uploader.get_by_text("too-big.csv")).to_be_visible()
         wait_for_app_run(page)

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RUN_TIMEOUT_MS, go, start_server, wait_for_app_run
+from tests.e2e.conftest import RUN_TIMEOUT_MS, exports_input, go, start_server, wait_for_app_run
 from ui.lifecycle import release_after
 
 pytestmark = pytest.mark.e2e
@@ -78,7 +78,7 @@ class Session:
         wait_for_app_run(self.page)
         # a new session opens on the demo, whatever another session has loaded
         expect(self.page.get_by_text("Demo: Northwind Cloud").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
-        self.page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(f) for f in self.files])
+        exports_input(self.page).set_input_files([str(f) for f in self.files])
         wait_for_app_run(self.page)
         self.page.get_by_role("button", name="Load 2 files into the workspace").click()
         wait_for_app_run(self.page)

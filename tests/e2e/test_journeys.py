@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import click_and_wait, open_page, wait_for_app_run
+from tests.e2e.conftest import click_and_wait, exports_input, open_page, wait_for_app_run
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
@@ -29,7 +29,7 @@ def test_upload_maven_crm_shows_validation_report(page, app_url):
     open_page(page, app_url, "data")
     expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible()
     files = sorted((REAL / "maven-crm").glob("*.csv"))
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files([str(f) for f in files])
+    exports_input(page).set_input_files([str(f) for f in files])
     wait_for_app_run(page)
     expect(page.get_by_text("Maven CRM: sales pipeline").first).to_be_visible()
     click_and_wait(page, page.get_by_role("button", name="Load 5 files into the workspace"))
@@ -50,7 +50,7 @@ def test_rejected_rows_download_as_csv(page, app_url, tmp_path):
         encoding="utf-8",
     )
     open_page(page, app_url, "data")
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(bad))
+    exports_input(page).set_input_files(str(bad))
     wait_for_app_run(page)
     click_and_wait(page, page.get_by_role("button", name="Load 1 file into the workspace"))
     expect(page.get_by_text("bad-deals.csv: 3 rows read · 1 loaded · 2 rejected")).to_be_visible()

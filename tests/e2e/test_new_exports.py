@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import click_and_wait, go, open_page, wait_for_app_run
+from tests.e2e.conftest import click_and_wait, exports_input, go, open_page, wait_for_app_run
 
 REPS = [f"{first} {last}" for first, last in zip(["Ava", "Ben", "Cara", "Dev", "Eli", "Fay"],
                                                   ["Stone", "Marsh", "Kerr", "Patel", "Novak", "Quinn"], strict=True)]
@@ -41,7 +41,7 @@ def reps_shown(page) -> str:
 
 def test_a_headerless_quota_file_loads_once_checked_and_the_overview_shows_attainment(page, app_url, tmp_path):
     open_page(page, app_url, "data")
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(write_exports(tmp_path))
+    exports_input(page).set_input_files(write_exports(tmp_path))
     wait_for_app_run(page)
     expect(page.get_by_text("has no header row (24 rows, 3 columns)")).to_be_visible()
     expect(page.get_by_text("1 file without a header row wait for you to check their columns.")).to_be_visible()

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from analytics.fmt import fmt_count
-from tests.e2e.conftest import RUN_TIMEOUT_MS, click_and_wait, go, open_page, wait_for_app_run
+from tests.e2e.conftest import RUN_TIMEOUT_MS, click_and_wait, exports_input, go, open_page, wait_for_app_run
 from tests.e2e.test_journeys import REAL
 
 FOLDERS = ("maven-crm", "salesforce-api-export", "salesforce-devorg-export", "quota-pl300-mslearn",
@@ -68,7 +68,7 @@ def upload(page: Page, case: str, waiting: int = 0) -> int:
     """Drop the case's files on the Data page and load what loads with the preselected guesses;
     ``waiting``: headerless files dropped before and still in the upload box (none loaded). Returns how
     many headerless files the box now holds, waiting for the user to check them."""
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(files(case))
+    exports_input(page).set_input_files(files(case))
     wait_for_app_run(page)
     check_clean(page, f"{case}: files dropped")
     load = page.get_by_role("button", name=f"Load {fmt_count(LOADABLE[case], 'file')} into the workspace")

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import click_and_wait, go, open_page, wait_for_app_run
+from tests.e2e.conftest import click_and_wait, exports_input, go, open_page, wait_for_app_run
 from ui.pages import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,7 +173,7 @@ def test_anonymise_sends_no_real_name_to_the_browser_on_any_page(page, app_url, 
     walk = Walk()
     record_frames(page, walk)
     open_page(page, app_url, "data")
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(sorted(map(str, exports.glob("*.csv"))))
+    exports_input(page).set_input_files(sorted(map(str, exports.glob("*.csv"))))
     load = page.get_by_role("button", name=re.compile(r"Load \d+ files? into the workspace"))
     load.click()
     expect(page.get_by_role("heading", name="Validation report")).to_be_visible(timeout=120_000)
