@@ -104,24 +104,24 @@ def maven_ws(real_data):
     ws.close()
 
 
-#: The test files that take longest (seconds of one worker in the full run of 2026-12-07, on a
-#: loaded machine; the order is what counts). ``make test`` hands whole files to its two workers
-#: (``--dist loadfile``), and pytest-xdist hands out the files with the most tests first: the
+#: The test files that take longest (seconds of one worker in the full run of 2026-12-07 23:00
+#: UTC, the demo's building blocks held once per process; the order is what counts). ``make
+#: test`` hands whole files to its two workers (``--dist loadfile``), and pytest-xdist hands out the files with the most tests first: the
 #: browser files, two to six tests of a minute or two each, came last, and whichever worker drew
 #: the last long one ran on alone. Longest first, the last files handed out are short ones.
 LONGEST_FILES = (
-    ("tests/app/test_pages.py", 193), ("tests/e2e/test_workshop.py", 132),
-    ("tests/e2e/test_hostile_uploads.py", 108), ("tests/e2e/test_isolation.py", 96),
-    ("tests/e2e/test_journeys.py", 91), ("tests/app/test_real_samples.py", 90),
-    ("tests/e2e/test_escaping.py", 88), ("tests/e2e/test_cluster.py", 73),
-    ("tests/app/test_anonymise_everything.py", 71), ("tests/unit/test_hostile_files.py", 68),
-    ("tests/e2e/test_presenter_fit.py", 64), ("tests/e2e/test_hostile_workspaces.py", 63),
-    ("tests/e2e/test_real_samples_together.py", 63), ("tests/unit/test_planted_orgs.py", 58),
-    ("tests/e2e/test_login.py", 49), ("tests/unit/test_anonymise.py", 43),
-    ("tests/unit/test_filter_change.py", 42), ("tests/unit/test_capability.py", 40),
-    ("tests/e2e/test_small_screens.py", 37), ("tests/app/test_every_download.py", 36),
-    ("tests/unit/test_bench_run.py", 33), ("tests/unit/test_workspace_file.py", 31),
-    ("tests/e2e/test_new_exports.py", 28), ("tests/unit/test_import_properties.py", 28),
+    ("tests/app/test_pages.py", 90), ("tests/e2e/test_journeys.py", 79),
+    ("tests/e2e/test_hostile_uploads.py", 78), ("tests/e2e/test_workshop.py", 77),
+    ("tests/app/test_real_samples.py", 74), ("tests/e2e/test_isolation.py", 59),
+    ("tests/app/test_anonymise_everything.py", 38), ("tests/e2e/test_escaping.py", 38),
+    ("tests/e2e/test_cluster.py", 35), ("tests/e2e/test_hostile_workspaces.py", 32),
+    ("tests/unit/test_hostile_files.py", 30), ("tests/e2e/test_presenter_fit.py", 27),
+    ("tests/unit/test_bench_run.py", 27), ("tests/e2e/test_real_samples_together.py", 26),
+    ("tests/unit/test_filter_change.py", 24), ("tests/unit/test_capability.py", 19),
+    ("tests/e2e/test_login.py", 18), ("tests/e2e/test_small_screens.py", 18),
+    ("tests/e2e/test_new_exports.py", 17), ("tests/unit/test_workspace_file.py", 17),
+    ("tests/unit/test_planted_orgs.py", 17), ("tests/unit/test_anonymise.py", 16),
+    ("tests/app/test_every_download.py", 14), ("tests/app/test_workshop_pages.py", 14),
 )
 
 
