@@ -1,9 +1,10 @@
 """The results a workspace holds derived from its data: built once per version, in bounded pools.
 
 A :class:`DerivedResults` belongs to one :class:`~analytics.store.workspace.Workspace` (which
-lives in its session's state only; the public data's below are the exception) and holds the building blocks computed from that
-workspace's data (all closed deals with their evidence, review scores, activities per person
-and day) for the current version of the data. It knows three things:
+lives in its session's state only; public data, below, is the one exception) and holds the
+building blocks computed from that workspace's data (all closed deals with their evidence,
+review scores, activities per person and day) for the current version of the data. It knows
+three things:
 
 * **versions**: everything held is for one version of the data; asked under a newer one, it
   drops everything first, and a build that finishes after the data changed is not kept;

@@ -397,7 +397,8 @@ class Workspace:
 
     def forget_derived(self) -> None:
         """Drop every held derived result and the resolved copies of the deal views (benchmarks
-        time the first visit after an import with this); on public data, the set every session on it reads."""
+        time the first visit after an import with this); on public data, the results every
+        session on it reads."""
         self._results.clear()
         tag = self._public_tag(())
         if tag is not None:
