@@ -3,8 +3,9 @@
 Uploaded data never goes through ``st.cache_resource``, ``st.cache_data`` or module-level state.
 What is shared between sessions is the *demo* (public, generated data) only: its workspace as
 saved bytes and those bytes decoded (:func:`_demo_tables`), so that every new session opens the
-demo without re-parsing its exports or its saved file, and the results computed on a session's
-untouched copy of it (``Workspace.shared_as``, read by :func:`ui.state.memo`).
+demo without re-parsing its exports or its saved file, and what is computed on a session's
+untouched copy of it (``Workspace.shared_as``): the pages' results (:func:`ui.state.memo`) and the
+building blocks derived from its data (:func:`analytics.store.derived.public_results`).
 """
 
 from __future__ import annotations
@@ -79,16 +80,14 @@ def open_demo() -> Workspace:
     same order, as opening its saved bytes would put there, without decoding and checking a file
     the app wrote itself again for every session), then compacted."""
     digest = _demo_digest()
-    ws = Workspace()
+    ws = workspace_file.filled(Workspace, _demo_tables(digest))
     try:
-        for name, arrow in _demo_tables(digest):
-            ws.insert_arrow(name, arrow)
         ws.compact()  # much less engine memory for every session on the demo, quickly (benchmarks/RESULTS.md)
     except BaseException:
         ws.close()
         raise
     ws.source, ws.label = "demo", DEMO_LABEL
-    ws.shared_as = f"demo-{digest}"  # public data: results on it are shared until it changes (ui.state.memo)
+    ws.shared_as = f"demo-{digest}"  # public data: results on it are shared until it changes (ui.state, derived)
     return ws
 
 

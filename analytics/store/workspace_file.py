@@ -60,7 +60,7 @@ import re
 import struct
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
@@ -919,6 +919,12 @@ def read(data: bytes, file_name: str, new: Callable[[], W], memory_limit: str) -
 
 def _read(data: bytes, file_name: str, new: Callable[[], W], memory_limit: str) -> tuple[W, str]:
     label, tables = decode(data, file_name, memory_limit)
+    return filled(new, tables), label
+
+
+def filled(new: Callable[[], W], tables: Iterable[tuple[str, pa.Table]]) -> W:
+    """A new workspace (``new()``) holding ``tables``' rows, ``(table, Arrow batch)`` in order;
+    closed again when one cannot go in."""
     ws = new()
     try:
         for name, arrow in tables:
@@ -926,7 +932,7 @@ def _read(data: bytes, file_name: str, new: Callable[[], W], memory_limit: str) 
     except BaseException:
         ws.close()
         raise
-    return ws, label
+    return ws
 
 
 def decode(data: bytes, file_name: str, memory_limit: str) -> tuple[str, Iterator[tuple[str, pa.Table]]]:
